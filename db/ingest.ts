@@ -1,0 +1,320 @@
+// The ingestion's two D1 round trips: one batched read of the working set, one batched write of
+// the decision. Raw SQL on purpose: this is the hot path, and bulk writes go through json_each so
+// a 300-alert delivery is still a handful of statements.
+import type {
+  AlertState,
+  ComponentState,
+  Decision,
+  IncidentState,
+  LinkRule,
+  Routing,
+  WorkingSet,
+} from "../worker/domain/incidents";
+
+export interface IntegrationRecord {
+  id: string;
+  name: string;
+  source: string;
+  keyHash: string;
+  disabled: boolean;
+  signingSecret: string | null;
+}
+
+export async function loadIntegrations(db: D1Database): Promise<IntegrationRecord[]> {
+  const { results } = await db
+    .prepare("SELECT id, name, source, key_hash, disabled, signing_secret FROM integrations")
+    .all<{ id: string; name: string; source: string; key_hash: string; disabled: number; signing_secret: string | null }>();
+  return results.map((r) => ({
+    id: r.id,
+    name: r.name,
+    source: r.source,
+    keyHash: r.key_hash,
+    disabled: !!r.disabled,
+    signingSecret: r.signing_secret,
+  }));
+}
+
+// ?1 integration id, ?2 JSON array of the delivery's dedup keys, ?3 JSON array of `service:` slugs.
+const SCOPE = `
+WITH delivery_alerts AS (
+  SELECT id FROM alerts WHERE integration_id = ?1 AND dedup_key IN (SELECT value FROM json_each(?2))
+),
+candidate AS (
+  SELECT component_id AS id FROM integration_components WHERE integration_id = ?1
+  UNION SELECT lc.component_id FROM link_components lc JOIN links l ON l.id = lc.link_id WHERE l.integration_id = ?1
+  UNION SELECT id FROM components WHERE slug IN (SELECT value FROM json_each(?3))
+  UNION SELECT component_id FROM alert_components WHERE alert_id IN (SELECT id FROM delivery_alerts)
+),
+open_incidents AS (
+  SELECT id FROM incidents
+  WHERE kind = 'incident' AND automatic = 1 AND resolved_at IS NULL
+    AND (id IN (SELECT incident_id FROM incident_components WHERE component_id IN (SELECT id FROM candidate))
+      OR id IN (SELECT incident_id FROM alerts WHERE id IN (SELECT id FROM delivery_alerts)))
+)`;
+
+const READS = {
+  integrationComponents: "SELECT component_id FROM integration_components WHERE integration_id = ?1",
+  links: `SELECT l.id, l.match_type, l.match_key, l.match_value, l.status,
+      (SELECT json_group_array(component_id) FROM link_components WHERE link_id = l.id) AS component_ids
+    FROM links l WHERE l.integration_id = ?1`,
+  components: `${SCOPE}
+    SELECT id, slug, name, auto_status, override_status, in_maintenance, status
+    FROM components WHERE id IN (SELECT id FROM candidate)`,
+  incidents: `${SCOPE}
+    SELECT i.id, i.name, i.status, i.impact, i.started_at, i.monitoring_at, i.resolved_at, i.last_alert_at,
+      (SELECT json_group_array(component_id) FROM incident_components WHERE incident_id = i.id) AS component_ids
+    FROM incidents i WHERE i.id IN (SELECT id FROM open_incidents)`,
+  alerts: `${SCOPE}
+    SELECT a.*,
+      (SELECT json_group_array(json_object('componentId', component_id, 'status', status))
+         FROM alert_components WHERE alert_id = a.id) AS routes
+    FROM alerts a
+    WHERE a.id IN (SELECT id FROM delivery_alerts)
+      OR (a.status != 'resolved' AND a.id IN (SELECT alert_id FROM alert_components WHERE component_id IN (SELECT id FROM candidate)))
+      OR a.incident_id IN (SELECT id FROM open_incidents)`,
+};
+
+type Row = Record<string, unknown>;
+const str = (v: unknown) => (v == null ? null : String(v));
+
+/** One round trip: everything the state machine needs for this delivery. */
+export async function loadWorkingSet(
+  db: D1Database,
+  integrationId: string,
+  dedupKeys: string[],
+  serviceSlugs: string[],
+): Promise<{ ws: WorkingSet; routing: Routing }> {
+  const params = [integrationId, JSON.stringify(dedupKeys), JSON.stringify(serviceSlugs)];
+  const bind = (sql: string) => db.prepare(sql).bind(...(sql.includes("?3") ? params : [integrationId]));
+  const [ic, lk, cs, inc, al] = await db.batch<Row>([
+    bind(READS.integrationComponents),
+    bind(READS.links),
+    bind(READS.components),
+    bind(READS.incidents),
+    bind(READS.alerts),
+  ]);
+  const routing: Routing = {
+    integrationId,
+    componentIds: ic!.results.map((r) => String(r.component_id)),
+    links: lk!.results.map(
+      (r): LinkRule => ({
+        id: String(r.id),
+        matchType: r.match_type as LinkRule["matchType"],
+        matchKey: String(r.match_key),
+        matchValue: str(r.match_value),
+        status: str(r.status) as LinkRule["status"],
+        componentIds: JSON.parse(String(r.component_ids)),
+      }),
+    ),
+  };
+  const components = new Map<string, ComponentState>();
+  for (const r of cs!.results) {
+    components.set(String(r.id), {
+      id: String(r.id),
+      slug: String(r.slug),
+      name: String(r.name),
+      autoStatus: r.auto_status as ComponentState["autoStatus"],
+      overrideStatus: str(r.override_status) as ComponentState["overrideStatus"],
+      inMaintenance: !!r.in_maintenance,
+      status: r.status as ComponentState["status"],
+    });
+  }
+  const incidents = new Map<string, IncidentState>();
+  for (const r of inc!.results) {
+    incidents.set(String(r.id), {
+      id: String(r.id),
+      name: String(r.name),
+      status: r.status as IncidentState["status"],
+      impact: r.impact as IncidentState["impact"],
+      componentIds: JSON.parse(String(r.component_ids)),
+      startedAt: String(r.started_at),
+      monitoringAt: str(r.monitoring_at),
+      resolvedAt: str(r.resolved_at),
+      lastAlertAt: str(r.last_alert_at),
+    });
+  }
+  const alerts = new Map<string, AlertState>();
+  for (const r of al!.results) {
+    alerts.set(String(r.id), {
+      id: String(r.id),
+      integrationId: String(r.integration_id),
+      dedupKey: String(r.dedup_key),
+      status: r.status as AlertState["status"],
+      severity: r.severity as AlertState["severity"],
+      summary: String(r.summary),
+      details: str(r.details),
+      monitorId: str(r.monitor_id),
+      monitorName: str(r.monitor_name),
+      tags: JSON.parse(String(r.tags)),
+      link: str(r.link),
+      incidentId: str(r.incident_id),
+      firstTriggeredAt: str(r.first_triggered_at),
+      lastEventAt: String(r.last_event_at),
+      lastAction: r.last_action as AlertState["lastAction"],
+      acknowledgedAt: str(r.acknowledged_at),
+      resolvedAt: str(r.resolved_at),
+      routes: JSON.parse(String(r.routes)),
+    });
+  }
+  return { ws: { components, alerts, incidents }, routing };
+}
+
+export interface DeliveryRecord {
+  id: string;
+  integrationId: string | null;
+  source: string;
+  receivedAt: string;
+  outcome: "accepted" | "rejected" | "unauthorized" | "failed";
+  httpStatus: number;
+  eventCount: number;
+  summary: Record<string, number> | null;
+  error: string | null;
+  payload: string | null;
+}
+
+export function insertDelivery(db: D1Database, d: DeliveryRecord): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO deliveries (id, integration_id, source, received_at, outcome, http_status, event_count, summary, error, payload)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`,
+    )
+    .bind(
+      d.id,
+      d.integrationId,
+      d.source,
+      d.receivedAt,
+      d.outcome,
+      d.httpStatus,
+      d.eventCount,
+      d.summary ? JSON.stringify(d.summary) : null,
+      d.error,
+      d.payload,
+    );
+}
+
+const ALERT_COLUMNS = [
+  "id", "integration_id", "dedup_key", "status", "severity", "summary", "details", "monitor_id", "monitor_name",
+  "tags", "link", "incident_id", "first_triggered_at", "last_event_at", "last_action", "acknowledged_at",
+  "resolved_at", "created_at", "updated_at",
+] as const;
+const INCIDENT_COLUMNS = [
+  "id", "kind", "name", "status", "impact", "automatic", "shortlink", "started_at", "monitoring_at", "resolved_at",
+  "last_alert_at", "created_at", "updated_at",
+] as const;
+
+/** `INSERT … SELECT … FROM json_each(?1)` upserting every row of a JSON array in one statement. */
+function bulkUpsert(db: D1Database, table: string, columns: readonly string[], rows: Record<string, unknown>[], keep: string[] = []) {
+  const select = columns.map((c) => `json_extract(value, '$.${c}')`).join(", ");
+  const updates = columns.filter((c) => c !== "id" && !keep.includes(c)).map((c) => `${c} = excluded.${c}`);
+  return db
+    .prepare(
+      `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${select} FROM json_each(?1) WHERE true
+       ON CONFLICT(id) DO UPDATE SET ${updates.join(", ")}`,
+    )
+    .bind(JSON.stringify(rows));
+}
+
+/** The one write of a delivery: every statement in one atomic batch, the delivery log included. */
+export function decisionStatements(
+  db: D1Database,
+  ws: WorkingSet,
+  d: Decision,
+  now: string,
+  delivery: DeliveryRecord,
+): D1PreparedStatement[] {
+  const out: D1PreparedStatement[] = [];
+  const alertRows = [...d.alerts].map((id) => {
+    const a = ws.alerts.get(id)!;
+    return {
+      id: a.id, integration_id: a.integrationId, dedup_key: a.dedupKey, status: a.status, severity: a.severity,
+      summary: a.summary, details: a.details, monitor_id: a.monitorId, monitor_name: a.monitorName,
+      tags: JSON.stringify(a.tags), link: a.link, incident_id: a.incidentId, first_triggered_at: a.firstTriggeredAt,
+      last_event_at: a.lastEventAt, last_action: a.lastAction, acknowledged_at: a.acknowledgedAt,
+      resolved_at: a.resolvedAt, created_at: now, updated_at: now,
+    };
+  });
+  if (alertRows.length) out.push(bulkUpsert(db, "alerts", ALERT_COLUMNS, alertRows, ["created_at"]));
+
+  const rerouted = [...d.routesChanged];
+  if (rerouted.length) {
+    out.push(
+      db.prepare("DELETE FROM alert_components WHERE alert_id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(rerouted)),
+      db
+        .prepare(
+          `INSERT INTO alert_components (alert_id, component_id, status)
+           SELECT json_extract(value, '$.a'), json_extract(value, '$.c'), json_extract(value, '$.s') FROM json_each(?1)`,
+        )
+        .bind(JSON.stringify(rerouted.flatMap((id) => ws.alerts.get(id)!.routes.map((r) => ({ a: id, c: r.componentId, s: r.status }))))),
+    );
+  }
+
+  const incidentRows = [...d.incidents].map((id) => {
+    const i = ws.incidents.get(id)!;
+    return {
+      id: i.id, kind: "incident", name: i.name, status: i.status, impact: i.impact, automatic: 1, shortlink: null,
+      started_at: i.startedAt, monitoring_at: i.monitoringAt, resolved_at: i.resolvedAt, last_alert_at: i.lastAlertAt,
+      created_at: now, updated_at: now,
+    };
+  });
+  // New incidents first: their components and updates reference them.
+  if (incidentRows.length) out.push(bulkUpsert(db, "incidents", INCIDENT_COLUMNS, incidentRows, ["created_at", "kind", "automatic", "shortlink", "name"]));
+  if (d.incidentComponents.length) {
+    out.push(
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO incident_components (incident_id, component_id)
+           SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)`,
+        )
+        .bind(JSON.stringify(d.incidentComponents)),
+    );
+  }
+  if (d.updates.length) {
+    out.push(
+      db
+        .prepare(
+          `INSERT INTO incident_updates (id, incident_id, status, body, affected_components, created_at, display_at)
+           SELECT json_extract(value, '$.id'), json_extract(value, '$.incidentId'), json_extract(value, '$.status'),
+             json_extract(value, '$.body'), json_extract(value, '$.affected'), json_extract(value, '$.createdAt'),
+             json_extract(value, '$.createdAt')
+           FROM json_each(?1)`,
+        )
+        .bind(
+          JSON.stringify(
+            d.updates.map((u) => ({ ...u, affected: u.affectedComponents ? JSON.stringify(u.affectedComponents) : null })),
+          ),
+        ),
+    );
+  }
+  if (d.components.size) {
+    out.push(
+      db
+        .prepare(
+          `UPDATE components SET
+             auto_status = (SELECT json_extract(value, '$.auto') FROM json_each(?1) WHERE json_extract(value, '$.id') = components.id),
+             status = (SELECT json_extract(value, '$.status') FROM json_each(?1) WHERE json_extract(value, '$.id') = components.id),
+             updated_at = ?2
+           WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1))`,
+        )
+        .bind(
+          JSON.stringify([...d.components].map((id) => ({ id, auto: ws.components.get(id)!.autoStatus, status: ws.components.get(id)!.status }))),
+          now,
+        ),
+    );
+  }
+  if (d.statusChanges.length) {
+    out.push(
+      db
+        .prepare(
+          `INSERT INTO component_status_changes (component_id, from_status, to_status, at)
+           SELECT json_extract(value, '$.componentId'), json_extract(value, '$.from'), json_extract(value, '$.to'),
+             json_extract(value, '$.at') FROM json_each(?1)`,
+        )
+        .bind(JSON.stringify(d.statusChanges)),
+    );
+  }
+  out.push(insertDelivery(db, delivery));
+  if (delivery.integrationId) {
+    out.push(db.prepare("UPDATE integrations SET last_delivery_at = ?2 WHERE id = ?1").bind(delivery.integrationId, now));
+  }
+  return out;
+}

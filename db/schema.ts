@@ -1,0 +1,281 @@
+// The one description of the data. Times are ISO 8601 strings with milliseconds and zone, as the API shows them.
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () => text("created_at").notNull();
+const updatedAt = () => text("updated_at").notNull();
+
+// ── Page ────────────────────────────────────────────────────────────────────
+export const pageSettings = sqliteTable("page_settings", {
+  id: integer("id").primaryKey(), // always 1
+  pageId: text("page_id").notNull(),
+  name: text("name").notNull(),
+  url: text("url").notNull().default(""),
+  timeZone: text("time_zone").notNull().default("Etc/UTC"),
+  autoResolveMinutes: integer("auto_resolve_minutes"), // null: an operator resolves
+  updatedAt: updatedAt(),
+});
+
+// ── Components ──────────────────────────────────────────────────────────────
+export const componentGroups = sqliteTable("component_groups", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  description: text("description"),
+  position: integer("position").notNull().default(0),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const components = sqliteTable(
+  "components",
+  {
+    id: text("id").primaryKey(),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    description: text("description"),
+    groupId: text("group_id").references(() => componentGroups.id, { onDelete: "set null" }),
+    position: integer("position").notNull().default(0),
+    showcase: integer("showcase", { mode: "boolean" }).notNull().default(true),
+    onlyShowIfDegraded: integer("only_show_if_degraded", { mode: "boolean" }).notNull().default(false),
+    /** What the reader sees: override, else maintenance, else the alerts (domain/status.ts effectiveStatus). */
+    status: text("status").notNull().default("operational"),
+    /** Worst over the firing alerts routed here. */
+    autoStatus: text("auto_status").notNull().default("operational"),
+    overrideStatus: text("override_status"),
+    inMaintenance: integer("in_maintenance", { mode: "boolean" }).notNull().default(false),
+    startDate: text("start_date"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("components_slug_unique").on(t.slug), index("components_group_idx").on(t.groupId, t.position)],
+);
+
+/** Every change of a component's visible status: the source of uptime history. */
+export const componentStatusChanges = sqliteTable(
+  "component_status_changes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    componentId: text("component_id")
+      .notNull()
+      .references(() => components.id, { onDelete: "cascade" }),
+    fromStatus: text("from_status").notNull(),
+    toStatus: text("to_status").notNull(),
+    at: text("at").notNull(),
+  },
+  (t) => [index("status_changes_component_at_idx").on(t.componentId, t.at)],
+);
+
+// ── Integrations and routing ────────────────────────────────────────────────
+export const integrations = sqliteTable(
+  "integrations",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    source: text("source").notNull(),
+    /** SHA-256 hex of the key; the key itself is shown once and never stored. */
+    keyHash: text("key_hash").notNull(),
+    keyPrefix: text("key_prefix").notNull(),
+    /** Shared secret for senders that sign their bodies (Grafana HMAC); null when unsigned. */
+    signingSecret: text("signing_secret"),
+    disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
+    /** Heartbeat: flag the integration to operators after this many quiet minutes. */
+    expectedIntervalMinutes: integer("expected_interval_minutes"),
+    lastDeliveryAt: text("last_delivery_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("integrations_key_hash_unique").on(t.keyHash)],
+);
+
+/** The integration's own components: every event it sends affects them (the StatusHub model). */
+export const integrationComponents = sqliteTable(
+  "integration_components",
+  {
+    integrationId: text("integration_id")
+      .notNull()
+      .references(() => integrations.id, { onDelete: "cascade" }),
+    componentId: text("component_id")
+      .notNull()
+      .references(() => components.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.componentId] })],
+);
+
+/** monitor / tag / label match → components, with the status to apply while firing (null: from severity). */
+export const links = sqliteTable(
+  "links",
+  {
+    id: text("id").primaryKey(),
+    integrationId: text("integration_id")
+      .notNull()
+      .references(() => integrations.id, { onDelete: "cascade" }),
+    matchType: text("match_type").notNull(), // monitor | tag | label
+    matchKey: text("match_key").notNull(), // monitor id or name; tag/label key
+    matchValue: text("match_value"), // tag/label value; null matches any value
+    status: text("status"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("links_integration_idx").on(t.integrationId)],
+);
+
+export const linkComponents = sqliteTable(
+  "link_components",
+  {
+    linkId: text("link_id")
+      .notNull()
+      .references(() => links.id, { onDelete: "cascade" }),
+    componentId: text("component_id")
+      .notNull()
+      .references(() => components.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.linkId, t.componentId] }), index("link_components_component_idx").on(t.componentId)],
+);
+
+// ── Alerts ──────────────────────────────────────────────────────────────────
+export const alerts = sqliteTable(
+  "alerts",
+  {
+    id: text("id").primaryKey(),
+    integrationId: text("integration_id")
+      .notNull()
+      .references(() => integrations.id, { onDelete: "cascade" }),
+    dedupKey: text("dedup_key").notNull(),
+    status: text("status").notNull(), // firing | acknowledged | resolved
+    severity: text("severity").notNull(),
+    summary: text("summary").notNull(),
+    details: text("details"),
+    monitorId: text("monitor_id"),
+    monitorName: text("monitor_name"),
+    tags: text("tags", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    link: text("link"),
+    incidentId: text("incident_id"),
+    firstTriggeredAt: text("first_triggered_at"),
+    lastEventAt: text("last_event_at").notNull(),
+    lastAction: text("last_action").notNull(),
+    acknowledgedAt: text("acknowledged_at"),
+    resolvedAt: text("resolved_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // What makes a duplicate delivery harmless.
+    uniqueIndex("alerts_integration_dedup_unique").on(t.integrationId, t.dedupKey),
+    index("alerts_incident_idx").on(t.incidentId),
+    index("alerts_status_idx").on(t.status),
+  ],
+);
+
+/** Where a firing alert is routed, and the status it asks for there. */
+export const alertComponents = sqliteTable(
+  "alert_components",
+  {
+    alertId: text("alert_id")
+      .notNull()
+      .references(() => alerts.id, { onDelete: "cascade" }),
+    componentId: text("component_id")
+      .notNull()
+      .references(() => components.id, { onDelete: "cascade" }),
+    status: text("status"), // null: no change (info)
+  },
+  (t) => [primaryKey({ columns: [t.alertId, t.componentId] }), index("alert_components_component_idx").on(t.componentId)],
+);
+
+// ── Incidents and maintenance ───────────────────────────────────────────────
+/** Incidents and scheduled maintenances share a table, as in Statuspage: `kind` tells them apart. */
+export const incidents = sqliteTable(
+  "incidents",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull().default("incident"), // incident | maintenance
+    name: text("name").notNull(),
+    status: text("status").notNull(),
+    impact: text("impact").notNull(),
+    /** Opened by an alert (the state machine owns it) rather than by an operator. */
+    automatic: integer("automatic", { mode: "boolean" }).notNull().default(true),
+    shortlink: text("shortlink"),
+    startedAt: text("started_at").notNull(),
+    monitoringAt: text("monitoring_at"),
+    resolvedAt: text("resolved_at"),
+    scheduledFor: text("scheduled_for"),
+    scheduledUntil: text("scheduled_until"),
+    lastAlertAt: text("last_alert_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("incidents_open_idx").on(t.kind, t.resolvedAt), index("incidents_created_idx").on(t.createdAt)],
+);
+
+export const incidentUpdates = sqliteTable(
+  "incident_updates",
+  {
+    id: text("id").primaryKey(),
+    incidentId: text("incident_id")
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    status: text("status").notNull(),
+    body: text("body").notNull(),
+    /** [{code, name, old_status, new_status}] or null, as Statuspage shows it. */
+    affectedComponents: text("affected_components", { mode: "json" }).$type<AffectedComponent[] | null>(),
+    createdAt: createdAt(),
+    displayAt: text("display_at").notNull(),
+  },
+  (t) => [index("incident_updates_incident_idx").on(t.incidentId, t.createdAt)],
+);
+
+export interface AffectedComponent {
+  code: string;
+  name: string;
+  old_status: string;
+  new_status: string;
+}
+
+export const incidentComponents = sqliteTable(
+  "incident_components",
+  {
+    incidentId: text("incident_id")
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    componentId: text("component_id")
+      .notNull()
+      .references(() => components.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.componentId] }), index("incident_components_component_idx").on(t.componentId)],
+);
+
+// ── Logs ────────────────────────────────────────────────────────────────────
+/** Every webhook that arrived and what it did, so an operator can see it. */
+export const deliveries = sqliteTable(
+  "deliveries",
+  {
+    id: text("id").primaryKey(),
+    integrationId: text("integration_id"),
+    source: text("source").notNull(),
+    receivedAt: text("received_at").notNull(),
+    outcome: text("outcome").notNull(), // accepted | rejected | unauthorized | failed
+    httpStatus: integer("http_status").notNull(),
+    eventCount: integer("event_count").notNull().default(0),
+    /** What the events did: applied, duplicate, stale, unrouted counts. */
+    summary: text("summary", { mode: "json" }).$type<Record<string, number>>(),
+    error: text("error"),
+    /** Truncated, secrets redacted. */
+    payload: text("payload"),
+  },
+  (t) => [index("deliveries_received_idx").on(t.receivedAt), index("deliveries_integration_idx").on(t.integrationId, t.receivedAt)],
+);
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: text("at").notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id"),
+    before: text("before", { mode: "json" }),
+    after: text("after", { mode: "json" }),
+  },
+  (t) => [index("audit_log_at_idx").on(t.at)],
+);
+
+export const nowSql = sql`strftime('%Y-%m-%dT%H:%M:%fZ','now')`;

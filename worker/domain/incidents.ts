@@ -1,0 +1,435 @@
+// The alert → component status → incident state machine (DESIGN.md). Pure: the caller loads the
+// working set, calls applyEvents, and persists what it reports as changed in one batch.
+import type { AlertEvent } from "./alert-event";
+import {
+  type ComponentStatus,
+  effectiveStatus,
+  type Impact,
+  impactForSeverity,
+  type IncidentStatus,
+  type Severity,
+  statusForSeverity,
+  worstImpact,
+  worstStatus,
+} from "./status";
+
+export interface ComponentState {
+  id: string;
+  slug: string;
+  name: string;
+  autoStatus: ComponentStatus;
+  overrideStatus: ComponentStatus | null;
+  inMaintenance: boolean;
+  status: ComponentStatus;
+}
+
+/** Where an alert is routed and the status it asks for there (null: no change, as for info). */
+export interface Route {
+  componentId: string;
+  status: ComponentStatus | null;
+}
+
+export type AlertStatus = "firing" | "acknowledged" | "resolved";
+
+export interface AlertState {
+  id: string;
+  integrationId: string;
+  dedupKey: string;
+  status: AlertStatus;
+  severity: Severity;
+  summary: string;
+  details: string | null;
+  monitorId: string | null;
+  monitorName: string | null;
+  tags: Record<string, string>;
+  link: string | null;
+  incidentId: string | null;
+  firstTriggeredAt: string | null;
+  lastEventAt: string;
+  lastAction: AlertEvent["action"];
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
+  routes: Route[];
+}
+
+/** An open automatic incident: the only kind the state machine touches. */
+export interface IncidentState {
+  id: string;
+  name: string;
+  status: IncidentStatus;
+  impact: Impact;
+  componentIds: string[];
+  startedAt: string;
+  monitoringAt: string | null;
+  resolvedAt: string | null;
+  lastAlertAt: string | null;
+}
+
+export interface LinkRule {
+  id: string;
+  matchType: "monitor" | "tag" | "label";
+  matchKey: string;
+  matchValue: string | null;
+  status: ComponentStatus | null;
+  componentIds: string[];
+}
+
+export interface Routing {
+  integrationId: string;
+  /** The integration's own components. */
+  componentIds: string[];
+  links: LinkRule[];
+}
+
+export interface WorkingSet {
+  /** Every component the delivery could touch. */
+  components: Map<string, ComponentState>;
+  /** The delivery's known alerts, every unresolved alert routed to those components, every alert of those incidents. */
+  alerts: Map<string, AlertState>;
+  /** Open automatic incidents on those components or holding those alerts. */
+  incidents: Map<string, IncidentState>;
+}
+
+export interface AffectedComponent {
+  code: string;
+  name: string;
+  old_status: ComponentStatus;
+  new_status: ComponentStatus;
+}
+
+export interface IncidentUpdateDraft {
+  id: string;
+  incidentId: string;
+  status: IncidentStatus;
+  body: string;
+  affectedComponents: AffectedComponent[] | null;
+  createdAt: string;
+}
+
+export interface StatusChange {
+  componentId: string;
+  from: ComponentStatus;
+  to: ComponentStatus;
+  at: string;
+}
+
+export type EventOutcome = "applied" | "duplicate" | "stale" | "unrouted" | "ignored";
+
+export interface Decision {
+  outcomes: EventOutcome[];
+  /** Alert ids written (new or changed), and those whose routes were replaced. */
+  alerts: Set<string>;
+  newAlerts: Set<string>;
+  routesChanged: Set<string>;
+  incidents: Set<string>;
+  newIncidents: Set<string>;
+  /** [incidentId, componentId] pairs added. */
+  incidentComponents: Array<[string, string]>;
+  components: Set<string>;
+  updates: IncidentUpdateDraft[];
+  statusChanges: StatusChange[];
+}
+
+export interface ApplyOptions {
+  /** Processing time, ISO 8601: when incidents change and statuses are recorded. */
+  now: string;
+  newId: () => string;
+}
+
+const ACTION_ORDER: Record<AlertEvent["action"], number> = { trigger: 0, acknowledge: 1, resolve: 2 };
+
+export function isFiring(alert: AlertState): boolean {
+  return alert.status !== "resolved";
+}
+
+/** The components an event reaches, each with the status it asks for there. */
+export function routeEvent(
+  event: AlertEvent,
+  routing: Routing,
+  componentsBySlug: Map<string, ComponentState>,
+): Route[] {
+  const fromSeverity = event.status ?? statusForSeverity(event.severity);
+  const routes = new Map<string, ComponentStatus | null>();
+  const add = (componentId: string, status: ComponentStatus | null) => {
+    const prev = routes.get(componentId);
+    routes.set(componentId, prev == null ? status : status == null ? prev : worstStatus([prev, status]));
+  };
+  for (const id of routing.componentIds) add(id, fromSeverity);
+  for (const link of routing.links) {
+    if (!linkMatches(link, event)) continue;
+    for (const id of link.componentIds) add(id, link.status ?? fromSeverity);
+  }
+  const service = event.tags["service"];
+  const bySlug = service ? componentsBySlug.get(service.toLowerCase()) : undefined;
+  if (bySlug) add(bySlug.id, fromSeverity);
+  return [...routes].map(([componentId, status]) => ({ componentId, status }));
+}
+
+export function linkMatches(link: LinkRule, event: AlertEvent): boolean {
+  if (link.matchType === "monitor") {
+    const key = link.matchKey.toLowerCase();
+    return event.monitor?.id?.toLowerCase() === key || event.monitor?.name?.toLowerCase() === key;
+  }
+  const entry = Object.entries(event.tags).find(([k]) => k.toLowerCase() === link.matchKey.toLowerCase());
+  if (!entry) return false;
+  return link.matchValue == null || entry[1] === link.matchValue;
+}
+
+/** Worst over the unresolved alerts routed to the component; operational when none fire. */
+export function automaticStatus(componentId: string, alerts: Iterable<AlertState>): ComponentStatus {
+  const asked: ComponentStatus[] = [];
+  for (const alert of alerts) {
+    if (!isFiring(alert)) continue;
+    for (const r of alert.routes) if (r.componentId === componentId && r.status) asked.push(r.status);
+  }
+  return worstStatus(asked);
+}
+
+export function emptyDecision(): Decision {
+  return {
+    outcomes: [],
+    alerts: new Set(),
+    newAlerts: new Set(),
+    routesChanged: new Set(),
+    incidents: new Set(),
+    newIncidents: new Set(),
+    incidentComponents: [],
+    components: new Set(),
+    updates: [],
+    statusChanges: [],
+  };
+}
+
+/**
+ * Applies one delivery's events, in order, to the working set (mutating it) and reports what
+ * changed. Idempotent (a replayed event is a duplicate) and order-tolerant (an event older than
+ * the alert's last applied one is stale).
+ */
+export function applyEvents(ws: WorkingSet, routing: Routing, events: AlertEvent[], opts: ApplyOptions): Decision {
+  const d = emptyDecision();
+  const bySlug = new Map([...ws.components.values()].map((c) => [c.slug, c]));
+  for (const event of events) d.outcomes.push(applyEvent(ws, routing, bySlug, event, opts, d));
+  return d;
+}
+
+function findAlert(ws: WorkingSet, integrationId: string, dedupKey: string): AlertState | undefined {
+  for (const a of ws.alerts.values()) if (a.integrationId === integrationId && a.dedupKey === dedupKey) return a;
+  return undefined;
+}
+
+function applyEvent(
+  ws: WorkingSet,
+  routing: Routing,
+  bySlug: Map<string, ComponentState>,
+  event: AlertEvent,
+  opts: ApplyOptions,
+  d: Decision,
+): EventOutcome {
+  const at = event.occurredAt.toISOString();
+  let alert = findAlert(ws, routing.integrationId, event.dedupKey);
+
+  if (alert) {
+    if (at < alert.lastEventAt) return "stale";
+    // Same instant: only a later step of the cycle (trigger < acknowledge < resolve) counts.
+    if (at === alert.lastEventAt && ACTION_ORDER[event.action] <= ACTION_ORDER[alert.lastAction]) return "duplicate";
+  }
+
+  if (event.action === "acknowledge") {
+    if (!alert || !isFiring(alert)) return "ignored";
+    alert.status = "acknowledged";
+    alert.acknowledgedAt = at;
+    touch(alert, event, at, d);
+    return "applied";
+  }
+
+  if (event.action === "resolve") {
+    if (!alert) {
+      // Remember it, so that an older trigger arriving late is recognised as stale.
+      alert = newAlert(event, routing.integrationId, at, opts, []);
+      alert.status = "resolved";
+      alert.resolvedAt = at;
+      ws.alerts.set(alert.id, alert);
+      d.newAlerts.add(alert.id);
+      touch(alert, event, at, d);
+      return "ignored";
+    }
+    const wasFiring = isFiring(alert);
+    alert.status = "resolved";
+    alert.resolvedAt = at;
+    touch(alert, event, at, d);
+    if (!wasFiring) return "duplicate";
+    const changes = recomputeComponents(ws, alert.routes.map((r) => r.componentId), opts.now, d);
+    const incident = alert.incidentId ? ws.incidents.get(alert.incidentId) : undefined;
+    if (incident && incident.status !== "monitoring" && incident.status !== "resolved") {
+      const attached = [...ws.alerts.values()].filter((a) => a.incidentId === incident.id);
+      if (attached.every((a) => !isFiring(a))) {
+        incident.status = "monitoring";
+        incident.monitoringAt = opts.now;
+        d.incidents.add(incident.id);
+        addUpdate(d, opts, incident, `${alert.summary} has recovered. We are monitoring the results.`, changes, ws);
+      }
+    }
+    return "applied";
+  }
+
+  // trigger
+  const routes = routeEvent(event, routing, bySlug);
+  let formerComponentIds: string[] = [];
+  if (!alert) {
+    alert = newAlert(event, routing.integrationId, at, opts, routes);
+    ws.alerts.set(alert.id, alert);
+    d.newAlerts.add(alert.id);
+    d.routesChanged.add(alert.id);
+  } else {
+    if (!isFiring(alert)) {
+      alert.status = "firing";
+      alert.firstTriggeredAt = at;
+      alert.resolvedAt = null;
+      alert.acknowledgedAt = null;
+    }
+    if (!sameRoutes(alert.routes, routes)) {
+      // Components it no longer reaches must be recomputed too.
+      formerComponentIds = alert.routes.map((r) => r.componentId);
+      alert.routes = routes;
+      d.routesChanged.add(alert.id);
+    }
+    alert.severity = event.severity;
+    alert.summary = event.summary;
+    alert.details = event.details ?? alert.details;
+    alert.monitorId = event.monitor?.id ?? alert.monitorId;
+    alert.monitorName = event.monitor?.name ?? alert.monitorName;
+    alert.tags = event.tags;
+    alert.link = event.link ?? alert.link;
+  }
+  touch(alert, event, at, d);
+  const componentIds = alert.routes.map((r) => r.componentId);
+  const changes = recomputeComponents(ws, [...componentIds, ...formerComponentIds], opts.now, d);
+
+  let incident = alert.incidentId ? ws.incidents.get(alert.incidentId) : undefined;
+  if (!incident || incident.status === "resolved") incident = openIncidentOn(ws, componentIds);
+  if (incident) {
+    attach(ws, incident, alert, componentIds, d);
+    incident.lastAlertAt = opts.now;
+    d.incidents.add(incident.id);
+    if (incident.status === "monitoring") {
+      incident.status = "investigating";
+      incident.monitoringAt = null;
+      addUpdate(d, opts, incident, `The issue has returned: ${event.summary}`, changes, ws, event.details);
+    }
+    return "applied";
+  }
+  alert.incidentId = null;
+  const impacting = alert.routes.some((r) => r.status !== null);
+  if (!impacting) return alert.routes.length === 0 ? "unrouted" : "applied";
+  if (event.renotify) return "applied";
+
+  incident = {
+    id: opts.newId(),
+    name: event.summary,
+    status: "investigating",
+    impact: impactForSeverity(event.severity),
+    componentIds: [],
+    startedAt: at < opts.now ? at : opts.now,
+    monitoringAt: null,
+    resolvedAt: null,
+    lastAlertAt: opts.now,
+  };
+  ws.incidents.set(incident.id, incident);
+  d.newIncidents.add(incident.id);
+  d.incidents.add(incident.id);
+  attach(ws, incident, alert, componentIds, d);
+  addUpdate(d, opts, incident, event.details || event.summary, changes, ws);
+  return "applied";
+}
+
+function newAlert(event: AlertEvent, integrationId: string, at: string, opts: ApplyOptions, routes: Route[]): AlertState {
+  return {
+    id: opts.newId(),
+    integrationId,
+    dedupKey: event.dedupKey,
+    status: "firing",
+    severity: event.severity,
+    summary: event.summary,
+    details: event.details ?? null,
+    monitorId: event.monitor?.id ?? null,
+    monitorName: event.monitor?.name ?? null,
+    tags: event.tags,
+    link: event.link ?? null,
+    incidentId: null,
+    firstTriggeredAt: event.action === "trigger" ? at : null,
+    lastEventAt: at,
+    lastAction: event.action,
+    acknowledgedAt: null,
+    resolvedAt: null,
+    routes,
+  };
+}
+
+function touch(alert: AlertState, event: AlertEvent, at: string, d: Decision) {
+  alert.lastEventAt = at;
+  alert.lastAction = event.action;
+  d.alerts.add(alert.id);
+}
+
+function sameRoutes(a: Route[], b: Route[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((r) => b.some((n) => n.componentId === r.componentId && n.status === r.status));
+}
+
+/** The open automatic incident already covering any of these components, the most recent first. */
+function openIncidentOn(ws: WorkingSet, componentIds: string[]): IncidentState | undefined {
+  const open = [...ws.incidents.values()].filter(
+    (i) => i.status !== "resolved" && i.componentIds.some((c) => componentIds.includes(c)),
+  );
+  open.sort((a, b) => (a.status === "monitoring" ? 1 : 0) - (b.status === "monitoring" ? 1 : 0) || (a.startedAt < b.startedAt ? 1 : -1));
+  return open[0];
+}
+
+function attach(ws: WorkingSet, incident: IncidentState, alert: AlertState, componentIds: string[], d: Decision) {
+  alert.incidentId = incident.id;
+  for (const id of componentIds) {
+    if (incident.componentIds.includes(id) || !ws.components.has(id)) continue;
+    incident.componentIds.push(id);
+    d.incidentComponents.push([incident.id, id]);
+  }
+  const firing = [...ws.alerts.values()].filter((a) => a.incidentId === incident.id && isFiring(a));
+  incident.impact = worstImpact([incident.impact, ...firing.map((a) => impactForSeverity(a.severity))]);
+}
+
+function recomputeComponents(ws: WorkingSet, componentIds: string[], now: string, d: Decision): AffectedComponent[] {
+  const changes: AffectedComponent[] = [];
+  for (const id of new Set(componentIds)) {
+    const c = ws.components.get(id);
+    if (!c) continue;
+    const autoStatus = automaticStatus(id, ws.alerts.values());
+    if (autoStatus === c.autoStatus) continue;
+    c.autoStatus = autoStatus;
+    d.components.add(id);
+    const next = effectiveStatus(c);
+    if (next === c.status) continue;
+    d.statusChanges.push({ componentId: id, from: c.status, to: next, at: now });
+    changes.push({ code: c.id, name: c.name, old_status: c.status, new_status: next });
+    c.status = next;
+  }
+  return changes;
+}
+
+function addUpdate(
+  d: Decision,
+  opts: ApplyOptions,
+  incident: IncidentState,
+  body: string,
+  changes: AffectedComponent[],
+  ws: WorkingSet,
+  details?: string,
+) {
+  const affected = changes.filter((c) => incident.componentIds.includes(c.code) && ws.components.has(c.code));
+  d.updates.push({
+    id: opts.newId(),
+    incidentId: incident.id,
+    status: incident.status,
+    body: details ? `${body}\n\n${details}` : body,
+    affectedComponents: affected.length ? affected : null,
+    createdAt: opts.now,
+  });
+}

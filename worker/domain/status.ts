@@ -1,0 +1,126 @@
+// One source of truth for the Statuspage enums and the rules that combine them.
+
+export const SEVERITIES = ["critical", "error", "warning", "info"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const COMPONENT_STATUSES = [
+  "operational",
+  "under_maintenance",
+  "degraded_performance",
+  "partial_outage",
+  "major_outage",
+] as const;
+export type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
+
+export const INCIDENT_STATUSES = ["investigating", "identified", "monitoring", "resolved", "postmortem"] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const MAINTENANCE_STATUSES = ["scheduled", "in_progress", "verifying", "completed"] as const;
+export type MaintenanceStatus = (typeof MAINTENANCE_STATUSES)[number];
+
+export const IMPACTS = ["none", "minor", "major", "critical"] as const;
+export type Impact = (typeof IMPACTS)[number];
+
+export type Indicator = Impact | "maintenance";
+
+/** Severity → component status while the alert fires; `null` means "no change" (info). */
+export function statusForSeverity(severity: Severity): ComponentStatus | null {
+  switch (severity) {
+    case "critical":
+      return "major_outage";
+    case "error":
+      return "partial_outage";
+    case "warning":
+      return "degraded_performance";
+    case "info":
+      return null;
+  }
+}
+
+export function impactForSeverity(severity: Severity): Impact {
+  switch (severity) {
+    case "critical":
+      return "critical";
+    case "error":
+      return "major";
+    case "warning":
+      return "minor";
+    case "info":
+      return "none";
+  }
+}
+
+// Ranks follow COMPONENT_STATUSES: maintenance is worse than operational, better than any outage.
+const rank = (s: ComponentStatus) => COMPONENT_STATUSES.indexOf(s);
+
+export function worstStatus(statuses: Iterable<ComponentStatus>): ComponentStatus {
+  let worst: ComponentStatus = "operational";
+  for (const s of statuses) if (rank(s) > rank(worst)) worst = s;
+  return worst;
+}
+
+export function worstImpact(impacts: Iterable<Impact>): Impact {
+  let worst: Impact = "none";
+  for (const i of impacts) if (IMPACTS.indexOf(i) > IMPACTS.indexOf(worst)) worst = i;
+  return worst;
+}
+
+export function worstSeverity(severities: Iterable<Severity>): Severity | null {
+  let worst: Severity | null = null;
+  for (const s of severities) if (worst === null || SEVERITIES.indexOf(s) < SEVERITIES.indexOf(worst)) worst = s;
+  return worst;
+}
+
+/** What a reader sees: an override wins, then active maintenance, then the alerts. */
+export function effectiveStatus(c: {
+  autoStatus: ComponentStatus;
+  overrideStatus: ComponentStatus | null;
+  inMaintenance: boolean;
+}): ComponentStatus {
+  if (c.overrideStatus) return c.overrideStatus;
+  if (c.inMaintenance) return "under_maintenance";
+  return c.autoStatus;
+}
+
+const INDICATOR_DESCRIPTIONS: Record<Indicator, string> = {
+  none: "All Systems Operational",
+  minor: "Minor Service Outage",
+  major: "Partial System Outage",
+  critical: "Major Service Outage",
+  maintenance: "Service Under Maintenance",
+};
+
+const INDICATOR_FOR_STATUS: Record<ComponentStatus, Impact> = {
+  operational: "none",
+  under_maintenance: "none",
+  degraded_performance: "minor",
+  partial_outage: "major",
+  major_outage: "critical",
+};
+
+/**
+ * The page's overall indicator, as Statuspage computes it: the worst of the components and of the
+ * impacts of incidents still being worked on. Incidents in `monitoring` no longer raise it: their
+ * alerts have recovered and the components say so.
+ */
+export function pageStatus(
+  componentStatuses: ComponentStatus[],
+  activeIncidentImpacts: Impact[],
+  maintenanceInProgress = false,
+): { indicator: Indicator; description: string } {
+  const fromComponents = worstImpact(componentStatuses.map((s) => INDICATOR_FOR_STATUS[s]));
+  const impact = worstImpact([fromComponents, ...activeIncidentImpacts]);
+  const indicator: Indicator =
+    impact === "none" && (maintenanceInProgress || componentStatuses.includes("under_maintenance"))
+      ? "maintenance"
+      : impact;
+  return { indicator, description: INDICATOR_DESCRIPTIONS[indicator] };
+}
+
+export const COMPONENT_STATUS_LABELS: Record<ComponentStatus, string> = {
+  operational: "Operational",
+  under_maintenance: "Under Maintenance",
+  degraded_performance: "Degraded Performance",
+  partial_outage: "Partial Outage",
+  major_outage: "Major Outage",
+};

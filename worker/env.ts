@@ -1,0 +1,16 @@
+import type { Ingestor } from "./ingestor";
+
+/** The worker's bindings, as wrangler.toml declares them. */
+export interface Env {
+  DB: D1Database;
+  ASSETS: Fetcher;
+  INGESTOR: DurableObjectNamespace<Ingestor>;
+  /** Secret: bearer token for /admin/api and the admin login. */
+  ADMIN_TOKEN?: string;
+  /** Public base URL used in webhook URLs and feeds; defaults to the request's origin. */
+  PUBLIC_URL?: string;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+}

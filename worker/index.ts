@@ -1,0 +1,28 @@
+import { Hono } from "hono";
+import type { AppEnv } from "./env";
+import { HttpError } from "./errors";
+import { adminApi } from "./routes/admin";
+import { hooks } from "./routes/hooks";
+import { statuspageApi } from "./routes/statuspage-api";
+
+export { Ingestor } from "./ingestor";
+
+const app = new Hono<AppEnv>();
+
+app.route("/hooks", hooks);
+app.route("/api/v2", statuspageApi);
+app.route("/admin/api", adminApi);
+
+app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+
+app.onError((err, c) => {
+  if (err instanceof HttpError) {
+    return c.json({ error: err.message, ...(err.field ? { field: err.field } : {}) }, err.status);
+  }
+  // Hono's own HTTPExceptions (bearer auth) carry a ready response.
+  if ("getResponse" in err && typeof err.getResponse === "function") return err.getResponse() as Response;
+  console.error("unhandled error", { path: new URL(c.req.url).pathname, error: err.stack ?? String(err) });
+  return c.json({ error: "internal error" }, 500);
+});
+
+export default app;

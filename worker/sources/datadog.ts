@@ -1,0 +1,190 @@
+// Datadog Webhooks integration → AlertEvent. Users paste one of several templates (SENDERS.md):
+// StackPulse-style (variables under `metadata`), iLert-style (a few lower_case top-level keys) or
+// flat `$VARIABLE` keys. So every variable is looked up by name, case-insensitively, in
+// `metadata` first and then at the top level.
+import type { AlertEvent } from "../domain/alert-event";
+import type { Severity } from "../domain/status";
+import { PayloadError } from "../errors";
+import {
+  clipDetails,
+  clipSummary,
+  httpUrl,
+  isObject,
+  normalizeKey,
+  parseDateLenient,
+  parseEpoch,
+  parseSeverity,
+  parseTags,
+  requireObject,
+  text,
+  type JsonObject,
+} from "./common";
+
+const TRANSITION_NAMES = [
+  "Triggered",
+  "Re-Triggered",
+  "Warn",
+  "Re-Warn",
+  "No Data",
+  "Re-No Data",
+  "Recovered",
+  "Warn Recovered",
+  "Renotify",
+] as const;
+
+type Outcome = Pick<AlertEvent, "action" | "renotify"> & { severity?: Severity };
+
+// Keyed by the transition with case, spaces and hyphens removed ("Re-No Data" → "renodata").
+// A missing severity means "from ALERT_TYPE".
+const TRANSITIONS: Record<string, Outcome> = {
+  triggered: { action: "trigger" },
+  retriggered: { action: "trigger" },
+  nodata: { action: "trigger" },
+  renodata: { action: "trigger" },
+  warn: { action: "trigger", severity: "warning" },
+  rewarn: { action: "trigger", severity: "warning" },
+  recovered: { action: "resolve" },
+  warnrecovered: { action: "resolve", severity: "warning" },
+  renotify: { action: "trigger", renotify: true },
+};
+
+const TRANSITION_HINT = `must be one of ${TRANSITION_NAMES.join(", ")}`;
+
+interface Found {
+  value: string;
+  path: string;
+}
+
+/** The template's variables, by normalized name, in lookup order: `metadata` then top level. */
+class Variables {
+  private readonly entries = new Map<string, { value: unknown; path: string }[]>();
+  readonly hasMetadata: boolean;
+
+  constructor(body: JsonObject) {
+    this.hasMetadata = isObject(body.metadata);
+    if (isObject(body.metadata)) this.add(body.metadata, "metadata.");
+    this.add(body, "");
+  }
+
+  private add(obj: JsonObject, prefix: string) {
+    for (const [key, value] of Object.entries(obj)) {
+      const name = normalizeKey(key);
+      const list = this.entries.get(name) ?? [];
+      list.push({ value, path: prefix + key });
+      this.entries.set(name, list);
+    }
+  }
+
+  /** The first present value among `names` (empties and unsubstituted variables are absent). */
+  find(...names: string[]): Found | undefined {
+    for (const name of names) {
+      for (const entry of this.entries.get(normalizeKey(name)) ?? []) {
+        const value = text(entry.value);
+        if (value !== undefined) return { value, path: entry.path };
+      }
+    }
+    return undefined;
+  }
+
+  get(...names: string[]): string | undefined {
+    return this.find(...names)?.value;
+  }
+
+  raw(name: string): unknown[] {
+    return (this.entries.get(normalizeKey(name)) ?? []).map((e) => e.value);
+  }
+
+  /** How to name a variable in an error: where the payload has it, else where its template would. */
+  field(name: string): string {
+    const existing = this.entries.get(normalizeKey(name))?.[0];
+    if (existing) return existing.path;
+    return this.hasMetadata ? `metadata.${name}` : name.toLowerCase();
+  }
+}
+
+export function fromDatadog(payload: unknown, receivedAt: Date): AlertEvent[] {
+  const vars = new Variables(requireObject(payload));
+
+  const alertType = vars.get("ALERT_TYPE")?.toLowerCase();
+  const { action, renotify, severity } = outcome(vars, alertType);
+  const dedupKey = dedupKeyOf(vars);
+  const alertId = vars.get("ALERT_ID");
+
+  const summary = summaryOf(vars) ?? (alertId ? `Datadog monitor ${alertId}` : `Datadog alert ${dedupKey}`);
+  const event: AlertEvent = {
+    dedupKey,
+    action,
+    severity,
+    summary,
+    tags: tagsOf(vars),
+    occurredAt: parseEpoch(vars.get("DATE")) ?? parseDateLenient(vars.get("LAST_UPDATED")) ?? receivedAt,
+    monitor: alertId ? { id: alertId, name: summary } : { name: summary },
+  };
+  const details = detailsOf(vars);
+  if (details) event.details = details;
+  const link = httpUrl(vars.get("LINK"));
+  if (link) event.link = link;
+  if (renotify) event.renotify = true;
+  return [event];
+}
+
+function outcome(vars: Variables, alertType: string | undefined): Outcome & { severity: Severity } {
+  const typeSeverity = (alertType && parseSeverity(alertType)) || "error";
+  const transition = vars.find("ALERT_TRANSITION");
+  if (transition) {
+    const known = TRANSITIONS[transition.value.toLowerCase().replace(/[\s_-]/g, "")];
+    if (!known) throw new PayloadError(transition.path, TRANSITION_HINT);
+    return { ...known, severity: known.severity ?? typeSeverity };
+  }
+  // Event-based monitors may leave the transition empty: ALERT_TYPE then says what happened.
+  if (alertType === "success") return { action: "resolve", severity: "error" };
+  if (alertType === "error" || alertType === "warning") return { action: "trigger", severity: typeSeverity };
+  throw new PayloadError(
+    vars.field("ALERT_TRANSITION"),
+    `is required: ${TRANSITION_HINT} (or leave it empty and set ALERT_TYPE to error, warning or success)`,
+  );
+}
+
+function dedupKeyOf(vars: Variables): string {
+  const cycleKey = vars.get("ALERT_CYCLE_KEY");
+  if (cycleKey) return cycleKey;
+  const alertId = vars.get("ALERT_ID");
+  if (alertId) {
+    const scope = vars.get("ALERT_SCOPE");
+    return scope ? `${alertId}:${scope}` : alertId;
+  }
+  const aggregKey = vars.get("AGGREG_KEY");
+  if (aggregKey) return aggregKey;
+  throw new PayloadError(vars.field("ALERT_ID"), "is required to tell alerts apart (or ALERT_CYCLE_KEY or AGGREG_KEY)");
+}
+
+// "[Triggered on {host:web-1}] ", "[Recovered] ", "[P1] ": prefixes Datadog adds to titles.
+const TITLE_PREFIX = /^\[(?:P[1-5]|[^\]]*\b(?:triggered|warn|no data|recovered|renotify)\b[^\]]*)\]\s*/i;
+
+function summaryOf(vars: Variables): string | undefined {
+  const title = vars.get("ALERT_TITLE", "EVENT_TITLE", "TITLE");
+  if (title === undefined) return undefined;
+  let stripped = title;
+  for (let prev = ""; prev !== stripped; ) {
+    prev = stripped;
+    stripped = stripped.replace(TITLE_PREFIX, "");
+  }
+  return stripped.trim() ? clipSummary(stripped) : undefined;
+}
+
+function detailsOf(vars: Variables): string | undefined {
+  const body = vars.get("EVENT_MSG", "BODY", "TEXT_ONLY_MSG");
+  // EVENT_MSG wraps its markdown in "%%%" lines.
+  return clipDetails(body?.replace(/^%%%[ \t]*(?:\r?\n|$)/, "").replace(/(?:^|\r?\n)[ \t]*%%%$/, ""));
+}
+
+/** TAGS exactly as sent, plus the alert's scope (`host:web-1,env:prod`) where TAGS lacks a key. */
+function tagsOf(vars: Variables): Record<string, string> {
+  // A hand-written template may send TAGS as a JSON array rather than Datadog's text.
+  const list = vars.raw("TAGS").find(Array.isArray) as unknown[] | undefined;
+  const tags = parseTags(vars.get("TAGS") ?? list?.map(text).filter(Boolean).join(",") ?? "");
+  const scope = vars.get("ALERT_SCOPE");
+  if (!scope || scope === "*") return tags;
+  const fromScope = Object.entries(parseTags(scope)).filter(([key]) => !Object.hasOwn(tags, key));
+  return Object.fromEntries([...Object.entries(tags), ...fromScope]);
+}
