@@ -25,6 +25,18 @@ export default defineConfig({
           setupFiles: ["./test/worker/apply-migrations.ts"],
         },
       },
+      {
+        // The real stack over real HTTP: wrangler dev, local D1, Debian's Chromium.
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["./test/e2e/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -36,5 +36,8 @@
   }
   refresh();
   setInterval(refresh, 30000);
+  // A reader coming back to the tab wants the current state now, not in 30 s.
+  window.addEventListener("focus", refresh);
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) refresh(); });
   setInterval(tick, 5000);
 })();

@@ -8,10 +8,10 @@ import { HttpError } from "../errors";
 import { newId, newIntegrationKey, nowIso, sha256Hex } from "../ids";
 import { ingestor } from "../ingestor";
 import { COMPONENT_STATUSES } from "../domain/status";
+import { SOURCES } from "../sources";
 import { jsonBody, validate } from "../validate";
 import { baseUrl } from "./statuspage-api";
 
-export const SOURCES = ["datadog", "uptrends", "generic"] as const;
 
 export const adminApi = new Hono<AppEnv>();
 

@@ -12,7 +12,6 @@ import {
   isObject,
   normalizeKey,
   parseDateLenient,
-  parseEpoch,
   parseSeverity,
   parseTags,
   requireObject,
@@ -68,6 +67,7 @@ class Variables {
 
   private add(obj: JsonObject, prefix: string) {
     for (const [key, value] of Object.entries(obj)) {
+      if (value === undefined) continue;
       const name = normalizeKey(key);
       const list = this.entries.get(name) ?? [];
       list.push({ value, path: prefix + key });
@@ -117,7 +117,7 @@ export function fromDatadog(payload: unknown, receivedAt: Date): AlertEvent[] {
     severity,
     summary,
     tags: tagsOf(vars),
-    occurredAt: parseEpoch(vars.get("DATE")) ?? parseDateLenient(vars.get("LAST_UPDATED")) ?? receivedAt,
+    occurredAt: parseDateLenient(vars.get("DATE")) ?? parseDateLenient(vars.get("LAST_UPDATED")) ?? receivedAt,
     monitor: alertId ? { id: alertId, name: summary } : { name: summary },
   };
   const details = detailsOf(vars);

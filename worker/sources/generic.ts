@@ -34,6 +34,11 @@ const scalarText = z
   .union([z.string(), z.number(), z.boolean()], { error: "must be a string" })
   .transform((v) => String(v).trim());
 const optionalText = z.preprocess(blankToUndefined, scalarText.optional());
+/** The documented text fields: a number there is a sender bug worth a 400, not a guess. */
+const optionalString = z.preprocess(
+  blankToUndefined,
+  z.string({ error: "must be a string" }).transform((v) => v.trim()).optional(),
+);
 
 const GenericEvent = z.object({
   dedup_key: z.preprocess(
@@ -48,8 +53,8 @@ const GenericEvent = z.object({
     z.enum(ALERT_ACTIONS, { error: (iss) => (absent(iss.input) ? `is required: ${ACTION_HINT}` : `must be ${ACTION_HINT}`) }),
   ),
   severity: z.preprocess(lowerCase, z.enum(SEVERITIES, { error: `must be ${SEVERITY_HINT}` }).optional()),
-  summary: optionalText,
-  details: optionalText,
+  summary: optionalString,
+  details: optionalString,
   monitor: z.preprocess(
     blankToUndefined,
     z.object({ id: optionalText, name: optionalText }, { error: "must be an object with id and/or name" }).optional(),

@@ -41,35 +41,32 @@ const ALIASES = {
 type Field = keyof typeof ALIASES;
 
 class Fields {
-  private readonly byKey = new Map<string, { key: string; value: unknown }>();
+  private readonly byName = new Map<string, { key: string; value: unknown }[]>();
 
   constructor(body: JsonObject) {
     for (const [key, value] of Object.entries(body)) {
+      if (value === undefined) continue;
       const name = normalizeKey(key);
-      if (!this.byKey.has(name)) this.byKey.set(name, { key, value });
+      this.byName.set(name, [...(this.byName.get(name) ?? []), { key, value }]);
     }
   }
 
-  private entry(field: Field) {
-    for (const alias of ALIASES[field]) {
-      const found = this.byKey.get(normalizeKey(alias));
-      if (found && text(found.value) !== undefined) return found;
+  private entries(field: Field) {
+    return ALIASES[field].flatMap((alias) => this.byName.get(normalizeKey(alias)) ?? []);
+  }
+
+  /** The first present value (empties and unsubstituted `@` variables are absent). */
+  get(field: Field): string | undefined {
+    for (const { value } of this.entries(field)) {
+      const found = text(value);
+      if (found !== undefined) return found;
     }
     return undefined;
   }
 
-  get(field: Field): string | undefined {
-    const found = this.entry(field);
-    return found && text(found.value);
-  }
-
   /** The key the payload used for a field, for errors; the template's spelling when absent. */
   key(field: Field): string {
-    for (const alias of ALIASES[field]) {
-      const found = this.byKey.get(normalizeKey(alias));
-      if (found) return found.key;
-    }
-    return field;
+    return this.entries(field)[0]?.key ?? field;
   }
 }
 

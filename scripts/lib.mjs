@@ -1,0 +1,89 @@
+// Shared by npm start, npm test, the e2e tests and the benchmarks: the local stack, run for real.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const BIN = join(ROOT, "node_modules", ".bin");
+
+/** Environment for every tool: Node 24 from node_modules first, no telemetry (there is no network for it). */
+export function toolEnv(extra = {}) {
+  return {
+    ...process.env,
+    PATH: `${BIN}:${process.env.PATH}`,
+    XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME ?? join(ROOT, ".config"),
+    WRANGLER_SEND_METRICS: "false",
+    ASTRO_TELEMETRY_DISABLED: "1",
+    ...extra,
+  };
+}
+
+export function run(cmd, args, opts = {}) {
+  const res = spawnSync(cmd, args, { cwd: ROOT, stdio: opts.quiet ? "pipe" : "inherit", env: toolEnv(opts.env), encoding: "utf8" });
+  if (res.status !== 0) {
+    if (opts.quiet) process.stderr.write(`${res.stdout ?? ""}${res.stderr ?? ""}`);
+    throw new Error(`${cmd} ${args.join(" ")} exited with ${res.status}`);
+  }
+  return res.stdout;
+}
+
+export function ensureInstalled() {
+  if (existsSync(join(BIN, "wrangler")) && existsSync(join(BIN, "astro"))) return;
+  console.log("Installing dependencies (npm install)…");
+  run("npm", ["install", "--no-audit", "--no-fund"]);
+}
+
+/** Applies the D1 migrations to a local database kept under `persistTo`, and optionally the demo data. */
+export function prepareDatabase(persistTo, { seed = true } = {}) {
+  const common = ["--local", "--persist-to", persistTo];
+  run("wrangler", ["d1", "migrations", "apply", "status-page", ...common], { quiet: true });
+  if (seed) run("wrangler", ["d1", "execute", "status-page", ...common, "--file", "db/seed.sql"], { quiet: true });
+}
+
+/** Builds the Astro site from the local database under `persistTo`. */
+export function buildSite(persistTo, publicUrl = "") {
+  run("astro", ["build", "--root", "site", "--silent"], {
+    quiet: true,
+    env: { WRANGLER_PERSIST: join(persistTo, "v3"), PUBLIC_URL: publicUrl },
+  });
+}
+
+/** Starts `wrangler dev` and resolves once it answers; `stop()` ends it. */
+export async function startWorker({ port, persistTo, adminToken, log = false, extraVars = {} }) {
+  const vars = { ADMIN_TOKEN: adminToken, ...extraVars };
+  const args = [
+    "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo,
+    "--show-interactive-dev-session=false", "--log-level", log ? "info" : "warn",
+    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+  ];
+  const child = spawn("wrangler", args, { cwd: ROOT, env: toolEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let output = "";
+  child.stdout.on("data", (d) => { output += d; if (log) process.stdout.write(d); });
+  child.stderr.on("data", (d) => { output += d; if (log) process.stderr.write(d); });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    try { process.kill(-child.pid, "SIGTERM"); } catch { /* already gone */ }
+  };
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
+    try {
+      const res = await fetch(`${url}/api/v2/summary.json`);
+      if (res.ok) return { url, stop, output: () => output };
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  stop();
+  throw new Error(`wrangler dev did not answer within 60 s:\n${output}`);
+}
+
+export async function freePort() {
+  const { createServer } = await import("node:net");
+  return new Promise((res) => {
+    const srv = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}

@@ -1,0 +1,54 @@
+// npm start: install if needed, migrate and seed the local D1, build the site, serve everything.
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildSite, ensureInstalled, prepareDatabase, ROOT, startWorker } from "./lib.mjs";
+
+ensureInstalled();
+const port = Number(process.env.PORT ?? 8787);
+const persistTo = join(ROOT, ".wrangler", "state");
+const base = `http://localhost:${port}`;
+
+function adminToken() {
+  if (process.env.ADMIN_TOKEN) return process.env.ADMIN_TOKEN;
+  const file = join(ROOT, ".dev.vars");
+  const existing = existsSync(file) ? /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync(file, "utf8"))?.[1] : undefined;
+  if (existing) return existing.trim();
+  const token = randomBytes(24).toString("hex");
+  writeFileSync(file, `ADMIN_TOKEN=${token}\n`, { flag: "a" });
+  return token;
+}
+
+const token = adminToken();
+console.log("Applying migrations and demo data to the local D1…");
+prepareDatabase(persistTo);
+console.log("Building the status site…");
+buildSite(persistTo, base);
+const worker = await startWorker({ port, persistTo, adminToken: token, log: true });
+
+const GENERIC = "demogenerickey000000000000000000";
+const curl = (action) =>
+  `curl -X POST ${base}/hooks/generic/${GENERIC} -H 'Content-Type: application/json' \\\n    -d '{"dedup_key":"demo-api-5xx","action":"${action}","severity":"critical","summary":"API error rate above 20%","details":"Elevated 5xx responses from the API."}'`;
+console.log(`
+  Status page   ${base}/
+  Public API    ${base}/api/v2/summary.json
+  Admin         ${base}/admin   (token: ${process.env.ADMIN_TOKEN ? "from ADMIN_TOKEN" : token})
+
+  Demo webhook URLs (demo keys, local only):
+    Datadog       ${base}/hooks/datadog/demodatadogkey000000000000000000
+    Uptrends      ${base}/hooks/uptrends/demouptrendskey00000000000000000
+    Alertmanager  ${base}/hooks/alertmanager/demoalertmanagerkey0000000000000
+    Grafana       ${base}/hooks/grafana/demografanakey000000000000000000
+    Uptime Kuma   ${base}/hooks/uptime-kuma/demouptimekumakey000000000000000
+    Generic JSON  ${base}/hooks/generic/${GENERIC}
+    PagerDuty v2  ${base}/v2/enqueue   (routing_key demopagerdutykey0000000000000000)
+
+  Open a demo incident on the API component:
+    ${curl("trigger")}
+  Recover it:
+    ${curl("resolve")}
+`);
+const shutdown = () => { worker.stop(); process.exit(0); };
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);
+await new Promise(() => {});

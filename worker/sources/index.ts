@@ -1,0 +1,18 @@
+// Every sender the worker speaks, and the adapter that turns its payload into AlertEvents.
+import type { AlertEvent } from "../domain/alert-event";
+import { fromDatadog } from "./datadog";
+import { fromGeneric } from "./generic";
+import { fromUptrends } from "./uptrends";
+
+export type Adapter = (payload: unknown, receivedAt: Date) => AlertEvent[];
+
+/** Integration source types. `pagerduty` integrations post to /v2/enqueue with their key as routing_key. */
+export const SOURCES = ["datadog", "uptrends", "alertmanager", "grafana", "uptime-kuma", "generic", "pagerduty"] as const;
+export type Source = (typeof SOURCES)[number];
+
+/** The `/hooks/<source>/:key` receivers. */
+export const HOOK_ADAPTERS: Partial<Record<Source, Adapter>> = {
+  datadog: fromDatadog,
+  uptrends: fromUptrends,
+  generic: fromGeneric,
+};
