@@ -1,17 +1,24 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./env";
 import { HttpError } from "./errors";
-import { adminApi } from "./routes/admin";
+import { admin } from "./routes/admin";
+import { feeds } from "./routes/feeds";
 import { hooks } from "./routes/hooks";
+import { pagerduty } from "./routes/pagerduty";
+import { pages } from "./routes/pages";
 import { statuspageApi } from "./routes/statuspage-api";
+import { scheduled } from "./scheduled";
 
 export { Ingestor } from "./ingestor";
 
 const app = new Hono<AppEnv>();
 
 app.route("/hooks", hooks);
+app.route("/", pagerduty);
 app.route("/api/v2", statuspageApi);
-app.route("/admin/api", adminApi);
+app.route("/", feeds);
+app.route("/admin", admin);
+app.route("/", pages);
 
 app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
 
@@ -25,4 +32,5 @@ app.onError((err, c) => {
   return c.json({ error: "internal error" }, 500);
 });
 
-export default app;
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<AppEnv["Bindings"]>;
+export { app };

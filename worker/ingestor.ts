@@ -5,6 +5,8 @@ import { DurableObject } from "cloudflare:workers";
 import { decisionStatements, type IntegrationRecord, loadIntegrations, loadWorkingSet } from "../db/ingest";
 import type { AlertEvent } from "./domain/alert-event";
 import { applyEvents, type EventOutcome } from "./domain/incidents";
+import { constantTimeEqual } from "./auth";
+import { purgePublicCache } from "./cache";
 import type { Env } from "./env";
 import { newId, nowIso } from "./ids";
 
@@ -16,6 +18,11 @@ export interface IngestInput {
   receivedAt: string;
   /** Redacted and truncated, for the delivery log. */
   payload: string;
+  /**
+   * For senders that sign their bodies (Grafana): checked against the integration's signing secret,
+   * when it has one, as hex HMAC-SHA256 of the body or of `timestamp:body`.
+   */
+  signed?: { signature: string | null; timestamp: string | null; body: string };
 }
 
 export type IngestResult =
@@ -67,6 +74,10 @@ export class Ingestor extends DurableObject<Env> {
         error: `this key belongs to a ${integration.source} integration; post to /hooks/${integration.source}/<key>`,
       };
     }
+    if (integration.signingSecret) {
+      const valid = input.signed && (await verifySignature(integration.signingSecret, input.signed));
+      if (!valid) return { ok: false, status: 401, error: "missing or invalid body signature" };
+    }
     const db = this.env.DB;
     const slugs = [...new Set(input.events.map((e) => e.tags["service"]?.toLowerCase()).filter((s): s is string => !!s))];
     const { ws, routing } = await loadWorkingSet(
@@ -94,8 +105,18 @@ export class Ingestor extends DurableObject<Env> {
         payload: input.payload,
       }),
     );
+    if (decision.alerts.size) await purgePublicCache(this.env);
     return { ok: true, deliveryId, integrationId: integration.id, outcomes: decision.outcomes };
   }
+}
+
+async function verifySignature(secret: string, signed: NonNullable<IngestInput["signed"]>): Promise<boolean> {
+  if (!signed.signature) return false;
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const message = signed.timestamp ? `${signed.timestamp}:${signed.body}` : signed.body;
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)));
+  const expected = [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return constantTimeEqual(expected, signed.signature.trim().toLowerCase());
 }
 
 export function ingestor(env: Env): DurableObjectStub<Ingestor> {

@@ -129,6 +129,8 @@ adminApi.post("/integrations", async (c) => {
       name: z.string().trim().min(1).max(120),
       source: z.enum(SOURCES),
       component_ids: z.array(idSchema).max(100).optional(),
+      /** Shared secret for signed deliveries (Grafana's X-Grafana-Alerting-Signature). */
+      signing_secret: z.string().min(8).max(256).nullable().optional(),
     }),
     await jsonBody(c.req),
   );
@@ -141,10 +143,10 @@ adminApi.post("/integrations", async (c) => {
   await db.batch([
     db
       .prepare(
-        `INSERT INTO integrations (id, name, source, key_hash, key_prefix, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)`,
+        `INSERT INTO integrations (id, name, source, key_hash, key_prefix, signing_secret, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6, ?6)`,
       )
-      .bind(id, body.name, body.source, await sha256Hex(key), key.slice(0, 6), now),
+      .bind(id, body.name, body.source, await sha256Hex(key), key.slice(0, 6), now, body.signing_secret ?? null),
     ...componentIds.map((cid) =>
       db.prepare("INSERT INTO integration_components (integration_id, component_id) VALUES (?1, ?2)").bind(id, cid),
     ),
@@ -209,3 +211,7 @@ function splitMatch(raw: string): [string, string | null] {
   const i = raw.search(/[=:]/);
   return i < 0 ? [raw, null] : [raw.slice(0, i), raw.slice(i + 1)];
 }
+
+/** /admin: the UI and, under /admin/api, the JSON API. Mounted last: Hono copies routes when mounting. */
+export const admin = new Hono<AppEnv>();
+admin.route("/api", adminApi);

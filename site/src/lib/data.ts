@@ -6,6 +6,8 @@ export async function loadSummary(): Promise<SummaryJson> {
   const proxy = await getPlatformProxy<{ DB: D1Database }>({
     configPath: process.env.WRANGLER_CONFIG ?? "wrangler.toml",
     persist: { path: process.env.WRANGLER_PERSIST ?? ".wrangler/state/v3" },
+    // npm run deploy builds from the deployed database.
+    remoteBindings: process.env.WRANGLER_REMOTE === "1",
   });
   try {
     return await getSummary(proxy.env.DB, process.env.PUBLIC_URL ?? "");

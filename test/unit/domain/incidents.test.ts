@@ -383,6 +383,42 @@ describe("further triggers attach to the open incident", () => {
     expect(s.status("api")).toBe("major_outage");
   });
 
+  it("the impact never goes down: a milder alert after the worst one resolved keeps it", () => {
+    const s = scenario([API]);
+    s.apply([trigger("crit", 0, { severity: "critical" }), trigger("warn", 1, { severity: "warning" })]);
+    s.apply([resolve("crit", 2)], later(2));
+    s.apply([trigger("warn2", 3, { severity: "warning" })], later(3));
+    expect(s.incident("id2")).toMatchObject({ status: "investigating", impact: "critical" });
+    s.apply([resolve("warn", 4), resolve("warn2", 4)], later(4));
+    s.apply([trigger("warn3", 5, { severity: "warning" })], later(5));
+    expect(s.incident("id2")).toMatchObject({ status: "investigating", impact: "critical" });
+    expect(s.ws.incidents.size).toBe(1);
+  });
+
+  it("an alert reaching two open incidents joins the one still investigating, not the one in monitoring", () => {
+    const s = scenario([API, WEB], { componentIds: [] });
+    // api: incident id2, opened later (minute 5), now monitoring. web: incident id6, opened at minute 1.
+    s.apply([trigger("api-down", 5, { tags: { service: "api" } }), resolve("api-down", 6, { tags: { service: "api" } })]);
+    s.apply([trigger("web-down", 1, { tags: { service: "web" } })], later(1));
+    expect(s.incident("id2").status).toBe("monitoring");
+    expect(s.incident("id6").status).toBe("investigating");
+    const d = s.apply([trigger("both", 7)], later(2), routing({ componentIds: ["api", "web"] }));
+    expect(d.newIncidents).toEqual(new Set());
+    expect(s.alertByKey("both").incidentId).toBe("id6");
+    expect(s.incident("id2").status).toBe("monitoring");
+    expect(d.updates).toEqual([]);
+  });
+
+  it("an alert reaching two investigating incidents joins the most recent one", () => {
+    const s = scenario([API, WEB], { componentIds: [] });
+    s.apply([trigger("web-down", 1, { tags: { service: "web" } })]); // incident id2, started minute 1
+    s.apply([trigger("api-down", 5, { tags: { service: "api" } })], later(1)); // incident id5, started minute 5
+    s.apply([trigger("both", 7)], later(2), routing({ componentIds: ["web", "api"] }));
+    expect(s.alertByKey("both").incidentId).toBe("id5");
+    expect(s.incident("id5").componentIds).toEqual(["api", "web"]);
+    expect(s.incident("id2").componentIds).toEqual(["web"]);
+  });
+
   it("an info alert on the same component attaches too", () => {
     const s = opened("error");
     const d = s.apply([trigger("b", 1, { severity: "info" })], later(1));
@@ -895,6 +931,18 @@ describe("routing", () => {
         "one component reached twice: a status beats none",
         { componentIds: ["api"], links: [link({ matchType: "monitor", matchKey: "m1", componentIds: ["api"], status: "partial_outage" })] },
         { monitor: { id: "m1" }, severity: "info" },
+        [["api", "partial_outage"]],
+      ],
+      [
+        "one component reached twice: the worst status, whatever the order",
+        { componentIds: ["api"], links: [link({ matchType: "monitor", matchKey: "m1", componentIds: ["api"], status: "degraded_performance" })] },
+        { monitor: { id: "m1" }, severity: "critical" },
+        [["api", "major_outage"]],
+      ],
+      [
+        "one component reached twice: a status is kept over a later none",
+        { links: [link({ matchType: "monitor", matchKey: "m1", componentIds: ["api"], status: "partial_outage" })] },
+        { monitor: { id: "m1" }, tags: { service: "api" }, severity: "info" },
         [["api", "partial_outage"]],
       ],
       [
