@@ -41,20 +41,21 @@ export function prepareDatabase(persistTo, { seed = true } = {}) {
   if (seed) run("wrangler", ["d1", "execute", "status-page", ...common, "--file", "db/seed.sql"], { quiet: true });
 }
 
-/** Builds the Astro site from the local database under `persistTo`. */
-export function buildSite(persistTo, publicUrl = "") {
-  run("astro", ["build", "--root", "site", "--silent"], {
+/** Builds the Astro site from the local database under `persistTo` into `outDir` (default site/dist). */
+export function buildSite(persistTo, publicUrl = "", outDir = join(ROOT, "site", "dist")) {
+  run("astro", ["build", "--root", "site", "--silent", "--outDir", outDir], {
     quiet: true,
     env: { WRANGLER_PERSIST: join(persistTo, "v3"), PUBLIC_URL: publicUrl },
   });
 }
 
 /** Starts `wrangler dev` and resolves once it answers; `stop()` ends it. */
-export async function startWorker({ port, persistTo, adminToken, log = false, extraVars = {} }) {
+export async function startWorker({ port, persistTo, adminToken, log = false, extraVars = {}, assets }) {
   const vars = { ADMIN_TOKEN: adminToken, ...extraVars };
   const args = [
     "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo,
     "--show-interactive-dev-session=false", "--log-level", log ? "info" : "warn",
+    ...(assets ? ["--assets", assets] : []),
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
   const child = spawn("wrangler", args, { cwd: ROOT, env: toolEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });

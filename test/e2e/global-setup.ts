@@ -13,8 +13,10 @@ export default async function setup(project: TestProject) {
   const persistTo = mkdtempSync(join(tmpdir(), "status-e2e-"));
   prepareDatabase(persistTo);
   const port = await freePort();
-  buildSite(persistTo, `http://127.0.0.1:${port}`);
-  const worker = await startWorker({ port, persistTo, adminToken: E2E_ADMIN_TOKEN });
+  // A site of its own, so parallel runs never share site/dist.
+  const assets = join(persistTo, "site");
+  buildSite(persistTo, `http://127.0.0.1:${port}`, assets);
+  const worker = await startWorker({ port, persistTo, adminToken: E2E_ADMIN_TOKEN, assets });
   project.provide("baseUrl", worker.url);
   project.provide("adminToken", E2E_ADMIN_TOKEN);
   project.provide("persistTo", persistTo);

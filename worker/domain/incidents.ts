@@ -142,6 +142,15 @@ export function isFiring(alert: AlertState): boolean {
   return alert.status !== "resolved";
 }
 
+/**
+ * Whether a route shows a disruption. Info (no status) and maintenance change no incident: they
+ * neither open, join nor reopen one, nor hold one open (a never-resolving info alert would
+ * otherwise keep the incident, and the page indicator, up after every outage has recovered).
+ */
+export function disrupts(route: Route): boolean {
+  return route.status !== null && route.status !== "operational" && route.status !== "under_maintenance";
+}
+
 /** The components an event reaches, each with the status it asks for there. */
 export function routeEvent(
   event: AlertEvent,
@@ -262,7 +271,7 @@ function applyEvent(
     const incident = alert.incidentId ? ws.incidents.get(alert.incidentId) : undefined;
     if (incident && incident.status !== "monitoring" && incident.status !== "resolved") {
       const attached = [...ws.alerts.values()].filter((a) => a.incidentId === incident.id);
-      if (attached.every((a) => !isFiring(a))) {
+      if (attached.every((a) => !isFiring(a) || !a.routes.some(disrupts))) {
         incident.status = "monitoring";
         incident.monitoringAt = opts.now;
         d.incidents.add(incident.id);
@@ -305,7 +314,12 @@ function applyEvent(
   const componentIds = alert.routes.map((r) => r.componentId);
   const changes = recomputeComponents(ws, [...componentIds, ...formerComponentIds], opts.now, d);
 
+  const disruptive = alert.routes.some(disrupts);
   let incident = alert.incidentId ? ws.incidents.get(alert.incidentId) : undefined;
+  if (!disruptive) {
+    if (!incident || incident.status === "resolved") alert.incidentId = null;
+    return alert.routes.length === 0 ? "unrouted" : "applied";
+  }
   if (!incident || incident.status === "resolved") incident = openIncidentOn(ws, componentIds);
   if (incident) {
     attach(ws, incident, alert, componentIds, d);
@@ -319,8 +333,6 @@ function applyEvent(
     return "applied";
   }
   alert.incidentId = null;
-  const impacting = alert.routes.some((r) => r.status !== null);
-  if (!impacting) return alert.routes.length === 0 ? "unrouted" : "applied";
   if (event.renotify) return "applied";
 
   incident = {

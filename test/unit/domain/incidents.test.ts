@@ -419,12 +419,53 @@ describe("further triggers attach to the open incident", () => {
     expect(s.incident("id2").componentIds).toEqual(["web"]);
   });
 
-  it("an info alert on the same component attaches too", () => {
+  it("an info alert on the same component does not join it", () => {
     const s = opened("error");
     const d = s.apply([trigger("b", 1, { severity: "info" })], later(1));
     expect(d.outcomes).toEqual(["applied"]);
-    expect(s.alertByKey("b").incidentId).toBe("id2");
-    expect(s.incident("id2").impact).toBe("major");
+    expect(d.incidents).toEqual(new Set());
+    expect(s.alertByKey("b").incidentId).toBeNull();
+    expect(s.incident("id2")).toMatchObject({ impact: "major", lastAlertAt: NOW });
+  });
+
+  it("a still-firing info alert does not hold the incident open once the outage recovers", () => {
+    const s = opened("critical");
+    s.apply([trigger("chatter", 1, { severity: "info" })], later(1));
+    const d = s.apply([resolve("a", 2)], later(2));
+    expect(s.incident("id2")).toMatchObject({ status: "monitoring", monitoringAt: later(2) });
+    expect(d.updates.map((u) => u.status)).toEqual(["monitoring"]);
+    expect(s.alertByKey("chatter").status).toBe("firing");
+  });
+
+  it("an info trigger does not reopen an incident in monitoring", () => {
+    const s = opened("critical");
+    s.apply([resolve("a", 1)], later(1));
+    const d = s.apply([trigger("b", 2, { severity: "info" })], later(2));
+    expect(d.outcomes).toEqual(["applied"]);
+    expect(d.updates).toEqual([]);
+    expect(s.incident("id2").status).toBe("monitoring");
+  });
+
+  it("a maintenance status (Uptime Kuma) opens no incident and joins none", () => {
+    const s = scenario([API]);
+    const m = s.apply([trigger("kuma", 0, { severity: "info", status: "under_maintenance" })]);
+    expect(m.outcomes).toEqual(["applied"]);
+    expect(m.newIncidents).toEqual(new Set());
+    expect(s.status("api")).toBe("under_maintenance");
+    s.apply([trigger("a", 1)], later(1)); // an outage during the maintenance opens its own incident
+    expect([...s.ws.incidents.keys()]).toEqual(["id3"]);
+    expect(s.alertByKey("kuma").incidentId).toBeNull();
+    s.apply([resolve("a", 2)], later(2));
+    expect(s.incident("id3").status).toBe("monitoring");
+    expect(s.status("api")).toBe("under_maintenance");
+  });
+
+  it("a route to a component missing from the working set is not added to the incident", () => {
+    const s = scenario([API], { componentIds: ["api", "ghost"] });
+    const d = s.apply([trigger("a", 0)]);
+    expect(s.incident("id2").componentIds).toEqual(["api"]);
+    expect(d.incidentComponents).toEqual([["id2", "api"]]);
+    expect(d.statusChanges.map((c) => c.componentId)).toEqual(["api"]);
   });
 
   it("a re-trigger with a worse severity upgrades the impact and the component", () => {
