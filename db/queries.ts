@@ -76,6 +76,8 @@ export interface SummaryJson {
 
 type Row = Record<string, unknown>;
 const s = (v: unknown) => (v == null ? null : String(v));
+/** Statuspage shows a component's start_date as a date (`2026-01-31`); admin rows may hold a full timestamp. */
+const dateOnly = (v: unknown) => (v == null || v === "" ? null : String(v).slice(0, 10));
 
 export async function getPage(db: D1Database, baseUrl: string): Promise<PageJson> {
   const row = await db
@@ -109,7 +111,7 @@ export async function getComponents(db: D1Database, pageId: string): Promise<Com
     position: Number(r.position),
     description: s(r.description),
     showcase: !!r.showcase,
-    start_date: s(r.start_date),
+    start_date: dateOnly(r.start_date),
     group_id: s(r.group_id),
     page_id: pageId,
     group: false,
@@ -146,7 +148,17 @@ export async function getComponents(db: D1Database, pageId: string): Promise<Com
   return top.sort((a, b) => a.position - b.position).flatMap((t) => t.items);
 }
 
-/** Incidents (or maintenances) matching `where`, newest first, each with its updates and components. */
+const ORDER = {
+  /** Most recent first: incident lists, history, feeds. */
+  newest: "coalesce(i.scheduled_for, i.started_at) DESC, i.created_at DESC",
+  /** Soonest first: upcoming and active maintenance windows, as a reader plans around them. */
+  soonest: "coalesce(i.scheduled_for, i.started_at) ASC, i.created_at ASC",
+} as const;
+
+/**
+ * Incidents (or maintenances) matching `where` (a constant SQL condition on `i`; values go in
+ * `params`), newest first unless told otherwise, each with its updates (newest first) and components.
+ */
 export async function getIncidents(
   db: D1Database,
   pageId: string,
@@ -154,6 +166,7 @@ export async function getIncidents(
   where: string,
   params: unknown[] = [],
   limit = 50,
+  order: keyof typeof ORDER = "newest",
 ): Promise<IncidentJson[]> {
   const { results } = await db
     .prepare(
@@ -164,9 +177,10 @@ export async function getIncidents(
          (SELECT json_group_array(json_object('id', c.id, 'name', c.name, 'status', c.status, 'created_at', c.created_at,
              'updated_at', c.updated_at, 'position', c.position, 'description', c.description, 'showcase', c.showcase,
              'start_date', c.start_date, 'group_id', c.group_id, 'only_show_if_degraded', c.only_show_if_degraded))
-          FROM incident_components ic JOIN components c ON c.id = ic.component_id WHERE ic.incident_id = i.id) AS comps
+          FROM (SELECT c.* FROM incident_components ic JOIN components c ON c.id = ic.component_id
+                WHERE ic.incident_id = i.id ORDER BY c.position, c.name) c) AS comps
        FROM incidents i WHERE ${where}
-       ORDER BY coalesce(i.scheduled_for, i.started_at) DESC, i.created_at DESC LIMIT ${limit}`,
+       ORDER BY ${ORDER[order]} LIMIT ${Math.max(1, Math.floor(limit))}`,
     )
     .bind(...params)
     .all<Row>();
@@ -211,7 +225,7 @@ function incidentJson(r: Row, pageId: string, baseUrl: string): IncidentJson {
       position: Number(c.position),
       description: s(c.description),
       showcase: !!c.showcase,
-      start_date: s(c.start_date),
+      start_date: dateOnly(c.start_date),
       group_id: s(c.group_id),
       page_id: pageId,
       group: false,
@@ -233,7 +247,7 @@ export async function getSummary(db: D1Database, baseUrl: string): Promise<Summa
   const [components, incidents, scheduled_maintenances] = await Promise.all([
     getComponents(db, page.id),
     getIncidents(db, page.id, baseUrl, UNRESOLVED_INCIDENTS),
-    getIncidents(db, page.id, baseUrl, OPEN_MAINTENANCES),
+    getIncidents(db, page.id, baseUrl, OPEN_MAINTENANCES, [], 50, "soonest"),
   ]);
   const status = pageStatus(
     components.filter((c) => !c.group).map((c) => c.status),
@@ -241,4 +255,255 @@ export async function getSummary(db: D1Database, baseUrl: string): Promise<Summa
     scheduled_maintenances.some((m) => m.status === "in_progress"),
   );
   return { page, components, incidents, scheduled_maintenances, status };
+}
+
+// ── The other Statuspage v2 documents ───────────────────────────────────────
+
+export const ALL_INCIDENTS = "i.kind = 'incident'";
+export const ALL_MAINTENANCES = "i.kind = 'maintenance'";
+export const UPCOMING_MAINTENANCES = "i.kind = 'maintenance' AND i.status = 'scheduled'";
+export const ACTIVE_MAINTENANCES = "i.kind = 'maintenance' AND i.status IN ('in_progress', 'verifying')";
+
+/** status.json: the page and its overall indicator, computed exactly as summary.json does. */
+export async function getStatus(db: D1Database, baseUrl: string): Promise<Pick<SummaryJson, "page" | "status">> {
+  const { page, status } = await getSummary(db, baseUrl);
+  return { page, status };
+}
+
+/** components.json */
+export async function getComponentList(db: D1Database, baseUrl: string): Promise<{ page: PageJson; components: ComponentJson[] }> {
+  const page = await getPage(db, baseUrl);
+  return { page, components: await getComponents(db, page.id) };
+}
+
+/** incidents.json (the 50 most recent, resolved ones included) and incidents/unresolved.json. */
+export async function getIncidentList(
+  db: D1Database,
+  baseUrl: string,
+  which: "all" | "unresolved",
+): Promise<{ page: PageJson; incidents: IncidentJson[] }> {
+  const page = await getPage(db, baseUrl);
+  const where = which === "all" ? ALL_INCIDENTS : UNRESOLVED_INCIDENTS;
+  return { page, incidents: await getIncidents(db, page.id, baseUrl, where) };
+}
+
+/**
+ * scheduled-maintenances.json (the 50 most recent, completed ones included, newest first),
+ * /upcoming.json (still `scheduled`) and /active.json (`in_progress` or `verifying`), soonest first.
+ */
+export async function getMaintenanceList(
+  db: D1Database,
+  baseUrl: string,
+  which: "all" | "upcoming" | "active",
+): Promise<{ page: PageJson; scheduled_maintenances: IncidentJson[] }> {
+  const page = await getPage(db, baseUrl);
+  const scheduled_maintenances =
+    which === "all"
+      ? await getIncidents(db, page.id, baseUrl, ALL_MAINTENANCES)
+      : await getIncidents(db, page.id, baseUrl, which === "upcoming" ? UPCOMING_MAINTENANCES : ACTIVE_MAINTENANCES, [], 50, "soonest");
+  return { page, scheduled_maintenances };
+}
+
+export const isMaintenance = (i: IncidentJson) => i.scheduled_for !== undefined;
+
+/** One incident or maintenance by id, for its permalink page; null when there is none. */
+export async function getIncident(db: D1Database, baseUrl: string, id: string): Promise<{ page: PageJson; incident: IncidentJson } | null> {
+  const page = await getPage(db, baseUrl);
+  const [incident] = await getIncidents(db, page.id, baseUrl, "i.id = ?1", [id], 1);
+  return incident ? { page, incident } : null;
+}
+
+/**
+ * Incidents and maintenances that have begun (upcoming maintenance too with `upcoming`), newest
+ * first: the history page, the recent-history list and the feeds.
+ */
+export async function getHistory(
+  db: D1Database,
+  baseUrl: string,
+  limit = 50,
+  opts: { upcoming?: boolean } = {},
+): Promise<{ page: PageJson; incidents: IncidentJson[] }> {
+  const page = await getPage(db, baseUrl);
+  const where = opts.upcoming ? "1 = 1" : "(i.kind = 'incident' OR i.status != 'scheduled')";
+  return { page, incidents: await getIncidents(db, page.id, baseUrl, where, [], limit) };
+}
+
+// ── Uptime ──────────────────────────────────────────────────────────────────
+//
+// Daily uptime per component, from component_status_changes, the way Statuspage's uptime showcase
+// counts it: time in `major_outage` is downtime, time in `partial_outage` counts as 30 % downtime
+// (most users still get through), and `degraded_performance` and `under_maintenance` count as up.
+// Days are UTC days; the current day counts up to now; days before the component's start_date (or
+// creation) have no data.
+
+export const UPTIME_DAYS = 90;
+export const PARTIAL_OUTAGE_WEIGHT = 0.3;
+
+export interface UptimeIncident {
+  id: string;
+  name: string;
+  impact: Impact;
+}
+
+export interface UptimeDay {
+  /** UTC day, YYYY-MM-DD. */
+  date: string;
+  /** Percent, two decimals, never rounded up; null when the component did not exist yet. */
+  uptime: number | null;
+  major_outage_seconds: number;
+  partial_outage_seconds: number;
+  degraded_performance_seconds: number;
+  /** Incidents affecting the component that were open at some time that day. */
+  incidents: UptimeIncident[];
+}
+
+export interface ComponentUptime {
+  component_id: string;
+  /** Over the whole window, same weighting; null when there is no data at all. */
+  uptime: number | null;
+  days: UptimeDay[];
+}
+
+export interface StatusChange {
+  at: string;
+  to: ComponentStatus;
+}
+
+const DAY_MS = 86_400_000;
+const floor2 = (x: number) => Math.floor(x * 100 + 1e-9) / 100;
+const utcMidnight = (t: number) => Math.floor(t / DAY_MS) * DAY_MS;
+
+/** The first day of an n-day window ending today (UTC), as a timestamp. */
+export function uptimeWindowStart(now: Date, days = UPTIME_DAYS): number {
+  return utcMidnight(now.getTime()) - (days - 1) * DAY_MS;
+}
+
+/**
+ * Pure: per-day seconds in each status and the weighted uptime, from the status at the start of the
+ * window and the changes inside it (ascending).
+ */
+export function dailyUptime(input: {
+  statusAtStart: ComponentStatus;
+  changes: StatusChange[];
+  now: Date;
+  days?: number;
+  /** When the component began to exist; days before it have no data. */
+  since?: Date | null;
+}): Omit<UptimeDay, "incidents">[] {
+  const days = input.days ?? UPTIME_DAYS;
+  const now = input.now.getTime();
+  const start = uptimeWindowStart(input.now, days);
+  const since = input.since ? Math.max(start, input.since.getTime()) : start;
+  // Status segments [from, to) covering the window.
+  const segments: Array<{ from: number; to: number; status: ComponentStatus }> = [];
+  let cursor = start;
+  let status = input.statusAtStart;
+  for (const ch of input.changes) {
+    const at = Math.min(Math.max(Date.parse(ch.at), start), now);
+    if (at > cursor) segments.push({ from: cursor, to: at, status });
+    cursor = Math.max(cursor, at);
+    status = ch.to;
+  }
+  if (now > cursor) segments.push({ from: cursor, to: now, status });
+
+  const out: Omit<UptimeDay, "incidents">[] = [];
+  for (let d = 0; d < days; d++) {
+    const dayStart = start + d * DAY_MS;
+    const from = Math.max(dayStart, since);
+    const to = Math.min(dayStart + DAY_MS, now);
+    const secs: Record<ComponentStatus, number> = {
+      operational: 0,
+      under_maintenance: 0,
+      degraded_performance: 0,
+      partial_outage: 0,
+      major_outage: 0,
+    };
+    for (const seg of segments) {
+      const overlap = Math.min(seg.to, to) - Math.max(seg.from, from);
+      if (overlap > 0) secs[seg.status] = (secs[seg.status] ?? 0) + overlap / 1000;
+    }
+    const observed = Math.max(0, (to - from) / 1000);
+    const down = secs.major_outage + PARTIAL_OUTAGE_WEIGHT * secs.partial_outage;
+    out.push({
+      date: new Date(dayStart).toISOString().slice(0, 10),
+      uptime: observed > 0 ? floor2(100 * (1 - down / observed)) : null,
+      major_outage_seconds: Math.round(secs.major_outage),
+      partial_outage_seconds: Math.round(secs.partial_outage),
+      degraded_performance_seconds: Math.round(secs.degraded_performance),
+    });
+  }
+  return out;
+}
+
+/** Weighted uptime over several days, from their seconds (null when no day has data). */
+export function windowUptime(days: Array<Pick<UptimeDay, "date" | "uptime" | "major_outage_seconds" | "partial_outage_seconds">>, now: Date, since?: Date | null): number | null {
+  let observed = 0;
+  let down = 0;
+  const nowMs = now.getTime();
+  for (const d of days) {
+    if (d.uptime === null) continue;
+    const dayStart = Date.parse(`${d.date}T00:00:00.000Z`);
+    const from = Math.max(dayStart, since?.getTime() ?? dayStart);
+    observed += Math.max(0, (Math.min(dayStart + DAY_MS, nowMs) - from) / 1000);
+    down += d.major_outage_seconds + PARTIAL_OUTAGE_WEIGHT * d.partial_outage_seconds;
+  }
+  return observed > 0 ? floor2(100 * (1 - down / observed)) : null;
+}
+
+/**
+ * Daily uptime of every component over the last `days` days, with each day's incidents. Two indexed
+ * reads: per component, the last change before the window and the changes inside it (both on
+ * status_changes_component_at_idx), and the incidents open during the window.
+ */
+export async function getUptime(
+  db: D1Database,
+  opts: { now?: Date; days?: number } = {},
+): Promise<Record<string, ComponentUptime>> {
+  const now = opts.now ?? new Date();
+  const days = opts.days ?? UPTIME_DAYS;
+  const startIso = new Date(uptimeWindowStart(now, days)).toISOString();
+  const nowIso = now.toISOString();
+  const [comps, incs] = await db.batch<Row>([
+    db
+      .prepare(
+        `SELECT c.id, c.status, c.start_date, c.created_at,
+           (SELECT to_status FROM component_status_changes WHERE component_id = c.id AND at < ?1 ORDER BY at DESC, id DESC LIMIT 1) AS before_status,
+           (SELECT json_group_array(json_array(at, from_status, to_status)) FROM
+              (SELECT at, from_status, to_status FROM component_status_changes
+               WHERE component_id = c.id AND at >= ?1 AND at <= ?2 ORDER BY at, id)) AS changes
+         FROM components c`,
+      )
+      .bind(startIso, nowIso),
+    db
+      .prepare(
+        `SELECT ic.component_id, i.id, i.name, i.impact, i.started_at, coalesce(i.resolved_at, ?2) AS ended_at
+         FROM incidents i JOIN incident_components ic ON ic.incident_id = i.id
+         WHERE i.kind = 'incident' AND i.started_at <= ?2 AND (i.resolved_at IS NULL OR i.resolved_at >= ?1)
+         ORDER BY i.started_at`,
+      )
+      .bind(startIso, nowIso),
+  ]);
+  const out: Record<string, ComponentUptime> = {};
+  for (const r of comps!.results) {
+    const raw = JSON.parse(String(r.changes)) as [string, ComponentStatus, ComponentStatus][];
+    const changes = raw.map(([at, , to]): StatusChange => ({ at, to }));
+    // Before the window: the last change's new status; else the first change's old one; else now's.
+    const statusAtStart = (s(r.before_status) ?? raw[0]?.[1] ?? String(r.status)) as ComponentStatus;
+    const sinceRaw = s(r.start_date) || s(r.created_at);
+    const sinceMs = sinceRaw ? Date.parse(sinceRaw) : NaN;
+    const since = Number.isNaN(sinceMs) ? null : new Date(sinceMs);
+    const daysOut = dailyUptime({ statusAtStart, changes, now, days, since }).map((d) => ({ ...d, incidents: [] as UptimeIncident[] }));
+    out[String(r.id)] = { component_id: String(r.id), uptime: windowUptime(daysOut, now, since), days: daysOut };
+  }
+  const start = uptimeWindowStart(now, days);
+  for (const r of incs!.results) {
+    const u = out[String(r.component_id)];
+    if (!u) continue;
+    const first = Math.max(0, Math.floor((utcMidnight(Date.parse(String(r.started_at))) - start) / DAY_MS));
+    const last = Math.min(days - 1, Math.floor((Date.parse(String(r.ended_at)) - start) / DAY_MS));
+    for (let d = first; d <= last; d++) {
+      u.days[d]!.incidents.push({ id: String(r.id), name: String(r.name), impact: r.impact as Impact });
+    }
+  }
+  return out;
 }

@@ -35,9 +35,9 @@ export function ensureInstalled() {
 }
 
 /** Applies the D1 migrations to a local database kept under `persistTo`, and optionally the demo data. */
-export function prepareDatabase(persistTo, { seed = true } = {}) {
-  const common = ["--local", "--persist-to", persistTo];
-  run("wrangler", ["d1", "migrations", "apply", "status-page", ...common], { quiet: true });
+export function prepareDatabase(persistTo, { seed = true, config, database = "status-page" } = {}) {
+  const common = ["--local", "--persist-to", persistTo, ...(config ? ["--config", config] : [])];
+  run("wrangler", ["d1", "migrations", "apply", database, ...common], { quiet: true });
   if (seed) run("wrangler", ["d1", "execute", "status-page", ...common, "--file", "db/seed.sql"], { quiet: true });
 }
 
@@ -50,12 +50,13 @@ export function buildSite(persistTo, publicUrl = "", outDir = join(ROOT, "site",
 }
 
 /** Starts `wrangler dev` and resolves once it answers; `stop()` ends it. */
-export async function startWorker({ port, persistTo, adminToken, log = false, extraVars = {}, assets }) {
-  const vars = { ADMIN_TOKEN: adminToken, ...extraVars };
+export async function startWorker({ port, persistTo, adminToken, log = false, extraVars = {}, assets, config, readyPath = "/api/v2/summary.json" }) {
+  const vars = { ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}), ...extraVars };
   const args = [
     "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo,
     "--show-interactive-dev-session=false", "--log-level", log ? "info" : "warn",
     ...(assets ? ["--assets", assets] : []),
+    ...(config ? ["--config", config] : []),
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
   const child = spawn("wrangler", args, { cwd: ROOT, env: toolEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
@@ -70,7 +71,7 @@ export async function startWorker({ port, persistTo, adminToken, log = false, ex
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
     try {
-      const res = await fetch(`${url}/api/v2/summary.json`);
+      const res = await fetch(`${url}${readyPath}`);
       if (res.ok) return { url, stop, output: () => output };
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 250));

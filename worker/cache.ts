@@ -1,7 +1,126 @@
-// The public API's edge cache. Every write (a delivery, an admin action) calls purgePublicCache so a
-// change is visible at once.
-import type { Env } from "./env";
+// Caching of the public, read-only responses (the Statuspage API, feeds, badges, incident pages).
+//
+// Three layers, so readers during an outage cost the database little and still see a change at once:
+// - Browsers: `Cache-Control: public, max-age=10` and an ETag; a revalidation with If-None-Match
+//   that still matches is a 304 with no body.
+// - The edge: the Workers Cache API (`caches.default`) keeps each response for the same 10 s. Entries
+//   are host-independent: a response is rendered against a placeholder origin, stored under one key
+//   per path, and the placeholder is replaced by the request's public base URL on the way out, so one
+//   purge per path covers every host name the page is served under.
+// - Purge: every write calls purgePublicCache, which deletes those entries at once.
+//
+// What "purged on every write" means, honestly: the Cache API is per data centre. The purge deletes
+// the entries in the data centre where it runs (where the write was handled: the worker, or the
+// ingestor Durable Object); every other data centre keeps its copy for at most max-age (10 s). A
+// global, instant purge needs the zone's purge API and an API token, which this worker does not hold.
+import type { Context } from "hono";
+import type { AppEnv, Env } from "./env";
 
-export async function purgePublicCache(_env: Env): Promise<void> {
-  // Implemented with the public API's caching (issue: public status page).
+export const PUBLIC_MAX_AGE_SECONDS = 10;
+export const PUBLIC_CACHE_CONTROL = `public, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
+
+/** Paths whose content changes with every write, besides per-component badges and incident pages. */
+export const PUBLIC_PATHS = [
+  "/api/v2/summary.json",
+  "/api/v2/status.json",
+  "/api/v2/components.json",
+  "/api/v2/incidents.json",
+  "/api/v2/incidents/unresolved.json",
+  "/api/v2/scheduled-maintenances.json",
+  "/api/v2/scheduled-maintenances/upcoming.json",
+  "/api/v2/scheduled-maintenances/active.json",
+  "/history.rss",
+  "/history.atom",
+  "/badge.svg",
+];
+
+const edgeCache = (): Cache | null => (typeof caches !== "undefined" && "default" in caches ? caches.default : null);
+
+export const publicBaseUrl = (env: Env, requestUrl: string) => (env.PUBLIC_URL ?? new URL(requestUrl).origin).replace(/\/$/, "");
+
+async function etagOf(body: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
+  const hex = [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  // Weak: the edge may compress the body, which keeps the meaning but not the bytes.
+  return `W/"${hex}"`;
+}
+
+/** If-None-Match against an ETag, with the weak comparison RFC 9110 prescribes for it. */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === "*") return true;
+  const opaque = (t: string) => t.trim().replace(/^W\//, "");
+  return ifNoneMatch.split(",").some((t) => opaque(t) === opaque(etag));
+}
+
+/** What a public response is rendered against; replaced by the request's base URL when served. */
+export const PLACEHOLDER_ORIGIN = "https://public-base.invalid";
+const cacheKey = (path: string) => new Request(`${PLACEHOLDER_ORIGIN}${path}`);
+
+export interface Rendered {
+  body: string;
+  contentType: string;
+  /** Defaults to 200; a 404 page is cached too, so a flood of requests for a bad id stays cheap. */
+  status?: number;
+}
+
+/**
+ * Answers a public GET from the edge cache when it holds the path, else renders it (with
+ * PLACEHOLDER_ORIGIN as the base URL) and stores it; either way with ETag, Cache-Control and a 304
+ * for a matching If-None-Match.
+ */
+export async function cachedPublic(c: Context<AppEnv>, render: (base: string) => Promise<Rendered>): Promise<Response> {
+  const path = new URL(c.req.url).pathname.replace(/(.)\/+$/, "$1");
+  const key = cacheKey(path);
+  const cache = edgeCache();
+  let res = await cache?.match(key).catch(() => undefined);
+  if (!res) {
+    const { body, contentType, status = 200 } = await render(PLACEHOLDER_ORIGIN);
+    res = new Response(body, {
+      status,
+      headers: { "Content-Type": contentType, "Cache-Control": PUBLIC_CACHE_CONTROL, ETag: await etagOf(body) },
+    });
+    if (cache) {
+      const stored = cache.put(key, res.clone()).catch((err: unknown) => console.error("edge cache put failed", String(err)));
+      try {
+        c.executionCtx.waitUntil(stored);
+      } catch {
+        await stored; // no execution context (the app called directly)
+      }
+    }
+  }
+  const etag = res.headers.get("ETag") ?? "";
+  if (res.status === 200 && etagMatches(c.req.header("If-None-Match"), etag)) {
+    return new Response(null, { status: 304, headers: { ETag: etag, "Cache-Control": PUBLIC_CACHE_CONTROL } });
+  }
+  const body = (await res.text()).replaceAll(PLACEHOLDER_ORIGIN, publicBaseUrl(c.env, c.req.url));
+  // A fresh Response: those from the cache have immutable headers, and middleware adds CORS ones.
+  return new Response(body, { status: res.status, headers: res.headers });
+}
+
+/**
+ * Deletes the public responses from the edge cache of this data centre (see the top of this file).
+ * Never throws: the write it follows is already durable, and a failed purge only delays a change by
+ * the max-age.
+ */
+export async function purgePublicCache(env: Env): Promise<void> {
+  const cache = edgeCache();
+  if (!cache) return;
+  try {
+    const [components, incidents] = await env.DB.batch<Record<string, unknown>>([
+      env.DB.prepare("SELECT id, slug FROM components"),
+      // Open ones and those changed lately: the pages a write can have changed.
+      env.DB.prepare(
+        "SELECT id FROM incidents WHERE resolved_at IS NULL OR updated_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')",
+      ),
+    ]);
+    const paths = [
+      ...PUBLIC_PATHS,
+      ...components!.results.flatMap((r) => [`/badge/${r.slug}.svg`, `/badge/${r.id}.svg`]),
+      ...incidents!.results.map((r) => `/incidents/${r.id}`),
+    ];
+    await Promise.all(paths.map((p) => cache.delete(cacheKey(p))));
+  } catch (err) {
+    console.error("public cache purge failed", String(err));
+  }
 }

@@ -11,6 +11,8 @@ import { ingestor, type IngestResult } from "./ingestor";
 export const MAX_BODY_BYTES = 512 * 1024;
 const LOGGED_PAYLOAD_CHARS = 4096;
 const SECRET_KEYS = /key|token|secret|password|passwd|authorization|signature|cookie|credential/i;
+// Keys that name an alert, not a credential: an operator reading the log needs them.
+const ALERT_KEYS = /^(?:dedup_?key|incident_?key|group_?key|alert_?cycle_?key|aggreg_?key)$/i;
 
 export interface RawDelivery {
   text: string;
@@ -41,7 +43,9 @@ export function parseJson(text: string): unknown {
 export function redactPayload(text: string): string {
   let shown = text;
   try {
-    shown = JSON.stringify(JSON.parse(text), (k, v) => (k && SECRET_KEYS.test(k) && typeof v !== "object" ? "[redacted]" : v));
+    shown = JSON.stringify(JSON.parse(text), (k, v) =>
+      k && SECRET_KEYS.test(k) && !ALERT_KEYS.test(k) && typeof v !== "object" ? "[redacted]" : v,
+    );
   } catch {
     shown = text.replace(/("[^"]*(?:key|token|secret|password)[^"]*"\s*:\s*)"[^"]*"/gi, '$1"[redacted]"');
   }
@@ -77,28 +81,48 @@ export async function logRefused(
 
 export type DeliveryOutcome = Extract<IngestResult, { ok: true }>;
 
+export interface ReceiveOptions {
+  source: string;
+  /**
+   * The integration key, from the path or a header; or, for senders that carry it in the body
+   * (PagerDuty's routing_key), read from the parsed payload.
+   */
+  key: string | null | ((payload: unknown) => string | null);
+  /** Where the key goes, for the 401 when it is missing. */
+  keyHint?: string;
+  /** Accept the key of any integration, whatever its source (the PagerDuty endpoints). */
+  anySource?: boolean;
+  adapt: (payload: unknown, receivedAt: Date) => AlertEvent[];
+  /** For senders that sign their bodies (Grafana): checked by the ingestor over the body as received. */
+  signature?: { signature: string | null; timestamp: string | null };
+}
+
 /**
  * The whole receiver: body → adapter → ingestor. Throws HttpError for anything the sender must fix
  * (logged first); a storage failure becomes a 503 so the sender retries.
  */
-export async function receive(
-  c: Context<AppEnv>,
-  opts: { key: string | null; source: string; anySource?: boolean; adapt: (payload: unknown, receivedAt: Date) => AlertEvent[] },
-): Promise<DeliveryOutcome> {
+export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise<DeliveryOutcome> {
   const env = c.env;
+  const keyFromBody = typeof opts.key === "function" ? opts.key : null;
+  let key = typeof opts.key === "function" ? null : opts.key;
   let raw: RawDelivery | null = null;
   try {
     raw = await readBody(c);
-    if (!opts.key) throw new HttpError(401, "missing integration key");
-    const events = opts.adapt(parseJson(raw.text), raw.receivedAt);
+    const missingKey = `missing integration key${opts.keyHint ? `: ${opts.keyHint}` : ""}`;
+    if (!keyFromBody && !key) throw new HttpError(401, missingKey);
+    const payload = parseJson(raw.text);
+    if (keyFromBody) key = keyFromBody(payload);
+    const events = opts.adapt(payload, raw.receivedAt);
+    if (!key) throw new HttpError(401, missingKey);
     let result: IngestResult;
     try {
       result = await ingestor(env).ingest({
-        keyHash: await sha256Hex(opts.key),
+        keyHash: await sha256Hex(key),
         source: opts.anySource ? null : opts.source,
         events,
         receivedAt: nowIso(raw.receivedAt),
         payload: redactPayload(raw.text),
+        ...(opts.signature ? { signed: { ...opts.signature, body: raw.text } } : {}),
       });
     } catch (e) {
       console.error("delivery could not be stored", { source: opts.source, error: String(e) });
@@ -108,7 +132,7 @@ export async function receive(
     return result;
   } catch (e) {
     if (e instanceof HttpError) {
-      await logRefused(env, opts.key, opts.source, raw, e.status, e.message).catch((err) =>
+      await logRefused(env, key, opts.source, raw, e.status, e.message).catch((err) =>
         console.error("delivery log failed", String(err)),
       );
     }

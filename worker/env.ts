@@ -9,6 +9,10 @@ export interface Env {
   ADMIN_TOKEN?: string;
   /** Public base URL used in webhook URLs and feeds; defaults to the request's origin. */
   PUBLIC_URL?: string;
+  /** Optional Cloudflare Access: the team domain (`<team>.cloudflareaccess.com`); with ACCESS_AUD, Access JWTs are accepted on /admin. */
+  ACCESS_TEAM_DOMAIN?: string;
+  /** Optional Cloudflare Access: the application's AUD tag, the audience its JWTs must carry. */
+  ACCESS_AUD?: string;
 }
 
 export interface AppEnv {

@@ -5,6 +5,7 @@ import { DurableObject } from "cloudflare:workers";
 import { decisionStatements, type IntegrationRecord, loadIntegrations, loadWorkingSet } from "../db/ingest";
 import type { AlertEvent } from "./domain/alert-event";
 import { applyEvents, type EventOutcome } from "./domain/incidents";
+import { type AdminCommand, type CommandResult, runAdminCommand, runTick, type TickResult } from "./admin/state";
 import { constantTimeEqual } from "./auth";
 import { purgePublicCache } from "./cache";
 import type { Env } from "./env";
@@ -46,6 +47,27 @@ export class Ingestor extends DurableObject<Env> {
     const run = this.tail.then(work);
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * An operator's action on what the state machine owns (incident status, overrides, maintenance,
+   * alert routing): in turn with deliveries, one batch with its audit row, then the public cache purged.
+   */
+  adminAction(command: AdminCommand): Promise<CommandResult> {
+    return this.serialize(async () => {
+      const result = await runAdminCommand(this.env, command);
+      if (result.ok) await purgePublicCache(this.env);
+      return result;
+    });
+  }
+
+  /** The cron's time-driven work (maintenance windows, auto-resolve) at `now`, in turn with deliveries. */
+  tick(now: string): Promise<TickResult> {
+    return this.serialize(async () => {
+      const result = await runTick(this.env, now);
+      if (result.started.length || result.completed.length || result.autoResolved.length) await purgePublicCache(this.env);
+      return result;
+    });
   }
 
   /** Forget cached integrations: called after an operator changes one. */

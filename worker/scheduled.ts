@@ -1,5 +1,14 @@
-// The cron trigger (wrangler.toml [triggers]): time-driven work such as maintenance windows starting
-// and ending, auto-resolving quiet incidents and flagging silent integrations.
+// The cron trigger (wrangler.toml [triggers], every minute): maintenance windows starting and ending,
+// and quiet incidents auto-resolving. The work runs in the Ingestor, in turn with deliveries.
 import type { Env } from "./env";
+import { ingestor } from "./ingestor";
+import { nowIso } from "./ids";
 
-export async function scheduled(_controller: ScheduledController, _env: Env, _ctx: ExecutionContext): Promise<void> {}
+export async function scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+  // The scheduled time, not the moment this run began: a late run still decides for its minute.
+  const at = controller.scheduledTime ? nowIso(new Date(Math.max(controller.scheduledTime, 0))) : nowIso();
+  const result = await ingestor(env).tick(at);
+  if (result.started.length || result.completed.length || result.autoResolved.length) {
+    console.log("cron", { at, ...result });
+  }
+}

@@ -216,26 +216,69 @@ export function emptyDecision(): Decision {
  */
 export function applyEvents(ws: WorkingSet, routing: Routing, events: AlertEvent[], opts: ApplyOptions): Decision {
   const d = emptyDecision();
-  const bySlug = new Map([...ws.components.values()].map((c) => [c.slug, c]));
-  for (const event of events) d.outcomes.push(applyEvent(ws, routing, bySlug, event, opts, d));
+  const idx = indexWorkingSet(ws);
+  for (const event of events) d.outcomes.push(applyEvent(ws, idx, routing, event, opts, d));
   return d;
 }
 
-function findAlert(ws: WorkingSet, integrationId: string, dedupKey: string): AlertState | undefined {
-  for (const a of ws.alerts.values()) if (a.integrationId === integrationId && a.dedupKey === dedupKey) return a;
-  return undefined;
+/**
+ * Lookups kept beside the working set for one delivery, so a 300-alert delivery stays linear:
+ * alerts by dedup key, by component routed to, by incident attached to.
+ */
+interface Index {
+  bySlug: Map<string, ComponentState>;
+  byKey: Map<string, AlertState>;
+  byComponent: Map<string, Set<AlertState>>;
+  byIncident: Map<string, Set<AlertState>>;
+}
+
+const alertKey = (integrationId: string, dedupKey: string) => `${integrationId}\u0000${dedupKey}`;
+
+function indexWorkingSet(ws: WorkingSet): Index {
+  const idx: Index = {
+    bySlug: new Map([...ws.components.values()].map((c) => [c.slug, c])),
+    byKey: new Map(),
+    byComponent: new Map(),
+    byIncident: new Map(),
+  };
+  for (const a of ws.alerts.values()) addAlert(idx, a);
+  return idx;
+}
+
+function setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  return set;
+}
+
+function addAlert(idx: Index, a: AlertState) {
+  idx.byKey.set(alertKey(a.integrationId, a.dedupKey), a);
+  for (const r of a.routes) setOf(idx.byComponent, r.componentId).add(a);
+  if (a.incidentId) setOf(idx.byIncident, a.incidentId).add(a);
+}
+
+function setRoutes(idx: Index, a: AlertState, routes: Route[]) {
+  for (const r of a.routes) idx.byComponent.get(r.componentId)?.delete(a);
+  a.routes = routes;
+  for (const r of routes) setOf(idx.byComponent, r.componentId).add(a);
+}
+
+function setIncident(idx: Index, a: AlertState, incidentId: string | null) {
+  if (a.incidentId) idx.byIncident.get(a.incidentId)?.delete(a);
+  a.incidentId = incidentId;
+  if (incidentId) setOf(idx.byIncident, incidentId).add(a);
 }
 
 function applyEvent(
   ws: WorkingSet,
+  idx: Index,
   routing: Routing,
-  bySlug: Map<string, ComponentState>,
   event: AlertEvent,
   opts: ApplyOptions,
   d: Decision,
 ): EventOutcome {
   const at = event.occurredAt.toISOString();
-  let alert = findAlert(ws, routing.integrationId, event.dedupKey);
+  let alert = idx.byKey.get(alertKey(routing.integrationId, event.dedupKey));
 
   if (alert) {
     if (at < alert.lastEventAt) return "stale";
@@ -258,6 +301,7 @@ function applyEvent(
       alert.status = "resolved";
       alert.resolvedAt = at;
       ws.alerts.set(alert.id, alert);
+      addAlert(idx, alert);
       d.newAlerts.add(alert.id);
       touch(alert, event, at, d);
       return "ignored";
@@ -267,10 +311,10 @@ function applyEvent(
     alert.resolvedAt = at;
     touch(alert, event, at, d);
     if (!wasFiring) return "duplicate";
-    const changes = recomputeComponents(ws, alert.routes.map((r) => r.componentId), opts.now, d);
+    const changes = recomputeComponents(ws, idx, alert.routes.map((r) => r.componentId), opts.now, d);
     const incident = alert.incidentId ? ws.incidents.get(alert.incidentId) : undefined;
     if (incident && incident.status !== "monitoring" && incident.status !== "resolved") {
-      const attached = [...ws.alerts.values()].filter((a) => a.incidentId === incident.id);
+      const attached = [...(idx.byIncident.get(incident.id) ?? [])];
       if (attached.every((a) => !isFiring(a) || !a.routes.some(disrupts))) {
         incident.status = "monitoring";
         incident.monitoringAt = opts.now;
@@ -282,11 +326,12 @@ function applyEvent(
   }
 
   // trigger
-  const routes = routeEvent(event, routing, bySlug);
+  const routes = routeEvent(event, routing, idx.bySlug);
   let formerComponentIds: string[] = [];
   if (!alert) {
     alert = newAlert(event, routing.integrationId, at, opts, routes);
     ws.alerts.set(alert.id, alert);
+    addAlert(idx, alert);
     d.newAlerts.add(alert.id);
     d.routesChanged.add(alert.id);
   } else {
@@ -299,7 +344,7 @@ function applyEvent(
     if (!sameRoutes(alert.routes, routes)) {
       // Components it no longer reaches must be recomputed too.
       formerComponentIds = alert.routes.map((r) => r.componentId);
-      alert.routes = routes;
+      setRoutes(idx, alert, routes);
       d.routesChanged.add(alert.id);
     }
     alert.severity = event.severity;
@@ -312,17 +357,17 @@ function applyEvent(
   }
   touch(alert, event, at, d);
   const componentIds = alert.routes.map((r) => r.componentId);
-  const changes = recomputeComponents(ws, [...componentIds, ...formerComponentIds], opts.now, d);
+  const changes = recomputeComponents(ws, idx, [...componentIds, ...formerComponentIds], opts.now, d);
 
   const disruptive = alert.routes.some(disrupts);
   let incident = alert.incidentId ? ws.incidents.get(alert.incidentId) : undefined;
   if (!disruptive) {
-    if (!incident || incident.status === "resolved") alert.incidentId = null;
+    if (!incident || incident.status === "resolved") setIncident(idx, alert, null);
     return alert.routes.length === 0 ? "unrouted" : "applied";
   }
   if (!incident || incident.status === "resolved") incident = openIncidentOn(ws, componentIds);
   if (incident) {
-    attach(ws, incident, alert, componentIds, d);
+    attach(ws, idx, incident, alert, componentIds, d);
     incident.lastAlertAt = opts.now;
     d.incidents.add(incident.id);
     if (incident.status === "monitoring") {
@@ -332,7 +377,7 @@ function applyEvent(
     }
     return "applied";
   }
-  alert.incidentId = null;
+  setIncident(idx, alert, null);
   if (event.renotify) return "applied";
 
   incident = {
@@ -349,7 +394,7 @@ function applyEvent(
   ws.incidents.set(incident.id, incident);
   d.newIncidents.add(incident.id);
   d.incidents.add(incident.id);
-  attach(ws, incident, alert, componentIds, d);
+  attach(ws, idx, incident, alert, componentIds, d);
   addUpdate(d, opts, incident, event.details || event.summary, changes, ws);
   return "applied";
 }
@@ -397,23 +442,23 @@ function openIncidentOn(ws: WorkingSet, componentIds: string[]): IncidentState |
   return open[0];
 }
 
-function attach(ws: WorkingSet, incident: IncidentState, alert: AlertState, componentIds: string[], d: Decision) {
-  alert.incidentId = incident.id;
+function attach(ws: WorkingSet, idx: Index, incident: IncidentState, alert: AlertState, componentIds: string[], d: Decision) {
+  setIncident(idx, alert, incident.id);
   for (const id of componentIds) {
     if (incident.componentIds.includes(id) || !ws.components.has(id)) continue;
     incident.componentIds.push(id);
     d.incidentComponents.push([incident.id, id]);
   }
-  const firing = [...ws.alerts.values()].filter((a) => a.incidentId === incident.id && isFiring(a));
-  incident.impact = worstImpact([incident.impact, ...firing.map((a) => impactForSeverity(a.severity))]);
+  // Impact only rises: the impacts of the alerts attached earlier are already in it.
+  incident.impact = worstImpact([incident.impact, impactForSeverity(alert.severity)]);
 }
 
-function recomputeComponents(ws: WorkingSet, componentIds: string[], now: string, d: Decision): AffectedComponent[] {
+function recomputeComponents(ws: WorkingSet, idx: Index, componentIds: string[], now: string, d: Decision): AffectedComponent[] {
   const changes: AffectedComponent[] = [];
   for (const id of new Set(componentIds)) {
     const c = ws.components.get(id);
     if (!c) continue;
-    const autoStatus = automaticStatus(id, ws.alerts.values());
+    const autoStatus = automaticStatus(id, idx.byComponent.get(id) ?? []);
     if (autoStatus === c.autoStatus) continue;
     c.autoStatus = autoStatus;
     d.components.add(id);

@@ -1,5 +1,156 @@
-// /history.rss, /history.atom and the SVG badges.
+// /history.rss and /history.atom (one item per incident or maintenance, with all its updates) and
+// shields-style SVG badges: /badge.svg for the page, /badge/<component slug or id>.svg per component.
+// Titles and bodies are escaped before they reach the XML: a name with markup shows as text.
+import { Feed } from "feed";
 import { Hono } from "hono";
+import { getComponentList, getHistory, getStatus, type IncidentJson, type PageJson } from "../../db/queries";
+import { componentStatusLabel, esc, updateStatusLabel, utcText } from "../../site/src/lib/render";
+import { cachedPublic } from "../cache";
+import type { Indicator } from "../domain/status";
 import type { AppEnv } from "../env";
 
 export const feeds = new Hono<AppEnv>();
+
+const FEED_ITEMS = 50;
+
+/** An item's HTML: its updates newest first, as Statuspage's feeds show them. */
+function itemHtml(i: IncidentJson): string {
+  return i.incident_updates
+    .map(
+      (u) =>
+        `<p><small>${esc(utcText(u.display_at || u.created_at))}</small><br><strong>${esc(updateStatusLabel(u.status))}</strong> - ${esc(u.body).replace(/\n/g, "<br>")}</p>`,
+    )
+    .join("");
+}
+
+function buildFeed(page: PageJson, base: string, incidents: IncidentJson[]): Feed {
+  const updated = incidents.reduce((max, i) => (i.updated_at > max ? i.updated_at : max), page.updated_at);
+  const feed = new Feed({
+    title: `${page.name} status`,
+    description: `Incidents and scheduled maintenance of ${page.name}`,
+    id: `${base}/`,
+    link: `${base}/`,
+    language: "en",
+    updated: new Date(updated),
+    copyright: "",
+    author: { name: page.name, link: `${base}/` },
+    feedLinks: { rss: `${base}/history.rss`, atom: `${base}/history.atom` },
+  });
+  for (const i of incidents) {
+    const link = `${base}/incidents/${i.id}`;
+    const html = itemHtml(i);
+    feed.addItem({
+      // The feed library wraps titles in CDATA and marks Atom ones as HTML: escaped, they read as text.
+      title: esc(i.name),
+      id: link,
+      link,
+      date: new Date(i.updated_at),
+      published: new Date(i.scheduled_for ?? i.started_at),
+      description: html,
+      content: html,
+    });
+  }
+  return feed;
+}
+
+async function feedFor(db: D1Database, base: string): Promise<Feed> {
+  const { page, incidents } = await getHistory(db, base, FEED_ITEMS, { upcoming: true });
+  return buildFeed(page, base, incidents);
+}
+
+feeds.get("/history.rss", (c) =>
+  cachedPublic(c, async (base) => ({
+    body: (await feedFor(c.env.DB, base)).rss2(),
+    contentType: "application/rss+xml; charset=utf-8",
+  })),
+);
+
+feeds.get("/history.atom", (c) =>
+  cachedPublic(c, async (base) => ({
+    body: (await feedFor(c.env.DB, base)).atom1(),
+    contentType: "application/atom+xml; charset=utf-8",
+  })),
+);
+
+// ── Badges ──────────────────────────────────────────────────────────────────
+
+/** Shields' palette. */
+const COLOURS = { green: "#4c1", yellow: "#dfb317", orange: "#fe7d37", red: "#e05d44", blue: "#007ec6", grey: "#9f9f9f" };
+const INDICATOR_COLOUR: Record<Indicator, string> = {
+  none: COLOURS.green,
+  minor: COLOURS.yellow,
+  major: COLOURS.orange,
+  critical: COLOURS.red,
+  maintenance: COLOURS.blue,
+};
+const STATUS_COLOUR: Record<string, string> = {
+  operational: COLOURS.green,
+  degraded_performance: COLOURS.yellow,
+  partial_outage: COLOURS.orange,
+  major_outage: COLOURS.red,
+  under_maintenance: COLOURS.blue,
+};
+
+/** Width of text in 11 px Verdana, estimated per character class (what shields measures exactly). */
+export function textWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) {
+    if (" ".includes(ch)) w += 3.9;
+    else if ("il.,:;'|!".includes(ch)) w += 3.3;
+    else if ("fjrtI()[]-/".includes(ch)) w += 4.6;
+    else if ("mwMW%@".includes(ch)) w += 10.5;
+    else if (/[0-9]/.test(ch)) w += 7;
+    else if (/[A-Z]/.test(ch)) w += 7.6;
+    else if (/[a-z]/.test(ch)) w += 6.3;
+    else w += 8;
+  }
+  return Math.ceil(w);
+}
+
+/** A flat, shields-style badge: grey label, coloured message; `title` and aria-label for screen readers. */
+export function badgeSvg(label: string, message: string, colour: string): string {
+  const lw = textWidth(label) + 10;
+  const mw = textWidth(message) + 10;
+  const w = lw + mw;
+  const l = esc(label);
+  const m = esc(message);
+  const text = (x: number, t: string) =>
+    `<text x="${x}" y="15" fill="#010101" fill-opacity=".3">${t}</text><text x="${x}" y="14">${t}</text>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="20" role="img" aria-label="${l}: ${m}"><title>${l}: ${m}</title>` +
+    `<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>` +
+    `<clipPath id="r"><rect width="${w}" height="20" rx="3" fill="#fff"/></clipPath>` +
+    `<g clip-path="url(#r)"><rect width="${lw}" height="20" fill="#555"/><rect x="${lw}" width="${mw}" height="20" fill="${colour}"/><rect width="${w}" height="20" fill="url(#s)"/></g>` +
+    `<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">${text(lw / 2, l)}${text(lw + mw / 2, m)}</g></svg>`
+  );
+}
+
+const SVG = "image/svg+xml; charset=utf-8";
+
+feeds.get("/badge.svg", (c) =>
+  cachedPublic(c, async (base) => {
+    const { status } = await getStatus(c.env.DB, base);
+    return { body: badgeSvg("status", status.description.toLowerCase(), INDICATOR_COLOUR[status.indicator]), contentType: SVG };
+  }),
+);
+
+feeds.get("/badge/:file", async (c, next) => {
+  const file = c.req.param("file");
+  if (!file.endsWith(".svg")) return next();
+  const key = file.slice(0, -4);
+  return cachedPublic(c, async (base) => {
+    const db = c.env.DB;
+    const [{ components }, row] = await Promise.all([
+      getComponentList(db, base),
+      db.prepare("SELECT id FROM components WHERE slug = ?1 OR id = ?1").bind(key).first<{ id: string }>(),
+    ]);
+    const component = components.find((x) => x.id === (row?.id ?? key));
+    if (!component) {
+      return { body: badgeSvg("component", "not found", COLOURS.grey), contentType: SVG, status: 404 };
+    }
+    return {
+      body: badgeSvg(component.name, componentStatusLabel(component.status).toLowerCase(), STATUS_COLOUR[component.status] ?? COLOURS.grey),
+      contentType: SVG,
+    };
+  });
+});

@@ -1,19 +1,49 @@
-// The public API, in Atlassian Statuspage's v2 shapes.
+// The public API, in Atlassian Statuspage's v2 shapes (https://<page>/api/v2/...), so existing widgets
+// and client libraries work when pointed at this base URL. Every document is read from db/queries.ts,
+// the read model the site is built from, and served through the edge cache (worker/cache.ts).
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { getSummary } from "../../db/queries";
+import {
+  getComponentList,
+  getIncidentList,
+  getMaintenanceList,
+  getStatus,
+  getSummary,
+} from "../../db/queries";
+import { cachedPublic, publicBaseUrl } from "../cache";
 import type { AppEnv } from "../env";
 
 export const statuspageApi = new Hono<AppEnv>();
 
-statuspageApi.use("*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"] }));
+statuspageApi.use(
+  "*",
+  cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag"], maxAge: 86400 }),
+);
 
 export function baseUrl(c: { env: AppEnv["Bindings"]; req: { url: string } }): string {
-  return (c.env.PUBLIC_URL ?? new URL(c.req.url).origin).replace(/\/$/, "");
+  return publicBaseUrl(c.env, c.req.url);
 }
 
-statuspageApi.get("/summary.json", async (c) => {
-  const summary = await getSummary(c.env.DB, baseUrl(c));
-  c.header("Cache-Control", "public, max-age=10");
-  return c.json(summary);
-});
+const DOCUMENTS: Record<string, (db: D1Database, base: string) => Promise<unknown>> = {
+  "/summary.json": getSummary,
+  "/status.json": getStatus,
+  "/components.json": getComponentList,
+  "/incidents.json": (db, base) => getIncidentList(db, base, "all"),
+  "/incidents/unresolved.json": (db, base) => getIncidentList(db, base, "unresolved"),
+  "/scheduled-maintenances.json": (db, base) => getMaintenanceList(db, base, "all"),
+  "/scheduled-maintenances/upcoming.json": (db, base) => getMaintenanceList(db, base, "upcoming"),
+  "/scheduled-maintenances/active.json": (db, base) => getMaintenanceList(db, base, "active"),
+};
+
+for (const [path, load] of Object.entries(DOCUMENTS)) {
+  statuspageApi.get(path, (c) =>
+    cachedPublic(c, async (base) => ({
+      body: JSON.stringify(await load(c.env.DB, base)),
+      contentType: "application/json; charset=utf-8",
+    })),
+  );
+}
+
+statuspageApi.all("*", (c) =>
+  c.json({ error: `no such document; the API serves ${Object.keys(DOCUMENTS).map((p) => `/api/v2${p}`).join(", ")}` }, 404),
+);

@@ -1,7 +1,10 @@
 // Every sender the worker speaks, and the adapter that turns its payload into AlertEvents.
 import type { AlertEvent } from "../domain/alert-event";
+import { fromAlertmanager } from "./alertmanager";
 import { fromDatadog } from "./datadog";
 import { fromGeneric } from "./generic";
+import { fromGrafana } from "./grafana";
+import { fromUptimeKuma } from "./uptime-kuma";
 import { fromUptrends } from "./uptrends";
 
 export type Adapter = (payload: unknown, receivedAt: Date) => AlertEvent[];
@@ -10,9 +13,15 @@ export type Adapter = (payload: unknown, receivedAt: Date) => AlertEvent[];
 export const SOURCES = ["datadog", "uptrends", "alertmanager", "grafana", "uptime-kuma", "generic", "pagerduty"] as const;
 export type Source = (typeof SOURCES)[number];
 
-/** The `/hooks/<source>/:key` receivers. */
+/**
+ * The `/hooks/<source>/:key` receivers. PagerDuty's endpoints (key in the body, answers in
+ * PagerDuty's own shape) are in routes/pagerduty.ts with the adapters of sources/pagerduty.ts.
+ */
 export const HOOK_ADAPTERS: Partial<Record<Source, Adapter>> = {
   datadog: fromDatadog,
   uptrends: fromUptrends,
+  alertmanager: fromAlertmanager,
+  grafana: fromGrafana,
+  "uptime-kuma": fromUptimeKuma,
   generic: fromGeneric,
 };

@@ -446,6 +446,16 @@ describe("further triggers attach to the open incident", () => {
     expect(s.incident("id2").status).toBe("monitoring");
   });
 
+  it("an attached alert downgraded to info stays attached but no longer holds the incident", () => {
+    const s = opened("critical");
+    s.apply([trigger("b", 1)], later(1));
+    s.apply([trigger("b", 2, { severity: "info" })], later(2));
+    expect(s.alertByKey("b")).toMatchObject({ status: "firing", incidentId: "id2" });
+    const d = s.apply([resolve("a", 3)], later(3));
+    expect(s.incident("id2").status).toBe("monitoring");
+    expect(d.updates.map((u) => u.status)).toEqual(["monitoring"]);
+  });
+
   it("a maintenance status (Uptime Kuma) opens no incident and joins none", () => {
     const s = scenario([API]);
     const m = s.apply([trigger("kuma", 0, { severity: "info", status: "under_maintenance" })]);
@@ -727,6 +737,15 @@ describe("a resolved incident is never reopened", () => {
     expect(d.outcomes).toEqual(["applied"]);
     expect(d.updates).toEqual([]);
     expect(d.incidents).toEqual(new Set());
+    expect(s.status("api")).toBe("operational");
+  });
+
+  it("an info re-trigger of its alert detaches the alert from it and opens nothing", () => {
+    const s = resolvedIncident();
+    const d = s.apply([trigger("a", 5, { severity: "info" })], later(5));
+    expect(d.outcomes).toEqual(["applied"]);
+    expect(d.newIncidents).toEqual(new Set());
+    expect(s.alertByKey("a").incidentId).toBeNull();
     expect(s.status("api")).toBe("operational");
   });
 

@@ -1,0 +1,3 @@
+// Only for the CPU benchmark's Node bundle: the ingestor module is imported (through the receiver
+// pipeline) but never instantiated there.
+export class DurableObject {}

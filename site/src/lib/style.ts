@@ -1,0 +1,74 @@
+// The one stylesheet, inlined into every page (one request fewer on a slow connection than a linked
+// file; it is small). Status is never colour alone: each status has its own glyph and its text.
+// Light and dark follow the reader's system; everything fits a 320 px wide screen.
+const SOURCE = `
+:root{--bg:#fff;--fg:#1f2328;--mute:#59636e;--line:#d1d9e0;--card:#f6f8fa;--link:#0550ae;
+--ok:#1a7f37;--minor:#9a6700;--major:#bc4c00;--critical:#cf222e;--maint:#0969da;--na:#d1d9e0;
+color-scheme:light dark;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+@media(prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--mute:#9198a1;--line:#3d444d;--card:#151b23;--link:#4493f8;
+--ok:#238636;--minor:#9e6a03;--major:#bd561d;--critical:#da3633;--maint:#1f6feb;--na:#3d444d}}
+*{box-sizing:border-box}
+body{margin:0 auto;max-width:50rem;padding:0 1rem 2rem;background:var(--bg);color:var(--fg);overflow-wrap:anywhere}
+a{color:var(--link)}
+header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;justify-content:space-between;align-items:baseline;padding:1rem 0}
+.brand{font-size:1.35rem;font-weight:700;color:inherit;text-decoration:none}.brand span{font-weight:400;color:var(--mute)}
+nav a{margin-left:.75rem}
+h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin:2rem 0 .5rem}h3,h4{font-size:1rem;margin:0}
+#banner{margin:0 0 1rem;padding:.9rem 1rem;border-radius:.5rem;color:#fff;background:var(--ok);font-size:1.1rem;font-weight:600}
+#banner::before,.status::before,.st::before{display:inline-block;width:1.25em;height:1.25em;margin-right:.4em;border-radius:50%;
+text-align:center;line-height:1.25em;font-size:.85em;font-weight:700;color:#fff;background:var(--ok);content:"✓"/""}
+#banner::before{background:#fff3;vertical-align:.1em}
+[data-indicator=minor]{--ok:var(--minor)}[data-indicator=major]{--ok:var(--major)}[data-indicator=critical]{--ok:var(--critical)}
+[data-indicator=maintenance]{--ok:var(--maint)}
+#banner[data-indicator=minor]::before,.status[data-status=degraded_performance]::before{content:"!"/""}
+#banner[data-indicator=major]::before,.status[data-status=partial_outage]::before{content:"◆"/""}
+#banner[data-indicator=critical]::before,.status[data-status=major_outage]::before{content:"✕"/""}
+#banner[data-indicator=maintenance]::before,.status[data-status=under_maintenance]::before{content:"⚙"/""}
+.status[data-status=degraded_performance]::before{background:var(--minor)}.status[data-status=partial_outage]::before{background:var(--major)}
+.status[data-status=major_outage]::before{background:var(--critical)}.status[data-status=under_maintenance]::before{background:var(--maint)}
+ul{list-style:none;margin:0;padding:0}
+#components{border:1px solid var(--line);border-radius:.5rem}
+#components>li{padding:.75rem 1rem;border-top:1px solid var(--line)}#components>li:first-child{border:0}
+.g ul{margin-top:.25rem}.g li{padding:.6rem 0 0 1rem}
+.row,summary{display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 1rem}
+summary{cursor:pointer;list-style:none}summary::-webkit-details-marker{display:none}
+summary .name::before{content:"▸"/"";display:inline-block;width:1em;transition:transform .2s}
+details[open] summary .name::before{transform:rotate(90deg)}
+.name{font-weight:600}.status{white-space:nowrap;color:var(--mute)}
+.bar{display:flex;gap:2px;height:2rem;margin:.4rem 0 .15rem}
+.bar i{flex:1;border-radius:2px;background:var(--ok)}
+.bar .l0{background:var(--na)}.bar .l1{background:var(--minor)}.bar .l2{background:var(--major)}.bar .l3{background:var(--critical)}
+.bar i[title]{cursor:pointer}
+.ax{display:flex;justify-content:space-between;font-size:.8rem;color:var(--mute)}
+.ax .from::before{content:"90 days ago"}
+@media(max-width:40rem){.bar{gap:1px}.bar i:nth-child(-n+60){display:none}.ax .from::before{content:"30 days ago"}}
+#tip{position:absolute;z-index:1;max-width:16rem;padding:.5rem .75rem;border:1px solid var(--line);border-radius:.4rem;
+background:var(--bg);box-shadow:0 4px 12px #0003;font-size:.85rem}
+#tip p{margin:0}
+.inc{margin:0 0 1rem;padding:.75rem 1rem;border:1px solid var(--line);border-left:4px solid var(--critical);border-radius:.5rem}
+.inc[data-impact=minor],.inc[data-impact=none]{border-left-color:var(--minor)}.inc[data-impact=major]{border-left-color:var(--major)}
+.inc[data-impact=maintenance]{border-left-color:var(--maint)}
+.inc[data-status=resolved],.inc[data-status=postmortem],.inc[data-status=completed]{border-left-color:var(--ok)}
+.meta{margin:.2rem 0 .5rem;color:var(--mute);font-size:.9rem}
+.st::before{content:"●"/"";background:none;color:var(--critical);width:auto;margin-right:.25em}
+.st[data-status=monitoring]::before,.st[data-status=scheduled]::before{color:var(--minor)}
+.st[data-status=resolved]::before,.st[data-status=completed]::before,.st[data-status=postmortem]::before{content:"✓"/"";color:var(--ok)}
+.st[data-status=in_progress]::before,.st[data-status=verifying]::before{color:var(--maint)}
+.tl{margin:0;padding:0 0 0 1rem;border-left:2px solid var(--line)}
+.tl li{margin:0 0 .75rem}.tl li:last-child{margin:0}.tl p{margin:.1rem 0 0;white-space:pre-line}
+time{color:var(--mute);font-size:.85rem}
+.day{padding:.5rem 0;border-bottom:1px solid var(--line)}.day h3{color:var(--mute);font-weight:600;margin-bottom:.25rem}
+.day>p{margin:0;color:var(--mute)}
+.past{margin:.25rem 0 .5rem}.past p{margin:0}
+.past h4 a{color:var(--critical)}.past[data-impact=minor] h4 a,.past[data-impact=none] h4 a{color:var(--minor)}
+.past[data-impact=major] h4 a{color:var(--major)}.past[data-impact=maintenance] h4 a{color:var(--maint)}
+.kind{margin:0;color:var(--mute);text-transform:uppercase;font-size:.8rem;letter-spacing:.05em}
+footer{margin-top:2rem;font-size:.85rem;color:var(--mute)}footer p{margin:.25rem 0}
+[hidden]{display:none!important}
+`;
+
+/** Minified: comments and needless whitespace out. */
+export const CSS = SOURCE.replace(/\/\*[\s\S]*?\*\//g, "")
+  .replace(/\s*\n\s*/g, "")
+  .replace(/\s*([{};,>])\s*/g, "$1")
+  .replace(/;}/g, "}");

@@ -1,0 +1,112 @@
+// Incidents and maintenances for operators: the public API's shapes (db/queries.ts) plus what only
+// operators see (their alerts, whether an alert or an operator opened them). Writes go through the
+// ingestor: they change what the state machine owns.
+import { getIncidents, getPage, type IncidentJson, UNRESOLVED_INCIDENTS } from "../../db/queries";
+import { HttpError } from "../errors";
+import { ingestor } from "../ingestor";
+import { type AdminCtx, unwrap } from "./catalog";
+import { ALERT_SELECT, type AlertJson, alertJson } from "./integrations";
+import type { IncidentCreate, IncidentUpdate, MaintenanceCreate } from "./schemas";
+import type { IncidentUpdateRow } from "./state";
+
+export type AdminIncidentJson = IncidentJson & { kind: "incident" | "maintenance"; automatic: boolean; alerts: AlertJson[] };
+
+export const INCIDENT_FILTERS = {
+  open: UNRESOLVED_INCIDENTS,
+  resolved: "i.kind = 'incident' AND i.resolved_at IS NOT NULL",
+  all: "i.kind = 'incident'",
+} as const;
+
+export const MAINTENANCE_FILTERS = {
+  open: "i.kind = 'maintenance' AND i.status IN ('scheduled', 'in_progress', 'verifying')",
+  completed: "i.kind = 'maintenance' AND i.status = 'completed'",
+  all: "i.kind = 'maintenance'",
+} as const;
+
+/** Incidents in the public API's shape, each with its alerts, kind and whether alerts opened it. */
+async function withAlerts(db: D1Database, incidents: IncidentJson[]): Promise<AdminIncidentJson[]> {
+  if (!incidents.length) return [];
+  const ids = JSON.stringify(incidents.map((i) => i.id));
+  const [alerts, meta] = await db.batch<Record<string, unknown>>([
+    db.prepare(`${ALERT_SELECT} WHERE a.incident_id IN (SELECT value FROM json_each(?1)) ORDER BY a.last_event_at DESC`).bind(ids),
+    db.prepare("SELECT id, kind, automatic FROM incidents WHERE id IN (SELECT value FROM json_each(?1))").bind(ids),
+  ]);
+  const all = alerts!.results.map((r) => ({ ...alertJson(r), incident: String(r.incident_id) }));
+  const byId = new Map(meta!.results.map((r) => [String(r.id), r]));
+  return incidents.map((i) => ({
+    ...i,
+    kind: byId.get(i.id)?.kind === "maintenance" ? "maintenance" : "incident",
+    automatic: !!byId.get(i.id)?.automatic,
+    alerts: all.filter((a) => a.incident === i.id).map(({ incident: _, ...a }) => a),
+  }));
+}
+
+export async function listIncidents(ctx: AdminCtx, filter: keyof typeof INCIDENT_FILTERS, limit = 50): Promise<AdminIncidentJson[]> {
+  const db = ctx.env.DB;
+  const page = await getPage(db, ctx.base);
+  return withAlerts(db, await getIncidents(db, page.id, ctx.base, INCIDENT_FILTERS[filter], [], limit));
+}
+
+export async function listMaintenances(ctx: AdminCtx, filter: keyof typeof MAINTENANCE_FILTERS, limit = 50): Promise<AdminIncidentJson[]> {
+  const db = ctx.env.DB;
+  const page = await getPage(db, ctx.base);
+  return withAlerts(db, await getIncidents(db, page.id, ctx.base, MAINTENANCE_FILTERS[filter], [], limit));
+}
+
+export async function getIncident(ctx: AdminCtx, id: string): Promise<AdminIncidentJson> {
+  const db = ctx.env.DB;
+  const page = await getPage(db, ctx.base);
+  const [incident] = await withAlerts(db, await getIncidents(db, page.id, ctx.base, "i.id = ?1", [id], 1));
+  if (!incident) throw new HttpError(404, `no incident ${id}`);
+  return incident;
+}
+
+/** An update on an incident (resolved resolves it) or a maintenance (completed ends it). */
+export async function postUpdate(ctx: AdminCtx, incidentId: string, body: IncidentUpdate): Promise<IncidentUpdateRow> {
+  const result = unwrap(
+    await ingestor(ctx.env).adminAction({
+      type: "incident.update",
+      actor: ctx.actor,
+      incidentId,
+      status: body.status,
+      body: body.body ?? null,
+      components: body.components ?? {},
+    }),
+  );
+  return result.update!;
+}
+
+/** A manual incident: automatic = 0, so alerts never attach to it. */
+export async function createIncident(ctx: AdminCtx, body: IncidentCreate): Promise<AdminIncidentJson> {
+  const result = unwrap(
+    await ingestor(ctx.env).adminAction({
+      type: "incident.create",
+      actor: ctx.actor,
+      name: body.name,
+      status: body.status ?? "investigating",
+      impact: body.impact ?? null,
+      body: body.body ?? null,
+      componentIds: body.component_ids ?? [],
+      components: body.components ?? {},
+    }),
+  );
+  return getIncident(ctx, result.id);
+}
+
+export async function createMaintenance(ctx: AdminCtx, body: MaintenanceCreate): Promise<IncidentJson> {
+  const result = unwrap(
+    await ingestor(ctx.env).adminAction({
+      type: "maintenance.create",
+      actor: ctx.actor,
+      name: body.name,
+      body: body.body ?? null,
+      scheduledFor: body.scheduled_for,
+      scheduledUntil: body.scheduled_until,
+      componentIds: body.component_ids,
+    }),
+  );
+  const db = ctx.env.DB;
+  const page = await getPage(db, ctx.base);
+  const [maintenance] = await getIncidents(db, page.id, ctx.base, "i.id = ?1", [result.id], 1);
+  return maintenance!;
+}

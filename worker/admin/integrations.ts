@@ -1,0 +1,368 @@
+// Integrations (senders and their keys), links (routing rules), the delivery log and unrouted alerts.
+// A key is shown once, in the answer to create or rotate; only its hash and a 6-character prefix are
+// stored, and neither the audit log nor any listing carries it.
+import { linkMatchOptions } from "../domain/admin-actions";
+import type { ComponentStatus } from "../domain/status";
+import { HttpError } from "../errors";
+import { newId, newIntegrationKey, nowIso, sha256Hex } from "../ids";
+import { ingestor } from "../ingestor";
+import { audit } from "./audit";
+import { type AdminCtx, commit, unwrap } from "./catalog";
+import type { AlertLink, IntegrationCreate, IntegrationPatch, LinkCreate } from "./schemas";
+
+type Row = Record<string, unknown>;
+const str = (v: unknown) => (v == null ? null : String(v));
+
+export function webhookUrl(base: string, source: string, key: string): string {
+  return source === "pagerduty" ? `${base}/v2/enqueue` : `${base}/hooks/${source}/${key}`;
+}
+
+export interface IntegrationJson {
+  id: string;
+  name: string;
+  source: string;
+  key_prefix: string;
+  webhook_url_template: string;
+  component_ids: string[];
+  disabled: boolean;
+  signed: boolean;
+  last_delivery_at: string | null;
+}
+
+/** The answer to create and rotate: the only time the key leaves the worker. */
+export interface IntegrationWithKey {
+  id: string;
+  name: string;
+  source: string;
+  key: string;
+  webhook_url: string;
+}
+
+const INTEGRATION_SELECT = `SELECT i.id, i.name, i.source, i.key_prefix, i.disabled, i.last_delivery_at, i.signing_secret IS NOT NULL AS signed,
+    (SELECT json_group_array(component_id) FROM integration_components WHERE integration_id = i.id) AS component_ids
+  FROM integrations i`;
+
+function integrationJson(r: Row, base: string): IntegrationJson {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    source: String(r.source),
+    key_prefix: String(r.key_prefix),
+    webhook_url_template: webhookUrl(base, String(r.source), `${r.key_prefix}…`),
+    component_ids: JSON.parse(String(r.component_ids)),
+    disabled: !!r.disabled,
+    signed: !!r.signed,
+    last_delivery_at: str(r.last_delivery_at),
+  };
+}
+
+export async function listIntegrations(db: D1Database, base: string): Promise<IntegrationJson[]> {
+  const { results } = await db.prepare(`${INTEGRATION_SELECT} ORDER BY i.created_at, i.name`).all<Row>();
+  return results.map((r) => integrationJson(r, base));
+}
+
+export async function getIntegration(db: D1Database, base: string, id: string): Promise<IntegrationJson> {
+  const row = await db.prepare(`${INTEGRATION_SELECT} WHERE i.id = ?1`).bind(id).first<Row>();
+  if (!row) throw new HttpError(404, `no integration ${id}`);
+  return integrationJson(row, base);
+}
+
+export async function assertComponentsExist(db: D1Database, ids: string[], field: string) {
+  if (!ids.length) return;
+  const { results } = await db
+    .prepare("SELECT id FROM components WHERE id IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(ids))
+    .all<{ id: string }>();
+  const missing = ids.filter((id) => !results.some((r) => r.id === id));
+  if (missing.length) throw new HttpError(400, `\`${field}\` names unknown components: ${missing.join(", ")}`, field);
+}
+
+/** After any change to an integration: the ingestor forgets its cached copy, so it applies at once. */
+async function changed(ctx: AdminCtx, statements: D1PreparedStatement[]) {
+  await commit(ctx.env, statements);
+  await ingestor(ctx.env).invalidate();
+}
+
+export async function createIntegration(ctx: AdminCtx, body: IntegrationCreate): Promise<IntegrationWithKey> {
+  const db = ctx.env.DB;
+  const componentIds = [...new Set(body.component_ids ?? [])];
+  await assertComponentsExist(db, componentIds, "component_ids");
+  const id = newId();
+  const key = newIntegrationKey();
+  const now = nowIso();
+  await changed(ctx, [
+    db
+      .prepare(
+        `INSERT INTO integrations (id, name, source, key_hash, key_prefix, signing_secret, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6, ?6)`,
+      )
+      .bind(id, body.name, body.source, await sha256Hex(key), key.slice(0, 6), now, body.signing_secret ?? null),
+    ...componentIds.map((cid) =>
+      db.prepare("INSERT INTO integration_components (integration_id, component_id) VALUES (?1, ?2)").bind(id, cid),
+    ),
+    // Never the key, its hash or the signing secret: the audit log is readable by every operator.
+    audit(db, ctx.actor, "integration.create", "integration", id, null, {
+      name: body.name, source: body.source, component_ids: componentIds, key_prefix: key.slice(0, 6), signed: !!body.signing_secret,
+    }),
+  ]);
+  return { id, name: body.name, source: body.source, key, webhook_url: webhookUrl(ctx.base, body.source, key) };
+}
+
+/** A new key; the old one stops working at once. */
+export async function rotateIntegrationKey(ctx: AdminCtx, id: string): Promise<IntegrationWithKey> {
+  const db = ctx.env.DB;
+  const current = await getIntegration(db, ctx.base, id);
+  const key = newIntegrationKey();
+  await changed(ctx, [
+    db
+      .prepare("UPDATE integrations SET key_hash = ?2, key_prefix = ?3, updated_at = ?4 WHERE id = ?1")
+      .bind(id, await sha256Hex(key), key.slice(0, 6), nowIso()),
+    audit(db, ctx.actor, "integration.rotate", "integration", id, { key_prefix: current.key_prefix }, { key_prefix: key.slice(0, 6) }),
+  ]);
+  return { id, name: current.name, source: current.source, key, webhook_url: webhookUrl(ctx.base, current.source, key) };
+}
+
+export async function updateIntegration(ctx: AdminCtx, id: string, patch: IntegrationPatch): Promise<IntegrationJson> {
+  const db = ctx.env.DB;
+  const current = await getIntegration(db, ctx.base, id);
+  const statements: D1PreparedStatement[] = [];
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  const now = nowIso();
+  if (patch.name !== undefined && patch.name !== current.name) {
+    before.name = current.name;
+    after.name = patch.name;
+    statements.push(db.prepare("UPDATE integrations SET name = ?2, updated_at = ?3 WHERE id = ?1").bind(id, patch.name, now));
+  }
+  if (patch.disabled !== undefined && patch.disabled !== current.disabled) {
+    before.disabled = current.disabled;
+    after.disabled = patch.disabled;
+    statements.push(db.prepare("UPDATE integrations SET disabled = ?2, updated_at = ?3 WHERE id = ?1").bind(id, patch.disabled ? 1 : 0, now));
+  }
+  if (patch.signing_secret !== undefined) {
+    // Recorded as set or cleared, never its value.
+    before.signed = current.signed;
+    after.signed = patch.signing_secret !== null;
+    statements.push(db.prepare("UPDATE integrations SET signing_secret = ?2, updated_at = ?3 WHERE id = ?1").bind(id, patch.signing_secret, now));
+  }
+  if (patch.component_ids !== undefined) {
+    const ids = [...new Set(patch.component_ids)];
+    await assertComponentsExist(db, ids, "component_ids");
+    if (ids.slice().sort().join() !== current.component_ids.slice().sort().join()) {
+      before.component_ids = current.component_ids;
+      after.component_ids = ids;
+      statements.push(
+        db.prepare("DELETE FROM integration_components WHERE integration_id = ?1").bind(id),
+        db.prepare("INSERT INTO integration_components (integration_id, component_id) SELECT ?1, value FROM json_each(?2)").bind(id, JSON.stringify(ids)),
+      );
+    }
+  }
+  if (!statements.length) return current;
+  const action = Object.keys(after).length === 1 && "disabled" in after ? (patch.disabled ? "integration.disable" : "integration.enable") : "integration.update";
+  statements.push(audit(db, ctx.actor, action, "integration", id, before, after));
+  await changed(ctx, statements);
+  return getIntegration(db, ctx.base, id);
+}
+
+// ── Links ───────────────────────────────────────────────────────────────────
+
+export interface LinkJson {
+  id: string;
+  integration_id: string;
+  match: { monitor?: string; tag?: string; label?: string };
+  match_type: string;
+  match_key: string;
+  match_value: string | null;
+  component_ids: string[];
+  status: ComponentStatus | null;
+}
+
+function linkJson(r: Row): LinkJson {
+  const type = String(r.match_type);
+  const key = String(r.match_key);
+  const value = str(r.match_value);
+  return {
+    id: String(r.id),
+    integration_id: String(r.integration_id),
+    match: { [type]: type === "monitor" || value == null ? key : `${key}=${value}` },
+    match_type: type,
+    match_key: key,
+    match_value: value,
+    component_ids: JSON.parse(String(r.component_ids)),
+    status: (str(r.status) as ComponentStatus | null) ?? null,
+  };
+}
+
+const LINK_SELECT = `SELECT l.*, (SELECT json_group_array(component_id) FROM link_components WHERE link_id = l.id) AS component_ids FROM links l`;
+
+export async function listLinks(db: D1Database, integrationId?: string): Promise<LinkJson[]> {
+  const { results } = await db
+    .prepare(`${LINK_SELECT} WHERE ?1 IS NULL OR l.integration_id = ?1 ORDER BY l.created_at`)
+    .bind(integrationId ?? null)
+    .all<Row>();
+  return results.map(linkJson);
+}
+
+function splitMatch(raw: string): [string, string | null] {
+  const i = raw.search(/[=:]/);
+  return i < 0 ? [raw, null] : [raw.slice(0, i), raw.slice(i + 1)];
+}
+
+/**
+ * Creates a link, in the ingestor: firing alerts of the integration that reached no component and
+ * that the link matches are routed through it at once.
+ */
+export async function createLink(ctx: AdminCtx, body: LinkCreate, fromAlertId?: string): Promise<LinkJson & { alerts_routed: number }> {
+  const matchType = body.match.monitor ? "monitor" : body.match.tag ? "tag" : "label";
+  const raw = (body.match.monitor ?? body.match.tag ?? body.match.label)!;
+  // tag and label are "key=value" or "key:value" (any value when none is given).
+  const [matchKey, matchValue] = matchType === "monitor" ? [raw, null] : splitMatch(raw);
+  const result = unwrap(
+    await ingestor(ctx.env).adminAction({
+      type: "link.create",
+      actor: ctx.actor,
+      integrationId: body.integration_id,
+      matchType,
+      matchKey,
+      matchValue,
+      componentIds: body.component_ids,
+      status: body.status ?? null,
+      fromAlertId,
+    }),
+  );
+  const row = await ctx.env.DB.prepare(`${LINK_SELECT} WHERE l.id = ?1`).bind(result.id).first<Row>();
+  return { ...linkJson(row!), match: body.match, alerts_routed: result.reapplied ?? 0 };
+}
+
+export async function deleteLink(ctx: AdminCtx, id: string): Promise<void> {
+  const db = ctx.env.DB;
+  const row = await db.prepare(`${LINK_SELECT} WHERE l.id = ?1`).bind(id).first<Row>();
+  if (!row) throw new HttpError(404, `no link ${id}`);
+  const link = linkJson(row);
+  await commit(ctx.env, [
+    db.prepare("DELETE FROM link_components WHERE link_id = ?1").bind(id),
+    db.prepare("DELETE FROM links WHERE id = ?1").bind(id),
+    audit(db, ctx.actor, "link.delete", "link", id, link, null),
+  ]);
+}
+
+// ── Unrouted alerts ─────────────────────────────────────────────────────────
+
+export interface AlertJson {
+  id: string;
+  integration_id: string;
+  integration_name: string | null;
+  dedup_key: string;
+  status: string;
+  severity: string;
+  summary: string;
+  details: string | null;
+  monitor: { id: string | null; name: string | null };
+  tags: Record<string, string>;
+  link: string | null;
+  incident_id: string | null;
+  first_triggered_at: string | null;
+  last_event_at: string;
+  component_ids: string[];
+  /** The matches a link could use for it (unrouted alerts only). */
+  match_options?: Array<{ monitor: string } | { tag: string } | { label: string }>;
+}
+
+export function alertJson(r: Row): AlertJson {
+  const tags = JSON.parse(String(r.tags ?? "{}")) as Record<string, string>;
+  const componentIds = JSON.parse(String(r.component_ids ?? "[]")) as string[];
+  return {
+    id: String(r.id),
+    integration_id: String(r.integration_id),
+    integration_name: str(r.integration_name),
+    dedup_key: String(r.dedup_key),
+    status: String(r.status),
+    severity: String(r.severity),
+    summary: String(r.summary),
+    details: str(r.details),
+    monitor: { id: str(r.monitor_id), name: str(r.monitor_name) },
+    tags,
+    link: str(r.link),
+    incident_id: str(r.incident_id),
+    first_triggered_at: str(r.first_triggered_at),
+    last_event_at: String(r.last_event_at),
+    component_ids: componentIds,
+    ...(componentIds.length ? {} : { match_options: linkMatchOptions({ monitorId: str(r.monitor_id), monitorName: str(r.monitor_name), tags }) }),
+  };
+}
+
+export const ALERT_SELECT = `SELECT a.*, i.name AS integration_name,
+    (SELECT json_group_array(component_id) FROM alert_components WHERE alert_id = a.id) AS component_ids
+  FROM alerts a LEFT JOIN integrations i ON i.id = a.integration_id`;
+
+/** Alerts, newest first: `unrouted` those that reached no component, `firing` those not resolved. */
+export async function listAlerts(db: D1Database, opts: { unrouted?: boolean; firing?: boolean; limit?: number }): Promise<AlertJson[]> {
+  const { results } = await db
+    .prepare(
+      `${ALERT_SELECT}
+       WHERE (?1 = 0 OR NOT EXISTS (SELECT 1 FROM alert_components ac WHERE ac.alert_id = a.id))
+         AND (?2 = 0 OR a.status != 'resolved')
+       ORDER BY a.last_event_at DESC LIMIT ?3`,
+    )
+    .bind(opts.unrouted ? 1 : 0, opts.firing ? 1 : 0, Math.min(Math.max(opts.limit ?? 100, 1), 500))
+    .all<Row>();
+  return results.map(alertJson);
+}
+
+/** One step from an unrouted alert to a link: by its monitor (or the match given), routed at once. */
+export async function linkAlert(ctx: AdminCtx, alertId: string, body: AlertLink) {
+  const row = await ctx.env.DB.prepare(`${ALERT_SELECT} WHERE a.id = ?1`).bind(alertId).first<Row>();
+  if (!row) throw new HttpError(404, `no alert ${alertId}`);
+  const alert = alertJson(row);
+  const match = body.match ?? linkMatchOptions({ monitorId: alert.monitor.id, monitorName: alert.monitor.name, tags: alert.tags })[0];
+  if (!match) throw new HttpError(400, "this alert has no monitor or tags to link by: give `match`", "match");
+  return createLink(ctx, { integration_id: alert.integration_id, match, component_ids: body.component_ids, status: body.status }, alertId);
+}
+
+// ── Delivery log ────────────────────────────────────────────────────────────
+
+export const DELIVERY_OUTCOMES = ["accepted", "rejected", "unauthorized", "failed"] as const;
+
+export interface DeliveryJson {
+  id: string;
+  received_at: string;
+  integration_id: string | null;
+  integration_name: string | null;
+  source: string;
+  outcome: string;
+  http_status: number;
+  event_count: number;
+  summary: Record<string, number> | null;
+  error: string | null;
+  /** As stored: truncated, secrets redacted. */
+  payload: string | null;
+}
+
+/** Newest first; `before` pages back by received_at. */
+export async function listDeliveries(
+  db: D1Database,
+  opts: { integrationId?: string; outcome?: string; before?: string; limit?: number },
+): Promise<DeliveryJson[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT d.*, i.name AS integration_name FROM deliveries d LEFT JOIN integrations i ON i.id = d.integration_id
+       WHERE (?1 IS NULL OR d.integration_id = ?1) AND (?2 IS NULL OR d.outcome = ?2) AND (?3 IS NULL OR d.received_at < ?3)
+       ORDER BY d.received_at DESC, d.rowid DESC LIMIT ?4`,
+    )
+    .bind(opts.integrationId ?? null, opts.outcome ?? null, opts.before ?? null, Math.min(Math.max(opts.limit ?? 100, 1), 500))
+    .all<Row>();
+  return results.map((r) => ({
+    id: String(r.id),
+    received_at: String(r.received_at),
+    integration_id: str(r.integration_id),
+    integration_name: str(r.integration_name),
+    source: String(r.source),
+    outcome: String(r.outcome),
+    http_status: Number(r.http_status),
+    event_count: Number(r.event_count),
+    summary: r.summary == null ? null : JSON.parse(String(r.summary)),
+    error: str(r.error),
+    payload: str(r.payload),
+  }));
+}
+

@@ -1,0 +1,172 @@
+// The admin UI's frame and small shared pieces. Server-rendered, no script: every action is a form
+// that works without JavaScript, and every form carries the session's CSRF token.
+import { raw } from "hono/html";
+import type { Child, FC, PropsWithChildren } from "hono/jsx";
+import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES, type ComponentStatus } from "../domain/status";
+
+const CSS = `
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;background:#f4f5f7}
+header{background:#1d2330;color:#fff;padding:.5rem 1rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
+header a{color:#cfd6e4;text-decoration:none;padding:.25rem .4rem;border-radius:4px}
+header a[aria-current=page]{background:#3a4357;color:#fff}
+header .who{margin-left:auto;color:#cfd6e4;font-size:.9em}
+header form{display:inline}
+main{max-width:1150px;margin:0 auto;padding:1rem}
+h1{font-size:1.4rem;margin:.5rem 0 1rem}
+h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
+section,.card{background:#fff;border:1px solid #dde1e8;border-radius:6px;padding:.8rem 1rem;margin:0 0 1rem}
+.card h3{margin:0 0 .3rem;font-size:1.05rem}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #eceef2;vertical-align:top}
+th{font-weight:600;font-size:.85em;color:#4a5263}
+form.inline{display:inline-flex;gap:.3rem;align-items:center;flex-wrap:wrap;margin:0}
+form.stack{display:grid;gap:.5rem;max-width:640px}
+label{font-size:.9em;color:#333}
+input,select,textarea,button{font:inherit}
+input[type=text],input[type=password],input[type=url],input[type=number],input[type=datetime-local],select,textarea{padding:.3rem .4rem;border:1px solid #b9c0cc;border-radius:4px;background:#fff}
+textarea{width:100%;min-height:4.5rem}
+button{padding:.3rem .8rem;border:1px solid #8b94a5;border-radius:4px;background:#fff;cursor:pointer}
+button.primary{background:#2456c7;border-color:#2456c7;color:#fff}
+button.danger{background:#b42318;border-color:#b42318;color:#fff}
+button.resolve{background:#18794e;border-color:#18794e;color:#fff;font-weight:600}
+.flash{padding:.6rem 1rem;border-radius:6px;margin:0 0 1rem}
+.flash.ok{background:#e3f6ea;border:1px solid #8fd3a8}
+.flash.error{background:#fdecea;border:1px solid #f2a59d}
+.secret{font:1rem ui-monospace,monospace;background:#fff8db;border:2px solid #e0b400;padding:.8rem;border-radius:6px;word-break:break-all}
+.muted{color:#667085;font-size:.9em}
+.status{display:inline-block;padding:0 .45rem;border-radius:999px;font-size:.85em;white-space:nowrap;border:1px solid transparent}
+.status::before{margin-right:.25rem}
+.s-operational{background:#e3f6ea;color:#0d5b32}.s-operational::before{content:"✓"}
+.s-degraded_performance{background:#fff4d6;color:#7a5200}.s-degraded_performance::before{content:"!"}
+.s-partial_outage{background:#ffe6d5;color:#8a3b00}.s-partial_outage::before{content:"▲"}
+.s-major_outage{background:#fdecea;color:#8f1d13}.s-major_outage::before{content:"✕"}
+.s-under_maintenance{background:#e6efff;color:#1f3f8a}.s-under_maintenance::before{content:"⚙"}
+.tag{display:inline-block;background:#eef0f4;border-radius:4px;padding:0 .35rem;margin:0 .2rem .1rem 0;font-size:.85em}
+details>summary{cursor:pointer;color:#2456c7;margin:.3rem 0}
+pre{white-space:pre-wrap;word-break:break-all;background:#f6f7f9;padding:.5rem;border-radius:4px;font-size:.85em;max-height:20rem;overflow:auto}
+.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1rem}
+.row{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}
+.checks{display:flex;flex-wrap:wrap;gap:.2rem 1rem}
+`;
+
+export const NAV = [
+  ["/admin", "Dashboard"],
+  ["/admin/components", "Components"],
+  ["/admin/integrations", "Integrations"],
+  ["/admin/maintenances", "Maintenance"],
+  ["/admin/deliveries", "Deliveries"],
+  ["/admin/audit", "Audit log"],
+  ["/admin/settings", "Settings"],
+] as const;
+
+export interface Flash {
+  ok?: string;
+  error?: string;
+}
+
+export interface PageProps {
+  title: string;
+  /** The signed-in operator; absent on the login page. */
+  actor?: string;
+  csrf?: string;
+  active?: string;
+  flash?: Flash;
+}
+
+export const Layout: FC<PropsWithChildren<PageProps>> = ({ title, actor, csrf, active, flash, children }) => (
+  <>
+  {raw("<!DOCTYPE html>")}
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="robots" content="noindex" />
+      <title>{title} · Status admin</title>
+      <style>{raw(CSS)}</style>
+    </head>
+    <body>
+      <header>
+        <strong>Status admin</strong>
+        {actor &&
+          NAV.map(([href, label]) => (
+            <a href={href} aria-current={active === href ? "page" : undefined}>
+              {label}
+            </a>
+          ))}
+        {actor && (
+          <span class="who">
+            {actor}{" "}
+            <form method="post" action="/admin/logout" class="inline">
+              <Csrf token={csrf ?? ""} />
+              <button type="submit">Sign out</button>
+            </form>
+          </span>
+        )}
+      </header>
+      <main>
+        <h1>{title}</h1>
+        {flash?.ok && (
+          <p class="flash ok" role="status">
+            {flash.ok}
+          </p>
+        )}
+        {flash?.error && (
+          <p class="flash error" role="alert">
+            {flash.error}
+          </p>
+        )}
+        {children}
+      </main>
+    </body>
+  </html>
+  </>
+);
+
+export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />;
+
+/** Status in text and icon, not colour alone. */
+export const Status: FC<{ status: string }> = ({ status }) => (
+  <span class={`status s-${status}`}>{COMPONENT_STATUS_LABELS[status as ComponentStatus] ?? status.replace(/_/g, " ")}</span>
+);
+
+export const IncidentStatus: FC<{ status: string }> = ({ status }) => <span class="tag">{status.replace(/_/g, " ")}</span>;
+
+/** An instant in the page's time zone, with the ISO time as a tooltip. */
+export const Time: FC<{ iso: string | null | undefined; tz: string }> = ({ iso, tz }) => {
+  if (!iso) return <span class="muted">—</span>;
+  return <time datetime={iso} title={iso}>{formatTime(iso, tz)}</time>;
+};
+
+export function formatTime(iso: string, tz: string): string {
+  try {
+    return new Intl.DateTimeFormat("en-GB", { timeZone: tz, dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+  } catch {
+    return iso;
+  }
+}
+
+/** A component status select; `noChange` offers "" (leave it), `automatic` offers "auto" (clear the override). */
+export const StatusSelect: FC<{ name: string; value?: string; noChange?: boolean; automatic?: boolean; label?: string }> = ({
+  name,
+  value,
+  noChange,
+  automatic,
+  label,
+}) => (
+  <select name={name} aria-label={label ?? "status"}>
+    {noChange && <option value="">no change</option>}
+    {automatic && (
+      <option value="auto" selected={value === "auto"}>
+        automatic (from alerts)
+      </option>
+    )}
+    {COMPONENT_STATUSES.map((s) => (
+      <option value={s} selected={value === s}>
+        {COMPONENT_STATUS_LABELS[s]}
+      </option>
+    ))}
+  </select>
+);
+
+export const Empty: FC<{ children: Child }> = ({ children }) => <p class="muted">{children}</p>;

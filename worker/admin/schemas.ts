@@ -1,0 +1,130 @@
+// The admin inputs, one schema per action, shared by the JSON API and the UI's forms (which build
+// the same objects from their fields), so both edges refuse the same things with the same messages.
+import { z } from "zod";
+import { INCIDENT_UPDATE_STATUSES } from "../domain/admin-actions";
+import { isTimeZone } from "../domain/maintenance";
+import { COMPONENT_STATUSES, IMPACTS, MAINTENANCE_STATUSES } from "../domain/status";
+import { SOURCES } from "../sources";
+
+export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and dashes");
+export const idSchema = z.string().regex(/^[a-z0-9]{12}$/, "must be a 12-character id");
+const name = z.string().trim().min(1, "is required").max(120);
+const description = z.string().max(2000).nullable().optional();
+const position = z.number().int().min(0).max(1_000_000).optional();
+const componentStatus = z.enum(COMPONENT_STATUSES);
+const ids = z.array(idSchema).max(100);
+/** Requested component statuses: id → status, or null to go back to automatic. */
+const componentStatuses = z.record(idSchema, componentStatus.nullable()).optional();
+const message = z.string().max(10_000).nullable().optional();
+
+/** ISO 8601 with a zone, normalised to the API's form (UTC, milliseconds). */
+export const instant = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/, "must be an ISO 8601 time with a zone")
+  .refine((s) => !Number.isNaN(Date.parse(s)), "is not a valid time")
+  .transform((s) => new Date(s).toISOString());
+
+export const componentCreate = z.object({
+  name,
+  slug: slugSchema.optional(),
+  group_id: idSchema.nullable().optional(),
+  description,
+  position,
+});
+
+export const componentPatch = z.object({
+  name: name.optional(),
+  slug: slugSchema.optional(),
+  group_id: idSchema.nullable().optional(),
+  description,
+  position,
+});
+
+export const componentStatusPut = z.object({ status: componentStatus });
+
+export const groupCreate = z.object({ name, description, position });
+export const groupPatch = z.object({ name: name.optional(), description, position });
+
+export const integrationCreate = z.object({
+  name,
+  source: z.enum(SOURCES),
+  component_ids: ids.optional(),
+  /** Shared secret for signed deliveries (Grafana's X-Grafana-Alerting-Signature). */
+  signing_secret: z.string().min(8).max(256).nullable().optional(),
+});
+
+export const integrationPatch = z.object({
+  name: name.optional(),
+  disabled: z.boolean().optional(),
+  component_ids: ids.optional(),
+  signing_secret: z.string().min(8).max(256).nullable().optional(),
+});
+
+const matchSchema = z
+  .object({
+    monitor: z.string().min(1).max(255).optional(),
+    tag: z.string().min(1).max(255).optional(),
+    label: z.string().min(1).max(255).optional(),
+  })
+  .refine((m) => [m.monitor, m.tag, m.label].filter(Boolean).length === 1, "must have exactly one of monitor, tag, label");
+
+export const linkCreate = z.object({
+  integration_id: idSchema,
+  match: matchSchema,
+  component_ids: ids.min(1, "must name at least one component"),
+  status: componentStatus.nullable().optional(),
+});
+
+/** Link an unrouted alert: by its monitor unless `match` says otherwise. */
+export const alertLink = z.object({
+  match: matchSchema.optional(),
+  component_ids: ids.min(1, "must name at least one component"),
+  status: componentStatus.nullable().optional(),
+});
+
+export const incidentUpdate = z.object({
+  status: z.enum([...INCIDENT_UPDATE_STATUSES, ...MAINTENANCE_STATUSES]),
+  body: message,
+  components: componentStatuses,
+});
+
+export const incidentCreate = z.object({
+  name: z.string().trim().min(1, "is required").max(255),
+  status: z.enum(["investigating", "identified", "monitoring"]).optional(),
+  impact: z.enum(IMPACTS).optional(),
+  body: message,
+  component_ids: ids.optional(),
+  components: componentStatuses,
+});
+
+export const maintenanceCreate = z.object({
+  name: z.string().trim().min(1, "is required").max(255),
+  body: message,
+  scheduled_for: instant,
+  scheduled_until: instant,
+  component_ids: ids.min(1, "must name at least one component"),
+});
+
+export const settingsPut = z.object({
+  name,
+  url: z
+    .string()
+    .trim()
+    .max(500)
+    .refine((u) => u === "" || /^https?:\/\/[^\s]+$/.test(u), "must be an http(s) URL or empty"),
+  time_zone: z.string().min(1).max(64).refine(isTimeZone, "must be an IANA time zone such as Europe/Paris or Etc/UTC"),
+  auto_resolve_minutes: z.number().int().min(1).max(10_080).nullable(),
+});
+
+export type ComponentCreate = z.infer<typeof componentCreate>;
+export type ComponentPatch = z.infer<typeof componentPatch>;
+export type GroupCreate = z.infer<typeof groupCreate>;
+export type GroupPatch = z.infer<typeof groupPatch>;
+export type IntegrationCreate = z.infer<typeof integrationCreate>;
+export type IntegrationPatch = z.infer<typeof integrationPatch>;
+export type LinkCreate = z.infer<typeof linkCreate>;
+export type AlertLink = z.infer<typeof alertLink>;
+export type IncidentUpdate = z.infer<typeof incidentUpdate>;
+export type IncidentCreate = z.infer<typeof incidentCreate>;
+export type MaintenanceCreate = z.infer<typeof maintenanceCreate>;
+export type SettingsPut = z.infer<typeof settingsPut>;

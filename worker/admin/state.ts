@@ -1,0 +1,577 @@
+// The operator actions and cron work that touch what the state machine owns (incident status,
+// component overrides and maintenance flags, alert routing). They run inside the Ingestor, in turn
+// with deliveries, and each is one D1 batch: the change, every visible status change, the incident
+// update and the audit row together.
+import { decisionStatements, loadWorkingSet } from "../../db/ingest";
+import {
+  alertsForNewLink,
+  type ComponentFlags,
+  type ComponentPatch,
+  type ComponentStatusRequest,
+  defaultUpdateBody,
+  type IncidentRecord,
+  manualIncidentImpact,
+  patchComponents,
+  planIncidentUpdate,
+  retriggerEvent,
+  type UnroutedAlert,
+} from "../domain/admin-actions";
+import type { AffectedComponent, LinkRule, StatusChange } from "../domain/incidents";
+import { applyEvents } from "../domain/incidents";
+import {
+  dueAutoResolve,
+  dueMaintenanceTransitions,
+  maintenanceFlagPatches,
+  type MaintenanceTransition,
+  type MaintenanceWindow,
+  windowError,
+} from "../domain/maintenance";
+import type { ComponentStatus, Impact, MaintenanceStatus } from "../domain/status";
+import type { Env } from "../env";
+import { newId, nowIso } from "../ids";
+import { type Actor, audit } from "./audit";
+
+export type AdminCommand =
+  | {
+      type: "incident.update";
+      actor: Actor;
+      incidentId: string;
+      status: string;
+      body: string | null;
+      components: ComponentStatusRequest;
+    }
+  | {
+      type: "incident.create";
+      actor: Actor;
+      name: string;
+      status: "investigating" | "identified" | "monitoring";
+      impact: Impact | null;
+      body: string | null;
+      componentIds: string[];
+      components: ComponentStatusRequest;
+    }
+  | { type: "component.override"; actor: Actor; componentId: string; status: ComponentStatus | null }
+  | { type: "component.delete"; actor: Actor; componentId: string }
+  | {
+      type: "maintenance.create";
+      actor: Actor;
+      name: string;
+      body: string | null;
+      scheduledFor: string;
+      scheduledUntil: string;
+      componentIds: string[];
+    }
+  | {
+      type: "link.create";
+      actor: Actor;
+      integrationId: string;
+      matchType: LinkRule["matchType"];
+      matchKey: string;
+      matchValue: string | null;
+      componentIds: string[];
+      status: ComponentStatus | null;
+      /** The alert the operator linked from, for the audit log. */
+      fromAlertId?: string;
+    };
+
+export interface IncidentUpdateRow {
+  id: string;
+  incident_id: string;
+  status: string;
+  body: string;
+  created_at: string;
+  display_at: string;
+  affected_components: AffectedComponent[] | null;
+}
+
+export type CommandResult =
+  | { ok: true; id: string; update?: IncidentUpdateRow; reapplied?: number }
+  | { ok: false; status: 400 | 404 | 409; error: string; field?: string };
+
+type Row = Record<string, unknown>;
+const str = (v: unknown) => (v == null ? null : String(v));
+const uniq = <T>(xs: T[]) => [...new Set(xs)];
+
+async function loadFlags(db: D1Database, ids: string[]): Promise<Map<string, ComponentFlags>> {
+  if (!ids.length) return new Map();
+  const { results } = await db
+    .prepare(
+      "SELECT id, name, auto_status, override_status, in_maintenance, status FROM components WHERE id IN (SELECT value FROM json_each(?1))",
+    )
+    .bind(JSON.stringify(ids))
+    .all<Row>();
+  return new Map(
+    results.map((r) => [
+      String(r.id),
+      {
+        id: String(r.id),
+        name: String(r.name),
+        autoStatus: r.auto_status as ComponentStatus,
+        overrideStatus: str(r.override_status) as ComponentStatus | null,
+        inMaintenance: !!r.in_maintenance,
+        status: r.status as ComponentStatus,
+      },
+    ]),
+  );
+}
+
+const WITH_COMPONENT_IDS = `(SELECT json_group_array(component_id) FROM incident_components WHERE incident_id = i.id) AS component_ids`;
+
+async function loadIncident(db: D1Database, id: string): Promise<(IncidentRecord & { name: string }) | null> {
+  const r = await db.prepare(`SELECT i.*, ${WITH_COMPONENT_IDS} FROM incidents i WHERE i.id = ?1`).bind(id).first<Row>();
+  if (!r) return null;
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    kind: r.kind === "maintenance" ? "maintenance" : "incident",
+    status: String(r.status),
+    monitoringAt: str(r.monitoring_at),
+    resolvedAt: str(r.resolved_at),
+    componentIds: JSON.parse(String(r.component_ids)),
+  };
+}
+
+async function loadOpenMaintenances(db: D1Database): Promise<MaintenanceWindow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT i.id, i.status, i.scheduled_for, i.scheduled_until, ${WITH_COMPONENT_IDS}
+       FROM incidents i WHERE i.kind = 'maintenance' AND i.status IN ('scheduled', 'in_progress', 'verifying')`,
+    )
+    .all<Row>();
+  return results.map((r) => ({
+    id: String(r.id),
+    status: r.status as MaintenanceStatus,
+    scheduledFor: String(r.scheduled_for),
+    scheduledUntil: String(r.scheduled_until),
+    componentIds: JSON.parse(String(r.component_ids)),
+  }));
+}
+
+const missingIds = (ids: string[], found: Map<string, unknown>) => ids.filter((id) => !found.has(id));
+
+/**
+ * Collects one action's writes over a shared view of the components, so several steps in one batch
+ * (a maintenance starting as another ends, a cron tick) record each visible change once, in order.
+ */
+class Batch {
+  readonly statements: D1PreparedStatement[] = [];
+  private readonly touched = new Set<string>();
+  private readonly statusChanges: StatusChange[] = [];
+
+  constructor(
+    readonly db: D1Database,
+    readonly flags: Map<string, ComponentFlags>,
+    readonly now: string,
+  ) {}
+
+  add(...s: D1PreparedStatement[]) {
+    this.statements.push(...s);
+  }
+
+  /** Applies the patches; returns the visible changes, as an update's affected_components. */
+  patch(patches: Map<string, ComponentPatch>): AffectedComponent[] {
+    const out = patchComponents(this.flags, patches, this.now);
+    for (const id of out.touched) this.touched.add(id);
+    this.statusChanges.push(...out.changes);
+    return out.affected;
+  }
+
+  update(incidentId: string, status: string, body: string, affected: AffectedComponent[]): IncidentUpdateRow {
+    const row: IncidentUpdateRow = {
+      id: newId(),
+      incident_id: incidentId,
+      status,
+      body,
+      created_at: this.now,
+      display_at: this.now,
+      affected_components: affected.length ? affected : null,
+    };
+    this.add(
+      this.db
+        .prepare(
+          `INSERT INTO incident_updates (id, incident_id, status, body, affected_components, created_at, display_at)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)`,
+        )
+        .bind(row.id, incidentId, status, body, row.affected_components ? JSON.stringify(row.affected_components) : null, this.now),
+    );
+    return row;
+  }
+
+  /** Every statement, with the components' new flags and status history last. */
+  finish(): D1PreparedStatement[] {
+    const out = [...this.statements];
+    if (this.touched.size) {
+      const rows = [...this.touched].map((id) => {
+        const c = this.flags.get(id)!;
+        return { id, override: c.overrideStatus, maint: c.inMaintenance ? 1 : 0, status: c.status };
+      });
+      const value = (f: string) => `(SELECT json_extract(value, '$.${f}') FROM json_each(?1) WHERE json_extract(value, '$.id') = components.id)`;
+      out.push(
+        this.db
+          .prepare(
+            `UPDATE components SET override_status = ${value("override")}, in_maintenance = ${value("maint")},
+               status = ${value("status")}, updated_at = ?2
+             WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1))`,
+          )
+          .bind(JSON.stringify(rows), this.now),
+      );
+    }
+    if (this.statusChanges.length) {
+      out.push(
+        this.db
+          .prepare(
+            `INSERT INTO component_status_changes (component_id, from_status, to_status, at)
+             SELECT json_extract(value, '$.componentId'), json_extract(value, '$.from'), json_extract(value, '$.to'),
+               json_extract(value, '$.at') FROM json_each(?1)`,
+          )
+          .bind(JSON.stringify(this.statusChanges)),
+      );
+    }
+    return out;
+  }
+}
+
+const incidentComponentsInsert = (db: D1Database, incidentId: string, ids: string[]) =>
+  db
+    .prepare("INSERT OR IGNORE INTO incident_components (incident_id, component_id) SELECT ?1, value FROM json_each(?2)")
+    .bind(incidentId, JSON.stringify(ids));
+
+/** Moves maintenance windows on (cron or operator), with their updates and in_maintenance flags. */
+function applyMaintenanceTransitions(b: Batch, open: MaintenanceWindow[], transitions: MaintenanceTransition[], actor: Actor) {
+  if (!transitions.length) return;
+  const byId = new Map(transitions.map((t) => [t.id, t.to as MaintenanceStatus]));
+  const affected = b.patch(maintenanceFlagPatches(open, byId));
+  for (const t of transitions) {
+    const w = open.find((m) => m.id === t.id)!;
+    b.add(
+      b.db
+        .prepare("UPDATE incidents SET status = ?2, resolved_at = ?3, updated_at = ?4 WHERE id = ?1")
+        .bind(t.id, t.to, t.to === "completed" ? b.now : null, b.now),
+    );
+    b.update(t.id, t.to, defaultUpdateBody(t.to), affected.filter((a) => w.componentIds.includes(a.code)));
+    b.add(
+      audit(b.db, actor, t.to === "completed" ? "maintenance.complete" : "maintenance.start", "maintenance", t.id, { status: w.status }, { status: t.to }, b.now),
+    );
+  }
+}
+
+/** Runs one operator command. Called only through the Ingestor's serialize chain. */
+export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso()): Promise<CommandResult> {
+  const db = env.DB;
+  switch (cmd.type) {
+    case "incident.update": {
+      const incident = await loadIncident(db, cmd.incidentId);
+      if (!incident) return { ok: false, status: 404, error: `no incident ${cmd.incidentId}` };
+      const ids = uniq([...incident.componentIds, ...Object.keys(cmd.components)]);
+      const flags = await loadFlags(db, ids);
+      const missing = missingIds(Object.keys(cmd.components), flags);
+      if (missing.length) return { ok: false, status: 400, error: `\`components\` names unknown components: ${missing.join(", ")}`, field: "components" };
+      const overrides = new Map([...flags.values()].map((c) => [c.id, c.overrideStatus]));
+      const plan = planIncidentUpdate(incident, cmd.status, cmd.components, overrides, now);
+      if (!plan.ok) return plan;
+      const b = new Batch(db, flags, now);
+      b.add(
+        db
+          .prepare("UPDATE incidents SET status = ?2, monitoring_at = ?3, resolved_at = ?4, updated_at = ?5 WHERE id = ?1")
+          .bind(incident.id, plan.status, plan.monitoringAt, plan.resolvedAt, now),
+      );
+      if (plan.addComponentIds.length) b.add(incidentComponentsInsert(db, incident.id, plan.addComponentIds));
+      const patches = new Map(plan.patches);
+      if (plan.maintenanceTransition) {
+        const open = await loadOpenMaintenances(db);
+        for (const [id, p] of maintenanceFlagPatches(open, new Map([[incident.id, plan.maintenanceTransition]])))
+          patches.set(id, { ...p, ...patches.get(id) });
+      }
+      const affected = b.patch(patches);
+      const body = cmd.body?.trim() || defaultUpdateBody(plan.status);
+      const update = b.update(incident.id, plan.status, body, affected);
+      const action =
+        incident.kind === "maintenance"
+          ? plan.status === "completed" ? "maintenance.complete" : "maintenance.update"
+          : plan.status === "resolved" ? "incident.resolve" : "incident.update";
+      b.add(
+        audit(db, cmd.actor, action, incident.kind, incident.id, { status: incident.status }, {
+          status: plan.status,
+          body,
+          ...(Object.keys(cmd.components).length ? { components: cmd.components } : {}),
+          ...(affected.length ? { affected_components: affected } : {}),
+        }, now),
+      );
+      await db.batch(b.finish());
+      return { ok: true, id: incident.id, update };
+    }
+
+    case "incident.create": {
+      const ids = uniq([...cmd.componentIds, ...Object.keys(cmd.components)]);
+      const flags = await loadFlags(db, ids);
+      const missing = missingIds(ids, flags);
+      if (missing.length) return { ok: false, status: 400, error: `\`component_ids\` names unknown components: ${missing.join(", ")}`, field: "component_ids" };
+      const id = newId();
+      const impact = cmd.impact ?? manualIncidentImpact(cmd.components);
+      const b = new Batch(db, flags, now);
+      // automatic = 0: the state machine never attaches alerts to an operator's incident.
+      b.add(
+        db
+          .prepare(
+            `INSERT INTO incidents (id, kind, name, status, impact, automatic, started_at, monitoring_at, created_at, updated_at)
+             VALUES (?1, 'incident', ?2, ?3, ?4, 0, ?5, ?6, ?5, ?5)`,
+          )
+          .bind(id, cmd.name, cmd.status, impact, now, cmd.status === "monitoring" ? now : null),
+      );
+      if (ids.length) b.add(incidentComponentsInsert(db, id, ids));
+      const affected = b.patch(new Map(Object.entries(cmd.components).map(([cid, s]) => [cid, { overrideStatus: s }])));
+      const body = cmd.body?.trim() || defaultUpdateBody(cmd.status);
+      b.update(id, cmd.status, body, affected);
+      b.add(audit(db, cmd.actor, "incident.create", "incident", id, null, { name: cmd.name, status: cmd.status, impact, body, component_ids: ids, components: cmd.components }, now));
+      await db.batch(b.finish());
+      return { ok: true, id };
+    }
+
+    case "component.override": {
+      const flags = await loadFlags(db, [cmd.componentId]);
+      const c = flags.get(cmd.componentId);
+      if (!c) return { ok: false, status: 404, error: `no component ${cmd.componentId}` };
+      const before = { override_status: c.overrideStatus, status: c.status };
+      const b = new Batch(db, flags, now);
+      b.patch(new Map([[c.id, { overrideStatus: cmd.status }]]));
+      b.add(
+        audit(db, cmd.actor, cmd.status ? "component.override" : "component.override.clear", "component", c.id, before, {
+          override_status: c.overrideStatus,
+          status: c.status,
+        }, now),
+      );
+      await db.batch(b.finish());
+      return { ok: true, id: c.id };
+    }
+
+    case "component.delete": {
+      const row = await db.prepare("SELECT * FROM components WHERE id = ?1").bind(cmd.componentId).first<Row>();
+      if (!row) return { ok: false, status: 404, error: `no component ${cmd.componentId}` };
+      const id = cmd.componentId;
+      await db.batch([
+        ...["component_status_changes", "alert_components", "incident_components", "integration_components", "link_components"].map((t) =>
+          db.prepare(`DELETE FROM ${t} WHERE component_id = ?1`).bind(id),
+        ),
+        db.prepare("DELETE FROM components WHERE id = ?1").bind(id),
+        audit(db, cmd.actor, "component.delete", "component", id, {
+          slug: row.slug, name: row.name, description: row.description, group_id: row.group_id, position: row.position, status: row.status,
+        }, null, now),
+      ]);
+      return { ok: true, id };
+    }
+
+    case "maintenance.create": {
+      const invalid = windowError(cmd.scheduledFor, cmd.scheduledUntil, now);
+      if (invalid) return { ok: false, status: 400, error: invalid.error, field: invalid.field };
+      const ids = uniq(cmd.componentIds);
+      const flags = await loadFlags(db, ids);
+      const missing = missingIds(ids, flags);
+      if (missing.length) return { ok: false, status: 400, error: `\`component_ids\` names unknown components: ${missing.join(", ")}`, field: "component_ids" };
+      const id = newId();
+      const b = new Batch(db, flags, now);
+      b.add(
+        db
+          .prepare(
+            `INSERT INTO incidents (id, kind, name, status, impact, automatic, started_at, scheduled_for, scheduled_until, created_at, updated_at)
+             VALUES (?1, 'maintenance', ?2, 'scheduled', 'maintenance', 0, ?3, ?3, ?4, ?5, ?5)`,
+          )
+          .bind(id, cmd.name, cmd.scheduledFor, cmd.scheduledUntil, now),
+          incidentComponentsInsert(db, id, ids),
+      );
+      const body = cmd.body?.trim() || defaultUpdateBody("scheduled");
+      b.update(id, "scheduled", body, []);
+      b.add(audit(db, cmd.actor, "maintenance.create", "maintenance", id, null, {
+        name: cmd.name, body, scheduled_for: cmd.scheduledFor, scheduled_until: cmd.scheduledUntil, component_ids: ids,
+      }, now));
+      // A window that has already begun starts now, in the same batch.
+      const window: MaintenanceWindow = { id, status: "scheduled", scheduledFor: cmd.scheduledFor, scheduledUntil: cmd.scheduledUntil, componentIds: ids };
+      const due = dueMaintenanceTransitions([window], now);
+      if (due.length) {
+        const open = [...(await loadOpenMaintenances(db)), window];
+        const moreFlags = await loadFlags(db, open.flatMap((w) => w.componentIds).filter((c) => !flags.has(c)));
+        for (const [k, v] of moreFlags) flags.set(k, v);
+        applyMaintenanceTransitions(b, open, due, cmd.actor);
+      }
+      await db.batch(b.finish());
+      return { ok: true, id };
+    }
+
+    case "link.create": {
+      if (!(await db.prepare("SELECT 1 FROM integrations WHERE id = ?1").bind(cmd.integrationId).first()))
+        return { ok: false, status: 400, error: "`integration_id` does not name an integration", field: "integration_id" };
+      const ids = uniq(cmd.componentIds);
+      const flags = await loadFlags(db, ids);
+      const missing = missingIds(ids, flags);
+      if (missing.length) return { ok: false, status: 400, error: `\`component_ids\` names unknown components: ${missing.join(", ")}`, field: "component_ids" };
+      const id = newId();
+      const link: LinkRule = { id, matchType: cmd.matchType, matchKey: cmd.matchKey, matchValue: cmd.matchValue, status: cmd.status, componentIds: ids };
+      const statements: D1PreparedStatement[] = [
+        db
+          .prepare(
+            "INSERT INTO links (id, integration_id, match_type, match_key, match_value, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+          )
+          .bind(id, cmd.integrationId, cmd.matchType, cmd.matchKey, cmd.matchValue, cmd.status, now),
+        db.prepare("INSERT INTO link_components (link_id, component_id) SELECT ?1, value FROM json_each(?2)").bind(id, JSON.stringify(ids)),
+      ];
+      const reapplied = await reapplyThroughLink(db, cmd.integrationId, link, now);
+      statements.push(...reapplied.statements);
+      statements.push(
+        audit(db, cmd.actor, "link.create", "link", id, null, {
+          integration_id: cmd.integrationId,
+          match_type: cmd.matchType,
+          match_key: cmd.matchKey,
+          match_value: cmd.matchValue,
+          component_ids: ids,
+          status: cmd.status,
+          ...(cmd.fromAlertId ? { from_alert_id: cmd.fromAlertId } : {}),
+          alerts_routed: reapplied.count,
+        }, now),
+      );
+      await db.batch(statements);
+      return { ok: true, id, reapplied: reapplied.count };
+    }
+  }
+}
+
+/**
+ * The integration's firing unrouted alerts that the new link matches, run through the state
+ * machine again as triggers: their components change and incidents open at once, as if the monitor
+ * had sent them after the link existed.
+ */
+async function reapplyThroughLink(
+  db: D1Database,
+  integrationId: string,
+  link: LinkRule,
+  now: string,
+): Promise<{ statements: D1PreparedStatement[]; count: number }> {
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM alerts a WHERE a.integration_id = ?1 AND a.status != 'resolved'
+         AND NOT EXISTS (SELECT 1 FROM alert_components ac WHERE ac.alert_id = a.id)
+       ORDER BY a.last_event_at LIMIT 500`,
+    )
+    .bind(integrationId)
+    .all<Row>();
+  const matched = alertsForNewLink(link, results.map(unroutedAlert), now);
+  if (!matched.length) return { statements: [], count: 0 };
+  const events = matched.map((a) => retriggerEvent(a, now));
+  const slugs = uniq(events.map((e) => e.tags["service"]?.toLowerCase()).filter((s): s is string => !!s));
+  const { ws, routing } = await loadWorkingSet(db, integrationId, uniq(events.map((e) => e.dedupKey)), slugs);
+  routing.links.push(link);
+  // The new link's components may be outside what the working set loaded (it was read before the link existed).
+  const extra = link.componentIds.filter((id) => !ws.components.has(id));
+  if (extra.length) {
+    const { results: rows } = await db
+      .prepare("SELECT id, slug, name, auto_status, override_status, in_maintenance, status FROM components WHERE id IN (SELECT value FROM json_each(?1))")
+      .bind(JSON.stringify(extra))
+      .all<Row>();
+    for (const r of rows)
+      ws.components.set(String(r.id), {
+        id: String(r.id),
+        slug: String(r.slug),
+        name: String(r.name),
+        autoStatus: r.auto_status as ComponentStatus,
+        overrideStatus: str(r.override_status) as ComponentStatus | null,
+        inMaintenance: !!r.in_maintenance,
+        status: r.status as ComponentStatus,
+      });
+  }
+  const decision = applyEvents(ws, routing, events, { now, newId });
+  // decisionStatements ends with the delivery log row (and, for a delivery with an integration, its
+  // last_delivery_at): this is not a delivery, so that last statement is left out.
+  const statements = decisionStatements(db, ws, decision, now, {
+    id: newId(),
+    integrationId: null,
+    source: "admin",
+    receivedAt: now,
+    outcome: "accepted",
+    httpStatus: 0,
+    eventCount: 0,
+    summary: null,
+    error: null,
+    payload: null,
+  }).slice(0, -1);
+  return { statements, count: matched.length };
+}
+
+function unroutedAlert(r: Row): UnroutedAlert {
+  return {
+    id: String(r.id),
+    dedupKey: String(r.dedup_key),
+    severity: r.severity as UnroutedAlert["severity"],
+    summary: String(r.summary),
+    details: str(r.details),
+    monitorId: str(r.monitor_id),
+    monitorName: str(r.monitor_name),
+    tags: JSON.parse(String(r.tags ?? "{}")),
+    link: str(r.link),
+    lastEventAt: String(r.last_event_at),
+  };
+}
+
+export interface TickResult {
+  started: string[];
+  completed: string[];
+  autoResolved: string[];
+}
+
+/**
+ * The cron's work at `now`: maintenance windows that start or end, and monitoring incidents quiet
+ * for the page's auto-resolve minutes. One batch; called only through the Ingestor's serialize chain.
+ */
+export async function runTick(env: Env, now = nowIso()): Promise<TickResult> {
+  const db = env.DB;
+  const actor = "cron";
+  const [open, settings] = await Promise.all([
+    loadOpenMaintenances(db),
+    db.prepare("SELECT auto_resolve_minutes FROM page_settings WHERE id = 1").first<{ auto_resolve_minutes: number | null }>(),
+  ]);
+  const transitions = dueMaintenanceTransitions(open, now);
+  const minutes = settings?.auto_resolve_minutes ?? null;
+  let quiet: Array<IncidentRecord & { lastAlertAt: string | null }> = [];
+  if (minutes) {
+    const { results } = await db
+      .prepare(
+        `SELECT i.id, i.status, i.monitoring_at, i.resolved_at, i.last_alert_at, ${WITH_COMPONENT_IDS}
+         FROM incidents i WHERE i.kind = 'incident' AND i.status = 'monitoring' AND i.resolved_at IS NULL`,
+      )
+      .all<Row>();
+    const candidates = results.map((r) => ({
+      id: String(r.id),
+      kind: "incident" as const,
+      status: String(r.status),
+      monitoringAt: str(r.monitoring_at),
+      resolvedAt: str(r.resolved_at),
+      lastAlertAt: str(r.last_alert_at),
+      componentIds: JSON.parse(String(r.component_ids)) as string[],
+    }));
+    const due = new Set(dueAutoResolve(candidates, minutes, now));
+    quiet = candidates.filter((c) => due.has(c.id));
+  }
+  const result: TickResult = {
+    started: transitions.filter((t) => t.to === "in_progress").map((t) => t.id),
+    completed: transitions.filter((t) => t.to === "completed").map((t) => t.id),
+    autoResolved: quiet.map((q) => q.id),
+  };
+  if (!transitions.length && !quiet.length) return result;
+
+  const flags = await loadFlags(db, uniq([...open.flatMap((w) => w.componentIds), ...quiet.flatMap((q) => q.componentIds)]));
+  const b = new Batch(db, flags, now);
+  applyMaintenanceTransitions(b, open, transitions, actor);
+  for (const incident of quiet) {
+    const overrides = new Map(incident.componentIds.map((id) => [id, flags.get(id)?.overrideStatus ?? null]));
+    const plan = planIncidentUpdate(incident, "resolved", {}, overrides, now);
+    if (!plan.ok) continue;
+    b.add(
+      db
+        .prepare("UPDATE incidents SET status = 'resolved', resolved_at = ?2, updated_at = ?2 WHERE id = ?1 AND resolved_at IS NULL")
+        .bind(incident.id, now),
+    );
+    const affected = b.patch(plan.patches);
+    const body = `This incident has been resolved: no alerts for ${minutes} minutes.`;
+    b.update(incident.id, "resolved", body, affected);
+    b.add(audit(db, actor, "incident.auto_resolve", "incident", incident.id, { status: "monitoring" }, { status: "resolved", body }, now));
+  }
+  await db.batch(b.finish());
+  return result;
+}

@@ -1,0 +1,324 @@
+// The pages that set the page up: components and groups, integrations and their links.
+import type { FC } from "hono/jsx";
+import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES } from "../domain/status";
+import { SOURCES } from "../sources";
+import type { ComponentJson, GroupJson } from "./catalog";
+import type { IntegrationJson, IntegrationWithKey, LinkJson } from "./integrations";
+import { Csrf, Empty, type Flash, Layout, Status, Time } from "./layout";
+import { ComponentChecks } from "./views-incidents";
+
+interface Common {
+  actor: string;
+  csrf: string;
+  tz: string;
+  flash: Flash;
+}
+
+/** Deleting needs a ticked box as well as the click: two deliberate steps, no script. */
+const DeleteForm: FC<{ action: string; csrf: string; what: string }> = ({ action, csrf, what }) => (
+  <form method="post" action={action} class="inline">
+    <Csrf token={csrf} />
+    <label>
+      <input type="checkbox" name="confirm" value="yes" required /> sure
+    </label>
+    <button type="submit" class="danger" aria-label={`delete ${what}`}>
+      Delete
+    </button>
+  </form>
+);
+
+const MoveForms: FC<{ base: string; csrf: string }> = ({ base, csrf }) => (
+  <span class="row">
+    <form method="post" action={`${base}/move`} class="inline">
+      <Csrf token={csrf} />
+      <input type="hidden" name="direction" value="up" />
+      <button type="submit" aria-label="move up" title="move up">
+        ↑
+      </button>
+    </form>
+    <form method="post" action={`${base}/move`} class="inline">
+      <Csrf token={csrf} />
+      <input type="hidden" name="direction" value="down" />
+      <button type="submit" aria-label="move down" title="move down">
+        ↓
+      </button>
+    </form>
+  </span>
+);
+
+const GroupSelect: FC<{ groups: GroupJson[]; value: string | null }> = ({ groups, value }) => (
+  <select name="group_id" aria-label="group">
+    <option value="">no group</option>
+    {groups.map((g) => (
+      <option value={g.id} selected={g.id === value}>
+        {g.name}
+      </option>
+    ))}
+  </select>
+);
+
+export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: GroupJson[] }> = ({ actor, csrf, flash, components, groups }) => {
+  const members = (groupId: string | null) => components.filter((c) => c.group_id === groupId);
+  const row = (c: ComponentJson) => (
+    <tr data-component={c.id}>
+      <td>
+        <form method="post" action={`/admin/components/${c.id}`} class="inline">
+          <Csrf token={csrf} />
+          <input type="text" name="name" value={c.name} required maxlength={120} aria-label="name" />
+          <input type="text" name="slug" value={c.slug} required size={12} aria-label="slug" />
+          <input type="text" name="description" value={c.description ?? ""} placeholder="description" aria-label="description" />
+          <GroupSelect groups={groups} value={c.group_id} />
+          <input type="number" name="position" value={String(c.position)} min={0} style="width:5em" aria-label="position" />
+          <button type="submit">Save</button>
+        </form>
+      </td>
+      <td>
+        <Status status={c.status} />
+      </td>
+      <td>
+        <MoveForms base={`/admin/components/${c.id}`} csrf={csrf} />
+      </td>
+      <td>
+        <DeleteForm action={`/admin/components/${c.id}/delete`} csrf={csrf} what={c.name} />
+      </td>
+    </tr>
+  );
+  const top = [
+    ...groups.map((g) => ({ position: g.position, group: g as GroupJson | null, component: null as ComponentJson | null })),
+    ...members(null).map((c) => ({ position: c.position, group: null, component: c })),
+  ].sort((a, b) => a.position - b.position);
+  return (
+    <Layout title="Components" actor={actor} csrf={csrf} flash={flash} active="/admin/components">
+      <p class="muted">Groups and ungrouped components share the top-level order; a group's components are ordered within it.</p>
+      <section>
+        <table>
+          <thead>
+            <tr>
+              <th>Name · slug · description · group · position</th>
+              <th>Status</th>
+              <th>Order</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {top.map((t) =>
+              t.group ? (
+                <>
+                  <tr data-group={t.group.id} style="background:#f6f7f9">
+                    <td>
+                      <form method="post" action={`/admin/groups/${t.group.id}`} class="inline">
+                        <Csrf token={csrf} />
+                        <strong>Group</strong>
+                        <input type="text" name="name" value={t.group.name} required maxlength={120} aria-label="group name" />
+                        <input type="text" name="description" value={t.group.description ?? ""} placeholder="description" aria-label="group description" />
+                        <input type="number" name="position" value={String(t.group.position)} min={0} style="width:5em" aria-label="group position" />
+                        <button type="submit">Save</button>
+                      </form>
+                    </td>
+                    <td></td>
+                    <td>
+                      <MoveForms base={`/admin/groups/${t.group.id}`} csrf={csrf} />
+                    </td>
+                    <td>
+                      <DeleteForm action={`/admin/groups/${t.group.id}/delete`} csrf={csrf} what={`group ${t.group.name}`} />
+                    </td>
+                  </tr>
+                  {members(t.group.id).map(row)}
+                </>
+              ) : (
+                row(t.component!)
+              ),
+            )}
+          </tbody>
+        </table>
+      </section>
+      <div class="grid2">
+        <section>
+          <h2>New component</h2>
+          <form method="post" action="/admin/components" class="stack">
+            <Csrf token={csrf} />
+            <label>
+              Name <input type="text" name="name" required maxlength={120} />
+            </label>
+            <label>
+              Slug <input type="text" name="slug" placeholder="from the name" /> <span class="muted">(a `service:&lt;slug&gt;` tag routes to it)</span>
+            </label>
+            <label>
+              Description <input type="text" name="description" />
+            </label>
+            <label>
+              Group <GroupSelect groups={groups} value={null} />
+            </label>
+            <div>
+              <button type="submit" class="primary">Create component</button>
+            </div>
+          </form>
+        </section>
+        <section>
+          <h2>New group</h2>
+          <form method="post" action="/admin/groups" class="stack">
+            <Csrf token={csrf} />
+            <label>
+              Name <input type="text" name="name" required maxlength={120} />
+            </label>
+            <label>
+              Description <input type="text" name="description" />
+            </label>
+            <div>
+              <button type="submit" class="primary">Create group</button>
+            </div>
+          </form>
+        </section>
+      </div>
+    </Layout>
+  );
+};
+
+const linkLabel = (l: LinkJson) => {
+  const [type, value] = Object.entries(l.match)[0] ?? ["?", "?"];
+  return `${type} ${value}`;
+};
+
+export const IntegrationsPage: FC<
+  Common & {
+    integrations: IntegrationJson[];
+    links: LinkJson[];
+    components: ComponentJson[];
+    groups: GroupJson[];
+    created?: IntegrationWithKey & { rotated: boolean };
+  }
+> = ({ actor, csrf, tz, flash, integrations, links, components, groups, created }) => {
+  const componentName = new Map(components.map((c) => [c.id, c.name]));
+  return (
+    <Layout title="Integrations" actor={actor} csrf={csrf} flash={flash} active="/admin/integrations">
+      {created && (
+        <section class="secret" data-new-key>
+          <p>
+            <strong>
+              {created.rotated ? "New key for" : "Created"} “{created.name}”. Copy the key now: it is shown only this once.
+            </strong>
+          </p>
+          <p>
+            Key: <code>{created.key}</code>
+          </p>
+          <p>
+            Webhook URL: <code>{created.webhook_url}</code>
+          </p>
+          {created.source === "pagerduty" && <p>Send PagerDuty Events API v2 events to that URL with the key as `routing_key`.</p>}
+        </section>
+      )}
+      {integrations.length ? (
+        integrations.map((i) => (
+          <article class="card" data-integration={i.id}>
+            <h3>
+              {i.name} <span class="muted">({i.source})</span> {i.disabled && <span class="tag">disabled</span>}
+            </h3>
+            <p class="muted">
+              Webhook: <code>{i.webhook_url_template}</code> · last delivery <Time iso={i.last_delivery_at} tz={tz} /> ·{" "}
+              <a href={`/admin/deliveries?integration_id=${i.id}`}>deliveries</a>
+            </p>
+            <div class="row">
+              <form method="post" action={`/admin/integrations/${i.id}/rotate`} class="inline">
+                <Csrf token={csrf} />
+                <label>
+                  <input type="checkbox" name="confirm" value="yes" required /> sure (the old key stops working)
+                </label>
+                <button type="submit">Rotate key</button>
+              </form>
+              <form method="post" action={`/admin/integrations/${i.id}`} class="inline">
+                <Csrf token={csrf} />
+                <input type="hidden" name="disabled" value={i.disabled ? "false" : "true"} />
+                <button type="submit" class={i.disabled ? "" : "danger"}>
+                  {i.disabled ? "Enable" : "Disable"}
+                </button>
+              </form>
+            </div>
+            <details>
+              <summary>Its own components ({i.component_ids.length}): every alert it sends affects them</summary>
+              <form method="post" action={`/admin/integrations/${i.id}/components`} class="stack">
+                <Csrf token={csrf} />
+                <ComponentChecks components={components} groups={groups} checked={i.component_ids} />
+                <div>
+                  <button type="submit">Save components</button>
+                </div>
+              </form>
+            </details>
+            <h4>Links</h4>
+            {links.filter((l) => l.integration_id === i.id).length ? (
+              <table>
+                <tbody>
+                  {links
+                    .filter((l) => l.integration_id === i.id)
+                    .map((l) => (
+                      <tr data-link={l.id}>
+                        <td>{linkLabel(l)}</td>
+                        <td>→ {l.component_ids.map((id) => componentName.get(id) ?? id).join(", ")}</td>
+                        <td>{l.status ? <Status status={l.status} /> : <span class="muted">status from severity</span>}</td>
+                        <td>
+                          <form method="post" action={`/admin/links/${l.id}/delete`} class="inline">
+                            <Csrf token={csrf} />
+                            <button type="submit">Remove</button>
+                          </form>
+                        </td>
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
+            ) : (
+              <Empty>No links.</Empty>
+            )}
+            <form method="post" action="/admin/links" class="inline">
+              <Csrf token={csrf} />
+              <input type="hidden" name="integration_id" value={i.id} />
+              <select name="match_type" aria-label="match type">
+                <option value="monitor">monitor</option>
+                <option value="tag">tag</option>
+                <option value="label">label</option>
+              </select>
+              <input type="text" name="match" required placeholder="monitor name, or key=value" aria-label="match" />
+              →
+              <select name="component_ids" aria-label="component">
+                {components.map((c) => (
+                  <option value={c.id}>{c.name}</option>
+                ))}
+              </select>
+              <select name="status" aria-label="status while firing">
+                <option value="">status from severity</option>
+                {COMPONENT_STATUSES.filter((s) => s !== "operational").map((s) => (
+                  <option value={s}>{COMPONENT_STATUS_LABELS[s]}</option>
+                ))}
+              </select>
+              <button type="submit">Add link</button>
+            </form>
+          </article>
+        ))
+      ) : (
+        <Empty>No integrations yet.</Empty>
+      )}
+      <section>
+        <h2>New integration</h2>
+        <form method="post" action="/admin/integrations" class="stack">
+          <Csrf token={csrf} />
+          <label>
+            Name <input type="text" name="name" required maxlength={120} />
+          </label>
+          <label>
+            Sender{" "}
+            <select name="source">
+              {SOURCES.map((s) => (
+                <option value={s}>{s}</option>
+              ))}
+            </select>
+          </label>
+          <div>
+            Its own components (optional)
+            <ComponentChecks components={components} groups={groups} />
+          </div>
+          <div>
+            <button type="submit" class="primary">Create integration</button>
+          </div>
+        </form>
+      </section>
+    </Layout>
+  );
+};

@@ -1,0 +1,576 @@
+// The pages operators use during an incident: the dashboard, an incident, maintenance.
+import type { FC } from "hono/jsx";
+import { INCIDENT_UPDATE_STATUSES } from "../domain/admin-actions";
+import { utcToZonedLocal } from "../domain/maintenance";
+import { IMPACTS, MAINTENANCE_STATUSES } from "../domain/status";
+import type { ComponentJson, GroupJson } from "./catalog";
+import type { AdminIncidentJson } from "./incidents";
+import type { AlertJson } from "./integrations";
+import { Csrf, Empty, type Flash, IncidentStatus, Layout, Status, StatusSelect, Time } from "./layout";
+
+interface Common {
+  actor: string;
+  csrf: string;
+  tz: string;
+  flash: Flash;
+}
+
+/** The status an operator most likely posts next: preselected, never submitted without a click. */
+function nextStatus(i: AdminIncidentJson): string {
+  if (i.kind === "maintenance") return i.status === "scheduled" ? "in_progress" : i.status;
+  return i.status === "investigating" ? "identified" : i.status === "identified" ? "monitoring" : i.status;
+}
+
+const ResolveButton: FC<{ incident: AdminIncidentJson; csrf: string }> = ({ incident, csrf }) =>
+  incident.kind === "maintenance" ? (
+    <form method="post" action={`/admin/incidents/${incident.id}/updates`} class="inline">
+      <Csrf token={csrf} />
+      <input type="hidden" name="status" value="completed" />
+      <button type="submit" class="resolve">Complete maintenance</button>
+    </form>
+  ) : (
+    <form method="post" action={`/admin/incidents/${incident.id}/resolve`} class="inline">
+      <Csrf token={csrf} />
+      <button type="submit" class="resolve">Resolve</button>
+    </form>
+  );
+
+export const UpdateForm: FC<{ incident: AdminIncidentJson; csrf: string; components: ComponentJson[] }> = ({ incident, csrf, components }) => {
+  const statuses = incident.kind === "maintenance" ? MAINTENANCE_STATUSES.filter((s) => s !== "scheduled" || incident.status === "scheduled") : INCIDENT_UPDATE_STATUSES;
+  const selected = nextStatus(incident);
+  const own = new Set(incident.components.map((c) => c.id));
+  return (
+    <form method="post" action={`/admin/incidents/${incident.id}/updates`} class="stack">
+      <Csrf token={csrf} />
+      <div class="row">
+        <label>
+          New status{" "}
+          <select name="status">
+            {statuses.map((s) => (
+              <option value={s} selected={s === selected}>
+                {s.replace(/_/g, " ")}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <label>
+        Message
+        <textarea name="body" placeholder="What is happening, for the public page (a standard text is used when empty)"></textarea>
+      </label>
+      <details>
+        <summary>Component statuses</summary>
+        <div class="checks">
+          {[...incident.components, ...components.filter((c) => !own.has(c.id))].map((c) => (
+            <label>
+              {c.name} <Status status={c.status} />{" "}
+              <StatusSelect name={`component_${c.id}`} noChange automatic label={`status of ${c.name}`} />
+            </label>
+          ))}
+        </div>
+        <p class="muted">Resolving also clears the overrides on the incident's components unless set here.</p>
+      </details>
+      <div>
+        <button type="submit" class="primary">Post update</button>
+      </div>
+    </form>
+  );
+};
+
+const IncidentCard: FC<{ incident: AdminIncidentJson; csrf: string; tz: string; components: ComponentJson[] }> = ({ incident: i, csrf, tz, components }) => {
+  const firing = i.alerts.filter((a) => a.status !== "resolved").length;
+  const latest = i.incident_updates[0];
+  return (
+    <article class="card" data-incident={i.id}>
+      <h3>
+        <a href={`/admin/incidents/${i.id}`}>{i.name}</a>
+      </h3>
+      <div class="row">
+        <IncidentStatus status={i.status} /> <span class="muted">impact {i.impact}</span>
+        <span class="muted">
+          started <Time iso={i.started_at} tz={tz} />
+        </span>
+        <span class="muted">{i.automatic ? `${firing} of ${i.alerts.length} alerts firing` : "opened by an operator"}</span>
+      </div>
+      <p>
+        {i.components.map((c) => (
+          <span class="tag">
+            {c.name} <Status status={c.status} />
+          </span>
+        ))}
+      </p>
+      {latest && (
+        <p class="muted">
+          Latest ({latest.status}, <Time iso={latest.created_at} tz={tz} />): {latest.body}
+        </p>
+      )}
+      <div class="row">
+        <ResolveButton incident={i} csrf={csrf} />
+      </div>
+      <details>
+        <summary>Post an update</summary>
+        <UpdateForm incident={i} csrf={csrf} components={components} />
+      </details>
+    </article>
+  );
+};
+
+export const ComponentChecks: FC<{ components: ComponentJson[]; groups: GroupJson[]; name?: string; checked?: string[] }> = ({
+  components,
+  groups,
+  name = "component_ids",
+  checked = [],
+}) => {
+  const groupName = new Map(groups.map((g) => [g.id, g.name]));
+  return (
+    <div class="checks">
+      {components.map((c) => (
+        <label>
+          <input type="checkbox" name={name} value={c.id} checked={checked.includes(c.id)} /> {c.name}
+          {c.group_id && <span class="muted"> ({groupName.get(c.group_id)})</span>}
+        </label>
+      ))}
+    </div>
+  );
+};
+
+export const OverrideForms: FC<{ component: ComponentJson; csrf: string }> = ({ component: c, csrf }) => (
+  <div class="row">
+    <form method="post" action={`/admin/components/${c.id}/status`} class="inline">
+      <Csrf token={csrf} />
+      <StatusSelect name="status" value={c.override_status ?? c.status} label={`override status of ${c.name}`} />
+      <button type="submit">Override</button>
+    </form>
+    {c.override_status && (
+      <form method="post" action={`/admin/components/${c.id}/status/clear`} class="inline">
+        <Csrf token={csrf} />
+        <button type="submit">Clear override</button>
+      </form>
+    )}
+  </div>
+);
+
+function statusSource(c: ComponentJson): string {
+  if (c.override_status) return `override (alerts say ${c.auto_status.replace(/_/g, " ")})`;
+  if (c.in_maintenance) return "maintenance";
+  return "alerts";
+}
+
+export const UnroutedAlerts: FC<{ alerts: AlertJson[]; components: ComponentJson[]; csrf: string; tz: string }> = ({ alerts, components, csrf, tz }) =>
+  alerts.length ? (
+    <table>
+      <thead>
+        <tr>
+          <th>Last event</th>
+          <th>Integration</th>
+          <th>Alert</th>
+          <th>Link it to a component</th>
+        </tr>
+      </thead>
+      <tbody>
+        {alerts.map((a) => (
+          <tr data-alert={a.id}>
+            <td>
+              <Time iso={a.last_event_at} tz={tz} />
+            </td>
+            <td>{a.integration_name ?? a.integration_id}</td>
+            <td>
+              <strong>{a.summary}</strong> <span class="muted">({a.severity}, {a.status})</span>
+              <br />
+              {a.monitor.name || a.monitor.id ? <span class="muted">monitor: {a.monitor.name ?? a.monitor.id} </span> : null}
+              {Object.entries(a.tags).map(([k, v]) => (
+                <span class="tag">
+                  {k}:{v}
+                </span>
+              ))}
+            </td>
+            <td>
+              {a.match_options?.length ? (
+                <form method="post" action={`/admin/alerts/${a.id}/link`} class="inline">
+                  <Csrf token={csrf} />
+                  <select name="match" aria-label="match by">
+                    {a.match_options.map((m) => {
+                      const [type, value] = Object.entries(m)[0]!;
+                      return <option value={`${type}:${value}`}>{`${type} ${value}`}</option>;
+                    })}
+                  </select>
+                  →
+                  <select name="component_id" aria-label="component">
+                    {components.map((c) => (
+                      <option value={c.id}>{c.name}</option>
+                    ))}
+                  </select>
+                  <button type="submit" class="primary">Link</button>
+                </form>
+              ) : (
+                <span class="muted">no monitor or tags to link by</span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  ) : (
+    <Empty>No unrouted alerts.</Empty>
+  );
+
+export const DashboardPage: FC<
+  Common & {
+    incidents: AdminIncidentJson[];
+    maintenances: AdminIncidentJson[];
+    components: ComponentJson[];
+    groups: GroupJson[];
+    unrouted: AlertJson[];
+  }
+> = ({ actor, csrf, tz, flash, incidents, maintenances, components, groups, unrouted }) => {
+  const groupName = new Map(groups.map((g) => [g.id, g.name]));
+  return (
+    <Layout title="Dashboard" actor={actor} csrf={csrf} active="/admin" flash={flash}>
+      <h2>Open incidents ({incidents.length})</h2>
+      {incidents.length ? (
+        incidents.map((i) => <IncidentCard incident={i} csrf={csrf} tz={tz} components={components} />)
+      ) : (
+        <Empty>No open incidents.</Empty>
+      )}
+      <details>
+        <summary>Open an incident by hand</summary>
+        <section>
+          <form method="post" action="/admin/incidents" class="stack">
+            <Csrf token={csrf} />
+            <label>
+              Title <input type="text" name="name" required maxlength={255} />
+            </label>
+            <label>
+              Message <textarea name="body" placeholder="What readers of the status page should know"></textarea>
+            </label>
+            <div class="row">
+              <label>
+                Status{" "}
+                <select name="status">
+                  <option value="investigating">investigating</option>
+                  <option value="identified">identified</option>
+                  <option value="monitoring">monitoring</option>
+                </select>
+              </label>
+              <label>
+                Impact{" "}
+                <select name="impact">
+                  <option value="">from the component status</option>
+                  {IMPACTS.map((i) => (
+                    <option value={i}>{i}</option>
+                  ))}
+                </select>
+              </label>
+            </div>
+            <div>
+              Affected components
+              <ComponentChecks components={components} groups={groups} />
+            </div>
+            <label>
+              Set them to <StatusSelect name="component_status" noChange />
+            </label>
+            <div>
+              <button type="submit" class="primary">Open incident</button>
+            </div>
+          </form>
+        </section>
+      </details>
+
+      {maintenances.length > 0 && (
+        <>
+          <h2>Maintenance</h2>
+          <section>
+            <table>
+              <tbody>
+                {maintenances.map((m) => (
+                  <tr>
+                    <td>
+                      <a href={`/admin/incidents/${m.id}`}>{m.name}</a>
+                    </td>
+                    <td>
+                      <IncidentStatus status={m.status} />
+                    </td>
+                    <td>
+                      <Time iso={m.scheduled_for} tz={tz} /> – <Time iso={m.scheduled_until} tz={tz} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        </>
+      )}
+
+      <h2>Components</h2>
+      <section>
+        <table>
+          <thead>
+            <tr>
+              <th>Component</th>
+              <th>Status</th>
+              <th>From</th>
+              <th>Override</th>
+            </tr>
+          </thead>
+          <tbody>
+            {components.map((c) => (
+              <tr data-component={c.id}>
+                <td>
+                  {c.name}
+                  {c.group_id && <span class="muted"> · {groupName.get(c.group_id)}</span>}
+                </td>
+                <td>
+                  <Status status={c.status} />
+                </td>
+                <td class="muted">{statusSource(c)}</td>
+                <td>
+                  <OverrideForms component={c} csrf={csrf} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <h2>Unrouted alerts ({unrouted.length})</h2>
+      <section>
+        <p class="muted">Firing alerts that reached no component. Linking creates a rule for this integration and routes them at once.</p>
+        <UnroutedAlerts alerts={unrouted} components={components} csrf={csrf} tz={tz} />
+      </section>
+    </Layout>
+  );
+};
+
+export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components: ComponentJson[] }> = ({ actor, csrf, tz, flash, incident: i, components }) => {
+  const open = i.kind === "maintenance" ? i.status !== "completed" : !i.resolved_at;
+  return (
+    <Layout title={i.name} actor={actor} csrf={csrf} flash={flash} active={i.kind === "maintenance" ? "/admin/maintenances" : "/admin"}>
+      <section>
+        <div class="row">
+          <IncidentStatus status={i.status} /> <span class="muted">impact {i.impact}</span>
+          <span class="muted">{i.kind === "maintenance" ? "maintenance" : i.automatic ? "opened by an alert" : "opened by an operator"}</span>
+        </div>
+        <table>
+          <tbody>
+            {i.kind === "maintenance" ? (
+              <tr>
+                <th>Window</th>
+                <td>
+                  <Time iso={i.scheduled_for} tz={tz} /> – <Time iso={i.scheduled_until} tz={tz} />
+                </td>
+              </tr>
+            ) : (
+              <tr>
+                <th>Started</th>
+                <td>
+                  <Time iso={i.started_at} tz={tz} />
+                </td>
+              </tr>
+            )}
+            <tr>
+              <th>Monitoring since</th>
+              <td>
+                <Time iso={i.monitoring_at} tz={tz} />
+              </td>
+            </tr>
+            <tr>
+              <th>{i.kind === "maintenance" ? "Completed" : "Resolved"}</th>
+              <td>
+                <Time iso={i.resolved_at} tz={tz} />
+              </td>
+            </tr>
+            <tr>
+              <th>Components</th>
+              <td>
+                {i.components.map((c) => (
+                  <span class="tag">
+                    {c.name} <Status status={c.status} />
+                  </span>
+                ))}
+              </td>
+            </tr>
+            <tr>
+              <th>Public link</th>
+              <td>
+                <a href={i.shortlink}>{i.shortlink}</a>
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      </section>
+      {open && (
+        <section>
+          <div class="row">
+            <ResolveButton incident={i} csrf={csrf} />
+          </div>
+          <h2>Post an update</h2>
+          <UpdateForm incident={i} csrf={csrf} components={components} />
+        </section>
+      )}
+      {i.kind === "incident" && (
+        <>
+          <h2>Alerts ({i.alerts.length})</h2>
+          <section>
+            {i.alerts.length ? (
+              <table>
+                <thead>
+                  <tr>
+                    <th>Alert</th>
+                    <th>Status</th>
+                    <th>Severity</th>
+                    <th>First triggered</th>
+                    <th>Last event</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {i.alerts.map((a) => (
+                    <tr>
+                      <td>
+                        {a.summary}
+                        <br />
+                        <span class="muted">
+                          {a.integration_name} · {a.dedup_key}
+                        </span>{" "}
+                        {a.link && /^https?:\/\//.test(a.link) && (
+                          <a href={a.link} rel="noopener noreferrer">
+                            monitor
+                          </a>
+                        )}
+                      </td>
+                      <td>{a.status}</td>
+                      <td>{a.severity}</td>
+                      <td>
+                        <Time iso={a.first_triggered_at} tz={tz} />
+                      </td>
+                      <td>
+                        <Time iso={a.last_event_at} tz={tz} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : (
+              <Empty>No alerts: an operator opened this incident.</Empty>
+            )}
+          </section>
+        </>
+      )}
+      <h2>Updates</h2>
+      <section>
+        {i.incident_updates.map((u) => (
+          <article data-update={u.id}>
+            <p>
+              <strong>{u.status.replace(/_/g, " ")}</strong> · <Time iso={u.created_at} tz={tz} />
+            </p>
+            <p style="white-space:pre-wrap">{u.body}</p>
+            {u.affected_components && (
+              <p class="muted">
+                {u.affected_components.map((a) => (
+                  <span class="tag">
+                    {a.name}: {a.old_status.replace(/_/g, " ")} → {a.new_status.replace(/_/g, " ")}
+                  </span>
+                ))}
+              </p>
+            )}
+            <hr />
+          </article>
+        ))}
+      </section>
+      <p>
+        <a href={`/admin/audit?target_id=${i.id}`}>Audit log for this {i.kind}</a>
+      </p>
+    </Layout>
+  );
+};
+
+export const MaintenancePage: FC<
+  Common & { open: AdminIncidentJson[]; completed: AdminIncidentJson[]; components: ComponentJson[]; groups: GroupJson[]; now: string }
+> = ({ actor, csrf, tz, flash, open, completed, components, groups, now }) => {
+  const start = utcToZonedLocal(new Date(Math.ceil(Date.parse(now) / 3_600_000) * 3_600_000).toISOString(), tz);
+  const end = utcToZonedLocal(new Date(Math.ceil(Date.parse(now) / 3_600_000) * 3_600_000 + 3_600_000).toISOString(), tz);
+  return (
+    <Layout title="Maintenance" actor={actor} csrf={csrf} flash={flash} active="/admin/maintenances">
+      <h2>Schedule maintenance</h2>
+      <section>
+        <form method="post" action="/admin/maintenances" class="stack">
+          <Csrf token={csrf} />
+          <label>
+            Title <input type="text" name="name" required maxlength={255} />
+          </label>
+          <label>
+            Message <textarea name="body" placeholder="What will happen and what readers may notice"></textarea>
+          </label>
+          <div class="row">
+            <label>
+              Starts <input type="datetime-local" name="scheduled_for" required value={start} />
+            </label>
+            <label>
+              Ends <input type="datetime-local" name="scheduled_until" required value={end} />
+            </label>
+            <span class="muted">time zone {tz}</span>
+          </div>
+          <div>
+            Components
+            <ComponentChecks components={components} groups={groups} />
+          </div>
+          <p class="muted">It starts and ends on its own (checked every minute); its components show “Under Maintenance” while it runs.</p>
+          <div>
+            <button type="submit" class="primary">Schedule</button>
+          </div>
+        </form>
+      </section>
+      <h2>Scheduled and in progress</h2>
+      {open.length ? (
+        open.map((m) => (
+          <article class="card" data-maintenance={m.id}>
+            <h3>
+              <a href={`/admin/incidents/${m.id}`}>{m.name}</a>
+            </h3>
+            <div class="row">
+              <IncidentStatus status={m.status} />
+              <span class="muted">
+                <Time iso={m.scheduled_for} tz={tz} /> – <Time iso={m.scheduled_until} tz={tz} />
+              </span>
+              {m.components.map((c) => (
+                <span class="tag">{c.name}</span>
+              ))}
+            </div>
+            <div class="row">
+              {m.status === "scheduled" && (
+                <form method="post" action={`/admin/incidents/${m.id}/updates`} class="inline">
+                  <Csrf token={csrf} />
+                  <input type="hidden" name="status" value="in_progress" />
+                  <button type="submit">Start now</button>
+                </form>
+              )}
+              <ResolveButton incident={m} csrf={csrf} />
+            </div>
+          </article>
+        ))
+      ) : (
+        <Empty>No maintenance scheduled.</Empty>
+      )}
+      <h2>Recently completed</h2>
+      <section>
+        {completed.length ? (
+          <table>
+            <tbody>
+              {completed.map((m) => (
+                <tr>
+                  <td>
+                    <a href={`/admin/incidents/${m.id}`}>{m.name}</a>
+                  </td>
+                  <td>
+                    <Time iso={m.scheduled_for} tz={tz} /> – <Time iso={m.scheduled_until} tz={tz} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <Empty>None.</Empty>
+        )}
+      </section>
+    </Layout>
+  );
+};

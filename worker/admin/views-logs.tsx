@@ -1,0 +1,217 @@
+// Sign-in, the logs operators read (deliveries, audit) and the page settings.
+import type { FC } from "hono/jsx";
+import type { AuditEntry } from "./audit";
+import type { SettingsJson } from "./catalog";
+import type { DeliveryJson, IntegrationJson } from "./integrations";
+import { DELIVERY_OUTCOMES } from "./integrations";
+import { Csrf, Empty, type Flash, Layout, Time } from "./layout";
+
+interface Common {
+  actor: string;
+  csrf: string;
+  tz: string;
+  flash: Flash;
+}
+
+export const LoginPage: FC<{ error?: string; accessConfigured: boolean }> = ({ error, accessConfigured }) => (
+  <Layout title="Sign in" flash={{ error }}>
+    <section>
+      <form method="post" action="/admin/login" class="stack">
+        <label>
+          Admin token <input type="password" name="token" required autocomplete="current-password" autofocus />
+        </label>
+        <label>
+          Your name, for the audit log (optional) <input type="text" name="name" maxlength={60} autocomplete="nickname" />
+        </label>
+        <div>
+          <button type="submit" class="primary">Sign in</button>
+        </div>
+      </form>
+      <p class="muted">
+        The session lasts 12 hours.{accessConfigured ? " Signed in to Cloudflare Access? Open /admin through Access instead." : ""}
+      </p>
+    </section>
+  </Layout>
+);
+
+export const MessagePage: FC<{ title: string; message: string; actor?: string; csrf?: string }> = ({ title, message, actor, csrf }) => (
+  <Layout title={title} actor={actor} csrf={csrf}>
+    <section>
+      <p>{message}</p>
+      <p>
+        <a href="/admin">Back to the dashboard</a>
+      </p>
+    </section>
+  </Layout>
+);
+
+export const DeliveriesPage: FC<
+  Common & { deliveries: DeliveryJson[]; integrations: IntegrationJson[]; filter: { integrationId?: string; outcome?: string } }
+> = ({ actor, csrf, tz, flash, deliveries, integrations, filter }) => {
+  const older = deliveries.length ? deliveries[deliveries.length - 1]!.received_at : null;
+  const query = (extra: Record<string, string>) =>
+    "?" + new URLSearchParams({ ...(filter.integrationId ? { integration_id: filter.integrationId } : {}), ...(filter.outcome ? { outcome: filter.outcome } : {}), ...extra }).toString();
+  return (
+    <Layout title="Deliveries" actor={actor} csrf={csrf} flash={flash} active="/admin/deliveries">
+      <form method="get" action="/admin/deliveries" class="inline">
+        <label>
+          Integration{" "}
+          <select name="integration_id">
+            <option value="">all</option>
+            {integrations.map((i) => (
+              <option value={i.id} selected={i.id === filter.integrationId}>
+                {i.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Outcome{" "}
+          <select name="outcome">
+            <option value="">all</option>
+            {DELIVERY_OUTCOMES.map((o) => (
+              <option value={o} selected={o === filter.outcome}>
+                {o}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Filter</button>
+      </form>
+      <section>
+        {deliveries.length ? (
+          <table>
+            <thead>
+              <tr>
+                <th>Received</th>
+                <th>Integration</th>
+                <th>Outcome</th>
+                <th>Events</th>
+                <th>Error</th>
+                <th>Payload (redacted)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {deliveries.map((d) => (
+                <tr data-delivery={d.id}>
+                  <td>
+                    <Time iso={d.received_at} tz={tz} />
+                  </td>
+                  <td>
+                    {d.integration_name ?? <span class="muted">unknown key</span>} <span class="muted">{d.source}</span>
+                  </td>
+                  <td>
+                    {d.outcome} <span class="muted">{d.http_status || ""}</span>
+                  </td>
+                  <td>
+                    {d.event_count}
+                    {d.summary && (
+                      <span class="muted">
+                        {" "}
+                        {Object.entries(d.summary)
+                          .map(([k, n]) => `${n} ${k}`)
+                          .join(", ")}
+                      </span>
+                    )}
+                  </td>
+                  <td>{d.error}</td>
+                  <td>
+                    {d.payload ? (
+                      <details>
+                        <summary>show</summary>
+                        <pre>{d.payload}</pre>
+                      </details>
+                    ) : (
+                      <span class="muted">—</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <Empty>No deliveries match.</Empty>
+        )}
+      </section>
+      {older && deliveries.length >= 100 && <a href={`/admin/deliveries${query({ before: older })}`}>Older deliveries →</a>}
+    </Layout>
+  );
+};
+
+const json = (v: unknown) => (v == null ? "" : JSON.stringify(v, null, 1));
+
+export const AuditPage: FC<Common & { entries: AuditEntry[]; targetId?: string }> = ({ actor, csrf, tz, flash, entries, targetId }) => {
+  const older = entries.length >= 100 ? entries[entries.length - 1]!.id : null;
+  return (
+    <Layout title="Audit log" actor={actor} csrf={csrf} flash={flash} active="/admin/audit">
+      {targetId && (
+        <p>
+          Showing entries for <code>{targetId}</code>. <a href="/admin/audit">Show all</a>
+        </p>
+      )}
+      <section>
+        {entries.length ? (
+          <table>
+            <thead>
+              <tr>
+                <th>Time</th>
+                <th>Actor</th>
+                <th>Action</th>
+                <th>Target</th>
+                <th>Before</th>
+                <th>After</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr data-audit={e.id}>
+                  <td>
+                    <Time iso={e.at} tz={tz} />
+                  </td>
+                  <td>{e.actor}</td>
+                  <td>{e.action}</td>
+                  <td>
+                    {e.target_type} {e.target_id && <a href={`/admin/audit?target_id=${encodeURIComponent(e.target_id)}`}>{e.target_id}</a>}
+                  </td>
+                  <td>{e.before != null && <pre>{json(e.before)}</pre>}</td>
+                  <td>{e.after != null && <pre>{json(e.after)}</pre>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <Empty>No entries.</Empty>
+        )}
+      </section>
+      {older && <a href={`/admin/audit?before=${older}${targetId ? `&target_id=${encodeURIComponent(targetId)}` : ""}`}>Older entries →</a>}
+    </Layout>
+  );
+};
+
+export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, csrf, tz, flash, settings }) => (
+  <Layout title="Settings" actor={actor} csrf={csrf} flash={flash} active="/admin/settings">
+    <section>
+      <form method="post" action="/admin/settings" class="stack">
+        <Csrf token={csrf} />
+        <label>
+          Page name <input type="text" name="name" value={settings.name} required maxlength={120} />
+        </label>
+        <label>
+          Page URL <input type="url" name="url" value={settings.url} placeholder="https://status.example.com (empty: this site)" />
+        </label>
+        <label>
+          Time zone <input type="text" name="time_zone" value={settings.time_zone} required placeholder="Europe/Paris" />
+        </label>
+        <label>
+          Auto-resolve incidents in monitoring after{" "}
+          <input type="number" name="auto_resolve_minutes" value={settings.auto_resolve_minutes == null ? "" : String(settings.auto_resolve_minutes)} min={1} max={10080} style="width:6em" />{" "}
+          quiet minutes <span class="muted">(empty: an operator resolves)</span>
+        </label>
+        <div>
+          <button type="submit" class="primary">Save settings</button>
+        </div>
+      </form>
+      <p class="muted">Times in this admin are shown in {tz}.</p>
+    </section>
+  </Layout>
+);

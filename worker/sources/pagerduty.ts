@@ -1,0 +1,229 @@
+// PagerDuty Events API v2 (alert and change events) and v1 → AlertEvents. Spoken by Alertmanager's
+// pagerduty receiver, Grafana, Zabbix, Checkly and most monitors, so every bad field is reported
+// at once, as PagerDuty does, in its `errors` list.
+//
+// Events are ordered by arrival, as PagerDuty orders them: `payload.timestamp` comes from the
+// sender's clock, and a clock running ahead would make the following resolve look older than its
+// trigger.
+import type { AlertEvent } from "../domain/alert-event";
+import { SEVERITIES, type Severity } from "../domain/status";
+import { PayloadError } from "../errors";
+import { clipSummary, httpUrl, isObject, parseIsoDate, SUMMARY_MAX, text, type JsonObject } from "./common";
+
+export const DEDUP_KEY_MAX = 255;
+const TAG_VALUE_MAX = 512;
+const ACTIONS = ["trigger", "acknowledge", "resolve"] as const;
+type Action = (typeof ACTIONS)[number];
+const SEVERITY_HINT = `must be one of ${SEVERITIES.join(", ")}`;
+
+/** A PagerDuty event refused: every problem, each naming its field. */
+export class PagerDutyEventError extends PayloadError {
+  constructor(readonly errors: string[], field: string) {
+    super(field, "");
+    this.message = errors.join("; ");
+  }
+}
+
+/** Collects every problem with an event, then throws them together. */
+class Problems {
+  private readonly list: Array<{ field: string; message: string }> = [];
+  add(field: string, message: string): undefined {
+    this.list.push({ field, message });
+    return undefined;
+  }
+  throwIfAny(): void {
+    if (this.list.length) throw new PagerDutyEventError(this.list.map((p) => `\`${p.field}\` ${p.message}`), this.list[0]!.field);
+  }
+}
+
+export interface PagerDutyResult {
+  events: AlertEvent[];
+  /** The dedup (v2) or incident (v1) key the answer returns: the sender's, or the one generated. */
+  dedupKey?: string;
+}
+
+/** The integration key in the body (`routing_key`, v1 `service_key`), when it is a usable string. */
+export function keyIn(payload: unknown, field: "routing_key" | "service_key"): string | null {
+  return isObject(payload) && typeof payload[field] === "string" && payload[field].trim() ? payload[field].trim() : null;
+}
+
+/** `POST /v2/enqueue`. `newDedupKey` supplies the key a trigger without one gets. */
+export function fromPagerDutyV2(payload: unknown, receivedAt: Date, newDedupKey: () => string): PagerDutyResult {
+  const body = bodyObject(payload);
+  const p = new Problems();
+  requiredKey(body, "routing_key", p);
+  const action = actionOf(body, "event_action", p);
+  const dedupKey = optionalKey(body, "dedup_key", p);
+  if (dedupKey === undefined && action && action !== "trigger") p.add("dedup_key", `is required to ${action} an alert`);
+
+  const payloadObj = body.payload;
+  let event: AlertEvent | undefined;
+  if (action === "trigger") {
+    if (!isObject(payloadObj)) {
+      p.add("payload", payloadObj === undefined || payloadObj === null ? "is required for a trigger: {summary, source, severity}" : "must be an object");
+    } else {
+      const summary = requiredText(payloadObj, "summary", "payload.summary", p, SUMMARY_MAX);
+      const source = requiredText(payloadObj, "source", "payload.source", p, SUMMARY_MAX);
+      const severity = severityOf(payloadObj.severity, p);
+      timestampOf(payloadObj.timestamp, p);
+      if (summary && source && severity) {
+        event = {
+          dedupKey: dedupKey ?? newDedupKey(),
+          action,
+          severity,
+          summary: clipSummary(summary),
+          tags: tagsOf(payloadObj),
+          occurredAt: receivedAt,
+          monitor: { name: source },
+        };
+        const link = linkOf(body);
+        if (link) event.link = link;
+      }
+    }
+  } else if (payloadObj !== undefined && payloadObj !== null && !isObject(payloadObj)) {
+    p.add("payload", "must be an object");
+  }
+  p.throwIfAny();
+
+  if (!event) {
+    // acknowledge or resolve: only the key matters; PagerDuty ignores their payload.
+    const summary = isObject(payloadObj) ? text(payloadObj.summary) : undefined;
+    event = { dedupKey: dedupKey!, action: action!, severity: "error", summary: clipSummary(summary ?? dedupKey!), tags: {}, occurredAt: receivedAt };
+  }
+  return { events: [event], dedupKey: event.dedupKey };
+}
+
+/** `POST /v2/change/enqueue`: validated and recorded in the delivery log; no alert, no status. */
+export function fromPagerDutyChange(payload: unknown): PagerDutyResult {
+  const body = bodyObject(payload);
+  const p = new Problems();
+  requiredKey(body, "routing_key", p);
+  if (!isObject(body.payload)) {
+    p.add("payload", body.payload === undefined || body.payload === null ? "is required: {summary, timestamp?, source?, custom_details?}" : "must be an object");
+  } else {
+    requiredText(body.payload, "summary", "payload.summary", p, SUMMARY_MAX);
+    timestampOf(body.payload.timestamp, p);
+  }
+  p.throwIfAny();
+  return { events: [] };
+}
+
+/** `POST /generic/2010-04-15/create_event.json` (Events API v1). */
+export function fromPagerDutyV1(payload: unknown, receivedAt: Date, newIncidentKey: () => string): PagerDutyResult {
+  const body = bodyObject(payload);
+  const p = new Problems();
+  requiredKey(body, "service_key", p);
+  const action = actionOf(body, "event_type", p);
+  const incidentKey = optionalKey(body, "incident_key", p);
+  if (incidentKey === undefined && action && action !== "trigger") p.add("incident_key", `is required to ${action} an incident`);
+  const description =
+    action === "trigger" ? requiredText(body, "description", "description", p, SUMMARY_MAX) : text(body.description);
+  if (body.details !== undefined && body.details !== null && !isObject(body.details)) p.add("details", "must be an object");
+  p.throwIfAny();
+
+  const dedupKey = incidentKey ?? newIncidentKey();
+  const event: AlertEvent = {
+    dedupKey,
+    action: action!,
+    // v1 events carry no severity: a trigger is an outage affecting part of the service.
+    severity: "error",
+    summary: clipSummary(description ?? dedupKey),
+    tags: isObject(body.details) ? scalarTags(body.details) : {},
+    occurredAt: receivedAt,
+  };
+  const client = text(body.client);
+  if (client) event.monitor = { name: client };
+  const link = httpUrl(text(body.client_url));
+  if (link) event.link = link;
+  return { events: [event], dedupKey };
+}
+
+function bodyObject(payload: unknown): JsonObject {
+  if (!isObject(payload)) throw new PagerDutyEventError(["`body` must be a JSON object (one event)"], "body");
+  return payload;
+}
+
+function requiredKey(body: JsonObject, field: string, p: Problems): void {
+  const value = body[field];
+  if (value === undefined || value === null) p.add(field, "is required: the integration key");
+  else if (typeof value !== "string") p.add(field, "must be a string");
+  else if (!value.trim()) p.add(field, "must not be empty");
+}
+
+function actionOf(body: JsonObject, field: string, p: Problems): Action | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return p.add(field, `is required: one of ${ACTIONS.join(", ")}`);
+  if (typeof value !== "string" || !(ACTIONS as readonly string[]).includes(value.trim())) {
+    return p.add(field, `must be one of ${ACTIONS.join(", ")}`);
+  }
+  return value.trim() as Action;
+}
+
+/** dedup_key / incident_key: a string (a number is taken as its digits), at most 255 characters. */
+function optionalKey(body: JsonObject, field: string, p: Problems): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string" && typeof value !== "number") return p.add(field, "must be a string");
+  const key = String(value).trim();
+  if (key.length > DEDUP_KEY_MAX) return p.add(field, `must be at most ${DEDUP_KEY_MAX} characters`);
+  return key || undefined;
+}
+
+function requiredText(obj: JsonObject, key: string, field: string, p: Problems, max: number): string | undefined {
+  const value = obj[key];
+  if (value === undefined || value === null) return p.add(field, "is required");
+  if (typeof value !== "string") return p.add(field, "must be a string");
+  if (!value.trim()) return p.add(field, "must not be empty");
+  if (value.length > max) return p.add(field, `must be at most ${max} characters`);
+  return value;
+}
+
+function severityOf(value: unknown, p: Problems): Severity | undefined {
+  if (value === undefined || value === null) return p.add("payload.severity", `is required: ${SEVERITY_HINT.replace("must be ", "")}`);
+  if (typeof value !== "string") return p.add("payload.severity", SEVERITY_HINT);
+  // Alertmanager's default template reads .CommonLabels.severity, empty when a group mixes
+  // severities: a real alert must not be lost to that, so empty means error.
+  if (value.trim() === "") return "error";
+  const severity = value.trim().toLowerCase();
+  if (!(SEVERITIES as readonly string[]).includes(severity)) return p.add("payload.severity", SEVERITY_HINT);
+  return severity as Severity;
+}
+
+function timestampOf(value: unknown, p: Problems): void {
+  if (value === undefined || value === null || value === "") return;
+  if (typeof value !== "string" || !parseIsoDate(value, "utc")) {
+    p.add("payload.timestamp", "must be an ISO 8601 date-time, e.g. 2025-11-20T10:15:02.000Z");
+  }
+}
+
+/** component, group, class and the scalar custom_details, so `custom_details.service` routes. */
+function tagsOf(payload: JsonObject): Record<string, string> {
+  const tags: [string, string][] = [];
+  for (const key of ["component", "group", "class"] as const) {
+    const value = text(payload[key]);
+    if (value) tags.push([key, value]);
+  }
+  const details = isObject(payload.custom_details) ? scalarTags(payload.custom_details) : {};
+  for (const [k, v] of Object.entries(details)) if (!tags.some(([t]) => t === k)) tags.push([k, v]);
+  return Object.fromEntries(tags);
+}
+
+function scalarTags(obj: JsonObject): Record<string, string> {
+  const tags: [string, string][] = [];
+  for (const [k, v] of Object.entries(obj)) {
+    const value = text(v);
+    if (value) tags.push([k, value.length > TAG_VALUE_MAX ? `${value.slice(0, TAG_VALUE_MAX - 1)}…` : value]);
+  }
+  return Object.fromEntries(tags);
+}
+
+/** The first http(s) `links[].href`, else `client_url`. */
+function linkOf(body: JsonObject): string | undefined {
+  if (Array.isArray(body.links)) {
+    for (const l of body.links) {
+      const href = isObject(l) ? httpUrl(text(l.href)) : undefined;
+      if (href) return href;
+    }
+  }
+  return httpUrl(text(body.client_url));
+}

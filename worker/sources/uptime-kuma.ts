@@ -1,0 +1,93 @@
+// Uptime Kuma webhook notification → AlertEvents. One heartbeat per delivery: down triggers, up
+// resolves, pending (Kuma still retrying) changes nothing, maintenance puts the monitor's
+// components under maintenance while it lasts without opening an incident. The "Test" button
+// sends `heartbeat: null, monitor: null`: nothing to apply.
+import type { AlertEvent } from "../domain/alert-event";
+import { PayloadError } from "../errors";
+import {
+  clipDetails,
+  clipSummary,
+  httpUrl,
+  isObject,
+  parseDateLenient,
+  parseSeverity,
+  requireObject,
+  text,
+  type JsonObject,
+} from "./common";
+
+const STATUSES = { 0: "down", 1: "up", 2: "pending", 3: "maintenance" } as const;
+const STATUS_HINT = "must be one of 0 (down), 1 (up), 2 (pending), 3 (maintenance)";
+
+export function fromUptimeKuma(payload: unknown, receivedAt: Date): AlertEvent[] {
+  const body = requireObject(payload);
+  const heartbeat = optionalObject(body, "heartbeat");
+  const monitor = optionalObject(body, "monitor");
+  if (!heartbeat) {
+    if (!monitor) return []; // the test notification
+    throw new PayloadError("heartbeat", "is required: Uptime Kuma sends it with every monitor notification");
+  }
+
+  const status = statusOf(heartbeat.status);
+  if (status === "pending") return [];
+
+  const monitorId = text(heartbeat.monitorID) ?? text(monitor?.id);
+  if (monitorId === undefined) throw new PayloadError("heartbeat.monitorID", "is required to tell monitors apart (or monitor.id)");
+  const name = text(monitor?.name) ?? `Monitor ${monitorId}`;
+  const tags = tagsOf(monitor);
+  const message = text(heartbeat.msg);
+
+  const event: AlertEvent = {
+    dedupKey: `monitor-${monitorId}`,
+    action: status === "up" ? "resolve" : "trigger",
+    // A down check means the target did not answer: an outage, unless the monitor's
+    // `severity` tag says otherwise.
+    severity: (tags["severity"] && parseSeverity(tags["severity"])) || "critical",
+    summary: clipSummary(
+      status === "down" ? `${name} is down` : status === "up" ? `${name} is up` : `${name} is under maintenance`,
+    ),
+    tags,
+    // Kuma writes heartbeat times in UTC without a zone ("2025-11-20 10:15:02.123").
+    occurredAt: parseDateLenient(heartbeat.time) ?? receivedAt,
+    monitor: { id: monitorId, name },
+  };
+  if (status === "maintenance") {
+    event.severity = "info";
+    event.status = "under_maintenance";
+  }
+  const details = status === "down" ? clipDetails(message) : undefined;
+  if (details) event.details = details;
+  const link = httpUrl(text(monitor?.url));
+  if (link) event.link = link;
+  return [event];
+}
+
+function optionalObject(body: JsonObject, field: string): JsonObject | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw new PayloadError(field, "must be an object or null");
+  return value;
+}
+
+function statusOf(value: unknown): (typeof STATUSES)[keyof typeof STATUSES] {
+  const raw = text(value);
+  if (raw === undefined) throw new PayloadError("heartbeat.status", `is required: ${STATUS_HINT}`);
+  const byNumber = /^\d+$/.test(raw) ? STATUSES[Number(raw) as keyof typeof STATUSES] : undefined;
+  const byName = Object.values(STATUSES).find((s) => s === raw.toLowerCase());
+  const status = byNumber ?? byName;
+  if (!status) throw new PayloadError("heartbeat.status", STATUS_HINT);
+  return status;
+}
+
+/** The monitor's Kuma tags (`[{name, value}]`) as tags, so a `service` tag routes; plus its type. */
+function tagsOf(monitor: JsonObject | undefined): Record<string, string> {
+  const entries: [string, string][] = [];
+  const add = (key: string | undefined, value: string | undefined) => {
+    if (key && !entries.some(([k]) => k === key)) entries.push([key, value ?? ""]);
+  };
+  if (Array.isArray(monitor?.tags)) {
+    for (const tag of monitor.tags) if (isObject(tag)) add(text(tag.name), text(tag.value));
+  }
+  add("monitor_type", text(monitor?.type));
+  return Object.fromEntries(entries.filter(([k, v]) => k !== "monitor_type" || v !== ""));
+}
