@@ -371,9 +371,12 @@ describe("HTTP contract", () => {
     expect(there.incidents[0]!.shortlink.startsWith("https://status.other.test/incidents/")).toBe(true);
   });
 
-  it("an unknown document is a JSON 404 that lists the real ones", async () => {
+  it("an unknown document is a JSON 404 that lists the real ones; a write to a real one is a 405", async () => {
     const res = await get("nope.json");
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: string }).error).toContain("/api/v2/summary.json");
+    const write = await SELF.fetch(`${BASE}/api/v2/summary.json`, { method: "POST", body: "{}" });
+    expect(write.status).toBe(405);
+    expect(write.headers.get("Allow")).toBe("GET, HEAD, OPTIONS");
   });
 });

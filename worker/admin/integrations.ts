@@ -319,6 +319,25 @@ export async function linkAlert(ctx: AdminCtx, alertId: string, body: AlertLink)
   return createLink(ctx, { integration_id: alert.integration_id, match, component_ids: body.component_ids, status: body.status }, alertId);
 }
 
+// ── Keys in what senders sent ───────────────────────────────────────────────
+
+const KEY_LIKE = /(?<![a-z0-9])[a-z0-9]{32}(?![a-z0-9])/g;
+
+/**
+ * Masks every integration key in `text`. Receivers redact fields named like secrets, but a sender may
+ * echo its key anywhere (a tag, a summary, a body too broken to parse): every 32-character run that
+ * hashes to a current key is replaced, so no admin answer but create and rotate ever shows one.
+ */
+export async function maskIntegrationKeys(db: D1Database, text: string): Promise<string> {
+  const candidates = [...new Set(text.match(KEY_LIKE) ?? [])];
+  if (!candidates.length) return text;
+  const { results } = await db.prepare("SELECT key_hash FROM integrations").all<{ key_hash: string }>();
+  const hashes = new Set(results.map((r) => r.key_hash));
+  let out = text;
+  for (const c of candidates) if (hashes.has(await sha256Hex(c))) out = out.replaceAll(c, "[redacted key]");
+  return out;
+}
+
 // ── Delivery log ────────────────────────────────────────────────────────────
 
 export const DELIVERY_OUTCOMES = ["accepted", "rejected", "unauthorized", "failed"] as const;

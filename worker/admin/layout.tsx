@@ -33,7 +33,8 @@ button.resolve{background:#18794e;border-color:#18794e;color:#fff;font-weight:60
 .flash{padding:.6rem 1rem;border-radius:6px;margin:0 0 1rem}
 .flash.ok{background:#e3f6ea;border:1px solid #8fd3a8}
 .flash.error{background:#fdecea;border:1px solid #f2a59d}
-.secret{font:1rem ui-monospace,monospace;background:#fff8db;border:2px solid #e0b400;padding:.8rem;border-radius:6px;word-break:break-all}
+.secret{background:#fff8db;border:2px solid #e0b400;padding:.8rem;border-radius:6px;overflow-wrap:anywhere}
+.secret code{font:1rem ui-monospace,monospace;user-select:all}
 .muted{color:#667085;font-size:.9em}
 .status{display:inline-block;padding:0 .45rem;border-radius:999px;font-size:.85em;white-space:nowrap;border:1px solid transparent}
 .status::before{margin-right:.25rem}
@@ -44,7 +45,7 @@ button.resolve{background:#18794e;border-color:#18794e;color:#fff;font-weight:60
 .s-under_maintenance{background:#e6efff;color:#1f3f8a}.s-under_maintenance::before{content:"⚙"}
 .tag{display:inline-block;background:#eef0f4;border-radius:4px;padding:0 .35rem;margin:0 .2rem .1rem 0;font-size:.85em}
 details>summary{cursor:pointer;color:#2456c7;margin:.3rem 0}
-pre{white-space:pre-wrap;word-break:break-all;background:#f6f7f9;padding:.5rem;border-radius:4px;font-size:.85em;max-height:20rem;overflow:auto}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f7f9;padding:.5rem;border-radius:4px;font-size:.85em;max-height:20rem;overflow:auto}
 .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1rem}
 .row{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}
 .checks{display:flex;flex-wrap:wrap;gap:.2rem 1rem}

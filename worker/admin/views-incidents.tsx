@@ -115,6 +115,16 @@ const IncidentCard: FC<{ incident: AdminIncidentJson; csrf: string; tz: string; 
   );
 };
 
+/** Components as the public page orders them: top-level groups and components by position, members within. */
+export function inDisplayOrder(components: ComponentJson[], groups: GroupJson[]): ComponentJson[] {
+  const byPosition = <T extends { position: number; name: string }>(a: T, b: T) => a.position - b.position || a.name.localeCompare(b.name);
+  const top = [
+    ...groups.map((g) => ({ position: g.position, name: g.name, members: components.filter((c) => c.group_id === g.id).sort(byPosition) })),
+    ...components.filter((c) => !c.group_id || !groups.some((g) => g.id === c.group_id)).map((c) => ({ position: c.position, name: c.name, members: [c] })),
+  ];
+  return top.sort(byPosition).flatMap((t) => t.members);
+}
+
 export const ComponentChecks: FC<{ components: ComponentJson[]; groups: GroupJson[]; name?: string; checked?: string[] }> = ({
   components,
   groups,
@@ -124,7 +134,7 @@ export const ComponentChecks: FC<{ components: ComponentJson[]; groups: GroupJso
   const groupName = new Map(groups.map((g) => [g.id, g.name]));
   return (
     <div class="checks">
-      {components.map((c) => (
+      {inDisplayOrder(components, groups).map((c) => (
         <label>
           <input type="checkbox" name={name} value={c.id} checked={checked.includes(c.id)} /> {c.name}
           {c.group_id && <span class="muted"> ({groupName.get(c.group_id)})</span>}
@@ -313,7 +323,7 @@ export const DashboardPage: FC<
             </tr>
           </thead>
           <tbody>
-            {components.map((c) => (
+            {inDisplayOrder(components, groups).map((c) => (
               <tr data-component={c.id}>
                 <td>
                   {c.name}

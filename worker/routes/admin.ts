@@ -39,6 +39,7 @@ import {
   listDeliveries,
   listIntegrations,
   listLinks,
+  maskIntegrationKeys,
   rotateIntegrationKey,
   updateIntegration,
 } from "../admin/integrations";
@@ -178,13 +179,26 @@ adminApi.get("/audit", async (c) => {
 adminApi.get("/settings", async (c) => c.json(await getSettings(c.env.DB)));
 adminApi.put("/settings", async (c) => c.json(await putSettings(adminCtx(c), validate(s.settingsPut, await jsonBody(c.req)))));
 
+/** The answers that show a new integration key: its creation and its rotation, and nothing else. */
+const SHOWS_NEW_KEY = /^\/admin(\/api)?\/integrations(\/[a-z0-9]{12}\/rotate)?$/;
+
 /** /admin: the UI and, under /admin/api, the JSON API. Nothing under /admin is ever cached. */
 export const admin = new Hono<AdminEnv>();
 admin.use("*", async (c, next) => {
   await next();
   c.header("Cache-Control", "no-store");
   c.header("X-Content-Type-Options", "nosniff");
-  c.header("Referrer-Policy", "no-referrer");
+  if (!(c.req.method === "POST" && SHOWS_NEW_KEY.test(c.req.path))) {
+    const type = c.res.headers.get("content-type") ?? "";
+    if (/^(application\/json|text\/html)/.test(type) && c.res.body) {
+      const text = await c.res.text();
+      const masked = await maskIntegrationKeys(c.env.DB, text);
+      if (masked !== text) {
+        c.res = new Response(masked, c.res);
+        c.res.headers.delete("content-length");
+      } else c.res = new Response(text, c.res);
+    }
+  }
 });
 admin.route("/api", adminApi);
 admin.route("/", adminUi);

@@ -44,6 +44,11 @@ for (const [path, load] of Object.entries(DOCUMENTS)) {
   );
 }
 
-statuspageApi.all("*", (c) =>
-  c.json({ error: `no such document; the API serves ${Object.keys(DOCUMENTS).map((p) => `/api/v2${p}`).join(", ")}` }, 404),
-);
+statuspageApi.all("*", (c) => {
+  const path = new URL(c.req.url).pathname.replace(/^\/api\/v2/, "");
+  if (path in DOCUMENTS) {
+    c.header("Allow", "GET, HEAD, OPTIONS");
+    return c.json({ error: `${c.req.method} is not allowed: the public API is read-only` }, 405);
+  }
+  return c.json({ error: `no such document; the API serves ${Object.keys(DOCUMENTS).map((p) => `/api/v2${p}`).join(", ")}` }, 404);
+});

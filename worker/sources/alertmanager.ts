@@ -87,17 +87,18 @@ export function toEvent(a: GroupAlert, opts: { link?: string; fallbackSummary: s
 // The `severity` label is free text, not an enum: teams write `page`, `high`, `P2`… Refusing a
 // whole group (Alertmanager never retries a 4xx) for a label spelling would lose real alerts, so
 // the usual spellings map to a severity and anything else counts as `error`, like no label at all.
-const SEVERITY_WORDS: Record<string, Severity> = {
+// A Map, not an object literal: a label like `severity="constructor"` must not find Object.prototype.
+const SEVERITY_WORDS = new Map<string, Severity>(Object.entries({
   critical: "critical", crit: "critical", fatal: "critical", emergency: "critical", emerg: "critical",
   alert: "critical", page: "critical", disaster: "critical", high: "critical", major: "critical", p1: "critical",
   error: "error", err: "error", average: "error", p2: "error",
   warning: "warning", warn: "warning", minor: "warning", medium: "warning", moderate: "warning", p3: "warning",
   info: "info", informational: "info", information: "info", notice: "info", low: "info", none: "info",
   debug: "info", ok: "info", p4: "info", p5: "info",
-};
+} satisfies Record<string, Severity>));
 
 export function severityOfLabel(value: string | undefined): Severity {
-  return (value && SEVERITY_WORDS[value.trim().toLowerCase()]) || "error";
+  return (value && SEVERITY_WORDS.get(value.trim().toLowerCase())) || "error";
 }
 
 /** Labels or annotations: scalar values as text; empty values are the same as absent in Prometheus. */

@@ -4,15 +4,17 @@
 const SOURCE = `
 :root{--bg:#fff;--fg:#1f2328;--mute:#59636e;--line:#d1d9e0;--card:#f6f8fa;--link:#0550ae;
 --ok:#1a7f37;--minor:#9a6700;--major:#bc4c00;--critical:#cf222e;--maint:#0969da;--na:#d1d9e0;
+--b1:#d4a72c;--b2:#e16f24;--b3:#cf222e;
 color-scheme:light dark;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 @media(prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--mute:#9198a1;--line:#3d444d;--card:#151b23;--link:#4493f8;
---ok:#238636;--minor:#9e6a03;--major:#bd561d;--critical:#da3633;--maint:#1f6feb;--na:#3d444d}}
+--ok:#238636;--minor:#9e6a03;--major:#bd561d;--critical:#da3633;--maint:#1f6feb;--na:#3d444d;
+--b1:#bb8009;--b2:#db6d28;--b3:#f85149}}
 *{box-sizing:border-box}
 body{margin:0 auto;max-width:50rem;padding:0 1rem 2rem;background:var(--bg);color:var(--fg);overflow-wrap:anywhere}
 a{color:var(--link)}
 header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;justify-content:space-between;align-items:baseline;padding:1rem 0}
 .brand{font-size:1.35rem;font-weight:700;color:inherit;text-decoration:none}.brand span{font-weight:400;color:var(--mute)}
-nav a{margin-left:.75rem}
+nav{display:flex;gap:.75rem}
 h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin:2rem 0 .5rem}h3,h4{font-size:1rem;margin:0}
 #banner{margin:0 0 1rem;padding:.9rem 1rem;border-radius:.5rem;color:#fff;background:var(--ok);font-size:1.1rem;font-weight:600}
 #banner::before,.status::before,.st::before{display:inline-block;width:1.25em;height:1.25em;margin-right:.4em;border-radius:50%;
@@ -37,8 +39,7 @@ details[open] summary .name::before{transform:rotate(90deg)}
 .name{font-weight:600}.status{white-space:nowrap;color:var(--mute)}
 .bar{display:flex;gap:2px;height:2rem;margin:.4rem 0 .15rem}
 .bar i{flex:1;border-radius:2px;background:var(--ok)}
-.bar .l0{background:var(--na)}.bar .l1{background:var(--minor)}.bar .l2{background:var(--major)}.bar .l3{background:var(--critical)}
-.bar i[title]{cursor:pointer}
+.bar .l0{background:var(--na)}.bar .l1{background:var(--b1)}.bar .l2{background:var(--b2)}.bar .l3{background:var(--b3)}
 .ax{display:flex;justify-content:space-between;font-size:.8rem;color:var(--mute)}
 .ax .from::before{content:"90 days ago"}
 @media(max-width:40rem){.bar{gap:1px}.bar i:nth-child(-n+60){display:none}.ax .from::before{content:"30 days ago"}}
@@ -54,7 +55,7 @@ background:var(--bg);box-shadow:0 4px 12px #0003;font-size:.85rem}
 .st[data-status=monitoring]::before,.st[data-status=scheduled]::before{color:var(--minor)}
 .st[data-status=resolved]::before,.st[data-status=completed]::before,.st[data-status=postmortem]::before{content:"✓"/"";color:var(--ok)}
 .st[data-status=in_progress]::before,.st[data-status=verifying]::before{color:var(--maint)}
-.tl{margin:0;padding:0 0 0 1rem;border-left:2px solid var(--line)}
+.tl{margin:0;padding:0 0 0 1rem;border-left:2px solid var(--line);list-style:none}
 .tl li{margin:0 0 .75rem}.tl li:last-child{margin:0}.tl p{margin:.1rem 0 0;white-space:pre-line}
 time{color:var(--mute);font-size:.85rem}
 .day{padding:.5rem 0;border-bottom:1px solid var(--line)}.day h3{color:var(--mute);font-weight:600;margin-bottom:.25rem}

@@ -144,7 +144,7 @@ describe("fromAlertmanager: awkward groups", () => {
     ["critical", "critical"], ["Page", "critical"], ["P1", "critical"], ["high", "critical"],
     ["error", "error"], ["warning", "warning"], ["warn", "warning"], ["minor", "warning"],
     ["info", "info"], ["none", "info"], ["low", "info"],
-    [undefined, "error"], ["", "error"], ["whatever", "error"],
+    [undefined, "error"], ["", "error"], ["whatever", "error"], ["constructor", "error"], ["__proto__", "error"],
   ] as const)("severity label %j → %s", (label, severity) => {
     expect(severityOfLabel(label)).toBe(severity);
   });

@@ -1,0 +1,419 @@
+// Every way into /admin that must be refused: no credentials, a wrong token, an expired, tampered or
+// foreign session cookie, a form without (or with a wrong) CSRF token, a cross-site form, a session
+// cookie on the API; and each refusal changes nothing. Also: the login rate limit, Cloudflare Access
+// with a locally generated key set, and an integration key that never shows again after creation.
+import { createExecutionContext, env, SELF } from "cloudflare:test";
+import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { setAccessKeySet, signSession } from "../../worker/auth";
+import { app } from "../../worker/index";
+import { admin, BASE, createComponent, createIntegration, post, rows, unique } from "./helpers";
+
+const TOKEN = "test-admin-token";
+type Json = Record<string, any>;
+
+let fixture: { componentId: string; groupId: string; integrationId: string; linkId: string; incidentId: string; alertId: string };
+
+beforeAll(async () => {
+  const c = await createComponent("Guarded");
+  const group = (await (await admin("POST", "/groups", { name: unique("Guarded group") })).json()) as Json;
+  const integ = await createIntegration("generic", [c.id]);
+  const link = (await (await admin("POST", "/links", { integration_id: integ.id, match: { monitor: "m" }, component_ids: [c.id] })).json()) as Json;
+  await post(`/hooks/generic/${integ.key}`, { dedup_key: "guard", action: "trigger", severity: "critical", summary: "Guarded down" });
+  const bare = await createIntegration("generic");
+  await post(`/hooks/generic/${bare.key}`, { dedup_key: "stray", action: "trigger", severity: "critical", summary: "Stray", monitor: { name: "stray" } });
+  const [incident] = await rows<{ id: string }>("SELECT incident_id AS id FROM incident_components WHERE component_id = ?1", c.id);
+  const [alert] = await rows<{ id: string }>("SELECT id FROM alerts WHERE integration_id = ?1", bare.id);
+  fixture = { componentId: c.id, groupId: group.id, integrationId: integ.id, linkId: link.id, incidentId: incident!.id, alertId: alert!.id };
+});
+
+/** Everything a refused request could have changed. */
+async function state() {
+  const tables = ["components", "component_groups", "component_status_changes", "incidents", "incident_updates", "integrations", "links", "alerts", "alert_components", "page_settings"];
+  const out: Record<string, unknown> = {};
+  for (const t of tables) out[t] = await rows(`SELECT * FROM ${t} ORDER BY rowid`);
+  // Failed logins are recorded on purpose (the rate limit counts them); nothing else may be.
+  out.audit = await rows("SELECT * FROM audit_log WHERE action != 'login.failed' ORDER BY id");
+  return out;
+}
+
+function apiRoutes(): Array<[string, string, unknown?]> {
+  const { componentId: c, groupId: g, integrationId: i, linkId: l, incidentId: inc, alertId: a } = fixture;
+  const soon = new Date(Date.now() + 3_600_000).toISOString();
+  const later = new Date(Date.now() + 7_200_000).toISOString();
+  return [
+    ["GET", "/components"],
+    ["POST", "/components", { name: "Intruder" }],
+    ["GET", `/components/${c}`],
+    ["PATCH", `/components/${c}`, { name: "Owned" }],
+    ["DELETE", `/components/${c}`],
+    ["PUT", `/components/${c}/status`, { status: "major_outage" }],
+    ["DELETE", `/components/${c}/status`],
+    ["GET", "/groups"],
+    ["POST", "/groups", { name: "Intruders" }],
+    ["PATCH", `/groups/${g}`, { name: "Owned" }],
+    ["DELETE", `/groups/${g}`],
+    ["GET", "/integrations"],
+    ["POST", "/integrations", { name: "Intruder", source: "generic" }],
+    ["GET", `/integrations/${i}`],
+    ["PATCH", `/integrations/${i}`, { disabled: true }],
+    ["POST", `/integrations/${i}/rotate`],
+    ["GET", "/links"],
+    ["POST", "/links", { integration_id: i, match: { monitor: "x" }, component_ids: [c] }],
+    ["DELETE", `/links/${l}`],
+    ["GET", "/alerts?unrouted=1"],
+    ["POST", `/alerts/${a}/link`, { component_ids: [c] }],
+    ["GET", "/deliveries"],
+    ["GET", "/incidents?status=open"],
+    ["POST", "/incidents", { name: "Fake outage", component_ids: [c] }],
+    ["GET", `/incidents/${inc}`],
+    ["POST", `/incidents/${inc}/updates`, { status: "resolved", body: "pwned" }],
+    ["GET", "/maintenances"],
+    ["POST", "/maintenances", { name: "x", body: "y", scheduled_for: soon, scheduled_until: later, component_ids: [c] }],
+    ["GET", "/audit"],
+    ["GET", "/settings"],
+    ["PUT", "/settings", { name: "Owned", url: "", time_zone: "Etc/UTC", auto_resolve_minutes: 1 }],
+  ];
+}
+
+function uiRoutes(): Array<[string, string, Record<string, string>?]> {
+  const { componentId: c, groupId: g, integrationId: i, linkId: l, incidentId: inc, alertId: a } = fixture;
+  return [
+    ["GET", "/admin"],
+    ["GET", `/admin/incidents/${inc}`],
+    ["GET", "/admin/components"],
+    ["GET", "/admin/integrations"],
+    ["GET", "/admin/maintenances"],
+    ["GET", "/admin/deliveries"],
+    ["GET", "/admin/audit"],
+    ["GET", "/admin/settings"],
+    ["POST", "/admin/logout", {}],
+    ["POST", `/admin/incidents/${inc}/resolve`, {}],
+    ["POST", `/admin/incidents/${inc}/updates`, { status: "resolved", body: "pwned" }],
+    ["POST", "/admin/incidents", { name: "Fake", component_ids: c }],
+    ["POST", `/admin/components/${c}/status`, { status: "major_outage" }],
+    ["POST", `/admin/components/${c}/status/clear`, {}],
+    ["POST", "/admin/components", { name: "Intruder" }],
+    ["POST", `/admin/components/${c}`, { name: "Owned" }],
+    ["POST", `/admin/components/${c}/move`, { direction: "up" }],
+    ["POST", `/admin/components/${c}/delete`, { confirm: "yes" }],
+    ["POST", "/admin/groups", { name: "Intruders" }],
+    ["POST", `/admin/groups/${g}`, { name: "Owned" }],
+    ["POST", `/admin/groups/${g}/move`, { direction: "up" }],
+    ["POST", `/admin/groups/${g}/delete`, { confirm: "yes" }],
+    ["POST", "/admin/integrations", { name: "Intruder", source: "generic" }],
+    ["POST", `/admin/integrations/${i}/rotate`, { confirm: "yes" }],
+    ["POST", `/admin/integrations/${i}`, { disabled: "true" }],
+    ["POST", `/admin/integrations/${i}/components`, { component_ids: c }],
+    ["POST", "/admin/links", { integration_id: i, match_type: "monitor", match: "x", component_ids: c }],
+    ["POST", `/admin/links/${l}/delete`, {}],
+    ["POST", `/admin/alerts/${a}/link`, { match: "monitor:stray", component_id: c }],
+    ["POST", "/admin/maintenances", { name: "x", scheduled_for: "2030-01-01T10:00", scheduled_until: "2030-01-01T11:00", component_ids: c }],
+    ["POST", "/admin/settings", { name: "Owned", url: "", time_zone: "Etc/UTC", auto_resolve_minutes: "1" }],
+  ];
+}
+
+const apiCall = (method: string, path: string, body: unknown, headers: Record<string, string>) =>
+  SELF.fetch(`${BASE}/admin/api${path}`, {
+    method,
+    headers: { "Content-Type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+
+const uiCall = (method: string, path: string, form: Record<string, string> | undefined, headers: Record<string, string> = {}) =>
+  SELF.fetch(`${BASE}${path}`, {
+    method,
+    redirect: "manual",
+    headers: { ...(form ? { "Content-Type": "application/x-www-form-urlencoded" } : {}), ...headers },
+    body: form ? new URLSearchParams(form).toString() : undefined,
+  });
+
+const session = async (overrides: Partial<{ exp: number; csrf: string; actor: string }> = {}, token = TOKEN) =>
+  signSession(token, { v: 1, exp: Math.floor(Date.now() / 1000) + 3600, csrf: "csrf-token-for-tests", actor: "tester", ...overrides });
+
+describe("the JSON API refuses every call without valid credentials, and changes nothing", () => {
+  const cases: Array<[string, () => Promise<Record<string, string>>]> = [
+    ["no credentials", async () => ({})],
+    ["a wrong bearer token", async () => ({ Authorization: "Bearer test-admin-token-but-wrong" })],
+    ["a token of another scheme", async () => ({ Authorization: `Basic ${btoa(`admin:${TOKEN}`)}` })],
+    ["an empty bearer", async () => ({ Authorization: "Bearer " })],
+    ["the UI's session cookie", async () => ({ Cookie: `admin_session=${await session()}` })],
+    ["an Access JWT when Access is not configured", async () => ({ "Cf-Access-Jwt-Assertion": "eyJhbGciOiJub25lIn0.e30." })],
+  ];
+  it.each(cases)("%s → 401", async (_, headers) => {
+    const before = await state();
+    for (const [method, path, body] of apiRoutes()) {
+      const res = await apiCall(method, path, body, await headers());
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expect(res.headers.get("cache-control"), `${method} ${path}`).toBe("no-store");
+      expect(await res.json()).toMatchObject({ error: expect.any(String) });
+    }
+    expect(await state()).toEqual(before);
+  });
+});
+
+describe("the UI refuses every page and form without a valid session, and changes nothing", () => {
+  const sessions: Array<[string, () => Promise<string | null>]> = [
+    ["no cookie", async () => null],
+    ["an expired cookie", async () => session({ exp: Math.floor(Date.now() / 1000) - 1 })],
+    ["a tampered cookie (payload changed, signature kept)", async () => {
+      const [payload, sig] = (await session()).split(".");
+      const claims = JSON.parse(atob(payload!.replace(/-/g, "+").replace(/_/g, "/")));
+      claims.exp += 86_400 * 365;
+      const forged = btoa(JSON.stringify(claims)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      return `${forged}.${sig}`;
+    }],
+    ["a cookie with a bad signature", async () => `${(await session()).split(".")[0]}.AAAA`],
+    ["a cookie signed with another token", async () => session({}, "another-admin-token")],
+    ["garbage", async () => "not-a-session"],
+  ];
+  it.each(sessions)("%s → 401", async (_, cookie) => {
+    const before = await state();
+    const value = await cookie();
+    for (const [method, path, form] of uiRoutes()) {
+      const res = await uiCall(method, path, form && { ...form, _csrf: "csrf-token-for-tests" }, value ? { Cookie: `admin_session=${value}` } : {});
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expect(res.headers.get("cache-control"), `${method} ${path}`).toBe("no-store");
+      expect(res.headers.get("set-cookie"), `${method} ${path}`).toBeNull();
+      await res.text();
+    }
+    expect(await state()).toEqual(before);
+  });
+
+  it("the bearer token alone does not open the UI", async () => {
+    const res = await uiCall("POST", `/admin/components/${fixture.componentId}`, { name: "Owned", _csrf: "x" }, { Authorization: `Bearer ${TOKEN}` });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe("every form post needs the session's CSRF token and this site as its origin", () => {
+  const forms = () => uiRoutes().filter(([m]) => m === "POST");
+  const cases: Array<[string, (f: Record<string, string>) => Record<string, string>, Record<string, string>]> = [
+    ["without the CSRF token", (f) => f, {}],
+    ["with a wrong CSRF token", (f) => ({ ...f, _csrf: "csrf-token-for-tests-x" }), {}],
+    ["with an empty CSRF token", (f) => ({ ...f, _csrf: "" }), {}],
+    ["from another site (Origin)", (f) => ({ ...f, _csrf: "csrf-token-for-tests" }), { Origin: "https://evil.test" }],
+    ["from another site (Sec-Fetch-Site)", (f) => ({ ...f, _csrf: "csrf-token-for-tests" }), { "Sec-Fetch-Site": "cross-site" }],
+  ];
+  it.each(cases)("%s → 403", async (_, withCsrf, headers) => {
+    const before = await state();
+    const cookie = `admin_session=${await session()}`;
+    for (const [method, path, form] of forms()) {
+      const res = await uiCall(method, path, withCsrf(form ?? {}), { Cookie: cookie, ...headers });
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      await res.text();
+    }
+    expect(await state()).toEqual(before);
+  });
+
+  it("a JSON body to a form route carries no CSRF token → 403", async () => {
+    const res = await SELF.fetch(`${BASE}/admin/components`, {
+      method: "POST",
+      headers: { Cookie: `admin_session=${await session()}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "x", _csrf: "csrf-token-for-tests" }),
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it("the right token from this site is accepted (the control for the cases above)", async () => {
+    const res = await uiCall("POST", "/admin/groups", { name: unique("Accepted"), _csrf: "csrf-token-for-tests" }, { Cookie: `admin_session=${await session()}`, Origin: BASE });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toMatch(/^\/admin\/components\?ok=/);
+  });
+});
+
+describe("sign-in", () => {
+  const login = (token: string, ip: string, extra: Record<string, string> = {}) =>
+    uiCall("POST", "/admin/login", { token, ...extra }, { "CF-Connecting-IP": ip });
+
+  it("sets a signed, expiring, HttpOnly, Secure, SameSite=Strict cookie for /admin, and records the login", async () => {
+    const res = await login(TOKEN, "198.51.100.1", { name: "Ada" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/admin");
+    const cookie = res.headers.get("set-cookie")!;
+    expect(cookie).toMatch(/^admin_session=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+;/);
+    expect(cookie).toContain("Max-Age=43200");
+    expect(cookie).toContain("Path=/admin");
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("Secure");
+    expect(cookie).toContain("SameSite=Strict");
+    expect(cookie).not.toContain(TOKEN);
+    const [last] = await rows<Json>("SELECT actor, action, after FROM audit_log WHERE action = 'login' ORDER BY id DESC LIMIT 1");
+    expect(last).toMatchObject({ actor: "Ada (token)", action: "login" });
+  });
+
+  it("never takes the token as the operator's name", async () => {
+    const res = await login(TOKEN, "198.51.100.9", { name: TOKEN });
+    expect(res.status).toBe(303);
+    expect(JSON.stringify(await rows("SELECT * FROM audit_log"))).not.toContain(TOKEN);
+  });
+
+  it("refuses a wrong token (401, recorded), and after 5 failures from one address refuses even the right one (429)", async () => {
+    const ip = "203.0.113.77";
+    for (let n = 0; n < 5; n++) {
+      const res = await login("wrong-token", ip);
+      expect(res.status).toBe(401);
+      expect(res.headers.get("set-cookie")).toBeNull();
+    }
+    expect(await rows("SELECT actor, target_type FROM audit_log WHERE action = 'login.failed' AND target_id = ?1", ip)).toHaveLength(5);
+    const blocked = await login(TOKEN, ip);
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get("retry-after")).toBe("900");
+    expect(blocked.headers.get("set-cookie")).toBeNull();
+    // Blocked attempts are not even checked, nor counted again.
+    expect(await rows("SELECT id FROM audit_log WHERE action = 'login.failed' AND target_id = ?1", ip)).toHaveLength(5);
+    // Another address is unaffected.
+    expect((await login(TOKEN, "203.0.113.78")).status).toBe(303);
+  });
+
+  it("signs out: the cookie is cleared and the logout recorded", async () => {
+    const res = await uiCall("POST", "/admin/logout", { _csrf: "csrf-token-for-tests" }, { Cookie: `admin_session=${await session({ actor: "Grace (token)" })}` });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/admin/login");
+    expect(res.headers.get("set-cookie")).toMatch(/admin_session=;.*Max-Age=0/);
+    const [last] = await rows<Json>("SELECT actor FROM audit_log WHERE action = 'logout' ORDER BY id DESC LIMIT 1");
+    expect(last!.actor).toBe("Grace (token)");
+  });
+
+  it("the login page itself is served, never cached, not framable", async () => {
+    const res = await uiCall("GET", "/admin/login", undefined);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(await res.text()).toContain('name="token"');
+  });
+});
+
+describe("Cloudflare Access", () => {
+  const TEAM = "acme.cloudflareaccess.com";
+  const AUD = "aud-0123456789abcdef";
+  let privateKey: CryptoKey;
+  let otherKey: CryptoKey;
+  const accessEnv = () => ({ ...env, ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD });
+  const call = (path: string, init: RequestInit = {}) => app.fetch(new Request(`${BASE}${path}`, init), accessEnv(), createExecutionContext());
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair("RS256", { extractable: true });
+    privateKey = pair.privateKey as CryptoKey;
+    otherKey = (await generateKeyPair("RS256")).privateKey as CryptoKey;
+    const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
+    // No network: the team's key set is injected.
+    setAccessKeySet(createLocalJWKSet({ keys: [jwk] }));
+  });
+  afterAll(() => setAccessKeySet(null));
+
+  const jwt = (claims: Json = {}, opts: { key?: CryptoKey; iss?: string; aud?: string; exp?: string | number } = {}) =>
+    new SignJWT({ email: "oncall@acme.test", ...claims })
+      .setProtectedHeader({ alg: "RS256", kid: "k1" })
+      .setIssuer(opts.iss ?? `https://${TEAM}`)
+      .setAudience(opts.aud ?? AUD)
+      .setIssuedAt()
+      .setExpirationTime(opts.exp ?? "5m")
+      .sign(opts.key ?? privateKey);
+
+  it("a valid JWT opens the API; its email is the actor in the audit log", async () => {
+    const token = await jwt();
+    expect((await call("/admin/api/components", { headers: { "Cf-Access-Jwt-Assertion": token } })).status).toBe(200);
+    const res = await call("/admin/api/groups", {
+      method: "POST",
+      headers: { "Cf-Access-Jwt-Assertion": token, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: unique("Access group") }),
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as Json;
+    expect(await rows("SELECT actor, action FROM audit_log WHERE target_id = ?1", id)).toEqual([{ actor: "oncall@acme.test", action: "group.create" }]);
+  });
+
+  it.each<[string, () => Promise<string>]>([
+    ["another audience", () => jwt({}, { aud: "someone-else" })],
+    ["another issuer", () => jwt({}, { iss: "https://evil.cloudflareaccess.com" })],
+    ["an expired token", () => jwt({}, { exp: Math.floor(Date.now() / 1000) - 60 })],
+    ["a key not in the team's set", () => jwt({}, { key: otherKey })],
+    ["no email or service token name", () => jwt({ email: undefined })],
+    ["garbage", async () => "a.b.c"],
+  ])("refuses %s (401) on the API and the UI", async (_, make) => {
+    const token = await make();
+    expect((await call("/admin/api/components", { headers: { "Cf-Access-Jwt-Assertion": token } })).status).toBe(401);
+    expect((await call("/admin", { headers: { "Cf-Access-Jwt-Assertion": token } })).status).toBe(401);
+  });
+
+  it("refuses an Access-authenticated API write that a cross-site form could make (403)", async () => {
+    const token = await jwt();
+    const res = await call("/admin/api/groups", {
+      method: "POST",
+      headers: { "Cf-Access-Jwt-Assertion": token, "Content-Type": "text/plain" },
+      body: JSON.stringify({ name: "csrf" }),
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it("opens the UI, whose forms still need the CSRF token it renders", async () => {
+    const headers = { "Cf-Access-Jwt-Assertion": await jwt() };
+    const page = await call("/admin", { headers });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("oncall@acme.test");
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const form = (body: Record<string, string>) =>
+      call("/admin/groups", { method: "POST", headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(body).toString(), redirect: "manual" });
+    expect((await form({ name: unique("Access UI") })).status).toBe(403);
+    expect((await form({ name: unique("Access UI"), _csrf: csrf })).status).toBe(303);
+  });
+});
+
+describe("an integration key is shown once, at creation, and never again", () => {
+  const spies: Array<ReturnType<typeof vi.spyOn>> = [];
+  afterEach(() => spies.splice(0).forEach((s) => s.mockRestore()));
+
+  it("not in listings, pages, the audit log, the delivery log or the worker's logs", async () => {
+    const logged: string[] = [];
+    for (const level of ["log", "info", "warn", "error", "debug"] as const)
+      spies.push(vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "))));
+
+    const c = await createComponent("Secretive");
+    const created = await createIntegration("generic", [c.id]);
+    const rotatedRes = await admin("POST", `/integrations/${created.id}/rotate`);
+    const rotated = (await rotatedRes.json()) as Json;
+    const keys = [created.key, rotated.key];
+
+    // Deliveries carrying the keys: in the URL, and in the body under names the redaction knows.
+    await post(`/hooks/generic/${rotated.key}`, { dedup_key: "s1", action: "trigger", severity: "critical", summary: "Secret down", routing_key: rotated.key, tags: { token: rotated.key } });
+    await post(`/hooks/generic/${created.key}`, { dedup_key: "s2", action: "trigger", severity: "critical", summary: "Old key" });
+    const seen: string[] = [];
+    seen.push(`db audit_log: ${JSON.stringify(await rows("SELECT * FROM audit_log"))}`);
+    seen.push(`db deliveries: ${JSON.stringify(await rows("SELECT * FROM deliveries"))}`);
+    seen.push(`db integrations: ${JSON.stringify(await rows("SELECT * FROM integrations"))}`);
+    // A sender echoing its key under a name no redaction knows, in a body too broken to parse: the
+    // receiver stores it as sent (worker/delivery.ts), and the delivery log masks it when shown.
+    await post(`/hooks/generic/${rotated.key}`, `{"broken": "${rotated.key}", "api_key": "${rotated.key}"`);
+
+    const cookie = `admin_session=${await session()}`;
+    for (const path of ["/integrations", `/integrations/${created.id}`, "/deliveries", `/deliveries?integration_id=${created.id}`, "/audit", "/alerts", "/incidents?status=all", "/links", "/components"])
+      seen.push(`${path}: ${await (await admin("GET", path)).text()}`);
+    for (const path of ["/admin", "/admin/integrations", "/admin/deliveries", `/admin/deliveries?integration_id=${created.id}`, "/admin/audit", "/admin/components"])
+      seen.push(`${path}: ${await (await uiCall("GET", path, undefined, { Cookie: cookie })).text()}`);
+
+    for (const key of keys) {
+      for (const text of [...seen, ...logged]) expect(text.includes(key), text.slice(0, 120)).toBe(false);
+    }
+    // The control: the answers to create and rotate did carry them.
+    expect(created.key).toMatch(/^[a-z0-9]{32}$/);
+    expect(rotated.key).toMatch(/^[a-z0-9]{32}$/);
+    expect(seen.join("\n")).toContain(rotated.key.slice(0, 6));
+    expect(seen.join("\n")).toContain("[redacted key]");
+  });
+
+  it("the UI shows a new key once, on the answer to the form, and not on the next page", async () => {
+    const cookie = `admin_session=${await session()}`;
+    const res = await uiCall("POST", "/admin/integrations", { name: unique("UI integ"), source: "generic", _csrf: "csrf-token-for-tests" }, { Cookie: cookie });
+    expect(res.status).toBe(201);
+    const html = await res.text();
+    const key = /Key: <code>([a-z0-9]{32})<\/code>/.exec(html)![1]!;
+    expect(html).toContain(`/hooks/generic/${key}`);
+    const next = await (await uiCall("GET", "/admin/integrations", undefined, { Cookie: cookie })).text();
+    expect(next).not.toContain(key);
+    expect(next).toContain(key.slice(0, 6));
+  });
+});
