@@ -1,22 +1,28 @@
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { it } from "vitest";
-import { purgePublicCache } from "../../worker/cache";
-import { loadWorkingSet } from "../../db/ingest";
+import { fromGeneric } from "../../worker/sources/generic";
+import { sha256Hex } from "../../worker/ids";
 import { createComponent, createIntegration, post } from "./helpers";
-async function time(label: string, n: number, fn: () => Promise<unknown>) {
-  const t = Date.now();
-  for (let i = 0; i < n; i++) await fn();
-  console.log(`PROBE ${label}: ${((Date.now() - t) / n).toFixed(1)} ms each`);
-}
 it("probe", async () => {
   const comps = await Promise.all(Array.from({ length: 20 }, (_, i) => createComponent(`C ${i}`)));
   const integ = await createIntegration("generic");
-  const send = (tag: string, i: number) => post(`/hooks/generic/${integ.key}`, { dedup_key: `p-${tag}-${i % 50}`, action: i % 3 ? "trigger" : "resolve", severity: "critical", summary: "x", tags: { service: comps[i % 20]!.slug } });
-  for (const round of [0, 1, 2]) {
-    await time(`round ${round}: purgePublicCache`, 10, () => purgePublicCache(env));
-    await time(`round ${round}: caches.default.delete`, 50, () => caches.default.delete(new Request("https://public-base.invalid/x")));
-    await time(`round ${round}: loadWorkingSet`, 10, () => loadWorkingSet(env.DB, integ.id, ["p-a-1"], [comps[1]!.slug]));
-    await time(`round ${round}: delivery`, 50, () => send(`r${round}`, Math.floor(Math.random() * 1000)));
-    await Promise.all(Array.from({ length: 150 }, (_, i) => send(`b${round}`, i)));
+  const stub = env.INGESTOR.get(env.INGESTOR.idFromName("page"));
+  const keyHash = await sha256Hex(integ.key);
+  const body = (tag: string, i: number) => ({ dedup_key: `p-${tag}-${i % 50}`, action: i % 3 ? "trigger" : "resolve", severity: "critical", summary: "x", tags: { service: comps[i % 20]!.slug } });
+  for (const round of [0, 1, 2, 3]) {
+    const t = { noop: 0, rpcIngest: 0, http: 0, get404: 0 };
+    for (let k = 0; k < 10; k++) {
+      let s = Date.now();
+      await stub.invalidate();
+      t.noop += Date.now() - s; s = Date.now();
+      await stub.ingest({ keyHash, source: "generic", events: fromGeneric(body(`x${round}`, k), new Date()), receivedAt: new Date().toISOString(), payload: "{}" });
+      t.rpcIngest += Date.now() - s; s = Date.now();
+      await post(`/hooks/generic/${integ.key}`, body(`y${round}`, k));
+      t.http += Date.now() - s; s = Date.now();
+      await SELF.fetch("https://status.test/nothing-here");
+      t.get404 += Date.now() - s;
+    }
+    console.log(`PROBE round ${round}: ${JSON.stringify(Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v / 10)])))}`);
+    await Promise.all(Array.from({ length: 200 }, (_, i) => post(`/hooks/generic/${integ.key}`, body(`b${round}`, i))));
   }
 }, 300000);

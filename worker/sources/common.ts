@@ -73,6 +73,10 @@ function daysInMonth(year: number, month: number): number {
   return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
 }
 
+// The instants toISOString writes with a four-digit year: 0000-01-01 up to 9999-12-31.
+const YEAR_0000 = -62_167_219_200_000;
+const YEAR_10000 = 253_402_300_800_000;
+
 /**
  * Parses an ISO 8601 date-time. Without a zone it is read as UTC when `zoneless` is "utc", and
  * refused (undefined) when it is "reject". Impossible dates (Feb 30, 25:00) are refused.
@@ -98,7 +102,10 @@ export function parseIsoDate(value: string, zoneless: "utc" | "reject" = "utc"):
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute, second, millis);
-  return new Date(date.getTime() - offsetMinutes * 60_000);
+  const utc = new Date(date.getTime() - offsetMinutes * 60_000);
+  // A zone can push 0000-01-01 or 9999-12-31 out of four-digit years, where toISOString no longer
+  // sorts as text (the state machine orders events by it).
+  return utc.getTime() >= YEAR_0000 && utc.getTime() < YEAR_10000 ? utc : undefined;
 }
 
 // Dates a monitor could plausibly report; anything else is a templating accident (DATE "0").

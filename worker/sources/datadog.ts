@@ -110,7 +110,7 @@ export function fromDatadog(payload: unknown, receivedAt: Date): AlertEvent[] {
   const dedupKey = dedupKeyOf(vars);
   const alertId = vars.get("ALERT_ID");
 
-  const summary = summaryOf(vars) ?? (alertId ? `Datadog monitor ${alertId}` : `Datadog alert ${dedupKey}`);
+  const summary = summaryOf(vars) ?? clipSummary(alertId ? `Datadog monitor ${alertId}` : `Datadog alert ${dedupKey}`);
   const event: AlertEvent = {
     dedupKey,
     action,
@@ -132,7 +132,9 @@ function outcome(vars: Variables, alertType: string | undefined): Outcome & { se
   const typeSeverity = (alertType && parseSeverity(alertType)) || "error";
   const transition = vars.find("ALERT_TRANSITION");
   if (transition) {
-    const known = TRANSITIONS[transition.value.toLowerCase().replace(/[\s_-]/g, "")];
+    const name = transition.value.toLowerCase().replace(/[\s_-]/g, "");
+    // hasOwn: a transition spelled "constructor" must not find Object.prototype.
+    const known = Object.hasOwn(TRANSITIONS, name) ? TRANSITIONS[name] : undefined;
     if (!known) throw new PayloadError(transition.path, TRANSITION_HINT);
     return { ...known, severity: known.severity ?? typeSeverity };
   }
@@ -158,16 +160,18 @@ function dedupKeyOf(vars: Variables): string {
   throw new PayloadError(vars.field("ALERT_ID"), "is required to tell alerts apart (or ALERT_CYCLE_KEY or AGGREG_KEY)");
 }
 
-// "[Triggered on {host:web-1}] ", "[Recovered] ", "[P1] ": prefixes Datadog adds to titles.
-const TITLE_PREFIX = /^\[(?:P[1-5]|[^\]]*\b(?:triggered|warn|no data|recovered|renotify)\b[^\]]*)\]\s*/i;
+// "[Triggered on {host:web-1}] ", "[Recovered] ", "[P1] ": prefixes Datadog adds to titles. Two
+// simple regexes rather than one: a bracket with keywords inside, unclosed, made one backtrack
+// quadratically over a long title.
+const BRACKET_PREFIX = /^\[([^\]]*)\]\s*/;
+const PREFIX_WORDS = /^P[1-5]$|\b(?:triggered|warn|no data|recovered|renotify)\b/i;
 
 function summaryOf(vars: Variables): string | undefined {
   const title = vars.get("ALERT_TITLE", "EVENT_TITLE", "TITLE");
   if (title === undefined) return undefined;
   let stripped = title;
-  for (let prev = ""; prev !== stripped; ) {
-    prev = stripped;
-    stripped = stripped.replace(TITLE_PREFIX, "");
+  for (let m = BRACKET_PREFIX.exec(stripped); m && PREFIX_WORDS.test(m[1]!); m = BRACKET_PREFIX.exec(stripped)) {
+    stripped = stripped.slice(m[0].length);
   }
   return stripped.trim() ? clipSummary(stripped) : undefined;
 }

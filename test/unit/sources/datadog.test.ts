@@ -218,6 +218,10 @@ describe("fromDatadog: ALERT_TRANSITION", () => {
     expect(event.renotify).toBe(renotify);
   });
 
+  it.each(["constructor", "toString", "__proto__"])("refuses %j, a name Object.prototype has, as an unknown transition", (transition) => {
+    expect(payloadError(flat({ ALERT_TRANSITION: transition })).field).toBe("ALERT_TRANSITION");
+  });
+
   it.each([
     ["", "success", "resolve", "error"],
     ["", "error", "trigger", "error"],

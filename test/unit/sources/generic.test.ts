@@ -167,6 +167,7 @@ describe("fromGeneric: errors", () => {
     ["occurred_at not a date", { ...trigger, occurred_at: "yesterday" }, "occurred_at", "must be an ISO 8601 date-time"],
     ["occurred_at impossible", { ...trigger, occurred_at: "2025-02-30T10:00:00Z" }, "occurred_at", "must be an ISO 8601"],
     ["occurred_at as epoch", { ...trigger, occurred_at: 1763633702000 }, "occurred_at", "must be an ISO 8601"],
+    ["occurred_at before year 0000 in UTC", { ...trigger, occurred_at: "0000-01-01T00:00:00+01:00" }, "occurred_at", "must be an ISO 8601"],
     ["occurredAt not a date", { ...trigger, occurredAt: "20/11/2025" }, "occurredAt", "must be an ISO 8601"],
     ["a bad field in the third event", { events: [trigger, trigger, { ...trigger, severity: "sev1" }] }, "events[2].severity", "must be one of"],
     ["a bad tag in an array", [trigger, { ...trigger, tags: { a: {} } }], "[1].tags.a", "must be a string"],

@@ -126,6 +126,8 @@ describe("fromUptrends: occurredAt", () => {
     ["timestamp with a zone", { timestampUtc: undefined, timestamp: "2025-11-20T11:15:02+01:00" }, "2025-11-20T10:15:02.000Z"],
     ["timestampUtc wins over timestamp", { timestamp: "2025-11-20T11:00:00Z" }, "2025-11-20T10:15:02.000Z"],
     ["firstErrorUtc is not the event's time", { timestampUtc: undefined }, receivedAt.toISOString()],
+    ["a zone pushing it past year 9999 → receipt time", { timestampUtc: "9999-12-31T23:59:59-01:00" }, receivedAt.toISOString()],
+    ["a zone pulling it before year 0000 → receipt time", { timestampUtc: "0000-01-01T00:00:00+01:00" }, receivedAt.toISOString()],
   ])("%s", (_name, fields, iso) => {
     expect(one({ ...alert, ...fields }).occurredAt.toISOString()).toBe(iso);
   });
