@@ -85,79 +85,102 @@ export async function loadWorkingSet(
   dedupKeys: string[],
   serviceSlugs: string[],
 ): Promise<{ ws: WorkingSet; routing: Routing }> {
-  const params = [integrationId, JSON.stringify(dedupKeys), JSON.stringify(serviceSlugs)];
-  const bind = (sql: string) => db.prepare(sql).bind(...(sql.includes("?3") ? params : [integrationId]));
-  const [ic, lk, cs, inc, al] = await db.batch<Row>([
-    bind(READS.integrationComponents),
-    bind(READS.links),
-    bind(READS.components),
-    bind(READS.incidents),
-    bind(READS.alerts),
-  ]);
-  const routing: Routing = {
-    integrationId,
-    componentIds: ic!.results.map((r) => String(r.component_id)),
-    links: lk!.results.map(
-      (r): LinkRule => ({
-        id: String(r.id),
-        matchType: r.match_type as LinkRule["matchType"],
-        matchKey: String(r.match_key),
-        matchValue: str(r.match_value),
-        status: str(r.status) as LinkRule["status"],
-        componentIds: JSON.parse(String(r.component_ids)),
-      }),
-    ),
+  const { ws, routings } = await loadWorkingSets(db, [{ integrationId, dedupKeys, serviceSlugs }]);
+  return { ws, routing: routings.get(integrationId)! };
+}
+
+export interface WorkingSetRequest {
+  integrationId: string;
+  dedupKeys: string[];
+  serviceSlugs: string[];
+}
+
+/**
+ * Still one round trip for a group of deliveries from several integrations: one batch of reads,
+ * merged by id into one working set (the batch reads one consistent snapshot).
+ */
+export async function loadWorkingSets(
+  db: D1Database,
+  requests: WorkingSetRequest[],
+): Promise<{ ws: WorkingSet; routings: Map<string, Routing> }> {
+  const statements = requests.flatMap((r) => {
+    const params = [r.integrationId, JSON.stringify(r.dedupKeys), JSON.stringify(r.serviceSlugs)];
+    const bind = (sql: string) => db.prepare(sql).bind(...(sql.includes("?3") ? params : [r.integrationId]));
+    return [READS.integrationComponents, READS.links, READS.components, READS.incidents, READS.alerts].map(bind);
+  });
+  const results = await db.batch<Row>(statements);
+  const ws: WorkingSet = { components: new Map(), alerts: new Map(), incidents: new Map() };
+  const routings = new Map<string, Routing>();
+  requests.forEach((r, i) => {
+    const [ic, lk, cs, inc, al] = results.slice(i * 5, i * 5 + 5);
+    routings.set(r.integrationId, {
+      integrationId: r.integrationId,
+      componentIds: ic!.results.map((row) => String(row.component_id)),
+      links: lk!.results.map(
+        (row): LinkRule => ({
+          id: String(row.id),
+          matchType: row.match_type as LinkRule["matchType"],
+          matchKey: String(row.match_key),
+          matchValue: str(row.match_value),
+          status: str(row.status) as LinkRule["status"],
+          componentIds: JSON.parse(String(row.component_ids)),
+        }),
+      ),
+    });
+    for (const row of cs!.results) if (!ws.components.has(String(row.id))) ws.components.set(String(row.id), componentState(row));
+    for (const row of inc!.results) if (!ws.incidents.has(String(row.id))) ws.incidents.set(String(row.id), incidentState(row));
+    for (const row of al!.results) if (!ws.alerts.has(String(row.id))) ws.alerts.set(String(row.id), alertState(row));
+  });
+  return { ws, routings };
+}
+
+function componentState(r: Row): ComponentState {
+  return {
+    id: String(r.id),
+    slug: String(r.slug),
+    name: String(r.name),
+    autoStatus: r.auto_status as ComponentState["autoStatus"],
+    overrideStatus: str(r.override_status) as ComponentState["overrideStatus"],
+    inMaintenance: !!r.in_maintenance,
+    status: r.status as ComponentState["status"],
   };
-  const components = new Map<string, ComponentState>();
-  for (const r of cs!.results) {
-    components.set(String(r.id), {
-      id: String(r.id),
-      slug: String(r.slug),
-      name: String(r.name),
-      autoStatus: r.auto_status as ComponentState["autoStatus"],
-      overrideStatus: str(r.override_status) as ComponentState["overrideStatus"],
-      inMaintenance: !!r.in_maintenance,
-      status: r.status as ComponentState["status"],
-    });
-  }
-  const incidents = new Map<string, IncidentState>();
-  for (const r of inc!.results) {
-    incidents.set(String(r.id), {
-      id: String(r.id),
-      name: String(r.name),
-      status: r.status as IncidentState["status"],
-      impact: r.impact as IncidentState["impact"],
-      componentIds: JSON.parse(String(r.component_ids)),
-      startedAt: String(r.started_at),
-      monitoringAt: str(r.monitoring_at),
-      resolvedAt: str(r.resolved_at),
-      lastAlertAt: str(r.last_alert_at),
-    });
-  }
-  const alerts = new Map<string, AlertState>();
-  for (const r of al!.results) {
-    alerts.set(String(r.id), {
-      id: String(r.id),
-      integrationId: String(r.integration_id),
-      dedupKey: String(r.dedup_key),
-      status: r.status as AlertState["status"],
-      severity: r.severity as AlertState["severity"],
-      summary: String(r.summary),
-      details: str(r.details),
-      monitorId: str(r.monitor_id),
-      monitorName: str(r.monitor_name),
-      tags: JSON.parse(String(r.tags)),
-      link: str(r.link),
-      incidentId: str(r.incident_id),
-      firstTriggeredAt: str(r.first_triggered_at),
-      lastEventAt: String(r.last_event_at),
-      lastAction: r.last_action as AlertState["lastAction"],
-      acknowledgedAt: str(r.acknowledged_at),
-      resolvedAt: str(r.resolved_at),
-      routes: JSON.parse(String(r.routes)),
-    });
-  }
-  return { ws: { components, alerts, incidents }, routing };
+}
+
+function incidentState(r: Row): IncidentState {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    status: r.status as IncidentState["status"],
+    impact: r.impact as IncidentState["impact"],
+    componentIds: JSON.parse(String(r.component_ids)),
+    startedAt: String(r.started_at),
+    monitoringAt: str(r.monitoring_at),
+    resolvedAt: str(r.resolved_at),
+    lastAlertAt: str(r.last_alert_at),
+  };
+}
+
+function alertState(r: Row): AlertState {
+  return {
+    id: String(r.id),
+    integrationId: String(r.integration_id),
+    dedupKey: String(r.dedup_key),
+    status: r.status as AlertState["status"],
+    severity: r.severity as AlertState["severity"],
+    summary: String(r.summary),
+    details: str(r.details),
+    monitorId: str(r.monitor_id),
+    monitorName: str(r.monitor_name),
+    tags: JSON.parse(String(r.tags)),
+    link: str(r.link),
+    incidentId: str(r.incident_id),
+    firstTriggeredAt: str(r.first_triggered_at),
+    lastEventAt: String(r.last_event_at),
+    lastAction: r.last_action as AlertState["lastAction"],
+    acknowledgedAt: str(r.acknowledged_at),
+    resolvedAt: str(r.resolved_at),
+    routes: JSON.parse(String(r.routes)),
+  };
 }
 
 export interface DeliveryRecord {
@@ -221,7 +244,7 @@ export function decisionStatements(
   ws: WorkingSet,
   d: Decision,
   now: string,
-  delivery: DeliveryRecord,
+  delivery: DeliveryRecord | DeliveryRecord[],
 ): D1PreparedStatement[] {
   const out: D1PreparedStatement[] = [];
   const alertRows = [...d.alerts].map((id) => {
@@ -313,9 +336,11 @@ export function decisionStatements(
         .bind(JSON.stringify(d.statusChanges)),
     );
   }
-  out.push(insertDelivery(db, delivery));
-  if (delivery.integrationId) {
-    out.push(db.prepare("UPDATE integrations SET last_delivery_at = ?2 WHERE id = ?1").bind(delivery.integrationId, now));
+  const logged = Array.isArray(delivery) ? delivery : [delivery];
+  for (const record of logged) out.push(insertDelivery(db, record));
+  const integrationIds = [...new Set(logged.map((r) => r.integrationId).filter((id): id is string => !!id))];
+  for (const id of integrationIds) {
+    out.push(db.prepare("UPDATE integrations SET last_delivery_at = ?2 WHERE id = ?1").bind(id, now));
   }
   return out;
 }

@@ -20,6 +20,18 @@ const summary = async () => (await (await fetch(`${base}/api/v2/summary.json`)).
 const statusOf = (s: Summary, id: string) => s.components.find((c) => c.id === id)?.status;
 const incidentsOn = (s: Summary, id: string) => s.incidents.filter((i) => i.components.some((c) => c.id === id));
 
+/** Incidents this test opened: an operator resolves them at the end, so later tests see a quiet page. */
+const opened = new Set<string>();
+
+async function resolveAsOperator(id: string) {
+  const res = await fetch(`${base}/admin/api/incidents/${id}/updates`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${inject("adminToken")}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ status: "resolved", body: "Resolved after the Alertmanager end-to-end test." }),
+  });
+  if (res.status !== 201) throw new Error(`resolving ${id}: ${res.status} ${await res.text()}`);
+}
+
 let am: RunningAlertmanager;
 beforeAll(async () => {
   am = await startAlertmanager({
@@ -29,7 +41,10 @@ beforeAll(async () => {
     routingKey: PAGERDUTY_KEY,
   });
 });
-afterAll(() => am?.stop());
+afterAll(async () => {
+  am?.stop();
+  for (const id of opened) await resolveAsOperator(id);
+});
 
 const iso = (offsetSeconds: number) => new Date(Date.now() + offsetSeconds * 1000).toISOString();
 const startsAt = iso(-120);
@@ -82,6 +97,7 @@ describe("Prometheus Alertmanager → webhook and pagerduty receivers → status
     }, "firing alerts did not show");
     const [dbIncident] = incidentsOn(firing, DATABASE);
     const [searchIncident] = incidentsOn(firing, SEARCH);
+    opened.add(dbIncident!.id).add(searchIncident!.id);
     expect(dbIncident!.id).not.toBe(searchIncident!.id);
     expect(dbIncident).toMatchObject({ status: "investigating" });
     // Both receivers have delivered before we go on, so nothing arrives late into the next step.

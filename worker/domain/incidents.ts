@@ -490,3 +490,21 @@ function addUpdate(
     createdAt: opts.now,
   });
 }
+
+/**
+ * One Decision for deliveries applied one after another to the same working set: what to write is
+ * the union (rows are written in their final state), updates and status changes in order.
+ */
+export function mergeDecisions(decisions: Decision[]): Decision {
+  const merged = emptyDecision();
+  for (const d of decisions) {
+    merged.outcomes.push(...d.outcomes);
+    for (const key of ["alerts", "newAlerts", "routesChanged", "incidents", "newIncidents", "components"] as const) {
+      for (const id of d[key]) merged[key].add(id);
+    }
+    merged.incidentComponents.push(...d.incidentComponents);
+    merged.updates.push(...d.updates);
+    merged.statusChanges.push(...d.statusChanges);
+  }
+  return merged;
+}
