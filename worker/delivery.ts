@@ -93,6 +93,8 @@ export interface ReceiveOptions {
   /** Accept the key of any integration, whatever its source (the PagerDuty endpoints). */
   anySource?: boolean;
   adapt: (payload: unknown, receivedAt: Date) => AlertEvent[];
+  /** The 2xx the route will answer, for the delivery log (default: 202, or 200 when there are no events). */
+  acceptedStatus?: 200 | 202;
   /** For senders that sign their bodies (Grafana): checked by the ingestor over the body as received. */
   signature?: { signature: string | null; timestamp: string | null };
 }
@@ -122,6 +124,7 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
         events,
         receivedAt: nowIso(raw.receivedAt),
         payload: redactPayload(raw.text),
+        acceptedStatus: opts.acceptedStatus ?? (events.length ? 202 : 200),
         ...(opts.signature ? { signed: { ...opts.signature, body: raw.text } } : {}),
       });
     } catch (e) {
@@ -129,6 +132,7 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
       throw new HttpError(503, "the delivery could not be stored; retry later");
     }
     if (!result.ok) throw new HttpError(result.status, result.error);
+    if (result.d1RoundTrips !== undefined) c.header("X-D1-Round-Trips", String(result.d1RoundTrips));
     return result;
   } catch (e) {
     if (e instanceof HttpError) {

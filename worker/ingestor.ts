@@ -1,10 +1,13 @@
 // The Durable Object that owns ingestion for the page. Deliveries arrive in parallel; here they
-// are decided one at a time (a promise chain: D1 calls are not covered by the object's input gate),
-// so two first-triggers on one component can never both open an incident.
+// are decided one group at a time (a promise chain: D1 calls are not covered by the object's input
+// gate), so two first-triggers on one component can never both open an incident. Deliveries that
+// queue up while a group is being written form the next group: one batched read and one batched
+// write for all of them (group commit), which is what keeps a storm's throughput up.
 import { DurableObject } from "cloudflare:workers";
-import { decisionStatements, type IntegrationRecord, loadIntegrations, loadWorkingSet } from "../db/ingest";
+import { decisionStatements, type DeliveryRecord, type IntegrationRecord, loadIntegrations, loadWorkingSets } from "../db/ingest";
+import { countingD1, type RoundTripCounter } from "../db/instrumented";
 import type { AlertEvent } from "./domain/alert-event";
-import { applyEvents, type EventOutcome } from "./domain/incidents";
+import { applyEvents, type EventOutcome, mergeDecisions } from "./domain/incidents";
 import { type AdminCommand, type CommandResult, runAdminCommand, runTick, type TickResult } from "./admin/state";
 import { constantTimeEqual } from "./auth";
 import { purgePublicCache } from "./cache";
@@ -19,6 +22,8 @@ export interface IngestInput {
   receivedAt: string;
   /** Redacted and truncated, for the delivery log. */
   payload: string;
+  /** The 2xx the receiver answers, as the delivery log records it. */
+  acceptedStatus?: 200 | 202;
   /**
    * For senders that sign their bodies (Grafana): checked against the integration's signing secret,
    * when it has one, as hex HMAC-SHA256 of the body or of `timestamp:body`.
@@ -27,19 +32,66 @@ export interface IngestInput {
 }
 
 export type IngestResult =
-  | { ok: true; deliveryId: string; integrationId: string; outcomes: EventOutcome[] }
+  | {
+      ok: true;
+      deliveryId: string;
+      integrationId: string;
+      outcomes: EventOutcome[];
+      /** D1 round trips of the group this delivery was written in; only with BENCH_COUNT_D1. */
+      d1RoundTrips?: number;
+    }
   | { ok: false; status: 401; error: string };
 
 const INTEGRATIONS_TTL_MS = 30_000;
+/** Bounds a group so its batch stays small: deliveries, and events across them. */
+const MAX_GROUP_DELIVERIES = 50;
+const MAX_GROUP_EVENTS = 1000;
+
+interface Pending {
+  input: IngestInput;
+  resolve: (result: IngestResult) => void;
+  reject: (error: unknown) => void;
+}
 
 export class Ingestor extends DurableObject<Env> {
   private tail: Promise<unknown> = Promise.resolve();
   private integrations: Map<string, IntegrationRecord> | null = null;
   private integrationsLoadedAt = 0;
+  private pending: Pending[] = [];
 
   /** Decides and persists one delivery; resolves once it is durably in D1. */
   ingest(input: IngestInput): Promise<IngestResult> {
-    return this.serialize(() => this.process(input));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ input, resolve, reject });
+      // The first to queue schedules a flush; later ones ride along in the same group.
+      if (this.pending.length === 1) void this.serialize(() => this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    let events = 0;
+    let take = 0;
+    while (take < this.pending.length && take < MAX_GROUP_DELIVERIES) {
+      events += this.pending[take]!.input.events.length;
+      if (take > 0 && events > MAX_GROUP_EVENTS) break;
+      take++;
+    }
+    const group = this.pending.splice(0, take);
+    if (this.pending.length) void this.serialize(() => this.flush());
+    try {
+      const results = await this.decide(group.map((p) => p.input));
+      group.forEach((p, i) => p.resolve(results[i]!));
+    } catch (error) {
+      if (group.length === 1) return group[0]!.reject(error);
+      // One bad delivery must not fail the others: decide each on its own.
+      for (const p of group) {
+        try {
+          p.resolve((await this.decide([p.input]))[0]!);
+        } catch (e) {
+          p.reject(e);
+        }
+      }
+    }
   }
 
   /** Runs `work` in turn with deliveries: for writes that must not interleave with ingestion. */
@@ -75,17 +127,73 @@ export class Ingestor extends DurableObject<Env> {
     this.integrations = null;
   }
 
-  private async integration(keyHash: string): Promise<IntegrationRecord | undefined> {
+  private async integration(keyHash: string, db: D1Database): Promise<IntegrationRecord | undefined> {
     if (!this.integrations || Date.now() - this.integrationsLoadedAt > INTEGRATIONS_TTL_MS) {
-      const all = await loadIntegrations(this.env.DB);
+      const all = await loadIntegrations(db);
       this.integrations = new Map(all.map((i) => [i.keyHash, i]));
       this.integrationsLoadedAt = Date.now();
     }
     return this.integrations.get(keyHash);
   }
 
-  private async process(input: IngestInput): Promise<IngestResult> {
-    const integration = await this.integration(input.keyHash);
+  /** Refuses what is not authentic; the rest: one batched read, decide in arrival order, one batched write. */
+  private async decide(inputs: IngestInput[]): Promise<IngestResult[]> {
+    const counter: RoundTripCounter = { count: 0 };
+    const db = this.env.BENCH_COUNT_D1 ? countingD1(this.env.DB, counter) : this.env.DB;
+    const results: IngestResult[] = [];
+    const accepted: Array<{ at: number; input: IngestInput; integration: IntegrationRecord }> = [];
+    for (const [at, input] of inputs.entries()) {
+      const refused = await this.authenticate(input, db);
+      if ("ok" in refused) results[at] = refused;
+      else accepted.push({ at, input, integration: refused });
+    }
+    if (!accepted.length) return results;
+
+    const requests = new Map<string, { integrationId: string; dedupKeys: Set<string>; serviceSlugs: Set<string> }>();
+    for (const { input, integration } of accepted) {
+      let r = requests.get(integration.id);
+      if (!r) requests.set(integration.id, (r = { integrationId: integration.id, dedupKeys: new Set(), serviceSlugs: new Set() }));
+      for (const e of input.events) {
+        r.dedupKeys.add(e.dedupKey);
+        const service = e.tags["service"]?.toLowerCase();
+        if (service) r.serviceSlugs.add(service);
+      }
+    }
+    const { ws, routings } = await loadWorkingSets(
+      db,
+      [...requests.values()].map((r) => ({ integrationId: r.integrationId, dedupKeys: [...r.dedupKeys], serviceSlugs: [...r.serviceSlugs] })),
+    );
+    const now = nowIso();
+    const decisions = accepted.map(({ input, integration }) => applyEvents(ws, routings.get(integration.id)!, input.events, { now, newId }));
+    const deliveries: DeliveryRecord[] = accepted.map(({ input, integration }, i) => ({
+      id: newId(),
+      integrationId: integration.id,
+      source: integration.source,
+      receivedAt: input.receivedAt,
+      outcome: "accepted",
+      httpStatus: input.acceptedStatus ?? 202,
+      eventCount: input.events.length,
+      summary: countOutcomes(decisions[i]!.outcomes),
+      error: null,
+      payload: input.payload,
+    }));
+    const merged = mergeDecisions(decisions);
+    await db.batch(decisionStatements(db, ws, merged, now, deliveries));
+    if (merged.alerts.size) await purgePublicCache(this.env);
+    accepted.forEach(({ at, integration }, i) => {
+      results[at] = {
+        ok: true,
+        deliveryId: deliveries[i]!.id,
+        integrationId: integration.id,
+        outcomes: decisions[i]!.outcomes,
+        ...(this.env.BENCH_COUNT_D1 ? { d1RoundTrips: counter.count } : {}),
+      };
+    });
+    return results;
+  }
+
+  private async authenticate(input: IngestInput, db: D1Database): Promise<IntegrationRecord | Extract<IngestResult, { ok: false }>> {
+    const integration = await this.integration(input.keyHash, db);
     if (!integration || integration.disabled) {
       return { ok: false, status: 401, error: "unknown or disabled integration key" };
     }
@@ -100,36 +208,14 @@ export class Ingestor extends DurableObject<Env> {
       const valid = input.signed && (await verifySignature(integration.signingSecret, input.signed));
       if (!valid) return { ok: false, status: 401, error: "missing or invalid body signature" };
     }
-    const db = this.env.DB;
-    const slugs = [...new Set(input.events.map((e) => e.tags["service"]?.toLowerCase()).filter((s): s is string => !!s))];
-    const { ws, routing } = await loadWorkingSet(
-      db,
-      integration.id,
-      [...new Set(input.events.map((e) => e.dedupKey))],
-      slugs,
-    );
-    const now = nowIso();
-    const decision = applyEvents(ws, routing, input.events, { now, newId });
-    const summary: Record<string, number> = {};
-    for (const o of decision.outcomes) summary[o] = (summary[o] ?? 0) + 1;
-    const deliveryId = newId();
-    await db.batch(
-      decisionStatements(db, ws, decision, now, {
-        id: deliveryId,
-        integrationId: integration.id,
-        source: integration.source,
-        receivedAt: input.receivedAt,
-        outcome: "accepted",
-        httpStatus: 202,
-        eventCount: input.events.length,
-        summary,
-        error: null,
-        payload: input.payload,
-      }),
-    );
-    if (decision.alerts.size) await purgePublicCache(this.env);
-    return { ok: true, deliveryId, integrationId: integration.id, outcomes: decision.outcomes };
+    return integration;
   }
+}
+
+function countOutcomes(outcomes: EventOutcome[]): Record<string, number> {
+  const summary: Record<string, number> = {};
+  for (const o of outcomes) summary[o] = (summary[o] ?? 0) + 1;
+  return summary;
 }
 
 async function verifySignature(secret: string, signed: NonNullable<IngestInput["signed"]>): Promise<boolean> {

@@ -3,7 +3,7 @@
 (() => {
   const $ = (s, r = document) => r.querySelector(s);
   const cap = (s) => s[0].toUpperCase() + s.slice(1);
-  // The labels of src/lib/render.ts, derived from the enums.
+  // labels and markup as in src/lib/render.ts
   const status = (s) => s.split("_").map(cap).join(" ");
   const update = (s) => cap(s.replace("_", " "));
   const impact = (s) => (s === "none" ? "No impact" : s === "maintenance" ? "Maintenance" : cap(s) + " impact");
@@ -24,7 +24,6 @@
     if (t.dateTime.length > 10 && d > 0) t.textContent = fmt.format(d);
   });
 
-  // The markup of incidentArticle in src/lib/render.ts.
   const article = (i) => {
     const a = el("article", "inc");
     Object.assign(a.dataset, { id: i.id, status: i.status, impact: i.impact });
@@ -51,8 +50,13 @@
     a.append(h, meta, ol);
     return a;
   };
+  const shown = {};
   const section = (id, list) => {
     const box = $("#" + id);
+    const key = JSON.stringify(list);
+    // unchanged: keep the DOM (focus, screen reader)
+    if (shown[id] === key) return;
+    shown[id] = key;
     box.replaceChildren($("h2", box), ...list.map(article));
     box.hidden = !list.length;
   };
@@ -61,7 +65,7 @@
   const render = (s) => {
     const banner = $("#banner");
     banner.dataset.indicator = s.status.indicator;
-    banner.textContent = s.status.description;
+    if (banner.textContent !== s.status.description) banner.textContent = s.status.description;
     const list = $("#components");
     const today = new Date().toISOString().slice(0, 10);
     for (const c of s.components) {
@@ -78,8 +82,8 @@
       const st = $(".status", li);
       li.dataset.id = c.id;
       li.dataset.status = st.dataset.status = c.status;
-      st.textContent = status(c.status);
-      // Today's cell, when the page was built today: at least as bad as the status now.
+      if (st.textContent !== status(c.status)) st.textContent = status(c.status);
+      // today's cell, if built today: at least as bad as now
       const bar = $(".bar", li);
       const cell = bar && bar.lastElementChild;
       if (cell && LEVEL[c.status] && (cell.className || "l0") < LEVEL[c.status]
@@ -106,7 +110,7 @@
     if (last) $("#updated").textContent = "Updated " + (s < 90 ? s + " s" : Math.round(s / 60) + " min") + " ago";
   };
 
-  // Uptime tooltips: the day, its uptime and its incidents (linked), on hover and on tap.
+  // uptime tooltips, on hover and tap
   const tip = el("div");
   tip.id = "tip";
   tip.setAttribute("role", "tooltip");

@@ -137,6 +137,20 @@ describe("an operator works an incident in the admin UI", () => {
     expect(text).toMatch(new RegExp(`${OPERATOR} \\(token\\)\\s*login`));
     await shot(page, "admin-audit");
 
+    // The other pages render for the same session (screenshots for a human look).
+    for (const [path, name] of [
+      [`/admin/incidents/${incidentId}`, "admin-incident"],
+      ["/admin/components", "admin-components"],
+      ["/admin/integrations", "admin-integrations"],
+      ["/admin/maintenances", "admin-maintenance"],
+      ["/admin/deliveries?outcome=accepted", "admin-deliveries"],
+      ["/admin/settings", "admin-settings"],
+    ] as const) {
+      const res = await page.goto(`${base}${path}`);
+      expect(res!.status(), path).toBe(200);
+      await shot(page, name);
+    }
+
     // Signing out ends the session: the dashboard asks to sign in again.
     await Promise.all([page.waitForURL(`${base}/admin/login`), page.click('button:has-text("Sign out")')]);
     const again = await page.goto(`${base}/admin`);

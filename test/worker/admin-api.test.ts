@@ -1,7 +1,10 @@
 // /admin/api through the worker's real fetch handler, real D1 and the real ingestor. Every write is
 // checked in the database: the change, the status history and the audit row.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { admin, createComponent, createIntegration, post, rows, unique } from "./helpers";
+
+// Many requests per test through real workerd + D1: generous when the machine is busy.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 type Json = Record<string, any>;
 

@@ -9,6 +9,9 @@ import { setAccessKeySet, signSession } from "../../worker/auth";
 import { app } from "../../worker/index";
 import { admin, BASE, createComponent, createIntegration, post, rows, unique } from "./helpers";
 
+// Many requests per test through real workerd + D1: generous when the machine is busy.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
 const TOKEN = "test-admin-token";
 type Json = Record<string, any>;
 
@@ -142,12 +145,15 @@ describe("the JSON API refuses every call without valid credentials, and changes
   ];
   it.each(cases)("%s → 401", async (_, headers) => {
     const before = await state();
-    for (const [method, path, body] of apiRoutes()) {
-      const res = await apiCall(method, path, body, await headers());
-      expect(res.status, `${method} ${path}`).toBe(401);
-      expect(res.headers.get("cache-control"), `${method} ${path}`).toBe("no-store");
-      expect(await res.json()).toMatchObject({ error: expect.any(String) });
-    }
+    const h = await headers();
+    await Promise.all(
+      apiRoutes().map(async ([method, path, body]) => {
+        const res = await apiCall(method, path, body, h);
+        expect(res.status, `${method} ${path}`).toBe(401);
+        expect(res.headers.get("cache-control"), `${method} ${path}`).toBe("no-store");
+        expect(await res.json()).toMatchObject({ error: expect.any(String) });
+      }),
+    );
     expect(await state()).toEqual(before);
   });
 });
@@ -170,13 +176,15 @@ describe("the UI refuses every page and form without a valid session, and change
   it.each(sessions)("%s → 401", async (_, cookie) => {
     const before = await state();
     const value = await cookie();
-    for (const [method, path, form] of uiRoutes()) {
-      const res = await uiCall(method, path, form && { ...form, _csrf: "csrf-token-for-tests" }, value ? { Cookie: `admin_session=${value}` } : {});
-      expect(res.status, `${method} ${path}`).toBe(401);
-      expect(res.headers.get("cache-control"), `${method} ${path}`).toBe("no-store");
-      expect(res.headers.get("set-cookie"), `${method} ${path}`).toBeNull();
-      await res.text();
-    }
+    await Promise.all(
+      uiRoutes().map(async ([method, path, form]) => {
+        const res = await uiCall(method, path, form && { ...form, _csrf: "csrf-token-for-tests" }, value ? { Cookie: `admin_session=${value}` } : {});
+        expect(res.status, `${method} ${path}`).toBe(401);
+        expect(res.headers.get("cache-control"), `${method} ${path}`).toBe("no-store");
+        expect(res.headers.get("set-cookie"), `${method} ${path}`).toBeNull();
+        await res.text();
+      }),
+    );
     expect(await state()).toEqual(before);
   });
 
@@ -198,12 +206,14 @@ describe("every form post needs the session's CSRF token and this site as its or
   it.each(cases)("%s → 403", async (_, withCsrf, headers) => {
     const before = await state();
     const cookie = `admin_session=${await session()}`;
-    for (const [method, path, form] of forms()) {
-      const res = await uiCall(method, path, withCsrf(form ?? {}), { Cookie: cookie, ...headers });
-      expect(res.status, `${method} ${path}`).toBe(403);
-      expect(res.headers.get("cache-control")).toBe("no-store");
-      await res.text();
-    }
+    await Promise.all(
+      forms().map(async ([method, path, form]) => {
+        const res = await uiCall(method, path, withCsrf(form ?? {}), { Cookie: cookie, ...headers });
+        expect(res.status, `${method} ${path}`).toBe(403);
+        expect(res.headers.get("cache-control")).toBe("no-store");
+        await res.text();
+      }),
+    );
     expect(await state()).toEqual(before);
   });
 

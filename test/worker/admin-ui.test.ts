@@ -1,8 +1,11 @@
 // The admin UI as a browser without JavaScript uses it: sign in with the form, read pages, post forms
 // (each with the CSRF token the page carries), follow the 303 back. Checked in D1 and on the pages.
 import { SELF } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { BASE, admin, createComponent, createIntegration, post, rows, unique } from "./helpers";
+
+// Many requests per test through real workerd + D1: generous when the machine is busy.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 type Json = Record<string, any>;
 

@@ -2,9 +2,12 @@
 // their own, quiet incidents in monitoring auto-resolve. Page settings live here too: auto-resolve
 // reads them, and one file runs its tests in order.
 import { createExecutionContext, createScheduledController, env } from "cloudflare:test";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import worker from "../../worker/index";
 import { admin, createComponent, createIntegration, post, rows, unique } from "./helpers";
+
+// Many requests per test through real workerd + D1: generous when the machine is busy.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 type Json = Record<string, any>;
 

@@ -477,20 +477,8 @@ async function reapplyThroughLink(
       });
   }
   const decision = applyEvents(ws, routing, events, { now, newId });
-  // decisionStatements ends with the delivery log row (and, for a delivery with an integration, its
-  // last_delivery_at): this is not a delivery, so that last statement is left out.
-  const statements = decisionStatements(db, ws, decision, now, {
-    id: newId(),
-    integrationId: null,
-    source: "admin",
-    receivedAt: now,
-    outcome: "accepted",
-    httpStatus: 0,
-    eventCount: 0,
-    summary: null,
-    error: null,
-    payload: null,
-  }).slice(0, -1);
+  // No delivery log row: this is an operator's action, recorded in the audit log instead.
+  const statements = decisionStatements(db, ws, decision, now, []);
   return { statements, count: matched.length };
 }
 

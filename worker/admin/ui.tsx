@@ -21,11 +21,11 @@ import {
 import { zonedToUtc } from "../domain/maintenance";
 import { HttpError } from "../errors";
 import { nowIso } from "../ids";
-import { baseUrl } from "../routes/statuspage-api";
 import { validate } from "../validate";
 import { audit, listAudit } from "./audit";
 import {
   type AdminCtx,
+  baseUrl,
   createComponent,
   createGroup,
   deleteComponent,

@@ -234,7 +234,10 @@ export const IntegrationsPage: FC<
               </form>
             </div>
             <details>
-              <summary>Its own components ({i.component_ids.length}): every alert it sends affects them</summary>
+              <summary>
+                Its own components: {i.component_ids.length ? i.component_ids.map((id) => componentName.get(id) ?? id).join(", ") : "none"}{" "}
+                <span class="muted">(every alert it sends affects them)</span>
+              </summary>
               <form method="post" action={`/admin/integrations/${i.id}/components`} class="stack">
                 <Csrf token={csrf} />
                 <ComponentChecks components={components} groups={groups} checked={i.component_ids} />

@@ -136,7 +136,6 @@ export interface ApplyOptions {
   newId: () => string;
 }
 
-const ACTION_ORDER: Record<AlertEvent["action"], number> = { trigger: 0, acknowledge: 1, resolve: 2 };
 
 export function isFiring(alert: AlertState): boolean {
   return alert.status !== "resolved";
@@ -217,7 +216,11 @@ export function emptyDecision(): Decision {
 export function applyEvents(ws: WorkingSet, routing: Routing, events: AlertEvent[], opts: ApplyOptions): Decision {
   const d = emptyDecision();
   const idx = indexWorkingSet(ws);
-  for (const event of events) d.outcomes.push(applyEvent(ws, idx, routing, event, opts, d));
+  // In time order within the delivery (stably), so a delivery that lists an acknowledge before the
+  // trigger it follows decides the same the first time as on a replay. Outcomes keep the sender's order.
+  const order = events.map((_, i) => i).sort((a, b) => events[a]!.occurredAt.getTime() - events[b]!.occurredAt.getTime() || a - b);
+  d.outcomes = new Array(events.length);
+  for (const i of order) d.outcomes[i] = applyEvent(ws, idx, routing, events[i]!, opts, d);
   return d;
 }
 
@@ -282,8 +285,9 @@ function applyEvent(
 
   if (alert) {
     if (at < alert.lastEventAt) return "stale";
-    // Same instant: only a later step of the cycle (trigger < acknowledge < resolve) counts.
-    if (at === alert.lastEventAt && ACTION_ORDER[event.action] <= ACTION_ORDER[alert.lastAction]) return "duplicate";
+    // Same instant: only a resolve after a non-resolve counts (a resolve wins ties). Anything else
+    // would make a replay of [acknowledge, trigger] at one instant apply the acknowledge the second time.
+    if (at === alert.lastEventAt && !(event.action === "resolve" && alert.lastAction !== "resolve")) return "duplicate";
   }
 
   if (event.action === "acknowledge") {

@@ -5,6 +5,7 @@ import { type Context, Hono } from "hono";
 import { listAudit } from "../admin/audit";
 import {
   type AdminCtx,
+  baseUrl,
   createComponent,
   createGroup,
   deleteComponent,
@@ -48,7 +49,6 @@ import { adminUi } from "../admin/ui";
 import { type AdminEnv, requireAdminApi } from "../auth";
 import { HttpError } from "../errors";
 import { jsonBody, validate } from "../validate";
-import { baseUrl } from "./statuspage-api";
 
 export { audit } from "../admin/audit";
 export { slugify } from "../admin/catalog";

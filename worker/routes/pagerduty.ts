@@ -49,6 +49,7 @@ async function handle(
       source: "pagerduty",
       anySource: true,
       key: (payload) => keyIn(payload, keyField),
+      acceptedStatus: keyField === "service_key" ? 200 : 202,
       adapt: (payload, receivedAt) => (adapted = adapt(payload, receivedAt)).events,
     });
   } catch (e) {

@@ -48,8 +48,3 @@ async function load(): Promise<SiteData> {
     await proxy.dispose();
   }
 }
-
-/** Kept for callers of the first version of this module. */
-export async function loadSummary(): Promise<SummaryJson> {
-  return (await loadSiteData()).summary;
-}

@@ -102,7 +102,7 @@ export function headerHtml(page: PageJson): string {
 /** The footer holds the "updated N s ago" line the script keeps current. */
 export function footerHtml(builtAt: string): string {
   return (
-    `<footer><p id="updated" role="status">As of ${timeHtml(builtAt)}</p>` +
+    `<footer><p id="updated">As of ${timeHtml(builtAt)}</p>` +
     `<p><a href="/api/v2/summary.json">API</a> · <a href="/history.rss">RSS</a> · <a href="/history.atom">Atom</a> · <a href="/badge.svg">Badge</a></p></footer>`
   );
 }

@@ -34,8 +34,9 @@ ul{list-style:none;margin:0;padding:0}
 .g ul{margin-top:.25rem}.g li{padding:.6rem 0 0 1rem}
 .row,summary{display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 1rem}
 summary{cursor:pointer;list-style:none}summary::-webkit-details-marker{display:none}
-summary .name::before{content:"▸"/"";display:inline-block;width:1em;transition:transform .2s}
-details[open] summary .name::before{transform:rotate(90deg)}
+summary .name::before{content:"";display:inline-block;width:.4em;height:.4em;margin:0 .55em .15em .1em;
+border:solid currentColor;border-width:0 2px 2px 0;transform:rotate(-45deg);transition:transform .2s}
+details[open] summary .name::before{transform:rotate(45deg)}
 .name{font-weight:600}.status{white-space:nowrap;color:var(--mute)}
 .bar{display:flex;gap:2px;height:2rem;margin:.4rem 0 .15rem}
 .bar i{flex:1;border-radius:2px;background:var(--ok)}

@@ -829,10 +829,21 @@ describe("order tolerance", () => {
     expect(s.alertByKey("a").status).toBe("resolved");
   });
 
-  it("a resolve before its trigger in the same delivery", () => {
+  it("a resolve listed before its older trigger in the same delivery: applied in time order", () => {
     const s = scenario([API]);
     const d = s.apply([resolve("a", 5), trigger("a", 4)]);
-    expect(d.outcomes).toEqual(["ignored", "stale"]);
+    // Outcomes in the sender's order; the trigger (4) was applied first, then the resolve (5).
+    expect(d.outcomes).toEqual(["applied", "applied"]);
+    expect(s.alertByKey("a")).toMatchObject({ status: "resolved", resolvedAt: iso(5) });
+    expect(s.status("api")).toBe("operational");
+    expect(d.statusChanges.map((c) => c.to)).toEqual(["major_outage", "operational"]);
+  });
+
+  it("a resolve before its trigger in separate deliveries: the late, older trigger is stale", () => {
+    const s = scenario([API]);
+    expect(s.apply([resolve("a", 5)]).outcomes).toEqual(["ignored"]);
+    const d = s.apply([trigger("a", 4)], later(1));
+    expect(d.outcomes).toEqual(["stale"]);
     expect(d.newIncidents).toEqual(new Set());
     expect(d.statusChanges).toEqual([]);
   });
@@ -868,11 +879,11 @@ describe("order tolerance", () => {
   });
 
   it.each<[string, AlertEvent, AlertEvent, Array<"applied" | "duplicate">]>([
-    ["trigger then acknowledge", trigger("a", 3), acknowledge("a", 3), ["applied", "applied"]],
+    ["trigger then acknowledge", trigger("a", 3), acknowledge("a", 3), ["applied", "duplicate"]],
     ["acknowledge then trigger", acknowledge("a", 3), trigger("a", 3), ["applied", "duplicate"]],
     ["acknowledge then resolve", acknowledge("a", 3), resolve("a", 3), ["applied", "applied"]],
     ["resolve then acknowledge", resolve("a", 3), acknowledge("a", 3), ["applied", "duplicate"]],
-  ])("same instant, %s: only a later step of the cycle counts", (_, x, y, outcomes) => {
+  ])("same instant, %s: only a resolve after a non-resolve counts", (_, x, y, outcomes) => {
     const s = scenario([API]);
     s.apply([trigger("a", 0)]);
     expect(s.apply([x, y], later(1)).outcomes).toEqual(outcomes);

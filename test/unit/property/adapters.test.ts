@@ -16,6 +16,7 @@ import {
   mutatedFixture,
   objectOf,
   redatedFixture,
+  replaceTitles,
   sparseFixture,
   SEED,
   vocabularyObject,
@@ -133,16 +134,3 @@ describe.each(ADAPTERS.map((a) => [a.name, a] as const))("adapter %s", (_, adapt
     if (produced) expect(shown).toBeGreaterThan(0);
   });
 });
-
-const TITLE_KEYS = /^(summary|title|description|alert_title|event_title|name|msg|alertname)$/i;
-
-/** A copy with every title-like string field set to `markup`. */
-function replaceTitles(value: unknown, markup: string): unknown {
-  if (Array.isArray(value)) return value.map((v) => replaceTitles(v, markup));
-  if (value && typeof value === "object") {
-    return objectOf(
-      Object.entries(value).map(([k, v]) => [k, TITLE_KEYS.test(k) && typeof v === "string" ? markup : replaceTitles(v, markup)]),
-    );
-  }
-  return value;
-}

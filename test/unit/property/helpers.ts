@@ -307,6 +307,19 @@ export const vocabularyObject: fc.Arbitrary<unknown> = fc
 /** JSON as the worker sees it: parsed from text (so -0 is 0 and "__proto__" is an own key). */
 export const asParsedJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value) ?? "null");
 
+const TITLE_KEYS = /^(summary|title|description|alert_title|event_title|name|msg|alertname|monitorName)$/i;
+
+/** A copy with every title-like string field set to `markup`. */
+export function replaceTitles(value: unknown, markup: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => replaceTitles(v, markup));
+  if (value && typeof value === "object") {
+    return objectOf(
+      Object.entries(value).map(([k, v]) => [k, TITLE_KEYS.test(k) && typeof v === "string" ? markup : replaceTitles(v, markup)]),
+    );
+  }
+  return value;
+}
+
 // ── The adapter contract ───────────────────────────────────────────────────────────────────────
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -383,6 +396,18 @@ export function judge(adapter: NamedAdapter, input: unknown): Verdict {
     if (problems.length) throw new Error(`${adapter.name} broke the AlertEvent contract for ${preview(input)}:\n  ${problems.join("\n  ")}`);
   }
   return verdict;
+}
+
+/** What an adapter makes of a payload, without throwing: the oracle of the worker-level hostile test. */
+export function classify(adapt: (payload: unknown) => unknown[], payload: unknown): "refused" | "accepted" | `broken: ${string}` {
+  try {
+    const events = adapt(payload);
+    const problems = contractViolations(events);
+    return problems.length ? `broken: ${problems.join("; ")}` : "accepted";
+  } catch (err) {
+    if (err instanceof PayloadError && err.status === 400) return "refused";
+    return `broken: threw ${String(err)}`;
+  }
 }
 
 export function preview(value: unknown): string {

@@ -413,7 +413,7 @@ describe("state machine under random valid event sequences", () => {
     );
   });
 
-  it("one delivery of many events decides exactly as many deliveries of one event", () => {
+  it("one delivery of many events decides exactly as many deliveries of one event, in time order", () => {
     fc.assert(
       fc.property(fc.array(delivery(WITH_ACK), { minLength: 1, maxLength: 10 }), (deliveries) => {
         const byEvent = { ws: freshWorkingSet(), n: 0 };
@@ -421,7 +421,9 @@ describe("state machine under random valid event sequences", () => {
         const now = processedAt(1);
         for (const d of deliveries) {
           applyEvents(batched.ws, ROUTING[d.integration], d.events, { now, newId: () => `id${++batched.n}` });
-          for (const e of d.events) applyEvents(byEvent.ws, ROUTING[d.integration], [e], { now, newId: () => `id${++byEvent.n}` });
+          // A delivery is applied in time order (stably), so compare with its events sent one by one in that order.
+          const inTimeOrder = d.events.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.occurredAt.getTime() - b.occurredAt.getTime() || i - j);
+          for (const [e] of inTimeOrder) applyEvents(byEvent.ws, ROUTING[d.integration], [e], { now, newId: () => `id${++byEvent.n}` });
         }
         expect(byEvent.ws).toEqual(batched.ws);
       }),
