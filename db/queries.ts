@@ -304,6 +304,7 @@ export async function getMaintenanceList(
   return { page, scheduled_maintenances };
 }
 
+/** Maintenances carry scheduled_for/scheduled_until; incidents do not. */
 export const isMaintenance = (i: IncidentJson) => i.scheduled_for !== undefined;
 
 /** One incident or maintenance by id, for its permalink page; null when there is none. */

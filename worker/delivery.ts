@@ -26,7 +26,13 @@ export async function readBody(c: Context<AppEnv>): Promise<RawDelivery> {
   if (declared > MAX_BODY_BYTES) throw new HttpError(413, `body is larger than ${MAX_BODY_BYTES / 1024} KB`);
   const bytes = await c.req.arrayBuffer();
   if (bytes.byteLength > MAX_BODY_BYTES) throw new HttpError(413, `body is larger than ${MAX_BODY_BYTES / 1024} KB`);
-  const text = new TextDecoder().decode(bytes);
+  let text: string;
+  try {
+    // JSON is UTF-8 (RFC 8259 §8.1): a body that is not gets a 400, not a guess with U+FFFD in it.
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new PayloadError("body", "is not valid UTF-8");
+  }
   return { text, receivedAt };
 }
 
@@ -40,14 +46,23 @@ export function parseJson(text: string): unknown {
 }
 
 /** The payload as an operator may see it: secrets replaced, cut to a few KB. */
-export function redactPayload(text: string): string {
+export function redactPayload(raw: string, secrets: Array<string | null | undefined> = []): string {
+  // The integration key itself, wherever the sender repeated it (routing_key, a URL, a template).
+  let text = raw;
+  for (const secret of secrets) if (secret && secret.length >= 8) text = text.split(secret).join("[redacted]");
   let shown = text;
   try {
     shown = JSON.stringify(JSON.parse(text), (k, v) =>
       k && SECRET_KEYS.test(k) && !ALERT_KEYS.test(k) && typeof v !== "object" ? "[redacted]" : v,
     );
   } catch {
-    shown = text.replace(/("[^"]*(?:key|token|secret|password)[^"]*"\s*:\s*)"[^"]*"/gi, '$1"[redacted]"');
+    // Not JSON: cut first, then redact `"name": "value"` pairs with bounded quantifiers, so the cost
+    // stays linear whatever the body (an unbounded pattern here was a CPU attack on every refusal).
+    shown = text
+      .slice(0, LOGGED_PAYLOAD_CHARS)
+      .replace(/"([^"\n]{0,100})"(\s{0,10}):(\s{0,10})"[^"\n]{0,1000}"/g, (pair, name: string, a: string, b: string) =>
+        SECRET_KEYS.test(name) && !ALERT_KEYS.test(name) ? `"${name}"${a}:${b}"[redacted]"` : pair,
+      );
   }
   return shown.length > LOGGED_PAYLOAD_CHARS ? `${shown.slice(0, LOGGED_PAYLOAD_CHARS)}… (${shown.length} chars)` : shown;
 }
@@ -75,7 +90,7 @@ export async function logRefused(
     eventCount: 0,
     summary: null,
     error,
-    payload: raw ? redactPayload(raw.text) : null,
+    payload: raw ? redactPayload(raw.text, [key]) : null,
   }).run();
 }
 
@@ -123,7 +138,7 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
         source: opts.anySource ? null : opts.source,
         events,
         receivedAt: nowIso(raw.receivedAt),
-        payload: redactPayload(raw.text),
+        payload: redactPayload(raw.text, [key]),
         acceptedStatus: opts.acceptedStatus ?? (events.length ? 202 : 200),
         ...(opts.signature ? { signed: { ...opts.signature, body: raw.text } } : {}),
       });

@@ -210,7 +210,7 @@ describe("a D1 write failing mid-delivery", () => {
     expect(attached[0]!.n).toBe(10);
   });
 
-  it("fails a PagerDuty Events v2 delivery the same way: 503 in PagerDuty's shape, retried with success", async () => {
+  it("fails a PagerDuty Events v2 delivery the same way: 503, nothing written, the retry succeeds", async () => {
     const probe = await post("/v2/enqueue", {});
     if (probe.status === 404) {
       console.log("faults: /v2/enqueue is not present; PagerDuty fault case not run");
@@ -227,6 +227,9 @@ describe("a D1 write failing mid-delivery", () => {
     const before = await tableCounts();
     const res = await withFault("INSERT", "alerts", `NEW.integration_id = '${integ.id}'`, () => post("/v2/enqueue", event));
     expect(res.status).toBe(503);
+    const text = await res.text();
+    expect(text).not.toContain("injected");
+    expect(JSON.parse(text)).toMatchObject({ message: expect.any(String) });
     expect(await tableCounts()).toEqual(before);
     const retry = await post("/v2/enqueue", event);
     expect(retry.status).toBe(202);

@@ -30,8 +30,6 @@ import { BASE, createComponent, createIntegration, rows, tableCounts } from "./h
 
 const TOTAL = 10_000;
 const IN_FLIGHT = 50;
-const TIME = { gen: 0, oracle: 0, send: 0 };
-const KT = new Map<string, number>();
 const LIMIT = 512 * 1024;
 const UNKNOWN_KEY = "zz9hostile0unknown0key0000000000";
 
@@ -195,6 +193,20 @@ function decoded(body: Uint8Array | string): { ok: true; value: unknown } | { ok
   }
 }
 
+// workerd sends a string body's lone surrogates through as bytes that are not UTF-8 (rather than as
+// U+FFFD), so such a body reaches the worker as invalid UTF-8, as raw bytes from a real sender would.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function utf8Valid(body: Uint8Array | string): boolean {
+  if (typeof body === "string") return !LONE_SURROGATE.test(body);
+  try {
+    new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const bytesOf = (body: Uint8Array | string) => (typeof body === "string" ? utf8.encode(body).length : body.length);
 
 // ── The run ────────────────────────────────────────────────────────────────────────────────────
@@ -218,7 +230,7 @@ describe("10,000 hostile payloads on every receiver", () => {
   it("answers every one with a 4xx, never a 5xx or a 2xx, and writes nothing but the delivery log", async () => {
     console.log(`hostile: receivers checked: ${receivers.map((r) => r.name).join(", ")}`);
     const before = await tableCounts();
-    const deliveriesBefore = (await rows<{ n: number }>("SELECT count(*) AS n FROM deliveries"))[0]!.n;
+    const lastRowid = (await rows<{ n: number }>("SELECT coalesce(max(rowid), 0) AS n FROM deliveries"))[0]!.n;
     const lastDelivery = await rows("SELECT id, last_delivery_at FROM integrations ORDER BY id");
 
     const arbitrary = fc.nat(receivers.length - 1).chain((i) => payloadFor(receivers[i]!).map((p) => ({ receiver: receivers[i]!, ...p })));
@@ -227,7 +239,6 @@ describe("10,000 hostile payloads on every receiver", () => {
     const started = Date.now();
 
     const one = async ({ receiver: r, kind, body: original }: { receiver: Receiver } & Payload) => {
-      const t0 = performance.now();
       let body = original;
       const parsed = decoded(body);
       let verdict = parsed.ok ? classify(r.adapt, parsed.value) : "refused";
@@ -240,17 +251,16 @@ describe("10,000 hostile payloads on every receiver", () => {
         body = JSON.stringify(withKey(key));
       }
       const headers: Record<string, string> = r.key.in === "bearer" ? { Authorization: `Bearer ${key}` } : {};
-      TIME.oracle += performance.now() - t0;
-      const t1 = Date.now();
       const res = await send(r.path(key), body, headers);
-      TIME.send += Date.now() - t1;
-      KT.set(kind, (KT.get(kind) ?? 0) + Date.now() - t1);
       const kindStats = byKind.get(kind) ?? new Map<number, number>();
       kindStats.set(res.status, (kindStats.get(res.status) ?? 0) + 1);
       byKind.set(kind, kindStats);
 
       const size = bytesOf(body);
-      const expected = size > LIMIT ? [413] : verdict === "accepted" ? [401] : r.key.in === "body" ? [400, 401] : [400];
+      // Bytes that are not UTF-8 may be refused as such (400) before the key is looked at (401); the
+      // one-by-one test below pins the 400 with a real key.
+      const accepted = !utf8Valid(body) ? [400, 401] : [401];
+      const expected = size > LIMIT ? [413] : verdict === "accepted" ? accepted : r.key.in === "body" ? [400, 401] : [400];
       if (!expected.includes(res.status)) {
         const preview = typeof body === "string" ? body : `bytes ${new TextDecoder().decode(body)}`;
         failures.push(
@@ -263,9 +273,7 @@ describe("10,000 hostile payloads on every receiver", () => {
     let next = 0;
     let queue: Array<{ receiver: Receiver } & Payload> = [];
     const take = () => {
-      const tg = performance.now();
       if (!queue.length) queue = fc.sample(arbitrary, { seed: SEED + next, numRuns: 50 });
-      TIME.gen += performance.now() - tg;
       next++;
       return queue.shift()!;
     };
@@ -275,7 +283,6 @@ describe("10,000 hostile payloads on every receiver", () => {
       }),
     );
     const elapsed = Date.now() - started;
-    console.log('TIME', JSON.stringify(TIME), JSON.stringify([...KT]));
     console.log(`hostile: ${TOTAL} payloads in ${elapsed} ms; statuses by kind:`);
     for (const [kind, stats] of [...byKind].sort()) console.log(`  ${kind}: ${[...stats].sort().map(([s, n]) => `${s}×${n}`).join(" ")}`);
 
@@ -286,15 +293,12 @@ describe("10,000 hostile payloads on every receiver", () => {
     expect(await tableCounts()).toEqual(before);
     expect(await rows("SELECT id, last_delivery_at FROM integrations ORDER BY id")).toEqual(lastDelivery);
     // …and every request logged as refused or unauthorized, none as accepted or failed.
-    const logged = await rows<{ outcome: string; n: number }>(
-      "SELECT outcome, count(*) AS n FROM deliveries WHERE rowid > (SELECT coalesce(max(rowid), 0) FROM deliveries) - ?1 GROUP BY outcome",
-      (await rows<{ n: number }>("SELECT count(*) AS n FROM deliveries"))[0]!.n - deliveriesBefore,
-    );
+    const logged = await rows<{ outcome: string; n: number }>("SELECT outcome, count(*) AS n FROM deliveries WHERE rowid > ?1 GROUP BY outcome", lastRowid);
     expect(logged.filter((l) => l.outcome !== "rejected" && l.outcome !== "unauthorized")).toEqual([]);
     expect(logged.reduce((n, l) => n + l.n, 0)).toBe(TOTAL);
     // Nothing reached Object.prototype in this isolate (the worker runs in it).
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  }, 120_000);
+  }, 240_000);
 });
 
 describe("hostile payloads, one by one", () => {

@@ -1,7 +1,7 @@
 // Markup shared by the Astro build and the worker (worker/routes/pages.ts renders incident pages the
 // build did not know about), so a page looks the same whichever of the two produced it. Plain strings,
 // no DOM and no Node: it runs in Astro's build and in workerd. Every value is escaped with `esc`.
-import type { IncidentJson, PageJson } from "../../../db/queries";
+import { type IncidentJson, isMaintenance, type PageJson } from "../../../db/queries";
 import { COMPONENT_STATUS_LABELS } from "../../../worker/domain/status";
 import { CSS } from "./style";
 
@@ -49,7 +49,7 @@ export const utcText = (iso: string) => `${UTC_FORMAT.format(new Date(iso))} UTC
 export const utcDate = (isoOrDay: string) => UTC_DATE.format(new Date(isoOrDay.length === 10 ? `${isoOrDay}T00:00:00Z` : isoOrDay));
 export const timeHtml = (iso: string | null | undefined) => (iso ? `<time datetime="${esc(iso)}">${esc(utcText(iso))}</time>` : "");
 
-export const isMaintenance = (i: IncidentJson) => i.scheduled_for !== undefined;
+export { isMaintenance };
 
 /** Which of the timeline's entries: an incident's or a maintenance's. */
 function meta(i: IncidentJson): string {
