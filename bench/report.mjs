@@ -71,6 +71,7 @@ export function report(r) {
     "reached through an index or primary key, except where noted.",
     "",
     ...Object.entries(r.queryPlans ?? {}).flatMap(([name, plan]) => [`**${name}**`, "", "```", ...plan, "```", ""]),
+    ...pageWeight(r.pageWeight),
     "## Reproduce",
     "",
     "```sh",
@@ -80,4 +81,26 @@ export function report(r) {
     "",
   );
   return lines.join("\n");
+}
+
+function pageWeight(w) {
+  if (!w) return [];
+  return [
+    "## Page weight (overview, first visit, Chromium)",
+    "",
+    `Demo data: ${w.page.components} components with ${w.page.uptime_bars} 90-day uptime bars, ${w.page.open_incidents} open incident. Measured ${w.measured_at} by \`bench/page-weight.mjs\`.`,
+    "",
+    "| | measured | budget |",
+    "|---|---|---|",
+    `| over the wire, all requests | ${w.total_bytes} B | ${w.budget.total_bytes} B |`,
+    `| JavaScript, gzip | ${w.js.gzip_bytes} B | ${w.budget.js_gzip_bytes} B |`,
+    `| web fonts | ${w.fonts} | ${w.budget.fonts} |`,
+    `| render-blocking scripts/styles | ${w.render_blocking} | ${w.budget.render_blocking} |`,
+    `| first contentful paint on ${w.slow_connection.profile} | ${w.slow_connection.first_contentful_paint_ms} ms | |`,
+    "",
+    "For scale: cState, the lightest popular static status page, weighs about 22 KB on first load without uptime history or live data.",
+    "",
+    ...w.requests.map((q) => `- \`${q.path}\` (${q.type}, ${q.encoding ?? "identity"}): ${q.bytes} B`),
+    "",
+  ];
 }

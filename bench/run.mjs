@@ -163,6 +163,15 @@ function queryPlans(persistTo) {
   return plans;
 }
 
+// ── 5. Page weight in Chromium (its own script, which also checks the budget) ─────────────────────────
+try {
+  run("node", ["bench/page-weight.mjs"]);
+} catch (e) {
+  console.log(`page weight: ${e.message}`);
+}
+const weightFile = join(ROOT, "bench", "results", "page-weight.json");
+if (existsSync(weightFile)) results.pageWeight = JSON.parse(readFileSync(weightFile, "utf8"));
+
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
 writeFileSync(join(ROOT, "bench", "results", "latest.json"), JSON.stringify(results, null, 2));
 writeFileSync(join(ROOT, "BENCHMARKS.md"), (await import("./report.mjs")).report(results));

@@ -7,7 +7,10 @@
 //   are host-independent: a response is rendered against a placeholder origin, stored under one key
 //   per path, and the placeholder is replaced by the request's public base URL on the way out, so one
 //   purge per path covers every host name the page is served under.
-// - Purge: every write calls purgePublicCache, which deletes those entries at once.
+// - Purge: every write calls purgePublicCache. Entries are keyed by a cache generation, itself a tiny
+//   cache entry; a purge writes a new generation, so every public entry is out at once with one cache
+//   write, whatever the number of components, badges and incident pages (deleting them one by one cost
+//   a D1 read and thousands of cache deletes per delivery).
 //
 // What "purged on every write" means, honestly: the Cache API is per data centre. The purge deletes
 // the entries in the data centre where it runs (where the write was handled: the worker, or the
@@ -18,21 +21,6 @@ import type { AppEnv, Env } from "./env";
 
 export const PUBLIC_MAX_AGE_SECONDS = 10;
 export const PUBLIC_CACHE_CONTROL = `public, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
-
-/** Paths whose content changes with every write, besides per-component badges and incident pages. */
-export const PUBLIC_PATHS = [
-  "/api/v2/summary.json",
-  "/api/v2/status.json",
-  "/api/v2/components.json",
-  "/api/v2/incidents.json",
-  "/api/v2/incidents/unresolved.json",
-  "/api/v2/scheduled-maintenances.json",
-  "/api/v2/scheduled-maintenances/upcoming.json",
-  "/api/v2/scheduled-maintenances/active.json",
-  "/history.rss",
-  "/history.atom",
-  "/badge.svg",
-];
 
 const edgeCache = (): Cache | null => (typeof caches !== "undefined" && "default" in caches ? caches.default : null);
 
@@ -55,7 +43,20 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
 
 /** What a public response is rendered against; replaced by the request's base URL when served. */
 export const PLACEHOLDER_ORIGIN = "https://public-base.invalid";
-const cacheKey = (path: string) => new Request(`${PLACEHOLDER_ORIGIN}${path}`);
+const GENERATION_KEY = new Request(`${PLACEHOLDER_ORIGIN}/__cache-generation`);
+const cacheKey = (path: string, generation: string) => new Request(`${PLACEHOLDER_ORIGIN}/__g/${generation}${path}`);
+
+/** A new generation: random, so a generation entry lost to eviction never revives old entries. */
+async function newGeneration(cache: Cache): Promise<string> {
+  const generation = crypto.randomUUID();
+  await cache.put(GENERATION_KEY, new Response(generation, { headers: { "Cache-Control": "public, max-age=31536000" } }));
+  return generation;
+}
+
+async function currentGeneration(cache: Cache): Promise<string> {
+  const stored = await cache.match(GENERATION_KEY).catch(() => undefined);
+  return stored ? await stored.text() : newGeneration(cache);
+}
 
 export interface Rendered {
   body: string;
@@ -71,16 +72,16 @@ export interface Rendered {
  */
 export async function cachedPublic(c: Context<AppEnv>, render: (base: string) => Promise<Rendered>): Promise<Response> {
   const path = new URL(c.req.url).pathname.replace(/(.)\/+$/, "$1");
-  const key = cacheKey(path);
   const cache = edgeCache();
-  let res = await cache?.match(key).catch(() => undefined);
+  const key = cache ? cacheKey(path, await currentGeneration(cache)) : null;
+  let res = key ? await cache?.match(key).catch(() => undefined) : undefined;
   if (!res) {
     const { body, contentType, status = 200 } = await render(PLACEHOLDER_ORIGIN);
     res = new Response(body, {
       status,
       headers: { "Content-Type": contentType, "Cache-Control": PUBLIC_CACHE_CONTROL, ETag: await etagOf(body) },
     });
-    if (cache) {
+    if (cache && key) {
       const stored = cache.put(key, res.clone()).catch((err: unknown) => console.error("edge cache put failed", String(err)));
       try {
         c.executionCtx.waitUntil(stored);
@@ -99,27 +100,16 @@ export async function cachedPublic(c: Context<AppEnv>, render: (base: string) =>
 }
 
 /**
- * Deletes the public responses from the edge cache of this data centre (see the top of this file).
+ * Retires every public response in the edge cache of this data centre by starting a new cache
+ * generation (see the top of this file).
  * Never throws: the write it follows is already durable, and a failed purge only delays a change by
  * the max-age.
  */
-export async function purgePublicCache(env: Env): Promise<void> {
+export async function purgePublicCache(_env: Env): Promise<void> {
   const cache = edgeCache();
   if (!cache) return;
   try {
-    const [components, incidents] = await env.DB.batch<Record<string, unknown>>([
-      env.DB.prepare("SELECT id, slug FROM components"),
-      // Open ones and those changed lately: the pages a write can have changed.
-      env.DB.prepare(
-        "SELECT id FROM incidents WHERE resolved_at IS NULL OR updated_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')",
-      ),
-    ]);
-    const paths = [
-      ...PUBLIC_PATHS,
-      ...components!.results.flatMap((r) => [`/badge/${r.slug}.svg`, `/badge/${r.id}.svg`]),
-      ...incidents!.results.map((r) => `/incidents/${r.id}`),
-    ];
-    await Promise.all(paths.map((p) => cache.delete(cacheKey(p))));
+    await newGeneration(cache);
   } catch (err) {
     console.error("public cache purge failed", String(err));
   }

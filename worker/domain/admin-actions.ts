@@ -2,7 +2,7 @@
 // rows, calls these, and writes what they report in one batch, so an action never interleaves with
 // a delivery and every visible status change is recorded.
 import type { AlertEvent } from "./alert-event";
-import { type AffectedComponent, type LinkRule, linkMatches, type StatusChange } from "./incidents";
+import { type AffectedComponent, type AlertState, type LinkRule, linkMatches, type StatusChange } from "./incidents";
 import {
   type ComponentStatus,
   effectiveStatus,
@@ -188,18 +188,10 @@ export function defaultUpdateBody(status: string): string {
 // ── Linking unrouted alerts ─────────────────────────────────────────────────
 
 /** What an unrouted alert carries that a link can match on. */
-export interface UnroutedAlert {
-  id: string;
-  dedupKey: string;
-  severity: AlertEvent["severity"];
-  summary: string;
-  details: string | null;
-  monitorId: string | null;
-  monitorName: string | null;
-  tags: Record<string, string>;
-  link: string | null;
-  lastEventAt: string;
-}
+export type UnroutedAlert = Pick<
+  AlertState,
+  "id" | "dedupKey" | "severity" | "summary" | "details" | "monitorId" | "monitorName" | "tags" | "link" | "lastEventAt"
+>;
 
 export type LinkMatch = { monitor: string } | { tag: string } | { label: string };
 
