@@ -27,6 +27,10 @@ export interface IntegrationJson {
   disabled: boolean;
   signed: boolean;
   last_delivery_at: string | null;
+  /** Heartbeat: null when none is expected. */
+  expected_interval_minutes: number | null;
+  /** Nothing arrived for longer than expected (shown to operators, never to the public). */
+  silent: boolean;
 }
 
 /** The answer to create and rotate: the only time the key leaves the worker. */
@@ -39,6 +43,9 @@ export interface IntegrationWithKey {
 }
 
 const INTEGRATION_SELECT = `SELECT i.id, i.name, i.source, i.key_prefix, i.disabled, i.last_delivery_at, i.signing_secret IS NOT NULL AS signed,
+    i.expected_interval_minutes,
+    (i.expected_interval_minutes IS NOT NULL AND i.disabled = 0
+      AND coalesce(i.last_delivery_at, i.created_at) < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || i.expected_interval_minutes || ' minutes')) AS silent,
     (SELECT json_group_array(component_id) FROM integration_components WHERE integration_id = i.id) AS component_ids
   FROM integrations i`;
 
@@ -53,6 +60,8 @@ function integrationJson(r: Row, base: string): IntegrationJson {
     disabled: !!r.disabled,
     signed: !!r.signed,
     last_delivery_at: str(r.last_delivery_at),
+    expected_interval_minutes: r.expected_interval_minutes == null ? null : Number(r.expected_interval_minutes),
+    silent: !!r.silent,
   };
 }
 
@@ -138,6 +147,13 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
     before.disabled = current.disabled;
     after.disabled = patch.disabled;
     statements.push(db.prepare("UPDATE integrations SET disabled = ?2, updated_at = ?3 WHERE id = ?1").bind(id, patch.disabled ? 1 : 0, now));
+  }
+  if (patch.expected_interval_minutes !== undefined && patch.expected_interval_minutes !== current.expected_interval_minutes) {
+    before.expected_interval_minutes = current.expected_interval_minutes;
+    after.expected_interval_minutes = patch.expected_interval_minutes;
+    statements.push(
+      db.prepare("UPDATE integrations SET expected_interval_minutes = ?2, updated_at = ?3 WHERE id = ?1").bind(id, patch.expected_interval_minutes, now),
+    );
   }
   if (patch.signing_secret !== undefined) {
     // Recorded as set or cleared, never its value.

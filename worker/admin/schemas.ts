@@ -53,9 +53,13 @@ export const integrationCreate = z.object({
   signing_secret: z.string().min(8).max(256).nullable().optional(),
 });
 
+/** Heartbeat: operators see the integration flagged `silent` after this many minutes without a delivery. */
+const expectedInterval = z.number().int().min(1).max(60 * 24 * 30).nullable().optional();
+
 export const integrationPatch = z.object({
   name: name.optional(),
   disabled: z.boolean().optional(),
+  expected_interval_minutes: expectedInterval,
   component_ids: ids.optional(),
   signing_secret: z.string().min(8).max(256).nullable().optional(),
 });
