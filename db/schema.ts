@@ -1,5 +1,4 @@
 // The one description of the data. Times are ISO 8601 strings with milliseconds and zone, as the API shows them.
-import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const createdAt = () => text("created_at").notNull();
@@ -278,4 +277,3 @@ export const auditLog = sqliteTable(
   (t) => [index("audit_log_at_idx").on(t.at)],
 );
 
-export const nowSql = sql`strftime('%Y-%m-%dT%H:%M:%fZ','now')`;

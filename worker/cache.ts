@@ -18,6 +18,7 @@
 // global, instant purge needs the zone's purge API and an API token, which this worker does not hold.
 import type { Context } from "hono";
 import type { AppEnv, Env } from "./env";
+import { toHex } from "./ids";
 
 export const PUBLIC_MAX_AGE_SECONDS = 10;
 export const PUBLIC_CACHE_CONTROL = `public, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
@@ -28,7 +29,7 @@ export const publicBaseUrl = (env: Env, requestUrl: string) => (env.PUBLIC_URL ?
 
 async function etagOf(body: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
-  const hex = [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const hex = toHex(new Uint8Array(digest).slice(0, 12));
   // Weak: the edge may compress the body, which keeps the meaning but not the bytes.
   return `W/"${hex}"`;
 }

@@ -29,9 +29,13 @@ export const newId = () => randomString(12);
 /** Integration key: 32 lowercase letters and digits, so it passes PagerDuty routing-key checks too. */
 export const newIntegrationKey = () => randomString(32);
 
+/** Lowercase hex of some bytes: digests, MACs, ETags. */
+export function toHex(bytes: ArrayBuffer | Uint8Array): string {
+  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
 }
 
 export const nowIso = (date = new Date()) => date.toISOString();

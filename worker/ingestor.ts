@@ -12,7 +12,7 @@ import { type AdminCommand, type CommandResult, runAdminCommand, runTick, type T
 import { constantTimeEqual } from "./auth";
 import { purgePublicCache } from "./cache";
 import type { Env } from "./env";
-import { newId, nowIso } from "./ids";
+import { newId, nowIso, toHex } from "./ids";
 
 export interface IngestInput {
   keyHash: string;
@@ -222,8 +222,7 @@ async function verifySignature(secret: string, signed: NonNullable<IngestInput["
   if (!signed.signature) return false;
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const message = signed.timestamp ? `${signed.timestamp}:${signed.body}` : signed.body;
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)));
-  const expected = [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const expected = toHex(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)));
   return constantTimeEqual(expected, signed.signature.trim().toLowerCase());
 }
 
