@@ -7,6 +7,7 @@ import type { AppEnv, Env } from "./env";
 import { HttpError, PayloadError } from "./errors";
 import { newId, nowIso, sha256Hex } from "./ids";
 import { ingestor, type IngestResult } from "./ingestor";
+import { cleanEvent } from "./security/text";
 
 export const MAX_BODY_BYTES = 512 * 1024;
 const LOGGED_PAYLOAD_CHARS = 4096;
@@ -129,7 +130,8 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
     if (!keyFromBody && !key) throw new HttpError(401, missingKey);
     const payload = parseJson(raw.text);
     if (keyFromBody) key = keyFromBody(payload);
-    const events = opts.adapt(payload, raw.receivedAt);
+    // Cleaned once here, after every adapter: what is stored stays valid in XML (security/text.ts).
+    const events = opts.adapt(payload, raw.receivedAt).map(cleanEvent);
     if (!key) throw new HttpError(401, missingKey);
     let result: IngestResult;
     try {

@@ -29,6 +29,7 @@
     Object.assign(a.dataset, { id: i.id, status: i.status, impact: i.impact });
     const h = el("h3");
     const link = el("a", 0, i.name);
+    link.dir = "auto";
     link.href = "/incidents/" + i.id;
     h.append(link);
     const st = el("span", "st", update(i.status));
@@ -39,8 +40,7 @@
       meta.append(time(i.scheduled_for));
       if (i.scheduled_until) meta.append(" – ", time(i.scheduled_until));
     } else meta.append(impact(i.impact));
-    const names = i.components.map((c) => c.name).join(", ");
-    if (names) meta.append(" · Affects " + names);
+    if (i.components.length) meta.append(" · Affects ", ...i.components.flatMap((c, n) => (n ? [", ", el("bdi", 0, c.name)] : [el("bdi", 0, c.name)])));
     const ol = el("ol", "tl");
     for (const u of i.incident_updates) {
       const li = el("li");
@@ -74,7 +74,7 @@
       if (!li && !c.group) { // added after the build
         li = el("li", "c");
         const row = el("div", "row");
-        row.append(el("span", "name", c.name), el("span", "status"));
+        row.append(Object.assign(el("span", "name", c.name), { dir: "auto" }), el("span", "status"));
         li.append(row);
         ((c.group_id && $("ul", find(c.group_id) || list)) || list).append(li);
       }

@@ -58,7 +58,7 @@ describe("GET /incidents/:id, for incidents the build did not know", () => {
     expect(html).toMatch(/^<!DOCTYPE html>/);
     expect(html).toContain(`<article class="inc" data-id="${incidentId}" data-status="investigating" data-impact="critical">`);
     expect(html).toContain("<b>Investigating</b>");
-    expect(html).toContain("Critical impact · Affects API &lt;v2&gt;");
+    expect(html).toContain("Critical impact · Affects <bdi>API &lt;v2&gt;</bdi>");
     // Open: the page's script refreshes it in place.
     expect(html).toContain(`data-live="${incidentId}"`);
     expect(html).toContain('<script src="/live.js" defer></script>');

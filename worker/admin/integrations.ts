@@ -6,6 +6,7 @@ import type { ComponentStatus } from "../domain/status";
 import { HttpError } from "../errors";
 import { newId, newIntegrationKey, nowIso, sha256Hex } from "../ids";
 import { ingestor } from "../ingestor";
+import { maskKeys } from "../security/mask";
 import { audit } from "./audit";
 import { type AdminCtx, commit, unwrap } from "./catalog";
 import type { AlertLink, IntegrationCreate, IntegrationPatch, LinkCreate } from "./schemas";
@@ -337,22 +338,12 @@ export async function linkAlert(ctx: AdminCtx, alertId: string, body: AlertLink)
 
 // ── Keys in what senders sent ───────────────────────────────────────────────
 
-const KEY_LIKE = /(?<![a-z0-9])[a-z0-9]{32}(?![a-z0-9])/g;
-
 /**
  * Masks every integration key in `text`. Receivers redact fields named like secrets, but a sender may
- * echo its key anywhere (a tag, a summary, a body too broken to parse): every 32-character run that
- * hashes to a current key is replaced, so no admin answer but create and rotate ever shows one.
+ * echo its key anywhere (a tag, a summary, a body too broken to parse): no admin answer but create and
+ * rotate ever shows one. Linear in the text (worker/security/mask.ts).
  */
-export async function maskIntegrationKeys(db: D1Database, text: string): Promise<string> {
-  const candidates = [...new Set(text.match(KEY_LIKE) ?? [])];
-  if (!candidates.length) return text;
-  const { results } = await db.prepare("SELECT key_hash FROM integrations").all<{ key_hash: string }>();
-  const hashes = new Set(results.map((r) => r.key_hash));
-  let out = text;
-  for (const c of candidates) if (hashes.has(await sha256Hex(c))) out = out.replaceAll(c, "[redacted key]");
-  return out;
-}
+export const maskIntegrationKeys = maskKeys;
 
 // ── Delivery log ────────────────────────────────────────────────────────────
 

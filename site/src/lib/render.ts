@@ -53,7 +53,9 @@ export { isMaintenance };
 
 /** Which of the timeline's entries: an incident's or a maintenance's. */
 function meta(i: IncidentJson): string {
-  const names = i.components.map((c) => esc(c.name)).join(", ");
+  // A right-to-left override in one name stays inside it: <bdi> where names share a line (a heading or
+  // a paragraph of their own is already a bidi paragraph of its own).
+  const names = i.components.map((c) => `<bdi>${esc(c.name)}</bdi>`).join(", ");
   const affects = names ? ` · Affects ${names}` : "";
   if (isMaintenance(i)) {
     const window = `${timeHtml(i.scheduled_for)}${i.scheduled_until ? ` – ${timeHtml(i.scheduled_until)}` : ""}`;
@@ -67,7 +69,7 @@ function meta(i: IncidentJson): string {
  * (public/live.js) builds the same markup from summary.json: change both together.
  */
 export function incidentArticle(i: IncidentJson, heading: "h1" | "h3" = "h3"): string {
-  const title = heading === "h1" ? esc(i.name) : `<a href="/incidents/${esc(i.id)}">${esc(i.name)}</a>`;
+  const title = heading === "h1" ? esc(i.name) : `<a href="/incidents/${esc(i.id)}" dir="auto">${esc(i.name)}</a>`;
   const updates = i.incident_updates
     .map(
       (u) =>
