@@ -7,6 +7,7 @@ import type { AppEnv, Env } from "./env";
 import { HttpError, PayloadError } from "./errors";
 import { newId, nowIso, sha256Hex } from "./ids";
 import { ingestor, type IngestResult } from "./ingestor";
+import { countRefusal } from "./security/refusals";
 import { cleanEvent } from "./security/text";
 
 export const MAX_BODY_BYTES = 512 * 1024;
@@ -68,7 +69,12 @@ export function redactPayload(raw: string, secrets: Array<string | null | undefi
   return shown.length > LOGGED_PAYLOAD_CHARS ? `${shown.slice(0, LOGGED_PAYLOAD_CHARS)}… (${shown.length} chars)` : shown;
 }
 
-/** Logs a delivery that never reached the state machine; the integration is found by its key, if any. */
+/**
+ * Logs a delivery that never reached the state machine. With a key that names an integration, the
+ * delivery log keeps it (payload redacted) for the operator; with none or an unknown one, anyone can
+ * send it, so nothing of it is stored but a count per hour, source and key prefix
+ * (security/refusals.ts): a flood of junk to unknown keys grows the database by a row per prefix.
+ */
 export async function logRefused(
   env: Env,
   key: string | null,
@@ -81,6 +87,7 @@ export async function logRefused(
   const found = key
     ? await env.DB.prepare("SELECT id FROM integrations WHERE key_hash = ?1").bind(keyHash).first<{ id: string }>()
     : null;
+  if (!found) return countRefusal(env.DB, { source, key, error, at: nowIso(raw?.receivedAt) });
   await insertDelivery(env.DB, {
     id: newId(),
     integrationId: found?.id ?? null,

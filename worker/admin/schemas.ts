@@ -118,6 +118,9 @@ export const settingsPut = z.object({
     .refine((u) => u === "" || /^https?:\/\/[^\s]+$/.test(u), "must be an http(s) URL or empty"),
   time_zone: z.string().min(1).max(64).refine(isTimeZone, "must be an IANA time zone such as Europe/Paris or Etc/UTC"),
   auto_resolve_minutes: z.number().int().min(1).max(10_080).nullable(),
+  delivery_retention_days: z.number().int().min(1).max(3650).optional(),
+  audit_retention_days: z.number().int().min(1).max(3650).optional(),
+  allow_framing: z.boolean().optional(),
 });
 
 export type ComponentCreate = z.infer<typeof componentCreate>;

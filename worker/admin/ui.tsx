@@ -21,6 +21,7 @@ import {
 import { zonedToUtc } from "../domain/maintenance";
 import { HttpError } from "../errors";
 import { nowIso } from "../ids";
+import { listRefusals } from "../security/refusals";
 import { validate } from "../validate";
 import { audit, listAudit } from "./audit";
 import {
@@ -524,12 +525,13 @@ adminUi.get("/deliveries", async (c) => {
   const integrationId = c.req.query("integration_id") || undefined;
   const outcome = (DELIVERY_OUTCOMES as readonly string[]).includes(c.req.query("outcome") ?? "") ? c.req.query("outcome") : undefined;
   const db = c.env.DB;
-  const [base, deliveries, integrations] = await Promise.all([
+  const [base, deliveries, refused, integrations] = await Promise.all([
     common(c),
     listDeliveries(db, { integrationId, outcome, before: c.req.query("before") || undefined }),
+    listRefusals(db, 48),
     listIntegrations(db, baseUrl(c)),
   ]);
-  return c.html(<DeliveriesPage {...base} deliveries={deliveries} integrations={integrations} filter={{ integrationId, outcome }} />);
+  return c.html(<DeliveriesPage {...base} deliveries={deliveries} refused={refused} integrations={integrations} filter={{ integrationId, outcome }} />);
 });
 
 adminUi.get("/audit", async (c) => {
@@ -555,6 +557,9 @@ adminUi.post(
       url: f.str("url"),
       time_zone: f.str("time_zone").trim(),
       auto_resolve_minutes: f.int("auto_resolve_minutes") ?? null,
+      delivery_retention_days: f.int("delivery_retention_days"),
+      audit_retention_days: f.int("audit_retention_days"),
+      allow_framing: f.str("allow_framing") === "true",
     });
     await putSettings(ctxOf(c), body);
     return "Settings saved.";

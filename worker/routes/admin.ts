@@ -48,6 +48,7 @@ import * as s from "../admin/schemas";
 import { adminUi } from "../admin/ui";
 import { type AdminEnv, requireAdminApi } from "../auth";
 import { HttpError } from "../errors";
+import { listRefusals } from "../security/refusals";
 import { jsonBody, validate } from "../validate";
 
 export { audit } from "../admin/audit";
@@ -129,6 +130,9 @@ adminApi.get("/alerts", async (c) => {
   return c.json(await listAlerts(c.env.DB, { unrouted: flag("unrouted"), firing: flag("firing"), limit: limitOf(c) }));
 });
 adminApi.post("/alerts/:id/link", async (c) => c.json(await linkAlert(adminCtx(c), id(c), validate(s.alertLink, await jsonBody(c.req))), 201));
+
+// Deliveries refused for a missing or unknown key: counts per hour, source and key prefix, no payloads.
+adminApi.get("/deliveries/refused", async (c) => c.json(await listRefusals(c.env.DB, limitOf(c))));
 
 adminApi.get("/deliveries", async (c) =>
   c.json(
