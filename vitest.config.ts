@@ -13,7 +13,7 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: {
-                ADMIN_TOKEN: "test-admin-token",
+                ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123",
                 TEST_MIGRATIONS: await readD1Migrations("./db/migrations"),
               },
             },

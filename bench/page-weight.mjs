@@ -26,7 +26,7 @@ async function stack() {
   // both in its HTML and in summary.json: the heaviest first visit.
   const first = join(persistTo, "site-before");
   buildSite(persistTo, base, first);
-  let worker = await startWorker({ port, persistTo, adminToken: "bench-admin-token", assets: first });
+  let worker = await startWorker({ port, persistTo, adminToken: "bench-admin-token-0123456789abcdef0123", assets: first });
   const res = await fetch(`${base}/hooks/generic/${DEMO_KEY}`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -43,7 +43,7 @@ async function stack() {
   await new Promise((r) => setTimeout(r, 500));
   const assets = join(persistTo, "site");
   buildSite(persistTo, base, assets);
-  worker = await startWorker({ port, persistTo, adminToken: "bench-admin-token", assets });
+  worker = await startWorker({ port, persistTo, adminToken: "bench-admin-token-0123456789abcdef0123", assets });
   return { base, assets, stop: () => { worker.stop(); rmSync(persistTo, { recursive: true, force: true }); } };
 }
 

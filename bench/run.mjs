@@ -43,7 +43,7 @@ async function stack(name, { seedSql } = {}) {
   const assets = join(persistTo, "site");
   const port = await freePort();
   buildSite(persistTo, `http://127.0.0.1:${port}`, assets);
-  const w = await startWorker({ port, persistTo, adminToken: "bench-token", assets, extraVars: { BENCH_COUNT_D1: "1" } });
+  const w = await startWorker({ port, persistTo, adminToken: "bench-admin-token-0123456789abcdef0123", assets, extraVars: { BENCH_COUNT_D1: "1" } });
   stops.push(w.stop);
   return { ...w, persistTo, assets, port };
 }

@@ -1,7 +1,7 @@
 // Helpers for the worker integration tests: everything goes through the worker's real fetch handler.
 import { env, SELF } from "cloudflare:test";
 
-export const ADMIN = { Authorization: "Bearer test-admin-token", "Content-Type": "application/json" };
+export const ADMIN = { Authorization: "Bearer test-admin-token-0123456789abcdef0123", "Content-Type": "application/json" };
 export const BASE = "https://status.test";
 
 let counter = 0;

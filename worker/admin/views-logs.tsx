@@ -35,11 +35,16 @@ export const LoginPage: FC<{ error?: string; accessConfigured: boolean }> = ({ e
   </Layout>
 );
 
-export const MessagePage: FC<{ title: string; message: string; actor?: string; csrf?: string }> = ({ title, message, actor, csrf }) => (
-  <Layout title={title} actor={actor} csrf={csrf}>
+export const MessagePage: FC<{ title: string; message: string; actor?: string; csrf?: string; back?: string }> = ({ title, message, actor, csrf, back }) => (
+  <Layout title={title} actor={actor} csrf={csrf} flash={back ? { error: message } : undefined}>
     <section>
-      <p>{message}</p>
+      {!back && <p>{message}</p>}
       <p>
+        {back && back !== "/admin" && (
+          <>
+            <a href={back}>Back</a> ·{" "}
+          </>
+        )}
         <a href="/admin">Back to the dashboard</a>
       </p>
     </section>

@@ -2,6 +2,7 @@
 // for scripts and CI (bearer ADMIN_TOKEN or Cloudflare Access). Thin: parse, authenticate, validate,
 // then the shared actions in worker/admin/*, which write each change with its audit row in one batch.
 import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { listAudit } from "../admin/audit";
 import {
   type AdminCtx,
@@ -188,6 +189,10 @@ const SHOWS_NEW_KEY = /^\/admin(\/api)?\/integrations(\/[a-z0-9]{12}\/rotate)?$/
 
 /** /admin: the UI and, under /admin/api, the JSON API. Nothing under /admin is ever cached. */
 export const admin = new Hono<AdminEnv>();
+
+/** Every admin body, the login form's too: no action needs more, and nobody reads a larger one. */
+export const MAX_ADMIN_BODY_BYTES = 64 * 1024;
+
 admin.use("*", async (c, next) => {
   await next();
   c.header("Cache-Control", "no-store");
@@ -204,5 +209,15 @@ admin.use("*", async (c, next) => {
     }
   }
 });
+// Declared or streamed, a body past the limit is refused before anything parses it.
+admin.use(
+  "*",
+  bodyLimit({
+    maxSize: MAX_ADMIN_BODY_BYTES,
+    onError: () => {
+      throw new HttpError(413, `admin request bodies are limited to ${MAX_ADMIN_BODY_BYTES / 1024} KB`);
+    },
+  }),
+);
 admin.route("/api", adminApi);
 admin.route("/", adminUi);
