@@ -8,7 +8,10 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from "jose";
 import type { Env } from "./env";
 import { HttpError } from "./errors";
+import { audit } from "./admin/audit";
 import { nowIso, sha256Hex } from "./ids";
+import { ingestor } from "./ingestor";
+import { clientAddress, LIMITS, type LimitKind } from "./security/rate-limit";
 
 /** The admin routes' context: the bindings plus who is acting. */
 export interface AdminEnv {
@@ -236,7 +239,10 @@ export const requireAdminApi: MiddlewareHandler<AdminEnv> = async (c, next) => {
   if (header) {
     const token = usableAdminToken(c.env);
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match || !(await constantTimeEqual(match[1]!, token))) throw new HttpError(401, "invalid bearer token");
+    const ok = !!match && (await constantTimeEqual(match[1]!, token));
+    const refused = await rateLimited(c, "bearer", ok);
+    if (refused) return refused;
+    if (!ok) throw new HttpError(401, "invalid bearer token");
     c.set("actor", "api");
     c.set("csrf", "");
     c.set("sessionId", null);
@@ -299,21 +305,29 @@ export function requireAdminSession(handlers: {
   };
 }
 
-// ── Failed logins ───────────────────────────────────────────────────────────
-// Counted in the audit log (action login.failed, target the client IP) rather than in memory: a
-// Worker runs in many short-lived isolates, so an in-isolate counter would give an attacker a fresh
-// budget on every one. D1 is one shared, durable count, and the attempts are visible to operators.
+// ── Failed attempts ─────────────────────────────────────────────────────────
 
-export const LOGIN_MAX_FAILURES = 5;
-export const LOGIN_WINDOW_MINUTES = 15;
-
-export const clientIp = (c: Context) => c.req.header("cf-connecting-ip") ?? "unknown";
-
-export async function recentLoginFailures(db: D1Database, ip: string, now = Date.now()): Promise<number> {
-  const since = new Date(now - LOGIN_WINDOW_MINUTES * 60_000).toISOString();
-  const row = await db
-    .prepare("SELECT count(*) AS n FROM audit_log WHERE at >= ?1 AND action = 'login.failed' AND target_id = ?2")
-    .bind(since, ip)
-    .first<{ n: number }>();
-  return row?.n ?? 0;
+/**
+ * Counts the attempt against its client address (security/rate-limit.ts, in the Ingestor, atomic).
+ * Returns the 429 to answer when the limit is reached, writing one audit row when it first trips;
+ * null when the attempt may be answered.
+ */
+export async function rateLimited(c: Context<AdminEnv>, kind: LimitKind, ok: boolean, render?: (retryAfter: number) => Response | Promise<Response>): Promise<Response | null> {
+  const address = clientAddress(c);
+  const attempt = await ingestor(c.env).authAttempt(kind, address, ok);
+  if (attempt.allowed) return null;
+  if (attempt.tripped) {
+    await audit(c.env.DB, "anonymous", `${kind}.rate_limited`, "client", address.bucket, null, {
+      failures: attempt.failures,
+      window_seconds: LIMITS[kind].windowSeconds,
+      trusted_address: address.trusted,
+    }).run();
+  }
+  const retryAfter = String(attempt.retryAfterSeconds);
+  if (render) {
+    const res = await render(attempt.retryAfterSeconds);
+    res.headers.set("Retry-After", retryAfter);
+    return res;
+  }
+  return c.json({ error: `too many failed attempts from your address: retry after ${retryAfter} s` }, 429, { "Retry-After": retryAfter });
 }

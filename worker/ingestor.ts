@@ -12,6 +12,7 @@ import { type AdminCommand, type CommandResult, runAdminCommand, runTick, type T
 import { constantTimeEqual } from "./auth";
 import { purgePublicCache } from "./cache";
 import type { Env } from "./env";
+import { type Attempt, type ClientAddress, type LimitKind, recordAttempt } from "./security/rate-limit";
 import { newId, nowIso, toHex } from "./ids";
 
 export interface IngestInput {
@@ -120,6 +121,11 @@ export class Ingestor extends DurableObject<Env> {
       if (result.started.length || result.completed.length || result.autoResolved.length) await purgePublicCache(this.env);
       return result;
     });
+  }
+
+  /** One sign-in or bearer attempt against its client address's limit (security/rate-limit.ts). */
+  authAttempt(kind: LimitKind, address: ClientAddress, ok: boolean): Attempt {
+    return recordAttempt(this.ctx.storage.sql, kind, address, ok);
   }
 
   /** Forget cached integrations: called after an operator changes one. */

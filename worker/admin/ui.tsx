@@ -7,13 +7,10 @@ import {
   accessConfig,
   adminTokenProblem,
   type AdminEnv,
-  clientIp,
   constantTimeEqual,
   crossSite,
   endSession,
-  LOGIN_MAX_FAILURES,
-  LOGIN_WINDOW_MINUTES,
-  recentLoginFailures,
+  rateLimited,
   findSession,
   requireAdminSession,
   revokeSessions,
@@ -23,6 +20,7 @@ import {
 import { zonedToUtc } from "../domain/maintenance";
 import { HttpError } from "../errors";
 import { nowIso } from "../ids";
+import { clientAddress } from "../security/rate-limit";
 import { listRefusals } from "../security/refusals";
 import { validate } from "../validate";
 import { audit, listAudit } from "./audit";
@@ -251,24 +249,25 @@ adminUi.post("/login", async (c) => {
   if (problem || !token) return c.html(<LoginPage error={`${problem}.`} accessConfigured={accessConfigured} />, 401);
   if (crossSite(c)) return c.html(<MessagePage title="Refused" message="This request came from another site." />, 403);
   const db = c.env.DB;
-  const ip = clientIp(c);
-  if ((await recentLoginFailures(db, ip)) >= LOGIN_MAX_FAILURES) {
-    c.header("Retry-After", String(LOGIN_WINDOW_MINUTES * 60));
-    return c.html(
-      <LoginPage error={`Too many failed sign-ins from your address: wait ${LOGIN_WINDOW_MINUTES} minutes.`} accessConfigured={accessConfigured} />,
-      429,
-    );
-  }
   const f = new Form(await c.req.parseBody({ all: true }));
   const given = f.str("token");
-  if (!given || !(await constantTimeEqual(given, token))) {
-    await audit(db, "anonymous", "login.failed", "ip", ip, null, null).run();
+  const ok = !!given && (await constantTimeEqual(given, token));
+  const refused = await rateLimited(c, "login", ok, (retryAfter) =>
+    c.html(
+      <LoginPage error={`Too many failed sign-ins from your address: wait ${Math.ceil(retryAfter / 60)} minutes.`} accessConfigured={accessConfigured} />,
+      429,
+    ),
+  );
+  if (refused) return refused;
+  const { bucket } = clientAddress(c);
+  if (!ok) {
+    await audit(db, "anonymous", "login.failed", "client", bucket, null, null).run();
     return c.html(<LoginPage error="Wrong token." accessConfigured={accessConfigured} />, 401);
   }
   // The name is only a label for the audit log; never the token pasted into the wrong field.
   const actor = loginActor(f.str("name"), token);
   await startSession(c, token, actor);
-  await audit(db, actor, "login", "session", null, null, { ip }).run();
+  await audit(db, actor, "login", "session", null, null, { client: bucket }).run();
   return c.redirect("/admin", 303);
 });
 
