@@ -109,6 +109,8 @@ export class Ingestor extends DurableObject<Env> {
   adminAction(command: AdminCommand): Promise<CommandResult> {
     return this.serialize(async () => {
       const result = await runAdminCommand(this.env, command);
+      // A disabled or deleted integration must be refused from the next delivery on.
+      if (command.type.startsWith("integration.")) this.integrations = null;
       if (result.ok) await purgePublicCache(this.env);
       return result;
     });

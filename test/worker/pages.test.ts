@@ -23,7 +23,7 @@ beforeAll(async () => {
       )
       .bind(now),
     db
-      .prepare("INSERT INTO integrations (id, name, source, key_hash, key_prefix, created_at, updated_at) VALUES ('intpagesgen1', 'Generic', 'generic', ?1, 'pagest', ?2, ?2)")
+      .prepare("INSERT INTO integrations (id, name, source, key_hash, key_prefix, public_text, created_at, updated_at) VALUES ('intpagesgen1', 'Generic', 'generic', ?1, 'pagest', 'full', ?2, ?2)")
       .bind(await sha256Hex(KEY), now),
     db.prepare("INSERT INTO integration_components (integration_id, component_id) VALUES ('intpagesgen1', 'cmppagesapi1')"),
     db

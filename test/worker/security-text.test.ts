@@ -102,7 +102,8 @@ describe("bidi controls", () => {
 describe("integration keys in published text", () => {
   it("are masked on summary.json, incidents.json, the permalink and both feeds; operators' alert keeps them hidden too", async () => {
     const component = await createComponent("Echo");
-    const integration = await createIntegration("generic", [component.id]);
+    // Verbatim text (public_text "full"): the default already drops URLs from titles.
+    const integration = await createIntegration("generic", [component.id], { public_text: "full" });
     const other = await createIntegration("generic");
     const res = await post(`/hooks/generic/${integration.key}`, {
       dedup_key: "echo-1",

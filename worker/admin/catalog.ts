@@ -172,8 +172,8 @@ export async function updateComponent(ctx: AdminCtx, id: string, patch: Componen
 }
 
 /** Deleting a component changes what the state machine routes to: it runs in the ingestor. */
-export async function deleteComponent(ctx: AdminCtx, id: string): Promise<void> {
-  unwrap(await ingestor(ctx.env).adminAction({ type: "component.delete", actor: ctx.actor, componentId: id }));
+export async function deleteComponent(ctx: AdminCtx, id: string, force = false): Promise<void> {
+  unwrap(await ingestor(ctx.env).adminAction({ type: "component.delete", actor: ctx.actor, componentId: id, force }));
 }
 
 export async function overrideComponent(ctx: AdminCtx, id: string, status: ComponentStatus | null): Promise<ComponentJson> {

@@ -45,6 +45,7 @@ import {
   createIntegration,
   createLink,
   DELIVERY_OUTCOMES,
+  deleteIntegration,
   deleteLink,
   type IntegrationWithKey,
   linkAlert,
@@ -52,6 +53,7 @@ import {
   listDeliveries,
   listIntegrations,
   listLinks,
+  resolveAlert,
   rotateIntegrationKey,
   updateIntegration,
 } from "./integrations";
@@ -428,7 +430,7 @@ adminUi.post(
   "/components/:id/delete",
   form("/admin/components", async (c, f) => {
     requireConfirm(f);
-    await deleteComponent(ctxOf(c), pathId(c));
+    await deleteComponent(ctxOf(c), pathId(c), f.str("force") === "true");
     return "component_deleted";
   }),
 );
@@ -521,6 +523,23 @@ adminUi.post(
     const integration = await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { component_ids: f.all("component_ids") }));
     void integration;
     return "integration_components";
+  }),
+);
+
+adminUi.post(
+  "/integrations/:id/delete",
+  form("/admin/integrations", async (c, f) => {
+    requireConfirm(f);
+    await deleteIntegration(ctxOf(c), pathId(c));
+    return "integration_deleted";
+  }),
+);
+
+adminUi.post(
+  "/alerts/:id/resolve",
+  form("/admin", async (c) => {
+    await resolveAlert(ctxOf(c), pathId(c));
+    return "alert_resolved";
   }),
 );
 

@@ -15,12 +15,17 @@ interface Common {
 }
 
 /** Deleting needs a ticked box as well as the click: two deliberate steps, no script. */
-const DeleteForm: FC<{ action: string; csrf: string; what: string }> = ({ action, csrf, what }) => (
+const DeleteForm: FC<{ action: string; csrf: string; what: string; force?: boolean }> = ({ action, csrf, what, force }) => (
   <form method="post" action={action} class="inline">
     <Csrf token={csrf} />
     <label>
       <input type="checkbox" name="confirm" value="yes" required /> sure
     </label>
+    {force && (
+      <label title="Also when open incidents, maintenance, links or integrations use it: it is removed from them">
+        <input type="checkbox" name="force" value="true" /> even if in use
+      </label>
+    )}
     <button type="submit" class="danger" aria-label={`delete ${what}`}>
       Delete
     </button>
@@ -79,7 +84,7 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
         <MoveForms base={`/admin/components/${c.id}`} csrf={csrf} />
       </td>
       <td>
-        <DeleteForm action={`/admin/components/${c.id}/delete`} csrf={csrf} what={c.name} />
+        <DeleteForm action={`/admin/components/${c.id}/delete`} csrf={csrf} what={c.name} force />
       </td>
     </tr>
   );
@@ -230,6 +235,15 @@ export const IntegrationsPage: FC<
                 <input type="hidden" name="disabled" value={i.disabled ? "false" : "true"} />
                 <button type="submit" class={i.disabled ? "" : "danger"}>
                   {i.disabled ? "Enable" : "Disable"}
+                </button>
+              </form>
+              <form method="post" action={`/admin/integrations/${i.id}/delete`} class="inline">
+                <Csrf token={csrf} />
+                <label>
+                  <input type="checkbox" name="confirm" value="yes" required /> sure (its alerts are resolved, its links removed)
+                </label>
+                <button type="submit" class="danger" aria-label={`delete integration ${i.name}`}>
+                  Delete
                 </button>
               </form>
             </div>

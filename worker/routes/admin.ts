@@ -34,6 +34,7 @@ import {
   createIntegration,
   createLink,
   DELIVERY_OUTCOMES,
+  deleteIntegration,
   deleteLink,
   getIntegration,
   linkAlert,
@@ -42,6 +43,7 @@ import {
   listIntegrations,
   listLinks,
   maskIntegrationKeys,
+  resolveAlert,
   rotateIntegrationKey,
   updateIntegration,
 } from "../admin/integrations";
@@ -88,8 +90,10 @@ adminApi.get("/components", async (c) => c.json(await listComponents(c.env.DB)))
 adminApi.post("/components", async (c) => c.json(await createComponent(adminCtx(c), validate(s.componentCreate, await jsonBody(c.req))), 201));
 adminApi.get("/components/:id", async (c) => c.json(await getComponent(c.env.DB, id(c))));
 adminApi.patch("/components/:id", async (c) => c.json(await updateComponent(adminCtx(c), id(c), validate(s.componentPatch, await jsonBody(c.req)))));
+// 409 naming what uses it (open incidents, upcoming maintenance, links, integrations) unless ?force=true.
 adminApi.delete("/components/:id", async (c) => {
-  await deleteComponent(adminCtx(c), id(c));
+  const force = oneOf(c.req.query("force"), ["true", "false"] as const, "force", "false") === "true";
+  await deleteComponent(adminCtx(c), id(c), force);
   return c.body(null, 204);
 });
 adminApi.put("/components/:id/status", async (c) => {
@@ -115,6 +119,7 @@ adminApi.patch("/integrations/:id", async (c) =>
   c.json(await updateIntegration(adminCtx(c), id(c), validate(s.integrationPatch, await jsonBody(c.req)))),
 );
 adminApi.post("/integrations/:id/rotate", async (c) => c.json(await rotateIntegrationKey(adminCtx(c), id(c))));
+adminApi.delete("/integrations/:id", async (c) => c.json(await deleteIntegration(adminCtx(c), id(c))));
 
 adminApi.get("/links", async (c) => {
   const integrationId = c.req.query("integration_id") || undefined;
@@ -130,6 +135,7 @@ adminApi.get("/alerts", async (c) => {
   const flag = (name: string) => ["1", "true"].includes(c.req.query(name) ?? "");
   return c.json(await listAlerts(c.env.DB, { unrouted: flag("unrouted"), firing: flag("firing"), limit: limitOf(c) }));
 });
+adminApi.post("/alerts/:id/resolve", async (c) => c.json(await resolveAlert(adminCtx(c), id(c))));
 adminApi.post("/alerts/:id/link", async (c) => c.json(await linkAlert(adminCtx(c), id(c), validate(s.alertLink, await jsonBody(c.req))), 201));
 
 // Deliveries refused for a missing or unknown key: counts per hour, source and key prefix, no payloads.
