@@ -215,6 +215,9 @@ export class Ingestor extends DurableObject<Env> {
     if (integration.signingSecret) {
       const valid = input.signed && (await verifySignature(integration.signingSecret, input.signed));
       if (!valid) return { ok: false, status: 401, error: "missing or invalid body signature" };
+      // A signed timestamp must be fresh, or a captured delivery could be replayed forever.
+      const stale = input.signed?.timestamp ? staleTimestamp(input.signed.timestamp) : null;
+      if (stale) return { ok: false, status: 401, error: stale };
     }
     return integration;
   }
@@ -224,6 +227,20 @@ function countOutcomes(outcomes: EventOutcome[]): Record<string, number> {
   const summary: Record<string, number> = {};
   for (const o of outcomes) summary[o] = (summary[o] ?? 0) + 1;
   return summary;
+}
+
+/** How far a signed timestamp may be from now, either way (clock skew included). */
+export const SIGNATURE_MAX_AGE_SECONDS = 5 * 60;
+
+/** Why a signature's timestamp (unix seconds, or milliseconds) is refused, or null when it is fresh. */
+export function staleTimestamp(timestamp: string, nowMs = Date.now()): string | null {
+  const t = timestamp.trim();
+  if (!/^\d{1,16}$/.test(t)) return "the signature timestamp is not a unix time in seconds";
+  const n = Number(t);
+  const ms = n > 1e11 ? n : n * 1000;
+  if (Math.abs(nowMs - ms) > SIGNATURE_MAX_AGE_SECONDS * 1000)
+    return `the signature timestamp is more than ${SIGNATURE_MAX_AGE_SECONDS / 60} minutes from now: refused as a possible replay (check the sender's clock)`;
+  return null;
 }
 
 async function verifySignature(secret: string, signed: NonNullable<IngestInput["signed"]>): Promise<boolean> {
