@@ -492,7 +492,13 @@ adminUi.get("/integrations", (c) => integrationsPage(c));
 adminUi.post(
   "/integrations",
   form("/admin/integrations", async (c, f) => {
-    const body = validate(s.integrationCreate, { name: f.str("name"), source: f.str("source"), component_ids: f.all("component_ids") });
+    const body = validate(s.integrationCreate, {
+      name: f.str("name"),
+      source: f.str("source"),
+      component_ids: f.all("component_ids"),
+      public_text: f.opt("public_text"),
+      public_template: f.opt("public_template") ?? null,
+    });
     const created = await createIntegration(ctxOf(c), body);
     return integrationsPage(c, { ...created, rotated: false }, 201);
   }),

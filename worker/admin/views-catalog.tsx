@@ -219,7 +219,7 @@ export const IntegrationsPage: FC<
               {i.name} <span class="muted">({i.source})</span> {i.disabled && <span class="tag">disabled</span>}
             </h3>
             <p class="muted">
-              Webhook: <code>{i.webhook_url_template}</code> · last delivery <Time iso={i.last_delivery_at} tz={tz} /> ·{" "}
+              Publishes: {i.public_text === "template" ? <q dir="auto">{i.public_template}</q> : i.public_text} · Webhook: <code>{i.webhook_url_template}</code> · last delivery <Time iso={i.last_delivery_at} tz={tz} /> ·{" "}
               <a href={`/admin/deliveries?integration_id=${i.id}`}>deliveries</a>
             </p>
             <div class="row">
@@ -331,6 +331,20 @@ export const IntegrationsPage: FC<
             Its own components (optional)
             <ComponentChecks components={components} groups={groups} />
           </div>
+          <label>
+            What its alerts publish{" "}
+            <select name="public_text">
+              <option value="summary" selected>
+                the alert's title only, cleaned (default)
+              </option>
+              <option value="full">the alert's title and details, verbatim</option>
+              <option value="template">my own wording (below)</option>
+            </select>
+          </label>
+          <label>
+            Wording <input type="text" name="public_template" maxlength={255} placeholder="Degraded {{components}}" />{" "}
+            <span class="muted">({"{{components}}"}, {"{{severity}}"}, {"{{title}}"})</span>
+          </label>
           <div>
             <button type="submit" class="primary">Create integration</button>
           </div>
