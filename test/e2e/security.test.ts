@@ -16,8 +16,18 @@ let browser: Browser;
 beforeAll(async () => {
   browser = await launchBrowser();
 });
+// What each test made is removed afterwards (its alerts resolved with its integration), so the other
+// e2e files find the demo page as they expect it.
+const made: Array<{ integration: string; component: string }> = [];
 afterAll(async () => {
   await browser?.close();
+  const mine = new Set(made.map((m) => m.component));
+  for (const inc of await json(await api("GET", "/incidents?status=open&limit=500")))
+    if (inc.components.some((c: { id: string }) => mine.has(c.id))) await api("POST", `/incidents/${inc.id}/updates`, { status: "resolved" });
+  for (const m of made) {
+    await api("DELETE", `/integrations/${m.integration}`);
+    await api("DELETE", `/components/${m.component}?force=true`);
+  }
 });
 
 const api = async (method: string, path: string, body?: unknown) =>
@@ -37,6 +47,7 @@ const n = () => Math.random().toString(36).slice(2, 8);
 async function fixture(extra: Record<string, unknown> = {}) {
   const component = await json(await api("POST", "/components", { name: `Probe ${n()}` }));
   const integration = await json(await api("POST", "/integrations", { name: `probe-${n()}`, source: "generic", component_ids: [component.id], ...extra }));
+  made.push({ integration: integration.id, component: component.id });
   return { component, integration };
 }
 const statusOf = async (id: string) => ((await (await fetch(`${base}/api/v2/components.json`)).json()) as any).components.find((c: any) => c.id === id)?.status;
