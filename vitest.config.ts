@@ -1,5 +1,5 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -21,7 +21,7 @@ export default defineConfig({
             },
           })),
         ],
-        resolve: { alias: { "@astrojs/cloudflare/handler": fileURLToPath(new URL("./test/worker/astro-handler.ts", import.meta.url)) } },
+        resolve: { alias: { "@astrojs/cloudflare/handler": resolve("test/worker/astro-handler.ts") } },
         test: {
           name: "worker",
           include: ["test/worker/**/*.test.ts"],

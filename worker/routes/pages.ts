@@ -13,7 +13,9 @@ pages.get("*", (c) =>
     // Rendered against the cache's placeholder origin and with no request headers: a page depends on
     // its path alone, as its cache key does.
     const { pathname, search } = new URL(c.req.url);
-    const res = await handle(new Request(`${base}${pathname}${search}`), c.env, c.executionCtx);
+    // (The adapter's types name a newer ExecutionContext than workers-types 5.20261117; the same object.)
+    const ctx = c.executionCtx as unknown as Parameters<typeof handle>[2];
+    const res = await handle(new Request(`${base}${pathname}${search}`), c.env, ctx);
     return {
       body: await res.text(),
       contentType: res.headers.get("Content-Type") ?? "text/html; charset=utf-8",
