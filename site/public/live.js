@@ -51,8 +51,12 @@
       old.replaceWith(document.importNode(e, true));
     }
   };
-  const refresh = () => fetch(location.pathname, { cache: "no-store", headers: etag ? { "If-None-Match": etag } : {} })
+  // The first call reads this very page back from the browser's cache (no bytes over the wire) for its
+  // ETag; every later one asks the server, conditionally.
+  let cache = "force-cache";
+  const refresh = () => fetch(location.pathname, { cache, headers: etag ? { "If-None-Match": etag } : {} })
     .then((r) => {
+      cache = "no-store";
       if (r.status === 304) return;
       if (!r.ok) throw r.status;
       etag = r.headers.get("ETag") || "";
