@@ -75,7 +75,7 @@ export interface Rendered {
  */
 export async function cachedPublic(c: Context<AppEnv>, render: (base: string) => Promise<Rendered>): Promise<Response> {
   const path = new URL(c.req.url).pathname.replace(/(.)\/+$/, "$1");
-  const cache = edgeCache();
+  const cache = c.env.BENCH_NO_EDGE_CACHE ? null : edgeCache();
   const key = cache ? cacheKey(path, await currentGeneration(cache)) : null;
   let res = key ? await cache?.match(key).catch(() => undefined) : undefined;
   if (!res) {
