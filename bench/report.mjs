@@ -32,7 +32,7 @@ export function report(r) {
     "",
     ...(r.pages && r.pages.hitRatio < 0.8
       ? [
-          "The page cache-hit target is missed. A static asset is answered by the assets layer without running the worker; a cached page runs it and makes two Cache API reads (the purge generation, then the page under it), each a local service call under `wrangler dev`. What would close the gap: keeping the generation in the isolate for a second or two (a purge from another isolate would then show up to that late), or serving hits from Cloudflare's CDN cache in front of the worker (a zone cache rule plus a purge-by-API-token on write), neither done here.",
+          "The page cache-hit target is missed, and the figure swings from run to run on this shared machine (see every round below). A static asset is answered by the assets layer without running the worker; a cached page runs the worker and makes two Cache API reads (the purge generation, then the page under it). Measured beside it by hand, a worker route that touches no cache (a JSON 404) answers about as fast as the static asset, so the gap is those two reads, each a call to a local service under `wrangler dev`. Tried and dropped: reading the page under the last-seen generation at the same time as the generation (no measurable change). What would close it: serving hits from Cloudflare's CDN cache in front of the worker (a zone cache rule, purged through the zone's purge API on every write, which needs an API token this worker does not hold), or keeping the generation in the isolate for a second (a write would then show up to a second late, which the page's contract forbids). Neither is done.",
           "",
         ]
       : []),
