@@ -153,6 +153,12 @@ describe("incident permalinks", () => {
     const files = readdirSync(join(siteDir, "client"), { recursive: true }).map(String);
     expect(files.filter((f) => f.endsWith(".html"))).toEqual([]);
     expect(files).toContain("live.js");
+    // The script stays a static asset, answered before the worker runs (none of the page cache's headers).
+    const js = await fetch(`${base}/live.js`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get("Cache-Control")).toBe("public, max-age=0, must-revalidate");
+    expect(js.headers.get("ETag")).toMatch(/^"[0-9a-f]{32}"$/);
+    await js.arrayBuffer();
     const page = await open("/incidents/inchist00003");
     expect(await page.locator("h1").textContent()).toBe("Sign-in failures for SSO users");
     expect(await page.locator("#incident .tl li b").allTextContents()).toEqual(["Resolved", "Monitoring", "Identified", "Investigating"]);
