@@ -10,6 +10,7 @@ import type {
   Routing,
   WorkingSet,
 } from "../worker/domain/incidents";
+import { type IntegrationOptions, readOptions } from "../worker/sources/options";
 
 export interface IntegrationRecord {
   id: string;
@@ -18,12 +19,13 @@ export interface IntegrationRecord {
   keyHash: string;
   disabled: boolean;
   signingSecret: string | null;
+  options: IntegrationOptions;
 }
 
 export async function loadIntegrations(db: D1Database): Promise<IntegrationRecord[]> {
   const { results } = await db
-    .prepare("SELECT id, name, source, key_hash, disabled, signing_secret FROM integrations")
-    .all<{ id: string; name: string; source: string; key_hash: string; disabled: number; signing_secret: string | null }>();
+    .prepare("SELECT id, name, source, key_hash, disabled, signing_secret, options FROM integrations")
+    .all<{ id: string; name: string; source: string; key_hash: string; disabled: number; signing_secret: string | null; options: string }>();
   return results.map((r) => ({
     id: r.id,
     name: r.name,
@@ -31,6 +33,7 @@ export async function loadIntegrations(db: D1Database): Promise<IntegrationRecor
     keyHash: r.key_hash,
     disabled: !!r.disabled,
     signingSecret: r.signing_secret,
+    options: readOptions(r.options),
   }));
 }
 

@@ -1,5 +1,6 @@
 // The one description of the data. Times are ISO 8601 strings with milliseconds and zone, as the API shows them.
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { IntegrationOptions } from "../worker/sources/options";
 
 const createdAt = () => text("created_at").notNull();
 const updatedAt = () => text("updated_at").notNull();
@@ -76,6 +77,8 @@ export const integrations = sqliteTable(
     keyPrefix: text("key_prefix").notNull(),
     /** Shared secret for senders that sign their bodies (Grafana HMAC); null when unsigned. */
     signingSecret: text("signing_secret"),
+    /** Per-integration receiver settings (IntegrationOptions in worker/sources/options.ts), as JSON. */
+    options: text("options", { mode: "json" }).$type<IntegrationOptions>().notNull().default({}),
     disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
     /** Heartbeat: flag the integration to operators after this many quiet minutes. */
     expectedIntervalMinutes: integer("expected_interval_minutes"),

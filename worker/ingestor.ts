@@ -13,6 +13,7 @@ import { constantTimeEqual } from "./auth";
 import { purgePublicCache } from "./cache";
 import type { Env } from "./env";
 import { newId, nowIso, toHex } from "./ids";
+import { DEFAULT_SIGNATURE_HEADER, type IntegrationOptions, LEGACY_TIMESTAMP_HEADER } from "./sources/options";
 
 export interface IngestInput {
   keyHash: string;
@@ -25,10 +26,11 @@ export interface IngestInput {
   /** The 2xx the receiver answers, as the delivery log records it. */
   acceptedStatus?: 200 | 202;
   /**
-   * For senders that sign their bodies (Grafana): checked against the integration's signing secret,
-   * when it has one, as hex HMAC-SHA256 of the body or of `timestamp:body`.
+   * For senders that sign their bodies (Grafana): the request's headers (lower-cased names) and the
+   * body as received, checked against the integration's signing secret when it has one, as hex
+   * HMAC-SHA256 of the body or of `<timestamp>:<body>`, in the headers its options name.
    */
-  signed?: { signature: string | null; timestamp: string | null; body: string };
+  signed?: { headers: Record<string, string>; body: string };
 }
 
 export type IngestResult =
@@ -205,7 +207,7 @@ export class Ingestor extends DurableObject<Env> {
       };
     }
     if (integration.signingSecret) {
-      const valid = input.signed && (await verifySignature(integration.signingSecret, input.signed));
+      const valid = input.signed && (await verifySignature(integration.signingSecret, integration.options, input.signed));
       if (!valid) return { ok: false, status: 401, error: "missing or invalid body signature" };
     }
     return integration;
@@ -218,12 +220,24 @@ function countOutcomes(outcomes: EventOutcome[]): Record<string, number> {
   return summary;
 }
 
-async function verifySignature(secret: string, signed: NonNullable<IngestInput["signed"]>): Promise<boolean> {
-  if (!signed.signature) return false;
+/**
+ * Grafana's HMAC: the signature in `signature_header` (Grafana's default name when unset); with a
+ * `timestamp_header` the signed string is `<timestamp>:<body>`. Without one configured, the timestamp
+ * header this page once documented is still honoured when the request carries it.
+ */
+async function verifySignature(
+  secret: string,
+  options: IntegrationOptions,
+  signed: NonNullable<IngestInput["signed"]>,
+): Promise<boolean> {
+  const signature = signed.headers[options.signature_header ?? DEFAULT_SIGNATURE_HEADER];
+  if (!signature) return false;
+  const timestamp = signed.headers[options.timestamp_header ?? LEGACY_TIMESTAMP_HEADER];
+  if (options.timestamp_header && !timestamp) return false;
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const message = signed.timestamp ? `${signed.timestamp}:${signed.body}` : signed.body;
+  const message = timestamp ? `${timestamp}:${signed.body}` : signed.body;
   const expected = toHex(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)));
-  return constantTimeEqual(expected, signed.signature.trim().toLowerCase());
+  return constantTimeEqual(expected, signature.trim().toLowerCase());
 }
 
 export function ingestor(env: Env): DurableObjectStub<Ingestor> {

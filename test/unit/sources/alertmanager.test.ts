@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { AlertEvent } from "../../../worker/domain/alert-event";
 import { PayloadError } from "../../../worker/errors";
-import { fromAlertmanager, labelsFingerprint, severityOfLabel } from "../../../worker/sources/alertmanager";
+import { fromAlertmanager, labelsFingerprint } from "../../../worker/sources/alertmanager";
+import { severityOfLabel } from "../../../worker/sources/common";
 import awkward from "../../fixtures/alertmanager/awkward.json";
 import firing from "../../fixtures/alertmanager/firing.json";
 import mixed from "../../fixtures/alertmanager/mixed-firing-resolved.json";
