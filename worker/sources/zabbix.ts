@@ -72,14 +72,14 @@ export function fromZabbix(payload: unknown, receivedAt: Date): AlertEvent[] {
   };
   const details = clipDetails(field(body, "alert_message") ?? field(body, "event_opdata"));
   if (details) event.details = details;
-  const triggerId = field(body, "trigger_id");
+  const triggerId = field(body, "trigger_id")?.match(/^\d+$/)?.[0];
   if (triggerId || name) {
     event.monitor = {};
     if (triggerId) event.monitor.id = triggerId;
     if (name) event.monitor.name = name;
   }
   const base = httpUrl(field(body, "zabbix_url"));
-  if (base && triggerId) event.link = `${base.replace(/\/+$/, "")}/tr_events.php?triggerid=${encodeURIComponent(triggerId)}&eventid=${eventId}`;
+  if (base && triggerId) event.link = `${base.replace(/\/+$/, "")}/tr_events.php?triggerid=${triggerId}&eventid=${eventId}`;
   // A problem update that is not an acknowledgement (a comment, a severity change) re-notifies.
   if (action === "trigger" && update) event.renotify = true;
   return [event];

@@ -8,10 +8,22 @@ import maintenance from "../../fixtures/uptime-kuma/maintenance.json";
 import pending from "../../fixtures/uptime-kuma/pending.json";
 import testNotification from "../../fixtures/uptime-kuma/test-notification.json";
 import up from "../../fixtures/uptime-kuma/up.json";
+import certExpiry from "../../fixtures/uptime-kuma/cert-expiry.json";
+import domainExpiry from "../../fixtures/uptime-kuma/domain-expiry.json";
 
 const receivedAt = new Date("2025-11-20T12:00:00.000Z");
 const adapt = (payload: unknown) => fromUptimeKuma(payload, receivedAt);
 const tags = { service: "search", production: "", monitor_type: "http" };
+
+describe("fromUptimeKuma: notifications without a heartbeat (Notification.send(config, msg))", () => {
+  it.each([
+    ["the Test button", testNotification],
+    ["a TLS certificate expiry notice", certExpiry],
+    ["a domain expiry notice", domainExpiry],
+  ])("%s: accepted, nothing to apply", (_, payload) => {
+    expect(adapt(payload)).toEqual([]);
+  });
+});
 
 describe("fromUptimeKuma: the webhook notification's payloads", () => {
   it("down → a trigger for the monitor, its Kuma tags as tags (service routes)", () => {
@@ -98,6 +110,10 @@ describe("fromUptimeKuma: the webhook notification's payloads", () => {
     ["no status", { ...down, heartbeat: { ...down.heartbeat, status: undefined } }, "heartbeat.status"],
     ["an unknown status", { ...down, heartbeat: { ...down.heartbeat, status: 7 } }, "heartbeat.status"],
     ["no monitor id anywhere", { heartbeat: { status: 0 }, monitor: { name: "x" } }, "heartbeat.monitorID"],
+    // Not Kuma's webhook at all (or its form-data preset): nothing says what happened.
+    ["an empty object", {}, "heartbeat"],
+    ["null heartbeat and monitor without msg", { heartbeat: null, monitor: null }, "heartbeat"],
+    ["an empty msg alone", { msg: "  " }, "heartbeat"],
   ])("refuses %s naming the field", (_, payload, field) => {
     let caught: unknown;
     try {
