@@ -55,12 +55,16 @@ export function fromZabbix(payload: unknown, receivedAt: Date): AlertEvent[] {
 
   const tags = tagsOf(body);
   if (host && !Object.hasOwn(tags, "host")) tags["host"] = host;
+  // Every time from Zabbix's own clock, so a skew against ours cannot make a recovery look older
+  // than an update. An update's time is not among the macros: it is placed just after its problem,
+  // so it attaches, and a late one after the recovery is recognised as stale.
+  const problemAt = parseEpoch(field(body, "event_timestamp"));
   const at =
     action === "resolve"
       ? parseEpoch(field(body, "event_recovery_timestamp"))
       : update
-        ? undefined // an update's own time is not among the macros: its arrival is
-        : parseEpoch(field(body, "event_timestamp"));
+        ? problemAt && new Date(problemAt.getTime() + 1)
+        : problemAt;
 
   const event: AlertEvent = {
     dedupKey: eventId,

@@ -45,7 +45,7 @@ describe("fromZabbix: the media type's real deliveries", () => {
     [
       "an acknowledging update → acknowledge, tags from {EVENT.TAGS} text, an unresolved {$ZABBIX.URL} gives no link",
       ack,
-      { dedupKey: "5120934", action: "acknowledge", tags: { scope: "availability", service: "api", host: "api-gw-1" }, occurredAt: receivedAt },
+      { dedupKey: "5120934", action: "acknowledge", tags: { scope: "availability", service: "api", host: "api-gw-1" }, occurredAt: new Date("2025-11-20T10:15:02.001Z") },
     ],
   ])("%s", (_, payload, expected) => {
     const event = one(payload);
