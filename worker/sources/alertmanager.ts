@@ -9,10 +9,22 @@ const STATUSES = ["firing", "resolved"] as const;
 
 export function fromAlertmanager(payload: unknown, receivedAt: Date): AlertEvent[] {
   const body = requireObject(payload);
-  return groupAlerts(body).map(({ alert, path }) => {
+  const events: AlertEvent[] = [];
+  for (const { alert, path } of groupAlerts(body)) {
     const parsed = readAlert(body, alert, path, receivedAt);
-    return toEvent(parsed, { link: httpUrl(text(alert.generatorURL)), fallbackSummary: "Alertmanager alert" });
-  });
+    // Grafana's test notification reaches here through an Alertmanager contact point.
+    if (isGrafanaTestAlert(parsed.labels)) continue;
+    events.push(toEvent(parsed, { link: httpUrl(text(alert.generatorURL)), fallbackSummary: "Alertmanager alert" }));
+  }
+  return events;
+}
+
+/**
+ * Grafana's test notification: labels alertname=TestAlert and instance=Grafana, and nothing that
+ * routes. It proves the wiring; it is no outage, and Grafana never resolves it.
+ */
+export function isGrafanaTestAlert(labels: Record<string, string>): boolean {
+  return labels["alertname"] === "TestAlert" && labels["instance"] === "Grafana" && labels["service"] === undefined;
 }
 
 /** The group's alerts, each an object, with the path to name it by in errors. */
