@@ -63,8 +63,11 @@ export function fromPagerDutyV2(payload: unknown, receivedAt: Date, newDedupKey:
     if (!isObject(payloadObj)) {
       p.add("payload", payloadObj === undefined || payloadObj === null ? "is required for a trigger: {summary, source, severity}" : "must be an object");
     } else {
-      const summary = requiredText(payloadObj, "summary", "payload.summary", p);
-      const source = requiredText(payloadObj, "source", "payload.source", p);
+      // Present but blank is a templating quirk (`{{ .CommonAnnotations.summary }}` when a group's
+      // annotations differ): the alert is kept under a stand-in text rather than lost.
+      const summaryText = requiredText(payloadObj, "summary", "payload.summary", p);
+      const source = requiredText(payloadObj, "source", "payload.source", p)?.trim() || text(body.client) || "unknown source";
+      const summary = summaryText?.trim() || `Alert from ${source}`;
       const severity = severityOf(payloadObj.severity, p);
       timestampOf(payloadObj.timestamp, p);
       if (summary && source && severity) {
@@ -131,7 +134,7 @@ export function fromPagerDutyV1(payload: unknown, receivedAt: Date, newIncidentK
     action: action!,
     // v1 events carry no severity: a trigger is an outage affecting part of the service.
     severity: "error",
-    summary: clipSummary(description ?? dedupKey),
+    summary: clipSummary(description?.trim() || dedupKey),
     tags: isObject(body.details) ? scalarTags(body.details) : {},
     occurredAt: receivedAt,
   };
@@ -180,7 +183,6 @@ function requiredText(obj: JsonObject, key: string, field: string, p: Problems):
   const value = obj[key];
   if (value === undefined || value === null) return p.add(field, "is required");
   if (typeof value !== "string") return p.add(field, "must be a string");
-  if (!value.trim()) return p.add(field, "must not be empty");
   return value;
 }
 

@@ -181,6 +181,23 @@ describe("fromPagerDutyV2: lengths in code points, clipped where senders truncat
   });
 });
 
+describe("fromPagerDutyV2: blank texts from a template are kept, not refused", () => {
+  it("a blank summary (annotations that differ across a group) becomes a stand-in", () => {
+    expect(v2(trigger({ summary: "  " })).events[0]!.summary).toBe("Alert from checkout-1");
+  });
+
+  it("a blank source falls back to the client", () => {
+    expect(v2(trigger({ source: "", summary: "" }, { client: "Alertmanager" })).events[0]).toMatchObject({
+      summary: "Alert from Alertmanager",
+      monitor: { name: "Alertmanager" },
+    });
+  });
+
+  it("a v1 trigger with a blank description is named by its incident key", () => {
+    expect(v1({ ...v1Trigger, description: " " }).events[0]!.summary).toBe(v1Trigger.incident_key);
+  });
+});
+
 describe("fromPagerDutyV2: Grafana's PagerDuty contact point", () => {
   it("its Test button (TestAlert on Grafana, a trigger never resolved) is accepted and ignored", () => {
     expect(v2(grafanaTest)).toEqual({ events: [], dedupKey: grafanaTest.dedup_key });
@@ -237,7 +254,6 @@ describe("fromPagerDutyV2: PagerDuty's 400, every bad field named", () => {
     ["a missing severity", trigger({ severity: undefined }), ["`payload.severity` is required: one of critical, error, warning, info"]],
     ["a missing payload on trigger", { ...trigger(), payload: undefined }, ["`payload` is required for a trigger: {summary, source, severity}"]],
     ["a payload that is a string", { ...trigger(), payload: "down" }, ["`payload` must be an object"]],
-    ["an empty summary", trigger({ summary: "  " }), ["`payload.summary` must not be empty"]],
     ["a numeric summary", trigger({ summary: 5 }), ["`payload.summary` must be a string"]],
     ["no source", trigger({ source: undefined }), ["`payload.source` is required"]],
     ["a bad timestamp", trigger({ timestamp: "yesterday" }), ["`payload.timestamp` must be an ISO 8601 date-time, e.g. 2025-11-20T10:15:02.000Z"]],
