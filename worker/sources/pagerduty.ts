@@ -235,7 +235,7 @@ function tagsOf(payload: JsonObject): Record<string, string> {
 }
 
 /** Zabbix `{EVENT.TAGS}`: `name:value` pairs joined by ", " (a tag without value is just its name). */
-export function parseZabbixTags(value: string): Record<string, string> {
+function parseZabbixTags(value: string): Record<string, string> {
   return parseTags(value.replace(/^\{EVENT\.TAGS\}$/, ""));
 }
 
