@@ -1,4 +1,5 @@
 // The one description of the data. Times are ISO 8601 strings with milliseconds and zone, as the API shows them.
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { IntegrationOptions } from "../worker/sources/options";
 
@@ -156,6 +157,8 @@ export const alerts = sqliteTable(
     lastAction: text("last_action").notNull(),
     acknowledgedAt: text("acknowledged_at"),
     resolvedAt: text("resolved_at"),
+    /** A trigger the sender re-confirms on a schedule (Uptime Kuma's resend) stops counting after this. */
+    expiresAt: text("expires_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -164,6 +167,7 @@ export const alerts = sqliteTable(
     uniqueIndex("alerts_integration_dedup_unique").on(t.integrationId, t.dedupKey),
     index("alerts_incident_idx").on(t.incidentId),
     index("alerts_status_idx").on(t.status),
+    index("alerts_expires_idx").on(t.expiresAt).where(sql`${t.expiresAt} IS NOT NULL`),
   ],
 );
 

@@ -31,6 +31,8 @@ export interface IngestInput {
    * HMAC-SHA256 of the body or of `<timestamp>:<body>`, in the headers its options name.
    */
   signed?: { headers: Record<string, string>; body: string };
+  /** Written by the worker itself (expired alerts): no sender, so no signature to check. */
+  internal?: boolean;
 }
 
 export type IngestResult =
@@ -124,6 +126,45 @@ export class Ingestor extends DurableObject<Env> {
     });
   }
 
+  /**
+   * Resolves the alerts whose sender stopped re-confirming them (AlertEvent.expiresInSeconds), as a
+   * delivery per integration through the usual decision, at the time each expired. Outside the
+   * serialize chain on purpose: each ingest queues behind it. A trigger that lands meanwhile makes
+   * its resolve stale, so it is never lost.
+   */
+  async expireAlerts(now: string): Promise<number> {
+    const { results } = await this.env.DB.prepare(
+      `SELECT a.dedup_key, a.summary, a.expires_at, i.key_hash FROM alerts a JOIN integrations i ON i.id = a.integration_id
+       WHERE a.expires_at IS NOT NULL AND a.expires_at <= ?1 AND a.status != 'resolved' AND i.disabled = 0
+       ORDER BY a.expires_at LIMIT ?2`,
+    )
+      .bind(now, MAX_GROUP_EVENTS)
+      .all<{ dedup_key: string; summary: string; expires_at: string; key_hash: string }>();
+    const byIntegration = new Map<string, typeof results>();
+    for (const r of results) byIntegration.set(r.key_hash, [...(byIntegration.get(r.key_hash) ?? []), r]);
+    let resolved = 0;
+    for (const [keyHash, rows] of byIntegration) {
+      const result = await this.ingest({
+        keyHash,
+        source: null,
+        internal: true,
+        events: rows.map((r) => ({
+          dedupKey: r.dedup_key,
+          action: "resolve",
+          severity: "error",
+          summary: r.summary,
+          tags: {},
+          occurredAt: new Date(r.expires_at),
+        })),
+        receivedAt: now,
+        payload: JSON.stringify({ expired: rows.map((r) => r.dedup_key), reason: "no re-notification from the sender in time" }),
+        acceptedStatus: 202,
+      });
+      if (result.ok) resolved += result.outcomes.filter((o) => o === "applied").length;
+    }
+    return resolved;
+  }
+
   /** Forget cached integrations: called after an operator changes one. */
   invalidate(): void {
     this.integrations = null;
@@ -206,7 +247,7 @@ export class Ingestor extends DurableObject<Env> {
         error: `this key belongs to a ${integration.source} integration; post to /hooks/${integration.source}/<key>`,
       };
     }
-    if (integration.signingSecret) {
+    if (integration.signingSecret && !input.internal) {
       const valid = input.signed && (await verifySignature(integration.signingSecret, integration.options, input.signed));
       if (!valid) return { ok: false, status: 401, error: "missing or invalid body signature" };
     }

@@ -1,7 +1,7 @@
 // Each sender's configuration as the README tells users to paste it, through the real worker and D1:
 // the payloads those tools really send open, attach, recover, are ignored with a 2xx, or are refused
 // with the 4xx that tells the user what to fix.
-import { SELF } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import checklyDegraded from "../fixtures/checkly/degraded.json";
 import checklyFailure from "../fixtures/checkly/failure.json";
@@ -12,6 +12,8 @@ import pdGrafanaTest from "../fixtures/pagerduty/grafana-test-notification.json"
 import pdZabbixResolve from "../fixtures/pagerduty/zabbix-resolve.json";
 import pdZabbixTrigger from "../fixtures/pagerduty/zabbix-trigger.json";
 import kumaCertExpiry from "../fixtures/uptime-kuma/cert-expiry.json";
+import kumaDown from "../fixtures/uptime-kuma/down.json";
+import worker from "../../worker/index";
 import uptrendsAlert from "../fixtures/uptrends/alert.json";
 import zabbixAck from "../fixtures/zabbix/acknowledge-update.json";
 import zabbixDiscovery from "../fixtures/zabbix/discovery.json";
@@ -229,6 +231,59 @@ describe("Uptrends and Uptime Kuma", () => {
     const empty = await post(`/hooks/uptime-kuma/${integ.key}`, {});
     expect(empty.status).toBe(400);
     expect(await empty.json()).toMatchObject({ field: "heartbeat" });
+  });
+});
+
+describe("Uptime Kuma: a monitor that goes into maintenance while down", () => {
+  /** One cron run, as Cloudflare would make it at `at`. */
+  const cron = async (at: number) =>
+    worker.scheduled(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), env, createExecutionContext());
+  const kumaTime = (t: number) => new Date(t).toISOString().replace("T", " ").replace("Z", "");
+  // Kuma with "Resend Notification if Down 10 times consecutively", checking every 60 s.
+  const downAt = (t: number, monitorID: number) => ({
+    ...kumaDown,
+    heartbeat: { ...kumaDown.heartbeat, monitorID, time: kumaTime(t), important: false },
+    monitor: { ...kumaDown.monitor, id: monitorID, resendInterval: 10, interval: 60 },
+  });
+  const minute = 60_000;
+
+  it("is recovered by the cron once Kuma stops repeating the down, and kept while it repeats", async () => {
+    const search = await createComponent("Kuma maintenance");
+    const integ = await createIntegration("uptime-kuma", [search.id]);
+    const url = `/hooks/uptime-kuma/${integ.key}`;
+    const t0 = Date.now();
+    expect((await post(url, downAt(t0, 9001))).status).toBe(202);
+    expect(await componentStatus(search.id)).toBe("major_outage");
+    const [incident] = await incidentsOn(search.id);
+
+    // Still down: the resend 10 minutes later keeps it; a cron within the deadline changes nothing.
+    expect((await post(url, downAt(t0 + 10 * minute, 9001))).status).toBe(202);
+    await cron(t0 + 25 * minute);
+    expect(await componentStatus(search.id)).toBe("major_outage");
+
+    // Then maintenance: Kuma sends nothing more. Two resend periods and two checks later it is over.
+    await cron(t0 + 10 * minute + 23 * minute);
+    expect(await componentStatus(search.id)).toBe("operational");
+    expect(await incidentsOn(search.id)).toMatchObject([{ id: incident!.id, status: "monitoring" }]);
+    const [logged] = await rows<{ outcome: string; payload: string }>(
+      "SELECT outcome, payload FROM deliveries WHERE integration_id = ?1 ORDER BY received_at DESC LIMIT 1",
+      integ.id,
+    );
+    expect(logged!.payload).toContain("no re-notification");
+
+    // Down again after maintenance (Kuma notifies maintenance → down): a new alert cycle, same incident reopened.
+    expect((await post(url, downAt(t0 + 60 * minute, 9001))).status).toBe(202);
+    expect(await componentStatus(search.id)).toBe("major_outage");
+  });
+
+  it("without Kuma's resend setting the down waits for Kuma's up", async () => {
+    const comp = await createComponent("Kuma no resend");
+    const integ = await createIntegration("uptime-kuma", [comp.id]);
+    const t0 = Date.now();
+    const body = { ...downAt(t0, 9002), monitor: { ...kumaDown.monitor, id: 9002, resendInterval: 0 } };
+    expect((await post(`/hooks/uptime-kuma/${integ.key}`, body)).status).toBe(202);
+    await cron(t0 + 24 * 60 * minute);
+    expect(await componentStatus(comp.id)).toBe("major_outage");
   });
 });
 

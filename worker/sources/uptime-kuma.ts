@@ -61,11 +61,27 @@ export function fromUptimeKuma(payload: unknown, receivedAt: Date): AlertEvent[]
     event.severity = "info";
     event.status = "under_maintenance";
   }
+  const expiry = status === "down" ? expiresInSeconds(monitor) : undefined;
+  if (expiry) event.expiresInSeconds = expiry;
   const details = status === "down" ? clipDetails(message) : undefined;
   if (details) event.details = details;
   const link = httpUrl(text(monitor?.url));
   if (link) event.link = link;
   return [event];
+}
+
+/**
+ * With "Resend Notification if Down X times consecutively" set, Kuma repeats a down every X checks
+ * (`resendInterval` × `interval` seconds) while it lasts. Going from down into maintenance, from
+ * maintenance back up, or being paused sends nothing at all: so a down not repeated within two of
+ * those periods (plus two checks of slack) has ended, and the alert is resolved then. Without the
+ * setting there is nothing to go by, and the alert waits for Kuma's up.
+ */
+function expiresInSeconds(monitor: JsonObject | undefined): number | undefined {
+  const interval = Number(text(monitor?.interval));
+  const resend = Number(text(monitor?.resendInterval));
+  if (!(interval > 0 && resend > 0) || !Number.isFinite(interval * resend)) return undefined;
+  return Math.min(2 * interval * resend + 2 * interval, 30 * 24 * 3600);
 }
 
 function optionalObject(body: JsonObject, field: string): JsonObject | undefined {

@@ -125,3 +125,23 @@ describe("fromUptimeKuma: the webhook notification's payloads", () => {
     expect((caught as PayloadError).field).toBe(field);
   });
 });
+
+// Down → maintenance, maintenance → up and pausing send nothing: with Kuma's "Resend Notification if
+// Down X times consecutively", a down that stops being repeated has ended.
+describe("fromUptimeKuma: a down expires when Kuma stops repeating it", () => {
+  const withResend = (resendInterval: unknown, interval: unknown = 60) => ({ ...down, monitor: { ...down.monitor, resendInterval, interval } });
+
+  it.each<[unknown, unknown, number | undefined]>([
+    [10, 60, 2 * 600 + 120],
+    ["3", "20", 2 * 60 + 40],
+    [0, 60, undefined], // Kuma's default: no resend, nothing to go by
+    [10, 0, undefined],
+    [null, 60, undefined],
+  ])("resendInterval %j, interval %j → expires after %j s", (resend, interval, expected) => {
+    expect(adapt(withResend(resend, interval))[0]!.expiresInSeconds).toBe(expected);
+  });
+
+  it("only downs expire", () => {
+    expect(adapt({ ...up, monitor: { ...up.monitor, resendInterval: 10 } })[0]!.expiresInSeconds).toBeUndefined();
+  });
+});
