@@ -432,9 +432,10 @@ function touch(alert: AlertState, event: AlertEvent, at: string, d: Decision) {
   alert.lastEventAt = at;
   alert.lastAction = event.action;
   // A trigger sets (or clears) the deadline for its next confirmation; an acknowledgement keeps it.
-  if (event.action === "resolve") alert.expiresAt = null;
-  else if (event.action === "trigger") {
-    alert.expiresAt = event.expiresInSeconds ? new Date(Date.parse(at) + event.expiresInSeconds * 1000).toISOString() : null;
+  if (event.action === "resolve" || (event.action === "trigger" && !event.expiresInSeconds)) {
+    if (alert.expiresAt) alert.expiresAt = null;
+  } else if (event.action === "trigger") {
+    alert.expiresAt = new Date(Date.parse(at) + event.expiresInSeconds! * 1000).toISOString();
   }
   d.alerts.add(alert.id);
 }

@@ -81,7 +81,7 @@ function expiresInSeconds(monitor: JsonObject | undefined): number | undefined {
   const interval = Number(text(monitor?.interval));
   const resend = Number(text(monitor?.resendInterval));
   if (!(interval > 0 && resend > 0) || !Number.isFinite(interval * resend)) return undefined;
-  return Math.min(2 * interval * resend + 2 * interval, 30 * 24 * 3600);
+  return Math.ceil(Math.min(2 * interval * resend + 2 * interval, 30 * 24 * 3600));
 }
 
 function optionalObject(body: JsonObject, field: string): JsonObject | undefined {

@@ -323,7 +323,7 @@ export function replaceTitles(value: unknown, markup: string): unknown {
 // ── The adapter contract ───────────────────────────────────────────────────────────────────────
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const EVENT_KEYS = new Set(["dedupKey", "action", "severity", "summary", "details", "monitor", "tags", "link", "occurredAt", "renotify", "status"]);
+const EVENT_KEYS = new Set(["dedupKey", "action", "severity", "summary", "details", "monitor", "tags", "link", "occurredAt", "renotify", "status", "expiresInSeconds"]);
 
 /** What is wrong with an adapter's result, as readable lines (empty when it meets the contract). */
 export function contractViolations(result: unknown): string[] {
@@ -336,6 +336,10 @@ function eventViolations(e: unknown): string[] {
   const ev = e as Record<string, unknown>;
   const out: string[] = [];
   for (const k of Object.keys(ev)) if (!EVENT_KEYS.has(k)) out.push(`unexpected field ${k}`);
+  const expires = ev.expiresInSeconds;
+  if (expires !== undefined && !(typeof expires === "number" && Number.isInteger(expires) && expires > 0)) {
+    out.push(`expiresInSeconds is not a positive whole number: ${String(ev.expiresInSeconds)}`);
+  }
   if (typeof ev.dedupKey !== "string" || ev.dedupKey.trim() === "") out.push(`dedupKey ${JSON.stringify(ev.dedupKey)} is not a non-empty string`);
   if (!(ALERT_ACTIONS as readonly unknown[]).includes(ev.action)) out.push(`action ${JSON.stringify(ev.action)} is not an action`);
   if (!(SEVERITIES as readonly unknown[]).includes(ev.severity)) out.push(`severity ${JSON.stringify(ev.severity)} is not a severity`);
