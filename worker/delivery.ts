@@ -181,6 +181,23 @@ export interface ReceiveOptions {
    * the signature and timestamp the integration's options name, checked over the body as received.
    */
   signedHeaders?: Record<string, string>;
+  /** For senders that can post the JSON as one form field (Uptime Kuma's form-data preset: `data`). */
+  formField?: string;
+}
+
+/** The JSON text: the body itself, or the named field when the body is a form. */
+async function formValue(c: Context<AppEnv>, text: string, field: string): Promise<string> {
+  const type = c.req.header("content-type") ?? "";
+  if (!/^(?:multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(type)) return text;
+  let form: FormData;
+  try {
+    form = await new Response(text, { headers: { "content-type": type } }).formData();
+  } catch {
+    throw new PayloadError("body", "is not a valid form");
+  }
+  const value = form.get(field);
+  if (typeof value !== "string") throw new PayloadError(field, "is required: the form field holding the notification's JSON");
+  return value;
 }
 
 /**
@@ -196,7 +213,7 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
     raw = await readBody(c);
     const missingKey = `missing integration key${opts.keyHint ? `: ${opts.keyHint}` : ""}`;
     if (!keyFromBody && !key) throw new HttpError(401, missingKey);
-    const payload = parseJson(raw.text);
+    const payload = parseJson(opts.formField ? await formValue(c, raw.text, opts.formField) : raw.text);
     if (keyFromBody) key = keyFromBody(payload);
     const events = opts.adapt(payload, raw.receivedAt);
     if (!key) throw new HttpError(401, missingKey);

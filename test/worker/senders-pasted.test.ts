@@ -222,6 +222,21 @@ describe("Uptrends and Uptime Kuma", () => {
     expect(await componentStatus(shop.id)).toBe("partial_outage");
   });
 
+  it("Uptime Kuma's form-data preset (the JSON in the field `data`) works like the JSON preset", async () => {
+    const comp = await createComponent("Kuma form-data");
+    const integ = await createIntegration("uptime-kuma", [comp.id]);
+    const form = new FormData();
+    form.append("data", JSON.stringify(kumaDown));
+    const res = await SELF.fetch(`${BASE}/hooks/uptime-kuma/${integ.key}`, { method: "POST", body: form });
+    expect(res.status).toBe(202);
+    expect(await componentStatus(comp.id)).toBe("major_outage");
+    const empty = new FormData();
+    empty.append("other", "x");
+    const missing = await SELF.fetch(`${BASE}/hooks/uptime-kuma/${integ.key}`, { method: "POST", body: empty });
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toMatchObject({ field: "data" });
+  });
+
   it("Uptime Kuma: a certificate-expiry notice is accepted with 200 and changes nothing; {} is a 400 naming heartbeat", async () => {
     const integ = await createIntegration("uptime-kuma");
     const before = await tableCounts();

@@ -30,9 +30,13 @@ function signedHeaders(c: Context<AppEnv>): Record<string, string> {
   return headers;
 }
 
+// Uptime Kuma's webhook offers a form-data preset: the same JSON, in the form field `data`.
+const FORM_FIELDS: Partial<Record<string, string>> = { "uptime-kuma": "data" };
+
 for (const [source, adapt] of Object.entries(HOOK_ADAPTERS)) {
+  const formField = FORM_FIELDS[source];
   hooks.post(`/${source}/:key`, async (c) =>
-    answer(c, await receive(c, { key: c.req.param("key"), source, adapt, signedHeaders: signedHeaders(c) })),
+    answer(c, await receive(c, { key: c.req.param("key"), source, adapt, signedHeaders: signedHeaders(c), ...(formField ? { formField } : {}) })),
   );
 }
 
