@@ -370,6 +370,13 @@ describe("compressed bodies", () => {
     expect(((await res.json()) as { error: string }).error).toContain(encoding);
   });
 
+  it("the PagerDuty endpoint answers an unknown encoding in PagerDuty's shape", async () => {
+    const integ = await createIntegration("pagerduty");
+    const res = await post("/v2/enqueue", { routing_key: integ.key }, { "Content-Encoding": "br" });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toMatchObject({ status: "invalid event", message: "Unsupported Content-Encoding" });
+  });
+
   it("a body that says gzip but is not is a 400", async () => {
     const integ = await createIntegration("grafana");
     const res = await post(`/hooks/grafana/${integ.key}`, delivery("x"), { "Content-Encoding": "gzip" });
