@@ -1,4 +1,5 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -9,8 +10,9 @@ export default defineConfig({
       },
       {
         plugins: [
+          // The built worker (npm test builds it: `astro build --root site`), Astro pages included.
           cloudflareTest(async () => ({
-            wrangler: { configPath: "./wrangler.toml" },
+            wrangler: { configPath: "./site/dist/server/wrangler.json" },
             miniflare: {
               bindings: {
                 ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123",
@@ -19,6 +21,7 @@ export default defineConfig({
             },
           })),
         ],
+        resolve: { alias: { "@astrojs/cloudflare/handler": resolve("test/worker/astro-handler.ts") } },
         test: {
           name: "worker",
           include: ["test/worker/**/*.test.ts"],

@@ -10,10 +10,18 @@ import { buildSite, freePort, prepareDatabase, ROOT, run, startWorker } from "..
 import { fmt, load } from "./load.mjs";
 
 const QUICK = process.argv.includes("--quick");
+// --pages: only the public page part (and page weight), merged into the last full run's results.
+const PAGES_ONLY = process.argv.includes("--pages");
 const N = QUICK ? 100 : 400;
 const CONCURRENCY = 8;
-const results = { date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`, quick: QUICK };
+const previous = existsSync(join(ROOT, "bench", "results", "latest.json")) ? JSON.parse(readFileSync(join(ROOT, "bench", "results", "latest.json"), "utf8")) : {};
+const results = { ...(PAGES_ONLY ? { ...previous, fullRunDate: previous.fullRunDate ?? previous.date } : {}), date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`, quick: QUICK };
 const work = mkdtempSync(join(tmpdir(), "status-bench-"));
+// One build for every stack: it holds no data (pages are rendered on request). Its client/ folder is the
+// assets directory the static baselines are written into.
+const site = join(work, "site");
+const config = buildSite(site);
+const assetsDir = join(site, "client");
 const stops = [];
 process.on("exit", () => stops.forEach((s) => s()));
 const fixture = (p) => JSON.parse(readFileSync(join(ROOT, "test", "fixtures", p), "utf8"));
@@ -32,7 +40,7 @@ if (existsSync(join(ROOT, "test", "fixtures", "alertmanager"))) {
   if (file) SENDERS.push({ source: "alertmanager", key: "demoalertmanagerkey0000000000000", body: (i) => { const p = fixture(`alertmanager/${file}`); for (const a of p.alerts ?? []) { a.startsAt = iso(i); a.labels = { ...a.labels, service: "metrics" }; } return JSON.stringify(p); } });
 }
 
-async function stack(name, { seedSql } = {}) {
+async function stack(name, { seedSql, extraVars = {} } = {}) {
   const persistTo = join(work, name);
   prepareDatabase(persistTo);
   if (seedSql) {
@@ -40,12 +48,10 @@ async function stack(name, { seedSql } = {}) {
     writeFileSync(file, seedSql);
     run("wrangler", ["d1", "execute", "status-page", "--local", "--persist-to", persistTo, "--file", file], { quiet: true });
   }
-  const assets = join(persistTo, "site");
   const port = await freePort();
-  buildSite(persistTo, `http://127.0.0.1:${port}`, assets);
-  const w = await startWorker({ port, persistTo, adminToken: "bench-admin-token-0123456789abcdef0123", assets, extraVars: { BENCH_COUNT_D1: "1" } });
+  const w = await startWorker({ port, persistTo, adminToken: "bench-admin-token-0123456789abcdef0123", config, extraVars: { BENCH_COUNT_D1: "1", ...extraVars } });
   stops.push(w.stop);
-  return { ...w, persistTo, assets, port };
+  return { ...w, persistTo, port };
 }
 
 async function baseline() {
@@ -57,6 +63,46 @@ async function baseline() {
   return w;
 }
 
+// ── 0. The on-demand overview vs a static asset of the same bytes, cache hits and misses ───────────────
+{
+  const n = QUICK ? 300 : 1000;
+  const hits = await stack("pages");
+  // Same build, same data, the edge cache bypassed: every request renders (BENCH_NO_EDGE_CACHE).
+  const misses = await stack("pages-miss", { extraVars: { BENCH_NO_EDGE_CACHE: "1" } });
+  const html = await (await fetch(`${hits.url}/`)).text();
+  writeFileSync(join(assetsDir, "bench-page.html"), html);
+  await new Promise((r) => setTimeout(r, 1500)); // wrangler dev picks up the new asset
+  const staticRes = await fetch(`${hits.url}/bench-page`);
+  const staticPath = staticRes.ok && (await staticRes.text()) === html ? "/bench-page" : "/bench-page.html";
+  const get = (url) => load({ url, method: "GET", n, concurrency: CONCURRENCY });
+  await get(`${hits.url}/`); // warm: the first request renders and fills the cache
+  await get(`${misses.url}/`);
+  // Rounds of hit, static, miss back to back, so a noisy neighbour hits every side alike; the median round.
+  const rounds = [];
+  for (let k = 0; k < (QUICK ? 1 : 3); k++) {
+    const hit = await get(`${hits.url}/`);
+    const statik = await get(`${hits.url}${staticPath}`);
+    const miss = await get(`${misses.url}/`);
+    rounds.push({ hit, static: statik, miss, hitRatio: hit.rps / statik.rps, missRatio: miss.rps / statik.rps });
+  }
+  const median = [...rounds].sort((a, b) => a.hitRatio - b.hitRatio)[Math.floor(rounds.length / 2)];
+  results.pages = { bytes: html.length, n, rounds, ...median };
+  for (const r of rounds) console.log(`  round: hit ${fmt(r.hit.rps)} req/s, static ${fmt(r.static.rps)} req/s, miss ${fmt(r.miss.rps)} req/s`);
+  console.log(`/ (${html.length} B) cache hit ${fmt(results.pages.hit.rps)} req/s (p50 ${fmt(results.pages.hit.p50)} ms) vs static ${fmt(results.pages.static.rps)} req/s · ratio ${fmt(results.pages.hitRatio, 2)}`);
+  console.log(`/ cache miss ${fmt(results.pages.miss.rps)} req/s (p50 ${fmt(results.pages.miss.p50)} ms) · ratio ${fmt(results.pages.missRatio, 2)}`);
+  hits.stop();
+  misses.stop();
+}
+
+// ── Worker bundle size, as wrangler deploy would upload it ─────────────────────────────────────────
+{
+  const out = run("wrangler", ["deploy", "--dry-run", "--config", config, "--outdir", join(work, "dry-run")], { quiet: true });
+  const m = /Total Upload:\s*([\d.]+)\s*KiB\s*\/\s*gzip:\s*([\d.]+)\s*KiB/.exec(out);
+  results.bundle = m ? { kib: Number(m[1]), gzipKib: Number(m[2]) } : null;
+  console.log(`worker bundle: ${m ? `${m[1]} KiB, ${m[2]} KiB gzip` : "size not reported"}`);
+}
+
+if (!PAGES_ONLY) {
 // ── 1. Ingest throughput and latency, ours vs the bare insert ─────────────────────────────────────────
 console.log(`Ingest: ${N} non-first deliveries per sender, ${CONCURRENCY} concurrent clients`);
 const ours = await stack("ingest");
@@ -85,7 +131,7 @@ async function d1RoundTrips(url, body) {
 // ── 2. summary.json vs a static file of the same size from the assets binding ─────────────────────────
 {
   const summary = await (await fetch(`${ours.url}/api/v2/summary.json`)).text();
-  writeFileSync(join(ours.assets, "bench-static.json"), summary);
+  writeFileSync(join(assetsDir, "bench-static.json"), summary);
   await new Promise((r) => setTimeout(r, 1500)); // wrangler dev picks up the new asset
   const n = QUICK ? 300 : 1500;
   const dynamic = await load({ url: `${ours.url}/api/v2/summary.json`, method: "GET", n, concurrency: CONCURRENCY });
@@ -161,6 +207,8 @@ function queryPlans(persistTo) {
     plans[name] = JSON.parse(out)[0].results.map((r) => r.detail);
   }
   return plans;
+}
+
 }
 
 // ── 5. Page weight in Chromium (its own script, which also checks the budget) ─────────────────────────

@@ -340,11 +340,13 @@ export async function getHistory(
   db: D1Database,
   baseUrl: string,
   limit = 50,
-  opts: { upcoming?: boolean } = {},
+  opts: { upcoming?: boolean; since?: string } = {},
 ): Promise<{ page: PageJson; incidents: IncidentJson[] }> {
   const page = await getPage(db, baseUrl);
-  const where = opts.upcoming ? "1 = 1" : "(i.kind = 'incident' OR i.status != 'scheduled')";
-  return { page, incidents: await getIncidents(db, page.id, baseUrl, where, [], limit) };
+  let where = opts.upcoming ? "1 = 1" : "(i.kind = 'incident' OR i.status != 'scheduled')";
+  // Only those that began (or are scheduled to begin) at or after `since`.
+  if (opts.since) where += " AND coalesce(i.scheduled_for, i.started_at) >= ?1";
+  return { page, incidents: await getIncidents(db, page.id, baseUrl, where, opts.since ? [opts.since] : [], limit) };
 }
 
 // ── Uptime ──────────────────────────────────────────────────────────────────

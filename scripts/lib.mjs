@@ -42,16 +42,27 @@ export function prepareDatabase(persistTo, { seed = true, config, database = "st
   if (seed) run("wrangler", ["d1", "execute", "status-page", ...common, "--file", "db/seed.sql"], { quiet: true });
 }
 
-/** Builds the Astro site from the local database under `persistTo` into `outDir` (default site/dist). */
-export function buildSite(persistTo, publicUrl = "", outDir = join(ROOT, "site", "dist")) {
-  run("astro", ["build", "--root", "site", "--silent", "--outDir", outDir], {
-    quiet: true,
-    env: { WRANGLER_PERSIST: join(persistTo, "v3"), PUBLIC_URL: publicUrl },
-  });
+export const SITE_DIST = join(ROOT, "site", "dist");
+
+/**
+ * Builds the worker with its Astro pages into `outDir` (default site/dist): server/entry.mjs and
+ * server/wrangler.json (the config wrangler dev and deploy run), client/ (the static assets). The build
+ * reads no data: pages are rendered on request.
+ */
+export function buildSite(outDir = SITE_DIST) {
+  run("astro", ["build", "--root", "site", "--silent", "--outDir", outDir], { quiet: true });
+  return workerConfig(outDir);
 }
 
+/** The resolved wrangler config of a build. */
+export const workerConfig = (outDir = SITE_DIST) => join(outDir, "server", "wrangler.json");
+
 /** Starts `wrangler dev` and resolves once it answers; `stop()` ends it. */
-export async function startWorker({ port, persistTo, adminToken, log = false, extraVars = {}, assets, config, readyPath = "/api/v2/summary.json" }) {
+/**
+ * Starts `wrangler dev` on a built worker (`config`: its server/wrangler.json, by default site/dist's) and
+ * resolves once it answers; `stop()` ends it, `scheduled()` runs the cron handler once.
+ */
+export async function startWorker({ port, persistTo, adminToken, log = false, extraVars = {}, config = workerConfig(), readyPath = "/api/v2/summary.json" }) {
   // wrangler dev emulates request.cf, so CF-Connecting-IP is whatever the client sent: not trusted.
   const vars = { BEHIND_CLOUDFLARE: "false", ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}), ...extraVars };
   // Secrets go through a vars file readable by this user only, never the command line (`ps` shows it).
@@ -61,8 +72,7 @@ export async function startWorker({ port, persistTo, adminToken, log = false, ex
   const args = [
     "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo,
     "--show-interactive-dev-session=false", "--log-level", log ? "info" : "warn",
-    ...(assets ? ["--assets", assets] : []),
-    ...(config ? ["--config", config] : []),
+    "--config", config, "--test-scheduled",
     "--env-file", varsFile,
   ];
   const child = spawn("wrangler", args, { cwd: ROOT, env: toolEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
@@ -79,7 +89,9 @@ export async function startWorker({ port, persistTo, adminToken, log = false, ex
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
     try {
       const res = await fetch(`${url}${readyPath}`);
-      if (res.ok) return { url, stop, output: () => output };
+      // wrangler dev runs no cron on its own; this is the endpoint --test-scheduled opens for it.
+      const scheduled = () => fetch(`${url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}`).then((r) => r.text());
+      if (res.ok) return { url, stop, scheduled, output: () => output };
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -1,4 +1,5 @@
-// npm start: install if needed, migrate and seed the local D1, build the site, serve everything.
+// npm start: install if needed, migrate and seed the local D1, build the worker once, serve everything,
+// and run its every-minute cron (wrangler dev runs none on its own).
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -28,9 +29,14 @@ if (token.length < 32) {
 }
 console.log("Applying migrations and demo data to the local D1…");
 prepareDatabase(persistTo);
-console.log("Building the status site…");
-buildSite(persistTo, base);
-const worker = await startWorker({ port, persistTo, adminToken: token, log: true });
+console.log("Building the worker and its pages…");
+const config = buildSite();
+const worker = await startWorker({ port, persistTo, adminToken: token, log: true, config });
+
+// The cron, as Cloudflare runs it: at the start of every minute (maintenance windows, auto-resolve,
+// silent integrations).
+const cron = () => worker.scheduled().catch((err) => console.error("cron run failed", String(err)));
+setTimeout(() => { cron(); setInterval(cron, 60_000); }, 60_000 - (Date.now() % 60_000));
 
 const GENERIC = "demogenerickey000000000000000000";
 const curl = (action) =>

@@ -1,4 +1,4 @@
-// Caching of the public, read-only responses (the Statuspage API, feeds, badges, incident pages).
+// Caching of the public, read-only responses (the Statuspage API, feeds, badges, the Astro pages).
 //
 // Three layers, so readers during an outage cost the database little and still see a change at once:
 // - Browsers: `Cache-Control: public, max-age=10` and an ETag; a revalidation with If-None-Match
@@ -65,6 +65,8 @@ export interface Rendered {
   contentType: string;
   /** Defaults to 200; a 404 page is cached too, so a flood of requests for a bad id stays cheap. */
   status?: number;
+  /** Defaults to true; false answers the response without keeping it (an error page). */
+  store?: boolean;
 }
 
 /**
@@ -74,16 +76,16 @@ export interface Rendered {
  */
 export async function cachedPublic(c: Context<AppEnv>, render: (base: string) => Promise<Rendered>): Promise<Response> {
   const path = new URL(c.req.url).pathname.replace(/(.)\/+$/, "$1");
-  const cache = edgeCache();
+  const cache = c.env.BENCH_NO_EDGE_CACHE ? null : edgeCache();
   const key = cache ? cacheKey(path, await currentGeneration(cache)) : null;
   let res = key ? await cache?.match(key).catch(() => undefined) : undefined;
   if (!res) {
-    const { body, contentType, status = 200 } = await render(PLACEHOLDER_ORIGIN);
+    const { body, contentType, status = 200, store = true } = await render(PLACEHOLDER_ORIGIN);
     res = new Response(body, {
       status,
       headers: { "Content-Type": contentType, "Cache-Control": PUBLIC_CACHE_CONTROL, ETag: await etagOf(body), ...(await publicHeaders(c.env.DB, contentType)) },
     });
-    if (cache && key) {
+    if (cache && key && store) {
       const stored = cache.put(key, res.clone()).catch((err: unknown) => console.error("edge cache put failed", String(err)));
       try {
         c.executionCtx.waitUntil(stored);

@@ -9,6 +9,8 @@ export interface Env {
   ADMIN_TOKEN?: string;
   /** Benchmarks only: count the ingestor's D1 round trips and report them in `X-D1-Round-Trips`. */
   BENCH_COUNT_D1?: string;
+  /** Benchmarks only: bypass the edge cache for public responses, to measure every request as a miss. */
+  BENCH_NO_EDGE_CACHE?: string;
   /** Public base URL used in webhook URLs and feeds; defaults to the request's origin. */
   PUBLIC_URL?: string;
   /** Optional Cloudflare Access: the team domain (`<team>.cloudflareaccess.com`); with ACCESS_AUD, Access JWTs are accepted on /admin. */

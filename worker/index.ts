@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { AppEnv } from "./env";
 import { HttpError } from "./errors";
 import { admin } from "./routes/admin";
@@ -18,9 +18,12 @@ app.route("/", pagerduty);
 app.route("/api/v2", statuspageApi);
 app.route("/", feeds);
 app.route("/admin", admin);
-app.route("/", pages);
 
-app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+const noRoute = (c: Context<AppEnv>) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404);
+// Machine paths answer JSON 404s; every other GET is a public page (Astro), its 404 an HTML page.
+for (const prefix of ["/api", "/hooks", "/admin"]) app.all(`${prefix}/*`, noRoute);
+app.route("/", pages);
+app.notFound(noRoute);
 
 app.onError((err, c) => {
   if (err instanceof HttpError) {

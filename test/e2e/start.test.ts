@@ -12,6 +12,7 @@ const demo = (action: string) =>
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ dedup_key: "demo-e2e-api", action, severity: "critical", summary: "API error rate above 20%" }),
   });
+const token = inject("adminToken");
 const api = async () => (await (await fetch(`${base}/api/v2/summary.json`)).json()) as any;
 
 let browser: Browser;
@@ -47,5 +48,30 @@ describe("npm start's demo, over real HTTP", () => {
     expect(after.components.find((c: any) => c.id === "cmpapi000001").status).toBe("operational");
     expect(after.incidents[0]).toMatchObject({ status: "monitoring" });
     await page.close();
+  });
+});
+
+describe("npm start's cron", () => {
+  it("wrangler dev opens the scheduled endpoint npm start calls every minute: a maintenance window ends on its own", async () => {
+    const admin = (path: string, body: unknown) =>
+      fetch(`${base}/admin/api${path}`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const now = Date.now();
+    const res = await admin("/maintenances", {
+      name: "Cron check (e2e)",
+      body: "Ends two seconds from now.",
+      scheduled_for: new Date(now).toISOString(),
+      scheduled_until: new Date(now + 2000).toISOString(),
+      component_ids: ["cmpcdn000001"],
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const state = async () => (await (await fetch(`${base}/incidents/${id}`)).text()).match(/<span class="st" data-status="(\w+)"/)?.[1];
+    expect(await state()).toBe("in_progress");
+    await new Promise((r) => setTimeout(r, 2500));
+    // What scripts/lib.mjs's scheduled() requests, once a minute under npm start.
+    const cron = await fetch(`${base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}`);
+    expect(cron.status).toBe(200);
+    await cron.text();
+    expect(await state()).toBe("completed");
   });
 });

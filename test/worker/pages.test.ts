@@ -1,6 +1,5 @@
-// The worker's incident permalink pages: incidents open or opened after the last build are rendered
-// here (the build covers closed ones as static files). Full content without JavaScript, every value
-// escaped, current right after a write, cached like the API.
+// The incident permalink pages, rendered on request by Astro inside the built worker: full content
+// without JavaScript, every value escaped, current right after a write, cached like the API.
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../worker/ids";
@@ -49,7 +48,7 @@ beforeAll(async () => {
 
 const page = (path: string, headers: Record<string, string> = {}) => SELF.fetch(`${BASE}${path}`, { headers });
 
-describe("GET /incidents/:id, for incidents the build did not know", () => {
+describe("GET /incidents/:id", () => {
   it("renders the whole timeline as HTML a reader without JavaScript can read", async () => {
     const res = await page(`/incidents/${incidentId}`);
     expect(res.status).toBe(200);
@@ -59,8 +58,7 @@ describe("GET /incidents/:id, for incidents the build did not know", () => {
     expect(html).toContain(`<article class="inc" data-id="${incidentId}" data-status="investigating" data-impact="critical">`);
     expect(html).toContain("<b>Investigating</b>");
     expect(html).toContain("Critical impact · Affects <bdi>API &lt;v2&gt;</bdi>");
-    // Open: the page's script refreshes it in place.
-    expect(html).toContain(`data-live="${incidentId}"`);
+    expect(html).toContain(`<div id="incident">`);
     expect(html).toContain('<script src="/live.js" defer></script>');
   });
 

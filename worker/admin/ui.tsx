@@ -124,6 +124,8 @@ const FLASH = {
   integration_disabled: "Integration disabled: its deliveries are refused and its firing alerts resolved.",
   integration_deleted: "Integration deleted; its firing alerts resolved.",
   integration_components: "Integration's components saved.",
+  signature_checked: "Signature settings saved: deliveries must be signed.",
+  signature_not_checked: "Signature settings saved: deliveries are not signature-checked.",
   link_added: "Link added.",
   link_added_routed: "Link added; the firing alerts it matches are routed through it.",
   link_removed: "Link removed.",
@@ -520,6 +522,20 @@ adminUi.post(
     const body = validate(s.integrationPatch, { disabled: disabled === "true" ? true : disabled === "false" ? false : disabled || undefined });
     const integration = await updateIntegration(ctxOf(c), pathId(c), body);
     return integration.disabled ? "integration_disabled" : "integration_enabled";
+  }),
+);
+
+// Grafana's signature settings; an empty header field clears it, an empty secret keeps it.
+adminUi.post(
+  "/integrations/:id/signature",
+  form("/admin/integrations", async (c, f) => {
+    const header = (name: string) => f.str(name).trim() || null;
+    const body = validate(s.integrationPatch, {
+      signing_secret: f.str("signing_secret") || undefined,
+      options: { signature_header: header("signature_header"), timestamp_header: header("timestamp_header") },
+    });
+    const integration = await updateIntegration(ctxOf(c), pathId(c), body);
+    return integration.signed ? "signature_checked" : "signature_not_checked";
   }),
 );
 

@@ -1,28 +1,27 @@
-// Server-rendered public pages the static build cannot know about: the permalink of an incident or
-// maintenance that is still open or was opened after the last build. Static assets are served first,
-// so this runs only when site/dist has no incidents/<id>.html. Same markup as the build
-// (site/src/lib/render.ts), every value escaped there; cached like the API (worker/cache.ts).
-import { type Context, Hono } from "hono";
-import { getIncident, getPage } from "../../db/queries";
-import { incidentPageHtml, notFoundPageHtml } from "../../site/src/lib/render";
+// The public HTML pages: every GET no other route answered goes to Astro's handler (site/, rendered on
+// request from D1, inside this worker), through the edge cache like the API (worker/cache.ts), so a page
+// costs one render per cache generation and is current right after any write.
+import { handle } from "@astrojs/cloudflare/handler";
+import { Hono } from "hono";
 import { cachedPublic } from "../cache";
 import type { AppEnv } from "../env";
 
 export const pages = new Hono<AppEnv>();
 
-const HTML = "text/html; charset=utf-8";
-
-const incidentPage = (c: Context<AppEnv>) =>
+pages.get("*", (c) =>
   cachedPublic(c, async (base) => {
-    const id = c.req.param("id") ?? "";
-    const now = new Date().toISOString();
-    const found = /^[a-z0-9]{1,64}$/.test(id) ? await getIncident(c.env.DB, base, id) : null;
-    if (!found) {
-      const page = await getPage(c.env.DB, base);
-      return { body: notFoundPageHtml(page, id, now), contentType: HTML, status: 404 };
-    }
-    return { body: incidentPageHtml(found.page, found.incident, now), contentType: HTML };
-  });
-
-pages.get("/incidents/:id", incidentPage);
-pages.get("/incidents/:id/", incidentPage);
+    // Rendered against the cache's placeholder origin and with no request headers: a page depends on
+    // its path alone, as its cache key does.
+    const { pathname, search } = new URL(c.req.url);
+    // (The adapter's types name a newer ExecutionContext than workers-types 5.20261117; the same object.)
+    const ctx = c.executionCtx as unknown as Parameters<typeof handle>[2];
+    const res = await handle(new Request(`${base}${pathname}${search}`), c.env, ctx);
+    return {
+      body: await res.text(),
+      contentType: res.headers.get("Content-Type") ?? "text/html; charset=utf-8",
+      status: res.status,
+      // An error page (or anything but a page and its 404) is answered but not kept.
+      store: res.status === 200 || res.status === 404,
+    };
+  }),
+);

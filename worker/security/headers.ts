@@ -1,8 +1,8 @@
 // The security headers of every public response the worker renders (worker/cache.ts cachedPublic:
-// the Statuspage API, feeds, badges, incident pages): no MIME sniffing, a Content-Security-Policy
+// the Statuspage API, feeds, badges, the Astro pages): no MIME sniffing, a Content-Security-Policy
 // fitting the type, a referrer policy, and the page's frame policy. They are computed when a response
 // is rendered and cached with it; a change of the page settings purges the cache, so they follow it.
-// Static assets (site/dist through the ASSETS binding) never reach the worker: site/public/_headers
+// Static assets (live.js, through the ASSETS binding) never reach the worker: site/public/_headers
 // gives them the same headers, with framing allowed (the default setting).
 
 /** Scripts and styles from the page's own origin only; no plugins, no base tag, forms to itself. */

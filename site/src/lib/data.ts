@@ -1,50 +1,57 @@
-// Build-time access to the read model: the local D1 through wrangler's platform proxy (or the deployed
-// one when WRANGLER_REMOTE=1). Read once per build and shared by every page.
-import { getPlatformProxy } from "wrangler";
+// The pages' access to the read model (db/queries.ts): the worker's own D1 binding, read on every
+// request. Nothing is kept between requests; the edge cache in front (worker/cache.ts) is what spares D1.
+import { env } from "cloudflare:workers";
 import {
   type ComponentUptime,
   getHistory,
+  getIncident,
+  getPage,
   getSummary,
   getUptime,
   type IncidentJson,
+  type PageJson,
   type SummaryJson,
 } from "../../../db/queries";
 
-export interface SiteData {
-  builtAt: string;
+const db = (): D1Database => (env as { DB: D1Database }).DB;
+
+/** The base URL the read model builds links with: the origin the page is rendered against. */
+const baseOf = (url: URL) => url.origin;
+
+/** How many past incidents the history page lists. */
+const HISTORY_LIMIT = 1000;
+/** Days of past incidents on the overview, today included. */
+export const RECENT_DAYS = 7;
+const DAY_MS = 86_400_000;
+
+export interface Overview {
+  now: Date;
   summary: SummaryJson;
   uptime: Record<string, ComponentUptime>;
-  /** Incidents and begun maintenances, newest first. */
-  history: IncidentJson[];
+  /** Incidents and begun maintenances of the last RECENT_DAYS UTC days, newest first. */
+  recent: IncidentJson[];
 }
 
-/** How many past incidents the history page and the permalink pages cover. */
-const HISTORY_LIMIT = 1000;
-
-let loaded: Promise<SiteData> | undefined;
-
-export function loadSiteData(): Promise<SiteData> {
-  loaded ??= load();
-  return loaded;
+export async function loadOverview(url: URL): Promise<Overview> {
+  const now = new Date();
+  const since = new Date(Date.parse(now.toISOString().slice(0, 10)) - (RECENT_DAYS - 1) * DAY_MS).toISOString();
+  const [summary, uptime, { incidents: recent }] = await Promise.all([
+    getSummary(db(), baseOf(url)),
+    getUptime(db(), { now }),
+    getHistory(db(), baseOf(url), HISTORY_LIMIT, { since }),
+  ]);
+  return { now, summary, uptime, recent };
 }
 
-async function load(): Promise<SiteData> {
-  const proxy = await getPlatformProxy<{ DB: D1Database }>({
-    configPath: process.env.WRANGLER_CONFIG ?? "wrangler.toml",
-    persist: { path: process.env.WRANGLER_PERSIST ?? ".wrangler/state/v3" },
-    // npm run deploy builds from the deployed database.
-    remoteBindings: process.env.WRANGLER_REMOTE === "1",
-  });
-  try {
-    const base = process.env.PUBLIC_URL ?? "";
-    const now = new Date();
-    const [summary, uptime, { incidents: history }] = await Promise.all([
-      getSummary(proxy.env.DB, base),
-      getUptime(proxy.env.DB, { now }),
-      getHistory(proxy.env.DB, base, HISTORY_LIMIT),
-    ]);
-    return { builtAt: now.toISOString(), summary, uptime, history };
-  } finally {
-    await proxy.dispose();
-  }
+export async function loadHistory(url: URL): Promise<{ page: PageJson; history: IncidentJson[] }> {
+  const { page, incidents } = await getHistory(db(), baseOf(url), HISTORY_LIMIT);
+  return { page, history: incidents };
 }
+
+/** An incident or maintenance with its page, or only the page when there is none with that id. */
+export async function loadIncident(url: URL, id: string): Promise<{ page: PageJson; incident: IncidentJson | null }> {
+  const found = /^[a-z0-9]{1,64}$/.test(id) ? await getIncident(db(), baseOf(url), id) : null;
+  return found ?? { page: await getPage(db(), baseOf(url)), incident: null };
+}
+
+export const loadPage = (url: URL): Promise<PageJson> => getPage(db(), baseOf(url));

@@ -1,6 +1,5 @@
-// Markup shared by the Astro build and the worker (worker/routes/pages.ts renders incident pages the
-// build did not know about), so a page looks the same whichever of the two produced it. Plain strings,
-// no DOM and no Node: it runs in Astro's build and in workerd. Every value is escaped with `esc`.
+// Labels, times and the incident markup the Astro pages and components share. Plain strings, no DOM:
+// it runs in workerd, on every request. Every value is escaped with `esc`.
 import { type IncidentJson, isMaintenance, type PageJson } from "../../../db/queries";
 import { COMPONENT_STATUS_LABELS } from "../../../worker/domain/status";
 import { CSS } from "./style";
@@ -64,12 +63,9 @@ function meta(i: IncidentJson): string {
   return `<p class="meta"><span class="st" data-status="${esc(i.status)}">${esc(updateStatusLabel(i.status))}</span> · ${esc(impactLabel(i.impact))}${affects}</p>`;
 }
 
-/**
- * One incident or maintenance with its whole timeline, newest update first. The page's script
- * (public/live.js) builds the same markup from summary.json: change both together.
- */
+/** One incident or maintenance with its whole timeline, newest update first. */
 export function incidentArticle(i: IncidentJson, heading: "h1" | "h3" = "h3"): string {
-  const title = heading === "h1" ? esc(i.name) : `<a href="/incidents/${esc(i.id)}" dir="auto">${esc(i.name)}</a>`;
+  const title = heading === "h1" ? esc(i.name) : `<a href="/incidents/${esc(i.id)}">${esc(i.name)}</a>`;
   const updates = i.incident_updates
     .map(
       (u) =>
@@ -101,25 +97,16 @@ export function headerHtml(page: PageJson): string {
   return `<header><a class="brand" href="/">${esc(page.name)} <span>status</span></a><nav><a href="/history">History</a> <a href="/history.atom">Feed</a></nav></header>`;
 }
 
-/** The footer holds the "updated N s ago" line the script keeps current. */
-export function footerHtml(builtAt: string): string {
+/**
+ * The footer holds the line the script turns into "Updated N s ago". No render time in the page: the
+ * same data gives the same bytes, so the ETag holds and a refresh with If-None-Match is a 304.
+ */
+export function footerHtml(): string {
   return (
-    `<footer><p id="updated">As of ${timeHtml(builtAt)}</p>` +
+    `<footer><p id="updated">Reload for the latest status.</p>` +
     `<p><a href="/api/v2/summary.json">API</a> · <a href="/history.rss">RSS</a> · <a href="/history.atom">Atom</a> · <a href="/badge.svg">Badge</a></p></footer>`
   );
 }
-
-/** A whole page: the worker's incident pages and the build's incident pages go through here. */
-export function documentHtml(opts: { page: PageJson; title: string; description: string; main: string; builtAt: string }): string {
-  return (
-    `<!DOCTYPE html><html lang="en"><head>${headHtml(opts.page, opts.title, opts.description)}</head>` +
-    `<body>${headerHtml(opts.page)}<main>${opts.main}</main>${footerHtml(opts.builtAt)}` +
-    `<script src="/live.js" defer></script></body></html>`
-  );
-}
-
-export const isClosed = (i: IncidentJson) =>
-  isMaintenance(i) ? i.status === "completed" : i.status === "resolved" || i.status === "postmortem";
 
 /** The permalink page of an incident or maintenance: title, description and main content. */
 export function incidentPage(page: PageJson, incident: IncidentJson): { title: string; description: string; main: string } {
@@ -128,22 +115,8 @@ export function incidentPage(page: PageJson, incident: IncidentJson): { title: s
   return {
     title: `${incident.name} · ${page.name} status`,
     description: `${kind}: ${incident.name} (${updateStatusLabel(incident.status)})${last ? `. ${last.body}` : ""}`.slice(0, 300),
-    // An open one is refreshed in place by the script, from this same page rendered by the worker.
     main:
-      `<p class="kind">${kind}</p><div id="incident"${isClosed(incident) ? "" : ` data-live="${esc(incident.id)}"`}>${incidentArticle(incident, "h1")}</div>` +
+      `<p class="kind">${kind}</p><div id="incident">${incidentArticle(incident, "h1")}</div>` +
       `<p><a href="/">← Current status</a> · <a href="/history">Incident history</a></p>`,
   };
-}
-
-export const incidentPageHtml = (page: PageJson, incident: IncidentJson, builtAt: string) =>
-  documentHtml({ page, builtAt, ...incidentPage(page, incident) });
-
-export function notFoundPageHtml(page: PageJson, id: string, builtAt: string): string {
-  return documentHtml({
-    page,
-    title: `Not found · ${page.name} status`,
-    description: "No such incident",
-    builtAt,
-    main: `<h1>No such incident</h1><p>There is no incident or maintenance <code>${esc(id)}</code>.</p><p><a href="/">← Current status</a></p>`,
-  });
 }

@@ -11,7 +11,8 @@ export function dayLevel(d: UptimeDay): "" | "l0" | "l1" | "l2" | "l3" {
   const down = (d.major_outage_seconds + 0.3 * d.partial_outage_seconds) / 60;
   if (down >= 60) return "l3";
   if (down >= 10) return "l2";
-  if (down > 0 || d.degraded_performance_seconds > 0) return "l1";
+  // uptime below 100 catches an outage shorter than the second the durations are counted in.
+  if (down > 0 || d.degraded_performance_seconds > 0 || d.uptime < 100) return "l1";
   return "";
 }
 
