@@ -34,7 +34,8 @@ describe("deliveries refused for an unknown key", () => {
     // Operators see the counts.
     const listed = (await (await admin("GET", "/deliveries/refused")).json()) as Array<{ key_prefix: string; count: number; last_error: string }>;
     expect(listed.find((r) => r.key_prefix === "flood0")).toMatchObject({ count: 50, last_error: "unknown or disabled integration key" });
-  });
+    // 15 MB of posts: on a shared 2-core machine this takes longer than vitest's default 5 s.
+  }, 60_000);
 
   it("random keys cannot grow the table past the per-hour cap: they share the `*` row", async () => {
     const { countRefusal } = await import("../../worker/security/refusals");
