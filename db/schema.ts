@@ -277,3 +277,12 @@ export const auditLog = sqliteTable(
   (t) => [index("audit_log_at_idx").on(t.at)],
 );
 
+
+/**
+ * One row: the last Ingestor inbox sequence number projected into D1. Written in the same batch as
+ * the projected rows, so a batch replayed after a lost answer or a restart is refused (see worker/ingestor.ts).
+ */
+export const ingestProgress = sqliteTable("ingest_progress", {
+  id: integer("id").primaryKey(),
+  appliedSeq: integer("applied_seq").notNull(),
+});
