@@ -10,6 +10,7 @@ import type {
   Routing,
   WorkingSet,
 } from "../worker/domain/incidents";
+import { type IntegrationOptions, readOptions } from "../worker/sources/options";
 
 export interface IntegrationRecord {
   id: string;
@@ -18,12 +19,13 @@ export interface IntegrationRecord {
   keyHash: string;
   disabled: boolean;
   signingSecret: string | null;
+  options: IntegrationOptions;
 }
 
 export async function loadIntegrations(db: D1Database): Promise<IntegrationRecord[]> {
   const { results } = await db
-    .prepare("SELECT id, name, source, key_hash, disabled, signing_secret FROM integrations")
-    .all<{ id: string; name: string; source: string; key_hash: string; disabled: number; signing_secret: string | null }>();
+    .prepare("SELECT id, name, source, key_hash, disabled, signing_secret, options FROM integrations")
+    .all<{ id: string; name: string; source: string; key_hash: string; disabled: number; signing_secret: string | null; options: string }>();
   return results.map((r) => ({
     id: r.id,
     name: r.name,
@@ -31,6 +33,7 @@ export async function loadIntegrations(db: D1Database): Promise<IntegrationRecor
     keyHash: r.key_hash,
     disabled: !!r.disabled,
     signingSecret: r.signing_secret,
+    options: readOptions(r.options),
   }));
 }
 
@@ -180,6 +183,7 @@ function alertState(r: Row): AlertState {
     acknowledgedAt: str(r.acknowledged_at),
     resolvedAt: str(r.resolved_at),
     routes: JSON.parse(String(r.routes)),
+    expiresAt: str(r.expires_at),
   };
 }
 
@@ -232,7 +236,7 @@ function insertDeliverySql(d: DeliveryRecord): SqlStatement {
 const ALERT_COLUMNS = [
   "id", "integration_id", "dedup_key", "status", "severity", "summary", "details", "monitor_id", "monitor_name",
   "tags", "link", "incident_id", "first_triggered_at", "last_event_at", "last_action", "acknowledged_at",
-  "resolved_at", "created_at", "updated_at",
+  "resolved_at", "expires_at", "created_at", "updated_at",
 ] as const;
 const INCIDENT_COLUMNS = [
   "id", "kind", "name", "status", "impact", "automatic", "shortlink", "started_at", "monitoring_at", "resolved_at",
@@ -274,7 +278,7 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
       summary: a.summary, details: a.details, monitor_id: a.monitorId, monitor_name: a.monitorName,
       tags: JSON.stringify(a.tags), link: a.link, incident_id: a.incidentId, first_triggered_at: a.firstTriggeredAt,
       last_event_at: a.lastEventAt, last_action: a.lastAction, acknowledged_at: a.acknowledgedAt,
-      resolved_at: a.resolvedAt, created_at: now, updated_at: now,
+      resolved_at: a.resolvedAt, expires_at: a.expiresAt ?? null, created_at: now, updated_at: now,
     };
   });
   if (alertRows.length) out.push(bulkUpsert("alerts", ALERT_COLUMNS, alertRows, ["created_at"]));
@@ -369,7 +373,7 @@ const ALERT_WITH_ROUTES = `SELECT a.*,
 
 export async function loadIngestState(db: D1Database, recentSince: string): Promise<IngestState> {
   const [ints, ic, lk, cs, inc, al, cold, progress] = await db.batch<Row>([
-    db.prepare("SELECT id, name, source, key_hash, disabled, signing_secret FROM integrations"),
+    db.prepare("SELECT id, name, source, key_hash, disabled, signing_secret, options FROM integrations"),
     db.prepare("SELECT integration_id, component_id FROM integration_components"),
     db.prepare(`SELECT l.id, l.integration_id, l.match_type, l.match_key, l.match_value, l.status,
         (SELECT json_group_array(component_id) FROM link_components WHERE link_id = l.id) AS component_ids
@@ -389,6 +393,7 @@ export async function loadIngestState(db: D1Database, recentSince: string): Prom
     keyHash: String(r.key_hash),
     disabled: !!r.disabled,
     signingSecret: str(r.signing_secret),
+    options: readOptions(r.options as string),
   }));
   const routings = new Map<string, Routing>(integrations.map((i) => [i.id, { integrationId: i.id, componentIds: [], links: [] }]));
   for (const r of ic!.results) routings.get(String(r.integration_id))?.componentIds.push(String(r.component_id));

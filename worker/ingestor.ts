@@ -45,6 +45,7 @@ import { constantTimeEqual } from "./auth";
 import { purgePublicCache } from "./cache";
 import type { Env } from "./env";
 import { newId, nowIso, toHex } from "./ids";
+import { DEFAULT_SIGNATURE_HEADER, type IntegrationOptions, LEGACY_TIMESTAMP_HEADER } from "./sources/options";
 import { MemoryState } from "./working-set";
 
 export interface IngestInput {
@@ -58,10 +59,13 @@ export interface IngestInput {
   /** The 2xx the receiver answers, as the delivery log records it. */
   acceptedStatus?: 200 | 202;
   /**
-   * For senders that sign their bodies (Grafana): checked against the integration's signing secret,
-   * when it has one, as hex HMAC-SHA256 of the body or of `timestamp:body`.
+   * For senders that sign their bodies (Grafana): the request's headers (lower-cased names) and the
+   * body as received, checked against the integration's signing secret when it has one, as hex
+   * HMAC-SHA256 of the body or of `<timestamp>:<body>`, in the headers its options name.
    */
-  signed?: { signature: string | null; timestamp: string | null; body: string };
+  signed?: { headers: Record<string, string>; body: string };
+  /** Written by the worker itself (expired alerts): no sender, so no signature to check. */
+  internal?: boolean;
 }
 
 export type IngestResult =
@@ -96,6 +100,7 @@ export interface InboxStatus {
 /** A projection batch stays well inside D1's limits. */
 const MAX_GROUP_DELIVERIES = 50;
 const MAX_GROUP_STATEMENTS = 400;
+const MAX_EXPIRED_PER_TICK = 1000;
 /** Resolved alerts changed within this window stay in memory; older ones cost one D1 read if they return. */
 const HOT_RESOLVED_MS = 7 * 24 * 3600_000;
 const RETRY_MIN_MS = 250;
@@ -424,6 +429,47 @@ export class Ingestor extends DurableObject<Env> {
     );
   }
 
+  /**
+   * Resolves the alerts whose sender stopped re-confirming them (AlertEvent.expiresInSeconds), as a
+   * delivery per integration through the usual decision, at the time each expired. Found in memory
+   * (D1 may lag behind the inbox); each ingest takes its turn, and a trigger that lands meanwhile
+   * makes its resolve stale, so it is never lost.
+   */
+  async expireAlerts(now: string): Promise<number> {
+    const state = await this.serialize(() => this.ready(this.env.DB));
+    const disabled = new Set([...state.integrations.values()].filter((i) => i.disabled).map((i) => i.id));
+    const keyHashOf = new Map([...state.integrations.values()].map((i) => [i.id, i.keyHash]));
+    const due = [...state.alerts.values()]
+      .filter((a) => a.expiresAt && a.expiresAt <= now && a.status !== "resolved" && !disabled.has(a.integrationId))
+      .sort((a, b) => (a.expiresAt! < b.expiresAt! ? -1 : 1))
+      .slice(0, MAX_EXPIRED_PER_TICK);
+    const byIntegration = new Map<string, typeof due>();
+    for (const a of due) byIntegration.set(a.integrationId, [...(byIntegration.get(a.integrationId) ?? []), a]);
+    let resolved = 0;
+    for (const [integrationId, alerts] of byIntegration) {
+      const keyHash = keyHashOf.get(integrationId);
+      if (!keyHash) continue;
+      const result = await this.ingest({
+        keyHash,
+        source: null,
+        internal: true,
+        events: alerts.map((a) => ({
+          dedupKey: a.dedupKey,
+          action: "resolve",
+          severity: "error",
+          summary: a.summary,
+          tags: {},
+          occurredAt: new Date(a.expiresAt!),
+        })),
+        receivedAt: now,
+        payload: JSON.stringify({ expired: alerts.map((a) => a.dedupKey), reason: "no re-notification from the sender in time" }),
+        acceptedStatus: 202,
+      });
+      if (result.ok) resolved += result.outcomes.filter((o) => o === "applied").length;
+    }
+    return resolved;
+  }
+
   /** Reload the working set from D1 (after a change made outside the object, as tests do). */
   invalidate(): Promise<void> {
     return this.exclusive(async () => undefined);
@@ -466,8 +512,8 @@ export class Ingestor extends DurableObject<Env> {
         error: `this key belongs to a ${integration.source} integration; post to /hooks/${integration.source}/<key>`,
       };
     }
-    if (integration.signingSecret) {
-      const valid = input.signed && (await verifySignature(integration.signingSecret, input.signed));
+    if (integration.signingSecret && !input.internal) {
+      const valid = input.signed && (await verifySignature(integration.signingSecret, integration.options, input.signed));
       if (!valid) return { ok: false, status: 401, error: "missing or invalid body signature" };
     }
     return integration;
@@ -480,12 +526,24 @@ function countOutcomes(outcomes: EventOutcome[]): Record<string, number> {
   return summary;
 }
 
-async function verifySignature(secret: string, signed: NonNullable<IngestInput["signed"]>): Promise<boolean> {
-  if (!signed.signature) return false;
+/**
+ * Grafana's HMAC: the signature in `signature_header` (Grafana's default name when unset); with a
+ * `timestamp_header` the signed string is `<timestamp>:<body>`. Without one configured, the timestamp
+ * header this page once documented is still honoured when the request carries it.
+ */
+async function verifySignature(
+  secret: string,
+  options: IntegrationOptions,
+  signed: NonNullable<IngestInput["signed"]>,
+): Promise<boolean> {
+  const signature = signed.headers[options.signature_header ?? DEFAULT_SIGNATURE_HEADER];
+  if (!signature) return false;
+  const timestamp = signed.headers[options.timestamp_header ?? LEGACY_TIMESTAMP_HEADER];
+  if (options.timestamp_header && !timestamp) return false;
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const message = signed.timestamp ? `${signed.timestamp}:${signed.body}` : signed.body;
+  const message = timestamp ? `${timestamp}:${signed.body}` : signed.body;
   const expected = toHex(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)));
-  return constantTimeEqual(expected, signed.signature.trim().toLowerCase());
+  return constantTimeEqual(expected, signature.trim().toLowerCase());
 }
 
 export function ingestor(env: Env): DurableObjectStub<Ingestor> {
