@@ -108,6 +108,14 @@ const RETRY_MAX_MS = 30_000;
 /** The alarm that replays the inbox if the object restarts with a backlog and no request wakes it. */
 const REPLAY_GUARD_MS = 5_000;
 
+/** What an operator's write gets while D1 refuses the backlog it must wait for. */
+type DatabaseDown = { ok: false; status: 503; error: string };
+const DATABASE_DOWN: DatabaseDown = {
+  ok: false,
+  status: 503,
+  error: "the database is unavailable: deliveries are being kept and will be applied when it is back; retry this change then",
+};
+
 interface Waiter {
   seq: number;
   resolve: (projected: { ok: boolean; writes: number }) => void;
@@ -265,10 +273,13 @@ export class Ingestor extends DurableObject<Env> {
 
   private async projectAll(): Promise<void> {
     while (this.backlog.deliveries) {
+      const from = this.d1Applied;
       try {
         await this.projectGroup();
         this.failures = 0;
       } catch (error) {
+        // Refused by the guard (the batch had already landed): resume after what D1 holds, at once.
+        if (from !== null && (await this.readApplied().catch(() => from)) !== from) continue;
         this.failures++;
         this.lastError = String((error as Error)?.message ?? error).slice(0, 500);
         this.lastErrorAt = nowIso();
@@ -288,9 +299,7 @@ export class Ingestor extends DurableObject<Env> {
     const counter: RoundTripCounter = { count: 0 };
     const db = this.env.BENCH_COUNT_D1 ? countingD1(this.env.DB, counter) : this.env.DB;
     if (this.d1Applied === null) {
-      const row = await db.prepare("SELECT applied_seq FROM ingest_progress WHERE id = 1").first<{ applied_seq: number }>();
-      this.d1Applied = Number(row?.applied_seq ?? 0);
-      this.dropThrough(this.d1Applied);
+      await this.readApplied(db);
       if (!this.backlog.deliveries) return;
     }
     const from = this.d1Applied;
@@ -323,6 +332,14 @@ export class Ingestor extends DurableObject<Env> {
     // Pages read D1: purge only now that D1 holds what they will show.
     if (rows.some((r) => r.purge)) await purgePublicCache(this.env);
     this.settle((w) => w.seq <= to, { ok: true, writes: counter.count });
+  }
+
+  /** The position D1 holds; what the inbox holds up to it is already applied. */
+  private async readApplied(db: D1Database = this.env.DB): Promise<number> {
+    const row = await db.prepare("SELECT applied_seq FROM ingest_progress WHERE id = 1").first<{ applied_seq: number }>();
+    this.d1Applied = Number(row?.applied_seq ?? 0);
+    this.dropThrough(this.d1Applied);
+    return this.d1Applied;
   }
 
   private dropThrough(seq: number) {
@@ -370,9 +387,13 @@ export class Ingestor extends DurableObject<Env> {
    * A write against D1 by the one writer: in turn with deliveries, after the projection has caught up
    * (so it reads current rows), and followed by a reload of the working set before the next delivery.
    */
-  private exclusive<T>(work: () => Promise<T>, changed: (result: T) => boolean = () => true): Promise<T> {
+  private exclusive<T>(work: () => Promise<T>, changed: (result: T) => boolean = () => true): Promise<T | DatabaseDown> {
     return this.serialize(async () => {
-      await this.drain();
+      try {
+        await this.drain();
+      } catch {
+        return DATABASE_DOWN;
+      }
       let result: T | undefined;
       try {
         result = await work();
@@ -397,7 +418,7 @@ export class Ingestor extends DurableObject<Env> {
    * alert routing): one batch with its audit row, then the public cache purged.
    */
   adminAction(command: AdminCommand): Promise<CommandResult> {
-    return this.exclusive(
+    return this.exclusive<CommandResult>(
       async () => {
         const result = await runAdminCommand(this.env, command);
         if (result.ok) await purgePublicCache(this.env);
@@ -411,15 +432,16 @@ export class Ingestor extends DurableObject<Env> {
    * A catalog or integration write (components, groups, integrations, links), made by the caller's
    * function while the object holds its turn: no delivery is decided between the write and the reload.
    */
-  write(apply: () => Promise<void>): Promise<void> {
+  async write(apply: () => Promise<void>): Promise<{ ok: true } | DatabaseDown> {
     return this.exclusive(async () => {
       await apply();
+      return { ok: true as const };
     });
   }
 
   /** The cron's time-driven work (maintenance windows, auto-resolve) at `now`, in turn with deliveries. */
-  tick(now: string): Promise<TickResult> {
-    return this.exclusive(
+  async tick(now: string): Promise<TickResult> {
+    const result = await this.exclusive(
       async () => {
         const result = await runTick(this.env, now);
         if (result.started.length || result.completed.length || result.autoResolved.length) await purgePublicCache(this.env);
@@ -427,6 +449,8 @@ export class Ingestor extends DurableObject<Env> {
       },
       (r) => !!(r.started.length || r.completed.length || r.autoResolved.length),
     );
+    if ("ok" in result) throw new Error(result.error);
+    return result;
   }
 
   /**
@@ -471,8 +495,8 @@ export class Ingestor extends DurableObject<Env> {
   }
 
   /** Reload the working set from D1 (after a change made outside the object, as tests do). */
-  invalidate(): Promise<void> {
-    return this.exclusive(async () => undefined);
+  async invalidate(): Promise<void> {
+    await this.exclusive(async () => undefined);
   }
 
   /** What operators see: the backlog not yet in D1 and the last D1 error. */

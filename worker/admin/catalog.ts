@@ -87,9 +87,10 @@ export function slugify(name: string): string {
  * working set before deciding the next delivery.
  */
 export async function commit(env: Env, statements: D1PreparedStatement[]): Promise<void> {
-  await ingestor(env).write(async () => {
+  const written = await ingestor(env).write(async () => {
     await env.DB.batch(statements);
   });
+  if (!written.ok) throw new HttpError(written.status, written.error);
   await purgePublicCache(env);
 }
 
