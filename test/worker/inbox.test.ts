@@ -2,10 +2,10 @@
 // injected SQLite trigger) during a burst, a restart of the object between accepting and projecting,
 // a replayed projection batch, a full inbox, duplicates during a backlog, and admin writes racing
 // deliveries.
-import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { env, evictDurableObject, runInDurableObject, SELF } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Ingestor } from "../../worker/ingestor";
-import { admin, componentStatus, createComponent, createIntegration, drained, inbox, incidentsOn, post, rows } from "./helpers";
+import { admin, BASE, componentStatus, createComponent, createIntegration, drained, inbox, incidentsOn, post, rows } from "./helpers";
 
 const TRIGGER = "inbox_fault";
 const stub = () => env.INGESTOR.get(env.INGESTOR.idFromName("page")) as DurableObjectStub<Ingestor>;
@@ -215,5 +215,42 @@ describe("one writer: admin writes in turn with deliveries", () => {
     await healD1();
     expect((await admin("POST", "/components", { name: "Created after the outage" })).status).toBe(201);
     expect((await rows("SELECT id FROM alerts WHERE integration_id = ?1", integ.id))).toHaveLength(1);
+  });
+});
+
+describe("operators see the backlog", () => {
+  it("in the API and on the deliveries page, with the last D1 error and a retry button that drains it", async () => {
+    const comp = await createComponent("Seen backlog");
+    const integ = await createIntegration("generic", [comp.id]);
+    await breakD1(integ.id);
+    expect((await post(`/hooks/generic/${integ.key}`, trigger("seen", 1))).status).toBe(202);
+    const status = await inbox();
+    expect(status.backlog.deliveries).toBeGreaterThanOrEqual(1);
+    expect(status.backlog.oldestAcceptedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+    const login = await SELF.fetch(`${BASE}/admin/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: BASE, "CF-Connecting-IP": "192.0.2.44" },
+      body: new URLSearchParams({ token: "test-admin-token", name: "Ops" }).toString(),
+    });
+    const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+    const page = async () => (await SELF.fetch(`${BASE}/admin/deliveries`, { headers: { Cookie: cookie } })).text();
+    const html = await page();
+    expect(html).toContain("not yet on the public page");
+    expect(html).toContain("injected outage");
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+
+    await healD1();
+    const retried = await SELF.fetch(`${BASE}/admin/deliveries/retry`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded", Origin: BASE, Referer: `${BASE}/admin/deliveries` },
+      body: new URLSearchParams({ _csrf: csrf }).toString(),
+    });
+    expect(retried.status).toBe(303);
+    expect(new URL(retried.headers.get("location") ?? "/", BASE).searchParams.get("ok")).toBe("The backlog is in the database.");
+    expect(await page()).toContain("Every accepted delivery is in the database");
+    expect(await componentStatus(comp.id)).toBe("major_outage");
   });
 });

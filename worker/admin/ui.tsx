@@ -20,6 +20,7 @@ import {
 } from "../auth";
 import { zonedToUtc } from "../domain/maintenance";
 import { HttpError } from "../errors";
+import { ingestor } from "../ingestor";
 import { nowIso } from "../ids";
 import { validate } from "../validate";
 import { audit, listAudit } from "./audit";
@@ -538,13 +539,24 @@ adminUi.get("/deliveries", async (c) => {
   const integrationId = c.req.query("integration_id") || undefined;
   const outcome = (DELIVERY_OUTCOMES as readonly string[]).includes(c.req.query("outcome") ?? "") ? c.req.query("outcome") : undefined;
   const db = c.env.DB;
-  const [base, deliveries, integrations] = await Promise.all([
+  const [base, deliveries, integrations, ingest] = await Promise.all([
     common(c),
     listDeliveries(db, { integrationId, outcome, before: c.req.query("before") || undefined }),
     listIntegrations(db, baseUrl(c)),
+    ingestor(c.env).inboxStatus(),
   ]);
-  return c.html(<DeliveriesPage {...base} deliveries={deliveries} integrations={integrations} filter={{ integrationId, outcome }} />);
+  return c.html(<DeliveriesPage {...base} deliveries={deliveries} integrations={integrations} filter={{ integrationId, outcome }} ingest={ingest} />);
 });
+
+adminUi.post(
+  "/deliveries/retry",
+  form("/admin/deliveries", async (c) => {
+    const status = await ingestor(c.env).retryProjection();
+    return status.backlog.deliveries
+      ? `The database still refuses the backlog (${status.backlog.deliveries} waiting): ${status.lastError ?? "unknown error"}`
+      : "The backlog is in the database.";
+  }),
+);
 
 adminUi.get("/audit", async (c) => {
   const before = Number(c.req.query("before"));
