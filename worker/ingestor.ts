@@ -94,6 +94,8 @@ export interface InboxStatus {
   failures: number;
   nextRetryAt: string | null;
   lastProjectedAt: string | null;
+  /** Since the object started: D1 batches written by the projection, and the deliveries in them. */
+  projected: { groups: number; deliveries: number };
   memory: MemoryState["size"] | null;
 }
 
@@ -134,6 +136,7 @@ export class Ingestor extends DurableObject<Env> {
   private lastError: string | null = null;
   private lastErrorAt: string | null = null;
   private lastProjectedAt: string | null = null;
+  private projectedTotals = { groups: 0, deliveries: 0 };
   private waiters: Waiter[] = [];
   /** Public for tests (runInDurableObject), which lower them. */
   limits: { deliveries: number; bytes: number; waitMs: number };
@@ -327,6 +330,8 @@ export class Ingestor extends DurableObject<Env> {
     ]);
     this.d1Applied = to;
     this.retryAt = 0;
+    this.projectedTotals.groups++;
+    this.projectedTotals.deliveries += rows.length;
     this.lastProjectedAt = nowIso();
     this.dropThrough(to);
     // Pages read D1: purge only now that D1 holds what they will show.
@@ -512,6 +517,7 @@ export class Ingestor extends DurableObject<Env> {
       failures: this.failures,
       nextRetryAt: this.retryAt ? new Date(this.retryAt).toISOString() : null,
       lastProjectedAt: this.lastProjectedAt,
+      projected: { ...this.projectedTotals },
       memory: this.state?.size ?? null,
     };
   }
