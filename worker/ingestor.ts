@@ -106,7 +106,7 @@ const MAX_EXPIRED_PER_TICK = 1000;
 /** Resolved alerts changed within this window stay in memory; older ones cost one D1 read if they return. */
 const HOT_RESOLVED_MS = 7 * 24 * 3600_000;
 const RETRY_MIN_MS = 250;
-const RETRY_MAX_MS = 30_000;
+const RETRY_MAX_MS = 10_000;
 /** The alarm that replays the inbox if the object restarts with a backlog and no request wakes it. */
 const REPLAY_GUARD_MS = 5_000;
 
@@ -137,6 +137,7 @@ export class Ingestor extends DurableObject<Env> {
   private lastErrorAt: string | null = null;
   private lastProjectedAt: string | null = null;
   private projectedTotals = { groups: 0, deliveries: 0 };
+  private guardAlarmAt = 0;
   private waiters: Waiter[] = [];
   /** Public for tests (runInDurableObject), which lower them. */
   limits: { deliveries: number; bytes: number; waitMs: number };
@@ -213,9 +214,12 @@ export class Ingestor extends DurableObject<Env> {
       const seq = this.lastSeq + 1;
       const sql = this.ctx.storage.sql;
       sql.exec("INSERT INTO inbox (seq, accepted_at, bytes, purge, statements) VALUES (?, ?, ?, ?, ?)", seq, now, text.length, purge ? 1 : 0, text);
-      sql.exec("INSERT INTO inbox_meta (id, last_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_seq = excluded.last_seq", seq);
       this.lastSeq = seq;
-      if (this.backlog.deliveries === 0) void this.ctx.storage.setAlarm(Date.now() + REPLAY_GUARD_MS);
+      // At most one pending replay-guard alarm: the backoff's own alarm covers a failing D1.
+      if (!this.retryAt && Date.now() > this.guardAlarmAt) {
+        this.guardAlarmAt = Date.now() + REPLAY_GUARD_MS;
+        void this.ctx.storage.setAlarm(this.guardAlarmAt);
+      }
       this.backlog.deliveries++;
       this.backlog.bytes += text.length;
     } catch (error) {
@@ -347,8 +351,11 @@ export class Ingestor extends DurableObject<Env> {
     return this.d1Applied;
   }
 
+  /** Forgets what D1 holds; the highest sequence number is kept, so none is ever reused. */
   private dropThrough(seq: number) {
-    this.ctx.storage.sql.exec("DELETE FROM inbox WHERE seq <= ?", seq);
+    const sql = this.ctx.storage.sql;
+    sql.exec("INSERT INTO inbox_meta (id, last_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)", this.lastSeq);
+    sql.exec("DELETE FROM inbox WHERE seq <= ?", seq);
     this.countBacklog();
   }
 
