@@ -96,6 +96,8 @@ export interface InboxStatus {
   lastProjectedAt: string | null;
   /** Since the object started: D1 batches written by the projection, and the deliveries in them. */
   projected: { groups: number; deliveries: number };
+  /** The last projection run that emptied the inbox: how many deliveries, in how long (the replay cost). */
+  lastDrain: { deliveries: number; ms: number; at: string } | null;
   memory: MemoryState["size"] | null;
 }
 
@@ -138,6 +140,7 @@ export class Ingestor extends DurableObject<Env> {
   private lastProjectedAt: string | null = null;
   private projectedTotals = { groups: 0, deliveries: 0 };
   private guardAlarmAt = 0;
+  private lastDrain: InboxStatus["lastDrain"] = null;
   private waiters: Waiter[] = [];
   /** Public for tests (runInDurableObject), which lower them. */
   limits: { deliveries: number; bytes: number; waitMs: number };
@@ -279,6 +282,17 @@ export class Ingestor extends DurableObject<Env> {
   }
 
   private async projectAll(): Promise<void> {
+    const started = Date.now();
+    const before = this.projectedTotals.deliveries;
+    try {
+      await this.projectUntilEmpty();
+    } finally {
+      const deliveries = this.projectedTotals.deliveries - before;
+      if (!this.backlog.deliveries && deliveries) this.lastDrain = { deliveries, ms: Date.now() - started, at: nowIso() };
+    }
+  }
+
+  private async projectUntilEmpty(): Promise<void> {
     while (this.backlog.deliveries) {
       const from = this.d1Applied;
       try {
@@ -525,6 +539,7 @@ export class Ingestor extends DurableObject<Env> {
       nextRetryAt: this.retryAt ? new Date(this.retryAt).toISOString() : null,
       lastProjectedAt: this.lastProjectedAt,
       projected: { ...this.projectedTotals },
+      lastDrain: this.lastDrain,
       memory: this.state?.size ?? null,
     };
   }
