@@ -214,10 +214,37 @@ export function insertDelivery(db: D1Database, d: DeliveryRecord): D1PreparedSta
   return prepare(db, insertDeliverySql(d));
 }
 
+const DELIVERY_COLUMNS = "id, integration_id, source, received_at, outcome, http_status, event_count, summary, error, payload";
+const INSERT_DELIVERY = `INSERT INTO deliveries (${DELIVERY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`;
+const LAST_DELIVERY = "UPDATE integrations SET last_delivery_at = ?2 WHERE id = ?1";
+
+/**
+ * The statements of a group of deliveries, in order, with the delivery-log inserts merged into one
+ * and the integrations' last-delivery updates into one per integration, both at the end: nothing
+ * else reads or references those rows, so their place in the batch does not matter.
+ */
+export function coalesceGroup(statements: SqlStatement[]): SqlStatement[] {
+  const out: SqlStatement[] = [];
+  const logged: unknown[][] = [];
+  const lastDelivery = new Map<unknown, unknown>();
+  for (const s of statements) {
+    if (s.sql === INSERT_DELIVERY) logged.push(s.params);
+    else if (s.sql === LAST_DELIVERY) lastDelivery.set(s.params[0], s.params[1]);
+    else out.push(s);
+  }
+  if (logged.length === 1) out.push({ sql: INSERT_DELIVERY, params: logged[0]! });
+  else if (logged.length)
+    out.push({
+      sql: `INSERT INTO deliveries (${DELIVERY_COLUMNS}) SELECT ${Array.from({ length: 10 }, (_, i) => `json_extract(value, '$[${i}]')`).join(", ")} FROM json_each(?1)`,
+      params: [JSON.stringify(logged)],
+    });
+  for (const [id, at] of lastDelivery) out.push({ sql: LAST_DELIVERY, params: [id, at] });
+  return out;
+}
+
 function insertDeliverySql(d: DeliveryRecord): SqlStatement {
   return {
-    sql: `INSERT INTO deliveries (id, integration_id, source, received_at, outcome, http_status, event_count, summary, error, payload)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`,
+    sql: INSERT_DELIVERY,
     params: [
       d.id,
       d.integrationId,
@@ -344,7 +371,7 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
   for (const record of logged) out.push(insertDeliverySql(record));
   const integrationIds = [...new Set(logged.map((r) => r.integrationId).filter((id): id is string => !!id))];
   for (const id of integrationIds) {
-    out.push({ sql: "UPDATE integrations SET last_delivery_at = ?2 WHERE id = ?1", params: [id, now] });
+    out.push({ sql: LAST_DELIVERY, params: [id, now] });
   }
   return out;
 }

@@ -29,6 +29,7 @@
 //   object that restarts while D1 is down cannot load its working set, so it answers 503 until D1 is back.
 import { DurableObject } from "cloudflare:workers";
 import {
+  coalesceGroup,
   decisionSql,
   type DeliveryRecord,
   type IntegrationRecord,
@@ -344,7 +345,7 @@ export class Ingestor extends DurableObject<Env> {
           "UPDATE ingest_progress SET applied_seq = CASE WHEN applied_seq = ?1 THEN ?2 ELSE json('ingest_progress moved: stale projection batch refused') END WHERE id = 1",
         )
         .bind(from, to),
-      ...rows.flatMap((r) => r.statements.map((s) => prepare(db, s))),
+      ...coalesceGroup(rows.flatMap((r) => r.statements)).map((s) => prepare(db, s)),
     ]);
     this.d1Applied = to;
     this.retryAt = 0;
