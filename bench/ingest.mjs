@@ -10,7 +10,7 @@
 import { freePort, run, startWorker } from "../scripts/lib.mjs";
 import { fmt, load } from "./load.mjs";
 
-const TOKEN = "bench-token";
+const TOKEN = "bench-admin-token-0123456789abcdef0123";
 const GENERIC = "demogenerickey000000000000000000";
 const BASE_MS = Date.parse("2026-01-01T00:00:00Z");
 

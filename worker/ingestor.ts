@@ -46,6 +46,7 @@ import { constantTimeEqual } from "./auth";
 import { purgePublicCache } from "./cache";
 import type { Env } from "./env";
 import { newId, nowIso, toHex } from "./ids";
+import { type Attempt, type ClientAddress, type LimitKind, recordAttempt } from "./security/rate-limit";
 import { DEFAULT_SIGNATURE_HEADER, type IntegrationOptions, LEGACY_TIMESTAMP_HEADER } from "./sources/options";
 import { MemoryState } from "./working-set";
 
@@ -189,7 +190,7 @@ export class Ingestor extends DurableObject<Env> {
     if (cold.length) state.warm(await loadAlertsByKey(db, integration.id, cold));
 
     // From here to the inbox insert nothing awaits: the decision and its record are one step.
-    const routing = state.routings.get(integration.id) ?? { integrationId: integration.id, componentIds: [], links: [] };
+    const routing = state.routings.get(integration.id)!;
     const ws = state.scope(routing, input.events);
     const now = nowIso();
     let statements: SqlStatement[];
@@ -521,6 +522,11 @@ export class Ingestor extends DurableObject<Env> {
     return resolved;
   }
 
+  /** One sign-in or bearer attempt against its client address's limit (security/rate-limit.ts). */
+  authAttempt(kind: LimitKind, address: ClientAddress, ok: boolean): Attempt {
+    return recordAttempt(this.ctx.storage.sql, kind, address, ok);
+  }
+
   /** Reload the working set from D1 (after a change made outside the object, as tests do). */
   async invalidate(): Promise<void> {
     await this.exclusive(async () => undefined);
@@ -568,6 +574,10 @@ export class Ingestor extends DurableObject<Env> {
     if (integration.signingSecret && !input.internal) {
       const valid = input.signed && (await verifySignature(integration.signingSecret, integration.options, input.signed));
       if (!valid) return { ok: false, status: 401, error: "missing or invalid body signature" };
+      // A signed timestamp must be fresh, or a captured delivery could be replayed forever.
+      const timestamp = input.signed!.headers[integration.options.timestamp_header ?? LEGACY_TIMESTAMP_HEADER];
+      const stale = timestamp ? staleTimestamp(timestamp) : null;
+      if (stale) return { ok: false, status: 401, error: stale };
     }
     return integration;
   }
@@ -577,6 +587,20 @@ function countOutcomes(outcomes: EventOutcome[]): Record<string, number> {
   const summary: Record<string, number> = {};
   for (const o of outcomes) summary[o] = (summary[o] ?? 0) + 1;
   return summary;
+}
+
+/** How far a signed timestamp may be from now, either way (clock skew included). */
+export const SIGNATURE_MAX_AGE_SECONDS = 5 * 60;
+
+/** Why a signature's timestamp (unix seconds, or milliseconds) is refused, or null when it is fresh. */
+export function staleTimestamp(timestamp: string, nowMs = Date.now()): string | null {
+  const t = timestamp.trim();
+  if (!/^\d{1,16}$/.test(t)) return "the signature timestamp is not a unix time in seconds";
+  const n = Number(t);
+  const ms = n > 1e11 ? n : n * 1000;
+  if (Math.abs(nowMs - ms) > SIGNATURE_MAX_AGE_SECONDS * 1000)
+    return `the signature timestamp is more than ${SIGNATURE_MAX_AGE_SECONDS / 60} minutes from now: refused as a possible replay (check the sender's clock)`;
+  return null;
 }
 
 /**

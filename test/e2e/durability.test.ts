@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error plain ESM helper shared with npm start
 import { freePort, prepareDatabase, run, startWorker, workerConfig } from "../../scripts/lib.mjs";
 
-const TOKEN = "e2e-durability-token-0123456789";
+const TOKEN = "e2e-durability-token-0123456789abcdef0123456789";
 const GENERIC = "demogenerickey000000000000000000";
 const persistTo = mkdtempSync(join(tmpdir(), "status-durability-"));
 const workers: Array<{ stop: () => void; kill: () => void }> = [];

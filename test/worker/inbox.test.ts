@@ -232,7 +232,7 @@ describe("operators see the backlog", () => {
       method: "POST",
       redirect: "manual",
       headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: BASE, "CF-Connecting-IP": "192.0.2.44" },
-      body: new URLSearchParams({ token: "test-admin-token", name: "Ops" }).toString(),
+      body: new URLSearchParams({ token: "test-admin-token-0123456789abcdef0123", name: "Ops" }).toString(),
     });
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
     const page = async () => (await SELF.fetch(`${BASE}/admin/deliveries`, { headers: { Cookie: cookie } })).text();
@@ -249,7 +249,7 @@ describe("operators see the backlog", () => {
       body: new URLSearchParams({ _csrf: csrf }).toString(),
     });
     expect(retried.status).toBe(303);
-    expect(new URL(retried.headers.get("location") ?? "/", BASE).searchParams.get("ok")).toBe("The backlog is in the database.");
+    expect(new URL(retried.headers.get("location") ?? "/", BASE).searchParams.get("ok")).toBe("backlog_projected");
     expect(await page()).toContain("Every accepted delivery is in the database");
     expect(await componentStatus(comp.id)).toBe("major_outage");
   });
