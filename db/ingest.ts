@@ -126,22 +126,24 @@ export async function loadWorkingSets(
         template: str(text?.public_template),
       },
       componentIds: ic!.results.map((row) => String(row.component_id)),
-      links: lk!.results.map(
-        (row): LinkRule => ({
-          id: String(row.id),
-          matchType: row.match_type as LinkRule["matchType"],
-          matchKey: String(row.match_key),
-          matchValue: str(row.match_value),
-          status: str(row.status) as LinkRule["status"],
-          componentIds: JSON.parse(String(row.component_ids)),
-        }),
-      ),
+      links: lk!.results.map(linkRule),
     });
     for (const row of cs!.results) if (!ws.components.has(String(row.id))) ws.components.set(String(row.id), componentState(row));
     for (const row of inc!.results) if (!ws.incidents.has(String(row.id))) ws.incidents.set(String(row.id), incidentState(row));
     for (const row of al!.results) if (!ws.alerts.has(String(row.id))) ws.alerts.set(String(row.id), alertState(row));
   });
   return { ws, routings };
+}
+
+function linkRule(r: Row): LinkRule {
+  return {
+    id: String(r.id),
+    matchType: r.match_type as LinkRule["matchType"],
+    matchKey: String(r.match_key),
+    matchValue: str(r.match_value),
+    status: str(r.status) as LinkRule["status"],
+    componentIds: JSON.parse(String(r.component_ids)),
+  };
 }
 
 function componentState(r: Row): ComponentState {
@@ -444,15 +446,7 @@ export async function loadIngestState(db: D1Database, recentSince: string): Prom
     ]),
   );
   for (const r of ic!.results) routings.get(String(r.integration_id))?.componentIds.push(String(r.component_id));
-  for (const r of lk!.results)
-    routings.get(String(r.integration_id))?.links.push({
-      id: String(r.id),
-      matchType: r.match_type as LinkRule["matchType"],
-      matchKey: String(r.match_key),
-      matchValue: str(r.match_value),
-      status: str(r.status) as LinkRule["status"],
-      componentIds: JSON.parse(String(r.component_ids)),
-    });
+  for (const r of lk!.results) routings.get(String(r.integration_id))?.links.push(linkRule(r));
   return {
     integrations,
     routings,
