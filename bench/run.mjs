@@ -12,10 +12,13 @@ import { fmt, load } from "./load.mjs";
 const QUICK = process.argv.includes("--quick");
 // --pages: only the public page part (and page weight), merged into the last full run's results.
 const PAGES_ONLY = process.argv.includes("--pages");
+// --ingest: only the ingest part (throughput, D1 round trips, the D1-failing storm, the replay), merged likewise.
+const INGEST_ONLY = process.argv.includes("--ingest");
+const INGEST_CONCURRENCY = 16;
 const N = QUICK ? 100 : 400;
 const CONCURRENCY = 8;
 const previous = existsSync(join(ROOT, "bench", "results", "latest.json")) ? JSON.parse(readFileSync(join(ROOT, "bench", "results", "latest.json"), "utf8")) : {};
-const results = { ...(PAGES_ONLY ? { ...previous, fullRunDate: previous.fullRunDate ?? previous.date } : {}), date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`, quick: QUICK };
+const results = { ...(PAGES_ONLY || INGEST_ONLY ? { ...previous, fullRunDate: previous.fullRunDate ?? previous.date, partial: PAGES_ONLY ? "pages" : "ingest" } : {}), date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`, quick: QUICK };
 const work = mkdtempSync(join(tmpdir(), "status-bench-"));
 // One build for every stack: it holds no data (pages are rendered on request). Its client/ folder is the
 // assets directory the static baselines are written into.
@@ -64,7 +67,7 @@ async function baseline() {
 }
 
 // ── 0. The on-demand overview vs a static asset of the same bytes, cache hits and misses ───────────────
-{
+if (!INGEST_ONLY) {
   const n = QUICK ? 300 : 1000;
   const hits = await stack("pages");
   // Same build, same data, the edge cache bypassed: every request renders (BENCH_NO_EDGE_CACHE).
@@ -95,7 +98,7 @@ async function baseline() {
 }
 
 // ── Worker bundle size, as wrangler deploy would upload it ─────────────────────────────────────────
-{
+if (!INGEST_ONLY) {
   const out = run("wrangler", ["deploy", "--dry-run", "--config", config, "--outdir", join(work, "dry-run")], { quiet: true });
   const m = /Total Upload:\s*([\d.]+)\s*KiB\s*\/\s*gzip:\s*([\d.]+)\s*KiB/.exec(out);
   results.bundle = m ? { kib: Number(m[1]), gzipKib: Number(m[2]) } : null;
@@ -103,31 +106,12 @@ async function baseline() {
 }
 
 if (!PAGES_ONLY) {
-// ── 1. Ingest throughput and latency, ours vs the bare insert ─────────────────────────────────────────
-console.log(`Ingest: ${N} non-first deliveries per sender, ${CONCURRENCY} concurrent clients`);
+// ── 1. Ingest (bench/ingest.mjs): throughput and latency vs the bare insert at 16 senders, D1 round trips,
+// a storm with D1 failing, the replay of a 10,000-delivery backlog ──────────────────────────────────────
+const { ingestBench } = await import("./ingest.mjs");
 const ours = await stack("ingest");
-const base = await baseline();
-results.ingest = [];
-for (const s of SENDERS) {
-  const url = `${ours.url}/hooks/${s.source}/${s.key}`;
-  const warm = await load({ url, body: (i) => s.body(i), n: 20, concurrency: 1 }); // the first delivery opens the alert
-  if (!warm.statuses[202]) { console.log(`  ${s.source}: receiver answered ${JSON.stringify(warm.statuses)}, skipped`); continue; }
-  const b = await load({ url: `${base.url}/hooks/${s.source}`, body: (i) => s.body(i), n: N, concurrency: CONCURRENCY });
-  const o = await load({ url, body: (i) => s.body(1000 + i), n: N, concurrency: CONCURRENCY });
-  const roundTrips = await d1RoundTrips(url, s.body(100000));
-  const row = { source: s.source, ours: o, baseline: b, ratio: o.rps / b.rps, d1RoundTrips: roundTrips };
-  results.ingest.push(row);
-  console.log(`  ${s.source.padEnd(12)} ours ${fmt(o.rps)} req/s (p50 ${fmt(o.p50)} ms, p99 ${fmt(o.p99)} ms) · baseline ${fmt(b.rps)} req/s · ratio ${fmt(row.ratio, 2)} · D1 round trips ${roundTrips ?? "n/a"}`);
-}
-
-/** Round trips of one delivery, as counted by the ingestor's instrumented D1 binding (BENCH_COUNT_D1). */
-async function d1RoundTrips(url, body) {
-  const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body });
-  const header = res.headers.get("x-d1-round-trips");
-  await res.arrayBuffer();
-  return header == null ? null : Number(header);
-}
-
+Object.assign(results, await ingestBench({ ours, stack, baseline, senders: SENDERS, quick: QUICK, n: N, concurrency: INGEST_CONCURRENCY, config }));
+if (!INGEST_ONLY) {
 // ── 2. summary.json vs a static file of the same size from the assets binding ─────────────────────────
 {
   const summary = await (await fetch(`${ours.url}/api/v2/summary.json`)).text();
@@ -210,9 +194,10 @@ function queryPlans(persistTo) {
 }
 
 }
+}
 
 // ── 5. Page weight in Chromium (its own script, which also checks the budget) ─────────────────────────
-try {
+if (!INGEST_ONLY) try {
   run("node", ["bench/page-weight.mjs"]);
 } catch (e) {
   console.log(`page weight: ${e.message}`);

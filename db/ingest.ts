@@ -126,22 +126,24 @@ export async function loadWorkingSets(
         template: str(text?.public_template),
       },
       componentIds: ic!.results.map((row) => String(row.component_id)),
-      links: lk!.results.map(
-        (row): LinkRule => ({
-          id: String(row.id),
-          matchType: row.match_type as LinkRule["matchType"],
-          matchKey: String(row.match_key),
-          matchValue: str(row.match_value),
-          status: str(row.status) as LinkRule["status"],
-          componentIds: JSON.parse(String(row.component_ids)),
-        }),
-      ),
+      links: lk!.results.map(linkRule),
     });
     for (const row of cs!.results) if (!ws.components.has(String(row.id))) ws.components.set(String(row.id), componentState(row));
     for (const row of inc!.results) if (!ws.incidents.has(String(row.id))) ws.incidents.set(String(row.id), incidentState(row));
     for (const row of al!.results) if (!ws.alerts.has(String(row.id))) ws.alerts.set(String(row.id), alertState(row));
   });
   return { ws, routings };
+}
+
+function linkRule(r: Row): LinkRule {
+  return {
+    id: String(r.id),
+    matchType: r.match_type as LinkRule["matchType"],
+    matchKey: String(r.match_key),
+    matchValue: str(r.match_value),
+    status: str(r.status) as LinkRule["status"],
+    componentIds: JSON.parse(String(r.component_ids)),
+  };
 }
 
 function componentState(r: Row): ComponentState {
@@ -207,13 +209,52 @@ export interface DeliveryRecord {
   payload: string | null;
 }
 
+/** A statement as data: what the Ingestor's inbox stores and later hands to D1. */
+export interface SqlStatement {
+  sql: string;
+  params: unknown[];
+}
+
+const sqlOf = (sql: string, ...params: unknown[]): SqlStatement => ({ sql, params });
+
+export const prepare = (db: D1Database, s: SqlStatement): D1PreparedStatement => db.prepare(s.sql).bind(...s.params);
+
 export function insertDelivery(db: D1Database, d: DeliveryRecord): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO deliveries (id, integration_id, source, received_at, outcome, http_status, event_count, summary, error, payload)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`,
-    )
-    .bind(
+  return prepare(db, insertDeliverySql(d));
+}
+
+const DELIVERY_COLUMNS = "id, integration_id, source, received_at, outcome, http_status, event_count, summary, error, payload";
+const INSERT_DELIVERY = `INSERT INTO deliveries (${DELIVERY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`;
+const LAST_DELIVERY = "UPDATE integrations SET last_delivery_at = ?2 WHERE id = ?1";
+
+/**
+ * The statements of a group of deliveries, in order, with the delivery-log inserts merged into one
+ * and the integrations' last-delivery updates into one per integration, both at the end: nothing
+ * else reads or references those rows, so their place in the batch does not matter.
+ */
+export function coalesceGroup(statements: SqlStatement[]): SqlStatement[] {
+  const out: SqlStatement[] = [];
+  const logged: unknown[][] = [];
+  const lastDelivery = new Map<unknown, unknown>();
+  for (const s of statements) {
+    if (s.sql === INSERT_DELIVERY) logged.push(s.params);
+    else if (s.sql === LAST_DELIVERY) lastDelivery.set(s.params[0], s.params[1]);
+    else out.push(s);
+  }
+  if (logged.length === 1) out.push({ sql: INSERT_DELIVERY, params: logged[0]! });
+  else if (logged.length)
+    out.push({
+      sql: `INSERT INTO deliveries (${DELIVERY_COLUMNS}) SELECT ${Array.from({ length: 10 }, (_, i) => `json_extract(value, '$[${i}]')`).join(", ")} FROM json_each(?1)`,
+      params: [JSON.stringify(logged)],
+    });
+  for (const [id, at] of lastDelivery) out.push({ sql: LAST_DELIVERY, params: [id, at] });
+  return out;
+}
+
+function insertDeliverySql(d: DeliveryRecord): SqlStatement {
+  return {
+    sql: INSERT_DELIVERY,
+    params: [
       d.id,
       d.integrationId,
       d.source,
@@ -224,7 +265,8 @@ export function insertDelivery(db: D1Database, d: DeliveryRecord): D1PreparedSta
       d.summary ? JSON.stringify(d.summary) : null,
       d.error,
       d.payload,
-    );
+    ],
+  };
 }
 
 const ALERT_COLUMNS = [
@@ -238,15 +280,14 @@ const INCIDENT_COLUMNS = [
 ] as const;
 
 /** `INSERT … SELECT … FROM json_each(?1)` upserting every row of a JSON array in one statement. */
-function bulkUpsert(db: D1Database, table: string, columns: readonly string[], rows: Record<string, unknown>[], keep: string[] = []) {
+function bulkUpsert(table: string, columns: readonly string[], rows: Record<string, unknown>[], keep: string[] = []): SqlStatement {
   const select = columns.map((c) => `json_extract(value, '$.${c}')`).join(", ");
   const updates = columns.filter((c) => c !== "id" && !keep.includes(c)).map((c) => `${c} = excluded.${c}`);
-  return db
-    .prepare(
-      `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${select} FROM json_each(?1) WHERE true
+  return {
+    sql: `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${select} FROM json_each(?1) WHERE true
        ON CONFLICT(id) DO UPDATE SET ${updates.join(", ")}`,
-    )
-    .bind(JSON.stringify(rows));
+    params: [JSON.stringify(rows)],
+  };
 }
 
 /** The one write of a delivery: every statement in one atomic batch, the delivery log included. */
@@ -257,7 +298,15 @@ export function decisionStatements(
   now: string,
   delivery: DeliveryRecord | DeliveryRecord[],
 ): D1PreparedStatement[] {
-  const out: D1PreparedStatement[] = [];
+  return decisionSql(ws, d, now, delivery).map((s) => prepare(db, s));
+}
+
+/**
+ * The same, as data: the rows are serialised in their state at decision time, so statements of
+ * later decisions, applied after these, leave each row in its final state.
+ */
+export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: DeliveryRecord | DeliveryRecord[]): SqlStatement[] {
+  const out: SqlStatement[] = [];
   const alertRows = [...d.alerts].map((id) => {
     const a = ws.alerts.get(id)!;
     return {
@@ -268,18 +317,14 @@ export function decisionStatements(
       resolved_at: a.resolvedAt, expires_at: a.expiresAt ?? null, created_at: now, updated_at: now,
     };
   });
-  if (alertRows.length) out.push(bulkUpsert(db, "alerts", ALERT_COLUMNS, alertRows, ["created_at"]));
+  if (alertRows.length) out.push(bulkUpsert("alerts", ALERT_COLUMNS, alertRows, ["created_at"]));
 
   const rerouted = [...d.routesChanged];
   if (rerouted.length) {
     out.push(
-      db.prepare("DELETE FROM alert_components WHERE alert_id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(rerouted)),
-      db
-        .prepare(
-          `INSERT INTO alert_components (alert_id, component_id, status)
-           SELECT json_extract(value, '$.a'), json_extract(value, '$.c'), json_extract(value, '$.s') FROM json_each(?1)`,
-        )
-        .bind(JSON.stringify(rerouted.flatMap((id) => ws.alerts.get(id)!.routes.map((r) => ({ a: id, c: r.componentId, s: r.status }))))),
+      { sql: "DELETE FROM alert_components WHERE alert_id IN (SELECT value FROM json_each(?1))", params: [JSON.stringify(rerouted)] },
+      sqlOf(`INSERT INTO alert_components (alert_id, component_id, status)
+           SELECT json_extract(value, '$.a'), json_extract(value, '$.c'), json_extract(value, '$.s') FROM json_each(?1)`, JSON.stringify(rerouted.flatMap((id) => ws.alerts.get(id)!.routes.map((r) => ({ a: id, c: r.componentId, s: r.status }))))),
     );
   }
 
@@ -292,28 +337,20 @@ export function decisionStatements(
     };
   });
   // New incidents first: their components and updates reference them.
-  if (incidentRows.length) out.push(bulkUpsert(db, "incidents", INCIDENT_COLUMNS, incidentRows, ["created_at", "kind", "automatic", "shortlink", "name"]));
+  if (incidentRows.length) out.push(bulkUpsert("incidents", INCIDENT_COLUMNS, incidentRows, ["created_at", "kind", "automatic", "shortlink", "name"]));
   if (d.incidentComponents.length) {
     out.push(
-      db
-        .prepare(
-          `INSERT OR IGNORE INTO incident_components (incident_id, component_id)
-           SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)`,
-        )
-        .bind(JSON.stringify(d.incidentComponents)),
+      sqlOf(`INSERT OR IGNORE INTO incident_components (incident_id, component_id)
+           SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)`, JSON.stringify(d.incidentComponents)),
     );
   }
   if (d.updates.length) {
     out.push(
-      db
-        .prepare(
-          `INSERT INTO incident_updates (id, incident_id, status, body, affected_components, created_at, display_at)
+      sqlOf(`INSERT INTO incident_updates (id, incident_id, status, body, affected_components, created_at, display_at)
            SELECT json_extract(value, '$.id'), json_extract(value, '$.incidentId'), json_extract(value, '$.status'),
              json_extract(value, '$.body'), json_extract(value, '$.affected'), json_extract(value, '$.createdAt'),
              json_extract(value, '$.createdAt')
-           FROM json_each(?1)`,
-        )
-        .bind(
+           FROM json_each(?1)`, 
           JSON.stringify(
             d.updates.map((u) => ({ ...u, affected: u.affectedComponents ? JSON.stringify(u.affectedComponents) : null })),
           ),
@@ -322,15 +359,11 @@ export function decisionStatements(
   }
   if (d.components.size) {
     out.push(
-      db
-        .prepare(
-          `UPDATE components SET
+      sqlOf(`UPDATE components SET
              auto_status = (SELECT json_extract(value, '$.auto') FROM json_each(?1) WHERE json_extract(value, '$.id') = components.id),
              status = (SELECT json_extract(value, '$.status') FROM json_each(?1) WHERE json_extract(value, '$.id') = components.id),
              updated_at = ?2
-           WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1))`,
-        )
-        .bind(
+           WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1))`, 
           JSON.stringify([...d.components].map((id) => ({ id, auto: ws.components.get(id)!.autoStatus, status: ws.components.get(id)!.status }))),
           now,
         ),
@@ -338,20 +371,98 @@ export function decisionStatements(
   }
   if (d.statusChanges.length) {
     out.push(
-      db
-        .prepare(
-          `INSERT INTO component_status_changes (component_id, from_status, to_status, at)
+      sqlOf(`INSERT INTO component_status_changes (component_id, from_status, to_status, at)
            SELECT json_extract(value, '$.componentId'), json_extract(value, '$.from'), json_extract(value, '$.to'),
-             json_extract(value, '$.at') FROM json_each(?1)`,
-        )
-        .bind(JSON.stringify(d.statusChanges)),
+             json_extract(value, '$.at') FROM json_each(?1)`, JSON.stringify(d.statusChanges)),
     );
   }
   const logged = Array.isArray(delivery) ? delivery : [delivery];
-  for (const record of logged) out.push(insertDelivery(db, record));
+  for (const record of logged) out.push(insertDeliverySql(record));
   const integrationIds = [...new Set(logged.map((r) => r.integrationId).filter((id): id is string => !!id))];
   for (const id of integrationIds) {
-    out.push(db.prepare("UPDATE integrations SET last_delivery_at = ?2 WHERE id = ?1").bind(id, now));
+    out.push({ sql: LAST_DELIVERY, params: [id, now] });
   }
   return out;
+}
+
+/** Everything the Ingestor keeps in memory, read in one batch (one consistent snapshot). */
+export interface IngestState {
+  integrations: IntegrationRecord[];
+  routings: Map<string, Routing>;
+  components: ComponentState[];
+  /** Open automatic incidents. */
+  incidents: IncidentState[];
+  /** Unresolved alerts, alerts of open incidents, and those changed since `recentSince`. */
+  alerts: AlertState[];
+  /** (integration id, dedup key) of every other alert: known to exist, read from D1 when they reappear. */
+  coldKeys: Array<[string, string]>;
+  /** The last inbox sequence number D1 holds. */
+  appliedSeq: number;
+}
+
+const HOT_ALERT = `(a.status != 'resolved' OR a.updated_at >= ?1 OR a.incident_id IN (
+  SELECT id FROM incidents WHERE kind = 'incident' AND automatic = 1 AND resolved_at IS NULL))`;
+const ALERT_WITH_ROUTES = `SELECT a.*,
+  (SELECT json_group_array(json_object('componentId', component_id, 'status', status))
+     FROM alert_components WHERE alert_id = a.id) AS routes
+  FROM alerts a`;
+
+export async function loadIngestState(db: D1Database, recentSince: string): Promise<IngestState> {
+  const [ints, ic, lk, cs, inc, al, cold, progress] = await db.batch<Row>([
+    db.prepare("SELECT id, name, source, key_hash, disabled, signing_secret, options, public_text, public_template FROM integrations"),
+    db.prepare("SELECT integration_id, component_id FROM integration_components"),
+    db.prepare(`SELECT l.id, l.integration_id, l.match_type, l.match_key, l.match_value, l.status,
+        (SELECT json_group_array(component_id) FROM link_components WHERE link_id = l.id) AS component_ids
+      FROM links l ORDER BY l.created_at, l.id`),
+    db.prepare("SELECT id, slug, name, auto_status, override_status, in_maintenance, status FROM components"),
+    db.prepare(`SELECT i.id, i.name, i.status, i.impact, i.started_at, i.monitoring_at, i.resolved_at, i.last_alert_at,
+        (SELECT json_group_array(component_id) FROM incident_components WHERE incident_id = i.id) AS component_ids
+      FROM incidents i WHERE i.kind = 'incident' AND i.automatic = 1 AND i.resolved_at IS NULL`),
+    db.prepare(`${ALERT_WITH_ROUTES} WHERE ${HOT_ALERT}`).bind(recentSince),
+    db.prepare(`SELECT a.integration_id, a.dedup_key FROM alerts a WHERE NOT ${HOT_ALERT}`).bind(recentSince),
+    db.prepare("SELECT applied_seq FROM ingest_progress WHERE id = 1"),
+  ]);
+  const integrations = ints!.results.map((r) => ({
+    id: String(r.id),
+    name: String(r.name),
+    source: String(r.source),
+    keyHash: String(r.key_hash),
+    disabled: !!r.disabled,
+    signingSecret: str(r.signing_secret),
+    options: readOptions(r.options as string),
+  }));
+  const routings = new Map<string, Routing>(
+    ints!.results.map((r) => [
+      String(r.id),
+      {
+        integrationId: String(r.id),
+        publicText: {
+          mode: (PUBLIC_TEXT_MODES as readonly unknown[]).includes(r.public_text) ? (r.public_text as PublicTextMode) : "summary",
+          template: str(r.public_template),
+        },
+        componentIds: [],
+        links: [],
+      },
+    ]),
+  );
+  for (const r of ic!.results) routings.get(String(r.integration_id))?.componentIds.push(String(r.component_id));
+  for (const r of lk!.results) routings.get(String(r.integration_id))?.links.push(linkRule(r));
+  return {
+    integrations,
+    routings,
+    components: cs!.results.map(componentState),
+    incidents: inc!.results.map(incidentState),
+    alerts: al!.results.map(alertState),
+    coldKeys: cold!.results.map((r) => [String(r.integration_id), String(r.dedup_key)]),
+    appliedSeq: Number(progress!.results[0]?.applied_seq ?? 0),
+  };
+}
+
+/** Alerts outside the memory's hot set, by key: the one D1 read a (rare) reappearing old alert costs. */
+export async function loadAlertsByKey(db: D1Database, integrationId: string, dedupKeys: string[]): Promise<AlertState[]> {
+  const { results } = await db
+    .prepare(`${ALERT_WITH_ROUTES} WHERE a.integration_id = ?1 AND a.dedup_key IN (SELECT value FROM json_each(?2))`)
+    .bind(integrationId, JSON.stringify(dedupKeys))
+    .all<Row>();
+  return results.map(alertState);
 }

@@ -321,3 +321,12 @@ export const refusedDeliveries = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.hour, t.source, t.keyPrefix] })],
 );
+
+/**
+ * One row: the last Ingestor inbox sequence number projected into D1. Written in the same batch as
+ * the projected rows, so a batch replayed after a lost answer or a restart is refused (see worker/ingestor.ts).
+ */
+export const ingestProgress = sqliteTable("ingest_progress", {
+  id: integer("id").primaryKey(),
+  appliedSeq: integer("applied_seq").notNull(),
+});

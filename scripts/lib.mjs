@@ -91,7 +91,11 @@ export async function startWorker({ port, persistTo, adminToken, log = false, ex
       const res = await fetch(`${url}${readyPath}`);
       // wrangler dev runs no cron on its own; this is the endpoint --test-scheduled opens for it.
       const scheduled = () => fetch(`${url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}`).then((r) => r.text());
-      if (res.ok) return { url, stop, scheduled, output: () => output };
+      // kill: SIGKILL to the whole process group (workerd included), as a crash or a power cut would.
+      const kill = () => {
+        try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
+      };
+      if (res.ok) return { url, stop, kill, scheduled, output: () => output };
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 250));
   }

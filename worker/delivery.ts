@@ -242,7 +242,8 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
       throw new HttpError(503, "the delivery could not be stored; retry later");
     }
     if (!result.ok) throw new HttpError(result.status, result.error);
-    if (result.d1RoundTrips !== undefined) c.header("X-D1-Round-Trips", String(result.d1RoundTrips));
+    if (result.d1Reads !== undefined) c.header("X-D1-Reads", String(result.d1Reads));
+    if (result.d1GroupWrites !== undefined) c.header("X-D1-Group-Writes", String(result.d1GroupWrites));
     return result;
   } catch (e) {
     if (e instanceof HttpError) {

@@ -11,6 +11,12 @@ export interface Env {
   BENCH_COUNT_D1?: string;
   /** Benchmarks only: bypass the edge cache for public responses, to measure every request as a miss. */
   BENCH_NO_EDGE_CACHE?: string;
+  /** Unprojected deliveries the Ingestor's inbox holds before it answers 503 (default 10000). */
+  INBOX_MAX_DELIVERIES?: string;
+  /** Bytes of unprojected deliveries the inbox holds before it answers 503 (default 52428800, 50 MB). */
+  INBOX_MAX_BYTES?: string;
+  /** How long a delivery's answer waits for D1 to hold it, in ms (default 2000; 0 answers once stored). */
+  PROJECTION_WAIT_MS?: string;
   /** Public base URL used in webhook URLs and feeds; defaults to the request's origin. */
   PUBLIC_URL?: string;
   /** Optional Cloudflare Access: the team domain (`<team>.cloudflareaccess.com`); with ACCESS_AUD, Access JWTs are accepted on /admin. */

@@ -1,5 +1,6 @@
 // Helpers for the worker integration tests: everything goes through the worker's real fetch handler.
 import { env, SELF } from "cloudflare:test";
+import { expect } from "vitest";
 
 export const ADMIN = { Authorization: "Bearer test-admin-token-0123456789abcdef0123", "Content-Type": "application/json" };
 export const BASE = "https://status.test";
@@ -57,3 +58,20 @@ export async function tableCounts(): Promise<Record<string, number>> {
   for (const t of tables) out[t] = (await env.DB.prepare(`SELECT count(*) AS n FROM ${t}`).first<{ n: number }>())!.n;
   return out;
 }
+
+/** The Ingestor's inbox as operators see it (GET /admin/api/ingest). */
+export interface InboxStatus {
+  backlog: { deliveries: number; bytes: number; oldestAcceptedAt: string | null };
+  lastError: string | null;
+  failures: number;
+  nextRetryAt: string | null;
+  appliedSeq: number | null;
+}
+export const inbox = async () => (await (await admin("GET", "/ingest")).json()) as InboxStatus;
+/** Retry the projection now (operators have the same button) rather than wait for the backoff alarm. */
+export const drained = async () => {
+  const status = (await (await admin("POST", "/ingest/retry")).json()) as InboxStatus;
+  expect(status.backlog.deliveries, status.lastError ?? "").toBe(0);
+  return status;
+};
+

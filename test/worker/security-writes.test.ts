@@ -10,7 +10,7 @@ import { admin, createIntegration, post, rows } from "./helpers";
 const dbSize = async () => (await env.DB.prepare("SELECT 1").run()).meta.size_after;
 
 describe("deliveries refused for an unknown key", () => {
-  it("150 posts of 100 KB to unknown keys grow D1 by less than 256 KB and store no payload", async () => {
+  it("150 posts of 100 KB to unknown keys grow D1 by less than 256 KB and store no payload", { timeout: 30_000 }, async () => {
     const before = await dbSize();
     const deliveriesBefore = (await rows<{ n: number }>("SELECT count(*) AS n FROM deliveries"))[0]!.n;
     // A valid payload, so that the refusal is the key's (401), 100 KB each.

@@ -81,9 +81,16 @@ export function slugify(name: string): string {
   );
 }
 
-/** Writes one change and its audit row in one batch, then purges the public API's edge cache. */
+/**
+ * Writes one change and its audit row in one batch, then purges the public API's edge cache. The
+ * batch runs in the Ingestor's turn (it is the one writer of what it reads), which reloads its
+ * working set before deciding the next delivery.
+ */
 export async function commit(env: Env, statements: D1PreparedStatement[]): Promise<void> {
-  await env.DB.batch(statements);
+  const written = await ingestor(env).write(async () => {
+    await env.DB.batch(statements);
+  });
+  if (!written.ok) throw new HttpError(written.status, written.error);
   await purgePublicCache(env);
 }
 

@@ -97,10 +97,9 @@ export async function assertComponentsExist(db: D1Database, ids: string[], field
   if (missing.length) throw new HttpError(400, `\`${field}\` names unknown components: ${missing.join(", ")}`, field);
 }
 
-/** After any change to an integration: the ingestor forgets its cached copy, so it applies at once. */
+/** Any change to an integration: through the Ingestor (commit), so the next delivery is decided on it. */
 async function changed(ctx: AdminCtx, statements: D1PreparedStatement[]) {
   await commit(ctx.env, statements);
-  await ingestor(ctx.env).invalidate();
 }
 
 export async function createIntegration(ctx: AdminCtx, body: IntegrationCreate): Promise<IntegrationWithKey> {

@@ -114,7 +114,7 @@ export interface IncidentUpdateRow {
 
 export type CommandResult =
   | { ok: true; id: string; update?: IncidentUpdateRow; reapplied?: number; alertsResolved?: number }
-  | { ok: false; status: 400 | 404 | 409; error: string; field?: string };
+  | { ok: false; status: 400 | 404 | 409 | 503; error: string; field?: string };
 
 type Row = Record<string, unknown>;
 const str = (v: unknown) => (v == null ? null : String(v));

@@ -19,6 +19,7 @@ import {
 } from "../auth";
 import { zonedToUtc } from "../domain/maintenance";
 import { HttpError } from "../errors";
+import { ingestor } from "../ingestor";
 import { nowIso } from "../ids";
 import { clientAddress } from "../security/rate-limit";
 import { listRefusals } from "../security/refusals";
@@ -134,6 +135,7 @@ const FLASH = {
   maintenance_scheduled: "Maintenance scheduled.",
   maintenance_started: "Maintenance started.",
   settings_saved: "Settings saved.",
+  backlog_projected: "The backlog is in the database.",
 } as const;
 type FlashCode = keyof typeof FLASH;
 
@@ -640,14 +642,25 @@ adminUi.get("/deliveries", async (c) => {
   const integrationId = c.req.query("integration_id") || undefined;
   const outcome = (DELIVERY_OUTCOMES as readonly string[]).includes(c.req.query("outcome") ?? "") ? c.req.query("outcome") : undefined;
   const db = c.env.DB;
-  const [base, deliveries, refused, integrations] = await Promise.all([
+  const [base, deliveries, refused, integrations, ingest] = await Promise.all([
     common(c),
     listDeliveries(db, { integrationId, outcome, before: c.req.query("before") || undefined }),
     listRefusals(db, 48),
     listIntegrations(db, baseUrl(c)),
+    ingestor(c.env).inboxStatus(),
   ]);
-  return c.html(<DeliveriesPage {...base} deliveries={deliveries} refused={refused} integrations={integrations} filter={{ integrationId, outcome }} />);
+  return c.html(<DeliveriesPage {...base} deliveries={deliveries} refused={refused} integrations={integrations} filter={{ integrationId, outcome }} ingest={ingest} />);
 });
+
+adminUi.post(
+  "/deliveries/retry",
+  form("/admin/deliveries", async (c) => {
+    const status = await ingestor(c.env).retryProjection();
+    if (status.backlog.deliveries)
+      throw new HttpError(503, `The database still refuses the backlog (${status.backlog.deliveries} waiting): ${status.lastError ?? "unknown error"}`);
+    return "backlog_projected";
+  }),
+);
 
 adminUi.get("/audit", async (c) => {
   const before = Number(c.req.query("before"));

@@ -3,6 +3,7 @@ import type { RefusedJson } from "../security/refusals";
 import type { FC } from "hono/jsx";
 import type { AuditEntry } from "./audit";
 import type { SettingsJson } from "./catalog";
+import type { InboxStatus } from "../ingestor";
 import type { DeliveryJson, IntegrationJson } from "./integrations";
 import { DELIVERY_OUTCOMES } from "./integrations";
 import { Csrf, Empty, type Flash, Layout, Time } from "./layout";
@@ -51,14 +52,74 @@ export const MessagePage: FC<{ title: string; message: string; actor?: string; c
   </Layout>
 );
 
+/**
+ * The Ingestor's inbox: deliveries answered 2xx and kept, not yet in D1 (the public page shows D1),
+ * and why, when D1 refuses them.
+ */
+export const IngestPanel: FC<{ status: InboxStatus; csrf: string; tz: string }> = ({ status, csrf, tz }) => {
+  const { backlog, lastError } = status;
+  return (
+    <section id="ingest" aria-labelledby="ingest-title">
+      <h2 id="ingest-title">Ingestion</h2>
+      {backlog.deliveries ? (
+        <p role="status">
+          <strong>
+            {backlog.deliveries} {backlog.deliveries === 1 ? "delivery" : "deliveries"} accepted, not yet on the public page
+          </strong>{" "}
+          ({(backlog.bytes / 1024).toFixed(1)} KB of {(status.limits.bytes / 1024 / 1024).toFixed(0)} MB, {backlog.deliveries} of{" "}
+          {status.limits.deliveries}; past either, senders get 503 and retry)
+          {backlog.oldestAcceptedAt && (
+            <>
+              , the oldest since <Time iso={backlog.oldestAcceptedAt} tz={tz} />
+            </>
+          )}
+          {status.nextRetryAt && (
+            <>
+              . Next retry <Time iso={status.nextRetryAt} tz={tz} />
+            </>
+          )}
+          .
+        </p>
+      ) : (
+        <p role="status">Every accepted delivery is in the database{status.lastProjectedAt ? "" : " (none since the last restart)"}.</p>
+      )}
+      {lastError && (
+        <p>
+          Last database error{status.lastErrorAt && (
+            <>
+              {" "}
+              (<Time iso={status.lastErrorAt} tz={tz} />)
+            </>
+          )}
+          : <code>{lastError}</code>
+          {status.failures ? ` — ${status.failures} failed attempts in a row` : ""}
+        </p>
+      )}
+      {backlog.deliveries > 0 && (
+        <form method="post" action="/admin/deliveries/retry" class="inline">
+          <Csrf token={csrf} />
+          <button type="submit">Retry now</button>
+        </form>
+      )}
+    </section>
+  );
+};
+
 export const DeliveriesPage: FC<
-  Common & { deliveries: DeliveryJson[]; refused: RefusedJson[]; integrations: IntegrationJson[]; filter: { integrationId?: string; outcome?: string } }
-> = ({ actor, csrf, tz, flash, deliveries, refused, integrations, filter }) => {
+  Common & {
+    deliveries: DeliveryJson[];
+    refused: RefusedJson[];
+    integrations: IntegrationJson[];
+    filter: { integrationId?: string; outcome?: string };
+    ingest: InboxStatus;
+  }
+> = ({ actor, csrf, tz, flash, deliveries, refused, integrations, filter, ingest }) => {
   const older = deliveries.length ? deliveries[deliveries.length - 1]!.received_at : null;
   const query = (extra: Record<string, string>) =>
     "?" + new URLSearchParams({ ...(filter.integrationId ? { integration_id: filter.integrationId } : {}), ...(filter.outcome ? { outcome: filter.outcome } : {}), ...extra }).toString();
   return (
     <Layout title="Deliveries" actor={actor} csrf={csrf} flash={flash} active="/admin/deliveries">
+      <IngestPanel status={ingest} csrf={csrf} tz={tz} />
       <form method="get" action="/admin/deliveries" class="inline">
         <label>
           Integration{" "}

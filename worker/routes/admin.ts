@@ -51,6 +51,7 @@ import * as s from "../admin/schemas";
 import { adminUi } from "../admin/ui";
 import { type AdminEnv, requireAdminApi } from "../auth";
 import { HttpError } from "../errors";
+import { ingestor } from "../ingestor";
 import { listRefusals } from "../security/refusals";
 import { jsonBody, validate } from "../validate";
 
@@ -152,6 +153,11 @@ adminApi.get("/deliveries", async (c) =>
   ),
 );
 
+// The Ingestor's inbox: deliveries accepted but not yet in D1, and the last D1 error. Answered
+// from the Durable Object alone, so it works while D1 is down.
+adminApi.get("/ingest", async (c) => c.json(await ingestor(c.env).inboxStatus()));
+adminApi.post("/ingest/retry", async (c) => c.json(await ingestor(c.env).retryProjection()));
+
 // ── Incidents and maintenances ──────────────────────────────────────────────
 
 adminApi.get("/incidents", async (c) => {
@@ -192,6 +198,8 @@ adminApi.put("/settings", async (c) => c.json(await putSettings(adminCtx(c), val
 
 /** The answers that show a new integration key: its creation and its rotation, and nothing else. */
 const SHOWS_NEW_KEY = /^\/admin(\/api)?\/integrations(\/[a-z0-9]{12}\/rotate)?$/;
+/** Counters and D1's error text, no key can be in them; masking reads D1, which may be down. */
+const NEEDS_NO_MASK = /^\/admin\/api\/ingest(\/retry)?$/;
 
 /** /admin: the UI and, under /admin/api, the JSON API. Nothing under /admin is ever cached. */
 export const admin = new Hono<AdminEnv>();
@@ -203,7 +211,7 @@ admin.use("*", async (c, next) => {
   await next();
   c.header("Cache-Control", "no-store");
   c.header("X-Content-Type-Options", "nosniff");
-  if (!(c.req.method === "POST" && SHOWS_NEW_KEY.test(c.req.path))) {
+  if (!(c.req.method === "POST" && SHOWS_NEW_KEY.test(c.req.path)) && !NEEDS_NO_MASK.test(c.req.path)) {
     const type = c.res.headers.get("content-type") ?? "";
     if (/^(application\/json|text\/html)/.test(type) && c.res.body) {
       const text = await c.res.text();

@@ -1,0 +1,172 @@
+// The ingest benchmarks (issue 14), run by bench/run.mjs (alone: `npm run bench -- --ingest`):
+// 1. throughput and p50/p99 per sender at 16 concurrent senders: ours answering once D1 holds the
+//    delivery (the default), ours answering once it is in the Durable Object's inbox
+//    (PROJECTION_WAIT_MS=0), and the bare-insert baseline, back to back;
+// 2. D1 round trips per warm delivery (reads) and per projection group (writes), from the counting
+//    binding (BENCH_COUNT_D1) and the Ingestor's own counters;
+// 3. a storm with D1 failing for 60 s (a trigger put into the live local D1): every answer, the drain
+//    after recovery, and the final state against the same deliveries applied one by one;
+// 4. the replay of a 10,000-delivery backlog after a hard kill and restart.
+import { freePort, run, startWorker } from "../scripts/lib.mjs";
+import { fmt, load } from "./load.mjs";
+
+const TOKEN = "bench-admin-token-0123456789abcdef0123";
+const GENERIC = "demogenerickey000000000000000000";
+const BASE_MS = Date.parse("2026-01-01T00:00:00Z");
+
+const d1 = (persistTo, sql) =>
+  JSON.parse(run("wrangler", ["d1", "execute", "status-page", "--local", "--persist-to", persistTo, "--json", "--command", sql], { quiet: true }))[0].results;
+const breakD1 = (persistTo) => d1(persistTo, "CREATE TRIGGER bench_outage BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'bench outage'); END");
+const healD1 = (persistTo) => d1(persistTo, "DROP TRIGGER IF EXISTS bench_outage");
+const inbox = async (url) => (await (await fetch(`${url}/admin/api/ingest`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json());
+
+async function untilDrained(url, timeoutMs = 600_000) {
+  const t0 = performance.now();
+  for (;;) {
+    const s = await inbox(url);
+    if (s.backlog.deliveries === 0) return (performance.now() - t0) / 1000;
+    if (performance.now() - t0 > timeoutMs) throw new Error(`backlog not drained: ${JSON.stringify(s)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** One storm delivery: alert `storm-<i mod 50>`, trigger and resolve in turn, strictly later each time. */
+const stormBody = (i) => {
+  const key = i % 50;
+  const round = Math.floor(i / 50);
+  return JSON.stringify({
+    dedup_key: `storm-${key}`,
+    action: round % 2 ? "resolve" : "trigger",
+    severity: key % 3 ? "error" : "critical",
+    summary: `Storm alert ${key}`,
+    occurred_at: new Date(BASE_MS + i * 1000).toISOString(),
+  });
+};
+
+function finalState(persistTo) {
+  return {
+    alerts: d1(persistTo, "SELECT dedup_key, status, severity, last_event_at FROM alerts WHERE dedup_key LIKE 'storm-%' ORDER BY dedup_key"),
+    components: d1(persistTo, "SELECT id, status, auto_status FROM components ORDER BY id"),
+    incidents: d1(
+      persistTo,
+      "SELECT status, impact, (SELECT count(*) FROM alerts a WHERE a.incident_id = i.id) AS alerts FROM incidents i WHERE kind = 'incident' AND automatic = 1 ORDER BY started_at",
+    ),
+    deliveries: d1(persistTo, "SELECT count(*) AS n FROM deliveries WHERE payload LIKE '%storm-%'")[0].n,
+  };
+}
+
+export async function ingestBench({ ours, stack, baseline, senders, quick, n, concurrency, config }) {
+  const out = { ingest: [] };
+  const stored = await stack("ingest-stored", { extraVars: { PROJECTION_WAIT_MS: "0" } });
+  const base = await baseline();
+  console.log(`Ingest: ${n} non-first deliveries per sender and side, ${concurrency} concurrent senders`);
+  for (const s of senders) {
+    const path = `/hooks/${s.source}/${s.key}`;
+    const warm = await load({ url: `${ours.url}${path}`, body: (i) => s.body(i), n: 20, concurrency: 1 });
+    if (!warm.statuses[202]) {
+      console.log(`  ${s.source}: receiver answered ${JSON.stringify(warm.statuses)}, skipped`);
+      continue;
+    }
+    await load({ url: `${stored.url}${path}`, body: (i) => s.body(i), n: 20, concurrency: 1 });
+    const before = await inbox(ours.url);
+    const b = await load({ url: `${base.url}/hooks/${s.source}`, body: (i) => s.body(i), n, concurrency });
+    const o = await load({ url: `${ours.url}${path}`, body: (i) => s.body(1000 + i), n, concurrency, collect: ["x-d1-reads", "x-d1-group-writes"] });
+    const st = await load({ url: `${stored.url}${path}`, body: (i) => s.body(1000 + i), n, concurrency });
+    const after = await inbox(ours.url);
+    const groups = after.projected.groups - before.projected.groups;
+    const d1Trips = {
+      readsPerDelivery: o.headers["x-d1-reads"].total / Math.max(1, o.headers["x-d1-reads"].seen),
+      maxReads: o.headers["x-d1-reads"].max,
+      writesPerGroup: o.headers["x-d1-group-writes"].max,
+      deliveriesPerGroup: groups ? (after.projected.deliveries - before.projected.deliveries) / groups : null,
+    };
+    delete o.headers;
+    const row = { source: s.source, ours: o, stored: st, baseline: b, ratio: o.rps / b.rps, storedRatio: st.rps / b.rps, d1: d1Trips };
+    out.ingest.push(row);
+    console.log(
+      `  ${s.source.padEnd(12)} ours ${fmt(o.rps)} req/s (p50 ${fmt(o.p50)}, p99 ${fmt(o.p99)} ms) · stored-ack ${fmt(st.rps)} req/s (p50 ${fmt(st.p50)}, p99 ${fmt(st.p99)} ms) · baseline ${fmt(b.rps)} req/s (p50 ${fmt(b.p50)}, p99 ${fmt(b.p99)} ms) · ratios ${fmt(row.ratio, 2)} / ${fmt(row.storedRatio, 2)} · D1 reads/delivery ${fmt(d1Trips.readsPerDelivery, 2)}, writes/group ${d1Trips.writesPerGroup}, deliveries/group ${fmt(d1Trips.deliveriesPerGroup, 1)}`,
+    );
+  }
+  stored.stop();
+  base.stop();
+
+  // ── Storm: D1 failing for 60 s under 16 senders at a steady rate ──────────────────────────────────
+  {
+    const seconds = quick ? 15 : 60;
+    const storm = await stack("storm");
+    const url = `${storm.url}/hooks/generic/${GENERIC}`;
+    breakD1(storm.persistTo);
+    let next = 0;
+    const body = () => stormBody(next++);
+    const r = await load({ url, body, n: 1e9, concurrency, pace: 150, until: performance.now() + seconds * 1000 });
+    const sent = next;
+    const during = await inbox(storm.url);
+    healD1(storm.persistTo);
+    const drainSeconds = await untilDrained(storm.url);
+    // The same deliveries one at a time, in order, on a fresh stack whose D1 never failed.
+    const control = await stack("storm-control", { extraVars: { PROJECTION_WAIT_MS: "0" } });
+    let k = 0;
+    const c = await load({ url: `${control.url}/hooks/generic/${GENERIC}`, body: () => stormBody(k++), n: sent, concurrency: 1 });
+    await untilDrained(control.url);
+    const got = finalState(storm.persistTo);
+    const want = finalState(control.persistTo);
+    const equal = JSON.stringify(got) === JSON.stringify(want);
+    out.storm = {
+      seconds,
+      sent,
+      statuses: r.statuses,
+      rps: r.rps,
+      p50: r.p50,
+      p99: r.p99,
+      backlogAtRecovery: during.backlog,
+      lastError: during.lastError,
+      drainSeconds,
+      controlStatuses: c.statuses,
+      equal,
+      final: { alerts: got.alerts.length, firing: got.alerts.filter((a) => a.status !== "resolved").length, incidents: got.incidents, deliveries: got.deliveries },
+    };
+    console.log(
+      `storm: ${sent} deliveries in ${seconds} s with D1 failing, answers ${JSON.stringify(r.statuses)} (p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms), backlog ${during.backlog.deliveries}, drained in ${fmt(drainSeconds)} s; final state ${equal ? "equals" : "DIFFERS from"} the one-by-one control`,
+    );
+    if (!equal) console.log(JSON.stringify({ got, want }).slice(0, 4000));
+    storm.stop();
+    control.stop();
+  }
+
+  // ── Replay: a 10,000-delivery backlog after a hard kill ───────────────────────────────────────────
+  {
+    const total = quick ? 2000 : 10_000;
+    const rp = await stack("replay", { extraVars: { PROJECTION_WAIT_MS: "0" } });
+    breakD1(rp.persistTo);
+    const url = `${rp.url}/hooks/generic/${GENERIC}`;
+    const accept = await load({ url, body: (i) => stormBody(i), n: total, concurrency });
+    const held = await inbox(rp.url);
+    rp.kill();
+    healD1(rp.persistTo);
+    const t0 = performance.now();
+    const again = await startWorker({ port: await freePort(), persistTo: rp.persistTo, adminToken: TOKEN, config, extraVars: { BENCH_COUNT_D1: "1" } });
+    const startSeconds = (performance.now() - t0) / 1000;
+    const untilEmpty = await untilDrained(again.url);
+    const status = await inbox(again.url);
+    // The Ingestor times its own replay (the alarm may finish it before the server first answers).
+    const drainSeconds = status.lastDrain ? status.lastDrain.ms / 1000 : untilEmpty;
+    const inD1 = d1(rp.persistTo, "SELECT count(*) AS n FROM deliveries WHERE payload LIKE '%storm-%'")[0].n;
+    out.replay = {
+      deliveries: total,
+      acceptStatuses: accept.statuses,
+      acceptRps: accept.rps,
+      backlog: held.backlog,
+      startSeconds,
+      drainSeconds,
+      readyToEmptySeconds: untilEmpty,
+      perSecond: held.backlog.deliveries / drainSeconds,
+      groups: status.projected.groups,
+      inD1,
+    };
+    console.log(
+      `replay: ${held.backlog.deliveries} held (${fmt(held.backlog.bytes / 1048576, 1)} MB, accepted at ${fmt(accept.rps)} req/s with D1 down), SIGKILL, restart ${fmt(startSeconds)} s, drained in ${fmt(drainSeconds)} s (${fmt(out.replay.perSecond)} deliveries/s, ${status.projected.groups} D1 batches); ${inD1} in D1`,
+    );
+    again.stop();
+  }
+  return out;
+}
