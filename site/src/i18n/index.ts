@@ -20,6 +20,9 @@ export type Language = keyof typeof MESSAGES;
 export const LANGUAGES = Object.keys(MESSAGES) as Language[];
 export const DEFAULT_LANGUAGE: Language = "en";
 
+/** The one request header a page reads: the reader's language, as the worker chose it (worker/routes/pages.ts). */
+export const PAGE_LANGUAGE_HEADER = "x-status-page-language";
+
 export const isLanguage = (v: unknown): v is Language => typeof v === "string" && (LANGUAGES as string[]).includes(v);
 
 export const messages = (lang: Language): Messages => MESSAGES[lang] ?? en;
