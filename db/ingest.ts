@@ -10,6 +10,7 @@ import type {
   Routing,
   WorkingSet,
 } from "../worker/domain/incidents";
+import { type IntegrationOptions, readOptions } from "../worker/sources/options";
 
 export interface IntegrationRecord {
   id: string;
@@ -18,12 +19,13 @@ export interface IntegrationRecord {
   keyHash: string;
   disabled: boolean;
   signingSecret: string | null;
+  options: IntegrationOptions;
 }
 
 export async function loadIntegrations(db: D1Database): Promise<IntegrationRecord[]> {
   const { results } = await db
-    .prepare("SELECT id, name, source, key_hash, disabled, signing_secret FROM integrations")
-    .all<{ id: string; name: string; source: string; key_hash: string; disabled: number; signing_secret: string | null }>();
+    .prepare("SELECT id, name, source, key_hash, disabled, signing_secret, options FROM integrations")
+    .all<{ id: string; name: string; source: string; key_hash: string; disabled: number; signing_secret: string | null; options: string }>();
   return results.map((r) => ({
     id: r.id,
     name: r.name,
@@ -31,6 +33,7 @@ export async function loadIntegrations(db: D1Database): Promise<IntegrationRecor
     keyHash: r.key_hash,
     disabled: !!r.disabled,
     signingSecret: r.signing_secret,
+    options: readOptions(r.options),
   }));
 }
 
@@ -180,6 +183,7 @@ function alertState(r: Row): AlertState {
     acknowledgedAt: str(r.acknowledged_at),
     resolvedAt: str(r.resolved_at),
     routes: JSON.parse(String(r.routes)),
+    expiresAt: str(r.expires_at),
   };
 }
 
@@ -219,7 +223,7 @@ export function insertDelivery(db: D1Database, d: DeliveryRecord): D1PreparedSta
 const ALERT_COLUMNS = [
   "id", "integration_id", "dedup_key", "status", "severity", "summary", "details", "monitor_id", "monitor_name",
   "tags", "link", "incident_id", "first_triggered_at", "last_event_at", "last_action", "acknowledged_at",
-  "resolved_at", "created_at", "updated_at",
+  "resolved_at", "expires_at", "created_at", "updated_at",
 ] as const;
 const INCIDENT_COLUMNS = [
   "id", "kind", "name", "status", "impact", "automatic", "shortlink", "started_at", "monitoring_at", "resolved_at",
@@ -254,7 +258,7 @@ export function decisionStatements(
       summary: a.summary, details: a.details, monitor_id: a.monitorId, monitor_name: a.monitorName,
       tags: JSON.stringify(a.tags), link: a.link, incident_id: a.incidentId, first_triggered_at: a.firstTriggeredAt,
       last_event_at: a.lastEventAt, last_action: a.lastAction, acknowledged_at: a.acknowledgedAt,
-      resolved_at: a.resolvedAt, created_at: now, updated_at: now,
+      resolved_at: a.resolvedAt, expires_at: a.expiresAt ?? null, created_at: now, updated_at: now,
     };
   });
   if (alertRows.length) out.push(bulkUpsert(db, "alerts", ALERT_COLUMNS, alertRows, ["created_at"]));

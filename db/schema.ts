@@ -1,5 +1,7 @@
 // The one description of the data. Times are ISO 8601 strings with milliseconds and zone, as the API shows them.
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { IntegrationOptions } from "../worker/sources/options";
 
 const createdAt = () => text("created_at").notNull();
 const updatedAt = () => text("updated_at").notNull();
@@ -92,6 +94,8 @@ export const integrations = sqliteTable(
     keyPrefix: text("key_prefix").notNull(),
     /** Shared secret for senders that sign their bodies (Grafana HMAC); null when unsigned. */
     signingSecret: text("signing_secret"),
+    /** Per-integration receiver settings (IntegrationOptions in worker/sources/options.ts), as JSON. */
+    options: text("options", { mode: "json" }).$type<IntegrationOptions>().notNull().default({}),
     disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
     /** Heartbeat: flag the integration to operators after this many quiet minutes. */
     expectedIntervalMinutes: integer("expected_interval_minutes"),
@@ -169,6 +173,8 @@ export const alerts = sqliteTable(
     lastAction: text("last_action").notNull(),
     acknowledgedAt: text("acknowledged_at"),
     resolvedAt: text("resolved_at"),
+    /** A trigger the sender re-confirms on a schedule (Uptime Kuma's resend) stops counting after this. */
+    expiresAt: text("expires_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -177,6 +183,7 @@ export const alerts = sqliteTable(
     uniqueIndex("alerts_integration_dedup_unique").on(t.integrationId, t.dedupKey),
     index("alerts_incident_idx").on(t.incidentId),
     index("alerts_status_idx").on(t.status),
+    index("alerts_expires_idx").on(t.expiresAt).where(sql`${t.expiresAt} IS NOT NULL`),
   ],
 );
 

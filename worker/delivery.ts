@@ -19,13 +19,21 @@ export interface RawDelivery {
   receivedAt: Date;
 }
 
-/** The body as text, refused with 413 past 512 KB (declared or actual). */
+const tooLarge = () => new HttpError(413, `body is larger than ${MAX_BODY_BYTES / 1024} KB`);
+
+/**
+ * The body as text, refused with 413 past 512 KB (declared, received, or once inflated: a gzip or
+ * deflate `Content-Encoding` is undone first, and the limit counts what it inflates to).
+ */
 export async function readBody(c: Context<AppEnv>): Promise<RawDelivery> {
   const receivedAt = new Date();
+  const encodings = contentEncodings(c.req.header("content-encoding"));
   const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, `body is larger than ${MAX_BODY_BYTES / 1024} KB`);
-  const bytes = await c.req.arrayBuffer();
-  if (bytes.byteLength > MAX_BODY_BYTES) throw new HttpError(413, `body is larger than ${MAX_BODY_BYTES / 1024} KB`);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  let bytes: Uint8Array = new Uint8Array(await c.req.arrayBuffer());
+  if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
+  // Applied in the order listed, so undone from the last.
+  for (const encoding of encodings.reverse()) bytes = await inflate(bytes, encoding);
   let text: string;
   try {
     // JSON is UTF-8 (RFC 8259 §8.1): a body that is not gets a 400, not a guess with U+FFFD in it.
@@ -34,6 +42,64 @@ export async function readBody(c: Context<AppEnv>): Promise<RawDelivery> {
     throw new PayloadError("body", "is not valid UTF-8");
   }
   return { text, receivedAt };
+}
+
+type Encoding = "gzip" | "deflate";
+
+/** `Content-Encoding` as a list of the codings to undo; 415 for one this receiver does not speak. */
+function contentEncodings(header: string | undefined): Encoding[] {
+  const out: Encoding[] = [];
+  for (const raw of (header ?? "").split(",")) {
+    const coding = raw.trim().toLowerCase();
+    if (coding === "" || coding === "identity") continue;
+    if (coding === "gzip" || coding === "x-gzip") out.push("gzip");
+    else if (coding === "deflate") out.push("deflate");
+    else throw new HttpError(415, `Content-Encoding \`${coding.slice(0, 40)}\` is not supported: send gzip, deflate or an uncompressed body`);
+  }
+  return out;
+}
+
+// Input is fed in small slices so that one slice can inflate to at most ~1 MB: the limit stops a
+// compression bomb after a few slices, before it costs memory or CPU.
+const INFLATE_SLICE = 1024;
+
+async function inflate(bytes: Uint8Array, encoding: Encoding): Promise<Uint8Array> {
+  // HTTP's "deflate" is zlib-wrapped (RFC 9110 §8.4.1.2), but some senders send raw deflate.
+  const zlib = bytes.length >= 2 && (bytes[0]! & 0x0f) === 8 && ((bytes[0]! << 8) | bytes[1]!) % 31 === 0;
+  const format = encoding === "gzip" ? "gzip" : zlib ? "deflate" : "deflate-raw";
+  const stream = new DecompressionStream(format);
+  const writer = stream.writable.getWriter();
+  const reader = stream.readable.getReader();
+  const feeding = (async () => {
+    for (let at = 0; at < bytes.length; at += INFLATE_SLICE) await writer.write(bytes.subarray(at, at + INFLATE_SLICE));
+    await writer.close();
+  })();
+  feeding.catch(() => {}); // its failure surfaces through the reader
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > MAX_BODY_BYTES) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    await feeding;
+  } catch (e) {
+    if (e instanceof HttpError) throw e;
+    throw new PayloadError("body", `is not valid ${encoding} data (Content-Encoding: ${encoding})`);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
 }
 
 export function parseJson(text: string): unknown {
@@ -110,8 +176,28 @@ export interface ReceiveOptions {
   adapt: (payload: unknown, receivedAt: Date) => AlertEvent[];
   /** The 2xx the route will answer, for the delivery log (default: 202, or 200 when there are no events). */
   acceptedStatus?: 200 | 202;
-  /** For senders that sign their bodies (Grafana): checked by the ingestor over the body as received. */
-  signature?: { signature: string | null; timestamp: string | null };
+  /**
+   * For senders that sign their bodies (Grafana): the request headers, from which the ingestor takes
+   * the signature and timestamp the integration's options name, checked over the body as received.
+   */
+  signedHeaders?: Record<string, string>;
+  /** For senders that can post the JSON as one form field (Uptime Kuma's form-data preset: `data`). */
+  formField?: string;
+}
+
+/** The JSON text: the body itself, or the named field when the body is a form. */
+async function formValue(c: Context<AppEnv>, text: string, field: string): Promise<string> {
+  const type = c.req.header("content-type") ?? "";
+  if (!/^(?:multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(type)) return text;
+  let form: FormData;
+  try {
+    form = await new Response(text, { headers: { "content-type": type } }).formData();
+  } catch {
+    throw new PayloadError("body", "is not a valid form");
+  }
+  const value = form.get(field);
+  if (typeof value !== "string") throw new PayloadError(field, "is required: the form field holding the notification's JSON");
+  return value;
 }
 
 /**
@@ -127,7 +213,7 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
     raw = await readBody(c);
     const missingKey = `missing integration key${opts.keyHint ? `: ${opts.keyHint}` : ""}`;
     if (!keyFromBody && !key) throw new HttpError(401, missingKey);
-    const payload = parseJson(raw.text);
+    const payload = parseJson(opts.formField ? await formValue(c, raw.text, opts.formField) : raw.text);
     if (keyFromBody) key = keyFromBody(payload);
     const events = opts.adapt(payload, raw.receivedAt);
     if (!key) throw new HttpError(401, missingKey);
@@ -140,7 +226,7 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
         receivedAt: nowIso(raw.receivedAt),
         payload: redactPayload(raw.text, [key]),
         acceptedStatus: opts.acceptedStatus ?? (events.length ? 202 : 200),
-        ...(opts.signature ? { signed: { ...opts.signature, body: raw.text } } : {}),
+        ...(opts.signedHeaders ? { signed: { headers: opts.signedHeaders, body: raw.text } } : {}),
       });
     } catch (e) {
       console.error("delivery could not be stored", { source: opts.source, error: String(e) });

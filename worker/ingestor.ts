@@ -13,6 +13,7 @@ import { constantTimeEqual } from "./auth";
 import { purgePublicCache } from "./cache";
 import type { Env } from "./env";
 import { newId, nowIso, toHex } from "./ids";
+import { DEFAULT_SIGNATURE_HEADER, type IntegrationOptions, LEGACY_TIMESTAMP_HEADER } from "./sources/options";
 
 export interface IngestInput {
   keyHash: string;
@@ -25,10 +26,13 @@ export interface IngestInput {
   /** The 2xx the receiver answers, as the delivery log records it. */
   acceptedStatus?: 200 | 202;
   /**
-   * For senders that sign their bodies (Grafana): checked against the integration's signing secret,
-   * when it has one, as hex HMAC-SHA256 of the body or of `timestamp:body`.
+   * For senders that sign their bodies (Grafana): the request's headers (lower-cased names) and the
+   * body as received, checked against the integration's signing secret when it has one, as hex
+   * HMAC-SHA256 of the body or of `<timestamp>:<body>`, in the headers its options name.
    */
-  signed?: { signature: string | null; timestamp: string | null; body: string };
+  signed?: { headers: Record<string, string>; body: string };
+  /** Written by the worker itself (expired alerts): no sender, so no signature to check. */
+  internal?: boolean;
 }
 
 export type IngestResult =
@@ -122,6 +126,45 @@ export class Ingestor extends DurableObject<Env> {
     });
   }
 
+  /**
+   * Resolves the alerts whose sender stopped re-confirming them (AlertEvent.expiresInSeconds), as a
+   * delivery per integration through the usual decision, at the time each expired. Outside the
+   * serialize chain on purpose: each ingest queues behind it. A trigger that lands meanwhile makes
+   * its resolve stale, so it is never lost.
+   */
+  async expireAlerts(now: string): Promise<number> {
+    const { results } = await this.env.DB.prepare(
+      `SELECT a.dedup_key, a.summary, a.expires_at, i.key_hash FROM alerts a JOIN integrations i ON i.id = a.integration_id
+       WHERE a.expires_at IS NOT NULL AND a.expires_at <= ?1 AND a.status != 'resolved' AND i.disabled = 0
+       ORDER BY a.expires_at LIMIT ?2`,
+    )
+      .bind(now, MAX_GROUP_EVENTS)
+      .all<{ dedup_key: string; summary: string; expires_at: string; key_hash: string }>();
+    const byIntegration = new Map<string, typeof results>();
+    for (const r of results) byIntegration.set(r.key_hash, [...(byIntegration.get(r.key_hash) ?? []), r]);
+    let resolved = 0;
+    for (const [keyHash, rows] of byIntegration) {
+      const result = await this.ingest({
+        keyHash,
+        source: null,
+        internal: true,
+        events: rows.map((r) => ({
+          dedupKey: r.dedup_key,
+          action: "resolve",
+          severity: "error",
+          summary: r.summary,
+          tags: {},
+          occurredAt: new Date(r.expires_at),
+        })),
+        receivedAt: now,
+        payload: JSON.stringify({ expired: rows.map((r) => r.dedup_key), reason: "no re-notification from the sender in time" }),
+        acceptedStatus: 202,
+      });
+      if (result.ok) resolved += result.outcomes.filter((o) => o === "applied").length;
+    }
+    return resolved;
+  }
+
   /** Forget cached integrations: called after an operator changes one. */
   invalidate(): void {
     this.integrations = null;
@@ -204,8 +247,8 @@ export class Ingestor extends DurableObject<Env> {
         error: `this key belongs to a ${integration.source} integration; post to /hooks/${integration.source}/<key>`,
       };
     }
-    if (integration.signingSecret) {
-      const valid = input.signed && (await verifySignature(integration.signingSecret, input.signed));
+    if (integration.signingSecret && !input.internal) {
+      const valid = input.signed && (await verifySignature(integration.signingSecret, integration.options, input.signed));
       if (!valid) return { ok: false, status: 401, error: "missing or invalid body signature" };
     }
     return integration;
@@ -218,12 +261,24 @@ function countOutcomes(outcomes: EventOutcome[]): Record<string, number> {
   return summary;
 }
 
-async function verifySignature(secret: string, signed: NonNullable<IngestInput["signed"]>): Promise<boolean> {
-  if (!signed.signature) return false;
+/**
+ * Grafana's HMAC: the signature in `signature_header` (Grafana's default name when unset); with a
+ * `timestamp_header` the signed string is `<timestamp>:<body>`. Without one configured, the timestamp
+ * header this page once documented is still honoured when the request carries it.
+ */
+async function verifySignature(
+  secret: string,
+  options: IntegrationOptions,
+  signed: NonNullable<IngestInput["signed"]>,
+): Promise<boolean> {
+  const signature = signed.headers[options.signature_header ?? DEFAULT_SIGNATURE_HEADER];
+  if (!signature) return false;
+  const timestamp = signed.headers[options.timestamp_header ?? LEGACY_TIMESTAMP_HEADER];
+  if (options.timestamp_header && !timestamp) return false;
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const message = signed.timestamp ? `${signed.timestamp}:${signed.body}` : signed.body;
+  const message = timestamp ? `${timestamp}:${signed.body}` : signed.body;
   const expected = toHex(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)));
-  return constantTimeEqual(expected, signed.signature.trim().toLowerCase());
+  return constantTimeEqual(expected, signature.trim().toLowerCase());
 }
 
 export function ingestor(env: Env): DurableObjectStub<Ingestor> {

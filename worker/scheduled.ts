@@ -8,7 +8,9 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx:
   // The scheduled time, not the moment this run began: a late run still decides for its minute.
   const at = controller.scheduledTime ? nowIso(new Date(Math.max(controller.scheduledTime, 0))) : nowIso();
   const result = await ingestor(env).tick(at);
-  if (result.started.length || result.completed.length || result.autoResolved.length) {
-    console.log("cron", { at, ...result });
+  // Alerts whose sender went silent without a recovery (Uptime Kuma, see AlertEvent.expiresInSeconds).
+  const expired = await ingestor(env).expireAlerts(at);
+  if (result.started.length || result.completed.length || result.autoResolved.length || expired) {
+    console.log("cron", { at, ...result, expired });
   }
 }

@@ -125,7 +125,7 @@ describe("POST /generic/2010-04-15/create_event.json (Events API v1)", () => {
 
 describe("PagerDuty errors, in PagerDuty's shape, with nothing written", () => {
   it.each<[string, string, unknown, string[]]>([
-    ["an unknown severity", "/v2/enqueue", { payload: { summary: "x", source: "y", severity: "fatal" } }, ["`payload.severity` must be one of critical, error, warning, info"]],
+    ["a severity that is not text", "/v2/enqueue", { payload: { summary: "x", source: "y", severity: { level: "fatal" } } }, ["`payload.severity` must be one of critical, error, warning, info"]],
     ["a trigger without payload", "/v2/enqueue", { payload: undefined }, ["`payload` is required for a trigger: {summary, source, severity}"]],
     ["resolve without dedup_key", "/v2/enqueue", { event_action: "resolve", payload: undefined }, ["`dedup_key` is required to resolve an alert"]],
     ["two bad fields", "/v2/enqueue", { event_action: "poke", dedup_key: "d".repeat(300) }, ["`event_action` must be one of trigger, acknowledge, resolve", "`dedup_key` must be at most 255 characters"]],

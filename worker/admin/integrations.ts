@@ -9,6 +9,7 @@ import { ingestor } from "../ingestor";
 import { audit } from "./audit";
 import { type AdminCtx, commit, unwrap } from "./catalog";
 import type { AlertLink, IntegrationCreate, IntegrationPatch, LinkCreate } from "./schemas";
+import { applyOptionsPatch, type IntegrationOptions, readOptions } from "../sources/options";
 
 type Row = Record<string, unknown>;
 const str = (v: unknown) => (v == null ? null : String(v));
@@ -31,6 +32,8 @@ export interface IntegrationJson {
   expected_interval_minutes: number | null;
   /** Nothing arrived for longer than expected (shown to operators, never to the public). */
   silent: boolean;
+  /** Receiver settings: Grafana's `signature_header` and `timestamp_header`. */
+  options: IntegrationOptions;
 }
 
 /** The answer to create and rotate: the only time the key leaves the worker. */
@@ -43,7 +46,7 @@ export interface IntegrationWithKey {
 }
 
 const INTEGRATION_SELECT = `SELECT i.id, i.name, i.source, i.key_prefix, i.disabled, i.last_delivery_at, i.signing_secret IS NOT NULL AS signed,
-    i.expected_interval_minutes,
+    i.expected_interval_minutes, i.options,
     (i.expected_interval_minutes IS NOT NULL AND i.disabled = 0
       AND coalesce(i.last_delivery_at, i.created_at) < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || i.expected_interval_minutes || ' minutes')) AS silent,
     (SELECT json_group_array(component_id) FROM integration_components WHERE integration_id = i.id) AS component_ids
@@ -62,6 +65,7 @@ function integrationJson(r: Row, base: string): IntegrationJson {
     last_delivery_at: str(r.last_delivery_at),
     expected_interval_minutes: r.expected_interval_minutes == null ? null : Number(r.expected_interval_minutes),
     silent: !!r.silent,
+    options: readOptions(r.options),
   };
 }
 
@@ -102,16 +106,17 @@ export async function createIntegration(ctx: AdminCtx, body: IntegrationCreate):
   await changed(ctx, [
     db
       .prepare(
-        `INSERT INTO integrations (id, name, source, key_hash, key_prefix, signing_secret, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6, ?6)`,
+        `INSERT INTO integrations (id, name, source, key_hash, key_prefix, signing_secret, options, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?8, ?6, ?6)`,
       )
-      .bind(id, body.name, body.source, await sha256Hex(key), key.slice(0, 6), now, body.signing_secret ?? null),
+      .bind(id, body.name, body.source, await sha256Hex(key), key.slice(0, 6), now, body.signing_secret ?? null, JSON.stringify(body.options ?? {})),
     ...componentIds.map((cid) =>
       db.prepare("INSERT INTO integration_components (integration_id, component_id) VALUES (?1, ?2)").bind(id, cid),
     ),
     // Never the key, its hash or the signing secret: the audit log is readable by every operator.
     audit(db, ctx.actor, "integration.create", "integration", id, null, {
       name: body.name, source: body.source, component_ids: componentIds, key_prefix: key.slice(0, 6), signed: !!body.signing_secret,
+      ...(body.options && Object.keys(body.options).length ? { options: body.options } : {}),
     }),
   ]);
   return { id, name: body.name, source: body.source, key, webhook_url: webhookUrl(ctx.base, body.source, key) };
@@ -160,6 +165,15 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
     before.signed = current.signed;
     after.signed = patch.signing_secret !== null;
     statements.push(db.prepare("UPDATE integrations SET signing_secret = ?2, updated_at = ?3 WHERE id = ?1").bind(id, patch.signing_secret, now));
+  }
+  if (patch.options !== undefined) {
+    // Header names only, never a secret: safe for the audit log.
+    const options = applyOptionsPatch(current.options, patch.options);
+    if (JSON.stringify(options) !== JSON.stringify(current.options)) {
+      before.options = current.options;
+      after.options = options;
+      statements.push(db.prepare("UPDATE integrations SET options = ?2, updated_at = ?3 WHERE id = ?1").bind(id, JSON.stringify(options), now));
+    }
   }
   if (patch.component_ids !== undefined) {
     const ids = [...new Set(patch.component_ids)];

@@ -1,6 +1,7 @@
 // The admin inputs, one schema per action, shared by the JSON API and the UI's forms (which build
 // the same objects from their fields), so both edges refuse the same things with the same messages.
 import { z } from "zod";
+import { integrationOptions, integrationOptionsPatch } from "../sources/options";
 import { INCIDENT_UPDATE_STATUSES } from "../domain/admin-actions";
 import { isTimeZone } from "../domain/maintenance";
 import { LANGUAGES } from "../../site/src/i18n";
@@ -59,6 +60,8 @@ export const integrationCreate = z.object({
   component_ids: ids.optional(),
   /** Shared secret for signed deliveries (Grafana's X-Grafana-Alerting-Signature). */
   signing_secret: z.string().min(8).max(256).nullable().optional(),
+  /** Receiver settings (Grafana's signature_header, timestamp_header). */
+  options: integrationOptions.optional(),
 });
 
 /** Heartbeat: operators see the integration flagged `silent` after this many minutes without a delivery. */
@@ -70,6 +73,8 @@ export const integrationPatch = z.object({
   expected_interval_minutes: expectedInterval,
   component_ids: ids.optional(),
   signing_secret: z.string().min(8).max(256).nullable().optional(),
+  /** Merged into the stored options: a value sets a setting, null clears it. */
+  options: integrationOptionsPatch.optional(),
 });
 
 const matchSchema = z

@@ -443,6 +443,20 @@ adminUi.post(
   }),
 );
 
+// Grafana's signature settings; an empty header field clears it, an empty secret keeps it.
+adminUi.post(
+  "/integrations/:id/signature",
+  form("/admin/integrations", async (c, f) => {
+    const header = (name: string) => f.str(name).trim() || null;
+    const body = validate(s.integrationPatch, {
+      signing_secret: f.str("signing_secret") || undefined,
+      options: { signature_header: header("signature_header"), timestamp_header: header("timestamp_header") },
+    });
+    const integration = await updateIntegration(ctxOf(c), pathId(c), body);
+    return `Integration “${integration.name}”: signature ${integration.signed ? "checked" : "not checked"}.`;
+  }),
+);
+
 adminUi.post(
   "/integrations/:id/components",
   form("/admin/integrations", async (c, f) => {

@@ -249,6 +249,7 @@ export const IntegrationsPage: FC<
                 </div>
               </form>
             </details>
+            {i.source === "grafana" && <GrafanaSignatureForm integration={i} csrf={csrf} />}
             <h4>Links</h4>
             {links.filter((l) => l.integration_id === i.id).length ? (
               <table>
@@ -328,3 +329,33 @@ export const IntegrationsPage: FC<
     </Layout>
   );
 };
+
+/** Grafana's HMAC settings: the secret, and the header names the user chose in the contact point. */
+const GrafanaSignatureForm: FC<{ integration: IntegrationJson; csrf: string }> = ({ integration: i, csrf }) => (
+  <details data-grafana-signature>
+    <summary>
+      Signature: {i.signed ? "checked" : "not checked"}{" "}
+      <span class="muted">
+        (header {i.options.signature_header ?? "x-grafana-alerting-signature"}
+        {i.options.timestamp_header ? `, timestamp in ${i.options.timestamp_header}` : ""})
+      </span>
+    </summary>
+    <form method="post" action={`/admin/integrations/${i.id}/signature`} class="stack">
+      <Csrf token={csrf} />
+      <label>
+        Secret <input type="password" name="signing_secret" autocomplete="new-password" minlength={8} maxlength={256} />{" "}
+        <span class="muted">(empty: keep the current one)</span>
+      </label>
+      <label>
+        Signature header <input type="text" name="signature_header" value={i.options.signature_header ?? ""} placeholder="X-Grafana-Alerting-Signature" maxlength={100} />
+      </label>
+      <label>
+        Timestamp header <input type="text" name="timestamp_header" value={i.options.timestamp_header ?? ""} placeholder="none" maxlength={100} />{" "}
+        <span class="muted">(as typed in Grafana; then the signed string is timestamp:body)</span>
+      </label>
+      <div>
+        <button type="submit">Save signature settings</button>
+      </div>
+    </form>
+  </details>
+);

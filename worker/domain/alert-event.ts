@@ -27,6 +27,13 @@ export interface AlertEvent {
    * the one derived from severity. Links may still override it.
    */
   status?: ComponentStatus;
+  /**
+   * For a trigger the sender re-confirms on a schedule while the problem lasts (Uptime Kuma's
+   * "resend if down"): with no further event for this long, the alert is resolved. The sender goes
+   * silent without a recovery when a down monitor enters maintenance, comes back up from it, or is
+   * paused.
+   */
+  expiresInSeconds?: number;
 }
 
 export const ALERT_ACTIONS = ["trigger", "acknowledge", "resolve"] as const;

@@ -50,6 +50,8 @@ export interface AlertState {
   acknowledgedAt: string | null;
   resolvedAt: string | null;
   routes: Route[];
+  /** When a silent alert stops counting (AlertEvent.expiresInSeconds); absent or null: never. */
+  expiresAt?: string | null;
 }
 
 /** An open automatic incident: the only kind the state machine touches. */
@@ -429,6 +431,12 @@ function newAlert(event: AlertEvent, integrationId: string, at: string, opts: Ap
 function touch(alert: AlertState, event: AlertEvent, at: string, d: Decision) {
   alert.lastEventAt = at;
   alert.lastAction = event.action;
+  // A trigger sets (or clears) the deadline for its next confirmation; an acknowledgement keeps it.
+  if (event.action === "resolve" || (event.action === "trigger" && !event.expiresInSeconds)) {
+    if (alert.expiresAt) alert.expiresAt = null;
+  } else if (event.action === "trigger") {
+    alert.expiresAt = new Date(Date.parse(at) + event.expiresInSeconds! * 1000).toISOString();
+  }
   d.alerts.add(alert.id);
 }
 

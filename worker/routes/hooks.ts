@@ -15,17 +15,28 @@ function answer(c: Context<AppEnv>, result: DeliveryOutcome) {
   );
 }
 
-/** Grafana's HMAC headers; checked against the integration's signing secret when it has one. */
-function signature(c: Context<AppEnv>) {
-  return {
-    signature: c.req.header("x-grafana-alerting-signature") ?? null,
-    timestamp: c.req.header("x-grafana-alerting-signature-timestamp") ?? null,
-  };
+// Headers never used for a signature, kept out of the ingestor's input.
+const NOT_SIGNATURES = new Set(["authorization", "cookie", "cf-access-jwt-assertion"]);
+
+/**
+ * The headers a signature may be in: their names are per integration (Grafana lets the user rename
+ * its signature header and type any timestamp header), so the ingestor picks them by its options.
+ */
+function signedHeaders(c: Context<AppEnv>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  c.req.raw.headers.forEach((value, name) => {
+    if (!NOT_SIGNATURES.has(name)) headers[name] = value;
+  });
+  return headers;
 }
 
+// Uptime Kuma's webhook offers a form-data preset: the same JSON, in the form field `data`.
+const FORM_FIELDS: Partial<Record<string, string>> = { "uptime-kuma": "data" };
+
 for (const [source, adapt] of Object.entries(HOOK_ADAPTERS)) {
+  const formField = FORM_FIELDS[source];
   hooks.post(`/${source}/:key`, async (c) =>
-    answer(c, await receive(c, { key: c.req.param("key"), source, adapt, signature: signature(c) })),
+    answer(c, await receive(c, { key: c.req.param("key"), source, adapt, signedHeaders: signedHeaders(c), ...(formField ? { formField } : {}) })),
   );
 }
 

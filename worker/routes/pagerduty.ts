@@ -77,6 +77,8 @@ function errorBody(e: HttpError, keyField: string) {
       };
     case 413:
       return { status: "invalid event", message: "Request too large", errors: [e.message.replace(/^body\b/, "`body`")] };
+    case 415:
+      return { status: "invalid event", message: "Unsupported Content-Encoding", errors: [e.message] };
     default:
       return { status: "error", message: e.message, errors: [] };
   }

@@ -2,18 +2,29 @@
 // `status` (a `firing` group can carry alerts that have resolved), deduplicated by the alert's
 // `fingerprint`. Grafana's contact point sends the same shape, so grafana.ts reuses this.
 import type { AlertEvent } from "../domain/alert-event";
-import type { Severity } from "../domain/status";
 import { PayloadError } from "../errors";
-import { clipDetails, clipSummary, httpUrl, isObject, parseDateLenient, requireObject, text, type JsonObject } from "./common";
+import { clipDetails, clipSummary, httpUrl, isObject, parseDateLenient, requireObject, severityOfLabel, text, type JsonObject } from "./common";
 
 const STATUSES = ["firing", "resolved"] as const;
 
 export function fromAlertmanager(payload: unknown, receivedAt: Date): AlertEvent[] {
   const body = requireObject(payload);
-  return groupAlerts(body).map(({ alert, path }) => {
+  const events: AlertEvent[] = [];
+  for (const { alert, path } of groupAlerts(body)) {
     const parsed = readAlert(body, alert, path, receivedAt);
-    return toEvent(parsed, { link: httpUrl(text(alert.generatorURL)), fallbackSummary: "Alertmanager alert" });
-  });
+    // Grafana's test notification reaches here through an Alertmanager contact point.
+    if (isGrafanaTestAlert(parsed.labels)) continue;
+    events.push(toEvent(parsed, { link: httpUrl(text(alert.generatorURL)), fallbackSummary: "Alertmanager alert" }));
+  }
+  return events;
+}
+
+/**
+ * Grafana's test notification: labels alertname=TestAlert and instance=Grafana, and nothing that
+ * routes. It proves the wiring; it is no outage, and Grafana never resolves it.
+ */
+export function isGrafanaTestAlert(labels: Record<string, string>): boolean {
+  return labels["alertname"] === "TestAlert" && labels["instance"] === "Grafana" && labels["service"] === undefined;
 }
 
 /** The group's alerts, each an object, with the path to name it by in errors. */
@@ -82,23 +93,6 @@ export function toEvent(a: GroupAlert, opts: { link?: string; fallbackSummary: s
   if (alertname) event.monitor = { name: alertname };
   if (opts.link) event.link = opts.link;
   return event;
-}
-
-// The `severity` label is free text, not an enum: teams write `page`, `high`, `P2`… Refusing a
-// whole group (Alertmanager never retries a 4xx) for a label spelling would lose real alerts, so
-// the usual spellings map to a severity and anything else counts as `error`, like no label at all.
-// A Map, not an object literal: a label like `severity="constructor"` must not find Object.prototype.
-const SEVERITY_WORDS = new Map<string, Severity>(Object.entries({
-  critical: "critical", crit: "critical", fatal: "critical", emergency: "critical", emerg: "critical",
-  alert: "critical", page: "critical", disaster: "critical", high: "critical", major: "critical", p1: "critical",
-  error: "error", err: "error", average: "error", p2: "error",
-  warning: "warning", warn: "warning", minor: "warning", medium: "warning", moderate: "warning", p3: "warning",
-  info: "info", informational: "info", information: "info", notice: "info", low: "info", none: "info",
-  debug: "info", ok: "info", p4: "info", p5: "info",
-} satisfies Record<string, Severity>));
-
-export function severityOfLabel(value: string | undefined): Severity {
-  return (value && SEVERITY_WORDS.get(value.trim().toLowerCase())) || "error";
 }
 
 /** Labels or annotations: scalar values as text; empty values are the same as absent in Prometheus. */

@@ -41,6 +41,29 @@ export function normalizeKey(key: string): string {
   return key.toLowerCase().replace(/[\s_-]/g, "");
 }
 
+// Severity fields that templates fill from free text (a Prometheus `severity` label, a Zabbix or
+// Datadog priority) hold `page`, `high`, `P2`, `sev1`, `none`… Refusing the event for a spelling
+// would lose a real alert (Alertmanager, Grafana and Zabbix never retry a 4xx), so the usual words
+// map to a severity and anything else counts as `error`, like no severity at all.
+// A Map, not an object literal: a label like `severity="constructor"` must not find Object.prototype.
+const SEVERITY_WORDS = new Map<string, Severity>(Object.entries({
+  critical: "critical", crit: "critical", fatal: "critical", emergency: "critical", emerg: "critical",
+  alert: "critical", page: "critical", disaster: "critical", high: "critical", major: "critical",
+  p0: "critical", p1: "critical", sev0: "critical", sev1: "critical",
+  error: "error", err: "error", average: "error", p2: "error", sev2: "error",
+  warning: "warning", warn: "warning", minor: "warning", medium: "warning", moderate: "warning",
+  p3: "warning", sev3: "warning",
+  info: "info", informational: "info", information: "info", notice: "info", low: "info", none: "info",
+  debug: "info", ok: "info", p4: "info", p5: "info", sev4: "info", sev5: "info", notclassified: "info", unknown: "error",
+} satisfies Record<string, Severity>));
+
+/** A free-text severity read leniently (see SEVERITY_WORDS); `error` when it is none of them. */
+export function severityOfLabel(value: string | undefined): Severity {
+  // "Not classified", "SEV-1", "p_2": case, spaces, hyphens and underscores do not matter.
+  const word = value?.toLowerCase().replace(/[\s_-]+/g, "");
+  return (word && SEVERITY_WORDS.get(word)) || "error";
+}
+
 export function parseSeverity(value: string): Severity | undefined {
   const lower = value.toLowerCase();
   return (SEVERITIES as readonly string[]).includes(lower) ? (lower as Severity) : undefined;
@@ -139,15 +162,20 @@ export function parseDateLenient(value: unknown): Date | undefined {
   return Number.isNaN(parsed) ? undefined : plausible(new Date(parsed));
 }
 
-function clip(value: string, max: number): string {
-  if (value.length <= max) return value;
-  let cut = value.slice(0, max - 1);
-  // Never leave half a surrogate pair behind.
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}…`;
+/** Length in code points (Go's runes), the unit senders truncate in; not UTF-16 units. */
+export function codePoints(value: string): number {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
 }
 
-/** One line, whitespace collapsed, at most SUMMARY_MAX characters (an ellipsis marks the cut). */
+function clip(value: string, max: number): string {
+  // Cheap exits first: a string of at most `max` UTF-16 units has at most `max` code points.
+  if (value.length <= max || codePoints(value) <= max) return value;
+  return `${Array.from(value).slice(0, max - 1).join("")}…`;
+}
+
+/** One line, whitespace collapsed, at most SUMMARY_MAX code points (an ellipsis marks the cut). */
 export function clipSummary(value: string): string {
   return clip(oneLine(value), SUMMARY_MAX);
 }

@@ -152,12 +152,27 @@ function dedupKeyOf(vars: Variables): string {
   if (cycleKey) return cycleKey;
   const alertId = vars.get("ALERT_ID");
   if (alertId) {
-    const scope = vars.get("ALERT_SCOPE");
+    // A multi-alert monitor has one ALERT_ID for all its groups: without the group, host A
+    // recovering would resolve host B's alert too.
+    const scope = scopeOf(vars);
     return scope ? `${alertId}:${scope}` : alertId;
   }
   const aggregKey = vars.get("AGGREG_KEY");
   if (aggregKey) return aggregKey;
   throw new PayloadError(vars.field("ALERT_ID"), "is required to tell alerts apart (or ALERT_CYCLE_KEY or AGGREG_KEY)");
+}
+
+// "[Triggered on {host:web-1,env:prod}] CPU high": the group of a multi-alert monitor, the only
+// place the iLert-style template carries it. Bounded, so a long title costs nothing.
+const TITLE_GROUP = /\[[^\]{}]{0,40}\bon \{([^{}\]]{1,500})\}\]/;
+
+/** The alert's group: ALERT_SCOPE, else the `on {…}` of the title; `host:web-1,env:prod` form. */
+function scopeOf(vars: Variables): string | undefined {
+  const scope = vars.get("ALERT_SCOPE");
+  if (scope && scope !== "*") return scope;
+  const title = vars.get("EVENT_TITLE", "TITLE", "ALERT_TITLE");
+  const group = title === undefined ? undefined : TITLE_GROUP.exec(title)?.[1];
+  return group?.split(",").map((part) => part.trim()).filter(Boolean).join(",") || undefined;
 }
 
 // "[Triggered on {host:web-1}] ", "[Recovered] ", "[P1] ": prefixes Datadog adds to titles. Two
@@ -187,8 +202,8 @@ function tagsOf(vars: Variables): Record<string, string> {
   // A hand-written template may send TAGS as a JSON array rather than Datadog's text.
   const list = vars.raw("TAGS").find(Array.isArray) as unknown[] | undefined;
   const tags = parseTags(vars.get("TAGS") ?? list?.map(text).filter(Boolean).join(",") ?? "");
-  const scope = vars.get("ALERT_SCOPE");
-  if (!scope || scope === "*") return tags;
+  const scope = scopeOf(vars);
+  if (!scope) return tags;
   const fromScope = Object.entries(parseTags(scope)).filter(([key]) => !Object.hasOwn(tags, key));
   return Object.fromEntries([...Object.entries(tags), ...fromScope]);
 }

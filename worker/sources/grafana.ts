@@ -4,7 +4,7 @@
 // The optional HMAC signature is checked by the ingestor against the integration's signing secret.
 import type { AlertEvent } from "../domain/alert-event";
 import { httpUrl, requireObject, text } from "./common";
-import { groupAlerts, readAlert, toEvent } from "./alertmanager";
+import { groupAlerts, isGrafanaTestAlert, readAlert, toEvent } from "./alertmanager";
 
 export function fromGrafana(payload: unknown, receivedAt: Date): AlertEvent[] {
   const body = requireObject(payload);
@@ -12,14 +12,10 @@ export function fromGrafana(payload: unknown, receivedAt: Date): AlertEvent[] {
   for (const { alert, path } of groupAlerts(body)) {
     const parsed = readAlert(body, alert, path, receivedAt);
     // The contact point's "Test" button sends a made-up alert; it proves the wiring, it is no outage.
-    if (isTestAlert(parsed.labels)) continue;
+    if (isGrafanaTestAlert(parsed.labels)) continue;
     const link = httpUrl(text(alert.panelURL)) ?? httpUrl(text(alert.dashboardURL)) ?? httpUrl(text(alert.generatorURL));
     events.push(toEvent(parsed, { link, summary: text(body.title), fallbackSummary: "Grafana alert" }));
   }
   return events;
 }
 
-/** Grafana's test notification: labels alertname=TestAlert, instance=Grafana (and nothing that routes). */
-function isTestAlert(labels: Record<string, string>): boolean {
-  return labels["alertname"] === "TestAlert" && labels["instance"] === "Grafana" && labels["service"] === undefined;
-}

@@ -6,11 +6,12 @@ import { fromGeneric } from "./generic";
 import { fromGrafana } from "./grafana";
 import { fromUptimeKuma } from "./uptime-kuma";
 import { fromUptrends } from "./uptrends";
+import { fromZabbix } from "./zabbix";
 
 export type Adapter = (payload: unknown, receivedAt: Date) => AlertEvent[];
 
 /** Integration source types. `pagerduty` integrations post to /v2/enqueue with their key as routing_key. */
-export const SOURCES = ["datadog", "uptrends", "alertmanager", "grafana", "uptime-kuma", "generic", "pagerduty"] as const;
+export const SOURCES = ["datadog", "uptrends", "alertmanager", "grafana", "uptime-kuma", "zabbix", "generic", "pagerduty"] as const;
 export type Source = (typeof SOURCES)[number];
 
 /**
@@ -23,5 +24,6 @@ export const HOOK_ADAPTERS: Partial<Record<Source, Adapter>> = {
   alertmanager: fromAlertmanager,
   grafana: fromGrafana,
   "uptime-kuma": fromUptimeKuma,
+  zabbix: fromZabbix,
   generic: fromGeneric,
 };

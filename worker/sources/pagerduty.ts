@@ -8,7 +8,7 @@
 import type { AlertEvent } from "../domain/alert-event";
 import { SEVERITIES, type Severity } from "../domain/status";
 import { PayloadError } from "../errors";
-import { clipSummary, httpUrl, isObject, parseIsoDate, SUMMARY_MAX, text, type JsonObject } from "./common";
+import { clipSummary, codePoints, httpUrl, isObject, parseIsoDate, parseTags, severityOfLabel, text, type JsonObject } from "./common";
 
 export const DEDUP_KEY_MAX = 255;
 const TAG_VALUE_MAX = 512;
@@ -58,15 +58,21 @@ export function fromPagerDutyV2(payload: unknown, receivedAt: Date, newDedupKey:
 
   const payloadObj = body.payload;
   let event: AlertEvent | undefined;
+  let grafanaTest = false;
   if (action === "trigger") {
     if (!isObject(payloadObj)) {
       p.add("payload", payloadObj === undefined || payloadObj === null ? "is required for a trigger: {summary, source, severity}" : "must be an object");
     } else {
-      const summary = requiredText(payloadObj, "summary", "payload.summary", p, SUMMARY_MAX);
-      const source = requiredText(payloadObj, "source", "payload.source", p, SUMMARY_MAX);
+      // Present but blank is a templating quirk (`{{ .CommonAnnotations.summary }}` when a group's
+      // annotations differ): the alert is kept under a stand-in text rather than lost.
+      const summaryText = requiredText(payloadObj, "summary", "payload.summary", p);
+      const source = requiredText(payloadObj, "source", "payload.source", p)?.trim() || text(body.client) || "unknown source";
+      const summary = summaryText?.trim() || `Alert from ${source}`;
       const severity = severityOf(payloadObj.severity, p);
       timestampOf(payloadObj.timestamp, p);
       if (summary && source && severity) {
+        // Grafana's PagerDuty contact point sends its Test as a real trigger it never resolves.
+        grafanaTest = isGrafanaTest(body, payloadObj);
         event = {
           dedupKey: dedupKey ?? newDedupKey(),
           action,
@@ -74,7 +80,7 @@ export function fromPagerDutyV2(payload: unknown, receivedAt: Date, newDedupKey:
           summary: clipSummary(summary),
           tags: tagsOf(payloadObj),
           occurredAt: receivedAt,
-          monitor: { name: source },
+          monitor: { name: clipSummary(source) },
         };
         const link = linkOf(body);
         if (link) event.link = link;
@@ -84,6 +90,7 @@ export function fromPagerDutyV2(payload: unknown, receivedAt: Date, newDedupKey:
     p.add("payload", "must be an object");
   }
   p.throwIfAny();
+  if (grafanaTest) return { events: [], dedupKey: dedupKey ?? newDedupKey() };
 
   if (!event) {
     // acknowledge or resolve: only the key matters; PagerDuty ignores their payload.
@@ -101,7 +108,7 @@ export function fromPagerDutyChange(payload: unknown): PagerDutyResult {
   if (!isObject(body.payload)) {
     p.add("payload", body.payload === undefined || body.payload === null ? "is required: {summary, timestamp?, source?, custom_details?}" : "must be an object");
   } else {
-    requiredText(body.payload, "summary", "payload.summary", p, SUMMARY_MAX);
+    requiredText(body.payload, "summary", "payload.summary", p);
     timestampOf(body.payload.timestamp, p);
   }
   p.throwIfAny();
@@ -117,7 +124,7 @@ export function fromPagerDutyV1(payload: unknown, receivedAt: Date, newIncidentK
   const incidentKey = optionalKey(body, "incident_key", p);
   if (incidentKey === undefined && action && action !== "trigger") p.add("incident_key", `is required to ${action} an incident`);
   const description =
-    action === "trigger" ? requiredText(body, "description", "description", p, SUMMARY_MAX) : text(body.description);
+    action === "trigger" ? requiredText(body, "description", "description", p) : text(body.description);
   if (body.details !== undefined && body.details !== null && !isObject(body.details)) p.add("details", "must be an object");
   p.throwIfAny();
 
@@ -127,7 +134,7 @@ export function fromPagerDutyV1(payload: unknown, receivedAt: Date, newIncidentK
     action: action!,
     // v1 events carry no severity: a trigger is an outage affecting part of the service.
     severity: "error",
-    summary: clipSummary(description ?? dedupKey),
+    summary: clipSummary(description?.trim() || dedupKey),
     tags: isObject(body.details) ? scalarTags(body.details) : {},
     occurredAt: receivedAt,
   };
@@ -165,28 +172,42 @@ function optionalKey(body: JsonObject, field: string, p: Problems): string | und
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string" && typeof value !== "number") return p.add(field, "must be a string");
   const key = String(value).trim();
-  if (key.length > DEDUP_KEY_MAX) return p.add(field, `must be at most ${DEDUP_KEY_MAX} characters`);
+  // Refused rather than clipped: two long keys cut to one prefix would become one alert.
+  if (codePoints(key) > DEDUP_KEY_MAX) return p.add(field, `must be at most ${DEDUP_KEY_MAX} characters`);
   return key || undefined;
 }
 
-function requiredText(obj: JsonObject, key: string, field: string, p: Problems, max: number): string | undefined {
+// Text past PagerDuty's 1024 characters is clipped, not refused: Alertmanager and Grafana cut the
+// summary to 1024 code points themselves, and an over-long text is no reason to lose an alert.
+function requiredText(obj: JsonObject, key: string, field: string, p: Problems): string | undefined {
   const value = obj[key];
   if (value === undefined || value === null) return p.add(field, "is required");
   if (typeof value !== "string") return p.add(field, "must be a string");
-  if (!value.trim()) return p.add(field, "must not be empty");
-  if (value.length > max) return p.add(field, `must be at most ${max} characters`);
   return value;
 }
 
+/**
+ * The four PagerDuty severities, and leniently anything a template fills in: Alertmanager's
+ * `severity: '{{ .CommonLabels.severity }}'` passes any label value through (`none`, `page`, `P1`),
+ * or `""` when a group mixes severities. A 400 is never retried, so the alert would be lost: the
+ * usual words map (`severityOfLabel`), anything else counts as `error`.
+ */
 function severityOf(value: unknown, p: Problems): Severity | undefined {
   if (value === undefined || value === null) return p.add("payload.severity", `is required: ${SEVERITY_HINT.replace("must be ", "")}`);
-  if (typeof value !== "string") return p.add("payload.severity", SEVERITY_HINT);
-  // Alertmanager's default template reads .CommonLabels.severity, empty when a group mixes
-  // severities: a real alert must not be lost to that, so empty means error.
-  if (value.trim() === "") return "error";
-  const severity = value.trim().toLowerCase();
-  if (!(SEVERITIES as readonly string[]).includes(severity)) return p.add("payload.severity", SEVERITY_HINT);
-  return severity as Severity;
+  if (typeof value !== "string" && typeof value !== "number") return p.add("payload.severity", SEVERITY_HINT);
+  return severityOfLabel(String(value));
+}
+
+// Grafana's test notification (alert TestAlert, instance Grafana, nothing else) as its PagerDuty
+// contact point renders it: the default `firing` detail lists the alert's labels, sorted.
+const GRAFANA_TEST_LABELS = /(?:^|\n)Labels:\n - alertname = TestAlert\n - instance = Grafana\nAnnotations:\n/;
+
+function isGrafanaTest(body: JsonObject, payload: JsonObject): boolean {
+  const details = isObject(payload.custom_details) ? payload.custom_details : {};
+  const firing = typeof details.firing === "string" ? details.firing : "";
+  if (GRAFANA_TEST_LABELS.test(firing)) return text(details.num_firing) === "1" || details.num_firing === undefined;
+  // Details overridden by the user: the default summary still names the test alert.
+  return text(body.client) === "Grafana" && /^\[FIRING:1\] TestAlert Grafana\s*$/.test(String(payload.summary ?? ""));
 }
 
 function timestampOf(value: unknown, p: Problems): void {
@@ -205,7 +226,17 @@ function tagsOf(payload: JsonObject): Record<string, string> {
   }
   const details = isObject(payload.custom_details) ? scalarTags(payload.custom_details) : {};
   for (const [k, v] of Object.entries(details)) if (!tags.some(([t]) => t === k)) tags.push([k, v]);
+  // Zabbix's official PagerDuty media type sends its tags only as text: "Event tags": "scope:db, service:api".
+  const zabbixTags = details["Event tags"];
+  if (zabbixTags) {
+    for (const [k, v] of Object.entries(parseZabbixTags(zabbixTags))) if (!tags.some(([t]) => t === k)) tags.push([k, v]);
+  }
   return Object.fromEntries(tags);
+}
+
+/** Zabbix `{EVENT.TAGS}`: `name:value` pairs joined by ", " (a tag without value is just its name). */
+function parseZabbixTags(value: string): Record<string, string> {
+  return parseTags(value.replace(/^\{EVENT\.TAGS\}$/, ""));
 }
 
 function scalarTags(obj: JsonObject): Record<string, string> {

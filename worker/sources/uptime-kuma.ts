@@ -1,7 +1,8 @@
 // Uptime Kuma webhook notification → AlertEvents. One heartbeat per delivery: down triggers, up
-// resolves, pending (Kuma still retrying) changes nothing, maintenance puts the monitor's
-// components under maintenance while it lasts without opening an incident. The "Test" button
-// sends `heartbeat: null, monitor: null`: nothing to apply.
+// resolves. Kuma notifies only down and up (its isImportantForNotification); pending and
+// maintenance never reach a notification, but are handled should a hand-made call send them.
+// The "Test" button and the TLS-certificate and domain-expiry notices send
+// `heartbeat: null, monitor: null` with only `msg`: nothing to apply.
 import type { AlertEvent } from "../domain/alert-event";
 import { PayloadError } from "../errors";
 import {
@@ -24,8 +25,13 @@ export function fromUptimeKuma(payload: unknown, receivedAt: Date): AlertEvent[]
   const heartbeat = optionalObject(body, "heartbeat");
   const monitor = optionalObject(body, "monitor");
   if (!heartbeat) {
-    if (!monitor) return []; // the test notification
-    throw new PayloadError("heartbeat", "is required: Uptime Kuma sends it with every monitor notification");
+    if (monitor) throw new PayloadError("heartbeat", "is required: Uptime Kuma sends it with every monitor notification");
+    // The test notification and the certificate/domain expiry notices: text only.
+    if (text(body.msg) !== undefined) return [];
+    throw new PayloadError(
+      "heartbeat",
+      "is required (or `msg` alone, as Kuma's test notification sends): is this Uptime Kuma's webhook with the application/json preset?",
+    );
   }
 
   const status = statusOf(heartbeat.status);
@@ -55,11 +61,27 @@ export function fromUptimeKuma(payload: unknown, receivedAt: Date): AlertEvent[]
     event.severity = "info";
     event.status = "under_maintenance";
   }
+  const expiry = status === "down" ? expiresInSeconds(monitor) : undefined;
+  if (expiry) event.expiresInSeconds = expiry;
   const details = status === "down" ? clipDetails(message) : undefined;
   if (details) event.details = details;
   const link = httpUrl(text(monitor?.url));
   if (link) event.link = link;
   return [event];
+}
+
+/**
+ * With "Resend Notification if Down X times consecutively" set, Kuma repeats a down every X checks
+ * (`resendInterval` × `interval` seconds) while it lasts. Going from down into maintenance, from
+ * maintenance back up, or being paused sends nothing at all: so a down not repeated within two of
+ * those periods (plus two checks of slack) has ended, and the alert is resolved then. Without the
+ * setting there is nothing to go by, and the alert waits for Kuma's up.
+ */
+function expiresInSeconds(monitor: JsonObject | undefined): number | undefined {
+  const interval = Number(text(monitor?.interval));
+  const resend = Number(text(monitor?.resendInterval));
+  if (!(interval > 0 && resend > 0) || !Number.isFinite(interval * resend)) return undefined;
+  return Math.ceil(Math.min(2 * interval * resend + 2 * interval, 30 * 24 * 3600));
 }
 
 function optionalObject(body: JsonObject, field: string): JsonObject | undefined {

@@ -1,5 +1,6 @@
-// Uptrends custom integration → AlertEvent. The user's template fills `@` variables (SENDERS.md);
-// field names are looked up ignoring case and underscores, with the common alternative spellings.
+// Uptrends custom integration → AlertEvent. The user's template fills `{{@…}}` system variables
+// (SENDERS.md); field names are looked up ignoring case and underscores, with the common
+// alternative spellings.
 import type { AlertEvent } from "../domain/alert-event";
 import { PayloadError } from "../errors";
 import {
@@ -8,16 +9,18 @@ import {
   isObject,
   normalizeKey,
   parseIsoDate,
-  parseSeverity,
   requireObject,
+  severityOfLabel,
   text,
   type JsonObject,
 } from "./common";
 
-type AlertType = "alert" | "ok" | "reminder";
+type AlertType = "alert" | "error" | "ok" | "reminder";
 
 const TYPES: Record<AlertType, Pick<AlertEvent, "action" | "renotify">> = {
   alert: { action: "trigger" },
+  // Uptrends' own articles call the Alert message an "Error message".
+  error: { action: "trigger" },
   ok: { action: "resolve" },
   reminder: { action: "trigger", renotify: true },
 };
@@ -70,8 +73,19 @@ class Fields {
   }
 }
 
+// A bare `@alert.type` is not a variable: Uptrends sends it as it is written.
+const BARE_VARIABLE = /^@(?:alert|incident|monitor|account|operator|checkpoint)\.[A-Za-z0-9_.]+$/i;
+
 export function fromUptrends(payload: unknown, receivedAt: Date): AlertEvent[] {
   const body = requireObject(payload);
+  const bare = Object.entries(body).find(([, v]) => typeof v === "string" && BARE_VARIABLE.test(v.trim()));
+  if (bare) {
+    const name = String(bare[1]).trim();
+    throw new PayloadError(
+      bare[0],
+      `holds the literal text \`${name}\`: Uptrends only fills variables written in double curly braces, \`{{${name}}}\` (and text ones inside \`{{@JsonEncode({{${name}}})}}\`)`,
+    );
+  }
   const fields = new Fields(body);
 
   const type = fields.get("type")?.toLowerCase();
@@ -80,12 +94,12 @@ export function fromUptrends(payload: unknown, receivedAt: Date): AlertEvent[] {
 
   const dedupKey = fields.get("incidentKey") ?? fields.get("monitorGuid");
   if (dedupKey === undefined) {
-    throw new PayloadError(fields.key("incidentKey"), "is required (@incident.key), or at least monitorGuid");
+    throw new PayloadError(fields.key("incidentKey"), "is required ({{@incident.key}}), or at least monitorGuid ({{@monitor.monitorGuid}})");
   }
 
   const severityText = fields.get("severity");
-  const severity = severityText === undefined ? "error" : parseSeverity(severityText);
-  if (!severity) throw new PayloadError(fields.key("severity"), "must be one of critical, error, warning, info");
+  // Free text in a hand-written template: read leniently rather than lose the alert.
+  const severity = severityOfLabel(severityText);
 
   const monitorGuid = fields.get("monitorGuid");
   const monitorName = fields.get("monitorName");

@@ -6,7 +6,7 @@ import { ALERT_ACTIONS, type AlertEvent } from "../../../worker/domain/alert-eve
 import { COMPONENT_STATUSES, SEVERITIES } from "../../../worker/domain/status";
 import { HttpError, PayloadError } from "../../../worker/errors";
 import { HOOK_ADAPTERS } from "../../../worker/sources";
-import { DETAILS_MAX, SUMMARY_MAX } from "../../../worker/sources/common";
+import { codePoints, DETAILS_MAX, SUMMARY_MAX } from "../../../worker/sources/common";
 import { fromPagerDutyChange, fromPagerDutyV1, fromPagerDutyV2 } from "../../../worker/sources/pagerduty";
 
 declare global {
@@ -307,7 +307,7 @@ export const vocabularyObject: fc.Arbitrary<unknown> = fc
 /** JSON as the worker sees it: parsed from text (so -0 is 0 and "__proto__" is an own key). */
 export const asParsedJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value) ?? "null");
 
-const TITLE_KEYS = /^(summary|title|description|alert_title|event_title|name|msg|alertname|monitorName)$/i;
+const TITLE_KEYS = /^(summary|title|description|alert_title|event_title|name|msg|alertname|monitorName|event_name|alert_subject)$/i;
 
 /** A copy with every title-like string field set to `markup`. */
 export function replaceTitles(value: unknown, markup: string): unknown {
@@ -323,7 +323,7 @@ export function replaceTitles(value: unknown, markup: string): unknown {
 // ── The adapter contract ───────────────────────────────────────────────────────────────────────
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const EVENT_KEYS = new Set(["dedupKey", "action", "severity", "summary", "details", "monitor", "tags", "link", "occurredAt", "renotify", "status"]);
+const EVENT_KEYS = new Set(["dedupKey", "action", "severity", "summary", "details", "monitor", "tags", "link", "occurredAt", "renotify", "status", "expiresInSeconds"]);
 
 /** What is wrong with an adapter's result, as readable lines (empty when it meets the contract). */
 export function contractViolations(result: unknown): string[] {
@@ -336,15 +336,19 @@ function eventViolations(e: unknown): string[] {
   const ev = e as Record<string, unknown>;
   const out: string[] = [];
   for (const k of Object.keys(ev)) if (!EVENT_KEYS.has(k)) out.push(`unexpected field ${k}`);
+  const expires = ev.expiresInSeconds;
+  if (expires !== undefined && !(typeof expires === "number" && Number.isInteger(expires) && expires > 0)) {
+    out.push(`expiresInSeconds is not a positive whole number: ${String(ev.expiresInSeconds)}`);
+  }
   if (typeof ev.dedupKey !== "string" || ev.dedupKey.trim() === "") out.push(`dedupKey ${JSON.stringify(ev.dedupKey)} is not a non-empty string`);
   if (!(ALERT_ACTIONS as readonly unknown[]).includes(ev.action)) out.push(`action ${JSON.stringify(ev.action)} is not an action`);
   if (!(SEVERITIES as readonly unknown[]).includes(ev.severity)) out.push(`severity ${JSON.stringify(ev.severity)} is not a severity`);
   if (typeof ev.summary !== "string" || ev.summary.trim() === "") out.push(`summary ${JSON.stringify(ev.summary)} is empty`);
   else {
-    if (ev.summary.length > SUMMARY_MAX) out.push(`summary is ${ev.summary.length} characters (max ${SUMMARY_MAX})`);
+    if (codePoints(ev.summary) > SUMMARY_MAX) out.push(`summary is ${codePoints(ev.summary)} code points (max ${SUMMARY_MAX})`);
     if (/[\r\n\u2028\u2029]/.test(ev.summary)) out.push(`summary is not one line: ${JSON.stringify(ev.summary.slice(0, 80))}`);
   }
-  if (ev.details !== undefined && (typeof ev.details !== "string" || ev.details.length > DETAILS_MAX)) out.push("details is not a string of at most DETAILS_MAX");
+  if (ev.details !== undefined && (typeof ev.details !== "string" || codePoints(ev.details) > DETAILS_MAX)) out.push("details is not a string of at most DETAILS_MAX");
   if (ev.monitor !== undefined) {
     const m = ev.monitor as Record<string, unknown> | null;
     if (!m || typeof m !== "object") out.push("monitor is not an object");

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { AlertEvent } from "../../../worker/domain/alert-event";
 import { PayloadError } from "../../../worker/errors";
-import { fromAlertmanager, labelsFingerprint, severityOfLabel } from "../../../worker/sources/alertmanager";
+import { fromAlertmanager, labelsFingerprint } from "../../../worker/sources/alertmanager";
+import { severityOfLabel } from "../../../worker/sources/common";
 import awkward from "../../fixtures/alertmanager/awkward.json";
 import firing from "../../fixtures/alertmanager/firing.json";
 import mixed from "../../fixtures/alertmanager/mixed-firing-resolved.json";
@@ -168,5 +169,23 @@ describe("fromAlertmanager: bad input names the field", () => {
     expect(err.field).toBe(field);
     expect(err.status).toBe(400);
     expect(err.message).toContain(`\`${field}\``);
+  });
+});
+
+// Grafana's Alertmanager contact point forwards its Test button's alert to Alertmanager, which
+// notifies this webhook like any other alert.
+describe("fromAlertmanager: Grafana's test notification", () => {
+  const testAlert = (labels: Record<string, string>) => ({
+    version: "4",
+    status: "firing",
+    alerts: [{ status: "firing", labels, annotations: { summary: "Notification test" }, startsAt: "2025-11-20T10:15:02Z", fingerprint: "57c6d9296de2ad39" }],
+  });
+
+  it("is ignored", () => {
+    expect(fromAlertmanager(testAlert({ alertname: "TestAlert", instance: "Grafana" }), new Date())).toEqual([]);
+  });
+
+  it("is not ignored once it routes somewhere", () => {
+    expect(fromAlertmanager(testAlert({ alertname: "TestAlert", instance: "Grafana", service: "api" }), new Date())).toHaveLength(1);
   });
 });

@@ -12,6 +12,7 @@ import stackpulseNoData from "../../fixtures/datadog/stackpulse-no-data.json";
 import stackpulseRecovered from "../../fixtures/datadog/stackpulse-recovered.json";
 import stackpulseRenotify from "../../fixtures/datadog/stackpulse-renotify.json";
 import stackpulseTriggered from "../../fixtures/datadog/stackpulse-triggered.json";
+import recommended from "../../fixtures/datadog/recommended-triggered.json";
 
 const receivedAt = new Date("2025-11-20T12:00:00.000Z");
 
@@ -117,12 +118,13 @@ describe("fromDatadog: the senders' real payloads", () => {
       name: "iLert triggered",
       payload: ilertTriggered,
       expected: {
-        dedupKey: "56789012",
+        dedupKey: "56789012:service:search",
         action: "trigger",
         severity: "error",
         summary: "Search error rate above 5%",
         monitor: { id: "56789012", name: "Search error rate above 5%" },
-        tags: {},
+        // The group of this multi-alert monitor, from the title: the iLert template has no $ALERT_SCOPE.
+        tags: { service: "search" },
         link: "https://app.datadoghq.com/event/event?id=8264390174520722478",
         occurredAt: new Date("2025-11-20T10:21:47.000Z"),
       },
@@ -130,13 +132,13 @@ describe("fromDatadog: the senders' real payloads", () => {
     {
       name: "iLert recovered (same alert id)",
       payload: ilertRecovered,
-      expected: { dedupKey: "56789012", action: "resolve", summary: "Search error rate above 5%" },
+      expected: { dedupKey: "56789012:service:search", action: "resolve", summary: "Search error rate above 5%" },
     },
     {
       name: "iLert with $DATE and $ALERT_ID unquoted (JSON numbers)",
       payload: ilertUnquotedNumbers,
       expected: {
-        dedupKey: "56789012",
+        dedupKey: "56789012:service:search",
         action: "trigger",
         monitor: { id: "56789012", name: "Search error rate above 5%" },
         occurredAt: new Date("2025-11-20T10:21:47.000Z"),
@@ -424,5 +426,49 @@ describe("fromDatadog: errors", () => {
     expect(err.field).toBe(field);
     expect(err.status).toBe(400);
     expect(err.message).toContain("is required");
+  });
+});
+
+// The iLert template, pasted verbatim, carries neither $ALERT_SCOPE nor $ALERT_CYCLE_KEY: in a
+// monitor grouped by host, only the title's `on {…}` tells host A's alert from host B's.
+describe("fromDatadog: multi-alert groups from the title", () => {
+  const ilert = (title: string, transition: string) => ({ ...ilertTriggered, title, alert_transition: transition });
+
+  it("host A and host B of one monitor are two alerts; A's recovery is A's", () => {
+    const a = one(ilert("[Triggered on {host:a}] CPU high", "Triggered"));
+    const b = one(ilert("[Triggered on {host:b}] CPU high", "Triggered"));
+    const aRecovered = one(ilert("[Recovered on {host:a}] CPU high", "Recovered"));
+    expect(a.dedupKey).toBe("56789012:host:a");
+    expect(b.dedupKey).toBe("56789012:host:b");
+    expect(aRecovered).toMatchObject({ dedupKey: a.dedupKey, action: "resolve" });
+    expect(b.tags).toMatchObject({ host: "b" });
+  });
+
+  it.each([
+    ["[P2] [Warn on {host:a,env:prod}] CPU high", "56789012:host:a,env:prod"],
+    ["[Re-Triggered on {host:a, env:prod}] CPU high", "56789012:host:a,env:prod"],
+    ["[Triggered] CPU high", "56789012"],
+    ["CPU high on {host:a}", "56789012"], // not Datadog's bracket: part of the monitor's own name
+  ])("%s → %s", (title, key) => {
+    expect(one(ilert(title, "Triggered")).dedupKey).toBe(key);
+  });
+
+  it("ALERT_SCOPE, when the template has it, wins over the title", () => {
+    expect(one({ ...ilert("[Triggered on {host:a}] CPU high", "Triggered"), alert_scope: "host:z" }).dedupKey).toBe("56789012:host:z");
+  });
+});
+
+describe("fromDatadog: the README's recommended template", () => {
+  it("dedups by $ALERT_CYCLE_KEY, takes the severity from $ALERT_TYPE and the tags from $TAGS", () => {
+    expect(one(recommended)).toMatchObject({
+      dedupKey: "7418529630147258369",
+      action: "trigger",
+      severity: "error",
+      summary: "CPU high on web-2",
+      tags: { env: "prod", host: "web-2", service: "web" },
+      occurredAt: new Date("2025-11-20T10:15:02.000Z"),
+    });
+    expect(one({ ...recommended, alert_transition: "Warn", alert_type: "warning" }).severity).toBe("warning");
+    expect(one({ ...recommended, alert_transition: "Recovered", alert_type: "success" }).action).toBe("resolve");
   });
 });

@@ -8,10 +8,22 @@ import maintenance from "../../fixtures/uptime-kuma/maintenance.json";
 import pending from "../../fixtures/uptime-kuma/pending.json";
 import testNotification from "../../fixtures/uptime-kuma/test-notification.json";
 import up from "../../fixtures/uptime-kuma/up.json";
+import certExpiry from "../../fixtures/uptime-kuma/cert-expiry.json";
+import domainExpiry from "../../fixtures/uptime-kuma/domain-expiry.json";
 
 const receivedAt = new Date("2025-11-20T12:00:00.000Z");
 const adapt = (payload: unknown) => fromUptimeKuma(payload, receivedAt);
 const tags = { service: "search", production: "", monitor_type: "http" };
+
+describe("fromUptimeKuma: notifications without a heartbeat (Notification.send(config, msg))", () => {
+  it.each([
+    ["the Test button", testNotification],
+    ["a TLS certificate expiry notice", certExpiry],
+    ["a domain expiry notice", domainExpiry],
+  ])("%s: accepted, nothing to apply", (_, payload) => {
+    expect(adapt(payload)).toEqual([]);
+  });
+});
 
 describe("fromUptimeKuma: the webhook notification's payloads", () => {
   it("down → a trigger for the monitor, its Kuma tags as tags (service routes)", () => {
@@ -98,6 +110,10 @@ describe("fromUptimeKuma: the webhook notification's payloads", () => {
     ["no status", { ...down, heartbeat: { ...down.heartbeat, status: undefined } }, "heartbeat.status"],
     ["an unknown status", { ...down, heartbeat: { ...down.heartbeat, status: 7 } }, "heartbeat.status"],
     ["no monitor id anywhere", { heartbeat: { status: 0 }, monitor: { name: "x" } }, "heartbeat.monitorID"],
+    // Not Kuma's webhook at all (or its form-data preset): nothing says what happened.
+    ["an empty object", {}, "heartbeat"],
+    ["null heartbeat and monitor without msg", { heartbeat: null, monitor: null }, "heartbeat"],
+    ["an empty msg alone", { msg: "  " }, "heartbeat"],
   ])("refuses %s naming the field", (_, payload, field) => {
     let caught: unknown;
     try {
@@ -107,5 +123,25 @@ describe("fromUptimeKuma: the webhook notification's payloads", () => {
     }
     expect(caught).toBeInstanceOf(PayloadError);
     expect((caught as PayloadError).field).toBe(field);
+  });
+});
+
+// Down → maintenance, maintenance → up and pausing send nothing: with Kuma's "Resend Notification if
+// Down X times consecutively", a down that stops being repeated has ended.
+describe("fromUptimeKuma: a down expires when Kuma stops repeating it", () => {
+  const withResend = (resendInterval: unknown, interval: unknown = 60) => ({ ...down, monitor: { ...down.monitor, resendInterval, interval } });
+
+  it.each<[unknown, unknown, number | undefined]>([
+    [10, 60, 2 * 600 + 120],
+    ["3", "20", 2 * 60 + 40],
+    [0, 60, undefined], // Kuma's default: no resend, nothing to go by
+    [10, 0, undefined],
+    [null, 60, undefined],
+  ])("resendInterval %j, interval %j → expires after %j s", (resend, interval, expected) => {
+    expect(adapt(withResend(resend, interval))[0]!.expiresInSeconds).toBe(expected);
+  });
+
+  it("only downs expire", () => {
+    expect(adapt({ ...up, monitor: { ...up.monitor, resendInterval: 10 } })[0]!.expiresInSeconds).toBeUndefined();
   });
 });

@@ -95,7 +95,7 @@ describe("fromUptrends: dedup key", () => {
     ["incident_key", { incidentKey: undefined, incident_key: "inc-2" }, "inc-2"],
     ["monitorGuid when the key is absent", { incidentKey: undefined }, GUID],
     ["monitorGuid when the key is empty", { incidentKey: "" }, GUID],
-    ["monitorGuid when the key is unsubstituted", { incidentKey: "@incident.key" }, GUID],
+    ["monitorGuid when the key is left unsubstituted", { incidentKey: "{{@incident.key}}" }, GUID],
     ["a numeric key as text", { incidentKey: 123456 }, "123456"],
   ])("%s", (_name, fields, dedupKey) => {
     expect(one({ ...alert, ...fields }).dedupKey).toBe(dedupKey);
@@ -106,9 +106,15 @@ describe("fromUptrends: severity", () => {
   it.each([
     [undefined, "error"],
     ["", "error"],
-    ["@alert.severity", "error"],
+    ["{{@alert.severity}}", "error"],
     ["warning", "warning"],
     ["Critical", "critical"],
+    // Free text in a hand-written template is read leniently, never refused.
+    ["fatal", "critical"],
+    ["P1", "critical"],
+    ["none", "info"],
+    ["Major", "critical"],
+    ["whatever", "error"],
   ])("severity %j → %s", (severity, expected) => {
     expect(one({ ...alert, severity }).severity).toBe(expected);
   });
@@ -121,7 +127,7 @@ describe("fromUptrends: occurredAt", () => {
     ["timestampUtc with a zone keeps it", { timestampUtc: "2025-11-20T12:15:02+02:00" }, "2025-11-20T10:15:02.000Z"],
     ["timestampUtc garbage → receipt time", { timestampUtc: "20/11/2025 10:15" }, receivedAt.toISOString()],
     ["timestampUtc impossible → receipt time", { timestampUtc: "2025-02-30T10:15:02" }, receivedAt.toISOString()],
-    ["timestampUtc unsubstituted → receipt time", { timestampUtc: "@alert.timestampUtc" }, receivedAt.toISOString()],
+    ["timestampUtc unsubstituted → receipt time", { timestampUtc: "{{@alert.timestampUtc}}" }, receivedAt.toISOString()],
     ["timestamp without a zone is ambiguous", { timestampUtc: undefined, timestamp: "2025-11-20T11:15:02" }, receivedAt.toISOString()],
     ["timestamp with a zone", { timestampUtc: undefined, timestamp: "2025-11-20T11:15:02+01:00" }, "2025-11-20T10:15:02.000Z"],
     ["timestampUtc wins over timestamp", { timestamp: "2025-11-20T11:00:00Z" }, "2025-11-20T10:15:02.000Z"],
@@ -143,7 +149,7 @@ describe("fromUptrends: summary, details, monitor, tags", () => {
   });
 
   it("names the monitor by guid when it has no name", () => {
-    expect(one({ ...alert, description: "", monitorName: "@monitor.name" }).summary).toBe(`${GUID} is down`);
+    expect(one({ ...alert, description: "", monitorName: "{{@monitor.name}}" }).summary).toBe(`${GUID} is down`);
   });
 
   it("makes a multi-line description one line", () => {
@@ -203,7 +209,7 @@ describe("fromUptrends: errors", () => {
   it.each([
     ["missing", { ...alert, type: undefined }, "type"],
     ["empty", { ...alert, type: "" }, "type"],
-    ["unsubstituted", { ...alert, type: "@alert.type" }, "type"],
+    ["unsubstituted", { ...alert, type: "{{@alert.type}}" }, "type"],
     ["unknown", { ...alert, type: "Down" }, "type"],
     ["unknown, under another spelling", { ...alert, type: undefined, alert_type: "Warning" }, "alert_type"],
   ])("refuses a %s type", (_name, payload, field) => {
@@ -215,7 +221,7 @@ describe("fromUptrends: errors", () => {
 
   it.each([
     ["neither key nor guid", { ...alert, incidentKey: undefined, monitorGuid: undefined }, "incidentKey"],
-    ["both unsubstituted", { ...alert, incidentKey: "@incident.key", monitorGuid: "@monitor.monitorGuid" }, "incidentKey"],
+    ["both unsubstituted", { ...alert, incidentKey: "{{@incident.key}}", monitorGuid: "{{@monitor.monitorGuid}}" }, "incidentKey"],
     ["snake_case key empty", { ...alert, incidentKey: undefined, incident_key: "", monitorGuid: "" }, "incident_key"],
   ])("refuses an event with no dedup key: %s", (_name, payload, field) => {
     const err = payloadError(payload);
@@ -224,9 +230,48 @@ describe("fromUptrends: errors", () => {
     expect(err.message).toContain("is required");
   });
 
-  it("refuses an unknown severity rather than guess", () => {
-    const err = payloadError({ ...alert, severity: "fatal" });
-    expect(err.field).toBe("severity");
-    expect(err.message).toContain("must be one of critical, error, warning, info");
+});
+
+// The README's template before it was fixed wrote bare `@alert.type`: Uptrends sends that as it is.
+describe("fromUptrends: variables without double curly braces", () => {
+  const bare = {
+    type: "@alert.type",
+    incidentKey: "@incident.key",
+    monitorGuid: "@monitor.monitorGuid",
+    monitorName: "@monitor.name",
+    description: "@alert.description",
+    timestampUtc: "@alert.timestampUtc",
+    url: "@monitor.url",
+  };
+
+  it("refuses the old template's delivery with a 400 that says how to fix it", () => {
+    const err = payloadError(bare);
+    expect(err.status).toBe(400);
+    expect(err.field).toBe("type");
+    expect(err.message).toContain("double curly braces");
+    expect(err.message).toContain("{{@alert.type}}");
+    expect(err.message).toContain("JsonEncode");
+  });
+
+  it.each([
+    ["incidentKey", { ...alert, incidentKey: "@incident.key" }],
+    ["monitorName", { ...alert, monitorName: " @monitor.name " }],
+    ["description", { ...alert, description: "@alert.description" }],
+  ])("names the field that holds one: %s", (field, payload) => {
+    const err = payloadError(payload);
+    expect(err.field).toBe(field);
+    expect(err.message).toContain(`{{${String(payload[field as keyof typeof payload]).trim()}}}`);
+  });
+
+  it("accepts text that merely starts with @", () => {
+    expect(one({ ...alert, monitorName: "@home page", description: "@channel the shop is down" }).monitor?.name).toBe("@home page");
+  });
+
+  it("accepts the JsonEncode'd values Uptrends produces: escaped quotes and line breaks", () => {
+    // `"monitorName": "{{@JsonEncode({{@monitor.name}})}}"` with a monitor named `Shop "EU"`.
+    const delivered = JSON.parse(`{"type":"Alert","incidentKey":"${INCIDENT}","monitorName":"Shop \\"EU\\"","description":"503\\nService Unavailable"}`);
+    const event = one(delivered);
+    expect(event.monitor?.name).toBe('Shop "EU"');
+    expect(event.summary).toBe("503 Service Unavailable");
   });
 });

@@ -1,0 +1,65 @@
+// Per-integration receiver settings, stored as one JSON object in `integrations.options`. Typed and
+// validated here so every setting is checked the same way at the admin edge and read safely back.
+import { z } from "zod";
+
+// RFC 9110 field-name token; lower-cased, as the Fetch API reads headers.
+const headerName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be an HTTP header name, e.g. X-Grafana-Alerting-Signature")
+  .transform((name) => name.toLowerCase());
+
+const fields = {
+  /** Grafana: the header its HMAC signature arrives in (Grafana's default X-Grafana-Alerting-Signature). */
+  signature_header: headerName,
+  /** Grafana: the timestamp header the user typed (it has no default); signed string `<timestamp>:<body>`. */
+  timestamp_header: headerName,
+};
+
+export const integrationOptions = z.strictObject({
+  signature_header: fields.signature_header.optional(),
+  timestamp_header: fields.timestamp_header.optional(),
+});
+export type IntegrationOptions = z.infer<typeof integrationOptions>;
+
+/** A change to the options: a value sets a setting, null clears it, an absent key leaves it. */
+export const integrationOptionsPatch = z.strictObject({
+  signature_header: fields.signature_header.nullable().optional(),
+  timestamp_header: fields.timestamp_header.nullable().optional(),
+});
+export type IntegrationOptionsPatch = z.infer<typeof integrationOptionsPatch>;
+
+export function applyOptionsPatch(current: IntegrationOptions, patch: IntegrationOptionsPatch): IntegrationOptions {
+  const next: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete next[key];
+    else if (value !== undefined) next[key] = value;
+  }
+  return integrationOptions.parse(next);
+}
+
+/** The stored JSON read back; a row written by an older or newer version never breaks a delivery. */
+export function readOptions(stored: unknown): IntegrationOptions {
+  let value = stored;
+  if (typeof stored === "string") {
+    try {
+      value = JSON.parse(stored);
+    } catch {
+      return {};
+    }
+  }
+  if (typeof value !== "object" || value === null) return {};
+  // Each setting on its own: one this version does not know, or a bad one, drops only itself.
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(fields)) {
+    const parsed = schema.safeParse((value as Record<string, unknown>)[key]);
+    if (parsed.success) out[key] = parsed.data;
+  }
+  return out as IntegrationOptions;
+}
+
+export const DEFAULT_SIGNATURE_HEADER = "x-grafana-alerting-signature";
+/** The timestamp header this page documented before it was configurable; still honoured when sent. */
+export const LEGACY_TIMESTAMP_HEADER = "x-grafana-alerting-signature-timestamp";
