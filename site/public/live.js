@@ -65,7 +65,7 @@
       return r.text().then(swap);
     })
     .then(() => { last = Date.now(); tick(); }, () => {});
-  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: "auto", style: "short" });
+  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
   const tick = () => {
     const s = Math.round((Date.now() - last) / 1000);
     const u = $("#updated");
