@@ -9,7 +9,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { chooseLanguage, DEFAULT_LANGUAGE, format, isLanguage, type Language, messages } from "../site/src/i18n";
-import { crossSite, verifyAccess } from "./auth";
+import { accessConfig, crossSite, verifyAccess } from "./auth";
 import { publicBaseUrl } from "./cache";
 import type { AppEnv } from "./env";
 import { toHex } from "./ids";
@@ -135,7 +135,7 @@ export function readerGate(kind: "html" | "machine"): MiddlewareHandler<AppEnv> 
       if (kind === "machine") {
         return c.json({ error: format(messages("en").access.unauthorized, { url: `${base}/access` }) }, 401, NO_STORE);
       }
-      return c.html(signInPage(page, lang, new URL(c.req.url).pathname, ""), 401, NO_STORE);
+      return c.html(signInPage(page, lang, new URL(c.req.url).pathname, "", !!accessConfig(c.env)), 401, NO_STORE);
     }
     await next();
   };
@@ -148,18 +148,18 @@ const esc = (v: unknown): string => String(v ?? "").replace(/[&<>"']/g, (ch) => 
 const safeNext = (v: unknown) => (typeof v === "string" && /^\/(?![/\\])[^\s]*$/.test(v) && v.length < 500 ? v : "/");
 
 /** The sign-in page, in the reader's language; it names nothing of the page but its name. */
-export function signInPage(page: ReaderSettings, lang: Language, next: string, error: string): string {
+export function signInPage(page: ReaderSettings, lang: Language, next: string, error: string, sso = false): string {
   const t = messages(lang).access;
   return (
     `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
     `<meta name="robots" content="noindex"><meta name="color-scheme" content="light dark"><title>${esc(t.title)} · ${esc(page.name)}</title>` +
-    `<style>body{font:16px/1.5 system-ui,sans-serif;max-width:24rem;margin:4rem auto;padding:0 1rem}input,button{font:inherit;padding:.5rem;width:100%;margin:.25rem 0}` +
+    `<style>*{box-sizing:border-box}body{font:16px/1.5 system-ui,sans-serif;max-width:24rem;margin:4rem auto;padding:0 1rem}input,button{font:inherit;padding:.5rem;width:100%;margin:.25rem 0}` +
     `.err{color:#cf222e;font-weight:600}@media(prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}.err{color:#ff7b72}}</style></head>` +
     `<body><main><h1>${esc(page.name)}</h1><h2>${esc(t.heading)}</h2><p>${esc(t.text)}</p>` +
     (error ? `<p class="err" role="alert">${esc(error)}</p>` : "") +
     `<form method="post" action="/access"><input type="hidden" name="next" value="${esc(safeNext(next))}"><input type="hidden" name="lang" value="${lang}">` +
     `<label>${esc(t.password)}<input type="password" name="password" required autocomplete="current-password" autofocus></label>` +
-    `<button type="submit">${esc(t.submit)}</button></form><p><small>${esc(t.sso)}</small></p></main></body></html>`
+    `<button type="submit">${esc(t.submit)}</button></form>${sso ? `<p><small>${esc(t.sso)}</small></p>` : ""}</main></body></html>`
   );
 }
 
