@@ -5,38 +5,18 @@
 import { join } from "node:path";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ARTIFACTS, launchBrowser } from "./browser";
+import { adminClient, ARTIFACTS, closePage, launchBrowser, openPage } from "./browser";
 
 const base = inject("baseUrl");
 const token = inject("adminToken");
 const PASSWORD = "e2e private page password";
 
-const admin = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${base}/admin/api${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<any>;
-};
+const admin = adminClient(base, token);
 
 let browser: Browser;
 let original: any;
-const errors = new WeakMap<Page, string[]>();
-
-async function open(path: string, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, ...options });
-  const page = await context.newPage();
-  errors.set(page, []);
-  page.on("pageerror", (e) => errors.get(page)!.push(e.message));
-  await page.goto(`${base}${path}`);
-  return page;
-}
-async function close(page: Page) {
-  expect(errors.get(page), "errors in the page").toEqual([]);
-  await page.context().close();
-}
+const open = (path: string, options: BrowserContextOptions = {}) => openPage(browser, `${base}${path}`, options);
+const close = closePage;
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 const basics = () => ({ name: original.name, url: original.url, time_zone: original.time_zone, auto_resolve_minutes: original.auto_resolve_minutes });
 
