@@ -15,7 +15,7 @@ export default defineConfig({
             wrangler: { configPath: "./site/dist/server/wrangler.json" },
             miniflare: {
               bindings: {
-                ADMIN_TOKEN: "test-admin-token",
+                ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123",
                 TEST_MIGRATIONS: await readD1Migrations("./db/migrations"),
               },
             },

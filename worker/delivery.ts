@@ -7,6 +7,8 @@ import type { AppEnv, Env } from "./env";
 import { HttpError, PayloadError } from "./errors";
 import { newId, nowIso, sha256Hex } from "./ids";
 import { ingestor, type IngestResult } from "./ingestor";
+import { countRefusal } from "./security/refusals";
+import { cleanEvent } from "./security/text";
 
 export const MAX_BODY_BYTES = 512 * 1024;
 const LOGGED_PAYLOAD_CHARS = 4096;
@@ -133,7 +135,12 @@ export function redactPayload(raw: string, secrets: Array<string | null | undefi
   return shown.length > LOGGED_PAYLOAD_CHARS ? `${shown.slice(0, LOGGED_PAYLOAD_CHARS)}… (${shown.length} chars)` : shown;
 }
 
-/** Logs a delivery that never reached the state machine; the integration is found by its key, if any. */
+/**
+ * Logs a delivery that never reached the state machine. With a key that names an integration, the
+ * delivery log keeps it (payload redacted) for the operator; with none or an unknown one, anyone can
+ * send it, so nothing of it is stored but a count per hour, source and key prefix
+ * (security/refusals.ts): a flood of junk to unknown keys grows the database by a row per prefix.
+ */
 export async function logRefused(
   env: Env,
   key: string | null,
@@ -146,6 +153,7 @@ export async function logRefused(
   const found = key
     ? await env.DB.prepare("SELECT id FROM integrations WHERE key_hash = ?1").bind(keyHash).first<{ id: string }>()
     : null;
+  if (!found) return countRefusal(env.DB, { source, key, error, at: nowIso(raw?.receivedAt) });
   await insertDelivery(env.DB, {
     id: newId(),
     integrationId: found?.id ?? null,
@@ -215,7 +223,8 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
     if (!keyFromBody && !key) throw new HttpError(401, missingKey);
     const payload = parseJson(opts.formField ? await formValue(c, raw.text, opts.formField) : raw.text);
     if (keyFromBody) key = keyFromBody(payload);
-    const events = opts.adapt(payload, raw.receivedAt);
+    // Cleaned once here, after every adapter: what is stored stays valid in XML (security/text.ts).
+    const events = opts.adapt(payload, raw.receivedAt).map(cleanEvent);
     if (!key) throw new HttpError(401, missingKey);
     let result: IngestResult;
     try {

@@ -9,10 +9,12 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { chooseLanguage, DEFAULT_LANGUAGE, format, isLanguage, type Language, messages } from "../site/src/i18n";
-import { accessConfig, crossSite, verifyAccess } from "./auth";
+import { accessConfig, crossSite, rateLimited, verifyAccess } from "./auth";
 import { publicBaseUrl } from "./cache";
 import type { AppEnv } from "./env";
 import { toHex } from "./ids";
+import { publicHeaders } from "./security/headers";
+import { LIMITS } from "./security/rate-limit";
 
 export type Visibility = "public" | "private";
 export const VISIBILITIES = ["public", "private"] as const;
@@ -135,7 +137,8 @@ export function readerGate(kind: "html" | "machine"): MiddlewareHandler<AppEnv> 
       if (kind === "machine") {
         return c.json({ error: format(messages("en").access.unauthorized, { url: `${base}/access` }) }, 401, NO_STORE);
       }
-      return c.html(signInPage(page, lang, new URL(c.req.url).pathname, "", !!accessConfig(c.env)), 401, NO_STORE);
+      const headers = { ...NO_STORE, ...(await publicHeaders(c.env.DB, "text/html")) };
+      return c.html(signInPage(page, lang, new URL(c.req.url).pathname, "", !!accessConfig(c.env)), 401, headers);
     }
     await next();
   };
@@ -163,22 +166,11 @@ export function signInPage(page: ReaderSettings, lang: Language, next: string, e
   );
 }
 
-// ── Wrong passwords, limited per client address ────────────────────────────
-// Counted in the audit log, like the admin's failed sign-ins: one durable count shared by every isolate.
+// ── Wrong passwords ─────────────────────────────────────────────────────────
+// Limited per client address like the admin's sign-ins (security/rate-limit.ts, kind `page`: atomic,
+// in the Ingestor), with one audit row when the limit trips.
 
-export const ACCESS_MAX_FAILURES = 10;
-export const ACCESS_WINDOW_MINUTES = 15;
-
-const clientIp = (c: Context) => c.req.header("cf-connecting-ip") ?? "unknown";
-
-async function recentFailures(db: D1Database, ip: string): Promise<number> {
-  const since = new Date(Date.now() - ACCESS_WINDOW_MINUTES * 60_000).toISOString();
-  const row = await db
-    .prepare("SELECT count(*) AS n FROM audit_log WHERE at >= ?1 AND action = 'page_access.failed' AND target_id = ?2")
-    .bind(since, ip)
-    .first<{ n: number }>();
-  return row?.n ?? 0;
-}
+export const ACCESS_MAX_FAILURES = LIMITS.page.failures;
 
 /** POST /access: the page password in the form field `password`; a signed cookie when it is right. */
 export async function postAccess(c: Context<AppEnv>): Promise<Response> {
@@ -189,22 +181,13 @@ export async function postAccess(c: Context<AppEnv>): Promise<Response> {
   const t = messages(lang).access;
   if (page.visibility !== "private") return c.redirect(next, 303);
   if (crossSite(c)) return c.html(signInPage(page, lang, next, t.wrong), 403, NO_STORE);
-  const ip = clientIp(c);
-  const db = c.env.DB;
-  if ((await recentFailures(db, ip)) >= ACCESS_MAX_FAILURES) {
-    return c.html(signInPage(page, lang, next, format(t.too_many, { minutes: ACCESS_WINDOW_MINUTES })), 429, {
-      ...NO_STORE,
-      "Retry-After": String(ACCESS_WINDOW_MINUTES * 60),
-    });
-  }
   const password = typeof form.password === "string" ? form.password : "";
-  if (!page.passwordHash || !page.accessSecret || !password || !(await verifyPagePassword(password, page.passwordHash))) {
-    await db
-      .prepare("INSERT INTO audit_log (at, actor, action, target_type, target_id, before, after) VALUES (?1, 'anonymous', 'page_access.failed', 'ip', ?2, NULL, NULL)")
-      .bind(new Date().toISOString(), ip)
-      .run();
-    return c.html(signInPage(page, lang, next, t.wrong), 401, NO_STORE);
-  }
+  const ok = !!page.passwordHash && !!page.accessSecret && !!password && (await verifyPagePassword(password, page.passwordHash));
+  const refused = await rateLimited(c, "page", ok, (retryAfter) =>
+    c.html(signInPage(page, lang, next, format(t.too_many, { minutes: Math.ceil(retryAfter / 60) })), 429, NO_STORE),
+  );
+  if (refused) return refused;
+  if (!ok || !page.accessSecret) return c.html(signInPage(page, lang, next, t.wrong), 401, NO_STORE);
   setCookie(c, ACCESS_COOKIE, await signAccess(page.accessSecret), {
     path: "/",
     httpOnly: true,

@@ -36,7 +36,10 @@ describe("brand settings", () => {
     expect(saved).toMatchObject(expected);
     expect(await settings()).toMatchObject(expected);
 
-    const html = await page("/", { "Accept-Language": "sv" });
+    const res2 = await SELF.fetch(`${BASE}/`, { headers: { "Accept-Language": "sv" } });
+    // The page may load its own logo and favicon, and no other outside image.
+    expect(res2.headers.get("Content-Security-Policy")).toContain("img-src 'self' data: https://cdn.acme.test;");
+    const html = await res2.text();
     // The default language is French: a reader whose language the page lacks gets it.
     expect(html).toContain('<html lang="fr"');
     expect(html).toContain('<img class="logo" src="https://cdn.acme.test/logo.svg"');

@@ -70,6 +70,8 @@ describe("strangers", () => {
     expect(html).toContain("Cette page d’état est privée");
     expect(html).not.toContain(SECRET_COMPONENT);
     expect(html).not.toContain("live.js");
+    expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(res.headers.get("Content-Security-Policy")).toMatch(/form-action 'self'/);
   });
 
   it.each(MACHINE)("get a 401 for %s, uncacheable", async (path) => {
@@ -148,14 +150,28 @@ describe("the page password", () => {
   });
 
   it(`limits wrong passwords: after ${ACCESS_MAX_FAILURES} from one address, even the right one waits (429)`, async () => {
-    const ip = { "CF-Connecting-IP": "203.0.113.9" };
-    for (let n = 0; n < ACCESS_MAX_FAILURES; n++) expect((await signIn(`guess ${n}`, ip)).status).toBe(401);
-    const limited = await signIn(PASSWORD, ip);
+    // Through Cloudflare's edge (request.cf), where CF-Connecting-IP is the client's address.
+    const edgeSignIn = (password: string, ip: string) =>
+      app.fetch(
+        new Request(`${BASE}/access`, {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded", "CF-Connecting-IP": ip },
+          body: new URLSearchParams({ password }),
+          cf: { colo: "AMS", asn: 64500 },
+        } as RequestInit),
+        env,
+        createExecutionContext(),
+      );
+    for (let n = 0; n < ACCESS_MAX_FAILURES; n++) expect((await edgeSignIn(`guess ${n}`, "203.0.113.9")).status).toBe(401);
+    const limited = await edgeSignIn(PASSWORD, "203.0.113.9");
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(limited.headers.get("Set-Cookie")).toBeNull();
+    expect(await limited.text()).toContain("Too many wrong passwords");
+    const audit = await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'page.rate_limited' AND target_id = 'ip:203.0.113.9'").first<{ n: number }>();
+    expect(audit?.n).toBe(1);
     // Another address is not locked out.
-    expect((await signIn(PASSWORD, { "CF-Connecting-IP": "203.0.113.10" })).status).toBe(303);
+    expect((await edgeSignIn(PASSWORD, "203.0.113.10")).status).toBe(303);
   });
 });
 

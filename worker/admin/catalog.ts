@@ -181,8 +181,8 @@ export async function updateComponent(ctx: AdminCtx, id: string, patch: Componen
 }
 
 /** Deleting a component changes what the state machine routes to: it runs in the ingestor. */
-export async function deleteComponent(ctx: AdminCtx, id: string): Promise<void> {
-  unwrap(await ingestor(ctx.env).adminAction({ type: "component.delete", actor: ctx.actor, componentId: id }));
+export async function deleteComponent(ctx: AdminCtx, id: string, force = false): Promise<void> {
+  unwrap(await ingestor(ctx.env).adminAction({ type: "component.delete", actor: ctx.actor, componentId: id, force }));
 }
 
 export async function overrideComponent(ctx: AdminCtx, id: string, status: ComponentStatus | null): Promise<ComponentJson> {
@@ -286,6 +286,11 @@ export interface SettingsJson extends BrandJson {
   url: string;
   time_zone: string;
   auto_resolve_minutes: number | null;
+  /** Retention the cron enforces (security/retention.ts). */
+  delivery_retention_days: number;
+  audit_retention_days: number;
+  /** Whether other sites may frame the public page (security/headers.ts). */
+  allow_framing: boolean;
   /** Who may read the page (worker/visibility.ts). */
   visibility: Visibility;
   /** Whether a page password is set; the password itself is never shown. */
@@ -300,6 +305,9 @@ export async function getSettings(db: D1Database): Promise<SettingsJson> {
     url: row ? String(row.url ?? "") : "",
     time_zone: row ? String(row.time_zone) : "Etc/UTC",
     auto_resolve_minutes: row?.auto_resolve_minutes == null ? null : Number(row.auto_resolve_minutes),
+    delivery_retention_days: row?.delivery_retention_days == null ? 30 : Number(row.delivery_retention_days),
+    audit_retention_days: row?.audit_retention_days == null ? 365 : Number(row.audit_retention_days),
+    allow_framing: row?.allow_framing == null ? true : !!row.allow_framing,
     ...brandOf(row),
     visibility: row?.visibility === "private" ? "private" : "public",
     page_password_set: row?.page_password_hash != null,
@@ -310,10 +318,13 @@ export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<Set
   const db = ctx.env.DB;
   const before = await getSettings(db);
   const { page_password, ...rest } = body;
-  // The issue-16 settings are optional in a PUT: what a client leaves out keeps its value.
+  // The later settings are optional in a PUT: what a client leaves out keeps its value.
   const keep = <K extends keyof SettingsJson>(k: K, v: SettingsJson[K] | undefined): SettingsJson[K] => (v === undefined ? before[k] : v);
   const next = {
     ...rest,
+    delivery_retention_days: keep("delivery_retention_days", rest.delivery_retention_days),
+    audit_retention_days: keep("audit_retention_days", rest.audit_retention_days),
+    allow_framing: keep("allow_framing", rest.allow_framing),
     language: keep("language", rest.language),
     logo_url: keep("logo_url", rest.logo_url),
     favicon_url: keep("favicon_url", rest.favicon_url),
@@ -336,17 +347,19 @@ export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<Set
   await commit(ctx.env, [
     db
       .prepare(
-        `INSERT INTO page_settings (id, page_id, name, url, time_zone, auto_resolve_minutes, language, logo_url, favicon_url, brand_color,
-           header_links, support_url, footer_text, visibility, updated_at)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?6)
+        `INSERT INTO page_settings (id, page_id, name, url, time_zone, auto_resolve_minutes, delivery_retention_days, audit_retention_days,
+           allow_framing, language, logo_url, favicon_url, brand_color, header_links, support_url, footer_text, visibility, updated_at)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?6)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, url = excluded.url, time_zone = excluded.time_zone,
-           auto_resolve_minutes = excluded.auto_resolve_minutes, language = excluded.language, logo_url = excluded.logo_url,
-           favicon_url = excluded.favicon_url, brand_color = excluded.brand_color, header_links = excluded.header_links,
-           support_url = excluded.support_url, footer_text = excluded.footer_text, visibility = excluded.visibility,
-           updated_at = excluded.updated_at`,
+           auto_resolve_minutes = excluded.auto_resolve_minutes, delivery_retention_days = excluded.delivery_retention_days,
+           audit_retention_days = excluded.audit_retention_days, allow_framing = excluded.allow_framing,
+           language = excluded.language, logo_url = excluded.logo_url, favicon_url = excluded.favicon_url,
+           brand_color = excluded.brand_color, header_links = excluded.header_links, support_url = excluded.support_url,
+           footer_text = excluded.footer_text, visibility = excluded.visibility, updated_at = excluded.updated_at`,
       )
       .bind(
         before.page_id || newId(), next.name, next.url, next.time_zone, next.auto_resolve_minutes, nowIso(),
+        next.delivery_retention_days, next.audit_retention_days, next.allow_framing ? 1 : 0,
         next.language, next.logo_url, next.favicon_url, next.brand_color, JSON.stringify(next.header_links),
         next.support_url, next.footer_text, next.visibility,
       ),

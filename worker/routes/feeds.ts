@@ -1,13 +1,16 @@
 // /history.rss and /history.atom (one item per incident or maintenance, with all its updates) and
 // shields-style SVG badges: /badge.svg for the page, /badge/<component slug or id>.svg per component.
-// Titles and bodies are escaped before they reach the XML: a name with markup shows as text. Their own
-// words (titles, statuses, badge labels) are in the reader's language (site/src/i18n), cached per language.
+// Titles and bodies are escaped before they reach the XML: a name with markup shows as text. They are
+// cleaned of XML-forbidden characters again here (stored text is cleaned at ingestion; rows from
+// before that are not), so one NUL can never make a feed or a badge unparsable. Their own words
+// (titles, statuses, badge labels) are in the reader's language (site/src/i18n), cached per language.
 import { Feed } from "feed";
 import { Hono } from "hono";
 import { getComponentList, getHistory, getStatus, type IncidentJson, type PageJson } from "../../db/queries";
 import { format, type Language, messages } from "../../site/src/i18n";
 import { componentStatusLabel, esc, indicatorLabel, updateStatusLabel, utcText } from "../../site/src/lib/render";
 import { cachedPublic } from "../cache";
+import { cleanText, isolateBidi } from "../security/text";
 import type { Indicator } from "../domain/status";
 import type { AppEnv } from "../env";
 
@@ -20,7 +23,7 @@ function itemHtml(i: IncidentJson, lang: Language): string {
   return i.incident_updates
     .map(
       (u) =>
-        `<p><small>${esc(utcText(u.display_at || u.created_at, lang))}</small><br><strong>${esc(updateStatusLabel(u.status, lang))}</strong> - ${esc(u.body).replace(/\n/g, "<br>")}</p>`,
+        `<p><small>${esc(utcText(u.display_at || u.created_at, lang))}</small><br><strong>${esc(updateStatusLabel(u.status, lang))}</strong> - ${esc(isolateBidi(cleanText(u.body))).replace(/\n/g, "<br>")}</p>`,
     )
     .join("");
 }
@@ -44,7 +47,7 @@ function buildFeed(page: PageJson, base: string, incidents: IncidentJson[], lang
     const html = itemHtml(i, lang);
     feed.addItem({
       // The feed library wraps titles in CDATA and marks Atom ones as HTML: escaped, they read as text.
-      title: esc(i.name),
+      title: esc(isolateBidi(cleanText(i.name))),
       id: link,
       link,
       date: new Date(i.updated_at),
@@ -117,11 +120,14 @@ export function textWidth(text: string): number {
 
 /** A flat, shields-style badge: grey label, coloured message; `title` and aria-label for screen readers. */
 export function badgeSvg(label: string, message: string, colour: string): string {
+  label = cleanText(label);
+  message = cleanText(message);
   const lw = textWidth(label) + 10;
   const mw = textWidth(message) + 10;
   const w = lw + mw;
-  const l = esc(label);
-  const m = esc(message);
+  // SVG text has no <bdi>: Unicode isolates keep an override inside the name.
+  const l = esc(isolateBidi(label));
+  const m = esc(isolateBidi(message));
   const text = (x: number, t: string) =>
     `<text x="${x}" y="15" fill="#010101" fill-opacity=".3">${t}</text><text x="${x}" y="14">${t}</text>`;
   return (
