@@ -7,7 +7,7 @@ import {
   signAccess,
   verifyAccessCookie,
   verifyPagePassword,
-} from "../../worker/visibility";
+} from "../../worker/security/page-access";
 
 describe("the page password", () => {
   it("is stored as PBKDF2-SHA256 with a random salt, and only the right password verifies", async () => {
