@@ -66,7 +66,7 @@ async function visit(browser, url, network) {
   });
   await page.goto(url, { waitUntil: "load" });
   // The live script's first check of the page (from the browser's cache), then quiet.
-  await page.waitForFunction(() => /Updated \d+ s ago/.test(document.querySelector("#updated")?.textContent ?? ""), null, { timeout: 60_000 });
+  await page.waitForFunction(() => /Updated (now|\d+ seconds? ago)/.test(document.querySelector("#updated")?.textContent ?? ""), null, { timeout: 60_000 });
   await page.waitForLoadState("networkidle");
   const dom = await page.evaluate(() => ({
     blockingScripts: [...document.querySelectorAll("script")].filter(

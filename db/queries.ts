@@ -97,6 +97,43 @@ export async function getPage(db: D1Database, baseUrl: string): Promise<PageJson
   };
 }
 
+/** The page's own look and words (not part of Statuspage's shapes): what its settings set. */
+export interface BrandJson {
+  language: string;
+  logo_url: string | null;
+  favicon_url: string | null;
+  brand_color: string | null;
+  header_links: { label: string; url: string }[];
+  support_url: string | null;
+  footer_text: string | null;
+}
+
+export function brandOf(row: Record<string, unknown> | null | undefined): BrandJson {
+  let links: unknown = [];
+  try {
+    links = JSON.parse(String(row?.header_links ?? "[]"));
+  } catch {
+    links = [];
+  }
+  return {
+    language: s(row?.language) ?? "en",
+    logo_url: s(row?.logo_url),
+    favicon_url: s(row?.favicon_url),
+    brand_color: s(row?.brand_color),
+    header_links: Array.isArray(links) ? (links as BrandJson["header_links"]) : [],
+    support_url: s(row?.support_url),
+    footer_text: s(row?.footer_text),
+  };
+}
+
+export async function getBrand(db: D1Database): Promise<BrandJson> {
+  return brandOf(
+    await db
+      .prepare("SELECT language, logo_url, favicon_url, brand_color, header_links, support_url, footer_text FROM page_settings WHERE id = 1")
+      .first<Row>(),
+  );
+}
+
 /** Components and groups in display order: each group followed by its members, as Statuspage lists them. */
 export async function getComponents(db: D1Database, pageId: string): Promise<ComponentJson[]> {
   const [groups, comps] = await db.batch<Row>([

@@ -14,6 +14,22 @@ export const pageSettings = sqliteTable("page_settings", {
   url: text("url").notNull().default(""),
   timeZone: text("time_zone").notNull().default("Etc/UTC"),
   autoResolveMinutes: integer("auto_resolve_minutes"), // null: an operator resolves
+  /** The language readers get when neither `?lang=`, their cookie nor Accept-Language decides (site/src/i18n). */
+  language: text("language").notNull().default("en"),
+  logoUrl: text("logo_url"),
+  faviconUrl: text("favicon_url"),
+  /** `#rrggbb`, checked for WCAG AA contrast when set (worker/domain/contrast.ts). */
+  brandColor: text("brand_color"),
+  /** JSON `[{label, url}]`, shown in the page's header. */
+  headerLinks: text("header_links").notNull().default("[]"),
+  supportUrl: text("support_url"),
+  footerText: text("footer_text"),
+  /** `private`: only readers with the page password or a Cloudflare Access identity (worker/visibility.ts). */
+  visibility: text("visibility", { enum: ["public", "private"] }).notNull().default("public"),
+  /** PBKDF2-SHA256 of the page password (`pbkdf2-sha256$<iterations>$<salt>$<hash>`); null: none. */
+  pagePasswordHash: text("page_password_hash"),
+  /** Signs readers' access cookies; replaced with every new password, which signs every reader out. */
+  accessSecret: text("access_secret"),
   /** Retention the cron enforces on the delivery log and the audit log. */
   deliveryRetentionDays: integer("delivery_retention_days").notNull().default(30),
   auditRetentionDays: integer("audit_retention_days").notNull().default(365),

@@ -312,7 +312,7 @@ export function requireAdminSession(handlers: {
  * Returns the 429 to answer when the limit is reached, writing one audit row when it first trips;
  * null when the attempt may be answered.
  */
-export async function rateLimited(c: Context<AdminEnv>, kind: LimitKind, ok: boolean, render?: (retryAfter: number) => Response | Promise<Response>): Promise<Response | null> {
+export async function rateLimited(c: Context, kind: LimitKind, ok: boolean, render?: (retryAfter: number) => Response | Promise<Response>): Promise<Response | null> {
   const address = clientAddress(c);
   const attempt = await ingestor(c.env).authAttempt(kind, address, ok);
   if (attempt.allowed) return null;

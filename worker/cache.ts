@@ -12,17 +12,29 @@
 //   write, whatever the number of components, badges and incident pages (deleting them one by one cost
 //   a D1 read and thousands of cache deletes per delivery).
 //
+// Languages: a page, a feed or a badge is rendered in the language the reader gets (worker/visibility.ts
+// readerLanguage), and kept under one key per path and language. The key holds only a supported
+// language, never the raw `?lang=` or header, so no request can make others get a copy it chose.
+// Such responses say `Vary: Accept-Language, Cookie` to caches downstream; the Statuspage API does not
+// vary (its enums stay English).
+//
+// Private pages: the reader gate runs before this, so only readers let in reach a cached copy; what
+// they get is `Cache-Control: private`, so no shared cache past the worker keeps it for others.
+//
 // What "purged on every write" means, honestly: the Cache API is per data centre. The purge deletes
 // the entries in the data centre where it runs (where the write was handled: the worker, or the
 // ingestor Durable Object); every other data centre keeps its copy for at most max-age (10 s). A
 // global, instant purge needs the zone's purge API and an API token, which this worker does not hold.
 import type { Context } from "hono";
 import type { AppEnv, Env } from "./env";
+import { type Language, matchLanguage } from "../site/src/i18n";
 import { toHex } from "./ids";
 import { publicHeaders } from "./security/headers";
 
 export const PUBLIC_MAX_AGE_SECONDS = 10;
 export const PUBLIC_CACHE_CONTROL = `public, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
+/** A private page's copy for a reader let in: their browser may keep it, shared caches may not. */
+export const PRIVATE_CACHE_CONTROL = `private, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
 
 const edgeCache = (): Cache | null => (typeof caches !== "undefined" && "default" in caches ? caches.default : null);
 
@@ -46,7 +58,8 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
 /** What a public response is rendered against; replaced by the request's base URL when served. */
 export const PLACEHOLDER_ORIGIN = "https://public-base.invalid";
 const GENERATION_KEY = new Request(`${PLACEHOLDER_ORIGIN}/__cache-generation`);
-const cacheKey = (path: string, generation: string) => new Request(`${PLACEHOLDER_ORIGIN}/__g/${generation}${path}`);
+const cacheKey = (path: string, generation: string, lang: Language | null) =>
+  new Request(`${PLACEHOLDER_ORIGIN}/__g/${generation}${path}${lang ? `?lang=${lang}` : ""}`);
 
 /** A new generation: random, so a generation entry lost to eviction never revives old entries. */
 async function newGeneration(cache: Cache): Promise<string> {
@@ -70,17 +83,22 @@ export interface Rendered {
 }
 
 /**
- * Answers a public GET from the edge cache when it holds the path, else renders it (with
- * PLACEHOLDER_ORIGIN as the base URL) and stores it; either way with ETag, Cache-Control and a 304
- * for a matching If-None-Match.
+ * Answers a public GET from the edge cache when it holds the path (in the reader's language when
+ * `localised`), else renders it (with PLACEHOLDER_ORIGIN as the base URL) and stores it; either way
+ * with ETag, Cache-Control and a 304 for a matching If-None-Match.
  */
-export async function cachedPublic(c: Context<AppEnv>, render: (base: string) => Promise<Rendered>): Promise<Response> {
+export async function cachedPublic(
+  c: Context<AppEnv>,
+  render: (base: string, lang: Language) => Promise<Rendered>,
+  { localised = false }: { localised?: boolean } = {},
+): Promise<Response> {
   const path = new URL(c.req.url).pathname.replace(/(.)\/+$/, "$1");
+  const lang: Language = (localised && c.get("lang")) || "en";
   const cache = c.env.BENCH_NO_EDGE_CACHE ? null : edgeCache();
-  const key = cache ? cacheKey(path, await currentGeneration(cache)) : null;
+  const key = cache ? cacheKey(path, await currentGeneration(cache), localised ? lang : null) : null;
   let res = key ? await cache?.match(key).catch(() => undefined) : undefined;
   if (!res) {
-    const { body, contentType, status = 200, store = true } = await render(PLACEHOLDER_ORIGIN);
+    const { body, contentType, status = 200, store = true } = await render(PLACEHOLDER_ORIGIN, lang);
     res = new Response(body, {
       status,
       headers: { "Content-Type": contentType, "Cache-Control": PUBLIC_CACHE_CONTROL, ETag: await etagOf(body), ...(await publicHeaders(c.env.DB, contentType)) },
@@ -95,12 +113,31 @@ export async function cachedPublic(c: Context<AppEnv>, render: (base: string) =>
     }
   }
   const etag = res.headers.get("ETag") ?? "";
+  const cacheControl = c.get("private") ? PRIVATE_CACHE_CONTROL : PUBLIC_CACHE_CONTROL;
+  const vary: Record<string, string> = {
+    ...(localised ? { Vary: "Accept-Language, Cookie", "Content-Language": lang } : {}),
+    ...(c.get("private") && !localised ? { Vary: "Cookie" } : {}),
+  };
   if (res.status === 200 && etagMatches(c.req.header("If-None-Match"), etag)) {
-    return new Response(null, { status: 304, headers: { ETag: etag, "Cache-Control": PUBLIC_CACHE_CONTROL } });
+    return new Response(null, { status: 304, headers: { ETag: etag, "Cache-Control": cacheControl, ...vary } });
   }
   const body = (await res.text()).replaceAll(PLACEHOLDER_ORIGIN, publicBaseUrl(c.env, c.req.url));
   // A fresh Response: those from the cache have immutable headers, and middleware adds CORS ones.
-  return new Response(body, { status: res.status, headers: res.headers });
+  const headers = new Headers(res.headers);
+  headers.set("Cache-Control", cacheControl);
+  for (const [k, v] of Object.entries(vary)) headers.set(k, v);
+  if (localised) rememberLanguage(c, headers, lang);
+  return new Response(body, { status: res.status, headers });
+}
+
+/** `?lang=` is remembered in a cookie (a year), so the reader's next pages come in it too. */
+function rememberLanguage(c: Context<AppEnv>, headers: Headers, lang: Language): void {
+  const asked = c.req.query("lang");
+  if (!asked || matchLanguage(asked) !== lang) return;
+  if (/(?:^|;\s*)lang=([^;]*)/.exec(c.req.header("cookie") ?? "")?.[1] === lang) return;
+  headers.append("Set-Cookie", `lang=${lang}; Path=/; Max-Age=31536000; SameSite=Lax`);
+  // A response that sets a cookie is the asker's own.
+  headers.set("Cache-Control", "private, no-cache");
 }
 
 /**

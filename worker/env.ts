@@ -32,4 +32,12 @@ export interface Env {
 
 export interface AppEnv {
   Bindings: Env;
+  /** Set for public requests by the reader gate (worker/visibility.ts). */
+  Variables: {
+    page: import("./visibility").ReaderSettings;
+    /** The language this request is answered in. */
+    lang: import("../site/src/i18n").Language;
+    /** The page is private: what the reader gets must not be kept by shared caches. */
+    private: boolean;
+  };
 }

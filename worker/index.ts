@@ -8,6 +8,7 @@ import { pagerduty } from "./routes/pagerduty";
 import { pages } from "./routes/pages";
 import { statuspageApi } from "./routes/statuspage-api";
 import { scheduled } from "./scheduled";
+import { getAccess, postAccess, readerGate } from "./visibility";
 
 export { Ingestor } from "./ingestor";
 
@@ -15,8 +16,12 @@ const app = new Hono<AppEnv>();
 
 app.route("/hooks", hooks);
 app.route("/", pagerduty);
+// What readers get, public or private (worker/visibility.ts): the gate runs before any of it.
+for (const path of ["/api/v2/*", "/history.rss", "/history.atom", "/badge.svg", "/badge/*"]) app.use(path, readerGate("machine"));
 app.route("/api/v2", statuspageApi);
 app.route("/", feeds);
+app.get("/access", getAccess);
+app.post("/access", postAccess);
 app.route("/admin", admin);
 
 const noRoute = (c: Context<AppEnv>) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404);

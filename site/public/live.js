@@ -4,7 +4,9 @@
 // open tooltips, collapsed groups) alone. Also: local times, "Updated N s ago", uptime tooltips.
 (() => {
   const $ = (s, r = document) => r.querySelector(s);
-  const fmt = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+  // The page's language (<html lang>), not the browser's: one language per page.
+  const lang = document.documentElement.lang || undefined;
+  const fmt = new Intl.DateTimeFormat(lang, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
   const el = (tag, text) => {
     const e = document.createElement(tag);
     if (text != null) e.textContent = text;
@@ -42,10 +44,10 @@
       if (shown.get(e.id) === html) continue; // unchanged: keep the DOM (focus, screen reader)
       shown.set(e.id, html);
       const old = document.getElementById(e.id);
-      // A group the reader collapsed stays collapsed.
-      e.querySelectorAll("li.g[data-id]").forEach((g) => {
-        const was = old && $('li.g[data-id="' + CSS.escape(g.dataset.id) + '"] details', old);
-        if (was) $("details", g).open = was.open;
+      // A group the reader collapsed, a description they opened, stay as they were.
+      e.querySelectorAll("li[data-id]>details").forEach((d) => {
+        const was = old && $('li[data-id="' + CSS.escape(d.parentNode.dataset.id) + '"]>details', old);
+        if (was) d.open = was.open;
       });
       prep(e);
       old.replaceWith(document.importNode(e, true));
@@ -54,7 +56,7 @@
   // The first call reads this very page back from the browser's cache (no bytes over the wire) for its
   // ETag; every later one asks the server, conditionally.
   let cache = "force-cache";
-  const refresh = () => fetch(location.pathname, { cache, headers: etag ? { "If-None-Match": etag } : {} })
+  const refresh = () => fetch(location.pathname + location.search, { cache, headers: etag ? { "If-None-Match": etag } : {} })
     .then((r) => {
       cache = "no-store";
       if (r.status === 304) return;
@@ -63,9 +65,11 @@
       return r.text().then(swap);
     })
     .then(() => { last = Date.now(); tick(); }, () => {});
+  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
   const tick = () => {
     const s = Math.round((Date.now() - last) / 1000);
-    if (last) $("#updated").textContent = "Updated " + (s < 90 ? s + " s" : Math.round(s / 60) + " min") + " ago";
+    const u = $("#updated");
+    if (last) u.textContent = u.dataset.updated.replace("{ago}", s < 90 ? rtf.format(-s, "second") : rtf.format(-Math.round(s / 60), "minute"));
   };
 
   // uptime tooltips, on hover and tap
@@ -77,9 +81,9 @@
   const show = (cell) => {
     const bar = cell.parentNode;
     const day = new Date(Date.parse(bar.dataset.start) + [...bar.children].indexOf(cell) * 864e5);
-    const lines = (cell.dataset.t || "\n100 % uptime\nNo incidents").split("\n").slice(1);
+    const lines = (cell.dataset.t || "\n" + bar.dataset.ok).split("\n").slice(1);
     const ids = (cell.dataset.i || "").split(" ").filter(Boolean);
-    tip.replaceChildren(el("p", day.toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" })));
+    tip.replaceChildren(el("p", day.toLocaleDateString(lang, { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" })));
     lines.forEach((line, k) => {
       const id = ids[k - lines.length + ids.length];
       const p = el("p", id ? null : line);

@@ -73,7 +73,7 @@ describe("the overview, live", () => {
   it("an incident opened by a webhook appears on the already open page with its timeline, without a reload", async () => {
     const page = await open("/", { clock: true });
     await page.evaluate(() => ((window as any).__sameDocument = true));
-    await expect.poll(() => page.locator("#updated").textContent()).toMatch(/^Updated \d+ s ago$/);
+    await expect.poll(() => page.locator("#updated").textContent()).toMatch(/^Updated (now|\d+ seconds? ago)$/);
     expect(await page.locator(`#components li[data-id="${PAYMENTS}"] .status`).textContent()).toBe("Operational");
 
     await hook({ action: "trigger", severity: "critical", summary: TITLE, details: "Card payments time out at checkout.\n<b>Not bold</b>" });
@@ -107,13 +107,13 @@ describe("the overview, live", () => {
     const page = await open("/");
     expect(await page.locator("#components .bar").count()).toBe(10);
     expect(await page.locator('#components li[data-id="cmpapi000001"] .bar i').count()).toBe(90);
-    expect(await page.locator('#components li[data-id="cmpapi000001"] .ax .up').textContent()).toMatch(/^\d+(\.\d+)? % uptime$/);
+    expect(await page.locator('#components li[data-id="cmpapi000001"] .ax .up').textContent()).toMatch(/^\d+(\.\d+)?% uptime$/);
     // Sign-in failures, 12 days ago, on Authentication (db/seed.sql).
     const cell = page.locator('#components li[data-id="cmpauth00001"] .bar i[data-i="inchist00003"]');
     await cell.hover();
     const tip = page.locator("#tip");
     await expect.poll(() => tip.isVisible()).toBe(true);
-    expect(await tip.textContent()).toMatch(/\d+\.\d+ % uptime.*Major outage 38 min.*Sign-in failures for SSO users/s);
+    expect(await tip.textContent()).toMatch(/\d+\.\d+% uptime.*Major Outage 38 min.*Sign-in failures for SSO users/s);
     expect(await tip.locator("a").getAttribute("href")).toBe("/incidents/inchist00003");
     await close(page);
   });
@@ -197,10 +197,17 @@ describe("readable by everyone", () => {
     await shot(page, "page-320px");
     // Groups are collapsible.
     const group = page.locator('#components li[data-id="grpcore00001"]');
-    await group.locator("summary").tap();
+    // (Its own summary: members with a description have one too.)
+    await group.locator(":scope > details > summary").tap();
     expect(await group.locator('li[data-id="cmpapi000001"]').isVisible()).toBe(false);
-    await group.locator("summary").tap();
+    await group.locator(":scope > details > summary").tap();
     expect(await group.locator('li[data-id="cmpapi000001"]').isVisible()).toBe(true);
+    // A component's public description opens on tap.
+    const api = page.locator('#components li[data-id="cmpapi000001"]');
+    expect(await api.locator(".desc").isVisible()).toBe(false);
+    await api.locator("summary").tap();
+    expect(await api.locator(".desc").textContent()).toBe("Public REST API");
+    expect(await api.locator(".desc").isVisible()).toBe(true);
     await close(page);
   });
 

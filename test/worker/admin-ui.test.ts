@@ -299,3 +299,63 @@ describe("maintenance and settings", () => {
     await admin("PUT", "/settings", { name: original.name, url: original.url, time_zone: original.time_zone, auto_resolve_minutes: original.auto_resolve_minutes });
   });
 });
+
+describe("language, brand and audience on the settings page", () => {
+  const basic = { name: "Acme", url: "", time_zone: "Etc/UTC", auto_resolve_minutes: "" };
+
+  it("saves every field from the form and shows it back", async () => {
+    const res = await op.submit(
+      "/admin/settings",
+      {
+        ...basic,
+        language: "ko",
+        logo_url: "https://acme.test/logo.png",
+        favicon_url: "",
+        brand_color: "#0550AE",
+        header_links: "Acme home | https://acme.test/\r\nDocs | https://docs.acme.test/",
+        support_url: "https://acme.test/help",
+        footer_text: "Run by the SRE team",
+        visibility: "public",
+        page_password: "",
+      },
+      "/admin/settings",
+    );
+    expect(res.ok).toBe("Settings saved.");
+    const saved = (await (await admin("GET", "/settings")).json()) as Json;
+    expect(saved).toMatchObject({
+      language: "ko",
+      logo_url: "https://acme.test/logo.png",
+      favicon_url: null,
+      brand_color: "#0550ae",
+      header_links: [
+        { label: "Acme home", url: "https://acme.test/" },
+        { label: "Docs", url: "https://docs.acme.test/" },
+      ],
+      support_url: "https://acme.test/help",
+      footer_text: "Run by the SRE team",
+      visibility: "public",
+      page_password_set: false,
+    });
+    const page = await op.page("/admin/settings");
+    expect(page).toContain('<option value="ko" selected="">');
+    expect(page).toContain('value="#0550ae"');
+    expect(page).toContain("Acme home | https://acme.test/\nDocs | https://docs.acme.test/");
+  });
+
+  it("shows a too-light colour's refusal and a bad link as the form's error", async () => {
+    expect((await op.submit("/admin/settings", { ...basic, brand_color: "#fafafa" }, "/admin/settings")).error).toMatch(/too light/);
+    expect((await op.submit("/admin/settings", { ...basic, header_links: "Evil | javascript:alert(1)" }, "/admin/settings")).error).toMatch(/header_links/);
+  });
+
+  it("makes the page private with a password, then public again without one", async () => {
+    const res = await op.submit("/admin/settings", { ...basic, visibility: "private", page_password: "a long page password" }, "/admin/settings");
+    expect(res.ok).toBe("Settings saved.");
+    expect((await SELF.fetch(`${BASE}/api/v2/status.json`)).status).toBe(401);
+    const page = await op.page("/admin/settings");
+    expect(page).toContain("set (empty: keep it)");
+    expect(page).not.toContain("a long page password");
+    expect((await op.submit("/admin/settings", { ...basic, visibility: "public", clear_password: "yes" }, "/admin/settings")).ok).toBe("Settings saved.");
+    expect((await SELF.fetch(`${BASE}/api/v2/status.json`)).status).toBe(200);
+    expect(((await (await admin("GET", "/settings")).json()) as Json).page_password_set).toBe(false);
+  });
+});

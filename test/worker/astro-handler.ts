@@ -1,6 +1,13 @@
 // Tests that import the worker's source (worker/index.ts) cannot bundle Astro's handler: its virtual
 // modules exist only inside `astro build`. Aliased in vitest.config.ts, this hands the pages to the
-// built worker instead, so they are still rendered by the real Astro code.
+// built worker instead, so they are still rendered by the real Astro code (the language chosen for the
+// reader goes along as `?lang=`, which the built worker reads first).
 import { SELF } from "cloudflare:test";
+import { PAGE_LANGUAGE_HEADER } from "../../site/src/i18n";
 
-export const handle = (request: Request): Promise<Response> => SELF.fetch(request);
+export const handle = (request: Request): Promise<Response> => {
+  const url = new URL(request.url);
+  const lang = request.headers.get(PAGE_LANGUAGE_HEADER);
+  if (lang) url.searchParams.set("lang", lang);
+  return SELF.fetch(url.toString());
+};

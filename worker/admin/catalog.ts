@@ -1,11 +1,15 @@
 // Components, component groups and page settings: what the page is made of. These writes do not
 // touch what the state machine decides (deleting a component does, and goes through the ingestor).
+import { brandOf, type BrandJson } from "../../db/queries";
+import { accessConfig } from "../auth";
 import { purgePublicCache } from "../cache";
 import type { ComponentStatus } from "../domain/status";
 import type { Env } from "../env";
 import { HttpError } from "../errors";
 import { newId, nowIso } from "../ids";
 import { ingestor } from "../ingestor";
+import { hashPagePassword, newAccessSecret } from "../security/page-access";
+import type { Visibility } from "../visibility";
 import { type Actor, audit } from "./audit";
 import type { ComponentCreate, ComponentPatch, GroupCreate, GroupPatch, SettingsPut } from "./schemas";
 import type { CommandResult } from "./state";
@@ -32,6 +36,8 @@ export interface ComponentJson {
   status: ComponentStatus;
   position: number;
   description: string | null;
+  /** Hidden from the public page while operational (Statuspage's only_show_if_degraded). */
+  only_show_if_degraded: boolean;
   auto_status: ComponentStatus;
   override_status: ComponentStatus | null;
   in_maintenance: boolean;
@@ -45,6 +51,7 @@ export const componentJson = (r: Row): ComponentJson => ({
   status: r.status as ComponentStatus,
   position: Number(r.position),
   description: r.description == null ? null : String(r.description),
+  only_show_if_degraded: !!r.only_show_if_degraded,
   auto_status: r.auto_status as ComponentStatus,
   override_status: r.override_status == null ? null : (r.override_status as ComponentStatus),
   in_maintenance: !!r.in_maintenance,
@@ -142,18 +149,19 @@ export async function createComponent(ctx: AdminCtx, body: ComponentCreate): Pro
   await commit(ctx.env, [
     db
       .prepare(
-        `INSERT INTO components (id, slug, name, description, group_id, position, status, auto_status, start_date, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'operational', 'operational', ?7, ?7, ?7)`,
+        `INSERT INTO components (id, slug, name, description, group_id, position, only_show_if_degraded, status, auto_status, start_date, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8, 'operational', 'operational', ?7, ?7, ?7)`,
       )
-      .bind(id, slug, body.name, body.description ?? null, body.group_id ?? null, position, now),
+      .bind(id, slug, body.name, body.description ?? null, body.group_id ?? null, position, now, body.only_show_if_degraded ? 1 : 0),
     audit(db, ctx.actor, "component.create", "component", id, null, {
       slug, name: body.name, description: body.description ?? null, group_id: body.group_id ?? null, position,
+      only_show_if_degraded: !!body.only_show_if_degraded,
     }),
   ]);
   return getComponent(db, id);
 }
 
-const EDITABLE = ["name", "slug", "description", "group_id", "position"] as const;
+const EDITABLE = ["name", "slug", "description", "group_id", "position", "only_show_if_degraded"] as const;
 
 export async function updateComponent(ctx: AdminCtx, id: string, patch: ComponentPatch): Promise<ComponentJson> {
   const db = ctx.env.DB;
@@ -171,8 +179,10 @@ export async function updateComponent(ctx: AdminCtx, id: string, patch: Componen
   const next = { ...current, ...after } as ComponentJson;
   await commit(ctx.env, [
     db
-      .prepare("UPDATE components SET name = ?2, slug = ?3, description = ?4, group_id = ?5, position = ?6, updated_at = ?7 WHERE id = ?1")
-      .bind(id, next.name, next.slug, next.description, next.group_id, next.position, nowIso()),
+      .prepare(
+        "UPDATE components SET name = ?2, slug = ?3, description = ?4, group_id = ?5, position = ?6, only_show_if_degraded = ?8, updated_at = ?7 WHERE id = ?1",
+      )
+      .bind(id, next.name, next.slug, next.description, next.group_id, next.position, nowIso(), next.only_show_if_degraded ? 1 : 0),
     audit(db, ctx.actor, "component.update", "component", id, before, after),
   ]);
   return getComponent(db, id);
@@ -278,7 +288,7 @@ export async function move(ctx: AdminCtx, kind: "component" | "group", id: strin
 
 // ── Page settings ───────────────────────────────────────────────────────────
 
-export interface SettingsJson {
+export interface SettingsJson extends BrandJson {
   page_id: string;
   name: string;
   url: string;
@@ -289,6 +299,10 @@ export interface SettingsJson {
   audit_retention_days: number;
   /** Whether other sites may frame the public page (security/headers.ts). */
   allow_framing: boolean;
+  /** Who may read the page (worker/visibility.ts). */
+  visibility: Visibility;
+  /** Whether a page password is set; the password itself is never shown. */
+  page_password_set: boolean;
 }
 
 export async function getSettings(db: D1Database): Promise<SettingsJson> {
@@ -302,33 +316,73 @@ export async function getSettings(db: D1Database): Promise<SettingsJson> {
     delivery_retention_days: row?.delivery_retention_days == null ? 30 : Number(row.delivery_retention_days),
     audit_retention_days: row?.audit_retention_days == null ? 365 : Number(row.audit_retention_days),
     allow_framing: row?.allow_framing == null ? true : !!row.allow_framing,
+    ...brandOf(row),
+    visibility: row?.visibility === "private" ? "private" : "public",
+    page_password_set: row?.page_password_hash != null,
   };
 }
 
 export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<SettingsJson> {
   const db = ctx.env.DB;
   const before = await getSettings(db);
-  // The hardening settings are optional in a PUT: a client that predates them keeps their values.
+  const { page_password, ...rest } = body;
+  // The later settings are optional in a PUT: what a client leaves out keeps its value.
+  const keep = <K extends keyof SettingsJson>(k: K, v: SettingsJson[K] | undefined): SettingsJson[K] => (v === undefined ? before[k] : v);
   const next = {
-    ...body,
-    delivery_retention_days: body.delivery_retention_days ?? before.delivery_retention_days,
-    audit_retention_days: body.audit_retention_days ?? before.audit_retention_days,
-    allow_framing: body.allow_framing ?? before.allow_framing,
+    ...rest,
+    delivery_retention_days: keep("delivery_retention_days", rest.delivery_retention_days),
+    audit_retention_days: keep("audit_retention_days", rest.audit_retention_days),
+    allow_framing: keep("allow_framing", rest.allow_framing),
+    language: keep("language", rest.language),
+    logo_url: keep("logo_url", rest.logo_url),
+    favicon_url: keep("favicon_url", rest.favicon_url),
+    brand_color: keep("brand_color", rest.brand_color),
+    header_links: keep("header_links", rest.header_links),
+    support_url: keep("support_url", rest.support_url),
+    footer_text: rest.footer_text === undefined ? before.footer_text : rest.footer_text || null,
+    visibility: keep("visibility", rest.visibility),
   };
+  const passwordSet = page_password === undefined ? before.page_password_set : page_password !== null;
+  if (next.visibility === "private" && !passwordSet && !accessConfig(ctx.env)) {
+    throw new HttpError(
+      400,
+      "a private page needs a way in: set `page_password`, or configure Cloudflare Access (ACCESS_TEAM_DOMAIN and ACCESS_AUD)",
+      "visibility",
+    );
+  }
+  // A new password gets a new signing secret: everyone let in with the old one is out.
+  const password = page_password === undefined ? undefined : page_password === null ? null : await hashPagePassword(page_password);
   await commit(ctx.env, [
     db
       .prepare(
-        `INSERT INTO page_settings (id, page_id, name, url, time_zone, auto_resolve_minutes, delivery_retention_days, audit_retention_days, allow_framing, updated_at)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?7, ?8, ?9, ?6)
+        `INSERT INTO page_settings (id, page_id, name, url, time_zone, auto_resolve_minutes, delivery_retention_days, audit_retention_days,
+           allow_framing, language, logo_url, favicon_url, brand_color, header_links, support_url, footer_text, visibility, updated_at)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?6)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, url = excluded.url, time_zone = excluded.time_zone,
            auto_resolve_minutes = excluded.auto_resolve_minutes, delivery_retention_days = excluded.delivery_retention_days,
-           audit_retention_days = excluded.audit_retention_days, allow_framing = excluded.allow_framing, updated_at = excluded.updated_at`,
+           audit_retention_days = excluded.audit_retention_days, allow_framing = excluded.allow_framing,
+           language = excluded.language, logo_url = excluded.logo_url, favicon_url = excluded.favicon_url,
+           brand_color = excluded.brand_color, header_links = excluded.header_links, support_url = excluded.support_url,
+           footer_text = excluded.footer_text, visibility = excluded.visibility, updated_at = excluded.updated_at`,
       )
       .bind(
         before.page_id || newId(), next.name, next.url, next.time_zone, next.auto_resolve_minutes, nowIso(),
         next.delivery_retention_days, next.audit_retention_days, next.allow_framing ? 1 : 0,
+        next.language, next.logo_url, next.favicon_url, next.brand_color, JSON.stringify(next.header_links),
+        next.support_url, next.footer_text, next.visibility,
       ),
-    audit(db, ctx.actor, "settings.update", "page", "1", before, next),
+    ...(password === undefined
+      ? []
+      : [
+          db
+            .prepare("UPDATE page_settings SET page_password_hash = ?1, access_secret = ?2 WHERE id = 1")
+            .bind(password, password === null ? null : newAccessSecret()),
+        ]),
+    // The audit log says that the password changed, never what it is.
+    audit(db, ctx.actor, "settings.update", "page", "1", before, {
+      ...next,
+      ...(password === undefined ? {} : { page_password: password === null ? "(cleared)" : "(set)" }),
+    }),
   ]);
   return getSettings(db);
 }

@@ -4,8 +4,11 @@ import { z } from "zod";
 import { integrationOptions, integrationOptionsPatch } from "../sources/options";
 import { INCIDENT_UPDATE_STATUSES } from "../domain/admin-actions";
 import { isTimeZone } from "../domain/maintenance";
+import { LANGUAGES } from "../../site/src/i18n";
+import { checkBrandColour, isHexColour } from "../domain/contrast";
 import { COMPONENT_STATUSES, IMPACTS, MAINTENANCE_STATUSES } from "../domain/status";
 import { PUBLIC_TEXT_MODES } from "../domain/public-text";
+import { VISIBILITIES } from "../visibility";
 import { SOURCES } from "../sources";
 
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and dashes");
@@ -26,12 +29,16 @@ export const instant = z
   .refine((s) => !Number.isNaN(Date.parse(s)), "is not a valid time")
   .transform((s) => new Date(s).toISOString());
 
+/** Statuspage's "show only when not operational". */
+const onlyShowIfDegraded = z.boolean().optional();
+
 export const componentCreate = z.object({
   name,
   slug: slugSchema.optional(),
   group_id: idSchema.nullable().optional(),
   description,
   position,
+  only_show_if_degraded: onlyShowIfDegraded,
 });
 
 export const componentPatch = z.object({
@@ -40,6 +47,7 @@ export const componentPatch = z.object({
   group_id: idSchema.nullable().optional(),
   description,
   position,
+  only_show_if_degraded: onlyShowIfDegraded,
 });
 
 export const componentStatusPut = z.object({ status: componentStatus });
@@ -127,6 +135,45 @@ export const maintenanceCreate = z.object({
   component_ids: ids.min(1, "must name at least one component"),
 });
 
+/** A link readers follow or an image they load: http(s) only (never javascript:, data: or the like). */
+export const webUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((u) => {
+    try {
+      const url = new URL(u);
+      return (url.protocol === "https:" || url.protocol === "http:") && !!url.hostname && !/\s/.test(u);
+    } catch {
+      return false;
+    }
+  }, "must be an http(s) URL");
+/** Set, or cleared with null or "". */
+const optionalUrl = z.union([webUrl, z.literal("").transform(() => null), z.null()]).optional();
+
+/** `#rrggbb`, readable as text at WCAG AA in light and dark mode (domain/contrast.ts). */
+const brandColor = z
+  .union([
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .refine(isHexColour, "must be a colour as #rrggbb")
+      .superRefine((colour, ctx) => {
+        if (!isHexColour(colour)) return;
+        const check = checkBrandColour(colour);
+        if (!check.ok) ctx.addIssue({ code: "custom", message: check.problem });
+      }),
+    z.literal("").transform(() => null),
+    z.null(),
+  ])
+  .optional();
+
+const headerLinks = z
+  .array(z.object({ label: z.string().trim().min(1, "is required").max(40), url: webUrl }).strict())
+  .max(6, "at most 6 links")
+  .optional();
+
 export const settingsPut = z.object({
   name,
   url: z
@@ -139,6 +186,17 @@ export const settingsPut = z.object({
   delivery_retention_days: z.number().int().min(1).max(3650).optional(),
   audit_retention_days: z.number().int().min(1).max(3650).optional(),
   allow_framing: z.boolean().optional(),
+  // Issue 16: optional in a PUT, so a client that predates them keeps what is set.
+  language: z.enum(LANGUAGES).optional(),
+  logo_url: optionalUrl,
+  favicon_url: optionalUrl,
+  brand_color: brandColor,
+  header_links: headerLinks,
+  support_url: optionalUrl,
+  footer_text: z.union([z.string().trim().max(500), z.null()]).optional(),
+  visibility: z.enum(VISIBILITIES).optional(),
+  /** Set it (8 to 200 characters), clear it with null; stored hashed, never shown again. */
+  page_password: z.union([z.string().min(8, "must be at least 8 characters").max(200), z.null()]).optional(),
 });
 
 export type ComponentCreate = z.infer<typeof componentCreate>;

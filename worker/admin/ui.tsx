@@ -409,6 +409,7 @@ adminUi.post(
       description: f.opt("description") ?? null,
       group_id: f.opt("group_id") ?? null,
       position: f.int("position"),
+      only_show_if_degraded: f.str("only_show_if_degraded") === "yes",
     });
     const component = await updateComponent(ctxOf(c), pathId(c), body);
     void component;
@@ -688,6 +689,23 @@ adminUi.post(
       delivery_retention_days: f.int("delivery_retention_days"),
       audit_retention_days: f.int("audit_retention_days"),
       allow_framing: f.str("allow_framing") === "true",
+      language: f.opt("language"),
+      logo_url: f.str("logo_url"),
+      favicon_url: f.str("favicon_url"),
+      brand_color: f.str("brand_color"),
+      // "Label | https://…" per line.
+      header_links: f
+        .str("header_links")
+        .split(/\r?\n/)
+        .filter((line) => line.trim())
+        .map((line) => {
+          const at = line.lastIndexOf("|");
+          return { label: at < 0 ? line.trim() : line.slice(0, at).trim(), url: at < 0 ? "" : line.slice(at + 1).trim() };
+        }),
+      support_url: f.str("support_url"),
+      footer_text: f.str("footer_text"),
+      visibility: f.opt("visibility"),
+      page_password: f.str("clear_password") === "yes" ? null : f.str("page_password") || undefined,
     });
     await putSettings(ctxOf(c), body);
     return "settings_saved";

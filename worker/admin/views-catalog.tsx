@@ -74,6 +74,9 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
           <input type="text" name="description" value={c.description ?? ""} placeholder="description" aria-label="description" />
           <GroupSelect groups={groups} value={c.group_id} />
           <input type="number" name="position" value={String(c.position)} min={0} style="width:5em" aria-label="position" />
+          <label title="Statuspage's only_show_if_degraded: hidden from the public page while operational">
+            <input type="checkbox" name="only_show_if_degraded" value="yes" checked={c.only_show_if_degraded} /> only when not operational
+          </label>
           <button type="submit">Save</button>
         </form>
       </td>

@@ -1,6 +1,7 @@
 // Sign-in, the logs operators read (deliveries, audit) and the page settings.
 import type { RefusedJson } from "../security/refusals";
 import type { FC } from "hono/jsx";
+import { LANGUAGES, MESSAGES } from "../../site/src/i18n";
 import type { AuditEntry } from "./audit";
 import type { SettingsJson } from "./catalog";
 import type { InboxStatus } from "../ingestor";
@@ -317,6 +318,54 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, c
         <label>
           <input type="checkbox" name="allow_framing" value="true" checked={settings.allow_framing} /> Other sites may show the status page in a frame
         </label>
+        <h3>Language and brand</h3>
+        <label>
+          Default language{" "}
+          <select name="language">
+            {LANGUAGES.map((l) => (
+              <option value={l} selected={settings.language === l}>
+                {MESSAGES[l].language} ({l})
+              </option>
+            ))}
+          </select>{" "}
+          <span class="muted">readers get their own (?lang=, their browser's Accept-Language) when the page has it</span>
+        </label>
+        <label>
+          Logo URL <input type="url" name="logo_url" value={settings.logo_url ?? ""} placeholder="https://example.com/logo.svg" />
+        </label>
+        <label>
+          Favicon URL <input type="url" name="favicon_url" value={settings.favicon_url ?? ""} placeholder="https://example.com/favicon.png" />
+        </label>
+        <label>
+          Brand colour <input type="text" name="brand_color" value={settings.brand_color ?? ""} placeholder="#0550ae" pattern="#[0-9a-fA-F]{6}" style="width:8em" />{" "}
+          <span class="muted">must keep text readable (WCAG AA, 4.5:1) in light and dark mode</span>
+        </label>
+        <label>
+          Header links <span class="muted">(one per line: Label | https://…)</span>
+          <textarea name="header_links" rows={3}>{settings.header_links.map((l) => `${l.label} | ${l.url}`).join("\n")}</textarea>
+        </label>
+        <label>
+          Support URL <input type="url" name="support_url" value={settings.support_url ?? ""} placeholder="https://example.com/support" />
+        </label>
+        <label>
+          Footer text <input type="text" name="footer_text" value={settings.footer_text ?? ""} maxlength={500} />
+        </label>
+        <h3>Audience</h3>
+        <label>
+          Visibility{" "}
+          <select name="visibility">
+            <option value="public" selected={settings.visibility === "public"}>Public: anyone may read the page</option>
+            <option value="private" selected={settings.visibility === "private"}>Private: the page password or Cloudflare Access</option>
+          </select>
+        </label>
+        <label>
+          Page password <input type="password" name="page_password" autocomplete="new-password" minlength={8} placeholder={settings.page_password_set ? "set (empty: keep it)" : "not set"} />
+        </label>
+        {settings.page_password_set && (
+          <label>
+            <input type="checkbox" name="clear_password" value="yes" /> Remove the page password
+          </label>
+        )}
         <div>
           <button type="submit" class="primary">Save settings</button>
         </div>

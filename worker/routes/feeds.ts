@@ -2,11 +2,13 @@
 // shields-style SVG badges: /badge.svg for the page, /badge/<component slug or id>.svg per component.
 // Titles and bodies are escaped before they reach the XML: a name with markup shows as text. They are
 // cleaned of XML-forbidden characters again here (stored text is cleaned at ingestion; rows from
-// before that are not), so one NUL can never make a feed or a badge unparsable.
+// before that are not), so one NUL can never make a feed or a badge unparsable. Their own words
+// (titles, statuses, badge labels) are in the reader's language (site/src/i18n), cached per language.
 import { Feed } from "feed";
 import { Hono } from "hono";
 import { getComponentList, getHistory, getStatus, type IncidentJson, type PageJson } from "../../db/queries";
-import { componentStatusLabel, esc, updateStatusLabel, utcText } from "../../site/src/lib/render";
+import { format, type Language, messages } from "../../site/src/i18n";
+import { componentStatusLabel, esc, indicatorLabel, updateStatusLabel, utcText } from "../../site/src/lib/render";
 import { cachedPublic } from "../cache";
 import { cleanText, isolateBidi } from "../security/text";
 import type { Indicator } from "../domain/status";
@@ -17,23 +19,24 @@ export const feeds = new Hono<AppEnv>();
 const FEED_ITEMS = 50;
 
 /** An item's HTML: its updates newest first, as Statuspage's feeds show them. */
-function itemHtml(i: IncidentJson): string {
+function itemHtml(i: IncidentJson, lang: Language): string {
   return i.incident_updates
     .map(
       (u) =>
-        `<p><small>${esc(utcText(u.display_at || u.created_at))}</small><br><strong>${esc(updateStatusLabel(u.status))}</strong> - ${esc(isolateBidi(cleanText(u.body))).replace(/\n/g, "<br>")}</p>`,
+        `<p><small>${esc(utcText(u.display_at || u.created_at, lang))}</small><br><strong>${esc(updateStatusLabel(u.status, lang))}</strong> - ${esc(isolateBidi(cleanText(u.body))).replace(/\n/g, "<br>")}</p>`,
     )
     .join("");
 }
 
-function buildFeed(page: PageJson, base: string, incidents: IncidentJson[]): Feed {
+function buildFeed(page: PageJson, base: string, incidents: IncidentJson[], lang: Language): Feed {
   const updated = incidents.reduce((max, i) => (i.updated_at > max ? i.updated_at : max), page.updated_at);
+  const t = messages(lang).feed;
   const feed = new Feed({
-    title: `${page.name} status`,
-    description: `Incidents and scheduled maintenance of ${page.name}`,
+    title: format(t.title, { name: page.name }),
+    description: format(t.description, { name: page.name }),
     id: `${base}/`,
     link: `${base}/`,
-    language: "en",
+    language: lang,
     updated: new Date(updated),
     copyright: "",
     author: { name: page.name, link: `${base}/` },
@@ -41,7 +44,7 @@ function buildFeed(page: PageJson, base: string, incidents: IncidentJson[]): Fee
   });
   for (const i of incidents) {
     const link = `${base}/incidents/${i.id}`;
-    const html = itemHtml(i);
+    const html = itemHtml(i, lang);
     feed.addItem({
       // The feed library wraps titles in CDATA and marks Atom ones as HTML: escaped, they read as text.
       title: esc(isolateBidi(cleanText(i.name))),
@@ -56,23 +59,27 @@ function buildFeed(page: PageJson, base: string, incidents: IncidentJson[]): Fee
   return feed;
 }
 
-async function feedFor(db: D1Database, base: string): Promise<Feed> {
+async function feedFor(db: D1Database, base: string, lang: Language): Promise<Feed> {
   const { page, incidents } = await getHistory(db, base, FEED_ITEMS, { upcoming: true });
-  return buildFeed(page, base, incidents);
+  return buildFeed(page, base, incidents, lang);
 }
 
+const LOCALISED = { localised: true };
+
 feeds.get("/history.rss", (c) =>
-  cachedPublic(c, async (base) => ({
-    body: (await feedFor(c.env.DB, base)).rss2(),
-    contentType: "application/rss+xml; charset=utf-8",
-  })),
+  cachedPublic(
+    c,
+    async (base, lang) => ({ body: (await feedFor(c.env.DB, base, lang)).rss2(), contentType: "application/rss+xml; charset=utf-8" }),
+    LOCALISED,
+  ),
 );
 
 feeds.get("/history.atom", (c) =>
-  cachedPublic(c, async (base) => ({
-    body: (await feedFor(c.env.DB, base)).atom1(),
-    contentType: "application/atom+xml; charset=utf-8",
-  })),
+  cachedPublic(
+    c,
+    async (base, lang) => ({ body: (await feedFor(c.env.DB, base, lang)).atom1(), contentType: "application/atom+xml; charset=utf-8" }),
+    LOCALISED,
+  ),
 );
 
 // ── Badges ──────────────────────────────────────────────────────────────────
@@ -105,6 +112,7 @@ export function textWidth(text: string): number {
     else if (/[0-9]/.test(ch)) w += 7;
     else if (/[A-Z]/.test(ch)) w += 7.6;
     else if (/[a-z]/.test(ch)) w += 6.3;
+    else if (ch >= "\u2e80") w += 11; // CJK and Hangul: full width
     else w += 8;
   }
   return Math.ceil(w);
@@ -133,30 +141,39 @@ export function badgeSvg(label: string, message: string, colour: string): string
 
 const SVG = "image/svg+xml; charset=utf-8";
 
+/** Badge words are lower case, as shields writes them, in the reader's language's own casing rules. */
+const lower = (text: string, lang: Language) => text.toLocaleLowerCase(lang);
+
 feeds.get("/badge.svg", (c) =>
-  cachedPublic(c, async (base) => {
-    const { status } = await getStatus(c.env.DB, base);
-    return { body: badgeSvg("status", status.description.toLowerCase(), INDICATOR_COLOUR[status.indicator]), contentType: SVG };
-  }),
+  cachedPublic(
+    c,
+    async (base, lang) => {
+      const { status } = await getStatus(c.env.DB, base);
+      const words = messages(lang).badge;
+      return { body: badgeSvg(words.status, lower(indicatorLabel(status.indicator, lang), lang), INDICATOR_COLOUR[status.indicator]), contentType: SVG };
+    },
+    LOCALISED,
+  ),
 );
 
 feeds.get("/badge/:file", async (c, next) => {
   const file = c.req.param("file");
   if (!file.endsWith(".svg")) return next();
   const key = file.slice(0, -4);
-  return cachedPublic(c, async (base) => {
+  return cachedPublic(c, async (base, lang) => {
     const db = c.env.DB;
+    const words = messages(lang).badge;
     const [{ components }, row] = await Promise.all([
       getComponentList(db, base),
       db.prepare("SELECT id FROM components WHERE slug = ?1 OR id = ?1").bind(key).first<{ id: string }>(),
     ]);
     const component = components.find((x) => x.id === (row?.id ?? key));
     if (!component) {
-      return { body: badgeSvg("component", "not found", COLOURS.grey), contentType: SVG, status: 404 };
+      return { body: badgeSvg(words.component, words.not_found, COLOURS.grey), contentType: SVG, status: 404 };
     }
     return {
-      body: badgeSvg(component.name, componentStatusLabel(component.status).toLowerCase(), STATUS_COLOUR[component.status] ?? COLOURS.grey),
+      body: badgeSvg(component.name, lower(componentStatusLabel(component.status, lang), lang), STATUS_COLOUR[component.status] ?? COLOURS.grey),
       contentType: SVG,
     };
-  });
+  }, LOCALISED);
 });

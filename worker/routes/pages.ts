@@ -5,17 +5,23 @@ import { handle } from "@astrojs/cloudflare/handler";
 import { Hono } from "hono";
 import { cachedPublic } from "../cache";
 import type { AppEnv } from "../env";
+import { PAGE_LANGUAGE_HEADER } from "../../site/src/i18n";
+import { readerGate } from "../visibility";
 
 export const pages = new Hono<AppEnv>();
 
+
+pages.use("*", readerGate("html"));
 pages.get("*", (c) =>
-  cachedPublic(c, async (base) => {
-    // Rendered against the cache's placeholder origin and with no request headers: a page depends on
-    // its path alone, as its cache key does.
-    const { pathname, search } = new URL(c.req.url);
+  cachedPublic(
+    c,
+    async (base, lang) => {
+    // Rendered against the cache's placeholder origin with no header of the reader's but the language
+    // chosen for them (and no query): a page depends on its path and language alone, as its cache key does.
+    const { pathname } = new URL(c.req.url);
     // (The adapter's types name a newer ExecutionContext than workers-types 5.20261117; the same object.)
     const ctx = c.executionCtx as unknown as Parameters<typeof handle>[2];
-    const res = await handle(new Request(`${base}${pathname}${search}`), c.env, ctx);
+    const res = await handle(new Request(`${base}${pathname}`, { headers: { [PAGE_LANGUAGE_HEADER]: lang } }), c.env, ctx);
     return {
       body: await res.text(),
       contentType: res.headers.get("Content-Type") ?? "text/html; charset=utf-8",
@@ -23,5 +29,7 @@ pages.get("*", (c) =>
       // An error page (or anything but a page and its 404) is answered but not kept.
       store: res.status === 200 || res.status === 404,
     };
-  }),
+    },
+    { localised: true },
+  ),
 );

@@ -14,10 +14,15 @@ const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 /** Data (JSON, feeds): nothing to run or load if a browser renders it. */
 const DATA_CSP = "default-src 'none'";
 
-export function publicSecurityHeaders(contentType: string, allowFraming: boolean): Record<string, string> {
+/**
+ * `imageOrigins`: where the page's own logo and favicon live (page settings, http(s) URLs only), the
+ * only other place a page may load an image from.
+ */
+export function publicSecurityHeaders(contentType: string, allowFraming: boolean, imageOrigins: string[] = []): Record<string, string> {
   const type = contentType.split(";")[0]!.trim().toLowerCase();
   const frame = allowFraming ? "frame-ancestors *" : "frame-ancestors 'none'";
-  const csp = type === "text/html" ? `${HTML_CSP}; ${frame}` : type === "image/svg+xml" ? SVG_CSP : `${DATA_CSP}; ${frame}`;
+  const html = imageOrigins.length ? HTML_CSP.replace("img-src 'self' data:", `img-src 'self' data: ${imageOrigins.join(" ")}`) : HTML_CSP;
+  const csp = type === "text/html" ? `${html}; ${frame}` : type === "image/svg+xml" ? SVG_CSP : `${DATA_CSP}; ${frame}`;
   return {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": csp,
@@ -27,13 +32,27 @@ export function publicSecurityHeaders(contentType: string, allowFraming: boolean
   };
 }
 
-/** The page setting (page_settings.allow_framing; allowed when unset). */
-export async function framingAllowed(db: D1Database): Promise<boolean> {
-  const row = await db.prepare("SELECT allow_framing FROM page_settings WHERE id = 1").first<{ allow_framing: number }>();
-  return row ? !!row.allow_framing : true;
+/** An http(s) URL's origin, for a CSP source list; null for anything else. */
+const originOf = (url: string | null | undefined): string | null => {
+  try {
+    const u = new URL(url ?? "");
+    return u.protocol === "https:" || u.protocol === "http:" ? u.origin : null;
+  } catch {
+    return null;
+  }
+};
+
+/** The page settings the headers follow: the frame policy (allowed when unset) and the brand images' origins. */
+export async function headerSettings(db: D1Database): Promise<{ allowFraming: boolean; imageOrigins: string[] }> {
+  const row = await db
+    .prepare("SELECT allow_framing, logo_url, favicon_url FROM page_settings WHERE id = 1")
+    .first<{ allow_framing: number; logo_url: string | null; favicon_url: string | null }>();
+  const origins = [originOf(row?.logo_url), originOf(row?.favicon_url)].filter((o): o is string => !!o);
+  return { allowFraming: row ? !!row.allow_framing : true, imageOrigins: [...new Set(origins)] };
 }
 
 /** The headers for a public response of `contentType`, with the page's frame policy. */
 export async function publicHeaders(db: D1Database, contentType: string): Promise<Record<string, string>> {
-  return publicSecurityHeaders(contentType, await framingAllowed(db));
+  const { allowFraming, imageOrigins } = await headerSettings(db);
+  return publicSecurityHeaders(contentType, allowFraming, imageOrigins);
 }

@@ -16,6 +16,8 @@ export const LIMITS = {
   bearer: { failures: 20, windowSeconds: 10 * 60 },
   /** The login form. */
   login: { failures: 5, windowSeconds: 15 * 60 },
+  /** A private page's password (worker/visibility.ts POST /access). */
+  page: { failures: 10, windowSeconds: 15 * 60 },
 } as const;
 export type LimitKind = keyof typeof LIMITS;
 

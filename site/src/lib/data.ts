@@ -2,7 +2,9 @@
 // request. Nothing is kept between requests; the edge cache in front (worker/cache.ts) is what spares D1.
 import { env } from "cloudflare:workers";
 import {
+  type BrandJson,
   type ComponentUptime,
+  getBrand,
   getHistory,
   getIncident,
   getPage,
@@ -12,6 +14,7 @@ import {
   type PageJson,
   type SummaryJson,
 } from "../../../db/queries";
+import { isLanguage, type Language, PAGE_LANGUAGE_HEADER } from "../i18n";
 
 const db = (): D1Database => (env as { DB: D1Database }).DB;
 
@@ -55,3 +58,11 @@ export async function loadIncident(url: URL, id: string): Promise<{ page: PageJs
 }
 
 export const loadPage = (url: URL): Promise<PageJson> => getPage(db(), baseOf(url));
+
+/** The reader's language (the worker chose it: worker/visibility.ts) and the page's brand. */
+export async function loadLook(request: Request): Promise<{ lang: Language; brand: BrandJson }> {
+  const brand = await getBrand(db());
+  const asked = request.headers.get(PAGE_LANGUAGE_HEADER);
+  const lang = isLanguage(asked) ? asked : isLanguage(brand.language) ? brand.language : "en";
+  return { lang, brand };
+}

@@ -1,7 +1,9 @@
-// Labels, times and the incident markup the Astro pages and components share. Plain strings, no DOM:
-// it runs in workerd, on every request. Every value is escaped with `esc`.
-import { type IncidentJson, isMaintenance, type PageJson } from "../../../db/queries";
-import { COMPONENT_STATUS_LABELS } from "../../../worker/domain/status";
+// Labels, times and the incident markup the Astro pages and components share, in the reader's
+// language (site/src/i18n). Plain strings, no DOM: it runs in workerd, on every request. Every value
+// is escaped with `esc`.
+import { type BrandJson, type IncidentJson, isMaintenance, type PageJson } from "../../../db/queries";
+import { darkModeTint } from "../../../worker/domain/contrast";
+import { format, type Language, LANGUAGES, MESSAGES, messages, utcDay, utcTime } from "../i18n";
 import { CSS } from "./style";
 
 export { CSS };
@@ -9,114 +11,127 @@ export { CSS };
 const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 export const esc = (v: unknown): string => String(v ?? "").replace(/[&<>"']/g, (ch) => ENTITIES[ch]!);
 
-export const componentStatusLabel = (s: string) => COMPONENT_STATUS_LABELS[s as keyof typeof COMPONENT_STATUS_LABELS] ?? s;
-
-const UPDATE_LABELS: Record<string, string> = {
-  investigating: "Investigating",
-  identified: "Identified",
-  monitoring: "Monitoring",
-  resolved: "Resolved",
-  postmortem: "Postmortem",
-  scheduled: "Scheduled",
-  in_progress: "In progress",
-  verifying: "Verifying",
-  completed: "Completed",
-};
-export const updateStatusLabel = (s: string) => UPDATE_LABELS[s] ?? s;
-
-const IMPACT_LABELS: Record<string, string> = {
-  none: "No impact",
-  minor: "Minor impact",
-  major: "Major impact",
-  critical: "Critical impact",
-  maintenance: "Maintenance",
-};
-export const impactLabel = (s: string) => IMPACT_LABELS[s] ?? s;
-
-const UTC_FORMAT = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZone: "UTC",
-});
-const UTC_DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+const label = (table: Record<string, string>, s: string) => table[s] ?? s;
+export const componentStatusLabel = (s: string, lang: Language = "en") => label(messages(lang).status, s);
+export const updateStatusLabel = (s: string, lang: Language = "en") => label(messages(lang).update, s);
+export const impactLabel = (s: string, lang: Language = "en") => label(messages(lang).impact, s);
+export const indicatorLabel = (s: string, lang: Language = "en") => label(messages(lang).indicator, s);
 
 /** Server-side text of a time: UTC, said so; the page's script rewrites it in the reader's zone. */
-export const utcText = (iso: string) => `${UTC_FORMAT.format(new Date(iso))} UTC`;
-export const utcDate = (isoOrDay: string) => UTC_DATE.format(new Date(isoOrDay.length === 10 ? `${isoOrDay}T00:00:00Z` : isoOrDay));
-export const timeHtml = (iso: string | null | undefined) => (iso ? `<time datetime="${esc(iso)}">${esc(utcText(iso))}</time>` : "");
+export const utcText = (iso: string, lang: Language = "en") => utcTime(lang, iso);
+export const utcDate = (isoOrDay: string, lang: Language = "en") =>
+  utcDay(lang, isoOrDay.length === 10 ? `${isoOrDay}T00:00:00Z` : isoOrDay);
+export const timeHtml = (iso: string | null | undefined, lang: Language = "en") =>
+  iso ? `<time datetime="${esc(iso)}">${esc(utcText(iso, lang))}</time>` : "";
 
 export { isMaintenance };
 
 /** Which of the timeline's entries: an incident's or a maintenance's. */
-function meta(i: IncidentJson): string {
+function meta(i: IncidentJson, lang: Language): string {
   // A right-to-left override in one name stays inside it: <bdi> where names share a line (a heading or
   // a paragraph of their own is already a bidi paragraph of its own).
   const names = i.components.map((c) => `<bdi>${esc(c.name)}</bdi>`).join(", ");
-  const affects = names ? ` · Affects ${names}` : "";
+  const affects = names ? ` · ${format(esc(messages(lang).page.affects), { names })}` : "";
+  const st = `<span class="st" data-status="${esc(i.status)}">${esc(updateStatusLabel(i.status, lang))}</span>`;
   if (isMaintenance(i)) {
-    const window = `${timeHtml(i.scheduled_for)}${i.scheduled_until ? ` – ${timeHtml(i.scheduled_until)}` : ""}`;
-    return `<p class="meta"><span class="st" data-status="${esc(i.status)}">${esc(updateStatusLabel(i.status))}</span> · ${window}${affects}</p>`;
+    const window = `${timeHtml(i.scheduled_for, lang)}${i.scheduled_until ? ` – ${timeHtml(i.scheduled_until, lang)}` : ""}`;
+    return `<p class="meta">${st} · ${window}${affects}</p>`;
   }
-  return `<p class="meta"><span class="st" data-status="${esc(i.status)}">${esc(updateStatusLabel(i.status))}</span> · ${esc(impactLabel(i.impact))}${affects}</p>`;
+  return `<p class="meta">${st} · ${esc(impactLabel(i.impact, lang))}${affects}</p>`;
 }
 
 /** One incident or maintenance with its whole timeline, newest update first. */
-export function incidentArticle(i: IncidentJson, heading: "h1" | "h3" = "h3"): string {
+export function incidentArticle(i: IncidentJson, lang: Language = "en", heading: "h1" | "h3" = "h3"): string {
   const title = heading === "h1" ? esc(i.name) : `<a href="/incidents/${esc(i.id)}">${esc(i.name)}</a>`;
   const updates = i.incident_updates
     .map(
       (u) =>
-        `<li><b>${esc(updateStatusLabel(u.status))}</b> ${timeHtml(u.display_at || u.created_at)}<p>${esc(u.body)}</p></li>`,
+        `<li><b>${esc(updateStatusLabel(u.status, lang))}</b> ${timeHtml(u.display_at || u.created_at, lang)}<p>${esc(u.body)}</p></li>`,
     )
     .join("");
   return (
     `<article class="inc" data-id="${esc(i.id)}" data-status="${esc(i.status)}" data-impact="${esc(i.impact)}">` +
-    `<${heading}>${title}</${heading}>${meta(i)}<ol class="tl">${updates}</ol></article>`
+    `<${heading}>${title}</${heading}>${meta(i, lang)}<ol class="tl">${updates}</ol></article>`
   );
 }
 
-/** An inline SVG icon as the favicon: no extra request. */
+/** An inline SVG icon as the favicon when the page sets none: no extra request. */
 const FAVICON =
   "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='7' fill='%231a7f37'/%3E%3C/svg%3E";
 
-export function headHtml(page: PageJson, title: string, description: string): string {
+/**
+ * The brand colour: link text on the light page, the header band behind white text, and a tint of it
+ * for links on the dark page (worker/domain/contrast.ts checked all three when it was set).
+ */
+function brandCss(colour: string | null): string {
+  if (!colour || !/^#[0-9a-f]{6}$/i.test(colour)) return "";
   return (
-    `<meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
-    `<meta name="color-scheme" content="light dark"><title>${esc(title)}</title>` +
-    `<meta name="description" content="${esc(description)}"><link rel="icon" href="${FAVICON}">` +
-    `<link rel="alternate" type="application/atom+xml" title="${esc(page.name)} status history" href="/history.atom">` +
-    `<link rel="alternate" type="application/rss+xml" title="${esc(page.name)} status history" href="/history.rss">` +
-    `<style>${CSS}</style>`
+    `:root{--link:${colour};--brand:${colour}}@media(prefers-color-scheme:dark){:root{--link:${darkModeTint(colour)}}}` +
+    `header.band{background:var(--brand);color:#fff;margin:0 -1rem;padding:1rem;border-radius:0 0 .5rem .5rem}` +
+    `header.band a,header.band .brand span{color:#fff}`
   );
 }
 
-export function headerHtml(page: PageJson): string {
-  return `<header><a class="brand" href="/">${esc(page.name)} <span>status</span></a><nav><a href="/history">History</a> <a href="/history.atom">Feed</a></nav></header>`;
+export function headHtml(page: PageJson, brand: BrandJson, lang: Language, title: string, description: string): string {
+  const feed = esc(format(messages(lang).page.feed_title, { name: page.name }));
+  return (
+    `<meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+    `<meta name="color-scheme" content="light dark"><title>${esc(title)}</title>` +
+    `<meta name="description" content="${esc(description)}"><link rel="icon" href="${esc(brand.favicon_url || FAVICON)}">` +
+    `<link rel="alternate" type="application/atom+xml" title="${feed}" href="/history.atom">` +
+    `<link rel="alternate" type="application/rss+xml" title="${feed}" href="/history.rss">` +
+    `<style>${CSS}${brandCss(brand.brand_color)}</style>`
+  );
+}
+
+export function headerHtml(page: PageJson, brand: BrandJson, lang: Language): string {
+  const t = messages(lang).page;
+  const logo = brand.logo_url ? `<img class="logo" src="${esc(brand.logo_url)}" alt="" height="32">` : "";
+  const links = brand.header_links.map((l) => `<a href="${esc(l.url)}" rel="noopener">${esc(l.label)}</a>`).join(" ");
+  const support = brand.support_url ? ` <a href="${esc(brand.support_url)}" rel="noopener">${esc(t.nav_support)}</a>` : "";
+  return (
+    `<header${brand.brand_color ? ` class="band"` : ""}><a class="brand" href="/">${logo}${esc(page.name)} <span>${esc(t.brand_suffix)}</span></a>` +
+    `<nav>${links ? `${links} ` : ""}<a href="/history">${esc(t.nav_history)}</a> <a href="/history.atom">${esc(t.nav_feed)}</a>${support}</nav></header>`
+  );
 }
 
 /**
- * The footer holds the line the script turns into "Updated N s ago". No render time in the page: the
- * same data gives the same bytes, so the ETag holds and a refresh with If-None-Match is a 304.
+ * The footer holds the line the script turns into "Updated N s ago" (its wording in `data-updated`),
+ * the owner's footer text and the language choice. No render time in the page: the same data gives
+ * the same bytes, so the ETag holds and a refresh with If-None-Match is a 304.
  */
-export function footerHtml(): string {
+export function footerHtml(brand: BrandJson, lang: Language, path: string): string {
+  const t = messages(lang).page;
+  const choices = LANGUAGES.map((l) =>
+    l === lang ? `<b>${esc(MESSAGES[l].language)}</b>` : `<a href="${esc(path)}?lang=${l}" hreflang="${l}" lang="${l}">${esc(MESSAGES[l].language)}</a>`,
+  ).join(" · ");
   return (
-    `<footer><p id="updated">Reload for the latest status.</p>` +
-    `<p><a href="/api/v2/summary.json">API</a> · <a href="/history.rss">RSS</a> · <a href="/history.atom">Atom</a> · <a href="/badge.svg">Badge</a></p></footer>`
+    `<footer><p id="updated" data-updated="${esc(t.updated)}">${esc(t.reload)}</p>` +
+    (brand.footer_text ? `<p class="owner">${esc(brand.footer_text)}</p>` : "") +
+    `<p><a href="/api/v2/summary.json">${esc(t.api)}</a> · <a href="/history.rss">RSS</a> · <a href="/history.atom">Atom</a> · <a href="/badge.svg">${esc(t.badge)}</a></p>` +
+    `<p class="langs" aria-label="${esc(t.languages)}">${choices}</p></footer>`
   );
 }
 
 /** The permalink page of an incident or maintenance: title, description and main content. */
-export function incidentPage(page: PageJson, incident: IncidentJson): { title: string; description: string; main: string } {
-  const kind = isMaintenance(incident) ? "Scheduled maintenance" : "Incident";
+export function incidentPage(page: PageJson, incident: IncidentJson, lang: Language = "en"): { title: string; description: string; main: string } {
+  const t = messages(lang).page;
+  const kind = isMaintenance(incident) ? t.maintenance : t.incident;
   const last = incident.incident_updates[0];
   return {
-    title: `${incident.name} · ${page.name} status`,
-    description: `${kind}: ${incident.name} (${updateStatusLabel(incident.status)})${last ? `. ${last.body}` : ""}`.slice(0, 300),
+    title: `${incident.name} · ${format(t.title, { name: page.name })}`,
+    description: `${kind}: ${incident.name} (${updateStatusLabel(incident.status, lang)})${last ? `. ${last.body}` : ""}`.slice(0, 300),
     main:
-      `<p class="kind">${kind}</p><div id="incident">${incidentArticle(incident, "h1")}</div>` +
-      `<p><a href="/">← Current status</a> · <a href="/history">Incident history</a></p>`,
+      `<p class="kind">${esc(kind)}</p><div id="incident">${incidentArticle(incident, lang, "h1")}</div>` +
+      `<p><a href="/">${esc(t.current_status)}</a> · <a href="/history">${esc(t.history)}</a></p>`,
   };
+}
+
+/** The permalink's 404: the id asked for, as text. */
+export function noSuchIncident(id: string, lang: Language): string {
+  const t = messages(lang).page;
+  return (
+    `<h1>${esc(t.no_such_incident)}</h1><p>${format(esc(t.no_such_incident_text), { id: `<code>${esc(id)}</code>` })}</p>` +
+    `<p><a href="/">${esc(t.current_status)}</a></p>`
+  );
 }

@@ -42,8 +42,8 @@ details[open] summary .name::before{transform:rotate(45deg)}
 .bar i{flex:1;border-radius:2px;background:var(--ok)}
 .bar .l0{background:var(--na)}.bar .l1{background:var(--b1)}.bar .l2{background:var(--b2)}.bar .l3{background:var(--b3)}
 .ax{display:flex;justify-content:space-between;font-size:.8rem;color:var(--mute)}
-.ax .from::before{content:"90 days ago"}
-@media(max-width:40rem){.bar{gap:1px}.bar i:nth-child(-n+60){display:none}.ax .from::before{content:"30 days ago"}}
+.ax .from::before{content:attr(data-d90)}
+@media(max-width:40rem){.bar{gap:1px}.bar i:nth-child(-n+60){display:none}.ax .from::before{content:attr(data-d30)}}
 #tip{position:absolute;z-index:1;max-width:16rem;padding:.5rem .75rem;border:1px solid var(--line);border-radius:.4rem;
 background:var(--bg);box-shadow:0 4px 12px #0003;font-size:.85rem}
 #tip p{margin:0}
@@ -65,6 +65,8 @@ time{color:var(--mute);font-size:.85rem}
 .past h4 a{color:var(--critical)}.past[data-impact=minor] h4 a,.past[data-impact=none] h4 a{color:var(--minor)}
 .past[data-impact=major] h4 a{color:var(--major)}.past[data-impact=maintenance] h4 a{color:var(--maint)}
 .kind{margin:0;color:var(--mute);text-transform:uppercase;font-size:.8rem;letter-spacing:.05em}
+.logo{height:2rem;width:auto;max-width:10rem;vertical-align:middle;margin-right:.5rem;object-fit:contain}
+.desc{margin:.25rem 0 0 1rem;color:var(--mute);font-size:.9rem}
 footer{margin-top:2rem;font-size:.85rem;color:var(--mute)}footer p{margin:.25rem 0}
 [hidden]{display:none!important}
 `;

@@ -1,5 +1,6 @@
 // How a day of uptime is drawn: its colour level and the text shown on hover or tap.
 import type { ComponentUptime, UptimeDay } from "../../../db/queries";
+import { durationText, format, type Language, messages, percentText } from "../i18n";
 
 /**
  * Colour level of a day, from its weighted downtime (db/queries.ts: major outage counts fully,
@@ -16,20 +17,17 @@ export function dayLevel(d: UptimeDay): "" | "l0" | "l1" | "l2" | "l3" {
   return "";
 }
 
-const duration = (s: number) => {
-  const m = Math.round(s / 60);
-  return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m} min`;
-};
-
-export const percent = (u: number | null) => (u === null ? "No data" : `${u.toFixed(u === 100 ? 0 : 2)} % uptime`);
+export const percent = (u: number | null, lang: Language = "en") =>
+  u === null ? messages(lang).page.no_data : format(messages(lang).page.uptime, { percent: percentText(lang, u) });
 
 /** Lines of the day's tooltip after its date: uptime, time per status, then incident names. */
-export function dayLines(d: UptimeDay): string[] {
-  const lines = [percent(d.uptime)];
+export function dayLines(d: UptimeDay, lang: Language = "en"): string[] {
+  const lines = [percent(d.uptime, lang)];
+  const status = messages(lang).status;
   const parts = [
-    d.major_outage_seconds && `Major outage ${duration(d.major_outage_seconds)}`,
-    d.partial_outage_seconds && `Partial outage ${duration(d.partial_outage_seconds)}`,
-    d.degraded_performance_seconds && `Degraded ${duration(d.degraded_performance_seconds)}`,
+    d.major_outage_seconds && `${status.major_outage} ${durationText(lang, d.major_outage_seconds)}`,
+    d.partial_outage_seconds && `${status.partial_outage} ${durationText(lang, d.partial_outage_seconds)}`,
+    d.degraded_performance_seconds && `${status.degraded_performance} ${durationText(lang, d.degraded_performance_seconds)}`,
   ].filter(Boolean);
   if (parts.length) lines.push(parts.join(" · "));
   return [...lines, ...d.incidents.map((i) => i.name)];

@@ -1,0 +1,152 @@
+// Who may read the page. A public page answers everyone; a private one answers only readers who gave
+// the page password (a signed cookie, `page_access`) or who come through Cloudflare Access (the same
+// team and application as the admin, worker/auth.ts). Strangers get the sign-in page (HTML) or a 401
+// (the API, feeds, badges), and nothing they get is cacheable. The gate runs before the edge cache
+// (worker/cache.ts), so a stranger never reaches a cached copy; the copies readers get are marked
+// `private` so no cache between them and the worker keeps one for others.
+//
+// Later features that reach readers (subscriptions, notification emails) must ask `isPrivate` first.
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import { chooseLanguage, DEFAULT_LANGUAGE, format, isLanguage, type Language, messages } from "../site/src/i18n";
+import { accessConfig, crossSite, rateLimited, verifyAccess } from "./auth";
+import { publicBaseUrl } from "./cache";
+import type { AppEnv } from "./env";
+import { ACCESS_COOKIE, ACCESS_TTL_SECONDS, signAccess, verifyAccessCookie, verifyPagePassword } from "./security/page-access";
+import { publicHeaders } from "./security/headers";
+import { LIMITS } from "./security/rate-limit";
+
+export type Visibility = "public" | "private";
+export const VISIBILITIES = ["public", "private"] as const;
+
+/** What every public request needs to know about the page before answering. */
+export interface ReaderSettings {
+  name: string;
+  language: Language;
+  visibility: Visibility;
+  passwordHash: string | null;
+  accessSecret: string | null;
+}
+
+export async function readerSettings(db: D1Database): Promise<ReaderSettings> {
+  const row = await db
+    .prepare("SELECT name, language, visibility, page_password_hash, access_secret FROM page_settings WHERE id = 1")
+    .first<Record<string, string | null>>();
+  return {
+    name: row?.name ?? "Status",
+    language: isLanguage(row?.language) ? row.language : DEFAULT_LANGUAGE,
+    visibility: row?.visibility === "private" ? "private" : "public",
+    passwordHash: row?.page_password_hash ?? null,
+    accessSecret: row?.access_secret ?? null,
+  };
+}
+
+/** The one check subscriptions and notifications make before reaching anyone outside. */
+export async function isPrivate(db: D1Database): Promise<boolean> {
+  return (await readerSettings(db)).visibility === "private";
+}
+
+// ── The gate ───────────────────────────────────────────────────────────────
+
+export const LANG_COOKIE = "lang";
+
+/** The reader's language for this request (see site/src/i18n chooseLanguage). */
+export function readerLanguage(c: Context<AppEnv>, fallback: Language): Language {
+  return chooseLanguage(
+    { query: c.req.query("lang"), cookie: getCookie(c, LANG_COOKIE), acceptLanguage: c.req.header("accept-language") },
+    fallback,
+  );
+}
+
+async function mayRead(c: Context<AppEnv>, page: ReaderSettings): Promise<boolean> {
+  if (await verifyAccessCookie(page.accessSecret, getCookie(c, ACCESS_COOKIE))) return true;
+  return !!(await verifyAccess(c.env, c.req.header("cf-access-jwt-assertion")));
+}
+
+const NO_STORE = { "Cache-Control": "no-store", Vary: "Cookie, Accept-Language" };
+
+/**
+ * Every public GET passes here first. `html`: strangers get the sign-in page; `machine`: a 401 JSON.
+ * Sets `page` (its settings) and `lang` for the handlers.
+ */
+export function readerGate(kind: "html" | "machine"): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const page = await readerSettings(c.env.DB);
+    const lang = readerLanguage(c, page.language);
+    c.set("page", page);
+    c.set("lang", lang);
+    c.set("private", page.visibility === "private");
+    if (page.visibility === "private" && !(await mayRead(c, page))) {
+      const base = publicBaseUrl(c.env, c.req.url);
+      if (kind === "machine") {
+        return c.json({ error: format(messages("en").access.unauthorized, { url: `${base}/access` }) }, 401, NO_STORE);
+      }
+      const headers = { ...NO_STORE, ...(await publicHeaders(c.env.DB, "text/html")) };
+      return c.html(signInPage(page, lang, new URL(c.req.url).pathname, "", !!accessConfig(c.env)), 401, headers);
+    }
+    await next();
+  };
+}
+
+const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const esc = (v: unknown): string => String(v ?? "").replace(/[&<>"']/g, (ch) => ENTITIES[ch]!);
+
+/** Where to go after signing in: a path on this site only, never another origin. */
+const safeNext = (v: unknown) => (typeof v === "string" && /^\/(?![/\\])[^\s]*$/.test(v) && v.length < 500 ? v : "/");
+
+/** The sign-in page, in the reader's language; it names nothing of the page but its name. */
+export function signInPage(page: ReaderSettings, lang: Language, next: string, error: string, sso = false): string {
+  const t = messages(lang).access;
+  return (
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+    `<meta name="robots" content="noindex"><meta name="color-scheme" content="light dark"><title>${esc(t.title)} · ${esc(page.name)}</title>` +
+    `<style>*{box-sizing:border-box}body{font:16px/1.5 system-ui,sans-serif;max-width:24rem;margin:4rem auto;padding:0 1rem}input,button{font:inherit;padding:.5rem;width:100%;margin:.25rem 0}` +
+    `.err{color:#cf222e;font-weight:600}@media(prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}.err{color:#ff7b72}}</style></head>` +
+    `<body><main><h1>${esc(page.name)}</h1><h2>${esc(t.heading)}</h2><p>${esc(t.text)}</p>` +
+    (error ? `<p class="err" role="alert">${esc(error)}</p>` : "") +
+    `<form method="post" action="/access"><input type="hidden" name="next" value="${esc(safeNext(next))}"><input type="hidden" name="lang" value="${lang}">` +
+    `<label>${esc(t.password)}<input type="password" name="password" required autocomplete="current-password" autofocus></label>` +
+    `<button type="submit">${esc(t.submit)}</button></form>${sso ? `<p><small>${esc(t.sso)}</small></p>` : ""}</main></body></html>`
+  );
+}
+
+// ── Wrong passwords ─────────────────────────────────────────────────────────
+// Limited per client address like the admin's sign-ins (security/rate-limit.ts, kind `page`: atomic,
+// in the Ingestor), with one audit row when the limit trips.
+
+export const ACCESS_MAX_FAILURES = LIMITS.page.failures;
+
+/** POST /access: the page password in the form field `password`; a signed cookie when it is right. */
+export async function postAccess(c: Context<AppEnv>): Promise<Response> {
+  const page = await readerSettings(c.env.DB);
+  const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+  const lang = isLanguage(form.lang) ? form.lang : readerLanguage(c, page.language);
+  const next = safeNext(form.next);
+  const t = messages(lang).access;
+  if (page.visibility !== "private") return c.redirect(next, 303);
+  if (crossSite(c)) return c.html(signInPage(page, lang, next, t.wrong), 403, NO_STORE);
+  const password = typeof form.password === "string" ? form.password : "";
+  const ok = !!page.passwordHash && !!page.accessSecret && !!password && (await verifyPagePassword(password, page.passwordHash));
+  const refused = await rateLimited(c, "page", ok, (retryAfter) =>
+    c.html(signInPage(page, lang, next, format(t.too_many, { minutes: Math.ceil(retryAfter / 60) })), 429, NO_STORE),
+  );
+  if (refused) return refused;
+  if (!ok || !page.accessSecret) return c.html(signInPage(page, lang, next, t.wrong), 401, NO_STORE);
+  setCookie(c, ACCESS_COOKIE, await signAccess(page.accessSecret), {
+    path: "/",
+    httpOnly: true,
+    secure: true,
+    sameSite: "Lax",
+    maxAge: ACCESS_TTL_SECONDS,
+  });
+  c.header("Cache-Control", "no-store");
+  return c.redirect(next, 303);
+}
+
+/** GET /access: the sign-in form (or the page itself when it is public or the reader is in). */
+export async function getAccess(c: Context<AppEnv>): Promise<Response> {
+  const page = await readerSettings(c.env.DB);
+  const next = safeNext(c.req.query("next"));
+  if (page.visibility !== "private" || (await mayRead(c, page))) return c.redirect(next, 303);
+  return c.html(signInPage(page, readerLanguage(c, page.language), next, ""), 200, NO_STORE);
+}
