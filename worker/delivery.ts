@@ -7,6 +7,7 @@ import type { AppEnv, Env } from "./env";
 import { HttpError, PayloadError } from "./errors";
 import { newId, nowIso, sha256Hex } from "./ids";
 import { ingestor, type IngestResult } from "./ingestor";
+import { type IntegrationOptions, readOptions } from "./sources/options";
 
 export const MAX_BODY_BYTES = 512 * 1024;
 const LOGGED_PAYLOAD_CHARS = 4096;
@@ -160,6 +161,19 @@ export async function logRefused(
   }).run();
 }
 
+/**
+ * The options of the integration this key belongs to, for receivers that read them before the
+ * ingestor decides; refused here as the ingestor would, so nothing is fetched for a stranger.
+ */
+async function integrationOptions(env: Env, key: string, source: string): Promise<IntegrationOptions> {
+  const row = await env.DB.prepare("SELECT source, disabled, options FROM integrations WHERE key_hash = ?1")
+    .bind(await sha256Hex(key))
+    .first<{ source: string; disabled: number; options: string }>();
+  if (!row || row.disabled) throw new HttpError(401, "unknown or disabled integration key");
+  if (row.source !== source) throw new HttpError(401, `this key belongs to a ${row.source} integration; post to /hooks/${row.source}/<key>`);
+  return readOptions(row.options);
+}
+
 export type DeliveryOutcome = Extract<IngestResult, { ok: true }>;
 
 export interface ReceiveOptions {
@@ -173,7 +187,18 @@ export interface ReceiveOptions {
   keyHint?: string;
   /** Accept the key of any integration, whatever its source (the PagerDuty endpoints). */
   anySource?: boolean;
-  adapt: (payload: unknown, receivedAt: Date) => AlertEvent[];
+  adapt: (payload: unknown, receivedAt: Date, options?: IntegrationOptions) => AlertEvent[];
+  /**
+   * Receivers whose reading depends on the integration (the custom mapping, SNS verification): its
+   * options are loaded before adapting, and an unknown or disabled key is refused first.
+   */
+  withOptions?: boolean;
+  /**
+   * Runs after parsing and before adapting, with the integration's options (withOptions): checks
+   * that need the network (SNS signatures) or answers the sender (SNS subscriptions). Its counts
+   * go into the delivery log's summary.
+   */
+  beforeAdapt?: (payload: unknown, options: IntegrationOptions) => Promise<Record<string, number> | void>;
   /** The 2xx the route will answer, for the delivery log (default: 202, or 200 when there are no events). */
   acceptedStatus?: 200 | 202;
   /**
@@ -215,8 +240,10 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
     if (!keyFromBody && !key) throw new HttpError(401, missingKey);
     const payload = parseJson(opts.formField ? await formValue(c, raw.text, opts.formField) : raw.text);
     if (keyFromBody) key = keyFromBody(payload);
-    const events = opts.adapt(payload, raw.receivedAt);
     if (!key) throw new HttpError(401, missingKey);
+    const options = opts.withOptions ? await integrationOptions(env, key, opts.source) : undefined;
+    const notes = opts.beforeAdapt ? (await opts.beforeAdapt(payload, options ?? {})) ?? undefined : undefined;
+    const events = opts.adapt(payload, raw.receivedAt, options);
     let result: IngestResult;
     try {
       result = await ingestor(env).ingest({
@@ -226,6 +253,7 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
         receivedAt: nowIso(raw.receivedAt),
         payload: redactPayload(raw.text, [key]),
         acceptedStatus: opts.acceptedStatus ?? (events.length ? 202 : 200),
+        ...(notes ? { notes } : {}),
         ...(opts.signedHeaders ? { signed: { headers: opts.signedHeaders, body: raw.text } } : {}),
       });
     } catch (e) {

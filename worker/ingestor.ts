@@ -9,11 +9,10 @@ import { countingD1, type RoundTripCounter } from "../db/instrumented";
 import type { AlertEvent } from "./domain/alert-event";
 import { applyEvents, type EventOutcome, mergeDecisions } from "./domain/incidents";
 import { type AdminCommand, type CommandResult, runAdminCommand, runTick, type TickResult } from "./admin/state";
-import { constantTimeEqual } from "./auth";
 import { purgePublicCache } from "./cache";
 import type { Env } from "./env";
-import { newId, nowIso, toHex } from "./ids";
-import { DEFAULT_SIGNATURE_HEADER, type IntegrationOptions, LEGACY_TIMESTAMP_HEADER } from "./sources/options";
+import { newId, nowIso } from "./ids";
+import { verifyBodySignature } from "./sources/signatures";
 
 export interface IngestInput {
   keyHash: string;
@@ -31,6 +30,8 @@ export interface IngestInput {
    * HMAC-SHA256 of the body or of `<timestamp>:<body>`, in the headers its options name.
    */
   signed?: { headers: Record<string, string>; body: string };
+  /** Counts the receiver adds to the delivery log's summary (an SNS `subscription_confirmed`). */
+  notes?: Record<string, number>;
   /** Written by the worker itself (expired alerts): no sender, so no signature to check. */
   internal?: boolean;
 }
@@ -216,7 +217,7 @@ export class Ingestor extends DurableObject<Env> {
       outcome: "accepted",
       httpStatus: input.acceptedStatus ?? 202,
       eventCount: input.events.length,
-      summary: countOutcomes(decisions[i]!.outcomes),
+      summary: { ...countOutcomes(decisions[i]!.outcomes), ...input.notes },
       error: null,
       payload: input.payload,
     }));
@@ -248,7 +249,7 @@ export class Ingestor extends DurableObject<Env> {
       };
     }
     if (integration.signingSecret && !input.internal) {
-      const valid = input.signed && (await verifySignature(integration.signingSecret, integration.options, input.signed));
+      const valid = input.signed && (await verifyBodySignature(integration.source, integration.signingSecret, integration.options, input.signed));
       if (!valid) return { ok: false, status: 401, error: "missing or invalid body signature" };
     }
     return integration;
@@ -259,26 +260,6 @@ function countOutcomes(outcomes: EventOutcome[]): Record<string, number> {
   const summary: Record<string, number> = {};
   for (const o of outcomes) summary[o] = (summary[o] ?? 0) + 1;
   return summary;
-}
-
-/**
- * Grafana's HMAC: the signature in `signature_header` (Grafana's default name when unset); with a
- * `timestamp_header` the signed string is `<timestamp>:<body>`. Without one configured, the timestamp
- * header this page once documented is still honoured when the request carries it.
- */
-async function verifySignature(
-  secret: string,
-  options: IntegrationOptions,
-  signed: NonNullable<IngestInput["signed"]>,
-): Promise<boolean> {
-  const signature = signed.headers[options.signature_header ?? DEFAULT_SIGNATURE_HEADER];
-  if (!signature) return false;
-  const timestamp = signed.headers[options.timestamp_header ?? LEGACY_TIMESTAMP_HEADER];
-  if (options.timestamp_header && !timestamp) return false;
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const message = timestamp ? `${timestamp}:${signed.body}` : signed.body;
-  const expected = toHex(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)));
-  return constantTimeEqual(expected, signature.trim().toLowerCase());
 }
 
 export function ingestor(env: Env): DurableObjectStub<Ingestor> {
