@@ -32,8 +32,10 @@ export interface IntegrationJson {
   expected_interval_minutes: number | null;
   /** Nothing arrived for longer than expected (shown to operators, never to the public). */
   silent: boolean;
-  /** Receiver settings: Grafana's `signature_header` and `timestamp_header`. */
+  /** Receiver settings: Grafana's `signature_header` and `timestamp_header`, `verify_signatures`, `mapping`. */
   options: IntegrationOptions;
+  /** CloudWatch: the SNS subscriptions this page confirmed (from the delivery log), newest first. */
+  sns_subscriptions?: Array<{ topic_arn: string | null; confirmed_at: string }>;
 }
 
 /** The answer to create and rotate: the only time the key leaves the worker. */
@@ -49,7 +51,12 @@ const INTEGRATION_SELECT = `SELECT i.id, i.name, i.source, i.key_prefix, i.disab
     i.expected_interval_minutes, i.options,
     (i.expected_interval_minutes IS NOT NULL AND i.disabled = 0
       AND coalesce(i.last_delivery_at, i.created_at) < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || i.expected_interval_minutes || ' minutes')) AS silent,
-    (SELECT json_group_array(component_id) FROM integration_components WHERE integration_id = i.id) AS component_ids
+    (SELECT json_group_array(component_id) FROM integration_components WHERE integration_id = i.id) AS component_ids,
+    CASE WHEN i.source = 'cloudwatch' THEN (
+      SELECT json_group_array(json_object('topic_arn', CASE WHEN json_valid(d.payload) THEN json_extract(d.payload, '$.TopicArn') END, 'confirmed_at', d.received_at))
+      FROM (SELECT payload, received_at FROM deliveries WHERE integration_id = i.id AND json_valid(summary)
+              AND json_extract(summary, '$.subscription_confirmed') = 1 ORDER BY received_at DESC LIMIT 20) d
+    ) END AS sns_subscriptions
   FROM integrations i`;
 
 function integrationJson(r: Row, base: string): IntegrationJson {
@@ -66,6 +73,7 @@ function integrationJson(r: Row, base: string): IntegrationJson {
     expected_interval_minutes: r.expected_interval_minutes == null ? null : Number(r.expected_interval_minutes),
     silent: !!r.silent,
     options: readOptions(r.options),
+    ...(r.sns_subscriptions != null ? { sns_subscriptions: JSON.parse(String(r.sns_subscriptions)) } : {}),
   };
 }
 

@@ -46,7 +46,30 @@ export const componentStatusPut = z.object({ status: componentStatus });
 export const groupCreate = z.object({ name, description, position });
 export const groupPatch = z.object({ name: name.optional(), description, position });
 
-export const integrationCreate = z.object({
+/**
+ * The per-integration options may come together in `options` or at the top level: `signing_secret`
+ * is kept in its own column (never shown back), `verify_signatures` and `mapping` in the options.
+ */
+function gatherOptions(input: unknown): unknown {
+  const plain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!plain(input)) return input;
+  const body = { ...input };
+  let options: unknown = plain(body.options) ? { ...body.options } : body.options;
+  if (plain(options) && "signing_secret" in options) {
+    if (!("signing_secret" in body)) body.signing_secret = options.signing_secret;
+    delete options.signing_secret;
+  }
+  for (const key of ["verify_signatures", "mapping"] as const) {
+    if (!(key in body)) continue;
+    if (options === undefined) options = {};
+    if (plain(options) && !(key in options)) options[key] = body[key];
+    delete body[key];
+  }
+  if (options !== undefined) body.options = options;
+  return body;
+}
+
+export const integrationCreate = z.preprocess(gatherOptions, z.object({
   name,
   source: z.enum(SOURCES),
   component_ids: ids.optional(),
@@ -54,12 +77,12 @@ export const integrationCreate = z.object({
   signing_secret: z.string().min(8).max(256).nullable().optional(),
   /** Receiver settings (Grafana's signature_header, timestamp_header). */
   options: integrationOptions.optional(),
-});
+}));
 
 /** Heartbeat: operators see the integration flagged `silent` after this many minutes without a delivery. */
 const expectedInterval = z.number().int().min(1).max(60 * 24 * 30).nullable().optional();
 
-export const integrationPatch = z.object({
+export const integrationPatch = z.preprocess(gatherOptions, z.object({
   name: name.optional(),
   disabled: z.boolean().optional(),
   expected_interval_minutes: expectedInterval,
@@ -67,7 +90,7 @@ export const integrationPatch = z.object({
   signing_secret: z.string().min(8).max(256).nullable().optional(),
   /** Merged into the stored options: a value sets a setting, null clears it. */
   options: integrationOptionsPatch.optional(),
-});
+}));
 
 const matchSchema = z
   .object({
