@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
+import { startSnsCapture } from "./test/support/sns-capture";
 
 export default defineConfig({
   test: {
@@ -17,6 +18,9 @@ export default defineConfig({
               bindings: {
                 ADMIN_TOKEN: "test-admin-token",
                 TEST_MIGRATIONS: await readD1Migrations("./db/migrations"),
+                // A local stand-in for SNS (certificate, signing, subscription confirmation): the
+                // only way a test reaches the SNS code paths without AWS. Never set in production.
+                SNS_TEST_HOSTS: (await startSnsCapture()).host,
               },
             },
           })),
