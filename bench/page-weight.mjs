@@ -24,7 +24,7 @@ async function stack() {
   const base = `http://127.0.0.1:${port}`;
   const site = join(persistTo, "site");
   const config = buildSite(site);
-  const worker = await startWorker({ port, persistTo, adminToken: "bench-admin-token", config });
+  const worker = await startWorker({ port, persistTo, adminToken: "bench-admin-token-0123456789abcdef0123", config });
   // An incident opened through the real webhook: the page (rendered on request) carries it in its
   // HTML, the heaviest first visit.
   const res = await fetch(`${base}/hooks/generic/${DEMO_KEY}`, {

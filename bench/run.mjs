@@ -49,7 +49,7 @@ async function stack(name, { seedSql, extraVars = {} } = {}) {
     run("wrangler", ["d1", "execute", "status-page", "--local", "--persist-to", persistTo, "--file", file], { quiet: true });
   }
   const port = await freePort();
-  const w = await startWorker({ port, persistTo, adminToken: "bench-token", config, extraVars: { BENCH_COUNT_D1: "1", ...extraVars } });
+  const w = await startWorker({ port, persistTo, adminToken: "bench-admin-token-0123456789abcdef0123", config, extraVars: { BENCH_COUNT_D1: "1", ...extraVars } });
   stops.push(w.stop);
   return { ...w, persistTo, port };
 }

@@ -10,6 +10,7 @@ import type {
   Routing,
   WorkingSet,
 } from "../worker/domain/incidents";
+import { PUBLIC_TEXT_MODES, type PublicTextMode } from "../worker/domain/public-text";
 import { type IntegrationOptions, readOptions } from "../worker/sources/options";
 
 export interface IntegrationRecord {
@@ -58,6 +59,7 @@ open_incidents AS (
 /** Exported for the benchmarks, which show their query plans. */
 export const READS = {
   integrationComponents: "SELECT component_id FROM integration_components WHERE integration_id = ?1",
+  publicText: "SELECT public_text, public_template FROM integrations WHERE id = ?1",
   links: `SELECT l.id, l.match_type, l.match_key, l.match_value, l.status,
       (SELECT json_group_array(component_id) FROM link_components WHERE link_id = l.id) AS component_ids
     FROM links l WHERE l.integration_id = ?1`,
@@ -109,15 +111,20 @@ export async function loadWorkingSets(
   const statements = requests.flatMap((r) => {
     const params = [r.integrationId, JSON.stringify(r.dedupKeys), JSON.stringify(r.serviceSlugs)];
     const bind = (sql: string) => db.prepare(sql).bind(...(sql.includes("?3") ? params : [r.integrationId]));
-    return [READS.integrationComponents, READS.links, READS.components, READS.incidents, READS.alerts].map(bind);
+    return [READS.integrationComponents, READS.links, READS.components, READS.incidents, READS.alerts, READS.publicText].map(bind);
   });
   const results = await db.batch<Row>(statements);
   const ws: WorkingSet = { components: new Map(), alerts: new Map(), incidents: new Map() };
   const routings = new Map<string, Routing>();
   requests.forEach((r, i) => {
-    const [ic, lk, cs, inc, al] = results.slice(i * 5, i * 5 + 5);
+    const [ic, lk, cs, inc, al, pt] = results.slice(i * 6, i * 6 + 6);
+    const text = pt!.results[0];
     routings.set(r.integrationId, {
       integrationId: r.integrationId,
+      publicText: {
+        mode: (PUBLIC_TEXT_MODES as readonly unknown[]).includes(text?.public_text) ? (text!.public_text as PublicTextMode) : "summary",
+        template: str(text?.public_template),
+      },
       componentIds: ic!.results.map((row) => String(row.component_id)),
       links: lk!.results.map(
         (row): LinkRule => ({

@@ -7,6 +7,7 @@ import {
   pageStatus,
   worstStatus,
 } from "../worker/domain/status";
+import { type KeyRecord, KeyMasker } from "../worker/security/mask";
 import type { AffectedComponent } from "./schema";
 
 export interface PageJson {
@@ -168,7 +169,8 @@ export async function getIncidents(
   limit = 50,
   order: keyof typeof ORDER = "newest",
 ): Promise<IncidentJson[]> {
-  const { results } = await db
+  const [{ results }, keys] = await db.batch<Row>([
+    db
     .prepare(
       `SELECT i.*,
          (SELECT json_group_array(json_object('id', u.id, 'status', u.status, 'body', u.body, 'created_at', u.created_at,
@@ -182,9 +184,25 @@ export async function getIncidents(
        FROM incidents i WHERE ${where}
        ORDER BY ${ORDER[order]} LIMIT ${Math.max(1, Math.floor(limit))}`,
     )
-    .bind(...params)
-    .all<Row>();
-  return results.map((r) => incidentJson(r, pageId, baseUrl));
+    .bind(...params),
+    db.prepare("SELECT key_prefix, key_hash FROM integrations"),
+  ]);
+  const incidents = results.map((r) => incidentJson(r, pageId, baseUrl));
+  return maskIncidents(incidents, keys!.results as unknown as KeyRecord[]);
+}
+
+/**
+ * Public text never shows an integration key, wherever a sender echoed it (a webhook URL in an error
+ * message): titles and update bodies are masked here, where every public surface reads them.
+ */
+async function maskIncidents(incidents: IncidentJson[], keys: KeyRecord[]): Promise<IncidentJson[]> {
+  if (!keys.length || !incidents.length) return incidents;
+  const masker = await new KeyMasker(keys).prepare(incidents.flatMap((i) => [i.name, ...i.incident_updates.map((u) => u.body)]));
+  for (const i of incidents) {
+    i.name = masker.mask(i.name);
+    for (const u of i.incident_updates) u.body = masker.mask(u.body);
+  }
+  return incidents;
 }
 
 function incidentJson(r: Row, pageId: string, baseUrl: string): IncidentJson {
@@ -466,7 +484,7 @@ export async function getUptime(
   const days = opts.days ?? UPTIME_DAYS;
   const startIso = new Date(uptimeWindowStart(now, days)).toISOString();
   const nowIso = now.toISOString();
-  const [comps, incs] = await db.batch<Row>([
+  const [comps, incs, keys] = await db.batch<Row>([
     db
       .prepare(
         `SELECT c.id, c.status, c.start_date, c.created_at,
@@ -485,7 +503,9 @@ export async function getUptime(
          ORDER BY i.started_at`,
       )
       .bind(startIso, nowIso),
+    db.prepare("SELECT key_prefix, key_hash FROM integrations"),
   ]);
+  const masker = await new KeyMasker(keys!.results as unknown as KeyRecord[]).prepare(incs!.results.map((r) => String(r.name)));
   const out: Record<string, ComponentUptime> = {};
   for (const r of comps!.results) {
     const raw = JSON.parse(String(r.changes)) as [string, ComponentStatus, ComponentStatus][];
@@ -505,7 +525,7 @@ export async function getUptime(
     const first = Math.max(0, Math.floor((utcMidnight(Date.parse(String(r.started_at))) - start) / DAY_MS));
     const last = Math.min(days - 1, Math.floor((Date.parse(String(r.ended_at)) - start) / DAY_MS));
     for (let d = first; d <= last; d++) {
-      u.days[d]!.incidents.push({ id: String(r.id), name: String(r.name), impact: r.impact as Impact });
+      u.days[d]!.incidents.push({ id: String(r.id), name: masker.mask(String(r.name)), impact: r.impact as Impact });
     }
   }
   return out;

@@ -14,6 +14,11 @@ export const pageSettings = sqliteTable("page_settings", {
   url: text("url").notNull().default(""),
   timeZone: text("time_zone").notNull().default("Etc/UTC"),
   autoResolveMinutes: integer("auto_resolve_minutes"), // null: an operator resolves
+  /** Retention the cron enforces on the delivery log and the audit log. */
+  deliveryRetentionDays: integer("delivery_retention_days").notNull().default(30),
+  auditRetentionDays: integer("audit_retention_days").notNull().default(365),
+  /** Whether other sites may show the public page in a frame (frame-ancestors / X-Frame-Options). */
+  allowFraming: integer("allow_framing", { mode: "boolean" }).notNull().default(true),
   updatedAt: updatedAt(),
 });
 
@@ -84,6 +89,10 @@ export const integrations = sqliteTable(
     /** Heartbeat: flag the integration to operators after this many quiet minutes. */
     expectedIntervalMinutes: integer("expected_interval_minutes"),
     lastDeliveryAt: text("last_delivery_at"),
+    /** What its alerts publish: `summary` (cleaned title, neutral body), `full` (verbatim) or `template`. */
+    publicText: text("public_text", { enum: ["summary", "full", "template"] }).notNull().default("summary"),
+    /** With `template`: the operator's wording ({{component}}, {{severity}}, {{summary}} filled in). */
+    publicTemplate: text("public_template"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -284,3 +293,31 @@ export const auditLog = sqliteTable(
   (t) => [index("audit_log_at_idx").on(t.at)],
 );
 
+
+/** Admin UI sessions: the cookie carries only the id, so signing out (or out everywhere) ends them. */
+export const adminSessions = sqliteTable(
+  "admin_sessions",
+  {
+    id: text("id").primaryKey(), // SHA-256 hex of the cookie's secret
+    actor: text("actor").notNull(),
+    csrf: text("csrf").notNull(),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("admin_sessions_expires_idx").on(t.expiresAt)],
+);
+
+/** Deliveries refused for an unknown key: counted per hour, source and key prefix, never stored. */
+export const refusedDeliveries = sqliteTable(
+  "refused_deliveries",
+  {
+    hour: text("hour").notNull(), // YYYY-MM-DDTHH
+    source: text("source").notNull(),
+    keyPrefix: text("key_prefix").notNull(),
+    count: integer("count").notNull().default(0),
+    lastAt: text("last_at").notNull(),
+    lastError: text("last_error").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.source, t.keyPrefix] })],
+);

@@ -1,6 +1,7 @@
 // Shared by npm start, npm test, the e2e tests and the benchmarks: the local stack, run for real.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -62,12 +63,17 @@ export const workerConfig = (outDir = SITE_DIST) => join(outDir, "server", "wran
  * resolves once it answers; `stop()` ends it, `scheduled()` runs the cron handler once.
  */
 export async function startWorker({ port, persistTo, adminToken, log = false, extraVars = {}, config = workerConfig(), readyPath = "/api/v2/summary.json" }) {
-  const vars = { ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}), ...extraVars };
+  // wrangler dev emulates request.cf, so CF-Connecting-IP is whatever the client sent: not trusted.
+  const vars = { BEHIND_CLOUDFLARE: "false", ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}), ...extraVars };
+  // Secrets go through a vars file readable by this user only, never the command line (`ps` shows it).
+  const varsDir = mkdtempSync(join(tmpdir(), "wrangler-vars-"));
+  const varsFile = join(varsDir, ".dev.vars");
+  writeFileSync(varsFile, Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(String(v))}\n`).join(""), { mode: 0o600 });
   const args = [
     "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo,
     "--show-interactive-dev-session=false", "--log-level", log ? "info" : "warn",
     "--config", config, "--test-scheduled",
-    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+    "--env-file", varsFile,
   ];
   const child = spawn("wrangler", args, { cwd: ROOT, env: toolEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
@@ -76,6 +82,7 @@ export async function startWorker({ port, persistTo, adminToken, log = false, ex
   const url = `http://127.0.0.1:${port}`;
   const stop = () => {
     try { process.kill(-child.pid, "SIGTERM"); } catch { /* already gone */ }
+    rmSync(varsDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {

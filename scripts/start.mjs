@@ -13,14 +13,20 @@ const base = `http://localhost:${port}`;
 function adminToken() {
   if (process.env.ADMIN_TOKEN) return process.env.ADMIN_TOKEN;
   const file = join(ROOT, ".dev.vars");
-  const existing = existsSync(file) ? /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync(file, "utf8"))?.[1] : undefined;
-  if (existing) return existing.trim();
-  const token = randomBytes(24).toString("hex");
-  writeFileSync(file, `ADMIN_TOKEN=${token}\n`, { flag: "a" });
+  const existing = existsSync(file) ? /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync(file, "utf8"))?.[1]?.trim().replace(/^"(.*)"$/, "$1") : undefined;
+  // A token from before the 32-character minimum is replaced, not kept.
+  if (existing && existing.length >= 32) return existing;
+  const token = randomBytes(32).toString("hex"); // 64 characters: the worker refuses fewer than 32
+  const others = existsSync(file) ? readFileSync(file, "utf8").replace(/^ADMIN_TOKEN=.*\n?/m, "") : "";
+  writeFileSync(file, `${others}ADMIN_TOKEN=${token}\n`, { mode: 0o600 });
   return token;
 }
 
 const token = adminToken();
+if (token.length < 32) {
+  console.error("ADMIN_TOKEN is shorter than 32 characters: the admin would refuse it. Unset it (npm start then makes one) or set a longer one, e.g. `openssl rand -hex 32`.");
+  process.exit(1);
+}
 console.log("Applying migrations and demo data to the local D1…");
 prepareDatabase(persistTo);
 console.log("Building the worker and its pages…");

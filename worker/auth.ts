@@ -8,7 +8,10 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from "jose";
 import type { Env } from "./env";
 import { HttpError } from "./errors";
-import { sha256Hex } from "./ids";
+import { audit } from "./admin/audit";
+import { nowIso, sha256Hex } from "./ids";
+import { ingestor } from "./ingestor";
+import { clientAddress, LIMITS, type LimitKind } from "./security/rate-limit";
 
 /** The admin routes' context: the bindings plus who is acting. */
 export interface AdminEnv {
@@ -17,6 +20,8 @@ export interface AdminEnv {
     actor: string;
     /** The CSRF token every UI form must echo in `_csrf`. */
     csrf: string;
+    /** The UI session's id (null for the bearer token and Access). */
+    sessionId: string | null;
   };
 }
 
@@ -51,31 +56,33 @@ function fromB64url(text: string): Uint8Array<ArrayBuffer> | null {
 export const randomToken = (bytes = 32) => b64url(crypto.getRandomValues(new Uint8Array(bytes)));
 
 // ── Sessions ────────────────────────────────────────────────────────────────
+// Server-side, in D1 (admin_sessions): the cookie holds only a random secret; the row, found by a MAC
+// of it, holds the actor, the CSRF token, the expiry and whether it was revoked. Signing out revokes
+// the row, so a copied cookie opens nothing afterwards; "sign out everywhere" revokes them all. The MAC
+// key derives from ADMIN_TOKEN (HKDF), so rotating the token still signs every operator out.
 
-export const SESSION_COOKIE = "admin_session";
+/** `__Host-`: the browser only accepts it Secure, for Path=/ and from this very host (no Domain). */
+export const SESSION_COOKIE = "__Host-admin_session";
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
 
 export interface Session {
-  v: 1;
-  /** Expiry, epoch seconds. */
-  exp: number;
-  csrf: string;
+  id: string;
   actor: string;
+  csrf: string;
+  /** ISO 8601. */
+  expiresAt: string;
 }
 
 let derived: { token: string; key: Promise<CryptoKey> } | null = null;
 
-/**
- * The HMAC key for sessions and CSRF tokens, derived (HKDF) from ADMIN_TOKEN: rotating the token
- * signs every operator out, and the token itself never signs anything an attacker can read.
- */
+/** The HMAC key for session ids and Access CSRF tokens, derived (HKDF) from ADMIN_TOKEN. */
 function sessionKey(adminToken: string): Promise<CryptoKey> {
   if (derived?.token !== adminToken) {
     const key = crypto.subtle
       .importKey("raw", enc(adminToken), "HKDF", false, ["deriveKey"])
       .then((base) =>
         crypto.subtle.deriveKey(
-          { name: "HKDF", hash: "SHA-256", salt: enc("alert-status-page/admin"), info: enc("session-v1") },
+          { name: "HKDF", hash: "SHA-256", salt: enc("alert-status-page/admin"), info: enc("session-v2") },
           base,
           { name: "HMAC", hash: "SHA-256", length: 256 },
           false,
@@ -87,45 +94,62 @@ function sessionKey(adminToken: string): Promise<CryptoKey> {
   return derived.key;
 }
 
-/** `<payload>.<signature>`, both base64url: the cookie value. */
-export async function signSession(adminToken: string, session: Session): Promise<string> {
-  const payload = b64url(enc(JSON.stringify(session)));
-  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", await sessionKey(adminToken), enc(payload)));
-  return `${payload}.${b64url(sig)}`;
+/** The row id of a cookie's secret: a MAC, so a leaked table row cannot be turned back into a cookie. */
+async function sessionId(adminToken: string, secret: string): Promise<string> {
+  return b64url(new Uint8Array(await crypto.subtle.sign("HMAC", await sessionKey(adminToken), enc(`session\n${secret}`))));
 }
 
-/** The session if the cookie is intact (signature checked by crypto.subtle.verify) and unexpired. */
-export async function verifySession(adminToken: string, value: string, nowMs = Date.now()): Promise<Session | null> {
-  if (value.length > 4096) return null;
-  const [payload, sig, extra] = value.split(".");
-  if (!payload || !sig || extra !== undefined) return null;
-  const sigBytes = fromB64url(sig);
-  if (!sigBytes) return null;
-  const valid = await crypto.subtle.verify("HMAC", await sessionKey(adminToken), sigBytes, enc(payload));
-  if (!valid) return null;
-  try {
-    const s = JSON.parse(new TextDecoder().decode(fromB64url(payload)!)) as Session;
-    if (s.v !== 1 || typeof s.exp !== "number" || typeof s.csrf !== "string" || typeof s.actor !== "string") return null;
-    return s.exp * 1000 > nowMs ? s : null;
-  } catch {
-    return null;
-  }
+/** Creates a session row; returns the cookie value (the secret) and the session. */
+export async function createSession(
+  db: D1Database,
+  adminToken: string,
+  actor: string,
+  opts: { csrf?: string; ttlSeconds?: number; now?: number } = {},
+): Promise<{ cookie: string; session: Session }> {
+  const secret = randomToken();
+  const now = opts.now ?? Date.now();
+  const session: Session = {
+    id: await sessionId(adminToken, secret),
+    actor,
+    csrf: opts.csrf ?? randomToken(),
+    expiresAt: new Date(now + (opts.ttlSeconds ?? SESSION_TTL_SECONDS) * 1000).toISOString(),
+  };
+  await db
+    .prepare("INSERT INTO admin_sessions (id, actor, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+    .bind(session.id, actor, session.csrf, new Date(now).toISOString(), session.expiresAt)
+    .run();
+  return { cookie: secret, session };
 }
 
-export async function startSession(c: Context, adminToken: string, actor: string): Promise<Session> {
-  const session: Session = { v: 1, exp: Math.floor(Date.now() / 1000) + SESSION_TTL_SECONDS, csrf: randomToken(), actor };
-  setCookie(c, SESSION_COOKIE, await signSession(adminToken, session), {
-    path: "/admin",
-    httpOnly: true,
-    secure: true,
-    sameSite: "Strict",
-    maxAge: SESSION_TTL_SECONDS,
-  });
+/** The session a cookie names, if it exists, is unexpired and was not revoked. */
+export async function findSession(db: D1Database, adminToken: string, cookie: string, nowMs = Date.now()): Promise<Session | null> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(cookie)) return null;
+  const id = await sessionId(adminToken, cookie);
+  const row = await db
+    .prepare("SELECT id, actor, csrf, expires_at FROM admin_sessions WHERE id = ?1 AND revoked_at IS NULL AND expires_at > ?2")
+    .bind(id, new Date(nowMs).toISOString())
+    .first<{ id: string; actor: string; csrf: string; expires_at: string }>();
+  return row ? { id: row.id, actor: row.actor, csrf: row.csrf, expiresAt: row.expires_at } : null;
+}
+
+/** The statement that revokes one session, or with `everywhere` every session still open. */
+export function revokeSessions(db: D1Database, which: { id: string } | "everywhere"): D1PreparedStatement {
+  const now = nowIso();
+  return which === "everywhere"
+    ? db.prepare("UPDATE admin_sessions SET revoked_at = ?1 WHERE revoked_at IS NULL AND expires_at > ?1").bind(now)
+    : db.prepare("UPDATE admin_sessions SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL").bind(which.id, now);
+}
+
+const COOKIE_OPTIONS = { path: "/", httpOnly: true, secure: true, sameSite: "Strict" } as const;
+
+export async function startSession(c: Context<AdminEnv>, adminToken: string, actor: string): Promise<Session> {
+  const { cookie, session } = await createSession(c.env.DB, adminToken, actor);
+  setCookie(c, SESSION_COOKIE, cookie, { ...COOKIE_OPTIONS, maxAge: SESSION_TTL_SECONDS });
   return session;
 }
 
 export function endSession(c: Context): void {
-  deleteCookie(c, SESSION_COOKIE, { path: "/admin", httpOnly: true, secure: true, sameSite: "Strict" });
+  deleteCookie(c, SESSION_COOKIE, COOKIE_OPTIONS);
 }
 
 /** Access users have no session cookie: their CSRF token is a MAC of who they are. */
@@ -164,6 +188,8 @@ export async function verifyAccess(env: Env, jwt: string | undefined): Promise<s
       issuer: config.issuer,
       audience: config.audience,
       algorithms: ["RS256"],
+      // A token without an expiry would be valid forever once copied: Access always sets one.
+      requiredClaims: ["exp"],
     });
     if (typeof payload.email === "string" && payload.email) return payload.email;
     if (typeof payload.common_name === "string" && payload.common_name) return `service-token:${payload.common_name}`;
@@ -174,6 +200,24 @@ export async function verifyAccess(env: Env, jwt: string | undefined): Promise<s
 }
 
 // ── Middleware ──────────────────────────────────────────────────────────────
+
+/** A token short enough to guess or to have been typed by hand is refused: the admin stays closed. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
+/** Why the worker's ADMIN_TOKEN cannot be used, or null when it can. */
+export function adminTokenProblem(token: string | undefined): string | null {
+  if (!token) return "ADMIN_TOKEN is not configured on this worker";
+  if (token.length < MIN_ADMIN_TOKEN_LENGTH)
+    return `ADMIN_TOKEN is shorter than ${MIN_ADMIN_TOKEN_LENGTH} characters, so the admin is closed: set a longer one (for example \`openssl rand -hex 32\`)`;
+  return null;
+}
+
+/** The worker's ADMIN_TOKEN, or a 401 saying what is wrong with it. */
+export function usableAdminToken(env: Env): string {
+  const problem = adminTokenProblem(env.ADMIN_TOKEN);
+  if (problem) throw new HttpError(401, problem);
+  return env.ADMIN_TOKEN!;
+}
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -193,12 +237,15 @@ export function crossSite(c: Context): boolean {
 export const requireAdminApi: MiddlewareHandler<AdminEnv> = async (c, next) => {
   const header = c.req.header("authorization");
   if (header) {
-    const token = c.env.ADMIN_TOKEN;
-    if (!token) throw new HttpError(401, "ADMIN_TOKEN is not configured on this worker");
+    const token = usableAdminToken(c.env);
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match || !(await constantTimeEqual(match[1]!, token))) throw new HttpError(401, "invalid bearer token");
+    const ok = !!match && (await constantTimeEqual(match[1]!, token));
+    const refused = await rateLimited(c, "bearer", ok);
+    if (refused) return refused;
+    if (!ok) throw new HttpError(401, "invalid bearer token");
     c.set("actor", "api");
     c.set("csrf", "");
+    c.set("sessionId", null);
     return next();
   }
   const jwt = c.req.header("cf-access-jwt-assertion");
@@ -213,6 +260,7 @@ export const requireAdminApi: MiddlewareHandler<AdminEnv> = async (c, next) => {
     }
     c.set("actor", actor);
     c.set("csrf", "");
+    c.set("sessionId", null);
     return next();
   }
   throw new HttpError(401, "missing `Authorization: Bearer <ADMIN_TOKEN>` header");
@@ -227,12 +275,12 @@ export function requireAdminSession(handlers: {
   forbidden: (c: Context<AdminEnv>, reason: string) => Response | Promise<Response>;
 }): MiddlewareHandler<AdminEnv> {
   return async (c, next) => {
-    const token = c.env.ADMIN_TOKEN;
-    if (!token) throw new HttpError(401, "ADMIN_TOKEN is not configured on this worker");
+    const token = usableAdminToken(c.env);
     let actor: string | null = null;
     let csrf = "";
     const cookie = getCookie(c, SESSION_COOKIE);
-    const session = cookie ? await verifySession(token, cookie) : null;
+    const session = cookie ? await findSession(c.env.DB, token, cookie) : null;
+    c.set("sessionId", session?.id ?? null);
     if (session) {
       actor = session.actor;
       csrf = session.csrf;
@@ -257,21 +305,29 @@ export function requireAdminSession(handlers: {
   };
 }
 
-// ── Failed logins ───────────────────────────────────────────────────────────
-// Counted in the audit log (action login.failed, target the client IP) rather than in memory: a
-// Worker runs in many short-lived isolates, so an in-isolate counter would give an attacker a fresh
-// budget on every one. D1 is one shared, durable count, and the attempts are visible to operators.
+// ── Failed attempts ─────────────────────────────────────────────────────────
 
-export const LOGIN_MAX_FAILURES = 5;
-export const LOGIN_WINDOW_MINUTES = 15;
-
-export const clientIp = (c: Context) => c.req.header("cf-connecting-ip") ?? "unknown";
-
-export async function recentLoginFailures(db: D1Database, ip: string, now = Date.now()): Promise<number> {
-  const since = new Date(now - LOGIN_WINDOW_MINUTES * 60_000).toISOString();
-  const row = await db
-    .prepare("SELECT count(*) AS n FROM audit_log WHERE at >= ?1 AND action = 'login.failed' AND target_id = ?2")
-    .bind(since, ip)
-    .first<{ n: number }>();
-  return row?.n ?? 0;
+/**
+ * Counts the attempt against its client address (security/rate-limit.ts, in the Ingestor, atomic).
+ * Returns the 429 to answer when the limit is reached, writing one audit row when it first trips;
+ * null when the attempt may be answered.
+ */
+export async function rateLimited(c: Context<AdminEnv>, kind: LimitKind, ok: boolean, render?: (retryAfter: number) => Response | Promise<Response>): Promise<Response | null> {
+  const address = clientAddress(c);
+  const attempt = await ingestor(c.env).authAttempt(kind, address, ok);
+  if (attempt.allowed) return null;
+  if (attempt.tripped) {
+    await audit(c.env.DB, "anonymous", `${kind}.rate_limited`, "client", address.bucket, null, {
+      failures: attempt.failures,
+      window_seconds: LIMITS[kind].windowSeconds,
+      trusted_address: address.trusted,
+    }).run();
+  }
+  const retryAfter = String(attempt.retryAfterSeconds);
+  if (render) {
+    const res = await render(attempt.retryAfterSeconds);
+    res.headers.set("Retry-After", retryAfter);
+    return res;
+  }
+  return c.json({ error: `too many failed attempts from your address: retry after ${retryAfter} s` }, 429, { "Retry-After": retryAfter });
 }

@@ -19,6 +19,7 @@
 import type { Context } from "hono";
 import type { AppEnv, Env } from "./env";
 import { toHex } from "./ids";
+import { publicHeaders } from "./security/headers";
 
 export const PUBLIC_MAX_AGE_SECONDS = 10;
 export const PUBLIC_CACHE_CONTROL = `public, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
@@ -82,7 +83,7 @@ export async function cachedPublic(c: Context<AppEnv>, render: (base: string) =>
     const { body, contentType, status = 200, store = true } = await render(PLACEHOLDER_ORIGIN);
     res = new Response(body, {
       status,
-      headers: { "Content-Type": contentType, "Cache-Control": PUBLIC_CACHE_CONTROL, ETag: await etagOf(body) },
+      headers: { "Content-Type": contentType, "Cache-Control": PUBLIC_CACHE_CONTROL, ETag: await etagOf(body), ...(await publicHeaders(c.env.DB, contentType)) },
     });
     if (cache && key && store) {
       const stored = cache.put(key, res.clone()).catch((err: unknown) => console.error("edge cache put failed", String(err)));

@@ -7,6 +7,8 @@ import type { AppEnv, Env } from "./env";
 import { HttpError, PayloadError } from "./errors";
 import { newId, nowIso, sha256Hex } from "./ids";
 import { ingestor, type IngestResult } from "./ingestor";
+import { countRefusal } from "./security/refusals";
+import { cleanEvent } from "./security/text";
 import { type IntegrationOptions, readOptions } from "./sources/options";
 
 export const MAX_BODY_BYTES = 512 * 1024;
@@ -134,7 +136,12 @@ export function redactPayload(raw: string, secrets: Array<string | null | undefi
   return shown.length > LOGGED_PAYLOAD_CHARS ? `${shown.slice(0, LOGGED_PAYLOAD_CHARS)}… (${shown.length} chars)` : shown;
 }
 
-/** Logs a delivery that never reached the state machine; the integration is found by its key, if any. */
+/**
+ * Logs a delivery that never reached the state machine. With a key that names an integration, the
+ * delivery log keeps it (payload redacted) for the operator; with none or an unknown one, anyone can
+ * send it, so nothing of it is stored but a count per hour, source and key prefix
+ * (security/refusals.ts): a flood of junk to unknown keys grows the database by a row per prefix.
+ */
 export async function logRefused(
   env: Env,
   key: string | null,
@@ -147,6 +154,7 @@ export async function logRefused(
   const found = key
     ? await env.DB.prepare("SELECT id FROM integrations WHERE key_hash = ?1").bind(keyHash).first<{ id: string }>()
     : null;
+  if (!found) return countRefusal(env.DB, { source, key, error, at: nowIso(raw?.receivedAt) });
   await insertDelivery(env.DB, {
     id: newId(),
     integrationId: found?.id ?? null,
@@ -194,11 +202,11 @@ export interface ReceiveOptions {
    */
   withOptions?: boolean;
   /**
-   * Runs after parsing and before adapting, with the integration's options (withOptions): checks
+   * Runs after adapting and before ingesting, with the integration's options (withOptions): checks
    * that need the network (SNS signatures) or answers the sender (SNS subscriptions). Its counts
    * go into the delivery log's summary.
    */
-  beforeAdapt?: (payload: unknown, options: IntegrationOptions) => Promise<Record<string, number> | void>;
+  beforeIngest?: (payload: unknown, options: IntegrationOptions) => Promise<Record<string, number> | void>;
   /** The 2xx the route will answer, for the delivery log (default: 202, or 200 when there are no events). */
   acceptedStatus?: 200 | 202;
   /**
@@ -240,10 +248,16 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
     if (!keyFromBody && !key) throw new HttpError(401, missingKey);
     const payload = parseJson(opts.formField ? await formValue(c, raw.text, opts.formField) : raw.text);
     if (keyFromBody) key = keyFromBody(payload);
+    let options: IntegrationOptions | undefined;
+    if (opts.withOptions) {
+      if (!key) throw new HttpError(401, missingKey);
+      options = await integrationOptions(env, key, opts.source);
+    }
+    // Cleaned once here, after every adapter: what is stored stays valid in XML (security/text.ts).
+    const events = opts.adapt(payload, raw.receivedAt, options).map(cleanEvent);
     if (!key) throw new HttpError(401, missingKey);
-    const options = opts.withOptions ? await integrationOptions(env, key, opts.source) : undefined;
-    const notes = opts.beforeAdapt ? (await opts.beforeAdapt(payload, options ?? {})) ?? undefined : undefined;
-    const events = opts.adapt(payload, raw.receivedAt, options);
+    // After the adapter, so a payload that can never succeed gets its 400 before any check that fetches.
+    const notes = opts.beforeIngest ? (await opts.beforeIngest(payload, options ?? {})) ?? undefined : undefined;
     let result: IngestResult;
     try {
       result = await ingestor(env).ingest({

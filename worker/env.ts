@@ -15,6 +15,11 @@ export interface Env {
   PUBLIC_URL?: string;
   /** Optional Cloudflare Access: the team domain (`<team>.cloudflareaccess.com`); with ACCESS_AUD, Access JWTs are accepted on /admin. */
   ACCESS_TEAM_DOMAIN?: string;
+  /**
+   * "false" where `request.cf` is emulated (wrangler dev): CF-Connecting-IP is then not trusted as the
+   * client address for the sign-in and bearer limits (worker/security/rate-limit.ts).
+   */
+  BEHIND_CLOUDFLARE?: string;
   /** Optional Cloudflare Access: the application's AUD tag, the audience its JWTs must carry. */
   ACCESS_AUD?: string;
   /**

@@ -11,7 +11,9 @@ import { applyEvents, type EventOutcome, mergeDecisions } from "./domain/inciden
 import { type AdminCommand, type CommandResult, runAdminCommand, runTick, type TickResult } from "./admin/state";
 import { purgePublicCache } from "./cache";
 import type { Env } from "./env";
+import { type Attempt, type ClientAddress, type LimitKind, recordAttempt } from "./security/rate-limit";
 import { newId, nowIso } from "./ids";
+import { LEGACY_TIMESTAMP_HEADER } from "./sources/options";
 import { verifyBodySignature } from "./sources/signatures";
 
 export interface IngestInput {
@@ -113,6 +115,8 @@ export class Ingestor extends DurableObject<Env> {
   adminAction(command: AdminCommand): Promise<CommandResult> {
     return this.serialize(async () => {
       const result = await runAdminCommand(this.env, command);
+      // A disabled or deleted integration must be refused from the next delivery on.
+      if (command.type.startsWith("integration.")) this.integrations = null;
       if (result.ok) await purgePublicCache(this.env);
       return result;
     });
@@ -125,6 +129,11 @@ export class Ingestor extends DurableObject<Env> {
       if (result.started.length || result.completed.length || result.autoResolved.length) await purgePublicCache(this.env);
       return result;
     });
+  }
+
+  /** One sign-in or bearer attempt against its client address's limit (security/rate-limit.ts). */
+  authAttempt(kind: LimitKind, address: ClientAddress, ok: boolean): Attempt {
+    return recordAttempt(this.ctx.storage.sql, kind, address, ok);
   }
 
   /**
@@ -251,6 +260,10 @@ export class Ingestor extends DurableObject<Env> {
     if (integration.signingSecret && !input.internal) {
       const valid = input.signed && (await verifyBodySignature(integration.source, integration.signingSecret, integration.options, input.signed));
       if (!valid) return { ok: false, status: 401, error: "missing or invalid body signature" };
+      // A signed timestamp must be fresh, or a captured delivery could be replayed forever.
+      const timestamp = input.signed!.headers[integration.options.timestamp_header ?? LEGACY_TIMESTAMP_HEADER];
+      const stale = timestamp ? staleTimestamp(timestamp) : null;
+      if (stale) return { ok: false, status: 401, error: stale };
     }
     return integration;
   }
@@ -260,6 +273,20 @@ function countOutcomes(outcomes: EventOutcome[]): Record<string, number> {
   const summary: Record<string, number> = {};
   for (const o of outcomes) summary[o] = (summary[o] ?? 0) + 1;
   return summary;
+}
+
+/** How far a signed timestamp may be from now, either way (clock skew included). */
+export const SIGNATURE_MAX_AGE_SECONDS = 5 * 60;
+
+/** Why a signature's timestamp (unix seconds, or milliseconds) is refused, or null when it is fresh. */
+export function staleTimestamp(timestamp: string, nowMs = Date.now()): string | null {
+  const t = timestamp.trim();
+  if (!/^\d{1,16}$/.test(t)) return "the signature timestamp is not a unix time in seconds";
+  const n = Number(t);
+  const ms = n > 1e11 ? n : n * 1000;
+  if (Math.abs(nowMs - ms) > SIGNATURE_MAX_AGE_SECONDS * 1000)
+    return `the signature timestamp is more than ${SIGNATURE_MAX_AGE_SECONDS / 60} minutes from now: refused as a possible replay (check the sender's clock)`;
+  return null;
 }
 
 export function ingestor(env: Env): DurableObjectStub<Ingestor> {

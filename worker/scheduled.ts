@@ -1,8 +1,10 @@
 // The cron trigger (wrangler.toml [triggers], every minute): maintenance windows starting and ending,
-// and quiet incidents auto-resolving. The work runs in the Ingestor, in turn with deliveries.
+// and quiet incidents auto-resolving, in the Ingestor in turn with deliveries; then the logs'
+// retention (security/retention.ts), which touches nothing the state machine owns.
 import type { Env } from "./env";
 import { ingestor } from "./ingestor";
 import { nowIso } from "./ids";
+import { enforceRetention } from "./security/retention";
 
 export async function scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
   // The scheduled time, not the moment this run began: a late run still decides for its minute.
@@ -13,4 +15,6 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx:
   if (result.started.length || result.completed.length || result.autoResolved.length || expired) {
     console.log("cron", { at, ...result, expired });
   }
+  const removed = await enforceRetention(env.DB, at);
+  if (removed.deliveries || removed.audit || removed.refusals) console.log("retention", { at, ...removed });
 }

@@ -95,7 +95,7 @@ describe("an operator works an incident in the admin UI", () => {
     await page.fill('input[name="name"]', OPERATOR);
     await Promise.all([page.waitForURL(`${base}/admin`), page.click('button:has-text("Sign in")')]);
     const cookies = await context.cookies();
-    expect(cookies.find((c) => c.name === "admin_session")).toMatchObject({ httpOnly: true, secure: true, sameSite: "Strict", path: "/admin" });
+    expect(cookies.find((c) => c.name === "__Host-admin_session")).toMatchObject({ httpOnly: true, secure: true, sameSite: "Strict", path: "/" });
 
     const card = page.locator(`article[data-incident="${incidentId}"]`);
     expect(await card.locator("h3").textContent()).toBe(TITLE);

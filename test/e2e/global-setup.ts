@@ -7,7 +7,7 @@ import type { TestProject } from "vitest/node";
 // @ts-expect-error plain ESM helper shared with npm start
 import { buildSite, freePort, prepareDatabase, SITE_DIST, startWorker, workerConfig } from "../../scripts/lib.mjs";
 
-export const E2E_ADMIN_TOKEN = "e2e-admin-token-0123456789";
+export const E2E_ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef0123456789";
 
 export default async function setup(project: TestProject) {
   const persistTo = mkdtempSync(join(tmpdir(), "status-e2e-"));

@@ -58,7 +58,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACT
 beforeAll(async () => {
   browser = await launchBrowser();
   // Its own integration feeding Payments, so no other test's incident is touched.
-  const integ = await admin("POST", "/integrations", { name: "e2e page test", source: "generic", component_ids: [PAYMENTS] });
+  const integ = await admin("POST", "/integrations", { name: "e2e page test", source: "generic", component_ids: [PAYMENTS], public_text: "full" });
   hookUrl = integ.webhook_url.startsWith("http") ? integ.webhook_url : `${base}/hooks/generic/${integ.key}`;
 });
 

@@ -66,7 +66,7 @@ async function adminSession(): Promise<string | null> {
   const res = await SELF.fetch(`${BASE}/admin/login`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: BASE },
-    body: new URLSearchParams({ [field]: "test-admin-token" }).toString(),
+    body: new URLSearchParams({ [field]: "test-admin-token-0123456789abcdef0123" }).toString(),
     redirect: "manual",
   });
   const cookie = res.headers.get("set-cookie");

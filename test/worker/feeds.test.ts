@@ -23,7 +23,7 @@ beforeAll(async () => {
       )
       .bind(t(5000)),
     db
-      .prepare("INSERT INTO integrations (id, name, source, key_hash, key_prefix, created_at, updated_at) VALUES ('intfeedsgen1', 'Generic', 'generic', ?1, 'feedst', ?2, ?2)")
+      .prepare("INSERT INTO integrations (id, name, source, key_hash, key_prefix, public_text, created_at, updated_at) VALUES ('intfeedsgen1', 'Generic', 'generic', ?1, 'feedst', 'full', ?2, ?2)")
       .bind(await sha256Hex(KEY), t(5000)),
     db.prepare("INSERT INTO integration_components (integration_id, component_id) VALUES ('intfeedsgen1', 'cmpfeedsapi1')"),
     db

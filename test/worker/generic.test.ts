@@ -23,7 +23,8 @@ describe("generic receiver: alert → component status → incident", () => {
     expect(incident).toMatchObject({ status: "investigating", impact: "critical", name: "Checkout failing (checkout-5xx)" });
     expect(incident!.incident_updates[0]).toMatchObject({
       status: "investigating",
-      body: "5xx rate above 20% for 5 minutes",
+      // public_text "summary" (the default): a neutral sentence; the details stay with the operators.
+      body: "We are investigating issues with API.",
       affected_components: [{ code: api.id, name: "API", old_status: "operational", new_status: "major_outage" }],
     });
 

@@ -1,7 +1,7 @@
 // Helpers for the worker integration tests: everything goes through the worker's real fetch handler.
 import { env, SELF } from "cloudflare:test";
 
-export const ADMIN = { Authorization: "Bearer test-admin-token", "Content-Type": "application/json" };
+export const ADMIN = { Authorization: "Bearer test-admin-token-0123456789abcdef0123", "Content-Type": "application/json" };
 export const BASE = "https://status.test";
 
 let counter = 0;
@@ -18,8 +18,8 @@ export async function createComponent(name: string, extra: Record<string, unknow
   return (await res.json()) as { id: string; slug: string; name: string; status: string };
 }
 
-export async function createIntegration(source: string, componentIds: string[] = []) {
-  const res = await admin("POST", "/integrations", { name: unique(source), source, component_ids: componentIds });
+export async function createIntegration(source: string, componentIds: string[] = [], extra: Record<string, unknown> = {}) {
+  const res = await admin("POST", "/integrations", { name: unique(source), source, component_ids: componentIds, ...extra });
   if (res.status !== 201) throw new Error(`integration: ${res.status} ${await res.text()}`);
   return (await res.json()) as { id: string; key: string; webhook_url: string };
 }

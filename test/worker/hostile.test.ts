@@ -1,7 +1,8 @@
 // 10,000 generated malformed or hostile payloads, spread over every receiver the worker has: wrong
 // types, huge strings around the 512 KB limit, deep nesting, prototype-pollution keys, invalid UTF-8,
 // markup in titles, broken JSON. Each gets a 4xx, never a 5xx (Datadog, Alertmanager and PagerDuty
-// senders retry 5xx forever), and the database is unchanged but for the delivery log.
+// senders retry 5xx forever), and the database is unchanged but for the delivery log (and the
+// refusal counts, for those sent with an unknown key).
 //
 // Which key a payload is sent with: the adapter itself (the same code the worker runs) tells whether
 // it would be accepted. A payload it refuses goes with the receiver's real key (so the 400 comes from
@@ -231,6 +232,7 @@ describe("10,000 hostile payloads on every receiver", () => {
     console.log(`hostile: receivers checked: ${receivers.map((r) => r.name).join(", ")}`);
     const before = await tableCounts();
     const lastRowid = (await rows<{ n: number }>("SELECT coalesce(max(rowid), 0) AS n FROM deliveries"))[0]!.n;
+    const refusedBefore = (await rows<{ n: number }>("SELECT coalesce(sum(count), 0) AS n FROM refused_deliveries"))[0]!.n;
     const lastDelivery = await rows("SELECT id, last_delivery_at FROM integrations ORDER BY id");
 
     const arbitrary = fc.nat(receivers.length - 1).chain((i) => payloadFor(receivers[i]!).map((p) => ({ receiver: receivers[i]!, ...p })));
@@ -292,10 +294,13 @@ describe("10,000 hostile payloads on every receiver", () => {
     // Nothing written but the delivery log: no alert, incident, status or integration changed…
     expect(await tableCounts()).toEqual(before);
     expect(await rows("SELECT id, last_delivery_at FROM integrations ORDER BY id")).toEqual(lastDelivery);
-    // …and every request logged as refused or unauthorized, none as accepted or failed.
+    // …and every request logged as refused or unauthorized, none as accepted or failed; those sent
+    // with an unknown key only counted (no payload stored), the rest in the delivery log.
     const logged = await rows<{ outcome: string; n: number }>("SELECT outcome, count(*) AS n FROM deliveries WHERE rowid > ?1 GROUP BY outcome", lastRowid);
     expect(logged.filter((l) => l.outcome !== "rejected" && l.outcome !== "unauthorized")).toEqual([]);
-    expect(logged.reduce((n, l) => n + l.n, 0)).toBe(TOTAL);
+    const counted = (await rows<{ n: number }>("SELECT coalesce(sum(count), 0) AS n FROM refused_deliveries"))[0]!.n - refusedBefore;
+    expect(counted).toBeGreaterThan(0);
+    expect(logged.reduce((n, l) => n + l.n, 0) + counted).toBe(TOTAL);
     // Nothing reached Object.prototype in this isolate (the worker runs in it).
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   }, 240_000);

@@ -177,7 +177,7 @@ describe("paths", () => {
     expect(res.headers.get("Content-Type")).toMatch(/^text\/html/);
     expect(await res.text()).toContain("<h1>No such page</h1>");
     for (const path of ["/api/v2/nope.json", "/api/nope", "/hooks/nope/x", "/admin/api/nope"]) {
-      const r = await SELF.fetch(`${BASE}${path}`, { headers: { Authorization: "Bearer test-admin-token" } });
+      const r = await SELF.fetch(`${BASE}${path}`, { headers: { Authorization: "Bearer test-admin-token-0123456789abcdef0123" } });
       expect(r.status, path).toBe(404);
       expect(r.headers.get("Content-Type"), path).toMatch(/^application\/json/);
       expect(await r.json(), path).toEqual({ error: expect.stringMatching(/^no (route|such document)/) });

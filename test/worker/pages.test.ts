@@ -22,7 +22,7 @@ beforeAll(async () => {
       )
       .bind(now),
     db
-      .prepare("INSERT INTO integrations (id, name, source, key_hash, key_prefix, created_at, updated_at) VALUES ('intpagesgen1', 'Generic', 'generic', ?1, 'pagest', ?2, ?2)")
+      .prepare("INSERT INTO integrations (id, name, source, key_hash, key_prefix, public_text, created_at, updated_at) VALUES ('intpagesgen1', 'Generic', 'generic', ?1, 'pagest', 'full', ?2, ?2)")
       .bind(await sha256Hex(KEY), now),
     db.prepare("INSERT INTO integration_components (integration_id, component_id) VALUES ('intpagesgen1', 'cmppagesapi1')"),
     db
@@ -57,7 +57,7 @@ describe("GET /incidents/:id", () => {
     expect(html).toMatch(/^<!DOCTYPE html>/);
     expect(html).toContain(`<article class="inc" data-id="${incidentId}" data-status="investigating" data-impact="critical">`);
     expect(html).toContain("<b>Investigating</b>");
-    expect(html).toContain("Critical impact · Affects API &lt;v2&gt;");
+    expect(html).toContain("Critical impact · Affects <bdi>API &lt;v2&gt;</bdi>");
     expect(html).toContain(`<div id="incident">`);
     expect(html).toContain('<script src="/live.js" defer></script>');
   });

@@ -93,7 +93,7 @@ describe("Grafana: per-integration signature and timestamp header names", () => 
       method: "POST",
       redirect: "manual",
       headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: BASE, "CF-Connecting-IP": "192.0.2.12" },
-      body: new URLSearchParams({ token: "test-admin-token", name: "Ops" }).toString(),
+      body: new URLSearchParams({ token: "test-admin-token-0123456789abcdef0123", name: "Ops" }).toString(),
     });
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
     const html = await (await SELF.fetch(`${BASE}/admin/integrations`, { headers: { Cookie: cookie } })).text();

@@ -20,7 +20,7 @@ function stringToSign(m: Record<string, unknown>): string {
 }
 
 /** The message signed by the stand-in's key, its certificate at `certPath`. */
-async function signed(message: Record<string, unknown>, version: "1" | "2", certPath: string) {
+async function signed<T extends Record<string, unknown>>(message: T, version: "1" | "2", certPath: string) {
   const out = { ...message, SignatureVersion: version, SigningCertURL: `${capture}${certPath}` };
   const res = await fetch(`${capture}/_sign?version=${version}`, { method: "POST", body: stringToSign(out) });
   return { ...out, Signature: await res.text() };

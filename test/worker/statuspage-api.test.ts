@@ -149,7 +149,7 @@ async function seedPage() {
     c(IDS.cdn, "sp-cdn", "CDN", null, 2, "0, 0"),
     c(IDS.hidden, "sp-hidden", "Legacy API", null, 3, "1, 1"),
     db
-      .prepare("INSERT INTO integrations (id, name, source, key_hash, key_prefix, created_at, updated_at) VALUES ('intspgeneric', 'Generic', 'generic', ?1, 'status', ?2, ?2)")
+      .prepare("INSERT INTO integrations (id, name, source, key_hash, key_prefix, public_text, created_at, updated_at) VALUES ('intspgeneric', 'Generic', 'generic', ?1, 'status', 'full', ?2, ?2)")
       .bind(await sha256Hex(KEY), T(100_000)),
     db.prepare("INSERT INTO integration_components (integration_id, component_id) VALUES ('intspgeneric', ?1)").bind(IDS.api),
     // A resolved incident, three days ago.

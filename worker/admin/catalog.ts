@@ -172,8 +172,8 @@ export async function updateComponent(ctx: AdminCtx, id: string, patch: Componen
 }
 
 /** Deleting a component changes what the state machine routes to: it runs in the ingestor. */
-export async function deleteComponent(ctx: AdminCtx, id: string): Promise<void> {
-  unwrap(await ingestor(ctx.env).adminAction({ type: "component.delete", actor: ctx.actor, componentId: id }));
+export async function deleteComponent(ctx: AdminCtx, id: string, force = false): Promise<void> {
+  unwrap(await ingestor(ctx.env).adminAction({ type: "component.delete", actor: ctx.actor, componentId: id, force }));
 }
 
 export async function overrideComponent(ctx: AdminCtx, id: string, status: ComponentStatus | null): Promise<ComponentJson> {
@@ -277,6 +277,11 @@ export interface SettingsJson {
   url: string;
   time_zone: string;
   auto_resolve_minutes: number | null;
+  /** Retention the cron enforces (security/retention.ts). */
+  delivery_retention_days: number;
+  audit_retention_days: number;
+  /** Whether other sites may frame the public page (security/headers.ts). */
+  allow_framing: boolean;
 }
 
 export async function getSettings(db: D1Database): Promise<SettingsJson> {
@@ -287,22 +292,36 @@ export async function getSettings(db: D1Database): Promise<SettingsJson> {
     url: row ? String(row.url ?? "") : "",
     time_zone: row ? String(row.time_zone) : "Etc/UTC",
     auto_resolve_minutes: row?.auto_resolve_minutes == null ? null : Number(row.auto_resolve_minutes),
+    delivery_retention_days: row?.delivery_retention_days == null ? 30 : Number(row.delivery_retention_days),
+    audit_retention_days: row?.audit_retention_days == null ? 365 : Number(row.audit_retention_days),
+    allow_framing: row?.allow_framing == null ? true : !!row.allow_framing,
   };
 }
 
 export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<SettingsJson> {
   const db = ctx.env.DB;
   const before = await getSettings(db);
+  // The hardening settings are optional in a PUT: a client that predates them keeps their values.
+  const next = {
+    ...body,
+    delivery_retention_days: body.delivery_retention_days ?? before.delivery_retention_days,
+    audit_retention_days: body.audit_retention_days ?? before.audit_retention_days,
+    allow_framing: body.allow_framing ?? before.allow_framing,
+  };
   await commit(ctx.env, [
     db
       .prepare(
-        `INSERT INTO page_settings (id, page_id, name, url, time_zone, auto_resolve_minutes, updated_at)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)
+        `INSERT INTO page_settings (id, page_id, name, url, time_zone, auto_resolve_minutes, delivery_retention_days, audit_retention_days, allow_framing, updated_at)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?7, ?8, ?9, ?6)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, url = excluded.url, time_zone = excluded.time_zone,
-           auto_resolve_minutes = excluded.auto_resolve_minutes, updated_at = excluded.updated_at`,
+           auto_resolve_minutes = excluded.auto_resolve_minutes, delivery_retention_days = excluded.delivery_retention_days,
+           audit_retention_days = excluded.audit_retention_days, allow_framing = excluded.allow_framing, updated_at = excluded.updated_at`,
       )
-      .bind(before.page_id || newId(), body.name, body.url, body.time_zone, body.auto_resolve_minutes, nowIso()),
-    audit(db, ctx.actor, "settings.update", "page", "1", before, body),
+      .bind(
+        before.page_id || newId(), next.name, next.url, next.time_zone, next.auto_resolve_minutes, nowIso(),
+        next.delivery_retention_days, next.audit_retention_days, next.allow_framing ? 1 : 0,
+      ),
+    audit(db, ctx.actor, "settings.update", "page", "1", before, next),
   ]);
   return getSettings(db);
 }

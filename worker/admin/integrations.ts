@@ -6,6 +6,7 @@ import type { ComponentStatus } from "../domain/status";
 import { HttpError } from "../errors";
 import { newId, newIntegrationKey, nowIso, sha256Hex } from "../ids";
 import { ingestor } from "../ingestor";
+import { maskKeys } from "../security/mask";
 import { audit } from "./audit";
 import { type AdminCtx, commit, unwrap } from "./catalog";
 import type { AlertLink, IntegrationCreate, IntegrationPatch, LinkCreate } from "./schemas";
@@ -32,6 +33,9 @@ export interface IntegrationJson {
   expected_interval_minutes: number | null;
   /** Nothing arrived for longer than expected (shown to operators, never to the public). */
   silent: boolean;
+  /** What its alerts publish: summary, full or template (domain/public-text.ts). */
+  public_text: string;
+  public_template: string | null;
   /** Receiver settings: Grafana's `signature_header` and `timestamp_header`, `verify_signatures`, `mapping`. */
   options: IntegrationOptions;
   /** CloudWatch: the SNS subscriptions this page confirmed (from the delivery log), newest first. */
@@ -48,6 +52,7 @@ export interface IntegrationWithKey {
 }
 
 const INTEGRATION_SELECT = `SELECT i.id, i.name, i.source, i.key_prefix, i.disabled, i.last_delivery_at, i.signing_secret IS NOT NULL AS signed,
+    i.public_text, i.public_template,
     i.expected_interval_minutes, i.options,
     (i.expected_interval_minutes IS NOT NULL AND i.disabled = 0
       AND coalesce(i.last_delivery_at, i.created_at) < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || i.expected_interval_minutes || ' minutes')) AS silent,
@@ -72,6 +77,8 @@ function integrationJson(r: Row, base: string): IntegrationJson {
     last_delivery_at: str(r.last_delivery_at),
     expected_interval_minutes: r.expected_interval_minutes == null ? null : Number(r.expected_interval_minutes),
     silent: !!r.silent,
+    public_text: String(r.public_text ?? "summary"),
+    public_template: str(r.public_template),
     options: readOptions(r.options),
     ...(r.sns_subscriptions != null ? { sns_subscriptions: JSON.parse(String(r.sns_subscriptions)) } : {}),
   };
@@ -121,6 +128,9 @@ export async function createIntegration(ctx: AdminCtx, body: IntegrationCreate):
     ...componentIds.map((cid) =>
       db.prepare("INSERT INTO integration_components (integration_id, component_id) VALUES (?1, ?2)").bind(id, cid),
     ),
+    ...(body.public_text || body.public_template
+      ? [db.prepare("UPDATE integrations SET public_text = ?2, public_template = ?3 WHERE id = ?1").bind(id, body.public_text ?? "summary", body.public_template ?? null)]
+      : []),
     // Never the key, its hash or the signing secret: the audit log is readable by every operator.
     audit(db, ctx.actor, "integration.create", "integration", id, null, {
       name: body.name, source: body.source, component_ids: componentIds, key_prefix: key.slice(0, 6), signed: !!body.signing_secret,
@@ -156,6 +166,12 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
     after.name = patch.name;
     statements.push(db.prepare("UPDATE integrations SET name = ?2, updated_at = ?3 WHERE id = ?1").bind(id, patch.name, now));
   }
+  // Disabling resolves the integration's firing alerts, in the ingestor (its monitor's resolve will
+  // be refused from now on); what else the patch changes follows here.
+  if (patch.disabled === true && !current.disabled) {
+    unwrap(await ingestor(ctx.env).adminAction({ type: "integration.disable", actor: ctx.actor, integrationId: id }));
+    current.disabled = true;
+  }
   if (patch.disabled !== undefined && patch.disabled !== current.disabled) {
     before.disabled = current.disabled;
     after.disabled = patch.disabled;
@@ -173,6 +189,17 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
     before.signed = current.signed;
     after.signed = patch.signing_secret !== null;
     statements.push(db.prepare("UPDATE integrations SET signing_secret = ?2, updated_at = ?3 WHERE id = ?1").bind(id, patch.signing_secret, now));
+  }
+  if (patch.public_text !== undefined || patch.public_template !== undefined) {
+    const mode = patch.public_text ?? current.public_text;
+    const template = patch.public_template === undefined ? current.public_template : patch.public_template;
+    if (mode === "template" && !template)
+      throw new HttpError(400, "`public_template` is required when `public_text` is template (use {{components}}, {{severity}}, {{title}})", "public_template");
+    if (mode !== current.public_text || template !== current.public_template) {
+      Object.assign(before, { public_text: current.public_text, public_template: current.public_template });
+      Object.assign(after, { public_text: mode, public_template: template });
+      statements.push(db.prepare("UPDATE integrations SET public_text = ?2, public_template = ?3, updated_at = ?4 WHERE id = ?1").bind(id, mode, template, now));
+    }
   }
   if (patch.options !== undefined) {
     // Header names only, never a secret: safe for the audit log.
@@ -195,11 +222,24 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
       );
     }
   }
-  if (!statements.length) return current;
+  if (!statements.length) return patch.disabled === true ? getIntegration(db, ctx.base, id) : current;
   const action = Object.keys(after).length === 1 && "disabled" in after ? (patch.disabled ? "integration.disable" : "integration.enable") : "integration.update";
   statements.push(audit(db, ctx.actor, action, "integration", id, before, after));
   await changed(ctx, statements);
   return getIntegration(db, ctx.base, id);
+}
+
+/** Deletes an integration with its links and alerts, resolving its firing alerts first (in the ingestor). */
+export async function deleteIntegration(ctx: AdminCtx, id: string): Promise<{ id: string; deleted: true; alerts_resolved: number }> {
+  const result = unwrap(await ingestor(ctx.env).adminAction({ type: "integration.delete", actor: ctx.actor, integrationId: id }));
+  return { id, deleted: true, alerts_resolved: result.alertsResolved ?? 0 };
+}
+
+/** An operator dismisses a firing alert: resolved as if its monitor had sent the resolve. */
+export async function resolveAlert(ctx: AdminCtx, alertId: string): Promise<AlertJson> {
+  unwrap(await ingestor(ctx.env).adminAction({ type: "alert.resolve", actor: ctx.actor, alertId }));
+  const row = await ctx.env.DB.prepare(`${ALERT_SELECT} WHERE a.id = ?1`).bind(alertId).first<Row>();
+  return alertJson(row!);
 }
 
 // ── Links ───────────────────────────────────────────────────────────────────
@@ -359,22 +399,12 @@ export async function linkAlert(ctx: AdminCtx, alertId: string, body: AlertLink)
 
 // ── Keys in what senders sent ───────────────────────────────────────────────
 
-const KEY_LIKE = /(?<![a-z0-9])[a-z0-9]{32}(?![a-z0-9])/g;
-
 /**
  * Masks every integration key in `text`. Receivers redact fields named like secrets, but a sender may
- * echo its key anywhere (a tag, a summary, a body too broken to parse): every 32-character run that
- * hashes to a current key is replaced, so no admin answer but create and rotate ever shows one.
+ * echo its key anywhere (a tag, a summary, a body too broken to parse): no admin answer but create and
+ * rotate ever shows one. Linear in the text (worker/security/mask.ts).
  */
-export async function maskIntegrationKeys(db: D1Database, text: string): Promise<string> {
-  const candidates = [...new Set(text.match(KEY_LIKE) ?? [])];
-  if (!candidates.length) return text;
-  const { results } = await db.prepare("SELECT key_hash FROM integrations").all<{ key_hash: string }>();
-  const hashes = new Set(results.map((r) => r.key_hash));
-  let out = text;
-  for (const c of candidates) if (hashes.has(await sha256Hex(c))) out = out.replaceAll(c, "[redacted key]");
-  return out;
-}
+export const maskIntegrationKeys = maskKeys;
 
 // ── Delivery log ────────────────────────────────────────────────────────────
 

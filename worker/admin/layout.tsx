@@ -97,10 +97,16 @@ export const Layout: FC<PropsWithChildren<PageProps>> = ({ title, actor, csrf, a
           ))}
         {actor && (
           <span class="who">
-            {actor}{" "}
+            <bdi>{actor}</bdi>{" "}
             <form method="post" action="/admin/logout" class="inline">
               <Csrf token={csrf ?? ""} />
               <button type="submit">Sign out</button>
+            </form>{" "}
+            <form method="post" action="/admin/logout/everywhere" class="inline">
+              <Csrf token={csrf ?? ""} />
+              <button type="submit" title="End every operator's session, on every device">
+                Sign out everywhere
+              </button>
             </form>
           </span>
         )}

@@ -5,6 +5,7 @@ import { integrationOptions, integrationOptionsPatch } from "../sources/options"
 import { INCIDENT_UPDATE_STATUSES } from "../domain/admin-actions";
 import { isTimeZone } from "../domain/maintenance";
 import { COMPONENT_STATUSES, IMPACTS, MAINTENANCE_STATUSES } from "../domain/status";
+import { PUBLIC_TEXT_MODES } from "../domain/public-text";
 import { SOURCES } from "../sources";
 
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and dashes");
@@ -69,15 +70,28 @@ function gatherOptions(input: unknown): unknown {
   return body;
 }
 
-export const integrationCreate = z.preprocess(gatherOptions, z.object({
-  name,
-  source: z.enum(SOURCES),
-  component_ids: ids.optional(),
-  /** Shared secret for signed deliveries (Grafana's X-Grafana-Alerting-Signature). */
-  signing_secret: z.string().min(8).max(256).nullable().optional(),
-  /** Receiver settings (Grafana's signature_header, timestamp_header). */
-  options: integrationOptions.optional(),
-}));
+/** What its alerts publish (domain/public-text.ts); a template needs its wording. */
+const publicText = z.enum(PUBLIC_TEXT_MODES).optional();
+const publicTemplate = z.string().trim().min(1, "is required").max(255).nullable().optional();
+const templateNeedsWording = (b: { public_text?: string; public_template?: string | null }) => b.public_text !== "template" || !!b.public_template;
+const TEMPLATE_MESSAGE = { message: "is required when `public_text` is template (use {{components}}, {{severity}}, {{title}})", path: ["public_template"] };
+
+export const integrationCreate = z.preprocess(
+  gatherOptions,
+  z
+  .object({
+    name,
+    source: z.enum(SOURCES),
+    component_ids: ids.optional(),
+    /** Shared secret for signed deliveries (Grafana's X-Grafana-Alerting-Signature). */
+    signing_secret: z.string().min(8).max(256).nullable().optional(),
+    /** Receiver settings (Grafana's signature_header, timestamp_header). */
+    options: integrationOptions.optional(),
+    public_text: publicText,
+    public_template: publicTemplate,
+  })
+  .refine(templateNeedsWording, TEMPLATE_MESSAGE),
+);
 
 /** Heartbeat: operators see the integration flagged `silent` after this many minutes without a delivery. */
 const expectedInterval = z.number().int().min(1).max(60 * 24 * 30).nullable().optional();
@@ -90,6 +104,8 @@ export const integrationPatch = z.preprocess(gatherOptions, z.object({
   signing_secret: z.string().min(8).max(256).nullable().optional(),
   /** Merged into the stored options: a value sets a setting, null clears it. */
   options: integrationOptionsPatch.optional(),
+  public_text: publicText,
+  public_template: publicTemplate,
 }));
 
 const matchSchema = z
@@ -146,6 +162,9 @@ export const settingsPut = z.object({
     .refine((u) => u === "" || /^https?:\/\/[^\s]+$/.test(u), "must be an http(s) URL or empty"),
   time_zone: z.string().min(1).max(64).refine(isTimeZone, "must be an IANA time zone such as Europe/Paris or Etc/UTC"),
   auto_resolve_minutes: z.number().int().min(1).max(10_080).nullable(),
+  delivery_retention_days: z.number().int().min(1).max(3650).optional(),
+  audit_retention_days: z.number().int().min(1).max(3650).optional(),
+  allow_framing: z.boolean().optional(),
 });
 
 export type ComponentCreate = z.infer<typeof componentCreate>;

@@ -30,6 +30,31 @@ import type { ComponentStatus, Impact, MaintenanceStatus } from "../domain/statu
 import type { Env } from "../env";
 import { newId, nowIso } from "../ids";
 import { type Actor, audit } from "./audit";
+import { firingAlerts, resolveAlerts } from "./resolve-alerts";
+
+export interface ComponentUser {
+  kind: "incident" | "maintenance" | "link" | "integration";
+  id: string;
+  name: string;
+}
+
+/** What uses a component and would be left pointing at nothing without it. */
+async function componentUsers(db: D1Database, componentId: string): Promise<ComponentUser[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT i.kind AS kind, i.id AS id, i.name AS name FROM incidents i JOIN incident_components ic ON ic.incident_id = i.id
+         WHERE ic.component_id = ?1 AND ((i.kind = 'incident' AND i.resolved_at IS NULL)
+           OR (i.kind = 'maintenance' AND i.status IN ('scheduled', 'in_progress', 'verifying')))
+       UNION ALL
+       SELECT 'link', l.id, l.match_type || ' ' || l.match_key || coalesce('=' || l.match_value, '') FROM links l
+         JOIN link_components lc ON lc.link_id = l.id WHERE lc.component_id = ?1
+       UNION ALL
+       SELECT 'integration', g.id, g.name FROM integrations g JOIN integration_components gc ON gc.integration_id = g.id WHERE gc.component_id = ?1`,
+    )
+    .bind(componentId)
+    .all<{ kind: ComponentUser["kind"]; id: string; name: string }>();
+  return results.map((r) => ({ kind: r.kind, id: r.id, name: r.name }));
+}
 
 export type AdminCommand =
   | {
@@ -51,7 +76,10 @@ export type AdminCommand =
       components: ComponentStatusRequest;
     }
   | { type: "component.override"; actor: Actor; componentId: string; status: ComponentStatus | null }
-  | { type: "component.delete"; actor: Actor; componentId: string }
+  | { type: "component.delete"; actor: Actor; componentId: string; force?: boolean }
+  | { type: "alert.resolve"; actor: Actor; alertId: string }
+  | { type: "integration.disable"; actor: Actor; integrationId: string }
+  | { type: "integration.delete"; actor: Actor; integrationId: string }
   | {
       type: "maintenance.create";
       actor: Actor;
@@ -85,7 +113,7 @@ export interface IncidentUpdateRow {
 }
 
 export type CommandResult =
-  | { ok: true; id: string; update?: IncidentUpdateRow; reapplied?: number }
+  | { ok: true; id: string; update?: IncidentUpdateRow; reapplied?: number; alertsResolved?: number }
   | { ok: false; status: 400 | 404 | 409; error: string; field?: string };
 
 type Row = Record<string, unknown>;
@@ -269,7 +297,18 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       const overrides = new Map([...flags.values()].map((c) => [c.id, c.overrideStatus]));
       const plan = planIncidentUpdate(incident, cmd.status, cmd.components, overrides, now);
       if (!plan.ok) return plan;
+      // Resolving an incident resolves its alerts still firing: the components go back to their
+      // automatic status, and a newer trigger opens a new incident (admin/resolve-alerts.ts).
+      const stillFiring = incident.kind === "incident" && plan.status === "resolved" ? await firingAlerts(db, "incident_id = ?1", incident.id) : [];
+      const resolution = stillFiring.length ? await resolveAlerts(db, stillFiring, now, incident.id) : null;
+      if (resolution) {
+        for (const [cid, c] of resolution.ws.components) {
+          const f = flags.get(cid);
+          if (f) Object.assign(f, { autoStatus: c.autoStatus, status: c.status });
+        }
+      }
       const b = new Batch(db, flags, now);
+      if (resolution) b.add(...resolution.statements);
       b.add(
         db
           .prepare("UPDATE incidents SET status = ?2, monitoring_at = ?3, resolved_at = ?4, updated_at = ?5 WHERE id = ?1")
@@ -282,7 +321,14 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
         for (const [id, p] of maintenanceFlagPatches(open, new Map([[incident.id, plan.maintenanceTransition]])))
           patches.set(id, { ...p, ...patches.get(id) });
       }
-      const affected = b.patch(patches);
+      // The update shows every visible change it made: the alerts' resolving, then the overrides'.
+      const fromAlerts: AffectedComponent[] = (resolution?.decision.statusChanges ?? []).map((ch) => ({
+        code: ch.componentId,
+        name: resolution!.ws.components.get(ch.componentId)?.name ?? ch.componentId,
+        old_status: ch.from,
+        new_status: ch.to,
+      }));
+      const affected = [...fromAlerts, ...b.patch(patches)];
       const body = cmd.body?.trim() || defaultUpdateBody(plan.status);
       const update = b.update(incident.id, plan.status, body, affected);
       const action =
@@ -295,10 +341,11 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
           body,
           ...(Object.keys(cmd.components).length ? { components: cmd.components } : {}),
           ...(affected.length ? { affected_components: affected } : {}),
+          ...(stillFiring.length ? { alerts_resolved: stillFiring.map((a) => a.id) } : {}),
         }, now),
       );
       await db.batch(b.finish());
-      return { ok: true, id: incident.id, update };
+      return { ok: true, id: incident.id, update, alertsResolved: stillFiring.length };
     }
 
     case "incident.create": {
@@ -348,6 +395,14 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       const row = await db.prepare("SELECT * FROM components WHERE id = ?1").bind(cmd.componentId).first<Row>();
       if (!row) return { ok: false, status: 404, error: `no component ${cmd.componentId}` };
       const id = cmd.componentId;
+      // What would be left pointing at nothing: refused unless forced, and then recorded.
+      const users = await componentUsers(db, id);
+      if (users.length && !cmd.force)
+        return {
+          ok: false,
+          status: 409,
+          error: `component ${id} is in use by ${users.map((u) => `${u.kind} ${u.id} (${u.name})`).join(", ")}: detach it first, or delete with ?force=true to detach it everywhere`,
+        };
       await db.batch([
         ...["component_status_changes", "alert_components", "incident_components", "integration_components", "link_components"].map((t) =>
           db.prepare(`DELETE FROM ${t} WHERE component_id = ?1`).bind(id),
@@ -355,9 +410,46 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
         db.prepare("DELETE FROM components WHERE id = ?1").bind(id),
         audit(db, cmd.actor, "component.delete", "component", id, {
           slug: row.slug, name: row.name, description: row.description, group_id: row.group_id, position: row.position, status: row.status,
-        }, null, now),
+        }, users.length ? { forced: true, detached_from: users } : null, now),
       ]);
       return { ok: true, id };
+    }
+
+    case "alert.resolve": {
+      const [alert] = await firingAlerts(db, "id = ?1", cmd.alertId);
+      if (!alert) {
+        const exists = await db.prepare("SELECT 1 FROM alerts WHERE id = ?1").bind(cmd.alertId).first();
+        return exists ? { ok: false, status: 409, error: "this alert is already resolved" } : { ok: false, status: 404, error: `no alert ${cmd.alertId}` };
+      }
+      const { statements } = await resolveAlerts(db, [alert], now);
+      await db.batch([
+        ...statements,
+        audit(db, cmd.actor, "alert.resolve", "alert", alert.id, { status: "firing" }, { status: "resolved", integration_id: alert.integrationId, dedup_key: alert.dedupKey }, now),
+      ]);
+      return { ok: true, id: alert.id, alertsResolved: 1 };
+    }
+
+    case "integration.disable":
+    case "integration.delete": {
+      const row = await db.prepare("SELECT id, name, source, key_prefix, disabled FROM integrations WHERE id = ?1").bind(cmd.integrationId).first<Row>();
+      if (!row) return { ok: false, status: 404, error: `no integration ${cmd.integrationId}` };
+      // Its monitor's resolve would be refused from now on: its firing alerts are resolved here.
+      const alerts = await firingAlerts(db, "integration_id = ?1", cmd.integrationId);
+      const { statements } = await resolveAlerts(db, alerts, now);
+      const resolved = alerts.map((a) => a.id);
+      const change =
+        cmd.type === "integration.disable"
+          ? [
+              db.prepare("UPDATE integrations SET disabled = 1, updated_at = ?2 WHERE id = ?1").bind(cmd.integrationId, now),
+              audit(db, cmd.actor, "integration.disable", "integration", cmd.integrationId, { disabled: !!row.disabled }, { disabled: true, alerts_resolved: resolved }, now),
+            ]
+          : [
+              // Its alerts, links and own components go with it (foreign keys cascade); deliveries stay.
+              db.prepare("DELETE FROM integrations WHERE id = ?1").bind(cmd.integrationId),
+              audit(db, cmd.actor, "integration.delete", "integration", cmd.integrationId, { name: row.name, source: row.source, key_prefix: row.key_prefix }, { alerts_resolved: resolved }, now),
+            ];
+      await db.batch([...statements, ...change]);
+      return { ok: true, id: cmd.integrationId, alertsResolved: alerts.length };
     }
 
     case "maintenance.create": {

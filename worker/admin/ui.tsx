@@ -5,22 +5,23 @@ import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import {
   accessConfig,
+  adminTokenProblem,
   type AdminEnv,
-  clientIp,
   constantTimeEqual,
   crossSite,
   endSession,
-  LOGIN_MAX_FAILURES,
-  LOGIN_WINDOW_MINUTES,
-  recentLoginFailures,
+  rateLimited,
+  findSession,
   requireAdminSession,
+  revokeSessions,
   SESSION_COOKIE,
   startSession,
-  verifySession,
 } from "../auth";
 import { zonedToUtc } from "../domain/maintenance";
 import { HttpError } from "../errors";
 import { nowIso } from "../ids";
+import { clientAddress } from "../security/rate-limit";
+import { listRefusals } from "../security/refusals";
 import { validate } from "../validate";
 import { audit, listAudit } from "./audit";
 import {
@@ -44,6 +45,7 @@ import {
   createIntegration,
   createLink,
   DELIVERY_OUTCOMES,
+  deleteIntegration,
   deleteLink,
   type IntegrationWithKey,
   linkAlert,
@@ -51,6 +53,7 @@ import {
   listDeliveries,
   listIntegrations,
   listLinks,
+  resolveAlert,
   rotateIntegrationKey,
   updateIntegration,
 } from "./integrations";
@@ -90,12 +93,49 @@ const ctxOf = (c: Context<AdminEnv>): AdminCtx => ({ env: c.env, actor: c.get("a
 
 async function common(c: Context<AdminEnv>) {
   const settings = await getSettings(c.env.DB);
-  const flash: Flash = {
-    ok: c.req.query("ok")?.slice(0, 300) || undefined,
-    error: c.req.query("error")?.slice(0, 300) || undefined,
-  };
+  // A code from the table, or nothing: a link cannot make the admin show text of its author's choosing.
+  const code = c.req.query("ok") ?? "";
+  const flash: Flash = { ok: Object.hasOwn(FLASH, code) ? FLASH[code as FlashCode] : undefined };
   return { actor: c.get("actor"), csrf: c.get("csrf"), tz: settings.time_zone, flash };
 }
+
+/** The results a form reports after its redirect, by code (`?ok=<code>`); nothing else is ever shown. */
+const FLASH = {
+  incident_resolved: "Incident resolved.",
+  incident_opened: "Incident opened.",
+  update_investigating: "Update posted: investigating.",
+  update_identified: "Update posted: identified.",
+  update_monitoring: "Update posted: monitoring.",
+  update_resolved: "Update posted: resolved.",
+  update_scheduled: "Update posted: scheduled.",
+  update_in_progress: "Update posted: in progress.",
+  update_verifying: "Update posted: verifying.",
+  update_completed: "Update posted: completed.",
+  override_set: "Status override set: the component shows it until the override is cleared.",
+  override_cleared: "Override cleared: the component follows its alerts again.",
+  component_created: "Component created.",
+  component_saved: "Component saved.",
+  component_deleted: "Component deleted.",
+  moved: "Moved.",
+  group_created: "Group created.",
+  group_saved: "Group saved.",
+  group_deleted: "Group deleted; its components moved to the top level.",
+  integration_enabled: "Integration enabled.",
+  integration_disabled: "Integration disabled: its deliveries are refused and its firing alerts resolved.",
+  integration_deleted: "Integration deleted; its firing alerts resolved.",
+  integration_components: "Integration's components saved.",
+  signature_checked: "Signature settings saved: deliveries must be signed.",
+  signature_not_checked: "Signature settings saved: deliveries are not signature-checked.",
+  link_added: "Link added.",
+  link_added_routed: "Link added; the firing alerts it matches are routed through it.",
+  link_removed: "Link removed.",
+  alert_linked: "Linked: the firing alerts it matches are routed.",
+  alert_resolved: "Alert resolved: its components follow their other alerts.",
+  maintenance_scheduled: "Maintenance scheduled.",
+  maintenance_started: "Maintenance started.",
+  settings_saved: "Settings saved.",
+} as const;
+type FlashCode = keyof typeof FLASH;
 
 /** Where to send the operator after a form: the page they posted from, else `fallback`. */
 function backTo(c: Context, fallback: string): string {
@@ -115,11 +155,10 @@ function backTo(c: Context, fallback: string): string {
   return fallback;
 }
 
-function redirectWith(c: Context, path: string, flash: Flash): Response {
+function redirectWith(c: Context, path: string, flash: { ok: FlashCode }): Response {
   const [p, q = ""] = path.split("?");
   const params = new URLSearchParams(q);
-  if (flash.ok) params.set("ok", flash.ok);
-  if (flash.error) params.set("error", flash.error);
+  params.set("ok", flash.ok);
   const qs = params.toString();
   return c.redirect(`${p}${qs ? `?${qs}` : ""}`, 303);
 }
@@ -162,7 +201,7 @@ class Form {
  * A form handler: runs the action, then 303 back with its result; an error the operator can fix
  * (HttpError) comes back as the flash error, on the same page.
  */
-function form(fallback: string | ((c: Context<AdminEnv>) => string), run: (c: Context<AdminEnv>, f: Form) => Promise<string | Response>) {
+function form(fallback: string | ((c: Context<AdminEnv>) => string), run: (c: Context<AdminEnv>, f: Form) => Promise<FlashCode | Response>) {
   return async (c: Context<AdminEnv>) => {
     const back = backTo(c, typeof fallback === "string" ? fallback : fallback(c));
     try {
@@ -170,7 +209,9 @@ function form(fallback: string | ((c: Context<AdminEnv>) => string), run: (c: Co
       const result = await run(c, f);
       return typeof result === "string" ? redirectWith(c, back, { ok: result }) : result;
     } catch (e) {
-      if (e instanceof HttpError) return redirectWith(c, back, { error: e.message });
+      // The error answers this very post (never a URL anyone could send the operator): its text is
+      // the server's, about the operator's own input.
+      if (e instanceof HttpError) return c.html(<MessagePage title="Not done" message={e.message} back={back} />, e.status);
       throw e;
     }
   };
@@ -185,41 +226,71 @@ function requireConfirm(f: Form) {
 adminUi.get("/login", async (c) => {
   const token = c.env.ADMIN_TOKEN;
   const cookie = getCookie(c, SESSION_COOKIE);
-  if (token && cookie && (await verifySession(token, cookie))) return c.redirect("/admin", 303);
+  if (!adminTokenProblem(token) && cookie && (await findSession(c.env.DB, token!, cookie))) return c.redirect("/admin", 303);
   return c.html(<LoginPage accessConfigured={!!accessConfig(c.env)} />);
 });
+
+/**
+ * The label the audit log records for a sign-in: the name given, unless it is empty or has anything
+ * to do with the token (contains it, or is a piece of it: a token pasted into the wrong field, or half
+ * of one), so the token never reaches the audit log.
+ */
+export function loginActor(name: string, token: string): string {
+  const label = name.replace(/[\u0000-\u001f\u007f-\u009f]/g, "").trim().slice(0, 60);
+  if (!label) return "admin";
+  const lower = label.toLowerCase();
+  const t = token.toLowerCase();
+  if (lower.includes(t) || (label.length >= 8 && t.includes(lower))) return "admin";
+  // Any 8-character stretch of the token inside the name (the token with a typo, cut or wrapped).
+  for (let i = 0; i + 8 <= t.length; i++) if (lower.includes(t.slice(i, i + 8))) return "admin";
+  return `${label} (token)`;
+}
 
 adminUi.post("/login", async (c) => {
   const token = c.env.ADMIN_TOKEN;
   const accessConfigured = !!accessConfig(c.env);
-  if (!token) return c.html(<LoginPage error="ADMIN_TOKEN is not configured on this worker." accessConfigured={accessConfigured} />, 401);
+  const problem = adminTokenProblem(token);
+  if (problem || !token) return c.html(<LoginPage error={`${problem}.`} accessConfigured={accessConfigured} />, 401);
   if (crossSite(c)) return c.html(<MessagePage title="Refused" message="This request came from another site." />, 403);
   const db = c.env.DB;
-  const ip = clientIp(c);
-  if ((await recentLoginFailures(db, ip)) >= LOGIN_MAX_FAILURES) {
-    c.header("Retry-After", String(LOGIN_WINDOW_MINUTES * 60));
-    return c.html(
-      <LoginPage error={`Too many failed sign-ins from your address: wait ${LOGIN_WINDOW_MINUTES} minutes.`} accessConfigured={accessConfigured} />,
-      429,
-    );
-  }
   const f = new Form(await c.req.parseBody({ all: true }));
   const given = f.str("token");
-  if (!given || !(await constantTimeEqual(given, token))) {
-    await audit(db, "anonymous", "login.failed", "ip", ip, null, null).run();
+  const ok = !!given && (await constantTimeEqual(given, token));
+  const refused = await rateLimited(c, "login", ok, (retryAfter) =>
+    c.html(
+      <LoginPage error={`Too many failed sign-ins from your address: wait ${Math.ceil(retryAfter / 60)} minutes.`} accessConfigured={accessConfigured} />,
+      429,
+    ),
+  );
+  if (refused) return refused;
+  const { bucket } = clientAddress(c);
+  if (!ok) {
+    await audit(db, "anonymous", "login.failed", "client", bucket, null, null).run();
     return c.html(<LoginPage error="Wrong token." accessConfigured={accessConfigured} />, 401);
   }
   // The name is only a label for the audit log; never the token pasted into the wrong field.
-  const name = f.str("name").replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 60);
-  const actor = name && !(await constantTimeEqual(name, token)) ? `${name} (token)` : "admin";
+  const actor = loginActor(f.str("name"), token);
   await startSession(c, token, actor);
-  await audit(db, actor, "login", "session", null, null, { ip }).run();
+  await audit(db, actor, "login", "session", null, null, { client: bucket }).run();
   return c.redirect("/admin", 303);
 });
 
+// Sign-out ends the session in D1, not only in this browser: a copied cookie opens nothing after it.
 adminUi.post("/logout", async (c) => {
+  const db = c.env.DB;
+  const id = c.get("sessionId");
   endSession(c);
-  await audit(c.env.DB, c.get("actor"), "logout", "session", null, null, null).run();
+  await db.batch([
+    ...(id ? [revokeSessions(db, { id })] : []),
+    audit(db, c.get("actor"), "logout", "session", null, null, null),
+  ]);
+  return c.redirect("/admin/login", 303);
+});
+
+adminUi.post("/logout/everywhere", async (c) => {
+  const db = c.env.DB;
+  endSession(c);
+  await db.batch([revokeSessions(db, "everywhere"), audit(db, c.get("actor"), "logout.everywhere", "session", null, null, null)]);
   return c.redirect("/admin/login", 303);
 });
 
@@ -254,7 +325,7 @@ adminUi.post(
   "/incidents/:id/resolve",
   form("/admin", async (c, f) => {
     await postUpdate(ctxOf(c), pathId(c), { status: "resolved", body: f.opt("body") ?? null });
-    return "Incident resolved.";
+    return "incident_resolved";
   }),
 );
 
@@ -263,7 +334,7 @@ adminUi.post(
   form((c) => `/admin/incidents/${c.req.param("id")}`, async (c, f) => {
     const body = validate(s.incidentUpdate, { status: f.str("status"), body: f.opt("body") ?? null, components: f.componentStatuses() });
     const update = await postUpdate(ctxOf(c), pathId(c), body);
-    return `Update posted: ${update.status.replace(/_/g, " ")}.`;
+    return `update_${update.status}` as FlashCode;
   }),
 );
 
@@ -281,7 +352,7 @@ adminUi.post(
       components: status ? Object.fromEntries(ids.map((id) => [id, status])) : undefined,
     });
     const incident = await createIncident(ctxOf(c), body);
-    return redirectWith(c, `/admin/incidents/${incident.id}`, { ok: "Incident opened." });
+    return redirectWith(c, `/admin/incidents/${incident.id}`, { ok: "incident_opened" });
   }),
 );
 
@@ -292,7 +363,8 @@ adminUi.post(
   form("/admin", async (c, f) => {
     const { status } = validate(s.componentStatusPut, { status: f.str("status") });
     const component = await overrideComponent(ctxOf(c), pathId(c), status);
-    return `${component.name} is now shown as ${status.replace(/_/g, " ")} until the override is cleared.`;
+    void component;
+    return "override_set";
   }),
 );
 
@@ -300,7 +372,8 @@ adminUi.post(
   "/components/:id/status/clear",
   form("/admin", async (c) => {
     const component = await overrideComponent(ctxOf(c), pathId(c), null);
-    return `Override cleared: ${component.name} follows its alerts again.`;
+    void component;
+    return "override_cleared";
   }),
 );
 
@@ -320,7 +393,8 @@ adminUi.post(
       group_id: f.opt("group_id") ?? null,
     });
     const component = await createComponent(ctxOf(c), body);
-    return `Component “${component.name}” created.`;
+    void component;
+    return "component_created";
   }),
 );
 
@@ -335,7 +409,8 @@ adminUi.post(
       position: f.int("position"),
     });
     const component = await updateComponent(ctxOf(c), pathId(c), body);
-    return `Component “${component.name}” saved.`;
+    void component;
+    return "component_saved";
   }),
 );
 
@@ -349,7 +424,7 @@ adminUi.post(
   "/components/:id/move",
   form("/admin/components", async (c, f) => {
     await move(ctxOf(c), "component", pathId(c), direction(f));
-    return "Moved.";
+    return "moved";
   }),
 );
 
@@ -357,8 +432,8 @@ adminUi.post(
   "/components/:id/delete",
   form("/admin/components", async (c, f) => {
     requireConfirm(f);
-    await deleteComponent(ctxOf(c), pathId(c));
-    return "Component deleted.";
+    await deleteComponent(ctxOf(c), pathId(c), f.str("force") === "true");
+    return "component_deleted";
   }),
 );
 
@@ -366,7 +441,8 @@ adminUi.post(
   "/groups",
   form("/admin/components", async (c, f) => {
     const group = await createGroup(ctxOf(c), validate(s.groupCreate, { name: f.str("name"), description: f.opt("description") ?? null }));
-    return `Group “${group.name}” created.`;
+    void group;
+    return "group_created";
   }),
 );
 
@@ -375,7 +451,8 @@ adminUi.post(
   form("/admin/components", async (c, f) => {
     const body = validate(s.groupPatch, { name: f.opt("name"), description: f.opt("description") ?? null, position: f.int("position") });
     const group = await updateGroup(ctxOf(c), pathId(c), body);
-    return `Group “${group.name}” saved.`;
+    void group;
+    return "group_saved";
   }),
 );
 
@@ -383,7 +460,7 @@ adminUi.post(
   "/groups/:id/move",
   form("/admin/components", async (c, f) => {
     await move(ctxOf(c), "group", pathId(c), direction(f));
-    return "Moved.";
+    return "moved";
   }),
 );
 
@@ -392,7 +469,7 @@ adminUi.post(
   form("/admin/components", async (c, f) => {
     requireConfirm(f);
     await deleteGroup(ctxOf(c), pathId(c));
-    return "Group deleted; its components moved to the top level.";
+    return "group_deleted";
   }),
 );
 
@@ -417,7 +494,13 @@ adminUi.get("/integrations", (c) => integrationsPage(c));
 adminUi.post(
   "/integrations",
   form("/admin/integrations", async (c, f) => {
-    const body = validate(s.integrationCreate, { name: f.str("name"), source: f.str("source"), component_ids: f.all("component_ids") });
+    const body = validate(s.integrationCreate, {
+      name: f.str("name"),
+      source: f.str("source"),
+      component_ids: f.all("component_ids"),
+      public_text: f.opt("public_text"),
+      public_template: f.opt("public_template") ?? null,
+    });
     const created = await createIntegration(ctxOf(c), body);
     return integrationsPage(c, { ...created, rotated: false }, 201);
   }),
@@ -438,7 +521,7 @@ adminUi.post(
     const disabled = f.str("disabled");
     const body = validate(s.integrationPatch, { disabled: disabled === "true" ? true : disabled === "false" ? false : disabled || undefined });
     const integration = await updateIntegration(ctxOf(c), pathId(c), body);
-    return `Integration “${integration.name}” ${integration.disabled ? "disabled: its deliveries are refused" : "enabled"}.`;
+    return integration.disabled ? "integration_disabled" : "integration_enabled";
   }),
 );
 
@@ -452,7 +535,7 @@ adminUi.post(
       options: { signature_header: header("signature_header"), timestamp_header: header("timestamp_header") },
     });
     const integration = await updateIntegration(ctxOf(c), pathId(c), body);
-    return `Integration “${integration.name}”: signature ${integration.signed ? "checked" : "not checked"}.`;
+    return integration.signed ? "signature_checked" : "signature_not_checked";
   }),
 );
 
@@ -460,7 +543,25 @@ adminUi.post(
   "/integrations/:id/components",
   form("/admin/integrations", async (c, f) => {
     const integration = await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { component_ids: f.all("component_ids") }));
-    return `Integration “${integration.name}” now feeds ${integration.component_ids.length} component(s) directly.`;
+    void integration;
+    return "integration_components";
+  }),
+);
+
+adminUi.post(
+  "/integrations/:id/delete",
+  form("/admin/integrations", async (c, f) => {
+    requireConfirm(f);
+    await deleteIntegration(ctxOf(c), pathId(c));
+    return "integration_deleted";
+  }),
+);
+
+adminUi.post(
+  "/alerts/:id/resolve",
+  form("/admin", async (c) => {
+    await resolveAlert(ctxOf(c), pathId(c));
+    return "alert_resolved";
   }),
 );
 
@@ -475,7 +576,7 @@ adminUi.post(
       status: f.opt("status") ?? null,
     });
     const link = await createLink(ctxOf(c), body);
-    return `Link added${link.alerts_routed ? `; ${link.alerts_routed} firing alert(s) routed through it` : ""}.`;
+    return link.alerts_routed ? "link_added_routed" : "link_added";
   }),
 );
 
@@ -483,7 +584,7 @@ adminUi.post(
   "/links/:id/delete",
   form("/admin/integrations", async (c) => {
     await deleteLink(ctxOf(c), pathId(c));
-    return "Link removed.";
+    return "link_removed";
   }),
 );
 
@@ -495,7 +596,8 @@ adminUi.post(
     const match = i > 0 ? { [raw.slice(0, i)]: raw.slice(i + 1) } : undefined;
     const body = validate(s.alertLink, { match, component_ids: f.all("component_id"), status: f.opt("status") ?? null });
     const link = await linkAlert(ctxOf(c), pathId(c), body);
-    return `Linked: ${link.alerts_routed} firing alert(s) routed.`;
+    void link;
+    return "alert_linked";
   }),
 );
 
@@ -528,7 +630,7 @@ adminUi.post(
       component_ids: f.all("component_ids"),
     });
     const m = await createMaintenance(ctxOf(c), body);
-    return `Maintenance “${m.name}” ${m.status === "in_progress" ? "started" : "scheduled"}.`;
+    return m.status === "in_progress" ? "maintenance_started" : "maintenance_scheduled";
   }),
 );
 
@@ -538,12 +640,13 @@ adminUi.get("/deliveries", async (c) => {
   const integrationId = c.req.query("integration_id") || undefined;
   const outcome = (DELIVERY_OUTCOMES as readonly string[]).includes(c.req.query("outcome") ?? "") ? c.req.query("outcome") : undefined;
   const db = c.env.DB;
-  const [base, deliveries, integrations] = await Promise.all([
+  const [base, deliveries, refused, integrations] = await Promise.all([
     common(c),
     listDeliveries(db, { integrationId, outcome, before: c.req.query("before") || undefined }),
+    listRefusals(db, 48),
     listIntegrations(db, baseUrl(c)),
   ]);
-  return c.html(<DeliveriesPage {...base} deliveries={deliveries} integrations={integrations} filter={{ integrationId, outcome }} />);
+  return c.html(<DeliveriesPage {...base} deliveries={deliveries} refused={refused} integrations={integrations} filter={{ integrationId, outcome }} />);
 });
 
 adminUi.get("/audit", async (c) => {
@@ -569,9 +672,12 @@ adminUi.post(
       url: f.str("url"),
       time_zone: f.str("time_zone").trim(),
       auto_resolve_minutes: f.int("auto_resolve_minutes") ?? null,
+      delivery_retention_days: f.int("delivery_retention_days"),
+      audit_retention_days: f.int("audit_retention_days"),
+      allow_framing: f.str("allow_framing") === "true",
     });
     await putSettings(ctxOf(c), body);
-    return "Settings saved.";
+    return "settings_saved";
   }),
 );
 

@@ -15,12 +15,17 @@ interface Common {
 }
 
 /** Deleting needs a ticked box as well as the click: two deliberate steps, no script. */
-const DeleteForm: FC<{ action: string; csrf: string; what: string }> = ({ action, csrf, what }) => (
+const DeleteForm: FC<{ action: string; csrf: string; what: string; force?: boolean }> = ({ action, csrf, what, force }) => (
   <form method="post" action={action} class="inline">
     <Csrf token={csrf} />
     <label>
       <input type="checkbox" name="confirm" value="yes" required /> sure
     </label>
+    {force && (
+      <label title="Also when open incidents, maintenance, links or integrations use it: it is removed from them">
+        <input type="checkbox" name="force" value="true" /> even if in use
+      </label>
+    )}
     <button type="submit" class="danger" aria-label={`delete ${what}`}>
       Delete
     </button>
@@ -79,7 +84,7 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
         <MoveForms base={`/admin/components/${c.id}`} csrf={csrf} />
       </td>
       <td>
-        <DeleteForm action={`/admin/components/${c.id}/delete`} csrf={csrf} what={c.name} />
+        <DeleteForm action={`/admin/components/${c.id}/delete`} csrf={csrf} what={c.name} force />
       </td>
     </tr>
   );
@@ -214,7 +219,7 @@ export const IntegrationsPage: FC<
               {i.name} <span class="muted">({i.source})</span> {i.disabled && <span class="tag">disabled</span>}
             </h3>
             <p class="muted">
-              Webhook: <code>{i.webhook_url_template}</code> · last delivery <Time iso={i.last_delivery_at} tz={tz} /> ·{" "}
+              Publishes: {i.public_text === "template" ? <q dir="auto">{i.public_template}</q> : i.public_text} · Webhook: <code>{i.webhook_url_template}</code> · last delivery <Time iso={i.last_delivery_at} tz={tz} /> ·{" "}
               <a href={`/admin/deliveries?integration_id=${i.id}`}>deliveries</a>
             </p>
             <div class="row">
@@ -230,6 +235,15 @@ export const IntegrationsPage: FC<
                 <input type="hidden" name="disabled" value={i.disabled ? "false" : "true"} />
                 <button type="submit" class={i.disabled ? "" : "danger"}>
                   {i.disabled ? "Enable" : "Disable"}
+                </button>
+              </form>
+              <form method="post" action={`/admin/integrations/${i.id}/delete`} class="inline">
+                <Csrf token={csrf} />
+                <label>
+                  <input type="checkbox" name="confirm" value="yes" required /> sure (its alerts are resolved, its links removed)
+                </label>
+                <button type="submit" class="danger" aria-label={`delete integration ${i.name}`}>
+                  Delete
                 </button>
               </form>
             </div>
@@ -318,6 +332,20 @@ export const IntegrationsPage: FC<
             Its own components (optional)
             <ComponentChecks components={components} groups={groups} />
           </div>
+          <label>
+            What its alerts publish{" "}
+            <select name="public_text">
+              <option value="summary" selected>
+                the alert's title only, cleaned (default)
+              </option>
+              <option value="full">the alert's title and details, verbatim</option>
+              <option value="template">my own wording (below)</option>
+            </select>
+          </label>
+          <label>
+            Wording <input type="text" name="public_template" maxlength={255} placeholder="Degraded {{components}}" />{" "}
+            <span class="muted">({"{{components}}"}, {"{{severity}}"}, {"{{title}}"})</span>
+          </label>
           <div>
             <button type="submit" class="primary">Create integration</button>
           </div>

@@ -35,6 +35,16 @@ const ResolveButton: FC<{ incident: AdminIncidentJson; csrf: string }> = ({ inci
     </form>
   );
 
+/** Dismisses a firing alert the monitor will never clear: resolved as if the monitor had sent it. */
+const ResolveAlertForm: FC<{ id: string; csrf: string }> = ({ id, csrf }) => (
+  <form method="post" action={`/admin/alerts/${id}/resolve`} class="inline">
+    <Csrf token={csrf} />
+    <button type="submit" title="Resolve this alert as if its monitor had: its components follow their other alerts">
+      Resolve alert
+    </button>
+  </form>
+);
+
 export const UpdateForm: FC<{ incident: AdminIncidentJson; csrf: string; components: ComponentJson[] }> = ({ incident, csrf, components }) => {
   const statuses = incident.kind === "maintenance" ? MAINTENANCE_STATUSES.filter((s) => s !== "scheduled" || incident.status === "scheduled") : INCIDENT_UPDATE_STATUSES;
   const selected = nextStatus(incident);
@@ -185,7 +195,7 @@ export const UnroutedAlerts: FC<{ alerts: AlertJson[]; components: ComponentJson
             </td>
             <td>{a.integration_name ?? a.integration_id}</td>
             <td>
-              <strong>{a.summary}</strong> <span class="muted">({a.severity}, {a.status})</span>
+              <strong dir="auto">{a.summary}</strong> <span class="muted">({a.severity}, {a.status})</span>
               <br />
               {a.monitor.name || a.monitor.id ? <span class="muted">monitor: {a.monitor.name ?? a.monitor.id} </span> : null}
               {Object.entries(a.tags).map(([k, v]) => (
@@ -214,7 +224,8 @@ export const UnroutedAlerts: FC<{ alerts: AlertJson[]; components: ComponentJson
                 </form>
               ) : (
                 <span class="muted">no monitor or tags to link by</span>
-              )}
+              )}{" "}
+              <ResolveAlertForm id={a.id} csrf={csrf} />
             </td>
           </tr>
         ))}
@@ -435,7 +446,7 @@ export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components
                 <tbody>
                   {i.alerts.map((a) => (
                     <tr>
-                      <td>
+                      <td dir="auto">
                         {a.summary}
                         <br />
                         <span class="muted">
@@ -447,7 +458,9 @@ export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components
                           </a>
                         )}
                       </td>
-                      <td>{a.status}</td>
+                      <td>
+                        {a.status} {a.status !== "resolved" && <ResolveAlertForm id={a.id} csrf={csrf} />}
+                      </td>
                       <td>{a.severity}</td>
                       <td>
                         <Time iso={a.first_triggered_at} tz={tz} />

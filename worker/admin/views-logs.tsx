@@ -1,4 +1,5 @@
 // Sign-in, the logs operators read (deliveries, audit) and the page settings.
+import type { RefusedJson } from "../security/refusals";
 import type { FC } from "hono/jsx";
 import type { AuditEntry } from "./audit";
 import type { SettingsJson } from "./catalog";
@@ -34,11 +35,16 @@ export const LoginPage: FC<{ error?: string; accessConfigured: boolean }> = ({ e
   </Layout>
 );
 
-export const MessagePage: FC<{ title: string; message: string; actor?: string; csrf?: string }> = ({ title, message, actor, csrf }) => (
-  <Layout title={title} actor={actor} csrf={csrf}>
+export const MessagePage: FC<{ title: string; message: string; actor?: string; csrf?: string; back?: string }> = ({ title, message, actor, csrf, back }) => (
+  <Layout title={title} actor={actor} csrf={csrf} flash={back ? { error: message } : undefined}>
     <section>
-      <p>{message}</p>
+      {!back && <p>{message}</p>}
       <p>
+        {back && back !== "/admin" && (
+          <>
+            <a href={back}>Back</a> ·{" "}
+          </>
+        )}
         <a href="/admin">Back to the dashboard</a>
       </p>
     </section>
@@ -46,8 +52,8 @@ export const MessagePage: FC<{ title: string; message: string; actor?: string; c
 );
 
 export const DeliveriesPage: FC<
-  Common & { deliveries: DeliveryJson[]; integrations: IntegrationJson[]; filter: { integrationId?: string; outcome?: string } }
-> = ({ actor, csrf, tz, flash, deliveries, integrations, filter }) => {
+  Common & { deliveries: DeliveryJson[]; refused: RefusedJson[]; integrations: IntegrationJson[]; filter: { integrationId?: string; outcome?: string } }
+> = ({ actor, csrf, tz, flash, deliveries, refused, integrations, filter }) => {
   const older = deliveries.length ? deliveries[deliveries.length - 1]!.received_at : null;
   const query = (extra: Record<string, string>) =>
     "?" + new URLSearchParams({ ...(filter.integrationId ? { integration_id: filter.integrationId } : {}), ...(filter.outcome ? { outcome: filter.outcome } : {}), ...extra }).toString();
@@ -134,6 +140,38 @@ export const DeliveriesPage: FC<
         )}
       </section>
       {older && deliveries.length >= 100 && <a href={`/admin/deliveries${query({ before: older })}`}>Older deliveries →</a>}
+      <section id="refused">
+        <h2>Refused for a missing or unknown key</h2>
+        <p class="muted">Counted per hour and key prefix; their payloads are not kept.</p>
+        {refused.length ? (
+          <table>
+            <thead>
+              <tr>
+                <th>Hour (UTC)</th>
+                <th>Receiver</th>
+                <th>Key prefix</th>
+                <th>Count</th>
+                <th>Last error</th>
+              </tr>
+            </thead>
+            <tbody>
+              {refused.map((r) => (
+                <tr data-refused={`${r.hour} ${r.source} ${r.key_prefix}`}>
+                  <td>{r.hour}</td>
+                  <td>{r.source}</td>
+                  <td>
+                    <code>{r.key_prefix ? `${r.key_prefix}…` : "(none)"}</code>
+                  </td>
+                  <td>{r.count}</td>
+                  <td dir="auto">{r.last_error}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <Empty>None refused.</Empty>
+        )}
+      </section>
     </Layout>
   );
 };
@@ -206,6 +244,17 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, c
           Auto-resolve incidents in monitoring after{" "}
           <input type="number" name="auto_resolve_minutes" value={settings.auto_resolve_minutes == null ? "" : String(settings.auto_resolve_minutes)} min={1} max={10080} style="width:6em" />{" "}
           quiet minutes <span class="muted">(empty: an operator resolves)</span>
+        </label>
+        <label>
+          Keep the delivery log for{" "}
+          <input type="number" name="delivery_retention_days" value={String(settings.delivery_retention_days)} min={1} max={3650} style="width:6em" /> days
+        </label>
+        <label>
+          Keep the audit log for{" "}
+          <input type="number" name="audit_retention_days" value={String(settings.audit_retention_days)} min={1} max={3650} style="width:6em" /> days
+        </label>
+        <label>
+          <input type="checkbox" name="allow_framing" value="true" checked={settings.allow_framing} /> Other sites may show the status page in a frame
         </label>
         <div>
           <button type="submit" class="primary">Save settings</button>

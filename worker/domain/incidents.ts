@@ -1,5 +1,6 @@
 // The alert → component status → incident state machine (DESIGN.md). Pure: the caller loads the
 // working set, calls applyEvents, and persists what it reports as changed in one batch.
+import { type PublicTextSetting, publicOpeningBody, publicRecoveredBody, publicReturnedBody, publicTitle } from "./public-text";
 import type { AlertEvent } from "./alert-event";
 import {
   type ComponentStatus,
@@ -81,6 +82,8 @@ export interface Routing {
   /** The integration's own components. */
   componentIds: string[];
   links: LinkRule[];
+  /** What its alerts publish (domain/public-text.ts); absent: verbatim. */
+  publicText?: PublicTextSetting;
 }
 
 export interface WorkingSet {
@@ -325,7 +328,7 @@ function applyEvent(
         incident.status = "monitoring";
         incident.monitoringAt = opts.now;
         d.incidents.add(incident.id);
-        addUpdate(d, opts, incident, `${alert.summary} has recovered. We are monitoring the results.`, changes, ws);
+        addUpdate(d, opts, incident, publicRecoveredBody(textOf(routing), alert, namesOf(ws, incident.componentIds)), changes, ws);
       }
     }
     return "applied";
@@ -379,7 +382,8 @@ function applyEvent(
     if (incident.status === "monitoring") {
       incident.status = "investigating";
       incident.monitoringAt = null;
-      addUpdate(d, opts, incident, `The issue has returned: ${event.summary}`, changes, ws, event.details);
+      const returned = publicReturnedBody(textOf(routing), event, namesOf(ws, incident.componentIds));
+      addUpdate(d, opts, incident, returned.body, changes, ws, returned.details);
     }
     return "applied";
   }
@@ -388,7 +392,7 @@ function applyEvent(
 
   incident = {
     id: opts.newId(),
-    name: event.summary,
+    name: publicTitle(textOf(routing), event, namesOf(ws, componentIds)),
     status: "investigating",
     impact: impactForSeverity(event.severity),
     componentIds: [],
@@ -401,9 +405,13 @@ function applyEvent(
   d.newIncidents.add(incident.id);
   d.incidents.add(incident.id);
   attach(ws, idx, incident, alert, componentIds, d);
-  addUpdate(d, opts, incident, event.details || event.summary, changes, ws);
+  addUpdate(d, opts, incident, publicOpeningBody(textOf(routing), event, namesOf(ws, componentIds)), changes, ws);
   return "applied";
 }
+
+const VERBATIM: PublicTextSetting = { mode: "full", template: null };
+const textOf = (routing: Routing) => routing.publicText ?? VERBATIM;
+const namesOf = (ws: WorkingSet, ids: string[]) => ids.flatMap((id) => (ws.components.get(id) ? [ws.components.get(id)!.name] : []));
 
 function newAlert(event: AlertEvent, integrationId: string, at: string, opts: ApplyOptions, routes: Route[]): AlertState {
   return {

@@ -2,6 +2,7 @@
 // for scripts and CI (bearer ADMIN_TOKEN or Cloudflare Access). Thin: parse, authenticate, validate,
 // then the shared actions in worker/admin/*, which write each change with its audit row in one batch.
 import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { listAudit } from "../admin/audit";
 import {
   type AdminCtx,
@@ -33,6 +34,7 @@ import {
   createIntegration,
   createLink,
   DELIVERY_OUTCOMES,
+  deleteIntegration,
   deleteLink,
   getIntegration,
   linkAlert,
@@ -41,6 +43,7 @@ import {
   listIntegrations,
   listLinks,
   maskIntegrationKeys,
+  resolveAlert,
   rotateIntegrationKey,
   updateIntegration,
 } from "../admin/integrations";
@@ -48,6 +51,7 @@ import * as s from "../admin/schemas";
 import { adminUi } from "../admin/ui";
 import { type AdminEnv, requireAdminApi } from "../auth";
 import { HttpError } from "../errors";
+import { listRefusals } from "../security/refusals";
 import { jsonBody, validate } from "../validate";
 
 export { audit } from "../admin/audit";
@@ -86,8 +90,10 @@ adminApi.get("/components", async (c) => c.json(await listComponents(c.env.DB)))
 adminApi.post("/components", async (c) => c.json(await createComponent(adminCtx(c), validate(s.componentCreate, await jsonBody(c.req))), 201));
 adminApi.get("/components/:id", async (c) => c.json(await getComponent(c.env.DB, id(c))));
 adminApi.patch("/components/:id", async (c) => c.json(await updateComponent(adminCtx(c), id(c), validate(s.componentPatch, await jsonBody(c.req)))));
+// 409 naming what uses it (open incidents, upcoming maintenance, links, integrations) unless ?force=true.
 adminApi.delete("/components/:id", async (c) => {
-  await deleteComponent(adminCtx(c), id(c));
+  const force = oneOf(c.req.query("force"), ["true", "false"] as const, "force", "false") === "true";
+  await deleteComponent(adminCtx(c), id(c), force);
   return c.body(null, 204);
 });
 adminApi.put("/components/:id/status", async (c) => {
@@ -113,6 +119,7 @@ adminApi.patch("/integrations/:id", async (c) =>
   c.json(await updateIntegration(adminCtx(c), id(c), validate(s.integrationPatch, await jsonBody(c.req)))),
 );
 adminApi.post("/integrations/:id/rotate", async (c) => c.json(await rotateIntegrationKey(adminCtx(c), id(c))));
+adminApi.delete("/integrations/:id", async (c) => c.json(await deleteIntegration(adminCtx(c), id(c))));
 
 adminApi.get("/links", async (c) => {
   const integrationId = c.req.query("integration_id") || undefined;
@@ -128,7 +135,11 @@ adminApi.get("/alerts", async (c) => {
   const flag = (name: string) => ["1", "true"].includes(c.req.query(name) ?? "");
   return c.json(await listAlerts(c.env.DB, { unrouted: flag("unrouted"), firing: flag("firing"), limit: limitOf(c) }));
 });
+adminApi.post("/alerts/:id/resolve", async (c) => c.json(await resolveAlert(adminCtx(c), id(c))));
 adminApi.post("/alerts/:id/link", async (c) => c.json(await linkAlert(adminCtx(c), id(c), validate(s.alertLink, await jsonBody(c.req))), 201));
+
+// Deliveries refused for a missing or unknown key: counts per hour, source and key prefix, no payloads.
+adminApi.get("/deliveries/refused", async (c) => c.json(await listRefusals(c.env.DB, limitOf(c))));
 
 adminApi.get("/deliveries", async (c) =>
   c.json(
@@ -184,6 +195,10 @@ const SHOWS_NEW_KEY = /^\/admin(\/api)?\/integrations(\/[a-z0-9]{12}\/rotate)?$/
 
 /** /admin: the UI and, under /admin/api, the JSON API. Nothing under /admin is ever cached. */
 export const admin = new Hono<AdminEnv>();
+
+/** Every admin body, the login form's too: no action needs more, and nobody reads a larger one. */
+export const MAX_ADMIN_BODY_BYTES = 64 * 1024;
+
 admin.use("*", async (c, next) => {
   await next();
   c.header("Cache-Control", "no-store");
@@ -200,5 +215,15 @@ admin.use("*", async (c, next) => {
     }
   }
 });
+// Declared or streamed, a body past the limit is refused before anything parses it.
+admin.use(
+  "*",
+  bodyLimit({
+    maxSize: MAX_ADMIN_BODY_BYTES,
+    onError: () => {
+      throw new HttpError(413, `admin request bodies are limited to ${MAX_ADMIN_BODY_BYTES / 1024} KB`);
+    },
+  }),
+);
 admin.route("/api", adminApi);
 admin.route("/", adminUi);

@@ -1,11 +1,14 @@
 // /history.rss and /history.atom (one item per incident or maintenance, with all its updates) and
 // shields-style SVG badges: /badge.svg for the page, /badge/<component slug or id>.svg per component.
-// Titles and bodies are escaped before they reach the XML: a name with markup shows as text.
+// Titles and bodies are escaped before they reach the XML: a name with markup shows as text. They are
+// cleaned of XML-forbidden characters again here (stored text is cleaned at ingestion; rows from
+// before that are not), so one NUL can never make a feed or a badge unparsable.
 import { Feed } from "feed";
 import { Hono } from "hono";
 import { getComponentList, getHistory, getStatus, type IncidentJson, type PageJson } from "../../db/queries";
 import { componentStatusLabel, esc, updateStatusLabel, utcText } from "../../site/src/lib/render";
 import { cachedPublic } from "../cache";
+import { cleanText, isolateBidi } from "../security/text";
 import type { Indicator } from "../domain/status";
 import type { AppEnv } from "../env";
 
@@ -18,7 +21,7 @@ function itemHtml(i: IncidentJson): string {
   return i.incident_updates
     .map(
       (u) =>
-        `<p><small>${esc(utcText(u.display_at || u.created_at))}</small><br><strong>${esc(updateStatusLabel(u.status))}</strong> - ${esc(u.body).replace(/\n/g, "<br>")}</p>`,
+        `<p><small>${esc(utcText(u.display_at || u.created_at))}</small><br><strong>${esc(updateStatusLabel(u.status))}</strong> - ${esc(isolateBidi(cleanText(u.body))).replace(/\n/g, "<br>")}</p>`,
     )
     .join("");
 }
@@ -41,7 +44,7 @@ function buildFeed(page: PageJson, base: string, incidents: IncidentJson[]): Fee
     const html = itemHtml(i);
     feed.addItem({
       // The feed library wraps titles in CDATA and marks Atom ones as HTML: escaped, they read as text.
-      title: esc(i.name),
+      title: esc(isolateBidi(cleanText(i.name))),
       id: link,
       link,
       date: new Date(i.updated_at),
@@ -109,11 +112,14 @@ export function textWidth(text: string): number {
 
 /** A flat, shields-style badge: grey label, coloured message; `title` and aria-label for screen readers. */
 export function badgeSvg(label: string, message: string, colour: string): string {
+  label = cleanText(label);
+  message = cleanText(message);
   const lw = textWidth(label) + 10;
   const mw = textWidth(message) + 10;
   const w = lw + mw;
-  const l = esc(label);
-  const m = esc(message);
+  // SVG text has no <bdi>: Unicode isolates keep an override inside the name.
+  const l = esc(isolateBidi(label));
+  const m = esc(isolateBidi(message));
   const text = (x: number, t: string) =>
     `<text x="${x}" y="15" fill="#010101" fill-opacity=".3">${t}</text><text x="${x}" y="14">${t}</text>`;
   return (

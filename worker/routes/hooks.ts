@@ -49,14 +49,14 @@ for (const [source, adapt] of Object.entries(HOOK_ADAPTERS)) {
         signedHeaders: signedHeaders(c),
         ...(formField ? { formField } : {}),
         ...(NEEDS_OPTIONS.has(source as Source) ? { withOptions: true } : {}),
-        ...(source === "cloudwatch" ? { beforeAdapt: (payload: unknown, options: IntegrationOptions) => sns(c, payload, options) } : {}),
+        ...(source === "cloudwatch" ? { beforeIngest: (payload: unknown, options: IntegrationOptions) => sns(c, payload, options) } : {}),
       }),
     ),
   );
 }
 
 /**
- * Amazon SNS, before the alarm is read: the envelope's signature (unless the integration turned
+ * Amazon SNS, once the alarm is read: the envelope's signature (unless the integration turned
  * verification off), and a SubscriptionConfirmation confirmed, which the delivery log records.
  */
 async function sns(c: Context<AppEnv>, payload: unknown, options: IntegrationOptions): Promise<Record<string, number> | void> {

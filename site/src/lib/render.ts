@@ -52,7 +52,9 @@ export { isMaintenance };
 
 /** Which of the timeline's entries: an incident's or a maintenance's. */
 function meta(i: IncidentJson): string {
-  const names = i.components.map((c) => esc(c.name)).join(", ");
+  // A right-to-left override in one name stays inside it: <bdi> where names share a line (a heading or
+  // a paragraph of their own is already a bidi paragraph of its own).
+  const names = i.components.map((c) => `<bdi>${esc(c.name)}</bdi>`).join(", ");
   const affects = names ? ` · Affects ${names}` : "";
   if (isMaintenance(i)) {
     const window = `${timeHtml(i.scheduled_for)}${i.scheduled_until ? ` – ${timeHtml(i.scheduled_until)}` : ""}`;

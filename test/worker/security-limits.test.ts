@@ -1,0 +1,88 @@
+// Failure limits (issue 13, point 5): wrong bearer tokens and wrong sign-ins are limited per client
+// address, atomically (a parallel burst gets exactly the limit), answered 429 with Retry-After, with
+// one audit row when the limit trips. The address is CF-Connecting-IP only when Cloudflare fronted
+// the request (`request.cf`); otherwise every client shares one bucket, where a correct token is
+// still accepted so that guessing cannot lock the operator out.
+import { createExecutionContext, env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { app } from "../../worker/index";
+import { LIMITS } from "../../worker/security/rate-limit";
+import { BASE, rows, unique } from "./helpers";
+
+const TOKEN = "test-admin-token-0123456789abcdef0123";
+/** What Cloudflare's edge adds to a request it fronts. */
+const EDGE = { colo: "AMS", asn: 64500 };
+
+function call(path: string, init: Omit<RequestInit, "cf"> & { ip?: string; edge?: Record<string, unknown> | null; bindings?: Record<string, string> } = {}) {
+  const { ip, edge: cf = EDGE, bindings = {}, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (ip) headers.set("CF-Connecting-IP", ip);
+  const req = new Request(`${BASE}${path}`, { ...rest, headers, ...(cf ? { cf } : {}) });
+  return app.fetch(req, { ...env, ...bindings }, createExecutionContext());
+}
+
+const bearer = (token: string, ip: string, extra: Parameters<typeof call>[1] = {}) =>
+  call("/admin/api/components", { ...extra, ip, method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify({ name: unique("Guess") }) });
+
+const componentCount = async () => (await rows<{ n: number }>("SELECT count(*) AS n FROM components"))[0]!.n;
+
+describe("wrong bearer tokens", () => {
+  it("40 in parallel from one address: exactly 20 get 401, the rest 429 with Retry-After; one audit row; nothing written", async () => {
+    const ip = "192.0.2.40";
+    const before = await componentCount();
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => bearer(`wrong-guess-${i}-0123456789abcdef01234567`, ip)));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(LIMITS.bearer.failures);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(40 - LIMITS.bearer.failures);
+    const limited = answers.find((r) => r.status === 429)!;
+    const retry = Number(limited.headers.get("retry-after"));
+    expect(retry).toBeGreaterThan(0);
+    expect(retry).toBeLessThanOrEqual(LIMITS.bearer.windowSeconds);
+    expect(await limited.json()).toMatchObject({ error: expect.stringMatching(/too many failed attempts/) });
+    // The right token from that address is refused too while the window lasts: guessing stops there.
+    expect((await bearer(TOKEN, ip)).status).toBe(429);
+    expect(await componentCount()).toBe(before);
+    const audit = await rows<{ actor: string; target_id: string; after: string }>("SELECT actor, target_id, after FROM audit_log WHERE action = 'bearer.rate_limited' AND target_id = ?1", `ip:${ip}`);
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0]!.after)).toMatchObject({ failures: 20, window_seconds: 600, trusted_address: true });
+    // Another address is unaffected.
+    expect((await bearer(TOKEN, "192.0.2.41")).status).toBe(201);
+  });
+
+  it("a made-up CF-Connecting-IP is not believed without Cloudflare in front: rotating it gets no fresh budget", async () => {
+    const bindings = { BEHIND_CLOUDFLARE: "false" };
+    const answers = [];
+    for (let i = 0; i < 30; i++) answers.push((await bearer("wrong-guess-0123456789abcdef0123456789", `203.0.113.${i}`, { bindings })).status);
+    expect(answers.slice(-5)).toEqual([429, 429, 429, 429, 429]);
+    // No request.cf at all (not through Cloudflare): the same shared bucket.
+    expect((await bearer("wrong-guess-0123456789abcdef0123456789", "198.51.100.200", { edge: null })).status).toBe(429);
+    // …which cannot lock the operator out: the right token is still accepted there.
+    expect((await bearer(TOKEN, "203.0.113.250", { bindings })).status).toBe(201);
+    expect((await bearer(TOKEN, "198.51.100.201", { edge: null })).status).toBe(201);
+  });
+});
+
+describe("wrong sign-ins", () => {
+  const login = (token: string, ip: string) =>
+    call("/admin/login", {
+      ip,
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: BASE },
+      body: new URLSearchParams({ token }).toString(),
+    });
+
+  it("a parallel burst of 12 gets exactly 5 tries, then 429 with Retry-After, even for the right token", async () => {
+    const ip = "192.0.2.50";
+    const answers = await Promise.all(Array.from({ length: 12 }, () => login("wrong-token-0123456789abcdef0123456789", ip)));
+    expect(answers.filter((r) => r.status === 401)).toHaveLength(LIMITS.login.failures);
+    expect(answers.filter((r) => r.status === 429)).toHaveLength(12 - LIMITS.login.failures);
+    expect(await rows("SELECT id FROM audit_log WHERE action = 'login.failed' AND target_id = ?1", `ip:${ip}`)).toHaveLength(5);
+    expect(await rows("SELECT id FROM audit_log WHERE action = 'login.rate_limited' AND target_id = ?1", `ip:${ip}`)).toHaveLength(1);
+    const right = await login(TOKEN, ip);
+    expect(right.status).toBe(429);
+    expect(right.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(right.headers.get("set-cookie")).toBeNull();
+    expect((await login(TOKEN, "192.0.2.51")).status).toBe(303);
+  });
+});

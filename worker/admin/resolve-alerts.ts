@@ -1,0 +1,89 @@
+// Resolving alerts on an operator's word, for the states no monitor will ever clear: an alert whose
+// integration was disabled or deleted (its resolve is refused), an alert the operator dismisses, the
+// alerts still firing on an incident the operator resolves. Each alert gets a resolve event through
+// the state machine, exactly as if its monitor had sent it, so components go back to their automatic
+// status and every visible change is recorded. Called inside the Ingestor, in turn with deliveries.
+import { decisionStatements, loadWorkingSets } from "../../db/ingest";
+import type { AlertEvent } from "../domain/alert-event";
+import { applyEvents, type Decision, mergeDecisions, type WorkingSet } from "../domain/incidents";
+import type { Severity } from "../domain/status";
+import { newId } from "../ids";
+
+export interface FiringAlert {
+  id: string;
+  integrationId: string;
+  dedupKey: string;
+  severity: Severity;
+  summary: string;
+  tags: Record<string, string>;
+  lastEventAt: string;
+}
+
+const FIRING_SELECT = "SELECT id, integration_id, dedup_key, severity, summary, tags, last_event_at FROM alerts";
+
+type Row = Record<string, unknown>;
+const firing = (r: Row): FiringAlert => ({
+  id: String(r.id),
+  integrationId: String(r.integration_id),
+  dedupKey: String(r.dedup_key),
+  severity: r.severity as Severity,
+  summary: String(r.summary),
+  tags: JSON.parse(String(r.tags ?? "{}")),
+  lastEventAt: String(r.last_event_at),
+});
+
+/** Alerts not resolved, by `where` (a constant condition on the alerts table; values in `params`). */
+export async function firingAlerts(db: D1Database, where: string, ...params: unknown[]): Promise<FiringAlert[]> {
+  const { results } = await db.prepare(`${FIRING_SELECT} WHERE status != 'resolved' AND (${where})`).bind(...params).all<Row>();
+  return results.map(firing);
+}
+
+export interface Resolution {
+  statements: D1PreparedStatement[];
+  ws: WorkingSet;
+  decision: Decision;
+  count: number;
+}
+
+/**
+ * The statements that resolve `alerts` through the state machine (no delivery log row: the audit row
+ * the caller writes records it). `keepIncident`: an incident the caller is resolving itself, whose
+ * automatic "monitoring" step is left out.
+ */
+export async function resolveAlerts(db: D1Database, alerts: FiringAlert[], now: string, keepIncident?: string): Promise<Resolution> {
+  if (!alerts.length) return { statements: [], ws: { components: new Map(), alerts: new Map(), incidents: new Map() }, decision: mergeDecisions([]), count: 0 };
+  const byIntegration = new Map<string, FiringAlert[]>();
+  for (const a of alerts) byIntegration.set(a.integrationId, [...(byIntegration.get(a.integrationId) ?? []), a]);
+  const { ws, routings } = await loadWorkingSets(
+    db,
+    [...byIntegration].map(([integrationId, list]) => ({
+      integrationId,
+      dedupKeys: list.map((a) => a.dedupKey),
+      serviceSlugs: [...new Set(list.map((a) => a.tags["service"]?.toLowerCase()).filter((s): s is string => !!s))],
+    })),
+  );
+  const decisions = [...byIntegration].map(([integrationId, list]) =>
+    applyEvents(
+      ws,
+      routings.get(integrationId)!,
+      list.map(
+        (a): AlertEvent => ({
+          dedupKey: a.dedupKey,
+          action: "resolve",
+          severity: a.severity,
+          summary: a.summary,
+          tags: a.tags,
+          // Later than its last event, so the state machine neither ignores it as stale nor as a duplicate.
+          occurredAt: new Date(Math.max(Date.parse(now), Date.parse(a.lastEventAt) + 1)),
+        }),
+      ),
+      { now, newId },
+    ),
+  );
+  const decision = mergeDecisions(decisions);
+  if (keepIncident) {
+    decision.incidents.delete(keepIncident);
+    decision.updates = decision.updates.filter((u) => u.incidentId !== keepIncident);
+  }
+  return { statements: decisionStatements(db, ws, decision, now, []), ws, decision, count: alerts.length };
+}
