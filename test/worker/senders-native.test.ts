@@ -174,4 +174,21 @@ describe("what the senders' edges refuse", () => {
     expect((await post(`/hooks/custom/${none.key}`, ogCreate)).status).toBe(202);
     expect(await componentStatus(component.id)).toBe("major_outage");
   });
+
+  it("custom: the mapping is previewed against the last delivery received, before it is saved", async () => {
+    const component = await createComponent("og preview");
+    const integ = await integrationFor({ source: "custom" } as Sender, component.id);
+    const none = await admin("POST", `/integrations/${integ.id}/mapping/preview`, { mapping: OPSGENIE_MAPPING });
+    expect(await none.json()).toMatchObject({ delivery: null, events: [] });
+    // Refused (no mapping yet), but logged: that is what the preview reads.
+    expect((await post(`/hooks/custom/${integ.key}`, ogCreate)).status).toBe(400);
+    const res = await admin("POST", `/integrations/${integ.id}/mapping/preview`, { mapping: OPSGENIE_MAPPING });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ error: null, events: [{ dedupKey: "ec03dad6-62c8-4c94-b38b-d88f398e900f", action: "trigger", severity: "critical" }] });
+    const wrong = await admin("POST", `/integrations/${integ.id}/mapping/preview`, { mapping: { ...OPSGENIE_MAPPING, dedup_key: "alert.nothing" } });
+    expect(await wrong.json()).toMatchObject({ events: [], error: expect.stringContaining("alert.nothing") });
+    const invalid = await admin("POST", `/integrations/${integ.id}/mapping/preview`, { mapping: { summary: "x" } });
+    expect(invalid.status).toBe(400);
+    expect(await componentStatus(component.id)).toBe("operational");
+  });
 });

@@ -11,6 +11,8 @@ import { audit } from "./audit";
 import { type AdminCtx, commit, unwrap } from "./catalog";
 import type { AlertLink, IntegrationCreate, IntegrationPatch, LinkCreate } from "./schemas";
 import { applyOptionsPatch, type IntegrationOptions, readOptions } from "../sources/options";
+import { type CustomMapping, customMapping, fromMapping } from "../sources/mapping";
+import { validate } from "../validate";
 
 type Row = Record<string, unknown>;
 const str = (v: unknown) => (v == null ? null : String(v));
@@ -453,3 +455,42 @@ export async function listDeliveries(
   }));
 }
 
+
+// ── Custom mapping preview ──────────────────────────────────────────────────
+
+export interface MappingPreview {
+  /** The last delivery received, as the log keeps it (secrets redacted, cut to a few KB); null when none yet. */
+  delivery: { id: string; received_at: string; payload: string | null } | null;
+  /** What the mapping makes of it; empty when its action is not mapped (the delivery would be ignored). */
+  events: Array<Record<string, unknown>>;
+  /** Why the mapping cannot read it, naming the path; null when it can. */
+  error: string | null;
+}
+
+/** Runs a mapping (the one given, else the saved one) over the integration's last delivery. */
+export async function previewMapping(db: D1Database, base: string, id: string, given?: unknown): Promise<MappingPreview> {
+  const integration = await getIntegration(db, base, id);
+  if (integration.source !== "custom") throw new HttpError(400, "only custom integrations have a mapping", "source");
+  let mapping: CustomMapping | undefined = integration.options.mapping;
+  if (given !== undefined) mapping = validate(customMapping, given);
+  if (!mapping) throw new HttpError(400, "`mapping` is required: give one, or save one on the integration first", "mapping");
+  const row = await db
+    .prepare("SELECT id, received_at, payload FROM deliveries WHERE integration_id = ?1 AND payload IS NOT NULL ORDER BY received_at DESC, rowid DESC LIMIT 1")
+    .bind(id)
+    .first<{ id: string; received_at: string; payload: string | null }>();
+  if (!row) return { delivery: null, events: [], error: null };
+  const delivery = { id: row.id, received_at: row.received_at, payload: await maskIntegrationKeys(db, row.payload ?? "") };
+  let payload: unknown;
+  try {
+    payload = JSON.parse(row.payload ?? "");
+  } catch {
+    return { delivery, events: [], error: "the last delivery is not whole JSON (it was not JSON, or the log cut it): send a fresh one" };
+  }
+  try {
+    const events = fromMapping(mapping, payload, new Date(row.received_at));
+    return { delivery, events: events.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })), error: null };
+  } catch (e) {
+    if (e instanceof HttpError) return { delivery, events: [], error: e.message };
+    throw e;
+  }
+}
