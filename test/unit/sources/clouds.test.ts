@@ -2,7 +2,7 @@
 // payloads, as they arrive, through the pure adapters.
 import { describe, expect, it } from "vitest";
 import type { AlertEvent } from "../../../worker/domain/alert-event";
-import { PayloadError } from "../../../worker/errors";
+import { type Adapt, only, receivedAt, refused } from "./adapt";
 import { ACTIVITY_LOG_EXPIRY_SECONDS, fromAzureMonitor } from "../../../worker/sources/azure-monitor";
 import { fromCloudWatch } from "../../../worker/sources/cloudwatch";
 import { fromGoogleCloud } from "../../../worker/sources/google-cloud";
@@ -22,23 +22,6 @@ import gOpen11 from "../../fixtures/google-cloud/open-1.1.json";
 import gOpen12 from "../../fixtures/google-cloud/open-1.2.json";
 import gTest from "../../fixtures/google-cloud/test.json";
 
-const receivedAt = new Date("2025-11-20T12:00:00.000Z");
-type Adapt = (payload: unknown, at: Date) => AlertEvent[];
-
-function only(adapt: Adapt, payload: unknown): AlertEvent {
-  const events = adapt(payload, receivedAt);
-  expect(events).toHaveLength(1);
-  return events[0]!;
-}
-function refused(adapt: Adapt, payload: unknown): PayloadError {
-  try {
-    adapt(payload, receivedAt);
-  } catch (e) {
-    expect(e).toBeInstanceOf(PayloadError);
-    return e as PayloadError;
-  }
-  throw new Error("expected a PayloadError");
-}
 
 const ARN = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:api-5xx-rate";
 

@@ -2,7 +2,7 @@
 // published payloads through the pure adapters.
 import { describe, expect, it } from "vitest";
 import type { AlertEvent } from "../../../worker/domain/alert-event";
-import { PayloadError } from "../../../worker/errors";
+import { type Adapt, only, receivedAt, refused } from "./adapt";
 import { fromBetterStack } from "../../../worker/sources/betterstack";
 import { fromCheckly } from "../../../worker/sources/checkly";
 import { fromNewRelic } from "../../../worker/sources/newrelic";
@@ -36,23 +36,6 @@ import urUp from "../../fixtures/uptimerobot/up.json";
 import urZulipDown from "../../fixtures/uptimerobot/zulip-template-down.json";
 import urZulipUp from "../../fixtures/uptimerobot/zulip-template-up.json";
 
-const receivedAt = new Date("2025-11-20T12:00:00.000Z");
-type Adapt = (payload: unknown, at: Date) => AlertEvent[];
-
-function only(adapt: Adapt, payload: unknown): AlertEvent {
-  const events = adapt(payload, receivedAt);
-  expect(events).toHaveLength(1);
-  return events[0]!;
-}
-function refusedField(adapt: Adapt, payload: unknown): string | undefined {
-  try {
-    adapt(payload, receivedAt);
-  } catch (e) {
-    expect(e).toBeInstanceOf(PayloadError);
-    return (e as PayloadError).field;
-  }
-  throw new Error("expected a PayloadError");
-}
 
 type Case = [string, Adapt, unknown, Partial<AlertEvent>];
 
@@ -160,6 +143,6 @@ describe("refusals name the field", () => {
     ["Checkly alert_type", fromCheckly, { ...ckFailure, alert_type: "ALERT_WHATEVER" }, "alert_type"],
     ["Pingdom check_id", fromPingdom, { current_state: "DOWN" }, "check_id"],
   ])("%s", (_, adapt, payload, field) => {
-    expect(refusedField(adapt, payload)).toBe(field);
+    expect(refused(adapt, payload).field).toBe(field);
   });
 });
