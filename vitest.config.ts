@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
+import { startSnsCapture } from "./test/support/sns-capture";
 
 export default defineConfig({
   test: {
@@ -17,6 +18,9 @@ export default defineConfig({
               bindings: {
                 ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123",
                 TEST_MIGRATIONS: await readD1Migrations("./db/migrations"),
+                // A local stand-in for SNS (certificate, signing, subscription confirmation): the
+                // only way a test reaches the SNS code paths without AWS. Never set in production.
+                SNS_TEST_HOSTS: (await startSnsCapture()).host,
               },
             },
           })),
@@ -24,6 +28,9 @@ export default defineConfig({
         resolve: { alias: { "@astrojs/cloudflare/handler": resolve("test/worker/astro-handler.ts") } },
         test: {
           name: "worker",
+          // Tests that import the worker's source load these through Vite: their ESM builds use
+          // extensionless imports that workerd's module loader does not resolve on its own.
+          deps: { optimizer: { ssr: { enabled: true, include: ["@peculiar/asn1-schema", "@peculiar/asn1-x509"] } } },
           include: ["test/worker/**/*.test.ts"],
           setupFiles: ["./test/worker/apply-migrations.ts"],
         },

@@ -9,6 +9,7 @@ import { newId, nowIso, sha256Hex } from "./ids";
 import { ingestor, type IngestResult } from "./ingestor";
 import { countRefusal } from "./security/refusals";
 import { cleanEvent } from "./security/text";
+import { type IntegrationOptions, readOptions } from "./sources/options";
 
 export const MAX_BODY_BYTES = 512 * 1024;
 const LOGGED_PAYLOAD_CHARS = 4096;
@@ -168,6 +169,19 @@ export async function logRefused(
   }).run();
 }
 
+/**
+ * The options of the integration this key belongs to, for receivers that read them before the
+ * ingestor decides; refused here as the ingestor would, so nothing is fetched for a stranger.
+ */
+async function integrationOptions(env: Env, key: string, source: string): Promise<IntegrationOptions> {
+  const row = await env.DB.prepare("SELECT source, disabled, options FROM integrations WHERE key_hash = ?1")
+    .bind(await sha256Hex(key))
+    .first<{ source: string; disabled: number; options: string }>();
+  if (!row || row.disabled) throw new HttpError(401, "unknown or disabled integration key");
+  if (row.source !== source) throw new HttpError(401, `this key belongs to a ${row.source} integration; post to /hooks/${row.source}/<key>`);
+  return readOptions(row.options);
+}
+
 export type DeliveryOutcome = Extract<IngestResult, { ok: true }>;
 
 export interface ReceiveOptions {
@@ -181,7 +195,18 @@ export interface ReceiveOptions {
   keyHint?: string;
   /** Accept the key of any integration, whatever its source (the PagerDuty endpoints). */
   anySource?: boolean;
-  adapt: (payload: unknown, receivedAt: Date) => AlertEvent[];
+  adapt: (payload: unknown, receivedAt: Date, options?: IntegrationOptions) => AlertEvent[];
+  /**
+   * Receivers whose reading depends on the integration (the custom mapping, SNS verification): its
+   * options are loaded before adapting, and an unknown or disabled key is refused first.
+   */
+  withOptions?: boolean;
+  /**
+   * Runs after adapting and before ingesting, with the integration's options (withOptions): checks
+   * that need the network (SNS signatures) or answers the sender (SNS subscriptions). Its counts
+   * go into the delivery log's summary.
+   */
+  beforeIngest?: (payload: unknown, options: IntegrationOptions) => Promise<Record<string, number> | void>;
   /** The 2xx the route will answer, for the delivery log (default: 202, or 200 when there are no events). */
   acceptedStatus?: 200 | 202;
   /**
@@ -223,9 +248,16 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
     if (!keyFromBody && !key) throw new HttpError(401, missingKey);
     const payload = parseJson(opts.formField ? await formValue(c, raw.text, opts.formField) : raw.text);
     if (keyFromBody) key = keyFromBody(payload);
+    let options: IntegrationOptions | undefined;
+    if (opts.withOptions) {
+      if (!key) throw new HttpError(401, missingKey);
+      options = await integrationOptions(env, key, opts.source);
+    }
     // Cleaned once here, after every adapter: what is stored stays valid in XML (security/text.ts).
-    const events = opts.adapt(payload, raw.receivedAt).map(cleanEvent);
+    const events = opts.adapt(payload, raw.receivedAt, options).map(cleanEvent);
     if (!key) throw new HttpError(401, missingKey);
+    // After the adapter, so a payload that can never succeed gets its 400 before any check that fetches.
+    const notes = opts.beforeIngest ? (await opts.beforeIngest(payload, options ?? {})) ?? undefined : undefined;
     let result: IngestResult;
     try {
       result = await ingestor(env).ingest({
@@ -235,6 +267,7 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
         receivedAt: nowIso(raw.receivedAt),
         payload: redactPayload(raw.text, [key]),
         acceptedStatus: opts.acceptedStatus ?? (events.length ? 202 : 200),
+        ...(notes ? { notes } : {}),
         ...(opts.signedHeaders ? { signed: { headers: opts.signedHeaders, body: raw.text } } : {}),
       });
     } catch (e) {

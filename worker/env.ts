@@ -28,6 +28,12 @@ export interface Env {
   BEHIND_CLOUDFLARE?: string;
   /** Optional Cloudflare Access: the application's AUD tag, the audience its JWTs must carry. */
   ACCESS_AUD?: string;
+  /**
+   * Tests only: comma-separated host:port pairs a local capture server listens on, accepted (over
+   * http too) besides sns.<region>.amazonaws.com for SNS certificates and subscription confirmations.
+   * Never set in production.
+   */
+  SNS_TEST_HOSTS?: string;
 }
 
 export interface AppEnv {

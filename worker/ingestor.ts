@@ -42,12 +42,12 @@ import { countingD1, type RoundTripCounter } from "../db/instrumented";
 import type { AlertEvent } from "./domain/alert-event";
 import { applyEvents, type EventOutcome } from "./domain/incidents";
 import { type AdminCommand, type CommandResult, runAdminCommand, runTick, type TickResult } from "./admin/state";
-import { constantTimeEqual } from "./auth";
 import { purgePublicCache } from "./cache";
 import type { Env } from "./env";
-import { newId, nowIso, toHex } from "./ids";
+import { newId, nowIso } from "./ids";
 import { type Attempt, type ClientAddress, type LimitKind, recordAttempt } from "./security/rate-limit";
-import { DEFAULT_SIGNATURE_HEADER, type IntegrationOptions, LEGACY_TIMESTAMP_HEADER } from "./sources/options";
+import { LEGACY_TIMESTAMP_HEADER } from "./sources/options";
+import { verifyBodySignature } from "./sources/signatures";
 import { MemoryState } from "./working-set";
 
 export interface IngestInput {
@@ -66,6 +66,8 @@ export interface IngestInput {
    * HMAC-SHA256 of the body or of `<timestamp>:<body>`, in the headers its options name.
    */
   signed?: { headers: Record<string, string>; body: string };
+  /** Counts the receiver adds to the delivery log's summary (an SNS `subscription_confirmed`). */
+  notes?: Record<string, number>;
   /** Written by the worker itself (expired alerts): no sender, so no signature to check. */
   internal?: boolean;
 }
@@ -210,7 +212,7 @@ export class Ingestor extends DurableObject<Env> {
         outcome: "accepted",
         httpStatus: input.acceptedStatus ?? 202,
         eventCount: input.events.length,
-        summary: countOutcomes(decision.outcomes),
+        summary: { ...countOutcomes(decision.outcomes), ...input.notes },
         error: null,
         payload: input.payload,
       };
@@ -572,7 +574,7 @@ export class Ingestor extends DurableObject<Env> {
       };
     }
     if (integration.signingSecret && !input.internal) {
-      const valid = input.signed && (await verifySignature(integration.signingSecret, integration.options, input.signed));
+      const valid = input.signed && (await verifyBodySignature(integration.source, integration.signingSecret, integration.options, input.signed));
       if (!valid) return { ok: false, status: 401, error: "missing or invalid body signature" };
       // A signed timestamp must be fresh, or a captured delivery could be replayed forever.
       const timestamp = input.signed!.headers[integration.options.timestamp_header ?? LEGACY_TIMESTAMP_HEADER];
@@ -601,26 +603,6 @@ export function staleTimestamp(timestamp: string, nowMs = Date.now()): string | 
   if (Math.abs(nowMs - ms) > SIGNATURE_MAX_AGE_SECONDS * 1000)
     return `the signature timestamp is more than ${SIGNATURE_MAX_AGE_SECONDS / 60} minutes from now: refused as a possible replay (check the sender's clock)`;
   return null;
-}
-
-/**
- * Grafana's HMAC: the signature in `signature_header` (Grafana's default name when unset); with a
- * `timestamp_header` the signed string is `<timestamp>:<body>`. Without one configured, the timestamp
- * header this page once documented is still honoured when the request carries it.
- */
-async function verifySignature(
-  secret: string,
-  options: IntegrationOptions,
-  signed: NonNullable<IngestInput["signed"]>,
-): Promise<boolean> {
-  const signature = signed.headers[options.signature_header ?? DEFAULT_SIGNATURE_HEADER];
-  if (!signature) return false;
-  const timestamp = signed.headers[options.timestamp_header ?? LEGACY_TIMESTAMP_HEADER];
-  if (options.timestamp_header && !timestamp) return false;
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const message = timestamp ? `${timestamp}:${signed.body}` : signed.body;
-  const expected = toHex(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)));
-  return constantTimeEqual(expected, signature.trim().toLowerCase());
 }
 
 export function ingestor(env: Env): DurableObjectStub<Ingestor> {

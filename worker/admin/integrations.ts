@@ -11,6 +11,8 @@ import { audit } from "./audit";
 import { type AdminCtx, commit, unwrap } from "./catalog";
 import type { AlertLink, IntegrationCreate, IntegrationPatch, LinkCreate } from "./schemas";
 import { applyOptionsPatch, type IntegrationOptions, readOptions } from "../sources/options";
+import { type CustomMapping, customMapping, fromMapping } from "../sources/mapping";
+import { validate } from "../validate";
 
 type Row = Record<string, unknown>;
 const str = (v: unknown) => (v == null ? null : String(v));
@@ -36,8 +38,10 @@ export interface IntegrationJson {
   /** What its alerts publish: summary, full or template (domain/public-text.ts). */
   public_text: string;
   public_template: string | null;
-  /** Receiver settings: Grafana's `signature_header` and `timestamp_header`. */
+  /** Receiver settings: Grafana's `signature_header` and `timestamp_header`, `verify_signatures`, `mapping`. */
   options: IntegrationOptions;
+  /** CloudWatch: the SNS subscriptions this page confirmed (from the delivery log), newest first. */
+  sns_subscriptions?: Array<{ topic_arn: string | null; confirmed_at: string }>;
 }
 
 /** The answer to create and rotate: the only time the key leaves the worker. */
@@ -54,7 +58,12 @@ const INTEGRATION_SELECT = `SELECT i.id, i.name, i.source, i.key_prefix, i.disab
     i.expected_interval_minutes, i.options,
     (i.expected_interval_minutes IS NOT NULL AND i.disabled = 0
       AND coalesce(i.last_delivery_at, i.created_at) < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || i.expected_interval_minutes || ' minutes')) AS silent,
-    (SELECT json_group_array(component_id) FROM integration_components WHERE integration_id = i.id) AS component_ids
+    (SELECT json_group_array(component_id) FROM integration_components WHERE integration_id = i.id) AS component_ids,
+    CASE WHEN i.source = 'cloudwatch' THEN (
+      SELECT json_group_array(json_object('topic_arn', CASE WHEN json_valid(d.payload) THEN json_extract(d.payload, '$.TopicArn') END, 'confirmed_at', d.received_at))
+      FROM (SELECT payload, received_at FROM deliveries WHERE integration_id = i.id AND json_valid(summary)
+              AND json_extract(summary, '$.subscription_confirmed') = 1 ORDER BY received_at DESC LIMIT 20) d
+    ) END AS sns_subscriptions
   FROM integrations i`;
 
 function integrationJson(r: Row, base: string): IntegrationJson {
@@ -73,6 +82,7 @@ function integrationJson(r: Row, base: string): IntegrationJson {
     public_text: String(r.public_text ?? "summary"),
     public_template: str(r.public_template),
     options: readOptions(r.options),
+    ...(r.sns_subscriptions != null ? { sns_subscriptions: JSON.parse(String(r.sns_subscriptions)) } : {}),
   };
 }
 
@@ -444,3 +454,42 @@ export async function listDeliveries(
   }));
 }
 
+
+// ── Custom mapping preview ──────────────────────────────────────────────────
+
+export interface MappingPreview {
+  /** The last delivery received, as the log keeps it (secrets redacted, cut to a few KB); null when none yet. */
+  delivery: { id: string; received_at: string; payload: string | null } | null;
+  /** What the mapping makes of it; empty when its action is not mapped (the delivery would be ignored). */
+  events: Array<Record<string, unknown>>;
+  /** Why the mapping cannot read it, naming the path; null when it can. */
+  error: string | null;
+}
+
+/** Runs a mapping (the one given, else the saved one) over the integration's last delivery. */
+export async function previewMapping(db: D1Database, base: string, id: string, given?: unknown): Promise<MappingPreview> {
+  const integration = await getIntegration(db, base, id);
+  if (integration.source !== "custom") throw new HttpError(400, "only custom integrations have a mapping", "source");
+  let mapping: CustomMapping | undefined = integration.options.mapping;
+  if (given !== undefined) mapping = validate(customMapping, given);
+  if (!mapping) throw new HttpError(400, "`mapping` is required: give one, or save one on the integration first", "mapping");
+  const row = await db
+    .prepare("SELECT id, received_at, payload FROM deliveries WHERE integration_id = ?1 AND payload IS NOT NULL ORDER BY received_at DESC, rowid DESC LIMIT 1")
+    .bind(id)
+    .first<{ id: string; received_at: string; payload: string | null }>();
+  if (!row) return { delivery: null, events: [], error: null };
+  const delivery = { id: row.id, received_at: row.received_at, payload: await maskIntegrationKeys(db, row.payload ?? "") };
+  let payload: unknown;
+  try {
+    payload = JSON.parse(row.payload ?? "");
+  } catch {
+    return { delivery, events: [], error: "the last delivery is not whole JSON (it was not JSON, or the log cut it): send a fresh one" };
+  }
+  try {
+    const events = fromMapping(mapping, payload, new Date(row.received_at));
+    return { delivery, events: events.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })), error: null };
+  } catch (e) {
+    if (e instanceof HttpError) return { delivery, events: [], error: e.message };
+    throw e;
+  }
+}

@@ -55,13 +55,38 @@ export const componentStatusPut = z.object({ status: componentStatus });
 export const groupCreate = z.object({ name, description, position });
 export const groupPatch = z.object({ name: name.optional(), description, position });
 
+/**
+ * The per-integration options may come together in `options` or at the top level: `signing_secret`
+ * is kept in its own column (never shown back), `verify_signatures` and `mapping` in the options.
+ */
+function gatherOptions(input: unknown): unknown {
+  const plain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!plain(input)) return input;
+  const body = { ...input };
+  let options: unknown = plain(body.options) ? { ...body.options } : body.options;
+  if (plain(options) && "signing_secret" in options) {
+    if (!("signing_secret" in body)) body.signing_secret = options.signing_secret;
+    delete options.signing_secret;
+  }
+  for (const key of ["verify_signatures", "mapping"] as const) {
+    if (!(key in body)) continue;
+    if (options === undefined) options = {};
+    if (plain(options) && !(key in options)) options[key] = body[key];
+    delete body[key];
+  }
+  if (options !== undefined) body.options = options;
+  return body;
+}
+
 /** What its alerts publish (domain/public-text.ts); a template needs its wording. */
 const publicText = z.enum(PUBLIC_TEXT_MODES).optional();
 const publicTemplate = z.string().trim().min(1, "is required").max(255).nullable().optional();
 const templateNeedsWording = (b: { public_text?: string; public_template?: string | null }) => b.public_text !== "template" || !!b.public_template;
 const TEMPLATE_MESSAGE = { message: "is required when `public_text` is template (use {{components}}, {{severity}}, {{title}})", path: ["public_template"] };
 
-export const integrationCreate = z
+export const integrationCreate = z.preprocess(
+  gatherOptions,
+  z
   .object({
     name,
     source: z.enum(SOURCES),
@@ -73,12 +98,13 @@ export const integrationCreate = z
     public_text: publicText,
     public_template: publicTemplate,
   })
-  .refine(templateNeedsWording, TEMPLATE_MESSAGE);
+  .refine(templateNeedsWording, TEMPLATE_MESSAGE),
+);
 
 /** Heartbeat: operators see the integration flagged `silent` after this many minutes without a delivery. */
 const expectedInterval = z.number().int().min(1).max(60 * 24 * 30).nullable().optional();
 
-export const integrationPatch = z.object({
+export const integrationPatch = z.preprocess(gatherOptions, z.object({
   name: name.optional(),
   disabled: z.boolean().optional(),
   expected_interval_minutes: expectedInterval,
@@ -88,7 +114,7 @@ export const integrationPatch = z.object({
   options: integrationOptionsPatch.optional(),
   public_text: publicText,
   public_template: publicTemplate,
-});
+}));
 
 const matchSchema = z
   .object({

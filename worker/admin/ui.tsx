@@ -54,6 +54,7 @@ import {
   listDeliveries,
   listIntegrations,
   listLinks,
+  previewMapping,
   resolveAlert,
   rotateIntegrationKey,
   updateIntegration,
@@ -61,7 +62,7 @@ import {
 import type { Flash } from "./layout";
 import * as s from "./schemas";
 import { DashboardPage, IncidentPage, MaintenancePage } from "./views-incidents";
-import { ComponentsPage, IntegrationsPage } from "./views-catalog";
+import { ComponentsPage, IntegrationsPage, MappingPreviewPage } from "./views-catalog";
 import { AuditPage, DeliveriesPage, LoginPage, MessagePage, SettingsPage } from "./views-logs";
 
 export const adminUi = new Hono<AdminEnv>();
@@ -127,6 +128,9 @@ const FLASH = {
   integration_components: "Integration's components saved.",
   signature_checked: "Signature settings saved: deliveries must be signed.",
   signature_not_checked: "Signature settings saved: deliveries are not signature-checked.",
+  sns_verified: "SNS settings saved: each message's signature is verified.",
+  sns_not_verified: "SNS settings saved: signatures are not verified (relays and tests only).",
+  mapping_saved: "Mapping saved: deliveries are read through it from now on.",
   link_added: "Link added.",
   link_added_routed: "Link added; the firing alerts it matches are routed through it.",
   link_removed: "Link removed.",
@@ -539,6 +543,33 @@ adminUi.post(
     });
     const integration = await updateIntegration(ctxOf(c), pathId(c), body);
     return integration.signed ? "signature_checked" : "signature_not_checked";
+  }),
+);
+
+adminUi.post(
+  "/integrations/:id/sns",
+  form("/admin/integrations", async (c, f) => {
+    const integration = await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { options: { verify_signatures: f.str("verify_signatures") === "yes" } }));
+    return integration.options.verify_signatures === false ? "sns_not_verified" : "sns_verified";
+  }),
+);
+
+// The custom receiver's mapping: saved, or previewed against the last delivery without saving.
+adminUi.post(
+  "/integrations/:id/mapping",
+  form("/admin/integrations", async (c, f) => {
+    let mapping: unknown;
+    try {
+      mapping = JSON.parse(f.str("mapping"));
+    } catch {
+      throw new HttpError(400, "`mapping` is not valid JSON", "mapping");
+    }
+    if (f.str("intent") === "preview") {
+      const preview = await previewMapping(c.env.DB, ctxOf(c).base, pathId(c), mapping);
+      return c.html(<MappingPreviewPage preview={preview} mapping={mapping} back="/admin/integrations" actor={c.get("actor")} csrf={c.get("csrf")} />);
+    }
+    await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { options: { mapping } }));
+    return "mapping_saved";
   }),
 );
 

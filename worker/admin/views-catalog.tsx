@@ -3,7 +3,7 @@ import type { FC } from "hono/jsx";
 import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES } from "../domain/status";
 import { SOURCES } from "../sources";
 import type { ComponentJson, GroupJson } from "./catalog";
-import type { IntegrationJson, IntegrationWithKey, LinkJson } from "./integrations";
+import type { IntegrationJson, IntegrationWithKey, LinkJson, MappingPreview } from "./integrations";
 import { Csrf, Empty, type Flash, Layout, Status, Time } from "./layout";
 import { ComponentChecks } from "./views-incidents";
 
@@ -263,7 +263,9 @@ export const IntegrationsPage: FC<
                 </div>
               </form>
             </details>
-            {i.source === "grafana" && <GrafanaSignatureForm integration={i} csrf={csrf} />}
+            {(i.source === "grafana" || i.source === "sentry") && <GrafanaSignatureForm integration={i} csrf={csrf} />}
+            {i.source === "cloudwatch" && <SnsForm integration={i} csrf={csrf} />}
+            {i.source === "custom" && <MappingForm integration={i} csrf={csrf} />}
             <h4>Links</h4>
             {links.filter((l) => l.integration_id === i.id).length ? (
               <table>
@@ -358,13 +360,90 @@ export const IntegrationsPage: FC<
   );
 };
 
+/** CloudWatch through SNS: signature verification, and the subscriptions this page confirmed. */
+const SnsForm: FC<{ integration: IntegrationJson; csrf: string }> = ({ integration: i, csrf }) => (
+  <details data-sns>
+    <summary>
+      SNS: signatures {i.options.verify_signatures === false ? "not verified" : "verified"};{" "}
+      {i.sns_subscriptions?.length ? `${i.sns_subscriptions.length} subscription(s) confirmed` : "no subscription confirmed yet"}
+    </summary>
+    {i.sns_subscriptions?.length ? (
+      <ul>
+        {i.sns_subscriptions.map((sub) => (
+          <li>
+            {sub.topic_arn ?? "a topic"} <span class="muted">confirmed {sub.confirmed_at}</span>
+          </li>
+        ))}
+      </ul>
+    ) : null}
+    <form method="post" action={`/admin/integrations/${i.id}/sns`} class="stack">
+      <Csrf token={csrf} />
+      <label>
+        <input type="checkbox" name="verify_signatures" value="yes" checked={i.options.verify_signatures !== false} /> verify each message's
+        SNS signature <span class="muted">(off only for a relay that re-posts SNS messages, or for tests)</span>
+      </label>
+      <div>
+        <button type="submit">Save SNS settings</button>
+      </div>
+    </form>
+  </details>
+);
+
+/** The custom receiver's mapping, as JSON, with a preview against the last delivery received. */
+const MappingForm: FC<{ integration: IntegrationJson; csrf: string }> = ({ integration: i, csrf }) => (
+  <details data-mapping open={!i.options.mapping}>
+    <summary>Mapping: {i.options.mapping ? `dedup by ${i.options.mapping.dedup_key}, action from ${i.options.mapping.action.from}` : "not set (deliveries are refused until it is)"}</summary>
+    <form method="post" action={`/admin/integrations/${i.id}/mapping`} class="stack">
+      <Csrf token={csrf} />
+      <label>
+        Mapping (JSON: dotted paths into the sender's payload; see the README's Opsgenie example)
+        <textarea name="mapping" rows={14} cols={80} maxlength={20000} spellcheck={false}>
+          {i.options.mapping ? JSON.stringify(i.options.mapping, null, 2) : ""}
+        </textarea>
+      </label>
+      <div>
+        <button type="submit" name="intent" value="preview">Preview against the last delivery</button>{" "}
+        <button type="submit" name="intent" value="save" class="primary">Save mapping</button>
+      </div>
+    </form>
+  </details>
+);
+
+/** What a mapping made of the last delivery. */
+export const MappingPreviewPage: FC<{ preview: MappingPreview; mapping: unknown; back: string; actor?: string; csrf?: string }> = ({ preview, mapping, back, actor, csrf }) => (
+  <Layout title="Mapping preview" actor={actor} csrf={csrf}>
+    <section data-mapping-preview>
+      {preview.delivery ? (
+        <p>
+          Last delivery received <time datetime={preview.delivery.received_at}>{preview.delivery.received_at}</time>:{" "}
+          {preview.error ? <strong>refused: {preview.error}</strong> : preview.events.length ? "the mapping makes these events" : <strong>ignored (its action is not mapped)</strong>}
+        </p>
+      ) : (
+        <p>No delivery received yet: send one from the tool (even before the mapping is right: it is logged), then preview.</p>
+      )}
+      {preview.events.length ? <pre data-preview-events>{JSON.stringify(preview.events, null, 2)}</pre> : null}
+      <h3>Mapping (not saved)</h3>
+      <pre>{JSON.stringify(mapping, null, 2)}</pre>
+      {preview.delivery?.payload ? (
+        <>
+          <h3>The delivery, as logged (secrets redacted, long ones cut)</h3>
+          <pre>{preview.delivery.payload}</pre>
+        </>
+      ) : null}
+      <p>
+        <a href={back}>Back</a>
+      </p>
+    </section>
+  </Layout>
+);
+
 /** Grafana's HMAC settings: the secret, and the header names the user chose in the contact point. */
 const GrafanaSignatureForm: FC<{ integration: IntegrationJson; csrf: string }> = ({ integration: i, csrf }) => (
   <details data-grafana-signature>
     <summary>
       Signature: {i.signed ? "checked" : "not checked"}{" "}
       <span class="muted">
-        (header {i.options.signature_header ?? "x-grafana-alerting-signature"}
+        (header {i.options.signature_header ?? (i.source === "sentry" ? "sentry-hook-signature" : "x-grafana-alerting-signature")}
         {i.options.timestamp_header ? `, timestamp in ${i.options.timestamp_header}` : ""})
       </span>
     </summary>
@@ -375,7 +454,7 @@ const GrafanaSignatureForm: FC<{ integration: IntegrationJson; csrf: string }> =
         <span class="muted">(empty: keep the current one)</span>
       </label>
       <label>
-        Signature header <input type="text" name="signature_header" value={i.options.signature_header ?? ""} placeholder="X-Grafana-Alerting-Signature" maxlength={100} />
+        Signature header <input type="text" name="signature_header" value={i.options.signature_header ?? ""} placeholder={i.source === "sentry" ? "Sentry-Hook-Signature" : "X-Grafana-Alerting-Signature"} maxlength={100} />
       </label>
       <label>
         Timestamp header <input type="text" name="timestamp_header" value={i.options.timestamp_header ?? ""} placeholder="none" maxlength={100} />{" "}

@@ -47,6 +47,7 @@ import {
   rotateIntegrationKey,
   updateIntegration,
 } from "../admin/integrations";
+import { previewMapping } from "../admin/integrations";
 import * as s from "../admin/schemas";
 import { adminUi } from "../admin/ui";
 import { type AdminEnv, requireAdminApi } from "../auth";
@@ -119,6 +120,20 @@ adminApi.get("/integrations/:id", async (c) => c.json(await getIntegration(c.env
 adminApi.patch("/integrations/:id", async (c) =>
   c.json(await updateIntegration(adminCtx(c), id(c), validate(s.integrationPatch, await jsonBody(c.req)))),
 );
+// The custom receiver's mapping over the last delivery received: `{mapping}` to try one before saving it.
+adminApi.post("/integrations/:id/mapping/preview", async (c) => {
+  const text = await c.req.text();
+  let body: unknown = {};
+  if (text.trim()) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new HttpError(400, "`body` is not valid JSON", "body");
+    }
+  }
+  const given = typeof body === "object" && body !== null && "mapping" in body ? (body as { mapping: unknown }).mapping : undefined;
+  return c.json(await previewMapping(c.env.DB, baseUrl(c), id(c), given));
+});
 adminApi.post("/integrations/:id/rotate", async (c) => c.json(await rotateIntegrationKey(adminCtx(c), id(c))));
 adminApi.delete("/integrations/:id", async (c) => c.json(await deleteIntegration(adminCtx(c), id(c))));
 

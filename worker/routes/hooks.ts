@@ -1,9 +1,13 @@
 // POST /hooks/<source>/:key — one receiver per monitoring tool, all through the same pipeline.
 import { type Context, Hono } from "hono";
 import { type DeliveryOutcome, receive } from "../delivery";
+import { HttpError } from "../errors";
 import type { AppEnv } from "../env";
-import { HOOK_ADAPTERS } from "../sources";
+import { HOOK_ADAPTERS, NEEDS_OPTIONS, type Source } from "../sources";
 import { fromAlertmanager } from "../sources/alertmanager";
+import { isObject } from "../sources/common";
+import type { IntegrationOptions } from "../sources/options";
+import { confirmSubscription, testHostsOf, verifySnsMessage } from "../sources/sns";
 
 export const hooks = new Hono<AppEnv>();
 
@@ -36,8 +40,41 @@ const FORM_FIELDS: Partial<Record<string, string>> = { "uptime-kuma": "data" };
 for (const [source, adapt] of Object.entries(HOOK_ADAPTERS)) {
   const formField = FORM_FIELDS[source];
   hooks.post(`/${source}/:key`, async (c) =>
-    answer(c, await receive(c, { key: c.req.param("key"), source, adapt, signedHeaders: signedHeaders(c), ...(formField ? { formField } : {}) })),
+    answer(
+      c,
+      await receive(c, {
+        key: c.req.param("key"),
+        source,
+        adapt,
+        signedHeaders: signedHeaders(c),
+        ...(formField ? { formField } : {}),
+        ...(NEEDS_OPTIONS.has(source as Source) ? { withOptions: true } : {}),
+        ...(source === "cloudwatch" ? { beforeIngest: (payload: unknown, options: IntegrationOptions) => sns(c, payload, options) } : {}),
+      }),
+    ),
   );
+}
+
+/**
+ * Amazon SNS, once the alarm is read: the envelope's signature (unless the integration turned
+ * verification off), and a SubscriptionConfirmation confirmed, which the delivery log records.
+ */
+async function sns(c: Context<AppEnv>, payload: unknown, options: IntegrationOptions): Promise<Record<string, number> | void> {
+  if (!isObject(payload)) return;
+  const testHosts = testHostsOf(c.env.SNS_TEST_HOSTS);
+  const envelope = typeof payload.Type === "string";
+  if (options.verify_signatures !== false) {
+    if (!envelope) {
+      if (!("AlarmName" in payload)) return; // neither SNS nor an alarm: the adapter names what is wrong
+      throw new HttpError(401, "raw message delivery carries no SNS signature: turn raw delivery off, or set the integration's verify_signatures to false");
+    }
+    await verifySnsMessage(payload, testHosts);
+  }
+  if (payload.Type === "SubscriptionConfirmation") {
+    await confirmSubscription(payload, testHosts);
+    return { subscription_confirmed: 1 };
+  }
+  if (payload.Type === "UnsubscribeConfirmation") return { unsubscribed: 1 };
 }
 
 // Alertmanager's `http_config.authorization` (bearer) or `basic_auth` (the key as password): the

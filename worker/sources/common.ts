@@ -213,3 +213,39 @@ export function formatPath(path: readonly PropertyKey[], prefix = ""): string {
   }
   return out;
 }
+
+/**
+ * The first of `names` present in `body`, matched the way templates spell keys (`alertType`,
+ * `alert_type`, `ALERT_TYPE`), read leniently with text(); own properties only.
+ */
+export function pick(body: JsonObject | undefined, ...names: string[]): string | undefined {
+  if (!body) return undefined;
+  const wanted = names.map(normalizeKey);
+  for (const want of wanted) {
+    for (const key of Object.keys(body)) {
+      if (normalizeKey(key) === want) {
+        const value = text(body[key]);
+        if (value !== undefined) return value;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** An own property that is an object, or undefined. */
+export function child(body: unknown, name: string): JsonObject | undefined {
+  if (!isObject(body) || !Object.hasOwn(body, name)) return undefined;
+  const value = body[name];
+  return isObject(value) ? value : undefined;
+}
+
+/** A word looked up in a fixed table, own keys only: `__proto__` or `constructor` is no word. */
+export function lookupWord<T>(table: Readonly<Record<string, T>>, word: string | undefined): T | undefined {
+  return word !== undefined && Object.hasOwn(table, word) ? table[word] : undefined;
+}
+
+/** encodeURIComponent that cannot throw on a lone surrogate. */
+export function encodePart(value: string): string {
+  // A lone surrogate becomes U+FFFD, as String.prototype.toWellFormed does.
+  return encodeURIComponent(value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD"));
+}

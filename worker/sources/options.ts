@@ -1,6 +1,7 @@
 // Per-integration receiver settings, stored as one JSON object in `integrations.options`. Typed and
 // validated here so every setting is checked the same way at the admin edge and read safely back.
 import { z } from "zod";
+import { customMapping } from "./mapping";
 
 // RFC 9110 field-name token; lower-cased, as the Fetch API reads headers.
 const headerName = z
@@ -16,11 +17,20 @@ const fields = {
   signature_header: headerName,
   /** Grafana: the timestamp header the user typed (it has no default); signed string `<timestamp>:<body>`. */
   timestamp_header: headerName,
+  /**
+   * CloudWatch (Amazon SNS): check each message's signature against Amazon's certificate (the
+   * default). Off for a relay that re-posts SNS messages, or for tests.
+   */
+  verify_signatures: z.boolean({ error: "must be true or false" }),
+  /** The `custom` receiver: where each alert field is in the sender's JSON (worker/sources/mapping.ts). */
+  mapping: customMapping,
 };
 
 export const integrationOptions = z.strictObject({
   signature_header: fields.signature_header.optional(),
   timestamp_header: fields.timestamp_header.optional(),
+  verify_signatures: fields.verify_signatures.optional(),
+  mapping: fields.mapping.optional(),
 });
 export type IntegrationOptions = z.infer<typeof integrationOptions>;
 
@@ -28,6 +38,9 @@ export type IntegrationOptions = z.infer<typeof integrationOptions>;
 export const integrationOptionsPatch = z.strictObject({
   signature_header: fields.signature_header.nullable().optional(),
   timestamp_header: fields.timestamp_header.nullable().optional(),
+  verify_signatures: fields.verify_signatures.nullable().optional(),
+  /** Replaced whole, not merged: a mapping is one thing. */
+  mapping: fields.mapping.nullable().optional(),
 });
 export type IntegrationOptionsPatch = z.infer<typeof integrationOptionsPatch>;
 

@@ -7,7 +7,12 @@ import { COMPONENT_STATUSES, SEVERITIES } from "../../../worker/domain/status";
 import { HttpError, PayloadError } from "../../../worker/errors";
 import { HOOK_ADAPTERS } from "../../../worker/sources";
 import { codePoints, DETAILS_MAX, SUMMARY_MAX } from "../../../worker/sources/common";
+import { customMapping } from "../../../worker/sources/mapping";
 import { fromPagerDutyChange, fromPagerDutyV1, fromPagerDutyV2 } from "../../../worker/sources/pagerduty";
+import { OPSGENIE_MAPPING } from "../../fixtures/custom/opsgenie-mapping";
+
+// The custom receiver reads through the integration's mapping: the README's Opsgenie one here.
+const CUSTOM_OPTIONS = { mapping: customMapping.parse(OPSGENIE_MAPPING) };
 
 declare global {
   interface ImportMeta {
@@ -37,7 +42,11 @@ const pdKey = () => `generated-${++pdCounter}`;
  * when the test runs, so adapters added later are covered) and the three PagerDuty endpoints.
  */
 export const ADAPTERS: NamedAdapter[] = [
-  ...Object.entries(HOOK_ADAPTERS).map(([source, adapt]) => ({ name: source, fixtures: source, adapt: adapt! })),
+  ...Object.entries(HOOK_ADAPTERS).map(([source, adapt]) => ({
+    name: source,
+    fixtures: source,
+    adapt: source === "custom" ? (p: unknown, at: Date) => adapt!(p, at, CUSTOM_OPTIONS) : adapt!,
+  })),
   { name: "pagerduty v2", fixtures: "pagerduty", adapt: (p, at) => fromPagerDutyV2(p, at, pdKey).events },
   { name: "pagerduty v1", fixtures: "pagerduty", adapt: (p, at) => fromPagerDutyV1(p, at, pdKey).events },
   { name: "pagerduty change", fixtures: "pagerduty", adapt: (p) => fromPagerDutyChange(p).events },
@@ -307,7 +316,7 @@ export const vocabularyObject: fc.Arbitrary<unknown> = fc
 /** JSON as the worker sees it: parsed from text (so -0 is 0 and "__proto__" is an own key). */
 export const asParsedJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value) ?? "null");
 
-const TITLE_KEYS = /^(summary|title|description|alert_title|event_title|name|msg|alertname|monitorName|event_name|alert_subject)$/i;
+const TITLE_KEYS = /^(summary|title|description|alert_title|event_title|name|msg|alertname|monitorName|event_name|alert_subject|alertRule|AlarmName|check_name|monitorFriendlyName|monitor_friendly_name|message)$/i;
 
 /** A copy with every title-like string field set to `markup`. */
 export function replaceTitles(value: unknown, markup: string): unknown {

@@ -1,0 +1,83 @@
+// Azure Monitor alerts with the common alert schema (action group webhook, "Enable the common alert
+// schema" on) → AlertEvents. `data.essentials.monitorCondition` Fired → trigger, Resolved → resolve,
+// by `alertId` (the same on the Fired and the Resolved of one alert). Sev0–Sev4 as Azure names them:
+// Critical, Error, Warning, Informational, Verbose.
+// Activity-log alerts (Administrative, Policy, Security…) only ever fire: each is a one-off event, so
+// its alert expires after ACTIVITY_LOG_EXPIRY and the incident moves to monitoring for an operator to
+// resolve. Service Health and Resource Health do report the end of what they announced (stage
+// Resolved, health Available), and resolve the alert they opened.
+import type { AlertEvent } from "../domain/alert-event";
+import type { Severity } from "../domain/status";
+import { PayloadError } from "../errors";
+import { child, clipDetails, clipSummary, httpUrl, isObject, parseDateLenient, requireObject, text , lookupWord, encodePart } from "./common";
+
+const SEVERITIES: Record<string, Severity> = { sev0: "critical", sev1: "error", sev2: "warning", sev3: "info", sev4: "info" };
+export const ACTIVITY_LOG_EXPIRY_SECONDS = 3600;
+
+export function fromAzureMonitor(payload: unknown, receivedAt: Date): AlertEvent[] {
+  const body = requireObject(payload);
+  const schema = text(body.schemaId);
+  if (schema !== undefined && schema !== "azureMonitorCommonAlertSchema") {
+    throw new PayloadError("schemaId", `is ${schema.slice(0, 60)}: turn on "Enable the common alert schema" in the action group's webhook`);
+  }
+  const data = child(body, "data");
+  const essentials = child(data, "essentials");
+  if (!essentials) throw new PayloadError("data.essentials", "is required: send the common alert schema (azureMonitorCommonAlertSchema)");
+  const alertId = text(essentials.alertId);
+  if (alertId === undefined) throw new PayloadError("data.essentials.alertId", "is required");
+  const condition = text(essentials.monitorCondition)?.toLowerCase();
+  if (condition !== "fired" && condition !== "resolved") throw new PayloadError("data.essentials.monitorCondition", "must be Fired or Resolved");
+  const rule = text(essentials.alertRule) ?? "Azure Monitor alert";
+  const signal = text(essentials.signalType)?.toLowerCase();
+  const service = text(essentials.monitoringService) ?? "";
+  const context = child(data, "alertContext");
+  const properties = child(context, "properties");
+
+  let dedupKey = alertId;
+  let action: AlertEvent["action"] = condition === "fired" ? "trigger" : "resolve";
+  let expires: number | undefined;
+  if (signal === "activity log") {
+    if (service === "ServiceHealth") {
+      // One Service Health issue is one tracking id across its updates; stage Resolved ends it.
+      const tracking = text(properties?.trackingId);
+      if (tracking) dedupKey = `service-health:${tracking}`;
+      if (/^(resolved|rca|complete)$/i.test(text(properties?.stage) ?? "")) action = "resolve";
+    } else if (service === "Resource Health") {
+      const target = Array.isArray(essentials.alertTargetIDs) ? text(essentials.alertTargetIDs[0]) : undefined;
+      if (target) dedupKey = `resource-health:${target.toLowerCase()}`;
+      if (/^available$/i.test(text(properties?.currentHealthStatus) ?? "")) action = "resolve";
+    } else if (action === "trigger") {
+      expires = ACTIVITY_LOG_EXPIRY_SECONDS;
+    }
+  }
+
+  const severity = lookupWord(SEVERITIES, text(essentials.severity)?.toLowerCase()) ?? "error";
+  const targets = Array.isArray(essentials.configurationItems) ? essentials.configurationItems.map(text).filter(Boolean) : [];
+  const at = action === "resolve" ? essentials.resolvedDateTime ?? essentials.firedDateTime : essentials.firedDateTime;
+  const event: AlertEvent = {
+    dedupKey: dedupKey.slice(0, 255),
+    action,
+    severity,
+    summary: clipSummary(`${rule}${targets.length ? ` on ${targets.join(", ")}` : ""}`),
+    tags: Object.fromEntries(
+      [
+        ["signal_type", text(essentials.signalType)],
+        ["monitoring_service", service || undefined],
+        ["severity", text(essentials.severity)],
+        ...(targets[0] ? [["resource", targets[0]]] : []),
+      ].filter((e): e is [string, string] => !!e[1]),
+    ),
+    monitor: { id: text(essentials.originAlertId) ?? rule, name: rule },
+    occurredAt: parseDateLenient(at) ?? receivedAt,
+  };
+  const details = clipDetails(text(essentials.description) ?? text(properties?.title) ?? text(properties?.communication));
+  if (details) event.details = details;
+  const link = httpUrl(text(essentials.investigationLink));
+  if (link) event.link = link;
+  else event.link = `https://portal.azure.com/#blade/Microsoft_Azure_Monitoring/AlertDetailsTemplateBlade/alertId/${encodePart(alertId)}`;
+  if (expires) event.expiresInSeconds = expires;
+  if (isObject(context) && action === "trigger" && signal === "log" && text(context.SearchQuery)) {
+    event.details = clipDetails(`${event.details ? `${event.details}\n\n` : ""}${text(context.SearchQuery)}`);
+  }
+  return [event];
+}
