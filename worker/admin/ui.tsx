@@ -576,8 +576,7 @@ adminUi.post(
 adminUi.post(
   "/integrations/:id/components",
   form("/admin/integrations", async (c, f) => {
-    const integration = await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { component_ids: f.all("component_ids") }));
-    void integration;
+    await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { component_ids: f.all("component_ids") }));
     return "integration_components";
   }),
 );
