@@ -67,7 +67,7 @@ export function report(r) {
           `| \`/\` cache miss (rendered) | ${f(r.pages.miss.rps)} | ${f(r.pages.miss.p50)} | ${f(r.pages.miss.p99)} | ${f(r.pages.missRatio, 2)}× |`,
           `| static asset, same bytes | ${f(r.pages.static.rps)} | ${f(r.pages.static.p50)} | ${f(r.pages.static.p99)} | 1× |`,
           "",
-          ...(r.pages.rounds ? ["Every round (req/s): " + r.pages.rounds.map((x) => `hit ${f(x.hit.rps)} / static ${f(x.static.rps)} / miss ${f(x.miss.rps)}`).join("; ") + ".", ""] : []),
+          ...(r.pages.rounds ? [`Every round (req/s): ${r.pages.rounds.map((x) => `hit ${f(x.hit.rps)} / static ${f(x.static.rps)} / miss ${f(x.miss.rps)}`).join("; ")}.`, ""] : []),
         ]
       : []),
     ...(r.bundle

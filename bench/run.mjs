@@ -26,7 +26,9 @@ const site = join(work, "site");
 const config = buildSite(site);
 const assetsDir = join(site, "client");
 const stops = [];
-process.on("exit", () => stops.forEach((s) => s()));
+process.on("exit", () => {
+  for (const s of stops) s();
+});
 const fixture = (p) => JSON.parse(readFileSync(join(ROOT, "test", "fixtures", p), "utf8"));
 
 // ── Payloads: each sender's real format, made a re-trigger of one alert per request (new timestamp), so
@@ -209,6 +211,6 @@ mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
 writeFileSync(join(ROOT, "bench", "results", "latest.json"), JSON.stringify(results, null, 2));
 writeFileSync(join(ROOT, "BENCHMARKS.md"), (await import("./report.mjs")).report(results));
 console.log("\nWrote bench/results/latest.json and BENCHMARKS.md");
-stops.forEach((s) => s());
+for (const s of stops) s();
 rmSync(work, { recursive: true, force: true });
 process.exit(0);

@@ -10,12 +10,21 @@ ensureInstalled();
 let passed = 0;
 let failed = 0;
 
-// Two programs: the worker (workers types) and the e2e tests and benchmarks (Node types).
-for (const project of ["tsconfig.json", "test/e2e/tsconfig.json"]) {
-  console.log(`▶ type check (tsc --noEmit -p ${project})`);
-  const tsc = spawnSync("tsc", ["--noEmit", "-p", project], { cwd: ROOT, stdio: "inherit", env: toolEnv() });
-  tsc.status === 0 ? passed++ : failed++;
+/** One checking step: a command that passes when it exits 0. */
+function step(label, command, args) {
+  console.log(`▶ ${label}`);
+  const run = spawnSync(command, args, { cwd: ROOT, stdio: "inherit", env: toolEnv() });
+  run.status === 0 ? passed++ : failed++;
 }
+
+// Three programs: the worker (workers types), the e2e tests and benchmarks (Node types), the page's
+// browser script (DOM types); then the site's .astro files.
+for (const project of ["tsconfig.json", "test/e2e/tsconfig.json", "site/tsconfig.public.json"]) {
+  step(`type check (tsc --noEmit -p ${project})`, "tsc", ["--noEmit", "-p", project]);
+}
+step("astro check (site/)", "node", ["scripts/astro-check.mjs"]);
+// Exports, files and dependencies nothing uses.
+step("knip", "knip", []);
 
 // The worker tests and the e2e stack run the built worker (site/dist/server): build it once for both.
 console.log("▶ astro build --root site");

@@ -41,17 +41,6 @@ function b64url(bytes: Uint8Array): string {
   return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-function fromB64url(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  try {
-    const bin = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4));
-    const out = new Uint8Array(new ArrayBuffer(bin.length));
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
-  } catch {
-    return null;
-  }
-}
 
 export const randomToken = (bytes = 32) => b64url(crypto.getRandomValues(new Uint8Array(bytes)));
 
@@ -295,7 +284,7 @@ export function requireAdminSession(handlers: {
     if (UNSAFE.has(c.req.method)) {
       if (crossSite(c)) return handlers.forbidden(c, "This request came from another site.");
       const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-      const sent = typeof body["_csrf"] === "string" ? body["_csrf"] : "";
+      const sent = typeof body._csrf === "string" ? body._csrf : "";
       if (!sent || !(await constantTimeEqual(sent, csrf)))
         return handlers.forbidden(c, "The form's security token is missing or out of date. Reload the page and try again.");
     }

@@ -206,7 +206,7 @@ export interface ReceiveOptions {
    * that need the network (SNS signatures) or answers the sender (SNS subscriptions). Its counts
    * go into the delivery log's summary.
    */
-  beforeIngest?: (payload: unknown, options: IntegrationOptions) => Promise<Record<string, number> | void>;
+  beforeIngest?: (payload: unknown, options: IntegrationOptions) => Promise<Record<string, number> | undefined>;
   /** The 2xx the route will answer, for the delivery log (default: 202, or 200 when there are no events). */
   acceptedStatus?: 200 | 202;
   /**

@@ -8,7 +8,7 @@
 // applyEvents mutates is the memory itself, and `absorb` indexes what it added or moved.
 import type { IngestState, IntegrationRecord } from "../db/ingest";
 import type { AlertEvent } from "./domain/alert-event";
-import type { AlertState, ComponentState, Decision, IncidentState, Routing, WorkingSet } from "./domain/incidents";
+import { type AlertState, type ComponentState, type Decision, type IncidentState, type Routing, setOf, type WorkingSet } from "./domain/incidents";
 
 const key = (integrationId: string, dedupKey: string) => `${integrationId}\u0000${dedupKey}`;
 
@@ -66,7 +66,7 @@ export class MemoryState {
     const candidates = new Set<string>(routing.componentIds);
     for (const l of routing.links) for (const id of l.componentIds) candidates.add(id);
     for (const e of events) {
-      const slug = e.tags["service"]?.toLowerCase();
+      const slug = e.tags.service?.toLowerCase();
       const c = slug ? this.bySlug.get(slug) : undefined;
       if (c) candidates.add(c.id);
     }
@@ -117,10 +117,4 @@ export class MemoryState {
     }
     this.index(a);
   }
-}
-
-function setOf<K, V>(map: Map<K, Set<V>>, k: K): Set<V> {
-  let set = map.get(k);
-  if (!set) map.set(k, (set = new Set()));
-  return set;
 }

@@ -3,6 +3,7 @@
 // changed; otherwise it swaps in the sections of <main> whose markup changed, leaving the rest (focus,
 // open tooltips, collapsed groups) alone. Also: local times, "Updated N s ago", uptime tooltips.
 (() => {
+  /** @type {(s: string, r?: ParentNode) => any} */
   const $ = (s, r = document) => r.querySelector(s);
   // The page's language (<html lang>), not the browser's: one language per page.
   const lang = document.documentElement.lang || undefined;
@@ -16,7 +17,7 @@
   const prep = (root) => {
     root.querySelectorAll("time[datetime]").forEach((t) => {
       const d = new Date(t.dateTime);
-      if (t.dateTime.length > 10 && d > 0) t.textContent = fmt.format(d);
+      if (t.dateTime.length > 10 && +d > 0) t.textContent = fmt.format(d);
     });
     root.querySelectorAll(".bar i[title]").forEach((i) => { i.dataset.t = i.title; i.removeAttribute("title"); });
   };
@@ -34,7 +35,7 @@
     if (fresh.map((e) => e.id).join() !== [...shown.keys()].join()) {
       // Sections came or went (a new month on /history): take the whole of <main>.
       shown.clear();
-      fresh.forEach((e) => shown.set(e.id, e.outerHTML));
+      for (const e of fresh) shown.set(e.id, e.outerHTML);
       main.replaceChildren(...next.childNodes);
       prep(main);
       return;
@@ -46,16 +47,16 @@
       const old = document.getElementById(e.id);
       // A group the reader collapsed, a description they opened, stay as they were.
       e.querySelectorAll("li[data-id]>details").forEach((d) => {
-        const was = old && $('li[data-id="' + CSS.escape(d.parentNode.dataset.id) + '"]>details', old);
+        const was = old && $(`li[data-id="${CSS.escape(d.parentNode.dataset.id)}"]>details`, old);
         if (was) d.open = was.open;
       });
       prep(e);
-      old.replaceWith(document.importNode(e, true));
+      old?.replaceWith(document.importNode(e, true));
     }
   };
   // The first call reads this very page back from the browser's cache (no bytes over the wire) for its
   // ETag; every later one asks the server, conditionally.
-  let cache = "force-cache";
+  let cache = /** @type {RequestCache} */ ("force-cache");
   const refresh = () => fetch(location.pathname + location.search, { cache, headers: etag ? { "If-None-Match": etag } : {} })
     .then((r) => {
       cache = "no-store";
@@ -81,7 +82,7 @@
   const show = (cell) => {
     const bar = cell.parentNode;
     const day = new Date(Date.parse(bar.dataset.start) + [...bar.children].indexOf(cell) * 864e5);
-    const lines = (cell.dataset.t || "\n" + bar.dataset.ok).split("\n").slice(1);
+    const lines = (cell.dataset.t || `\n${bar.dataset.ok}`).split("\n").slice(1);
     const ids = (cell.dataset.i || "").split(" ").filter(Boolean);
     tip.replaceChildren(el("p", day.toLocaleDateString(lang, { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" })));
     lines.forEach((line, k) => {
@@ -89,18 +90,19 @@
       const p = el("p", id ? null : line);
       if (id) {
         const a = el("a", line);
-        a.href = "/incidents/" + id;
+        a.href = `/incidents/${id}`;
         p.append(a);
       } else if (!k) p.style.fontWeight = 600;
       tip.append(p);
     });
     tip.hidden = false;
     const r = cell.getBoundingClientRect();
-    tip.style.top = r.bottom + scrollY + 6 + "px";
-    tip.style.left = Math.max(4, Math.min(r.left + scrollX - 40, scrollX + document.documentElement.clientWidth - tip.offsetWidth - 4)) + "px";
+    tip.style.top = `${r.bottom + scrollY + 6}px`;
+    tip.style.left = `${Math.max(4, Math.min(r.left + scrollX - 40, scrollX + document.documentElement.clientWidth - tip.offsetWidth - 4))}px`;
   };
+  /** @type {(type: string, f: (e: any) => void, t?: EventTarget) => void} */
   const on = (type, f, t = document) => t.addEventListener(type, f);
-  const cellOf = (e) => e.target.closest && e.target.closest(".bar i");
+  const cellOf = (e) => e.target.closest?.(".bar i");
   const mouse = (e) => e.pointerType === "mouse";
   on("pointerover", (e) => { if (cellOf(e) && mouse(e)) show(cellOf(e)); });
   on("pointerout", (e) => { if (cellOf(e) && mouse(e) && !tip.contains(e.relatedTarget)) tip.hidden = true; });

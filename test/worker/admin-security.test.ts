@@ -410,7 +410,9 @@ describe("Cloudflare Access", () => {
 
 describe("an integration key is shown once, at creation, and never again", () => {
   const spies: Array<ReturnType<typeof vi.spyOn>> = [];
-  afterEach(() => spies.splice(0).forEach((s) => s.mockRestore()));
+  afterEach(() => {
+    for (const s of spies.splice(0)) s.mockRestore();
+  });
 
   it("not in listings, pages, the audit log, the delivery log or the worker's logs", async () => {
     const logged: string[] = [];

@@ -390,7 +390,9 @@ describe("load: a burst of concurrent deliveries", () => {
 
     // Idempotent: of the two copies of one event, at most one was applied.
     const applied = new Map<Sent, number>();
-    results.forEach((r, i) => r.outcomes?.[0] === "applied" && applied.set(twice[i]!, (applied.get(twice[i]!) ?? 0) + 1));
+    results.forEach((r, i) => {
+      if (r.outcomes?.[0] === "applied") applied.set(twice[i]!, (applied.get(twice[i]!) ?? 0) + 1);
+    });
     expect([...applied.values()].filter((n) => n > 1)).toEqual([]);
 
     // The same final state as the first burst (same events, other components), when it ran.

@@ -14,7 +14,6 @@ import pdZabbixTrigger from "../fixtures/pagerduty/zabbix-trigger.json";
 import kumaCertExpiry from "../fixtures/uptime-kuma/cert-expiry.json";
 import kumaDown from "../fixtures/uptime-kuma/down.json";
 import worker from "../../worker/index";
-import uptrendsAlert from "../fixtures/uptrends/alert.json";
 import zabbixAck from "../fixtures/zabbix/acknowledge-update.json";
 import zabbixDiscovery from "../fixtures/zabbix/discovery.json";
 import zabbixProblem from "../fixtures/zabbix/problem.json";

@@ -41,7 +41,7 @@ beforeAll(async () => {
 describe("getUptime", () => {
   it("counts each day from the status changes, with that day's incidents", async () => {
     const uptime = await getUptime(env.DB, { now: NOW });
-    const old = uptime["cmpuptimeold"]!;
+    const old = uptime.cmpuptimeold!;
     expect(old.days).toHaveLength(90);
     const fiveDaysAgo = old.days[84]!;
     expect(fiveDaysAgo).toMatchObject({ date: "2026-11-15", uptime: 95.83, major_outage_seconds: 3600 });
@@ -55,14 +55,14 @@ describe("getUptime", () => {
   });
 
   it("a component created two days ago has no data before that", async () => {
-    const { days, uptime } = (await getUptime(env.DB, { now: NOW }))["cmpuptimenew"]!;
+    const { days, uptime } = (await getUptime(env.DB, { now: NOW })).cmpuptimenew!;
     expect(days.slice(0, 87).every((d) => d.uptime === null)).toBe(true);
     expect(days.slice(87).map((d) => d.uptime)).toEqual([100, 100, 100]);
     expect(uptime).toBe(100);
   });
 
   it("a status set before the window carries through it", async () => {
-    const { days, uptime } = (await getUptime(env.DB, { now: NOW }))["cmpuptimedwn"]!;
+    const { days, uptime } = (await getUptime(env.DB, { now: NOW })).cmpuptimedwn!;
     expect(days.every((d) => d.uptime === 0)).toBe(true);
     expect(uptime).toBe(0);
   });

@@ -59,7 +59,7 @@ export async function resolveAlerts(db: D1Database, alerts: FiringAlert[], now: 
     [...byIntegration].map(([integrationId, list]) => ({
       integrationId,
       dedupKeys: list.map((a) => a.dedupKey),
-      serviceSlugs: [...new Set(list.map((a) => a.tags["service"]?.toLowerCase()).filter((s): s is string => !!s))],
+      serviceSlugs: [...new Set(list.map((a) => a.tags.service?.toLowerCase()).filter((s): s is string => !!s))],
     })),
   );
   const decisions = [...byIntegration].map(([integrationId, list]) =>

@@ -547,7 +547,7 @@ async function reapplyThroughLink(
   const matched = alertsForNewLink(link, results.map(unroutedAlert), now);
   if (!matched.length) return { statements: [], count: 0 };
   const events = matched.map((a) => retriggerEvent(a, now));
-  const slugs = uniq(events.map((e) => e.tags["service"]?.toLowerCase()).filter((s): s is string => !!s));
+  const slugs = uniq(events.map((e) => e.tags.service?.toLowerCase()).filter((s): s is string => !!s));
   const { ws, routing } = await loadWorkingSet(db, integrationId, uniq(events.map((e) => e.dedupKey)), slugs);
   routing.links.push(link);
   // The new link's components may be outside what the working set loaded (it was read before the link existed).

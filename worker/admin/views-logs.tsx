@@ -117,7 +117,7 @@ export const DeliveriesPage: FC<
 > = ({ actor, csrf, tz, flash, deliveries, refused, integrations, filter, ingest }) => {
   const older = deliveries.length ? deliveries[deliveries.length - 1]!.received_at : null;
   const query = (extra: Record<string, string>) =>
-    "?" + new URLSearchParams({ ...(filter.integrationId ? { integration_id: filter.integrationId } : {}), ...(filter.outcome ? { outcome: filter.outcome } : {}), ...extra }).toString();
+    `?${new URLSearchParams({ ...(filter.integrationId ? { integration_id: filter.integrationId } : {}), ...(filter.outcome ? { outcome: filter.outcome } : {}), ...extra }).toString()}`;
   return (
     <Layout title="Deliveries" actor={actor} csrf={csrf} flash={flash} active="/admin/deliveries">
       <IngestPanel status={ingest} csrf={csrf} tz={tz} />

@@ -172,7 +172,7 @@ export function routeEvent(
     if (!linkMatches(link, event)) continue;
     for (const id of link.componentIds) add(id, link.status ?? fromSeverity);
   }
-  const service = event.tags["service"];
+  const service = event.tags.service;
   const bySlug = service ? componentsBySlug.get(service.toLowerCase()) : undefined;
   if (bySlug) add(bySlug.id, fromSeverity);
   return [...routes].map(([componentId, status]) => ({ componentId, status }));
@@ -253,9 +253,12 @@ function indexWorkingSet(ws: WorkingSet): Index {
   return idx;
 }
 
-function setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
+/** The set stored under `key`, added empty when there is none. */
+export function setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
+  const found = map.get(key);
+  if (found) return found;
+  const set = new Set<V>();
+  map.set(key, set);
   return set;
 }
 

@@ -59,7 +59,7 @@ for (const [source, adapt] of Object.entries(HOOK_ADAPTERS)) {
  * Amazon SNS, once the alarm is read: the envelope's signature (unless the integration turned
  * verification off), and a SubscriptionConfirmation confirmed, which the delivery log records.
  */
-async function sns(c: Context<AppEnv>, payload: unknown, options: IntegrationOptions): Promise<Record<string, number> | void> {
+async function sns(c: Context<AppEnv>, payload: unknown, options: IntegrationOptions): Promise<Record<string, number> | undefined> {
   if (!isObject(payload)) return;
   const testHosts = testHostsOf(c.env.SNS_TEST_HOSTS);
   const envelope = typeof payload.Type === "string";

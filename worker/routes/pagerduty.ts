@@ -50,7 +50,10 @@ async function handle(
       anySource: true,
       key: (payload) => keyIn(payload, keyField),
       acceptedStatus: keyField === "service_key" ? 200 : 202,
-      adapt: (payload, receivedAt) => (adapted = adapt(payload, receivedAt)).events,
+      adapt: (payload, receivedAt) => {
+        adapted = adapt(payload, receivedAt);
+        return adapted.events;
+      },
     });
   } catch (e) {
     if (e instanceof HttpError) return c.json(errorBody(e, keyField), e.status);

@@ -24,7 +24,7 @@ export function fromAlertmanager(payload: unknown, receivedAt: Date): AlertEvent
  * routes. It proves the wiring; it is no outage, and Grafana never resolves it.
  */
 export function isGrafanaTestAlert(labels: Record<string, string>): boolean {
-  return labels["alertname"] === "TestAlert" && labels["instance"] === "Grafana" && labels["service"] === undefined;
+  return labels.alertname === "TestAlert" && labels.instance === "Grafana" && labels.service === undefined;
 }
 
 /** The group's alerts, each an object, with the path to name it by in errors. */
@@ -76,19 +76,19 @@ export function readAlert(body: JsonObject, alert: JsonObject, path: string, rec
 }
 
 export function toEvent(a: GroupAlert, opts: { link?: string; fallbackSummary: string; summary?: string }): AlertEvent {
-  const alertname = a.labels["alertname"];
-  const instance = a.labels["instance"];
+  const alertname = a.labels.alertname;
+  const instance = a.labels.instance;
   const named = alertname ? (instance ? `${alertname} on ${instance}` : alertname) : undefined;
-  const summary = a.annotations["summary"] ?? a.annotations["title"] ?? named ?? opts.summary ?? opts.fallbackSummary;
+  const summary = a.annotations.summary ?? a.annotations.title ?? named ?? opts.summary ?? opts.fallbackSummary;
   const event: AlertEvent = {
     dedupKey: a.fingerprint,
     action: a.status === "firing" ? "trigger" : "resolve",
-    severity: severityOfLabel(a.labels["severity"] ?? a.labels["priority"]),
+    severity: severityOfLabel(a.labels.severity ?? a.labels.priority),
     summary: clipSummary(summary),
     tags: a.labels,
     occurredAt: a.occurredAt,
   };
-  const details = clipDetails(a.annotations["description"] ?? a.annotations["message"]);
+  const details = clipDetails(a.annotations.description ?? a.annotations.message);
   if (details) event.details = details;
   if (alertname) event.monitor = { name: alertname };
   if (opts.link) event.link = opts.link;

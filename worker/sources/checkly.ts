@@ -39,9 +39,9 @@ export function fromCheckly(payload: unknown, receivedAt: Date): AlertEvent[] {
   }
   const tags = tagsOf(body);
   const checkType = pick(body, "check_type", "checkType");
-  if (checkType && !Object.hasOwn(tags, "check_type")) tags["check_type"] = checkType;
+  if (checkType && !Object.hasOwn(tags, "check_type")) tags.check_type = checkType;
   const location = pick(body, "run_location", "runLocation");
-  if (location && !Object.hasOwn(tags, "location")) tags["location"] = location;
+  if (location && !Object.hasOwn(tags, "location")) tags.location = location;
   const event: AlertEvent = {
     dedupKey: dedupKey.slice(0, 255),
     action,

@@ -96,7 +96,7 @@ export async function verifySnsMessage(message: JsonObject, testHosts: readonly 
     throw new HttpError(401, "SNS message is not signed (SignatureVersion 1 or 2): with raw message delivery or a relay, set the integration's verify_signatures to false");
   }
   const certUrl = snsUrl(text(message.SigningCertURL), testHosts);
-  if (!certUrl || !certUrl.pathname.endsWith(".pem")) throw new HttpError(401, "`SigningCertURL` must be an https .pem URL on an sns.<region>.amazonaws.com host");
+  if (!certUrl?.pathname.endsWith(".pem")) throw new HttpError(401, "`SigningCertURL` must be an https .pem URL on an sns.<region>.amazonaws.com host");
   const signed = stringToSign(message);
   let signature: Uint8Array;
   try {

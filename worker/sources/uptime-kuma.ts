@@ -48,7 +48,7 @@ export function fromUptimeKuma(payload: unknown, receivedAt: Date): AlertEvent[]
     action: status === "up" ? "resolve" : "trigger",
     // A down check means the target did not answer: an outage, unless the monitor's
     // `severity` tag says otherwise.
-    severity: (tags["severity"] && parseSeverity(tags["severity"])) || "critical",
+    severity: (tags.severity && parseSeverity(tags.severity)) || "critical",
     summary: clipSummary(
       status === "down" ? `${name} is down` : status === "up" ? `${name} is up` : `${name} is under maintenance`,
     ),

@@ -54,7 +54,7 @@ export function fromZabbix(payload: unknown, receivedAt: Date): AlertEvent[] {
     nseverity !== undefined && /^[0-5]$/.test(nseverity) ? NSEVERITY[Number(nseverity)]! : severityOfLabel(field(body, "event_severity") ?? nseverity);
 
   const tags = tagsOf(body);
-  if (host && !Object.hasOwn(tags, "host")) tags["host"] = host;
+  if (host && !Object.hasOwn(tags, "host")) tags.host = host;
   // Every time from Zabbix's own clock, so a skew against ours cannot make a recovery look older
   // than an update. An update's time is not among the macros: it is placed just after its problem,
   // so it attaches, and a late one after the recovery is recognised as stale.

@@ -88,7 +88,9 @@ function dateFormat(lang: Language, options: Intl.DateTimeFormatOptions): Intl.D
   const key = `${lang}|${JSON.stringify(options)}`;
   let f = cache.get(key);
   // English dates as the page always wrote them (1 Dec 2026, 21:05), day before month.
-  if (!f) cache.set(key, (f = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : lang, options)));
+  if (f) return f;
+  f = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : lang, options);
+  cache.set(key, f);
   return f;
 }
 

@@ -182,7 +182,9 @@ type Path = Array<string | number>;
 
 export function pathsOf(value: unknown, prefix: Path = []): Path[] {
   const out: Path[] = [prefix];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...pathsOf(v, [...prefix, i])));
+  if (Array.isArray(value)) value.forEach((v, i) => {
+    out.push(...pathsOf(v, [...prefix, i]));
+  });
   else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) out.push(...pathsOf(v, [...prefix, k]));
   return out;
 }

@@ -115,7 +115,7 @@ describe("fromAlertmanager: awkward groups", () => {
   });
 
   it("labels route: service=\"api\" becomes the service tag", () => {
-    expect(events.every((e) => e.tags["service"] === "api")).toBe(true);
+    expect(events.every((e) => e.tags.service === "api")).toBe(true);
   });
 
   it("takes a group of 300 alerts, half of them resolved, as 300 events in order", () => {

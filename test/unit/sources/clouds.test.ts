@@ -2,7 +2,7 @@
 // payloads, as they arrive, through the pure adapters.
 import { describe, expect, it } from "vitest";
 import type { AlertEvent } from "../../../worker/domain/alert-event";
-import { type Adapt, only, receivedAt, refused } from "./adapt";
+import { only, receivedAt, refused } from "./adapt";
 import { ACTIVITY_LOG_EXPIRY_SECONDS, fromAzureMonitor } from "../../../worker/sources/azure-monitor";
 import { fromCloudWatch } from "../../../worker/sources/cloudwatch";
 import { fromGoogleCloud } from "../../../worker/sources/google-cloud";

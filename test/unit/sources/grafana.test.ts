@@ -50,7 +50,7 @@ describe("fromGrafana: the webhook contact point's payloads", () => {
 
   it("a test alert that carries a service label is a real routing test: kept", () => {
     const routed = structuredClone(testNotification);
-    (routed.alerts[0]!.labels as Record<string, string>)["service"] = "search";
+    (routed.alerts[0]!.labels as Record<string, string>).service = "search";
     expect(adapt(routed)).toHaveLength(1);
   });
 

@@ -60,7 +60,7 @@ describe("fromPagerDutyV2: Alertmanager's pagerduty receiver (captured from 0.25
     // details: {service: '{{ .CommonLabels.service }}'} in alertmanager.yml is what routes it.
     expect(events[0]!.tags).toMatchObject({ service: "database", num_firing: "2", num_resolved: "0" });
     expect(events[0]!.tags).not.toHaveProperty("resolved"); // empty
-    expect(events[0]!.tags["firing"]!.length).toBeLessThanOrEqual(512);
+    expect(events[0]!.tags.firing!.length).toBeLessThanOrEqual(512);
   });
 
   it("a partly resolved group is still a trigger of the same group", () => {
@@ -239,7 +239,7 @@ describe("fromPagerDutyV2: Zabbix's official PagerDuty media type", () => {
 
   it("a tag in custom_details wins over the same name in `Event tags`", () => {
     const payload = { ...zabbixTrigger.payload, custom_details: { ...zabbixTrigger.payload.custom_details, service: "web" } };
-    expect(v2({ ...zabbixTrigger, payload }).events[0]!.tags["service"]).toBe("web");
+    expect(v2({ ...zabbixTrigger, payload }).events[0]!.tags.service).toBe("web");
   });
 });
 
