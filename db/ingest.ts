@@ -23,21 +23,6 @@ export interface IntegrationRecord {
   options: IntegrationOptions;
 }
 
-export async function loadIntegrations(db: D1Database): Promise<IntegrationRecord[]> {
-  const { results } = await db
-    .prepare("SELECT id, name, source, key_hash, disabled, signing_secret, options FROM integrations")
-    .all<{ id: string; name: string; source: string; key_hash: string; disabled: number; signing_secret: string | null; options: string }>();
-  return results.map((r) => ({
-    id: r.id,
-    name: r.name,
-    source: r.source,
-    keyHash: r.key_hash,
-    disabled: !!r.disabled,
-    signingSecret: r.signing_secret,
-    options: readOptions(r.options),
-  }));
-}
-
 // ?1 integration id, ?2 JSON array of the delivery's dedup keys, ?3 JSON array of `service:` slugs.
 const SCOPE = `
 WITH delivery_alerts AS (

@@ -39,6 +39,8 @@ export const PRIVATE_CACHE_CONTROL = `private, max-age=${PUBLIC_MAX_AGE_SECONDS}
 const edgeCache = (): Cache | null => (typeof caches !== "undefined" && "default" in caches ? caches.default : null);
 
 export const publicBaseUrl = (env: Env, requestUrl: string) => (env.PUBLIC_URL ?? new URL(requestUrl).origin).replace(/\/$/, "");
+/** The public base URL of the request a handler answers. */
+export const baseUrl = (c: { env: Env; req: { url: string } }) => publicBaseUrl(c.env, c.req.url);
 
 async function etagOf(body: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));

@@ -23,11 +23,6 @@ export interface AdminCtx {
 
 type Row = Record<string, unknown>;
 
-/** The public base URL: PUBLIC_URL, else the request's origin (as the public API computes it). */
-export function baseUrl(c: { env: Env; req: { url: string } }): string {
-  return (c.env.PUBLIC_URL ?? new URL(c.req.url).origin).replace(/\/$/, "");
-}
-
 export interface ComponentJson {
   id: string;
   slug: string;

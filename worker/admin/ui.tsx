@@ -17,6 +17,7 @@ import {
   SESSION_COOKIE,
   startSession,
 } from "../auth";
+import { baseUrl } from "../cache";
 import { zonedToUtc } from "../domain/maintenance";
 import { HttpError } from "../errors";
 import { ingestor } from "../ingestor";
@@ -27,7 +28,6 @@ import { validate } from "../validate";
 import { audit, listAudit } from "./audit";
 import {
   type AdminCtx,
-  baseUrl,
   createComponent,
   createGroup,
   deleteComponent,

@@ -15,7 +15,6 @@ export interface PublicTextSetting {
   template: string | null;
 }
 
-export const DEFAULT_PUBLIC_TEXT: PublicTextSetting = { mode: "summary", template: null };
 
 // Bounded quantifiers: linear whatever the title.
 const URL = /\b(?:https?|ftp):\/\/[^\s<>"']{1,2048}|\bwww\.[^\s<>"']{1,2048}/gi;

@@ -6,7 +6,6 @@ import { bodyLimit } from "hono/body-limit";
 import { listAudit } from "../admin/audit";
 import {
   type AdminCtx,
-  baseUrl,
   createComponent,
   createGroup,
   deleteComponent,
@@ -51,13 +50,11 @@ import { previewMapping } from "../admin/integrations";
 import * as s from "../admin/schemas";
 import { adminUi } from "../admin/ui";
 import { type AdminEnv, requireAdminApi } from "../auth";
+import { baseUrl } from "../cache";
 import { HttpError } from "../errors";
 import { ingestor } from "../ingestor";
 import { listRefusals } from "../security/refusals";
 import { jsonBody, validate } from "../validate";
-
-export { audit } from "../admin/audit";
-export { slugify } from "../admin/catalog";
 
 export const adminApi = new Hono<AdminEnv>();
 

@@ -10,7 +10,7 @@ import {
   getStatus,
   getSummary,
 } from "../../db/queries";
-import { cachedPublic, publicBaseUrl } from "../cache";
+import { cachedPublic } from "../cache";
 import type { AppEnv } from "../env";
 
 export const statuspageApi = new Hono<AppEnv>();
@@ -19,10 +19,6 @@ statuspageApi.use(
   "*",
   cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag"], maxAge: 86400 }),
 );
-
-export function baseUrl(c: { env: AppEnv["Bindings"]; req: { url: string } }): string {
-  return publicBaseUrl(c.env, c.req.url);
-}
 
 const DOCUMENTS: Record<string, (db: D1Database, base: string) => Promise<unknown>> = {
   "/summary.json": getSummary,
