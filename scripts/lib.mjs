@@ -31,8 +31,8 @@ export function run(cmd, args, opts = {}) {
 
 export function ensureInstalled() {
   if (existsSync(join(BIN, "wrangler")) && existsSync(join(BIN, "astro"))) return;
-  console.log("Installing dependencies (npm install)…");
-  run("npm", ["install", "--no-audit", "--no-fund"]);
+  console.log("Installing dependencies (npm ci, from package-lock.json)…");
+  run("npm", ["ci", "--no-audit", "--no-fund"]);
 }
 
 /** Applies the D1 migrations to a local database kept under `persistTo`, and optionally the demo data. */

@@ -15,7 +15,6 @@ import {
 
 /** The statuses an operator may post on an incident (postmortem is not a live status here). */
 export const INCIDENT_UPDATE_STATUSES = ["investigating", "identified", "monitoring", "resolved"] as const satisfies readonly IncidentStatus[];
-type IncidentUpdateStatus = (typeof INCIDENT_UPDATE_STATUSES)[number];
 
 /** The state an action may change: the component's three inputs and its visible status. */
 export interface ComponentFlags {
