@@ -22,6 +22,8 @@ function step(label, command, args) {
 for (const project of ["tsconfig.json", "test/e2e/tsconfig.json", "site/tsconfig.public.json"]) {
   step(`type check (tsc --noEmit -p ${project})`, "tsc", ["--noEmit", "-p", project]);
 }
+// The binding types are generated from wrangler.toml (npm run types): they must be current.
+step("wrangler types --check", "npm", ["run", "--silent", "types", "--", "--check"]);
 step("astro check (site/)", "node", ["scripts/astro-check.mjs"]);
 // Exports, files and dependencies nothing uses.
 step("knip", "knip", []);

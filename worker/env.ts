@@ -1,10 +1,9 @@
-import type { Ingestor } from "./ingestor";
-
-/** The worker's bindings, as wrangler.toml declares them. */
-export interface Env {
-  DB: D1Database;
-  ASSETS: Fetcher;
-  INGESTOR: DurableObjectNamespace<Ingestor>;
+/**
+ * The worker's environment: the bindings wrangler.toml declares, generated into worker/bindings.d.ts
+ * by `npm run types` (`wrangler types`; npm test checks it is current), and, declared here by hand,
+ * the secrets and the optional settings that are not in wrangler.toml.
+ */
+export interface Env extends WorkerBindings {
   /** Secret: bearer token for /admin/api and the admin login. */
   ADMIN_TOKEN?: string;
   /** Benchmarks only: count the ingestor's D1 round trips and report them in `X-D1-Round-Trips`. */
