@@ -1,11 +1,17 @@
+import { HTTPException } from "hono/http-exception";
+
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
+
 /** An error whose message is safe to show the caller: the one onError renders it as JSON. */
-export class HttpError extends Error {
+export class HttpError extends HTTPException {
+  declare readonly status: ErrorStatus;
+
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503,
+    status: ErrorStatus,
     message: string,
     readonly field?: string,
   ) {
-    super(message);
+    super(status, { message });
   }
 }
 
@@ -14,4 +20,16 @@ export class PayloadError extends HttpError {
   constructor(field: string, message: string) {
     super(400, `\`${field}\` ${message}`, field);
   }
+}
+
+/**
+ * D1's refusal of a row that would repeat a unique column ("UNIQUE constraint failed: components.slug"),
+ * as the 409 naming that column; a check in the code can lose a race, the constraint cannot.
+ */
+export function uniqueViolation(err: unknown): HttpError | null {
+  const m = /UNIQUE constraint failed: (\w+)\.(\w+)/.exec(err instanceof Error ? err.message : "");
+  if (!m) return null;
+  const [, table, column] = m as unknown as [string, string, string];
+  const thing = table.replace(/_/g, " ").replace(/s$/, "");
+  return new HttpError(409, `\`${column}\` is already used by another ${thing}`, column);
 }

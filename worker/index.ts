@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
-import { HttpError } from "./errors";
+import { HttpError, uniqueViolation } from "./errors";
 import { admin } from "./routes/admin";
 import { feeds } from "./routes/feeds";
 import { hooks } from "./routes/hooks";
@@ -31,11 +32,10 @@ app.route("/", pages);
 app.notFound(noRoute);
 
 app.onError((err, c) => {
-  if (err instanceof HttpError) {
-    return c.json({ error: err.message, ...(err.field ? { field: err.field } : {}) }, err.status);
-  }
+  const known = err instanceof HttpError ? err : uniqueViolation(err);
+  if (known) return c.json({ error: known.message, ...(known.field ? { field: known.field } : {}) }, known.status);
   // Hono's own HTTPExceptions (bearer auth) carry a ready response.
-  if ("getResponse" in err && typeof err.getResponse === "function") return err.getResponse() as Response;
+  if (err instanceof HTTPException) return err.getResponse();
   console.error("unhandled error", { path: new URL(c.req.url).pathname, error: err.stack ?? String(err) });
   return c.json({ error: "internal error" }, 500);
 });

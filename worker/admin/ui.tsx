@@ -19,7 +19,7 @@ import {
 } from "../auth";
 import { baseUrl } from "../cache";
 import { zonedToUtc } from "../domain/maintenance";
-import { HttpError } from "../errors";
+import { HttpError, uniqueViolation } from "../errors";
 import { ingestor } from "../ingestor";
 import { nowIso } from "../ids";
 import { clientAddress } from "../security/rate-limit";
@@ -217,7 +217,8 @@ function form(fallback: string | ((c: Context<AdminEnv>) => string), run: (c: Co
     } catch (e) {
       // The error answers this very post (never a URL anyone could send the operator): its text is
       // the server's, about the operator's own input.
-      if (e instanceof HttpError) return c.html(<MessagePage title="Not done" message={e.message} back={back} />, e.status);
+      const known = e instanceof HttpError ? e : uniqueViolation(e);
+      if (known) return c.html(<MessagePage title="Not done" message={known.message} back={back} />, known.status);
       throw e;
     }
   };

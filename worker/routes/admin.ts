@@ -3,6 +3,7 @@
 // then the shared actions in worker/admin/*, which write each change with its audit row in one batch.
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
 import { listAudit } from "../admin/audit";
 import {
   type AdminCtx,
@@ -54,7 +55,7 @@ import { baseUrl } from "../cache";
 import { HttpError } from "../errors";
 import { ingestor } from "../ingestor";
 import { listRefusals } from "../security/refusals";
-import { jsonBody, validate } from "../validate";
+import { flag, json, limit, oneOf, param, query, text } from "../validate";
 
 export const adminApi = new Hono<AdminEnv>();
 
@@ -62,63 +63,42 @@ adminApi.use("*", requireAdminApi);
 
 export const adminCtx = (c: Context<AdminEnv>): AdminCtx => ({ env: c.env, actor: c.get("actor"), base: baseUrl(c) });
 
-/** A path id, or 404 before any query (ids are 12 lowercase letters and digits). */
-const id = (c: Context<AdminEnv>, name = "id") => {
-  const v = c.req.param(name) ?? "";
-  if (!/^[a-z0-9]{12}$/.test(v)) throw new HttpError(404, `no such ${name === "id" ? "resource" : name}: ${JSON.stringify(v.slice(0, 40))}`);
-  return v;
-};
-
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], field: string, fallback?: T): T | undefined {
-  if (value === undefined || value === "") return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new HttpError(400, `\`${field}\` must be one of ${allowed.join(", ")}`, field);
-  return value as T;
-}
-
-const limitOf = (c: Context) => {
-  const raw = c.req.query("limit");
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 500) throw new HttpError(400, "`limit` must be an integer from 1 to 500", "limit");
-  return n;
-};
-
 // ── Components and groups ───────────────────────────────────────────────────
 
 adminApi.get("/components", async (c) => c.json(await listComponents(c.env.DB)));
-adminApi.post("/components", async (c) => c.json(await createComponent(adminCtx(c), validate(s.componentCreate, await jsonBody(c.req))), 201));
-adminApi.get("/components/:id", async (c) => c.json(await getComponent(c.env.DB, id(c))));
-adminApi.patch("/components/:id", async (c) => c.json(await updateComponent(adminCtx(c), id(c), validate(s.componentPatch, await jsonBody(c.req)))));
+adminApi.post("/components", ...json(s.componentCreate), async (c) => c.json(await createComponent(adminCtx(c), c.req.valid("json")), 201));
+adminApi.get("/components/:id", param, async (c) => c.json(await getComponent(c.env.DB, c.req.valid("param").id)));
+adminApi.patch("/components/:id", param, ...json(s.componentPatch), async (c) =>
+  c.json(await updateComponent(adminCtx(c), c.req.valid("param").id, c.req.valid("json"))),
+);
 // 409 naming what uses it (open incidents, upcoming maintenance, links, integrations) unless ?force=true.
-adminApi.delete("/components/:id", async (c) => {
-  const force = oneOf(c.req.query("force"), ["true", "false"] as const, "force", "false") === "true";
-  await deleteComponent(adminCtx(c), id(c), force);
+adminApi.delete("/components/:id", param, query(z.object({ force: oneOf(["true", "false"], "false") })), async (c) => {
+  await deleteComponent(adminCtx(c), c.req.valid("param").id, c.req.valid("query").force === "true");
   return c.body(null, 204);
 });
-adminApi.put("/components/:id/status", async (c) => {
-  const body = validate(s.componentStatusPut, await jsonBody(c.req));
-  return c.json(await overrideComponent(adminCtx(c), id(c), body.status));
-});
-adminApi.delete("/components/:id/status", async (c) => c.json(await overrideComponent(adminCtx(c), id(c), null)));
+adminApi.put("/components/:id/status", param, ...json(s.componentStatusPut), async (c) =>
+  c.json(await overrideComponent(adminCtx(c), c.req.valid("param").id, c.req.valid("json").status)),
+);
+adminApi.delete("/components/:id/status", param, async (c) => c.json(await overrideComponent(adminCtx(c), c.req.valid("param").id, null)));
 
 adminApi.get("/groups", async (c) => c.json(await listGroups(c.env.DB)));
-adminApi.post("/groups", async (c) => c.json(await createGroup(adminCtx(c), validate(s.groupCreate, await jsonBody(c.req))), 201));
-adminApi.patch("/groups/:id", async (c) => c.json(await updateGroup(adminCtx(c), id(c), validate(s.groupPatch, await jsonBody(c.req)))));
-adminApi.delete("/groups/:id", async (c) => {
-  await deleteGroup(adminCtx(c), id(c));
+adminApi.post("/groups", ...json(s.groupCreate), async (c) => c.json(await createGroup(adminCtx(c), c.req.valid("json")), 201));
+adminApi.patch("/groups/:id", param, ...json(s.groupPatch), async (c) => c.json(await updateGroup(adminCtx(c), c.req.valid("param").id, c.req.valid("json"))));
+adminApi.delete("/groups/:id", param, async (c) => {
+  await deleteGroup(adminCtx(c), c.req.valid("param").id);
   return c.body(null, 204);
 });
 
 // ── Integrations, links, alerts, deliveries ─────────────────────────────────
 
 adminApi.get("/integrations", async (c) => c.json(await listIntegrations(c.env.DB, baseUrl(c))));
-adminApi.post("/integrations", async (c) => c.json(await createIntegration(adminCtx(c), validate(s.integrationCreate, await jsonBody(c.req))), 201));
-adminApi.get("/integrations/:id", async (c) => c.json(await getIntegration(c.env.DB, baseUrl(c), id(c))));
-adminApi.patch("/integrations/:id", async (c) =>
-  c.json(await updateIntegration(adminCtx(c), id(c), validate(s.integrationPatch, await jsonBody(c.req)))),
+adminApi.post("/integrations", ...json(s.integrationCreate), async (c) => c.json(await createIntegration(adminCtx(c), c.req.valid("json")), 201));
+adminApi.get("/integrations/:id", param, async (c) => c.json(await getIntegration(c.env.DB, baseUrl(c), c.req.valid("param").id)));
+adminApi.patch("/integrations/:id", param, ...json(s.integrationPatch), async (c) =>
+  c.json(await updateIntegration(adminCtx(c), c.req.valid("param").id, c.req.valid("json"))),
 );
 // The custom receiver's mapping over the last delivery received: `{mapping}` to try one before saving it.
-adminApi.post("/integrations/:id/mapping/preview", async (c) => {
+adminApi.post("/integrations/:id/mapping/preview", param, async (c) => {
   const text = await c.req.text();
   let body: unknown = {};
   if (text.trim()) {
@@ -129,41 +109,31 @@ adminApi.post("/integrations/:id/mapping/preview", async (c) => {
     }
   }
   const given = typeof body === "object" && body !== null && "mapping" in body ? (body as { mapping: unknown }).mapping : undefined;
-  return c.json(await previewMapping(c.env.DB, baseUrl(c), id(c), given));
+  return c.json(await previewMapping(c.env.DB, baseUrl(c), c.req.valid("param").id, given));
 });
-adminApi.post("/integrations/:id/rotate", async (c) => c.json(await rotateIntegrationKey(adminCtx(c), id(c))));
-adminApi.delete("/integrations/:id", async (c) => c.json(await deleteIntegration(adminCtx(c), id(c))));
+adminApi.post("/integrations/:id/rotate", param, async (c) => c.json(await rotateIntegrationKey(adminCtx(c), c.req.valid("param").id)));
+adminApi.delete("/integrations/:id", param, async (c) => c.json(await deleteIntegration(adminCtx(c), c.req.valid("param").id)));
 
-adminApi.get("/links", async (c) => {
-  const integrationId = c.req.query("integration_id") || undefined;
-  return c.json(await listLinks(c.env.DB, integrationId));
-});
-adminApi.post("/links", async (c) => c.json(await createLink(adminCtx(c), validate(s.linkCreate, await jsonBody(c.req))), 201));
-adminApi.delete("/links/:id", async (c) => {
-  await deleteLink(adminCtx(c), id(c));
+adminApi.get("/links", query(z.object({ integration_id: text })), async (c) => c.json(await listLinks(c.env.DB, c.req.valid("query").integration_id)));
+adminApi.post("/links", ...json(s.linkCreate), async (c) => c.json(await createLink(adminCtx(c), c.req.valid("json")), 201));
+adminApi.delete("/links/:id", param, async (c) => {
+  await deleteLink(adminCtx(c), c.req.valid("param").id);
   return c.body(null, 204);
 });
 
-adminApi.get("/alerts", async (c) => {
-  const flag = (name: string) => ["1", "true"].includes(c.req.query(name) ?? "");
-  return c.json(await listAlerts(c.env.DB, { unrouted: flag("unrouted"), firing: flag("firing"), limit: limitOf(c) }));
-});
-adminApi.post("/alerts/:id/resolve", async (c) => c.json(await resolveAlert(adminCtx(c), id(c))));
-adminApi.post("/alerts/:id/link", async (c) => c.json(await linkAlert(adminCtx(c), id(c), validate(s.alertLink, await jsonBody(c.req))), 201));
+adminApi.get("/alerts", query(z.object({ unrouted: flag, firing: flag, limit })), async (c) => c.json(await listAlerts(c.env.DB, c.req.valid("query"))));
+adminApi.post("/alerts/:id/resolve", param, async (c) => c.json(await resolveAlert(adminCtx(c), c.req.valid("param").id)));
+adminApi.post("/alerts/:id/link", param, ...json(s.alertLink), async (c) =>
+  c.json(await linkAlert(adminCtx(c), c.req.valid("param").id, c.req.valid("json")), 201),
+);
 
 // Deliveries refused for a missing or unknown key: counts per hour, source and key prefix, no payloads.
-adminApi.get("/deliveries/refused", async (c) => c.json(await listRefusals(c.env.DB, limitOf(c))));
+adminApi.get("/deliveries/refused", query(z.object({ limit })), async (c) => c.json(await listRefusals(c.env.DB, c.req.valid("query").limit)));
 
-adminApi.get("/deliveries", async (c) =>
-  c.json(
-    await listDeliveries(c.env.DB, {
-      integrationId: c.req.query("integration_id") || undefined,
-      outcome: oneOf(c.req.query("outcome"), DELIVERY_OUTCOMES, "outcome"),
-      before: c.req.query("before") || undefined,
-      limit: limitOf(c),
-    }),
-  ),
-);
+adminApi.get("/deliveries", query(z.object({ integration_id: text, outcome: oneOf(DELIVERY_OUTCOMES), before: text, limit })), async (c) => {
+  const q = c.req.valid("query");
+  return c.json(await listDeliveries(c.env.DB, { integrationId: q.integration_id, outcome: q.outcome, before: q.before, limit: q.limit }));
+});
 
 // The Ingestor's inbox: deliveries accepted but not yet in D1, and the last D1 error. Answered
 // from the Durable Object alone, so it works while D1 is down.
@@ -172,41 +142,40 @@ adminApi.post("/ingest/retry", async (c) => c.json(await ingestor(c.env).retryPr
 
 // ── Incidents and maintenances ──────────────────────────────────────────────
 
-adminApi.get("/incidents", async (c) => {
-  const filter = oneOf(c.req.query("status"), Object.keys(INCIDENT_FILTERS) as Array<keyof typeof INCIDENT_FILTERS>, "status", "open")!;
-  return c.json(await listIncidents(adminCtx(c), filter, limitOf(c)));
+const filterOf = <T extends Record<string, unknown>>(filters: T) =>
+  query(z.object({ status: oneOf(Object.keys(filters) as [keyof T & string, ...Array<keyof T & string>], "open"), limit }));
+
+adminApi.get("/incidents", filterOf(INCIDENT_FILTERS), async (c) => {
+  const q = c.req.valid("query");
+  return c.json(await listIncidents(adminCtx(c), q.status, q.limit));
 });
-adminApi.post("/incidents", async (c) => c.json(await createIncident(adminCtx(c), validate(s.incidentCreate, await jsonBody(c.req))), 201));
-adminApi.get("/incidents/:id", async (c) => c.json(await getIncident(adminCtx(c), id(c))));
-adminApi.post("/incidents/:id/updates", async (c) =>
-  c.json(await postUpdate(adminCtx(c), id(c), validate(s.incidentUpdate, await jsonBody(c.req))), 201),
+adminApi.post("/incidents", ...json(s.incidentCreate), async (c) => c.json(await createIncident(adminCtx(c), c.req.valid("json")), 201));
+adminApi.get("/incidents/:id", param, async (c) => c.json(await getIncident(adminCtx(c), c.req.valid("param").id)));
+adminApi.post("/incidents/:id/updates", param, ...json(s.incidentUpdate), async (c) =>
+  c.json(await postUpdate(adminCtx(c), c.req.valid("param").id, c.req.valid("json")), 201),
 );
 
-adminApi.get("/maintenances", async (c) => {
-  const filter = oneOf(c.req.query("status"), Object.keys(MAINTENANCE_FILTERS) as Array<keyof typeof MAINTENANCE_FILTERS>, "status", "open")!;
-  return c.json(await listMaintenances(adminCtx(c), filter, limitOf(c)));
+adminApi.get("/maintenances", filterOf(MAINTENANCE_FILTERS), async (c) => {
+  const q = c.req.valid("query");
+  return c.json(await listMaintenances(adminCtx(c), q.status, q.limit));
 });
-adminApi.post("/maintenances", async (c) =>
-  c.json(await createMaintenance(adminCtx(c), validate(s.maintenanceCreate, await jsonBody(c.req))), 201),
-);
+adminApi.post("/maintenances", ...json(s.maintenanceCreate), async (c) => c.json(await createMaintenance(adminCtx(c), c.req.valid("json")), 201));
 
 // ── Audit log and page settings ─────────────────────────────────────────────
 
-adminApi.get("/audit", async (c) => {
-  const before = c.req.query("before");
-  if (before !== undefined && !/^\d+$/.test(before)) throw new HttpError(400, "`before` must be an audit entry id", "before");
-  return c.json(
-    await listAudit(c.env.DB, {
-      limit: limitOf(c),
-      before: before ? Number(before) : undefined,
-      action: c.req.query("action") || undefined,
-      targetId: c.req.query("target_id") || undefined,
-    }),
-  );
+const auditQuery = z.object({
+  limit,
+  before: z.string().regex(/^\d+$/, "must be an audit entry id").optional().transform((v) => (v ? Number(v) : undefined)),
+  action: text,
+  target_id: text,
+});
+adminApi.get("/audit", query(auditQuery), async (c) => {
+  const q = c.req.valid("query");
+  return c.json(await listAudit(c.env.DB, { limit: q.limit, before: q.before, action: q.action, targetId: q.target_id }));
 });
 
 adminApi.get("/settings", async (c) => c.json(await getSettings(c.env.DB)));
-adminApi.put("/settings", async (c) => c.json(await putSettings(adminCtx(c), validate(s.settingsPut, await jsonBody(c.req)))));
+adminApi.put("/settings", ...json(s.settingsPut), async (c) => c.json(await putSettings(adminCtx(c), c.req.valid("json"))));
 
 /** The answers that show a new integration key: its creation and its rotation, and nothing else. */
 const SHOWS_NEW_KEY = /^\/admin(\/api)?\/integrations(\/[a-z0-9]{12}\/rotate)?$/;
