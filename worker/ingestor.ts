@@ -41,7 +41,7 @@ import {
 import { countingD1, type RoundTripCounter } from "../db/instrumented";
 import type { AlertEvent } from "./domain/alert-event";
 import { applyEvents, type EventOutcome } from "./domain/incidents";
-import { type AdminCommand, type CommandResult, runAdminCommand, runTick, type TickResult } from "./admin/state";
+import { type AdminCommand, type CommandResult, runAdminCommand, runTick, type TickResult } from "./ingestor-commands";
 import { purgePublicCache } from "./cache";
 import type { Env } from "./env";
 import { newId, nowIso } from "./ids";

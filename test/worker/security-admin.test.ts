@@ -4,7 +4,7 @@
 import { createExecutionContext, env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { app } from "../../worker/index";
-import { loginActor } from "../../worker/admin/ui";
+import { loginActor } from "../../worker/routes/admin-ui";
 import { ADMIN, BASE, createComponent, rows, unique } from "./helpers";
 
 const TOKEN = "test-admin-token-0123456789abcdef0123";

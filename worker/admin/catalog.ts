@@ -12,7 +12,7 @@ import { hashPagePassword, newAccessSecret } from "../security/page-access";
 import type { Visibility } from "../visibility";
 import { type Actor, audit } from "./audit";
 import type { ComponentCreate, ComponentPatch, GroupCreate, GroupPatch, SettingsPut } from "./schemas";
-import type { CommandResult } from "./state";
+import type { CommandResult } from "../ingestor-commands";
 
 export interface AdminCtx {
   env: Env;

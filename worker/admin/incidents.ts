@@ -7,7 +7,7 @@ import { ingestor } from "../ingestor";
 import { type AdminCtx, unwrap } from "./catalog";
 import { ALERT_SELECT, type AlertJson, alertJson } from "./integrations";
 import type { IncidentCreate, IncidentUpdate, MaintenanceCreate } from "./schemas";
-import type { IncidentUpdateRow } from "./state";
+import type { IncidentUpdateRow } from "../ingestor-commands";
 
 export type AdminIncidentJson = IncidentJson & { kind: "incident" | "maintenance"; automatic: boolean; alerts: AlertJson[] };
 

@@ -1,4 +1,4 @@
-// /admin: the operators' UI (worker/admin/ui.tsx) and, under /admin/api, the same actions as JSON
+// /admin: the operators' UI (worker/routes/admin-ui.tsx) and, under /admin/api, the same actions as JSON
 // for scripts and CI (bearer ADMIN_TOKEN or Cloudflare Access). Thin: parse, authenticate, validate,
 // then the shared actions in worker/admin/*, which write each change with its audit row in one batch.
 import { type Context, Hono } from "hono";
@@ -49,7 +49,7 @@ import {
 } from "../admin/integrations";
 import { previewMapping } from "../admin/integrations";
 import * as s from "../admin/schemas";
-import { adminUi } from "../admin/ui";
+import { adminUi } from "./admin-ui";
 import { type AdminEnv, requireAdminApi } from "../auth";
 import { baseUrl } from "../cache";
 import { HttpError } from "../errors";

@@ -2,7 +2,7 @@
 // component overrides and maintenance flags, alert routing). They run inside the Ingestor, in turn
 // with deliveries, and each is one D1 batch: the change, every visible status change, the incident
 // update and the audit row together.
-import { decisionStatements, loadWorkingSet } from "../../db/ingest";
+import { decisionStatements, loadWorkingSet } from "../db/ingest";
 import {
   alertsForNewLink,
   type ComponentFlags,
@@ -15,9 +15,9 @@ import {
   planIncidentUpdate,
   retriggerEvent,
   type UnroutedAlert,
-} from "../domain/admin-actions";
-import type { AffectedComponent, LinkRule, StatusChange } from "../domain/incidents";
-import { applyEvents } from "../domain/incidents";
+} from "./domain/admin-actions";
+import type { AffectedComponent, LinkRule, StatusChange } from "./domain/incidents";
+import { applyEvents } from "./domain/incidents";
 import {
   dueAutoResolve,
   dueMaintenanceTransitions,
@@ -25,12 +25,12 @@ import {
   type MaintenanceTransition,
   type MaintenanceWindow,
   windowError,
-} from "../domain/maintenance";
-import type { ComponentStatus, Impact, MaintenanceStatus } from "../domain/status";
-import type { Env } from "../env";
-import { newId, nowIso } from "../ids";
-import { type Actor, audit } from "./audit";
-import { firingAlerts, resolveAlerts } from "./resolve-alerts";
+} from "./domain/maintenance";
+import type { ComponentStatus, Impact, MaintenanceStatus } from "./domain/status";
+import type { Env } from "./env";
+import { newId, nowIso } from "./ids";
+import { type Actor, audit } from "./admin/audit";
+import { firingAlerts, resolveAlerts } from "./admin/resolve-alerts";
 
 export interface ComponentUser {
   kind: "incident" | "maintenance" | "link" | "integration";

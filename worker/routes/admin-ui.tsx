@@ -25,7 +25,7 @@ import { nowIso } from "../ids";
 import { clientAddress } from "../security/rate-limit";
 import { listRefusals } from "../security/refusals";
 import { validate } from "../validate";
-import { audit, listAudit } from "./audit";
+import { audit, listAudit } from "../admin/audit";
 import {
   type AdminCtx,
   createComponent,
@@ -40,8 +40,8 @@ import {
   putSettings,
   updateComponent,
   updateGroup,
-} from "./catalog";
-import { createIncident, createMaintenance, getIncident, listIncidents, listMaintenances, postUpdate } from "./incidents";
+} from "../admin/catalog";
+import { createIncident, createMaintenance, getIncident, listIncidents, listMaintenances, postUpdate } from "../admin/incidents";
 import {
   createIntegration,
   createLink,
@@ -58,12 +58,12 @@ import {
   resolveAlert,
   rotateIntegrationKey,
   updateIntegration,
-} from "./integrations";
-import type { Flash } from "./layout";
-import * as s from "./schemas";
-import { DashboardPage, IncidentPage, MaintenancePage } from "./views-incidents";
-import { ComponentsPage, IntegrationsPage, MappingPreviewPage } from "./views-catalog";
-import { AuditPage, DeliveriesPage, LoginPage, MessagePage, SettingsPage } from "./views-logs";
+} from "../admin/integrations";
+import type { Flash } from "../admin/layout";
+import * as s from "../admin/schemas";
+import { DashboardPage, IncidentPage, MaintenancePage } from "../admin/views-incidents";
+import { ComponentsPage, IntegrationsPage, MappingPreviewPage } from "../admin/views-catalog";
+import { AuditPage, DeliveriesPage, LoginPage, MessagePage, SettingsPage } from "../admin/views-logs";
 
 export const adminUi = new Hono<AdminEnv>();
 
