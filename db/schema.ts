@@ -1,7 +1,24 @@
 // The one description of the data. Times are ISO 8601 strings with milliseconds and zone, as the API shows them.
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  ALERT_STATUSES,
+  COMPONENT_STATUSES,
+  DELIVERY_OUTCOMES,
+  IMPACTS,
+  INCIDENT_STATUSES,
+  MAINTENANCE_STATUSES,
+  SEVERITIES,
+} from "../worker/domain/status";
 import type { IntegrationOptions } from "../worker/sources/options";
+
+// Enum columns type what the code reads and writes; SQLite stores them as plain text (no CHECK).
+const componentStatus = (name: string) => text(name, { enum: COMPONENT_STATUSES });
+/** Incidents and maintenances share the status and impact columns. */
+const INCIDENT_KINDS = ["incident", "maintenance"] as const;
+const INCIDENT_OR_MAINTENANCE_STATUSES = [...INCIDENT_STATUSES, ...MAINTENANCE_STATUSES] as const;
+const INCIDENT_IMPACTS = [...IMPACTS, "maintenance"] as const;
+const MATCH_TYPES = ["monitor", "tag", "label"] as const;
 
 const createdAt = () => text("created_at").notNull();
 const updatedAt = () => text("updated_at").notNull();
@@ -60,10 +77,10 @@ export const components = sqliteTable(
     showcase: integer("showcase", { mode: "boolean" }).notNull().default(true),
     onlyShowIfDegraded: integer("only_show_if_degraded", { mode: "boolean" }).notNull().default(false),
     /** What the reader sees: override, else maintenance, else the alerts (domain/status.ts effectiveStatus). */
-    status: text("status").notNull().default("operational"),
+    status: componentStatus("status").notNull().default("operational"),
     /** Worst over the firing alerts routed here. */
-    autoStatus: text("auto_status").notNull().default("operational"),
-    overrideStatus: text("override_status"),
+    autoStatus: componentStatus("auto_status").notNull().default("operational"),
+    overrideStatus: componentStatus("override_status"),
     inMaintenance: integer("in_maintenance", { mode: "boolean" }).notNull().default(false),
     startDate: text("start_date"),
     createdAt: createdAt(),
@@ -80,8 +97,8 @@ export const componentStatusChanges = sqliteTable(
     componentId: text("component_id")
       .notNull()
       .references(() => components.id, { onDelete: "cascade" }),
-    fromStatus: text("from_status").notNull(),
-    toStatus: text("to_status").notNull(),
+    fromStatus: componentStatus("from_status").notNull(),
+    toStatus: componentStatus("to_status").notNull(),
     at: text("at").notNull(),
   },
   (t) => [index("status_changes_component_at_idx").on(t.componentId, t.at)],
@@ -137,10 +154,10 @@ export const links = sqliteTable(
     integrationId: text("integration_id")
       .notNull()
       .references(() => integrations.id, { onDelete: "cascade" }),
-    matchType: text("match_type").notNull(), // monitor | tag | label
+    matchType: text("match_type", { enum: MATCH_TYPES }).notNull(),
     matchKey: text("match_key").notNull(), // monitor id or name; tag/label key
     matchValue: text("match_value"), // tag/label value; null matches any value
-    status: text("status"),
+    status: componentStatus("status"),
     createdAt: createdAt(),
   },
   (t) => [index("links_integration_idx").on(t.integrationId)],
@@ -168,8 +185,8 @@ export const alerts = sqliteTable(
       .notNull()
       .references(() => integrations.id, { onDelete: "cascade" }),
     dedupKey: text("dedup_key").notNull(),
-    status: text("status").notNull(), // firing | acknowledged | resolved
-    severity: text("severity").notNull(),
+    status: text("status", { enum: ALERT_STATUSES }).notNull(),
+    severity: text("severity", { enum: SEVERITIES }).notNull(),
     summary: text("summary").notNull(),
     details: text("details"),
     monitorId: text("monitor_id"),
@@ -206,7 +223,7 @@ export const alertComponents = sqliteTable(
     componentId: text("component_id")
       .notNull()
       .references(() => components.id, { onDelete: "cascade" }),
-    status: text("status"), // null: no change (info)
+    status: componentStatus("status"), // null: no change (info)
   },
   (t) => [primaryKey({ columns: [t.alertId, t.componentId] }), index("alert_components_component_idx").on(t.componentId)],
 );
@@ -217,10 +234,10 @@ export const incidents = sqliteTable(
   "incidents",
   {
     id: text("id").primaryKey(),
-    kind: text("kind").notNull().default("incident"), // incident | maintenance
+    kind: text("kind", { enum: INCIDENT_KINDS }).notNull().default("incident"),
     name: text("name").notNull(),
-    status: text("status").notNull(),
-    impact: text("impact").notNull(),
+    status: text("status", { enum: INCIDENT_OR_MAINTENANCE_STATUSES }).notNull(),
+    impact: text("impact", { enum: INCIDENT_IMPACTS }).notNull(),
     /** Opened by an alert (the state machine owns it) rather than by an operator. */
     automatic: integer("automatic", { mode: "boolean" }).notNull().default(true),
     shortlink: text("shortlink"),
@@ -243,7 +260,7 @@ export const incidentUpdates = sqliteTable(
     incidentId: text("incident_id")
       .notNull()
       .references(() => incidents.id, { onDelete: "cascade" }),
-    status: text("status").notNull(),
+    status: text("status", { enum: INCIDENT_OR_MAINTENANCE_STATUSES }).notNull(),
     body: text("body").notNull(),
     /** [{code, name, old_status, new_status}] or null, as Statuspage shows it. */
     affectedComponents: text("affected_components", { mode: "json" }).$type<AffectedComponent[] | null>(),
@@ -282,7 +299,7 @@ export const deliveries = sqliteTable(
     integrationId: text("integration_id"),
     source: text("source").notNull(),
     receivedAt: text("received_at").notNull(),
-    outcome: text("outcome").notNull(), // accepted | rejected | unauthorized | failed
+    outcome: text("outcome", { enum: DELIVERY_OUTCOMES }).notNull(),
     httpStatus: integer("http_status").notNull(),
     eventCount: integer("event_count").notNull().default(0),
     /** What the events did: applied, duplicate, stale, unrouted counts. */
@@ -308,7 +325,6 @@ export const auditLog = sqliteTable(
   },
   (t) => [index("audit_log_at_idx").on(t.at)],
 );
-
 
 /** Admin UI sessions: the cookie carries only the id, so signing out (or out everywhere) ends them. */
 export const adminSessions = sqliteTable(
@@ -342,7 +358,23 @@ export const refusedDeliveries = sqliteTable(
  * One row: the last Ingestor inbox sequence number projected into D1. Written in the same batch as
  * the projected rows, so a batch replayed after a lost answer or a restart is refused (see worker/ingestor.ts).
  */
-export const ingestProgress = sqliteTable("ingest_progress", {
-  id: integer("id").primaryKey(),
-  appliedSeq: integer("applied_seq").notNull(),
-});
+export const ingestProgress = sqliteTable(
+  "ingest_progress",
+  {
+    id: integer("id").primaryKey(),
+    appliedSeq: integer("applied_seq").notNull(),
+  },
+  (t) => [check("ingest_progress_one_row", sql`${t.id} = 1`)],
+);
+
+// ── Row types, as a query returns them ──────────────────────────────────────
+export type PageSettingsRow = typeof pageSettings.$inferSelect;
+export type ComponentGroupRow = typeof componentGroups.$inferSelect;
+export type ComponentRow = typeof components.$inferSelect;
+export type IntegrationRow = typeof integrations.$inferSelect;
+export type LinkRow = typeof links.$inferSelect;
+export type AlertRow = typeof alerts.$inferSelect;
+export type IncidentRow = typeof incidents.$inferSelect;
+export type IncidentUpdateRow = typeof incidentUpdates.$inferSelect;
+export type DeliveryRow = typeof deliveries.$inferSelect;
+export type AuditRow = typeof auditLog.$inferSelect;

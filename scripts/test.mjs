@@ -25,6 +25,7 @@ for (const project of ["tsconfig.json", "test/e2e/tsconfig.json", "site/tsconfig
 // The binding types are generated from wrangler.toml (npm run types): they must be current.
 step("wrangler types --check", "npm", ["run", "--silent", "types", "--", "--check"]);
 step("astro check (site/)", "node", ["scripts/astro-check.mjs"]);
+step("db/schema.ts against db/migrations (drizzle-kit)", "node", ["scripts/check-schema.mjs"]);
 // Exports, files and dependencies nothing uses.
 step("knip", "knip", []);
 

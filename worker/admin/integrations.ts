@@ -409,7 +409,6 @@ export const maskIntegrationKeys = maskKeys;
 
 // ── Delivery log ────────────────────────────────────────────────────────────
 
-export const DELIVERY_OUTCOMES = ["accepted", "rejected", "unauthorized", "failed"] as const;
 
 export interface DeliveryJson {
   id: string;

@@ -6,7 +6,7 @@ import type { AuditEntry } from "./audit";
 import type { SettingsJson } from "./catalog";
 import type { InboxStatus } from "../ingestor";
 import type { DeliveryJson, IntegrationJson } from "./integrations";
-import { DELIVERY_OUTCOMES } from "./integrations";
+import { DELIVERY_OUTCOMES } from "../domain/status";
 import { Csrf, Empty, type Flash, Layout, Time } from "./layout";
 
 interface Common {

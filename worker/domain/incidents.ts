@@ -9,6 +9,7 @@ import {
   impactForSeverity,
   type IncidentStatus,
   type Severity,
+  type ALERT_STATUSES,
   statusForSeverity,
   worstImpact,
   worstStatus,
@@ -30,7 +31,7 @@ export interface Route {
   status: ComponentStatus | null;
 }
 
-export type AlertStatus = "firing" | "acknowledged" | "resolved";
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 export interface AlertState {
   id: string;

@@ -1,6 +1,12 @@
 // One source of truth for the Statuspage enums and the rules that combine them.
 
 export const SEVERITIES = ["critical", "error", "warning", "info"] as const;
+
+/** An alert's state: firing until its monitor resolves it (acknowledged still fires). */
+export const ALERT_STATUSES = ["firing", "acknowledged", "resolved"] as const;
+
+/** What a delivery did, in the delivery log. */
+export const DELIVERY_OUTCOMES = ["accepted", "rejected", "unauthorized", "failed"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 export const COMPONENT_STATUSES = [

@@ -19,6 +19,7 @@ import {
 } from "../auth";
 import { baseUrl } from "../cache";
 import { zonedToUtc } from "../domain/maintenance";
+import { DELIVERY_OUTCOMES } from "../domain/status";
 import { HttpError, uniqueViolation } from "../errors";
 import { ingestor } from "../ingestor";
 import { nowIso } from "../ids";
@@ -45,7 +46,6 @@ import { createIncident, createMaintenance, getIncident, listIncidents, listMain
 import {
   createIntegration,
   createLink,
-  DELIVERY_OUTCOMES,
   deleteIntegration,
   deleteLink,
   type IntegrationWithKey,

@@ -33,7 +33,6 @@ import {
 import {
   createIntegration,
   createLink,
-  DELIVERY_OUTCOMES,
   deleteIntegration,
   deleteLink,
   getIntegration,
@@ -52,6 +51,7 @@ import * as s from "../admin/schemas";
 import { adminUi } from "./admin-ui";
 import { type AdminEnv, requireAdminApi } from "../auth";
 import { baseUrl } from "../cache";
+import { DELIVERY_OUTCOMES } from "../domain/status";
 import { HttpError } from "../errors";
 import { ingestor } from "../ingestor";
 import { listRefusals } from "../security/refusals";
