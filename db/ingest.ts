@@ -12,6 +12,10 @@ import type {
 } from "../worker/domain/incidents";
 import { PUBLIC_TEXT_MODES, type PublicTextMode } from "../worker/domain/public-text";
 import { type IntegrationOptions, readOptions } from "../worker/sources/options";
+import { componentState, insertStatusChanges } from "./components";
+import { insertIncidentUpdates } from "./incidents";
+import { prepare, type Row, type SqlStatement, sqlOf, str } from "./sql";
+
 
 export interface IntegrationRecord {
   id: string;
@@ -65,8 +69,6 @@ export const READS = {
       OR a.incident_id IN (SELECT id FROM open_incidents)`,
 };
 
-type Row = Record<string, unknown>;
-const str = (v: unknown) => (v == null ? null : String(v));
 
 /** One round trip: everything the state machine needs for this delivery. */
 export async function loadWorkingSet(
@@ -131,17 +133,6 @@ function linkRule(r: Row): LinkRule {
   };
 }
 
-function componentState(r: Row): ComponentState {
-  return {
-    id: String(r.id),
-    slug: String(r.slug),
-    name: String(r.name),
-    autoStatus: r.auto_status as ComponentState["autoStatus"],
-    overrideStatus: str(r.override_status) as ComponentState["overrideStatus"],
-    inMaintenance: !!r.in_maintenance,
-    status: r.status as ComponentState["status"],
-  };
-}
 
 function incidentState(r: Row): IncidentState {
   return {
@@ -195,14 +186,8 @@ export interface DeliveryRecord {
 }
 
 /** A statement as data: what the Ingestor's inbox stores and later hands to D1. */
-export interface SqlStatement {
-  sql: string;
-  params: unknown[];
-}
 
-const sqlOf = (sql: string, ...params: unknown[]): SqlStatement => ({ sql, params });
 
-export const prepare = (db: D1Database, s: SqlStatement): D1PreparedStatement => db.prepare(s.sql).bind(...s.params);
 
 export function insertDelivery(db: D1Database, d: DeliveryRecord): D1PreparedStatement {
   return prepare(db, insertDeliverySql(d));
@@ -329,19 +314,7 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)`, JSON.stringify(d.incidentComponents)),
     );
   }
-  if (d.updates.length) {
-    out.push(
-      sqlOf(`INSERT INTO incident_updates (id, incident_id, status, body, affected_components, created_at, display_at)
-           SELECT json_extract(value, '$.id'), json_extract(value, '$.incidentId'), json_extract(value, '$.status'),
-             json_extract(value, '$.body'), json_extract(value, '$.affected'), json_extract(value, '$.createdAt'),
-             json_extract(value, '$.createdAt')
-           FROM json_each(?1)`, 
-          JSON.stringify(
-            d.updates.map((u) => ({ ...u, affected: u.affectedComponents ? JSON.stringify(u.affectedComponents) : null })),
-          ),
-        ),
-    );
-  }
+  if (d.updates.length) out.push(insertIncidentUpdates(d.updates));
   if (d.components.size) {
     out.push(
       sqlOf(`UPDATE components SET
@@ -354,13 +327,7 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
         ),
     );
   }
-  if (d.statusChanges.length) {
-    out.push(
-      sqlOf(`INSERT INTO component_status_changes (component_id, from_status, to_status, at)
-           SELECT json_extract(value, '$.componentId'), json_extract(value, '$.from'), json_extract(value, '$.to'),
-             json_extract(value, '$.at') FROM json_each(?1)`, JSON.stringify(d.statusChanges)),
-    );
-  }
+  if (d.statusChanges.length) out.push(insertStatusChanges(d.statusChanges));
   const logged = Array.isArray(delivery) ? delivery : [delivery];
   for (const record of logged) out.push(insertDeliverySql(record));
   const integrationIds = [...new Set(logged.map((r) => r.integrationId).filter((id): id is string => !!id))];

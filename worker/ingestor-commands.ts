@@ -2,7 +2,16 @@
 // component overrides and maintenance flags, alert routing). They run inside the Ingestor, in turn
 // with deliveries, and each is one D1 batch: the change, every visible status change, the incident
 // update and the audit row together.
+import {
+  componentUsers,
+  deleteComponentRows,
+  insertStatusChanges,
+  loadComponentStates,
+  updateComponentFlags,
+} from "../db/components";
 import { decisionStatements, loadWorkingSet } from "../db/ingest";
+import { insertIncidentComponents, insertIncidentUpdates } from "../db/incidents";
+import { prepare } from "../db/sql";
 import {
   alertsForNewLink,
   type ComponentFlags,
@@ -32,29 +41,6 @@ import { newId, nowIso } from "./ids";
 import { type Actor, audit } from "./admin/audit";
 import { firingAlerts, resolveAlerts } from "./admin/resolve-alerts";
 
-export interface ComponentUser {
-  kind: "incident" | "maintenance" | "link" | "integration";
-  id: string;
-  name: string;
-}
-
-/** What uses a component and would be left pointing at nothing without it. */
-async function componentUsers(db: D1Database, componentId: string): Promise<ComponentUser[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT i.kind AS kind, i.id AS id, i.name AS name FROM incidents i JOIN incident_components ic ON ic.incident_id = i.id
-         WHERE ic.component_id = ?1 AND ((i.kind = 'incident' AND i.resolved_at IS NULL)
-           OR (i.kind = 'maintenance' AND i.status IN ('scheduled', 'in_progress', 'verifying')))
-       UNION ALL
-       SELECT 'link', l.id, l.match_type || ' ' || l.match_key || coalesce('=' || l.match_value, '') FROM links l
-         JOIN link_components lc ON lc.link_id = l.id WHERE lc.component_id = ?1
-       UNION ALL
-       SELECT 'integration', g.id, g.name FROM integrations g JOIN integration_components gc ON gc.integration_id = g.id WHERE gc.component_id = ?1`,
-    )
-    .bind(componentId)
-    .all<{ kind: ComponentUser["kind"]; id: string; name: string }>();
-  return results.map((r) => ({ kind: r.kind, id: r.id, name: r.name }));
-}
 
 export type AdminCommand =
   | {
@@ -119,29 +105,6 @@ export type CommandResult =
 type Row = Record<string, unknown>;
 const str = (v: unknown) => (v == null ? null : String(v));
 const uniq = <T>(xs: T[]) => [...new Set(xs)];
-
-async function loadFlags(db: D1Database, ids: string[]): Promise<Map<string, ComponentFlags>> {
-  if (!ids.length) return new Map();
-  const { results } = await db
-    .prepare(
-      "SELECT id, name, auto_status, override_status, in_maintenance, status FROM components WHERE id IN (SELECT value FROM json_each(?1))",
-    )
-    .bind(JSON.stringify(ids))
-    .all<Row>();
-  return new Map(
-    results.map((r) => [
-      String(r.id),
-      {
-        id: String(r.id),
-        name: String(r.name),
-        autoStatus: r.auto_status as ComponentStatus,
-        overrideStatus: str(r.override_status) as ComponentStatus | null,
-        inMaintenance: !!r.in_maintenance,
-        status: r.status as ComponentStatus,
-      },
-    ]),
-  );
-}
 
 const WITH_COMPONENT_IDS = `(SELECT json_group_array(component_id) FROM incident_components WHERE incident_id = i.id) AS component_ids`;
 
@@ -215,12 +178,10 @@ class Batch {
       affected_components: affected.length ? affected : null,
     };
     this.add(
-      this.db
-        .prepare(
-          `INSERT INTO incident_updates (id, incident_id, status, body, affected_components, created_at, display_at)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)`,
-        )
-        .bind(row.id, incidentId, status, body, row.affected_components ? JSON.stringify(row.affected_components) : null, this.now),
+      prepare(
+        this.db,
+        insertIncidentUpdates([{ id: row.id, incidentId, status, body, affectedComponents: row.affected_components, createdAt: this.now }]),
+      ),
     );
     return row;
   }
@@ -228,41 +189,13 @@ class Batch {
   /** Every statement, with the components' new flags and status history last. */
   finish(): D1PreparedStatement[] {
     const out = [...this.statements];
-    if (this.touched.size) {
-      const rows = [...this.touched].map((id) => {
-        const c = this.flags.get(id)!;
-        return { id, override: c.overrideStatus, maint: c.inMaintenance ? 1 : 0, status: c.status };
-      });
-      const value = (f: string) => `(SELECT json_extract(value, '$.${f}') FROM json_each(?1) WHERE json_extract(value, '$.id') = components.id)`;
-      out.push(
-        this.db
-          .prepare(
-            `UPDATE components SET override_status = ${value("override")}, in_maintenance = ${value("maint")},
-               status = ${value("status")}, updated_at = ?2
-             WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1))`,
-          )
-          .bind(JSON.stringify(rows), this.now),
-      );
-    }
-    if (this.statusChanges.length) {
-      out.push(
-        this.db
-          .prepare(
-            `INSERT INTO component_status_changes (component_id, from_status, to_status, at)
-             SELECT json_extract(value, '$.componentId'), json_extract(value, '$.from'), json_extract(value, '$.to'),
-               json_extract(value, '$.at') FROM json_each(?1)`,
-          )
-          .bind(JSON.stringify(this.statusChanges)),
-      );
-    }
+    if (this.touched.size) out.push(prepare(this.db, updateComponentFlags([...this.touched].map((id) => this.flags.get(id)!), this.now)));
+    if (this.statusChanges.length) out.push(prepare(this.db, insertStatusChanges(this.statusChanges)));
     return out;
   }
 }
 
-const incidentComponentsInsert = (db: D1Database, incidentId: string, ids: string[]) =>
-  db
-    .prepare("INSERT OR IGNORE INTO incident_components (incident_id, component_id) SELECT ?1, value FROM json_each(?2)")
-    .bind(incidentId, JSON.stringify(ids));
+const incidentComponentsInsert = (db: D1Database, incidentId: string, ids: string[]) => prepare(db, insertIncidentComponents(incidentId, ids));
 
 /** Moves maintenance windows on (cron or operator), with their updates and in_maintenance flags. */
 function applyMaintenanceTransitions(b: Batch, open: MaintenanceWindow[], transitions: MaintenanceTransition[], actor: Actor) {
@@ -291,7 +224,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       const incident = await loadIncident(db, cmd.incidentId);
       if (!incident) return { ok: false, status: 404, error: `no incident ${cmd.incidentId}` };
       const ids = uniq([...incident.componentIds, ...Object.keys(cmd.components)]);
-      const flags = await loadFlags(db, ids);
+      const flags = await loadComponentStates(db, ids);
       const missing = missingIds(Object.keys(cmd.components), flags);
       if (missing.length) return { ok: false, status: 400, error: `\`components\` names unknown components: ${missing.join(", ")}`, field: "components" };
       const overrides = new Map([...flags.values()].map((c) => [c.id, c.overrideStatus]));
@@ -350,7 +283,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
 
     case "incident.create": {
       const ids = uniq([...cmd.componentIds, ...Object.keys(cmd.components)]);
-      const flags = await loadFlags(db, ids);
+      const flags = await loadComponentStates(db, ids);
       const missing = missingIds(ids, flags);
       if (missing.length) return { ok: false, status: 400, error: `\`component_ids\` names unknown components: ${missing.join(", ")}`, field: "component_ids" };
       const id = newId();
@@ -375,7 +308,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
     }
 
     case "component.override": {
-      const flags = await loadFlags(db, [cmd.componentId]);
+      const flags = await loadComponentStates(db, [cmd.componentId]);
       const c = flags.get(cmd.componentId);
       if (!c) return { ok: false, status: 404, error: `no component ${cmd.componentId}` };
       const before = { override_status: c.overrideStatus, status: c.status };
@@ -404,10 +337,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
           error: `component ${id} is in use by ${users.map((u) => `${u.kind} ${u.id} (${u.name})`).join(", ")}: detach it first, or delete with ?force=true to detach it everywhere`,
         };
       await db.batch([
-        ...["component_status_changes", "alert_components", "incident_components", "integration_components", "link_components"].map((t) =>
-          db.prepare(`DELETE FROM ${t} WHERE component_id = ?1`).bind(id),
-        ),
-        db.prepare("DELETE FROM components WHERE id = ?1").bind(id),
+        ...deleteComponentRows(id).map((st) => prepare(db, st)),
         audit(db, cmd.actor, "component.delete", "component", id, {
           slug: row.slug, name: row.name, description: row.description, group_id: row.group_id, position: row.position, status: row.status,
         }, users.length ? { forced: true, detached_from: users } : null, now),
@@ -456,7 +386,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       const invalid = windowError(cmd.scheduledFor, cmd.scheduledUntil, now);
       if (invalid) return { ok: false, status: 400, error: invalid.error, field: invalid.field };
       const ids = uniq(cmd.componentIds);
-      const flags = await loadFlags(db, ids);
+      const flags = await loadComponentStates(db, ids);
       const missing = missingIds(ids, flags);
       if (missing.length) return { ok: false, status: 400, error: `\`component_ids\` names unknown components: ${missing.join(", ")}`, field: "component_ids" };
       const id = newId();
@@ -480,7 +410,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       const due = dueMaintenanceTransitions([window], now);
       if (due.length) {
         const open = [...(await loadOpenMaintenances(db)), window];
-        const moreFlags = await loadFlags(db, open.flatMap((w) => w.componentIds).filter((c) => !flags.has(c)));
+        const moreFlags = await loadComponentStates(db, open.flatMap((w) => w.componentIds).filter((c) => !flags.has(c)));
         for (const [k, v] of moreFlags) flags.set(k, v);
         applyMaintenanceTransitions(b, open, due, cmd.actor);
       }
@@ -492,7 +422,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       if (!(await db.prepare("SELECT 1 FROM integrations WHERE id = ?1").bind(cmd.integrationId).first()))
         return { ok: false, status: 400, error: "`integration_id` does not name an integration", field: "integration_id" };
       const ids = uniq(cmd.componentIds);
-      const flags = await loadFlags(db, ids);
+      const flags = await loadComponentStates(db, ids);
       const missing = missingIds(ids, flags);
       if (missing.length) return { ok: false, status: 400, error: `\`component_ids\` names unknown components: ${missing.join(", ")}`, field: "component_ids" };
       const id = newId();
@@ -552,22 +482,7 @@ async function reapplyThroughLink(
   routing.links.push(link);
   // The new link's components may be outside what the working set loaded (it was read before the link existed).
   const extra = link.componentIds.filter((id) => !ws.components.has(id));
-  if (extra.length) {
-    const { results: rows } = await db
-      .prepare("SELECT id, slug, name, auto_status, override_status, in_maintenance, status FROM components WHERE id IN (SELECT value FROM json_each(?1))")
-      .bind(JSON.stringify(extra))
-      .all<Row>();
-    for (const r of rows)
-      ws.components.set(String(r.id), {
-        id: String(r.id),
-        slug: String(r.slug),
-        name: String(r.name),
-        autoStatus: r.auto_status as ComponentStatus,
-        overrideStatus: str(r.override_status) as ComponentStatus | null,
-        inMaintenance: !!r.in_maintenance,
-        status: r.status as ComponentStatus,
-      });
-  }
+  for (const [id, c] of await loadComponentStates(db, extra)) ws.components.set(id, c);
   const decision = applyEvents(ws, routing, events, { now, newId });
   // No delivery log row: this is an operator's action, recorded in the audit log instead.
   const statements = decisionStatements(db, ws, decision, now, []);
@@ -635,7 +550,7 @@ export async function runTick(env: Env, now = nowIso()): Promise<TickResult> {
   };
   if (!transitions.length && !quiet.length) return result;
 
-  const flags = await loadFlags(db, uniq([...open.flatMap((w) => w.componentIds), ...quiet.flatMap((q) => q.componentIds)]));
+  const flags = await loadComponentStates(db, uniq([...open.flatMap((w) => w.componentIds), ...quiet.flatMap((q) => q.componentIds)]));
   const b = new Batch(db, flags, now);
   applyMaintenanceTransitions(b, open, transitions, actor);
   for (const incident of quiet) {

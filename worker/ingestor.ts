@@ -35,10 +35,9 @@ import {
   type IntegrationRecord,
   loadAlertsByKey,
   loadIngestState,
-  prepare,
-  type SqlStatement,
 } from "../db/ingest";
 import { countingD1, type RoundTripCounter } from "../db/instrumented";
+import { prepare, type SqlStatement } from "../db/sql";
 import type { AlertEvent } from "./domain/alert-event";
 import { applyEvents, type EventOutcome } from "./domain/incidents";
 import { type AdminCommand, type CommandResult, runAdminCommand, runTick, type TickResult } from "./ingestor-commands";

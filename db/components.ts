@@ -1,0 +1,89 @@
+// Components as the state machine and the operators' actions read and write them.
+import type { ComponentState, StatusChange } from "../worker/domain/incidents";
+import type { ComponentRow } from "./schema";
+import { type Row, type SqlStatement, sqlOf, str } from "./sql";
+
+/** The one mapping of a component row (raw SQL, snake_case) to what the state machine holds. */
+export function componentState(r: Row): ComponentState {
+  return {
+    id: String(r.id),
+    slug: String(r.slug),
+    name: String(r.name),
+    autoStatus: r.auto_status as ComponentRow["autoStatus"],
+    overrideStatus: str(r.override_status) as ComponentRow["overrideStatus"],
+    inMaintenance: !!r.in_maintenance,
+    status: r.status as ComponentRow["status"],
+  };
+}
+
+export const COMPONENT_STATE_COLUMNS = "id, slug, name, auto_status, override_status, in_maintenance, status";
+
+/** The components with these ids, by id (unknown ids are left out). */
+export async function loadComponentStates(db: D1Database, ids: string[]): Promise<Map<string, ComponentState>> {
+  if (!ids.length) return new Map();
+  const { results } = await db
+    .prepare(`SELECT ${COMPONENT_STATE_COLUMNS} FROM components WHERE id IN (SELECT value FROM json_each(?1))`)
+    .bind(JSON.stringify(ids))
+    .all<Row>();
+  return new Map(results.map((r) => [String(r.id), componentState(r)]));
+}
+
+/** Every visible status change, kept for uptime history: one statement for any number of them. */
+export function insertStatusChanges(changes: StatusChange[]): SqlStatement {
+  return sqlOf(
+    `INSERT INTO component_status_changes (component_id, from_status, to_status, at)
+     SELECT json_extract(value, '$.componentId'), json_extract(value, '$.from'), json_extract(value, '$.to'),
+       json_extract(value, '$.at') FROM json_each(?1)`,
+    JSON.stringify(changes.map(({ componentId, from, to, at }) => ({ componentId, from, to, at }))),
+  );
+}
+
+export interface ComponentUser {
+  kind: "incident" | "maintenance" | "link" | "integration";
+  id: string;
+  name: string;
+}
+
+/** What uses a component and would be left pointing at nothing without it. */
+export async function componentUsers(db: D1Database, componentId: string): Promise<ComponentUser[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT i.kind AS kind, i.id AS id, i.name AS name FROM incidents i JOIN incident_components ic ON ic.incident_id = i.id
+         WHERE ic.component_id = ?1 AND ((i.kind = 'incident' AND i.resolved_at IS NULL)
+           OR (i.kind = 'maintenance' AND i.status IN ('scheduled', 'in_progress', 'verifying')))
+       UNION ALL
+       SELECT 'link', l.id, l.match_type || ' ' || l.match_key || coalesce('=' || l.match_value, '') FROM links l
+         JOIN link_components lc ON lc.link_id = l.id WHERE lc.component_id = ?1
+       UNION ALL
+       SELECT 'integration', g.id, g.name FROM integrations g JOIN integration_components gc ON gc.integration_id = g.id WHERE gc.component_id = ?1`,
+    )
+    .bind(componentId)
+    .all<ComponentUser>();
+  return results.map((r) => ({ kind: r.kind, id: r.id, name: r.name }));
+}
+
+/** The component's flags and visible status, for the components in `rows`: one statement. */
+export function updateComponentFlags(
+  components: Array<Pick<ComponentState, "id" | "overrideStatus" | "inMaintenance" | "status">>,
+  now: string,
+): SqlStatement {
+  const rows = components.map((c) => ({ id: c.id, override: c.overrideStatus, maint: c.inMaintenance ? 1 : 0, status: c.status }));
+  const value = (f: string) => `(SELECT json_extract(value, '$.${f}') FROM json_each(?1) WHERE json_extract(value, '$.id') = components.id)`;
+  return sqlOf(
+    `UPDATE components SET override_status = ${value("override")}, in_maintenance = ${value("maint")},
+       status = ${value("status")}, updated_at = ?2
+     WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1))`,
+    JSON.stringify(rows),
+    now,
+  );
+}
+
+/** Deletes a component and every row that names it. */
+export function deleteComponentRows(id: string): SqlStatement[] {
+  return [
+    ...["component_status_changes", "alert_components", "incident_components", "integration_components", "link_components"].map((t) =>
+      sqlOf(`DELETE FROM ${t} WHERE component_id = ?1`, id),
+    ),
+    sqlOf("DELETE FROM components WHERE id = ?1", id),
+  ];
+}
