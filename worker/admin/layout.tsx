@@ -1,7 +1,9 @@
 // The admin UI's frame and small shared pieces. Server-rendered, no script: every action is a form
 // that works without JavaScript, and every form carries the session's CSRF token.
 import { raw } from "hono/html";
+import { useRequestContext } from "hono/jsx-renderer";
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
+import type { AdminEnv } from "../auth";
 import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES, type ComponentStatus } from "../domain/status";
 
 const CSS = `
@@ -70,12 +72,11 @@ export interface PageProps {
   title: string;
   /** The signed-in operator; absent on the login page. */
   actor?: string;
-  csrf?: string;
   active?: string;
   flash?: Flash;
 }
 
-export const Layout: FC<PropsWithChildren<PageProps>> = ({ title, actor, csrf, active, flash, children }) => (
+export const Layout: FC<PropsWithChildren<PageProps>> = ({ title, actor, active, flash, children }) => (
   <>
   {raw("<!DOCTYPE html>")}
   <html lang="en">
@@ -98,16 +99,14 @@ export const Layout: FC<PropsWithChildren<PageProps>> = ({ title, actor, csrf, a
         {actor && (
           <span class="who">
             <bdi>{actor}</bdi>{" "}
-            <form method="post" action="/admin/logout" class="inline">
-              <Csrf token={csrf ?? ""} />
+            <PostForm action="/admin/logout" class="inline">
               <button type="submit">Sign out</button>
-            </form>{" "}
-            <form method="post" action="/admin/logout/everywhere" class="inline">
-              <Csrf token={csrf ?? ""} />
+            </PostForm>{" "}
+            <PostForm action="/admin/logout/everywhere" class="inline">
               <button type="submit" title="End every operator's session, on every device">
                 Sign out everywhere
               </button>
-            </form>
+            </PostForm>
           </span>
         )}
       </header>
@@ -130,7 +129,23 @@ export const Layout: FC<PropsWithChildren<PageProps>> = ({ title, actor, csrf, a
   </>
 );
 
-export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />;
+/**
+ * A form that posts with the session's CSRF token, read from the request being answered (Hono's
+ * request context, provided by `page()` in routes/admin-ui.tsx): no view passes the token down.
+ */
+export const PostForm: FC<PropsWithChildren<{ action: string; class?: string; id?: string }>> = ({ children, ...attributes }) => (
+  <form method="post" {...attributes}>
+    <input type="hidden" name="_csrf" value={useRequestContext<AdminEnv>().get("csrf") ?? ""} />
+    {children}
+  </form>
+);
+
+/** What every signed-in page is given. */
+export interface Common {
+  actor: string;
+  tz: string;
+  flash: Flash;
+}
 
 /** Status in text and icon, not colour alone. */
 export const Status: FC<{ status: string }> = ({ status }) => (

@@ -4,20 +4,12 @@ import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES } from "../domain/status";
 import { SOURCES } from "../sources";
 import type { ComponentJson, GroupJson } from "./catalog";
 import type { IntegrationJson, IntegrationWithKey, LinkJson, MappingPreview } from "./integrations";
-import { Csrf, Empty, type Flash, Layout, Status, Time } from "./layout";
+import { type Common, Empty, PostForm, Layout, Status, Time } from "./layout";
 import { ComponentChecks } from "./views-incidents";
 
-interface Common {
-  actor: string;
-  csrf: string;
-  tz: string;
-  flash: Flash;
-}
-
 /** Deleting needs a ticked box as well as the click: two deliberate steps, no script. */
-const DeleteForm: FC<{ action: string; csrf: string; what: string; force?: boolean }> = ({ action, csrf, what, force }) => (
-  <form method="post" action={action} class="inline">
-    <Csrf token={csrf} />
+const DeleteForm: FC<{ action: string; what: string; force?: boolean }> = ({ action, what, force }) => (
+  <PostForm action={action} class="inline">
     <label>
       <input type="checkbox" name="confirm" value="yes" required /> sure
     </label>
@@ -29,25 +21,23 @@ const DeleteForm: FC<{ action: string; csrf: string; what: string; force?: boole
     <button type="submit" class="danger" aria-label={`delete ${what}`}>
       Delete
     </button>
-  </form>
+  </PostForm>
 );
 
-const MoveForms: FC<{ base: string; csrf: string }> = ({ base, csrf }) => (
+const MoveForms: FC<{ base: string }> = ({ base }) => (
   <span class="row">
-    <form method="post" action={`${base}/move`} class="inline">
-      <Csrf token={csrf} />
+    <PostForm action={`${base}/move`} class="inline">
       <input type="hidden" name="direction" value="up" />
       <button type="submit" aria-label="move up" title="move up">
         ↑
       </button>
-    </form>
-    <form method="post" action={`${base}/move`} class="inline">
-      <Csrf token={csrf} />
+    </PostForm>
+    <PostForm action={`${base}/move`} class="inline">
       <input type="hidden" name="direction" value="down" />
       <button type="submit" aria-label="move down" title="move down">
         ↓
       </button>
-    </form>
+    </PostForm>
   </span>
 );
 
@@ -62,13 +52,12 @@ const GroupSelect: FC<{ groups: GroupJson[]; value: string | null }> = ({ groups
   </select>
 );
 
-export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: GroupJson[] }> = ({ actor, csrf, flash, components, groups }) => {
+export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: GroupJson[] }> = ({ actor, flash, components, groups }) => {
   const members = (groupId: string | null) => components.filter((c) => c.group_id === groupId);
   const row = (c: ComponentJson) => (
     <tr data-component={c.id}>
       <td>
-        <form method="post" action={`/admin/components/${c.id}`} class="inline">
-          <Csrf token={csrf} />
+        <PostForm action={`/admin/components/${c.id}`} class="inline">
           <input type="text" name="name" value={c.name} required maxlength={120} aria-label="name" />
           <input type="text" name="slug" value={c.slug} required size={12} aria-label="slug" />
           <input type="text" name="description" value={c.description ?? ""} placeholder="description" aria-label="description" />
@@ -78,16 +67,16 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
             <input type="checkbox" name="only_show_if_degraded" value="yes" checked={c.only_show_if_degraded} /> only when not operational
           </label>
           <button type="submit">Save</button>
-        </form>
+        </PostForm>
       </td>
       <td>
         <Status status={c.status} />
       </td>
       <td>
-        <MoveForms base={`/admin/components/${c.id}`} csrf={csrf} />
+        <MoveForms base={`/admin/components/${c.id}`} />
       </td>
       <td>
-        <DeleteForm action={`/admin/components/${c.id}/delete`} csrf={csrf} what={c.name} force />
+        <DeleteForm action={`/admin/components/${c.id}/delete`} what={c.name} force />
       </td>
     </tr>
   );
@@ -96,7 +85,7 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
     ...members(null).map((c) => ({ position: c.position, group: null, component: c })),
   ].sort((a, b) => a.position - b.position);
   return (
-    <Layout title="Components" actor={actor} csrf={csrf} flash={flash} active="/admin/components">
+    <Layout title="Components" actor={actor} flash={flash} active="/admin/components">
       <p class="muted">Groups and ungrouped components share the top-level order; a group's components are ordered within it.</p>
       <section>
         <table>
@@ -114,21 +103,20 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
                 <>
                   <tr data-group={t.group.id} style="background:#f6f7f9">
                     <td>
-                      <form method="post" action={`/admin/groups/${t.group.id}`} class="inline">
-                        <Csrf token={csrf} />
+                      <PostForm action={`/admin/groups/${t.group.id}`} class="inline">
                         <strong>Group</strong>
                         <input type="text" name="name" value={t.group.name} required maxlength={120} aria-label="group name" />
                         <input type="text" name="description" value={t.group.description ?? ""} placeholder="description" aria-label="group description" />
                         <input type="number" name="position" value={String(t.group.position)} min={0} style="width:5em" aria-label="group position" />
                         <button type="submit">Save</button>
-                      </form>
+                      </PostForm>
                     </td>
                     <td></td>
                     <td>
-                      <MoveForms base={`/admin/groups/${t.group.id}`} csrf={csrf} />
+                      <MoveForms base={`/admin/groups/${t.group.id}`} />
                     </td>
                     <td>
-                      <DeleteForm action={`/admin/groups/${t.group.id}/delete`} csrf={csrf} what={`group ${t.group.name}`} />
+                      <DeleteForm action={`/admin/groups/${t.group.id}/delete`} what={`group ${t.group.name}`} />
                     </td>
                   </tr>
                   {members(t.group.id).map(row)}
@@ -143,8 +131,7 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
       <div class="grid2">
         <section>
           <h2>New component</h2>
-          <form method="post" action="/admin/components" class="stack">
-            <Csrf token={csrf} />
+          <PostForm action="/admin/components" class="stack">
             <label>
               Name <input type="text" name="name" required maxlength={120} />
             </label>
@@ -160,12 +147,11 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
             <div>
               <button type="submit" class="primary">Create component</button>
             </div>
-          </form>
+          </PostForm>
         </section>
         <section>
           <h2>New group</h2>
-          <form method="post" action="/admin/groups" class="stack">
-            <Csrf token={csrf} />
+          <PostForm action="/admin/groups" class="stack">
             <label>
               Name <input type="text" name="name" required maxlength={120} />
             </label>
@@ -175,7 +161,7 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
             <div>
               <button type="submit" class="primary">Create group</button>
             </div>
-          </form>
+          </PostForm>
         </section>
       </div>
     </Layout>
@@ -195,10 +181,10 @@ export const IntegrationsPage: FC<
     groups: GroupJson[];
     created?: IntegrationWithKey & { rotated: boolean };
   }
-> = ({ actor, csrf, tz, flash, integrations, links, components, groups, created }) => {
+> = ({ actor, tz, flash, integrations, links, components, groups, created }) => {
   const componentName = new Map(components.map((c) => [c.id, c.name]));
   return (
-    <Layout title="Integrations" actor={actor} csrf={csrf} flash={flash} active="/admin/integrations">
+    <Layout title="Integrations" actor={actor} flash={flash} active="/admin/integrations">
       {created && (
         <section class="secret" data-new-key>
           <p>
@@ -226,46 +212,42 @@ export const IntegrationsPage: FC<
               <a href={`/admin/deliveries?integration_id=${i.id}`}>deliveries</a>
             </p>
             <div class="row">
-              <form method="post" action={`/admin/integrations/${i.id}/rotate`} class="inline">
-                <Csrf token={csrf} />
+              <PostForm action={`/admin/integrations/${i.id}/rotate`} class="inline">
                 <label>
                   <input type="checkbox" name="confirm" value="yes" required /> sure (the old key stops working)
                 </label>
                 <button type="submit">Rotate key</button>
-              </form>
-              <form method="post" action={`/admin/integrations/${i.id}`} class="inline">
-                <Csrf token={csrf} />
+              </PostForm>
+              <PostForm action={`/admin/integrations/${i.id}`} class="inline">
                 <input type="hidden" name="disabled" value={i.disabled ? "false" : "true"} />
                 <button type="submit" class={i.disabled ? "" : "danger"}>
                   {i.disabled ? "Enable" : "Disable"}
                 </button>
-              </form>
-              <form method="post" action={`/admin/integrations/${i.id}/delete`} class="inline">
-                <Csrf token={csrf} />
+              </PostForm>
+              <PostForm action={`/admin/integrations/${i.id}/delete`} class="inline">
                 <label>
                   <input type="checkbox" name="confirm" value="yes" required /> sure (its alerts are resolved, its links removed)
                 </label>
                 <button type="submit" class="danger" aria-label={`delete integration ${i.name}`}>
                   Delete
                 </button>
-              </form>
+              </PostForm>
             </div>
             <details>
               <summary>
                 Its own components: {i.component_ids.length ? i.component_ids.map((id) => componentName.get(id) ?? id).join(", ") : "none"}{" "}
                 <span class="muted">(every alert it sends affects them)</span>
               </summary>
-              <form method="post" action={`/admin/integrations/${i.id}/components`} class="stack">
-                <Csrf token={csrf} />
+              <PostForm action={`/admin/integrations/${i.id}/components`} class="stack">
                 <ComponentChecks components={components} groups={groups} checked={i.component_ids} />
                 <div>
                   <button type="submit">Save components</button>
                 </div>
-              </form>
+              </PostForm>
             </details>
-            {(i.source === "grafana" || i.source === "sentry") && <GrafanaSignatureForm integration={i} csrf={csrf} />}
-            {i.source === "cloudwatch" && <SnsForm integration={i} csrf={csrf} />}
-            {i.source === "custom" && <MappingForm integration={i} csrf={csrf} />}
+            {(i.source === "grafana" || i.source === "sentry") && <GrafanaSignatureForm integration={i} />}
+            {i.source === "cloudwatch" && <SnsForm integration={i} />}
+            {i.source === "custom" && <MappingForm integration={i} />}
             <h4>Links</h4>
             {links.filter((l) => l.integration_id === i.id).length ? (
               <table>
@@ -278,10 +260,9 @@ export const IntegrationsPage: FC<
                         <td>→ {l.component_ids.map((id) => componentName.get(id) ?? id).join(", ")}</td>
                         <td>{l.status ? <Status status={l.status} /> : <span class="muted">status from severity</span>}</td>
                         <td>
-                          <form method="post" action={`/admin/links/${l.id}/delete`} class="inline">
-                            <Csrf token={csrf} />
+                          <PostForm action={`/admin/links/${l.id}/delete`} class="inline">
                             <button type="submit">Remove</button>
-                          </form>
+                          </PostForm>
                         </td>
                       </tr>
                     ))}
@@ -290,8 +271,7 @@ export const IntegrationsPage: FC<
             ) : (
               <Empty>No links.</Empty>
             )}
-            <form method="post" action="/admin/links" class="inline">
-              <Csrf token={csrf} />
+            <PostForm action="/admin/links" class="inline">
               <input type="hidden" name="integration_id" value={i.id} />
               <select name="match_type" aria-label="match type">
                 <option value="monitor">monitor</option>
@@ -312,7 +292,7 @@ export const IntegrationsPage: FC<
                 ))}
               </select>
               <button type="submit">Add link</button>
-            </form>
+            </PostForm>
           </article>
         ))
       ) : (
@@ -320,8 +300,7 @@ export const IntegrationsPage: FC<
       )}
       <section>
         <h2>New integration</h2>
-        <form method="post" action="/admin/integrations" class="stack">
-          <Csrf token={csrf} />
+        <PostForm action="/admin/integrations" class="stack">
           <label>
             Name <input type="text" name="name" required maxlength={120} />
           </label>
@@ -354,14 +333,14 @@ export const IntegrationsPage: FC<
           <div>
             <button type="submit" class="primary">Create integration</button>
           </div>
-        </form>
+        </PostForm>
       </section>
     </Layout>
   );
 };
 
 /** CloudWatch through SNS: signature verification, and the subscriptions this page confirmed. */
-const SnsForm: FC<{ integration: IntegrationJson; csrf: string }> = ({ integration: i, csrf }) => (
+const SnsForm: FC<{ integration: IntegrationJson }> = ({ integration: i }) => (
   <details data-sns>
     <summary>
       SNS: signatures {i.options.verify_signatures === false ? "not verified" : "verified"};{" "}
@@ -376,8 +355,7 @@ const SnsForm: FC<{ integration: IntegrationJson; csrf: string }> = ({ integrati
         ))}
       </ul>
     ) : null}
-    <form method="post" action={`/admin/integrations/${i.id}/sns`} class="stack">
-      <Csrf token={csrf} />
+    <PostForm action={`/admin/integrations/${i.id}/sns`} class="stack">
       <label>
         <input type="checkbox" name="verify_signatures" value="yes" checked={i.options.verify_signatures !== false} /> verify each message's
         SNS signature <span class="muted">(off only for a relay that re-posts SNS messages, or for tests)</span>
@@ -385,16 +363,15 @@ const SnsForm: FC<{ integration: IntegrationJson; csrf: string }> = ({ integrati
       <div>
         <button type="submit">Save SNS settings</button>
       </div>
-    </form>
+    </PostForm>
   </details>
 );
 
 /** The custom receiver's mapping, as JSON, with a preview against the last delivery received. */
-const MappingForm: FC<{ integration: IntegrationJson; csrf: string }> = ({ integration: i, csrf }) => (
+const MappingForm: FC<{ integration: IntegrationJson }> = ({ integration: i }) => (
   <details data-mapping open={!i.options.mapping}>
     <summary>Mapping: {i.options.mapping ? `dedup by ${i.options.mapping.dedup_key}, action from ${i.options.mapping.action.from}` : "not set (deliveries are refused until it is)"}</summary>
-    <form method="post" action={`/admin/integrations/${i.id}/mapping`} class="stack">
-      <Csrf token={csrf} />
+    <PostForm action={`/admin/integrations/${i.id}/mapping`} class="stack">
       <label>
         Mapping (JSON: dotted paths into the sender's payload; see the README's Opsgenie example)
         <textarea name="mapping" rows={14} cols={80} maxlength={20000} spellcheck={false}>
@@ -405,13 +382,13 @@ const MappingForm: FC<{ integration: IntegrationJson; csrf: string }> = ({ integ
         <button type="submit" name="intent" value="preview">Preview against the last delivery</button>{" "}
         <button type="submit" name="intent" value="save" class="primary">Save mapping</button>
       </div>
-    </form>
+    </PostForm>
   </details>
 );
 
 /** What a mapping made of the last delivery. */
-export const MappingPreviewPage: FC<{ preview: MappingPreview; mapping: unknown; back: string; actor?: string; csrf?: string }> = ({ preview, mapping, back, actor, csrf }) => (
-  <Layout title="Mapping preview" actor={actor} csrf={csrf}>
+export const MappingPreviewPage: FC<{ preview: MappingPreview; mapping: unknown; back: string; actor?: string }> = ({ preview, mapping, back, actor }) => (
+  <Layout title="Mapping preview" actor={actor}>
     <section data-mapping-preview>
       {preview.delivery ? (
         <p>
@@ -438,7 +415,7 @@ export const MappingPreviewPage: FC<{ preview: MappingPreview; mapping: unknown;
 );
 
 /** Grafana's HMAC settings: the secret, and the header names the user chose in the contact point. */
-const GrafanaSignatureForm: FC<{ integration: IntegrationJson; csrf: string }> = ({ integration: i, csrf }) => (
+const GrafanaSignatureForm: FC<{ integration: IntegrationJson }> = ({ integration: i }) => (
   <details data-grafana-signature>
     <summary>
       Signature: {i.signed ? "checked" : "not checked"}{" "}
@@ -447,8 +424,7 @@ const GrafanaSignatureForm: FC<{ integration: IntegrationJson; csrf: string }> =
         {i.options.timestamp_header ? `, timestamp in ${i.options.timestamp_header}` : ""})
       </span>
     </summary>
-    <form method="post" action={`/admin/integrations/${i.id}/signature`} class="stack">
-      <Csrf token={csrf} />
+    <PostForm action={`/admin/integrations/${i.id}/signature`} class="stack">
       <label>
         Secret <input type="password" name="signing_secret" autocomplete="new-password" minlength={8} maxlength={256} />{" "}
         <span class="muted">(empty: keep the current one)</span>
@@ -463,6 +439,6 @@ const GrafanaSignatureForm: FC<{ integration: IntegrationJson; csrf: string }> =
       <div>
         <button type="submit">Save signature settings</button>
       </div>
-    </form>
+    </PostForm>
   </details>
 );

@@ -6,14 +6,7 @@ import { IMPACTS, MAINTENANCE_STATUSES } from "../domain/status";
 import type { ComponentJson, GroupJson } from "./catalog";
 import type { AdminIncidentJson } from "./incidents";
 import type { AlertJson } from "./integrations";
-import { Csrf, Empty, type Flash, IncidentStatus, Layout, Status, StatusSelect, Time } from "./layout";
-
-interface Common {
-  actor: string;
-  csrf: string;
-  tz: string;
-  flash: Flash;
-}
+import { type Common, Empty, PostForm, IncidentStatus, Layout, Status, StatusSelect, Time } from "./layout";
 
 /** The status an operator most likely posts next: preselected, never submitted without a click. */
 function nextStatus(i: AdminIncidentJson): string {
@@ -21,37 +14,33 @@ function nextStatus(i: AdminIncidentJson): string {
   return i.status === "investigating" ? "identified" : i.status === "identified" ? "monitoring" : i.status;
 }
 
-const ResolveButton: FC<{ incident: AdminIncidentJson; csrf: string }> = ({ incident, csrf }) =>
+const ResolveButton: FC<{ incident: AdminIncidentJson }> = ({ incident }) =>
   incident.kind === "maintenance" ? (
-    <form method="post" action={`/admin/incidents/${incident.id}/updates`} class="inline">
-      <Csrf token={csrf} />
+    <PostForm action={`/admin/incidents/${incident.id}/updates`} class="inline">
       <input type="hidden" name="status" value="completed" />
       <button type="submit" class="resolve">Complete maintenance</button>
-    </form>
+    </PostForm>
   ) : (
-    <form method="post" action={`/admin/incidents/${incident.id}/resolve`} class="inline">
-      <Csrf token={csrf} />
+    <PostForm action={`/admin/incidents/${incident.id}/resolve`} class="inline">
       <button type="submit" class="resolve">Resolve</button>
-    </form>
+    </PostForm>
   );
 
 /** Dismisses a firing alert the monitor will never clear: resolved as if the monitor had sent it. */
-const ResolveAlertForm: FC<{ id: string; csrf: string }> = ({ id, csrf }) => (
-  <form method="post" action={`/admin/alerts/${id}/resolve`} class="inline">
-    <Csrf token={csrf} />
+const ResolveAlertForm: FC<{ id: string }> = ({ id }) => (
+  <PostForm action={`/admin/alerts/${id}/resolve`} class="inline">
     <button type="submit" title="Resolve this alert as if its monitor had: its components follow their other alerts">
       Resolve alert
     </button>
-  </form>
+  </PostForm>
 );
 
-export const UpdateForm: FC<{ incident: AdminIncidentJson; csrf: string; components: ComponentJson[] }> = ({ incident, csrf, components }) => {
+export const UpdateForm: FC<{ incident: AdminIncidentJson; components: ComponentJson[] }> = ({ incident, components }) => {
   const statuses = incident.kind === "maintenance" ? MAINTENANCE_STATUSES.filter((s) => s !== "scheduled" || incident.status === "scheduled") : INCIDENT_UPDATE_STATUSES;
   const selected = nextStatus(incident);
   const own = new Set(incident.components.map((c) => c.id));
   return (
-    <form method="post" action={`/admin/incidents/${incident.id}/updates`} class="stack">
-      <Csrf token={csrf} />
+    <PostForm action={`/admin/incidents/${incident.id}/updates`} class="stack">
       <div class="row">
         <label>
           New status{" "}
@@ -83,11 +72,11 @@ export const UpdateForm: FC<{ incident: AdminIncidentJson; csrf: string; compone
       <div>
         <button type="submit" class="primary">Post update</button>
       </div>
-    </form>
+    </PostForm>
   );
 };
 
-const IncidentCard: FC<{ incident: AdminIncidentJson; csrf: string; tz: string; components: ComponentJson[] }> = ({ incident: i, csrf, tz, components }) => {
+const IncidentCard: FC<{ incident: AdminIncidentJson; tz: string; components: ComponentJson[] }> = ({ incident: i, tz, components }) => {
   const firing = i.alerts.filter((a) => a.status !== "resolved").length;
   const latest = i.incident_updates[0];
   return (
@@ -115,11 +104,11 @@ const IncidentCard: FC<{ incident: AdminIncidentJson; csrf: string; tz: string; 
         </p>
       )}
       <div class="row">
-        <ResolveButton incident={i} csrf={csrf} />
+        <ResolveButton incident={i} />
       </div>
       <details>
         <summary>Post an update</summary>
-        <UpdateForm incident={i} csrf={csrf} components={components} />
+        <UpdateForm incident={i} components={components} />
       </details>
     </article>
   );
@@ -154,18 +143,16 @@ export const ComponentChecks: FC<{ components: ComponentJson[]; groups: GroupJso
   );
 };
 
-export const OverrideForms: FC<{ component: ComponentJson; csrf: string }> = ({ component: c, csrf }) => (
+export const OverrideForms: FC<{ component: ComponentJson }> = ({ component: c }) => (
   <div class="row">
-    <form method="post" action={`/admin/components/${c.id}/status`} class="inline">
-      <Csrf token={csrf} />
+    <PostForm action={`/admin/components/${c.id}/status`} class="inline">
       <StatusSelect name="status" value={c.override_status ?? c.status} label={`override status of ${c.name}`} />
       <button type="submit">Override</button>
-    </form>
+    </PostForm>
     {c.override_status && (
-      <form method="post" action={`/admin/components/${c.id}/status/clear`} class="inline">
-        <Csrf token={csrf} />
+      <PostForm action={`/admin/components/${c.id}/status/clear`} class="inline">
         <button type="submit">Clear override</button>
-      </form>
+      </PostForm>
     )}
   </div>
 );
@@ -176,7 +163,7 @@ function statusSource(c: ComponentJson): string {
   return "alerts";
 }
 
-export const UnroutedAlerts: FC<{ alerts: AlertJson[]; components: ComponentJson[]; csrf: string; tz: string }> = ({ alerts, components, csrf, tz }) =>
+export const UnroutedAlerts: FC<{ alerts: AlertJson[]; components: ComponentJson[]; tz: string }> = ({ alerts, components, tz }) =>
   alerts.length ? (
     <table>
       <thead>
@@ -206,8 +193,7 @@ export const UnroutedAlerts: FC<{ alerts: AlertJson[]; components: ComponentJson
             </td>
             <td>
               {a.match_options?.length ? (
-                <form method="post" action={`/admin/alerts/${a.id}/link`} class="inline">
-                  <Csrf token={csrf} />
+                <PostForm action={`/admin/alerts/${a.id}/link`} class="inline">
                   <select name="match" aria-label="match by">
                     {a.match_options.map((m) => {
                       const [type, value] = Object.entries(m)[0]!;
@@ -221,11 +207,11 @@ export const UnroutedAlerts: FC<{ alerts: AlertJson[]; components: ComponentJson
                     ))}
                   </select>
                   <button type="submit" class="primary">Link</button>
-                </form>
+                </PostForm>
               ) : (
                 <span class="muted">no monitor or tags to link by</span>
               )}{" "}
-              <ResolveAlertForm id={a.id} csrf={csrf} />
+              <ResolveAlertForm id={a.id} />
             </td>
           </tr>
         ))}
@@ -243,21 +229,20 @@ export const DashboardPage: FC<
     groups: GroupJson[];
     unrouted: AlertJson[];
   }
-> = ({ actor, csrf, tz, flash, incidents, maintenances, components, groups, unrouted }) => {
+> = ({ actor, tz, flash, incidents, maintenances, components, groups, unrouted }) => {
   const groupName = new Map(groups.map((g) => [g.id, g.name]));
   return (
-    <Layout title="Dashboard" actor={actor} csrf={csrf} active="/admin" flash={flash}>
+    <Layout title="Dashboard" actor={actor} active="/admin" flash={flash}>
       <h2>Open incidents ({incidents.length})</h2>
       {incidents.length ? (
-        incidents.map((i) => <IncidentCard incident={i} csrf={csrf} tz={tz} components={components} />)
+        incidents.map((i) => <IncidentCard incident={i} tz={tz} components={components} />)
       ) : (
         <Empty>No open incidents.</Empty>
       )}
       <details>
         <summary>Open an incident by hand</summary>
         <section>
-          <form method="post" action="/admin/incidents" class="stack">
-            <Csrf token={csrf} />
+          <PostForm action="/admin/incidents" class="stack">
             <label>
               Title <input type="text" name="name" required maxlength={255} />
             </label>
@@ -293,7 +278,7 @@ export const DashboardPage: FC<
             <div>
               <button type="submit" class="primary">Open incident</button>
             </div>
-          </form>
+          </PostForm>
         </section>
       </details>
 
@@ -345,7 +330,7 @@ export const DashboardPage: FC<
                 </td>
                 <td class="muted">{statusSource(c)}</td>
                 <td>
-                  <OverrideForms component={c} csrf={csrf} />
+                  <OverrideForms component={c} />
                 </td>
               </tr>
             ))}
@@ -356,16 +341,16 @@ export const DashboardPage: FC<
       <h2>Unrouted alerts ({unrouted.length})</h2>
       <section>
         <p class="muted">Firing alerts that reached no component. Linking creates a rule for this integration and routes them at once.</p>
-        <UnroutedAlerts alerts={unrouted} components={components} csrf={csrf} tz={tz} />
+        <UnroutedAlerts alerts={unrouted} components={components} tz={tz} />
       </section>
     </Layout>
   );
 };
 
-export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components: ComponentJson[] }> = ({ actor, csrf, tz, flash, incident: i, components }) => {
+export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components: ComponentJson[] }> = ({ actor, tz, flash, incident: i, components }) => {
   const open = i.kind === "maintenance" ? i.status !== "completed" : !i.resolved_at;
   return (
-    <Layout title={i.name} actor={actor} csrf={csrf} flash={flash} active={i.kind === "maintenance" ? "/admin/maintenances" : "/admin"}>
+    <Layout title={i.name} actor={actor} flash={flash} active={i.kind === "maintenance" ? "/admin/maintenances" : "/admin"}>
       <section>
         <div class="row">
           <IncidentStatus status={i.status} /> <span class="muted">impact {i.impact}</span>
@@ -422,10 +407,10 @@ export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components
       {open && (
         <section>
           <div class="row">
-            <ResolveButton incident={i} csrf={csrf} />
+            <ResolveButton incident={i} />
           </div>
           <h2>Post an update</h2>
-          <UpdateForm incident={i} csrf={csrf} components={components} />
+          <UpdateForm incident={i} components={components} />
         </section>
       )}
       {i.kind === "incident" && (
@@ -459,7 +444,7 @@ export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components
                         )}
                       </td>
                       <td>
-                        {a.status} {a.status !== "resolved" && <ResolveAlertForm id={a.id} csrf={csrf} />}
+                        {a.status} {a.status !== "resolved" && <ResolveAlertForm id={a.id} />}
                       </td>
                       <td>{a.severity}</td>
                       <td>
@@ -508,15 +493,14 @@ export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components
 
 export const MaintenancePage: FC<
   Common & { open: AdminIncidentJson[]; completed: AdminIncidentJson[]; components: ComponentJson[]; groups: GroupJson[]; now: string }
-> = ({ actor, csrf, tz, flash, open, completed, components, groups, now }) => {
+> = ({ actor, tz, flash, open, completed, components, groups, now }) => {
   const start = utcToZonedLocal(new Date(Math.ceil(Date.parse(now) / 3_600_000) * 3_600_000).toISOString(), tz);
   const end = utcToZonedLocal(new Date(Math.ceil(Date.parse(now) / 3_600_000) * 3_600_000 + 3_600_000).toISOString(), tz);
   return (
-    <Layout title="Maintenance" actor={actor} csrf={csrf} flash={flash} active="/admin/maintenances">
+    <Layout title="Maintenance" actor={actor} flash={flash} active="/admin/maintenances">
       <h2>Schedule maintenance</h2>
       <section>
-        <form method="post" action="/admin/maintenances" class="stack">
-          <Csrf token={csrf} />
+        <PostForm action="/admin/maintenances" class="stack">
           <label>
             Title <input type="text" name="name" required maxlength={255} />
           </label>
@@ -540,7 +524,7 @@ export const MaintenancePage: FC<
           <div>
             <button type="submit" class="primary">Schedule</button>
           </div>
-        </form>
+        </PostForm>
       </section>
       <h2>Scheduled and in progress</h2>
       {open.length ? (
@@ -560,13 +544,12 @@ export const MaintenancePage: FC<
             </div>
             <div class="row">
               {m.status === "scheduled" && (
-                <form method="post" action={`/admin/incidents/${m.id}/updates`} class="inline">
-                  <Csrf token={csrf} />
+                <PostForm action={`/admin/incidents/${m.id}/updates`} class="inline">
                   <input type="hidden" name="status" value="in_progress" />
                   <button type="submit">Start now</button>
-                </form>
+                </PostForm>
               )}
-              <ResolveButton incident={m} csrf={csrf} />
+              <ResolveButton incident={m} />
             </div>
           </article>
         ))

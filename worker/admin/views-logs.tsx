@@ -7,14 +7,7 @@ import type { SettingsJson } from "./catalog";
 import type { InboxStatus } from "../ingestor";
 import type { DeliveryJson, IntegrationJson } from "./integrations";
 import { DELIVERY_OUTCOMES } from "../domain/status";
-import { Csrf, Empty, type Flash, Layout, Time } from "./layout";
-
-interface Common {
-  actor: string;
-  csrf: string;
-  tz: string;
-  flash: Flash;
-}
+import { type Common, Empty, PostForm, Layout, Time } from "./layout";
 
 export const LoginPage: FC<{ error?: string; accessConfigured: boolean }> = ({ error, accessConfigured }) => (
   <Layout title="Sign in" flash={{ error }}>
@@ -37,8 +30,8 @@ export const LoginPage: FC<{ error?: string; accessConfigured: boolean }> = ({ e
   </Layout>
 );
 
-export const MessagePage: FC<{ title: string; message: string; actor?: string; csrf?: string; back?: string }> = ({ title, message, actor, csrf, back }) => (
-  <Layout title={title} actor={actor} csrf={csrf} flash={back ? { error: message } : undefined}>
+export const MessagePage: FC<{ title: string; message: string; actor?: string; back?: string }> = ({ title, message, actor, back }) => (
+  <Layout title={title} actor={actor} flash={back ? { error: message } : undefined}>
     <section>
       {!back && <p>{message}</p>}
       <p>
@@ -57,7 +50,7 @@ export const MessagePage: FC<{ title: string; message: string; actor?: string; c
  * The Ingestor's inbox: deliveries answered 2xx and kept, not yet in D1 (the public page shows D1),
  * and why, when D1 refuses them.
  */
-export const IngestPanel: FC<{ status: InboxStatus; csrf: string; tz: string }> = ({ status, csrf, tz }) => {
+export const IngestPanel: FC<{ status: InboxStatus; tz: string }> = ({ status, tz }) => {
   const { backlog, lastError } = status;
   return (
     <section id="ingest" aria-labelledby="ingest-title">
@@ -97,10 +90,9 @@ export const IngestPanel: FC<{ status: InboxStatus; csrf: string; tz: string }> 
         </p>
       )}
       {backlog.deliveries > 0 && (
-        <form method="post" action="/admin/deliveries/retry" class="inline">
-          <Csrf token={csrf} />
+        <PostForm action="/admin/deliveries/retry" class="inline">
           <button type="submit">Retry now</button>
-        </form>
+        </PostForm>
       )}
     </section>
   );
@@ -114,13 +106,13 @@ export const DeliveriesPage: FC<
     filter: { integrationId?: string; outcome?: string };
     ingest: InboxStatus;
   }
-> = ({ actor, csrf, tz, flash, deliveries, refused, integrations, filter, ingest }) => {
+> = ({ actor, tz, flash, deliveries, refused, integrations, filter, ingest }) => {
   const older = deliveries.length ? deliveries[deliveries.length - 1]!.received_at : null;
   const query = (extra: Record<string, string>) =>
     `?${new URLSearchParams({ ...(filter.integrationId ? { integration_id: filter.integrationId } : {}), ...(filter.outcome ? { outcome: filter.outcome } : {}), ...extra }).toString()}`;
   return (
-    <Layout title="Deliveries" actor={actor} csrf={csrf} flash={flash} active="/admin/deliveries">
-      <IngestPanel status={ingest} csrf={csrf} tz={tz} />
+    <Layout title="Deliveries" actor={actor} flash={flash} active="/admin/deliveries">
+      <IngestPanel status={ingest} tz={tz} />
       <form method="get" action="/admin/deliveries" class="inline">
         <label>
           Integration{" "}
@@ -240,10 +232,10 @@ export const DeliveriesPage: FC<
 
 const json = (v: unknown) => (v == null ? "" : JSON.stringify(v, null, 1));
 
-export const AuditPage: FC<Common & { entries: AuditEntry[]; targetId?: string }> = ({ actor, csrf, tz, flash, entries, targetId }) => {
+export const AuditPage: FC<Common & { entries: AuditEntry[]; targetId?: string }> = ({ actor, tz, flash, entries, targetId }) => {
   const older = entries.length >= 100 ? entries[entries.length - 1]!.id : null;
   return (
-    <Layout title="Audit log" actor={actor} csrf={csrf} flash={flash} active="/admin/audit">
+    <Layout title="Audit log" actor={actor} flash={flash} active="/admin/audit">
       {targetId && (
         <p>
           Showing entries for <code>{targetId}</code>. <a href="/admin/audit">Show all</a>
@@ -288,11 +280,10 @@ export const AuditPage: FC<Common & { entries: AuditEntry[]; targetId?: string }
   );
 };
 
-export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, csrf, tz, flash, settings }) => (
-  <Layout title="Settings" actor={actor} csrf={csrf} flash={flash} active="/admin/settings">
+export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, tz, flash, settings }) => (
+  <Layout title="Settings" actor={actor} flash={flash} active="/admin/settings">
     <section>
-      <form method="post" action="/admin/settings" class="stack">
-        <Csrf token={csrf} />
+      <PostForm action="/admin/settings" class="stack">
         <label>
           Page name <input type="text" name="name" value={settings.name} required maxlength={120} />
         </label>
@@ -369,7 +360,7 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, c
         <div>
           <button type="submit" class="primary">Save settings</button>
         </div>
-      </form>
+      </PostForm>
       <p class="muted">Times in this admin are shown in {tz}.</p>
     </section>
   </Layout>

@@ -3,6 +3,9 @@
 // same validation and actions, so both behave alike.
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
+import type { JSX } from "hono/jsx/jsx-runtime";
+import { RequestContext } from "hono/jsx-renderer";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import {
   accessConfig,
   adminTokenProblem,
@@ -72,9 +75,9 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form
 const session = requireAdminSession({
   unauthenticated: (c) =>
     c.req.method === "GET" || c.req.method === "HEAD"
-      ? c.html(<LoginPage accessConfigured={!!accessConfig(c.env)} />, 401)
-      : c.html(<MessagePage title="Signed out" message="Your session has expired or you are not signed in: sign in again, then retry." />, 401),
-  forbidden: (c, reason) => c.html(<MessagePage title="Refused" message={reason} />, 403),
+      ? page(c, <LoginPage accessConfigured={!!accessConfig(c.env)} />, 401)
+      : page(c, <MessagePage title="Signed out" message="Your session has expired or you are not signed in: sign in again, then retry." />, 401),
+  forbidden: (c, reason) => page(c, <MessagePage title="Refused" message={reason} />, 403),
 });
 
 adminUi.use("*", async (c, next) => {
@@ -91,6 +94,10 @@ adminUi.use("*", async (c, next) => {
   c.header("Referrer-Policy", "same-origin");
 });
 
+/** An admin page, with the request as its context: forms read the session's CSRF token from it (PostForm). */
+const page = (c: Context<AdminEnv>, node: JSX.Element, status?: ContentfulStatusCode) =>
+  c.html(<RequestContext.Provider value={c}>{node}</RequestContext.Provider>, status);
+
 const ctxOf = (c: Context<AdminEnv>): AdminCtx => ({ env: c.env, actor: c.get("actor"), base: baseUrl(c) });
 
 async function common(c: Context<AdminEnv>) {
@@ -98,7 +105,7 @@ async function common(c: Context<AdminEnv>) {
   // A code from the table, or nothing: a link cannot make the admin show text of its author's choosing.
   const code = c.req.query("ok") ?? "";
   const flash: Flash = { ok: Object.hasOwn(FLASH, code) ? FLASH[code as FlashCode] : undefined };
-  return { actor: c.get("actor"), csrf: c.get("csrf"), tz: settings.time_zone, flash };
+  return { actor: c.get("actor"), tz: settings.time_zone, flash };
 }
 
 /** The results a form reports after its redirect, by code (`?ok=<code>`); nothing else is ever shown. */
@@ -218,7 +225,7 @@ function form(fallback: string | ((c: Context<AdminEnv>) => string), run: (c: Co
       // The error answers this very post (never a URL anyone could send the operator): its text is
       // the server's, about the operator's own input.
       const known = e instanceof HttpError ? e : uniqueViolation(e);
-      if (known) return c.html(<MessagePage title="Not done" message={known.message} back={back} />, known.status);
+      if (known) return page(c, <MessagePage title="Not done" message={known.message} back={back} />, known.status);
       throw e;
     }
   };
@@ -234,7 +241,7 @@ adminUi.get("/login", async (c) => {
   const token = c.env.ADMIN_TOKEN;
   const cookie = getCookie(c, SESSION_COOKIE);
   if (!adminTokenProblem(token) && cookie && (await findSession(c.env.DB, token!, cookie))) return c.redirect("/admin", 303);
-  return c.html(<LoginPage accessConfigured={!!accessConfig(c.env)} />);
+  return page(c, <LoginPage accessConfigured={!!accessConfig(c.env)} />);
 });
 
 /**
@@ -257,14 +264,14 @@ adminUi.post("/login", async (c) => {
   const token = c.env.ADMIN_TOKEN;
   const accessConfigured = !!accessConfig(c.env);
   const problem = adminTokenProblem(token);
-  if (problem || !token) return c.html(<LoginPage error={`${problem}.`} accessConfigured={accessConfigured} />, 401);
-  if (crossSite(c)) return c.html(<MessagePage title="Refused" message="This request came from another site." />, 403);
+  if (problem || !token) return page(c, <LoginPage error={`${problem}.`} accessConfigured={accessConfigured} />, 401);
+  if (crossSite(c)) return page(c, <MessagePage title="Refused" message="This request came from another site." />, 403);
   const db = c.env.DB;
   const f = new Form(await c.req.parseBody({ all: true }));
   const given = f.str("token");
   const ok = !!given && (await constantTimeEqual(given, token));
   const refused = await rateLimited(c, "login", ok, (retryAfter) =>
-    c.html(
+    page(c, 
       <LoginPage error={`Too many failed sign-ins from your address: wait ${Math.ceil(retryAfter / 60)} minutes.`} accessConfigured={accessConfigured} />,
       429,
     ),
@@ -273,7 +280,7 @@ adminUi.post("/login", async (c) => {
   const { bucket } = clientAddress(c);
   if (!ok) {
     await audit(db, "anonymous", "login.failed", "client", bucket, null, null).run();
-    return c.html(<LoginPage error="Wrong token." accessConfigured={accessConfigured} />, 401);
+    return page(c, <LoginPage error="Wrong token." accessConfigured={accessConfigured} />, 401);
   }
   // The name is only a label for the audit log; never the token pasted into the wrong field.
   const actor = loginActor(f.str("name"), token);
@@ -314,7 +321,7 @@ adminUi.get("/", async (c) => {
     listGroups(db),
     listAlerts(db, { unrouted: true, firing: true }),
   ]);
-  return c.html(<DashboardPage {...base} incidents={incidents} maintenances={maintenances} components={components} groups={groups} unrouted={unrouted} />);
+  return page(c, <DashboardPage {...base} incidents={incidents} maintenances={maintenances} components={components} groups={groups} unrouted={unrouted} />);
 });
 
 const pathId = (c: Context) => {
@@ -325,7 +332,7 @@ const pathId = (c: Context) => {
 
 adminUi.get("/incidents/:id", async (c) => {
   const [base, incident, components] = await Promise.all([common(c), getIncident(ctxOf(c), pathId(c)), listComponents(c.env.DB)]);
-  return c.html(<IncidentPage {...base} incident={incident} components={components} />);
+  return page(c, <IncidentPage {...base} incident={incident} components={components} />);
 });
 
 adminUi.post(
@@ -387,7 +394,7 @@ adminUi.post(
 adminUi.get("/components", async (c) => {
   const db = c.env.DB;
   const [base, components, groups] = await Promise.all([common(c), listComponents(db), listGroups(db)]);
-  return c.html(<ComponentsPage {...base} components={components} groups={groups} />);
+  return page(c, <ComponentsPage {...base} components={components} groups={groups} />);
 });
 
 adminUi.post(
@@ -492,7 +499,7 @@ async function integrationsPage(c: Context<AdminEnv>, created?: IntegrationWithK
     listComponents(db),
     listGroups(db),
   ]);
-  return c.html(<IntegrationsPage {...base} integrations={integrations} links={links} components={components} groups={groups} created={created} />, status);
+  return page(c, <IntegrationsPage {...base} integrations={integrations} links={links} components={components} groups={groups} created={created} />, status);
 }
 
 adminUi.get("/integrations", (c) => integrationsPage(c));
@@ -567,7 +574,7 @@ adminUi.post(
     }
     if (f.str("intent") === "preview") {
       const preview = await previewMapping(c.env.DB, ctxOf(c).base, pathId(c), mapping);
-      return c.html(<MappingPreviewPage preview={preview} mapping={mapping} back="/admin/integrations" actor={c.get("actor")} csrf={c.get("csrf")} />);
+      return page(c, <MappingPreviewPage preview={preview} mapping={mapping} back="/admin/integrations" actor={c.get("actor")} />);
     }
     await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { options: { mapping } }));
     return "mapping_saved";
@@ -647,7 +654,7 @@ adminUi.get("/maintenances", async (c) => {
     listComponents(db),
     listGroups(db),
   ]);
-  return c.html(<MaintenancePage {...base} open={open} completed={completed} components={components} groups={groups} now={nowIso()} />);
+  return page(c, <MaintenancePage {...base} open={open} completed={completed} components={components} groups={groups} now={nowIso()} />);
 });
 
 adminUi.post(
@@ -681,7 +688,7 @@ adminUi.get("/deliveries", async (c) => {
     listIntegrations(db, baseUrl(c)),
     ingestor(c.env).inboxStatus(),
   ]);
-  return c.html(<DeliveriesPage {...base} deliveries={deliveries} refused={refused} integrations={integrations} filter={{ integrationId, outcome }} ingest={ingest} />);
+  return page(c, <DeliveriesPage {...base} deliveries={deliveries} refused={refused} integrations={integrations} filter={{ integrationId, outcome }} ingest={ingest} />);
 });
 
 adminUi.post(
@@ -701,12 +708,12 @@ adminUi.get("/audit", async (c) => {
     common(c),
     listAudit(c.env.DB, { before: Number.isInteger(before) && before > 0 ? before : undefined, targetId }),
   ]);
-  return c.html(<AuditPage {...base} entries={entries} targetId={targetId} />);
+  return page(c, <AuditPage {...base} entries={entries} targetId={targetId} />);
 });
 
 adminUi.get("/settings", async (c) => {
   const base = await common(c);
-  return c.html(<SettingsPage {...base} settings={await getSettings(c.env.DB)} />);
+  return page(c, <SettingsPage {...base} settings={await getSettings(c.env.DB)} />);
 });
 
 adminUi.post(
