@@ -1,6 +1,8 @@
 // Components as the state machine and the operators' actions read and write them.
+import { eq } from "drizzle-orm";
 import type { ComponentState, StatusChange } from "../worker/domain/incidents";
-import type { ComponentRow } from "./schema";
+import { orm, statement } from "./orm";
+import { type ComponentGroupRow, type ComponentRow, componentGroups, components } from "./schema";
 import { type Row, type SqlStatement, sqlOf, str } from "./sql";
 
 /** The one mapping of a component row (raw SQL, snake_case) to what the state machine holds. */
@@ -87,3 +89,63 @@ export function deleteComponentRows(id: string): SqlStatement[] {
     sqlOf("DELETE FROM components WHERE id = ?1", id),
   ];
 }
+
+// ── The catalog: components and groups as operators edit them (drizzle: not the hot path) ─────
+
+export const listComponentRows = (db: D1Database): Promise<ComponentRow[]> =>
+  orm(db).select().from(components).orderBy(components.position, components.name);
+
+export const getComponentRow = async (db: D1Database, id: string): Promise<ComponentRow | undefined> =>
+  (await orm(db).select().from(components).where(eq(components.id, id)).limit(1))[0];
+
+/** The component that has this slug, if any. */
+export const slugOwner = async (db: D1Database, slug: string): Promise<string | undefined> =>
+  (await orm(db).select({ id: components.id }).from(components).where(eq(components.slug, slug)).limit(1))[0]?.id;
+
+export const listGroupRows = (db: D1Database): Promise<ComponentGroupRow[]> =>
+  orm(db).select().from(componentGroups).orderBy(componentGroups.position, componentGroups.name);
+
+export const getGroupRow = async (db: D1Database, id: string): Promise<ComponentGroupRow | undefined> =>
+  (await orm(db).select().from(componentGroups).where(eq(componentGroups.id, id)).limit(1))[0];
+
+/** The next position at the top level (groups and ungrouped components share it) or in a group. */
+export async function nextPosition(db: D1Database, groupId: string | null): Promise<number> {
+  const row = await db
+    .prepare(
+      groupId
+        ? "SELECT coalesce(max(position), 0) + 1 AS p FROM components WHERE group_id = ?1"
+        : `SELECT max(coalesce((SELECT max(position) FROM components WHERE group_id IS NULL), 0),
+             coalesce((SELECT max(position) FROM component_groups), 0)) + 1 AS p`,
+    )
+    .bind(...(groupId ? [groupId] : []))
+    .first<{ p: number }>();
+  return Number(row?.p ?? 1);
+}
+
+type ComponentFields = Pick<ComponentRow, "slug" | "name" | "description" | "groupId" | "position" | "onlyShowIfDegraded">;
+type GroupFields = Pick<ComponentGroupRow, "name" | "description" | "position">;
+
+/** A new component: operational until an alert says otherwise. */
+export const insertComponent = (db: D1Database, id: string, fields: ComponentFields, now: string) =>
+  statement(db, orm(db).insert(components).values({ id, ...fields, status: "operational", autoStatus: "operational", startDate: now, createdAt: now, updatedAt: now }));
+
+export const updateComponentFields = (db: D1Database, id: string, fields: ComponentFields, now: string) =>
+  statement(db, orm(db).update(components).set({ ...fields, updatedAt: now }).where(eq(components.id, id)));
+
+export const insertGroup = (db: D1Database, id: string, fields: GroupFields, now: string) =>
+  statement(db, orm(db).insert(componentGroups).values({ id, ...fields, createdAt: now, updatedAt: now }));
+
+export const updateGroupFields = (db: D1Database, id: string, fields: GroupFields, now: string) =>
+  statement(db, orm(db).update(componentGroups).set({ ...fields, updatedAt: now }).where(eq(componentGroups.id, id)));
+
+/** Deleting a group keeps its components: they move to the top level. */
+export const deleteGroupRows = (db: D1Database, id: string, now: string) => [
+  statement(db, orm(db).update(components).set({ groupId: null, updatedAt: now }).where(eq(components.groupId, id))),
+  statement(db, orm(db).delete(componentGroups).where(eq(componentGroups.id, id))),
+];
+
+/** A component's or group's place among its siblings. */
+export const setPosition = (db: D1Database, kind: "component" | "group", id: string, position: number, now: string) => {
+  const table = kind === "group" ? componentGroups : components;
+  return statement(db, orm(db).update(table).set({ position, updatedAt: now }).where(eq(table.id, id)));
+};

@@ -134,13 +134,9 @@ export async function getBrand(db: D1Database): Promise<BrandJson> {
   );
 }
 
-/** Components and groups in display order: each group followed by its members, as Statuspage lists them. */
-export async function getComponents(db: D1Database, pageId: string): Promise<ComponentJson[]> {
-  const [groups, comps] = await db.batch<Row>([
-    db.prepare("SELECT * FROM component_groups ORDER BY position, name"),
-    db.prepare("SELECT * FROM components ORDER BY position, name"),
-  ]);
-  const toJson = (r: Row): ComponentJson => ({
+/** A component row (or an incident's component, as JSON) in the public API's shape. */
+function componentJson(r: Row, pageId: string): ComponentJson {
+  return {
     id: String(r.id),
     name: String(r.name),
     status: r.status as ComponentStatus,
@@ -154,8 +150,16 @@ export async function getComponents(db: D1Database, pageId: string): Promise<Com
     page_id: pageId,
     group: false,
     only_show_if_degraded: !!r.only_show_if_degraded,
-  });
-  const members = comps!.results.map(toJson);
+  };
+}
+
+/** Components and groups in display order: each group followed by its members, as Statuspage lists them. */
+export async function getComponents(db: D1Database, pageId: string): Promise<ComponentJson[]> {
+  const [groups, comps] = await db.batch<Row>([
+    db.prepare("SELECT * FROM component_groups ORDER BY position, name"),
+    db.prepare("SELECT * FROM components ORDER BY position, name"),
+  ]);
+  const members = comps!.results.map((r) => componentJson(r, pageId));
   const top: Array<{ position: number; items: ComponentJson[] }> = [];
   for (const g of groups!.results) {
     const inGroup = members.filter((m) => m.group_id === g.id);
@@ -271,21 +275,7 @@ function incidentJson(r: Row, pageId: string, baseUrl: string): IncidentJson {
       custom_tweet: null,
       tweet_id: null,
     })),
-    components: comps.map((c) => ({
-      id: String(c.id),
-      name: String(c.name),
-      status: c.status as ComponentStatus,
-      created_at: String(c.created_at),
-      updated_at: String(c.updated_at),
-      position: Number(c.position),
-      description: s(c.description),
-      showcase: !!c.showcase,
-      start_date: dateOnly(c.start_date),
-      group_id: s(c.group_id),
-      page_id: pageId,
-      group: false,
-      only_show_if_degraded: !!c.only_show_if_degraded,
-    })),
+    components: comps.map((c) => componentJson(c, pageId)),
   };
   if (r.kind === "maintenance") {
     json.scheduled_for = s(r.scheduled_for);

@@ -1,6 +1,22 @@
 // Components, component groups and page settings: what the page is made of. These writes do not
 // touch what the state machine decides (deleting a component does, and goes through the ingestor).
+import {
+  deleteGroupRows,
+  getComponentRow,
+  getGroupRow,
+  insertComponent,
+  insertGroup,
+  listComponentRows,
+  listGroupRows,
+  nextPosition,
+  setPosition,
+  slugOwner,
+  updateComponentFields,
+  updateGroupFields,
+} from "../../db/components";
 import { brandOf, type BrandJson } from "../../db/queries";
+import type { ComponentGroupRow, ComponentRow } from "../../db/schema";
+import { pageSettingsRow, setPagePassword, upsertPageSettings } from "../../db/settings";
 import { accessConfig } from "../auth";
 import { purgePublicCache } from "../cache";
 import type { ComponentStatus } from "../domain/status";
@@ -21,7 +37,6 @@ export interface AdminCtx {
   base: string;
 }
 
-type Row = Record<string, unknown>;
 
 export interface ComponentJson {
   id: string;
@@ -38,18 +53,18 @@ export interface ComponentJson {
   in_maintenance: boolean;
 }
 
-export const componentJson = (r: Row): ComponentJson => ({
-  id: String(r.id),
-  slug: String(r.slug),
-  name: String(r.name),
-  group_id: r.group_id == null ? null : String(r.group_id),
-  status: r.status as ComponentStatus,
-  position: Number(r.position),
-  description: r.description == null ? null : String(r.description),
-  only_show_if_degraded: !!r.only_show_if_degraded,
-  auto_status: r.auto_status as ComponentStatus,
-  override_status: r.override_status == null ? null : (r.override_status as ComponentStatus),
-  in_maintenance: !!r.in_maintenance,
+const componentJson = (r: ComponentRow): ComponentJson => ({
+  id: r.id,
+  slug: r.slug,
+  name: r.name,
+  group_id: r.groupId,
+  status: r.status,
+  position: r.position,
+  description: r.description,
+  only_show_if_degraded: r.onlyShowIfDegraded,
+  auto_status: r.autoStatus,
+  override_status: r.overrideStatus,
+  in_maintenance: r.inMaintenance,
 });
 
 export interface GroupJson {
@@ -59,12 +74,7 @@ export interface GroupJson {
   position: number;
 }
 
-const groupJson = (r: Row): GroupJson => ({
-  id: String(r.id),
-  name: String(r.name),
-  description: r.description == null ? null : String(r.description),
-  position: Number(r.position),
-});
+const groupJson = (r: ComponentGroupRow): GroupJson => ({ id: r.id, name: r.name, description: r.description, position: r.position });
 
 /** A CommandResult from the ingestor, or the HttpError it describes. */
 export function unwrap(result: CommandResult) {
@@ -96,42 +106,45 @@ export async function commit(env: Env, statements: D1PreparedStatement[]): Promi
   await purgePublicCache(env);
 }
 
-// ── Components ──────────────────────────────────────────────────────────────
-
-export async function listComponents(db: D1Database): Promise<ComponentJson[]> {
-  const { results } = await db.prepare("SELECT * FROM components ORDER BY position, name").all<Row>();
-  return results.map(componentJson);
+/** What a patch changes: the fields it sets to a new value, before and after (for the audit log). */
+function changes<T extends object, K extends keyof T>(current: T, patch: Partial<Pick<T, K>>, keys: readonly K[]) {
+  const before: Partial<T> = {};
+  const after: Partial<T> = {};
+  for (const k of keys) {
+    if (patch[k] === undefined || patch[k] === current[k]) continue;
+    before[k] = current[k];
+    after[k] = patch[k];
+  }
+  return { before, after, changed: Object.keys(after).length > 0, next: { ...current, ...after } as T };
 }
 
+// ── Components ──────────────────────────────────────────────────────────────
+
+export const listComponents = async (db: D1Database): Promise<ComponentJson[]> => (await listComponentRows(db)).map(componentJson);
+
 export async function getComponent(db: D1Database, id: string): Promise<ComponentJson> {
-  const row = await db.prepare("SELECT * FROM components WHERE id = ?1").bind(id).first<Row>();
+  const row = await getComponentRow(db, id);
   if (!row) throw new HttpError(404, `no component ${id}`);
   return componentJson(row);
 }
 
 async function assertSlugFree(db: D1Database, slug: string, exceptId: string | null) {
-  const taken = await db.prepare("SELECT id FROM components WHERE slug = ?1").bind(slug).first<{ id: string }>();
-  if (taken && taken.id !== exceptId) throw new HttpError(409, `\`slug\` "${slug}" is already used by another component`, "slug");
+  const owner = await slugOwner(db, slug);
+  if (owner && owner !== exceptId) throw new HttpError(409, `\`slug\` "${slug}" is already used by another component`, "slug");
 }
 
 async function assertGroup(db: D1Database, groupId: string | null | undefined) {
-  if (groupId && !(await db.prepare("SELECT 1 FROM component_groups WHERE id = ?1").bind(groupId).first()))
-    throw new HttpError(400, "`group_id` does not name a component group", "group_id");
+  if (groupId && !(await getGroupRow(db, groupId))) throw new HttpError(400, "`group_id` does not name a component group", "group_id");
 }
 
-/** The next position at the top level (groups and ungrouped components share it) or in a group. */
-async function nextPosition(db: D1Database, groupId: string | null): Promise<number> {
-  const row = await db
-    .prepare(
-      groupId
-        ? "SELECT coalesce(max(position), 0) + 1 AS p FROM components WHERE group_id = ?1"
-        : `SELECT max(coalesce((SELECT max(position) FROM components WHERE group_id IS NULL), 0),
-             coalesce((SELECT max(position) FROM component_groups), 0)) + 1 AS p`,
-    )
-    .bind(...(groupId ? [groupId] : []))
-    .first<{ p: number }>();
-  return Number(row?.p ?? 1);
-}
+const componentFields = (c: Pick<ComponentJson, "slug" | "name" | "description" | "group_id" | "position" | "only_show_if_degraded">) => ({
+  slug: c.slug,
+  name: c.name,
+  description: c.description,
+  groupId: c.group_id,
+  position: c.position,
+  onlyShowIfDegraded: c.only_show_if_degraded,
+});
 
 export async function createComponent(ctx: AdminCtx, body: ComponentCreate): Promise<ComponentJson> {
   const db = ctx.env.DB;
@@ -140,19 +153,15 @@ export async function createComponent(ctx: AdminCtx, body: ComponentCreate): Pro
   await assertGroup(db, body.group_id);
   const now = nowIso();
   const id = newId();
-  const position = body.position ?? (await nextPosition(db, body.group_id ?? null));
-  await commit(ctx.env, [
-    db
-      .prepare(
-        `INSERT INTO components (id, slug, name, description, group_id, position, only_show_if_degraded, status, auto_status, start_date, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8, 'operational', 'operational', ?7, ?7, ?7)`,
-      )
-      .bind(id, slug, body.name, body.description ?? null, body.group_id ?? null, position, now, body.only_show_if_degraded ? 1 : 0),
-    audit(db, ctx.actor, "component.create", "component", id, null, {
-      slug, name: body.name, description: body.description ?? null, group_id: body.group_id ?? null, position,
-      only_show_if_degraded: !!body.only_show_if_degraded,
-    }),
-  ]);
+  const fields = {
+    slug,
+    name: body.name,
+    description: body.description ?? null,
+    group_id: body.group_id ?? null,
+    position: body.position ?? (await nextPosition(db, body.group_id ?? null)),
+    only_show_if_degraded: !!body.only_show_if_degraded,
+  };
+  await commit(ctx.env, [insertComponent(db, id, componentFields(fields), now), audit(db, ctx.actor, "component.create", "component", id, null, fields)]);
   return getComponent(db, id);
 }
 
@@ -163,22 +172,11 @@ export async function updateComponent(ctx: AdminCtx, id: string, patch: Componen
   const current = await getComponent(db, id);
   if (patch.slug !== undefined) await assertSlugFree(db, patch.slug, id);
   if (patch.group_id !== undefined) await assertGroup(db, patch.group_id);
-  const before: Record<string, unknown> = {};
-  const after: Record<string, unknown> = {};
-  for (const k of EDITABLE) {
-    if (patch[k] === undefined || patch[k] === current[k]) continue;
-    before[k] = current[k];
-    after[k] = patch[k];
-  }
-  if (!Object.keys(after).length) return current;
-  const next = { ...current, ...after } as ComponentJson;
+  const diff = changes(current, patch, EDITABLE);
+  if (!diff.changed) return current;
   await commit(ctx.env, [
-    db
-      .prepare(
-        "UPDATE components SET name = ?2, slug = ?3, description = ?4, group_id = ?5, position = ?6, only_show_if_degraded = ?8, updated_at = ?7 WHERE id = ?1",
-      )
-      .bind(id, next.name, next.slug, next.description, next.group_id, next.position, nowIso(), next.only_show_if_degraded ? 1 : 0),
-    audit(db, ctx.actor, "component.update", "component", id, before, after),
+    updateComponentFields(db, id, componentFields(diff.next), nowIso()),
+    audit(db, ctx.actor, "component.update", "component", id, diff.before, diff.after),
   ]);
   return getComponent(db, id);
 }
@@ -195,13 +193,10 @@ export async function overrideComponent(ctx: AdminCtx, id: string, status: Compo
 
 // ── Groups ──────────────────────────────────────────────────────────────────
 
-export async function listGroups(db: D1Database): Promise<GroupJson[]> {
-  const { results } = await db.prepare("SELECT * FROM component_groups ORDER BY position, name").all<Row>();
-  return results.map(groupJson);
-}
+export const listGroups = async (db: D1Database): Promise<GroupJson[]> => (await listGroupRows(db)).map(groupJson);
 
 async function getGroup(db: D1Database, id: string): Promise<GroupJson> {
-  const row = await db.prepare("SELECT * FROM component_groups WHERE id = ?1").bind(id).first<Row>();
+  const row = await getGroupRow(db, id);
   if (!row) throw new HttpError(404, `no component group ${id}`);
   return groupJson(row);
 }
@@ -209,34 +204,20 @@ async function getGroup(db: D1Database, id: string): Promise<GroupJson> {
 export async function createGroup(ctx: AdminCtx, body: GroupCreate): Promise<GroupJson> {
   const db = ctx.env.DB;
   const id = newId();
-  const now = nowIso();
-  const position = body.position ?? (await nextPosition(db, null));
-  await commit(ctx.env, [
-    db
-      .prepare("INSERT INTO component_groups (id, name, description, position, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)")
-      .bind(id, body.name, body.description ?? null, position, now),
-    audit(db, ctx.actor, "group.create", "group", id, null, { name: body.name, description: body.description ?? null, position }),
-  ]);
+  const fields = { name: body.name, description: body.description ?? null, position: body.position ?? (await nextPosition(db, null)) };
+  await commit(ctx.env, [insertGroup(db, id, fields, nowIso()), audit(db, ctx.actor, "group.create", "group", id, null, fields)]);
   return getGroup(db, id);
 }
 
 export async function updateGroup(ctx: AdminCtx, id: string, patch: GroupPatch): Promise<GroupJson> {
   const db = ctx.env.DB;
   const current = await getGroup(db, id);
-  const before: Record<string, unknown> = {};
-  const after: Record<string, unknown> = {};
-  for (const k of ["name", "description", "position"] as const) {
-    if (patch[k] === undefined || patch[k] === current[k]) continue;
-    before[k] = current[k];
-    after[k] = patch[k];
-  }
-  if (!Object.keys(after).length) return current;
-  const next = { ...current, ...after } as GroupJson;
+  const diff = changes(current, patch, ["name", "description", "position"] as const);
+  if (!diff.changed) return current;
+  const { name, description, position } = diff.next;
   await commit(ctx.env, [
-    db
-      .prepare("UPDATE component_groups SET name = ?2, description = ?3, position = ?4, updated_at = ?5 WHERE id = ?1")
-      .bind(id, next.name, next.description, next.position, nowIso()),
-    audit(db, ctx.actor, "group.update", "group", id, before, after),
+    updateGroupFields(db, id, { name, description, position }, nowIso()),
+    audit(db, ctx.actor, "group.update", "group", id, diff.before, diff.after),
   ]);
   return getGroup(db, id);
 }
@@ -245,12 +226,7 @@ export async function updateGroup(ctx: AdminCtx, id: string, patch: GroupPatch):
 export async function deleteGroup(ctx: AdminCtx, id: string): Promise<void> {
   const db = ctx.env.DB;
   const current = await getGroup(db, id);
-  const now = nowIso();
-  await commit(ctx.env, [
-    db.prepare("UPDATE components SET group_id = NULL, updated_at = ?2 WHERE group_id = ?1").bind(id, now),
-    db.prepare("DELETE FROM component_groups WHERE id = ?1").bind(id),
-    audit(db, ctx.actor, "group.delete", "group", id, current, null),
-  ]);
+  await commit(ctx.env, [...deleteGroupRows(db, id, nowIso()), audit(db, ctx.actor, "group.delete", "group", id, current, null)]);
 }
 
 /**
@@ -272,11 +248,7 @@ export async function move(ctx: AdminCtx, kind: "component" | "group", id: strin
   if (j < 0 || j >= siblings.length) return;
   [siblings[i], siblings[j]] = [siblings[j]!, siblings[i]!];
   const now = nowIso();
-  const statements = siblings.flatMap((s, n) =>
-    s.position === n + 1
-      ? []
-      : [db.prepare(`UPDATE ${s.kind === "group" ? "component_groups" : "components"} SET position = ?2, updated_at = ?3 WHERE id = ?1`).bind(s.id, n + 1, now)],
-  );
+  const statements = siblings.flatMap((s, n) => (s.position === n + 1 ? [] : [setPosition(db, s.kind, s.id, n + 1, now)]));
   statements.push(audit(db, ctx.actor, `${kind}.move`, kind, id, { position: self.position }, { position: j + 1, direction }));
   await commit(ctx.env, statements);
 }
@@ -301,7 +273,7 @@ export interface SettingsJson extends BrandJson {
 }
 
 export async function getSettings(db: D1Database): Promise<SettingsJson> {
-  const row = await db.prepare("SELECT * FROM page_settings WHERE id = 1").first<Row>();
+  const row = await pageSettingsRow(db);
   return {
     page_id: row ? String(row.page_id) : "",
     name: row ? String(row.name) : "Status",
@@ -348,31 +320,16 @@ export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<Set
   // A new password gets a new signing secret: everyone let in with the old one is out.
   const password = page_password === undefined ? undefined : page_password === null ? null : await hashPagePassword(page_password);
   await commit(ctx.env, [
-    db
-      .prepare(
-        `INSERT INTO page_settings (id, page_id, name, url, time_zone, auto_resolve_minutes, delivery_retention_days, audit_retention_days,
-           allow_framing, language, logo_url, favicon_url, brand_color, header_links, support_url, footer_text, visibility, updated_at)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?6)
-         ON CONFLICT(id) DO UPDATE SET name = excluded.name, url = excluded.url, time_zone = excluded.time_zone,
-           auto_resolve_minutes = excluded.auto_resolve_minutes, delivery_retention_days = excluded.delivery_retention_days,
-           audit_retention_days = excluded.audit_retention_days, allow_framing = excluded.allow_framing,
-           language = excluded.language, logo_url = excluded.logo_url, favicon_url = excluded.favicon_url,
-           brand_color = excluded.brand_color, header_links = excluded.header_links, support_url = excluded.support_url,
-           footer_text = excluded.footer_text, visibility = excluded.visibility, updated_at = excluded.updated_at`,
-      )
-      .bind(
-        before.page_id || newId(), next.name, next.url, next.time_zone, next.auto_resolve_minutes, nowIso(),
-        next.delivery_retention_days, next.audit_retention_days, next.allow_framing ? 1 : 0,
-        next.language, next.logo_url, next.favicon_url, next.brand_color, JSON.stringify(next.header_links),
-        next.support_url, next.footer_text, next.visibility,
-      ),
+    upsertPageSettings(db, {
+      pageId: before.page_id || newId(),
+      ...next,
+      header_links: JSON.stringify(next.header_links),
+      allow_framing: next.allow_framing ? 1 : 0,
+      updatedAt: nowIso(),
+    }),
     ...(password === undefined
       ? []
-      : [
-          db
-            .prepare("UPDATE page_settings SET page_password_hash = ?1, access_secret = ?2 WHERE id = 1")
-            .bind(password, password === null ? null : newAccessSecret()),
-        ]),
+      : [setPagePassword(db, password, password === null ? null : newAccessSecret())]),
     // The audit log says that the password changed, never what it is.
     audit(db, ctx.actor, "settings.update", "page", "1", before, {
       ...next,
