@@ -149,3 +149,10 @@ export const setPosition = (db: D1Database, kind: "component" | "group", id: str
   const table = kind === "group" ? componentGroups : components;
   return statement(db, orm(db).update(table).set({ position, updatedAt: now }).where(eq(table.id, id)));
 };
+
+/** Of `ids`, those that name a component. */
+export async function existingComponentIds(db: D1Database, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const { results } = await db.prepare("SELECT id FROM components WHERE id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(ids)).all<{ id: string }>();
+  return new Set(results.map((r) => r.id));
+}

@@ -1,7 +1,11 @@
 // Incidents and maintenances (one table, `kind` tells them apart) and their updates, as the state
 // machine and the operators' actions write them.
+import type { IncidentRecord } from "../worker/domain/admin-actions";
 import type { AffectedComponent } from "../worker/domain/incidents";
-import { type SqlStatement, sqlOf } from "./sql";
+import type { MaintenanceWindow } from "../worker/domain/maintenance";
+import type { Impact, IncidentStatus, MaintenanceStatus } from "../worker/domain/status";
+import { ALERT_SELECT } from "./integrations";
+import { type Row, type SqlStatement, sqlOf, str } from "./sql";
 
 /** An incident update to write: automatic (the state machine) or an operator's. */
 export interface IncidentUpdateRecord {
@@ -37,3 +41,95 @@ export function insertIncidentUpdates(updates: IncidentUpdateRecord[]): SqlState
 /** Adds components to an incident (those already on it stay). */
 export const insertIncidentComponents = (incidentId: string, componentIds: string[]): SqlStatement =>
   sqlOf("INSERT OR IGNORE INTO incident_components (incident_id, component_id) SELECT ?1, value FROM json_each(?2)", incidentId, JSON.stringify(componentIds));
+
+/** The alerts of these incidents (newest first), and each incident's kind and whether alerts opened it. */
+export async function incidentAlerts(db: D1Database, incidentIds: string[]): Promise<{ alerts: Row[]; kinds: Row[] }> {
+  const ids = JSON.stringify(incidentIds);
+  const [alerts, kinds] = await db.batch<Row>([
+    db.prepare(`${ALERT_SELECT} WHERE a.incident_id IN (SELECT value FROM json_each(?1)) ORDER BY a.last_event_at DESC`).bind(ids),
+    db.prepare("SELECT id, kind, automatic FROM incidents WHERE id IN (SELECT value FROM json_each(?1))").bind(ids),
+  ]);
+  return { alerts: alerts!.results, kinds: kinds!.results };
+}
+
+// ── Read inside the Ingestor, for the operators' commands and the cron ──────
+
+const WITH_COMPONENT_IDS = `(SELECT json_group_array(component_id) FROM incident_components WHERE incident_id = i.id) AS component_ids`;
+
+export async function loadIncident(db: D1Database, id: string): Promise<(IncidentRecord & { name: string }) | null> {
+  const r = await db.prepare(`SELECT i.*, ${WITH_COMPONENT_IDS} FROM incidents i WHERE i.id = ?1`).bind(id).first<Row>();
+  if (!r) return null;
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    kind: r.kind === "maintenance" ? "maintenance" : "incident",
+    status: String(r.status),
+    monitoringAt: str(r.monitoring_at),
+    resolvedAt: str(r.resolved_at),
+    componentIds: JSON.parse(String(r.component_ids)),
+  };
+}
+
+export async function loadOpenMaintenances(db: D1Database): Promise<MaintenanceWindow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT i.id, i.status, i.scheduled_for, i.scheduled_until, ${WITH_COMPONENT_IDS}
+       FROM incidents i WHERE i.kind = 'maintenance' AND i.status IN ('scheduled', 'in_progress', 'verifying')`,
+    )
+    .all<Row>();
+  return results.map((r) => ({
+    id: String(r.id),
+    status: r.status as MaintenanceStatus,
+    scheduledFor: String(r.scheduled_for),
+    scheduledUntil: String(r.scheduled_until),
+    componentIds: JSON.parse(String(r.component_ids)),
+  }));
+}
+
+/** Incidents in `monitoring`: the cron's candidates for auto-resolve. */
+export async function monitoringIncidents(db: D1Database): Promise<Array<IncidentRecord & { lastAlertAt: string | null }>> {
+  const { results } = await db
+    .prepare(
+      `SELECT i.id, i.status, i.monitoring_at, i.resolved_at, i.last_alert_at, ${WITH_COMPONENT_IDS}
+       FROM incidents i WHERE i.kind = 'incident' AND i.status = 'monitoring' AND i.resolved_at IS NULL`,
+    )
+    .all<Row>();
+  return results.map((r) => ({
+    id: String(r.id),
+    kind: "incident" as const,
+    status: String(r.status),
+    monitoringAt: str(r.monitoring_at),
+    resolvedAt: str(r.resolved_at),
+    lastAlertAt: str(r.last_alert_at),
+    componentIds: JSON.parse(String(r.component_ids)) as string[],
+  }));
+}
+
+// ── Written by the operators' commands and the cron ─────────────────────────
+
+/** An operator's incident: automatic = 0, so the state machine never attaches alerts to it. */
+export const insertManualIncident = (i: { id: string; name: string; status: IncidentStatus; impact: Impact }, now: string) =>
+  sqlOf(
+    `INSERT INTO incidents (id, kind, name, status, impact, automatic, started_at, monitoring_at, created_at, updated_at)
+     VALUES (?1, 'incident', ?2, ?3, ?4, 0, ?5, ?6, ?5, ?5)`,
+    i.id, i.name, i.status, i.impact, now, i.status === "monitoring" ? now : null,
+  );
+
+export const insertMaintenance = (m: { id: string; name: string; scheduledFor: string; scheduledUntil: string }, now: string) =>
+  sqlOf(
+    `INSERT INTO incidents (id, kind, name, status, impact, automatic, started_at, scheduled_for, scheduled_until, created_at, updated_at)
+     VALUES (?1, 'maintenance', ?2, 'scheduled', 'maintenance', 0, ?3, ?3, ?4, ?5, ?5)`,
+    m.id, m.name, m.scheduledFor, m.scheduledUntil, now,
+  );
+
+/** An incident's (or maintenance's) status and the times it reached monitoring and resolved. */
+export const setIncidentProgress = (id: string, p: { status: string; monitoringAt: string | null; resolvedAt: string | null }, now: string) =>
+  sqlOf("UPDATE incidents SET status = ?2, monitoring_at = ?3, resolved_at = ?4, updated_at = ?5 WHERE id = ?1", id, p.status, p.monitoringAt, p.resolvedAt, now);
+
+/** A maintenance window starting or ending (resolved when completed). */
+export const setMaintenanceStatus = (id: string, status: MaintenanceStatus, now: string) =>
+  sqlOf("UPDATE incidents SET status = ?2, resolved_at = ?3, updated_at = ?4 WHERE id = ?1", id, status, status === "completed" ? now : null, now);
+
+/** The cron resolves a quiet incident (unless something resolved it first). */
+export const autoResolveIncident = (id: string, now: string) =>
+  sqlOf("UPDATE incidents SET status = 'resolved', resolved_at = ?2, updated_at = ?2 WHERE id = ?1 AND resolved_at IS NULL", id, now);

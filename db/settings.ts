@@ -48,3 +48,7 @@ export const upsertPageSettings = (db: D1Database, v: PageSettingsWrite) =>
 /** A new page password (stored hashed) and the secret that signs readers' cookies; null clears both. */
 export const setPagePassword = (db: D1Database, hash: string | null, accessSecret: string | null) =>
   db.prepare("UPDATE page_settings SET page_password_hash = ?1, access_secret = ?2 WHERE id = 1").bind(hash, accessSecret);
+
+/** The page's auto-resolve setting, in minutes; null: an operator resolves. */
+export const autoResolveMinutes = async (db: D1Database) =>
+  (await db.prepare("SELECT auto_resolve_minutes FROM page_settings WHERE id = 1").first<{ auto_resolve_minutes: number | null }>())?.auto_resolve_minutes ?? null;

@@ -8,7 +8,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from "jose";
 import type { Env } from "./env";
 import { HttpError } from "./errors";
-import { audit } from "./admin/audit";
+import { audit } from "../db/audit";
 import { nowIso, sha256Hex } from "./ids";
 import { ingestor } from "./ingestor";
 import { clientAddress, LIMITS, type LimitKind } from "./security/rate-limit";

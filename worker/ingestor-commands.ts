@@ -5,13 +5,28 @@
 import {
   componentUsers,
   deleteComponentRows,
+  getComponentRow,
   insertStatusChanges,
   loadComponentStates,
   updateComponentFlags,
 } from "../db/components";
+import { alertExists, firingAlerts, unroutedFiringAlertRows } from "../db/alerts";
 import { decisionStatements, loadWorkingSet } from "../db/ingest";
-import { insertIncidentComponents, insertIncidentUpdates } from "../db/incidents";
-import { prepare } from "../db/sql";
+import {
+  autoResolveIncident,
+  insertIncidentComponents,
+  insertIncidentUpdates,
+  insertMaintenance,
+  insertManualIncident,
+  loadIncident,
+  loadOpenMaintenances,
+  monitoringIncidents,
+  setIncidentProgress,
+  setMaintenanceStatus,
+} from "../db/incidents";
+import { deleteIntegrationRow, getIntegrationRow, insertLink, updateIntegrationFields } from "../db/integrations";
+import { autoResolveMinutes } from "../db/settings";
+import { prepare, type Row, str } from "../db/sql";
 import {
   alertsForNewLink,
   type ComponentFlags,
@@ -38,8 +53,8 @@ import {
 import type { ComponentStatus, Impact, MaintenanceStatus } from "./domain/status";
 import type { Env } from "./env";
 import { newId, nowIso } from "./ids";
-import { type Actor, audit } from "./admin/audit";
-import { firingAlerts, resolveAlerts } from "./admin/resolve-alerts";
+import { type Actor, audit } from "../db/audit";
+import { resolveAlerts } from "./resolve-alerts";
 
 
 export type AdminCommand =
@@ -102,41 +117,7 @@ export type CommandResult =
   | { ok: true; id: string; update?: IncidentUpdateRow; reapplied?: number; alertsResolved?: number }
   | { ok: false; status: 400 | 404 | 409 | 503; error: string; field?: string };
 
-type Row = Record<string, unknown>;
-const str = (v: unknown) => (v == null ? null : String(v));
 const uniq = <T>(xs: T[]) => [...new Set(xs)];
-
-const WITH_COMPONENT_IDS = `(SELECT json_group_array(component_id) FROM incident_components WHERE incident_id = i.id) AS component_ids`;
-
-async function loadIncident(db: D1Database, id: string): Promise<(IncidentRecord & { name: string }) | null> {
-  const r = await db.prepare(`SELECT i.*, ${WITH_COMPONENT_IDS} FROM incidents i WHERE i.id = ?1`).bind(id).first<Row>();
-  if (!r) return null;
-  return {
-    id: String(r.id),
-    name: String(r.name),
-    kind: r.kind === "maintenance" ? "maintenance" : "incident",
-    status: String(r.status),
-    monitoringAt: str(r.monitoring_at),
-    resolvedAt: str(r.resolved_at),
-    componentIds: JSON.parse(String(r.component_ids)),
-  };
-}
-
-async function loadOpenMaintenances(db: D1Database): Promise<MaintenanceWindow[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT i.id, i.status, i.scheduled_for, i.scheduled_until, ${WITH_COMPONENT_IDS}
-       FROM incidents i WHERE i.kind = 'maintenance' AND i.status IN ('scheduled', 'in_progress', 'verifying')`,
-    )
-    .all<Row>();
-  return results.map((r) => ({
-    id: String(r.id),
-    status: r.status as MaintenanceStatus,
-    scheduledFor: String(r.scheduled_for),
-    scheduledUntil: String(r.scheduled_until),
-    componentIds: JSON.parse(String(r.component_ids)),
-  }));
-}
 
 const missingIds = (ids: string[], found: Map<string, unknown>) => ids.filter((id) => !found.has(id));
 
@@ -204,11 +185,7 @@ function applyMaintenanceTransitions(b: Batch, open: MaintenanceWindow[], transi
   const affected = b.patch(maintenanceFlagPatches(open, byId));
   for (const t of transitions) {
     const w = open.find((m) => m.id === t.id)!;
-    b.add(
-      b.db
-        .prepare("UPDATE incidents SET status = ?2, resolved_at = ?3, updated_at = ?4 WHERE id = ?1")
-        .bind(t.id, t.to, t.to === "completed" ? b.now : null, b.now),
-    );
+    b.add(prepare(b.db, setMaintenanceStatus(t.id, t.to as MaintenanceStatus, b.now)));
     b.update(t.id, t.to, defaultUpdateBody(t.to), affected.filter((a) => w.componentIds.includes(a.code)));
     b.add(
       audit(b.db, actor, t.to === "completed" ? "maintenance.complete" : "maintenance.start", "maintenance", t.id, { status: w.status }, { status: t.to }, b.now),
@@ -231,7 +208,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       const plan = planIncidentUpdate(incident, cmd.status, cmd.components, overrides, now);
       if (!plan.ok) return plan;
       // Resolving an incident resolves its alerts still firing: the components go back to their
-      // automatic status, and a newer trigger opens a new incident (admin/resolve-alerts.ts).
+      // automatic status, and a newer trigger opens a new incident (worker/resolve-alerts.ts).
       const stillFiring = incident.kind === "incident" && plan.status === "resolved" ? await firingAlerts(db, "incident_id = ?1", incident.id) : [];
       const resolution = stillFiring.length ? await resolveAlerts(db, stillFiring, now, incident.id) : null;
       if (resolution) {
@@ -242,11 +219,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       }
       const b = new Batch(db, flags, now);
       if (resolution) b.add(...resolution.statements);
-      b.add(
-        db
-          .prepare("UPDATE incidents SET status = ?2, monitoring_at = ?3, resolved_at = ?4, updated_at = ?5 WHERE id = ?1")
-          .bind(incident.id, plan.status, plan.monitoringAt, plan.resolvedAt, now),
-      );
+      b.add(prepare(db, setIncidentProgress(incident.id, plan, now)));
       if (plan.addComponentIds.length) b.add(incidentComponentsInsert(db, incident.id, plan.addComponentIds));
       const patches = new Map(plan.patches);
       if (plan.maintenanceTransition) {
@@ -290,14 +263,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       const impact = cmd.impact ?? manualIncidentImpact(cmd.components);
       const b = new Batch(db, flags, now);
       // automatic = 0: the state machine never attaches alerts to an operator's incident.
-      b.add(
-        db
-          .prepare(
-            `INSERT INTO incidents (id, kind, name, status, impact, automatic, started_at, monitoring_at, created_at, updated_at)
-             VALUES (?1, 'incident', ?2, ?3, ?4, 0, ?5, ?6, ?5, ?5)`,
-          )
-          .bind(id, cmd.name, cmd.status, impact, now, cmd.status === "monitoring" ? now : null),
-      );
+      b.add(prepare(db, insertManualIncident({ id, name: cmd.name, status: cmd.status, impact }, now)));
       if (ids.length) b.add(incidentComponentsInsert(db, id, ids));
       const affected = b.patch(new Map(Object.entries(cmd.components).map(([cid, s]) => [cid, { overrideStatus: s }])));
       const body = cmd.body?.trim() || defaultUpdateBody(cmd.status);
@@ -325,7 +291,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
     }
 
     case "component.delete": {
-      const row = await db.prepare("SELECT * FROM components WHERE id = ?1").bind(cmd.componentId).first<Row>();
+      const row = await getComponentRow(db, cmd.componentId);
       if (!row) return { ok: false, status: 404, error: `no component ${cmd.componentId}` };
       const id = cmd.componentId;
       // What would be left pointing at nothing: refused unless forced, and then recorded.
@@ -339,7 +305,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       await db.batch([
         ...deleteComponentRows(id).map((st) => prepare(db, st)),
         audit(db, cmd.actor, "component.delete", "component", id, {
-          slug: row.slug, name: row.name, description: row.description, group_id: row.group_id, position: row.position, status: row.status,
+          slug: row.slug, name: row.name, description: row.description, group_id: row.groupId, position: row.position, status: row.status,
         }, users.length ? { forced: true, detached_from: users } : null, now),
       ]);
       return { ok: true, id };
@@ -348,7 +314,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
     case "alert.resolve": {
       const [alert] = await firingAlerts(db, "id = ?1", cmd.alertId);
       if (!alert) {
-        const exists = await db.prepare("SELECT 1 FROM alerts WHERE id = ?1").bind(cmd.alertId).first();
+        const exists = await alertExists(db, cmd.alertId);
         return exists ? { ok: false, status: 409, error: "this alert is already resolved" } : { ok: false, status: 404, error: `no alert ${cmd.alertId}` };
       }
       const { statements } = await resolveAlerts(db, [alert], now);
@@ -361,7 +327,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
 
     case "integration.disable":
     case "integration.delete": {
-      const row = await db.prepare("SELECT id, name, source, key_prefix, disabled FROM integrations WHERE id = ?1").bind(cmd.integrationId).first<Row>();
+      const row = await getIntegrationRow(db, cmd.integrationId);
       if (!row) return { ok: false, status: 404, error: `no integration ${cmd.integrationId}` };
       // Its monitor's resolve would be refused from now on: its firing alerts are resolved here.
       const alerts = await firingAlerts(db, "integration_id = ?1", cmd.integrationId);
@@ -370,13 +336,13 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       const change =
         cmd.type === "integration.disable"
           ? [
-              db.prepare("UPDATE integrations SET disabled = 1, updated_at = ?2 WHERE id = ?1").bind(cmd.integrationId, now),
+              updateIntegrationFields(db, cmd.integrationId, { disabled: true }, now),
               audit(db, cmd.actor, "integration.disable", "integration", cmd.integrationId, { disabled: !!row.disabled }, { disabled: true, alerts_resolved: resolved }, now),
             ]
           : [
               // Its alerts, links and own components go with it (foreign keys cascade); deliveries stay.
-              db.prepare("DELETE FROM integrations WHERE id = ?1").bind(cmd.integrationId),
-              audit(db, cmd.actor, "integration.delete", "integration", cmd.integrationId, { name: row.name, source: row.source, key_prefix: row.key_prefix }, { alerts_resolved: resolved }, now),
+              deleteIntegrationRow(db, cmd.integrationId),
+              audit(db, cmd.actor, "integration.delete", "integration", cmd.integrationId, { name: row.name, source: row.source, key_prefix: row.keyPrefix }, { alerts_resolved: resolved }, now),
             ];
       await db.batch([...statements, ...change]);
       return { ok: true, id: cmd.integrationId, alertsResolved: alerts.length };
@@ -392,13 +358,8 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       const id = newId();
       const b = new Batch(db, flags, now);
       b.add(
-        db
-          .prepare(
-            `INSERT INTO incidents (id, kind, name, status, impact, automatic, started_at, scheduled_for, scheduled_until, created_at, updated_at)
-             VALUES (?1, 'maintenance', ?2, 'scheduled', 'maintenance', 0, ?3, ?3, ?4, ?5, ?5)`,
-          )
-          .bind(id, cmd.name, cmd.scheduledFor, cmd.scheduledUntil, now),
-          incidentComponentsInsert(db, id, ids),
+        prepare(db, insertMaintenance({ id, name: cmd.name, scheduledFor: cmd.scheduledFor, scheduledUntil: cmd.scheduledUntil }, now)),
+        incidentComponentsInsert(db, id, ids),
       );
       const body = cmd.body?.trim() || defaultUpdateBody("scheduled");
       b.update(id, "scheduled", body, []);
@@ -419,7 +380,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
     }
 
     case "link.create": {
-      if (!(await db.prepare("SELECT 1 FROM integrations WHERE id = ?1").bind(cmd.integrationId).first()))
+      if (!(await getIntegrationRow(db, cmd.integrationId)))
         return { ok: false, status: 400, error: "`integration_id` does not name an integration", field: "integration_id" };
       const ids = uniq(cmd.componentIds);
       const flags = await loadComponentStates(db, ids);
@@ -427,14 +388,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       if (missing.length) return { ok: false, status: 400, error: `\`component_ids\` names unknown components: ${missing.join(", ")}`, field: "component_ids" };
       const id = newId();
       const link: LinkRule = { id, matchType: cmd.matchType, matchKey: cmd.matchKey, matchValue: cmd.matchValue, status: cmd.status, componentIds: ids };
-      const statements: D1PreparedStatement[] = [
-        db
-          .prepare(
-            "INSERT INTO links (id, integration_id, match_type, match_key, match_value, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-          )
-          .bind(id, cmd.integrationId, cmd.matchType, cmd.matchKey, cmd.matchValue, cmd.status, now),
-        db.prepare("INSERT INTO link_components (link_id, component_id) SELECT ?1, value FROM json_each(?2)").bind(id, JSON.stringify(ids)),
-      ];
+      const statements = insertLink(db, cmd.integrationId, link, now);
       const reapplied = await reapplyThroughLink(db, cmd.integrationId, link, now);
       statements.push(...reapplied.statements);
       statements.push(
@@ -466,14 +420,7 @@ async function reapplyThroughLink(
   link: LinkRule,
   now: string,
 ): Promise<{ statements: D1PreparedStatement[]; count: number }> {
-  const { results } = await db
-    .prepare(
-      `SELECT * FROM alerts a WHERE a.integration_id = ?1 AND a.status != 'resolved'
-         AND NOT EXISTS (SELECT 1 FROM alert_components ac WHERE ac.alert_id = a.id)
-       ORDER BY a.last_event_at LIMIT 500`,
-    )
-    .bind(integrationId)
-    .all<Row>();
+  const results = await unroutedFiringAlertRows(db, integrationId);
   const matched = alertsForNewLink(link, results.map(unroutedAlert), now);
   if (!matched.length) return { statements: [], count: 0 };
   const events = matched.map((a) => retriggerEvent(a, now));
@@ -519,27 +466,13 @@ export async function runTick(env: Env, now = nowIso()): Promise<TickResult> {
   const actor = "cron";
   const [open, settings] = await Promise.all([
     loadOpenMaintenances(db),
-    db.prepare("SELECT auto_resolve_minutes FROM page_settings WHERE id = 1").first<{ auto_resolve_minutes: number | null }>(),
+    autoResolveMinutes(db),
   ]);
   const transitions = dueMaintenanceTransitions(open, now);
-  const minutes = settings?.auto_resolve_minutes ?? null;
+  const minutes = settings;
   let quiet: Array<IncidentRecord & { lastAlertAt: string | null }> = [];
   if (minutes) {
-    const { results } = await db
-      .prepare(
-        `SELECT i.id, i.status, i.monitoring_at, i.resolved_at, i.last_alert_at, ${WITH_COMPONENT_IDS}
-         FROM incidents i WHERE i.kind = 'incident' AND i.status = 'monitoring' AND i.resolved_at IS NULL`,
-      )
-      .all<Row>();
-    const candidates = results.map((r) => ({
-      id: String(r.id),
-      kind: "incident" as const,
-      status: String(r.status),
-      monitoringAt: str(r.monitoring_at),
-      resolvedAt: str(r.resolved_at),
-      lastAlertAt: str(r.last_alert_at),
-      componentIds: JSON.parse(String(r.component_ids)) as string[],
-    }));
+    const candidates = await monitoringIncidents(db);
     const due = new Set(dueAutoResolve(candidates, minutes, now));
     quiet = candidates.filter((c) => due.has(c.id));
   }
@@ -557,11 +490,7 @@ export async function runTick(env: Env, now = nowIso()): Promise<TickResult> {
     const overrides = new Map(incident.componentIds.map((id) => [id, flags.get(id)?.overrideStatus ?? null]));
     const plan = planIncidentUpdate(incident, "resolved", {}, overrides, now);
     if (!plan.ok) continue;
-    b.add(
-      db
-        .prepare("UPDATE incidents SET status = 'resolved', resolved_at = ?2, updated_at = ?2 WHERE id = ?1 AND resolved_at IS NULL")
-        .bind(incident.id, now),
-    );
+    b.add(prepare(db, autoResolveIncident(incident.id, now)));
     const affected = b.patch(plan.patches);
     const body = `This incident has been resolved: no alerts for ${minutes} minutes.`;
     b.update(incident.id, "resolved", body, affected);

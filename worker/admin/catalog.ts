@@ -26,7 +26,7 @@ import { newId, nowIso } from "../ids";
 import { ingestor } from "../ingestor";
 import { hashPagePassword, newAccessSecret } from "../security/page-access";
 import type { Visibility } from "../visibility";
-import { type Actor, audit } from "./audit";
+import { type Actor, audit } from "../../db/audit";
 import type { ComponentCreate, ComponentPatch, GroupCreate, GroupPatch, SettingsPut } from "./schemas";
 import type { CommandResult } from "../ingestor-commands";
 

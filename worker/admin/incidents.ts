@@ -5,7 +5,8 @@ import { getIncidents, getPage, type IncidentJson, UNRESOLVED_INCIDENTS } from "
 import { HttpError } from "../errors";
 import { ingestor } from "../ingestor";
 import { type AdminCtx, unwrap } from "./catalog";
-import { ALERT_SELECT, type AlertJson, alertJson } from "./integrations";
+import { incidentAlerts } from "../../db/incidents";
+import { type AlertJson, alertJson } from "./integrations";
 import type { IncidentCreate, IncidentUpdate, MaintenanceCreate } from "./schemas";
 import type { IncidentUpdateRow } from "../ingestor-commands";
 
@@ -26,13 +27,9 @@ export const MAINTENANCE_FILTERS = {
 /** Incidents in the public API's shape, each with its alerts, kind and whether alerts opened it. */
 async function withAlerts(db: D1Database, incidents: IncidentJson[]): Promise<AdminIncidentJson[]> {
   if (!incidents.length) return [];
-  const ids = JSON.stringify(incidents.map((i) => i.id));
-  const [alerts, meta] = await db.batch<Record<string, unknown>>([
-    db.prepare(`${ALERT_SELECT} WHERE a.incident_id IN (SELECT value FROM json_each(?1)) ORDER BY a.last_event_at DESC`).bind(ids),
-    db.prepare("SELECT id, kind, automatic FROM incidents WHERE id IN (SELECT value FROM json_each(?1))").bind(ids),
-  ]);
-  const all = alerts!.results.map((r) => ({ ...alertJson(r), incident: String(r.incident_id) }));
-  const byId = new Map(meta!.results.map((r) => [String(r.id), r]));
+  const { alerts, kinds } = await incidentAlerts(db, incidents.map((i) => i.id));
+  const all = alerts.map((r) => ({ ...alertJson(r), incident: String(r.incident_id) }));
+  const byId = new Map(kinds.map((r) => [String(r.id), r]));
   return incidents.map((i) => ({
     ...i,
     kind: byId.get(i.id)?.kind === "maintenance" ? "maintenance" : "incident",

@@ -1,21 +1,36 @@
 // Integrations (senders and their keys), links (routing rules), the delivery log and unrouted alerts.
 // A key is shown once, in the answer to create or rotate; only its hash and a 6-character prefix are
 // stored, and neither the audit log nor any listing carries it.
+import { existingComponentIds } from "../../db/components";
+import {
+  alertRow,
+  alertRows,
+  deleteLinkRows,
+  deliveryRows,
+  insertIntegration,
+  integrationRow,
+  integrationRows,
+  lastDeliveryWithPayload,
+  linkRow,
+  linkRows,
+  replaceIntegrationComponents,
+  updateIntegrationFields,
+} from "../../db/integrations";
+import { type Row, str } from "../../db/sql";
 import { linkMatchOptions } from "../domain/admin-actions";
+import type { PublicTextMode } from "../domain/public-text";
 import type { ComponentStatus } from "../domain/status";
 import { HttpError } from "../errors";
 import { newId, newIntegrationKey, nowIso, sha256Hex } from "../ids";
 import { ingestor } from "../ingestor";
 import { maskKeys } from "../security/mask";
-import { audit } from "./audit";
+import { audit } from "../../db/audit";
 import { type AdminCtx, commit, unwrap } from "./catalog";
 import type { AlertLink, IntegrationCreate, IntegrationPatch, LinkCreate } from "./schemas";
 import { applyOptionsPatch, type IntegrationOptions, readOptions } from "../sources/options";
 import { type CustomMapping, customMapping, fromMapping } from "../sources/mapping";
 import { validate } from "../validate";
 
-type Row = Record<string, unknown>;
-const str = (v: unknown) => (v == null ? null : String(v));
 
 export function webhookUrl(base: string, source: string, key: string): string {
   return source === "pagerduty" ? `${base}/v2/enqueue` : `${base}/hooks/${source}/${key}`;
@@ -53,18 +68,6 @@ export interface IntegrationWithKey {
   webhook_url: string;
 }
 
-const INTEGRATION_SELECT = `SELECT i.id, i.name, i.source, i.key_prefix, i.disabled, i.last_delivery_at, i.signing_secret IS NOT NULL AS signed,
-    i.public_text, i.public_template,
-    i.expected_interval_minutes, i.options,
-    (i.expected_interval_minutes IS NOT NULL AND i.disabled = 0
-      AND coalesce(i.last_delivery_at, i.created_at) < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || i.expected_interval_minutes || ' minutes')) AS silent,
-    (SELECT json_group_array(component_id) FROM integration_components WHERE integration_id = i.id) AS component_ids,
-    CASE WHEN i.source = 'cloudwatch' THEN (
-      SELECT json_group_array(json_object('topic_arn', CASE WHEN json_valid(d.payload) THEN json_extract(d.payload, '$.TopicArn') END, 'confirmed_at', d.received_at))
-      FROM (SELECT payload, received_at FROM deliveries WHERE integration_id = i.id AND json_valid(summary)
-              AND json_extract(summary, '$.subscription_confirmed') = 1 ORDER BY received_at DESC LIMIT 20) d
-    ) END AS sns_subscriptions
-  FROM integrations i`;
 
 function integrationJson(r: Row, base: string): IntegrationJson {
   return {
@@ -87,23 +90,19 @@ function integrationJson(r: Row, base: string): IntegrationJson {
 }
 
 export async function listIntegrations(db: D1Database, base: string): Promise<IntegrationJson[]> {
-  const { results } = await db.prepare(`${INTEGRATION_SELECT} ORDER BY i.created_at, i.name`).all<Row>();
-  return results.map((r) => integrationJson(r, base));
+  return (await integrationRows(db)).map((r) => integrationJson(r, base));
 }
 
 export async function getIntegration(db: D1Database, base: string, id: string): Promise<IntegrationJson> {
-  const row = await db.prepare(`${INTEGRATION_SELECT} WHERE i.id = ?1`).bind(id).first<Row>();
+  const row = await integrationRow(db, id);
   if (!row) throw new HttpError(404, `no integration ${id}`);
   return integrationJson(row, base);
 }
 
 export async function assertComponentsExist(db: D1Database, ids: string[], field: string) {
   if (!ids.length) return;
-  const { results } = await db
-    .prepare("SELECT id FROM components WHERE id IN (SELECT value FROM json_each(?1))")
-    .bind(JSON.stringify(ids))
-    .all<{ id: string }>();
-  const missing = ids.filter((id) => !results.some((r) => r.id === id));
+  const found = await existingComponentIds(db, ids);
+  const missing = ids.filter((id) => !found.has(id));
   if (missing.length) throw new HttpError(400, `\`${field}\` names unknown components: ${missing.join(", ")}`, field);
 }
 
@@ -120,18 +119,22 @@ export async function createIntegration(ctx: AdminCtx, body: IntegrationCreate):
   const key = newIntegrationKey();
   const now = nowIso();
   await changed(ctx, [
-    db
-      .prepare(
-        `INSERT INTO integrations (id, name, source, key_hash, key_prefix, signing_secret, options, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?8, ?6, ?6)`,
-      )
-      .bind(id, body.name, body.source, await sha256Hex(key), key.slice(0, 6), now, body.signing_secret ?? null, JSON.stringify(body.options ?? {})),
-    ...componentIds.map((cid) =>
-      db.prepare("INSERT INTO integration_components (integration_id, component_id) VALUES (?1, ?2)").bind(id, cid),
+    ...insertIntegration(
+      db,
+      {
+        id,
+        name: body.name,
+        source: body.source,
+        keyHash: await sha256Hex(key),
+        keyPrefix: key.slice(0, 6),
+        signingSecret: body.signing_secret ?? null,
+        options: body.options ?? {},
+        publicText: body.public_text,
+        publicTemplate: body.public_template,
+        componentIds,
+      },
+      now,
     ),
-    ...(body.public_text || body.public_template
-      ? [db.prepare("UPDATE integrations SET public_text = ?2, public_template = ?3 WHERE id = ?1").bind(id, body.public_text ?? "summary", body.public_template ?? null)]
-      : []),
     // Never the key, its hash or the signing secret: the audit log is readable by every operator.
     audit(db, ctx.actor, "integration.create", "integration", id, null, {
       name: body.name, source: body.source, component_ids: componentIds, key_prefix: key.slice(0, 6), signed: !!body.signing_secret,
@@ -147,9 +150,7 @@ export async function rotateIntegrationKey(ctx: AdminCtx, id: string): Promise<I
   const current = await getIntegration(db, ctx.base, id);
   const key = newIntegrationKey();
   await changed(ctx, [
-    db
-      .prepare("UPDATE integrations SET key_hash = ?2, key_prefix = ?3, updated_at = ?4 WHERE id = ?1")
-      .bind(id, await sha256Hex(key), key.slice(0, 6), nowIso()),
+    updateIntegrationFields(db, id, { keyHash: await sha256Hex(key), keyPrefix: key.slice(0, 6) }, nowIso()),
     audit(db, ctx.actor, "integration.rotate", "integration", id, { key_prefix: current.key_prefix }, { key_prefix: key.slice(0, 6) }),
   ]);
   return { id, name: current.name, source: current.source, key, webhook_url: webhookUrl(ctx.base, current.source, key) };
@@ -165,7 +166,7 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
   if (patch.name !== undefined && patch.name !== current.name) {
     before.name = current.name;
     after.name = patch.name;
-    statements.push(db.prepare("UPDATE integrations SET name = ?2, updated_at = ?3 WHERE id = ?1").bind(id, patch.name, now));
+    statements.push(updateIntegrationFields(db, id, { name: patch.name }, now));
   }
   // Disabling resolves the integration's firing alerts, in the ingestor (its monitor's resolve will
   // be refused from now on); what else the patch changes follows here.
@@ -176,20 +177,18 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
   if (patch.disabled !== undefined && patch.disabled !== current.disabled) {
     before.disabled = current.disabled;
     after.disabled = patch.disabled;
-    statements.push(db.prepare("UPDATE integrations SET disabled = ?2, updated_at = ?3 WHERE id = ?1").bind(id, patch.disabled ? 1 : 0, now));
+    statements.push(updateIntegrationFields(db, id, { disabled: patch.disabled }, now));
   }
   if (patch.expected_interval_minutes !== undefined && patch.expected_interval_minutes !== current.expected_interval_minutes) {
     before.expected_interval_minutes = current.expected_interval_minutes;
     after.expected_interval_minutes = patch.expected_interval_minutes;
-    statements.push(
-      db.prepare("UPDATE integrations SET expected_interval_minutes = ?2, updated_at = ?3 WHERE id = ?1").bind(id, patch.expected_interval_minutes, now),
-    );
+    statements.push(updateIntegrationFields(db, id, { expectedIntervalMinutes: patch.expected_interval_minutes }, now));
   }
   if (patch.signing_secret !== undefined) {
     // Recorded as set or cleared, never its value.
     before.signed = current.signed;
     after.signed = patch.signing_secret !== null;
-    statements.push(db.prepare("UPDATE integrations SET signing_secret = ?2, updated_at = ?3 WHERE id = ?1").bind(id, patch.signing_secret, now));
+    statements.push(updateIntegrationFields(db, id, { signingSecret: patch.signing_secret }, now));
   }
   if (patch.public_text !== undefined || patch.public_template !== undefined) {
     const mode = patch.public_text ?? current.public_text;
@@ -199,7 +198,7 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
     if (mode !== current.public_text || template !== current.public_template) {
       Object.assign(before, { public_text: current.public_text, public_template: current.public_template });
       Object.assign(after, { public_text: mode, public_template: template });
-      statements.push(db.prepare("UPDATE integrations SET public_text = ?2, public_template = ?3, updated_at = ?4 WHERE id = ?1").bind(id, mode, template, now));
+      statements.push(updateIntegrationFields(db, id, { publicText: mode as PublicTextMode, publicTemplate: template }, now));
     }
   }
   if (patch.options !== undefined) {
@@ -208,7 +207,7 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
     if (JSON.stringify(options) !== JSON.stringify(current.options)) {
       before.options = current.options;
       after.options = options;
-      statements.push(db.prepare("UPDATE integrations SET options = ?2, updated_at = ?3 WHERE id = ?1").bind(id, JSON.stringify(options), now));
+      statements.push(updateIntegrationFields(db, id, { options }, now));
     }
   }
   if (patch.component_ids !== undefined) {
@@ -217,10 +216,7 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
     if (ids.slice().sort().join() !== current.component_ids.slice().sort().join()) {
       before.component_ids = current.component_ids;
       after.component_ids = ids;
-      statements.push(
-        db.prepare("DELETE FROM integration_components WHERE integration_id = ?1").bind(id),
-        db.prepare("INSERT INTO integration_components (integration_id, component_id) SELECT ?1, value FROM json_each(?2)").bind(id, JSON.stringify(ids)),
-      );
+      statements.push(...replaceIntegrationComponents(db, id, ids));
     }
   }
   if (!statements.length) return patch.disabled === true ? getIntegration(db, ctx.base, id) : current;
@@ -239,7 +235,7 @@ export async function deleteIntegration(ctx: AdminCtx, id: string): Promise<{ id
 /** An operator dismisses a firing alert: resolved as if its monitor had sent the resolve. */
 export async function resolveAlert(ctx: AdminCtx, alertId: string): Promise<AlertJson> {
   unwrap(await ingestor(ctx.env).adminAction({ type: "alert.resolve", actor: ctx.actor, alertId }));
-  const row = await ctx.env.DB.prepare(`${ALERT_SELECT} WHERE a.id = ?1`).bind(alertId).first<Row>();
+  const row = await alertRow(ctx.env.DB, alertId);
   return alertJson(row!);
 }
 
@@ -272,14 +268,8 @@ function linkJson(r: Row): LinkJson {
   };
 }
 
-const LINK_SELECT = `SELECT l.*, (SELECT json_group_array(component_id) FROM link_components WHERE link_id = l.id) AS component_ids FROM links l`;
-
 export async function listLinks(db: D1Database, integrationId?: string): Promise<LinkJson[]> {
-  const { results } = await db
-    .prepare(`${LINK_SELECT} WHERE ?1 IS NULL OR l.integration_id = ?1 ORDER BY l.created_at`)
-    .bind(integrationId ?? null)
-    .all<Row>();
-  return results.map(linkJson);
+  return (await linkRows(db, integrationId)).map(linkJson);
 }
 
 function splitMatch(raw: string): [string, string | null] {
@@ -309,18 +299,17 @@ export async function createLink(ctx: AdminCtx, body: LinkCreate, fromAlertId?: 
       fromAlertId,
     }),
   );
-  const row = await ctx.env.DB.prepare(`${LINK_SELECT} WHERE l.id = ?1`).bind(result.id).first<Row>();
+  const row = await linkRow(ctx.env.DB, result.id);
   return { ...linkJson(row!), match: body.match, alerts_routed: result.reapplied ?? 0 };
 }
 
 export async function deleteLink(ctx: AdminCtx, id: string): Promise<void> {
   const db = ctx.env.DB;
-  const row = await db.prepare(`${LINK_SELECT} WHERE l.id = ?1`).bind(id).first<Row>();
+  const row = await linkRow(db, id);
   if (!row) throw new HttpError(404, `no link ${id}`);
   const link = linkJson(row);
   await commit(ctx.env, [
-    db.prepare("DELETE FROM link_components WHERE link_id = ?1").bind(id),
-    db.prepare("DELETE FROM links WHERE id = ?1").bind(id),
+    ...deleteLinkRows(db, id),
     audit(db, ctx.actor, "link.delete", "link", id, link, null),
   ]);
 }
@@ -370,27 +359,14 @@ export function alertJson(r: Row): AlertJson {
   };
 }
 
-export const ALERT_SELECT = `SELECT a.*, i.name AS integration_name,
-    (SELECT json_group_array(component_id) FROM alert_components WHERE alert_id = a.id) AS component_ids
-  FROM alerts a LEFT JOIN integrations i ON i.id = a.integration_id`;
-
 /** Alerts, newest first: `unrouted` those that reached no component, `firing` those not resolved. */
 export async function listAlerts(db: D1Database, opts: { unrouted?: boolean; firing?: boolean; limit?: number }): Promise<AlertJson[]> {
-  const { results } = await db
-    .prepare(
-      `${ALERT_SELECT}
-       WHERE (?1 = 0 OR NOT EXISTS (SELECT 1 FROM alert_components ac WHERE ac.alert_id = a.id))
-         AND (?2 = 0 OR a.status != 'resolved')
-       ORDER BY a.last_event_at DESC LIMIT ?3`,
-    )
-    .bind(opts.unrouted ? 1 : 0, opts.firing ? 1 : 0, Math.min(Math.max(opts.limit ?? 100, 1), 500))
-    .all<Row>();
-  return results.map(alertJson);
+  return (await alertRows(db, opts)).map(alertJson);
 }
 
 /** One step from an unrouted alert to a link: by its monitor (or the match given), routed at once. */
 export async function linkAlert(ctx: AdminCtx, alertId: string, body: AlertLink) {
-  const row = await ctx.env.DB.prepare(`${ALERT_SELECT} WHERE a.id = ?1`).bind(alertId).first<Row>();
+  const row = await alertRow(ctx.env.DB, alertId);
   if (!row) throw new HttpError(404, `no alert ${alertId}`);
   const alert = alertJson(row);
   const match = body.match ?? linkMatchOptions({ monitorId: alert.monitor.id, monitorName: alert.monitor.name, tags: alert.tags })[0];
@@ -430,15 +406,7 @@ export async function listDeliveries(
   db: D1Database,
   opts: { integrationId?: string; outcome?: string; before?: string; limit?: number },
 ): Promise<DeliveryJson[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT d.*, i.name AS integration_name FROM deliveries d LEFT JOIN integrations i ON i.id = d.integration_id
-       WHERE (?1 IS NULL OR d.integration_id = ?1) AND (?2 IS NULL OR d.outcome = ?2) AND (?3 IS NULL OR d.received_at < ?3)
-       ORDER BY d.received_at DESC, d.rowid DESC LIMIT ?4`,
-    )
-    .bind(opts.integrationId ?? null, opts.outcome ?? null, opts.before ?? null, Math.min(Math.max(opts.limit ?? 100, 1), 500))
-    .all<Row>();
-  return results.map((r) => ({
+  return (await deliveryRows(db, opts)).map((r) => ({
     id: String(r.id),
     received_at: String(r.received_at),
     integration_id: str(r.integration_id),
@@ -472,10 +440,7 @@ export async function previewMapping(db: D1Database, base: string, id: string, g
   let mapping: CustomMapping | undefined = integration.options.mapping;
   if (given !== undefined) mapping = validate(customMapping, given);
   if (!mapping) throw new HttpError(400, "`mapping` is required: give one, or save one on the integration first", "mapping");
-  const row = await db
-    .prepare("SELECT id, received_at, payload FROM deliveries WHERE integration_id = ?1 AND payload IS NOT NULL ORDER BY received_at DESC, rowid DESC LIMIT 1")
-    .bind(id)
-    .first<{ id: string; received_at: string; payload: string | null }>();
+  const row = await lastDeliveryWithPayload(db, id);
   if (!row) return { delivery: null, events: [], error: null };
   const delivery = { id: row.id, received_at: row.received_at, payload: await maskIntegrationKeys(db, row.payload ?? "") };
   let payload: unknown;

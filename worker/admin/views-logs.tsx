@@ -2,7 +2,7 @@
 import type { RefusedJson } from "../security/refusals";
 import type { FC } from "hono/jsx";
 import { LANGUAGES, MESSAGES } from "../../site/src/i18n";
-import type { AuditEntry } from "./audit";
+import type { AuditEntry } from "../../db/audit";
 import type { SettingsJson } from "./catalog";
 import type { InboxStatus } from "../ingestor";
 import type { DeliveryJson, IntegrationJson } from "./integrations";

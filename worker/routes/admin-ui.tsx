@@ -29,7 +29,7 @@ import { nowIso } from "../ids";
 import { clientAddress } from "../security/rate-limit";
 import { listRefusals } from "../security/refusals";
 import { validate } from "../validate";
-import { audit, listAudit } from "../admin/audit";
+import { audit, listAudit } from "../../db/audit";
 import {
   type AdminCtx,
   createComponent,

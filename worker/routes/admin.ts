@@ -4,7 +4,7 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
-import { listAudit } from "../admin/audit";
+import { listAudit } from "../../db/audit";
 import {
   type AdminCtx,
   createComponent,

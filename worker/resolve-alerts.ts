@@ -3,40 +3,12 @@
 // alerts still firing on an incident the operator resolves. Each alert gets a resolve event through
 // the state machine, exactly as if its monitor had sent it, so components go back to their automatic
 // status and every visible change is recorded. Called inside the Ingestor, in turn with deliveries.
-import { decisionStatements, loadWorkingSets } from "../../db/ingest";
-import type { AlertEvent } from "../domain/alert-event";
-import { applyEvents, type Decision, mergeDecisions, type WorkingSet } from "../domain/incidents";
-import type { Severity } from "../domain/status";
-import { newId } from "../ids";
-
-export interface FiringAlert {
-  id: string;
-  integrationId: string;
-  dedupKey: string;
-  severity: Severity;
-  summary: string;
-  tags: Record<string, string>;
-  lastEventAt: string;
-}
-
-const FIRING_SELECT = "SELECT id, integration_id, dedup_key, severity, summary, tags, last_event_at FROM alerts";
-
-type Row = Record<string, unknown>;
-const firing = (r: Row): FiringAlert => ({
-  id: String(r.id),
-  integrationId: String(r.integration_id),
-  dedupKey: String(r.dedup_key),
-  severity: r.severity as Severity,
-  summary: String(r.summary),
-  tags: JSON.parse(String(r.tags ?? "{}")),
-  lastEventAt: String(r.last_event_at),
-});
-
-/** Alerts not resolved, by `where` (a constant condition on the alerts table; values in `params`). */
-export async function firingAlerts(db: D1Database, where: string, ...params: unknown[]): Promise<FiringAlert[]> {
-  const { results } = await db.prepare(`${FIRING_SELECT} WHERE status != 'resolved' AND (${where})`).bind(...params).all<Row>();
-  return results.map(firing);
-}
+import type { FiringAlert } from "../db/alerts";
+import { decisionStatements, loadWorkingSets } from "../db/ingest";
+import type { AlertEvent } from "./domain/alert-event";
+import { applyEvents, type Decision, mergeDecisions, type WorkingSet } from "./domain/incidents";
+import type { Severity } from "./domain/status";
+import { newId } from "./ids";
 
 export interface Resolution {
   statements: D1PreparedStatement[];

@@ -1,5 +1,8 @@
 // The audit log: one row per operator action, written in the same batch as the change it records.
-import { nowIso } from "../ids";
+import { and, desc, eq, lt } from "drizzle-orm";
+import { nowIso } from "../worker/ids";
+import { orm } from "./orm";
+import { auditLog } from "./schema";
 
 /** Who acted: an Access email, the name given at login, "api" for the bearer token, "cron". */
 export type Actor = string;
@@ -35,23 +38,26 @@ export async function listAudit(
   db: D1Database,
   opts: { limit?: number; before?: number; action?: string; targetId?: string } = {},
 ): Promise<AuditEntry[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT * FROM audit_log
-       WHERE (?1 IS NULL OR id < ?1) AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR target_id = ?3)
-       ORDER BY id DESC LIMIT ?4`,
+  const rows = await orm(db)
+    .select()
+    .from(auditLog)
+    .where(
+      and(
+        opts.before === undefined ? undefined : lt(auditLog.id, opts.before),
+        opts.action === undefined ? undefined : eq(auditLog.action, opts.action),
+        opts.targetId === undefined ? undefined : eq(auditLog.targetId, opts.targetId),
+      ),
     )
-    .bind(opts.before ?? null, opts.action ?? null, opts.targetId ?? null, Math.min(Math.max(opts.limit ?? 100, 1), 500))
-    .all<Record<string, unknown>>();
-  const parse = (v: unknown) => (v == null ? null : JSON.parse(String(v)));
-  return results.map((r) => ({
-    id: Number(r.id),
-    at: String(r.at),
-    actor: String(r.actor),
-    action: String(r.action),
-    target_type: String(r.target_type),
-    target_id: r.target_id == null ? null : String(r.target_id),
-    before: parse(r.before),
-    after: parse(r.after),
+    .orderBy(desc(auditLog.id))
+    .limit(Math.min(Math.max(opts.limit ?? 100, 1), 500));
+  return rows.map((r) => ({
+    id: r.id,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    target_type: r.targetType,
+    target_id: r.targetId,
+    before: r.before ?? null,
+    after: r.after ?? null,
   }));
 }
