@@ -1,31 +1,26 @@
 // The page's settings: one row (id 1), read by the admin, written by the operators' settings form.
+import type { BrandJson } from "./queries";
 import type { Row } from "./sql";
 
 export const pageSettingsRow = (db: D1Database) => db.prepare("SELECT * FROM page_settings WHERE id = 1").first<Row>();
 
-/** Every setting the settings form writes, in the columns' own units (0/1, JSON text). */
-export interface PageSettingsWrite {
-  pageId: string;
+/** The settings an operator sets (all but the page password), as the admin API shows them. */
+export interface PageSettingsValues extends BrandJson {
   name: string;
   url: string;
   time_zone: string;
   auto_resolve_minutes: number | null;
+  /** Retention the cron enforces (security/retention.ts). */
   delivery_retention_days: number;
   audit_retention_days: number;
-  allow_framing: 0 | 1;
-  language: string;
-  logo_url: string | null;
-  favicon_url: string | null;
-  brand_color: string | null;
-  header_links: string;
-  support_url: string | null;
-  footer_text: string | null;
-  visibility: string;
-  updatedAt: string;
+  /** Whether other sites may frame the public page (security/headers.ts). */
+  allow_framing: boolean;
+  /** Who may read the page (worker/visibility.ts). */
+  visibility: "public" | "private";
 }
 
-/** Writes the settings, creating the row the first time. */
-export const upsertPageSettings = (db: D1Database, v: PageSettingsWrite) =>
+/** Writes the settings, creating the row (with its page id) the first time. */
+export const upsertPageSettings = (db: D1Database, pageId: string, v: PageSettingsValues, now: string) =>
   db
     .prepare(
       `INSERT INTO page_settings (id, page_id, name, url, time_zone, auto_resolve_minutes, delivery_retention_days, audit_retention_days,
@@ -39,9 +34,9 @@ export const upsertPageSettings = (db: D1Database, v: PageSettingsWrite) =>
          footer_text = excluded.footer_text, visibility = excluded.visibility, updated_at = excluded.updated_at`,
     )
     .bind(
-      v.pageId, v.name, v.url, v.time_zone, v.auto_resolve_minutes, v.updatedAt,
-      v.delivery_retention_days, v.audit_retention_days, v.allow_framing,
-      v.language, v.logo_url, v.favicon_url, v.brand_color, v.header_links,
+      pageId, v.name, v.url, v.time_zone, v.auto_resolve_minutes, now,
+      v.delivery_retention_days, v.audit_retention_days, v.allow_framing ? 1 : 0,
+      v.language, v.logo_url, v.favicon_url, v.brand_color, JSON.stringify(v.header_links),
       v.support_url, v.footer_text, v.visibility,
     );
 

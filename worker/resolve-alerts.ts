@@ -7,7 +7,6 @@ import type { FiringAlert } from "../db/alerts";
 import { decisionStatements, loadWorkingSets } from "../db/ingest";
 import type { AlertEvent } from "./domain/alert-event";
 import { applyEvents, type Decision, mergeDecisions, type WorkingSet } from "./domain/incidents";
-import type { Severity } from "./domain/status";
 import { newId } from "./ids";
 
 export interface Resolution {

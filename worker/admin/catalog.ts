@@ -14,9 +14,9 @@ import {
   updateComponentFields,
   updateGroupFields,
 } from "../../db/components";
-import { brandOf, type BrandJson } from "../../db/queries";
+import { brandOf } from "../../db/queries";
 import type { ComponentGroupRow, ComponentRow } from "../../db/schema";
-import { pageSettingsRow, setPagePassword, upsertPageSettings } from "../../db/settings";
+import { type PageSettingsValues, pageSettingsRow, setPagePassword, upsertPageSettings } from "../../db/settings";
 import { accessConfig } from "../auth";
 import { purgePublicCache } from "../cache";
 import type { ComponentStatus } from "../domain/status";
@@ -25,10 +25,9 @@ import { HttpError } from "../errors";
 import { newId, nowIso } from "../ids";
 import { ingestor } from "../ingestor";
 import { hashPagePassword, newAccessSecret } from "../security/page-access";
-import type { Visibility } from "../visibility";
 import { type Actor, audit } from "../../db/audit";
 import type { ComponentCreate, ComponentPatch, GroupCreate, GroupPatch, SettingsPut } from "./schemas";
-import type { CommandResult } from "../ingestor-commands";
+import type { AdminCommand, CommandResult } from "../ingestor-commands";
 
 export interface AdminCtx {
   env: Env;
@@ -77,9 +76,16 @@ export interface GroupJson {
 const groupJson = (r: ComponentGroupRow): GroupJson => ({ id: r.id, name: r.name, description: r.description, position: r.position });
 
 /** A CommandResult from the ingestor, or the HttpError it describes. */
-export function unwrap(result: CommandResult) {
+function unwrap(result: CommandResult) {
   if (!result.ok) throw new HttpError(result.status, result.error, result.field);
   return result;
+}
+
+type WithoutActor<T> = T extends unknown ? Omit<T, "actor"> : never;
+
+/** Runs an operator's command in the Ingestor, as this operator; a refusal is thrown as its HttpError. */
+export async function command(ctx: AdminCtx, cmd: WithoutActor<AdminCommand>) {
+  return unwrap(await ingestor(ctx.env).adminAction({ ...cmd, actor: ctx.actor } as AdminCommand));
 }
 
 export function slugify(name: string): string {
@@ -183,11 +189,11 @@ export async function updateComponent(ctx: AdminCtx, id: string, patch: Componen
 
 /** Deleting a component changes what the state machine routes to: it runs in the ingestor. */
 export async function deleteComponent(ctx: AdminCtx, id: string, force = false): Promise<void> {
-  unwrap(await ingestor(ctx.env).adminAction({ type: "component.delete", actor: ctx.actor, componentId: id, force }));
+  await command(ctx, { type: "component.delete", componentId: id, force });
 }
 
 export async function overrideComponent(ctx: AdminCtx, id: string, status: ComponentStatus | null): Promise<ComponentJson> {
-  unwrap(await ingestor(ctx.env).adminAction({ type: "component.override", actor: ctx.actor, componentId: id, status }));
+  await command(ctx, { type: "component.override", componentId: id, status });
   return getComponent(ctx.env.DB, id);
 }
 
@@ -255,19 +261,8 @@ export async function move(ctx: AdminCtx, kind: "component" | "group", id: strin
 
 // ── Page settings ───────────────────────────────────────────────────────────
 
-export interface SettingsJson extends BrandJson {
+export interface SettingsJson extends PageSettingsValues {
   page_id: string;
-  name: string;
-  url: string;
-  time_zone: string;
-  auto_resolve_minutes: number | null;
-  /** Retention the cron enforces (security/retention.ts). */
-  delivery_retention_days: number;
-  audit_retention_days: number;
-  /** Whether other sites may frame the public page (security/headers.ts). */
-  allow_framing: boolean;
-  /** Who may read the page (worker/visibility.ts). */
-  visibility: Visibility;
   /** Whether a page password is set; the password itself is never shown. */
   page_password_set: boolean;
 }
@@ -320,13 +315,7 @@ export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<Set
   // A new password gets a new signing secret: everyone let in with the old one is out.
   const password = page_password === undefined ? undefined : page_password === null ? null : await hashPagePassword(page_password);
   await commit(ctx.env, [
-    upsertPageSettings(db, {
-      pageId: before.page_id || newId(),
-      ...next,
-      header_links: JSON.stringify(next.header_links),
-      allow_framing: next.allow_framing ? 1 : 0,
-      updatedAt: nowIso(),
-    }),
+    upsertPageSettings(db, before.page_id || newId(), next, nowIso()),
     ...(password === undefined
       ? []
       : [setPagePassword(db, password, password === null ? null : newAccessSecret())]),

@@ -3,8 +3,7 @@
 // ingestor: they change what the state machine owns.
 import { getIncidents, getPage, type IncidentJson, UNRESOLVED_INCIDENTS } from "../../db/queries";
 import { HttpError } from "../errors";
-import { ingestor } from "../ingestor";
-import { type AdminCtx, unwrap } from "./catalog";
+import { type AdminCtx, command } from "./catalog";
 import { incidentAlerts } from "../../db/incidents";
 import { type AlertJson, alertJson } from "./integrations";
 import type { IncidentCreate, IncidentUpdate, MaintenanceCreate } from "./schemas";
@@ -60,48 +59,33 @@ export async function getIncident(ctx: AdminCtx, id: string): Promise<AdminIncid
 
 /** An update on an incident (resolved resolves it) or a maintenance (completed ends it). */
 export async function postUpdate(ctx: AdminCtx, incidentId: string, body: IncidentUpdate): Promise<IncidentUpdateRow> {
-  const result = unwrap(
-    await ingestor(ctx.env).adminAction({
-      type: "incident.update",
-      actor: ctx.actor,
-      incidentId,
-      status: body.status,
-      body: body.body ?? null,
-      components: body.components ?? {},
-    }),
-  );
+  const result = await command(ctx, { type: "incident.update", incidentId, status: body.status, body: body.body ?? null, components: body.components ?? {} });
   return result.update!;
 }
 
 /** A manual incident: automatic = 0, so alerts never attach to it. */
 export async function createIncident(ctx: AdminCtx, body: IncidentCreate): Promise<AdminIncidentJson> {
-  const result = unwrap(
-    await ingestor(ctx.env).adminAction({
-      type: "incident.create",
-      actor: ctx.actor,
-      name: body.name,
-      status: body.status ?? "investigating",
-      impact: body.impact ?? null,
-      body: body.body ?? null,
-      componentIds: body.component_ids ?? [],
-      components: body.components ?? {},
-    }),
-  );
+  const result = await command(ctx, {
+    type: "incident.create",
+    name: body.name,
+    status: body.status ?? "investigating",
+    impact: body.impact ?? null,
+    body: body.body ?? null,
+    componentIds: body.component_ids ?? [],
+    components: body.components ?? {},
+  });
   return getIncident(ctx, result.id);
 }
 
 export async function createMaintenance(ctx: AdminCtx, body: MaintenanceCreate): Promise<IncidentJson> {
-  const result = unwrap(
-    await ingestor(ctx.env).adminAction({
-      type: "maintenance.create",
-      actor: ctx.actor,
-      name: body.name,
-      body: body.body ?? null,
-      scheduledFor: body.scheduled_for,
-      scheduledUntil: body.scheduled_until,
-      componentIds: body.component_ids,
-    }),
-  );
+  const result = await command(ctx, {
+    type: "maintenance.create",
+    name: body.name,
+    body: body.body ?? null,
+    scheduledFor: body.scheduled_for,
+    scheduledUntil: body.scheduled_until,
+    componentIds: body.component_ids,
+  });
   const db = ctx.env.DB;
   const page = await getPage(db, ctx.base);
   const [maintenance] = await getIncidents(db, page.id, ctx.base, "i.id = ?1", [result.id], 1);

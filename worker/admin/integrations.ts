@@ -22,10 +22,9 @@ import type { PublicTextMode } from "../domain/public-text";
 import type { ComponentStatus } from "../domain/status";
 import { HttpError } from "../errors";
 import { newId, newIntegrationKey, nowIso, sha256Hex } from "../ids";
-import { ingestor } from "../ingestor";
 import { maskKeys } from "../security/mask";
 import { audit } from "../../db/audit";
-import { type AdminCtx, commit, unwrap } from "./catalog";
+import { type AdminCtx, command, commit } from "./catalog";
 import type { AlertLink, IntegrationCreate, IntegrationPatch, LinkCreate } from "./schemas";
 import { applyOptionsPatch, type IntegrationOptions, readOptions } from "../sources/options";
 import { type CustomMapping, customMapping, fromMapping } from "../sources/mapping";
@@ -171,7 +170,7 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
   // Disabling resolves the integration's firing alerts, in the ingestor (its monitor's resolve will
   // be refused from now on); what else the patch changes follows here.
   if (patch.disabled === true && !current.disabled) {
-    unwrap(await ingestor(ctx.env).adminAction({ type: "integration.disable", actor: ctx.actor, integrationId: id }));
+    await command(ctx, { type: "integration.disable", integrationId: id });
     current.disabled = true;
   }
   if (patch.disabled !== undefined && patch.disabled !== current.disabled) {
@@ -228,13 +227,13 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
 
 /** Deletes an integration with its links and alerts, resolving its firing alerts first (in the ingestor). */
 export async function deleteIntegration(ctx: AdminCtx, id: string): Promise<{ id: string; deleted: true; alerts_resolved: number }> {
-  const result = unwrap(await ingestor(ctx.env).adminAction({ type: "integration.delete", actor: ctx.actor, integrationId: id }));
+  const result = await command(ctx, { type: "integration.delete", integrationId: id });
   return { id, deleted: true, alerts_resolved: result.alertsResolved ?? 0 };
 }
 
 /** An operator dismisses a firing alert: resolved as if its monitor had sent the resolve. */
 export async function resolveAlert(ctx: AdminCtx, alertId: string): Promise<AlertJson> {
-  unwrap(await ingestor(ctx.env).adminAction({ type: "alert.resolve", actor: ctx.actor, alertId }));
+  await command(ctx, { type: "alert.resolve", alertId });
   const row = await alertRow(ctx.env.DB, alertId);
   return alertJson(row!);
 }
@@ -286,19 +285,16 @@ export async function createLink(ctx: AdminCtx, body: LinkCreate, fromAlertId?: 
   const raw = (body.match.monitor ?? body.match.tag ?? body.match.label)!;
   // tag and label are "key=value" or "key:value" (any value when none is given).
   const [matchKey, matchValue] = matchType === "monitor" ? [raw, null] : splitMatch(raw);
-  const result = unwrap(
-    await ingestor(ctx.env).adminAction({
-      type: "link.create",
-      actor: ctx.actor,
-      integrationId: body.integration_id,
-      matchType,
-      matchKey,
-      matchValue,
-      componentIds: body.component_ids,
-      status: body.status ?? null,
-      fromAlertId,
-    }),
-  );
+  const result = await command(ctx, {
+    type: "link.create",
+    integrationId: body.integration_id,
+    matchType,
+    matchKey,
+    matchValue,
+    componentIds: body.component_ids,
+    status: body.status ?? null,
+    fromAlertId,
+  });
   const row = await linkRow(ctx.env.DB, result.id);
   return { ...linkJson(row!), match: body.match, alerts_routed: result.reapplied ?? 0 };
 }

@@ -40,6 +40,7 @@ export const componentCreate = z.object({
   position,
   only_show_if_degraded: onlyShowIfDegraded,
 });
+export type ComponentCreate = z.infer<typeof componentCreate>;
 
 export const componentPatch = z.object({
   name: name.optional(),
@@ -49,11 +50,14 @@ export const componentPatch = z.object({
   position,
   only_show_if_degraded: onlyShowIfDegraded,
 });
+export type ComponentPatch = z.infer<typeof componentPatch>;
 
 export const componentStatusPut = z.object({ status: componentStatus });
 
 export const groupCreate = z.object({ name, description, position });
+export type GroupCreate = z.infer<typeof groupCreate>;
 export const groupPatch = z.object({ name: name.optional(), description, position });
+export type GroupPatch = z.infer<typeof groupPatch>;
 
 /**
  * The per-integration options may come together in `options` or at the top level: `signing_secret`
@@ -100,6 +104,7 @@ export const integrationCreate = z.preprocess(
   })
   .refine(templateNeedsWording, TEMPLATE_MESSAGE),
 );
+export type IntegrationCreate = z.infer<typeof integrationCreate>;
 
 /** Heartbeat: operators see the integration flagged `silent` after this many minutes without a delivery. */
 const expectedInterval = z.number().int().min(1).max(60 * 24 * 30).nullable().optional();
@@ -115,6 +120,7 @@ export const integrationPatch = z.preprocess(gatherOptions, z.object({
   public_text: publicText,
   public_template: publicTemplate,
 }));
+export type IntegrationPatch = z.infer<typeof integrationPatch>;
 
 const matchSchema = z
   .object({
@@ -130,6 +136,7 @@ export const linkCreate = z.object({
   component_ids: ids.min(1, "must name at least one component"),
   status: componentStatus.nullable().optional(),
 });
+export type LinkCreate = z.infer<typeof linkCreate>;
 
 /** Link an unrouted alert: by its monitor unless `match` says otherwise. */
 export const alertLink = z.object({
@@ -137,12 +144,14 @@ export const alertLink = z.object({
   component_ids: ids.min(1, "must name at least one component"),
   status: componentStatus.nullable().optional(),
 });
+export type AlertLink = z.infer<typeof alertLink>;
 
 export const incidentUpdate = z.object({
   status: z.enum([...INCIDENT_UPDATE_STATUSES, ...MAINTENANCE_STATUSES]),
   body: message,
   components: componentStatuses,
 });
+export type IncidentUpdate = z.infer<typeof incidentUpdate>;
 
 export const incidentCreate = z.object({
   name: z.string().trim().min(1, "is required").max(255),
@@ -152,6 +161,7 @@ export const incidentCreate = z.object({
   component_ids: ids.optional(),
   components: componentStatuses,
 });
+export type IncidentCreate = z.infer<typeof incidentCreate>;
 
 export const maintenanceCreate = z.object({
   name: z.string().trim().min(1, "is required").max(255),
@@ -160,6 +170,7 @@ export const maintenanceCreate = z.object({
   scheduled_until: instant,
   component_ids: ids.min(1, "must name at least one component"),
 });
+export type MaintenanceCreate = z.infer<typeof maintenanceCreate>;
 
 /** A link readers follow or an image they load: http(s) only (never javascript:, data: or the like). */
 export const webUrl = z
@@ -224,16 +235,4 @@ export const settingsPut = z.object({
   /** Set it (8 to 200 characters), clear it with null; stored hashed, never shown again. */
   page_password: z.union([z.string().min(8, "must be at least 8 characters").max(200), z.null()]).optional(),
 });
-
-export type ComponentCreate = z.infer<typeof componentCreate>;
-export type ComponentPatch = z.infer<typeof componentPatch>;
-export type GroupCreate = z.infer<typeof groupCreate>;
-export type GroupPatch = z.infer<typeof groupPatch>;
-export type IntegrationCreate = z.infer<typeof integrationCreate>;
-export type IntegrationPatch = z.infer<typeof integrationPatch>;
-export type LinkCreate = z.infer<typeof linkCreate>;
-export type AlertLink = z.infer<typeof alertLink>;
-export type IncidentUpdate = z.infer<typeof incidentUpdate>;
-export type IncidentCreate = z.infer<typeof incidentCreate>;
-export type MaintenanceCreate = z.infer<typeof maintenanceCreate>;
 export type SettingsPut = z.infer<typeof settingsPut>;

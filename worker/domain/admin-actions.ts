@@ -161,28 +161,18 @@ export function manualIncidentImpact(requested: ComponentStatusRequest): Impact 
 }
 
 /** The text an update gets when the operator writes none (one-click actions). */
-export function defaultUpdateBody(status: string): string {
-  switch (status) {
-    case "investigating":
-      return "We are investigating this issue.";
-    case "identified":
-      return "The issue has been identified and a fix is being implemented.";
-    case "monitoring":
-      return "A fix has been implemented and we are monitoring the results.";
-    case "resolved":
-      return "This incident has been resolved.";
-    case "scheduled":
-      return "Maintenance is scheduled.";
-    case "in_progress":
-      return "Scheduled maintenance is currently in progress. We will provide updates as necessary.";
-    case "verifying":
-      return "Maintenance is being verified.";
-    case "completed":
-      return "The scheduled maintenance has been completed.";
-    default:
-      return "Update.";
-  }
-}
+const DEFAULT_UPDATE_BODIES: Record<string, string> = {
+  investigating: "We are investigating this issue.",
+  identified: "The issue has been identified and a fix is being implemented.",
+  monitoring: "A fix has been implemented and we are monitoring the results.",
+  resolved: "This incident has been resolved.",
+  scheduled: "Maintenance is scheduled.",
+  in_progress: "Scheduled maintenance is currently in progress. We will provide updates as necessary.",
+  verifying: "Maintenance is being verified.",
+  completed: "The scheduled maintenance has been completed.",
+};
+
+export const defaultUpdateBody = (status: string): string => (Object.hasOwn(DEFAULT_UPDATE_BODIES, status) ? DEFAULT_UPDATE_BODIES[status]! : "Update.");
 
 // ── Linking unrouted alerts ─────────────────────────────────────────────────
 

@@ -30,31 +30,16 @@ export type Impact = (typeof IMPACTS)[number];
 export type Indicator = Impact | "maintenance";
 
 /** Severity → component status while the alert fires; `null` means "no change" (info). */
-export function statusForSeverity(severity: Severity): ComponentStatus | null {
-  switch (severity) {
-    case "critical":
-      return "major_outage";
-    case "error":
-      return "partial_outage";
-    case "warning":
-      return "degraded_performance";
-    case "info":
-      return null;
-  }
-}
+export const statusForSeverity = (severity: Severity): ComponentStatus | null => STATUS_FOR_SEVERITY[severity];
+const STATUS_FOR_SEVERITY: Record<Severity, ComponentStatus | null> = {
+  critical: "major_outage",
+  error: "partial_outage",
+  warning: "degraded_performance",
+  info: null,
+};
 
-export function impactForSeverity(severity: Severity): Impact {
-  switch (severity) {
-    case "critical":
-      return "critical";
-    case "error":
-      return "major";
-    case "warning":
-      return "minor";
-    case "info":
-      return "none";
-  }
-}
+export const impactForSeverity = (severity: Severity): Impact => IMPACT_FOR_SEVERITY[severity];
+const IMPACT_FOR_SEVERITY: Record<Severity, Impact> = { critical: "critical", error: "major", warning: "minor", info: "none" };
 
 // Ranks follow COMPONENT_STATUSES: maintenance is worse than operational, better than any outage.
 const rank = (s: ComponentStatus) => COMPONENT_STATUSES.indexOf(s);

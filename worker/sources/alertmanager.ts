@@ -8,15 +8,24 @@ import { clipDetails, clipSummary, httpUrl, isObject, parseDateLenient, requireO
 const STATUSES = ["firing", "resolved"] as const;
 
 export function fromAlertmanager(payload: unknown, receivedAt: Date): AlertEvent[] {
+  return groupEvents(payload, receivedAt, (parsed, alert) => toEvent(parsed, { link: httpUrl(text(alert.generatorURL)), fallbackSummary: "Alertmanager alert" }));
+}
+
+/**
+ * One event per alert of an Alertmanager-shaped group (Alertmanager's own, Grafana's), made by `toOne`.
+ * Grafana's test notification (its contact point's "Test" button, or through an Alertmanager contact
+ * point) proves the wiring and is no outage: it makes no event.
+ */
+export function groupEvents(
+  payload: unknown,
+  receivedAt: Date,
+  toOne: (parsed: GroupAlert, alert: JsonObject, body: JsonObject) => AlertEvent,
+): AlertEvent[] {
   const body = requireObject(payload);
-  const events: AlertEvent[] = [];
-  for (const { alert, path } of groupAlerts(body)) {
-    const parsed = readAlert(body, alert, path, receivedAt);
-    // Grafana's test notification reaches here through an Alertmanager contact point.
-    if (isGrafanaTestAlert(parsed.labels)) continue;
-    events.push(toEvent(parsed, { link: httpUrl(text(alert.generatorURL)), fallbackSummary: "Alertmanager alert" }));
-  }
-  return events;
+  return groupAlerts(body)
+    .map(({ alert, path }) => ({ alert, parsed: readAlert(body, alert, path, receivedAt) }))
+    .filter(({ parsed }) => !isGrafanaTestAlert(parsed.labels))
+    .map(({ alert, parsed }) => toOne(parsed, alert, body));
 }
 
 /**

@@ -9,7 +9,7 @@
 import type { AlertEvent } from "../domain/alert-event";
 import type { Severity } from "../domain/status";
 import { PayloadError } from "../errors";
-import { child, clipDetails, clipSummary, httpUrl, isObject, parseDateLenient, requireObject, text , lookupWord, encodePart } from "./common";
+import { child, clipDetails, clipSummary, httpUrl, isObject, parseDateLenient, requireChild, requireObject, requireText, requireWord, text, lookupWord, encodePart } from "./common";
 
 const SEVERITIES: Record<string, Severity> = { sev0: "critical", sev1: "error", sev2: "warning", sev3: "info", sev4: "info" };
 export const ACTIVITY_LOG_EXPIRY_SECONDS = 3600;
@@ -21,12 +21,9 @@ export function fromAzureMonitor(payload: unknown, receivedAt: Date): AlertEvent
     throw new PayloadError("schemaId", `is ${schema.slice(0, 60)}: turn on "Enable the common alert schema" in the action group's webhook`);
   }
   const data = child(body, "data");
-  const essentials = child(data, "essentials");
-  if (!essentials) throw new PayloadError("data.essentials", "is required: send the common alert schema (azureMonitorCommonAlertSchema)");
-  const alertId = text(essentials.alertId);
-  if (alertId === undefined) throw new PayloadError("data.essentials.alertId", "is required");
-  const condition = text(essentials.monitorCondition)?.toLowerCase();
-  if (condition !== "fired" && condition !== "resolved") throw new PayloadError("data.essentials.monitorCondition", "must be Fired or Resolved");
+  const essentials = requireChild(data, "essentials", "data.essentials", "send the common alert schema (azureMonitorCommonAlertSchema)");
+  const alertId = requireText(essentials, "alertId", "data.essentials.alertId");
+  const condition = requireWord(essentials, "monitorCondition", "data.essentials.monitorCondition", ["fired", "resolved"], "must be Fired or Resolved");
   const rule = text(essentials.alertRule) ?? "Azure Monitor alert";
   const signal = text(essentials.signalType)?.toLowerCase();
   const service = text(essentials.monitoringService) ?? "";

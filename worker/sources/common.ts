@@ -239,6 +239,27 @@ export function child(body: unknown, name: string): JsonObject | undefined {
   return isObject(value) ? value : undefined;
 }
 
+/** The object at `body[name]`, or a 400 naming `path`, with `hint` for the one who set the sender up. */
+export function requireChild(body: unknown, name: string, path: string, hint: string): JsonObject {
+  const value = child(body, name);
+  if (!value) throw new PayloadError(path, `is required: ${hint}`);
+  return value;
+}
+
+/** The text at `body[name]`, or a 400 naming `path`. */
+export function requireText(body: JsonObject, name: string, path: string): string {
+  const value = text(body[name]);
+  if (value === undefined) throw new PayloadError(path, "is required");
+  return value;
+}
+
+/** The text at `body[name]`, lowercased, one of `allowed`; else a 400 naming `path` with `message`. */
+export function requireWord<const T extends string>(body: JsonObject, name: string, path: string, allowed: readonly T[], message: string): T {
+  const value = text(body[name])?.toLowerCase();
+  if (!(allowed as readonly (string | undefined)[]).includes(value)) throw new PayloadError(path, message);
+  return value as T;
+}
+
 /** A word looked up in a fixed table, own keys only: `__proto__` or `constructor` is no word. */
 export function lookupWord<T>(table: Readonly<Record<string, T>>, word: string | undefined): T | undefined {
   return word !== undefined && Object.hasOwn(table, word) ? table[word] : undefined;

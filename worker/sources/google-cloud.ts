@@ -4,20 +4,16 @@
 // connection" sends `version: "test"`: nothing to apply.
 import type { AlertEvent } from "../domain/alert-event";
 import type { Severity } from "../domain/status";
-import { PayloadError } from "../errors";
-import { child, clipDetails, clipSummary, httpUrl, isObject, parseEpoch, requireObject, text , lookupWord } from "./common";
+import { child, clipDetails, clipSummary, httpUrl, isObject, parseEpoch, requireChild, requireObject, requireText, requireWord, text, lookupWord } from "./common";
 
 const SEVERITIES: Record<string, Severity> = { critical: "critical", error: "error", warning: "warning" };
 
 export function fromGoogleCloud(payload: unknown, receivedAt: Date): AlertEvent[] {
   const body = requireObject(payload);
   if (text(body.version)?.toLowerCase() === "test") return [];
-  const incident = child(body, "incident");
-  if (!incident) throw new PayloadError("incident", "is required: is this a Cloud Monitoring webhook notification channel?");
-  const id = text(incident.incident_id);
-  if (id === undefined) throw new PayloadError("incident.incident_id", "is required");
-  const state = text(incident.state)?.toLowerCase();
-  if (state !== "open" && state !== "closed") throw new PayloadError("incident.state", "must be open or closed");
+  const incident = requireChild(body, "incident", "incident", "is this a Cloud Monitoring webhook notification channel?");
+  const id = requireText(incident, "incident_id", "incident.incident_id");
+  const state = requireWord(incident, "state", "incident.state", ["open", "closed"], "must be open or closed");
   const policy = text(incident.policy_name);
   const condition = text(incident.condition_name) ?? text(child(incident, "condition")?.displayName);
   const resource = text(incident.resource_display_name) ?? text(incident.resource_name);

@@ -3,19 +3,12 @@
 // `dashboardURL`, `panelURL`, `silenceURL`; so one event per alert, by its own status and fingerprint.
 // The optional HMAC signature is checked by the ingestor against the integration's signing secret.
 import type { AlertEvent } from "../domain/alert-event";
-import { httpUrl, requireObject, text } from "./common";
-import { groupAlerts, isGrafanaTestAlert, readAlert, toEvent } from "./alertmanager";
+import { groupEvents, toEvent } from "./alertmanager";
+import { httpUrl, text } from "./common";
 
 export function fromGrafana(payload: unknown, receivedAt: Date): AlertEvent[] {
-  const body = requireObject(payload);
-  const events: AlertEvent[] = [];
-  for (const { alert, path } of groupAlerts(body)) {
-    const parsed = readAlert(body, alert, path, receivedAt);
-    // The contact point's "Test" button sends a made-up alert; it proves the wiring, it is no outage.
-    if (isGrafanaTestAlert(parsed.labels)) continue;
+  return groupEvents(payload, receivedAt, (parsed, alert, body) => {
     const link = httpUrl(text(alert.panelURL)) ?? httpUrl(text(alert.dashboardURL)) ?? httpUrl(text(alert.generatorURL));
-    events.push(toEvent(parsed, { link, summary: text(body.title), fallbackSummary: "Grafana alert" }));
-  }
-  return events;
+    return toEvent(parsed, { link, summary: text(body.title), fallbackSummary: "Grafana alert" });
+  });
 }
-

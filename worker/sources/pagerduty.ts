@@ -47,14 +47,23 @@ export function keyIn(payload: unknown, field: "routing_key" | "service_key"): s
   return isObject(payload) && typeof payload[field] === "string" && payload[field].trim() ? payload[field].trim() : null;
 }
 
-/** `POST /v2/enqueue`. `newDedupKey` supplies the key a trigger without one gets. */
-export function fromPagerDutyV2(payload: unknown, receivedAt: Date, newDedupKey: () => string): PagerDutyResult {
+/**
+ * What every Events API event carries, v1 and v2 by their own field names: the integration key, the
+ * action and the key of the alert (required to acknowledge or resolve one).
+ */
+function readEnvelope(payload: unknown, fields: { key: "routing_key" | "service_key"; action: string; dedup: string; noun: string }) {
   const body = bodyObject(payload);
   const p = new Problems();
-  requiredKey(body, "routing_key", p);
-  const action = actionOf(body, "event_action", p);
-  const dedupKey = optionalKey(body, "dedup_key", p);
-  if (dedupKey === undefined && action && action !== "trigger") p.add("dedup_key", `is required to ${action} an alert`);
+  requiredKey(body, fields.key, p);
+  const action = actionOf(body, fields.action, p);
+  const dedupKey = optionalKey(body, fields.dedup, p);
+  if (dedupKey === undefined && action && action !== "trigger") p.add(fields.dedup, `is required to ${action} an ${fields.noun}`);
+  return { body, p, action, dedupKey };
+}
+
+/** `POST /v2/enqueue`. `newDedupKey` supplies the key a trigger without one gets. */
+export function fromPagerDutyV2(payload: unknown, receivedAt: Date, newDedupKey: () => string): PagerDutyResult {
+  const { body, p, action, dedupKey } = readEnvelope(payload, { key: "routing_key", action: "event_action", dedup: "dedup_key", noun: "alert" });
 
   const payloadObj = body.payload;
   let event: AlertEvent | undefined;
@@ -117,12 +126,9 @@ export function fromPagerDutyChange(payload: unknown): PagerDutyResult {
 
 /** `POST /generic/2010-04-15/create_event.json` (Events API v1). */
 export function fromPagerDutyV1(payload: unknown, receivedAt: Date, newIncidentKey: () => string): PagerDutyResult {
-  const body = bodyObject(payload);
-  const p = new Problems();
-  requiredKey(body, "service_key", p);
-  const action = actionOf(body, "event_type", p);
-  const incidentKey = optionalKey(body, "incident_key", p);
-  if (incidentKey === undefined && action && action !== "trigger") p.add("incident_key", `is required to ${action} an incident`);
+  const envelope = readEnvelope(payload, { key: "service_key", action: "event_type", dedup: "incident_key", noun: "incident" });
+  const { body, p, action } = envelope;
+  const incidentKey = envelope.dedupKey;
   const description =
     action === "trigger" ? requiredText(body, "description", "description", p) : text(body.description);
   if (body.details !== undefined && body.details !== null && !isObject(body.details)) p.add("details", "must be an object");
