@@ -1,6 +1,6 @@
 // The one description of the data. Times are ISO 8601 strings with milliseconds and zone, as the API shows them.
 import { sql } from "drizzle-orm";
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import {
   ALERT_STATUSES,
   COMPONENT_STATUSES,
@@ -21,6 +21,8 @@ const INCIDENT_IMPACTS = [...IMPACTS, "maintenance"] as const;
 const MATCH_TYPES = ["monitor", "tag", "label"] as const;
 
 const createdAt = () => text("created_at").notNull();
+/** A reference to the row this one belongs to: deleted with it. */
+const owned = (name: string, parent: () => AnySQLiteColumn) => text(name).notNull().references(parent, { onDelete: "cascade" });
 const updatedAt = () => text("updated_at").notNull();
 
 // ── Page ────────────────────────────────────────────────────────────────────
@@ -94,9 +96,7 @@ export const componentStatusChanges = sqliteTable(
   "component_status_changes",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    componentId: text("component_id")
-      .notNull()
-      .references(() => components.id, { onDelete: "cascade" }),
+    componentId: owned("component_id", () => components.id),
     fromStatus: componentStatus("from_status").notNull(),
     toStatus: componentStatus("to_status").notNull(),
     at: text("at").notNull(),
@@ -136,12 +136,8 @@ export const integrations = sqliteTable(
 export const integrationComponents = sqliteTable(
   "integration_components",
   {
-    integrationId: text("integration_id")
-      .notNull()
-      .references(() => integrations.id, { onDelete: "cascade" }),
-    componentId: text("component_id")
-      .notNull()
-      .references(() => components.id, { onDelete: "cascade" }),
+    integrationId: owned("integration_id", () => integrations.id),
+    componentId: owned("component_id", () => components.id),
   },
   (t) => [primaryKey({ columns: [t.integrationId, t.componentId] })],
 );
@@ -151,9 +147,7 @@ export const links = sqliteTable(
   "links",
   {
     id: text("id").primaryKey(),
-    integrationId: text("integration_id")
-      .notNull()
-      .references(() => integrations.id, { onDelete: "cascade" }),
+    integrationId: owned("integration_id", () => integrations.id),
     matchType: text("match_type", { enum: MATCH_TYPES }).notNull(),
     matchKey: text("match_key").notNull(), // monitor id or name; tag/label key
     matchValue: text("match_value"), // tag/label value; null matches any value
@@ -166,12 +160,8 @@ export const links = sqliteTable(
 export const linkComponents = sqliteTable(
   "link_components",
   {
-    linkId: text("link_id")
-      .notNull()
-      .references(() => links.id, { onDelete: "cascade" }),
-    componentId: text("component_id")
-      .notNull()
-      .references(() => components.id, { onDelete: "cascade" }),
+    linkId: owned("link_id", () => links.id),
+    componentId: owned("component_id", () => components.id),
   },
   (t) => [primaryKey({ columns: [t.linkId, t.componentId] }), index("link_components_component_idx").on(t.componentId)],
 );
@@ -181,9 +171,7 @@ export const alerts = sqliteTable(
   "alerts",
   {
     id: text("id").primaryKey(),
-    integrationId: text("integration_id")
-      .notNull()
-      .references(() => integrations.id, { onDelete: "cascade" }),
+    integrationId: owned("integration_id", () => integrations.id),
     dedupKey: text("dedup_key").notNull(),
     status: text("status", { enum: ALERT_STATUSES }).notNull(),
     severity: text("severity", { enum: SEVERITIES }).notNull(),
@@ -217,12 +205,8 @@ export const alerts = sqliteTable(
 export const alertComponents = sqliteTable(
   "alert_components",
   {
-    alertId: text("alert_id")
-      .notNull()
-      .references(() => alerts.id, { onDelete: "cascade" }),
-    componentId: text("component_id")
-      .notNull()
-      .references(() => components.id, { onDelete: "cascade" }),
+    alertId: owned("alert_id", () => alerts.id),
+    componentId: owned("component_id", () => components.id),
     status: componentStatus("status"), // null: no change (info)
   },
   (t) => [primaryKey({ columns: [t.alertId, t.componentId] }), index("alert_components_component_idx").on(t.componentId)],
@@ -257,9 +241,7 @@ export const incidentUpdates = sqliteTable(
   "incident_updates",
   {
     id: text("id").primaryKey(),
-    incidentId: text("incident_id")
-      .notNull()
-      .references(() => incidents.id, { onDelete: "cascade" }),
+    incidentId: owned("incident_id", () => incidents.id),
     status: text("status", { enum: INCIDENT_OR_MAINTENANCE_STATUSES }).notNull(),
     body: text("body").notNull(),
     /** [{code, name, old_status, new_status}] or null, as Statuspage shows it. */
@@ -280,12 +262,8 @@ export interface AffectedComponent {
 export const incidentComponents = sqliteTable(
   "incident_components",
   {
-    incidentId: text("incident_id")
-      .notNull()
-      .references(() => incidents.id, { onDelete: "cascade" }),
-    componentId: text("component_id")
-      .notNull()
-      .references(() => components.id, { onDelete: "cascade" }),
+    incidentId: owned("incident_id", () => incidents.id),
+    componentId: owned("component_id", () => components.id),
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.componentId] }), index("incident_components_component_idx").on(t.componentId)],
 );

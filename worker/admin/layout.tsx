@@ -2,7 +2,7 @@
 // that works without JavaScript, and every form carries the session's CSRF token.
 import { raw } from "hono/html";
 import { useRequestContext } from "hono/jsx-renderer";
-import type { Child, FC, PropsWithChildren } from "hono/jsx";
+import type { Child, FC, JSX, PropsWithChildren } from "hono/jsx";
 import type { AdminEnv } from "../auth";
 import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES, type ComponentStatus } from "../domain/status";
 
@@ -138,6 +138,29 @@ export const PostForm: FC<PropsWithChildren<{ action: string; class?: string; id
     <input type="hidden" name="_csrf" value={useRequestContext<AdminEnv>().get("csrf") ?? ""} />
     {children}
   </form>
+);
+
+/**
+ * A labelled input: `label` before it, `unit` (or any note) after it; every other attribute is the
+ * input's. Text by default.
+ */
+export const Field: FC<{ label: Child; unit?: Child } & JSX.IntrinsicElements["input"]> = ({ label, unit, type, ...input }) => (
+  <label>
+    {label} <input type={type ?? "text"} {...input} />
+    {unit !== undefined && <> {unit}</>}
+  </label>
+);
+
+/** An update's or a new incident's message: the text readers get. */
+export const MessageField: FC<{ placeholder: string }> = ({ placeholder }) => (
+  <label>
+    Message <textarea name="body" placeholder={placeholder}></textarea>
+  </label>
+);
+
+/** A number of minutes or days, as settings take them. */
+export const NumberField: FC<{ label: Child; unit: Child; name: string; value: number | null; min: number; max: number }> = ({ value, ...rest }) => (
+  <Field type="number" value={value == null ? "" : String(value)} style="width:6em" {...rest} />
 );
 
 /** What every signed-in page is given. */

@@ -42,14 +42,8 @@ export const componentCreate = z.object({
 });
 export type ComponentCreate = z.infer<typeof componentCreate>;
 
-export const componentPatch = z.object({
-  name: name.optional(),
-  slug: slugSchema.optional(),
-  group_id: idSchema.nullable().optional(),
-  description,
-  position,
-  only_show_if_degraded: onlyShowIfDegraded,
-});
+/** Every field of a creation, each optional. */
+export const componentPatch = componentCreate.partial();
 export type ComponentPatch = z.infer<typeof componentPatch>;
 
 export const componentStatusPut = z.object({ status: componentStatus });

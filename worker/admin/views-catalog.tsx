@@ -4,7 +4,7 @@ import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES } from "../domain/status";
 import { SOURCES } from "../sources";
 import type { ComponentJson, GroupJson } from "./catalog";
 import type { IntegrationJson, IntegrationWithKey, LinkJson, MappingPreview } from "./integrations";
-import { type Common, Empty, PostForm, Layout, Status, Time } from "./layout";
+import { type Common, Empty, Field, PostForm, Layout, Status, Time } from "./layout";
 import { ComponentChecks } from "./views-incidents";
 
 /** Deleting needs a ticked box as well as the click: two deliberate steps, no script. */
@@ -132,15 +132,9 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
         <section>
           <h2>New component</h2>
           <PostForm action="/admin/components" class="stack">
-            <label>
-              Name <input type="text" name="name" required maxlength={120} />
-            </label>
-            <label>
-              Slug <input type="text" name="slug" placeholder="from the name" /> <span class="muted">(a `service:&lt;slug&gt;` tag routes to it)</span>
-            </label>
-            <label>
-              Description <input type="text" name="description" />
-            </label>
+            <Field label="Name" name="name" required maxlength={120} />
+            <Field label="Slug" name="slug" placeholder="from the name" unit={<><span class="muted">(a `service:&lt;slug&gt;` tag routes to it)</span></>} />
+            <Field label="Description" name="description" />
             <label>
               Group <GroupSelect groups={groups} value={null} />
             </label>
@@ -152,12 +146,8 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
         <section>
           <h2>New group</h2>
           <PostForm action="/admin/groups" class="stack">
-            <label>
-              Name <input type="text" name="name" required maxlength={120} />
-            </label>
-            <label>
-              Description <input type="text" name="description" />
-            </label>
+            <Field label="Name" name="name" required maxlength={120} />
+            <Field label="Description" name="description" />
             <div>
               <button type="submit" class="primary">Create group</button>
             </div>
@@ -301,9 +291,7 @@ export const IntegrationsPage: FC<
       <section>
         <h2>New integration</h2>
         <PostForm action="/admin/integrations" class="stack">
-          <label>
-            Name <input type="text" name="name" required maxlength={120} />
-          </label>
+          <Field label="Name" name="name" required maxlength={120} />
           <label>
             Sender{" "}
             <select name="source">
@@ -429,9 +417,7 @@ const GrafanaSignatureForm: FC<{ integration: IntegrationJson }> = ({ integratio
         Secret <input type="password" name="signing_secret" autocomplete="new-password" minlength={8} maxlength={256} />{" "}
         <span class="muted">(empty: keep the current one)</span>
       </label>
-      <label>
-        Signature header <input type="text" name="signature_header" value={i.options.signature_header ?? ""} placeholder={i.source === "sentry" ? "Sentry-Hook-Signature" : "X-Grafana-Alerting-Signature"} maxlength={100} />
-      </label>
+      <Field label="Signature header" name="signature_header" value={i.options.signature_header ?? ""} placeholder={i.source === "sentry" ? "Sentry-Hook-Signature" : "X-Grafana-Alerting-Signature"} maxlength={100} />
       <label>
         Timestamp header <input type="text" name="timestamp_header" value={i.options.timestamp_header ?? ""} placeholder="none" maxlength={100} />{" "}
         <span class="muted">(as typed in Grafana; then the signed string is timestamp:body)</span>

@@ -6,7 +6,7 @@ import { IMPACTS, MAINTENANCE_STATUSES } from "../domain/status";
 import type { ComponentJson, GroupJson } from "./catalog";
 import type { AdminIncidentJson } from "./incidents";
 import type { AlertJson } from "./integrations";
-import { type Common, Empty, PostForm, IncidentStatus, Layout, Status, StatusSelect, Time } from "./layout";
+import { type Common, Empty, MessageField, Field, PostForm, IncidentStatus, Layout, Status, StatusSelect, Time } from "./layout";
 
 /** The status an operator most likely posts next: preselected, never submitted without a click. */
 function nextStatus(i: AdminIncidentJson): string {
@@ -53,10 +53,7 @@ export const UpdateForm: FC<{ incident: AdminIncidentJson; components: Component
           </select>
         </label>
       </div>
-      <label>
-        Message
-        <textarea name="body" placeholder="What is happening, for the public page (a standard text is used when empty)"></textarea>
-      </label>
+      <MessageField placeholder="What is happening, for the public page (a standard text is used when empty)" />
       <details>
         <summary>Component statuses</summary>
         <div class="checks">
@@ -243,12 +240,8 @@ export const DashboardPage: FC<
         <summary>Open an incident by hand</summary>
         <section>
           <PostForm action="/admin/incidents" class="stack">
-            <label>
-              Title <input type="text" name="name" required maxlength={255} />
-            </label>
-            <label>
-              Message <textarea name="body" placeholder="What readers of the status page should know"></textarea>
-            </label>
+            <Field label="Title" name="name" required maxlength={255} />
+            <MessageField placeholder="What readers of the status page should know" />
             <div class="row">
               <label>
                 Status{" "}
@@ -501,19 +494,11 @@ export const MaintenancePage: FC<
       <h2>Schedule maintenance</h2>
       <section>
         <PostForm action="/admin/maintenances" class="stack">
-          <label>
-            Title <input type="text" name="name" required maxlength={255} />
-          </label>
-          <label>
-            Message <textarea name="body" placeholder="What will happen and what readers may notice"></textarea>
-          </label>
+          <Field label="Title" name="name" required maxlength={255} />
+          <MessageField placeholder="What will happen and what readers may notice" />
           <div class="row">
-            <label>
-              Starts <input type="datetime-local" name="scheduled_for" required value={start} />
-            </label>
-            <label>
-              Ends <input type="datetime-local" name="scheduled_until" required value={end} />
-            </label>
+            <Field label="Starts" type="datetime-local" name="scheduled_for" required value={start} />
+            <Field label="Ends" type="datetime-local" name="scheduled_until" required value={end} />
             <span class="muted">time zone {tz}</span>
           </div>
           <div>

@@ -7,18 +7,14 @@ import type { SettingsJson } from "./catalog";
 import type { InboxStatus } from "../ingestor";
 import type { DeliveryJson, IntegrationJson } from "./integrations";
 import { DELIVERY_OUTCOMES } from "../domain/status";
-import { type Common, Empty, PostForm, Layout, Time } from "./layout";
+import { type Common, Empty, Field, NumberField, PostForm, Layout, Time } from "./layout";
 
 export const LoginPage: FC<{ error?: string; accessConfigured: boolean }> = ({ error, accessConfigured }) => (
   <Layout title="Sign in" flash={{ error }}>
     <section>
       <form method="post" action="/admin/login" class="stack">
-        <label>
-          Admin token <input type="password" name="token" required autocomplete="current-password" autofocus />
-        </label>
-        <label>
-          Your name, for the audit log (optional) <input type="text" name="name" maxlength={60} autocomplete="nickname" />
-        </label>
+        <Field label="Admin token" type="password" name="token" required autocomplete="current-password" autofocus />
+        <Field label="Your name, for the audit log (optional)" name="name" maxlength={60} autocomplete="nickname" />
         <div>
           <button type="submit" class="primary">Sign in</button>
         </div>
@@ -284,28 +280,19 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, t
   <Layout title="Settings" actor={actor} flash={flash} active="/admin/settings">
     <section>
       <PostForm action="/admin/settings" class="stack">
-        <label>
-          Page name <input type="text" name="name" value={settings.name} required maxlength={120} />
-        </label>
-        <label>
-          Page URL <input type="url" name="url" value={settings.url} placeholder="https://status.example.com (empty: this site)" />
-        </label>
-        <label>
-          Time zone <input type="text" name="time_zone" value={settings.time_zone} required placeholder="Europe/Paris" />
-        </label>
-        <label>
-          Auto-resolve incidents in monitoring after{" "}
-          <input type="number" name="auto_resolve_minutes" value={settings.auto_resolve_minutes == null ? "" : String(settings.auto_resolve_minutes)} min={1} max={10080} style="width:6em" />{" "}
-          quiet minutes <span class="muted">(empty: an operator resolves)</span>
-        </label>
-        <label>
-          Keep the delivery log for{" "}
-          <input type="number" name="delivery_retention_days" value={String(settings.delivery_retention_days)} min={1} max={3650} style="width:6em" /> days
-        </label>
-        <label>
-          Keep the audit log for{" "}
-          <input type="number" name="audit_retention_days" value={String(settings.audit_retention_days)} min={1} max={3650} style="width:6em" /> days
-        </label>
+        <Field label="Page name" name="name" value={settings.name} required maxlength={120} />
+        <Field label="Page URL" type="url" name="url" value={settings.url} placeholder="https://status.example.com (empty: this site)" />
+        <Field label="Time zone" name="time_zone" value={settings.time_zone} required placeholder="Europe/Paris" />
+        <NumberField
+          label="Auto-resolve incidents in monitoring after"
+          name="auto_resolve_minutes"
+          value={settings.auto_resolve_minutes}
+          min={1}
+          max={10080}
+          unit={<>quiet minutes <span class="muted">(empty: an operator resolves)</span></>}
+        />
+        <NumberField label="Keep the delivery log for" name="delivery_retention_days" value={settings.delivery_retention_days} min={1} max={3650} unit="days" />
+        <NumberField label="Keep the audit log for" name="audit_retention_days" value={settings.audit_retention_days} min={1} max={3650} unit="days" />
         <label>
           <input type="checkbox" name="allow_framing" value="true" checked={settings.allow_framing} /> Other sites may show the status page in a frame
         </label>
@@ -321,12 +308,8 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, t
           </select>{" "}
           <span class="muted">readers get their own (?lang=, their browser's Accept-Language) when the page has it</span>
         </label>
-        <label>
-          Logo URL <input type="url" name="logo_url" value={settings.logo_url ?? ""} placeholder="https://example.com/logo.svg" />
-        </label>
-        <label>
-          Favicon URL <input type="url" name="favicon_url" value={settings.favicon_url ?? ""} placeholder="https://example.com/favicon.png" />
-        </label>
+        <Field label="Logo URL" type="url" name="logo_url" value={settings.logo_url ?? ""} placeholder="https://example.com/logo.svg" />
+        <Field label="Favicon URL" type="url" name="favicon_url" value={settings.favicon_url ?? ""} placeholder="https://example.com/favicon.png" />
         <label>
           Brand colour <input type="text" name="brand_color" value={settings.brand_color ?? ""} placeholder="#0550ae" pattern="#[0-9a-fA-F]{6}" style="width:8em" />{" "}
           <span class="muted">must keep text readable (WCAG AA, 4.5:1) in light and dark mode</span>
@@ -335,12 +318,8 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, t
           Header links <span class="muted">(one per line: Label | https://…)</span>
           <textarea name="header_links" rows={3}>{settings.header_links.map((l) => `${l.label} | ${l.url}`).join("\n")}</textarea>
         </label>
-        <label>
-          Support URL <input type="url" name="support_url" value={settings.support_url ?? ""} placeholder="https://example.com/support" />
-        </label>
-        <label>
-          Footer text <input type="text" name="footer_text" value={settings.footer_text ?? ""} maxlength={500} />
-        </label>
+        <Field label="Support URL" type="url" name="support_url" value={settings.support_url ?? ""} placeholder="https://example.com/support" />
+        <Field label="Footer text" name="footer_text" value={settings.footer_text ?? ""} maxlength={500} />
         <h3>Audience</h3>
         <label>
           Visibility{" "}
@@ -349,9 +328,7 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, t
             <option value="private" selected={settings.visibility === "private"}>Private: the page password or Cloudflare Access</option>
           </select>
         </label>
-        <label>
-          Page password <input type="password" name="page_password" autocomplete="new-password" minlength={8} placeholder={settings.page_password_set ? "set (empty: keep it)" : "not set"} />
-        </label>
+        <Field label="Page password" type="password" name="page_password" autocomplete="new-password" minlength={8} placeholder={settings.page_password_set ? "set (empty: keep it)" : "not set"} />
         {settings.page_password_set && (
           <label>
             <input type="checkbox" name="clear_password" value="yes" /> Remove the page password

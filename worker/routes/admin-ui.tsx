@@ -231,6 +231,11 @@ function form(fallback: string | ((c: Context<AdminEnv>) => string), run: (c: Co
   };
 }
 
+/** A form route: `run` does the action; the operator is sent back to `back` with its result. */
+function post(path: string, back: Parameters<typeof form>[0], run: Parameters<typeof form>[1]) {
+  adminUi.post(path, form(back, run));
+}
+
 function requireConfirm(f: Form) {
   if (!f.confirmed()) throw new HttpError(400, "Tick “sure” to confirm.", "confirm");
 }
@@ -335,61 +340,46 @@ adminUi.get("/incidents/:id", async (c) => {
   return page(c, <IncidentPage {...base} incident={incident} components={components} />);
 });
 
-adminUi.post(
-  "/incidents/:id/resolve",
-  form("/admin", async (c, f) => {
-    await postUpdate(ctxOf(c), pathId(c), { status: "resolved", body: f.opt("body") ?? null });
-    return "incident_resolved";
-  }),
-);
+post("/incidents/:id/resolve", "/admin", async (c, f) => {
+  await postUpdate(ctxOf(c), pathId(c), { status: "resolved", body: f.opt("body") ?? null });
+  return "incident_resolved";
+});
 
-adminUi.post(
-  "/incidents/:id/updates",
-  form((c) => `/admin/incidents/${c.req.param("id")}`, async (c, f) => {
-    const body = validate(s.incidentUpdate, { status: f.str("status"), body: f.opt("body") ?? null, components: f.componentStatuses() });
-    const update = await postUpdate(ctxOf(c), pathId(c), body);
-    return `update_${update.status}` as FlashCode;
-  }),
-);
+post("/incidents/:id/updates", (c) => `/admin/incidents/${c.req.param("id")}`, async (c, f) => {
+  const body = validate(s.incidentUpdate, { status: f.str("status"), body: f.opt("body") ?? null, components: f.componentStatuses() });
+  const update = await postUpdate(ctxOf(c), pathId(c), body);
+  return `update_${update.status}` as FlashCode;
+});
 
-adminUi.post(
-  "/incidents",
-  form("/admin", async (c, f) => {
-    const ids = f.all("component_ids");
-    const status = f.opt("component_status");
-    const body = validate(s.incidentCreate, {
-      name: f.str("name"),
-      body: f.opt("body") ?? null,
-      status: f.opt("status"),
-      impact: f.opt("impact"),
-      component_ids: ids,
-      components: status ? Object.fromEntries(ids.map((id) => [id, status])) : undefined,
-    });
-    const incident = await createIncident(ctxOf(c), body);
-    return redirectWith(c, `/admin/incidents/${incident.id}`, { ok: "incident_opened" });
-  }),
-);
+post("/incidents", "/admin", async (c, f) => {
+  const ids = f.all("component_ids");
+  const status = f.opt("component_status");
+  const body = validate(s.incidentCreate, {
+    name: f.str("name"),
+    body: f.opt("body") ?? null,
+    status: f.opt("status"),
+    impact: f.opt("impact"),
+    component_ids: ids,
+    components: status ? Object.fromEntries(ids.map((id) => [id, status])) : undefined,
+  });
+  const incident = await createIncident(ctxOf(c), body);
+  return redirectWith(c, `/admin/incidents/${incident.id}`, { ok: "incident_opened" });
+});
 
 // ── Components and groups ───────────────────────────────────────────────────
 
-adminUi.post(
-  "/components/:id/status",
-  form("/admin", async (c, f) => {
-    const { status } = validate(s.componentStatusPut, { status: f.str("status") });
-    const component = await overrideComponent(ctxOf(c), pathId(c), status);
-    void component;
-    return "override_set";
-  }),
-);
+post("/components/:id/status", "/admin", async (c, f) => {
+  const { status } = validate(s.componentStatusPut, { status: f.str("status") });
+  const component = await overrideComponent(ctxOf(c), pathId(c), status);
+  void component;
+  return "override_set";
+});
 
-adminUi.post(
-  "/components/:id/status/clear",
-  form("/admin", async (c) => {
-    const component = await overrideComponent(ctxOf(c), pathId(c), null);
-    void component;
-    return "override_cleared";
-  }),
-);
+post("/components/:id/status/clear", "/admin", async (c) => {
+  const component = await overrideComponent(ctxOf(c), pathId(c), null);
+  void component;
+  return "override_cleared";
+});
 
 adminUi.get("/components", async (c) => {
   const db = c.env.DB;
@@ -397,37 +387,31 @@ adminUi.get("/components", async (c) => {
   return page(c, <ComponentsPage {...base} components={components} groups={groups} />);
 });
 
-adminUi.post(
-  "/components",
-  form("/admin/components", async (c, f) => {
-    const body = validate(s.componentCreate, {
-      name: f.str("name"),
-      slug: f.opt("slug"),
-      description: f.opt("description") ?? null,
-      group_id: f.opt("group_id") ?? null,
-    });
-    const component = await createComponent(ctxOf(c), body);
-    void component;
-    return "component_created";
-  }),
-);
+post("/components", "/admin/components", async (c, f) => {
+  const body = validate(s.componentCreate, {
+    name: f.str("name"),
+    slug: f.opt("slug"),
+    description: f.opt("description") ?? null,
+    group_id: f.opt("group_id") ?? null,
+  });
+  const component = await createComponent(ctxOf(c), body);
+  void component;
+  return "component_created";
+});
 
-adminUi.post(
-  "/components/:id",
-  form("/admin/components", async (c, f) => {
-    const body = validate(s.componentPatch, {
-      name: f.opt("name"),
-      slug: f.opt("slug"),
-      description: f.opt("description") ?? null,
-      group_id: f.opt("group_id") ?? null,
-      position: f.int("position"),
-      only_show_if_degraded: f.str("only_show_if_degraded") === "yes",
-    });
-    const component = await updateComponent(ctxOf(c), pathId(c), body);
-    void component;
-    return "component_saved";
-  }),
-);
+post("/components/:id", "/admin/components", async (c, f) => {
+  const body = validate(s.componentPatch, {
+    name: f.opt("name"),
+    slug: f.opt("slug"),
+    description: f.opt("description") ?? null,
+    group_id: f.opt("group_id") ?? null,
+    position: f.int("position"),
+    only_show_if_degraded: f.str("only_show_if_degraded") === "yes",
+  });
+  const component = await updateComponent(ctxOf(c), pathId(c), body);
+  void component;
+  return "component_saved";
+});
 
 const direction = (f: Form) => {
   const d = f.str("direction");
@@ -435,58 +419,40 @@ const direction = (f: Form) => {
   return d;
 };
 
-adminUi.post(
-  "/components/:id/move",
-  form("/admin/components", async (c, f) => {
-    await move(ctxOf(c), "component", pathId(c), direction(f));
-    return "moved";
-  }),
-);
+post("/components/:id/move", "/admin/components", async (c, f) => {
+  await move(ctxOf(c), "component", pathId(c), direction(f));
+  return "moved";
+});
 
-adminUi.post(
-  "/components/:id/delete",
-  form("/admin/components", async (c, f) => {
-    requireConfirm(f);
-    await deleteComponent(ctxOf(c), pathId(c), f.str("force") === "true");
-    return "component_deleted";
-  }),
-);
+post("/components/:id/delete", "/admin/components", async (c, f) => {
+  requireConfirm(f);
+  await deleteComponent(ctxOf(c), pathId(c), f.str("force") === "true");
+  return "component_deleted";
+});
 
-adminUi.post(
-  "/groups",
-  form("/admin/components", async (c, f) => {
-    const group = await createGroup(ctxOf(c), validate(s.groupCreate, { name: f.str("name"), description: f.opt("description") ?? null }));
-    void group;
-    return "group_created";
-  }),
-);
+post("/groups", "/admin/components", async (c, f) => {
+  const group = await createGroup(ctxOf(c), validate(s.groupCreate, { name: f.str("name"), description: f.opt("description") ?? null }));
+  void group;
+  return "group_created";
+});
 
-adminUi.post(
-  "/groups/:id",
-  form("/admin/components", async (c, f) => {
-    const body = validate(s.groupPatch, { name: f.opt("name"), description: f.opt("description") ?? null, position: f.int("position") });
-    const group = await updateGroup(ctxOf(c), pathId(c), body);
-    void group;
-    return "group_saved";
-  }),
-);
+post("/groups/:id", "/admin/components", async (c, f) => {
+  const body = validate(s.groupPatch, { name: f.opt("name"), description: f.opt("description") ?? null, position: f.int("position") });
+  const group = await updateGroup(ctxOf(c), pathId(c), body);
+  void group;
+  return "group_saved";
+});
 
-adminUi.post(
-  "/groups/:id/move",
-  form("/admin/components", async (c, f) => {
-    await move(ctxOf(c), "group", pathId(c), direction(f));
-    return "moved";
-  }),
-);
+post("/groups/:id/move", "/admin/components", async (c, f) => {
+  await move(ctxOf(c), "group", pathId(c), direction(f));
+  return "moved";
+});
 
-adminUi.post(
-  "/groups/:id/delete",
-  form("/admin/components", async (c, f) => {
-    requireConfirm(f);
-    await deleteGroup(ctxOf(c), pathId(c));
-    return "group_deleted";
-  }),
-);
+post("/groups/:id/delete", "/admin/components", async (c, f) => {
+  requireConfirm(f);
+  await deleteGroup(ctxOf(c), pathId(c));
+  return "group_deleted";
+});
 
 // ── Integrations and links ──────────────────────────────────────────────────
 
@@ -506,141 +472,105 @@ adminUi.get("/integrations", (c) => integrationsPage(c));
 
 // Create and rotate answer with the page itself, not a redirect: the key is shown in this one
 // response and nowhere else, ever.
-adminUi.post(
-  "/integrations",
-  form("/admin/integrations", async (c, f) => {
-    const body = validate(s.integrationCreate, {
-      name: f.str("name"),
-      source: f.str("source"),
-      component_ids: f.all("component_ids"),
-      public_text: f.opt("public_text"),
-      public_template: f.opt("public_template") ?? null,
-    });
-    const created = await createIntegration(ctxOf(c), body);
-    return integrationsPage(c, { ...created, rotated: false }, 201);
-  }),
-);
+post("/integrations", "/admin/integrations", async (c, f) => {
+  const body = validate(s.integrationCreate, {
+    name: f.str("name"),
+    source: f.str("source"),
+    component_ids: f.all("component_ids"),
+    public_text: f.opt("public_text"),
+    public_template: f.opt("public_template") ?? null,
+  });
+  const created = await createIntegration(ctxOf(c), body);
+  return integrationsPage(c, { ...created, rotated: false }, 201);
+});
 
-adminUi.post(
-  "/integrations/:id/rotate",
-  form("/admin/integrations", async (c, f) => {
-    requireConfirm(f);
-    const rotated = await rotateIntegrationKey(ctxOf(c), pathId(c));
-    return integrationsPage(c, { ...rotated, rotated: true });
-  }),
-);
+post("/integrations/:id/rotate", "/admin/integrations", async (c, f) => {
+  requireConfirm(f);
+  const rotated = await rotateIntegrationKey(ctxOf(c), pathId(c));
+  return integrationsPage(c, { ...rotated, rotated: true });
+});
 
-adminUi.post(
-  "/integrations/:id",
-  form("/admin/integrations", async (c, f) => {
-    const disabled = f.str("disabled");
-    const body = validate(s.integrationPatch, { disabled: disabled === "true" ? true : disabled === "false" ? false : disabled || undefined });
-    const integration = await updateIntegration(ctxOf(c), pathId(c), body);
-    return integration.disabled ? "integration_disabled" : "integration_enabled";
-  }),
-);
+post("/integrations/:id", "/admin/integrations", async (c, f) => {
+  const disabled = f.str("disabled");
+  const body = validate(s.integrationPatch, { disabled: disabled === "true" ? true : disabled === "false" ? false : disabled || undefined });
+  const integration = await updateIntegration(ctxOf(c), pathId(c), body);
+  return integration.disabled ? "integration_disabled" : "integration_enabled";
+});
 
 // Grafana's signature settings; an empty header field clears it, an empty secret keeps it.
-adminUi.post(
-  "/integrations/:id/signature",
-  form("/admin/integrations", async (c, f) => {
-    const header = (name: string) => f.str(name).trim() || null;
-    const body = validate(s.integrationPatch, {
-      signing_secret: f.str("signing_secret") || undefined,
-      options: { signature_header: header("signature_header"), timestamp_header: header("timestamp_header") },
-    });
-    const integration = await updateIntegration(ctxOf(c), pathId(c), body);
-    return integration.signed ? "signature_checked" : "signature_not_checked";
-  }),
-);
+post("/integrations/:id/signature", "/admin/integrations", async (c, f) => {
+  const header = (name: string) => f.str(name).trim() || null;
+  const body = validate(s.integrationPatch, {
+    signing_secret: f.str("signing_secret") || undefined,
+    options: { signature_header: header("signature_header"), timestamp_header: header("timestamp_header") },
+  });
+  const integration = await updateIntegration(ctxOf(c), pathId(c), body);
+  return integration.signed ? "signature_checked" : "signature_not_checked";
+});
 
-adminUi.post(
-  "/integrations/:id/sns",
-  form("/admin/integrations", async (c, f) => {
-    const integration = await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { options: { verify_signatures: f.str("verify_signatures") === "yes" } }));
-    return integration.options.verify_signatures === false ? "sns_not_verified" : "sns_verified";
-  }),
-);
+post("/integrations/:id/sns", "/admin/integrations", async (c, f) => {
+  const integration = await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { options: { verify_signatures: f.str("verify_signatures") === "yes" } }));
+  return integration.options.verify_signatures === false ? "sns_not_verified" : "sns_verified";
+});
 
 // The custom receiver's mapping: saved, or previewed against the last delivery without saving.
-adminUi.post(
-  "/integrations/:id/mapping",
-  form("/admin/integrations", async (c, f) => {
-    let mapping: unknown;
-    try {
-      mapping = JSON.parse(f.str("mapping"));
-    } catch {
-      throw new HttpError(400, "`mapping` is not valid JSON", "mapping");
-    }
-    if (f.str("intent") === "preview") {
-      const preview = await previewMapping(c.env.DB, ctxOf(c).base, pathId(c), mapping);
-      return page(c, <MappingPreviewPage preview={preview} mapping={mapping} back="/admin/integrations" actor={c.get("actor")} />);
-    }
-    await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { options: { mapping } }));
-    return "mapping_saved";
-  }),
-);
+post("/integrations/:id/mapping", "/admin/integrations", async (c, f) => {
+  let mapping: unknown;
+  try {
+    mapping = JSON.parse(f.str("mapping"));
+  } catch {
+    throw new HttpError(400, "`mapping` is not valid JSON", "mapping");
+  }
+  if (f.str("intent") === "preview") {
+    const preview = await previewMapping(c.env.DB, ctxOf(c).base, pathId(c), mapping);
+    return page(c, <MappingPreviewPage preview={preview} mapping={mapping} back="/admin/integrations" actor={c.get("actor")} />);
+  }
+  await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { options: { mapping } }));
+  return "mapping_saved";
+});
 
-adminUi.post(
-  "/integrations/:id/components",
-  form("/admin/integrations", async (c, f) => {
-    await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { component_ids: f.all("component_ids") }));
-    return "integration_components";
-  }),
-);
+post("/integrations/:id/components", "/admin/integrations", async (c, f) => {
+  await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { component_ids: f.all("component_ids") }));
+  return "integration_components";
+});
 
-adminUi.post(
-  "/integrations/:id/delete",
-  form("/admin/integrations", async (c, f) => {
-    requireConfirm(f);
-    await deleteIntegration(ctxOf(c), pathId(c));
-    return "integration_deleted";
-  }),
-);
+post("/integrations/:id/delete", "/admin/integrations", async (c, f) => {
+  requireConfirm(f);
+  await deleteIntegration(ctxOf(c), pathId(c));
+  return "integration_deleted";
+});
 
-adminUi.post(
-  "/alerts/:id/resolve",
-  form("/admin", async (c) => {
-    await resolveAlert(ctxOf(c), pathId(c));
-    return "alert_resolved";
-  }),
-);
+post("/alerts/:id/resolve", "/admin", async (c) => {
+  await resolveAlert(ctxOf(c), pathId(c));
+  return "alert_resolved";
+});
 
-adminUi.post(
-  "/links",
-  form("/admin/integrations", async (c, f) => {
-    const type = f.str("match_type") || "monitor";
-    const body = validate(s.linkCreate, {
-      integration_id: f.str("integration_id"),
-      match: { [type]: f.opt("match") },
-      component_ids: f.all("component_ids"),
-      status: f.opt("status") ?? null,
-    });
-    const link = await createLink(ctxOf(c), body);
-    return link.alerts_routed ? "link_added_routed" : "link_added";
-  }),
-);
+post("/links", "/admin/integrations", async (c, f) => {
+  const type = f.str("match_type") || "monitor";
+  const body = validate(s.linkCreate, {
+    integration_id: f.str("integration_id"),
+    match: { [type]: f.opt("match") },
+    component_ids: f.all("component_ids"),
+    status: f.opt("status") ?? null,
+  });
+  const link = await createLink(ctxOf(c), body);
+  return link.alerts_routed ? "link_added_routed" : "link_added";
+});
 
-adminUi.post(
-  "/links/:id/delete",
-  form("/admin/integrations", async (c) => {
-    await deleteLink(ctxOf(c), pathId(c));
-    return "link_removed";
-  }),
-);
+post("/links/:id/delete", "/admin/integrations", async (c) => {
+  await deleteLink(ctxOf(c), pathId(c));
+  return "link_removed";
+});
 
-adminUi.post(
-  "/alerts/:id/link",
-  form("/admin", async (c, f) => {
-    const raw = f.str("match");
-    const i = raw.indexOf(":");
-    const match = i > 0 ? { [raw.slice(0, i)]: raw.slice(i + 1) } : undefined;
-    const body = validate(s.alertLink, { match, component_ids: f.all("component_id"), status: f.opt("status") ?? null });
-    const link = await linkAlert(ctxOf(c), pathId(c), body);
-    void link;
-    return "alert_linked";
-  }),
-);
+post("/alerts/:id/link", "/admin", async (c, f) => {
+  const raw = f.str("match");
+  const i = raw.indexOf(":");
+  const match = i > 0 ? { [raw.slice(0, i)]: raw.slice(i + 1) } : undefined;
+  const body = validate(s.alertLink, { match, component_ids: f.all("component_id"), status: f.opt("status") ?? null });
+  const link = await linkAlert(ctxOf(c), pathId(c), body);
+  void link;
+  return "alert_linked";
+});
 
 // ── Maintenance ─────────────────────────────────────────────────────────────
 
@@ -657,23 +587,20 @@ adminUi.get("/maintenances", async (c) => {
   return page(c, <MaintenancePage {...base} open={open} completed={completed} components={components} groups={groups} now={nowIso()} />);
 });
 
-adminUi.post(
-  "/maintenances",
-  form("/admin/maintenances", async (c, f) => {
-    const { time_zone: tz } = await getSettings(c.env.DB);
-    // datetime-local fields are wall-clock times in the page's time zone.
-    const at = (k: string) => zonedToUtc(f.str(k), tz)?.toISOString() ?? f.str(k);
-    const body = validate(s.maintenanceCreate, {
-      name: f.str("name"),
-      body: f.opt("body") ?? null,
-      scheduled_for: at("scheduled_for"),
-      scheduled_until: at("scheduled_until"),
-      component_ids: f.all("component_ids"),
-    });
-    const m = await createMaintenance(ctxOf(c), body);
-    return m.status === "in_progress" ? "maintenance_started" : "maintenance_scheduled";
-  }),
-);
+post("/maintenances", "/admin/maintenances", async (c, f) => {
+  const { time_zone: tz } = await getSettings(c.env.DB);
+  // datetime-local fields are wall-clock times in the page's time zone.
+  const at = (k: string) => zonedToUtc(f.str(k), tz)?.toISOString() ?? f.str(k);
+  const body = validate(s.maintenanceCreate, {
+    name: f.str("name"),
+    body: f.opt("body") ?? null,
+    scheduled_for: at("scheduled_for"),
+    scheduled_until: at("scheduled_until"),
+    component_ids: f.all("component_ids"),
+  });
+  const m = await createMaintenance(ctxOf(c), body);
+  return m.status === "in_progress" ? "maintenance_started" : "maintenance_scheduled";
+});
 
 // ── Logs and settings ───────────────────────────────────────────────────────
 
@@ -691,15 +618,12 @@ adminUi.get("/deliveries", async (c) => {
   return page(c, <DeliveriesPage {...base} deliveries={deliveries} refused={refused} integrations={integrations} filter={{ integrationId, outcome }} ingest={ingest} />);
 });
 
-adminUi.post(
-  "/deliveries/retry",
-  form("/admin/deliveries", async (c) => {
-    const status = await ingestor(c.env).retryProjection();
-    if (status.backlog.deliveries)
-      throw new HttpError(503, `The database still refuses the backlog (${status.backlog.deliveries} waiting): ${status.lastError ?? "unknown error"}`);
-    return "backlog_projected";
-  }),
-);
+post("/deliveries/retry", "/admin/deliveries", async (c) => {
+  const status = await ingestor(c.env).retryProjection();
+  if (status.backlog.deliveries)
+    throw new HttpError(503, `The database still refuses the backlog (${status.backlog.deliveries} waiting): ${status.lastError ?? "unknown error"}`);
+  return "backlog_projected";
+});
 
 adminUi.get("/audit", async (c) => {
   const before = Number(c.req.query("before"));
@@ -716,37 +640,34 @@ adminUi.get("/settings", async (c) => {
   return page(c, <SettingsPage {...base} settings={await getSettings(c.env.DB)} />);
 });
 
-adminUi.post(
-  "/settings",
-  form("/admin/settings", async (c, f) => {
-    const body = validate(s.settingsPut, {
-      name: f.str("name"),
-      url: f.str("url"),
-      time_zone: f.str("time_zone").trim(),
-      auto_resolve_minutes: f.int("auto_resolve_minutes") ?? null,
-      delivery_retention_days: f.int("delivery_retention_days"),
-      audit_retention_days: f.int("audit_retention_days"),
-      allow_framing: f.str("allow_framing") === "true",
-      language: f.opt("language"),
-      logo_url: f.str("logo_url"),
-      favicon_url: f.str("favicon_url"),
-      brand_color: f.str("brand_color"),
-      // "Label | https://…" per line.
-      header_links: f
-        .str("header_links")
-        .split(/\r?\n/)
-        .filter((line) => line.trim())
-        .map((line) => {
-          const at = line.lastIndexOf("|");
-          return { label: at < 0 ? line.trim() : line.slice(0, at).trim(), url: at < 0 ? "" : line.slice(at + 1).trim() };
-        }),
-      support_url: f.str("support_url"),
-      footer_text: f.str("footer_text"),
-      visibility: f.opt("visibility"),
-      page_password: f.str("clear_password") === "yes" ? null : f.str("page_password") || undefined,
-    });
-    await putSettings(ctxOf(c), body);
-    return "settings_saved";
-  }),
-);
+post("/settings", "/admin/settings", async (c, f) => {
+  const body = validate(s.settingsPut, {
+    name: f.str("name"),
+    url: f.str("url"),
+    time_zone: f.str("time_zone").trim(),
+    auto_resolve_minutes: f.int("auto_resolve_minutes") ?? null,
+    delivery_retention_days: f.int("delivery_retention_days"),
+    audit_retention_days: f.int("audit_retention_days"),
+    allow_framing: f.str("allow_framing") === "true",
+    language: f.opt("language"),
+    logo_url: f.str("logo_url"),
+    favicon_url: f.str("favicon_url"),
+    brand_color: f.str("brand_color"),
+    // "Label | https://…" per line.
+    header_links: f
+      .str("header_links")
+      .split(/\r?\n/)
+      .filter((line) => line.trim())
+      .map((line) => {
+        const at = line.lastIndexOf("|");
+        return { label: at < 0 ? line.trim() : line.slice(0, at).trim(), url: at < 0 ? "" : line.slice(at + 1).trim() };
+      }),
+    support_url: f.str("support_url"),
+    footer_text: f.str("footer_text"),
+    visibility: f.opt("visibility"),
+    page_password: f.str("clear_password") === "yes" ? null : f.str("page_password") || undefined,
+  });
+  await putSettings(ctxOf(c), body);
+  return "settings_saved";
+});
 
