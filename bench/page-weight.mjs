@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
-import { buildSite, freePort, prepareDatabase, ROOT, startWorker } from "../scripts/lib.mjs";
+import { buildSite, CHROMIUM, freePort, prepareDatabase, ROOT, startWorker } from "../scripts/lib.mjs";
 
 const BUDGET = { totalBytes: 10_000, jsGzipBytes: 3_000, fonts: 0, renderBlocking: 0 };
 // Chrome DevTools' "Fast 3G" preset (the "Slow 4G" of newer versions): a phone during an outage.
@@ -89,10 +89,7 @@ const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
 
 async function main() {
   const { base, assets, stop } = await stack();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await chromium.launch(CHROMIUM);
   try {
     const fast = await visit(browser, `${base}/`);
     const slow = await visit(browser, `${base}/`, SLOW);

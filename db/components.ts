@@ -1,7 +1,7 @@
 // Components as the state machine and the operators' actions read and write them.
 import { eq } from "drizzle-orm";
 import type { ComponentState, StatusChange } from "../worker/domain/incidents";
-import { orm, statement } from "./orm";
+import { insertRows, orm, statement, updateRow } from "./orm";
 import { type ComponentGroupRow, type ComponentRow, componentGroups, components } from "./schema";
 import { type Row, type SqlStatement, sqlOf, str } from "./sql";
 
@@ -127,16 +127,14 @@ type GroupFields = Pick<ComponentGroupRow, "name" | "description" | "position">;
 
 /** A new component: operational until an alert says otherwise. */
 export const insertComponent = (db: D1Database, id: string, fields: ComponentFields, now: string) =>
-  statement(db, orm(db).insert(components).values({ id, ...fields, status: "operational", autoStatus: "operational", startDate: now, createdAt: now, updatedAt: now }));
+  insertRows(db, components, { id, ...fields, status: "operational", autoStatus: "operational", startDate: now, createdAt: now, updatedAt: now });
 
-export const updateComponentFields = (db: D1Database, id: string, fields: ComponentFields, now: string) =>
-  statement(db, orm(db).update(components).set({ ...fields, updatedAt: now }).where(eq(components.id, id)));
+export const updateComponentFields = (db: D1Database, id: string, fields: ComponentFields, now: string) => updateRow(db, components, id, fields, now);
 
 export const insertGroup = (db: D1Database, id: string, fields: GroupFields, now: string) =>
-  statement(db, orm(db).insert(componentGroups).values({ id, ...fields, createdAt: now, updatedAt: now }));
+  insertRows(db, componentGroups, { id, ...fields, createdAt: now, updatedAt: now });
 
-export const updateGroupFields = (db: D1Database, id: string, fields: GroupFields, now: string) =>
-  statement(db, orm(db).update(componentGroups).set({ ...fields, updatedAt: now }).where(eq(componentGroups.id, id)));
+export const updateGroupFields = (db: D1Database, id: string, fields: GroupFields, now: string) => updateRow(db, componentGroups, id, fields, now);
 
 /** Deleting a group keeps its components: they move to the top level. */
 export const deleteGroupRows = (db: D1Database, id: string, now: string) => [
@@ -145,10 +143,8 @@ export const deleteGroupRows = (db: D1Database, id: string, now: string) => [
 ];
 
 /** A component's or group's place among its siblings. */
-export const setPosition = (db: D1Database, kind: "component" | "group", id: string, position: number, now: string) => {
-  const table = kind === "group" ? componentGroups : components;
-  return statement(db, orm(db).update(table).set({ position, updatedAt: now }).where(eq(table.id, id)));
-};
+export const setPosition = (db: D1Database, kind: "component" | "group", id: string, position: number, now: string) =>
+  kind === "group" ? updateRow(db, componentGroups, id, { position }, now) : updateRow(db, components, id, { position }, now);
 
 /** Of `ids`, those that name a component. */
 export async function existingComponentIds(db: D1Database, ids: string[]): Promise<Set<string>> {

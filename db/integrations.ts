@@ -4,7 +4,7 @@
 import { eq } from "drizzle-orm";
 import type { LinkRule } from "../worker/domain/incidents";
 import type { IntegrationOptions } from "../worker/sources/options";
-import { orm, statement } from "./orm";
+import { orm, statement, updateRow } from "./orm";
 import { type IntegrationRow, integrationComponents, integrations, linkComponents, links } from "./schema";
 import type { Row } from "./sql";
 
@@ -67,8 +67,7 @@ type IntegrationFields = Partial<
   Pick<IntegrationRow, "name" | "disabled" | "expectedIntervalMinutes" | "signingSecret" | "publicText" | "publicTemplate" | "options" | "keyHash" | "keyPrefix">
 >;
 
-export const updateIntegrationFields = (db: D1Database, id: string, fields: IntegrationFields, now: string) =>
-  statement(db, orm(db).update(integrations).set({ ...fields, updatedAt: now }).where(eq(integrations.id, id)));
+export const updateIntegrationFields = (db: D1Database, id: string, fields: IntegrationFields, now: string) => updateRow(db, integrations, id, fields, now);
 
 /** The integration's own components, replaced by `componentIds`. */
 export const replaceIntegrationComponents = (db: D1Database, id: string, componentIds: string[]) => [

@@ -112,3 +112,9 @@ export async function freePort() {
     });
   });
 }
+
+/** How Debian's Chromium is launched by playwright-core (never a downloaded browser), for the e2e tests and the page-weight benchmark. */
+export const CHROMIUM = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+};

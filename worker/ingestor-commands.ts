@@ -119,7 +119,11 @@ export type CommandResult =
 
 const uniq = <T>(xs: T[]) => [...new Set(xs)];
 
-const missingIds = (ids: string[], found: Map<string, unknown>) => ids.filter((id) => !found.has(id));
+/** The refusal of ids that name no component, or null when all do. */
+function unknownComponents(ids: string[], found: Map<string, unknown>, field: string): CommandResult | null {
+  const missing = ids.filter((id) => !found.has(id));
+  return missing.length ? { ok: false, status: 400, error: `\`${field}\` names unknown components: ${missing.join(", ")}`, field } : null;
+}
 
 /**
  * Collects one action's writes over a shared view of the components, so several steps in one batch
@@ -202,8 +206,8 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       if (!incident) return { ok: false, status: 404, error: `no incident ${cmd.incidentId}` };
       const ids = uniq([...incident.componentIds, ...Object.keys(cmd.components)]);
       const flags = await loadComponentStates(db, ids);
-      const missing = missingIds(Object.keys(cmd.components), flags);
-      if (missing.length) return { ok: false, status: 400, error: `\`components\` names unknown components: ${missing.join(", ")}`, field: "components" };
+      const unknown = unknownComponents(Object.keys(cmd.components), flags, "components");
+      if (unknown) return unknown;
       const overrides = new Map([...flags.values()].map((c) => [c.id, c.overrideStatus]));
       const plan = planIncidentUpdate(incident, cmd.status, cmd.components, overrides, now);
       if (!plan.ok) return plan;
@@ -257,8 +261,8 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
     case "incident.create": {
       const ids = uniq([...cmd.componentIds, ...Object.keys(cmd.components)]);
       const flags = await loadComponentStates(db, ids);
-      const missing = missingIds(ids, flags);
-      if (missing.length) return { ok: false, status: 400, error: `\`component_ids\` names unknown components: ${missing.join(", ")}`, field: "component_ids" };
+      const unknown = unknownComponents(ids, flags, "component_ids");
+      if (unknown) return unknown;
       const id = newId();
       const impact = cmd.impact ?? manualIncidentImpact(cmd.components);
       const b = new Batch(db, flags, now);
@@ -353,8 +357,8 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       if (invalid) return { ok: false, status: 400, error: invalid.error, field: invalid.field };
       const ids = uniq(cmd.componentIds);
       const flags = await loadComponentStates(db, ids);
-      const missing = missingIds(ids, flags);
-      if (missing.length) return { ok: false, status: 400, error: `\`component_ids\` names unknown components: ${missing.join(", ")}`, field: "component_ids" };
+      const unknown = unknownComponents(ids, flags, "component_ids");
+      if (unknown) return unknown;
       const id = newId();
       const b = new Batch(db, flags, now);
       b.add(
@@ -384,8 +388,8 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
         return { ok: false, status: 400, error: "`integration_id` does not name an integration", field: "integration_id" };
       const ids = uniq(cmd.componentIds);
       const flags = await loadComponentStates(db, ids);
-      const missing = missingIds(ids, flags);
-      if (missing.length) return { ok: false, status: 400, error: `\`component_ids\` names unknown components: ${missing.join(", ")}`, field: "component_ids" };
+      const unknown = unknownComponents(ids, flags, "component_ids");
+      if (unknown) return unknown;
       const id = newId();
       const link: LinkRule = { id, matchType: cmd.matchType, matchKey: cmd.matchKey, matchValue: cmd.matchValue, status: cmd.status, componentIds: ids };
       const statements = insertLink(db, cmd.integrationId, link, now);

@@ -4,18 +4,14 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 import { expect } from "vitest";
+// @ts-expect-error plain ESM helper shared with the benchmarks
+import { CHROMIUM } from "../../scripts/lib.mjs";
 
 export const ARTIFACTS = join(process.cwd(), "test-results", "screenshots");
 
 export async function launchBrowser(): Promise<Browser> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-  });
+  return chromium.launch(CHROMIUM);
 }
 
 /** The admin JSON API of the running stack, as an operator's script calls it; throws on any non-2xx. */

@@ -214,4 +214,35 @@ export const StatusSelect: FC<{ name: string; value?: string; noChange?: boolean
   </select>
 );
 
+/**
+ * A table of `items`, one `row` each, under `columns` (when given); `empty` instead when there are none.
+ */
+export function Table<T>({ columns, items, row, empty }: { columns?: string[]; items: T[]; row: (item: T) => Child; empty?: Child }) {
+  if (!items.length) return <>{empty}</>;
+  return (
+    <table>
+      {columns && <Head columns={columns} />}
+      <tbody>{items.map(row)}</tbody>
+    </table>
+  );
+}
+
+/** A table cell with an instant in the page's time zone. */
+export const TimeCell: FC<{ iso: string | null | undefined; tz: string }> = ({ iso, tz }) => (
+  <td>
+    <Time iso={iso} tz={tz} />
+  </td>
+);
+
+/** A table's header row. */
+export const Head: FC<{ columns: string[] }> = ({ columns }) => (
+  <thead>
+    <tr>
+      {columns.map((c) => (
+        <th>{c}</th>
+      ))}
+    </tr>
+  </thead>
+);
+
 export const Empty: FC<{ children: Child }> = ({ children }) => <p class="muted">{children}</p>;

@@ -4,7 +4,7 @@ import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES } from "../domain/status";
 import { SOURCES } from "../sources";
 import type { ComponentJson, GroupJson } from "./catalog";
 import type { IntegrationJson, IntegrationWithKey, LinkJson, MappingPreview } from "./integrations";
-import { type Common, Empty, Field, PostForm, Layout, Status, Time } from "./layout";
+import { type Common, Empty, Head, Field, PostForm, Layout, Status, Time } from "./layout";
 import { ComponentChecks } from "./views-incidents";
 
 /** Deleting needs a ticked box as well as the click: two deliberate steps, no script. */
@@ -89,14 +89,7 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
       <p class="muted">Groups and ungrouped components share the top-level order; a group's components are ordered within it.</p>
       <section>
         <table>
-          <thead>
-            <tr>
-              <th>Name · slug · description · group · position</th>
-              <th>Status</th>
-              <th>Order</th>
-              <th></th>
-            </tr>
-          </thead>
+          <Head columns={["Name · slug · description · group · position", "Status", "Order", ""]} />
           <tbody>
             {top.map((t) =>
               t.group ? (
@@ -133,7 +126,7 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
           <h2>New component</h2>
           <PostForm action="/admin/components" class="stack">
             <Field label="Name" name="name" required maxlength={120} />
-            <Field label="Slug" name="slug" placeholder="from the name" unit={<><span class="muted">(a `service:&lt;slug&gt;` tag routes to it)</span></>} />
+            <Field label="Slug" name="slug" placeholder="from the name" unit={<span class="muted">(a `service:&lt;slug&gt;` tag routes to it)</span>} />
             <Field label="Description" name="description" />
             <label>
               Group <GroupSelect groups={groups} value={null} />

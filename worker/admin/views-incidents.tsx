@@ -6,7 +6,28 @@ import { IMPACTS, MAINTENANCE_STATUSES } from "../domain/status";
 import type { ComponentJson, GroupJson } from "./catalog";
 import type { AdminIncidentJson } from "./incidents";
 import type { AlertJson } from "./integrations";
-import { type Common, Empty, MessageField, Field, PostForm, IncidentStatus, Layout, Status, StatusSelect, Time } from "./layout";
+import { type Common, Empty, TimeCell, Table, Head, MessageField, Field, PostForm, IncidentStatus, Layout, Status, StatusSelect, Time } from "./layout";
+
+/** The components an incident affects, each with its status. */
+const ComponentTags: FC<{ components: AdminIncidentJson["components"] }> = ({ components }) => (
+  <>
+    {components.map((c) => (
+      <span class="tag">
+        {c.name} <Status status={c.status} />
+      </span>
+    ))}
+  </>
+);
+
+/** An incident's or maintenance's name, linking to its page. */
+const IncidentLink: FC<{ incident: AdminIncidentJson }> = ({ incident }) => <a href={`/admin/incidents/${incident.id}`}>{incident.name}</a>;
+
+/** A maintenance window, from start to end, in the page's time zone. */
+const Window: FC<{ maintenance: AdminIncidentJson; tz: string }> = ({ maintenance: m, tz }) => (
+  <>
+    <Time iso={m.scheduled_for} tz={tz} /> – <Time iso={m.scheduled_until} tz={tz} />
+  </>
+);
 
 /** The status an operator most likely posts next: preselected, never submitted without a click. */
 function nextStatus(i: AdminIncidentJson): string {
@@ -89,11 +110,7 @@ const IncidentCard: FC<{ incident: AdminIncidentJson; tz: string; components: Co
         <span class="muted">{i.automatic ? `${firing} of ${i.alerts.length} alerts firing` : "opened by an operator"}</span>
       </div>
       <p>
-        {i.components.map((c) => (
-          <span class="tag">
-            {c.name} <Status status={c.status} />
-          </span>
-        ))}
+        <ComponentTags components={i.components} />
       </p>
       {latest && (
         <p class="muted">
@@ -163,20 +180,11 @@ function statusSource(c: ComponentJson): string {
 export const UnroutedAlerts: FC<{ alerts: AlertJson[]; components: ComponentJson[]; tz: string }> = ({ alerts, components, tz }) =>
   alerts.length ? (
     <table>
-      <thead>
-        <tr>
-          <th>Last event</th>
-          <th>Integration</th>
-          <th>Alert</th>
-          <th>Link it to a component</th>
-        </tr>
-      </thead>
+      <Head columns={["Last event", "Integration", "Alert", "Link it to a component"]} />
       <tbody>
         {alerts.map((a) => (
           <tr data-alert={a.id}>
-            <td>
-              <Time iso={a.last_event_at} tz={tz} />
-            </td>
+            <TimeCell iso={a.last_event_at} tz={tz} />
             <td>{a.integration_name ?? a.integration_id}</td>
             <td>
               <strong dir="auto">{a.summary}</strong> <span class="muted">({a.severity}, {a.status})</span>
@@ -284,13 +292,13 @@ export const DashboardPage: FC<
                 {maintenances.map((m) => (
                   <tr>
                     <td>
-                      <a href={`/admin/incidents/${m.id}`}>{m.name}</a>
+                      <IncidentLink incident={m} />
                     </td>
                     <td>
                       <IncidentStatus status={m.status} />
                     </td>
                     <td>
-                      <Time iso={m.scheduled_for} tz={tz} /> – <Time iso={m.scheduled_until} tz={tz} />
+                      <Window maintenance={m} tz={tz} />
                     </td>
                   </tr>
                 ))}
@@ -303,14 +311,7 @@ export const DashboardPage: FC<
       <h2>Components</h2>
       <section>
         <table>
-          <thead>
-            <tr>
-              <th>Component</th>
-              <th>Status</th>
-              <th>From</th>
-              <th>Override</th>
-            </tr>
-          </thead>
+          <Head columns={["Component", "Status", "From", "Override"]} />
           <tbody>
             {inDisplayOrder(components, groups).map((c) => (
               <tr data-component={c.id}>
@@ -361,31 +362,21 @@ export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components
             ) : (
               <tr>
                 <th>Started</th>
-                <td>
-                  <Time iso={i.started_at} tz={tz} />
-                </td>
+                <TimeCell iso={i.started_at} tz={tz} />
               </tr>
             )}
             <tr>
               <th>Monitoring since</th>
-              <td>
-                <Time iso={i.monitoring_at} tz={tz} />
-              </td>
+              <TimeCell iso={i.monitoring_at} tz={tz} />
             </tr>
             <tr>
               <th>{i.kind === "maintenance" ? "Completed" : "Resolved"}</th>
-              <td>
-                <Time iso={i.resolved_at} tz={tz} />
-              </td>
+              <TimeCell iso={i.resolved_at} tz={tz} />
             </tr>
             <tr>
               <th>Components</th>
               <td>
-                {i.components.map((c) => (
-                  <span class="tag">
-                    {c.name} <Status status={c.status} />
-                  </span>
-                ))}
+                <ComponentTags components={i.components} />
               </td>
             </tr>
             <tr>
@@ -410,49 +401,32 @@ export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components
         <>
           <h2>Alerts ({i.alerts.length})</h2>
           <section>
-            {i.alerts.length ? (
-              <table>
-                <thead>
-                  <tr>
-                    <th>Alert</th>
-                    <th>Status</th>
-                    <th>Severity</th>
-                    <th>First triggered</th>
-                    <th>Last event</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {i.alerts.map((a) => (
-                    <tr>
-                      <td dir="auto">
-                        {a.summary}
-                        <br />
-                        <span class="muted">
-                          {a.integration_name} · {a.dedup_key}
-                        </span>{" "}
-                        {a.link && /^https?:\/\//.test(a.link) && (
-                          <a href={a.link} rel="noopener noreferrer">
-                            monitor
-                          </a>
-                        )}
-                      </td>
-                      <td>
-                        {a.status} {a.status !== "resolved" && <ResolveAlertForm id={a.id} />}
-                      </td>
-                      <td>{a.severity}</td>
-                      <td>
-                        <Time iso={a.first_triggered_at} tz={tz} />
-                      </td>
-                      <td>
-                        <Time iso={a.last_event_at} tz={tz} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : (
-              <Empty>No alerts: an operator opened this incident.</Empty>
-            )}
+            <Table columns={["Alert", "Status", "Severity", "First triggered", "Last event"]}
+              items={i.alerts}
+              empty={<Empty>No alerts: an operator opened this incident.</Empty>}
+              row={(a) => (
+                <tr>
+                  <td dir="auto">
+                    {a.summary}
+                    <br />
+                    <span class="muted">
+                      {a.integration_name} · {a.dedup_key}
+                    </span>{" "}
+                    {a.link && /^https?:\/\//.test(a.link) && (
+                      <a href={a.link} rel="noopener noreferrer">
+                        monitor
+                      </a>
+                    )}
+                  </td>
+                  <td>
+                    {a.status} {a.status !== "resolved" && <ResolveAlertForm id={a.id} />}
+                  </td>
+                  <td>{a.severity}</td>
+                  <TimeCell iso={a.first_triggered_at} tz={tz} />
+                  <TimeCell iso={a.last_event_at} tz={tz} />
+                </tr>
+              )}
+            />
           </section>
         </>
       )}
@@ -516,12 +490,12 @@ export const MaintenancePage: FC<
         open.map((m) => (
           <article class="card" data-maintenance={m.id}>
             <h3>
-              <a href={`/admin/incidents/${m.id}`}>{m.name}</a>
+              <IncidentLink incident={m} />
             </h3>
             <div class="row">
               <IncidentStatus status={m.status} />
               <span class="muted">
-                <Time iso={m.scheduled_for} tz={tz} /> – <Time iso={m.scheduled_until} tz={tz} />
+                <Window maintenance={m} tz={tz} />
               </span>
               {m.components.map((c) => (
                 <span class="tag">{c.name}</span>
@@ -543,24 +517,20 @@ export const MaintenancePage: FC<
       )}
       <h2>Recently completed</h2>
       <section>
-        {completed.length ? (
-          <table>
-            <tbody>
-              {completed.map((m) => (
-                <tr>
-                  <td>
-                    <a href={`/admin/incidents/${m.id}`}>{m.name}</a>
-                  </td>
-                  <td>
-                    <Time iso={m.scheduled_for} tz={tz} /> – <Time iso={m.scheduled_until} tz={tz} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <Empty>None.</Empty>
-        )}
+        <Table
+          items={completed}
+          empty={<Empty>None.</Empty>}
+          row={(m) => (
+            <tr>
+              <td>
+                <IncidentLink incident={m} />
+              </td>
+              <td>
+                <Window maintenance={m} tz={tz} />
+              </td>
+            </tr>
+          )}
+        />
       </section>
     </Layout>
   );

@@ -7,7 +7,12 @@ import type { SettingsJson } from "./catalog";
 import type { InboxStatus } from "../ingestor";
 import type { DeliveryJson, IntegrationJson } from "./integrations";
 import { DELIVERY_OUTCOMES } from "../domain/status";
-import { type Common, Empty, Field, NumberField, PostForm, Layout, Time } from "./layout";
+import { type Common, Empty, TimeCell, Table, Head, Field, NumberField, PostForm, Layout, Time } from "./layout";
+
+/** One of the brand's links, set or cleared (empty). */
+const BrandUrl: FC<{ label: string; name: "logo_url" | "favicon_url" | "support_url"; settings: SettingsJson; example: string }> = ({ label, name, settings, example }) => (
+  <Field label={label} type="url" name={name} value={settings[name] ?? ""} placeholder={`https://example.com/${example}`} />
+);
 
 export const LoginPage: FC<{ error?: string; accessConfigured: boolean }> = ({ error, accessConfigured }) => (
   <Layout title="Sign in" flash={{ error }}>
@@ -135,92 +140,63 @@ export const DeliveriesPage: FC<
         <button type="submit">Filter</button>
       </form>
       <section>
-        {deliveries.length ? (
-          <table>
-            <thead>
-              <tr>
-                <th>Received</th>
-                <th>Integration</th>
-                <th>Outcome</th>
-                <th>Events</th>
-                <th>Error</th>
-                <th>Payload (redacted)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.map((d) => (
-                <tr data-delivery={d.id}>
-                  <td>
-                    <Time iso={d.received_at} tz={tz} />
-                  </td>
-                  <td>
-                    {d.integration_name ?? <span class="muted">unknown key</span>} <span class="muted">{d.source}</span>
-                  </td>
-                  <td>
-                    {d.outcome} <span class="muted">{d.http_status || ""}</span>
-                  </td>
-                  <td>
-                    {d.event_count}
-                    {d.summary && (
-                      <span class="muted">
-                        {" "}
-                        {Object.entries(d.summary)
-                          .map(([k, n]) => `${n} ${k}`)
-                          .join(", ")}
-                      </span>
-                    )}
-                  </td>
-                  <td>{d.error}</td>
-                  <td>
-                    {d.payload ? (
-                      <details>
-                        <summary>show</summary>
-                        <pre>{d.payload}</pre>
-                      </details>
-                    ) : (
-                      <span class="muted">—</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <Empty>No deliveries match.</Empty>
-        )}
+        <Table columns={["Received", "Integration", "Outcome", "Events", "Error", "Payload (redacted)"]}
+          items={deliveries}
+          empty={<Empty>No deliveries match.</Empty>}
+          row={(d) => (
+            <tr data-delivery={d.id}>
+              <TimeCell iso={d.received_at} tz={tz} />
+              <td>
+                {d.integration_name ?? <span class="muted">unknown key</span>} <span class="muted">{d.source}</span>
+              </td>
+              <td>
+                {d.outcome} <span class="muted">{d.http_status || ""}</span>
+              </td>
+              <td>
+                {d.event_count}
+                {d.summary && (
+                  <span class="muted">
+                    {" "}
+                    {Object.entries(d.summary)
+                      .map(([k, n]) => `${n} ${k}`)
+                      .join(", ")}
+                  </span>
+                )}
+              </td>
+              <td>{d.error}</td>
+              <td>
+                {d.payload ? (
+                  <details>
+                    <summary>show</summary>
+                    <pre>{d.payload}</pre>
+                  </details>
+                ) : (
+                  <span class="muted">—</span>
+                )}
+              </td>
+            </tr>
+          )}
+        />
       </section>
       {older && deliveries.length >= 100 && <a href={`/admin/deliveries${query({ before: older })}`}>Older deliveries →</a>}
       <section id="refused">
         <h2>Refused for a missing or unknown key</h2>
         <p class="muted">Counted per hour and key prefix; their payloads are not kept.</p>
-        {refused.length ? (
-          <table>
-            <thead>
-              <tr>
-                <th>Hour (UTC)</th>
-                <th>Receiver</th>
-                <th>Key prefix</th>
-                <th>Count</th>
-                <th>Last error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {refused.map((r) => (
-                <tr data-refused={`${r.hour} ${r.source} ${r.key_prefix}`}>
-                  <td>{r.hour}</td>
-                  <td>{r.source}</td>
-                  <td>
-                    <code>{r.key_prefix ? `${r.key_prefix}…` : "(none)"}</code>
-                  </td>
-                  <td>{r.count}</td>
-                  <td dir="auto">{r.last_error}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <Empty>None refused.</Empty>
-        )}
+        <Table columns={["Hour (UTC)", "Receiver", "Key prefix", "Count", "Last error"]}
+          items={refused}
+          empty={<Empty>None refused.</Empty>}
+          row={(r) => (
+            <tr data-refused={`${r.hour} ${r.source} ${r.key_prefix}`}>
+              <td>{r.hour}</td>
+              <td>{r.source}</td>
+              <td>
+                <code>{r.key_prefix ? `${r.key_prefix}…` : "(none)"}</code>
+              </td>
+              <td>{r.count}</td>
+              <td dir="auto">{r.last_error}</td>
+            </tr>
+          )}
+        />
       </section>
     </Layout>
   );
@@ -238,38 +214,22 @@ export const AuditPage: FC<Common & { entries: AuditEntry[]; targetId?: string }
         </p>
       )}
       <section>
-        {entries.length ? (
-          <table>
-            <thead>
-              <tr>
-                <th>Time</th>
-                <th>Actor</th>
-                <th>Action</th>
-                <th>Target</th>
-                <th>Before</th>
-                <th>After</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr data-audit={e.id}>
-                  <td>
-                    <Time iso={e.at} tz={tz} />
-                  </td>
-                  <td>{e.actor}</td>
-                  <td>{e.action}</td>
-                  <td>
-                    {e.target_type} {e.target_id && <a href={`/admin/audit?target_id=${encodeURIComponent(e.target_id)}`}>{e.target_id}</a>}
-                  </td>
-                  <td>{e.before != null && <pre>{json(e.before)}</pre>}</td>
-                  <td>{e.after != null && <pre>{json(e.after)}</pre>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <Empty>No entries.</Empty>
-        )}
+        <Table columns={["Time", "Actor", "Action", "Target", "Before", "After"]}
+          items={entries}
+          empty={<Empty>No entries.</Empty>}
+          row={(e) => (
+            <tr data-audit={e.id}>
+              <TimeCell iso={e.at} tz={tz} />
+              <td>{e.actor}</td>
+              <td>{e.action}</td>
+              <td>
+                {e.target_type} {e.target_id && <a href={`/admin/audit?target_id=${encodeURIComponent(e.target_id)}`}>{e.target_id}</a>}
+              </td>
+              <td>{e.before != null && <pre>{json(e.before)}</pre>}</td>
+              <td>{e.after != null && <pre>{json(e.after)}</pre>}</td>
+            </tr>
+          )}
+        />
       </section>
       {older && <a href={`/admin/audit?before=${older}${targetId ? `&target_id=${encodeURIComponent(targetId)}` : ""}`}>Older entries →</a>}
     </Layout>
@@ -291,8 +251,9 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, t
           max={10080}
           unit={<>quiet minutes <span class="muted">(empty: an operator resolves)</span></>}
         />
-        <NumberField label="Keep the delivery log for" name="delivery_retention_days" value={settings.delivery_retention_days} min={1} max={3650} unit="days" />
-        <NumberField label="Keep the audit log for" name="audit_retention_days" value={settings.audit_retention_days} min={1} max={3650} unit="days" />
+        {(["delivery", "audit"] as const).map((log) => (
+          <NumberField label={`Keep the ${log} log for`} name={`${log}_retention_days`} value={settings[`${log}_retention_days`]} min={1} max={3650} unit="days" />
+        ))}
         <label>
           <input type="checkbox" name="allow_framing" value="true" checked={settings.allow_framing} /> Other sites may show the status page in a frame
         </label>
@@ -308,8 +269,8 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, t
           </select>{" "}
           <span class="muted">readers get their own (?lang=, their browser's Accept-Language) when the page has it</span>
         </label>
-        <Field label="Logo URL" type="url" name="logo_url" value={settings.logo_url ?? ""} placeholder="https://example.com/logo.svg" />
-        <Field label="Favicon URL" type="url" name="favicon_url" value={settings.favicon_url ?? ""} placeholder="https://example.com/favicon.png" />
+        <BrandUrl label="Logo URL" name="logo_url" settings={settings} example="logo.svg" />
+        <BrandUrl label="Favicon URL" name="favicon_url" settings={settings} example="favicon.png" />
         <label>
           Brand colour <input type="text" name="brand_color" value={settings.brand_color ?? ""} placeholder="#0550ae" pattern="#[0-9a-fA-F]{6}" style="width:8em" />{" "}
           <span class="muted">must keep text readable (WCAG AA, 4.5:1) in light and dark mode</span>
@@ -318,7 +279,7 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, t
           Header links <span class="muted">(one per line: Label | https://…)</span>
           <textarea name="header_links" rows={3}>{settings.header_links.map((l) => `${l.label} | ${l.url}`).join("\n")}</textarea>
         </label>
-        <Field label="Support URL" type="url" name="support_url" value={settings.support_url ?? ""} placeholder="https://example.com/support" />
+        <BrandUrl label="Support URL" name="support_url" settings={settings} example="support" />
         <Field label="Footer text" name="footer_text" value={settings.footer_text ?? ""} maxlength={500} />
         <h3>Audience</h3>
         <label>
