@@ -7,7 +7,7 @@ import type { SettingsJson } from "./catalog";
 import type { InboxStatus } from "../ingestor";
 import type { DeliveryJson, IntegrationJson } from "./integrations";
 import { DELIVERY_OUTCOMES } from "../domain/status";
-import { type Common, Empty, TimeCell, Table, Head, Field, NumberField, PostForm, Layout, Time } from "./layout";
+import { type Common, Empty, TimeCell, Table, Field, NumberField, PostForm, Layout, Time } from "./layout";
 
 /** One of the brand's links, set or cleared (empty). */
 const BrandUrl: FC<{ label: string; name: "logo_url" | "favicon_url" | "support_url"; settings: SettingsJson; example: string }> = ({ label, name, settings, example }) => (
