@@ -160,34 +160,48 @@ export async function getComponents(db: D1Database, pageId: string): Promise<Com
     db.prepare("SELECT * FROM components ORDER BY position, name"),
   ]);
   const members = comps!.results.map((r) => componentJson(r, pageId));
-  const top: Array<{ position: number; items: ComponentJson[] }> = [];
-  for (const g of groups!.results) {
-    const inGroup = members.filter((m) => m.group_id === g.id);
-    top.push({
-      position: Number(g.position),
-      items: [
-        {
-          id: String(g.id),
-          name: String(g.name),
-          status: worstStatus(inGroup.map((m) => m.status)),
-          created_at: String(g.created_at),
-          updated_at: [String(g.updated_at), ...inGroup.map((m) => m.updated_at)].sort().at(-1)!,
-          position: Number(g.position),
-          description: s(g.description),
-          showcase: false,
-          start_date: null,
-          group_id: null,
-          page_id: pageId,
-          group: true,
-          only_show_if_degraded: false,
-          components: inGroup.map((m) => m.id),
-        },
-        ...inGroup,
-      ],
-    });
-  }
-  for (const m of members) if (!m.group_id) top.push({ position: m.position, items: [m] });
-  return top.sort((a, b) => a.position - b.position).flatMap((t) => t.items);
+  const groupRows = groups!.results.map((row) => ({ row, id: String(row.id), position: Number(row.position) }));
+  return displayOrder(groupRows, members).flatMap(({ group: g, members: inGroup }) =>
+    g
+      ? [
+          {
+            id: g.id,
+            name: String(g.row.name),
+            status: worstStatus(inGroup.map((m) => m.status)),
+            created_at: String(g.row.created_at),
+            updated_at: [String(g.row.updated_at), ...inGroup.map((m) => m.updated_at)].sort().at(-1)!,
+            position: g.position,
+            description: s(g.row.description),
+            showcase: false,
+            start_date: null,
+            group_id: null,
+            page_id: pageId,
+            group: true,
+            only_show_if_degraded: false,
+            components: inGroup.map((m) => m.id),
+          },
+          ...inGroup,
+        ]
+      : inGroup,
+  );
+}
+
+/**
+ * The page's order, for the public page, the API and the admin alike: groups and ungrouped components
+ * by position (a group first on a tie), each group followed by its members. Both lists come in
+ * (position, name) order; a component naming no known group stands on its own.
+ */
+export function displayOrder<G extends { id: string; position: number }, C extends { group_id: string | null; position: number }>(
+  groups: G[],
+  components: C[],
+): Array<{ group: G | null; members: C[] }> {
+  const known = new Set(groups.map((g) => g.id));
+  return [
+    ...groups.map((g) => ({ group: g, members: components.filter((c) => c.group_id === g.id), position: g.position })),
+    ...components.filter((c) => !c.group_id || !known.has(c.group_id)).map((c) => ({ group: null, members: [c], position: c.position })),
+  ]
+    .sort((a, b) => a.position - b.position)
+    .map(({ group, members }) => ({ group, members }));
 }
 
 const ORDER = {

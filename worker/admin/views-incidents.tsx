@@ -1,5 +1,6 @@
 // The pages operators use during an incident: the dashboard, an incident, maintenance.
 import type { FC } from "hono/jsx";
+import { displayOrder } from "../../db/queries";
 import { INCIDENT_UPDATE_STATUSES } from "../domain/admin-actions";
 import { utcToZonedLocal } from "../domain/maintenance";
 import { IMPACTS, MAINTENANCE_STATUSES } from "../domain/status";
@@ -129,14 +130,9 @@ const IncidentCard: FC<{ incident: AdminIncidentJson; tz: string; components: Co
 };
 
 /** Components as the public page orders them: top-level groups and components by position, members within. */
-export function inDisplayOrder(components: ComponentJson[], groups: GroupJson[]): ComponentJson[] {
-  const byPosition = <T extends { position: number; name: string }>(a: T, b: T) => a.position - b.position || a.name.localeCompare(b.name);
-  const top = [
-    ...groups.map((g) => ({ position: g.position, name: g.name, members: components.filter((c) => c.group_id === g.id).sort(byPosition) })),
-    ...components.filter((c) => !c.group_id || !groups.some((g) => g.id === c.group_id)).map((c) => ({ position: c.position, name: c.name, members: [c] })),
-  ];
-  return top.sort(byPosition).flatMap((t) => t.members);
-}
+/** The components in the page's order (db/queries.ts): each group's members after it. */
+const inDisplayOrder = (components: ComponentJson[], groups: GroupJson[]): ComponentJson[] =>
+  displayOrder(groups, components).flatMap((t) => t.members);
 
 export const ComponentChecks: FC<{ components: ComponentJson[]; groups: GroupJson[]; name?: string; checked?: string[] }> = ({
   components,
