@@ -346,3 +346,83 @@ export const ingestProgress = sqliteTable("ingest_progress", {
   id: integer("id").primaryKey(),
   appliedSeq: integer("applied_seq").notNull(),
 });
+
+// ── Notifications (issue 15) ────────────────────────────────────────────────
+/** What an operator channel hears: incidents, maintenance, component status changes. */
+export type NotifyGroup = "incident" | "maintenance" | "component";
+export type ChannelKind = "webhook" | "slack" | "discord" | "teams" | "datadog" | "email";
+
+/** Operator channels: where the team hears of every change (worker/notify). */
+export const channels = sqliteTable("channels", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  kind: text("kind", { enum: ["webhook", "slack", "discord", "teams", "datadog", "email"] }).notNull(),
+  /** webhook/slack/discord/teams: the URL; datadog: the api_url; email: the address. */
+  target: text("target").notNull(),
+  /** webhook: the `whsec_…` signing secret; datadog: the API key. Shown once, never again. */
+  secret: text("secret"),
+  /** Component ids; null: every component. */
+  componentIds: text("component_ids", { mode: "json" }).$type<string[] | null>(),
+  /** Event groups; null: incident + maintenance. */
+  events: text("events", { mode: "json" }).$type<NotifyGroup[] | null>(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** The public's subscriptions. Unsubscribe = DELETE of the row. */
+export const subscribers = sqliteTable(
+  "subscribers",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    /** Null: an email subscriber. */
+    webhookUrl: text("webhook_url"),
+    /** Component ids; null: every component. */
+    componentIds: text("component_ids", { mode: "json" }).$type<string[] | null>(),
+    language: text("language").notNull().default("en"),
+    /** Random capability token for the confirm, manage and unsubscribe links. */
+    token: text("token").notNull(),
+    /** Null: waiting for the double opt-in; nothing is sent to it. */
+    confirmedAt: text("confirmed_at"),
+    createdBy: text("created_by", { enum: ["public", "operator"] }).notNull().default("public"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("subscribers_token_unique").on(t.token), index("subscribers_email_idx").on(t.email)],
+);
+
+/** The notification log, and the idempotency record: one row per (event, recipient). */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    /** `<event id>:<recipient id>`; also the webhook-id. */
+    idempotencyKey: text("idempotency_key").notNull(),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type").notNull(),
+    incidentId: text("incident_id"),
+    componentId: text("component_id"),
+    recipientType: text("recipient_type", { enum: ["channel", "subscriber"] }).notNull(),
+    recipientId: text("recipient_id").notNull(),
+    channelKind: text("channel_kind").notNull(),
+    /** Masked: no URL secrets, no full address. */
+    target: text("target").notNull(),
+    /** sending | delivered | retrying | failed | skipped */
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    httpStatus: integer("http_status"),
+    leaseUntil: text("lease_until"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deliveredAt: text("delivered_at"),
+  },
+  (t) => [
+    uniqueIndex("notifications_key_unique").on(t.idempotencyKey),
+    index("notifications_created_idx").on(t.createdAt),
+    index("notifications_status_idx").on(t.status, t.createdAt),
+  ],
+);
+
+export type Channel = typeof channels.$inferSelect;
+export type Subscriber = typeof subscribers.$inferSelect;
+export type Notification = typeof notifications.$inferSelect;

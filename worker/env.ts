@@ -34,6 +34,20 @@ export interface Env {
    * Never set in production.
    */
   SNS_TEST_HOSTS?: string;
+  /** Notifications (worker/notify): the Ingestor sends committed changes here; the `queue` handler delivers them. */
+  NOTIFY_QUEUE: Queue<import("./notify/messages").NotifyMessage>;
+  /** Cloudflare Email Service (`[[send_email]]`): subscriber and team-address emails. */
+  EMAIL: SendEmail;
+  /** The sender of every email (wrangler.toml [vars]). */
+  EMAIL_FROM?: string;
+  /**
+   * Local only (npm start, the tests): outbound webhooks may go to loopback capture servers over http
+   * (worker/notify/outbound.ts). Never set in production.
+   */
+  OUTBOUND_ALLOW_LOOPBACK?: string;
+  /** Optional Turnstile on the subscribe form: the secret, and the siteverify URL (a var for tests). */
+  TURNSTILE_SECRET?: string;
+  TURNSTILE_VERIFY_URL?: string;
 }
 
 export interface AppEnv {
