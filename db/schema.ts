@@ -35,6 +35,8 @@ export const pageSettings = sqliteTable("page_settings", {
   auditRetentionDays: integer("audit_retention_days").notNull().default(365),
   /** Whether other sites may show the public page in a frame (frame-ancestors / X-Frame-Options). */
   allowFraming: integer("allow_framing", { mode: "boolean" }).notNull().default(true),
+  /** Cloudflare Turnstile on the subscribe form when set (migration 0007); its secret is TURNSTILE_SECRET. */
+  turnstileSiteKey: text("turnstile_site_key"),
   updatedAt: updatedAt(),
 });
 

@@ -7,6 +7,7 @@ import { hooks } from "./routes/hooks";
 import { pagerduty } from "./routes/pagerduty";
 import { pages } from "./routes/pages";
 import { statuspageApi } from "./routes/statuspage-api";
+import { subscriptions } from "./routes/subscriptions";
 import { scheduled } from "./scheduled";
 import { getAccess, postAccess, readerGate } from "./visibility";
 
@@ -22,6 +23,7 @@ app.route("/api/v2", statuspageApi);
 app.route("/", feeds);
 app.get("/access", getAccess);
 app.post("/access", postAccess);
+app.route("/subscriptions", subscriptions);
 app.route("/admin", admin);
 
 const noRoute = (c: Context<AppEnv>) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404);

@@ -303,6 +303,8 @@ export interface SettingsJson extends BrandJson {
   visibility: Visibility;
   /** Whether a page password is set; the password itself is never shown. */
   page_password_set: boolean;
+  /** Turnstile on the subscribe form when set (worker/security/turnstile.ts). */
+  turnstile_site_key: string | null;
 }
 
 export async function getSettings(db: D1Database): Promise<SettingsJson> {
@@ -319,6 +321,7 @@ export async function getSettings(db: D1Database): Promise<SettingsJson> {
     ...brandOf(row),
     visibility: row?.visibility === "private" ? "private" : "public",
     page_password_set: row?.page_password_hash != null,
+    turnstile_site_key: row?.turnstile_site_key ? String(row.turnstile_site_key) : null,
   };
 }
 
@@ -341,6 +344,7 @@ export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<Set
     support_url: keep("support_url", rest.support_url),
     footer_text: rest.footer_text === undefined ? before.footer_text : rest.footer_text || null,
     visibility: keep("visibility", rest.visibility),
+    turnstile_site_key: rest.turnstile_site_key === undefined ? before.turnstile_site_key : rest.turnstile_site_key || null,
   };
   const passwordSet = page_password === undefined ? before.page_password_set : page_password !== null;
   if (next.visibility === "private" && !passwordSet && !accessConfig(ctx.env)) {
@@ -378,6 +382,7 @@ export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<Set
             .prepare("UPDATE page_settings SET page_password_hash = ?1, access_secret = ?2 WHERE id = 1")
             .bind(password, password === null ? null : newAccessSecret()),
         ]),
+    db.prepare("UPDATE page_settings SET turnstile_site_key = ?1 WHERE id = 1").bind(next.turnstile_site_key),
     // The audit log says that the password changed, never what it is.
     audit(db, ctx.actor, "settings.update", "page", "1", before, {
       ...next,

@@ -57,6 +57,7 @@ export const NAV = [
   ["/admin/integrations", "Integrations"],
   ["/admin/maintenances", "Maintenance"],
   ["/admin/deliveries", "Deliveries"],
+  ["/admin/subscribers", "Subscribers"],
   ["/admin/audit", "Audit log"],
   ["/admin/settings", "Settings"],
 ] as const;

@@ -61,6 +61,7 @@ import {
 } from "./integrations";
 import type { Flash } from "./layout";
 import * as s from "./schemas";
+import { subscribersUi } from "./subscribers";
 import { DashboardPage, IncidentPage, MaintenancePage } from "./views-incidents";
 import { ComponentsPage, IntegrationsPage, MappingPreviewPage } from "./views-catalog";
 import { AuditPage, DeliveriesPage, LoginPage, MessagePage, SettingsPage } from "./views-logs";
@@ -693,6 +694,8 @@ adminUi.post(
   }),
 );
 
+adminUi.route("/", subscribersUi);
+
 adminUi.get("/audit", async (c) => {
   const before = Number(c.req.query("before"));
   const targetId = c.req.query("target_id") || undefined;
@@ -736,6 +739,7 @@ adminUi.post(
       footer_text: f.str("footer_text"),
       visibility: f.opt("visibility"),
       page_password: f.str("clear_password") === "yes" ? null : f.str("page_password") || undefined,
+      turnstile_site_key: f.str("turnstile_site_key"),
     });
     await putSettings(ctxOf(c), body);
     return "settings_saved";

@@ -49,6 +49,7 @@ import {
 } from "../admin/integrations";
 import { previewMapping } from "../admin/integrations";
 import * as s from "../admin/schemas";
+import { subscribersApi } from "../admin/subscribers";
 import { adminUi } from "../admin/ui";
 import { type AdminEnv, requireAdminApi } from "../auth";
 import { HttpError } from "../errors";
@@ -207,6 +208,10 @@ adminApi.get("/audit", async (c) => {
     }),
   );
 });
+
+// ── Subscribers (worker/admin/subscribers.ts) ───────────────────────────────
+
+adminApi.route("/", subscribersApi);
 
 adminApi.get("/settings", async (c) => c.json(await getSettings(c.env.DB)));
 adminApi.put("/settings", async (c) => c.json(await putSettings(adminCtx(c), validate(s.settingsPut, await jsonBody(c.req)))));
