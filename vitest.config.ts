@@ -2,6 +2,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-worker
 import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 import { startSnsCapture } from "./test/support/sns-capture";
+import { startTurnstileStandIn } from "./test/support/turnstile-standin";
 
 export default defineConfig({
   test: {
@@ -21,6 +22,9 @@ export default defineConfig({
                 // A local stand-in for SNS (certificate, signing, subscription confirmation): the
                 // only way a test reaches the SNS code paths without AWS. Never set in production.
                 SNS_TEST_HOSTS: (await startSnsCapture()).host,
+                // Cloudflare's siteverify, locally (test/support/turnstile-standin.ts): Turnstile is on only
+                // where a test sets the site key and TURNSTILE_SECRET.
+                TURNSTILE_VERIFY_URL: (await startTurnstileStandIn()).url,
               },
             },
           })),

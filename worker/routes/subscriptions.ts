@@ -73,10 +73,11 @@ const wantsJson = (c: Context) =>
 /** Token pages are nobody's to keep or to pass on: no cache, no referrer, no index. */
 const PRIVATE_PAGE = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex" };
 
-async function page(c: Context<AppEnv>, status: 200 | 400 | 403 | 404 | 409 | 429 | 503, lang: Language, heading: string, main: string) {
+/** A page in the site's frame; `path` is where its language links lead (the form's answers: /subscribe). */
+async function page(c: Context<AppEnv>, status: 200 | 400 | 403 | 404 | 429 | 503, lang: Language, heading: string, main: string, path = new URL(c.req.url).pathname) {
   const base = publicBaseUrl(c.env, c.req.url);
   const [p, brand, headers] = await Promise.all([getPage(c.env.DB, base), getBrand(c.env.DB), publicHeaders(c.env.DB, "text/html")]);
-  return c.html(readerPage(p, brand, lang, heading, main, new URL(c.req.url).pathname), status, { ...headers, ...PRIVATE_PAGE });
+  return c.html(readerPage(p, brand, lang, heading, main, path), status, { ...headers, ...PRIVATE_PAGE });
 }
 
 // ── Subscribing ─────────────────────────────────────────────────────────────
@@ -127,16 +128,12 @@ subscriptions.post("/", async (c) => {
     const p = await getPage(c.env.DB, base);
     const [components, siteKey] = await Promise.all([getComponents(c.env.DB, p.id), turnstileSiteKey(c.env.DB)]);
     const form = subscribeForm({ lang, components, turnstileSiteKey: siteKey, values, error: { field, message } satisfies FormError });
-    return page(c, status, lang, messages(lang).subscribe.heading, subscribeMain(form, lang));
+    return page(c, status, lang, messages(lang).subscribe.heading, subscribeMain(form, lang), "/subscribe");
   };
   // A form another site made a reader's browser post: refused, or anyone could sign up anyone's reader.
   if (crossSite(c)) return refuse(403, "cross-site subscription requests are refused", "", messages(lang).subscribe.error_other);
-  const limited = await rateLimited(c, "subscribe", false, async (retryAfter) => {
-    const minutes = Math.ceil(retryAfter / 60);
-    return refuse(429, `too many subscription requests from your address: retry after ${retryAfter} s`, "", format(messages(lang).subscribe.too_many, { minutes }));
-  });
-  if (limited) return limited;
   try {
+    // Read first (16 KB at most) for the reader's language and values; a malformed body writes nothing.
     const raw = await readBody(c);
     if (isLanguage(raw.language)) lang = raw.language;
     values = {
@@ -144,6 +141,11 @@ subscriptions.post("/", async (c) => {
       webhook_url: typeof raw.webhook_url === "string" ? raw.webhook_url : "",
       component_ids: Array.isArray(raw.component_ids) ? raw.component_ids.filter((v): v is string => typeof v === "string") : [],
     };
+    const limited = await rateLimited(c, "subscribe", false, async (retryAfter) => {
+      const minutes = Math.ceil(retryAfter / 60);
+      return refuse(429, `too many subscription requests from your address: retry after ${retryAfter} s`, "", format(messages(lang).subscribe.too_many, { minutes }));
+    });
+    if (limited) return limited;
     const body: z.infer<typeof publicSubscriptionCreate> = validate(publicSubscriptionCreate, raw);
     const siteKey = await turnstileSiteKey(c.env.DB);
     if (siteKey) {
@@ -170,7 +172,7 @@ subscriptions.post("/", async (c) => {
   const t = messages(lang).subscribe;
   const message = format(t.sent, { email: values.email?.trim().toLowerCase() ?? "" });
   if (json) return c.json({ status: "pending", message }, 202, { "Cache-Control": "no-store" });
-  return page(c, 200, lang, t.sent_heading, noticeMain(t.sent_heading, message, lang, true));
+  return page(c, 200, lang, t.sent_heading, noticeMain(t.sent_heading, message, lang, true), "/subscribe");
 });
 
 // ── The token pages ─────────────────────────────────────────────────────────
