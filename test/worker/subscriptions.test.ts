@@ -104,7 +104,7 @@ describe("subscribing with email (double opt-in)", () => {
     const page = await call(`/subscriptions/${token}/confirm`);
     expect(page.status).toBe(200);
     expect(page.headers.get("cache-control")).toBe("no-store");
-    expect(page.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(page.headers.get("referrer-policy")).toBe("same-origin");
     const html = await page.text();
     expect(html).toContain(`<form class="act" method="post" action="/subscriptions/${token}/confirm">`);
     expect(html).toContain("reader.two@example.com");

@@ -70,8 +70,12 @@ subscriptions.use(
 const wantsJson = (c: Context) =>
   /^application\/json\b/i.test(c.req.header("content-type") ?? "") || /^application\/json\b/i.test(c.req.header("accept") ?? "");
 
-/** Token pages are nobody's to keep or to pass on: no cache, no referrer, no index. */
-const PRIVATE_PAGE = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex" };
+/**
+ * Token pages are nobody's to keep or to pass on: no cache, no index, and no referrer to other sites.
+ * `same-origin`, not `no-referrer`: under `no-referrer` browsers send `Origin: null` with the page's own
+ * forms, which the cross-site check refuses.
+ */
+const PRIVATE_PAGE = { "Cache-Control": "no-store", "Referrer-Policy": "same-origin", "X-Robots-Tag": "noindex" };
 
 /** A page in the site's frame; `path` is where its language links lead (the form's answers: /subscribe). */
 async function page(c: Context<AppEnv>, status: 200 | 400 | 403 | 404 | 429 | 503, lang: Language, heading: string, main: string, path = new URL(c.req.url).pathname) {
