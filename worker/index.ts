@@ -7,6 +7,7 @@ import { hooks } from "./routes/hooks";
 import { pagerduty } from "./routes/pagerduty";
 import { pages } from "./routes/pages";
 import { statuspageApi } from "./routes/statuspage-api";
+import { handleQueue } from "./notify/consumer";
 import { scheduled } from "./scheduled";
 import { getAccess, postAccess, readerGate } from "./visibility";
 
@@ -40,5 +41,6 @@ app.onError((err, c) => {
   return c.json({ error: "internal error" }, 500);
 });
 
-export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<AppEnv["Bindings"]>;
+// queue: notifications (worker/notify/consumer.ts), for status-notifications and its dead-letter queue.
+export default { fetch: app.fetch, scheduled, queue: handleQueue } satisfies ExportedHandler<AppEnv["Bindings"]>;
 export { app };
