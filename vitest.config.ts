@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
+import { startNotifyCapture } from "./test/support/notify-capture";
 import { startSnsCapture } from "./test/support/sns-capture";
 
 export default defineConfig({
@@ -21,6 +22,10 @@ export default defineConfig({
                 // A local stand-in for SNS (certificate, signing, subscription confirmation): the
                 // only way a test reaches the SNS code paths without AWS. Never set in production.
                 SNS_TEST_HOSTS: (await startSnsCapture()).host,
+                // Notifications: a capture server for channels and subscriber webhooks on 127.0.0.1,
+                // which outbound safety accepts only with OUTBOUND_ALLOW_LOOPBACK (never in production).
+                NOTIFY_CAPTURE_URL: (await startNotifyCapture()).url,
+                OUTBOUND_ALLOW_LOOPBACK: "1",
               },
             },
           })),
