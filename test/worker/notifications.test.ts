@@ -265,7 +265,7 @@ describe("the consumer: exactly once, retries, dead letters", () => {
 
   async function run(batch: MessageBatch<NotifyMessage>) {
     const ctx = createExecutionContext();
-    await worker.queue!(batch, env, ctx);
+    await (worker.queue as (b: MessageBatch<NotifyMessage>, e: typeof env, c: ExecutionContext) => Promise<void>)(batch, env, ctx);
     return getQueueResult(batch, ctx);
   }
 

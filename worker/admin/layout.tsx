@@ -57,6 +57,8 @@ export const NAV = [
   ["/admin/integrations", "Integrations"],
   ["/admin/maintenances", "Maintenance"],
   ["/admin/deliveries", "Deliveries"],
+  ["/admin/channels", "Channels"],
+  ["/admin/notifications", "Notifications"],
   ["/admin/audit", "Audit log"],
   ["/admin/settings", "Settings"],
 ] as const;
