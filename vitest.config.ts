@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
+import { startNotifyCapture } from "./test/support/notify-capture";
 import { startSnsCapture } from "./test/support/sns-capture";
 import { startTurnstileStandIn } from "./test/support/turnstile-standin";
 
@@ -25,6 +26,10 @@ export default defineConfig({
                 // Cloudflare's siteverify, locally (test/support/turnstile-standin.ts): Turnstile is on only
                 // where a test sets the site key and TURNSTILE_SECRET.
                 TURNSTILE_VERIFY_URL: (await startTurnstileStandIn()).url,
+                // Notifications: a capture server for channels and subscriber webhooks on 127.0.0.1,
+                // which outbound safety accepts only with OUTBOUND_ALLOW_LOOPBACK (never in production).
+                NOTIFY_CAPTURE_URL: (await startNotifyCapture()).url,
+                OUTBOUND_ALLOW_LOOPBACK: "1",
               },
             },
           })),

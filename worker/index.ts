@@ -8,6 +8,7 @@ import { pagerduty } from "./routes/pagerduty";
 import { pages } from "./routes/pages";
 import { statuspageApi } from "./routes/statuspage-api";
 import { subscriptions } from "./routes/subscriptions";
+import { handleQueue } from "./notify/consumer";
 import { scheduled } from "./scheduled";
 import { getAccess, postAccess, readerGate } from "./visibility";
 
@@ -42,5 +43,6 @@ app.onError((err, c) => {
   return c.json({ error: "internal error" }, 500);
 });
 
-export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<AppEnv["Bindings"]>;
+// queue: notifications (worker/notify/consumer.ts), for status-notifications and its dead-letter queue.
+export default { fetch: app.fetch, scheduled, queue: handleQueue } satisfies ExportedHandler<AppEnv["Bindings"], import("./notify/messages").NotifyMessage>;
 export { app };

@@ -55,7 +55,7 @@ describe("/admin/api/subscribers", () => {
 
   it.each([
     [{ email: "nope" }, "email"],
-    [{ email: "ok@example.com", webhook_url: "https://localhost/x" }, "webhook_url"],
+    [{ email: "ok@example.com", webhook_url: "https://printer/x" }, "webhook_url"],
     [{ email: "ok@example.com", webhook_url: "ftp://files.example.com/x" }, "webhook_url"],
     [{ email: "ok@example.com", component_ids: ["nosuchcompo1"] }, "component_ids[0]"],
     [{ email: "ok@example.com", language: "klingon" }, "language"],

@@ -58,6 +58,8 @@ export const NAV = [
   ["/admin/maintenances", "Maintenance"],
   ["/admin/deliveries", "Deliveries"],
   ["/admin/subscribers", "Subscribers"],
+  ["/admin/channels", "Channels"],
+  ["/admin/notifications", "Notifications"],
   ["/admin/audit", "Audit log"],
   ["/admin/settings", "Settings"],
 ] as const;

@@ -25,6 +25,7 @@ import { clientAddress } from "../security/rate-limit";
 import { listRefusals } from "../security/refusals";
 import { validate } from "../validate";
 import { audit, listAudit } from "./audit";
+import { channelsUi } from "./channels-ui";
 import {
   type AdminCtx,
   baseUrl,
@@ -746,3 +747,5 @@ adminUi.post(
   }),
 );
 
+// Notification channels and the notification log (worker/admin/channels-ui.tsx).
+adminUi.route("/", channelsUi);

@@ -1,4 +1,6 @@
-// The events recipients hear of, as loaded from D1 once per change.
+// The events recipients hear of, loaded from D1 once per committed change (worker/notify/load.ts).
+import type { IncidentJson, IncidentUpdateJson } from "../../db/queries";
+
 export type EventType =
   | "incident.created"
   | "incident.updated"
@@ -10,15 +12,32 @@ export type EventType =
   | "component.updated"
   | "test";
 
+/** What an operator channel can ask to hear (NULL events: incident + maintenance). */
+export const NOTIFY_GROUPS = ["incident", "maintenance", "component"] as const;
+export type NotifyGroup = (typeof NOTIFY_GROUPS)[number];
+export const DEFAULT_GROUPS: NotifyGroup[] = ["incident", "maintenance"];
+export const groupOf = (type: EventType): NotifyGroup =>
+  type.startsWith("maintenance.") ? "maintenance" : type === "component.updated" ? "component" : "incident";
+
+export interface PageRef {
+  id: string;
+  name: string;
+  url: string;
+  status_indicator: string;
+  status_description: string;
+}
+
 export interface NotifyEvent {
-  /** Stable per change: the incident update id, or `csc_<n>` for a component status change. */
+  /** Stable per change: the incident update id, or `csc<n>` for a component status change. */
   id: string;
   type: EventType;
-  /** Which components it touches (subscribers and channels limited to components hear only of these). */
+  /** The components it touches: recipients limited to components hear only of these. */
   componentIds: string[];
-  /** Statuspage webhook body parts, filled by the fan-out (worker/notify/load.ts). */
-  page: { id: string; name: string; status_indicator: string; status_description: string };
-  incident?: Record<string, unknown> & { id: string; name: string; status: string; impact: string; shortlink: string | null };
+  page: PageRef;
+  /** The incident or maintenance, its updates newest first (Statuspage's shape). */
+  incident?: IncidentJson;
+  /** The update this event is about. */
+  update?: IncidentUpdateJson;
   component_update?: { id: string; component_id: string; old_status: string; new_status: string; created_at: string };
   component?: { id: string; name: string; status: string; created_at: string };
   generated_at: string;

@@ -10,7 +10,13 @@
 export type EventRef = { type: "incident_update"; id: string } | { type: "component_change"; id: number };
 
 export type NotifyMessage =
-  | { kind: "event"; ref: EventRef; /** Fan-out resumes after this subscriber id. */ after?: string }
+  | {
+      kind: "event";
+      ref: EventRef;
+      /** A continuation: fan-out resumes after this subscriber id, with the event as first loaded. */
+      after?: string;
+      event?: import("./events").NotifyEvent;
+    }
   | { kind: "deliver"; event: import("./events").NotifyEvent; recipient: Recipient };
 
 export interface Recipient {

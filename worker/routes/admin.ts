@@ -4,6 +4,7 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { listAudit } from "../admin/audit";
+import { channelsApi } from "../admin/channels";
 import {
   type AdminCtx,
   baseUrl,
@@ -212,6 +213,9 @@ adminApi.get("/audit", async (c) => {
 // ── Subscribers (worker/admin/subscribers.ts) ───────────────────────────────
 
 adminApi.route("/", subscribersApi);
+
+// Operator channels and the notification log (worker/admin/channels.ts).
+adminApi.route("/", channelsApi);
 
 adminApi.get("/settings", async (c) => c.json(await getSettings(c.env.DB)));
 adminApi.put("/settings", async (c) => c.json(await putSettings(adminCtx(c), validate(s.settingsPut, await jsonBody(c.req)))));

@@ -96,6 +96,10 @@ export default {
     view: "Auf der Statusseite ansehen",
     unsubscribe: "Abbestellen",
     footer: "Sie erhalten diese Nachricht, weil Sie Statusmeldungen von {name} abonniert haben.",
+    subject_component: "[{name}] {component}: {status}",
+    manage: "Abonnement verwalten",
+    component_changed: "{component} ist jetzt: {status}.",
+    channel_footer: "Sie erhalten diese Nachricht, weil diese Adresse ein Benachrichtigungskanal von {name} ist.",
   },
   subscribe: {
     nav: "Abonnieren",

@@ -96,6 +96,10 @@ export default {
     view: "View on the status page",
     unsubscribe: "Unsubscribe",
     footer: "You receive this because you subscribed to {name} status updates.",
+    subject_component: "[{name}] {component}: {status}",
+    manage: "Manage your subscription",
+    component_changed: "{component} is now {status}.",
+    channel_footer: "You receive this because this address is a notification channel of {name}.",
   },
   subscribe: {
     nav: "Subscribe",

@@ -96,6 +96,10 @@ export default {
     view: "Ver en la página de estado",
     unsubscribe: "Cancelar la suscripción",
     footer: "Recibes este mensaje porque te suscribiste a las actualizaciones de estado de {name}.",
+    subject_component: "[{name}] {component}: {status}",
+    manage: "Gestionar la suscripción",
+    component_changed: "{component} ahora está: {status}.",
+    channel_footer: "Recibes este mensaje porque esta dirección es un canal de notificaciones de {name}.",
   },
   subscribe: {
     nav: "Suscribirse",

@@ -96,6 +96,10 @@ export default {
     view: "Voir sur la page d’état",
     unsubscribe: "Se désabonner",
     footer: "Vous recevez ce message car vous êtes abonné aux mises à jour de l’état de {name}.",
+    subject_component: "[{name}] {component} : {status}",
+    manage: "Gérer l’abonnement",
+    component_changed: "{component} est désormais : {status}.",
+    channel_footer: "Vous recevez ce message car cette adresse est un canal de notification de {name}.",
   },
   subscribe: {
     nav: "S’abonner",

@@ -96,6 +96,10 @@ export default {
     view: "ステータスページで見る",
     unsubscribe: "配信を停止",
     footer: "{name} のステータス更新を購読しているため、このメールをお送りしています。",
+    subject_component: "[{name}] {component}: {status}",
+    manage: "購読を管理",
+    component_changed: "{component} は現在「{status}」です。",
+    channel_footer: "このアドレスは {name} の通知チャネルのため、このメールをお送りしています。",
   },
   subscribe: {
     nav: "購読",

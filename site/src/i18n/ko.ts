@@ -96,6 +96,10 @@ export default {
     view: "상태 페이지에서 보기",
     unsubscribe: "구독 취소",
     footer: "{name} 상태 업데이트를 구독하셨기 때문에 이 메일을 받으셨습니다.",
+    subject_component: "[{name}] {component}: {status}",
+    manage: "구독 관리",
+    component_changed: "{component}의 현재 상태: {status}.",
+    channel_footer: "이 주소가 {name}의 알림 채널이므로 이 메일을 받으셨습니다.",
   },
   subscribe: {
     nav: "구독",

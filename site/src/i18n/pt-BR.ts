@@ -96,6 +96,10 @@ export default {
     view: "Ver na página de status",
     unsubscribe: "Cancelar inscrição",
     footer: "Você recebe esta mensagem porque se inscreveu nas atualizações de status de {name}.",
+    subject_component: "[{name}] {component}: {status}",
+    manage: "Gerenciar inscrição",
+    component_changed: "{component} agora está: {status}.",
+    channel_footer: "Você recebe esta mensagem porque este endereço é um canal de notificação de {name}.",
   },
   subscribe: {
     nav: "Assinar",

@@ -96,6 +96,10 @@ export default {
     view: "在状态页上查看",
     unsubscribe: "退订",
     footer: "您收到此邮件是因为您订阅了 {name} 的状态更新。",
+    subject_component: "[{name}] {component}：{status}",
+    manage: "管理订阅",
+    component_changed: "{component} 当前状态：{status}。",
+    channel_footer: "您收到此邮件是因为此地址是 {name} 的通知渠道。",
   },
   subscribe: {
     nav: "订阅",
