@@ -287,6 +287,11 @@ describe("the token pages", () => {
     const bad = await call(`/subscriptions/${token}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ component_ids: ["nosuchcompo1"] }) });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { field: string }).field).toBe("component_ids[0]");
+    const broken = await call(`/subscriptions/${token}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{" });
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { field: string }).field).toBe("body");
+    const unchanged = await call(`/subscriptions/${token}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ component_ids: [api.id] }) });
+    expect(await unchanged.json()).toMatchObject({ component_ids: [api.id] });
   });
 
   it("one-click unsubscribe (RFC 8058): a POST with `List-Unsubscribe=One-Click` deletes the row at once, from anywhere; then 404", async () => {

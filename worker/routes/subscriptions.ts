@@ -49,7 +49,7 @@ import { TURNSTILE_FIELD, verifyTurnstile } from "../security/turnstile";
 import { confirmationEmail } from "../subscriptions/confirmation";
 import { publicSubscriptionCreate, subscriptionComponents } from "../subscriptions/schemas";
 import { checkChoices, checkComponents, requestSubscription } from "../subscriptions/subscribe";
-import { validate } from "../validate";
+import { jsonBody, validate } from "../validate";
 import { readerGate } from "../visibility";
 
 export const subscriptions = new Hono<AppEnv>();
@@ -181,8 +181,8 @@ subscriptions.post("/", async (c) => {
 
 // ── The token pages ─────────────────────────────────────────────────────────
 
-/** Tokens are 43 url-safe base64 characters (worker/auth.ts randomToken); anything else is nobody's. */
-const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
+/** Tokens are 43 url-safe base64 characters (worker/auth.ts randomToken); what cannot be one is not looked up. */
+const TOKEN = /^[A-Za-z0-9_-]{8,128}$/;
 
 interface Found {
   subscriber: Subscriber;
@@ -253,9 +253,10 @@ subscriptions.post("/:token", async (c) => {
   const found = await lookUp(c);
   if (!found) return notFound(c);
   const json = /^application\/json\b/i.test(c.req.header("content-type") ?? "");
-  const raw = json ? await c.req.json().catch(() => null) : { component_ids: formFields(await c.req.parseBody({ all: true }).catch(() => ({}))).component_ids };
   try {
-    const body = validate(subscriptionComponents, raw ?? {});
+    // A malformed JSON body is a 400, never "no components chosen" (which would mean every one).
+    const raw = json ? await jsonBody(c.req) : { component_ids: formFields(await c.req.parseBody({ all: true }).catch(() => ({}))).component_ids };
+    const body = validate(subscriptionComponents, raw);
     const ids = await checkComponents(c.env.DB, body.component_ids);
     const updated = await setComponentsByToken(c.env.DB, found.subscriber.token, ids);
     if (!updated) return notFound(c);
