@@ -203,6 +203,48 @@ describe("an incident opened by an alert reaches every channel kind, in its own 
   });
 });
 
+describe("what notifies", () => {
+  const types = async (channelId: string, n: number) => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const log = (await (await admin("GET", `/notifications?recipient_id=${channelId}`)).json()) as Array<{ event_type: string; status: string; created_at: string }>;
+      if ((log.length >= n && log.every((l) => l.status === "delivered")) || Date.now() > deadline) return log.map((l) => l.event_type).reverse();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  it("a manual incident: opened, every update, resolution — one notification each", { timeout: 40_000 }, async () => {
+    const comp = await createComponent("Manual");
+    const c = await channel({ kind: "webhook", name: "manual", url: `${CAPTURE}/ok/${unique("manual")}`, component_ids: [comp.id] });
+    const res = await admin("POST", "/incidents", { name: "Slow logins", impact: "minor", body: "Looking into it.", component_ids: [comp.id] });
+    expect(res.status).toBe(201);
+    const incident = (await res.json()) as { id: string };
+    await types(c.id, 1);
+    for (const status of ["identified", "resolved"]) expect((await admin("POST", `/incidents/${incident.id}/updates`, { status, body: `Now ${status}.` })).status).toBe(201);
+    // The queue does not order separate events: compare as sets (webhook-timestamp and the body's times order them).
+    expect((await types(c.id, 3)).sort()).toEqual(["incident.created", "incident.resolved", "incident.updated"]);
+  });
+
+  it("maintenance: scheduled, started, completed; component changes only for channels that ask", { timeout: 40_000 }, async () => {
+    const comp = await createComponent("Maint");
+    const c = await channel({ kind: "webhook", name: "maint", url: `${CAPTURE}/ok/${unique("maint")}`, component_ids: [comp.id] });
+    const all = await channel({ kind: "webhook", name: "maint+components", url: `${CAPTURE}/ok/${unique("maint-all")}`, component_ids: [comp.id], events: ["maintenance", "component"] });
+    const incidentsOnly = await channel({ kind: "webhook", name: "incidents only", url: `${CAPTURE}/ok/${unique("inc-only")}`, component_ids: [comp.id], events: ["incident"] });
+    const at = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
+    const res = await admin("POST", "/maintenances", { name: "DB upgrade", body: "Planned.", scheduled_for: at(1), scheduled_until: at(2), component_ids: [comp.id] });
+    expect(res.status).toBe(201);
+    const m = (await res.json()) as { id: string };
+    await types(c.id, 1);
+    expect((await admin("POST", `/incidents/${m.id}/updates`, { status: "in_progress", body: "Started." })).status).toBe(201);
+    await types(c.id, 2);
+    expect((await admin("POST", `/incidents/${m.id}/updates`, { status: "completed", body: "Done." })).status).toBe(201);
+    expect(await types(c.id, 3)).toEqual(["maintenance.scheduled", "maintenance.started", "maintenance.completed"]);
+    const withComponents = await types(all.id, 5);
+    expect(withComponents.filter((t) => t === "component.updated")).toHaveLength(2); // under_maintenance, then operational
+    expect((await (await admin("GET", `/notifications?recipient_id=${incidentsOnly.id}`)).json()) as unknown[]).toEqual([]);
+  });
+});
+
 describe("subscribers", () => {
   it("hear only of their components, get List-Unsubscribe, and nothing once gone or unconfirmed", { timeout: 40_000 }, async () => {
     const sent: Array<Record<string, any>> = [];
