@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../worker/index";
 import { idempotencyKey } from "../../worker/notify/consumer";
 import type { NotifyEvent } from "../../worker/notify/events";
+import { loadEvent } from "../../worker/notify/load";
 import type { NotifyMessage } from "../../worker/notify/messages";
 import { admin, createComponent, createIntegration, post, rows, unique } from "./helpers";
 
@@ -203,6 +204,48 @@ describe("an incident opened by an alert reaches every channel kind, in its own 
   });
 });
 
+describe("what notifies", () => {
+  const types = async (channelId: string, n: number) => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const log = (await (await admin("GET", `/notifications?recipient_id=${channelId}`)).json()) as Array<{ event_type: string; status: string; created_at: string }>;
+      if ((log.length >= n && log.every((l) => l.status === "delivered")) || Date.now() > deadline) return log.map((l) => l.event_type).reverse();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  it("a manual incident: opened, every update, resolution — one notification each", { timeout: 40_000 }, async () => {
+    const comp = await createComponent("Manual");
+    const c = await channel({ kind: "webhook", name: "manual", url: `${CAPTURE}/ok/${unique("manual")}`, component_ids: [comp.id] });
+    const res = await admin("POST", "/incidents", { name: "Slow logins", impact: "minor", body: "Looking into it.", component_ids: [comp.id] });
+    expect(res.status).toBe(201);
+    const incident = (await res.json()) as { id: string };
+    await types(c.id, 1);
+    for (const status of ["identified", "resolved"]) expect((await admin("POST", `/incidents/${incident.id}/updates`, { status, body: `Now ${status}.` })).status).toBe(201);
+    // The queue does not order separate events: compare as sets (webhook-timestamp and the body's times order them).
+    expect((await types(c.id, 3)).sort()).toEqual(["incident.created", "incident.resolved", "incident.updated"]);
+  });
+
+  it("maintenance: scheduled, started, completed; component changes only for channels that ask", { timeout: 40_000 }, async () => {
+    const comp = await createComponent("Maint");
+    const c = await channel({ kind: "webhook", name: "maint", url: `${CAPTURE}/ok/${unique("maint")}`, component_ids: [comp.id] });
+    const all = await channel({ kind: "webhook", name: "maint+components", url: `${CAPTURE}/ok/${unique("maint-all")}`, component_ids: [comp.id], events: ["maintenance", "component"] });
+    const incidentsOnly = await channel({ kind: "webhook", name: "incidents only", url: `${CAPTURE}/ok/${unique("inc-only")}`, component_ids: [comp.id], events: ["incident"] });
+    const at = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
+    const res = await admin("POST", "/maintenances", { name: "DB upgrade", body: "Planned.", scheduled_for: at(1), scheduled_until: at(2), component_ids: [comp.id] });
+    expect(res.status).toBe(201);
+    const m = (await res.json()) as { id: string };
+    await types(c.id, 1);
+    expect((await admin("POST", `/incidents/${m.id}/updates`, { status: "in_progress", body: "Started." })).status).toBe(201);
+    await types(c.id, 2);
+    expect((await admin("POST", `/incidents/${m.id}/updates`, { status: "completed", body: "Done." })).status).toBe(201);
+    expect(await types(c.id, 3)).toEqual(["maintenance.scheduled", "maintenance.started", "maintenance.completed"]);
+    const withComponents = await types(all.id, 5);
+    expect(withComponents.filter((t) => t === "component.updated")).toHaveLength(2); // under_maintenance, then operational
+    expect((await (await admin("GET", `/notifications?recipient_id=${incidentsOnly.id}`)).json()) as unknown[]).toEqual([]);
+  });
+});
+
 describe("subscribers", () => {
   it("hear only of their components, get List-Unsubscribe, and nothing once gone or unconfirmed", { timeout: 40_000 }, async () => {
     const sent: Array<Record<string, any>> = [];
@@ -248,20 +291,24 @@ describe("subscribers", () => {
 
 describe("the consumer: exactly once, retries, dead letters", () => {
   async function eventFor(componentId: string): Promise<NotifyEvent> {
-    const comp = componentId;
-    const { handleQueue: _h } = await import("../../worker/notify/consumer");
-    const { loadEvent } = await import("../../worker/notify/load");
-    const { integ } = await openIncident(comp);
+    await openIncident(componentId);
     const [u] = await rows<{ id: string }>(
       "SELECT u.id FROM incident_updates u JOIN incident_components ic ON ic.incident_id = u.incident_id WHERE ic.component_id = ?1 ORDER BY u.rowid DESC LIMIT 1",
-      comp,
+      componentId,
     );
-    void integ;
     return (await loadEvent(env.DB, "http://localhost:8787", { type: "incident_update", id: u!.id }))!;
   }
 
   const deliver = (event: NotifyEvent, channelId: string, attempts = 1) =>
     createMessageBatch<NotifyMessage>("status-notifications", [{ id: `m-${Math.random()}`, timestamp: new Date(), attempts, body: { kind: "deliver", event, recipient: { type: "channel", id: channelId } } }]);
+
+  /** An incident on a fresh component, then a channel for it: the real queue has nothing for the channel. */
+  async function setup(name: string, kind: string, path: string) {
+    const comp = await createComponent(name);
+    const event = await eventFor(comp.id);
+    const c = await channel({ kind, name, url: `${CAPTURE}${path}`, component_ids: [comp.id] });
+    return { event, c, path };
+  }
 
   async function run(batch: MessageBatch<NotifyMessage>) {
     const ctx = createExecutionContext();
@@ -270,11 +317,7 @@ describe("the consumer: exactly once, retries, dead letters", () => {
   }
 
   it("a redelivered message sends nothing twice", async () => {
-    const comp = await createComponent("Once");
-    const path = `/ok/${unique("once")}`;
-    // The channel exists only after the incident opened: the real queue has nothing for it.
-    const event = await eventFor(comp.id);
-    const c = await channel({ kind: "webhook", name: "once", url: `${CAPTURE}${path}`, component_ids: [comp.id] });
+    const { event, c, path } = await setup("Once", "webhook", `/ok/${unique("once")}`);
     const first = await run(deliver(event, c.id));
     expect(first.explicitAcks).toHaveLength(1);
     const again = await run(deliver(event, c.id, 2));
@@ -287,10 +330,7 @@ describe("the consumer: exactly once, retries, dead letters", () => {
   });
 
   it("a failing endpoint is retried with backoff and gets its message", async () => {
-    const comp = await createComponent("Flaky");
-    const path = `/fail/2/${unique("flaky")}`;
-    const event = await eventFor(comp.id);
-    const c = await channel({ kind: "slack", name: "flaky", url: `${CAPTURE}${path}`, component_ids: [comp.id] });
+    const { event, c, path } = await setup("Flaky", "slack", `/fail/2/${unique("flaky")}`);
     const r1 = await run(deliver(event, c.id, 1));
     expect(r1.retryMessages).toHaveLength(1);
     const r2 = await run(deliver(event, c.id, 2));
@@ -304,10 +344,7 @@ describe("the consumer: exactly once, retries, dead letters", () => {
   });
 
   it("after the last try the message is dead-lettered and shows as failed", async () => {
-    const comp = await createComponent("Dead");
-    const path = `/fail/99/${unique("dead")}`;
-    const event = await eventFor(comp.id);
-    const c = await channel({ kind: "teams", name: "dead", url: `${CAPTURE}${path}`, component_ids: [comp.id] });
+    const { event, c } = await setup("Dead", "teams", `/fail/99/${unique("dead")}`);
     await run(deliver(event, c.id, 5));
     let [row] = await rows<{ status: string; last_error: string }>("SELECT status, last_error FROM notifications WHERE recipient_id = ?1", c.id);
     expect(row).toEqual({ status: "retrying", last_error: "HTTP 500" });

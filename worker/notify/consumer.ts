@@ -30,6 +30,8 @@ const BATCH_BYTES = 200_000;
 export const backoffSeconds = (attempts: number) => Math.min(300, 2 ** Math.max(1, attempts));
 
 export async function handleQueue(batch: MessageBatch<NotifyMessage>, env: Env): Promise<void> {
+  // Benchmarks only: one line per invocation, counted by bench/notify.mjs.
+  if (env.BENCH_COUNT_D1) console.warn(`notify-invocation ${batch.queue} ${batch.messages.length}`);
   if (batch.queue === DEAD_LETTER_QUEUE) return deadLetters(batch, env);
   const deliveries: Message<NotifyMessage>[] = [];
   for (const msg of batch.messages) {
