@@ -33,9 +33,9 @@ describe("notification outbox", () => {
     // The queue is back; the object is evicted meanwhile: the outbox is in storage, the alarm sends it.
     vi.restoreAllMocks();
     await evictDurableObject(stub());
-    expect(await runInDurableObject(stub(), (instance) => instance.outbox.pending)).toBeGreaterThanOrEqual(2);
+    expect(await runInDurableObject(stub(), (instance) => (instance as unknown as Ingestor).outbox.pending)).toBeGreaterThanOrEqual(2);
     await runDurableObjectAlarm(stub());
-    expect(await runInDurableObject(stub(), (instance) => instance.outbox.pending)).toBe(0);
+    expect(await runInDurableObject(stub(), (instance) => (instance as unknown as Ingestor).outbox.pending)).toBe(0);
     const deadline = Date.now() + 20_000;
     while ((await captured(path)).length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await captured(path)).toHaveLength(1); // the incident (the channel does not ask for component changes)
