@@ -1,7 +1,7 @@
 // Operator channels and the recipients of one event, through drizzle's query builder.
 import { and, asc, eq, gt, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { type Channel, channels, type Subscriber, subscribers } from "./schema";
+import { auditLog, type Channel, channels, components, pageSettings, type Subscriber, subscribers } from "./schema";
 
 export const orm = (db: D1Database) => drizzle(db);
 
@@ -10,8 +10,26 @@ export const listChannels = (db: D1Database): Promise<Channel[]> => orm(db).sele
 export const getChannel = async (db: D1Database, id: string): Promise<Channel | undefined> =>
   (await orm(db).select().from(channels).where(eq(channels.id, id)).limit(1))[0];
 
-export const insertChannel = (db: D1Database, row: typeof channels.$inferInsert) => orm(db).insert(channels).values(row);
-export const deleteChannelRow = (db: D1Database, id: string) => orm(db).delete(channels).where(eq(channels.id, id));
+/** The audit row written in the same batch as the change it records. */
+const auditRow = (db: D1Database, actor: string, action: string, id: string, before: unknown, after: unknown, at: string) =>
+  orm(db).insert(auditLog).values({ at, actor, action, targetType: "channel", targetId: id, before: before ?? null, after: after ?? null });
+
+/** Inserts a channel with its audit row (`shown`: what the log may keep, never a secret), in one batch. */
+export async function insertChannel(db: D1Database, row: Channel, actor: string, shown: unknown): Promise<void> {
+  await orm(db).batch([orm(db).insert(channels).values(row), auditRow(db, actor, "channel.create", row.id, null, shown, row.createdAt)]);
+}
+
+export async function deleteChannelRow(db: D1Database, id: string, actor: string, shown: unknown, at: string): Promise<void> {
+  await orm(db).batch([orm(db).delete(channels).where(eq(channels.id, id)), auditRow(db, actor, "channel.delete", id, shown, null, at)]);
+}
+
+/** The components a channel can be limited to, for the admin form. */
+export const componentChoices = (db: D1Database): Promise<{ id: string; name: string }[]> =>
+  orm(db).select({ id: components.id, name: components.name }).from(components).orderBy(asc(components.position), asc(components.name));
+
+/** The page's time zone, for the admin pages' times. */
+export const pageTimeZone = async (db: D1Database): Promise<string> =>
+  (await orm(db).select({ tz: pageSettings.timeZone }).from(pageSettings).where(eq(pageSettings.id, 1)).limit(1))[0]?.tz ?? "Etc/UTC";
 
 /** Recipients limited to components hear only of events touching one of them; NULL hears of all. */
 const touches = (column: typeof channels.componentIds | typeof subscribers.componentIds, componentIds: string[]) =>

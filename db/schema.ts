@@ -408,7 +408,7 @@ export const notifications = sqliteTable(
     channelKind: text("channel_kind").notNull(),
     /** Masked: no URL secrets, no full address. */
     target: text("target").notNull(),
-    /** sending | delivered | retrying | failed | skipped */
+    /** sending | delivered | retrying | failed */
     status: text("status").notNull(),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),

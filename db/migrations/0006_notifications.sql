@@ -46,7 +46,7 @@ CREATE TABLE `notifications` (
 	`channel_kind` text NOT NULL,
 	-- Where it went, masked (no URL secrets, no full address).
 	`target` text NOT NULL,
-	-- sending | delivered | retrying | failed | skipped
+	-- sending | delivered | retrying | failed
 	`status` text NOT NULL,
 	`attempts` integer DEFAULT 0 NOT NULL,
 	`last_error` text,

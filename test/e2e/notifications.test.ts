@@ -56,13 +56,18 @@ interface LocalEmail {
   to?: string | string[];
   [k: string]: unknown;
 }
+const EXPLORER = () => `${base}/cdn-cgi/local/explorer/api/local/email/sending`;
 /** The emails the send_email binding sent, as wrangler's local explorer lists them. */
 async function localEmails(): Promise<LocalEmail[]> {
-  const res = await fetch(`${base}/cdn-cgi/local/explorer/api/local/email/sending`);
+  const res = await fetch(`${EXPLORER()}?per_page=100`);
   expect(res.status).toBe(200);
-  const json = (await res.json()) as unknown;
-  const list = Array.isArray(json) ? json : ((json as { result?: unknown[]; emails?: unknown[] }).result ?? (json as { emails?: unknown[] }).emails ?? []);
-  return list as LocalEmail[];
+  return ((await res.json()) as { result: LocalEmail[] }).result;
+}
+/** One email with its bodies (and headers, when it has any). */
+async function localEmail(e: LocalEmail): Promise<{ from: string; subject: string; text: string; html: string; headers?: Record<string, string> }> {
+  const res = await fetch(`${EXPLORER()}?email_id=${encodeURIComponent(String(e.messageId))}&worker=alert-status-page`);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { result: any }).result;
 }
 
 describe("notifications under wrangler dev", () => {
@@ -105,6 +110,9 @@ describe("notifications under wrangler dev", () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(emails.length, JSON.stringify(await localEmails()).slice(0, 500)).toBe(1);
+    const detail = await localEmail(emails[0]!);
+    expect(detail).toMatchObject({ from: "status@example.com", subject: "[Acme Cloud] Payments down (pay-1): Investigating" });
+    expect(detail.text).toContain(body.incident.shortlink);
 
     // The log says what was sent, masked.
     const log = (await (await adminApi("GET", `/notifications?incident_id=${body.incident.id}`)).json()) as Array<{ channel_kind: string; status: string; target: string }>;
@@ -141,13 +149,28 @@ describe("notifications under wrangler dev", () => {
     const row = (id: string, path: string, comp: string) =>
       `('${id}', '${id}@example.com', '${capture.url}${path}', '["${comp}"]', 'en', 'tok${id}', '${now}', 'operator', '${now}')`;
     const [subA, subB] = [`sa${Date.now().toString(36)}`.slice(0, 12).padEnd(12, "0"), `sb${Date.now().toString(36)}`.slice(0, 12).padEnd(12, "0")];
-    sql(`INSERT INTO subscribers (id, email, webhook_url, component_ids, language, token, confirmed_at, created_by, created_at) VALUES ${row(subA, `/ok/${t}/a`, a.id)}, ${row(subB, `/ok/${t}/b`, b.id)}`);
+    const mailA = `sm${Date.now().toString(36)}`.slice(0, 12).padEnd(12, "0");
+    sql(
+      `INSERT INTO subscribers (id, email, webhook_url, component_ids, language, token, confirmed_at, created_by, created_at) VALUES ${row(subA, `/ok/${t}/a`, a.id)}, ${row(subB, `/ok/${t}/b`, b.id)}, ` +
+        `('${mailA}', 'reader-${t}@example.com', NULL, '["${a.id}"]', 'fr', 'tok${mailA}', '${now}', 'operator', '${now}')`,
+    );
     const integA = await integration(a.id);
     expect((await alert(integA.key, "a-1", "trigger")).status).toBe(202);
     const gotA = await arrived(`/ok/${t}/a`, 2);
     expect(gotA.map((g) => (JSON.parse(g.body).incident ? "incident" : "component_update")).sort()).toEqual(["component_update", "incident"]);
     expect(JSON.parse(gotA[0]!.body).meta.unsubscribe).toContain(`/subscriptions/tok${subA}/unsubscribe`);
     expect(seen(`/ok/${t}/b`)).toEqual([]);
+    // The email subscriber: one email (incidents only, never component changes), in French, with the RFC 8058 headers.
+    let mails: LocalEmail[] = [];
+    for (let i = 0; i < 100 && !mails.length; i++) {
+      mails = (await localEmails()).filter((e) => JSON.stringify(e.to).includes(`reader-${t}@`));
+      if (!mails.length) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(mails).toHaveLength(1);
+    const mail = await localEmail(mails[0]!);
+    expect(mail.text).toContain("Nouvelle mise à jour");
+    expect(mail.text).toContain(`/subscriptions/tok${mailA}/unsubscribe`);
+    expect(mail.headers).toEqual({ "List-Unsubscribe": `<http://localhost:8787/subscriptions/tok${mailA}/unsubscribe>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" });
 
     // Unsubscribed (the row deleted, as the one-click unsubscribe does): the recovery reaches B's
     // component's subscriber only if it touches B, and A's nothing more.

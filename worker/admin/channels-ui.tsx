@@ -2,13 +2,11 @@
 // admin UI (worker/admin/ui.tsx), whose middleware signs the operator in and checks every form's CSRF
 // token. Forms build the same inputs as the JSON API and go through the same validation.
 import { type Context, Hono } from "hono";
-import { listChannels } from "../../db/channels";
+import { componentChoices, listChannels, pageTimeZone } from "../../db/channels";
 import { listNotifications } from "../../db/notifications";
 import type { AdminEnv } from "../auth";
 import { HttpError } from "../errors";
 import { validate } from "../validate";
-import { listComponents } from "./catalog";
-import { getSettings } from "./catalog";
 import { channelCreate, channelJson, createChannel, deleteChannel, logFilter, notificationJson, requireChannel, testChannel } from "./channels";
 import type { Flash } from "./layout";
 import { ChannelsPage, NotificationsPage } from "./views-channels";
@@ -21,11 +19,11 @@ const FLASH = { channel_deleted: "Channel deleted: it hears of nothing more." } 
 async function common(c: Context<AdminEnv>, flash: Flash = {}) {
   const code = c.req.query("ok") ?? "";
   const ok = Object.hasOwn(FLASH, code) ? FLASH[code as keyof typeof FLASH] : undefined;
-  return { actor: c.get("actor"), csrf: c.get("csrf"), tz: (await getSettings(c.env.DB)).time_zone, flash: { ok, ...flash } };
+  return { actor: c.get("actor"), csrf: c.get("csrf"), tz: await pageTimeZone(c.env.DB), flash: { ok, ...flash } };
 }
 
 async function channelsPage(c: Context<AdminEnv>, extra: Partial<Parameters<typeof ChannelsPage>[0]> = {}, status: 200 | 201 | 400 | 404 = 200) {
-  const [base, channels, components] = await Promise.all([common(c, extra.flash), listChannels(c.env.DB), listComponents(c.env.DB)]);
+  const [base, channels, components] = await Promise.all([common(c, extra.flash), listChannels(c.env.DB), componentChoices(c.env.DB)]);
   return c.html(<ChannelsPage {...base} {...extra} flash={{ ...base.flash, ...extra.flash }} channels={channels.map(channelJson)} components={components} />, status);
 }
 

@@ -16,7 +16,6 @@ import { maskEmail, maskTarget, send } from "../notify/send";
 import { newWebhookSecret } from "../notify/sign";
 import { getStatus } from "../../db/queries";
 import { jsonBody, validate } from "../validate";
-import { audit } from "./audit";
 import { assertComponentsExist } from "./integrations";
 
 export const CHANNEL_KINDS = ["webhook", "slack", "discord", "teams", "datadog", "email"] as const;
@@ -103,10 +102,9 @@ export async function createChannel(ctx: Ctx, body: ChannelCreate): Promise<Chan
   const events = body.events ? [...new Set(body.events)] : null;
   const now = nowIso();
   const row: Channel = { id: newId(), name: body.name, kind: body.kind, target, secret, componentIds, events, createdAt: now, updatedAt: now };
-  const insert = insertChannel(db, row).toSQL();
   const json = channelJson(row);
   // The audit row never holds the secret, the API key or the URL's path.
-  await db.batch([db.prepare(insert.sql).bind(...insert.params), audit(db, ctx.actor, "channel.create", "channel", row.id, null, json, now)]);
+  await insertChannel(db, row, ctx.actor, json);
   return { ...json, ...(body.kind === "webhook" ? { secret: secret! } : {}) };
 }
 
@@ -119,8 +117,7 @@ export async function requireChannel(db: D1Database, id: string): Promise<Channe
 export async function deleteChannel(ctx: Ctx, id: string): Promise<void> {
   const db = ctx.env.DB;
   const c = await requireChannel(db, id);
-  const del = deleteChannelRow(db, id).toSQL();
-  await db.batch([db.prepare(del.sql).bind(...del.params), audit(db, ctx.actor, "channel.delete", "channel", id, channelJson(c), null)]);
+  await deleteChannelRow(db, id, ctx.actor, channelJson(c), nowIso());
 }
 
 /** Sends a test notification now, through the same path as real ones, logged as `test`. */

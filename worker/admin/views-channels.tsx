@@ -1,11 +1,13 @@
 // The admin pages for notifications: operator channels (create, the secret shown once, test, delete)
 // and the notification log (what was sent, to whom, attempts, last error).
 import type { FC } from "hono/jsx";
-import type { ComponentJson } from "./catalog";
 import { NOTIFICATION_STATUSES } from "../../db/notifications";
 import { NOTIFY_GROUPS } from "../notify/events";
 import { CHANNEL_KINDS, type ChannelJson, DATADOG_SITES, type NotificationJson } from "./channels";
-import { Csrf, Empty, type Flash, Layout, Time } from "./layout";
+import { Empty, type Flash, Layout, Time } from "./layout";
+
+/** The session's CSRF token, which every form echoes (checked by the admin UI's middleware). */
+const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />;
 
 interface Common {
   actor: string;
@@ -26,7 +28,7 @@ const KIND_HELP: Record<(typeof CHANNEL_KINDS)[number], string> = {
 export const ChannelsPage: FC<
   Common & {
     channels: ChannelJson[];
-    components: ComponentJson[];
+    components: { id: string; name: string }[];
     created?: ChannelJson & { secret?: string };
     tested?: { name: string; ok: boolean; status: number | null; error: string | null };
   }

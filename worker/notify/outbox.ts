@@ -22,6 +22,8 @@ interface Cursor {
 export class NotifyOutbox {
   private chain: Promise<void> = Promise.resolve();
   private cursorKnown = false;
+  /** A run is waiting in the chain: later commits join it instead of queueing one each. */
+  private queued = false;
   /** Since the object started: event messages sent to the queue, and failed sends. */
   readonly totals = { sent: 0, sendFailures: 0, lastError: null as string | null };
 
@@ -58,7 +60,10 @@ export class NotifyOutbox {
 
   /** After a commit: capture what D1 committed, then send the outbox. Never throws; failures retry on the alarm. */
   afterCommit(): Promise<void> {
+    if (this.queued) return this.chain;
+    this.queued = true;
     this.chain = this.chain.then(async () => {
+      this.queued = false;
       try {
         await this.capture();
       } catch (error) {
