@@ -21,8 +21,18 @@ let capture: NotifyCapture;
 beforeAll(async () => {
   capture = await startNotifyCapture();
 });
+// The stack is shared with the other e2e files (start.test.ts expects an operational page): resolve
+// the incidents opened here, delete the channels and subscribers made here.
+const madeChannels: string[] = [];
 afterAll(async () => {
+  const open = (await (await adminApi("GET", "/incidents?status=open")).json()) as Array<{ id: string; name: string }>;
+  for (const i of open.filter((x) => x.name.startsWith("Payments down (")))
+    expect((await adminApi("POST", `/incidents/${i.id}/updates`, { status: "resolved", body: "Test over." })).status).toBe(201);
+  for (const id of madeChannels) await adminApi("DELETE", `/channels/${id}`);
+  sql("DELETE FROM subscribers WHERE created_by = 'operator' AND token LIKE 'toks%'");
   await capture?.close();
+  const left = (await (await fetch(`${base}/api/v2/summary.json`)).json()) as { incidents: Array<{ name: string }> };
+  expect(left.incidents.filter((i) => i.name.startsWith("Payments down ("))).toEqual([]);
 });
 
 const seen = (prefix: string) => capture.requests.filter((r) => r.path.startsWith(prefix));
@@ -35,7 +45,9 @@ async function arrived(prefix: string, n: number, timeoutMs = 30_000) {
 async function created<T>(res: Response): Promise<T> {
   const text = await res.text();
   expect(res.status, text).toBe(201);
-  return JSON.parse(text) as T;
+  const json = JSON.parse(text) as T;
+  if (new URL(res.url).pathname === "/admin/api/channels") madeChannels.push((json as { id: string }).id);
+  return json;
 }
 
 let n = 0;
