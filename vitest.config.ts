@@ -1,7 +1,9 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
+import { startNotifyCapture } from "./test/support/notify-capture";
 import { startSnsCapture } from "./test/support/sns-capture";
+import { startTurnstileStandIn } from "./test/support/turnstile-standin";
 
 export default defineConfig({
   test: {
@@ -21,6 +23,13 @@ export default defineConfig({
                 // A local stand-in for SNS (certificate, signing, subscription confirmation): the
                 // only way a test reaches the SNS code paths without AWS. Never set in production.
                 SNS_TEST_HOSTS: (await startSnsCapture()).host,
+                // Cloudflare's siteverify, locally (test/support/turnstile-standin.ts): Turnstile is on only
+                // where a test sets the site key and TURNSTILE_SECRET.
+                TURNSTILE_VERIFY_URL: (await startTurnstileStandIn()).url,
+                // Notifications: a capture server for channels and subscriber webhooks on 127.0.0.1,
+                // which outbound safety accepts only with OUTBOUND_ALLOW_LOOPBACK (never in production).
+                NOTIFY_CAPTURE_URL: (await startNotifyCapture()).url,
+                OUTBOUND_ALLOW_LOOPBACK: "1",
               },
             },
           })),

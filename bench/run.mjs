@@ -9,6 +9,11 @@ import { build } from "esbuild";
 import { buildSite, freePort, prepareDatabase, ROOT, run, startWorker } from "../scripts/lib.mjs";
 import { fmt, load } from "./load.mjs";
 
+// --notify: only the notification fan-out (bench/notify.mjs), its own section of BENCHMARKS.md.
+if (process.argv.includes("--notify")) {
+  await import("./notify.mjs");
+  process.exit(0);
+}
 const QUICK = process.argv.includes("--quick");
 // --pages: only the public page part (and page weight), merged into the last full run's results.
 const PAGES_ONLY = process.argv.includes("--pages");
@@ -209,7 +214,9 @@ if (existsSync(weightFile)) results.pageWeight = JSON.parse(readFileSync(weightF
 
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
 writeFileSync(join(ROOT, "bench", "results", "latest.json"), JSON.stringify(results, null, 2));
-writeFileSync(join(ROOT, "BENCHMARKS.md"), (await import("./report.mjs")).report(results));
+// The notification section (npm run bench -- --notify) is kept as it was last measured.
+const notifySection = existsSync(join(ROOT, "BENCHMARKS.md")) ? /<!-- notify:start -->[\s\S]*<!-- notify:end -->/.exec(readFileSync(join(ROOT, "BENCHMARKS.md"), "utf8"))?.[0] : undefined;
+writeFileSync(join(ROOT, "BENCHMARKS.md"), `${(await import("./report.mjs")).report(results).trimEnd()}\n${notifySection ? `\n${notifySection}\n` : ""}`);
 console.log("\nWrote bench/results/latest.json and BENCHMARKS.md");
 for (const s of stops) s();
 rmSync(work, { recursive: true, force: true });

@@ -54,6 +54,8 @@ export const pageSettings = sqliteTable("page_settings", {
   auditRetentionDays: integer("audit_retention_days").notNull().default(365),
   /** Whether other sites may show the public page in a frame (frame-ancestors / X-Frame-Options). */
   allowFraming: integer("allow_framing", { mode: "boolean" }).notNull().default(true),
+  /** Cloudflare Turnstile on the subscribe form when set (migration 0007); its secret is TURNSTILE_SECRET. */
+  turnstileSiteKey: text("turnstile_site_key"),
   updatedAt: updatedAt(),
 });
 
@@ -345,6 +347,93 @@ export const ingestProgress = sqliteTable(
   (t) => [check("ingest_progress_one_row", sql`${t.id} = 1`)],
 );
 
+// ── Notifications (issue 15) ────────────────────────────────────────────────
+/** What an operator channel hears: incidents, maintenance, component status changes. */
+export type NotifyGroup = "incident" | "maintenance" | "component";
+export type ChannelKind = "webhook" | "slack" | "discord" | "teams" | "datadog" | "email";
+
+/** Operator channels: where the team hears of every change (worker/notify). */
+export const channels = sqliteTable(
+  "channels",
+  {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  kind: text("kind", { enum: ["webhook", "slack", "discord", "teams", "datadog", "email"] }).notNull(),
+  /** webhook/slack/discord/teams: the URL; datadog: the api_url; email: the address. */
+  target: text("target").notNull(),
+  /** webhook: the `whsec_…` signing secret; datadog: the API key. Shown once, never again. */
+  secret: text("secret"),
+  /** Component ids; null: every component. */
+  componentIds: text("component_ids", { mode: "json" }).$type<string[] | null>(),
+  /** Event groups; null: incident + maintenance. */
+  events: text("events", { mode: "json" }).$type<NotifyGroup[] | null>(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  },
+  (t) => [check("channels_kind", sql`${t.kind} IN ('webhook','slack','discord','teams','datadog','email')`)],
+);
+
+/** The public's subscriptions. Unsubscribe = DELETE of the row. */
+export const subscribers = sqliteTable(
+  "subscribers",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    /** Null: an email subscriber. */
+    webhookUrl: text("webhook_url"),
+    /** Component ids; null: every component. */
+    componentIds: text("component_ids", { mode: "json" }).$type<string[] | null>(),
+    language: text("language").notNull().default("en"),
+    /** Random capability token for the confirm, manage and unsubscribe links. */
+    token: text("token").notNull(),
+    /** Null: waiting for the double opt-in; nothing is sent to it. */
+    confirmedAt: text("confirmed_at"),
+    createdBy: text("created_by", { enum: ["public", "operator"] }).notNull().default("public"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("subscribers_token_unique").on(t.token),
+    index("subscribers_email_idx").on(t.email),
+    // One subscriber per (email, webhook): parallel sign-ups for one address make one row.
+    uniqueIndex("subscribers_email_webhook_unique").on(t.email, sql`coalesce(${t.webhookUrl}, '')`),
+    check("subscribers_created_by", sql`${t.createdBy} IN ('public','operator')`),
+  ],
+);
+
+/** The notification log, and the idempotency record: one row per (event, recipient). */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    /** `<event id>:<recipient id>`; also the webhook-id. */
+    idempotencyKey: text("idempotency_key").notNull(),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type").notNull(),
+    incidentId: text("incident_id"),
+    componentId: text("component_id"),
+    recipientType: text("recipient_type", { enum: ["channel", "subscriber"] }).notNull(),
+    recipientId: text("recipient_id").notNull(),
+    channelKind: text("channel_kind").notNull(),
+    /** Masked: no URL secrets, no full address. */
+    target: text("target").notNull(),
+    /** sending | delivered | retrying | failed */
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    httpStatus: integer("http_status"),
+    leaseUntil: text("lease_until"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deliveredAt: text("delivered_at"),
+  },
+  (t) => [
+    uniqueIndex("notifications_key_unique").on(t.idempotencyKey),
+    index("notifications_created_idx").on(t.createdAt),
+    index("notifications_status_idx").on(t.status, t.createdAt),
+    check("notifications_recipient_type", sql`${t.recipientType} IN ('channel','subscriber')`),
+  ],
+);
+
 // ── Row types, as a query returns them ──────────────────────────────────────
 export type PageSettingsRow = typeof pageSettings.$inferSelect;
 export type ComponentGroupRow = typeof componentGroups.$inferSelect;
@@ -356,3 +445,6 @@ export type IncidentRow = typeof incidents.$inferSelect;
 export type IncidentUpdateRow = typeof incidentUpdates.$inferSelect;
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
+export type Channel = typeof channels.$inferSelect;
+export type Subscriber = typeof subscribers.$inferSelect;
+export type Notification = typeof notifications.$inferSelect;

@@ -31,7 +31,9 @@ console.log("Applying migrations and demo data to the local D1…");
 prepareDatabase(persistTo);
 console.log("Building the worker and its pages…");
 const config = buildSite();
-const worker = await startWorker({ port, persistTo, adminToken: token, log: true, config });
+// Notifications locally: links in them point here, and channels may post to capture servers on
+// 127.0.0.1 over http (OUTBOUND_ALLOW_LOOPBACK; never set in production).
+const worker = await startWorker({ port, persistTo, adminToken: token, log: true, config, extraVars: { PUBLIC_URL: base, OUTBOUND_ALLOW_LOOPBACK: "1" } });
 
 // The cron, as Cloudflare runs it: at the start of every minute (maintenance windows, auto-resolve,
 // silent integrations).
@@ -45,6 +47,9 @@ console.log(`
   Status page   ${base}/
   Public API    ${base}/api/v2/summary.json
   Admin         ${base}/admin   (token: ${process.env.ADMIN_TOKEN ? "from ADMIN_TOKEN" : token})
+
+  Local emails  ${base}/cdn-cgi/local/explorer/api/local/email/sending   (notifications and confirmations)
+  Channels      ${base}/admin/channels   (notification log: ${base}/admin/notifications)
 
   Demo webhook URLs (demo keys, local only):
     Datadog       ${base}/hooks/datadog/demodatadogkey000000000000000000

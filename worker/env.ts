@@ -33,6 +33,19 @@ export interface Env extends WorkerBindings {
    * Never set in production.
    */
   SNS_TEST_HOSTS?: string;
+  /**
+   * The generated binding with its message type: the Ingestor sends committed changes here; the `queue`
+   * handler delivers them (worker/notify). EMAIL (Cloudflare Email Service) and EMAIL_FROM are generated.
+   */
+  NOTIFY_QUEUE: Queue<import("./notify/messages").NotifyMessage>;
+  /**
+   * Local only (npm start, the tests): outbound webhooks may go to loopback capture servers over http
+   * (worker/notify/outbound.ts). Never set in production.
+   */
+  OUTBOUND_ALLOW_LOOPBACK?: string;
+  /** Optional Turnstile on the subscribe form: the secret, and the siteverify URL (a var for tests). */
+  TURNSTILE_SECRET?: string;
+  TURNSTILE_VERIFY_URL?: string;
 }
 
 export interface AppEnv {

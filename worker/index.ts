@@ -8,6 +8,8 @@ import { hooks } from "./routes/hooks";
 import { pagerduty } from "./routes/pagerduty";
 import { pages } from "./routes/pages";
 import { statuspageApi } from "./routes/statuspage-api";
+import { subscriptions } from "./routes/subscriptions";
+import { handleQueue } from "./notify/consumer";
 import { scheduled } from "./scheduled";
 import { getAccess, postAccess, readerGate } from "./visibility";
 
@@ -23,6 +25,7 @@ app.route("/api/v2", statuspageApi);
 app.route("/", feeds);
 app.get("/access", getAccess);
 app.post("/access", postAccess);
+app.route("/subscriptions", subscriptions);
 app.route("/admin", admin);
 
 const noRoute = (c: Context<AppEnv>) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404);
@@ -40,5 +43,6 @@ app.onError((err, c) => {
   return c.json({ error: "internal error" }, 500);
 });
 
-export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<AppEnv["Bindings"]>;
+// queue: notifications (worker/notify/consumer.ts), for status-notifications and its dead-letter queue.
+export default { fetch: app.fetch, scheduled, queue: handleQueue } satisfies ExportedHandler<AppEnv["Bindings"], import("./notify/messages").NotifyMessage>;
 export { app };

@@ -47,6 +47,7 @@ import { newId, nowIso } from "./ids";
 import { type Attempt, type ClientAddress, type LimitKind, recordAttempt } from "./security/rate-limit";
 import { LEGACY_TIMESTAMP_HEADER } from "./sources/options";
 import { verifyBodySignature } from "./sources/signatures";
+import { NotifyOutbox } from "./notify/outbox";
 import { MemoryState } from "./working-set";
 
 export interface IngestInput {
@@ -102,6 +103,8 @@ export interface InboxStatus {
   /** The last projection run that emptied the inbox: how many deliveries, in how long (the replay cost). */
   lastDrain: { deliveries: number; ms: number; at: string } | null;
   memory: MemoryState["size"] | null;
+  /** Notifications (worker/notify/outbox.ts): committed changes waiting for the queue, and the last send error. */
+  notifications: { pending: number; sent: number; lastError: string | null };
 }
 
 /** A projection batch stays well inside D1's limits. */
@@ -147,6 +150,8 @@ export class Ingestor extends DurableObject<Env> {
   private waiters: Waiter[] = [];
   /** Public for tests (runInDurableObject), which lower them. */
   limits: { deliveries: number; bytes: number; waitMs: number };
+  /** What committed changes notify: stored with the cursor over D1, then sent to the queue. */
+  readonly outbox: NotifyOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -163,8 +168,9 @@ export class Ingestor extends DurableObject<Env> {
     const top = sql.exec<{ s: number | null }>("SELECT max(seq) AS s FROM inbox").one().s ?? 0;
     this.lastSeq = Math.max(meta?.last_seq ?? 0, top);
     this.countBacklog();
-    // Restarted with deliveries not yet in D1: replay them now, without waiting for a request.
-    if (this.backlog.deliveries) void ctx.storage.setAlarm(Date.now());
+    this.outbox = new NotifyOutbox(ctx.storage, env);
+    // Restarted with deliveries not yet in D1 (or notifications not yet sent): replay them now, without waiting for a request.
+    if (this.backlog.deliveries || this.outbox.pending) void ctx.storage.setAlarm(Date.now());
   }
 
   // ── Deliveries ──────────────────────────────────────────────────────────────────────────────
@@ -341,6 +347,7 @@ export class Ingestor extends DurableObject<Env> {
     }
     if (!rows.length) return;
     const to = rows.at(-1)!.seq;
+    await this.outbox.ensureCursor(db);
     await db.batch([
       db
         .prepare(
@@ -358,6 +365,7 @@ export class Ingestor extends DurableObject<Env> {
     // Pages read D1: purge only now that D1 holds what they will show.
     if (rows.some((r) => r.purge)) await purgePublicCache(this.env);
     this.settle((w) => w.seq <= to, { ok: true, writes: counter.count });
+    void this.outbox.afterCommit();
   }
 
   /** The position D1 holds; what the inbox holds up to it is already applied. */
@@ -401,6 +409,7 @@ export class Ingestor extends DurableObject<Env> {
     this.retryAt = 0;
     this.kick();
     await this.projector;
+    await this.outbox.afterCommit();
   }
 
   // ── Operators ───────────────────────────────────────────────────────────────────────────────
@@ -425,10 +434,12 @@ export class Ingestor extends DurableObject<Env> {
       }
       let result: T | undefined;
       try {
+        await this.outbox.ensureCursor();
         result = await work();
         return result;
       } finally {
         if (result === undefined || changed(result)) await this.reload();
+        void this.outbox.afterCommit();
       }
     });
   }
@@ -549,6 +560,7 @@ export class Ingestor extends DurableObject<Env> {
       projected: { ...this.projectedTotals },
       lastDrain: this.lastDrain,
       memory: this.state?.size ?? null,
+      notifications: { pending: this.outbox.pending, sent: this.outbox.totals.sent, lastError: this.outbox.totals.lastError },
     };
   }
 

@@ -16,5 +16,5 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx:
     console.log("cron", { at, ...result, expired });
   }
   const removed = await enforceRetention(env.DB, at);
-  if (removed.deliveries || removed.audit || removed.refusals) console.log("retention", { at, ...removed });
+  if (removed.deliveries || removed.audit || removed.refusals || removed.unconfirmed) console.log("retention", { at, ...removed });
 }

@@ -36,11 +36,7 @@ const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
  * naming `body`: Hono's json validator reads only bodies labelled JSON, and answers its own text.
  */
 const readJson: MiddlewareHandler = async (c, next) => {
-  try {
-    await c.req.json(); // kept in the request's body cache for the validator
-  } catch {
-    throw new HttpError(400, "`body` is not valid JSON", "body");
-  }
+  await jsonBody(c.req); // kept in the request's body cache for the validator
   const type = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim();
   if (!JSON_TYPE.test(type)) {
     const headers = new Headers(c.req.raw.headers);
@@ -49,6 +45,15 @@ const readJson: MiddlewareHandler = async (c, next) => {
   }
   await next();
 };
+
+/** The body as JSON, or a 400 naming `body`: for routes that take a form or JSON and validate either. */
+export async function jsonBody(req: { json: () => Promise<unknown> }): Promise<unknown> {
+  try {
+    return await req.json();
+  } catch {
+    throw new HttpError(400, "`body` is not valid JSON", "body");
+  }
+}
 
 /** A JSON body through `schema` (cleaned first, as `validate`): the handler reads `c.req.valid("json")`. */
 export const json = <T extends z.ZodType>(schema: T) =>
@@ -59,10 +64,13 @@ export const query = <T extends z.ZodType>(schema: T) => zValidator("query", sch
 
 const pathId = z.object({ id: z.string().regex(/^[a-z0-9]{12}$/) });
 
-/** A path `:id` (12 lowercase letters and digits), or a 404 before any query. */
-export const param = zValidator("param", pathId, (result, c) => {
-  if (!result.success) throw new HttpError(404, `no such resource: ${JSON.stringify((c.req.param("id") ?? "").slice(0, 40))}`);
-});
+/** A path `:id` (12 lowercase letters and digits), or a 404 naming `what` before any query. */
+export const paramId = (what = "resource") =>
+  zValidator("param", pathId, (result, c) => {
+    if (!result.success) throw new HttpError(404, `no such ${what}: ${JSON.stringify((c.req.param("id") ?? "").slice(0, 40))}`);
+  });
+
+export const param = paramId();
 
 // ── Query fields ────────────────────────────────────────────────────────────
 

@@ -17,7 +17,8 @@ export default async function setup(project: TestProject) {
   // serves a stale build or races another run's.
   const site = process.env.SITE_BUILT ? SITE_DIST : join(persistTo, "site");
   const config = process.env.SITE_BUILT ? workerConfig() : buildSite(site);
-  const worker = await startWorker({ port, persistTo, adminToken: E2E_ADMIN_TOKEN, config });
+  // OUTBOUND_ALLOW_LOOPBACK: notification channels post to the tests' capture servers on 127.0.0.1, as under npm start.
+  const worker = await startWorker({ port, persistTo, adminToken: E2E_ADMIN_TOKEN, config, extraVars: { OUTBOUND_ALLOW_LOOPBACK: "1" } });
   project.provide("baseUrl", worker.url);
   project.provide("adminToken", E2E_ADMIN_TOKEN);
   project.provide("persistTo", persistTo);

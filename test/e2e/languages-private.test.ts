@@ -102,7 +102,7 @@ describe("the owner's brand", () => {
     expect(await header.evaluate((e) => getComputedStyle(e).backgroundColor)).toBe("rgb(111, 66, 193)");
     const logo = page.locator("header img.logo");
     await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
-    expect(await page.locator("header nav a").allTextContents()).toEqual(["Acme home", "History", "Feed", "Get support"]);
+    expect(await page.locator("header nav a").allTextContents()).toEqual(["Acme home", "History", "Feed", "Subscribe", "Get support"]);
     expect(await page.locator("footer .owner").textContent()).toBe("Acme Corp status, run by the SRE team.");
     await shot(page, "page-brand");
     await close(page);

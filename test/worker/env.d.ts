@@ -5,6 +5,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
+      /** test/support/notify-capture.ts, started by vitest.config.ts. */
+      NOTIFY_CAPTURE_URL: string;
     }
   }
 }

@@ -281,6 +281,7 @@ export async function getSettings(db: D1Database): Promise<SettingsJson> {
     ...brandOf(row),
     visibility: row?.visibility === "private" ? "private" : "public",
     page_password_set: row?.page_password_hash != null,
+    turnstile_site_key: row?.turnstile_site_key ? String(row.turnstile_site_key) : null,
   };
 }
 
@@ -303,6 +304,7 @@ export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<Set
     support_url: keep("support_url", rest.support_url),
     footer_text: rest.footer_text === undefined ? before.footer_text : rest.footer_text || null,
     visibility: keep("visibility", rest.visibility),
+    turnstile_site_key: rest.turnstile_site_key === undefined ? before.turnstile_site_key : rest.turnstile_site_key || null,
   };
   const passwordSet = page_password === undefined ? before.page_password_set : page_password !== null;
   if (next.visibility === "private" && !passwordSet && !accessConfig(ctx.env)) {

@@ -1,7 +1,9 @@
 // The admin UI's frame and small shared pieces. Server-rendered, no script: every action is a form
 // that works without JavaScript, and every form carries the session's CSRF token.
 import { raw } from "hono/html";
-import { useRequestContext } from "hono/jsx-renderer";
+import type { Context } from "hono";
+import { RequestContext, useRequestContext } from "hono/jsx-renderer";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Child, FC, JSX, PropsWithChildren } from "hono/jsx";
 import type { AdminEnv } from "../auth";
 import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES, type ComponentStatus } from "../domain/status";
@@ -59,6 +61,9 @@ export const NAV = [
   ["/admin/integrations", "Integrations"],
   ["/admin/maintenances", "Maintenance"],
   ["/admin/deliveries", "Deliveries"],
+  ["/admin/subscribers", "Subscribers"],
+  ["/admin/channels", "Channels"],
+  ["/admin/notifications", "Notifications"],
   ["/admin/audit", "Audit log"],
   ["/admin/settings", "Settings"],
 ] as const;
@@ -129,9 +134,13 @@ export const Layout: FC<PropsWithChildren<PageProps>> = ({ title, actor, active,
   </>
 );
 
+/** An admin page, answered with the request as its context: forms read the session's CSRF token from it. */
+export const page = (c: Context<AdminEnv>, node: Child, status?: ContentfulStatusCode) =>
+  c.html(<RequestContext.Provider value={c}>{node}</RequestContext.Provider>, status);
+
 /**
  * A form that posts with the session's CSRF token, read from the request being answered (Hono's
- * request context, provided by `page()` in routes/admin-ui.tsx): no view passes the token down.
+ * request context, provided by `page()`): no view passes the token down.
  */
 export const PostForm: FC<PropsWithChildren<{ action: string; class?: string; id?: string }>> = ({ children, ...attributes }) => (
   <form method="post" {...attributes}>

@@ -228,5 +228,9 @@ export const settingsPut = z.object({
   visibility: z.enum(VISIBILITIES).optional(),
   /** Set it (8 to 200 characters), clear it with null; stored hashed, never shown again. */
   page_password: z.union([z.string().min(8, "must be at least 8 characters").max(200), z.null()]).optional(),
+  /** Turnstile on the subscribe form (issue 15): its site key, or null / "" for none. */
+  turnstile_site_key: z
+    .union([z.string().trim().regex(/^([0-9A-Za-z_-]{1,100})?$/, "must be a Turnstile site key (letters, digits, _ and -)"), z.null()])
+    .optional(),
 });
 export type SettingsPut = z.infer<typeof settingsPut>;

@@ -295,6 +295,11 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, t
             <input type="checkbox" name="clear_password" value="yes" /> Remove the page password
           </label>
         )}
+        <h3>Subscribe form</h3>
+        <label>
+          Turnstile site key <input type="text" name="turnstile_site_key" value={settings.turnstile_site_key ?? ""} maxlength={100} autocomplete="off" />{" "}
+          <span class="muted">set: readers pass a Cloudflare Turnstile check to subscribe (the worker needs the TURNSTILE_SECRET secret); empty: no check</span>
+        </label>
         <div>
           <button type="submit" class="primary">Save settings</button>
         </div>

@@ -3,9 +3,6 @@
 // same validation and actions, so both behave alike.
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
-import type { JSX } from "hono/jsx/jsx-runtime";
-import { RequestContext } from "hono/jsx-renderer";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import {
   accessConfig,
   adminTokenProblem,
@@ -30,6 +27,7 @@ import { clientAddress } from "../security/rate-limit";
 import { listRefusals } from "../security/refusals";
 import { validate } from "../validate";
 import { audit, listAudit } from "../../db/audit";
+import { channelsUi } from "../admin/channels-ui";
 import {
   type AdminCtx,
   createComponent,
@@ -62,8 +60,9 @@ import {
   rotateIntegrationKey,
   updateIntegration,
 } from "../admin/integrations";
-import type { Flash } from "../admin/layout";
+import { type Flash, page } from "../admin/layout";
 import * as s from "../admin/schemas";
+import { subscribersUi } from "../admin/subscribers";
 import { DashboardPage, IncidentPage, MaintenancePage } from "../admin/views-incidents";
 import { ComponentsPage, IntegrationsPage, MappingPreviewPage } from "../admin/views-catalog";
 import { AuditPage, DeliveriesPage, LoginPage, MessagePage, SettingsPage } from "../admin/views-logs";
@@ -93,10 +92,6 @@ adminUi.use("*", async (c, next) => {
   // Same-origin referrers let a form send the operator back where they were; nothing leaks out.
   c.header("Referrer-Policy", "same-origin");
 });
-
-/** An admin page, with the request as its context: forms read the session's CSRF token from it (PostForm). */
-const page = (c: Context<AdminEnv>, node: JSX.Element, status?: ContentfulStatusCode) =>
-  c.html(<RequestContext.Provider value={c}>{node}</RequestContext.Provider>, status);
 
 const ctxOf = (c: Context<AdminEnv>): AdminCtx => ({ env: c.env, actor: c.get("actor"), base: baseUrl(c) });
 
@@ -625,6 +620,8 @@ post("/deliveries/retry", "/admin/deliveries", async (c) => {
   return "backlog_projected";
 });
 
+adminUi.route("/", subscribersUi);
+
 adminUi.get("/audit", async (c) => {
   const before = Number(c.req.query("before"));
   const targetId = c.req.query("target_id") || undefined;
@@ -666,8 +663,11 @@ post("/settings", "/admin/settings", async (c, f) => {
     footer_text: f.str("footer_text"),
     visibility: f.opt("visibility"),
     page_password: f.str("clear_password") === "yes" ? null : f.str("page_password") || undefined,
+    turnstile_site_key: f.str("turnstile_site_key"),
   });
   await putSettings(ctxOf(c), body);
   return "settings_saved";
 });
 
+// Notification channels and the notification log (worker/admin/channels-ui.tsx).
+adminUi.route("/", channelsUi);

@@ -5,6 +5,7 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { listAudit } from "../../db/audit";
+import { channelsApi } from "../admin/channels";
 import {
   type AdminCtx,
   createComponent,
@@ -48,6 +49,7 @@ import {
 } from "../admin/integrations";
 import { previewMapping } from "../admin/integrations";
 import * as s from "../admin/schemas";
+import { subscribersApi } from "../admin/subscribers";
 import { adminUi } from "./admin-ui";
 import { type AdminEnv, requireAdminApi } from "../auth";
 import { baseUrl } from "../cache";
@@ -173,6 +175,13 @@ adminApi.get("/audit", query(auditQuery), async (c) => {
   const q = c.req.valid("query");
   return c.json(await listAudit(c.env.DB, { limit: q.limit, before: q.before, action: q.action, targetId: q.target_id }));
 });
+
+// ── Subscribers (worker/admin/subscribers.ts) ───────────────────────────────
+
+adminApi.route("/", subscribersApi);
+
+// Operator channels and the notification log (worker/admin/channels.ts).
+adminApi.route("/", channelsApi);
 
 adminApi.get("/settings", async (c) => c.json(await getSettings(c.env.DB)));
 adminApi.put("/settings", ...json(s.settingsPut), async (c) => c.json(await putSettings(adminCtx(c), c.req.valid("json"))));

@@ -18,6 +18,8 @@ export const LIMITS = {
   login: { failures: 5, windowSeconds: 15 * 60 },
   /** A private page's password (worker/visibility.ts POST /access). */
   page: { failures: 10, windowSeconds: 15 * 60 },
+  /** The public subscribe form (POST /subscriptions): every request counts, right or wrong. */
+  subscribe: { failures: 10, windowSeconds: 60 * 60 },
 } as const;
 export type LimitKind = keyof typeof LIMITS;
 

@@ -1,7 +1,10 @@
 // Retention, enforced by the cron: the delivery log and the refusal counts keep the page settings'
 // delivery_retention_days (default 30), the audit log its audit_retention_days (default 365); ended
-// admin sessions go once expired. Deletions are bounded per run so a first run on a large table
-// cannot take the cron past its limits; the next minute continues.
+// admin sessions go once expired; subscriptions never confirmed go after UNCONFIRMED_TTL_DAYS (7).
+// Deletions are bounded per run so a first run on a large table cannot take the cron past its limits;
+// the next minute continues.
+import { expireUnconfirmed } from "../../db/subscribers";
+import { UNCONFIRMED_TTL_DAYS } from "../subscriptions/subscribe";
 
 const PER_RUN = 5000;
 const DAY_MS = 86_400_000;
@@ -11,6 +14,8 @@ export interface RetentionResult {
   refusals: number;
   audit: number;
   sessions: number;
+  /** Subscriptions that were never confirmed. */
+  unconfirmed: number;
 }
 
 export async function enforceRetention(db: D1Database, now: string): Promise<RetentionResult> {
@@ -29,5 +34,6 @@ export async function enforceRetention(db: D1Database, now: string): Promise<Ret
     db.prepare(`DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ?1 LIMIT ${PER_RUN})`).bind(auditBefore),
     db.prepare("DELETE FROM admin_sessions WHERE expires_at < ?1").bind(now),
   ]);
-  return { deliveries: d!.meta.changes, refusals: r!.meta.changes, audit: a!.meta.changes, sessions: s!.meta.changes };
+  const unconfirmed = await expireUnconfirmed(db, before(UNCONFIRMED_TTL_DAYS));
+  return { deliveries: d!.meta.changes, refusals: r!.meta.changes, audit: a!.meta.changes, sessions: s!.meta.changes, unconfirmed };
 }

@@ -3,8 +3,10 @@
 import { env } from "cloudflare:workers";
 import {
   type BrandJson,
+  type ComponentJson,
   type ComponentUptime,
   getBrand,
+  getComponents,
   getHistory,
   getIncident,
   getPage,
@@ -14,6 +16,7 @@ import {
   type PageJson,
   type SummaryJson,
 } from "../../../db/queries";
+import { turnstileSiteKey } from "../../../db/subscribers";
 import { isLanguage, type Language, PAGE_LANGUAGE_HEADER } from "../i18n";
 
 const db = (): D1Database => (env as { DB: D1Database }).DB;
@@ -65,4 +68,11 @@ export async function loadLook(request: Request): Promise<{ lang: Language; bran
   const asked = request.headers.get(PAGE_LANGUAGE_HEADER);
   const lang = isLanguage(asked) ? asked : isLanguage(brand.language) ? brand.language : "en";
   return { lang, brand };
+}
+
+/** The subscribe form's choices: the components in page order, and the Turnstile site key when it is on. */
+export async function loadSubscribe(url: URL): Promise<{ page: PageJson; components: ComponentJson[]; turnstileSiteKey: string | null }> {
+  const page = await getPage(db(), baseOf(url));
+  const [components, siteKey] = await Promise.all([getComponents(db(), page.id), turnstileSiteKey(db())]);
+  return { page, components, turnstileSiteKey: siteKey };
 }

@@ -91,7 +91,7 @@ export function headerHtml(page: PageJson, brand: BrandJson, lang: Language): st
   const support = brand.support_url ? ` <a href="${esc(brand.support_url)}" rel="noopener">${esc(t.nav_support)}</a>` : "";
   return (
     `<header${brand.brand_color ? ` class="band"` : ""}><a class="brand" href="/">${logo}${esc(page.name)} <span>${esc(t.brand_suffix)}</span></a>` +
-    `<nav>${links ? `${links} ` : ""}<a href="/history">${esc(t.nav_history)}</a> <a href="/history.atom">${esc(t.nav_feed)}</a>${support}</nav></header>`
+    `<nav>${links ? `${links} ` : ""}<a href="/history">${esc(t.nav_history)}</a> <a href="/history.atom">${esc(t.nav_feed)}</a> <a href="/subscribe">${esc(messages(lang).subscribe.nav)}</a>${support}</nav></header>`
   );
 }
 

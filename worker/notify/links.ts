@@ -1,0 +1,17 @@
+// The links every subscriber notification carries. `base` is publicBaseUrl (worker/cache.ts) in a
+// request, and notifyBaseUrl in the queue consumer, which has no request.
+import type { Env } from "../env";
+
+/** Where links in notifications point when PUBLIC_URL is not set (local development). */
+export const DEFAULT_PUBLIC_URL = "http://localhost:8787";
+
+/** The page's public base URL outside a request: PUBLIC_URL, else DEFAULT_PUBLIC_URL. */
+export const notifyBaseUrl = (env: Pick<Env, "PUBLIC_URL">) => (env.PUBLIC_URL ?? DEFAULT_PUBLIC_URL).replace(/\/$/, "");
+
+const enc = encodeURIComponent;
+/** GET shows the confirmation page, POST confirms (double opt-in). */
+export const confirmUrl = (base: string, token: string) => `${base}/subscriptions/${enc(token)}/confirm`;
+/** The subscriber's manage page. */
+export const manageUrl = (base: string, token: string) => `${base}/subscriptions/${enc(token)}`;
+/** POST unsubscribes at once (RFC 8058 one-click): the List-Unsubscribe target and meta.unsubscribe. */
+export const unsubscribeUrl = (base: string, token: string) => `${base}/subscriptions/${enc(token)}/unsubscribe`;

@@ -1,0 +1,126 @@
+// The Ingestor's notification outbox (its own SQLite storage). After each commit to D1 (a projection
+// batch, an operator action, the cron's tick), the outbox reads what D1 now holds past its cursors
+// (incident updates by rowid, component status changes by id) and stores one `event` message per
+// change together with the moved cursors, in one storage transaction: a change is in the outbox or
+// still ahead of the cursor, never lost. Then it sends the outbox to the queue and deletes what was
+// sent; a failed send stays and is retried on the object's alarm. Notifications thus leave only
+// after D1 has the change, once per change (one incident update = one notification, however many
+// alerts caused it).
+import type { Env } from "../env";
+import { changesAfter, currentCursor } from "./load";
+import type { NotifyMessage } from "./messages";
+
+const PAGE = 200;
+const SEND_BATCH = 100;
+const RETRY_MS = 5_000;
+
+interface Cursor {
+  updateRowid: number;
+  changeId: number;
+}
+
+export class NotifyOutbox {
+  private chain: Promise<void> = Promise.resolve();
+  private cursorKnown = false;
+  /** A run is waiting in the chain: later commits join it instead of queueing one each. */
+  private queued = false;
+  /** Since the object started: event messages sent to the queue, and failed sends. */
+  readonly totals = { sent: 0, sendFailures: 0, lastError: null as string | null };
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly env: Env,
+  ) {
+    const sql = storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS notify_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, message TEXT NOT NULL, created_at TEXT NOT NULL)");
+    sql.exec("CREATE TABLE IF NOT EXISTS notify_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), update_rowid INTEGER NOT NULL, change_id INTEGER NOT NULL)");
+  }
+
+  get pending(): number {
+    return this.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM notify_outbox").one().n;
+  }
+
+  private cursor(): Cursor | null {
+    const row = this.storage.sql.exec<{ update_rowid: number; change_id: number }>("SELECT update_rowid, change_id FROM notify_cursor WHERE id = 1").toArray()[0];
+    return row ? { updateRowid: row.update_rowid, changeId: row.change_id } : null;
+  }
+
+  /**
+   * Before the first commit this object makes: a page that never notified starts after what D1
+   * already holds (its history is not sent). Awaited before every D1 write; free after the first.
+   */
+  async ensureCursor(db: D1Database = this.env.DB): Promise<void> {
+    if (this.cursorKnown) return;
+    if (!this.cursor()) {
+      const start = await currentCursor(db);
+      this.storage.sql.exec("INSERT OR IGNORE INTO notify_cursor (id, update_rowid, change_id) VALUES (1, ?, ?)", start.updateRowid, start.changeId);
+    }
+    this.cursorKnown = true;
+  }
+
+  /** After a commit: capture what D1 committed, then send the outbox. Never throws; failures retry on the alarm. */
+  afterCommit(): Promise<void> {
+    if (this.queued) return this.chain;
+    this.queued = true;
+    this.chain = this.chain.then(async () => {
+      this.queued = false;
+      try {
+        await this.capture();
+      } catch (error) {
+        this.fail("reading committed changes", error);
+      }
+      await this.flush();
+    });
+    return this.chain;
+  }
+
+  private async capture(): Promise<void> {
+    await this.ensureCursor();
+    for (;;) {
+      const cursor = this.cursor()!;
+      const { updates, changes } = await changesAfter(this.env.DB, cursor, PAGE);
+      if (!updates.length && !changes.length) return;
+      const now = new Date().toISOString();
+      const messages: NotifyMessage[] = [
+        ...updates.map((u): NotifyMessage => ({ kind: "event", ref: { type: "incident_update", id: u.id } })),
+        ...changes.map((c): NotifyMessage => ({ kind: "event", ref: { type: "component_change", id: c.id } })),
+      ];
+      const next: Cursor = { updateRowid: updates.at(-1)?.rowid ?? cursor.updateRowid, changeId: changes.at(-1)?.id ?? cursor.changeId };
+      this.storage.transactionSync(() => {
+        for (const m of messages) this.storage.sql.exec("INSERT INTO notify_outbox (message, created_at) VALUES (?, ?)", JSON.stringify(m), now);
+        this.storage.sql.exec("UPDATE notify_cursor SET update_rowid = ?, change_id = ? WHERE id = 1", next.updateRowid, next.changeId);
+      });
+      if (updates.length < PAGE && changes.length < PAGE) return;
+    }
+  }
+
+  /** Sends the outbox to the queue, oldest first; what was sent is deleted, the rest waits for the alarm. */
+  private async flush(): Promise<void> {
+    for (;;) {
+      const rows = this.storage.sql.exec<{ id: number; message: string }>("SELECT id, message FROM notify_outbox ORDER BY id LIMIT ?", SEND_BATCH).toArray();
+      if (!rows.length) return;
+      try {
+        await this.env.NOTIFY_QUEUE.sendBatch(rows.map((r) => ({ body: JSON.parse(r.message) as NotifyMessage, contentType: "json" as const })));
+      } catch (error) {
+        this.fail("sending to the notification queue", error);
+        return;
+      }
+      this.storage.sql.exec("DELETE FROM notify_outbox WHERE id <= ?", rows.at(-1)!.id);
+      this.totals.sent += rows.length;
+    }
+  }
+
+  private fail(what: string, error: unknown) {
+    this.totals.sendFailures++;
+    this.totals.lastError = `${what}: ${String((error as Error)?.message ?? error).slice(0, 300)}`;
+    console.error("notification outbox: retrying on the alarm", { error: this.totals.lastError });
+    void this.alarmWithin(RETRY_MS);
+  }
+
+  /** The object has one alarm: bring it forward, never push a sooner one back. */
+  async alarmWithin(ms: number): Promise<void> {
+    const at = Date.now() + ms;
+    const current = await this.storage.getAlarm();
+    if (current === null || current > at) await this.storage.setAlarm(at);
+  }
+}

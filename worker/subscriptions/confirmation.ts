@@ -1,0 +1,22 @@
+// The double opt-in's email: one link to the confirmation page, in the reader's language. Nothing else
+// is ever sent to a subscriber before they confirm. The link opens a page with a button (a GET confirms
+// nothing: mail scanners open every link they see).
+import { format, type Language, messages } from "../../site/src/i18n";
+import { esc } from "../../site/src/lib/render";
+import type { OutgoingEmail } from "../notify/email";
+import { confirmUrl } from "../notify/links";
+
+export function confirmationEmail(opts: { to: string; pageName: string; lang: Language; base: string; token: string }): OutgoingEmail {
+  const t = messages(opts.lang).subscribe;
+  const url = confirmUrl(opts.base, opts.token);
+  const intro = format(t.email_intro, { name: opts.pageName });
+  return {
+    to: opts.to,
+    subject: format(t.email_subject, { name: opts.pageName }),
+    text: `${intro}\n\n${t.email_action}: ${url}\n\n${t.email_ignore}\n`,
+    html:
+      `<!doctype html><html lang="${esc(opts.lang)}"><body style="font:16px/1.5 system-ui,sans-serif">` +
+      `<p>${esc(intro)}</p><p><a href="${esc(url)}">${esc(t.email_action)}</a></p>` +
+      `<p style="color:#59636e">${esc(t.email_ignore)}</p></body></html>`,
+  };
+}

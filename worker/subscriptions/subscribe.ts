@@ -1,0 +1,138 @@
+// Subscribing, for the public (double opt-in) and for operators (confirmed at once). The route parses and
+// answers; this decides what is written and whether a confirmation email goes out.
+//
+// No enumeration: the public answer is the same whether the address was new, pending or confirmed. A
+// confirmation email goes to a new subscription, and again to a pending one at most every
+// RESEND_AFTER_MS (so nobody can flood an inbox through the form, whatever their addresses); a
+// confirmed one gets nothing and is not changed (its owner changes it from their manage link).
+import {
+  deleteById,
+  existingComponentIds,
+  findById,
+  findByPair,
+  insertSubscriber,
+  type NewSubscriber,
+  renewPending,
+  statement,
+  type Subscriber,
+} from "../../db/subscribers";
+import type { Language } from "../../site/src/i18n";
+import { audit } from "../../db/audit";
+import { randomToken } from "../auth";
+import type { Env } from "../env";
+import { HttpError } from "../errors";
+import { newId, nowIso } from "../ids";
+import { checkOutboundUrl } from "../notify/outbound";
+import type { SubscriptionCreate } from "./schemas";
+
+/** A pending subscription asked for again within this time gets no second email. */
+export const RESEND_AFTER_MS = 15 * 60 * 1000;
+/** Subscriptions not confirmed within this many days are deleted by the cron. */
+export const UNCONFIRMED_TTL_DAYS = 7;
+
+export interface Choices {
+  email: string;
+  webhookUrl: string | null;
+  componentIds: string[] | null;
+}
+
+/** The webhook must be a public https URL, the components must exist; a 400 naming the field otherwise. */
+export async function checkChoices(env: Env, body: Pick<SubscriptionCreate, "email" | "webhook_url" | "component_ids">): Promise<Choices> {
+  const webhookUrl = body.webhook_url ? body.webhook_url : null;
+  if (webhookUrl) {
+    const problem = checkOutboundUrl(env, webhookUrl);
+    if (problem) throw new HttpError(400, `\`webhook_url\` ${problem}`, "webhook_url");
+  }
+  return { email: body.email, webhookUrl, componentIds: await checkComponents(env.DB, body.component_ids) };
+}
+
+/** Known component ids, without repeats; none given is null (every component). */
+export async function checkComponents(db: D1Database, ids: string[] | null | undefined): Promise<string[] | null> {
+  const unique = [...new Set(ids ?? [])];
+  if (!unique.length) return null;
+  const known = await existingComponentIds(db, unique);
+  const at = (ids ?? []).findIndex((id) => !known.has(id));
+  if (at >= 0) throw new HttpError(400, `\`component_ids[${at}]\` is not a component of this page`, `component_ids[${at}]`);
+  return unique;
+}
+
+export type RequestOutcome = "created" | "renewed" | "pending" | "confirmed";
+
+/**
+ * A reader asks to subscribe. Returns the subscriber to send the confirmation email to (null: none is
+ * due) and what happened, which only tests and logs see.
+ */
+export async function requestSubscription(
+  db: D1Database,
+  choices: Choices,
+  language: Language,
+  now = new Date(),
+): Promise<{ outcome: RequestOutcome; confirm: Subscriber | null }> {
+  const at = nowIso(now);
+  const existing = await findByPair(db, choices.email, choices.webhookUrl);
+  if (!existing) {
+    const [row] = await insertSubscriber(db, newSubscriber(choices, language, "public", at));
+    // Nothing inserted: a parallel request made the row first, and sends its email.
+    return row ? { outcome: "created", confirm: row } : { outcome: "pending", confirm: null };
+  }
+  if (existing.confirmedAt) return { outcome: "confirmed", confirm: null };
+  if (now.getTime() - Date.parse(existing.createdAt) < RESEND_AFTER_MS) return { outcome: "pending", confirm: null };
+  const renewed = await renewPending(db, existing.id, { componentIds: choices.componentIds, language, createdAt: at });
+  return renewed ? { outcome: "renewed", confirm: renewed } : { outcome: "confirmed", confirm: null };
+}
+
+function newSubscriber(choices: Choices, language: string, createdBy: "public" | "operator", at: string): NewSubscriber {
+  return {
+    id: newId(),
+    email: choices.email,
+    webhookUrl: choices.webhookUrl,
+    componentIds: choices.componentIds,
+    language,
+    token: randomToken(),
+    createdBy,
+    createdAt: at,
+    confirmedAt: createdBy === "operator" ? at : null,
+  };
+}
+
+/** What operators see of a subscriber: everything but the token (the subscriber's own key). */
+export function subscriberJson(s: Subscriber) {
+  return {
+    id: s.id,
+    email: s.email,
+    webhook_url: s.webhookUrl,
+    component_ids: s.componentIds,
+    language: s.language,
+    status: s.confirmedAt ? ("confirmed" as const) : ("pending" as const),
+    confirmed_at: s.confirmedAt,
+    created_by: s.createdBy,
+    created_at: s.createdAt,
+  };
+}
+export type SubscriberJson = ReturnType<typeof subscriberJson>;
+
+/** An operator adds a subscriber: confirmed at once, written with its audit row; 409 if the pair exists. */
+export async function addSubscriber(env: Env, actor: string, choices: Choices, language: Language): Promise<SubscriberJson> {
+  const taken = () =>
+    new HttpError(409, `a subscriber with this \`email\`${choices.webhookUrl ? " and `webhook_url`" : ""} exists already`, "email");
+  if (await findByPair(env.DB, choices.email, choices.webhookUrl)) throw taken();
+  const row = newSubscriber(choices, language, "operator", nowIso());
+  const json = subscriberJson(row);
+  const [inserted] = await env.DB.batch([
+    statement(env.DB, insertSubscriber(env.DB, row)),
+    audit(env.DB, actor, "subscriber.create", "subscriber", row.id, null, json),
+  ]);
+  // (A parallel add of the same pair between the check and the batch: the UNIQUE index kept one row.)
+  if (!inserted!.meta.changes) throw taken();
+  return json;
+}
+
+/** An operator removes a subscriber, with its audit row; 404 when there is none. */
+export async function removeSubscriber(env: Env, actor: string, id: string): Promise<void> {
+  const found = await findById(env.DB, id);
+  if (!found) throw new HttpError(404, `no such subscriber: ${JSON.stringify(id)}`);
+  await env.DB.batch([
+    statement(env.DB, deleteById(env.DB, id)),
+    audit(env.DB, actor, "subscriber.delete", "subscriber", id, subscriberJson(found), null),
+  ]);
+}
