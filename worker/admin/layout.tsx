@@ -167,6 +167,41 @@ export const MessageField: FC<{ placeholder: string }> = ({ placeholder }) => (
   </label>
 );
 
+/** A list's filters: a GET form back to `action`, with its Filter button. */
+export const FilterForm: FC<PropsWithChildren<{ action: string }>> = ({ action, children }) => (
+  <form method="get" action={action} class="inline">
+    {children}
+    <button type="submit">Filter</button>
+  </form>
+);
+
+/** Things with an id and a name, as a select's options. */
+export const named = (items: ReadonlyArray<{ id: string; name: string }>) => items.map((i) => ({ value: i.id, label: i.name }));
+
+/** A labelled select of `options` (values, or values with labels); `none` is the empty choice, first. */
+export const Choice: FC<{
+  label: Child;
+  name: string;
+  options: ReadonlyArray<string | { value: string; label: string }>;
+  none?: string;
+  selected?: string | null;
+}> = ({ label, name, options, none, selected }) => (
+  <label>
+    {label}{" "}
+    <select name={name}>
+      {none !== undefined && <option value="">{none}</option>}
+      {options.map((o) => {
+        const { value, label: text } = typeof o === "string" ? { value: o, label: o } : o;
+        return (
+          <option value={value} selected={value === selected}>
+            {text}
+          </option>
+        );
+      })}
+    </select>
+  </label>
+);
+
 /** A number of minutes or days, as settings take them. */
 export const NumberField: FC<{ label: Child; unit: Child; name: string; value: number | null; min: number; max: number }> = ({ value, ...rest }) => (
   <Field type="number" value={value == null ? "" : String(value)} style="width:6em" {...rest} />

@@ -4,7 +4,7 @@ import type { FC } from "hono/jsx";
 import { NOTIFICATION_STATUSES } from "../../db/notifications";
 import { NOTIFY_GROUPS } from "../notify/events";
 import { CHANNEL_KINDS, type ChannelJson, DATADOG_SITES, type NotificationJson } from "./channels";
-import { type Common, Empty, Layout, PostForm, Time } from "./layout";
+import { Choice, type Common, Empty, Layout, PostForm, Table, TimeCell, named, FilterForm } from "./layout";
 
 
 const KIND_HELP: Record<(typeof CHANNEL_KINDS)[number], string> = {
@@ -43,60 +43,43 @@ export const ChannelsPage: FC<
         </div>
       )}
       <section>
-        {channels.length ? (
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Kind</th>
-                <th>Where</th>
-                <th>Hears of</th>
-                <th>Components</th>
-                <th>Created</th>
-                <th></th>
-              </tr>
-            </thead>
-            <tbody>
-              {channels.map((c) => (
-                <tr>
-                  <td>
-                    <bdi>{c.name}</bdi>
-                  </td>
-                  <td>
-                    <span class="tag">{c.kind}</span>
-                    {c.signed && <span class="tag">signed</span>}
-                  </td>
-                  <td>
-                    <code>{c.target}</code>
-                  </td>
-                  <td>{c.events.join(", ")}</td>
-                  <td>{c.component_ids ? c.component_ids.map((id) => <span class="tag">{componentName.get(id) ?? id}</span>) : "all"}</td>
-                  <td>
-                    <Time iso={c.created_at} tz={tz} />
-                  </td>
-                  <td>
-                    <div class="row">
-                      <PostForm action={`/admin/channels/${c.id}/test`} class="inline">
-                        <button type="submit">Send a test</button>
-                      </PostForm>
-                      <a href={`/admin/notifications?recipient_id=${c.id}`}>Log</a>
-                      <PostForm action={`/admin/channels/${c.id}/delete`} class="inline">
-                        <label>
-                          <input type="checkbox" name="confirm" value="yes" required /> sure
-                        </label>
-                        <button type="submit" class="danger">
-                          Delete
-                        </button>
-                      </PostForm>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <Empty>No channels yet: add one below, and every incident, update and maintenance reaches it.</Empty>
-        )}
+        <Table columns={["Name", "Kind", "Where", "Hears of", "Components", "Created", ""]}
+          items={channels}
+          empty={<Empty>No channels yet: add one below, and every incident, update and maintenance reaches it.</Empty>}
+          row={(c) => (
+            <tr>
+              <td>
+                <bdi>{c.name}</bdi>
+              </td>
+              <td>
+                <span class="tag">{c.kind}</span>
+                {c.signed && <span class="tag">signed</span>}
+              </td>
+              <td>
+                <code>{c.target}</code>
+              </td>
+              <td>{c.events.join(", ")}</td>
+              <td>{c.component_ids ? c.component_ids.map((id) => <span class="tag">{componentName.get(id) ?? id}</span>) : "all"}</td>
+              <TimeCell iso={c.created_at} tz={tz} />
+              <td>
+                <div class="row">
+                  <PostForm action={`/admin/channels/${c.id}/test`} class="inline">
+                    <button type="submit">Send a test</button>
+                  </PostForm>
+                  <a href={`/admin/notifications?recipient_id=${c.id}`}>Log</a>
+                  <PostForm action={`/admin/channels/${c.id}/delete`} class="inline">
+                    <label>
+                      <input type="checkbox" name="confirm" value="yes" required /> sure
+                    </label>
+                    <button type="submit" class="danger">
+                      Delete
+                    </button>
+                  </PostForm>
+                </div>
+              </td>
+            </tr>
+          )}
+        />
       </section>
       <h2>Add a channel</h2>
       <section>
@@ -122,14 +105,7 @@ export const ChannelsPage: FC<
             <label>
               Datadog API key <input type="password" name="api_key" maxlength={64} autocomplete="off" />
             </label>
-            <label>
-              Datadog site{" "}
-              <select name="site">
-                {DATADOG_SITES.map((s) => (
-                  <option value={s}>{s}</option>
-                ))}
-              </select>
-            </label>
+            <Choice label="Datadog site" name="site" options={DATADOG_SITES} />
           </div>
           <fieldset>
             <legend>Hears of (none ticked: incidents and maintenance)</legend>
@@ -174,76 +150,39 @@ export const NotificationsPage: FC<Common & { notifications: NotificationJson[];
   return (
     <Layout title="Notifications" actor={actor} active="/admin/notifications" flash={flash}>
       <h1>Notification log</h1>
-      <form method="get" action="/admin/notifications" class="inline">
-        <label>
-          Status{" "}
-          <select name="status">
-            <option value="">any</option>
-            {NOTIFICATION_STATUSES.map((s) => (
-              <option value={s} selected={filter.status === s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Channel{" "}
-          <select name="recipient_id">
-            <option value="">any recipient</option>
-            {channels.map((c) => (
-              <option value={c.id} selected={filter.recipientId === c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit">Filter</button>
-      </form>
+      <FilterForm action="/admin/notifications">
+        <Choice label="Status" name="status" none="any" options={NOTIFICATION_STATUSES} selected={filter.status} />
+        <Choice label="Channel" name="recipient_id" none="any recipient" options={named(channels)} selected={filter.recipientId} />
+      </FilterForm>
       <section>
-        {notifications.length ? (
-          <table>
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Event</th>
-                <th>To</th>
-                <th>Status</th>
-                <th>Attempts</th>
-                <th>Last error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {notifications.map((n) => (
-                <tr>
-                  <td>
-                    <Time iso={n.created_at} tz={tz} />
-                  </td>
-                  <td>
-                    {n.event_type}
-                    {n.incident_id && (
-                      <>
-                        {" "}
-                        <a href={`/admin/incidents/${n.incident_id}`}>incident</a>
-                      </>
-                    )}
-                  </td>
-                  <td>
-                    <span class="tag">{n.channel_kind}</span> {n.recipient_type === "channel" ? <bdi>{channelName.get(n.recipient_id) ?? n.recipient_id}</bdi> : "subscriber"}{" "}
-                    <code>{n.target}</code>
-                  </td>
-                  <td>
-                    <span class="tag">{n.status}</span>
-                    {n.http_status !== null && <span class="muted"> HTTP {n.http_status}</span>}
-                  </td>
-                  <td>{n.attempts}</td>
-                  <td>{n.last_error ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <Empty>Nothing sent yet.</Empty>
-        )}
+        <Table columns={["When", "Event", "To", "Status", "Attempts", "Last error"]}
+          items={notifications}
+          empty={<Empty>Nothing sent yet.</Empty>}
+          row={(n) => (
+            <tr>
+              <TimeCell iso={n.created_at} tz={tz} />
+              <td>
+                {n.event_type}
+                {n.incident_id && (
+                  <>
+                    {" "}
+                    <a href={`/admin/incidents/${n.incident_id}`}>incident</a>
+                  </>
+                )}
+              </td>
+              <td>
+                <span class="tag">{n.channel_kind}</span> {n.recipient_type === "channel" ? <bdi>{channelName.get(n.recipient_id) ?? n.recipient_id}</bdi> : "subscriber"}{" "}
+                <code>{n.target}</code>
+              </td>
+              <td>
+                <span class="tag">{n.status}</span>
+                {n.http_status !== null && <span class="muted"> HTTP {n.http_status}</span>}
+              </td>
+              <td>{n.attempts}</td>
+              <td>{n.last_error ?? ""}</td>
+            </tr>
+          )}
+        />
       </section>
     </Layout>
   );

@@ -7,7 +7,7 @@ import { IMPACTS, MAINTENANCE_STATUSES } from "../domain/status";
 import type { ComponentJson, GroupJson } from "./catalog";
 import type { AdminIncidentJson } from "./incidents";
 import type { AlertJson } from "./integrations";
-import { type Common, Empty, TimeCell, Table, Head, MessageField, Field, PostForm, IncidentStatus, Layout, Status, StatusSelect, Time } from "./layout";
+import { type Common, Empty, TimeCell, Table, Head, MessageField, Field, PostForm, IncidentStatus, Layout, Status, StatusSelect, Time, Choice } from "./layout";
 
 /** The components an incident affects, each with its status. */
 const ComponentTags: FC<{ components: AdminIncidentJson["components"] }> = ({ components }) => (
@@ -255,15 +255,7 @@ export const DashboardPage: FC<
                   <option value="monitoring">monitoring</option>
                 </select>
               </label>
-              <label>
-                Impact{" "}
-                <select name="impact">
-                  <option value="">from the component status</option>
-                  {IMPACTS.map((i) => (
-                    <option value={i}>{i}</option>
-                  ))}
-                </select>
-              </label>
+              <Choice label="Impact" name="impact" none="from the component status" options={IMPACTS} />
             </div>
             <div>
               Affected components

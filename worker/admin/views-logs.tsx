@@ -7,7 +7,7 @@ import type { SettingsJson } from "./catalog";
 import type { InboxStatus } from "../ingestor";
 import type { DeliveryJson, IntegrationJson } from "./integrations";
 import { DELIVERY_OUTCOMES } from "../domain/status";
-import { type Common, Empty, TimeCell, Table, Field, NumberField, PostForm, Layout, Time } from "./layout";
+import { type Common, Empty, TimeCell, Table, Field, NumberField, PostForm, Layout, Time, Choice, named, FilterForm } from "./layout";
 
 /** One of the brand's links, set or cleared (empty). */
 const BrandUrl: FC<{ label: string; name: "logo_url" | "favicon_url" | "support_url"; settings: SettingsJson; example: string }> = ({ label, name, settings, example }) => (
@@ -114,31 +114,10 @@ export const DeliveriesPage: FC<
   return (
     <Layout title="Deliveries" actor={actor} flash={flash} active="/admin/deliveries">
       <IngestPanel status={ingest} tz={tz} />
-      <form method="get" action="/admin/deliveries" class="inline">
-        <label>
-          Integration{" "}
-          <select name="integration_id">
-            <option value="">all</option>
-            {integrations.map((i) => (
-              <option value={i.id} selected={i.id === filter.integrationId}>
-                {i.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Outcome{" "}
-          <select name="outcome">
-            <option value="">all</option>
-            {DELIVERY_OUTCOMES.map((o) => (
-              <option value={o} selected={o === filter.outcome}>
-                {o}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit">Filter</button>
-      </form>
+      <FilterForm action="/admin/deliveries">
+        <Choice label="Integration" name="integration_id" none="all" options={named(integrations)} selected={filter.integrationId} />
+        <Choice label="Outcome" name="outcome" none="all" options={DELIVERY_OUTCOMES} selected={filter.outcome} />
+      </FilterForm>
       <section>
         <Table columns={["Received", "Integration", "Outcome", "Events", "Error", "Payload (redacted)"]}
           items={deliveries}

@@ -95,6 +95,12 @@ adminUi.use("*", async (c, next) => {
 
 const ctxOf = (c: Context<AdminEnv>): AdminCtx => ({ env: c.env, actor: c.get("actor"), base: baseUrl(c) });
 
+/** Awaits every value of `parts` at once, keeping their names. */
+async function together<T extends Record<string, unknown>>(parts: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const values = await Promise.all(Object.values(parts));
+  return Object.fromEntries(Object.keys(parts).map((k, i) => [k, values[i]])) as T;
+}
+
 async function common(c: Context<AdminEnv>) {
   const settings = await getSettings(c.env.DB);
   // A code from the table, or nothing: a link cannot make the admin show text of its author's choosing.
@@ -313,15 +319,15 @@ adminUi.post("/logout/everywhere", async (c) => {
 adminUi.get("/", async (c) => {
   const ctx = ctxOf(c);
   const db = c.env.DB;
-  const [base, incidents, maintenances, components, groups, unrouted] = await Promise.all([
-    common(c),
-    listIncidents(ctx, "open"),
-    listMaintenances(ctx, "open"),
-    listComponents(db),
-    listGroups(db),
-    listAlerts(db, { unrouted: true, firing: true }),
-  ]);
-  return page(c, <DashboardPage {...base} incidents={incidents} maintenances={maintenances} components={components} groups={groups} unrouted={unrouted} />);
+  const data = await together({
+    base: common(c),
+    incidents: listIncidents(ctx, "open"),
+    maintenances: listMaintenances(ctx, "open"),
+    components: listComponents(db),
+    groups: listGroups(db),
+    unrouted: listAlerts(db, { unrouted: true, firing: true }),
+  });
+  return page(c, <DashboardPage {...data.base} {...data} />);
 });
 
 const pathId = (c: Context) => {
@@ -382,24 +388,18 @@ adminUi.get("/components", async (c) => {
   return page(c, <ComponentsPage {...base} components={components} groups={groups} />);
 });
 
+/** What the component forms (add and edit) share. */
+const componentFields = (f: Form) => ({ slug: f.opt("slug"), description: f.opt("description") ?? null, group_id: f.opt("group_id") ?? null });
+
 post("/components", "/admin/components", async (c, f) => {
-  const body = validate(s.componentCreate, {
-    name: f.str("name"),
-    slug: f.opt("slug"),
-    description: f.opt("description") ?? null,
-    group_id: f.opt("group_id") ?? null,
-  });
-  const component = await createComponent(ctxOf(c), body);
-  void component;
+  await createComponent(ctxOf(c), validate(s.componentCreate, { name: f.str("name"), ...componentFields(f) }));
   return "component_created";
 });
 
 post("/components/:id", "/admin/components", async (c, f) => {
   const body = validate(s.componentPatch, {
     name: f.opt("name"),
-    slug: f.opt("slug"),
-    description: f.opt("description") ?? null,
-    group_id: f.opt("group_id") ?? null,
+    ...componentFields(f),
     position: f.int("position"),
     only_show_if_degraded: f.str("only_show_if_degraded") === "yes",
   });
@@ -603,14 +603,14 @@ adminUi.get("/deliveries", async (c) => {
   const integrationId = c.req.query("integration_id") || undefined;
   const outcome = (DELIVERY_OUTCOMES as readonly string[]).includes(c.req.query("outcome") ?? "") ? c.req.query("outcome") : undefined;
   const db = c.env.DB;
-  const [base, deliveries, refused, integrations, ingest] = await Promise.all([
-    common(c),
-    listDeliveries(db, { integrationId, outcome, before: c.req.query("before") || undefined }),
-    listRefusals(db, 48),
-    listIntegrations(db, baseUrl(c)),
-    ingestor(c.env).inboxStatus(),
-  ]);
-  return page(c, <DeliveriesPage {...base} deliveries={deliveries} refused={refused} integrations={integrations} filter={{ integrationId, outcome }} ingest={ingest} />);
+  const data = await together({
+    base: common(c),
+    deliveries: listDeliveries(db, { integrationId, outcome, before: c.req.query("before") || undefined }),
+    refused: listRefusals(db, 48),
+    integrations: listIntegrations(db, baseUrl(c)),
+    ingest: ingestor(c.env).inboxStatus(),
+  });
+  return page(c, <DeliveriesPage {...data.base} {...data} filter={{ integrationId, outcome }} />);
 });
 
 post("/deliveries/retry", "/admin/deliveries", async (c) => {

@@ -271,13 +271,22 @@ subscriptions.post("/:token", async (c) => {
   return c.redirect(`${new URL(manageUrl(found.base, found.subscriber.token)).pathname}?saved=1`, 303);
 });
 
+/** The page a link from an email opens: one button, which POSTs back to the same address. */
+function buttonPage(
+  c: Context<AppEnv>,
+  found: Found,
+  heading: string,
+  main: (p: { lang: Found["lang"]; pageName: string; email: string; action: string }) => string,
+) {
+  return page(c, 200, found.lang, heading, main({ lang: found.lang, pageName: found.pageName, email: found.subscriber.email, action: new URL(c.req.url).pathname }));
+}
+
 // The confirmation link opens a page with a button; only its POST confirms.
 subscriptions.get("/:token/confirm", async (c) => {
   const found = await lookUp(c);
   if (!found) return notFound(c);
   if (found.subscriber.confirmedAt) return managePage(c, found, messages(found.lang).subscribe.confirmed_heading);
-  const t = messages(found.lang).subscribe;
-  return page(c, 200, found.lang, t.confirm_heading, confirmMain({ lang: found.lang, pageName: found.pageName, email: found.subscriber.email, action: new URL(c.req.url).pathname }));
+  return buttonPage(c, found, messages(found.lang).subscribe.confirm_heading, confirmMain);
 });
 
 subscriptions.post("/:token/confirm", async (c) => {
@@ -295,8 +304,7 @@ subscriptions.post("/:token/confirm", async (c) => {
 subscriptions.get("/:token/unsubscribe", async (c) => {
   const found = await lookUp(c);
   if (!found) return notFound(c);
-  const t = messages(found.lang).subscribe;
-  return page(c, 200, found.lang, t.unsubscribe_heading, unsubscribeMain({ lang: found.lang, pageName: found.pageName, email: found.subscriber.email, action: new URL(c.req.url).pathname }));
+  return buttonPage(c, found, messages(found.lang).subscribe.unsubscribe_heading, unsubscribeMain);
 });
 
 // RFC 8058 one-click: a POST, whatever its body (`List-Unsubscribe=One-Click`), deletes the row at once.
