@@ -15,7 +15,7 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 const TOKEN = "test-admin-token-0123456789abcdef0123";
 type Json = Record<string, any>;
 
-let fixture: { componentId: string; groupId: string; integrationId: string; linkId: string; incidentId: string; alertId: string };
+let fixture: { componentId: string; groupId: string; integrationId: string; linkId: string; incidentId: string; alertId: string; subscriberId: string; channelId: string };
 
 beforeAll(async () => {
   const c = await createComponent("Guarded");
@@ -27,12 +27,31 @@ beforeAll(async () => {
   await post(`/hooks/generic/${bare.key}`, { dedup_key: "stray", action: "trigger", severity: "critical", summary: "Stray", monitor: { name: "stray" } });
   const [incident] = await rows<{ id: string }>("SELECT incident_id AS id FROM incident_components WHERE component_id = ?1", c.id);
   const [alert] = await rows<{ id: string }>("SELECT id FROM alerts WHERE integration_id = ?1", bare.id);
-  fixture = { componentId: c.id, groupId: group.id, integrationId: integ.id, linkId: link.id, incidentId: incident!.id, alertId: alert!.id };
+  // A subscriber and a channel of a component nothing happens to: no notification of the fixture's
+  // incident reaches the notification log while the tests compare it.
+  const quiet = await createComponent("Guarded quiet");
+  const subscriber = (await (await admin("POST", "/subscribers", { email: `${unique("guarded")}@example.com`, component_ids: [quiet.id] })).json()) as Json;
+  const channel = (await (
+    await admin("POST", "/channels", { kind: "email", name: unique("Guarded channel"), email: "team@example.com", component_ids: [quiet.id] })
+  ).json()) as Json;
+  fixture = {
+    componentId: c.id,
+    groupId: group.id,
+    integrationId: integ.id,
+    linkId: link.id,
+    incidentId: incident!.id,
+    alertId: alert!.id,
+    subscriberId: subscriber.id,
+    channelId: channel.id,
+  };
 });
 
 /** Everything a refused request could have changed. */
 async function state() {
-  const tables = ["components", "component_groups", "component_status_changes", "incidents", "incident_updates", "integrations", "links", "alerts", "alert_components", "page_settings"];
+  const tables = [
+    "components", "component_groups", "component_status_changes", "incidents", "incident_updates", "integrations", "links", "alerts",
+    "alert_components", "page_settings", "channels", "subscribers", "notifications",
+  ];
   const out: Record<string, unknown> = {};
   for (const t of tables) out[t] = await rows(`SELECT * FROM ${t} ORDER BY rowid`);
   // Failed logins and tripped limits are recorded on purpose (security/rate-limit.ts); nothing else may be.
@@ -77,6 +96,10 @@ function samples(): Record<string, unknown> {
     "POST /admin/links": { integration_id: i, match_type: "monitor", match: "x", component_ids: c },
     "POST /admin/alerts/:id/link": { match: "monitor:stray", component_id: c },
     "POST /admin/maintenances": { name: "x", scheduled_for: "2030-01-01T10:00", scheduled_until: "2030-01-01T11:00", component_ids: c },
+    "POST /admin/api/subscribers": { email: "intruder@example.com" },
+    "POST /admin/api/channels": { kind: "email", name: "Intruder", email: "intruder@example.com" },
+    "POST /admin/subscribers": { email: "intruder@example.com" },
+    "POST /admin/channels": { kind: "email", name: "Intruder", email: "intruder@example.com" },
     "POST /admin/settings": { name: "Owned", url: "", time_zone: "Etc/UTC", auto_resolve_minutes: "1" },
   };
 }
@@ -89,8 +112,8 @@ const PUBLIC = new Set(["GET /admin/login", "POST /admin/login"]);
  * the fixture's ids for `:id`, and a sample body when it takes one.
  */
 function adminRoutes(prefix: "/admin/api" | "/admin"): Array<[string, string, Record<string, unknown>?]> {
-  const { componentId: c, groupId: g, integrationId: i, linkId: l, incidentId: inc, alertId: a } = fixture;
-  const ids: Record<string, string> = { components: c, groups: g, integrations: i, links: l, incidents: inc, maintenances: inc, alerts: a };
+  const { componentId: c, groupId: g, integrationId: i, linkId: l, incidentId: inc, alertId: a, subscriberId: sub, channelId: ch } = fixture;
+  const ids: Record<string, string> = { components: c, groups: g, integrations: i, links: l, incidents: inc, maintenances: inc, alerts: a, subscribers: sub, channels: ch };
   const bodies = samples();
   const seen = new Set<string>();
   const out: Array<[string, string, Record<string, unknown>?]> = [];
