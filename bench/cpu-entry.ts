@@ -1,17 +1,22 @@
 // What a webhook costs in CPU inside the worker, without I/O: parse, adapt, decide, build the batch.
 import { decisionStatements, READS } from "../db/ingest";
+import { redactPayload } from "../worker/delivery";
 import type { AlertEvent } from "../worker/domain/alert-event";
 import { applyEvents, type ComponentState, type Routing, type WorkingSet } from "../worker/domain/incidents";
 import { newId } from "../worker/ids";
 import { HOOK_ADAPTERS } from "../worker/sources";
-import { redactPayload } from "../worker/delivery";
 
-export { READS, HOOK_ADAPTERS };
+export { HOOK_ADAPTERS, READS };
 
 /** Statements are only built, never run: a sink with D1's prepare/bind shape. */
 const sink = {
   prepare(sql: string) {
-    return { sql, bind(...args: unknown[]) { return { sql, args }; } };
+    return {
+      sql,
+      bind(...args: unknown[]) {
+        return { sql, args };
+      },
+    };
   },
 } as unknown as D1Database;
 
@@ -19,9 +24,20 @@ export function workingSet(components: number): { ws: WorkingSet; routing: Routi
   const map = new Map<string, ComponentState>();
   for (let i = 0; i < components; i++) {
     const id = `cmp${String(i).padStart(9, "0")}`;
-    map.set(id, { id, slug: `c${i}`, name: `Component ${i}`, autoStatus: "operational", overrideStatus: null, inMaintenance: false, status: "operational" });
+    map.set(id, {
+      id,
+      slug: `c${i}`,
+      name: `Component ${i}`,
+      autoStatus: "operational",
+      overrideStatus: null,
+      inMaintenance: false,
+      status: "operational",
+    });
   }
-  return { ws: { components: map, alerts: new Map(), incidents: new Map() }, routing: { integrationId: "integ0000001", componentIds: [...map.keys()].slice(0, 1), links: [] } };
+  return {
+    ws: { components: map, alerts: new Map(), incidents: new Map() },
+    routing: { integrationId: "integ0000001", componentIds: [...map.keys()].slice(0, 1), links: [] },
+  };
 }
 
 /** One delivery's CPU path; returns the event count so nothing is optimised away. */
@@ -31,8 +47,16 @@ export function processDelivery(source: string, text: string, ws: WorkingSet, ro
   const now = new Date().toISOString();
   const decision = applyEvents(ws, routing, events, { now, newId });
   const statements = decisionStatements(sink, ws, decision, now, {
-    id: newId(), integrationId: routing.integrationId, source, receivedAt: now, outcome: "accepted", httpStatus: 202,
-    eventCount: events.length, summary: null, error: null, payload: redactPayload(text),
+    id: newId(),
+    integrationId: routing.integrationId,
+    source,
+    receivedAt: now,
+    outcome: "accepted",
+    httpStatus: 202,
+    eventCount: events.length,
+    summary: null,
+    error: null,
+    payload: redactPayload(text),
   });
   return events.length + statements.length;
 }

@@ -15,10 +15,13 @@ const GENERIC = "demogenerickey000000000000000000";
 const BASE_MS = Date.parse("2026-01-01T00:00:00Z");
 
 const d1 = (persistTo, sql) =>
-  JSON.parse(run("wrangler", ["d1", "execute", "status-page", "--local", "--persist-to", persistTo, "--json", "--command", sql], { quiet: true }))[0].results;
-const breakD1 = (persistTo) => d1(persistTo, "CREATE TRIGGER bench_outage BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'bench outage'); END");
+  JSON.parse(
+    run("wrangler", ["d1", "execute", "status-page", "--local", "--persist-to", persistTo, "--json", "--command", sql], { quiet: true }),
+  )[0].results;
+const breakD1 = (persistTo) =>
+  d1(persistTo, "CREATE TRIGGER bench_outage BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'bench outage'); END");
 const healD1 = (persistTo) => d1(persistTo, "DROP TRIGGER IF EXISTS bench_outage");
-const inbox = async (url) => (await (await fetch(`${url}/admin/api/ingest`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json());
+const inbox = async (url) => await (await fetch(`${url}/admin/api/ingest`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json();
 
 async function untilDrained(url, timeoutMs = 600_000) {
   const t0 = performance.now();
@@ -45,7 +48,10 @@ const stormBody = (i) => {
 
 function finalState(persistTo) {
   return {
-    alerts: d1(persistTo, "SELECT dedup_key, status, severity, last_event_at FROM alerts WHERE dedup_key LIKE 'storm-%' ORDER BY dedup_key"),
+    alerts: d1(
+      persistTo,
+      "SELECT dedup_key, status, severity, last_event_at FROM alerts WHERE dedup_key LIKE 'storm-%' ORDER BY dedup_key",
+    ),
     components: d1(persistTo, "SELECT id, status, auto_status FROM components ORDER BY id"),
     incidents: d1(
       persistTo,
@@ -70,7 +76,13 @@ export async function ingestBench({ ours, stack, baseline, senders, quick, n, co
     await load({ url: `${stored.url}${path}`, body: (i) => s.body(i), n: 20, concurrency: 1 });
     const before = await inbox(ours.url);
     const b = await load({ url: `${base.url}/hooks/${s.source}`, body: (i) => s.body(i), n, concurrency });
-    const o = await load({ url: `${ours.url}${path}`, body: (i) => s.body(1000 + i), n, concurrency, collect: ["x-d1-reads", "x-d1-group-writes"] });
+    const o = await load({
+      url: `${ours.url}${path}`,
+      body: (i) => s.body(1000 + i),
+      n,
+      concurrency,
+      collect: ["x-d1-reads", "x-d1-group-writes"],
+    });
     const st = await load({ url: `${stored.url}${path}`, body: (i) => s.body(1000 + i), n, concurrency });
     const after = await inbox(ours.url);
     const groups = after.projected.groups - before.projected.groups;
@@ -123,7 +135,12 @@ export async function ingestBench({ ours, stack, baseline, senders, quick, n, co
       drainSeconds,
       controlStatuses: c.statuses,
       equal,
-      final: { alerts: got.alerts.length, firing: got.alerts.filter((a) => a.status !== "resolved").length, incidents: got.incidents, deliveries: got.deliveries },
+      final: {
+        alerts: got.alerts.length,
+        firing: got.alerts.filter((a) => a.status !== "resolved").length,
+        incidents: got.incidents,
+        deliveries: got.deliveries,
+      },
     };
     console.log(
       `storm: ${sent} deliveries in ${seconds} s with D1 failing, answers ${JSON.stringify(r.statuses)} (p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms), backlog ${during.backlog.deliveries}, drained in ${fmt(drainSeconds)} s; final state ${equal ? "equals" : "DIFFERS from"} the one-by-one control`,
@@ -144,7 +161,13 @@ export async function ingestBench({ ours, stack, baseline, senders, quick, n, co
     rp.kill();
     healD1(rp.persistTo);
     const t0 = performance.now();
-    const again = await startWorker({ port: await freePort(), persistTo: rp.persistTo, adminToken: TOKEN, config, extraVars: { BENCH_COUNT_D1: "1" } });
+    const again = await startWorker({
+      port: await freePort(),
+      persistTo: rp.persistTo,
+      adminToken: TOKEN,
+      config,
+      extraVars: { BENCH_COUNT_D1: "1" },
+    });
     const startSeconds = (performance.now() - t0) / 1000;
     const untilEmpty = await untilDrained(again.url);
     const status = await inbox(again.url);

@@ -4,7 +4,7 @@
 // same body to the same capture server: the ratio is what to read on a shared machine. Also counted:
 // the queue messages and consumer invocations it cost (from wrangler dev's log). Writes
 // bench/results/notify.json and the "Notifications" section of BENCHMARKS.md.
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { buildSite, freePort, prepareDatabase, ROOT, run, startWorker } from "../scripts/lib.mjs";
@@ -34,18 +34,30 @@ const rows = Array.from({ length: N }, (_, i) => {
   return `('${id}', '${id}@example.com', '${capture.url}/ok/bench/${id}', NULL, 'en', 'tok${id}', '${now}', 'operator', '${now}')`;
 });
 let sqlText = "";
-for (let i = 0; i < rows.length; i += 500) sqlText += `INSERT INTO subscribers (id, email, webhook_url, component_ids, language, token, confirmed_at, created_by, created_at) VALUES ${rows.slice(i, i + 500).join(",\n")};\n`;
+for (let i = 0; i < rows.length; i += 500)
+  sqlText += `INSERT INTO subscribers (id, email, webhook_url, component_ids, language, token, confirmed_at, created_by, created_at) VALUES ${rows.slice(i, i + 500).join(",\n")};\n`;
 const seedFile = join(work, "subscribers.sql");
 writeFileSync(seedFile, sqlText);
 run("wrangler", ["d1", "execute", "status-page", "--local", "--persist-to", persistTo, "--file", seedFile], { quiet: true });
 
-const worker = await startWorker({ port: await freePort(), persistTo, adminToken: TOKEN, config, log: false, extraVars: { OUTBOUND_ALLOW_LOOPBACK: "1", BENCH_COUNT_D1: "1" } });
+const worker = await startWorker({
+  port: await freePort(),
+  persistTo,
+  adminToken: TOKEN,
+  config,
+  log: false,
+  extraVars: { OUTBOUND_ALLOW_LOOPBACK: "1", BENCH_COUNT_D1: "1" },
+});
 process.on("exit", () => worker.stop());
 const auth = { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" };
 
 // One incident update (a manual incident on no component: no component status change rides along).
 const t0 = performance.now();
-const res = await fetch(`${worker.url}/admin/api/incidents`, { method: "POST", headers: auth, body: JSON.stringify({ name: "Bench: payments degraded", impact: "minor", body: "We are looking into it." }) });
+const res = await fetch(`${worker.url}/admin/api/incidents`, {
+  method: "POST",
+  headers: auth,
+  body: JSON.stringify({ name: "Bench: payments degraded", impact: "minor", body: "We are looking into it." }),
+});
 if (res.status !== 201) throw new Error(`incident: ${res.status} ${await res.text()}`);
 const firstAt = { t: 0 };
 const deadline = Date.now() + 15 * 60_000;
@@ -74,7 +86,13 @@ async function bare(concurrency, n) {
     Array.from({ length: concurrency }, async () => {
       while (next < n) {
         const i = next++;
-        await (await fetch(`${capture.url}/ok/bare/${i}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: firstBody ?? "{}" })).arrayBuffer();
+        await (
+          await fetch(`${capture.url}/ok/bare/${i}`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: firstBody ?? "{}",
+          })
+        ).arrayBuffer();
       }
     }),
   );
@@ -131,6 +149,11 @@ const section = [
 ].join("\n");
 const md = join(ROOT, "BENCHMARKS.md");
 const text = existsSync(md) ? readFileSync(md, "utf8") : "# Benchmarks\n";
-writeFileSync(md, /<!-- notify:start -->[\s\S]*<!-- notify:end -->/.test(text) ? text.replace(/<!-- notify:start -->[\s\S]*<!-- notify:end -->/, section) : `${text.trimEnd()}\n\n${section}\n`);
+writeFileSync(
+  md,
+  /<!-- notify:start -->[\s\S]*<!-- notify:end -->/.test(text)
+    ? text.replace(/<!-- notify:start -->[\s\S]*<!-- notify:end -->/, section)
+    : `${text.trimEnd()}\n\n${section}\n`,
+);
 console.log(section);
 process.exit(0);

@@ -14,7 +14,12 @@ import { buildSite, CHROMIUM, freePort, prepareDatabase, ROOT, startWorker } fro
 
 const BUDGET = { totalBytes: 10_000, jsGzipBytes: 3_000, fonts: 0, renderBlocking: 0 };
 // Chrome DevTools' "Fast 3G" preset (the "Slow 4G" of newer versions): a phone during an outage.
-const SLOW = { offline: false, latency: 562.5, downloadThroughput: (1.44 * 1024 * 1024) / 8 * 0.9, uploadThroughput: (675 * 1024) / 8 * 0.9 };
+const SLOW = {
+  offline: false,
+  latency: 562.5,
+  downloadThroughput: ((1.44 * 1024 * 1024) / 8) * 0.9,
+  uploadThroughput: ((675 * 1024) / 8) * 0.9,
+};
 const DEMO_KEY = "demogenerickey000000000000000000";
 
 async function stack() {
@@ -39,7 +44,14 @@ async function stack() {
     }),
   });
   if (res.status !== 202) throw new Error(`demo webhook answered ${res.status}: ${await res.text()}`);
-  return { base, assets: join(site, "client"), stop: () => { worker.stop(); rmSync(persistTo, { recursive: true, force: true }); } };
+  return {
+    base,
+    assets: join(site, "client"),
+    stop: () => {
+      worker.stop();
+      rmSync(persistTo, { recursive: true, force: true });
+    },
+  };
 }
 
 /** One first visit (fresh profile, empty cache); every response's bytes on the wire, from CDP. */
@@ -66,7 +78,9 @@ async function visit(browser, url, network) {
   });
   await page.goto(url, { waitUntil: "load" });
   // The live script's first check of the page (from the browser's cache), then quiet.
-  await page.waitForFunction(() => /Updated (now|\d+ seconds? ago)/.test(document.querySelector("#updated")?.textContent ?? ""), null, { timeout: 60_000 });
+  await page.waitForFunction(() => /Updated (now|\d+ seconds? ago)/.test(document.querySelector("#updated")?.textContent ?? ""), null, {
+    timeout: 60_000,
+  });
   await page.waitForLoadState("networkidle");
   const dom = await page.evaluate(() => ({
     blockingScripts: [...document.querySelectorAll("script")].filter(
@@ -103,15 +117,35 @@ async function main() {
     const result = {
       measured_at: new Date().toISOString(),
       url: "/",
-      page: { components: fast.dom.components, uptime_bars: fast.dom.bars, bar_days: fast.dom.barDays, open_incidents: fast.dom.openIncidents },
-      requests: reqs.map((r) => ({ path: new URL(r.url).pathname, type: r.type, status: r.status, encoding: r.encoding, bytes: r.bytes ?? 0 })),
+      page: {
+        components: fast.dom.components,
+        uptime_bars: fast.dom.bars,
+        bar_days: fast.dom.barDays,
+        open_incidents: fast.dom.openIncidents,
+      },
+      requests: reqs.map((r) => ({
+        path: new URL(r.url).pathname,
+        type: r.type,
+        status: r.status,
+        encoding: r.encoding,
+        bytes: r.bytes ?? 0,
+      })),
       total_bytes: total,
       html: { raw_bytes: html.length, gzip_bytes: gzipSync(html, { level: 9 }).length },
       js: { raw_bytes: js.length, gzip_bytes: jsGzip },
       fonts,
       render_blocking: renderBlocking,
-      slow_connection: { profile: "Fast 3G (562.5 ms RTT, 1.3 Mbit/s)", first_contentful_paint_ms: Math.round(slow.dom.fcp ?? -1), load_ms: Math.round(slow.dom.load ?? -1) },
-      budget: { total_bytes: BUDGET.totalBytes, js_gzip_bytes: BUDGET.jsGzipBytes, fonts: BUDGET.fonts, render_blocking: BUDGET.renderBlocking },
+      slow_connection: {
+        profile: "Fast 3G (562.5 ms RTT, 1.3 Mbit/s)",
+        first_contentful_paint_ms: Math.round(slow.dom.fcp ?? -1),
+        load_ms: Math.round(slow.dom.load ?? -1),
+      },
+      budget: {
+        total_bytes: BUDGET.totalBytes,
+        js_gzip_bytes: BUDGET.jsGzipBytes,
+        fonts: BUDGET.fonts,
+        render_blocking: BUDGET.renderBlocking,
+      },
     };
     const checks = [
       ["Total over the wire", kb(total), `≤ ${kb(BUDGET.totalBytes)}`, total <= BUDGET.totalBytes],
@@ -121,11 +155,19 @@ async function main() {
     ];
     result.pass = checks.every((c) => c[3]);
 
-    console.log(`\nOverview, first visit, demo data (${result.page.components} components, ${result.page.uptime_bars} uptime bars of ${result.page.bar_days / Math.max(1, result.page.uptime_bars)} days, ${result.page.open_incidents} open incident)\n`);
-    console.table(result.requests.map((r) => ({ request: r.path, type: r.type, encoding: r.encoding || "none", "bytes on the wire": r.bytes })));
-    console.table(Object.fromEntries(checks.map(([name, value, budget, ok]) => [name, { measured: value, budget, result: ok ? "ok" : "OVER" }])));
+    console.log(
+      `\nOverview, first visit, demo data (${result.page.components} components, ${result.page.uptime_bars} uptime bars of ${result.page.bar_days / Math.max(1, result.page.uptime_bars)} days, ${result.page.open_incidents} open incident)\n`,
+    );
+    console.table(
+      result.requests.map((r) => ({ request: r.path, type: r.type, encoding: r.encoding || "none", "bytes on the wire": r.bytes })),
+    );
+    console.table(
+      Object.fromEntries(checks.map(([name, value, budget, ok]) => [name, { measured: value, budget, result: ok ? "ok" : "OVER" }])),
+    );
     console.log(`HTML ${kb(result.html.raw_bytes)} raw, ${kb(result.html.gzip_bytes)} gzip; JS ${kb(result.js.raw_bytes)} raw`);
-    console.log(`On ${result.slow_connection.profile}: first contentful paint ${result.slow_connection.first_contentful_paint_ms} ms, load ${result.slow_connection.load_ms} ms`);
+    console.log(
+      `On ${result.slow_connection.profile}: first contentful paint ${result.slow_connection.first_contentful_paint_ms} ms, load ${result.slow_connection.load_ms} ms`,
+    );
     mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
     writeFileSync(join(ROOT, "bench", "results", "page-weight.json"), `${JSON.stringify(result, null, 2)}\n`);
     console.log("\nWritten to bench/results/page-weight.json");

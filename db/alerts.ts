@@ -26,12 +26,16 @@ const firing = (r: Row): FiringAlert => ({
 
 /** Alerts not resolved, by `where` (a constant condition on the alerts table; values in `params`). */
 export async function firingAlerts(db: D1Database, where: string, ...params: unknown[]): Promise<FiringAlert[]> {
-  const { results } = await db.prepare(`${FIRING_SELECT} WHERE status != 'resolved' AND (${where})`).bind(...params).all<Row>();
+  const { results } = await db
+    .prepare(`${FIRING_SELECT} WHERE status != 'resolved' AND (${where})`)
+    .bind(...params)
+    .all<Row>();
   return results.map(firing);
 }
 
 /** Whether an alert with this id exists (resolved or not). */
-export const alertExists = async (db: D1Database, id: string) => !!(await db.prepare("SELECT 1 FROM alerts WHERE id = ?1").bind(id).first());
+export const alertExists = async (db: D1Database, id: string) =>
+  !!(await db.prepare("SELECT 1 FROM alerts WHERE id = ?1").bind(id).first());
 
 /** An integration's firing alerts that reached no component, oldest first (at most 500). */
 export async function unroutedFiringAlertRows(db: D1Database, integrationId: string): Promise<Row[]> {

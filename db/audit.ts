@@ -19,7 +19,15 @@ export function audit(
 ): D1PreparedStatement {
   return db
     .prepare("INSERT INTO audit_log (at, actor, action, target_type, target_id, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-    .bind(at, actor, action, targetType, targetId, before == null ? null : JSON.stringify(before), after == null ? null : JSON.stringify(after));
+    .bind(
+      at,
+      actor,
+      action,
+      targetType,
+      targetId,
+      before == null ? null : JSON.stringify(before),
+      after == null ? null : JSON.stringify(after),
+    );
 }
 
 export interface AuditEntry {

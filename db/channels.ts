@@ -5,14 +5,17 @@ import { auditLog, type Channel, channels, components, pageSettings, type Subscr
 
 export const orm = (db: D1Database) => drizzle(db);
 
-export const listChannels = (db: D1Database): Promise<Channel[]> => orm(db).select().from(channels).orderBy(asc(channels.createdAt), asc(channels.id));
+export const listChannels = (db: D1Database): Promise<Channel[]> =>
+  orm(db).select().from(channels).orderBy(asc(channels.createdAt), asc(channels.id));
 
 export const getChannel = async (db: D1Database, id: string): Promise<Channel | undefined> =>
   (await orm(db).select().from(channels).where(eq(channels.id, id)).limit(1))[0];
 
 /** The audit row written in the same batch as the change it records. */
 const auditRow = (db: D1Database, actor: string, action: string, id: string, before: unknown, after: unknown, at: string) =>
-  orm(db).insert(auditLog).values({ at, actor, action, targetType: "channel", targetId: id, before: before ?? null, after: after ?? null });
+  orm(db)
+    .insert(auditLog)
+    .values({ at, actor, action, targetType: "channel", targetId: id, before: before ?? null, after: after ?? null });
 
 /** Inserts a channel with its audit row (`shown`: what the log may keep, never a secret), in one batch. */
 export async function insertChannel(db: D1Database, row: Channel, actor: string, shown: unknown): Promise<void> {
@@ -34,22 +37,41 @@ export const pageTimeZone = async (db: D1Database): Promise<string> =>
 /** Recipients limited to components hear only of events touching one of them; NULL hears of all. */
 const touches = (column: typeof channels.componentIds | typeof subscribers.componentIds, componentIds: string[]) =>
   componentIds.length
-    ? or(isNull(column), sql`EXISTS (SELECT 1 FROM json_each(${column}) WHERE value IN (${sql.join(componentIds.map((id) => sql`${id}`), sql`, `)}))`)
+    ? or(
+        isNull(column),
+        sql`EXISTS (SELECT 1 FROM json_each(${column}) WHERE value IN (${sql.join(
+          componentIds.map((id) => sql`${id}`),
+          sql`, `,
+        )}))`,
+      )
     : isNull(column);
 
 /** The channels that hear of an event in `group` touching `componentIds`. */
-export async function channelsFor(db: D1Database, group: string, componentIds: string[], defaultGroups: readonly string[]): Promise<Channel[]> {
+export async function channelsFor(
+  db: D1Database,
+  group: string,
+  componentIds: string[],
+  defaultGroups: readonly string[],
+): Promise<Channel[]> {
   const wants = defaultGroups.includes(group)
     ? or(isNull(channels.events), sql`EXISTS (SELECT 1 FROM json_each(${channels.events}) WHERE value = ${group})`)
     : sql`EXISTS (SELECT 1 FROM json_each(${channels.events}) WHERE value = ${group})`;
-  return orm(db).select().from(channels).where(and(wants, touches(channels.componentIds, componentIds))).orderBy(asc(channels.id));
+  return orm(db)
+    .select()
+    .from(channels)
+    .where(and(wants, touches(channels.componentIds, componentIds)))
+    .orderBy(asc(channels.id));
 }
 
 /**
  * One page of the confirmed subscribers hearing of an event touching `componentIds`, after `after`
  * (id order). Component status changes go to webhook subscribers only.
  */
-export function subscribersFor(db: D1Database, componentIds: string[], opts: { webhookOnly: boolean; after?: string; limit: number }): Promise<Pick<Subscriber, "id">[]> {
+export function subscribersFor(
+  db: D1Database,
+  componentIds: string[],
+  opts: { webhookOnly: boolean; after?: string; limit: number },
+): Promise<Pick<Subscriber, "id">[]> {
   return orm(db)
     .select({ id: subscribers.id })
     .from(subscribers)
@@ -65,7 +87,11 @@ export function subscribersFor(db: D1Database, componentIds: string[], opts: { w
     .limit(opts.limit);
 }
 
-export async function recipientsByIds(db: D1Database, channelIds: string[], subscriberIds: string[]): Promise<{ channels: Channel[]; subscribers: Subscriber[] }> {
+export async function recipientsByIds(
+  db: D1Database,
+  channelIds: string[],
+  subscriberIds: string[],
+): Promise<{ channels: Channel[]; subscribers: Subscriber[] }> {
   const d = orm(db);
   const [c, s] = await Promise.all([
     channelIds.length ? d.select().from(channels).where(inArray(channels.id, channelIds)) : Promise.resolve([] as Channel[]),

@@ -70,7 +70,8 @@ export function updateComponentFlags(
   now: string,
 ): SqlStatement {
   const rows = components.map((c) => ({ id: c.id, override: c.overrideStatus, maint: c.inMaintenance ? 1 : 0, status: c.status }));
-  const value = (f: string) => `(SELECT json_extract(value, '$.${f}') FROM json_each(?1) WHERE json_extract(value, '$.id') = components.id)`;
+  const value = (f: string) =>
+    `(SELECT json_extract(value, '$.${f}') FROM json_each(?1) WHERE json_extract(value, '$.id') = components.id)`;
   return sqlOf(
     `UPDATE components SET override_status = ${value("override")}, in_maintenance = ${value("maint")},
        status = ${value("status")}, updated_at = ?2
@@ -127,14 +128,24 @@ type GroupFields = Pick<ComponentGroupRow, "name" | "description" | "position">;
 
 /** A new component: operational until an alert says otherwise. */
 export const insertComponent = (db: D1Database, id: string, fields: ComponentFields, now: string) =>
-  insertRows(db, components, { id, ...fields, status: "operational", autoStatus: "operational", startDate: now, createdAt: now, updatedAt: now });
+  insertRows(db, components, {
+    id,
+    ...fields,
+    status: "operational",
+    autoStatus: "operational",
+    startDate: now,
+    createdAt: now,
+    updatedAt: now,
+  });
 
-export const updateComponentFields = (db: D1Database, id: string, fields: ComponentFields, now: string) => updateRow(db, components, id, fields, now);
+export const updateComponentFields = (db: D1Database, id: string, fields: ComponentFields, now: string) =>
+  updateRow(db, components, id, fields, now);
 
 export const insertGroup = (db: D1Database, id: string, fields: GroupFields, now: string) =>
   insertRows(db, componentGroups, { id, ...fields, createdAt: now, updatedAt: now });
 
-export const updateGroupFields = (db: D1Database, id: string, fields: GroupFields, now: string) => updateRow(db, componentGroups, id, fields, now);
+export const updateGroupFields = (db: D1Database, id: string, fields: GroupFields, now: string) =>
+  updateRow(db, componentGroups, id, fields, now);
 
 /** Deleting a group keeps its components: they move to the top level. */
 export const deleteGroupRows = (db: D1Database, id: string, now: string) => [
@@ -149,6 +160,9 @@ export const setPosition = (db: D1Database, kind: "component" | "group", id: str
 /** Of `ids`, those that name a component. */
 export async function existingComponentIds(db: D1Database, ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const { results } = await db.prepare("SELECT id FROM components WHERE id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(ids)).all<{ id: string }>();
+  const { results } = await db
+    .prepare("SELECT id FROM components WHERE id IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(ids))
+    .all<{ id: string }>();
   return new Set(results.map((r) => r.id));
 }

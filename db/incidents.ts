@@ -40,7 +40,11 @@ export function insertIncidentUpdates(updates: IncidentUpdateRecord[]): SqlState
 
 /** Adds components to an incident (those already on it stay). */
 export const insertIncidentComponents = (incidentId: string, componentIds: string[]): SqlStatement =>
-  sqlOf("INSERT OR IGNORE INTO incident_components (incident_id, component_id) SELECT ?1, value FROM json_each(?2)", incidentId, JSON.stringify(componentIds));
+  sqlOf(
+    "INSERT OR IGNORE INTO incident_components (incident_id, component_id) SELECT ?1, value FROM json_each(?2)",
+    incidentId,
+    JSON.stringify(componentIds),
+  );
 
 /** The alerts of these incidents (newest first), and each incident's kind and whether alerts opened it. */
 export async function incidentAlerts(db: D1Database, incidentIds: string[]): Promise<{ alerts: Row[]; kinds: Row[] }> {
@@ -112,23 +116,49 @@ export const insertManualIncident = (i: { id: string; name: string; status: Inci
   sqlOf(
     `INSERT INTO incidents (id, kind, name, status, impact, automatic, started_at, monitoring_at, created_at, updated_at)
      VALUES (?1, 'incident', ?2, ?3, ?4, 0, ?5, ?6, ?5, ?5)`,
-    i.id, i.name, i.status, i.impact, now, i.status === "monitoring" ? now : null,
+    i.id,
+    i.name,
+    i.status,
+    i.impact,
+    now,
+    i.status === "monitoring" ? now : null,
   );
 
 export const insertMaintenance = (m: { id: string; name: string; scheduledFor: string; scheduledUntil: string }, now: string) =>
   sqlOf(
     `INSERT INTO incidents (id, kind, name, status, impact, automatic, started_at, scheduled_for, scheduled_until, created_at, updated_at)
      VALUES (?1, 'maintenance', ?2, 'scheduled', 'maintenance', 0, ?3, ?3, ?4, ?5, ?5)`,
-    m.id, m.name, m.scheduledFor, m.scheduledUntil, now,
+    m.id,
+    m.name,
+    m.scheduledFor,
+    m.scheduledUntil,
+    now,
   );
 
 /** An incident's (or maintenance's) status and the times it reached monitoring and resolved. */
-export const setIncidentProgress = (id: string, p: { status: string; monitoringAt: string | null; resolvedAt: string | null }, now: string) =>
-  sqlOf("UPDATE incidents SET status = ?2, monitoring_at = ?3, resolved_at = ?4, updated_at = ?5 WHERE id = ?1", id, p.status, p.monitoringAt, p.resolvedAt, now);
+export const setIncidentProgress = (
+  id: string,
+  p: { status: string; monitoringAt: string | null; resolvedAt: string | null },
+  now: string,
+) =>
+  sqlOf(
+    "UPDATE incidents SET status = ?2, monitoring_at = ?3, resolved_at = ?4, updated_at = ?5 WHERE id = ?1",
+    id,
+    p.status,
+    p.monitoringAt,
+    p.resolvedAt,
+    now,
+  );
 
 /** A maintenance window starting or ending (resolved when completed). */
 export const setMaintenanceStatus = (id: string, status: MaintenanceStatus, now: string) =>
-  sqlOf("UPDATE incidents SET status = ?2, resolved_at = ?3, updated_at = ?4 WHERE id = ?1", id, status, status === "completed" ? now : null, now);
+  sqlOf(
+    "UPDATE incidents SET status = ?2, resolved_at = ?3, updated_at = ?4 WHERE id = ?1",
+    id,
+    status,
+    status === "completed" ? now : null,
+    now,
+  );
 
 /** The cron resolves a quiet incident (unless something resolved it first). */
 export const autoResolveIncident = (id: string, now: string) =>

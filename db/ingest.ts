@@ -1,21 +1,12 @@
 // The ingestion's two D1 round trips: one batched read of the working set, one batched write of
 // the decision. Raw SQL on purpose: this is the hot path, and bulk writes go through json_each so
 // a 300-alert delivery is still a handful of statements.
-import type {
-  AlertState,
-  ComponentState,
-  Decision,
-  IncidentState,
-  LinkRule,
-  Routing,
-  WorkingSet,
-} from "../worker/domain/incidents";
+import type { AlertState, ComponentState, Decision, IncidentState, LinkRule, Routing, WorkingSet } from "../worker/domain/incidents";
 import { PUBLIC_TEXT_MODES, type PublicTextMode } from "../worker/domain/public-text";
 import { type IntegrationOptions, readOptions } from "../worker/sources/options";
 import { componentState, insertStatusChanges } from "./components";
 import { insertIncidentUpdates } from "./incidents";
 import { prepare, type Row, type SqlStatement, sqlOf, str } from "./sql";
-
 
 export interface IntegrationRecord {
   id: string;
@@ -68,7 +59,6 @@ export const READS = {
       OR (a.status != 'resolved' AND a.id IN (SELECT alert_id FROM alert_components WHERE component_id IN (SELECT id FROM candidate)))
       OR a.incident_id IN (SELECT id FROM open_incidents)`,
 };
-
 
 /** One round trip: everything the state machine needs for this delivery. */
 export async function loadWorkingSet(
@@ -133,7 +123,6 @@ function linkRule(r: Row): LinkRule {
   };
 }
 
-
 function incidentState(r: Row): IncidentState {
   return {
     id: String(r.id),
@@ -187,8 +176,6 @@ export interface DeliveryRecord {
 
 /** A statement as data: what the Ingestor's inbox stores and later hands to D1. */
 
-
-
 export function insertDelivery(db: D1Database, d: DeliveryRecord): D1PreparedStatement {
   return prepare(db, insertDeliverySql(d));
 }
@@ -240,13 +227,41 @@ function insertDeliverySql(d: DeliveryRecord): SqlStatement {
 }
 
 const ALERT_COLUMNS = [
-  "id", "integration_id", "dedup_key", "status", "severity", "summary", "details", "monitor_id", "monitor_name",
-  "tags", "link", "incident_id", "first_triggered_at", "last_event_at", "last_action", "acknowledged_at",
-  "resolved_at", "expires_at", "created_at", "updated_at",
+  "id",
+  "integration_id",
+  "dedup_key",
+  "status",
+  "severity",
+  "summary",
+  "details",
+  "monitor_id",
+  "monitor_name",
+  "tags",
+  "link",
+  "incident_id",
+  "first_triggered_at",
+  "last_event_at",
+  "last_action",
+  "acknowledged_at",
+  "resolved_at",
+  "expires_at",
+  "created_at",
+  "updated_at",
 ] as const;
 const INCIDENT_COLUMNS = [
-  "id", "kind", "name", "status", "impact", "automatic", "shortlink", "started_at", "monitoring_at", "resolved_at",
-  "last_alert_at", "created_at", "updated_at",
+  "id",
+  "kind",
+  "name",
+  "status",
+  "impact",
+  "automatic",
+  "shortlink",
+  "started_at",
+  "monitoring_at",
+  "resolved_at",
+  "last_alert_at",
+  "created_at",
+  "updated_at",
 ] as const;
 
 /** `INSERT … SELECT … FROM json_each(?1)` upserting every row of a JSON array in one statement. */
@@ -280,11 +295,26 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
   const alertRows = [...d.alerts].map((id) => {
     const a = ws.alerts.get(id)!;
     return {
-      id: a.id, integration_id: a.integrationId, dedup_key: a.dedupKey, status: a.status, severity: a.severity,
-      summary: a.summary, details: a.details, monitor_id: a.monitorId, monitor_name: a.monitorName,
-      tags: JSON.stringify(a.tags), link: a.link, incident_id: a.incidentId, first_triggered_at: a.firstTriggeredAt,
-      last_event_at: a.lastEventAt, last_action: a.lastAction, acknowledged_at: a.acknowledgedAt,
-      resolved_at: a.resolvedAt, expires_at: a.expiresAt ?? null, created_at: now, updated_at: now,
+      id: a.id,
+      integration_id: a.integrationId,
+      dedup_key: a.dedupKey,
+      status: a.status,
+      severity: a.severity,
+      summary: a.summary,
+      details: a.details,
+      monitor_id: a.monitorId,
+      monitor_name: a.monitorName,
+      tags: JSON.stringify(a.tags),
+      link: a.link,
+      incident_id: a.incidentId,
+      first_triggered_at: a.firstTriggeredAt,
+      last_event_at: a.lastEventAt,
+      last_action: a.lastAction,
+      acknowledged_at: a.acknowledgedAt,
+      resolved_at: a.resolvedAt,
+      expires_at: a.expiresAt ?? null,
+      created_at: now,
+      updated_at: now,
     };
   });
   if (alertRows.length) out.push(bulkUpsert("alerts", ALERT_COLUMNS, alertRows, ["created_at"]));
@@ -293,38 +323,58 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
   if (rerouted.length) {
     out.push(
       { sql: "DELETE FROM alert_components WHERE alert_id IN (SELECT value FROM json_each(?1))", params: [JSON.stringify(rerouted)] },
-      sqlOf(`INSERT INTO alert_components (alert_id, component_id, status)
-           SELECT json_extract(value, '$.a'), json_extract(value, '$.c'), json_extract(value, '$.s') FROM json_each(?1)`, JSON.stringify(rerouted.flatMap((id) => ws.alerts.get(id)!.routes.map((r) => ({ a: id, c: r.componentId, s: r.status }))))),
+      sqlOf(
+        `INSERT INTO alert_components (alert_id, component_id, status)
+           SELECT json_extract(value, '$.a'), json_extract(value, '$.c'), json_extract(value, '$.s') FROM json_each(?1)`,
+        JSON.stringify(rerouted.flatMap((id) => ws.alerts.get(id)!.routes.map((r) => ({ a: id, c: r.componentId, s: r.status })))),
+      ),
     );
   }
 
   const incidentRows = [...d.incidents].map((id) => {
     const i = ws.incidents.get(id)!;
     return {
-      id: i.id, kind: "incident", name: i.name, status: i.status, impact: i.impact, automatic: 1, shortlink: null,
-      started_at: i.startedAt, monitoring_at: i.monitoringAt, resolved_at: i.resolvedAt, last_alert_at: i.lastAlertAt,
-      created_at: now, updated_at: now,
+      id: i.id,
+      kind: "incident",
+      name: i.name,
+      status: i.status,
+      impact: i.impact,
+      automatic: 1,
+      shortlink: null,
+      started_at: i.startedAt,
+      monitoring_at: i.monitoringAt,
+      resolved_at: i.resolvedAt,
+      last_alert_at: i.lastAlertAt,
+      created_at: now,
+      updated_at: now,
     };
   });
   // New incidents first: their components and updates reference them.
-  if (incidentRows.length) out.push(bulkUpsert("incidents", INCIDENT_COLUMNS, incidentRows, ["created_at", "kind", "automatic", "shortlink", "name"]));
+  if (incidentRows.length)
+    out.push(bulkUpsert("incidents", INCIDENT_COLUMNS, incidentRows, ["created_at", "kind", "automatic", "shortlink", "name"]));
   if (d.incidentComponents.length) {
     out.push(
-      sqlOf(`INSERT OR IGNORE INTO incident_components (incident_id, component_id)
-           SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)`, JSON.stringify(d.incidentComponents)),
+      sqlOf(
+        `INSERT OR IGNORE INTO incident_components (incident_id, component_id)
+           SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)`,
+        JSON.stringify(d.incidentComponents),
+      ),
     );
   }
   if (d.updates.length) out.push(insertIncidentUpdates(d.updates));
   if (d.components.size) {
     out.push(
-      sqlOf(`UPDATE components SET
+      sqlOf(
+        `UPDATE components SET
              auto_status = (SELECT json_extract(value, '$.auto') FROM json_each(?1) WHERE json_extract(value, '$.id') = components.id),
              status = (SELECT json_extract(value, '$.status') FROM json_each(?1) WHERE json_extract(value, '$.id') = components.id),
              updated_at = ?2
-           WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1))`, 
-          JSON.stringify([...d.components].map((id) => ({ id, auto: ws.components.get(id)!.autoStatus, status: ws.components.get(id)!.status }))),
-          now,
+           WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1))`,
+        JSON.stringify(
+          [...d.components].map((id) => ({ id, auto: ws.components.get(id)!.autoStatus, status: ws.components.get(id)!.status })),
         ),
+        now,
+      ),
     );
   }
   if (d.statusChanges.length) out.push(insertStatusChanges(d.statusChanges));

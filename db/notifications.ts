@@ -8,7 +8,10 @@ import { type Notification, notifications } from "./schema";
 /** Longer than a send may take (30 s timeout), so a lease outlives its send. */
 export const LEASE_MS = 90_000;
 
-export type NewNotification = Omit<typeof notifications.$inferInsert, "status" | "attempts" | "leaseUntil" | "updatedAt" | "deliveredAt" | "lastError" | "httpStatus">;
+export type NewNotification = Omit<
+  typeof notifications.$inferInsert,
+  "status" | "attempts" | "leaseUntil" | "updatedAt" | "deliveredAt" | "lastError" | "httpStatus"
+>;
 
 /**
  * Claims each notification for sending: inserted, or taken again when it is neither delivered nor
@@ -37,10 +40,12 @@ export async function claim(db: D1Database, rows: NewNotification[], now: Date):
 export const statusesOf = async (db: D1Database, keys: string[]): Promise<Map<string, string>> =>
   keys.length
     ? new Map(
-        (await orm(db).select({ key: notifications.idempotencyKey, status: notifications.status }).from(notifications).where(inArray(notifications.idempotencyKey, keys))).map((r) => [
-          r.key,
-          r.status,
-        ]),
+        (
+          await orm(db)
+            .select({ key: notifications.idempotencyKey, status: notifications.status })
+            .from(notifications)
+            .where(inArray(notifications.idempotencyKey, keys))
+        ).map((r) => [r.key, r.status]),
       )
     : new Map();
 
@@ -77,7 +82,12 @@ export async function markFailed(db: D1Database, keys: string[], now = new Date(
   for (let i = 0; i < keys.length; i += 50) {
     await orm(db)
       .update(notifications)
-      .set({ status: "failed", leaseUntil: null, updatedAt: now.toISOString(), lastError: sql`coalesce(${notifications.lastError}, 'dead-lettered')` })
+      .set({
+        status: "failed",
+        leaseUntil: null,
+        updatedAt: now.toISOString(),
+        lastError: sql`coalesce(${notifications.lastError}, 'dead-lettered')`,
+      })
       .where(and(inArray(notifications.idempotencyKey, keys.slice(i, i + 50)), ne(notifications.status, "delivered")));
   }
 }

@@ -18,8 +18,19 @@ type Editable = typeof schema.components | typeof schema.componentGroups | typeo
 
 /** Sets `fields` (and updated_at) on the row with this id. */
 export const updateRow = <T extends Editable>(db: D1Database, table: T, id: string, fields: Partial<T["$inferInsert"]>, now: string) =>
-  statement(db, orm(db).update(table).set({ ...fields, updatedAt: now } as SQLiteUpdateSetSource<T>).where(eq(table.id, id)));
+  statement(
+    db,
+    orm(db)
+      .update(table)
+      .set({ ...fields, updatedAt: now } as SQLiteUpdateSetSource<T>)
+      .where(eq(table.id, id)),
+  );
 
 /** Inserts one row (or several) into `table`. */
 export const insertRows = <T extends SQLiteTable>(db: D1Database, table: T, values: T["$inferInsert"] | T["$inferInsert"][]) =>
-  statement(db, orm(db).insert(table).values(values as T["$inferInsert"]));
+  statement(
+    db,
+    orm(db)
+      .insert(table)
+      .values(values as T["$inferInsert"]),
+  );

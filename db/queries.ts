@@ -1,13 +1,7 @@
 // The read model, shared by the worker's public API and the site build. Shapes follow Atlassian
 // Statuspage's public v2 API so existing widgets and clients work unchanged.
-import {
-  type ComponentStatus,
-  type Impact,
-  type Indicator,
-  pageStatus,
-  worstStatus,
-} from "../worker/domain/status";
-import { type KeyRecord, KeyMasker } from "../worker/security/mask";
+import { type ComponentStatus, type Impact, type Indicator, pageStatus, worstStatus } from "../worker/domain/status";
+import { KeyMasker, type KeyRecord } from "../worker/security/mask";
 import type { AffectedComponent } from "./schema";
 
 export interface PageJson {
@@ -129,7 +123,9 @@ export function brandOf(row: Record<string, unknown> | null | undefined): BrandJ
 export async function getBrand(db: D1Database): Promise<BrandJson> {
   return brandOf(
     await db
-      .prepare("SELECT language, logo_url, favicon_url, brand_color, header_links, support_url, footer_text FROM page_settings WHERE id = 1")
+      .prepare(
+        "SELECT language, logo_url, favicon_url, brand_color, header_links, support_url, footer_text FROM page_settings WHERE id = 1",
+      )
       .first<Row>(),
   );
 }
@@ -226,8 +222,8 @@ export async function getIncidents(
 ): Promise<IncidentJson[]> {
   const [{ results }, keys] = await db.batch<Row>([
     db
-    .prepare(
-      `SELECT i.*,
+      .prepare(
+        `SELECT i.*,
          (SELECT json_group_array(json_object('id', u.id, 'status', u.status, 'body', u.body, 'created_at', u.created_at,
              'display_at', u.display_at, 'affected_components', json(u.affected_components)))
           FROM (SELECT * FROM incident_updates WHERE incident_id = i.id ORDER BY created_at DESC, rowid DESC) u) AS updates,
@@ -238,8 +234,8 @@ export async function getIncidents(
                 WHERE ic.incident_id = i.id ORDER BY c.position, c.name) c) AS comps
        FROM incidents i WHERE ${where}
        ORDER BY ${ORDER[order]} LIMIT ${Math.max(1, Math.floor(limit))}`,
-    )
-    .bind(...params),
+      )
+      .bind(...params),
     db.prepare("SELECT key_prefix, key_hash FROM integrations"),
   ]);
   const incidents = results.map((r) => incidentJson(r, pageId, baseUrl));
@@ -498,7 +494,11 @@ export function dailyUptime(input: {
 }
 
 /** Weighted uptime over several days, from their seconds (null when no day has data). */
-export function windowUptime(days: Array<Pick<UptimeDay, "date" | "uptime" | "major_outage_seconds" | "partial_outage_seconds">>, now: Date, since?: Date | null): number | null {
+export function windowUptime(
+  days: Array<Pick<UptimeDay, "date" | "uptime" | "major_outage_seconds" | "partial_outage_seconds">>,
+  now: Date,
+  since?: Date | null,
+): number | null {
   let observed = 0;
   let down = 0;
   const nowMs = now.getTime();
@@ -517,10 +517,7 @@ export function windowUptime(days: Array<Pick<UptimeDay, "date" | "uptime" | "ma
  * reads: per component, the last change before the window and the changes inside it (both on
  * status_changes_component_at_idx), and the incidents open during the window.
  */
-export async function getUptime(
-  db: D1Database,
-  opts: { now?: Date; days?: number } = {},
-): Promise<Record<string, ComponentUptime>> {
+export async function getUptime(db: D1Database, opts: { now?: Date; days?: number } = {}): Promise<Record<string, ComponentUptime>> {
   const now = opts.now ?? new Date();
   const days = opts.days ?? UPTIME_DAYS;
   const startIso = new Date(uptimeWindowStart(now, days)).toISOString();

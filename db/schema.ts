@@ -44,7 +44,9 @@ export const pageSettings = sqliteTable("page_settings", {
   supportUrl: text("support_url"),
   footerText: text("footer_text"),
   /** `private`: only readers with the page password or a Cloudflare Access identity (worker/visibility.ts). */
-  visibility: text("visibility", { enum: ["public", "private"] }).notNull().default("public"),
+  visibility: text("visibility", { enum: ["public", "private"] })
+    .notNull()
+    .default("public"),
   /** PBKDF2-SHA256 of the page password (`pbkdf2-sha256$<iterations>$<salt>$<hash>`); null: none. */
   pagePasswordHash: text("page_password_hash"),
   /** Signs readers' access cookies; replaced with every new password, which signs every reader out. */
@@ -125,7 +127,9 @@ export const integrations = sqliteTable(
     expectedIntervalMinutes: integer("expected_interval_minutes"),
     lastDeliveryAt: text("last_delivery_at"),
     /** What its alerts publish: `summary` (cleaned title, neutral body), `full` (verbatim) or `template`. */
-    publicText: text("public_text", { enum: ["summary", "full", "template"] }).notNull().default("summary"),
+    publicText: text("public_text", { enum: ["summary", "full", "template"] })
+      .notNull()
+      .default("summary"),
     /** With `template`: the operator's wording ({{component}}, {{severity}}, {{summary}} filled in). */
     publicTemplate: text("public_template"),
     createdAt: createdAt(),
@@ -356,19 +360,19 @@ export type ChannelKind = "webhook" | "slack" | "discord" | "teams" | "datadog" 
 export const channels = sqliteTable(
   "channels",
   {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  kind: text("kind", { enum: ["webhook", "slack", "discord", "teams", "datadog", "email"] }).notNull(),
-  /** webhook/slack/discord/teams: the URL; datadog: the api_url; email: the address. */
-  target: text("target").notNull(),
-  /** webhook: the `whsec_…` signing secret; datadog: the API key. Shown once, never again. */
-  secret: text("secret"),
-  /** Component ids; null: every component. */
-  componentIds: text("component_ids", { mode: "json" }).$type<string[] | null>(),
-  /** Event groups; null: incident + maintenance. */
-  events: text("events", { mode: "json" }).$type<NotifyGroup[] | null>(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: ["webhook", "slack", "discord", "teams", "datadog", "email"] }).notNull(),
+    /** webhook/slack/discord/teams: the URL; datadog: the api_url; email: the address. */
+    target: text("target").notNull(),
+    /** webhook: the `whsec_…` signing secret; datadog: the API key. Shown once, never again. */
+    secret: text("secret"),
+    /** Component ids; null: every component. */
+    componentIds: text("component_ids", { mode: "json" }).$type<string[] | null>(),
+    /** Event groups; null: incident + maintenance. */
+    events: text("events", { mode: "json" }).$type<NotifyGroup[] | null>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [check("channels_kind", sql`${t.kind} IN ('webhook','slack','discord','teams','datadog','email')`)],
 );
@@ -388,7 +392,9 @@ export const subscribers = sqliteTable(
     token: text("token").notNull(),
     /** Null: waiting for the double opt-in; nothing is sent to it. */
     confirmedAt: text("confirmed_at"),
-    createdBy: text("created_by", { enum: ["public", "operator"] }).notNull().default("public"),
+    createdBy: text("created_by", { enum: ["public", "operator"] })
+      .notNull()
+      .default("public"),
     createdAt: createdAt(),
   },
   (t) => [

@@ -37,10 +37,24 @@ export const upsertPageSettings = (db: D1Database, pageId: string, v: PageSettin
          updated_at = excluded.updated_at`,
     )
     .bind(
-      pageId, v.name, v.url, v.time_zone, v.auto_resolve_minutes, now,
-      v.delivery_retention_days, v.audit_retention_days, v.allow_framing ? 1 : 0,
-      v.language, v.logo_url, v.favicon_url, v.brand_color, JSON.stringify(v.header_links),
-      v.support_url, v.footer_text, v.visibility, v.turnstile_site_key,
+      pageId,
+      v.name,
+      v.url,
+      v.time_zone,
+      v.auto_resolve_minutes,
+      now,
+      v.delivery_retention_days,
+      v.audit_retention_days,
+      v.allow_framing ? 1 : 0,
+      v.language,
+      v.logo_url,
+      v.favicon_url,
+      v.brand_color,
+      JSON.stringify(v.header_links),
+      v.support_url,
+      v.footer_text,
+      v.visibility,
+      v.turnstile_site_key,
     );
 
 /** A new page password (stored hashed) and the secret that signs readers' cookies; null clears both. */
@@ -49,4 +63,5 @@ export const setPagePassword = (db: D1Database, hash: string | null, accessSecre
 
 /** The page's auto-resolve setting, in minutes; null: an operator resolves. */
 export const autoResolveMinutes = async (db: D1Database) =>
-  (await db.prepare("SELECT auto_resolve_minutes FROM page_settings WHERE id = 1").first<{ auto_resolve_minutes: number | null }>())?.auto_resolve_minutes ?? null;
+  (await db.prepare("SELECT auto_resolve_minutes FROM page_settings WHERE id = 1").first<{ auto_resolve_minutes: number | null }>())
+    ?.auto_resolve_minutes ?? null;

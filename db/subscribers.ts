@@ -98,7 +98,11 @@ export async function listSubscribers(
 ): Promise<Subscriber[]> {
   const where = and(
     opts.after ? gt(subscribers.id, opts.after) : undefined,
-    opts.state === "confirmed" ? isNotNull(subscribers.confirmedAt) : opts.state === "pending" ? isNull(subscribers.confirmedAt) : undefined,
+    opts.state === "confirmed"
+      ? isNotNull(subscribers.confirmedAt)
+      : opts.state === "pending"
+        ? isNull(subscribers.confirmedAt)
+        : undefined,
   );
   return orm(db).select().from(subscribers).where(where).orderBy(asc(subscribers.id)).limit(opts.limit);
 }

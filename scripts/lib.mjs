@@ -62,26 +62,61 @@ export const workerConfig = (outDir = SITE_DIST) => join(outDir, "server", "wran
  * Starts `wrangler dev` on a built worker (`config`: its server/wrangler.json, by default site/dist's) and
  * resolves once it answers; `stop()` ends it, `scheduled()` runs the cron handler once.
  */
-export async function startWorker({ port, persistTo, adminToken, log = false, extraVars = {}, config = workerConfig(), readyPath = "/api/v2/summary.json" }) {
+export async function startWorker({
+  port,
+  persistTo,
+  adminToken,
+  log = false,
+  extraVars = {},
+  config = workerConfig(),
+  readyPath = "/api/v2/summary.json",
+}) {
   // wrangler dev emulates request.cf, so CF-Connecting-IP is whatever the client sent: not trusted.
   const vars = { BEHIND_CLOUDFLARE: "false", ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}), ...extraVars };
   // Secrets go through a vars file readable by this user only, never the command line (`ps` shows it).
   const varsDir = mkdtempSync(join(tmpdir(), "wrangler-vars-"));
   const varsFile = join(varsDir, ".dev.vars");
-  writeFileSync(varsFile, Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(String(v))}\n`).join(""), { mode: 0o600 });
+  writeFileSync(
+    varsFile,
+    Object.entries(vars)
+      .map(([k, v]) => `${k}=${JSON.stringify(String(v))}\n`)
+      .join(""),
+    { mode: 0o600 },
+  );
   const args = [
-    "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo,
-    "--show-interactive-dev-session=false", "--log-level", log ? "info" : "warn",
-    "--config", config, "--test-scheduled",
-    "--env-file", varsFile,
+    "dev",
+    "--port",
+    String(port),
+    "--ip",
+    "127.0.0.1",
+    "--persist-to",
+    persistTo,
+    "--show-interactive-dev-session=false",
+    "--log-level",
+    log ? "info" : "warn",
+    "--config",
+    config,
+    "--test-scheduled",
+    "--env-file",
+    varsFile,
   ];
   const child = spawn("wrangler", args, { cwd: ROOT, env: toolEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
-  child.stdout.on("data", (d) => { output += d; if (log) process.stdout.write(d); });
-  child.stderr.on("data", (d) => { output += d; if (log) process.stderr.write(d); });
+  child.stdout.on("data", (d) => {
+    output += d;
+    if (log) process.stdout.write(d);
+  });
+  child.stderr.on("data", (d) => {
+    output += d;
+    if (log) process.stderr.write(d);
+  });
   const url = `http://127.0.0.1:${port}`;
   const stop = () => {
-    try { process.kill(-child.pid, "SIGTERM"); } catch { /* already gone */ }
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
     rmSync(varsDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 60_000;
@@ -93,10 +128,16 @@ export async function startWorker({ port, persistTo, adminToken, log = false, ex
       const scheduled = () => fetch(`${url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}`).then((r) => r.text());
       // kill: SIGKILL to the whole process group (workerd included), as a crash or a power cut would.
       const kill = () => {
-        try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          /* already gone */
+        }
       };
       if (res.ok) return { url, stop, kill, scheduled, output: () => output };
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   stop();
@@ -116,5 +157,13 @@ export async function freePort() {
 /** How Debian's Chromium is launched by playwright-core (never a downloaded browser), for the e2e tests and the page-weight benchmark. */
 export const CHROMIUM = {
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
 };

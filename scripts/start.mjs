@@ -13,7 +13,12 @@ const base = `http://localhost:${port}`;
 function adminToken() {
   if (process.env.ADMIN_TOKEN) return process.env.ADMIN_TOKEN;
   const file = join(ROOT, ".dev.vars");
-  const existing = existsSync(file) ? /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync(file, "utf8"))?.[1]?.trim().replace(/^"(.*)"$/, "$1") : undefined;
+  const existing = existsSync(file)
+    ? /^ADMIN_TOKEN=(.+)$/m
+        .exec(readFileSync(file, "utf8"))?.[1]
+        ?.trim()
+        .replace(/^"(.*)"$/, "$1")
+    : undefined;
   // A token from before the 32-character minimum is replaced, not kept.
   if (existing && existing.length >= 32) return existing;
   const token = randomBytes(32).toString("hex"); // 64 characters: the worker refuses fewer than 32
@@ -24,7 +29,9 @@ function adminToken() {
 
 const token = adminToken();
 if (token.length < 32) {
-  console.error("ADMIN_TOKEN is shorter than 32 characters: the admin would refuse it. Unset it (npm start then makes one) or set a longer one, e.g. `openssl rand -hex 32`.");
+  console.error(
+    "ADMIN_TOKEN is shorter than 32 characters: the admin would refuse it. Unset it (npm start then makes one) or set a longer one, e.g. `openssl rand -hex 32`.",
+  );
   process.exit(1);
 }
 console.log("Applying migrations and demo data to the local D1…");
@@ -33,12 +40,25 @@ console.log("Building the worker and its pages…");
 const config = buildSite();
 // Notifications locally: links in them point here, and channels may post to capture servers on
 // 127.0.0.1 over http (OUTBOUND_ALLOW_LOOPBACK; never set in production).
-const worker = await startWorker({ port, persistTo, adminToken: token, log: true, config, extraVars: { PUBLIC_URL: base, OUTBOUND_ALLOW_LOOPBACK: "1" } });
+const worker = await startWorker({
+  port,
+  persistTo,
+  adminToken: token,
+  log: true,
+  config,
+  extraVars: { PUBLIC_URL: base, OUTBOUND_ALLOW_LOOPBACK: "1" },
+});
 
 // The cron, as Cloudflare runs it: at the start of every minute (maintenance windows, auto-resolve,
 // silent integrations).
 const cron = () => worker.scheduled().catch((err) => console.error("cron run failed", String(err)));
-setTimeout(() => { cron(); setInterval(cron, 60_000); }, 60_000 - (Date.now() % 60_000));
+setTimeout(
+  () => {
+    cron();
+    setInterval(cron, 60_000);
+  },
+  60_000 - (Date.now() % 60_000),
+);
 
 const GENERIC = "demogenerickey000000000000000000";
 const curl = (action) =>
@@ -65,7 +85,10 @@ console.log(`
   Recover it:
     ${curl("resolve")}
 `);
-const shutdown = () => { worker.stop(); process.exit(0); };
+const shutdown = () => {
+  worker.stop();
+  process.exit(0);
+};
 process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);
 await new Promise(() => {});

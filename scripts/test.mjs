@@ -46,7 +46,11 @@ if (config) {
   console.log(`▶ wrangler deploy --dry-run --config ${config}`);
   const outdir = join(ROOT, ".wrangler", "dry-run");
   rmSync(outdir, { recursive: true, force: true });
-  const dry = spawnSync("wrangler", ["deploy", "--dry-run", "--config", config, "--outdir", outdir], { cwd: ROOT, env: toolEnv(), encoding: "utf8" });
+  const dry = spawnSync("wrangler", ["deploy", "--dry-run", "--config", config, "--outdir", outdir], {
+    cwd: ROOT,
+    env: toolEnv(),
+    encoding: "utf8",
+  });
   process.stdout.write(dry.stdout ?? "");
   // "Total Upload: 612.34 KiB / gzip: 181.01 KiB"
   const gzip = /gzip:\s*([\d.]+)\s*KiB/.exec(`${dry.stdout}${dry.stderr}`);
@@ -56,7 +60,9 @@ if (config) {
     passed++;
   } else {
     process.stderr.write(dry.stderr ?? "");
-    console.error(`worker bundle check failed: exit ${dry.status}, ${gzip ? `${(bytes / 1024).toFixed(1)} KiB gzip` : "no size reported"} (limit ${FREE_PLAN_GZIP_BYTES / 1024} KiB)`);
+    console.error(
+      `worker bundle check failed: exit ${dry.status}, ${gzip ? `${(bytes / 1024).toFixed(1)} KiB gzip` : "no size reported"} (limit ${FREE_PLAN_GZIP_BYTES / 1024} KiB)`,
+    );
     failed++;
   }
 }

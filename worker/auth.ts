@@ -6,9 +6,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { audit } from "../db/audit";
 import type { Env } from "./env";
 import { HttpError } from "./errors";
-import { audit } from "../db/audit";
 import { nowIso, sha256Hex } from "./ids";
 import { ingestor } from "./ingestor";
 import { clientAddress, LIMITS, type LimitKind } from "./security/rate-limit";
@@ -40,7 +40,6 @@ function b64url(bytes: Uint8Array): string {
   for (const b of bytes) s += String.fromCharCode(b);
   return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
-
 
 export const randomToken = (bytes = 32) => b64url(crypto.getRandomValues(new Uint8Array(bytes)));
 
@@ -157,7 +156,9 @@ export function setAccessKeySet(keySet: JWTVerifyGetKey | null): void {
 }
 
 export function accessConfig(env: Env): { issuer: string; audience: string; certs: string } | null {
-  const team = env.ACCESS_TEAM_DOMAIN?.trim().replace(/^https?:\/\//, "").replace(/\/+$/, "");
+  const team = env.ACCESS_TEAM_DOMAIN?.trim()
+    .replace(/^https?:\/\//, "")
+    .replace(/\/+$/, "");
   const audience = env.ACCESS_AUD?.trim();
   if (!team || !audience) return null;
   return { issuer: `https://${team}`, audience, certs: `https://${team}/cdn-cgi/access/certs` };
@@ -301,7 +302,12 @@ export function requireAdminSession(handlers: {
  * Returns the 429 to answer when the limit is reached, writing one audit row when it first trips;
  * null when the attempt may be answered.
  */
-export async function rateLimited(c: Context, kind: LimitKind, ok: boolean, render?: (retryAfter: number) => Response | Promise<Response>): Promise<Response | null> {
+export async function rateLimited(
+  c: Context,
+  kind: LimitKind,
+  ok: boolean,
+  render?: (retryAfter: number) => Response | Promise<Response>,
+): Promise<Response | null> {
   const address = clientAddress(c);
   const attempt = await ingestor(c.env).authAttempt(kind, address, ok);
   if (attempt.allowed) return null;

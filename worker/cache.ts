@@ -26,8 +26,8 @@
 // ingestor Durable Object); every other data centre keeps its copy for at most max-age (10 s). A
 // global, instant purge needs the zone's purge API and an API token, which this worker does not hold.
 import type { Context } from "hono";
-import type { AppEnv, Env } from "./env";
 import { type Language, matchLanguage } from "../site/src/i18n";
+import type { AppEnv, Env } from "./env";
 import { toHex } from "./ids";
 import { publicHeaders } from "./security/headers";
 
@@ -103,7 +103,12 @@ export async function cachedPublic(
     const { body, contentType, status = 200, store = true } = await render(PLACEHOLDER_ORIGIN, lang);
     res = new Response(body, {
       status,
-      headers: { "Content-Type": contentType, "Cache-Control": PUBLIC_CACHE_CONTROL, ETag: await etagOf(body), ...(await publicHeaders(c.env.DB, contentType)) },
+      headers: {
+        "Content-Type": contentType,
+        "Cache-Control": PUBLIC_CACHE_CONTROL,
+        ETag: await etagOf(body),
+        ...(await publicHeaders(c.env.DB, contentType)),
+      },
     });
     if (cache && key && store) {
       const stored = cache.put(key, res.clone()).catch((err: unknown) => console.error("edge cache put failed", String(err)));

@@ -6,7 +6,7 @@ import type { AlertEvent } from "./domain/alert-event";
 import type { AppEnv, Env } from "./env";
 import { HttpError, PayloadError } from "./errors";
 import { newId, nowIso, sha256Hex } from "./ids";
-import { ingestor, type IngestResult } from "./ingestor";
+import { type IngestResult, ingestor } from "./ingestor";
 import { countRefusal } from "./security/refusals";
 import { cleanEvent } from "./security/text";
 import { type IntegrationOptions, readOptions } from "./sources/options";
@@ -57,7 +57,8 @@ function contentEncodings(header: string | undefined): Encoding[] {
     if (coding === "" || coding === "identity") continue;
     if (coding === "gzip" || coding === "x-gzip") out.push("gzip");
     else if (coding === "deflate") out.push("deflate");
-    else throw new HttpError(415, `Content-Encoding \`${coding.slice(0, 40)}\` is not supported: send gzip, deflate or an uncompressed body`);
+    else
+      throw new HttpError(415, `Content-Encoding \`${coding.slice(0, 40)}\` is not supported: send gzip, deflate or an uncompressed body`);
   }
   return out;
 }
@@ -151,9 +152,7 @@ export async function logRefused(
   error: string,
 ): Promise<void> {
   const keyHash = key ? await sha256Hex(key) : "";
-  const found = key
-    ? await env.DB.prepare("SELECT id FROM integrations WHERE key_hash = ?1").bind(keyHash).first<{ id: string }>()
-    : null;
+  const found = key ? await env.DB.prepare("SELECT id FROM integrations WHERE key_hash = ?1").bind(keyHash).first<{ id: string }>() : null;
   if (!found) return countRefusal(env.DB, { source, key, error, at: nowIso(raw?.receivedAt) });
   await insertDelivery(env.DB, {
     id: newId(),
@@ -178,7 +177,8 @@ async function integrationOptions(env: Env, key: string, source: string): Promis
     .bind(await sha256Hex(key))
     .first<{ source: string; disabled: number; options: string }>();
   if (!row || row.disabled) throw new HttpError(401, "unknown or disabled integration key");
-  if (row.source !== source) throw new HttpError(401, `this key belongs to a ${row.source} integration; post to /hooks/${row.source}/<key>`);
+  if (row.source !== source)
+    throw new HttpError(401, `this key belongs to a ${row.source} integration; post to /hooks/${row.source}/<key>`);
   return readOptions(row.options);
 }
 
@@ -257,7 +257,7 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
     const events = opts.adapt(payload, raw.receivedAt, options).map(cleanEvent);
     if (!key) throw new HttpError(401, missingKey);
     // After the adapter, so a payload that can never succeed gets its 400 before any check that fetches.
-    const notes = opts.beforeIngest ? (await opts.beforeIngest(payload, options ?? {})) ?? undefined : undefined;
+    const notes = opts.beforeIngest ? ((await opts.beforeIngest(payload, options ?? {})) ?? undefined) : undefined;
     let result: IngestResult;
     try {
       result = await ingestor(env).ingest({
@@ -280,9 +280,7 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
     return result;
   } catch (e) {
     if (e instanceof HttpError) {
-      await logRefused(env, key, opts.source, raw, e.status, e.message).catch((err) =>
-        console.error("delivery log failed", String(err)),
-      );
+      await logRefused(env, key, opts.source, raw, e.status, e.message).catch((err) => console.error("delivery log failed", String(err)));
     }
     throw e;
   }

@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
 import { HttpError, uniqueViolation } from "./errors";
+import { handleQueue } from "./notify/consumer";
 import { admin } from "./routes/admin";
 import { feeds } from "./routes/feeds";
 import { hooks } from "./routes/hooks";
@@ -9,7 +10,6 @@ import { pagerduty } from "./routes/pagerduty";
 import { pages } from "./routes/pages";
 import { statuspageApi } from "./routes/statuspage-api";
 import { subscriptions } from "./routes/subscriptions";
-import { handleQueue } from "./notify/consumer";
 import { scheduled } from "./scheduled";
 import { getAccess, postAccess, readerGate } from "./visibility";
 
@@ -44,5 +44,8 @@ app.onError((err, c) => {
 });
 
 // queue: notifications (worker/notify/consumer.ts), for status-notifications and its dead-letter queue.
-export default { fetch: app.fetch, scheduled, queue: handleQueue } satisfies ExportedHandler<AppEnv["Bindings"], import("./notify/messages").NotifyMessage>;
+export default { fetch: app.fetch, scheduled, queue: handleQueue } satisfies ExportedHandler<
+  AppEnv["Bindings"],
+  import("./notify/messages").NotifyMessage
+>;
 export { app };

@@ -2,6 +2,9 @@
 // component overrides and maintenance flags, alert routing). They run inside the Ingestor, in turn
 // with deliveries, and each is one D1 batch: the change, every visible status change, the incident
 // update and the audit row together.
+
+import { alertExists, firingAlerts, unroutedFiringAlertRows } from "../db/alerts";
+import { type Actor, audit } from "../db/audit";
 import {
   componentUsers,
   deleteComponentRows,
@@ -10,8 +13,6 @@ import {
   loadComponentStates,
   updateComponentFlags,
 } from "../db/components";
-import { alertExists, firingAlerts, unroutedFiringAlertRows } from "../db/alerts";
-import { decisionStatements, loadWorkingSet } from "../db/ingest";
 import {
   autoResolveIncident,
   insertIncidentComponents,
@@ -24,6 +25,7 @@ import {
   setIncidentProgress,
   setMaintenanceStatus,
 } from "../db/incidents";
+import { decisionStatements, loadWorkingSet } from "../db/ingest";
 import { deleteIntegrationRow, getIntegrationRow, insertLink, updateIntegrationFields } from "../db/integrations";
 import { autoResolveMinutes } from "../db/settings";
 import { prepare, type Row, str } from "../db/sql";
@@ -45,17 +47,15 @@ import { applyEvents } from "./domain/incidents";
 import {
   dueAutoResolve,
   dueMaintenanceTransitions,
-  maintenanceFlagPatches,
   type MaintenanceTransition,
   type MaintenanceWindow,
+  maintenanceFlagPatches,
   windowError,
 } from "./domain/maintenance";
 import type { ComponentStatus, Impact, MaintenanceStatus } from "./domain/status";
 import type { Env } from "./env";
 import { newId, nowIso } from "./ids";
-import { type Actor, audit } from "../db/audit";
 import { resolveAlerts } from "./resolve-alerts";
-
 
 export type AdminCommand =
   | {
@@ -174,13 +174,23 @@ class Batch {
   /** Every statement, with the components' new flags and status history last. */
   finish(): D1PreparedStatement[] {
     const out = [...this.statements];
-    if (this.touched.size) out.push(prepare(this.db, updateComponentFlags([...this.touched].map((id) => this.flags.get(id)!), this.now)));
+    if (this.touched.size)
+      out.push(
+        prepare(
+          this.db,
+          updateComponentFlags(
+            [...this.touched].map((id) => this.flags.get(id)!),
+            this.now,
+          ),
+        ),
+      );
     if (this.statusChanges.length) out.push(prepare(this.db, insertStatusChanges(this.statusChanges)));
     return out;
   }
 }
 
-const incidentComponentsInsert = (db: D1Database, incidentId: string, ids: string[]) => prepare(db, insertIncidentComponents(incidentId, ids));
+const incidentComponentsInsert = (db: D1Database, incidentId: string, ids: string[]) =>
+  prepare(db, insertIncidentComponents(incidentId, ids));
 
 /** Moves maintenance windows on (cron or operator), with their updates and in_maintenance flags. */
 function applyMaintenanceTransitions(b: Batch, open: MaintenanceWindow[], transitions: MaintenanceTransition[], actor: Actor) {
@@ -190,9 +200,23 @@ function applyMaintenanceTransitions(b: Batch, open: MaintenanceWindow[], transi
   for (const t of transitions) {
     const w = open.find((m) => m.id === t.id)!;
     b.add(prepare(b.db, setMaintenanceStatus(t.id, t.to as MaintenanceStatus, b.now)));
-    b.update(t.id, t.to, defaultUpdateBody(t.to), affected.filter((a) => w.componentIds.includes(a.code)));
+    b.update(
+      t.id,
+      t.to,
+      defaultUpdateBody(t.to),
+      affected.filter((a) => w.componentIds.includes(a.code)),
+    );
     b.add(
-      audit(b.db, actor, t.to === "completed" ? "maintenance.complete" : "maintenance.start", "maintenance", t.id, { status: w.status }, { status: t.to }, b.now),
+      audit(
+        b.db,
+        actor,
+        t.to === "completed" ? "maintenance.complete" : "maintenance.start",
+        "maintenance",
+        t.id,
+        { status: w.status },
+        { status: t.to },
+        b.now,
+      ),
     );
   }
 }
@@ -213,7 +237,8 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       if (!plan.ok) return plan;
       // Resolving an incident resolves its alerts still firing: the components go back to their
       // automatic status, and a newer trigger opens a new incident (worker/resolve-alerts.ts).
-      const stillFiring = incident.kind === "incident" && plan.status === "resolved" ? await firingAlerts(db, "incident_id = ?1", incident.id) : [];
+      const stillFiring =
+        incident.kind === "incident" && plan.status === "resolved" ? await firingAlerts(db, "incident_id = ?1", incident.id) : [];
       const resolution = stillFiring.length ? await resolveAlerts(db, stillFiring, now, incident.id) : null;
       if (resolution) {
         for (const [cid, c] of resolution.ws.components) {
@@ -243,16 +268,29 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       const update = b.update(incident.id, plan.status, body, affected);
       const action =
         incident.kind === "maintenance"
-          ? plan.status === "completed" ? "maintenance.complete" : "maintenance.update"
-          : plan.status === "resolved" ? "incident.resolve" : "incident.update";
+          ? plan.status === "completed"
+            ? "maintenance.complete"
+            : "maintenance.update"
+          : plan.status === "resolved"
+            ? "incident.resolve"
+            : "incident.update";
       b.add(
-        audit(db, cmd.actor, action, incident.kind, incident.id, { status: incident.status }, {
-          status: plan.status,
-          body,
-          ...(Object.keys(cmd.components).length ? { components: cmd.components } : {}),
-          ...(affected.length ? { affected_components: affected } : {}),
-          ...(stillFiring.length ? { alerts_resolved: stillFiring.map((a) => a.id) } : {}),
-        }, now),
+        audit(
+          db,
+          cmd.actor,
+          action,
+          incident.kind,
+          incident.id,
+          { status: incident.status },
+          {
+            status: plan.status,
+            body,
+            ...(Object.keys(cmd.components).length ? { components: cmd.components } : {}),
+            ...(affected.length ? { affected_components: affected } : {}),
+            ...(stillFiring.length ? { alerts_resolved: stillFiring.map((a) => a.id) } : {}),
+          },
+          now,
+        ),
       );
       await db.batch(b.finish());
       return { ok: true, id: incident.id, update, alertsResolved: stillFiring.length };
@@ -272,7 +310,18 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       const affected = b.patch(new Map(Object.entries(cmd.components).map(([cid, s]) => [cid, { overrideStatus: s }])));
       const body = cmd.body?.trim() || defaultUpdateBody(cmd.status);
       b.update(id, cmd.status, body, affected);
-      b.add(audit(db, cmd.actor, "incident.create", "incident", id, null, { name: cmd.name, status: cmd.status, impact, body, component_ids: ids, components: cmd.components }, now));
+      b.add(
+        audit(
+          db,
+          cmd.actor,
+          "incident.create",
+          "incident",
+          id,
+          null,
+          { name: cmd.name, status: cmd.status, impact, body, component_ids: ids, components: cmd.components },
+          now,
+        ),
+      );
       await db.batch(b.finish());
       return { ok: true, id };
     }
@@ -285,10 +334,19 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       const b = new Batch(db, flags, now);
       b.patch(new Map([[c.id, { overrideStatus: cmd.status }]]));
       b.add(
-        audit(db, cmd.actor, cmd.status ? "component.override" : "component.override.clear", "component", c.id, before, {
-          override_status: c.overrideStatus,
-          status: c.status,
-        }, now),
+        audit(
+          db,
+          cmd.actor,
+          cmd.status ? "component.override" : "component.override.clear",
+          "component",
+          c.id,
+          before,
+          {
+            override_status: c.overrideStatus,
+            status: c.status,
+          },
+          now,
+        ),
       );
       await db.batch(b.finish());
       return { ok: true, id: c.id };
@@ -308,9 +366,23 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
         };
       await db.batch([
         ...deleteComponentRows(id).map((st) => prepare(db, st)),
-        audit(db, cmd.actor, "component.delete", "component", id, {
-          slug: row.slug, name: row.name, description: row.description, group_id: row.groupId, position: row.position, status: row.status,
-        }, users.length ? { forced: true, detached_from: users } : null, now),
+        audit(
+          db,
+          cmd.actor,
+          "component.delete",
+          "component",
+          id,
+          {
+            slug: row.slug,
+            name: row.name,
+            description: row.description,
+            group_id: row.groupId,
+            position: row.position,
+            status: row.status,
+          },
+          users.length ? { forced: true, detached_from: users } : null,
+          now,
+        ),
       ]);
       return { ok: true, id };
     }
@@ -319,12 +391,23 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       const [alert] = await firingAlerts(db, "id = ?1", cmd.alertId);
       if (!alert) {
         const exists = await alertExists(db, cmd.alertId);
-        return exists ? { ok: false, status: 409, error: "this alert is already resolved" } : { ok: false, status: 404, error: `no alert ${cmd.alertId}` };
+        return exists
+          ? { ok: false, status: 409, error: "this alert is already resolved" }
+          : { ok: false, status: 404, error: `no alert ${cmd.alertId}` };
       }
       const { statements } = await resolveAlerts(db, [alert], now);
       await db.batch([
         ...statements,
-        audit(db, cmd.actor, "alert.resolve", "alert", alert.id, { status: "firing" }, { status: "resolved", integration_id: alert.integrationId, dedup_key: alert.dedupKey }, now),
+        audit(
+          db,
+          cmd.actor,
+          "alert.resolve",
+          "alert",
+          alert.id,
+          { status: "firing" },
+          { status: "resolved", integration_id: alert.integrationId, dedup_key: alert.dedupKey },
+          now,
+        ),
       ]);
       return { ok: true, id: alert.id, alertsResolved: 1 };
     }
@@ -341,12 +424,30 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
         cmd.type === "integration.disable"
           ? [
               updateIntegrationFields(db, cmd.integrationId, { disabled: true }, now),
-              audit(db, cmd.actor, "integration.disable", "integration", cmd.integrationId, { disabled: !!row.disabled }, { disabled: true, alerts_resolved: resolved }, now),
+              audit(
+                db,
+                cmd.actor,
+                "integration.disable",
+                "integration",
+                cmd.integrationId,
+                { disabled: !!row.disabled },
+                { disabled: true, alerts_resolved: resolved },
+                now,
+              ),
             ]
           : [
               // Its alerts, links and own components go with it (foreign keys cascade); deliveries stay.
               deleteIntegrationRow(db, cmd.integrationId),
-              audit(db, cmd.actor, "integration.delete", "integration", cmd.integrationId, { name: row.name, source: row.source, key_prefix: row.keyPrefix }, { alerts_resolved: resolved }, now),
+              audit(
+                db,
+                cmd.actor,
+                "integration.delete",
+                "integration",
+                cmd.integrationId,
+                { name: row.name, source: row.source, key_prefix: row.keyPrefix },
+                { alerts_resolved: resolved },
+                now,
+              ),
             ];
       await db.batch([...statements, ...change]);
       return { ok: true, id: cmd.integrationId, alertsResolved: alerts.length };
@@ -367,15 +468,39 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       );
       const body = cmd.body?.trim() || defaultUpdateBody("scheduled");
       b.update(id, "scheduled", body, []);
-      b.add(audit(db, cmd.actor, "maintenance.create", "maintenance", id, null, {
-        name: cmd.name, body, scheduled_for: cmd.scheduledFor, scheduled_until: cmd.scheduledUntil, component_ids: ids,
-      }, now));
+      b.add(
+        audit(
+          db,
+          cmd.actor,
+          "maintenance.create",
+          "maintenance",
+          id,
+          null,
+          {
+            name: cmd.name,
+            body,
+            scheduled_for: cmd.scheduledFor,
+            scheduled_until: cmd.scheduledUntil,
+            component_ids: ids,
+          },
+          now,
+        ),
+      );
       // A window that has already begun starts now, in the same batch.
-      const window: MaintenanceWindow = { id, status: "scheduled", scheduledFor: cmd.scheduledFor, scheduledUntil: cmd.scheduledUntil, componentIds: ids };
+      const window: MaintenanceWindow = {
+        id,
+        status: "scheduled",
+        scheduledFor: cmd.scheduledFor,
+        scheduledUntil: cmd.scheduledUntil,
+        componentIds: ids,
+      };
       const due = dueMaintenanceTransitions([window], now);
       if (due.length) {
         const open = [...(await loadOpenMaintenances(db)), window];
-        const moreFlags = await loadComponentStates(db, open.flatMap((w) => w.componentIds).filter((c) => !flags.has(c)));
+        const moreFlags = await loadComponentStates(
+          db,
+          open.flatMap((w) => w.componentIds).filter((c) => !flags.has(c)),
+        );
         for (const [k, v] of moreFlags) flags.set(k, v);
         applyMaintenanceTransitions(b, open, due, cmd.actor);
       }
@@ -391,21 +516,37 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       const unknown = unknownComponents(ids, flags, "component_ids");
       if (unknown) return unknown;
       const id = newId();
-      const link: LinkRule = { id, matchType: cmd.matchType, matchKey: cmd.matchKey, matchValue: cmd.matchValue, status: cmd.status, componentIds: ids };
+      const link: LinkRule = {
+        id,
+        matchType: cmd.matchType,
+        matchKey: cmd.matchKey,
+        matchValue: cmd.matchValue,
+        status: cmd.status,
+        componentIds: ids,
+      };
       const statements = insertLink(db, cmd.integrationId, link, now);
       const reapplied = await reapplyThroughLink(db, cmd.integrationId, link, now);
       statements.push(...reapplied.statements);
       statements.push(
-        audit(db, cmd.actor, "link.create", "link", id, null, {
-          integration_id: cmd.integrationId,
-          match_type: cmd.matchType,
-          match_key: cmd.matchKey,
-          match_value: cmd.matchValue,
-          component_ids: ids,
-          status: cmd.status,
-          ...(cmd.fromAlertId ? { from_alert_id: cmd.fromAlertId } : {}),
-          alerts_routed: reapplied.count,
-        }, now),
+        audit(
+          db,
+          cmd.actor,
+          "link.create",
+          "link",
+          id,
+          null,
+          {
+            integration_id: cmd.integrationId,
+            match_type: cmd.matchType,
+            match_key: cmd.matchKey,
+            match_value: cmd.matchValue,
+            component_ids: ids,
+            status: cmd.status,
+            ...(cmd.fromAlertId ? { from_alert_id: cmd.fromAlertId } : {}),
+            alerts_routed: reapplied.count,
+          },
+          now,
+        ),
       );
       await db.batch(statements);
       return { ok: true, id, reapplied: reapplied.count };
@@ -468,10 +609,7 @@ export interface TickResult {
 export async function runTick(env: Env, now = nowIso()): Promise<TickResult> {
   const db = env.DB;
   const actor = "cron";
-  const [open, settings] = await Promise.all([
-    loadOpenMaintenances(db),
-    autoResolveMinutes(db),
-  ]);
+  const [open, settings] = await Promise.all([loadOpenMaintenances(db), autoResolveMinutes(db)]);
   const transitions = dueMaintenanceTransitions(open, now);
   const minutes = settings;
   let quiet: Array<IncidentRecord & { lastAlertAt: string | null }> = [];

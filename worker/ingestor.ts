@@ -28,26 +28,19 @@
 //   replays it, and the working set is only (re)loaded once the inbox is drained into D1. Limit: an
 //   object that restarts while D1 is down cannot load its working set, so it answers 503 until D1 is back.
 import { DurableObject } from "cloudflare:workers";
-import {
-  coalesceGroup,
-  decisionSql,
-  type DeliveryRecord,
-  type IntegrationRecord,
-  loadAlertsByKey,
-  loadIngestState,
-} from "../db/ingest";
+import { coalesceGroup, type DeliveryRecord, decisionSql, type IntegrationRecord, loadAlertsByKey, loadIngestState } from "../db/ingest";
 import { countingD1, type RoundTripCounter } from "../db/instrumented";
 import { prepare, type SqlStatement } from "../db/sql";
+import { purgePublicCache } from "./cache";
 import type { AlertEvent } from "./domain/alert-event";
 import { applyEvents, type EventOutcome } from "./domain/incidents";
-import { type AdminCommand, type CommandResult, runAdminCommand, runTick, type TickResult } from "./ingestor-commands";
-import { purgePublicCache } from "./cache";
 import type { Env } from "./env";
 import { newId, nowIso } from "./ids";
+import { type AdminCommand, type CommandResult, runAdminCommand, runTick, type TickResult } from "./ingestor-commands";
+import { NotifyOutbox } from "./notify/outbox";
 import { type Attempt, type ClientAddress, type LimitKind, recordAttempt } from "./security/rate-limit";
 import { LEGACY_TIMESTAMP_HEADER } from "./sources/options";
 import { verifyBodySignature } from "./sources/signatures";
-import { NotifyOutbox } from "./notify/outbox";
 import { MemoryState } from "./working-set";
 
 export interface IngestInput {
@@ -184,7 +177,9 @@ export class Ingestor extends DurableObject<Env> {
     return { ...result, projected: projected.ok, ...(this.env.BENCH_COUNT_D1 ? { d1GroupWrites: projected.writes } : {}) };
   }
 
-  private async accept(input: IngestInput): Promise<(Extract<IngestResult, { ok: true }> & { seq: number }) | Extract<IngestResult, { ok: false }>> {
+  private async accept(
+    input: IngestInput,
+  ): Promise<(Extract<IngestResult, { ok: true }> & { seq: number }) | Extract<IngestResult, { ok: false }>> {
     if (this.backlog.deliveries >= this.limits.deliveries || this.backlog.bytes >= this.limits.bytes) {
       return { ok: false, status: 503, error: "the delivery backlog is full while the database recovers; retry later" };
     }
@@ -225,7 +220,14 @@ export class Ingestor extends DurableObject<Env> {
       const text = JSON.stringify(statements);
       const seq = this.lastSeq + 1;
       const sql = this.ctx.storage.sql;
-      sql.exec("INSERT INTO inbox (seq, accepted_at, bytes, purge, statements) VALUES (?, ?, ?, ?, ?)", seq, now, text.length, purge ? 1 : 0, text);
+      sql.exec(
+        "INSERT INTO inbox (seq, accepted_at, bytes, purge, statements) VALUES (?, ?, ?, ?, ?)",
+        seq,
+        now,
+        text.length,
+        purge ? 1 : 0,
+        text,
+      );
       this.lastSeq = seq;
       // At most one pending replay-guard alarm: the backoff's own alarm covers a failing D1.
       if (!this.retryAt && Date.now() > this.guardAlarmAt) {
@@ -260,7 +262,10 @@ export class Ingestor extends DurableObject<Env> {
     this.d1Applied = loaded.appliedSeq;
     if (loaded.appliedSeq > this.lastSeq) {
       this.lastSeq = loaded.appliedSeq;
-      this.ctx.storage.sql.exec("INSERT INTO inbox_meta (id, last_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_seq = excluded.last_seq", this.lastSeq);
+      this.ctx.storage.sql.exec(
+        "INSERT INTO inbox_meta (id, last_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_seq = excluded.last_seq",
+        this.lastSeq,
+      );
     }
     this.state = new MemoryState(loaded);
     return this.state;
@@ -379,7 +384,10 @@ export class Ingestor extends DurableObject<Env> {
   /** Forgets what D1 holds; the highest sequence number is kept, so none is ever reused. */
   private dropThrough(seq: number) {
     const sql = this.ctx.storage.sql;
-    sql.exec("INSERT INTO inbox_meta (id, last_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)", this.lastSeq);
+    sql.exec(
+      "INSERT INTO inbox_meta (id, last_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+      this.lastSeq,
+    );
     sql.exec("DELETE FROM inbox WHERE seq <= ?", seq);
     this.countBacklog();
   }
@@ -585,7 +593,8 @@ export class Ingestor extends DurableObject<Env> {
       };
     }
     if (integration.signingSecret && !input.internal) {
-      const valid = input.signed && (await verifyBodySignature(integration.source, integration.signingSecret, integration.options, input.signed));
+      const valid =
+        input.signed && (await verifyBodySignature(integration.source, integration.signingSecret, integration.options, input.signed));
       if (!valid) return { ok: false, status: 401, error: "missing or invalid body signature" };
       // A signed timestamp must be fresh, or a captured delivery could be replayed forever.
       const timestamp = input.signed!.headers[integration.options.timestamp_header ?? LEGACY_TIMESTAMP_HEADER];

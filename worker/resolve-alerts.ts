@@ -22,7 +22,13 @@ export interface Resolution {
  * automatic "monitoring" step is left out.
  */
 export async function resolveAlerts(db: D1Database, alerts: FiringAlert[], now: string, keepIncident?: string): Promise<Resolution> {
-  if (!alerts.length) return { statements: [], ws: { components: new Map(), alerts: new Map(), incidents: new Map() }, decision: mergeDecisions([]), count: 0 };
+  if (!alerts.length)
+    return {
+      statements: [],
+      ws: { components: new Map(), alerts: new Map(), incidents: new Map() },
+      decision: mergeDecisions([]),
+      count: 0,
+    };
   const byIntegration = new Map<string, FiringAlert[]>();
   for (const a of alerts) byIntegration.set(a.integrationId, [...(byIntegration.get(a.integrationId) ?? []), a]);
   const { ws, routings } = await loadWorkingSets(

@@ -2,8 +2,8 @@
 // and quiet incidents auto-resolving, in the Ingestor in turn with deliveries; then the logs'
 // retention (security/retention.ts), which touches nothing the state machine owns.
 import type { Env } from "./env";
-import { ingestor } from "./ingestor";
 import { nowIso } from "./ids";
+import { ingestor } from "./ingestor";
 import { enforceRetention } from "./security/retention";
 
 export async function scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {

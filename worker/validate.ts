@@ -7,7 +7,9 @@ import { cleanDeep } from "./security/text";
 /** The first issue as the API's error: a 400 naming the field ("`components[0]` must be …"). */
 function issueError(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): HttpError {
   const issue = error.issues[0]!;
-  const field = issue.path.length ? issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${String(p)}` : String(p))).join("") : "body";
+  const field = issue.path.length
+    ? issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${String(p)}` : String(p))).join("")
+    : "body";
   return new HttpError(400, `\`${field}\` ${issue.message.replace(/^Invalid input: /, "")}`, field);
 }
 
@@ -27,7 +29,9 @@ const hook = (result: { success: true } | { success: false; error: Parameters<ty
 };
 // Strings cleaned as `validate` cleans them. (zod-validator types its result with zod's classic
 // build; the value is the same.)
-const cleaned = { validationFunction: (schema: z.ZodType, value: unknown) => schema.safeParseAsync(cleanDeep(value)) } as { validationFunction: never };
+const cleaned = { validationFunction: (schema: z.ZodType, value: unknown) => schema.safeParseAsync(cleanDeep(value)) } as {
+  validationFunction: never;
+};
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
@@ -56,8 +60,7 @@ export async function jsonBody(req: { json: () => Promise<unknown> }): Promise<u
 }
 
 /** A JSON body through `schema` (cleaned first, as `validate`): the handler reads `c.req.valid("json")`. */
-export const json = <T extends z.ZodType>(schema: T) =>
-  [readJson, zValidator("json", schema, hook, cleaned)] as const;
+export const json = <T extends z.ZodType>(schema: T) => [readJson, zValidator("json", schema, hook, cleaned)] as const;
 
 /** The query through `schema`: the handler reads `c.req.valid("query")`. */
 export const query = <T extends z.ZodType>(schema: T) => zValidator("query", schema, hook, cleaned);
@@ -76,7 +79,10 @@ export const param = paramId();
 
 /** A query value from `allowed`; absent or empty is `fallback`. */
 export function oneOf<const T extends readonly [string, ...string[]]>(allowed: T): z.ZodType<T[number] | undefined, string | undefined>;
-export function oneOf<const T extends readonly [string, ...string[]]>(allowed: T, fallback: T[number]): z.ZodType<T[number], string | undefined>;
+export function oneOf<const T extends readonly [string, ...string[]]>(
+  allowed: T,
+  fallback: T[number],
+): z.ZodType<T[number], string | undefined>;
 export function oneOf<const T extends readonly [string, ...string[]]>(allowed: T, fallback?: T[number]) {
   const choice = z.enum(allowed, { error: `must be one of ${allowed.join(", ")}` });
   // Not .optional() when there is a fallback: zod leaves an absent key out without running an optional schema.

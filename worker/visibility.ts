@@ -12,8 +12,8 @@ import { chooseLanguage, DEFAULT_LANGUAGE, format, isLanguage, type Language, me
 import { accessConfig, crossSite, rateLimited, verifyAccess } from "./auth";
 import { publicBaseUrl } from "./cache";
 import type { AppEnv } from "./env";
-import { ACCESS_COOKIE, ACCESS_TTL_SECONDS, signAccess, verifyAccessCookie, verifyPagePassword } from "./security/page-access";
 import { publicHeaders } from "./security/headers";
+import { ACCESS_COOKIE, ACCESS_TTL_SECONDS, signAccess, verifyAccessCookie, verifyPagePassword } from "./security/page-access";
 import { LIMITS } from "./security/rate-limit";
 
 export type Visibility = "public" | "private";

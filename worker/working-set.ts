@@ -8,7 +8,15 @@
 // applyEvents mutates is the memory itself, and `absorb` indexes what it added or moved.
 import type { IngestState, IntegrationRecord } from "../db/ingest";
 import type { AlertEvent } from "./domain/alert-event";
-import { type AlertState, type ComponentState, type Decision, type IncidentState, type Routing, setOf, type WorkingSet } from "./domain/incidents";
+import {
+  type AlertState,
+  type ComponentState,
+  type Decision,
+  type IncidentState,
+  type Routing,
+  setOf,
+  type WorkingSet,
+} from "./domain/incidents";
 
 const key = (integrationId: string, dedupKey: string) => `${integrationId}\u0000${dedupKey}`;
 
@@ -80,8 +88,7 @@ export class MemoryState {
     for (const i of this.incidents.values()) if (i.componentIds.some((c) => candidates.has(c))) incidentIds.add(i.id);
     for (const id of incidentIds) ws.incidents.set(id, this.incidents.get(id)!);
     for (const a of deliveryAlerts) ws.alerts.set(a.id, a);
-    for (const id of candidates)
-      for (const a of this.byComponent.get(id) ?? []) if (a.status !== "resolved") ws.alerts.set(a.id, a);
+    for (const id of candidates) for (const a of this.byComponent.get(id) ?? []) if (a.status !== "resolved") ws.alerts.set(a.id, a);
     for (const id of incidentIds) for (const a of this.byIncident.get(id) ?? []) ws.alerts.set(a.id, a);
     return ws;
   }

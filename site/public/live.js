@@ -7,7 +7,14 @@
   const $ = (s, r = document) => r.querySelector(s);
   // The page's language (<html lang>), not the browser's: one language per page.
   const lang = document.documentElement.lang || undefined;
-  const fmt = new Intl.DateTimeFormat(lang, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+  const fmt = new Intl.DateTimeFormat(lang, {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZoneName: "short",
+  });
   const el = (tag, text) => {
     const e = document.createElement(tag);
     if (text != null) e.textContent = text;
@@ -19,7 +26,10 @@
       const d = new Date(t.dateTime);
       if (t.dateTime.length > 10 && +d > 0) t.textContent = fmt.format(d);
     });
-    root.querySelectorAll(".bar i[title]").forEach((i) => { i.dataset.t = i.title; i.removeAttribute("title"); });
+    root.querySelectorAll(".bar i[title]").forEach((i) => {
+      i.dataset.t = i.title;
+      i.removeAttribute("title");
+    });
   };
 
   const main = $("main");
@@ -57,20 +67,28 @@
   // The first call reads this very page back from the browser's cache (no bytes over the wire) for its
   // ETag; every later one asks the server, conditionally.
   let cache = /** @type {RequestCache} */ ("force-cache");
-  const refresh = () => fetch(location.pathname + location.search, { cache, headers: etag ? { "If-None-Match": etag } : {} })
-    .then((r) => {
-      cache = "no-store";
-      if (r.status === 304) return;
-      if (!r.ok) throw r.status;
-      etag = r.headers.get("ETag") || "";
-      return r.text().then(swap);
-    })
-    .then(() => { last = Date.now(); tick(); }, () => {});
+  const refresh = () =>
+    fetch(location.pathname + location.search, { cache, headers: etag ? { "If-None-Match": etag } : {} })
+      .then((r) => {
+        cache = "no-store";
+        if (r.status === 304) return;
+        if (!r.ok) throw r.status;
+        etag = r.headers.get("ETag") || "";
+        return r.text().then(swap);
+      })
+      .then(
+        () => {
+          last = Date.now();
+          tick();
+        },
+        () => {},
+      );
   const rtf = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
   const tick = () => {
     const s = Math.round((Date.now() - last) / 1000);
     const u = $("#updated");
-    if (last) u.textContent = u.dataset.updated.replace("{ago}", s < 90 ? rtf.format(-s, "second") : rtf.format(-Math.round(s / 60), "minute"));
+    if (last)
+      u.textContent = u.dataset.updated.replace("{ago}", s < 90 ? rtf.format(-s, "second") : rtf.format(-Math.round(s / 60), "minute"));
   };
 
   // uptime tooltips, on hover and tap
@@ -84,7 +102,9 @@
     const day = new Date(Date.parse(bar.dataset.start) + [...bar.children].indexOf(cell) * 864e5);
     const lines = (cell.dataset.t || `\n${bar.dataset.ok}`).split("\n").slice(1);
     const ids = (cell.dataset.i || "").split(" ").filter(Boolean);
-    tip.replaceChildren(el("p", day.toLocaleDateString(lang, { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" })));
+    tip.replaceChildren(
+      el("p", day.toLocaleDateString(lang, { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" })),
+    );
     lines.forEach((line, k) => {
       const id = ids[k - lines.length + ids.length];
       const p = el("p", id ? null : line);
@@ -104,12 +124,29 @@
   const on = (type, f, t = document) => t.addEventListener(type, f);
   const cellOf = (e) => e.target.closest?.(".bar i");
   const mouse = (e) => e.pointerType === "mouse";
-  on("pointerover", (e) => { if (cellOf(e) && mouse(e)) show(cellOf(e)); });
-  on("pointerout", (e) => { if (cellOf(e) && mouse(e) && !tip.contains(e.relatedTarget)) tip.hidden = true; });
-  on("pointerleave", (e) => { if (mouse(e)) tip.hidden = true; }, tip);
-  on("click", (e) => { if (cellOf(e)) show(cellOf(e)); else if (!tip.contains(e.target)) tip.hidden = true; });
-  on("keydown", (e) => { if (e.key === "Escape") tip.hidden = true; });
-  on("visibilitychange", () => { if (!document.hidden) refresh(); });
+  on("pointerover", (e) => {
+    if (cellOf(e) && mouse(e)) show(cellOf(e));
+  });
+  on("pointerout", (e) => {
+    if (cellOf(e) && mouse(e) && !tip.contains(e.relatedTarget)) tip.hidden = true;
+  });
+  on(
+    "pointerleave",
+    (e) => {
+      if (mouse(e)) tip.hidden = true;
+    },
+    tip,
+  );
+  on("click", (e) => {
+    if (cellOf(e)) show(cellOf(e));
+    else if (!tip.contains(e.target)) tip.hidden = true;
+  });
+  on("keydown", (e) => {
+    if (e.key === "Escape") tip.hidden = true;
+  });
+  on("visibilitychange", () => {
+    if (!document.hidden) refresh();
+  });
   on("focus", refresh, window);
 
   prep(document);

@@ -33,7 +33,14 @@ const hook = async (action: string) => {
   const res = await fetch(hookUrl, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ dedup_key: DEDUP, action, severity: "critical", summary: TITLE, details: "SSO callback returns 500.", tags: { service: "auth" } }),
+    body: JSON.stringify({
+      dedup_key: DEDUP,
+      action,
+      severity: "critical",
+      summary: TITLE,
+      details: "SSO callback returns 500.",
+      tags: { service: "auth" },
+    }),
   });
   expect(res.status).toBe(202);
 };
@@ -95,7 +102,12 @@ describe("an operator works an incident in the admin UI", () => {
     await page.fill('input[name="name"]', OPERATOR);
     await Promise.all([page.waitForURL(`${base}/admin`), page.click('button:has-text("Sign in")')]);
     const cookies = await context.cookies();
-    expect(cookies.find((c) => c.name === "__Host-admin_session")).toMatchObject({ httpOnly: true, secure: true, sameSite: "Strict", path: "/" });
+    expect(cookies.find((c) => c.name === "__Host-admin_session")).toMatchObject({
+      httpOnly: true,
+      secure: true,
+      sameSite: "Strict",
+      path: "/",
+    });
 
     const card = page.locator(`article[data-incident="${incidentId}"]`);
     expect(await card.locator("h3").textContent()).toBe(TITLE);
@@ -111,12 +123,18 @@ describe("an operator works an incident in the admin UI", () => {
     expect(await page.locator(".flash.ok").textContent()).toBe("Update posted: identified.");
     const identified = (await summary()).incidents.find((i: any) => i.id === incidentId);
     expect(identified.status).toBe("identified");
-    expect(identified.incident_updates[0]).toMatchObject({ status: "identified", body: "A certificate on the SSO callback expired; renewing it." });
+    expect(identified.incident_updates[0]).toMatchObject({
+      status: "identified",
+      body: "A certificate on the SSO callback expired; renewing it.",
+    });
     expect(await publicIncidentMeta(incidentId)).toMatch(/^Identified/);
     expect(await publicTimeline(incidentId)).toEqual(["Identified", "Investigating"]);
 
     // One click resolves it.
-    await Promise.all([page.waitForURL(/\/admin\?ok=/), page.locator(`article[data-incident="${incidentId}"] button:has-text("Resolve")`).click()]);
+    await Promise.all([
+      page.waitForURL(/\/admin\?ok=/),
+      page.locator(`article[data-incident="${incidentId}"] button:has-text("Resolve")`).click(),
+    ]);
     expect(await page.locator(".flash.ok").textContent()).toBe("Incident resolved.");
     expect(await page.locator(`article[data-incident="${incidentId}"]`).count()).toBe(0);
     const after = await summary();

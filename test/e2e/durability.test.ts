@@ -21,7 +21,9 @@ afterAll(() => {
 });
 
 const d1 = (sql: string) =>
-  run("wrangler", ["d1", "execute", "status-page", "--local", "--persist-to", persistTo, "--json", "--command", sql], { quiet: true }) as string;
+  run("wrangler", ["d1", "execute", "status-page", "--local", "--persist-to", persistTo, "--json", "--command", sql], {
+    quiet: true,
+  }) as string;
 const count = (sql: string) => Number(Object.values(JSON.parse(d1(sql))[0].results[0])[0]);
 const breakD1 = () => d1("CREATE TRIGGER outside_fault BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'outside fault'); END");
 const healD1 = () => d1("DROP TRIGGER IF EXISTS outside_fault");

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { adminClient, ARTIFACTS, closePage, launchBrowser, openPage } from "./browser";
+import { ARTIFACTS, adminClient, closePage, launchBrowser, openPage } from "./browser";
 
 const base = inject("baseUrl");
 const token = inject("adminToken");
@@ -18,7 +18,12 @@ let original: any;
 const open = (path: string, options: BrowserContextOptions = {}) => openPage(browser, `${base}${path}`, options);
 const close = closePage;
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-const basics = () => ({ name: original.name, url: original.url, time_zone: original.time_zone, auto_resolve_minutes: original.auto_resolve_minutes });
+const basics = () => ({
+  name: original.name,
+  url: original.url,
+  time_zone: original.time_zone,
+  auto_resolve_minutes: original.auto_resolve_minutes,
+});
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -53,7 +58,10 @@ describe("the reader's language", () => {
     expect(await page.locator("#components .status").allTextContents()).toContain("Opérationnel");
     await expect.poll(() => page.locator("#updated").textContent(), { timeout: 15_000 }).toMatch(/^Mis à jour/);
     // The axis' relative time, from Intl, through CSS.
-    const axis = await page.locator("#components .ax .from").first().evaluate((e) => getComputedStyle(e, "::before").content);
+    const axis = await page
+      .locator("#components .ax .from")
+      .first()
+      .evaluate((e) => getComputedStyle(e, "::before").content);
     expect(axis).toBe('"il y a 90 jours"');
     // Past incidents' times rewritten in the reader's zone, in French.
     const time = page.locator("#history time").first();

@@ -14,8 +14,10 @@ const base = inject("baseUrl");
 const token = inject("adminToken");
 const persistTo = inject("persistTo");
 const auth = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
-const adminApi = (method: string, path: string, body?: unknown) => fetch(`${base}/admin/api${path}`, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
-const sql = (command: string) => run("wrangler", ["d1", "execute", "status-page", "--local", "--persist-to", persistTo, "--command", command], { quiet: true });
+const adminApi = (method: string, path: string, body?: unknown) =>
+  fetch(`${base}/admin/api${path}`, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
+const sql = (command: string) =>
+  run("wrangler", ["d1", "execute", "status-page", "--local", "--persist-to", persistTo, "--command", command], { quiet: true });
 
 let capture: NotifyCapture;
 beforeAll(async () => {
@@ -57,10 +59,16 @@ async function component(name: string) {
   return created<{ id: string }>(await adminApi("POST", "/components", { name, slug: tag(name.toLowerCase().replace(/\W+/g, "-")) }));
 }
 async function integration(componentId: string) {
-  return created<{ key: string }>(await adminApi("POST", "/integrations", { name: tag("e2e-notify"), source: "generic", component_ids: [componentId] }));
+  return created<{ key: string }>(
+    await adminApi("POST", "/integrations", { name: tag("e2e-notify"), source: "generic", component_ids: [componentId] }),
+  );
 }
 const alert = (key: string, dedup: string, action: "trigger" | "resolve") =>
-  fetch(`${base}/hooks/generic/${key}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ dedup_key: dedup, action, severity: "critical", summary: `Payments down (${dedup})` }) });
+  fetch(`${base}/hooks/generic/${key}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ dedup_key: dedup, action, severity: "critical", summary: `Payments down (${dedup})` }),
+  });
 
 interface LocalEmail {
   id?: string;
@@ -76,7 +84,9 @@ async function localEmails(): Promise<LocalEmail[]> {
   return ((await res.json()) as { result: LocalEmail[] }).result;
 }
 /** One email with its bodies (and headers, when it has any). */
-async function localEmail(e: LocalEmail): Promise<{ from: string; subject: string; text: string; html: string; headers?: Record<string, string> }> {
+async function localEmail(
+  e: LocalEmail,
+): Promise<{ from: string; subject: string; text: string; html: string; headers?: Record<string, string> }> {
   const res = await fetch(`${EXPLORER()}?email_id=${encodeURIComponent(String(e.messageId))}&worker=alert-status-page`);
   expect(res.status).toBe(200);
   return ((await res.json()) as { result: any }).result;
@@ -88,9 +98,20 @@ describe("notifications under wrangler dev", () => {
     const t = tag("all");
     const only = { component_ids: [comp.id] };
     const url = (kind: string) => `${capture.url}/ok/${t}/${kind}`;
-    const hook = await created<{ id: string; secret: string }>(await adminApi("POST", "/channels", { kind: "webhook", name: "hook", url: url("webhook"), ...only }));
-    for (const kind of ["slack", "discord", "teams"]) await created(await adminApi("POST", "/channels", { kind, name: kind, url: url(kind), ...only }));
-    await created(await adminApi("POST", "/channels", { kind: "datadog", name: "dd", api_key: "0123456789abcdef0123456789abcdef", api_url: url("datadog"), ...only }));
+    const hook = await created<{ id: string; secret: string }>(
+      await adminApi("POST", "/channels", { kind: "webhook", name: "hook", url: url("webhook"), ...only }),
+    );
+    for (const kind of ["slack", "discord", "teams"])
+      await created(await adminApi("POST", "/channels", { kind, name: kind, url: url(kind), ...only }));
+    await created(
+      await adminApi("POST", "/channels", {
+        kind: "datadog",
+        name: "dd",
+        api_key: "0123456789abcdef0123456789abcdef",
+        api_url: url("datadog"),
+        ...only,
+      }),
+    );
     const team = `oncall-${t}@example.com`;
     await created(await adminApi("POST", "/channels", { kind: "email", name: "team", email: team, ...only }));
 
@@ -127,7 +148,11 @@ describe("notifications under wrangler dev", () => {
     expect(detail.text).toContain(body.incident.shortlink);
 
     // The log says what was sent, masked.
-    const log = (await (await adminApi("GET", `/notifications?incident_id=${body.incident.id}`)).json()) as Array<{ channel_kind: string; status: string; target: string }>;
+    const log = (await (await adminApi("GET", `/notifications?incident_id=${body.incident.id}`)).json()) as Array<{
+      channel_kind: string;
+      status: string;
+      target: string;
+    }>;
     expect(log.map((l) => l.channel_kind).sort()).toEqual(["datadog", "discord", "email", "slack", "teams", "webhook"]);
     expect(log.every((l) => l.status === "delivered")).toBe(true);
     expect(JSON.stringify(log)).not.toContain(t);
@@ -136,8 +161,12 @@ describe("notifications under wrangler dev", () => {
   it("a failing endpoint gets its message after retries, and each update arrives exactly once", async () => {
     const comp = await component("E2E Flaky");
     const t = tag("flaky");
-    const flaky = await created<{ id: string }>(await adminApi("POST", "/channels", { kind: "slack", name: "flaky", url: `${capture.url}/fail/2/${t}`, component_ids: [comp.id] }));
-    const steady = await created<{ id: string }>(await adminApi("POST", "/channels", { kind: "webhook", name: "steady", url: `${capture.url}/ok/${t}`, component_ids: [comp.id] }));
+    const flaky = await created<{ id: string }>(
+      await adminApi("POST", "/channels", { kind: "slack", name: "flaky", url: `${capture.url}/fail/2/${t}`, component_ids: [comp.id] }),
+    );
+    const steady = await created<{ id: string }>(
+      await adminApi("POST", "/channels", { kind: "webhook", name: "steady", url: `${capture.url}/ok/${t}`, component_ids: [comp.id] }),
+    );
     const integ = await integration(comp.id);
     // Flapping: trigger, resolve, trigger again in a burst is still one incident, told per update.
     expect((await alert(integ.key, "flap", "trigger")).status).toBe(202);
@@ -149,7 +178,10 @@ describe("notifications under wrangler dev", () => {
     expect(ids.length).toBeGreaterThan(0);
     expect(new Set(ids).size).toBe(ids.length);
     expect(seen(`/fail/2/${t}`)).toHaveLength(3);
-    const log = (await (await adminApi("GET", `/notifications?recipient_id=${flaky.id}`)).json()) as Array<{ status: string; attempts: number }>;
+    const log = (await (await adminApi("GET", `/notifications?recipient_id=${flaky.id}`)).json()) as Array<{
+      status: string;
+      attempts: number;
+    }>;
     expect(log[0]).toMatchObject({ status: "delivered", attempts: 3 });
     void steady;
   });
@@ -160,7 +192,10 @@ describe("notifications under wrangler dev", () => {
     const now = new Date().toISOString();
     const row = (id: string, path: string, comp: string) =>
       `('${id}', '${id}@example.com', '${capture.url}${path}', '["${comp}"]', 'en', 'tok${id}', '${now}', 'operator', '${now}')`;
-    const [subA, subB] = [`sa${Date.now().toString(36)}`.slice(0, 12).padEnd(12, "0"), `sb${Date.now().toString(36)}`.slice(0, 12).padEnd(12, "0")];
+    const [subA, subB] = [
+      `sa${Date.now().toString(36)}`.slice(0, 12).padEnd(12, "0"),
+      `sb${Date.now().toString(36)}`.slice(0, 12).padEnd(12, "0"),
+    ];
     const mailA = `sm${Date.now().toString(36)}`.slice(0, 12).padEnd(12, "0");
     sql(
       `INSERT INTO subscribers (id, email, webhook_url, component_ids, language, token, confirmed_at, created_by, created_at) VALUES ${row(subA, `/ok/${t}/a`, a.id)}, ${row(subB, `/ok/${t}/b`, b.id)}, ` +
@@ -169,7 +204,10 @@ describe("notifications under wrangler dev", () => {
     const integA = await integration(a.id);
     expect((await alert(integA.key, "a-1", "trigger")).status).toBe(202);
     const gotA = await arrived(`/ok/${t}/a`, 2);
-    expect(gotA.map((g) => (JSON.parse(g.body).incident ? "incident" : "component_update")).sort()).toEqual(["component_update", "incident"]);
+    expect(gotA.map((g) => (JSON.parse(g.body).incident ? "incident" : "component_update")).sort()).toEqual([
+      "component_update",
+      "incident",
+    ]);
     expect(JSON.parse(gotA[0]!.body).meta.unsubscribe).toContain(`/subscriptions/tok${subA}/unsubscribe`);
     expect(seen(`/ok/${t}/b`)).toEqual([]);
     // The email subscriber: one email (incidents only, never component changes), in French, with the RFC 8058 headers.
@@ -182,7 +220,10 @@ describe("notifications under wrangler dev", () => {
     const mail = await localEmail(mails[0]!);
     expect(mail.text).toContain("Nouvelle mise à jour");
     expect(mail.text).toContain(`/subscriptions/tok${mailA}/unsubscribe`);
-    expect(mail.headers).toEqual({ "List-Unsubscribe": `<http://localhost:8787/subscriptions/tok${mailA}/unsubscribe>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" });
+    expect(mail.headers).toEqual({
+      "List-Unsubscribe": `<http://localhost:8787/subscriptions/tok${mailA}/unsubscribe>`,
+      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    });
 
     // Unsubscribed (the row deleted, as the one-click unsubscribe does): the recovery reaches B's
     // component's subscriber only if it touches B, and A's nothing more.

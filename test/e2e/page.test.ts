@@ -29,7 +29,11 @@ const admin = async (method: string, path: string, body?: unknown) => {
 };
 let hookUrl = "";
 const hook = async (body: Record<string, unknown>) => {
-  const res = await fetch(hookUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ dedup_key: DEDUP, ...body }) });
+  const res = await fetch(hookUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ dedup_key: DEDUP, ...body }),
+  });
   expect(res.status).toBe(202);
 };
 const summary = async () => (await (await fetch(`${base}/api/v2/summary.json`)).json()) as any;
@@ -58,14 +62,20 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACT
 beforeAll(async () => {
   browser = await launchBrowser();
   // Its own integration feeding Payments, so no other test's incident is touched.
-  const integ = await admin("POST", "/integrations", { name: "e2e page test", source: "generic", component_ids: [PAYMENTS], public_text: "full" });
+  const integ = await admin("POST", "/integrations", {
+    name: "e2e page test",
+    source: "generic",
+    component_ids: [PAYMENTS],
+    public_text: "full",
+  });
   hookUrl = integ.webhook_url.startsWith("http") ? integ.webhook_url : `${base}/hooks/generic/${integ.key}`;
 });
 
 afterAll(async () => {
   // Leave the page as found: the alert recovered and the incident resolved.
   if (hookUrl) await hook({ action: "resolve" }).catch(() => {});
-  if (incidentId) await admin("POST", `/incidents/${incidentId}/updates`, { status: "resolved", body: "Resolved by the e2e test." }).catch(() => {});
+  if (incidentId)
+    await admin("POST", `/incidents/${incidentId}/updates`, { status: "resolved", body: "Resolved by the e2e test." }).catch(() => {});
   await browser?.close();
 });
 
@@ -76,7 +86,12 @@ describe("the overview, live", () => {
     await expect.poll(() => page.locator("#updated").textContent()).toMatch(/^Updated (now|\d+ seconds? ago)$/);
     expect(await page.locator(`#components li[data-id="${PAYMENTS}"] .status`).textContent()).toBe("Operational");
 
-    await hook({ action: "trigger", severity: "critical", summary: TITLE, details: "Card payments time out at checkout.\n<b>Not bold</b>" });
+    await hook({
+      action: "trigger",
+      severity: "critical",
+      summary: TITLE,
+      details: "Card payments time out at checkout.\n<b>Not bold</b>",
+    });
     incidentId = (await summary()).incidents.find((i: any) => i.name === TITLE).id;
 
     await page.clock.runFor(30_000);
@@ -96,7 +111,9 @@ describe("the overview, live", () => {
     await admin("POST", `/incidents/${incidentId}/updates`, { status: "identified", body: "Our card processor is down; failing over." });
     await hook({ action: "resolve" });
     await page.clock.runFor(30_000);
-    await expect.poll(() => article.locator(".tl li b").allTextContents(), { timeout: 15_000 }).toEqual(["Monitoring", "Identified", "Investigating"]);
+    await expect
+      .poll(() => article.locator(".tl li b").allTextContents(), { timeout: 15_000 })
+      .toEqual(["Monitoring", "Identified", "Investigating"]);
     expect(await page.locator(`#components li[data-id="${PAYMENTS}"] .status`).textContent()).toBe("Operational");
     expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
     await shot(page, "page-live-incident");
@@ -288,7 +305,9 @@ describe("page weight", () => {
     expect(all.filter((r) => r.type === "Font")).toEqual([]);
     const js = readFileSync(join(siteDir, "client", "live.js"));
     expect(gzipSync(js, { level: 9 }).length).toBeLessThanOrEqual(3_000);
-    expect(await page.evaluate(() => document.querySelectorAll("head script:not([defer]):not([async]), link[rel=stylesheet]").length)).toBe(0);
+    expect(await page.evaluate(() => document.querySelectorAll("head script:not([defer]):not([async]), link[rel=stylesheet]").length)).toBe(
+      0,
+    );
     await context.close();
   });
 });
@@ -299,7 +318,11 @@ describe("current after writes, with no rebuild", () => {
     const integ = await admin("POST", "/integrations", { name: `e2e ${title}`, source: "generic", component_ids: [componentId] });
     const url = `${base}/hooks/generic/${integ.key}`;
     const send = async (body: Record<string, unknown>) => {
-      const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ dedup_key: title, ...body }) });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ dedup_key: title, ...body }),
+      });
       expect(res.status).toBe(202);
     };
     await send({ action: "trigger", severity: "critical", summary: title });
@@ -379,7 +402,13 @@ describe("the README's screenshot", () => {
       fetch(`${base}/hooks/generic/demogenerickey000000000000000000`, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ dedup_key: "demo-api-5xx", action, severity: "critical", summary: "API error rate above 20%", details: "Elevated 5xx responses from the API." }),
+        body: JSON.stringify({
+          dedup_key: "demo-api-5xx",
+          action,
+          severity: "critical",
+          summary: "API error rate above 20%",
+          details: "Elevated 5xx responses from the API.",
+        }),
       });
     expect((await demo("trigger")).status).toBe(202);
     const id = (await summary()).incidents.find((i: any) => i.components.some((c: any) => c.id === "cmpapi000001")).id;

@@ -2,8 +2,8 @@
 // (`wrangler dev` as `npm start` runs it, local D1, real HTTP; Chromium's own XML parser for the
 // feeds and badges). Each is refused or harmless.
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "./browser";
@@ -23,7 +23,8 @@ afterAll(async () => {
   await browser?.close();
   const mine = new Set(made.map((m) => m.component));
   for (const inc of await json(await api("GET", "/incidents?status=open&limit=500")))
-    if (inc.components.some((c: { id: string }) => mine.has(c.id))) await api("POST", `/incidents/${inc.id}/updates`, { status: "resolved" });
+    if (inc.components.some((c: { id: string }) => mine.has(c.id)))
+      await api("POST", `/incidents/${inc.id}/updates`, { status: "resolved" });
   for (const m of made) {
     await api("DELETE", `/integrations/${m.integration}`);
     await api("DELETE", `/components/${m.component}?force=true`);
@@ -41,16 +42,23 @@ const json = async (res: Response) => {
   return res.json() as Promise<any>;
 };
 const hook = (key: string, body: unknown) =>
-  fetch(`${base}/hooks/generic/${key}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  fetch(`${base}/hooks/generic/${key}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 const n = () => Math.random().toString(36).slice(2, 8);
 
 async function fixture(extra: Record<string, unknown> = {}) {
   const component = await json(await api("POST", "/components", { name: `Probe ${n()}` }));
-  const integration = await json(await api("POST", "/integrations", { name: `probe-${n()}`, source: "generic", component_ids: [component.id], ...extra }));
+  const integration = await json(
+    await api("POST", "/integrations", { name: `probe-${n()}`, source: "generic", component_ids: [component.id], ...extra }),
+  );
   made.push({ integration: integration.id, component: component.id });
   return { component, integration };
 }
-const statusOf = async (id: string) => ((await (await fetch(`${base}/api/v2/components.json`)).json()) as any).components.find((c: any) => c.id === id)?.status;
+const statusOf = async (id: string) =>
+  ((await (await fetch(`${base}/api/v2/components.json`)).json()) as any).components.find((c: any) => c.id === id)?.status;
 
 /** Parsed by Chromium as XML: the parse error, or null. */
 async function xmlError(text: string, type: string): Promise<string | null> {
@@ -72,8 +80,20 @@ async function xmlError(text: string, type: string): Promise<string | null> {
 describe("the probe's reproductions, against the running stack", () => {
   it("1. a sender echoing its webhook URL publishes no key anywhere", async () => {
     const { integration } = await fixture({ public_text: "full" });
-    expect((await hook(integration.key, { dedup_key: "echo", action: "trigger", severity: "critical", summary: `POST ${integration.webhook_url} failed`, details: `key=${integration.key}` })).status).toBe(202);
-    const [inc] = ((await (await fetch(`${base}/api/v2/incidents.json`)).json()) as any).incidents.filter((i: any) => i.name.includes("[redacted key]"));
+    expect(
+      (
+        await hook(integration.key, {
+          dedup_key: "echo",
+          action: "trigger",
+          severity: "critical",
+          summary: `POST ${integration.webhook_url} failed`,
+          details: `key=${integration.key}`,
+        })
+      ).status,
+    ).toBe(202);
+    const [inc] = ((await (await fetch(`${base}/api/v2/incidents.json`)).json()) as any).incidents.filter((i: any) =>
+      i.name.includes("[redacted key]"),
+    );
     expect(inc).toBeTruthy();
     for (const path of ["/api/v2/summary.json", "/api/v2/incidents.json", `/incidents/${inc.id}`, "/history.rss", "/history.atom"])
       expect(await (await fetch(`${base}${path}`)).text(), path).not.toContain(integration.key);
@@ -83,9 +103,24 @@ describe("the probe's reproductions, against the running stack", () => {
     const hostile = "\u001b[31mDB\u0000 down\u0007\u001b[0m \u202eevil\u202c";
     const { component, integration } = await fixture({ public_text: "full" });
     await json(await api("PATCH", `/components/${component.id}`, { name: `Bad\u0000 name\u001b[1m ${n()}` }));
-    expect((await hook(integration.key, { dedup_key: "ctl", action: "trigger", severity: "critical", summary: hostile, details: "\u0000\u001b[33mwarn" })).status).toBe(202);
+    expect(
+      (
+        await hook(integration.key, {
+          dedup_key: "ctl",
+          action: "trigger",
+          severity: "critical",
+          summary: hostile,
+          details: "\u0000\u001b[33mwarn",
+        })
+      ).status,
+    ).toBe(202);
     const slug = (await json(await api("GET", `/components/${component.id}`))).slug;
-    for (const [path, type] of [["/history.rss", "application/xml"], ["/history.atom", "application/xml"], ["/badge.svg", "image/svg+xml"], [`/badge/${slug}.svg`, "image/svg+xml"]] as const) {
+    for (const [path, type] of [
+      ["/history.rss", "application/xml"],
+      ["/history.atom", "application/xml"],
+      ["/badge.svg", "image/svg+xml"],
+      [`/badge/${slug}.svg`, "image/svg+xml"],
+    ] as const) {
       const body = await (await fetch(`${base}${path}`)).text();
       expect(await xmlError(body, type), path).toBeNull();
     }
@@ -101,7 +136,9 @@ describe("the probe's reproductions, against the running stack", () => {
     expect(await statusOf(component.id)).toBe("operational");
     const second = await fixture();
     await hook(second.integration.key, { dedup_key: "dismiss", action: "trigger", severity: "critical", summary: "down" });
-    const [alert] = (await json(await api("GET", "/alerts?firing=1&limit=500"))).filter((a: any) => a.integration_id === second.integration.id);
+    const [alert] = (await json(await api("GET", "/alerts?firing=1&limit=500"))).filter(
+      (a: any) => a.integration_id === second.integration.id,
+    );
     await json(await api("POST", `/alerts/${alert.id}/resolve`));
     expect(await statusOf(second.component.id)).toBe("operational");
     expect((await json(await api("DELETE", `/integrations/${second.integration.id}`))).deleted).toBe(true);
@@ -139,7 +176,9 @@ describe("the probe's reproductions, against the running stack", () => {
   it("5. 40 wrong bearer tokens get a 429 with Retry-After, whatever CF-Connecting-IP they claim; the operator is not locked out", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 40; i++) {
-      const res = await fetch(`${base}/admin/api/components`, { headers: { Authorization: `Bearer guess-${i}-0123456789abcdef0123456789`, "CF-Connecting-IP": `10.9.8.${i}` } });
+      const res = await fetch(`${base}/admin/api/components`, {
+        headers: { Authorization: `Bearer guess-${i}-0123456789abcdef0123456789`, "CF-Connecting-IP": `10.9.8.${i}` },
+      });
       statuses.push(res.status);
       if (res.status === 429) expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
     }
@@ -156,7 +195,8 @@ describe("the probe's reproductions, against the running stack", () => {
     const dir = join(persistTo, "v3", "d1");
     const files: string[] = [];
     const walk = (d: string) => {
-      for (const e of readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith(".sqlite") && files.push(join(d, e.name));
+      for (const e of readdirSync(d, { withFileTypes: true }))
+        e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith(".sqlite") && files.push(join(d, e.name));
     };
     walk(dir);
     const file = files.sort((a, b) => statSync(b).size - statSync(a).size)[0]!;
@@ -172,7 +212,13 @@ describe("the probe's reproductions, against the running stack", () => {
       }
     };
     const before = size();
-    const body = JSON.stringify({ dedup_key: "junk", action: "trigger", severity: "critical", summary: "junk", details: "x".repeat(100 * 1024 - 100) });
+    const body = JSON.stringify({
+      dedup_key: "junk",
+      action: "trigger",
+      severity: "critical",
+      summary: "junk",
+      details: "x".repeat(100 * 1024 - 100),
+    });
     for (let i = 0; i < 150; i += 10)
       await Promise.all(Array.from({ length: 10 }, (_, j) => hook(`unknown${String((i + j) % 7)}${"0".repeat(24)}`, body)));
     const grown = size() - before;
@@ -182,7 +228,11 @@ describe("the probe's reproductions, against the running stack", () => {
     const { integration } = await fixture();
     // (each keeps a 4 KB payload in the delivery log and 4 KB of details in its alert)
     for (let i = 0; i < 40; i += 10)
-      await Promise.all(Array.from({ length: 10 }, async (_, j) => expect((await hook(integration.key, JSON.stringify({ ...JSON.parse(body), dedup_key: `real-${i + j}` }))).status).toBe(202)));
+      await Promise.all(
+        Array.from({ length: 10 }, async (_, j) =>
+          expect((await hook(integration.key, JSON.stringify({ ...JSON.parse(body), dedup_key: `real-${i + j}` }))).status).toBe(202),
+        ),
+      );
     expect(size() - before - grown).toBeGreaterThan(200 * 1024);
     const refused = await json(await api("GET", "/deliveries/refused"));
     expect(refused.some((r: any) => r.key_prefix.startsWith("unknow"))).toBe(true);
@@ -193,7 +243,9 @@ describe("the probe's reproductions, against the running stack", () => {
     await hook(integration.key, { dedup_key: "in-use", action: "trigger", severity: "critical", summary: "down" });
     const del = await api("DELETE", `/components/${component.id}`);
     expect(del.status).toBe(409);
-    const [inc] = ((await (await fetch(`${base}/api/v2/incidents/unresolved.json`)).json()) as any).incidents.filter((i: any) => i.components.some((c: any) => c.id === component.id));
+    const [inc] = ((await (await fetch(`${base}/api/v2/incidents/unresolved.json`)).json()) as any).incidents.filter((i: any) =>
+      i.components.some((c: any) => c.id === component.id),
+    );
     expect(((await del.json()) as any).error).toContain(inc.id);
     await json(await api("POST", `/incidents/${inc.id}/updates`, { status: "resolved" }));
     expect(await statusOf(component.id)).toBe("operational");
@@ -218,7 +270,11 @@ describe("the probe's reproductions, against the running stack", () => {
       body: new URLSearchParams({ token }).toString(),
     });
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
-    const page = await (await fetch(`${base}/admin?ok=${encodeURIComponent("Session expired: sign in at https://evil.test")}&error=Call+us`, { headers: { Cookie: cookie } })).text();
+    const page = await (
+      await fetch(`${base}/admin?ok=${encodeURIComponent("Session expired: sign in at https://evil.test")}&error=Call+us`, {
+        headers: { Cookie: cookie },
+      })
+    ).text();
     expect(page).not.toContain("evil.test");
     expect(page).not.toContain("Call us");
     const big = await api("POST", "/components", { name: "big", description: "x".repeat(70 * 1024) });
@@ -238,7 +294,13 @@ describe("the probe's reproductions, against the running stack", () => {
 
   it("11. a Datadog-style alert publishes its cleaned title only by default", async () => {
     const { component, integration } = await fixture();
-    await hook(integration.key, { dedup_key: "dd", action: "trigger", severity: "critical", summary: "%%% CPU high on db-1.internal @pagerduty-ops https://app.datadoghq.com/m/1 %%%", details: "runbook https://wiki.internal/x" });
+    await hook(integration.key, {
+      dedup_key: "dd",
+      action: "trigger",
+      severity: "critical",
+      summary: "%%% CPU high on db-1.internal @pagerduty-ops https://app.datadoghq.com/m/1 %%%",
+      details: "runbook https://wiki.internal/x",
+    });
     const body = await (await fetch(`${base}/api/v2/summary.json`)).text();
     for (const s of ["@pagerduty-ops", "datadoghq.com", "wiki.internal", "%%%"]) expect(body).not.toContain(s);
     expect(body).toContain("CPU high on db-1.internal");

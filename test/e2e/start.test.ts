@@ -1,7 +1,8 @@
 // The README's first steps, against the real local stack: the printed curl opens an incident that
 // summary.json and the already open page show; the recovery curl moves it to monitoring.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
 import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ARTIFACTS, launchBrowser } from "./browser";
 
 const base = inject("baseUrl");
@@ -54,7 +55,11 @@ describe("npm start's demo, over real HTTP", () => {
 describe("npm start's cron", () => {
   it("wrangler dev opens the scheduled endpoint npm start calls every minute: a maintenance window ends on its own", async () => {
     const admin = (path: string, body: unknown) =>
-      fetch(`${base}/admin/api${path}`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      fetch(`${base}/admin/api${path}`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
     const now = Date.now();
     const res = await admin("/maintenances", {
       name: "Cron check (e2e)",

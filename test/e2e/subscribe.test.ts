@@ -15,8 +15,14 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 // @ts-expect-error plain ESM helper shared with npm start
 import { freePort, prepareDatabase, startWorker, workerConfig } from "../../scripts/lib.mjs";
-import { startTurnstileStandIn, TURNSTILE_PASS_SECRET, TURNSTILE_TEST_SITE_KEY, TURNSTILE_TEST_TOKEN, type TurnstileStandIn } from "../support/turnstile-standin";
-import { adminClient, ARTIFACTS, closePage, launchBrowser, openPage } from "./browser";
+import {
+  startTurnstileStandIn,
+  TURNSTILE_PASS_SECRET,
+  TURNSTILE_TEST_SITE_KEY,
+  TURNSTILE_TEST_TOKEN,
+  type TurnstileStandIn,
+} from "../support/turnstile-standin";
+import { ARTIFACTS, adminClient, closePage, launchBrowser, openPage } from "./browser";
 
 const ADMIN_TOKEN = "e2e-subscribe-admin-token-0123456789abcdef";
 
@@ -82,7 +88,9 @@ async function emailTo(to: string, timeoutMs = 15_000): Promise<LocalEmail> {
 }
 
 async function emailsTo(to: string): Promise<number> {
-  const list = ((await (await fetch(`${base}/cdn-cgi/local/explorer/api/local/email/sending?per_page=100`)).json()) as { result: LocalEmail[] }).result ?? [];
+  const list =
+    ((await (await fetch(`${base}/cdn-cgi/local/explorer/api/local/email/sending?per_page=100`)).json()) as { result: LocalEmail[] })
+      .result ?? [];
   return list.filter((m) => m.to.includes(to)).length;
 }
 
@@ -102,7 +110,11 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACT
 describe("subscribing over HTTP, as the README's curls do", () => {
   it("POST /subscriptions → 202; the confirmation email is in the local explorer; confirm, manage, one-click unsubscribe", async () => {
     const email = "curl.reader@example.com";
-    const res = await fetch(`${base}/subscriptions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email, language: "pt-BR" }) });
+    const res = await fetch(`${base}/subscriptions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email, language: "pt-BR" }),
+    });
     expect(res.status).toBe(202);
     const mail = await emailTo(email);
     expect(mail.subject).toBe("Confirme sua assinatura do status de Acme Cloud");
@@ -114,9 +126,15 @@ describe("subscribing over HTTP, as the README's curls do", () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('method="post"');
     const token = link.split("/").at(-2)!;
-    expect(await (await fetch(`${base}/subscriptions/${token}`, { headers: { Accept: "application/json" } })).json()).toMatchObject({ status: "pending" });
+    expect(await (await fetch(`${base}/subscriptions/${token}`, { headers: { Accept: "application/json" } })).json()).toMatchObject({
+      status: "pending",
+    });
     expect((await fetch(link, { method: "POST" })).status).toBe(200);
-    expect(await (await fetch(`${base}/subscriptions/${token}`, { headers: { Accept: "application/json" } })).json()).toMatchObject({ email, status: "confirmed", language: "pt-BR" });
+    expect(await (await fetch(`${base}/subscriptions/${token}`, { headers: { Accept: "application/json" } })).json()).toMatchObject({
+      email,
+      status: "confirmed",
+      language: "pt-BR",
+    });
     // Operators see it, confirmed, as the public made it.
     const listed = (await admin("GET", "/subscribers")).items as Array<Record<string, unknown>>;
     expect(listed.find((s) => s.email === email)).toMatchObject({ status: "confirmed", created_by: "public" });
@@ -136,13 +154,22 @@ describe("subscribing over HTTP, as the README's curls do", () => {
 describe("Turnstile through the page settings", () => {
   it("on: the form shows the widget and the worker checks the token with siteverify (the local stand-in); off again: no check", async () => {
     const settings = await admin("GET", "/settings");
-    const basics = { name: settings.name, url: settings.url, time_zone: settings.time_zone, auto_resolve_minutes: settings.auto_resolve_minutes };
+    const basics = {
+      name: settings.name,
+      url: settings.url,
+      time_zone: settings.time_zone,
+      auto_resolve_minutes: settings.auto_resolve_minutes,
+    };
     await admin("PUT", "/settings", { ...basics, turnstile_site_key: TURNSTILE_TEST_SITE_KEY });
     try {
       const page = await fetch(`${base}/subscribe`);
       expect(await page.text()).toContain(`data-sitekey="${TURNSTILE_TEST_SITE_KEY}"`);
       expect(page.headers.get("content-security-policy")).toContain("frame-src https://challenges.cloudflare.com");
-      const without = await fetch(`${base}/subscriptions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: "bot@example.com" }) });
+      const without = await fetch(`${base}/subscriptions`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ email: "bot@example.com" }),
+      });
       expect(without.status).toBe(400);
       expect(await without.json()).toMatchObject({ field: "cf-turnstile-response" });
       const human = await fetch(`${base}/subscriptions`, {

@@ -28,7 +28,14 @@ export interface NotifyCapture {
 
 export async function startNotifyCapture(port = 0): Promise<NotifyCapture> {
   const failures = new Map<string, number>();
-  const state: NotifyCapture = { url: "", server: null as unknown as Server, requests: [], countOnly: false, count: 0, close: async () => {} };
+  const state: NotifyCapture = {
+    url: "",
+    server: null as unknown as Server,
+    requests: [],
+    countOnly: false,
+    count: 0,
+    close: async () => {},
+  };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://capture");
     const chunks: Buffer[] = [];
@@ -42,14 +49,22 @@ export async function startNotifyCapture(port = 0): Promise<NotifyCapture> {
           return;
         }
         const prefix = url.searchParams.get("prefix") ?? "";
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(state.requests.filter((r) => r.path.startsWith(prefix))));
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify(state.requests.filter((r) => r.path.startsWith(prefix))));
         return;
       }
       state.count++;
       if (!state.countOnly) {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(", ") : String(v ?? "");
-        state.requests.push({ method: req.method ?? "GET", path: url.pathname, headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() });
+        state.requests.push({
+          method: req.method ?? "GET",
+          path: url.pathname,
+          headers,
+          body: Buffer.concat(chunks).toString("utf8"),
+          at: Date.now(),
+        });
       }
       const [, mode, arg] = url.pathname.split("/");
       if (mode === "fail") {

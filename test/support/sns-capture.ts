@@ -7,14 +7,29 @@ import { createSign, generateKeyPairSync, randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AsnConvert } from "@peculiar/asn1-schema";
-import { AlgorithmIdentifier, AttributeTypeAndValue, AttributeValue, Certificate, Name, RelativeDistinguishedName, SubjectPublicKeyInfo, TBSCertificate, Validity, Version } from "@peculiar/asn1-x509";
+import {
+  AlgorithmIdentifier,
+  AttributeTypeAndValue,
+  AttributeValue,
+  Certificate,
+  Name,
+  RelativeDistinguishedName,
+  SubjectPublicKeyInfo,
+  TBSCertificate,
+  Validity,
+  Version,
+} from "@peculiar/asn1-x509";
 
 const SHA256_WITH_RSA = "1.2.840.113549.1.1.11";
 const COMMON_NAME = "2.5.4.3";
 
 /** A self-signed X.509 certificate (PEM) for the key pair, as SNS serves its own. */
 function selfSigned(publicKeyDer: Buffer, sign: (tbs: Buffer) => Buffer): string {
-  const name = new Name([new RelativeDistinguishedName([new AttributeTypeAndValue({ type: COMMON_NAME, value: new AttributeValue({ utf8String: "sns.test.amazonaws.com" }) })])]);
+  const name = new Name([
+    new RelativeDistinguishedName([
+      new AttributeTypeAndValue({ type: COMMON_NAME, value: new AttributeValue({ utf8String: "sns.test.amazonaws.com" }) }),
+    ]),
+  ]);
   const algorithm = new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA, parameters: null });
   const now = Date.now();
   const tbs = new TBSCertificate({
@@ -59,7 +74,11 @@ export async function startSnsCapture(): Promise<SnsCapture> {
       hits.push({ method: req.method ?? "GET", url: url.pathname + url.search });
       if (url.pathname.endsWith(".pem")) res.writeHead(200, { "content-type": "application/x-pem-file" }).end(pem);
       else if (url.searchParams.get("Action") === "ConfirmSubscription") {
-        res.writeHead(200, { "content-type": "text/xml" }).end("<ConfirmSubscriptionResponse><ConfirmSubscriptionResult><SubscriptionArn>arn:aws:sns:eu-west-1:123456789012:status-page:1</SubscriptionArn></ConfirmSubscriptionResult></ConfirmSubscriptionResponse>");
+        res
+          .writeHead(200, { "content-type": "text/xml" })
+          .end(
+            "<ConfirmSubscriptionResponse><ConfirmSubscriptionResult><SubscriptionArn>arn:aws:sns:eu-west-1:123456789012:status-page:1</SubscriptionArn></ConfirmSubscriptionResult></ConfirmSubscriptionResponse>",
+          );
       } else res.writeHead(404).end();
     });
   });

@@ -1,34 +1,91 @@
 // Each destination's format (worker/notify/formats.ts) within its platform's limits, and event types.
 import { describe, expect, it } from "vitest";
+import { MESSAGES } from "../../site/src/i18n";
 import type { NotifyEvent } from "../../worker/notify/events";
 import { datadogBody, discordBody, emailBody, slackBody, teamsBody, webhookBody } from "../../worker/notify/formats";
 import { eventType } from "../../worker/notify/load";
-import { MESSAGES } from "../../site/src/i18n";
 
 const long = "x".repeat(5000);
 const event = (name = "API down <@everyone> & more", body = "Investigating *now*"): NotifyEvent => ({
   id: "upd000000001",
   type: "incident.created",
   componentIds: ["cmp000000001"],
-  page: { id: "page00000001", name: "Acme", url: "https://status.acme.test", status_indicator: "major", status_description: "Partial System Outage" },
+  page: {
+    id: "page00000001",
+    name: "Acme",
+    url: "https://status.acme.test",
+    status_indicator: "major",
+    status_description: "Partial System Outage",
+  },
   incident: {
-    id: "inc000000001", name, status: "investigating", created_at: "2026-12-01T10:00:00.000Z", updated_at: "2026-12-01T10:00:00.000Z", monitoring_at: null, resolved_at: null,
-    impact: "major", shortlink: "https://status.acme.test/incidents/inc000000001", started_at: "2026-12-01T10:00:00.000Z", page_id: "page00000001",
-    incident_updates: [{ id: "upd000000001", status: "investigating", body, incident_id: "inc000000001", created_at: "2026-12-01T10:00:00.000Z", updated_at: "2026-12-01T10:00:00.000Z", display_at: "2026-12-01T10:00:00.000Z", affected_components: null, deliver_notifications: true, custom_tweet: null, tweet_id: null }],
-    components: [{ id: "cmp000000001", name: "API", status: "major_outage", created_at: "", updated_at: "", position: 0, description: null, showcase: true, start_date: null, group_id: null, page_id: "page00000001", group: false, only_show_if_degraded: false }],
+    id: "inc000000001",
+    name,
+    status: "investigating",
+    created_at: "2026-12-01T10:00:00.000Z",
+    updated_at: "2026-12-01T10:00:00.000Z",
+    monitoring_at: null,
+    resolved_at: null,
+    impact: "major",
+    shortlink: "https://status.acme.test/incidents/inc000000001",
+    started_at: "2026-12-01T10:00:00.000Z",
+    page_id: "page00000001",
+    incident_updates: [
+      {
+        id: "upd000000001",
+        status: "investigating",
+        body,
+        incident_id: "inc000000001",
+        created_at: "2026-12-01T10:00:00.000Z",
+        updated_at: "2026-12-01T10:00:00.000Z",
+        display_at: "2026-12-01T10:00:00.000Z",
+        affected_components: null,
+        deliver_notifications: true,
+        custom_tweet: null,
+        tweet_id: null,
+      },
+    ],
+    components: [
+      {
+        id: "cmp000000001",
+        name: "API",
+        status: "major_outage",
+        created_at: "",
+        updated_at: "",
+        position: 0,
+        description: null,
+        showcase: true,
+        start_date: null,
+        group_id: null,
+        page_id: "page00000001",
+        group: false,
+        only_show_if_degraded: false,
+      },
+    ],
   },
   generated_at: "2026-12-01T10:00:01.000Z",
 });
-const links = { view: "https://status.acme.test/incidents/inc000000001", unsubscribe: "https://status.acme.test/subscriptions/t/unsubscribe", manage: "https://status.acme.test/subscriptions/t" };
+const links = {
+  view: "https://status.acme.test/incidents/inc000000001",
+  unsubscribe: "https://status.acme.test/subscriptions/t/unsubscribe",
+  manage: "https://status.acme.test/subscriptions/t",
+};
 
 describe("notification formats", () => {
   it("webhook: Statuspage's subscriber-webhook shape", () => {
     const b = webhookBody(event(), links) as any;
     expect(Object.keys(b)).toEqual(["meta", "page", "incident"]);
-    expect(b.meta).toEqual({ unsubscribe: links.unsubscribe, documentation: expect.stringContaining("statuspage"), generated_at: "2026-12-01T10:00:01.000Z" });
+    expect(b.meta).toEqual({
+      unsubscribe: links.unsubscribe,
+      documentation: expect.stringContaining("statuspage"),
+      generated_at: "2026-12-01T10:00:01.000Z",
+    });
     expect(b.page).toEqual({ id: "page00000001", status_indicator: "major", status_description: "Partial System Outage" });
     expect(b.incident).toMatchObject({ id: "inc000000001", backfilled: false, impact_override: null, postmortem_body: null });
-    expect(b.incident.incident_updates[0]).toMatchObject({ status: "investigating", wants_twitter_update: false, twitter_updated_at: null });
+    expect(b.incident.incident_updates[0]).toMatchObject({
+      status: "investigating",
+      wants_twitter_update: false,
+      twitter_updated_at: null,
+    });
     expect(b.incident.components).toBeUndefined();
   });
 
@@ -56,7 +113,11 @@ describe("notification formats", () => {
   });
 
   it("Datadog: alert_type by impact, success when resolved, limits kept", () => {
-    expect(datadogBody(event(), links)).toMatchObject({ alert_type: "error", aggregation_key: "status-page-inc000000001", date_happened: Date.parse("2026-12-01T10:00:00.000Z") / 1000 });
+    expect(datadogBody(event(), links)).toMatchObject({
+      alert_type: "error",
+      aggregation_key: "status-page-inc000000001",
+      date_happened: Date.parse("2026-12-01T10:00:00.000Z") / 1000,
+    });
     const resolved = event();
     resolved.incident!.incident_updates[0]!.status = "resolved";
     expect(datadogBody(resolved, links)).toMatchObject({ alert_type: "success" });

@@ -7,15 +7,32 @@ const local = { OUTBOUND_ALLOW_LOOPBACK: "1" };
 
 describe("checkOutboundUrl", () => {
   it("accepts https to public host names", () => {
-    for (const url of ["https://hooks.slack.com/services/T0/B0/xyz", "https://discord.com/api/webhooks/1/abc", "https://api.datadoghq.eu", "https://example.com:8443/hook?x=1", "https://example.com./h"])
+    for (const url of [
+      "https://hooks.slack.com/services/T0/B0/xyz",
+      "https://discord.com/api/webhooks/1/abc",
+      "https://api.datadoghq.eu",
+      "https://example.com:8443/hook?x=1",
+      "https://example.com./h",
+    ])
       expect(checkOutboundUrl(prod, url), url).toBeNull();
   });
 
   it("refuses every spelling of an IP literal, loopback included", () => {
     for (const url of [
-      "https://127.0.0.1/h", "https://0x7f.1/h", "https://2130706433/h", "https://0177.0.0.1/h", "https://127.1/h", "https://0x7f000001/h",
-      "https://10.0.0.1/h", "https://169.254.169.254/latest", "https://8.8.8.8/h", "https://[::1]/h", "https://[::ffff:127.0.0.1]/h",
-      "https://[0:0:0:0:0:0:0:1]/h", "https://[fe80::1]/h", "https://%31%32%37.0.0.1/h",
+      "https://127.0.0.1/h",
+      "https://0x7f.1/h",
+      "https://2130706433/h",
+      "https://0177.0.0.1/h",
+      "https://127.1/h",
+      "https://0x7f000001/h",
+      "https://10.0.0.1/h",
+      "https://169.254.169.254/latest",
+      "https://8.8.8.8/h",
+      "https://[::1]/h",
+      "https://[::ffff:127.0.0.1]/h",
+      "https://[0:0:0:0:0:0:0:1]/h",
+      "https://[fe80::1]/h",
+      "https://%31%32%37.0.0.1/h",
     ])
       expect(checkOutboundUrl(prod, url), url).toBe("must name a host, not an IP address");
   });

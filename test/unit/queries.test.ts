@@ -106,7 +106,7 @@ describe("windowUptime", () => {
       now: NOW,
     });
     // One whole day down out of 89.5 observed days.
-    expect(windowUptime(days, NOW)).toBe(Math.floor((100 * (1 - 1 / 89.5)) * 100) / 100);
+    expect(windowUptime(days, NOW)).toBe(Math.floor(100 * (1 - 1 / 89.5) * 100) / 100);
   });
 
   it("is null without any data", () => {

@@ -14,7 +14,13 @@ async function json(res: Response, status: number): Promise<any> {
   return text ? JSON.parse(text) : null;
 }
 
-const trigger = (dedup_key: string, extra: Json = {}) => ({ dedup_key, action: "trigger", severity: "critical", summary: `Down (${dedup_key})`, ...extra });
+const trigger = (dedup_key: string, extra: Json = {}) => ({
+  dedup_key,
+  action: "trigger",
+  severity: "critical",
+  summary: `Down (${dedup_key})`,
+  ...extra,
+});
 
 /** A component fed by its own generic integration, and an incident a webhook opened on it. */
 async function incidentFromWebhook(name = "Checkout") {
@@ -40,7 +46,10 @@ describe("components and groups", () => {
     const c = await json(await admin("POST", "/components", { name: "Billing", slug: unique("billing"), group_id: group.id }), 201);
     expect(c).toMatchObject({ name: "Billing", group_id: group.id, status: "operational", override_status: null });
 
-    const patched = await json(await admin("PATCH", `/components/${c.id}`, { name: "Billing API", description: "Invoices", position: 7 }), 200);
+    const patched = await json(
+      await admin("PATCH", `/components/${c.id}`, { name: "Billing API", description: "Invoices", position: 7 }),
+      200,
+    );
     expect(patched).toMatchObject({ name: "Billing API", description: "Invoices", position: 7, group_id: group.id });
     const [created, updated] = await auditOf(c.id);
     expect(created).toMatchObject({ actor: "api", action: "component.create", target_type: "component" });
@@ -108,7 +117,10 @@ describe("incidents", () => {
     expect(incident).toMatchObject({ status: "investigating", automatic: true, kind: "incident" });
     expect(incident.alerts).toMatchObject([{ dedup_key: alertKey, status: "firing", severity: "critical", component_ids: [c.id] }]);
 
-    const identified = await json(await admin("POST", `/incidents/${incident.id}/updates`, { status: "identified", body: "A bad deploy" }), 201);
+    const identified = await json(
+      await admin("POST", `/incidents/${incident.id}/updates`, { status: "identified", body: "A bad deploy" }),
+      201,
+    );
     expect(identified).toMatchObject({ incident_id: incident.id, status: "identified", body: "A bad deploy", affected_components: null });
     expect(await incidentRow(incident.id)).toMatchObject({ status: "identified", resolved_at: null });
 
@@ -142,14 +154,21 @@ describe("incidents", () => {
     expect(await incidentRow(incident.id)).toMatchObject({ status: "monitoring" });
 
     const upd = await json(
-      await admin("POST", `/incidents/${incident.id}/updates`, { status: "identified", body: "Still slow", components: { [c.id]: "degraded_performance" } }),
+      await admin("POST", `/incidents/${incident.id}/updates`, {
+        status: "identified",
+        body: "Still slow",
+        components: { [c.id]: "degraded_performance" },
+      }),
       201,
     );
     expect(upd.affected_components).toEqual([{ code: c.id, name: c.name, old_status: "operational", new_status: "degraded_performance" }]);
     expect(await incidentRow(incident.id)).toMatchObject({ status: "identified", monitoring_at: null });
 
     const res = await json(await admin("POST", `/incidents/${incident.id}/updates`, { status: "resolved" }), 201);
-    expect(res).toMatchObject({ body: "This incident has been resolved.", affected_components: [{ code: c.id, old_status: "degraded_performance", new_status: "operational" }] });
+    expect(res).toMatchObject({
+      body: "This incident has been resolved.",
+      affected_components: [{ code: c.id, old_status: "degraded_performance", new_status: "operational" }],
+    });
     expect(await component(c.id)).toMatchObject({ status: "operational", override_status: null });
     expect(await changesOf(c.id)).toEqual([
       { from_status: "operational", to_status: "major_outage" },
@@ -161,10 +180,17 @@ describe("incidents", () => {
 
   it("refuses bad updates with the field named, and changes nothing", async () => {
     const { incident } = await incidentFromWebhook("Edge");
-    expect(await json(await admin("POST", `/incidents/${incident.id}/updates`, { status: "fixed" }), 400)).toMatchObject({ field: "status" });
-    expect(await json(await admin("POST", `/incidents/${incident.id}/updates`, { status: "in_progress" }), 400)).toMatchObject({ field: "status" });
+    expect(await json(await admin("POST", `/incidents/${incident.id}/updates`, { status: "fixed" }), 400)).toMatchObject({
+      field: "status",
+    });
+    expect(await json(await admin("POST", `/incidents/${incident.id}/updates`, { status: "in_progress" }), 400)).toMatchObject({
+      field: "status",
+    });
     expect(
-      await json(await admin("POST", `/incidents/${incident.id}/updates`, { status: "identified", components: { nosuchcomp01: "major_outage" } }), 400),
+      await json(
+        await admin("POST", `/incidents/${incident.id}/updates`, { status: "identified", components: { nosuchcomp01: "major_outage" } }),
+        400,
+      ),
     ).toMatchObject({ field: "components" });
     expect((await admin("POST", "/incidents/nosuchinc001/updates", { status: "identified" })).status).toBe(404);
     expect(await incidentRow(incident.id)).toMatchObject({ status: "investigating" });
@@ -174,7 +200,12 @@ describe("incidents", () => {
   it("opens a manual incident (automatic = 0) that alerts never attach to", async () => {
     const c = await createComponent("Email");
     const created = await json(
-      await admin("POST", "/incidents", { name: "Email delays", body: "Mails are late", component_ids: [c.id], components: { [c.id]: "partial_outage" } }),
+      await admin("POST", "/incidents", {
+        name: "Email delays",
+        body: "Mails are late",
+        component_ids: [c.id],
+        components: { [c.id]: "partial_outage" },
+      }),
       201,
     );
     expect(created).toMatchObject({ name: "Email delays", status: "investigating", impact: "major", automatic: false, alerts: [] });
@@ -192,8 +223,13 @@ describe("incidents", () => {
       "SELECT i.id, i.automatic FROM incidents i JOIN incident_components ic ON ic.incident_id = i.id WHERE ic.component_id = ?1 ORDER BY i.created_at",
       c.id,
     );
-    expect(onComponent).toEqual([{ id: created.id, automatic: 0 }, { id: expect.any(String), automatic: 1 }]);
-    expect(await json(await admin("POST", "/incidents", { name: "x", component_ids: ["nosuchcomp01"] }), 400)).toMatchObject({ field: "component_ids" });
+    expect(onComponent).toEqual([
+      { id: created.id, automatic: 0 },
+      { id: expect.any(String), automatic: 1 },
+    ]);
+    expect(await json(await admin("POST", "/incidents", { name: "x", component_ids: ["nosuchcomp01"] }), 400)).toMatchObject({
+      field: "component_ids",
+    });
   });
 });
 
@@ -203,10 +239,22 @@ describe("maintenances", () => {
   it("schedules a window, answered in the public API's shape", async () => {
     const c = await createComponent("Database");
     const m = await json(
-      await admin("POST", "/maintenances", { name: "DB upgrade", body: "Postgres 17", scheduled_for: inMinutes(60), scheduled_until: inMinutes(120), component_ids: [c.id] }),
+      await admin("POST", "/maintenances", {
+        name: "DB upgrade",
+        body: "Postgres 17",
+        scheduled_for: inMinutes(60),
+        scheduled_until: inMinutes(120),
+        component_ids: [c.id],
+      }),
       201,
     );
-    expect(m).toMatchObject({ name: "DB upgrade", status: "scheduled", impact: "maintenance", scheduled_for: expect.stringMatching(/Z$/), scheduled_until: expect.any(String) });
+    expect(m).toMatchObject({
+      name: "DB upgrade",
+      status: "scheduled",
+      impact: "maintenance",
+      scheduled_for: expect.stringMatching(/Z$/),
+      scheduled_until: expect.any(String),
+    });
     expect(m.components.map((x: Json) => x.id)).toEqual([c.id]);
     expect(m.incident_updates).toMatchObject([{ status: "scheduled", body: "Postgres 17" }]);
     expect(await component(c.id)).toMatchObject({ status: "operational", in_maintenance: false });
@@ -217,7 +265,13 @@ describe("maintenances", () => {
   it("a window that has begun starts at once; completing it ends the maintenance", async () => {
     const c = await createComponent("Storage");
     const m = await json(
-      await admin("POST", "/maintenances", { name: "Disk swap", body: "Swapping disks", scheduled_for: inMinutes(-1), scheduled_until: inMinutes(30), component_ids: [c.id] }),
+      await admin("POST", "/maintenances", {
+        name: "Disk swap",
+        body: "Swapping disks",
+        scheduled_for: inMinutes(-1),
+        scheduled_until: inMinutes(30),
+        component_ids: [c.id],
+      }),
       201,
     );
     expect(m.status).toBe("in_progress");
@@ -241,14 +295,21 @@ describe("maintenances", () => {
   it("refuses a window that ends before it starts, or without components", async () => {
     const c = await createComponent("Cache");
     const base = { name: "x", body: "y", component_ids: [c.id] };
-    expect(await json(await admin("POST", "/maintenances", { ...base, scheduled_for: inMinutes(60), scheduled_until: inMinutes(30) }), 400)).toMatchObject({
+    expect(
+      await json(await admin("POST", "/maintenances", { ...base, scheduled_for: inMinutes(60), scheduled_until: inMinutes(30) }), 400),
+    ).toMatchObject({
       field: "scheduled_until",
     });
-    expect(await json(await admin("POST", "/maintenances", { ...base, scheduled_for: "tomorrow", scheduled_until: inMinutes(30) }), 400)).toMatchObject({
+    expect(
+      await json(await admin("POST", "/maintenances", { ...base, scheduled_for: "tomorrow", scheduled_until: inMinutes(30) }), 400),
+    ).toMatchObject({
       field: "scheduled_for",
     });
     expect(
-      await json(await admin("POST", "/maintenances", { ...base, component_ids: [], scheduled_for: inMinutes(1), scheduled_until: inMinutes(30) }), 400),
+      await json(
+        await admin("POST", "/maintenances", { ...base, component_ids: [], scheduled_for: inMinutes(1), scheduled_until: inMinutes(30) }),
+        400,
+      ),
     ).toMatchObject({ field: "component_ids" });
   });
 });
@@ -265,7 +326,9 @@ describe("integrations and links", () => {
 
     expect((await json(await admin("PATCH", `/integrations/${integ.id}`, { disabled: true }), 200)).disabled).toBe(true);
     expect((await post(`/hooks/generic/${integ.key}`, trigger(unique("d")))).status).toBe(401);
-    expect((await json(await admin("PATCH", `/integrations/${integ.id}`, { disabled: false, component_ids: [b.id] }), 200)).component_ids).toEqual([b.id]);
+    expect(
+      (await json(await admin("PATCH", `/integrations/${integ.id}`, { disabled: false, component_ids: [b.id] }), 200)).component_ids,
+    ).toEqual([b.id]);
     expect((await post(`/hooks/generic/${integ.key}`, trigger(unique("d")))).status).toBe(202);
     expect((await component(b.id)).status).toBe("major_outage");
     expect((await component(a.id)).status).toBe("operational");
@@ -289,8 +352,18 @@ describe("integrations and links", () => {
   it("lists and deletes links", async () => {
     const c = await createComponent("Linked");
     const integ = await createIntegration("generic");
-    const link = await json(await admin("POST", "/links", { integration_id: integ.id, match: { tag: "team=core" }, component_ids: [c.id] }), 201);
-    expect(link).toMatchObject({ match: { tag: "team=core" }, match_type: "tag", match_key: "team", match_value: "core", component_ids: [c.id], status: null });
+    const link = await json(
+      await admin("POST", "/links", { integration_id: integ.id, match: { tag: "team=core" }, component_ids: [c.id] }),
+      201,
+    );
+    expect(link).toMatchObject({
+      match: { tag: "team=core" },
+      match_type: "tag",
+      match_key: "team",
+      match_value: "core",
+      component_ids: [c.id],
+      status: null,
+    });
     expect(await json(await admin("GET", `/links?integration_id=${integ.id}`), 200)).toMatchObject([{ id: link.id }]);
     expect((await admin("DELETE", `/links/${link.id}`)).status).toBe(204);
     expect(await json(await admin("GET", `/links?integration_id=${integ.id}`), 200)).toEqual([]);
@@ -306,7 +379,9 @@ describe("unrouted alerts", () => {
     const monitor = unique("Orphan monitor");
     const res = await post(`/hooks/generic/${integ.key}`, trigger(unique("o"), { monitor: { name: monitor }, tags: { env: "prod" } }));
     expect(await res.json()).toMatchObject({ outcomes: ["unrouted"] });
-    const unrouted = ((await json(await admin("GET", "/alerts?unrouted=1&firing=1"), 200)) as Json[]).find((a) => a.integration_id === integ.id)!;
+    const unrouted = ((await json(await admin("GET", "/alerts?unrouted=1&firing=1"), 200)) as Json[]).find(
+      (a) => a.integration_id === integ.id,
+    )!;
     expect(unrouted).toMatchObject({ status: "firing", component_ids: [], match_options: [{ monitor }, { tag: "env=prod" }] });
 
     const deliveries = (await rows("SELECT id FROM deliveries")).length;
@@ -343,7 +418,13 @@ describe("delivery log and audit log", () => {
     await post(`/hooks/generic/${integ.key}`, { action: "explode" });
     const all = (await json(await admin("GET", `/deliveries?integration_id=${integ.id}`), 200)) as Json[];
     expect(all.map((d) => d.outcome)).toEqual(["rejected", "accepted"]);
-    expect(all[1]).toMatchObject({ integration_id: integ.id, integration_name: expect.any(String), event_count: 1, http_status: 202, summary: { applied: 1 } });
+    expect(all[1]).toMatchObject({
+      integration_id: integ.id,
+      integration_name: expect.any(String),
+      event_count: 1,
+      http_status: 202,
+      summary: { applied: 1 },
+    });
     expect(all[0]).toMatchObject({ http_status: 400, error: expect.stringContaining("`") });
     const rejected = (await json(await admin("GET", `/deliveries?integration_id=${integ.id}&outcome=rejected`), 200)) as Json[];
     expect(rejected).toHaveLength(1);

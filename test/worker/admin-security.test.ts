@@ -15,24 +15,48 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 const TOKEN = "test-admin-token-0123456789abcdef0123";
 type Json = Record<string, any>;
 
-let fixture: { componentId: string; groupId: string; integrationId: string; linkId: string; incidentId: string; alertId: string; subscriberId: string; channelId: string };
+let fixture: {
+  componentId: string;
+  groupId: string;
+  integrationId: string;
+  linkId: string;
+  incidentId: string;
+  alertId: string;
+  subscriberId: string;
+  channelId: string;
+};
 
 beforeAll(async () => {
   const c = await createComponent("Guarded");
   const group = (await (await admin("POST", "/groups", { name: unique("Guarded group") })).json()) as Json;
   const integ = await createIntegration("generic", [c.id]);
-  const link = (await (await admin("POST", "/links", { integration_id: integ.id, match: { monitor: "m" }, component_ids: [c.id] })).json()) as Json;
+  const link = (await (
+    await admin("POST", "/links", { integration_id: integ.id, match: { monitor: "m" }, component_ids: [c.id] })
+  ).json()) as Json;
   await post(`/hooks/generic/${integ.key}`, { dedup_key: "guard", action: "trigger", severity: "critical", summary: "Guarded down" });
   const bare = await createIntegration("generic");
-  await post(`/hooks/generic/${bare.key}`, { dedup_key: "stray", action: "trigger", severity: "critical", summary: "Stray", monitor: { name: "stray" } });
+  await post(`/hooks/generic/${bare.key}`, {
+    dedup_key: "stray",
+    action: "trigger",
+    severity: "critical",
+    summary: "Stray",
+    monitor: { name: "stray" },
+  });
   const [incident] = await rows<{ id: string }>("SELECT incident_id AS id FROM incident_components WHERE component_id = ?1", c.id);
   const [alert] = await rows<{ id: string }>("SELECT id FROM alerts WHERE integration_id = ?1", bare.id);
   // A subscriber and a channel of a component nothing happens to: no notification of the fixture's
   // incident reaches the notification log while the tests compare it.
   const quiet = await createComponent("Guarded quiet");
-  const subscriber = (await (await admin("POST", "/subscribers", { email: `${unique("guarded")}@example.com`, component_ids: [quiet.id] })).json()) as Json;
+  const subscriber = (await (
+    await admin("POST", "/subscribers", { email: `${unique("guarded")}@example.com`, component_ids: [quiet.id] })
+  ).json()) as Json;
   const channel = (await (
-    await admin("POST", "/channels", { kind: "email", name: unique("Guarded channel"), email: "team@example.com", component_ids: [quiet.id] })
+    await admin("POST", "/channels", {
+      kind: "email",
+      name: unique("Guarded channel"),
+      email: "team@example.com",
+      component_ids: [quiet.id],
+    })
   ).json()) as Json;
   fixture = {
     componentId: c.id,
@@ -49,8 +73,19 @@ beforeAll(async () => {
 /** Everything a refused request could have changed. */
 async function state() {
   const tables = [
-    "components", "component_groups", "component_status_changes", "incidents", "incident_updates", "integrations", "links", "alerts",
-    "alert_components", "page_settings", "channels", "subscribers", "notifications",
+    "components",
+    "component_groups",
+    "component_status_changes",
+    "incidents",
+    "incident_updates",
+    "integrations",
+    "links",
+    "alerts",
+    "alert_components",
+    "page_settings",
+    "channels",
+    "subscribers",
+    "notifications",
   ];
   const out: Record<string, unknown> = {};
   for (const t of tables) out[t] = await rows(`SELECT * FROM ${t} ORDER BY rowid`);
@@ -112,8 +147,27 @@ const PUBLIC = new Set(["GET /admin/login", "POST /admin/login"]);
  * the fixture's ids for `:id`, and a sample body when it takes one.
  */
 function adminRoutes(prefix: "/admin/api" | "/admin"): Array<[string, string, Record<string, unknown>?]> {
-  const { componentId: c, groupId: g, integrationId: i, linkId: l, incidentId: inc, alertId: a, subscriberId: sub, channelId: ch } = fixture;
-  const ids: Record<string, string> = { components: c, groups: g, integrations: i, links: l, incidents: inc, maintenances: inc, alerts: a, subscribers: sub, channels: ch };
+  const {
+    componentId: c,
+    groupId: g,
+    integrationId: i,
+    linkId: l,
+    incidentId: inc,
+    alertId: a,
+    subscriberId: sub,
+    channelId: ch,
+  } = fixture;
+  const ids: Record<string, string> = {
+    components: c,
+    groups: g,
+    integrations: i,
+    links: l,
+    incidents: inc,
+    maintenances: inc,
+    alerts: a,
+    subscribers: sub,
+    channels: ch,
+  };
   const bodies = samples();
   const seen = new Set<string>();
   const out: Array<[string, string, Record<string, unknown>?]> = [];
@@ -161,7 +215,8 @@ const uiCall = (method: string, path: string, form: Record<string, string> | und
 const session = async (overrides: Partial<{ exp: number; csrf: string; actor: string }> = {}, token = TOKEN) => {
   const now = Math.floor(Date.now() / 1000);
   const ttlSeconds = (overrides.exp ?? now + 3600) - now;
-  return (await createSession(env.DB, token, overrides.actor ?? "tester", { csrf: overrides.csrf ?? "csrf-token-for-tests", ttlSeconds })).cookie;
+  return (await createSession(env.DB, token, overrides.actor ?? "tester", { csrf: overrides.csrf ?? "csrf-token-for-tests", ttlSeconds }))
+    .cookie;
 };
 
 describe("the JSON API refuses every call without valid credentials, and changes nothing", () => {
@@ -193,15 +248,21 @@ describe("the UI refuses every page and form without a valid session, and change
   const sessions: Array<[string, () => Promise<string | null>]> = [
     ["no cookie", async () => null],
     ["an expired cookie", async () => session({ exp: Math.floor(Date.now() / 1000) - 1 })],
-    ["a cookie one character off", async () => {
-      const value = await session();
-      return `${value.slice(0, -1)}${value.endsWith("A") ? "B" : "A"}`;
-    }],
-    ["a revoked session (signed out)", async () => {
-      const value = await session();
-      await env.DB.prepare("UPDATE admin_sessions SET revoked_at = ?1 WHERE revoked_at IS NULL").bind(new Date().toISOString()).run();
-      return value;
-    }],
+    [
+      "a cookie one character off",
+      async () => {
+        const value = await session();
+        return `${value.slice(0, -1)}${value.endsWith("A") ? "B" : "A"}`;
+      },
+    ],
+    [
+      "a revoked session (signed out)",
+      async () => {
+        const value = await session();
+        await env.DB.prepare("UPDATE admin_sessions SET revoked_at = ?1 WHERE revoked_at IS NULL").bind(new Date().toISOString()).run();
+        return value;
+      },
+    ],
     ["a session made under another ADMIN_TOKEN", async () => session({}, "another-admin-token-0123456789abcdef")],
     ["garbage", async () => "not-a-session"],
   ];
@@ -210,7 +271,12 @@ describe("the UI refuses every page and form without a valid session, and change
     const value = await cookie();
     await Promise.all(
       uiRoutes().map(async ([method, path, form]) => {
-        const res = await uiCall(method, path, form && { ...form, _csrf: "csrf-token-for-tests" }, value ? { Cookie: `__Host-admin_session=${value}` } : {});
+        const res = await uiCall(
+          method,
+          path,
+          form && { ...form, _csrf: "csrf-token-for-tests" },
+          value ? { Cookie: `__Host-admin_session=${value}` } : {},
+        );
         expect(res.status, `${method} ${path}`).toBe(401);
         expect(res.headers.get("cache-control"), `${method} ${path}`).toBe("no-store");
         expect(res.headers.get("set-cookie"), `${method} ${path}`).toBeNull();
@@ -221,7 +287,12 @@ describe("the UI refuses every page and form without a valid session, and change
   });
 
   it("the bearer token alone does not open the UI", async () => {
-    const res = await uiCall("POST", `/admin/components/${fixture.componentId}`, { name: "Owned", _csrf: "x" }, { Authorization: `Bearer ${TOKEN}` });
+    const res = await uiCall(
+      "POST",
+      `/admin/components/${fixture.componentId}`,
+      { name: "Owned", _csrf: "x" },
+      { Authorization: `Bearer ${TOKEN}` },
+    );
     expect(res.status).toBe(401);
   });
 });
@@ -259,7 +330,12 @@ describe("every form post needs the session's CSRF token and this site as its or
   });
 
   it("the right token from this site is accepted (the control for the cases above)", async () => {
-    const res = await uiCall("POST", "/admin/groups", { name: unique("Accepted"), _csrf: "csrf-token-for-tests" }, { Cookie: `__Host-admin_session=${await session()}`, Origin: BASE });
+    const res = await uiCall(
+      "POST",
+      "/admin/groups",
+      { name: unique("Accepted"), _csrf: "csrf-token-for-tests" },
+      { Cookie: `__Host-admin_session=${await session()}`, Origin: BASE },
+    );
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toMatch(/^\/admin\/components\?ok=/);
   });
@@ -310,7 +386,9 @@ describe("sign-in", () => {
       expect(res.status).toBe(401);
       expect(res.headers.get("set-cookie")).toBeNull();
     }
-    expect(await rows("SELECT actor, target_type FROM audit_log WHERE action = 'login.failed' AND target_id = ?1", `ip:${ip}`)).toHaveLength(5);
+    expect(
+      await rows("SELECT actor, target_type FROM audit_log WHERE action = 'login.failed' AND target_id = ?1", `ip:${ip}`),
+    ).toHaveLength(5);
     const blocked = await login(TOKEN, ip);
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get("retry-after")).toBe("900");
@@ -322,7 +400,12 @@ describe("sign-in", () => {
   });
 
   it("signs out: the cookie is cleared and the logout recorded", async () => {
-    const res = await uiCall("POST", "/admin/logout", { _csrf: "csrf-token-for-tests" }, { Cookie: `__Host-admin_session=${await session({ actor: "Grace (token)" })}` });
+    const res = await uiCall(
+      "POST",
+      "/admin/logout",
+      { _csrf: "csrf-token-for-tests" },
+      { Cookie: `__Host-admin_session=${await session({ actor: "Grace (token)" })}` },
+    );
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/admin/login");
     expect(res.headers.get("set-cookie")).toMatch(/__Host-admin_session=;.*Max-Age=0/);
@@ -346,7 +429,8 @@ describe("Cloudflare Access", () => {
   let privateKey: CryptoKey;
   let otherKey: CryptoKey;
   const accessEnv = () => ({ ...env, ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD });
-  const call = (path: string, init: RequestInit = {}) => app.fetch(new Request(`${BASE}${path}`, init), accessEnv(), createExecutionContext());
+  const call = (path: string, init: RequestInit = {}) =>
+    app.fetch(new Request(`${BASE}${path}`, init), accessEnv(), createExecutionContext());
 
   beforeAll(async () => {
     const pair = await generateKeyPair("RS256", { extractable: true });
@@ -375,7 +459,11 @@ describe("Cloudflare Access", () => {
       .setIssuedAt()
       .sign(privateKey);
     const before = await state();
-    const res = await call("/admin/api/components", { method: "POST", headers: { "Cf-Access-Jwt-Assertion": noExp, "Content-Type": "application/json" }, body: JSON.stringify({ name: "NoExp" }) });
+    const res = await call("/admin/api/components", {
+      method: "POST",
+      headers: { "Cf-Access-Jwt-Assertion": noExp, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "NoExp" }),
+    });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: "invalid Cloudflare Access token" });
     expect((await call("/admin", { headers: { "Cf-Access-Jwt-Assertion": noExp } })).status).toBe(401);
@@ -394,7 +482,9 @@ describe("Cloudflare Access", () => {
     });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as Json;
-    expect(await rows("SELECT actor, action FROM audit_log WHERE target_id = ?1", id)).toEqual([{ actor: "oncall@acme.test", action: "group.create" }]);
+    expect(await rows("SELECT actor, action FROM audit_log WHERE target_id = ?1", id)).toEqual([
+      { actor: "oncall@acme.test", action: "group.create" },
+    ]);
   });
 
   it.each<[string, () => Promise<string>]>([
@@ -428,7 +518,12 @@ describe("Cloudflare Access", () => {
     expect(html).toContain("oncall@acme.test");
     const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
     const form = (body: Record<string, string>) =>
-      call("/admin/groups", { method: "POST", headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(body).toString(), redirect: "manual" });
+      call("/admin/groups", {
+        method: "POST",
+        headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(body).toString(),
+        redirect: "manual",
+      });
     expect((await form({ name: unique("Access UI") })).status).toBe(403);
     expect((await form({ name: unique("Access UI"), _csrf: csrf })).status).toBe(303);
   });
@@ -443,7 +538,13 @@ describe("an integration key is shown once, at creation, and never again", () =>
   it("not in listings, pages, the audit log, the delivery log or the worker's logs", async () => {
     const logged: string[] = [];
     for (const level of ["log", "info", "warn", "error", "debug"] as const)
-      spies.push(vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "))));
+      spies.push(
+        vi
+          .spyOn(console, level)
+          .mockImplementation(
+            (...args: unknown[]) => void logged.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")),
+          ),
+      );
 
     const c = await createComponent("Secretive");
     const created = await createIntegration("generic", [c.id]);
@@ -452,7 +553,14 @@ describe("an integration key is shown once, at creation, and never again", () =>
     const keys = [created.key, rotated.key];
 
     // Deliveries carrying the keys: in the URL, and in the body under names the redaction knows.
-    await post(`/hooks/generic/${rotated.key}`, { dedup_key: "s1", action: "trigger", severity: "critical", summary: "Secret down", routing_key: rotated.key, tags: { token: rotated.key } });
+    await post(`/hooks/generic/${rotated.key}`, {
+      dedup_key: "s1",
+      action: "trigger",
+      severity: "critical",
+      summary: "Secret down",
+      routing_key: rotated.key,
+      tags: { token: rotated.key },
+    });
     await post(`/hooks/generic/${created.key}`, { dedup_key: "s2", action: "trigger", severity: "critical", summary: "Old key" });
     const seen: string[] = [];
     seen.push(`db audit_log: ${JSON.stringify(await rows("SELECT * FROM audit_log"))}`);
@@ -463,9 +571,26 @@ describe("an integration key is shown once, at creation, and never again", () =>
     await post(`/hooks/generic/${rotated.key}`, `{"broken": "${rotated.key}", "api_key": "${rotated.key}"`);
 
     const cookie = `__Host-admin_session=${await session()}`;
-    for (const path of ["/integrations", `/integrations/${created.id}`, "/deliveries", `/deliveries?integration_id=${created.id}`, "/audit", "/alerts", "/incidents?status=all", "/links", "/components"])
+    for (const path of [
+      "/integrations",
+      `/integrations/${created.id}`,
+      "/deliveries",
+      `/deliveries?integration_id=${created.id}`,
+      "/audit",
+      "/alerts",
+      "/incidents?status=all",
+      "/links",
+      "/components",
+    ])
       seen.push(`${path}: ${await (await admin("GET", path)).text()}`);
-    for (const path of ["/admin", "/admin/integrations", "/admin/deliveries", `/admin/deliveries?integration_id=${created.id}`, "/admin/audit", "/admin/components"])
+    for (const path of [
+      "/admin",
+      "/admin/integrations",
+      "/admin/deliveries",
+      `/admin/deliveries?integration_id=${created.id}`,
+      "/admin/audit",
+      "/admin/components",
+    ])
       seen.push(`${path}: ${await (await uiCall("GET", path, undefined, { Cookie: cookie })).text()}`);
 
     for (const key of keys) {
@@ -480,7 +605,12 @@ describe("an integration key is shown once, at creation, and never again", () =>
 
   it("the UI shows a new key once, on the answer to the form, and not on the next page", async () => {
     const cookie = `__Host-admin_session=${await session()}`;
-    const res = await uiCall("POST", "/admin/integrations", { name: unique("UI integ"), source: "generic", _csrf: "csrf-token-for-tests" }, { Cookie: cookie });
+    const res = await uiCall(
+      "POST",
+      "/admin/integrations",
+      { name: unique("UI integ"), source: "generic", _csrf: "csrf-token-for-tests" },
+      { Cookie: cookie },
+    );
     expect(res.status).toBe(201);
     const html = await res.text();
     const key = /Key: <code>([a-z0-9]{32})<\/code>/.exec(html)![1]!;

@@ -28,14 +28,27 @@ describe("/admin/api/subscribers", () => {
     const res = await admin("POST", "/subscribers", { email: "Team@Example.com", component_ids: [component.id], language: "ko" });
     expect(res.status).toBe(201);
     const body = (await res.json()) as Json;
-    expect(body).toMatchObject({ email: "team@example.com", component_ids: [component.id], language: "ko", status: "confirmed", created_by: "operator", webhook_url: null });
+    expect(body).toMatchObject({
+      email: "team@example.com",
+      component_ids: [component.id],
+      language: "ko",
+      status: "confirmed",
+      created_by: "operator",
+      webhook_url: null,
+    });
     expect(body.id).toMatch(/^[a-z0-9]{12}$/);
     expect(body.confirmed_at).toBe(body.created_at);
     expect(body).not.toHaveProperty("token");
-    const [row] = await rows<{ token: string; confirmed_at: string; created_by: string }>("SELECT token, confirmed_at, created_by FROM subscribers WHERE id = ?1", body.id);
+    const [row] = await rows<{ token: string; confirmed_at: string; created_by: string }>(
+      "SELECT token, confirmed_at, created_by FROM subscribers WHERE id = ?1",
+      body.id,
+    );
     expect(row).toMatchObject({ created_by: "operator", confirmed_at: body.created_at });
     expect(sent).toBe(0);
-    const audit = await rows<{ actor: string; after: string }>("SELECT actor, after FROM audit_log WHERE action = 'subscriber.create' AND target_id = ?1", body.id);
+    const audit = await rows<{ actor: string; after: string }>(
+      "SELECT actor, after FROM audit_log WHERE action = 'subscriber.create' AND target_id = ?1",
+      body.id,
+    );
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actor).toBe("api");
     expect(audit[0]!.after).not.toContain(row!.token);
@@ -67,7 +80,11 @@ describe("/admin/api/subscribers", () => {
 
   it("GET pages by id (`after`, `next_after`) and filters by status; bad queries are 400s", async () => {
     for (let i = 0; i < 3; i++) await admin("POST", "/subscribers", { email: `page${i}@example.com` });
-    await SELF.fetch(`${BASE}/subscriptions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: "pending.one@example.com" }) });
+    await SELF.fetch(`${BASE}/subscriptions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email: "pending.one@example.com" }),
+    });
     const all = ((await (await admin("GET", "/subscribers?limit=1000")).json()) as Json).items as Json[];
     const first = (await (await admin("GET", "/subscribers?limit=2")).json()) as Json;
     expect(first.items).toHaveLength(2);
@@ -118,7 +135,11 @@ describe("/admin/api/subscribers", () => {
       ["DELETE", `/admin/api/subscribers/${(before[0] as Json).id}`],
     ] as Array<[string, string, unknown?]>) {
       for (const auth of [{}, { Authorization: "Bearer wrong-token-0123456789abcdef0123456789" }] as Array<Record<string, string>>) {
-        const res = await SELF.fetch(`${BASE}${path}`, { method, headers: { "Content-Type": "application/json", ...auth }, body: body ? JSON.stringify(body) : undefined });
+        const res = await SELF.fetch(`${BASE}${path}`, {
+          method,
+          headers: { "Content-Type": "application/json", ...auth },
+          body: body ? JSON.stringify(body) : undefined,
+        });
         expect(res.status, `${method} ${path}`).toBe(401);
         expect(await res.text()).not.toContain("@example.com");
       }
@@ -161,17 +182,27 @@ describe("the admin page", () => {
     expect(first.html).toContain('<a href="/admin/subscribers" aria-current="page">Subscribers</a>');
     expect(first.html).toContain('href="/admin/subscribers.csv"');
 
-    const added = await op.submit("/admin/subscribers", [["_csrf", first.csrf], ["email", "ui.added@example.com"], ["language", "de"], ["component_ids", component.id]]);
+    const added = await op.submit("/admin/subscribers", [
+      ["_csrf", first.csrf],
+      ["email", "ui.added@example.com"],
+      ["language", "de"],
+      ["component_ids", component.id],
+    ]);
     expect(added.status).toBe(303);
     expect(added.headers.get("location")).toBe("/admin/subscribers?ok=added");
-    const [row] = await rows<{ id: string; confirmed_at: string | null; created_by: string; language: string }>("SELECT * FROM subscribers WHERE email = 'ui.added@example.com'");
+    const [row] = await rows<{ id: string; confirmed_at: string | null; created_by: string; language: string }>(
+      "SELECT * FROM subscribers WHERE email = 'ui.added@example.com'",
+    );
     expect(row).toMatchObject({ created_by: "operator", language: "de" });
     expect(row!.confirmed_at).toBeTruthy();
     const listed = await (await SELF.fetch(`${BASE}/admin/subscribers?ok=added`, { headers: { Cookie: op.cookie } })).text();
     expect(listed).toContain("Subscriber added, confirmed.");
     expect(listed).toContain("ui.added@example.com");
 
-    const bad = await op.submit("/admin/subscribers", [["_csrf", first.csrf], ["email", "not an address"]]);
+    const bad = await op.submit("/admin/subscribers", [
+      ["_csrf", first.csrf],
+      ["email", "not an address"],
+    ]);
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("`email` must be an email address");
 

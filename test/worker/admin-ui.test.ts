@@ -2,7 +2,7 @@
 // (each with the CSRF token the page carries), follow the 303 back. Checked in D1 and on the pages.
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { BASE, admin, createComponent, createIntegration, post, rows, unique } from "./helpers";
+import { admin, BASE, createComponent, createIntegration, post, rows, unique } from "./helpers";
 
 // Many requests per test through real workerd + D1: generous when the machine is busy.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -51,14 +51,23 @@ class Operator {
     // The redirect carries a code; the page it leads to shows that code's text. An error answers
     // the post itself, as its page's error banner.
     const code = url?.searchParams.get("ok") ?? null;
-    const ok = code ? (/<p class="flash ok" role="status">([^<]*)<\/p>/.exec(await this.page(`${url!.pathname}${url!.search}`))?.[1] ?? `(no text for ${code})`) : null;
+    const ok = code
+      ? (/<p class="flash ok" role="status">([^<]*)<\/p>/.exec(await this.page(`${url!.pathname}${url!.search}`))?.[1] ??
+        `(no text for ${code})`)
+      : null;
     const error = res.status >= 400 ? (/<p class="flash error" role="alert">([^<]*)<\/p>/.exec(html)?.[1] ?? null) : null;
     return { status: res.status, location: url ? url.pathname : null, code, ok: ok && decode(ok), error: error && decode(error), html };
   }
 }
 
 /** The few entities the admin's JSX escapes, back to text. */
-const decode = (t: string) => t.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+const decode = (t: string) =>
+  t
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 
 const op = new Operator();
 beforeAll(async () => {
@@ -70,22 +79,27 @@ const component = async (id: string) => (await (await admin("GET", `/components/
 const incidentRow = async (id: string) => (await rows<Json>("SELECT * FROM incidents WHERE id = ?1", id))[0]!;
 
 describe("pages", () => {
-  it.each(["/admin", "/admin/components", "/admin/integrations", "/admin/maintenances", "/admin/deliveries", "/admin/audit", "/admin/settings"])(
-    "%s renders for a signed-in operator, uncached, with every form carrying the CSRF token",
-    async (path) => {
-      const res = await SELF.fetch(`${BASE}${path}`, { headers: { Cookie: op.cookie } });
-      expect(res.status).toBe(200);
-      expect(res.headers.get("cache-control")).toBe("no-store");
-      expect(res.headers.get("content-type")).toMatch(/^text\/html/);
-      expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
-      const html = await res.text();
-      expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
-      expect(html).toContain("Ops (token)");
-      const forms = html.match(/<form method="post"[\s\S]*?<\/form>/g) ?? [];
-      expect(forms.length).toBeGreaterThan(0);
-      for (const f of forms) expect(f).toContain('name="_csrf"');
-    },
-  );
+  it.each([
+    "/admin",
+    "/admin/components",
+    "/admin/integrations",
+    "/admin/maintenances",
+    "/admin/deliveries",
+    "/admin/audit",
+    "/admin/settings",
+  ])("%s renders for a signed-in operator, uncached, with every form carrying the CSRF token", async (path) => {
+    const res = await SELF.fetch(`${BASE}${path}`, { headers: { Cookie: op.cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+    const html = await res.text();
+    expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(html).toContain("Ops (token)");
+    const forms = html.match(/<form method="post"[\s\S]*?<\/form>/g) ?? [];
+    expect(forms.length).toBeGreaterThan(0);
+    for (const f of forms) expect(f).toContain('name="_csrf"');
+  });
 
   it("an unknown incident is a 404, not a crash", async () => {
     const res = await SELF.fetch(`${BASE}/admin/incidents/nosuchinc001`, { headers: { Cookie: op.cookie } });
@@ -95,7 +109,12 @@ describe("pages", () => {
   it("escapes what senders send", async () => {
     const c = await createComponent("Escaped");
     const integ = await createIntegration("generic", [c.id]);
-    await post(`/hooks/generic/${integ.key}`, { dedup_key: unique("x"), action: "trigger", severity: "critical", summary: `<script>alert("x")</script>` });
+    await post(`/hooks/generic/${integ.key}`, {
+      dedup_key: unique("x"),
+      action: "trigger",
+      severity: "critical",
+      summary: `<script>alert("x")</script>`,
+    });
     const html = await op.page("/admin");
     expect(html).not.toContain(`<script>alert("x")</script>`);
     expect(html).toContain("&lt;script&gt;");
@@ -114,7 +133,11 @@ describe("an incident, from the dashboard", () => {
     expect(dashboard).toContain(title);
     expect(dashboard).toContain(`action="/admin/incidents/${id}/resolve"`);
 
-    const upd = await op.submit(`/admin/incidents/${id}/updates`, { status: "identified", body: "Bad deploy found", [`component_${c.id}`]: "" });
+    const upd = await op.submit(`/admin/incidents/${id}/updates`, {
+      status: "identified",
+      body: "Bad deploy found",
+      [`component_${c.id}`]: "",
+    });
     expect(upd).toMatchObject({ status: 303, location: "/admin", ok: "Update posted: identified." });
     expect(await incidentRow(id!)).toMatchObject({ status: "identified" });
 
@@ -141,7 +164,11 @@ describe("an incident, from the dashboard", () => {
     await post(`/hooks/generic/${integ.key}`, { dedup_key: unique("up"), action: "trigger", severity: "warning", summary: "Uploads slow" });
     const [{ id }] = await rows<{ id: string }>("SELECT incident_id AS id FROM incident_components WHERE component_id = ?1", c.id);
     await op.page(`/admin/incidents/${id}`);
-    const ok = await op.submit(`/admin/incidents/${id}/updates`, { status: "monitoring", body: "", [`component_${c.id}`]: "partial_outage" }, `/admin/incidents/${id}`);
+    const ok = await op.submit(
+      `/admin/incidents/${id}/updates`,
+      { status: "monitoring", body: "", [`component_${c.id}`]: "partial_outage" },
+      `/admin/incidents/${id}`,
+    );
     expect(ok).toMatchObject({ location: `/admin/incidents/${id}`, ok: "Update posted: monitoring." });
     expect(await component(c.id)).toMatchObject({ status: "partial_outage", override_status: "partial_outage" });
     const bad = await op.submit(`/admin/incidents/${id}/updates`, { status: "exploded" }, `/admin/incidents/${id}`);
@@ -149,7 +176,9 @@ describe("an incident, from the dashboard", () => {
     expect(bad.status).toBe(400);
     expect(bad.html).toContain('class="flash error"');
     // A link cannot put text of its choosing in the banner: only codes from the table are shown.
-    const forged = await op.page(`/admin/incidents/${id}?ok=${encodeURIComponent("Your session expired: sign in at https://evil.test")}&error=Pay+now`);
+    const forged = await op.page(
+      `/admin/incidents/${id}?ok=${encodeURIComponent("Your session expired: sign in at https://evil.test")}&error=Pay+now`,
+    );
     expect(forged).not.toContain("evil.test");
     expect(forged).not.toContain("Pay now");
     expect(forged).not.toContain('class="flash');
@@ -202,7 +231,11 @@ describe("components", () => {
     expect((await component(b!.id)).position).toBe(1);
     expect((await component(a!.id)).position).toBe(2);
 
-    const saved = await op.submit(`/admin/components/${a!.id}`, { name: "Edge Alpha", slug: slugA, description: "Frankfurt", group_id: g!.id, position: "2" }, "/admin/components");
+    const saved = await op.submit(
+      `/admin/components/${a!.id}`,
+      { name: "Edge Alpha", slug: slugA, description: "Frankfurt", group_id: g!.id, position: "2" },
+      "/admin/components",
+    );
     expect(saved.ok).toBe("Component saved.");
     expect(await component(a!.id)).toMatchObject({ name: "Edge Alpha", description: "Frankfurt" });
 
@@ -223,20 +256,34 @@ describe("integrations, links and unrouted alerts", () => {
     const c = await createComponent("Kuma target");
     const integ = await createIntegration("generic");
     expect((await op.submit(`/admin/integrations/${integ.id}`, { disabled: "true" }, "/admin/integrations")).ok).toMatch(/disabled/);
-    expect((await post(`/hooks/generic/${integ.key}`, { dedup_key: "k", action: "trigger", severity: "critical", summary: "x" })).status).toBe(401);
+    expect(
+      (await post(`/hooks/generic/${integ.key}`, { dedup_key: "k", action: "trigger", severity: "critical", summary: "x" })).status,
+    ).toBe(401);
     expect((await op.submit(`/admin/integrations/${integ.id}`, { disabled: "false" }, "/admin/integrations")).ok).toMatch(/enabled/);
-    expect((await op.submit(`/admin/integrations/${integ.id}/components`, { component_ids: c.id }, "/admin/integrations")).ok).toMatch(/components saved/);
+    expect((await op.submit(`/admin/integrations/${integ.id}/components`, { component_ids: c.id }, "/admin/integrations")).ok).toMatch(
+      /components saved/,
+    );
 
-    const added = await op.submit("/admin/links", { integration_id: integ.id, match_type: "tag", match: "team=db", component_ids: c.id, status: "" }, "/admin/integrations");
+    const added = await op.submit(
+      "/admin/links",
+      { integration_id: integ.id, match_type: "tag", match: "team=db", component_ids: c.id, status: "" },
+      "/admin/integrations",
+    );
     expect(added.ok).toBe("Link added.");
     const [link] = await rows<Json>("SELECT * FROM links WHERE integration_id = ?1", integ.id);
     expect(link).toMatchObject({ match_type: "tag", match_key: "team", match_value: "db", status: null });
     expect(await op.page("/admin/integrations")).toContain("tag team=db");
     expect((await op.submit(`/admin/links/${link!.id}/delete`, {}, "/admin/integrations")).ok).toBe("Link removed.");
     expect(await rows("SELECT * FROM links WHERE integration_id = ?1", integ.id)).toEqual([]);
-    expect((await op.submit("/admin/links", { integration_id: integ.id, match_type: "tag", match: "", component_ids: c.id }, "/admin/integrations")).error).toMatch(
-      /`match/,
-    );
+    expect(
+      (
+        await op.submit(
+          "/admin/links",
+          { integration_id: integ.id, match_type: "tag", match: "", component_ids: c.id },
+          "/admin/integrations",
+        )
+      ).error,
+    ).toMatch(/`match/);
   });
 
   it("rotating needs the confirmation, and shows the new key once", async () => {
@@ -253,7 +300,13 @@ describe("integrations, links and unrouted alerts", () => {
     const c = await createComponent("Reports");
     const integ = await createIntegration("generic");
     const monitor = unique("Reports monitor");
-    await post(`/hooks/generic/${integ.key}`, { dedup_key: unique("rep"), action: "trigger", severity: "error", summary: "Reports failing", monitor: { name: monitor } });
+    await post(`/hooks/generic/${integ.key}`, {
+      dedup_key: unique("rep"),
+      action: "trigger",
+      severity: "error",
+      summary: "Reports failing",
+      monitor: { name: monitor },
+    });
     const [alert] = await rows<{ id: string }>("SELECT id FROM alerts WHERE integration_id = ?1", integ.id);
     const dashboard = await op.page("/admin");
     expect(dashboard).toContain(`action="/admin/alerts/${alert!.id}/link"`);
@@ -276,27 +329,60 @@ describe("integrations, links and unrouted alerts", () => {
 describe("maintenance and settings", () => {
   it("schedules maintenance in the page's time zone, set on the settings page", async () => {
     const original = (await (await admin("GET", "/settings")).json()) as Json;
-    expect((await op.submit("/admin/settings", { name: "Acme", url: "", time_zone: "Europe/Paris", auto_resolve_minutes: "" }, "/admin/settings")).ok).toBe("Settings saved.");
-    expect((await op.submit("/admin/settings", { name: "Acme", url: "", time_zone: "Nowhere/Land", auto_resolve_minutes: "" }, "/admin/settings")).error).toMatch(
-      /`time_zone`/,
-    );
+    expect(
+      (
+        await op.submit(
+          "/admin/settings",
+          { name: "Acme", url: "", time_zone: "Europe/Paris", auto_resolve_minutes: "" },
+          "/admin/settings",
+        )
+      ).ok,
+    ).toBe("Settings saved.");
+    expect(
+      (
+        await op.submit(
+          "/admin/settings",
+          { name: "Acme", url: "", time_zone: "Nowhere/Land", auto_resolve_minutes: "" },
+          "/admin/settings",
+        )
+      ).error,
+    ).toMatch(/`time_zone`/);
     const c = await createComponent("Billing DB");
     const res = await op.submit(
       "/admin/maintenances",
-      { name: "Billing DB upgrade", body: "Minor version", scheduled_for: "2030-01-15T02:00", scheduled_until: "2030-01-15T03:30", component_ids: c.id },
+      {
+        name: "Billing DB upgrade",
+        body: "Minor version",
+        scheduled_for: "2030-01-15T02:00",
+        scheduled_until: "2030-01-15T03:30",
+        component_ids: c.id,
+      },
       "/admin/maintenances",
     );
     expect(res.ok).toBe("Maintenance scheduled.");
     const [m] = await rows<Json>("SELECT * FROM incidents WHERE kind = 'maintenance' AND name = 'Billing DB upgrade'");
     // 02:00 in Paris in January is 01:00 UTC.
-    expect(m).toMatchObject({ status: "scheduled", scheduled_for: "2030-01-15T01:00:00.000Z", scheduled_until: "2030-01-15T02:30:00.000Z" });
+    expect(m).toMatchObject({
+      status: "scheduled",
+      scheduled_for: "2030-01-15T01:00:00.000Z",
+      scheduled_until: "2030-01-15T02:30:00.000Z",
+    });
     const page = await op.page("/admin/maintenances");
     expect(page).toContain("Billing DB upgrade");
-    expect((await op.submit(`/admin/incidents/${m!.id}/updates`, { status: "in_progress" }, "/admin/maintenances")).ok).toBe("Update posted: in progress.");
+    expect((await op.submit(`/admin/incidents/${m!.id}/updates`, { status: "in_progress" }, "/admin/maintenances")).ok).toBe(
+      "Update posted: in progress.",
+    );
     expect((await component(c.id)).status).toBe("under_maintenance");
-    expect((await op.submit(`/admin/incidents/${m!.id}/updates`, { status: "completed" }, "/admin/maintenances")).ok).toBe("Update posted: completed.");
+    expect((await op.submit(`/admin/incidents/${m!.id}/updates`, { status: "completed" }, "/admin/maintenances")).ok).toBe(
+      "Update posted: completed.",
+    );
     expect((await component(c.id)).status).toBe("operational");
-    await admin("PUT", "/settings", { name: original.name, url: original.url, time_zone: original.time_zone, auto_resolve_minutes: original.auto_resolve_minutes });
+    await admin("PUT", "/settings", {
+      name: original.name,
+      url: original.url,
+      time_zone: original.time_zone,
+      auto_resolve_minutes: original.auto_resolve_minutes,
+    });
   });
 });
 
@@ -344,17 +430,25 @@ describe("language, brand and audience on the settings page", () => {
 
   it("shows a too-light colour's refusal and a bad link as the form's error", async () => {
     expect((await op.submit("/admin/settings", { ...basic, brand_color: "#fafafa" }, "/admin/settings")).error).toMatch(/too light/);
-    expect((await op.submit("/admin/settings", { ...basic, header_links: "Evil | javascript:alert(1)" }, "/admin/settings")).error).toMatch(/header_links/);
+    expect((await op.submit("/admin/settings", { ...basic, header_links: "Evil | javascript:alert(1)" }, "/admin/settings")).error).toMatch(
+      /header_links/,
+    );
   });
 
   it("makes the page private with a password, then public again without one", async () => {
-    const res = await op.submit("/admin/settings", { ...basic, visibility: "private", page_password: "a long page password" }, "/admin/settings");
+    const res = await op.submit(
+      "/admin/settings",
+      { ...basic, visibility: "private", page_password: "a long page password" },
+      "/admin/settings",
+    );
     expect(res.ok).toBe("Settings saved.");
     expect((await SELF.fetch(`${BASE}/api/v2/status.json`)).status).toBe(401);
     const page = await op.page("/admin/settings");
     expect(page).toContain("set (empty: keep it)");
     expect(page).not.toContain("a long page password");
-    expect((await op.submit("/admin/settings", { ...basic, visibility: "public", clear_password: "yes" }, "/admin/settings")).ok).toBe("Settings saved.");
+    expect((await op.submit("/admin/settings", { ...basic, visibility: "public", clear_password: "yes" }, "/admin/settings")).ok).toBe(
+      "Settings saved.",
+    );
     expect((await SELF.fetch(`${BASE}/api/v2/status.json`)).status).toBe(200);
     expect(((await (await admin("GET", "/settings")).json()) as Json).page_password_set).toBe(false);
   });

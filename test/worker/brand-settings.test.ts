@@ -58,9 +58,24 @@ describe("brand settings", () => {
     expect((await admin("PUT", "/settings", BRAND)).status).toBe(200);
     expect((await admin("PUT", "/settings", { ...BASIC, name: "Acme Two" })).status).toBe(200);
     expect(await settings()).toMatchObject({ name: "Acme Two", logo_url: BRAND.logo_url, brand_color: "#6f42c1", language: "fr" });
-    const cleared = await admin("PUT", "/settings", { ...BASIC, logo_url: "", favicon_url: null, brand_color: "", header_links: [], support_url: "", footer_text: "" });
+    const cleared = await admin("PUT", "/settings", {
+      ...BASIC,
+      logo_url: "",
+      favicon_url: null,
+      brand_color: "",
+      header_links: [],
+      support_url: "",
+      footer_text: "",
+    });
     expect(cleared.status).toBe(200);
-    expect(await settings()).toMatchObject({ logo_url: null, favicon_url: null, brand_color: null, header_links: [], support_url: null, footer_text: null });
+    expect(await settings()).toMatchObject({
+      logo_url: null,
+      favicon_url: null,
+      brand_color: null,
+      header_links: [],
+      support_url: null,
+      footer_text: null,
+    });
     const html = await page();
     expect(html).not.toContain('class="logo"');
     expect(html).not.toContain("--brand:");
@@ -112,7 +127,9 @@ describe("component settings", () => {
     expect(listed.find((x) => x.id === c.id)?.only_show_if_degraded).toBe(true);
     expect(await page()).not.toContain("Quiet CDN");
     // The API still lists it, with the flag, as Statuspage does.
-    const summary = (await (await SELF.fetch(`${BASE}/api/v2/summary.json`)).json()) as { components: { id: string; only_show_if_degraded: boolean }[] };
+    const summary = (await (await SELF.fetch(`${BASE}/api/v2/summary.json`)).json()) as {
+      components: { id: string; only_show_if_degraded: boolean }[];
+    };
     expect(summary.components.find((x) => x.id === c.id)?.only_show_if_degraded).toBe(true);
     expect((await admin("PUT", `/components/${c.id}/status`, { status: "partial_outage" })).status).toBe(200);
     expect(await page()).toContain("Quiet CDN");
@@ -124,7 +141,9 @@ describe("component settings", () => {
   it("a public description opens on tap, without script", async () => {
     const c = await createComponent("Payments", { description: "Card & bank <payments>" });
     const html = await page();
-    const li = new RegExp(`<li class="c" data-id="${c.id}"[^>]*>\\s*<details><summary><span class="name">Payments</span>.*?</summary><p class="desc">Card &amp; bank &lt;payments&gt;</p></details>`);
+    const li = new RegExp(
+      `<li class="c" data-id="${c.id}"[^>]*>\\s*<details><summary><span class="name">Payments</span>.*?</summary><p class="desc">Card &amp; bank &lt;payments&gt;</p></details>`,
+    );
     expect(html).toMatch(li);
   });
 });

@@ -22,7 +22,10 @@ describe("parallel deliveries", () => {
     const open = await incidentsOn(api.id);
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ status: "investigating", impact: "critical" });
-    const attached = await rows<{ n: number }>("SELECT count(*) AS n FROM alerts WHERE incident_id = ?1 AND status = 'firing'", open[0]!.id);
+    const attached = await rows<{ n: number }>(
+      "SELECT count(*) AS n FROM alerts WHERE incident_id = ?1 AND status = 'firing'",
+      open[0]!.id,
+    );
     expect(attached[0]!.n).toBe(20);
     expect(await componentStatus(api.id)).toBe("major_outage");
 

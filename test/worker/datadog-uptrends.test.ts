@@ -50,7 +50,11 @@ describe("Uptrends reminders", () => {
     expect(lone.status).toBe(202);
     expect(await incidentsOn(comp.id)).toHaveLength(0);
     await post(url, uptrendsAlert);
-    await post(url, { ...uptrendsReminder, incidentKey: (uptrendsAlert as Record<string, unknown>).incidentKey, timestampUtc: "2099-01-01T00:00:00" });
+    await post(url, {
+      ...uptrendsReminder,
+      incidentKey: (uptrendsAlert as Record<string, unknown>).incidentKey,
+      timestampUtc: "2099-01-01T00:00:00",
+    });
     expect(await incidentsOn(comp.id)).toHaveLength(1);
   });
 });

@@ -43,10 +43,13 @@ describe("insertStatusChanges", () => {
     const before = await count();
     await prepare(env.DB, insertStatusChanges([])).run();
     await expect(
-      prepare(env.DB, insertStatusChanges([
-        { componentId: "dbwritecmp01", from: "operational", to: "partial_outage", at: LATER },
-        { componentId: "nosuchcmp000", from: "operational", to: "partial_outage", at: LATER },
-      ])).run(),
+      prepare(
+        env.DB,
+        insertStatusChanges([
+          { componentId: "dbwritecmp01", from: "operational", to: "partial_outage", at: LATER },
+          { componentId: "nosuchcmp000", from: "operational", to: "partial_outage", at: LATER },
+        ]),
+      ).run(),
     ).rejects.toThrow(/FOREIGN KEY/);
     expect(await count()).toBe(before);
   });
@@ -58,22 +61,55 @@ describe("insertIncidentUpdates", () => {
     await prepare(
       env.DB,
       insertIncidentUpdates([
-        { id: "dbwriteupd01", incidentId: "dbwriteinc01", status: "investigating", body: "Looking", affectedComponents: [...affected], createdAt: AT },
-        { id: "dbwriteupd02", incidentId: "dbwriteinc01", status: "resolved", body: "Fixed \"quotes\" and ünïcode", affectedComponents: null, createdAt: LATER },
+        {
+          id: "dbwriteupd01",
+          incidentId: "dbwriteinc01",
+          status: "investigating",
+          body: "Looking",
+          affectedComponents: [...affected],
+          createdAt: AT,
+        },
+        {
+          id: "dbwriteupd02",
+          incidentId: "dbwriteinc01",
+          status: "resolved",
+          body: 'Fixed "quotes" and ünïcode',
+          affectedComponents: null,
+          createdAt: LATER,
+        },
       ]),
     ).run();
     const { results } = await env.DB.prepare(
       "SELECT id, status, body, affected_components, created_at, display_at FROM incident_updates WHERE incident_id = 'dbwriteinc01' ORDER BY created_at",
     ).all<Record<string, unknown>>();
     expect(results).toEqual([
-      { id: "dbwriteupd01", status: "investigating", body: "Looking", affected_components: JSON.stringify(affected), created_at: AT, display_at: AT },
-      { id: "dbwriteupd02", status: "resolved", body: 'Fixed "quotes" and ünïcode', affected_components: null, created_at: LATER, display_at: LATER },
+      {
+        id: "dbwriteupd01",
+        status: "investigating",
+        body: "Looking",
+        affected_components: JSON.stringify(affected),
+        created_at: AT,
+        display_at: AT,
+      },
+      {
+        id: "dbwriteupd02",
+        status: "resolved",
+        body: 'Fixed "quotes" and ünïcode',
+        affected_components: null,
+        created_at: LATER,
+        display_at: LATER,
+      },
     ]);
   });
 
   it("an update of no incident is refused", async () => {
     await expect(
-      prepare(env.DB, insertIncidentUpdates([{ id: "dbwriteupd03", incidentId: "nosuchinc000", status: "resolved", body: "x", affectedComponents: null, createdAt: AT }])).run(),
+      prepare(
+        env.DB,
+        insertIncidentUpdates([
+          { id: "dbwriteupd03", incidentId: "nosuchinc000", status: "resolved", body: "x", affectedComponents: null, createdAt: AT },
+        ]),
+      ).run(),
     ).rejects.toThrow(/FOREIGN KEY/);
   });
 });
@@ -92,7 +128,17 @@ describe("updateComponentFlags and loadComponentStates", () => {
     ).run();
     const states = await loadComponentStates(env.DB, ["dbwritecmp01", "dbwritecmp02", "nosuchcmp000"]);
     expect([...states.keys()].sort()).toEqual(["dbwritecmp01", "dbwritecmp02"]);
-    expect(states.get("dbwritecmp01")).toMatchObject({ slug: "db-write-1", overrideStatus: "partial_outage", inMaintenance: false, status: "partial_outage" });
-    expect(states.get("dbwritecmp02")).toMatchObject({ overrideStatus: null, inMaintenance: true, status: "under_maintenance", autoStatus: "operational" });
+    expect(states.get("dbwritecmp01")).toMatchObject({
+      slug: "db-write-1",
+      overrideStatus: "partial_outage",
+      inMaintenance: false,
+      status: "partial_outage",
+    });
+    expect(states.get("dbwritecmp02")).toMatchObject({
+      overrideStatus: null,
+      inMaintenance: true,
+      status: "under_maintenance",
+      autoStatus: "operational",
+    });
   });
 });

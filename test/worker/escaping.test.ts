@@ -47,7 +47,13 @@ const ROUTES: Route[] = [
   { name: "admin API alerts", path: () => "/admin/api/alerts", kind: "json", auth: "bearer", shows: ["script", "svg"] },
   { name: "admin API deliveries", path: () => "/admin/api/deliveries", kind: "json", auth: "bearer", shows: ["script"] },
   { name: "admin dashboard", path: () => "/admin", kind: "html", auth: "session", shows: ["script", "cdata"] },
-  { name: "admin incident", path: (s) => `/admin/incidents/${s.incidents[0]}`, kind: "html", auth: "session", shows: ["script", "img", "component"] },
+  {
+    name: "admin incident",
+    path: (s) => `/admin/incidents/${s.incidents[0]}`,
+    kind: "html",
+    auth: "session",
+    shows: ["script", "img", "component"],
+  },
   { name: "admin components", path: () => "/admin/components", kind: "html", auth: "session", shows: ["component"] },
   { name: "admin integrations", path: () => "/admin/integrations", kind: "html", auth: "session", shows: [] },
   { name: "admin deliveries", path: () => "/admin/deliveries", kind: "html", auth: "session", shows: ["script"] },
@@ -62,7 +68,10 @@ async function adminSession(): Promise<string | null> {
   const page = await SELF.fetch(`${BASE}/admin/login`);
   if (page.status === 404) return null;
   const html = await page.text();
-  const field = /<input[^>]*type="password"[^>]*name="([^"]+)"/.exec(html)?.[1] ?? /<input[^>]*name="([^"]+)"[^>]*type="password"/.exec(html)?.[1] ?? "token";
+  const field =
+    /<input[^>]*type="password"[^>]*name="([^"]+)"/.exec(html)?.[1] ??
+    /<input[^>]*name="([^"]+)"[^>]*type="password"/.exec(html)?.[1] ??
+    "token";
   const res = await SELF.fetch(`${BASE}/admin/login`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: BASE },
@@ -166,7 +175,12 @@ describe("markup in titles is escaped everywhere it is shown", () => {
     });
     expect(second.status).toBe(202);
     // An unrouted alert with markup: shown to operators as unrouted.
-    await post(`/hooks/generic/${generic.key}`, { dedup_key: "escaping-unrouted", action: "trigger", severity: "error", summary: MARKUP.script });
+    await post(`/hooks/generic/${generic.key}`, {
+      dedup_key: "escaping-unrouted",
+      action: "trigger",
+      severity: "error",
+      summary: MARKUP.script,
+    });
     // And through a sender's own template: a Datadog title.
     const datadog = await createIntegration("datadog", [other.id]);
     await post(`/hooks/datadog/${datadog.key}`, {

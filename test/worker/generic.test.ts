@@ -70,9 +70,18 @@ describe("generic receiver: alert → component status → incident", () => {
     const queue = await createComponent("Queue");
     const integ = await createIntegration("generic");
     const { admin } = await import("./helpers");
-    expect((await admin("POST", "/links", { integration_id: integ.id, match: { monitor: "Postgres primary" }, component_ids: [db.id] })).status).toBe(201);
     expect(
-      (await admin("POST", "/links", { integration_id: integ.id, match: { tag: "team=queues" }, component_ids: [queue.id], status: "degraded_performance" })).status,
+      (await admin("POST", "/links", { integration_id: integ.id, match: { monitor: "Postgres primary" }, component_ids: [db.id] })).status,
+    ).toBe(201);
+    expect(
+      (
+        await admin("POST", "/links", {
+          integration_id: integ.id,
+          match: { tag: "team=queues" },
+          component_ids: [queue.id],
+          status: "degraded_performance",
+        })
+      ).status,
     ).toBe(201);
     await post(`/hooks/generic/${integ.key}`, trigger("pg", { monitor: { name: "postgres PRIMARY" }, severity: "error" }));
     await post(`/hooks/generic/${integ.key}`, trigger("q", { tags: { team: "queues" } }));

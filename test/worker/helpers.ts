@@ -39,7 +39,14 @@ export async function summary() {
   return (await res.json()) as {
     status: { indicator: string; description: string };
     components: Array<{ id: string; name: string; status: string; group: boolean; group_id: string | null; components?: string[] }>;
-    incidents: Array<{ id: string; name: string; status: string; impact: string; components: Array<{ id: string }>; incident_updates: Array<{ status: string; body: string; affected_components: unknown }> }>;
+    incidents: Array<{
+      id: string;
+      name: string;
+      status: string;
+      impact: string;
+      components: Array<{ id: string }>;
+      incident_updates: Array<{ status: string; body: string; affected_components: unknown }>;
+    }>;
   };
 }
 
@@ -49,11 +56,23 @@ export const incidentsOn = async (componentId: string) =>
 
 /** Rows of a table, read straight from D1 (no mocks). */
 export async function rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
-  return (await env.DB.prepare(sql).bind(...params).all<T>()).results;
+  return (
+    await env.DB.prepare(sql)
+      .bind(...params)
+      .all<T>()
+  ).results;
 }
 
 export async function tableCounts(): Promise<Record<string, number>> {
-  const tables = ["alerts", "alert_components", "incidents", "incident_updates", "incident_components", "component_status_changes", "components"];
+  const tables = [
+    "alerts",
+    "alert_components",
+    "incidents",
+    "incident_updates",
+    "incident_components",
+    "component_status_changes",
+    "components",
+  ];
   const out: Record<string, number> = {};
   for (const t of tables) out[t] = (await env.DB.prepare(`SELECT count(*) AS n FROM ${t}`).first<{ n: number }>())!.n;
   return out;
@@ -74,4 +93,3 @@ export const drained = async () => {
   expect(status.backlog.deliveries, status.lastError ?? "").toBe(0);
   return status;
 };
-

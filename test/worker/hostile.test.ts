@@ -11,9 +11,9 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import worker from "../../worker/index";
 import { HOOK_ADAPTERS } from "../../worker/sources";
 import { fromPagerDutyChange, fromPagerDutyV1, fromPagerDutyV2 } from "../../worker/sources/pagerduty";
-import worker from "../../worker/index";
 import {
   classify,
   deepText,
@@ -37,7 +37,11 @@ const UNKNOWN_KEY = "zz9hostile0unknown0key0000000000";
 /** A request through the worker's own fetch handler (see load.test.ts for why not SELF.fetch). */
 async function send(path: string, body: Uint8Array | string, headers: Record<string, string> = {}) {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`${BASE}${path}`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body }), env, ctx);
+  const res = await worker.fetch(
+    new Request(`${BASE}${path}`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body }),
+    env,
+    ctx,
+  );
   const text = await res.text();
   await waitOnExecutionContext(ctx);
   return { status: res.status, text };
@@ -57,20 +61,40 @@ const now = new Date();
 const pdKey = () => "generated";
 
 const receivers: Receiver[] = [
-  ...Object.entries(HOOK_ADAPTERS).map(([source, adapt]): Receiver => ({
-    name: `/hooks/${source}/:key`,
-    fixtures: source,
-    adapt: (p) => adapt!(p, now),
-    key: { in: "path" },
-    path: (key) => `/hooks/${source}/${key}`,
-  })),
+  ...Object.entries(HOOK_ADAPTERS).map(
+    ([source, adapt]): Receiver => ({
+      name: `/hooks/${source}/:key`,
+      fixtures: source,
+      adapt: (p) => adapt!(p, now),
+      key: { in: "path" },
+      path: (key) => `/hooks/${source}/${key}`,
+    }),
+  ),
 ];
 if (HOOK_ADAPTERS.alertmanager) {
-  receivers.push({ name: "/hooks/alertmanager (bearer)", fixtures: "alertmanager", adapt: (p) => HOOK_ADAPTERS.alertmanager!(p, now), key: { in: "bearer" }, path: () => "/hooks/alertmanager" });
+  receivers.push({
+    name: "/hooks/alertmanager (bearer)",
+    fixtures: "alertmanager",
+    adapt: (p) => HOOK_ADAPTERS.alertmanager!(p, now),
+    key: { in: "bearer" },
+    path: () => "/hooks/alertmanager",
+  });
 }
 const PAGERDUTY: Receiver[] = [
-  { name: "/v2/enqueue", fixtures: "pagerduty", adapt: (p) => fromPagerDutyV2(p, now, pdKey).events, key: { in: "body", field: "routing_key" }, path: () => "/v2/enqueue" },
-  { name: "/v2/change/enqueue", fixtures: "pagerduty", adapt: (p) => fromPagerDutyChange(p).events, key: { in: "body", field: "routing_key" }, path: () => "/v2/change/enqueue" },
+  {
+    name: "/v2/enqueue",
+    fixtures: "pagerduty",
+    adapt: (p) => fromPagerDutyV2(p, now, pdKey).events,
+    key: { in: "body", field: "routing_key" },
+    path: () => "/v2/enqueue",
+  },
+  {
+    name: "/v2/change/enqueue",
+    fixtures: "pagerduty",
+    adapt: (p) => fromPagerDutyChange(p).events,
+    key: { in: "body", field: "routing_key" },
+    path: () => "/v2/change/enqueue",
+  },
   {
     name: "/generic/2010-04-15/create_event.json",
     fixtures: "pagerduty",
@@ -84,8 +108,18 @@ const PAGERDUTY: Receiver[] = [
 
 const utf8 = new TextEncoder();
 const INVALID_UTF8 = [
-  [0xff], [0xfe], [0xc3, 0x28], [0x80], [0xbf], [0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80],
-  [0xe2, 0x82], [0xf0, 0x9f, 0x92], [0xf4, 0x90, 0x80, 0x80],
+  [0xff],
+  [0xfe],
+  [0xc3, 0x28],
+  [0x80],
+  [0xbf],
+  [0xc0, 0xaf],
+  [0xe0, 0x80, 0xaf],
+  [0xed, 0xa0, 0x80],
+  [0xf8, 0x88, 0x80, 0x80, 0x80],
+  [0xe2, 0x82],
+  [0xf0, 0x9f, 0x92],
+  [0xf4, 0x90, 0x80, 0x80],
 ].map((b) => new Uint8Array(b));
 
 function concat(...parts: Uint8Array[]): Uint8Array {
@@ -98,8 +132,7 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-const fixtureText = (folder: string) =>
-  fc.constantFrom(...(FIXTURES[folder] ?? [{}])).map((f) => JSON.stringify(f));
+const fixtureText = (folder: string) => fc.constantFrom(...(FIXTURES[folder] ?? [{}])).map((f) => JSON.stringify(f));
 
 interface Payload {
   kind: string;
@@ -138,32 +171,45 @@ function payloadFor(r: Receiver): fc.Arbitrary<Payload> {
       arbitrary: fc.tuple(text, fc.nat(), fc.constantFrom("cut", "drop", "insert", "trailing")).map(([t, at, how]) => {
         const i = at % Math.max(1, t.length);
         const broken =
-          how === "cut" ? t.slice(0, i) : how === "drop" ? t.slice(0, i) + t.slice(i + 1) : how === "insert" ? `${t.slice(0, i)}{,'"\\${t.slice(i)}` : `${t},{}`;
+          how === "cut"
+            ? t.slice(0, i)
+            : how === "drop"
+              ? t.slice(0, i) + t.slice(i + 1)
+              : how === "insert"
+                ? `${t.slice(0, i)}{,'"\\${t.slice(i)}`
+                : `${t},{}`;
         return { kind: "broken JSON", body: broken === t ? `${t}]` : broken };
       }),
     },
     {
       weight: 3,
-      arbitrary: fc.tuple(text, fc.array(fc.tuple(fc.nat(), fc.constantFrom(...INVALID_UTF8)), { minLength: 1, maxLength: 3 })).map(([t, cuts]) => {
-        // Inside strings when the position falls on one, anywhere otherwise.
-        let bytes = utf8.encode(t);
-        for (const [at, bad] of cuts) {
-          const i = at % (bytes.length + 1);
-          bytes = concat(bytes.slice(0, i), bad, bytes.slice(i));
-        }
-        return { kind: "invalid UTF-8", body: bytes };
-      }),
+      arbitrary: fc
+        .tuple(text, fc.array(fc.tuple(fc.nat(), fc.constantFrom(...INVALID_UTF8)), { minLength: 1, maxLength: 3 }))
+        .map(([t, cuts]) => {
+          // Inside strings when the position falls on one, anywhere otherwise.
+          let bytes = utf8.encode(t);
+          for (const [at, bad] of cuts) {
+            const i = at % (bytes.length + 1);
+            bytes = concat(bytes.slice(0, i), bad, bytes.slice(i));
+          }
+          return { kind: "invalid UTF-8", body: bytes };
+        }),
     },
     {
       weight: 1,
-      arbitrary: fc.tuple(text, fc.constantFrom(1_000, 10_000, 100_000), fc.constantFrom("array", "object", "mixed") as fc.Arbitrary<"array" | "object" | "mixed">, fc.boolean()).map(
-        ([t, depth, shape, alone]) => {
+      arbitrary: fc
+        .tuple(
+          text,
+          fc.constantFrom(1_000, 10_000, 100_000),
+          fc.constantFrom("array", "object", "mixed") as fc.Arbitrary<"array" | "object" | "mixed">,
+          fc.boolean(),
+        )
+        .map(([t, depth, shape, alone]) => {
           const deep = deepText(depth, shape);
           // Alone, or as the value of the payload's first field.
           const spliced = t.replace(/^\{("[^"]*"):/, `{$1:${deep},"was":`);
           return { kind: `deep nesting (${depth})`, body: alone || spliced === t ? deep : spliced };
-        },
-      ),
+        }),
     },
     {
       weight: 1,
@@ -178,7 +224,9 @@ function payloadFor(r: Receiver): fc.Arbitrary<Payload> {
     },
     {
       weight: 1,
-      arbitrary: fc.constantFrom("", " ", "\n", "null", "[]", "{}", "0", "-1", "1e999", '"text"', "true", "[[]]", "{\"a\":}", "\ufeff{}", "NaN").map((b) => ({ kind: "empty or scalar", body: b })),
+      arbitrary: fc
+        .constantFrom("", " ", "\n", "null", "[]", "{}", "0", "-1", "1e999", '"text"', "true", "[[]]", '{"a":}', "\ufeff{}", "NaN")
+        .map((b) => ({ kind: "empty or scalar", body: b })),
     },
   );
 }
@@ -286,7 +334,13 @@ describe("10,000 hostile payloads on every receiver", () => {
     );
     const elapsed = Date.now() - started;
     console.log(`hostile: ${TOTAL} payloads in ${elapsed} ms; statuses by kind:`);
-    for (const [kind, stats] of [...byKind].sort()) console.log(`  ${kind}: ${[...stats].sort().map(([s, n]) => `${s}×${n}`).join(" ")}`);
+    for (const [kind, stats] of [...byKind].sort())
+      console.log(
+        `  ${kind}: ${[...stats]
+          .sort()
+          .map(([s, n]) => `${s}×${n}`)
+          .join(" ")}`,
+      );
 
     expect(failures.length, `${failures.length} unexpected answers, first ones:\n${failures.slice(0, 12).join("\n")}`).toBe(0);
     // Every kind of payload was exercised.
@@ -296,7 +350,10 @@ describe("10,000 hostile payloads on every receiver", () => {
     expect(await rows("SELECT id, last_delivery_at FROM integrations ORDER BY id")).toEqual(lastDelivery);
     // …and every request logged as refused or unauthorized, none as accepted or failed; those sent
     // with an unknown key only counted (no payload stored), the rest in the delivery log.
-    const logged = await rows<{ outcome: string; n: number }>("SELECT outcome, count(*) AS n FROM deliveries WHERE rowid > ?1 GROUP BY outcome", lastRowid);
+    const logged = await rows<{ outcome: string; n: number }>(
+      "SELECT outcome, count(*) AS n FROM deliveries WHERE rowid > ?1 GROUP BY outcome",
+      lastRowid,
+    );
     expect(logged.filter((l) => l.outcome !== "rejected" && l.outcome !== "unauthorized")).toEqual([]);
     const counted = (await rows<{ n: number }>("SELECT coalesce(sum(count), 0) AS n FROM refused_deliveries"))[0]!.n - refusedBefore;
     expect(counted).toBeGreaterThan(0);

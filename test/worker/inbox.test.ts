@@ -23,7 +23,13 @@ afterEach(async () => {
 });
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 20, 10, minute)).toISOString();
-const trigger = (key: string, minute: number) => ({ dedup_key: key, action: "trigger", severity: "critical", summary: `${key} down`, occurred_at: at(minute) });
+const trigger = (key: string, minute: number) => ({
+  dedup_key: key,
+  action: "trigger",
+  severity: "critical",
+  summary: `${key} down`,
+  occurred_at: at(minute),
+});
 const resolve = (key: string, minute: number) => ({ dedup_key: key, action: "resolve", occurred_at: at(minute) });
 
 /** What the page and operators would see of one integration's alerts and its component. */
@@ -75,7 +81,8 @@ describe("the durable inbox", () => {
     const integ = await createIntegration("generic", [comp.id]);
     const url = `/hooks/generic/${integ.key}`;
     await breakD1(integ.id);
-    for (const d of [trigger("r-1", 1), trigger("r-2", 2), resolve("r-1", 3), trigger("r-3", 4)]) expect((await post(url, d)).status).toBe(202);
+    for (const d of [trigger("r-1", 1), trigger("r-2", 2), resolve("r-1", 3), trigger("r-3", 4)])
+      expect((await post(url, d)).status).toBe(202);
     expect((await inbox()).backlog.deliveries).toBeGreaterThanOrEqual(4);
 
     await evictDurableObject(stub()); // in-memory state gone; its SQLite storage kept
@@ -105,7 +112,11 @@ describe("the durable inbox", () => {
     expect((await post(`/hooks/generic/${integ.key}`, trigger("once", 1))).status).toBe(202);
     // The stored row, as a restarted object that lost the answer of a landed batch would hold it again.
     const stored = await runInDurableObject(stub(), (_, state) =>
-      state.storage.sql.exec<{ seq: number; accepted_at: string; bytes: number; purge: number; statements: string }>("SELECT * FROM inbox ORDER BY seq DESC LIMIT 1").one(),
+      state.storage.sql
+        .exec<{ seq: number; accepted_at: string; bytes: number; purge: number; statements: string }>(
+          "SELECT * FROM inbox ORDER BY seq DESC LIMIT 1",
+        )
+        .one(),
     );
     await healD1();
     await drained();
@@ -113,7 +124,11 @@ describe("the durable inbox", () => {
     await runInDurableObject(stub(), (instance, state) => {
       state.storage.sql.exec(
         "INSERT INTO inbox (seq, accepted_at, bytes, purge, statements) VALUES (?, ?, ?, ?, ?)",
-        stored.seq, stored.accepted_at, stored.bytes, stored.purge, stored.statements,
+        stored.seq,
+        stored.accepted_at,
+        stored.bytes,
+        stored.purge,
+        stored.statements,
       );
       const inner = instance as unknown as { d1Applied: number | null; countBacklog(): void };
       inner.d1Applied = stored.seq - 1; // believes D1 is one behind
@@ -214,7 +229,7 @@ describe("one writer: admin writes in turn with deliveries", () => {
     expect(refused.status).toBe(503);
     await healD1();
     expect((await admin("POST", "/components", { name: "Created after the outage" })).status).toBe(201);
-    expect((await rows("SELECT id FROM alerts WHERE integration_id = ?1", integ.id))).toHaveLength(1);
+    expect(await rows("SELECT id FROM alerts WHERE integration_id = ?1", integ.id)).toHaveLength(1);
   });
 });
 

@@ -141,7 +141,11 @@ describe("the Statuspage API keeps English enums", () => {
     const res = await get("/api/v2/summary.json?lang=fr", { "Accept-Language": "ko", Cookie: "lang=ja" });
     const json = (await res.json()) as { status: { description: string }; components: { status: string }[] };
     expect(json.status.description).toBe("All Systems Operational");
-    expect(json.components.every((c) => ["operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"].includes(c.status))).toBe(true);
+    expect(
+      json.components.every((c) =>
+        ["operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"].includes(c.status),
+      ),
+    ).toBe(true);
     expect(res.headers.get("Vary") ?? "").not.toMatch(/Accept-Language/);
     expect(res.headers.get("Content-Language")).toBeNull();
   });

@@ -18,8 +18,8 @@ import {
   type WorkingSet,
 } from "../../worker/domain/incidents";
 import type { ComponentStatus } from "../../worker/domain/status";
-import { fromGeneric } from "../../worker/sources/generic";
 import worker from "../../worker/index";
+import { fromGeneric } from "../../worker/sources/generic";
 import { admin, BASE, createComponent, createIntegration, rows } from "./helpers";
 
 const COMPONENTS = 20;
@@ -129,13 +129,23 @@ async function sendAll(page: Page, sent: Sent[]) {
 // ── The model: the pure state machine on an in-memory working set with the same ids ───────────────
 
 async function routingOf(page: Page): Promise<Routing> {
-  const links = await rows<{ id: string; match_type: string; match_key: string; match_value: string | null; status: string | null; component_ids: string }>(
+  const links = await rows<{
+    id: string;
+    match_type: string;
+    match_key: string;
+    match_value: string | null;
+    status: string | null;
+    component_ids: string;
+  }>(
     `SELECT l.id, l.match_type, l.match_key, l.match_value, l.status,
        (SELECT json_group_array(component_id) FROM link_components WHERE link_id = l.id) AS component_ids
      FROM links l WHERE l.integration_id = ?1`,
     page.integration.id,
   );
-  const own = await rows<{ component_id: string }>("SELECT component_id FROM integration_components WHERE integration_id = ?1", page.integration.id);
+  const own = await rows<{ component_id: string }>(
+    "SELECT component_id FROM integration_components WHERE integration_id = ?1",
+    page.integration.id,
+  );
   return {
     integrationId: page.integration.id,
     componentIds: own.map((r) => r.component_id),
@@ -156,7 +166,15 @@ function model(page: Page) {
   const components = new Map<string, ComponentState>(
     page.components.map((c) => [
       c.id,
-      { id: c.id, slug: c.slug, name: c.name, autoStatus: "operational", overrideStatus: null, inMaintenance: false, status: "operational" },
+      {
+        id: c.id,
+        slug: c.slug,
+        name: c.name,
+        autoStatus: "operational",
+        overrideStatus: null,
+        inMaintenance: false,
+        status: "operational",
+      },
     ]),
   );
   const ws: WorkingSet = { components, alerts: new Map(), incidents: new Map() };
@@ -173,7 +191,15 @@ function model(page: Page) {
 
 async function stored(page: Page) {
   const ids = JSON.stringify(page.components.map((c) => c.id));
-  const alerts = await rows<{ id: string; dedup_key: string; status: string; severity: string; last_event_at: string; last_action: string; incident_id: string | null }>(
+  const alerts = await rows<{
+    id: string;
+    dedup_key: string;
+    status: string;
+    severity: string;
+    last_event_at: string;
+    last_action: string;
+    incident_id: string | null;
+  }>(
     "SELECT id, dedup_key, status, severity, last_event_at, last_action, incident_id FROM alerts WHERE integration_id = ?1",
     page.integration.id,
   );
@@ -216,7 +242,9 @@ function componentView(page: Page, d: Stored) {
       component: j,
       status: row.status,
       auto: row.auto_status,
-      incidents: byComponent(d.incidents, c.id).map((i) => `${i.status}/${i.updates} updates`).sort(),
+      incidents: byComponent(d.incidents, c.id)
+        .map((i) => `${i.status}/${i.updates} updates`)
+        .sort(),
       statusChanges: byComponent(d.changes, c.id)[0]?.n ?? 0,
     };
   });
@@ -248,7 +276,10 @@ function alertView(d: Stored) {
       ...(a.status !== "resolved"
         ? {
             severity: a.severity,
-            routes: d.routes.filter((r) => r.alert_id === a.id).map((r) => `${r.component_id}:${r.status}`).sort(),
+            routes: d.routes
+              .filter((r) => r.alert_id === a.id)
+              .map((r) => `${r.component_id}:${r.status}`)
+              .sort(),
           }
         : {}),
     }))
@@ -277,13 +308,16 @@ function invariantViolations(page: Page, d: Stored): string[] {
       .filter((r) => r.component_id === c.id && r.status && firing.some((a) => a.id === r.alert_id))
       .reduce((w, r) => (RANK[r.status!]! > RANK[w]! ? r.status! : w), "operational");
     const row = d.components.find((r) => r.id === c.id)!;
-    if (row.status !== worst || row.auto_status !== worst) out.push(`component ${j} is ${row.status}/${row.auto_status}, worst of its firing alerts is ${worst}`);
+    if (row.status !== worst || row.auto_status !== worst)
+      out.push(`component ${j} is ${row.status}/${row.auto_status}, worst of its firing alerts is ${worst}`);
     const incidents = byComponent(d.incidents, c.id);
     // Nobody resolves incidents here, so an alert group never needs a second one.
     if (incidents.length > 1) out.push(`component ${j} has ${incidents.length} incidents: ${incidents.map((i) => i.status)}`);
     if (firing.length) {
-      if (incidents.length !== 1 || incidents[0]!.status !== "investigating") out.push(`component ${j} has firing alerts but incidents ${incidents.map((i) => i.status)}`);
-      for (const a of firing) if (a.incident_id !== incidents[0]?.id) out.push(`firing ${a.dedup_key} is not attached to component ${j}'s incident`);
+      if (incidents.length !== 1 || incidents[0]!.status !== "investigating")
+        out.push(`component ${j} has firing alerts but incidents ${incidents.map((i) => i.status)}`);
+      for (const a of firing)
+        if (a.incident_id !== incidents[0]?.id) out.push(`firing ${a.dedup_key} is not attached to component ${j}'s incident`);
     } else if (incidents.length && incidents[0]!.status !== "monitoring") {
       out.push(`component ${j} has no firing alert but its incident is ${incidents[0]!.status}`);
     }
@@ -295,7 +329,10 @@ function invariantViolations(page: Page, d: Stored): string[] {
 async function verify(page: Page, sent: Sent[], results: Awaited<ReturnType<typeof sendAll>>) {
   // Every delivery answered 2xx, with a delivery id and one outcome.
   const refused = results.map((r, i) => ({ i, ...r })).filter((r) => r.status !== 202 || !r.deliveryId || r.outcomes?.length !== 1);
-  expect(refused.slice(0, 5).map((r) => `#${r.i}: ${r.status} ${r.text.slice(0, 200)}`), `${refused.length} deliveries not accepted`).toEqual([]);
+  expect(
+    refused.slice(0, 5).map((r) => `#${r.i}: ${r.status} ${r.text.slice(0, 200)}`),
+    `${refused.length} deliveries not accepted`,
+  ).toEqual([]);
 
   const d = await stored(page);
   // Every delivery durably in D1, and processed exactly once.
@@ -322,9 +359,11 @@ async function verify(page: Page, sent: Sent[], results: Awaited<ReturnType<type
 
   // The state machine, events one by one in time order: the same alerts and component statuses.
   const inTimeOrder = model(page);
-  for (const s of [...sent].sort((x, y) => x.event.occurredAt.getTime() - y.event.occurredAt.getTime())) inTimeOrder.apply(routing, s.event);
+  for (const s of [...sent].sort((x, y) => x.event.occurredAt.getTime() - y.event.occurredAt.getTime()))
+    inTimeOrder.apply(routing, s.event);
   expect(alertView(d)).toEqual(modelAlertView(inTimeOrder.ws));
-  const statuses = (view: Array<{ component: number; status: string; auto: string }>) => view.map(({ component, status, auto }) => ({ component, status, auto }));
+  const statuses = (view: Array<{ component: number; status: string; auto: string }>) =>
+    view.map(({ component, status, auto }) => ({ component, status, auto }));
   expect(statuses(componentView(page, d))).toEqual(statuses(modelComponentView(page, inTimeOrder.ws, new Map(), new Map())));
 
   // The state machine, events in the order the ingestor processed them: everything, outcomes included.
@@ -335,10 +374,14 @@ async function verify(page: Page, sent: Sent[], results: Awaited<ReturnType<type
   const outcomeMismatches: string[] = [];
   for (const { id } of d.processed) {
     const { sent: s, outcomes } = sentByDelivery.get(id)!;
-    const decision = applyEvents(inProcessingOrder.ws, routing, [s.event], { now: new Date().toISOString(), newId: () => crypto.randomUUID() });
+    const decision = applyEvents(inProcessingOrder.ws, routing, [s.event], {
+      now: new Date().toISOString(),
+      newId: () => crypto.randomUUID(),
+    });
     for (const c of decision.statusChanges) statusChanges.set(c.componentId, (statusChanges.get(c.componentId) ?? 0) + 1);
     for (const u of decision.updates) updates.set(u.incidentId, (updates.get(u.incidentId) ?? 0) + 1);
-    if (decision.outcomes.join() !== outcomes.join()) outcomeMismatches.push(`${s.body.dedup_key} ${s.body.action} ${s.body.occurred_at}: worker ${outcomes}, model ${decision.outcomes}`);
+    if (decision.outcomes.join() !== outcomes.join())
+      outcomeMismatches.push(`${s.body.dedup_key} ${s.body.action} ${s.body.occurred_at}: worker ${outcomes}, model ${decision.outcomes}`);
   }
   expect(outcomeMismatches.slice(0, 5), `${outcomeMismatches.length} outcomes differ from the state machine's`).toEqual([]);
   expect(alertView(d)).toEqual(modelAlertView(inProcessingOrder.ws));
@@ -348,7 +391,9 @@ async function verify(page: Page, sent: Sent[], results: Awaited<ReturnType<type
   expect(invariantViolations(page, d)).toEqual([]);
   // An alert group has its incident exactly when one of its triggers was applied.
   for (const [j, c] of page.components.entries()) {
-    const applied = results.some((r, i) => sent[i]!.alert % COMPONENTS === j && sent[i]!.event.action === "trigger" && r.outcomes?.[0] === "applied");
+    const applied = results.some(
+      (r, i) => sent[i]!.alert % COMPONENTS === j && sent[i]!.event.action === "trigger" && r.outcomes?.[0] === "applied",
+    );
     expect({ component: j, incidents: byComponent(d.incidents, c.id).length }).toEqual({ component: j, incidents: applied ? 1 : 0 });
   }
 

@@ -40,7 +40,11 @@ describe("admin UI: channels and the notification log", () => {
     expect(page.html).toContain("Add a channel");
     const name = unique("UI hook");
     const path = `/ok/${unique("ui")}`;
-    const made = await op.postForm("/admin/channels", { name, kind: "webhook", url: `${env.NOTIFY_CAPTURE_URL}${path}`, events: ["incident", "component"] }, page.csrf);
+    const made = await op.postForm(
+      "/admin/channels",
+      { name, kind: "webhook", url: `${env.NOTIFY_CAPTURE_URL}${path}`, events: ["incident", "component"] },
+      page.csrf,
+    );
     expect(made.status, made.html.slice(0, 400)).toBe(201);
     const secret = /<code>(whsec_[^<]+)<\/code>/.exec(made.html)?.[1];
     expect(secret).toMatch(/^whsec_/);

@@ -21,7 +21,8 @@ interface Captured {
   at: number;
 }
 
-const captured = async (prefix: string): Promise<Captured[]> => (await (await fetch(`${CAPTURE}/_requests?prefix=${encodeURIComponent(prefix)}`)).json()) as Captured[];
+const captured = async (prefix: string): Promise<Captured[]> =>
+  (await (await fetch(`${CAPTURE}/_requests?prefix=${encodeURIComponent(prefix)}`)).json()) as Captured[];
 
 /** Waits until `n` requests arrived under `prefix` (the queue consumer runs beside the test). */
 async function arrived(prefix: string, n = 1, timeoutMs = 20_000): Promise<Captured[]> {
@@ -39,7 +40,13 @@ async function channel(body: Record<string, unknown>) {
   return (await res.json()) as { id: string; secret?: string; target: string; kind: string };
 }
 
-const trigger = (dedup_key: string) => ({ dedup_key, action: "trigger", severity: "critical", summary: `Checkout failing (${dedup_key})`, details: "5xx rate above 20%" });
+const trigger = (dedup_key: string) => ({
+  dedup_key,
+  action: "trigger",
+  severity: "critical",
+  summary: `Checkout failing (${dedup_key})`,
+  details: "5xx rate above 20%",
+});
 
 async function openIncident(componentId: string, key = unique("alert")) {
   const integ = await createIntegration("generic", [componentId]);
@@ -49,11 +56,22 @@ async function openIncident(componentId: string, key = unique("alert")) {
 }
 
 async function subscriber(extra: { email?: string; webhook_url?: string | null; component_ids?: string[] | null; confirmed?: boolean }) {
-  const id = unique("sub").replace(/[^a-z0-9]/g, "").slice(-12).padStart(12, "s");
+  const id = unique("sub")
+    .replace(/[^a-z0-9]/g, "")
+    .slice(-12)
+    .padStart(12, "s");
   await env.DB.prepare(
     "INSERT INTO subscribers (id, email, webhook_url, component_ids, language, token, confirmed_at, created_by, created_at) VALUES (?1, ?2, ?3, ?4, 'en', ?5, ?6, 'operator', ?7)",
   )
-    .bind(id, extra.email ?? `${id}@example.com`, extra.webhook_url ?? null, extra.component_ids ? JSON.stringify(extra.component_ids) : null, `tok-${id}`, extra.confirmed === false ? null : new Date().toISOString(), new Date().toISOString())
+    .bind(
+      id,
+      extra.email ?? `${id}@example.com`,
+      extra.webhook_url ?? null,
+      extra.component_ids ? JSON.stringify(extra.component_ids) : null,
+      `tok-${id}`,
+      extra.confirmed === false ? null : new Date().toISOString(),
+      new Date().toISOString(),
+    )
     .run();
   return id;
 }
@@ -135,7 +153,11 @@ describe("operator channels API", () => {
     expect(await (await admin("POST", `/channels/${failing.id}/test`)).json()).toMatchObject({ ok: false, status: 500, error: "HTTP 500" });
     // Redirects are not followed.
     const redirecting = await channel({ kind: "discord", name: "Moved", url: `${CAPTURE}/redirect/${unique("moved")}` });
-    expect(await (await admin("POST", `/channels/${redirecting.id}/test`)).json()).toMatchObject({ ok: false, status: 302, error: "HTTP 302: redirects are not followed" });
+    expect(await (await admin("POST", `/channels/${redirecting.id}/test`)).json()).toMatchObject({
+      ok: false,
+      status: 302,
+      error: "HTTP 302: redirects are not followed",
+    });
     expect((await admin("GET", "/notifications?status=bogus")).status).toBe(400);
     for (const x of [c, failing, redirecting]) await admin("DELETE", `/channels/${x.id}`);
   });
@@ -155,7 +177,13 @@ describe("an incident opened by an alert reaches every channel kind, in its own 
     await channel({ kind: "slack", name: "slack", url: `${CAPTURE}/ok/${tag}/slack`, ...only });
     await channel({ kind: "discord", name: "discord", url: `${CAPTURE}/ok/${tag}/discord`, ...only });
     await channel({ kind: "teams", name: "teams", url: `${CAPTURE}/ok/${tag}/teams`, ...only });
-    await channel({ kind: "datadog", name: "dd", api_key: "0123456789abcdef0123456789abcdef", api_url: `${CAPTURE}/ok/${tag}/datadog`, ...only });
+    await channel({
+      kind: "datadog",
+      name: "dd",
+      api_key: "0123456789abcdef0123456789abcdef",
+      api_url: `${CAPTURE}/ok/${tag}/datadog`,
+      ...only,
+    });
     const mail = await channel({ kind: "email", name: "team", email: `team-${tag}@example.com`, ...only });
     const started = Date.now();
     await openIncident(comp.id);
@@ -170,7 +198,11 @@ describe("an incident opened by an alert reaches every channel kind, in its own 
     expect(body.meta).toMatchObject({ documentation: expect.stringContaining("statuspage") });
     expect(body.page).toMatchObject({ status_indicator: expect.any(String), status_description: expect.any(String) });
     expect(body.incident).toMatchObject({ status: "investigating", impact: "critical", name: expect.stringContaining("Checkout failing") });
-    expect(body.incident.incident_updates[0]).toMatchObject({ status: "investigating", body: expect.any(String), incident_id: body.incident.id });
+    expect(body.incident.incident_updates[0]).toMatchObject({
+      status: "investigating",
+      body: expect.any(String),
+      incident_id: body.incident.id,
+    });
     // A tampered body fails the check.
     expect(() => new Webhook(hook.secret!).verify(w.body.replace("investigating", "resolved"), w.headers)).toThrow();
 
@@ -178,7 +210,11 @@ describe("an incident opened by an alert reaches every channel kind, in its own 
     expect(slack.text).toContain("Checkout failing");
     expect(slack.blocks.map((b: { type: string }) => b.type)).toEqual(["header", "section", "context", "actions"]);
     const discord = JSON.parse(by("/discord").body);
-    expect(discord.embeds[0]).toMatchObject({ title: expect.stringContaining("Checkout failing"), color: 0xb42318, url: body.incident.shortlink });
+    expect(discord.embeds[0]).toMatchObject({
+      title: expect.stringContaining("Checkout failing"),
+      color: 0xb42318,
+      url: body.incident.shortlink,
+    });
     expect(discord.allowed_mentions).toEqual({ parse: [] });
     const teams = JSON.parse(by("/teams").body);
     expect(teams.type).toBe("message");
@@ -195,7 +231,11 @@ describe("an incident opened by an alert reaches every channel kind, in its own 
     expect(email).toMatchObject({ from: "status@example.com", subject: expect.stringContaining("Checkout failing") });
     expect(String(email.text)).toContain(body.incident.shortlink);
 
-    const log = (await (await admin("GET", `/notifications?incident_id=${body.incident.id}`)).json()) as Array<{ status: string; channel_kind: string; target: string }>;
+    const log = (await (await admin("GET", `/notifications?incident_id=${body.incident.id}`)).json()) as Array<{
+      status: string;
+      channel_kind: string;
+      target: string;
+    }>;
     expect(log.map((l) => l.channel_kind).sort()).toEqual(["datadog", "discord", "email", "slack", "teams", "webhook"]);
     expect(log.every((l) => l.status === "delivered")).toBe(true);
     expect(JSON.stringify(log)).not.toContain(`/ok/${tag}/slack`);
@@ -208,8 +248,13 @@ describe("what notifies", () => {
   const types = async (channelId: string, n: number) => {
     const deadline = Date.now() + 20_000;
     for (;;) {
-      const log = (await (await admin("GET", `/notifications?recipient_id=${channelId}`)).json()) as Array<{ event_type: string; status: string; created_at: string }>;
-      if ((log.length >= n && log.every((l) => l.status === "delivered")) || Date.now() > deadline) return log.map((l) => l.event_type).reverse();
+      const log = (await (await admin("GET", `/notifications?recipient_id=${channelId}`)).json()) as Array<{
+        event_type: string;
+        status: string;
+        created_at: string;
+      }>;
+      if ((log.length >= n && log.every((l) => l.status === "delivered")) || Date.now() > deadline)
+        return log.map((l) => l.event_type).reverse();
       await new Promise((r) => setTimeout(r, 100));
     }
   };
@@ -217,11 +262,17 @@ describe("what notifies", () => {
   it("a manual incident: opened, every update, resolution — one notification each", { timeout: 40_000 }, async () => {
     const comp = await createComponent("Manual");
     const c = await channel({ kind: "webhook", name: "manual", url: `${CAPTURE}/ok/${unique("manual")}`, component_ids: [comp.id] });
-    const res = await admin("POST", "/incidents", { name: "Slow logins", impact: "minor", body: "Looking into it.", component_ids: [comp.id] });
+    const res = await admin("POST", "/incidents", {
+      name: "Slow logins",
+      impact: "minor",
+      body: "Looking into it.",
+      component_ids: [comp.id],
+    });
     expect(res.status).toBe(201);
     const incident = (await res.json()) as { id: string };
     await types(c.id, 1);
-    for (const status of ["identified", "resolved"]) expect((await admin("POST", `/incidents/${incident.id}/updates`, { status, body: `Now ${status}.` })).status).toBe(201);
+    for (const status of ["identified", "resolved"])
+      expect((await admin("POST", `/incidents/${incident.id}/updates`, { status, body: `Now ${status}.` })).status).toBe(201);
     // The queue does not order separate events: compare as sets (webhook-timestamp and the body's times order them).
     expect((await types(c.id, 3)).sort()).toEqual(["incident.created", "incident.resolved", "incident.updated"]);
   });
@@ -229,10 +280,28 @@ describe("what notifies", () => {
   it("maintenance: scheduled, started, completed; component changes only for channels that ask", { timeout: 40_000 }, async () => {
     const comp = await createComponent("Maint");
     const c = await channel({ kind: "webhook", name: "maint", url: `${CAPTURE}/ok/${unique("maint")}`, component_ids: [comp.id] });
-    const all = await channel({ kind: "webhook", name: "maint+components", url: `${CAPTURE}/ok/${unique("maint-all")}`, component_ids: [comp.id], events: ["maintenance", "component"] });
-    const incidentsOnly = await channel({ kind: "webhook", name: "incidents only", url: `${CAPTURE}/ok/${unique("inc-only")}`, component_ids: [comp.id], events: ["incident"] });
+    const all = await channel({
+      kind: "webhook",
+      name: "maint+components",
+      url: `${CAPTURE}/ok/${unique("maint-all")}`,
+      component_ids: [comp.id],
+      events: ["maintenance", "component"],
+    });
+    const incidentsOnly = await channel({
+      kind: "webhook",
+      name: "incidents only",
+      url: `${CAPTURE}/ok/${unique("inc-only")}`,
+      component_ids: [comp.id],
+      events: ["incident"],
+    });
     const at = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
-    const res = await admin("POST", "/maintenances", { name: "DB upgrade", body: "Planned.", scheduled_for: at(1), scheduled_until: at(2), component_ids: [comp.id] });
+    const res = await admin("POST", "/maintenances", {
+      name: "DB upgrade",
+      body: "Planned.",
+      scheduled_for: at(1),
+      scheduled_until: at(2),
+      component_ids: [comp.id],
+    });
     expect(res.status).toBe(201);
     const m = (await res.json()) as { id: string };
     await types(c.id, 1);
@@ -270,7 +339,10 @@ describe("subscribers", () => {
     for (let i = 0; i < 50 && !sent.some((m) => m.to === `reader-${tag}@example.com`); i++) await new Promise((r) => setTimeout(r, 100));
     const email = sent.filter((m) => m.to === `reader-${tag}@example.com`);
     expect(email).toHaveLength(1); // email subscribers hear of incidents, not of component status changes
-    expect(email[0]!.headers).toEqual({ "List-Unsubscribe": `<http://localhost:8787/subscriptions/tok-${mailA}/unsubscribe>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" });
+    expect(email[0]!.headers).toEqual({
+      "List-Unsubscribe": `<http://localhost:8787/subscriptions/tok-${mailA}/unsubscribe>`,
+      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    });
     expect(email[0]!.text).toContain(`/subscriptions/tok-${mailA}`);
     expect(await captured(`/ok/${tag}/b`)).toEqual([]);
     expect(await captured(`/ok/${tag}/unconfirmed`)).toEqual([]);
@@ -282,7 +354,10 @@ describe("subscribers", () => {
     // Recovery: the incident moves to monitoring by itself and A goes back to operational (two events).
     expect((await post(`/hooks/generic/${opened.integ.key}`, { dedup_key: opened.key, action: "resolve" })).status).toBe(202);
     const seen = await arrived(`/ok/${tag}/witness`, 2);
-    expect(seen.map((g) => JSON.parse(g.body).incident?.status ?? JSON.parse(g.body).component_update.new_status).sort()).toEqual(["monitoring", "operational"]);
+    expect(seen.map((g) => JSON.parse(g.body).incident?.status ?? JSON.parse(g.body).component_update.new_status).sort()).toEqual([
+      "monitoring",
+      "operational",
+    ]);
     expect((await captured(`/ok/${tag}/a`)).length).toBe(before);
     void hookB;
     void witness;
@@ -300,7 +375,14 @@ describe("the consumer: exactly once, retries, dead letters", () => {
   }
 
   const deliver = (event: NotifyEvent, channelId: string, attempts = 1) =>
-    createMessageBatch<NotifyMessage>("status-notifications", [{ id: `m-${Math.random()}`, timestamp: new Date(), attempts, body: { kind: "deliver", event, recipient: { type: "channel", id: channelId } } }]);
+    createMessageBatch<NotifyMessage>("status-notifications", [
+      {
+        id: `m-${Math.random()}`,
+        timestamp: new Date(),
+        attempts,
+        body: { kind: "deliver", event, recipient: { type: "channel", id: channelId } },
+      },
+    ]);
 
   /** An incident on a fresh component, then a channel for it: the real queue has nothing for the channel. */
   async function setup(name: string, kind: string, path: string) {
@@ -324,7 +406,10 @@ describe("the consumer: exactly once, retries, dead letters", () => {
     expect(again.explicitAcks).toHaveLength(1);
     expect(again.retryMessages).toEqual([]);
     expect(await captured(path)).toHaveLength(1);
-    const [row] = await rows<{ status: string; attempts: number }>("SELECT status, attempts FROM notifications WHERE idempotency_key = ?1", idempotencyKey(event.id, { type: "channel", id: c.id }));
+    const [row] = await rows<{ status: string; attempts: number }>(
+      "SELECT status, attempts FROM notifications WHERE idempotency_key = ?1",
+      idempotencyKey(event.id, { type: "channel", id: c.id }),
+    );
     expect(row).toEqual({ status: "delivered", attempts: 1 });
     await admin("DELETE", `/channels/${c.id}`);
   });
@@ -338,7 +423,10 @@ describe("the consumer: exactly once, retries, dead letters", () => {
     const r3 = await run(deliver(event, c.id, 3));
     expect(r3.explicitAcks).toHaveLength(1);
     expect(await captured(path)).toHaveLength(3);
-    const [row] = await rows<{ status: string; attempts: number; last_error: string | null }>("SELECT status, attempts, last_error FROM notifications WHERE recipient_id = ?1", c.id);
+    const [row] = await rows<{ status: string; attempts: number; last_error: string | null }>(
+      "SELECT status, attempts, last_error FROM notifications WHERE recipient_id = ?1",
+      c.id,
+    );
     expect(row).toEqual({ status: "delivered", attempts: 3, last_error: null });
     await admin("DELETE", `/channels/${c.id}`);
   });
@@ -346,7 +434,10 @@ describe("the consumer: exactly once, retries, dead letters", () => {
   it("after the last try the message is dead-lettered and shows as failed", async () => {
     const { event, c } = await setup("Dead", "teams", `/fail/99/${unique("dead")}`);
     await run(deliver(event, c.id, 5));
-    let [row] = await rows<{ status: string; last_error: string }>("SELECT status, last_error FROM notifications WHERE recipient_id = ?1", c.id);
+    let [row] = await rows<{ status: string; last_error: string }>(
+      "SELECT status, last_error FROM notifications WHERE recipient_id = ?1",
+      c.id,
+    );
     expect(row).toEqual({ status: "retrying", last_error: "HTTP 500" });
     const last = await run(deliver(event, c.id, 6));
     expect(last.retryMessages).toHaveLength(1); // the queue moves it to the dead-letter queue
@@ -369,7 +460,11 @@ describe("the consumer: exactly once, retries, dead letters", () => {
     await openIncident(comp.id);
     const got = await arrived(path, 3, 30_000);
     expect(got).toHaveLength(3);
-    expect(got.map((g) => g.headers["webhook-id"])).toEqual([got[0]!.headers["webhook-id"], got[0]!.headers["webhook-id"], got[0]!.headers["webhook-id"]]);
+    expect(got.map((g) => g.headers["webhook-id"])).toEqual([
+      got[0]!.headers["webhook-id"],
+      got[0]!.headers["webhook-id"],
+      got[0]!.headers["webhook-id"],
+    ]);
     // Backoff: 2 s, then 4 s.
     expect(got[1]!.at - got[0]!.at).toBeGreaterThanOrEqual(1_500);
     expect(got[2]!.at - got[1]!.at).toBeGreaterThanOrEqual(3_500);

@@ -6,20 +6,37 @@ import type { Ingestor } from "../../worker/ingestor";
 import { admin, createComponent, createIntegration, post, unique } from "./helpers";
 
 const stub = () => env.INGESTOR.get(env.INGESTOR.idFromName("page")) as DurableObjectStub<Ingestor>;
-const captured = async (prefix: string) => (await (await fetch(`${env.NOTIFY_CAPTURE_URL}/_requests?prefix=${encodeURIComponent(prefix)}`)).json()) as unknown[];
+const captured = async (prefix: string) =>
+  (await (await fetch(`${env.NOTIFY_CAPTURE_URL}/_requests?prefix=${encodeURIComponent(prefix)}`)).json()) as unknown[];
 
 describe("notification outbox", () => {
   it("keeps what the queue refused, across an eviction, and sends it on the alarm", { timeout: 40_000 }, async () => {
     const comp = await createComponent("Outbox");
     const path = `/ok/${unique("outbox")}`;
-    const res = await admin("POST", "/channels", { kind: "webhook", name: "outbox", url: `${env.NOTIFY_CAPTURE_URL}${path}`, component_ids: [comp.id] });
+    const res = await admin("POST", "/channels", {
+      kind: "webhook",
+      name: "outbox",
+      url: `${env.NOTIFY_CAPTURE_URL}${path}`,
+      component_ids: [comp.id],
+    });
     expect(res.status).toBe(201);
     const integ = await createIntegration("generic", [comp.id]);
     // The queue refuses every send from the object.
     await runInDurableObject(stub(), (instance) => {
-      vi.spyOn((instance as unknown as { env: typeof env }).env.NOTIFY_QUEUE, "sendBatch").mockRejectedValue(new Error("queue unavailable (injected)"));
+      vi.spyOn((instance as unknown as { env: typeof env }).env.NOTIFY_QUEUE, "sendBatch").mockRejectedValue(
+        new Error("queue unavailable (injected)"),
+      );
     });
-    expect((await post(`/hooks/generic/${integ.key}`, { dedup_key: unique("ob"), action: "trigger", severity: "critical", summary: "Outbox test" })).status).toBe(202);
+    expect(
+      (
+        await post(`/hooks/generic/${integ.key}`, {
+          dedup_key: unique("ob"),
+          action: "trigger",
+          severity: "critical",
+          summary: "Outbox test",
+        })
+      ).status,
+    ).toBe(202);
     let status!: { notifications: { pending: number; lastError: string | null } };
     for (let i = 0; i < 100; i++) {
       status = (await (await admin("GET", "/ingest")).json()) as typeof status;

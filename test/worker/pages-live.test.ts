@@ -28,7 +28,11 @@ const componentRow = (page: string, id: string) => {
   expect(start, `component ${id}`).toBeGreaterThanOrEqual(0);
   return page.slice(start, page.indexOf("</li>", start));
 };
-const todayCell = (row: string) => /<div class="bar"[^>]*>(.*)<\/div>/s.exec(row)![1]!.match(/<i[^>]*>/g)!.at(-1)!;
+const todayCell = (row: string) =>
+  /<div class="bar"[^>]*>(.*)<\/div>/s
+    .exec(row)![1]!
+    .match(/<i[^>]*>/g)!
+    .at(-1)!;
 const today = () => new Date().toISOString().slice(0, 10);
 const ok = async (res: Response, status: number) => {
   const text = await res.text();
@@ -57,7 +61,9 @@ describe("an incident opened and resolved shows at once, everywhere, with no reb
   });
 
   it("opened: the active incident, the outage and today's cell on the next GET /", async () => {
-    expect((await post(`/hooks/generic/${key}`, { dedup_key: "live-1", action: "trigger", severity: "critical", summary: title })).status).toBe(202);
+    expect(
+      (await post(`/hooks/generic/${key}`, { dedup_key: "live-1", action: "trigger", severity: "critical", summary: title })).status,
+    ).toBe(202);
     incidentId = (await env.DB.prepare("SELECT id FROM incidents WHERE name = ?1").bind(title).first<{ id: string }>())!.id;
     const page = await html("/");
     expect(section(page, "incidents")).toContain(`data-id="${incidentId}"`);
@@ -75,7 +81,10 @@ describe("an incident opened and resolved shows at once, everywhere, with no reb
     expect(section(page, "incidents")).not.toContain(incidentId);
     const past = section(page, "history");
     // Today is the first day listed; the incident is in it.
-    const firstDay = past.slice(past.indexOf('<div class="day">'), past.indexOf('<div class="day">', past.indexOf('<div class="day">') + 1));
+    const firstDay = past.slice(
+      past.indexOf('<div class="day">'),
+      past.indexOf('<div class="day">', past.indexOf('<div class="day">') + 1),
+    );
     expect(firstDay).toContain(`<a href="/incidents/${incidentId}">${title}</a>`);
     expect(firstDay).toContain("<b>Resolved</b> – Backlog drained.");
     const row = componentRow(page, componentId);

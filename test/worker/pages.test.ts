@@ -15,14 +15,20 @@ beforeAll(async () => {
   const soon = new Date(Date.now() + 86_400_000).toISOString();
   const later = new Date(Date.now() + 90_000_000).toISOString();
   await db.batch([
-    db.prepare("INSERT INTO page_settings (id, page_id, name, url, time_zone, updated_at) VALUES (1, 'pagespages01', 'Acme', '', 'Etc/UTC', ?1)").bind(now),
+    db
+      .prepare(
+        "INSERT INTO page_settings (id, page_id, name, url, time_zone, updated_at) VALUES (1, 'pagespages01', 'Acme', '', 'Etc/UTC', ?1)",
+      )
+      .bind(now),
     db
       .prepare(
         "INSERT INTO components (id, slug, name, position, status, auto_status, created_at, updated_at) VALUES ('cmppagesapi1', 'pages-api', 'API <v2>', 1, 'operational', 'operational', ?1, ?1)",
       )
       .bind(now),
     db
-      .prepare("INSERT INTO integrations (id, name, source, key_hash, key_prefix, public_text, created_at, updated_at) VALUES ('intpagesgen1', 'Generic', 'generic', ?1, 'pagest', 'full', ?2, ?2)")
+      .prepare(
+        "INSERT INTO integrations (id, name, source, key_hash, key_prefix, public_text, created_at, updated_at) VALUES ('intpagesgen1', 'Generic', 'generic', ?1, 'pagest', 'full', ?2, ?2)",
+      )
       .bind(await sha256Hex(KEY), now),
     db.prepare("INSERT INTO integration_components (integration_id, component_id) VALUES ('intpagesgen1', 'cmppagesapi1')"),
     db
@@ -32,7 +38,9 @@ beforeAll(async () => {
       )
       .bind(soon, later, now),
     db
-      .prepare("INSERT INTO incident_updates (id, incident_id, status, body, created_at, display_at) VALUES ('updpages0001', 'mntpages0001', 'scheduled', 'Expect a short read-only window.', ?1, ?1)")
+      .prepare(
+        "INSERT INTO incident_updates (id, incident_id, status, body, created_at, display_at) VALUES ('updpages0001', 'mntpages0001', 'scheduled', 'Expect a short read-only window.', ?1, ?1)",
+      )
       .bind(now),
   ]);
   const res = await post(`/hooks/generic/${KEY}`, {

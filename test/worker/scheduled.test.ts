@@ -28,7 +28,9 @@ const iso = (t: number) => new Date(t).toISOString();
 const component = async (id: string) => json(await admin("GET", `/components/${id}`), 200);
 const maintenance = async (id: string) => (await rows<Json>("SELECT * FROM incidents WHERE id = ?1", id))[0]!;
 const updates = async (id: string) =>
-  (await rows<Json>("SELECT status, body, affected_components FROM incident_updates WHERE incident_id = ?1 ORDER BY created_at, rowid", id)).map((u) => ({
+  (
+    await rows<Json>("SELECT status, body, affected_components FROM incident_updates WHERE incident_id = ?1 ORDER BY created_at, rowid", id)
+  ).map((u) => ({
     ...u,
     affected_components: u.affected_components ? JSON.parse(u.affected_components) : null,
   }));
@@ -39,7 +41,13 @@ describe("maintenance windows", () => {
     // Whole minutes ahead, as the cron sees them.
     const start = Math.ceil(Date.now() / minute) * minute + 10 * minute;
     const m = await json(
-      await admin("POST", "/maintenances", { name: "Re-index", body: "Search re-index", scheduled_for: iso(start), scheduled_until: iso(start + 30 * minute), component_ids: [c.id] }),
+      await admin("POST", "/maintenances", {
+        name: "Re-index",
+        body: "Search re-index",
+        scheduled_for: iso(start),
+        scheduled_until: iso(start + 30 * minute),
+        component_ids: [c.id],
+      }),
       201,
     );
 
@@ -71,10 +79,12 @@ describe("maintenance windows", () => {
         affected_components: [{ code: c.id, name: c.name, old_status: "under_maintenance", new_status: "operational" }],
       },
     ]);
-    expect(await rows("SELECT from_status, to_status, at FROM component_status_changes WHERE component_id = ?1 ORDER BY id", c.id)).toEqual([
-      { from_status: "operational", to_status: "under_maintenance", at: iso(start) },
-      { from_status: "under_maintenance", to_status: "operational", at: iso(start + 30 * minute) },
-    ]);
+    expect(await rows("SELECT from_status, to_status, at FROM component_status_changes WHERE component_id = ?1 ORDER BY id", c.id)).toEqual(
+      [
+        { from_status: "operational", to_status: "under_maintenance", at: iso(start) },
+        { from_status: "under_maintenance", to_status: "operational", at: iso(start + 30 * minute) },
+      ],
+    );
     expect(await rows("SELECT actor, action FROM audit_log WHERE target_id = ?1 ORDER BY id", m.id)).toEqual([
       { actor: "api", action: "maintenance.create" },
       { actor: "cron", action: "maintenance.start" },
@@ -87,11 +97,23 @@ describe("maintenance windows", () => {
     const b = await createComponent("Rack B");
     const start = Math.ceil(Date.now() / minute) * minute + 60 * minute;
     const first = await json(
-      await admin("POST", "/maintenances", { name: "One", body: "x", scheduled_for: iso(start), scheduled_until: iso(start + 20 * minute), component_ids: [a.id, b.id] }),
+      await admin("POST", "/maintenances", {
+        name: "One",
+        body: "x",
+        scheduled_for: iso(start),
+        scheduled_until: iso(start + 20 * minute),
+        component_ids: [a.id, b.id],
+      }),
       201,
     );
     const second = await json(
-      await admin("POST", "/maintenances", { name: "Two", body: "y", scheduled_for: iso(start + 10 * minute), scheduled_until: iso(start + 40 * minute), component_ids: [b.id] }),
+      await admin("POST", "/maintenances", {
+        name: "Two",
+        body: "y",
+        scheduled_for: iso(start + 10 * minute),
+        scheduled_until: iso(start + 40 * minute),
+        component_ids: [b.id],
+      }),
       201,
     );
     await admin("PUT", `/components/${a.id}/status`, { status: "partial_outage" });
@@ -112,19 +134,36 @@ describe("maintenance windows", () => {
 describe("page settings and auto-resolve", () => {
   let original: Json;
   afterAll(async () => {
-    if (original) await admin("PUT", "/settings", { name: original.name, url: original.url, time_zone: original.time_zone, auto_resolve_minutes: original.auto_resolve_minutes });
+    if (original)
+      await admin("PUT", "/settings", {
+        name: original.name,
+        url: original.url,
+        time_zone: original.time_zone,
+        auto_resolve_minutes: original.auto_resolve_minutes,
+      });
   });
 
   it("reads and writes the settings, with the audit row, and names the field it refuses", async () => {
     original = await json(await admin("GET", "/settings"), 200);
     const put = await json(
-      await admin("PUT", "/settings", { name: "Acme status", url: "https://status.acme.test", time_zone: "Europe/Paris", auto_resolve_minutes: null }),
+      await admin("PUT", "/settings", {
+        name: "Acme status",
+        url: "https://status.acme.test",
+        time_zone: "Europe/Paris",
+        auto_resolve_minutes: null,
+      }),
       200,
     );
-    expect(put).toMatchObject({ name: "Acme status", url: "https://status.acme.test", time_zone: "Europe/Paris", auto_resolve_minutes: null });
+    expect(put).toMatchObject({
+      name: "Acme status",
+      url: "https://status.acme.test",
+      time_zone: "Europe/Paris",
+      auto_resolve_minutes: null,
+    });
     const [last] = await rows<Json>("SELECT * FROM audit_log WHERE action = 'settings.update' ORDER BY id DESC LIMIT 1");
     expect(JSON.parse(last!.after)).toMatchObject({ time_zone: "Europe/Paris" });
-    const bad = (body: Json) => admin("PUT", "/settings", { name: "x", url: "", time_zone: "Etc/UTC", auto_resolve_minutes: null, ...body });
+    const bad = (body: Json) =>
+      admin("PUT", "/settings", { name: "x", url: "", time_zone: "Etc/UTC", auto_resolve_minutes: null, ...body });
     expect(await json(await bad({ time_zone: "Mars/Olympus" }), 400)).toMatchObject({ field: "time_zone" });
     expect(await json(await bad({ url: "javascript:alert(1)" }), 400)).toMatchObject({ field: "url" });
     expect(await json(await bad({ auto_resolve_minutes: 0 }), 400)).toMatchObject({ field: "auto_resolve_minutes" });
@@ -143,7 +182,12 @@ describe("page settings and auto-resolve", () => {
     await post(`/hooks/generic/${integ2.key}`, { dedup_key: k2, action: "trigger", severity: "error", summary: "Noisy down" });
     await post(`/hooks/generic/${integ2.key}`, { dedup_key: k2, action: "resolve" });
     const incidentOn = async (componentId: string) =>
-      (await rows<Json>("SELECT i.* FROM incidents i JOIN incident_components ic ON ic.incident_id = i.id WHERE ic.component_id = ?1", componentId))[0]!;
+      (
+        await rows<Json>(
+          "SELECT i.* FROM incidents i JOIN incident_components ic ON ic.incident_id = i.id WHERE ic.component_id = ?1",
+          componentId,
+        )
+      )[0]!;
     const q = await incidentOn(quiet.id);
     const n = await incidentOn(noisy.id);
     expect([q.status, n.status]).toEqual(["monitoring", "monitoring"]);
@@ -160,8 +204,13 @@ describe("page settings and auto-resolve", () => {
     await cron(now);
     expect(await incidentOn(quiet.id)).toMatchObject({ status: "resolved", resolved_at: iso(now) });
     expect((await incidentOn(noisy.id)).status).toBe("monitoring");
-    const [update] = await rows<Json>("SELECT * FROM incident_updates WHERE incident_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 1", q.id);
+    const [update] = await rows<Json>(
+      "SELECT * FROM incident_updates WHERE incident_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 1",
+      q.id,
+    );
     expect(update).toMatchObject({ status: "resolved", body: expect.stringContaining("60 minutes") });
-    expect(await rows("SELECT actor, action FROM audit_log WHERE target_id = ?1", q.id)).toEqual([{ actor: "cron", action: "incident.auto_resolve" }]);
+    expect(await rows("SELECT actor, action FROM audit_log WHERE target_id = ?1", q.id)).toEqual([
+      { actor: "cron", action: "incident.auto_resolve" },
+    ]);
   });
 });

@@ -13,7 +13,10 @@ const TOKEN = "test-admin-token-0123456789abcdef0123";
 /** What Cloudflare's edge adds to a request it fronts. */
 const EDGE = { colo: "AMS", asn: 64500 };
 
-function call(path: string, init: Omit<RequestInit, "cf"> & { ip?: string; edge?: Record<string, unknown> | null; bindings?: Record<string, string> } = {}) {
+function call(
+  path: string,
+  init: Omit<RequestInit, "cf"> & { ip?: string; edge?: Record<string, unknown> | null; bindings?: Record<string, string> } = {},
+) {
   const { ip, edge: cf = EDGE, bindings = {}, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (ip) headers.set("CF-Connecting-IP", ip);
@@ -22,7 +25,13 @@ function call(path: string, init: Omit<RequestInit, "cf"> & { ip?: string; edge?
 }
 
 const bearer = (token: string, ip: string, extra: Parameters<typeof call>[1] = {}) =>
-  call("/admin/api/components", { ...extra, ip, method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify({ name: unique("Guess") }) });
+  call("/admin/api/components", {
+    ...extra,
+    ip,
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ name: unique("Guess") }),
+  });
 
 const componentCount = async () => (await rows<{ n: number }>("SELECT count(*) AS n FROM components"))[0]!.n;
 
@@ -42,7 +51,10 @@ describe("wrong bearer tokens", () => {
     // The right token from that address is refused too while the window lasts: guessing stops there.
     expect((await bearer(TOKEN, ip)).status).toBe(429);
     expect(await componentCount()).toBe(before);
-    const audit = await rows<{ actor: string; target_id: string; after: string }>("SELECT actor, target_id, after FROM audit_log WHERE action = 'bearer.rate_limited' AND target_id = ?1", `ip:${ip}`);
+    const audit = await rows<{ actor: string; target_id: string; after: string }>(
+      "SELECT actor, target_id, after FROM audit_log WHERE action = 'bearer.rate_limited' AND target_id = ?1",
+      `ip:${ip}`,
+    );
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0]!.after)).toMatchObject({ failures: 20, window_seconds: 600, trusted_address: true });
     // Another address is unaffected.
@@ -52,7 +64,8 @@ describe("wrong bearer tokens", () => {
   it("a made-up CF-Connecting-IP is not believed without Cloudflare in front: rotating it gets no fresh budget", async () => {
     const bindings = { BEHIND_CLOUDFLARE: "false" };
     const answers = [];
-    for (let i = 0; i < 30; i++) answers.push((await bearer("wrong-guess-0123456789abcdef0123456789", `203.0.113.${i}`, { bindings })).status);
+    for (let i = 0; i < 30; i++)
+      answers.push((await bearer("wrong-guess-0123456789abcdef0123456789", `203.0.113.${i}`, { bindings })).status);
     expect(answers.slice(-5)).toEqual([429, 429, 429, 429, 429]);
     // No request.cf at all (not through Cloudflare): the same shared bucket.
     expect((await bearer("wrong-guess-0123456789abcdef0123456789", "198.51.100.200", { edge: null })).status).toBe(429);

@@ -1,15 +1,17 @@
 // A Grafana signature timestamp must be within 5 minutes (issue 13, point 10): a captured, correctly
 // signed delivery cannot be replayed later.
 import { describe, expect, it } from "vitest";
-import firing from "../fixtures/grafana/firing.json";
 import { staleTimestamp } from "../../worker/ingestor";
+import firing from "../fixtures/grafana/firing.json";
 import { admin, componentStatus, createComponent, post, tableCounts, unique } from "./helpers";
 
 const SECRET = "grafana-shared-secret-0123";
 
 async function hmacHex(secret: string, message: string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return [...new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return [...new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)))]
+    .map((b) => b.toString(16).padStart(2, "0"))
+    .join("");
 }
 
 async function signedDelivery(ageSeconds: number) {
@@ -20,7 +22,10 @@ async function signedDelivery(ageSeconds: number) {
   for (const a of payload.alerts) (a.labels as Record<string, string>).service = comp.slug;
   const body = JSON.stringify(payload);
   const timestamp = String(Math.floor(Date.now() / 1000) - ageSeconds);
-  const headers = { "X-Grafana-Alerting-Signature": await hmacHex(SECRET, `${timestamp}:${body}`), "X-Grafana-Alerting-Signature-Timestamp": timestamp };
+  const headers = {
+    "X-Grafana-Alerting-Signature": await hmacHex(SECRET, `${timestamp}:${body}`),
+    "X-Grafana-Alerting-Signature-Timestamp": timestamp,
+  };
   return { comp, send: () => post(`/hooks/grafana/${integ.key}`, body, headers) };
 }
 

@@ -3,7 +3,7 @@
 // and badges still parse as XML, bidi text is isolated, and no surface shows an integration key.
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BASE, admin, createComponent, createIntegration, post, rows } from "./helpers";
+import { admin, BASE, createComponent, createIntegration, post, rows } from "./helpers";
 
 /** XML 1.0's Char production: what a conforming parser accepts, character by character. */
 const NOT_XML_CHAR = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
@@ -16,7 +16,10 @@ function assertXml(text: string) {
   const bad = NOT_XML_CHAR.exec(text);
   if (bad) throw new Error(`character U+${bad[0].codePointAt(0)!.toString(16).padStart(4, "0")} is not allowed in XML 1.0`);
   // CDATA, comments and the declaration hold no markup to balance.
-  const body = text.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, "").replace(/<!--[\s\S]*?-->/g, "").replace(/<\?[\s\S]*?\?>/g, "");
+  const body = text
+    .replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, "")
+    .replace(/<!--[\s\S]*?-->/g, "")
+    .replace(/<\?[\s\S]*?\?>/g, "");
   const ref = /&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.exec(body);
   if (ref) throw new Error(`bad reference at ${ref.index}: ${body.slice(ref.index, ref.index + 12)}`);
   const open: string[] = [];
@@ -122,10 +125,19 @@ describe("integration keys in published text", () => {
       details: `retrying ${integration.webhook_url}`,
     });
     expect(res.status).toBe(202);
-    const incidents = (await (await SELF.fetch(`${BASE}/api/v2/incidents.json`)).json()) as { incidents: Array<{ id: string; name: string }> };
+    const incidents = (await (await SELF.fetch(`${BASE}/api/v2/incidents.json`)).json()) as {
+      incidents: Array<{ id: string; name: string }>;
+    };
     const incident = incidents.incidents.find((i) => i.name.includes("failed"))!;
     expect(incident.name).toBe(`POST ${BASE}/hooks/generic/[redacted key] failed (also [redacted key])`);
-    for (const path of ["/api/v2/summary.json", "/api/v2/incidents.json", `/incidents/${incident.id}`, "/history.rss", "/history.atom", "/"]) {
+    for (const path of [
+      "/api/v2/summary.json",
+      "/api/v2/incidents.json",
+      `/incidents/${incident.id}`,
+      "/history.rss",
+      "/history.atom",
+      "/",
+    ]) {
       const body = await (await SELF.fetch(`${BASE}${path}`)).text();
       expect(body, path).not.toContain(integration.key);
       expect(body, path).not.toContain(other.key);

@@ -49,7 +49,16 @@ interface Sender {
 }
 
 const SENDERS: Sender[] = [
-  { source: "cloudwatch", options: { verify_signatures: false }, type: "text/plain; charset=UTF-8", trigger: cwAlarm, status: "partial_outage", again: cwAlarm, recover: cwOk, ignored: cwInsufficient },
+  {
+    source: "cloudwatch",
+    options: { verify_signatures: false },
+    type: "text/plain; charset=UTF-8",
+    trigger: cwAlarm,
+    status: "partial_outage",
+    again: cwAlarm,
+    recover: cwOk,
+    ignored: cwInsufficient,
+  },
   { source: "azure-monitor", trigger: azFired, status: "partial_outage", again: azFired, recover: azResolved },
   { source: "google-cloud", trigger: gOpen, status: "major_outage", again: gOpen, recover: gClosed, ignored: gTest },
   { source: "sentry", trigger: seCritical, status: "major_outage", again: seWarning, recover: seResolved },
@@ -58,11 +67,24 @@ const SENDERS: Sender[] = [
   { source: "betterstack", trigger: bsStarted, status: "major_outage", again: bsAck, recover: bsResolved },
   { source: "checkly", trigger: ckFailure, status: "major_outage", again: ckDegraded, recover: ckRecovery },
   { source: "pingdom", trigger: pdUpDown, status: "major_outage", again: pdUpDown, recover: pdDownUp },
-  { source: "custom", options: { mapping: OPSGENIE_MAPPING }, trigger: ogCreate, status: "major_outage", again: ogAck, recover: ogClose, ignored: ogNote },
+  {
+    source: "custom",
+    options: { mapping: OPSGENIE_MAPPING },
+    trigger: ogCreate,
+    status: "major_outage",
+    again: ogAck,
+    recover: ogClose,
+    ignored: ogNote,
+  },
 ];
 
 async function integrationFor(sender: Sender, componentId: string) {
-  const res = await admin("POST", "/integrations", { name: unique(sender.source), source: sender.source, component_ids: [componentId], ...(sender.options ? { options: sender.options } : {}) });
+  const res = await admin("POST", "/integrations", {
+    name: unique(sender.source),
+    source: sender.source,
+    component_ids: [componentId],
+    ...(sender.options ? { options: sender.options } : {}),
+  });
   expect(res.status, await res.clone().text()).toBe(201);
   return (await res.json()) as { id: string; key: string; webhook_url: string };
 }
@@ -126,7 +148,14 @@ describe("what the senders' edges refuse", () => {
   it("Azure: an activity-log alert opens an incident that the page closes by expiry, not by a Resolved", async () => {
     const component = await createComponent("az activity");
     const integ = await integrationFor({ source: "azure-monitor" } as Sender, component.id);
-    expect((await post(`/hooks/azure-monitor/${integ.key}`, { ...azActivity, data: { ...azActivity.data, essentials: { ...azActivity.data.essentials, severity: "Sev1" } } })).status).toBe(202);
+    expect(
+      (
+        await post(`/hooks/azure-monitor/${integ.key}`, {
+          ...azActivity,
+          data: { ...azActivity.data, essentials: { ...azActivity.data.essentials, severity: "Sev1" } },
+        })
+      ).status,
+    ).toBe(202);
     const [incident] = await incidentsOn(component.id);
     expect(incident).toMatchObject({ status: "investigating" });
     const { results } = await import("cloudflare:test").then(({ env }) =>
@@ -138,12 +167,19 @@ describe("what the senders' edges refuse", () => {
   it("Sentry: with a signing secret, the Sentry-Hook-Signature HMAC is required and checked", async () => {
     const component = await createComponent("sentry signed");
     const secret = "sentry-client-secret-0123456789";
-    const res = await admin("POST", "/integrations", { name: unique("sentry"), source: "sentry", component_ids: [component.id], options: { signing_secret: secret } });
+    const res = await admin("POST", "/integrations", {
+      name: unique("sentry"),
+      source: "sentry",
+      component_ids: [component.id],
+      options: { signing_secret: secret },
+    });
     expect(res.status).toBe(201);
     const integ = (await res.json()) as { id: string; key: string };
     const body = JSON.stringify(seCritical);
     const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    const hex = [...new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const hex = [...new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)))]
+      .map((b) => b.toString(16).padStart(2, "0"))
+      .join("");
     const url = `/hooks/sentry/${integ.key}`;
     expect((await post(url, body, { "Sentry-Hook-Resource": "metric_alert" })).status).toBe(401);
     expect((await post(url, body, { "Sentry-Hook-Signature": "0".repeat(64) })).status).toBe(401);
@@ -155,10 +191,18 @@ describe("what the senders' edges refuse", () => {
   });
 
   it("custom: a bad mapping is refused when saved, naming the bad part; a custom integration without one refuses deliveries", async () => {
-    const bad = await admin("POST", "/integrations", { name: unique("og"), source: "custom", options: { mapping: { ...OPSGENIE_MAPPING, severity: { ...OPSGENIE_MAPPING.severity, default: "sev9" } } } });
+    const bad = await admin("POST", "/integrations", {
+      name: unique("og"),
+      source: "custom",
+      options: { mapping: { ...OPSGENIE_MAPPING, severity: { ...OPSGENIE_MAPPING.severity, default: "sev9" } } },
+    });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ field: "options.mapping.severity.default" });
-    const top = await admin("POST", "/integrations", { name: unique("og"), source: "custom", mapping: { ...OPSGENIE_MAPPING, dedup_key: "" } });
+    const top = await admin("POST", "/integrations", {
+      name: unique("og"),
+      source: "custom",
+      mapping: { ...OPSGENIE_MAPPING, dedup_key: "" },
+    });
     expect(top.status).toBe(400);
     expect(await top.json()).toMatchObject({ field: "options.mapping.dedup_key" });
 
@@ -184,8 +228,13 @@ describe("what the senders' edges refuse", () => {
     expect((await post(`/hooks/custom/${integ.key}`, ogCreate)).status).toBe(400);
     const res = await admin("POST", `/integrations/${integ.id}/mapping/preview`, { mapping: OPSGENIE_MAPPING });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ error: null, events: [{ dedupKey: "ec03dad6-62c8-4c94-b38b-d88f398e900f", action: "trigger", severity: "critical" }] });
-    const wrong = await admin("POST", `/integrations/${integ.id}/mapping/preview`, { mapping: { ...OPSGENIE_MAPPING, dedup_key: "alert.nothing" } });
+    expect(await res.json()).toMatchObject({
+      error: null,
+      events: [{ dedupKey: "ec03dad6-62c8-4c94-b38b-d88f398e900f", action: "trigger", severity: "critical" }],
+    });
+    const wrong = await admin("POST", `/integrations/${integ.id}/mapping/preview`, {
+      mapping: { ...OPSGENIE_MAPPING, dedup_key: "alert.nothing" },
+    });
     expect(await wrong.json()).toMatchObject({ events: [], error: expect.stringContaining("alert.nothing") });
     const invalid = await admin("POST", `/integrations/${integ.id}/mapping/preview`, { mapping: { summary: "x" } });
     expect(invalid.status).toBe(400);

@@ -37,7 +37,11 @@ describe("POST /v2/enqueue", () => {
   it("generates the dedup key of a trigger that has none, and that key resolves it", async () => {
     const comp = await createComponent("Checks");
     const integ = await createIntegration("pagerduty");
-    const res = await post("/v2/enqueue", { ...checkly, routing_key: integ.key, payload: { ...checkly.payload, custom_details: { service: comp.slug } } });
+    const res = await post("/v2/enqueue", {
+      ...checkly,
+      routing_key: integ.key,
+      payload: { ...checkly.payload, custom_details: { service: comp.slug } },
+    });
     expect(res.status).toBe(202);
     const { dedup_key } = (await res.json()) as { dedup_key: string };
     expect(dedup_key).toMatch(/^[0-9a-f]{32}$/);
@@ -75,7 +79,11 @@ describe("POST /v2/enqueue", () => {
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ status: "success", message: "Event processed", dedup_key: amMixed.dedup_key });
     expect(await componentStatus(db.id)).toBe("partial_outage");
-    const resolve = { ...amResolve, routing_key: integ.key, payload: { ...amResolve.payload, custom_details: { ...amResolve.payload.custom_details, service: db.slug } } };
+    const resolve = {
+      ...amResolve,
+      routing_key: integ.key,
+      payload: { ...amResolve.payload, custom_details: { ...amResolve.payload.custom_details, service: db.slug } },
+    };
     expect((await post("/v2/enqueue", resolve)).status).toBe(202);
     expect(await componentStatus(db.id)).toBe("operational");
     expect(await incidentsOn(db.id)).toMatchObject([{ status: "monitoring" }]);
@@ -84,7 +92,10 @@ describe("POST /v2/enqueue", () => {
   it("logs the delivery with the routing key redacted and the dedup key kept", async () => {
     const integ = await createIntegration("pagerduty");
     await post("/v2/enqueue", trigger(integ.key, "nowhere", { dedup_key: "logged-key" }));
-    const [logged] = await rows<{ payload: string; outcome: string }>("SELECT payload, outcome FROM deliveries WHERE integration_id = ?1", integ.id);
+    const [logged] = await rows<{ payload: string; outcome: string }>(
+      "SELECT payload, outcome FROM deliveries WHERE integration_id = ?1",
+      integ.id,
+    );
     expect(logged!.outcome).toBe("accepted");
     expect(logged!.payload).not.toContain(integ.key);
     expect(logged!.payload).toContain('"routing_key":"[redacted]"');
@@ -113,7 +124,11 @@ describe("POST /generic/2010-04-15/create_event.json (Events API v1)", () => {
   it("trigger → 200 with the incident key; resolve recovers", async () => {
     const web = await createComponent("Web");
     const integ = await createIntegration("pagerduty");
-    const res = await post("/generic/2010-04-15/create_event.json", { ...v1Trigger, service_key: integ.key, details: { service: web.slug } });
+    const res = await post("/generic/2010-04-15/create_event.json", {
+      ...v1Trigger,
+      service_key: integ.key,
+      details: { service: web.slug },
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "success", message: "Event processed", incident_key: "srv01/HTTP" });
     expect(await componentStatus(web.id)).toBe("partial_outage");
@@ -125,12 +140,37 @@ describe("POST /generic/2010-04-15/create_event.json (Events API v1)", () => {
 
 describe("PagerDuty errors, in PagerDuty's shape, with nothing written", () => {
   it.each<[string, string, unknown, string[]]>([
-    ["a severity that is not text", "/v2/enqueue", { payload: { summary: "x", source: "y", severity: { level: "fatal" } } }, ["`payload.severity` must be one of critical, error, warning, info"]],
-    ["a trigger without payload", "/v2/enqueue", { payload: undefined }, ["`payload` is required for a trigger: {summary, source, severity}"]],
-    ["resolve without dedup_key", "/v2/enqueue", { event_action: "resolve", payload: undefined }, ["`dedup_key` is required to resolve an alert"]],
-    ["two bad fields", "/v2/enqueue", { event_action: "poke", dedup_key: "d".repeat(300) }, ["`event_action` must be one of trigger, acknowledge, resolve", "`dedup_key` must be at most 255 characters"]],
+    [
+      "a severity that is not text",
+      "/v2/enqueue",
+      { payload: { summary: "x", source: "y", severity: { level: "fatal" } } },
+      ["`payload.severity` must be one of critical, error, warning, info"],
+    ],
+    [
+      "a trigger without payload",
+      "/v2/enqueue",
+      { payload: undefined },
+      ["`payload` is required for a trigger: {summary, source, severity}"],
+    ],
+    [
+      "resolve without dedup_key",
+      "/v2/enqueue",
+      { event_action: "resolve", payload: undefined },
+      ["`dedup_key` is required to resolve an alert"],
+    ],
+    [
+      "two bad fields",
+      "/v2/enqueue",
+      { event_action: "poke", dedup_key: "d".repeat(300) },
+      ["`event_action` must be one of trigger, acknowledge, resolve", "`dedup_key` must be at most 255 characters"],
+    ],
     ["a change event without summary", "/v2/change/enqueue", { payload: { source: "ci" } }, ["`payload.summary` is required"]],
-    ["a v1 event without event_type", "/generic/2010-04-15/create_event.json", { event_type: undefined }, ["`event_type` is required: one of trigger, acknowledge, resolve"]],
+    [
+      "a v1 event without event_type",
+      "/generic/2010-04-15/create_event.json",
+      { event_type: undefined },
+      ["`event_type` is required: one of trigger, acknowledge, resolve"],
+    ],
   ])("400 for %s", async (_, path, change, errors) => {
     const integ = await createIntegration("pagerduty");
     const base = path.startsWith("/generic") ? { ...v1Trigger, service_key: integ.key } : trigger(integ.key, "x");
@@ -139,15 +179,22 @@ describe("PagerDuty errors, in PagerDuty's shape, with nothing written", () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ status: "invalid event", message: "Event object is invalid", errors });
     expect(await tableCounts()).toEqual(before);
-    const [logged] = await rows<{ outcome: string; http_status: number }>("SELECT outcome, http_status FROM deliveries WHERE integration_id = ?1", integ.id);
+    const [logged] = await rows<{ outcome: string; http_status: number }>(
+      "SELECT outcome, http_status FROM deliveries WHERE integration_id = ?1",
+      integ.id,
+    );
     expect(logged).toMatchObject({ outcome: "rejected", http_status: 400 });
   });
 
   it.each([
-    ["malformed JSON", "{\"routing_key\": ", "`body` is not valid JSON"],
+    ["malformed JSON", '{"routing_key": ', "`body` is not valid JSON"],
     ["an empty body", "", "`body` is empty"],
     ["an array", "[]", "`body` must be a JSON object (one event)"],
-    ["no routing_key", JSON.stringify({ event_action: "trigger", payload: { summary: "x", source: "y", severity: "info" } }), "`routing_key` is required"],
+    [
+      "no routing_key",
+      JSON.stringify({ event_action: "trigger", payload: { summary: "x", source: "y", severity: "info" } }),
+      "`routing_key` is required",
+    ],
   ])("400 for %s", async (_, body, error) => {
     const before = await tableCounts();
     const res = await post("/v2/enqueue", body);
@@ -158,20 +205,21 @@ describe("PagerDuty errors, in PagerDuty's shape, with nothing written", () => {
     expect(await tableCounts()).toEqual(before);
   });
 
-  it.each(["/v2/enqueue", "/v2/change/enqueue", "/generic/2010-04-15/create_event.json"])(
-    "401 for an unknown key on %s",
-    async (path) => {
-      const key = "u".repeat(32);
-      const body = path.startsWith("/generic") ? { ...v1Trigger, service_key: key } : path.includes("change") ? { ...change, routing_key: key } : trigger(key, "x");
-      const before = await tableCounts();
-      const res = await post(path, body);
-      expect(res.status).toBe(401);
-      const json = (await res.json()) as { status: string; errors: string[] };
-      expect(json.errors[0]).toMatch(/`(routing|service)_key` is not the key of an enabled integration/);
-      expect(JSON.stringify(json)).not.toContain(key);
-      expect(await tableCounts()).toEqual(before);
-    },
-  );
+  it.each(["/v2/enqueue", "/v2/change/enqueue", "/generic/2010-04-15/create_event.json"])("401 for an unknown key on %s", async (path) => {
+    const key = "u".repeat(32);
+    const body = path.startsWith("/generic")
+      ? { ...v1Trigger, service_key: key }
+      : path.includes("change")
+        ? { ...change, routing_key: key }
+        : trigger(key, "x");
+    const before = await tableCounts();
+    const res = await post(path, body);
+    expect(res.status).toBe(401);
+    const json = (await res.json()) as { status: string; errors: string[] };
+    expect(json.errors[0]).toMatch(/`(routing|service)_key` is not the key of an enabled integration/);
+    expect(JSON.stringify(json)).not.toContain(key);
+    expect(await tableCounts()).toEqual(before);
+  });
 
   it("413 for a body over 512 KB", async () => {
     const integ = await createIntegration("pagerduty");

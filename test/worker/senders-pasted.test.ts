@@ -3,6 +3,7 @@
 // with the 4xx that tells the user what to fix.
 import { createExecutionContext, createScheduledController, env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import worker from "../../worker/index";
 import checklyDegraded from "../fixtures/checkly/degraded.json";
 import checklyFailure from "../fixtures/checkly/failure.json";
 import checklyRecovery from "../fixtures/checkly/recovery.json";
@@ -13,7 +14,6 @@ import pdZabbixResolve from "../fixtures/pagerduty/zabbix-resolve.json";
 import pdZabbixTrigger from "../fixtures/pagerduty/zabbix-trigger.json";
 import kumaCertExpiry from "../fixtures/uptime-kuma/cert-expiry.json";
 import kumaDown from "../fixtures/uptime-kuma/down.json";
-import worker from "../../worker/index";
 import zabbixAck from "../fixtures/zabbix/acknowledge-update.json";
 import zabbixDiscovery from "../fixtures/zabbix/discovery.json";
 import zabbixProblem from "../fixtures/zabbix/problem.json";
@@ -61,14 +61,20 @@ describe("Grafana: per-integration signature and timestamp header names", () => 
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = await hmacHex(SECRET, `${timestamp}:${body}`);
     // Grafana's default header name is now the wrong one: 401, nothing applied.
-    const wrongHeader = await post(`/hooks/grafana/${integ.key}`, body, { "X-Grafana-Alerting-Signature": signature, "X-Statuspage-Timestamp": timestamp });
+    const wrongHeader = await post(`/hooks/grafana/${integ.key}`, body, {
+      "X-Grafana-Alerting-Signature": signature,
+      "X-Statuspage-Timestamp": timestamp,
+    });
     expect(wrongHeader.status).toBe(401);
     // The timestamp header is part of the signature once configured.
     const noTimestamp = await post(`/hooks/grafana/${integ.key}`, body, { "X-Statuspage-Signature": await hmacHex(SECRET, body) });
     expect(noTimestamp.status).toBe(401);
     expect(await componentStatus(comp.id)).toBe("operational");
 
-    const ok = await post(`/hooks/grafana/${integ.key}`, body, { "X-Statuspage-Signature": signature, "X-Statuspage-Timestamp": timestamp });
+    const ok = await post(`/hooks/grafana/${integ.key}`, body, {
+      "X-Statuspage-Signature": signature,
+      "X-Statuspage-Timestamp": timestamp,
+    });
     expect(ok.status).toBe(202);
     expect(await componentStatus(comp.id)).toBe("major_outage");
 
@@ -102,7 +108,12 @@ describe("Grafana: per-integration signature and timestamp header names", () => 
       method: "POST",
       redirect: "manual",
       headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded", Origin: BASE, Referer: `${BASE}/admin/integrations` },
-      body: new URLSearchParams({ _csrf: csrf, signing_secret: SECRET, signature_header: "X-Hmac", timestamp_header: "X-Hmac-Time" }).toString(),
+      body: new URLSearchParams({
+        _csrf: csrf,
+        signing_secret: SECRET,
+        signature_header: "X-Hmac",
+        timestamp_header: "X-Hmac-Time",
+      }).toString(),
     });
     expect(res.status).toBe(303);
     const stored = (await (await admin("GET", `/integrations/${integ.id}`)).json()) as { signed: boolean; options: unknown };
@@ -206,7 +217,11 @@ describe("Checkly through its webhook channel and the README's template (rendere
 describe("Uptrends and Uptime Kuma", () => {
   it("Uptrends: a delivery from a template without double curly braces is a 400 that says so", async () => {
     const integ = await createIntegration("uptrends");
-    const res = await post(`/hooks/uptrends/${integ.key}`, { type: "@alert.type", incidentKey: "@incident.key", monitorName: "@monitor.name" });
+    const res = await post(`/hooks/uptrends/${integ.key}`, {
+      type: "@alert.type",
+      incidentKey: "@incident.key",
+      monitorName: "@monitor.name",
+    });
     expect(res.status).toBe(400);
     const json = (await res.json()) as { error: string; field: string };
     expect(json.field).toBe("type");
@@ -306,7 +321,13 @@ describe("Datadog: the iLert template on a monitor grouped by host", () => {
     const web = await createComponent("Datadog web");
     const integ = await createIntegration("datadog", [web.id]);
     const url = `/hooks/datadog/${integ.key}`;
-    const at = (title: string, transition: string, date: number) => ({ ...ilertTriggered, title, alert_transition: transition, date: String(date), last_updated: "" });
+    const at = (title: string, transition: string, date: number) => ({
+      ...ilertTriggered,
+      title,
+      alert_transition: transition,
+      date: String(date),
+      last_updated: "",
+    });
     const t0 = Date.UTC(2025, 10, 20, 10, 0);
     expect((await post(url, at("[Triggered on {host:a}] CPU high", "Triggered", t0))).status).toBe(202);
     expect((await post(url, at("[Triggered on {host:b}] CPU high", "Triggered", t0 + 1000))).status).toBe(202);
@@ -328,14 +349,20 @@ describe("compressed bodies", () => {
   ])("Content-Encoding: %s (%s) is inflated", async (encoding, format) => {
     const comp = await createComponent(`Compressed ${format}`);
     const integ = await createIntegration("grafana");
-    const res = await postBytes(`/hooks/grafana/${integ.key}`, await compress(delivery(comp.slug), format), { "Content-Encoding": encoding });
+    const res = await postBytes(`/hooks/grafana/${integ.key}`, await compress(delivery(comp.slug), format), {
+      "Content-Encoding": encoding,
+    });
     expect(res.status).toBe(202);
     expect(await componentStatus(comp.id)).toBe("major_outage");
   });
 
   it("gzip on the PagerDuty endpoint too", async () => {
     const integ = await createIntegration("pagerduty");
-    const body = JSON.stringify({ routing_key: integ.key, event_action: "trigger", payload: { summary: "zipped", source: "x", severity: "info" } });
+    const body = JSON.stringify({
+      routing_key: integ.key,
+      event_action: "trigger",
+      payload: { summary: "zipped", source: "x", severity: "info" },
+    });
     const res = await postBytes("/v2/enqueue", await compress(body, "gzip"), { "Content-Encoding": "gzip" });
     expect(res.status).toBe(202);
   });

@@ -13,10 +13,14 @@ const hits = async () => (await (await fetch(`${capture}/_hits`)).json()) as Arr
 
 /** AWS's string to sign, written out here from its documentation (not the worker's own copy). */
 function stringToSign(m: Record<string, unknown>): string {
-  const keys = m.Type === "Notification"
-    ? ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"]
-    : ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"];
-  return keys.filter((k) => m[k] !== undefined).map((k) => `${k}\n${String(m[k])}\n`).join("");
+  const keys =
+    m.Type === "Notification"
+      ? ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"]
+      : ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"];
+  return keys
+    .filter((k) => m[k] !== undefined)
+    .map((k) => `${k}\n${String(m[k])}\n`)
+    .join("");
 }
 
 /** The message signed by the stand-in's key, its certificate at `certPath`. */
@@ -33,7 +37,8 @@ async function cloudwatch() {
   return { component, integ: (await res.json()) as { id: string; key: string } };
 }
 
-const send = (key: string, body: unknown) => post(`/hooks/cloudwatch/${key}`, body, { "Content-Type": "text/plain; charset=UTF-8", "x-amz-sns-message-type": "Notification" });
+const send = (key: string, body: unknown) =>
+  post(`/hooks/cloudwatch/${key}`, body, { "Content-Type": "text/plain; charset=UTF-8", "x-amz-sns-message-type": "Notification" });
 
 describe("CloudWatch through SNS, signatures verified", () => {
   it.each(["1", "2"] as const)("SignatureVersion %s: a signed ALARM opens; the certificate is fetched once", async (version) => {
@@ -62,7 +67,10 @@ describe("CloudWatch through SNS, signatures verified", () => {
   it("a certificate on a host that is not SNS is never fetched", async () => {
     const { integ } = await cloudwatch();
     const before = (await hits()).length;
-    const res = await send(integ.key, { ...(await signed(cwAlarm, "1", "/x.pem")), SigningCertURL: "https://sns.eu-west-1.amazonaws.com.evil.example/x.pem" });
+    const res = await send(integ.key, {
+      ...(await signed(cwAlarm, "1", "/x.pem")),
+      SigningCertURL: "https://sns.eu-west-1.amazonaws.com.evil.example/x.pem",
+    });
     expect(res.status).toBe(401);
     expect((await hits()).length).toBe(before);
   });
@@ -71,10 +79,16 @@ describe("CloudWatch through SNS, signatures verified", () => {
     const { integ } = await cloudwatch();
     const subscribe = `${capture}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(cwConfirm.TopicArn)}&Token=${unique("token")}`;
     const message = await signed({ ...cwConfirm, SubscribeURL: subscribe }, "1", `/SimpleNotificationService-${unique("s")}.pem`);
-    const res = await post(`/hooks/cloudwatch/${integ.key}`, message, { "Content-Type": "text/plain; charset=UTF-8", "x-amz-sns-message-type": "SubscriptionConfirmation" });
+    const res = await post(`/hooks/cloudwatch/${integ.key}`, message, {
+      "Content-Type": "text/plain; charset=UTF-8",
+      "x-amz-sns-message-type": "SubscriptionConfirmation",
+    });
     expect(res.status, await res.clone().text()).toBe(200);
     expect((await hits()).some((h) => subscribe.endsWith(h.url))).toBe(true);
-    const [delivery] = await rows<{ summary: string; outcome: string }>("SELECT summary, outcome FROM deliveries WHERE integration_id = ?1", integ.id);
+    const [delivery] = await rows<{ summary: string; outcome: string }>(
+      "SELECT summary, outcome FROM deliveries WHERE integration_id = ?1",
+      integ.id,
+    );
     expect(delivery).toMatchObject({ outcome: "accepted" });
     expect(JSON.parse(delivery!.summary)).toEqual({ subscription_confirmed: 1 });
     const shown = (await (await admin("GET", `/integrations/${integ.id}`)).json()) as { sns_subscriptions: unknown[] };
@@ -84,7 +98,11 @@ describe("CloudWatch through SNS, signatures verified", () => {
   it("a SubscribeURL that is not on an SNS host is refused and not visited", async () => {
     const { integ } = await cloudwatch();
     const before = (await hits()).length;
-    const message = await signed({ ...cwConfirm, SubscribeURL: "https://attacker.example/?Action=ConfirmSubscription" }, "2", `/SimpleNotificationService-${unique("a")}.pem`);
+    const message = await signed(
+      { ...cwConfirm, SubscribeURL: "https://attacker.example/?Action=ConfirmSubscription" },
+      "2",
+      `/SimpleNotificationService-${unique("a")}.pem`,
+    );
     const res = await post(`/hooks/cloudwatch/${integ.key}`, message, { "Content-Type": "text/plain" });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ field: "SubscribeURL" });

@@ -11,10 +11,14 @@ beforeAll(async () => {
   const db = env.DB;
   const comp = (id: string, created: string, status = "operational") =>
     db
-      .prepare("INSERT INTO components (id, slug, name, position, status, auto_status, created_at, updated_at) VALUES (?1, ?1, ?1, 1, ?2, ?2, ?3, ?3)")
+      .prepare(
+        "INSERT INTO components (id, slug, name, position, status, auto_status, created_at, updated_at) VALUES (?1, ?1, ?1, 1, ?2, ?2, ?3, ?3)",
+      )
       .bind(id, status, created);
   const change = (component: string, from: string, to: string, when: string) =>
-    db.prepare("INSERT INTO component_status_changes (component_id, from_status, to_status, at) VALUES (?1, ?2, ?3, ?4)").bind(component, from, to, when);
+    db
+      .prepare("INSERT INTO component_status_changes (component_id, from_status, to_status, at) VALUES (?1, ?2, ?3, ?4)")
+      .bind(component, from, to, when);
   await db.batch([
     comp("cmpuptimeold", "2025-01-01T00:00:00.000Z"),
     comp("cmpuptimenew", at(2, "12:00:00.000")),
@@ -34,7 +38,9 @@ beforeAll(async () => {
          ('mntuptime001', 'maintenance', 'Not an incident', 'completed', 'maintenance', 0, ?1, ?2, ?1, ?2)`,
       )
       .bind(at(5, "10:00:00.000"), at(5, "11:30:00.000"), at(1, "23:00:00.000")),
-    db.prepare("INSERT INTO incident_components (incident_id, component_id) VALUES ('incuptime001', 'cmpuptimeold'), ('incuptime002', 'cmpuptimeold'), ('mntuptime001', 'cmpuptimeold')"),
+    db.prepare(
+      "INSERT INTO incident_components (incident_id, component_id) VALUES ('incuptime001', 'cmpuptimeold'), ('incuptime002', 'cmpuptimeold'), ('mntuptime001', 'cmpuptimeold')",
+    ),
   ]);
 });
 
@@ -74,6 +80,8 @@ describe("getUptime", () => {
     )
       .bind("x", "a", "b")
       .all<{ detail: string }>();
-    expect(plan.results.map((r) => r.detail).join("\n")).toMatch(/USING INDEX status_changes_component_at_idx \(component_id=\? AND at>\? AND at<\?\)/);
+    expect(plan.results.map((r) => r.detail).join("\n")).toMatch(
+      /USING INDEX status_changes_component_at_idx \(component_id=\? AND at>\? AND at<\?\)/,
+    );
   });
 });

@@ -35,7 +35,10 @@ const Component = z.strictObject({
   position: z.number().int(),
   description: z.string().nullable(),
   showcase: z.boolean(),
-  start_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+  start_date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable(),
   group_id: ID.nullable(),
   page_id: ID,
   group: z.boolean(),
@@ -126,44 +129,98 @@ async function seedPage() {
         `INSERT INTO components (id, slug, name, description, group_id, position, showcase, only_show_if_degraded, status, auto_status, start_date, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ${extra}, ?7, ?7, ?8, ?9, ?9)`,
       )
-      .bind(id, slug, name, name === "API" ? "Public REST API" : null, group, position, id === IDS.db ? "under_maintenance" : "operational", "2026-01-15T08:00:00.000Z", T(100_000));
-  const incident = (id: string, kind: string, name: string, status: string, impact: string, started: string, extra: Record<string, string | null> = {}) =>
+      .bind(
+        id,
+        slug,
+        name,
+        name === "API" ? "Public REST API" : null,
+        group,
+        position,
+        id === IDS.db ? "under_maintenance" : "operational",
+        "2026-01-15T08:00:00.000Z",
+        T(100_000),
+      );
+  const incident = (
+    id: string,
+    kind: string,
+    name: string,
+    status: string,
+    impact: string,
+    started: string,
+    extra: Record<string, string | null> = {},
+  ) =>
     db
       .prepare(
         `INSERT INTO incidents (id, kind, name, status, impact, automatic, started_at, monitoring_at, resolved_at, scheduled_for, scheduled_until, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?9, ?10, ?6, ?11)`,
       )
-      .bind(id, kind, name, status, impact, started, extra.monitoring_at ?? null, extra.resolved_at ?? null, extra.scheduled_for ?? null, extra.scheduled_until ?? null, extra.updated_at ?? started);
+      .bind(
+        id,
+        kind,
+        name,
+        status,
+        impact,
+        started,
+        extra.monitoring_at ?? null,
+        extra.resolved_at ?? null,
+        extra.scheduled_for ?? null,
+        extra.scheduled_until ?? null,
+        extra.updated_at ?? started,
+      );
   const upd = (id: string, incidentId: string, status: string, body: string, at: string, affected: unknown = null) =>
     db
-      .prepare("INSERT INTO incident_updates (id, incident_id, status, body, affected_components, created_at, display_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)")
+      .prepare(
+        "INSERT INTO incident_updates (id, incident_id, status, body, affected_components, created_at, display_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+      )
       .bind(id, incidentId, status, body, affected ? JSON.stringify(affected) : null, at);
   const link = (incidentId: string, componentId: string) =>
     db.prepare("INSERT INTO incident_components (incident_id, component_id) VALUES (?1, ?2)").bind(incidentId, componentId);
   await db.batch([
-    db.prepare("INSERT INTO page_settings (id, page_id, name, url, time_zone, updated_at) VALUES (1, 'pagespapi001', 'Acme <Status>', '', 'Europe/Berlin', ?1)").bind(T(100_000)),
-    db.prepare("INSERT INTO component_groups (id, name, description, position, created_at, updated_at) VALUES (?1, 'Core', 'Everything', 1, ?2, ?2)").bind(IDS.group, T(100_000)),
+    db
+      .prepare(
+        "INSERT INTO page_settings (id, page_id, name, url, time_zone, updated_at) VALUES (1, 'pagespapi001', 'Acme <Status>', '', 'Europe/Berlin', ?1)",
+      )
+      .bind(T(100_000)),
+    db
+      .prepare(
+        "INSERT INTO component_groups (id, name, description, position, created_at, updated_at) VALUES (?1, 'Core', 'Everything', 1, ?2, ?2)",
+      )
+      .bind(IDS.group, T(100_000)),
     c(IDS.api, "sp-api", "API", IDS.group, 1),
     c(IDS.web, "sp-web", "Web app", IDS.group, 2),
     c(IDS.db, "sp-db", "Database", IDS.group, 3),
     c(IDS.cdn, "sp-cdn", "CDN", null, 2, "0, 0"),
     c(IDS.hidden, "sp-hidden", "Legacy API", null, 3, "1, 1"),
     db
-      .prepare("INSERT INTO integrations (id, name, source, key_hash, key_prefix, public_text, created_at, updated_at) VALUES ('intspgeneric', 'Generic', 'generic', ?1, 'status', 'full', ?2, ?2)")
+      .prepare(
+        "INSERT INTO integrations (id, name, source, key_hash, key_prefix, public_text, created_at, updated_at) VALUES ('intspgeneric', 'Generic', 'generic', ?1, 'status', 'full', ?2, ?2)",
+      )
       .bind(await sha256Hex(KEY), T(100_000)),
     db.prepare("INSERT INTO integration_components (integration_id, component_id) VALUES ('intspgeneric', ?1)").bind(IDS.api),
     // A resolved incident, three days ago.
-    incident(IDS.resolved, "incident", "Sign-in failures", "resolved", "critical", T(4320), { monitoring_at: T(4300), resolved_at: T(4280), updated_at: T(4280) }),
-    upd("updspres0001", IDS.resolved, "investigating", "Users cannot sign in.", T(4320), [{ code: IDS.web, name: "Web app", old_status: "operational", new_status: "major_outage" }]),
+    incident(IDS.resolved, "incident", "Sign-in failures", "resolved", "critical", T(4320), {
+      monitoring_at: T(4300),
+      resolved_at: T(4280),
+      updated_at: T(4280),
+    }),
+    upd("updspres0001", IDS.resolved, "investigating", "Users cannot sign in.", T(4320), [
+      { code: IDS.web, name: "Web app", old_status: "operational", new_status: "major_outage" },
+    ]),
     upd("updspres0002", IDS.resolved, "monitoring", "A fix is deployed.", T(4300)),
     upd("updspres0003", IDS.resolved, "resolved", "This incident has been resolved.", T(4280)),
     link(IDS.resolved, IDS.web),
     // Maintenance: in progress now, upcoming tomorrow, completed last week.
-    incident(IDS.active, "maintenance", "Database upgrade", "in_progress", "maintenance", T(30), { scheduled_for: T(30), scheduled_until: T(-30) }),
+    incident(IDS.active, "maintenance", "Database upgrade", "in_progress", "maintenance", T(30), {
+      scheduled_for: T(30),
+      scheduled_until: T(-30),
+    }),
     upd("updspact0001", IDS.active, "scheduled", "We will upgrade the database.", T(2000)),
     upd("updspact0002", IDS.active, "in_progress", "The upgrade has begun.", T(30)),
     link(IDS.active, IDS.db),
-    incident(IDS.upcoming, "maintenance", "Network work", "scheduled", "maintenance", T(-1440), { scheduled_for: T(-1440), scheduled_until: T(-1500) }),
+    incident(IDS.upcoming, "maintenance", "Network work", "scheduled", "maintenance", T(-1440), {
+      scheduled_for: T(-1440),
+      scheduled_until: T(-1500),
+    }),
     upd("updspupc0001", IDS.upcoming, "scheduled", "Routers will be replaced.", T(60)),
     link(IDS.upcoming, IDS.cdn),
     incident(IDS.completed, "maintenance", "Certificate rotation", "completed", "maintenance", T(10_000), {
@@ -198,7 +255,9 @@ beforeAll(async () => {
     details: "5xx above 5 %",
   });
   expect(res.status).toBe(202);
-  const { results } = await env.DB.prepare("SELECT id FROM incidents WHERE kind = 'incident' AND resolved_at IS NULL").all<{ id: string }>();
+  const { results } = await env.DB.prepare("SELECT id FROM incidents WHERE kind = 'incident' AND resolved_at IS NULL").all<{
+    id: string;
+  }>();
   expect(results).toHaveLength(1);
   openIncidentId = results[0]!.id;
 });
@@ -206,7 +265,13 @@ beforeAll(async () => {
 describe("Statuspage v2 documents: every field and enum", () => {
   it("summary.json: page, status, components with groups, unresolved incidents, upcoming and active maintenance", async () => {
     const s = await read("summary.json");
-    expect(s.page).toEqual({ id: "pagespapi001", name: "Acme <Status>", url: BASE, time_zone: "Europe/Berlin", updated_at: expect.any(String) });
+    expect(s.page).toEqual({
+      id: "pagespapi001",
+      name: "Acme <Status>",
+      url: BASE,
+      time_zone: "Europe/Berlin",
+      updated_at: expect.any(String),
+    });
     // API in partial_outage from an error alert, and a major-impact incident: Statuspage's "major".
     expect(s.status).toEqual({ indicator: "major", description: "Partial System Outage" });
     expect(s.incidents.map((i) => i.id)).toEqual([openIncidentId]);
@@ -217,7 +282,16 @@ describe("Statuspage v2 documents: every field and enum", () => {
     const { components } = await read("components.json");
     expect(components.map((c) => c.id)).toEqual([IDS.group, IDS.api, IDS.web, IDS.db, IDS.cdn, IDS.hidden]);
     const [group, api, , db, cdn, hidden] = components;
-    expect(group).toMatchObject({ group: true, group_id: null, components: [IDS.api, IDS.web, IDS.db], name: "Core", description: "Everything", position: 1, showcase: false, start_date: null });
+    expect(group).toMatchObject({
+      group: true,
+      group_id: null,
+      components: [IDS.api, IDS.web, IDS.db],
+      name: "Core",
+      description: "Everything",
+      position: 1,
+      showcase: false,
+      start_date: null,
+    });
     // A group's status is its worst member's.
     expect(group!.status).toBe("partial_outage");
     expect(api).toEqual({
@@ -267,7 +341,12 @@ describe("Statuspage v2 documents: every field and enum", () => {
     const { incidents } = await read("incidents.json");
     expect(incidents.map((i) => i.id)).toEqual([openIncidentId, IDS.resolved]);
     const resolved = incidents[1]!;
-    expect(resolved).toMatchObject({ status: "resolved", impact: "critical", monitoring_at: expect.any(String), resolved_at: expect.any(String) });
+    expect(resolved).toMatchObject({
+      status: "resolved",
+      impact: "critical",
+      monitoring_at: expect.any(String),
+      resolved_at: expect.any(String),
+    });
     expect(resolved.incident_updates.map((u) => u.status)).toEqual(["resolved", "monitoring", "investigating"]);
     const times = resolved.incident_updates.map((u) => u.created_at);
     expect([...times].sort().reverse()).toEqual(times);
@@ -352,7 +431,8 @@ describe("HTTP contract", () => {
     const etag = before.headers.get("ETag")!;
     await before.arrayBuffer();
     expect(
-      (await post(`/hooks/generic/${KEY}`, { dedup_key: "sp-api-down", action: "trigger", severity: "critical", summary: "API down" })).status,
+      (await post(`/hooks/generic/${KEY}`, { dedup_key: "sp-api-down", action: "trigger", severity: "critical", summary: "API down" }))
+        .status,
     ).toBe(202);
     const after = await get("summary.json", { "If-None-Match": etag });
     expect(after.status).toBe(200);

@@ -26,13 +26,22 @@ async function call(path: string, { ip = freshIp(), bindings = {}, ...init }: Ca
   const headers = new Headers(init.headers);
   headers.set("CF-Connecting-IP", ip);
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`${BASE}${path}`, { redirect: "manual", ...init, headers, cf: EDGE }), { ...env, ...bindings }, ctx);
+  const res = await app.fetch(
+    new Request(`${BASE}${path}`, { redirect: "manual", ...init, headers, cf: EDGE }),
+    { ...env, ...bindings },
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return res;
 }
 
 const subscribe = (body: unknown, extra: Call = {}) =>
-  call("/subscriptions", { ...extra, method: "POST", headers: { "Content-Type": "application/json", ...(extra.headers as Record<string, string>) }, body: JSON.stringify(body) });
+  call("/subscriptions", {
+    ...extra,
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...(extra.headers as Record<string, string>) },
+    body: JSON.stringify(body),
+  });
 
 const subscribeForm = (fields: Array<[string, string]>, extra: Call = {}) =>
   call("/subscriptions", {
@@ -63,10 +72,18 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 const subscriberRow = async (email: string) =>
-  (await rows<{ id: string; token: string; confirmed_at: string | null; component_ids: string | null; language: string; webhook_url: string | null; created_by: string; created_at: string }>(
-    "SELECT * FROM subscribers WHERE email = ?1",
-    email,
-  ))[0];
+  (
+    await rows<{
+      id: string;
+      token: string;
+      confirmed_at: string | null;
+      component_ids: string | null;
+      language: string;
+      webhook_url: string | null;
+      created_by: string;
+      created_at: string;
+    }>("SELECT * FROM subscribers WHERE email = ?1", email)
+  )[0];
 
 /** The confirmation link the email carries: `${BASE}/subscriptions/<token>/confirm`. */
 const confirmLink = (mail: SentEmail) => /https:\/\/status\.test\/subscriptions\/([A-Za-z0-9_-]+)\/confirm/.exec(mail.text)?.[0];
@@ -143,7 +160,10 @@ describe("subscribing with email (double opt-in)", () => {
     await answer("stale.pending@example.com");
     const old = new Date(Date.now() - RESEND_AFTER_MS - 60_000).toISOString();
     await env.DB.prepare("UPDATE subscribers SET created_at = ?1 WHERE email = 'stale.pending@example.com'").bind(old).run();
-    expect(await answer("stale.pending@example.com")).toEqual({ ...first, body: { ...first.body, message: first.body.message.replace("same.answer", "stale.pending") } });
+    expect(await answer("stale.pending@example.com")).toEqual({
+      ...first,
+      body: { ...first.body, message: first.body.message.replace("same.answer", "stale.pending") },
+    });
     expect(sent.map((m) => m.to)).toEqual(["same.answer@example.com", "stale.pending@example.com", "stale.pending@example.com"]);
     expect((await subscriberRow("stale.pending@example.com"))!.created_at > old).toBe(true);
   });
@@ -194,7 +214,13 @@ describe("bad input", () => {
 
 describe("the form, without JavaScript", () => {
   it("a form post answers a page in the reader's language; an error re-renders the form with the value and the message", async () => {
-    const ok = await subscribeForm([["email", "form.reader@example.com"], ["component_ids", api.id], ["component_ids", web.id], ["language", "de"], ["webhook_url", ""]]);
+    const ok = await subscribeForm([
+      ["email", "form.reader@example.com"],
+      ["component_ids", api.id],
+      ["component_ids", web.id],
+      ["language", "de"],
+      ["webhook_url", ""],
+    ]);
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toMatch(/^text\/html/);
     const html = await ok.text();
@@ -203,7 +229,11 @@ describe("the form, without JavaScript", () => {
     expect(JSON.parse((await subscriberRow("form.reader@example.com"))!.component_ids!)).toEqual([api.id, web.id]);
     expect(sent[0]!.subject).toMatch(/^Bestätigen Sie Ihr Abonnement/);
 
-    const bad = await subscribeForm([["email", "typo@@example"], ["language", "ja"], ["component_ids", web.id]]);
+    const bad = await subscribeForm([
+      ["email", "typo@@example"],
+      ["language", "ja"],
+      ["component_ids", web.id],
+    ]);
     expect(bad.status).toBe(400);
     const page = await bad.text();
     expect(page).toContain('<html lang="ja">');
@@ -243,7 +273,13 @@ describe("the per-address limit", () => {
     expect(retry).toBeLessThanOrEqual(LIMITS.subscribe.windowSeconds);
     expect(((await limited.json()) as { message: string }).message).toMatch(/Too many subscription requests/);
     expect(await subscriberRow("limit-over@example.com")).toBeUndefined();
-    const page = await subscribeForm([["email", "limit-form@example.com"], ["language", "fr"]], { ip });
+    const page = await subscribeForm(
+      [
+        ["email", "limit-form@example.com"],
+        ["language", "fr"],
+      ],
+      { ip },
+    );
     expect(page.status).toBe(429);
     expect(page.headers.get("retry-after")).toBeTruthy();
     expect(await page.text()).toContain("Trop de demandes d’abonnement");
@@ -281,16 +317,34 @@ describe("the token pages", () => {
     expect(await (await call(`/subscriptions/${token}?saved=1`)).text()).toContain("Guardado.");
 
     // Nothing ticked: every component.
-    const all = await call(`/subscriptions/${token}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ component_ids: [] }) });
+    const all = await call(`/subscriptions/${token}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ component_ids: [] }),
+    });
     expect(all.status).toBe(200);
-    expect(await all.json()).toEqual({ email: "manage.me@example.com", webhook_url: null, component_ids: null, language: "es", status: "confirmed" });
-    const bad = await call(`/subscriptions/${token}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ component_ids: ["nosuchcompo1"] }) });
+    expect(await all.json()).toEqual({
+      email: "manage.me@example.com",
+      webhook_url: null,
+      component_ids: null,
+      language: "es",
+      status: "confirmed",
+    });
+    const bad = await call(`/subscriptions/${token}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ component_ids: ["nosuchcompo1"] }),
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { field: string }).field).toBe("component_ids[0]");
     const broken = await call(`/subscriptions/${token}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{" });
     expect(broken.status).toBe(400);
     expect(((await broken.json()) as { field: string }).field).toBe("body");
-    const unchanged = await call(`/subscriptions/${token}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ component_ids: [api.id] }) });
+    const unchanged = await call(`/subscriptions/${token}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ component_ids: [api.id] }),
+    });
     expect(await unchanged.json()).toMatchObject({ component_ids: [api.id] });
   });
 
@@ -313,7 +367,11 @@ describe("the token pages", () => {
     expect(await subscriberRow("leave.me@example.com")).toBeUndefined();
 
     for (const path of [`/subscriptions/${token}`, `/subscriptions/${token}/confirm`, `/subscriptions/${token}/unsubscribe`]) {
-      const gone = await call(path, { method: "POST", body: "List-Unsubscribe=One-Click", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+      const gone = await call(path, {
+        method: "POST",
+        body: "List-Unsubscribe=One-Click",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      });
       expect(gone.status).toBe(404);
       const text = await gone.text();
       expect(text).toContain("No such subscription");
@@ -322,9 +380,14 @@ describe("the token pages", () => {
   });
 
   it("a webhook subscriber: the email confirms it, the same links work, and JSON answers JSON", async () => {
-    const res = await subscribe({ email: "hooks@example.com", webhook_url: "http://127.0.0.1:9/hook" }, { bindings: { OUTBOUND_ALLOW_LOOPBACK: "1" } /* the worker tests' default, said here */ });
+    const res = await subscribe(
+      { email: "hooks@example.com", webhook_url: "http://127.0.0.1:9/hook" },
+      { bindings: { OUTBOUND_ALLOW_LOOPBACK: "1" } /* the worker tests' default, said here */ },
+    );
     expect(res.status).toBe(202);
-    const row = (await rows<{ token: string; webhook_url: string }>("SELECT token, webhook_url FROM subscribers WHERE email = 'hooks@example.com'"))[0]!;
+    const row = (
+      await rows<{ token: string; webhook_url: string }>("SELECT token, webhook_url FROM subscribers WHERE email = 'hooks@example.com'")
+    )[0]!;
     expect(row.webhook_url).toBe("http://127.0.0.1:9/hook");
     expect(sent.map((m) => m.to)).toEqual(["hooks@example.com"]);
     // The same address with its email alone is another subscriber.
@@ -332,9 +395,14 @@ describe("the token pages", () => {
     expect(await rows("SELECT id FROM subscribers WHERE email = 'hooks@example.com'")).toHaveLength(2);
 
     const json = { Accept: "application/json" };
-    expect(await (await call(`/subscriptions/${row.token}/confirm`, { method: "POST", headers: json })).json()).toMatchObject({ status: "confirmed", webhook_url: row.webhook_url });
+    expect(await (await call(`/subscriptions/${row.token}/confirm`, { method: "POST", headers: json })).json()).toMatchObject({
+      status: "confirmed",
+      webhook_url: row.webhook_url,
+    });
     expect(await (await call(`/subscriptions/${row.token}`, { headers: json })).json()).toMatchObject({ status: "confirmed" });
-    expect(await (await call(`/subscriptions/${row.token}/unsubscribe`, { method: "POST", headers: json })).json()).toEqual({ status: "unsubscribed" });
+    expect(await (await call(`/subscriptions/${row.token}/unsubscribe`, { method: "POST", headers: json })).json()).toEqual({
+      status: "unsubscribed",
+    });
     expect((await call(`/subscriptions/${row.token}`, { headers: json })).status).toBe(404);
   });
 
@@ -354,7 +422,9 @@ describe("unconfirmed subscriptions expire", () => {
     const { token } = (await subscriberRow("stays@example.com"))!;
     await call(`/subscriptions/${token}/confirm`, { method: "POST" });
     const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000).toISOString();
-    await env.DB.prepare("UPDATE subscribers SET created_at = ?1 WHERE email IN ('expires@example.com', 'stays@example.com')").bind(eightDaysAgo).run();
+    await env.DB.prepare("UPDATE subscribers SET created_at = ?1 WHERE email IN ('expires@example.com', 'stays@example.com')")
+      .bind(eightDaysAgo)
+      .run();
     const { enforceRetention } = await import("../../worker/security/retention");
     const removed = await enforceRetention(env.DB, new Date().toISOString());
     expect(removed.unconfirmed).toBeGreaterThanOrEqual(1);
@@ -381,7 +451,10 @@ describe("Turnstile, switched on through the page settings", () => {
     expect(csp).toContain("frame-src https://challenges.cloudflare.com");
 
     const before = (await requests()).length;
-    const ok = await subscribe({ email: "human@example.com", "cf-turnstile-response": TURNSTILE_TEST_TOKEN }, { ip: "203.0.113.9", bindings: on });
+    const ok = await subscribe(
+      { email: "human@example.com", "cf-turnstile-response": TURNSTILE_TEST_TOKEN },
+      { ip: "203.0.113.9", bindings: on },
+    );
     expect(ok.status).toBe(202);
     const asked = (await requests()).slice(before);
     expect(asked).toEqual([{ response: TURNSTILE_TEST_TOKEN, remoteip: "203.0.113.9", secret: "pass" }]);
@@ -392,16 +465,31 @@ describe("Turnstile, switched on through the page settings", () => {
     const none = await subscribe({ email: "bot1@example.com" }, { bindings: on });
     expect(none.status).toBe(400);
     expect(((await none.json()) as { field: string }).field).toBe("cf-turnstile-response");
-    const refused = await subscribe({ email: "bot2@example.com", "cf-turnstile-response": TURNSTILE_TEST_TOKEN }, { bindings: { TURNSTILE_SECRET: TURNSTILE_FAIL_SECRET } });
+    const refused = await subscribe(
+      { email: "bot2@example.com", "cf-turnstile-response": TURNSTILE_TEST_TOKEN },
+      { bindings: { TURNSTILE_SECRET: TURNSTILE_FAIL_SECRET } },
+    );
     expect(refused.status).toBe(400);
-    const form = await subscribeForm([["email", "bot3@example.com"], ["cf-turnstile-response", TURNSTILE_TEST_TOKEN]], { bindings: { TURNSTILE_SECRET: TURNSTILE_FAIL_SECRET } });
+    const form = await subscribeForm(
+      [
+        ["email", "bot3@example.com"],
+        ["cf-turnstile-response", TURNSTILE_TEST_TOKEN],
+      ],
+      { bindings: { TURNSTILE_SECRET: TURNSTILE_FAIL_SECRET } },
+    );
     expect(form.status).toBe(400);
     expect(await form.text()).toContain("Complete the check above the button");
     const noSecret = await subscribe({ email: "bot4@example.com", "cf-turnstile-response": TURNSTILE_TEST_TOKEN });
     expect(noSecret.status).toBe(503);
-    const wrongSecret = await subscribe({ email: "bot5@example.com", "cf-turnstile-response": TURNSTILE_TEST_TOKEN }, { bindings: { TURNSTILE_SECRET: "0x-not-a-secret" } });
+    const wrongSecret = await subscribe(
+      { email: "bot5@example.com", "cf-turnstile-response": TURNSTILE_TEST_TOKEN },
+      { bindings: { TURNSTILE_SECRET: "0x-not-a-secret" } },
+    );
     expect(wrongSecret.status).toBe(503);
-    const down = await subscribe({ email: "bot6@example.com", "cf-turnstile-response": TURNSTILE_TEST_TOKEN }, { bindings: { ...on, TURNSTILE_VERIFY_URL: "http://127.0.0.1:9/siteverify" } });
+    const down = await subscribe(
+      { email: "bot6@example.com", "cf-turnstile-response": TURNSTILE_TEST_TOKEN },
+      { bindings: { ...on, TURNSTILE_VERIFY_URL: "http://127.0.0.1:9/siteverify" } },
+    );
     expect(down.status).toBe(503);
     for (const r of [noSecret, wrongSecret, down]) expect(await r.text()).not.toContain("0x-not-a-secret");
     expect(await rows("SELECT id FROM subscribers WHERE email LIKE 'bot%@example.com'")).toHaveLength(0);
@@ -419,7 +507,18 @@ describe("Turnstile, switched on through the page settings", () => {
 
 describe("a private page", () => {
   it("strangers cannot subscribe (401 JSON, or the sign-in page); readers let in can", async () => {
-    expect((await admin("PUT", "/settings", { name: "Acme", url: "", time_zone: "Etc/UTC", auto_resolve_minutes: null, visibility: "private", page_password: "correct horse battery" })).status).toBe(200);
+    expect(
+      (
+        await admin("PUT", "/settings", {
+          name: "Acme",
+          url: "",
+          time_zone: "Etc/UTC",
+          auto_resolve_minutes: null,
+          visibility: "private",
+          page_password: "correct horse battery",
+        })
+      ).status,
+    ).toBe(200);
     try {
       const json = await subscribe({ email: "stranger@example.com" });
       expect(json.status).toBe(401);
@@ -442,7 +541,18 @@ describe("a private page", () => {
       const { token } = (await subscriberRow("insider@example.com"))!;
       expect((await call(`/subscriptions/${token}/unsubscribe`, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
     } finally {
-      expect((await admin("PUT", "/settings", { name: "Acme", url: "", time_zone: "Etc/UTC", auto_resolve_minutes: null, visibility: "public", page_password: null })).status).toBe(200);
+      expect(
+        (
+          await admin("PUT", "/settings", {
+            name: "Acme",
+            url: "",
+            time_zone: "Etc/UTC",
+            auto_resolve_minutes: null,
+            visibility: "public",
+            page_password: null,
+          })
+        ).status,
+      ).toBe(200);
     }
   });
 });

@@ -3,7 +3,7 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { uniqueViolation } from "../../worker/errors";
-import { ADMIN, BASE, admin, createComponent, unique } from "./helpers";
+import { ADMIN, admin, BASE, createComponent, unique } from "./helpers";
 
 describe("a row that repeats a unique column", () => {
   it("D1's refusal becomes a 409 naming the column", async () => {
@@ -14,7 +14,10 @@ describe("a row that repeats a unique column", () => {
     )
       .bind("cmpdupslug01", c.slug, now)
       .run()
-      .then(() => null, (e: unknown) => e);
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     const conflict = uniqueViolation(err);
     expect(conflict?.status).toBe(409);
     expect(conflict?.field).toBe("slug");
@@ -43,7 +46,7 @@ describe("admin JSON bodies", () => {
   });
 
   it("malformed JSON is a 400 naming `body`", async () => {
-    const res = await send("{\"name\": ", { "Content-Type": "application/json" });
+    const res = await send('{"name": ', { "Content-Type": "application/json" });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: "`body` is not valid JSON", field: "body" });
   });

@@ -1,5 +1,7 @@
 // Components, component groups and page settings: what the page is made of. These writes do not
 // touch what the state machine decides (deleting a component does, and goes through the ingestor).
+
+import { type Actor, audit } from "../../db/audit";
 import {
   deleteGroupRows,
   getComponentRow,
@@ -24,10 +26,9 @@ import type { Env } from "../env";
 import { HttpError } from "../errors";
 import { newId, nowIso } from "../ids";
 import { ingestor } from "../ingestor";
-import { hashPagePassword, newAccessSecret } from "../security/page-access";
-import { type Actor, audit } from "../../db/audit";
-import type { ComponentCreate, ComponentPatch, GroupCreate, GroupPatch, SettingsPut } from "./schemas";
 import type { AdminCommand, CommandResult } from "../ingestor-commands";
+import { hashPagePassword, newAccessSecret } from "../security/page-access";
+import type { ComponentCreate, ComponentPatch, GroupCreate, GroupPatch, SettingsPut } from "./schemas";
 
 export interface AdminCtx {
   env: Env;
@@ -35,7 +36,6 @@ export interface AdminCtx {
   /** Public base URL: webhook URLs and shortlinks. */
   base: string;
 }
-
 
 export interface ComponentJson {
   id: string;
@@ -167,7 +167,10 @@ export async function createComponent(ctx: AdminCtx, body: ComponentCreate): Pro
     position: body.position ?? (await nextPosition(db, body.group_id ?? null)),
     only_show_if_degraded: !!body.only_show_if_degraded,
   };
-  await commit(ctx.env, [insertComponent(db, id, componentFields(fields), now), audit(db, ctx.actor, "component.create", "component", id, null, fields)]);
+  await commit(ctx.env, [
+    insertComponent(db, id, componentFields(fields), now),
+    audit(db, ctx.actor, "component.create", "component", id, null, fields),
+  ]);
   return getComponent(db, id);
 }
 
@@ -247,7 +250,9 @@ export async function move(ctx: AdminCtx, kind: "component" | "group", id: strin
   const groupId = kind === "component" ? (self as ComponentJson).group_id : null;
   const siblings = [
     ...(groupId ? [] : groups.map((g) => ({ kind: "group" as const, id: g.id, position: g.position, name: g.name }))),
-    ...components.filter((c) => c.group_id === groupId).map((c) => ({ kind: "component" as const, id: c.id, position: c.position, name: c.name })),
+    ...components
+      .filter((c) => c.group_id === groupId)
+      .map((c) => ({ kind: "component" as const, id: c.id, position: c.position, name: c.name })),
   ].sort((a, b) => a.position - b.position || a.name.localeCompare(b.name));
   const i = siblings.findIndex((s) => s.kind === kind && s.id === id);
   const j = direction === "up" ? i - 1 : i + 1;
@@ -318,9 +323,7 @@ export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<Set
   const password = page_password === undefined ? undefined : page_password === null ? null : await hashPagePassword(page_password);
   await commit(ctx.env, [
     upsertPageSettings(db, before.page_id || newId(), next, nowIso()),
-    ...(password === undefined
-      ? []
-      : [setPagePassword(db, password, password === null ? null : newAccessSecret())]),
+    ...(password === undefined ? [] : [setPagePassword(db, password, password === null ? null : newAccessSecret())]),
     // The audit log says that the password changed, never what it is.
     audit(db, ctx.actor, "settings.update", "page", "1", before, {
       ...next,

@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { deleteChannelRow, getChannel, insertChannel, listChannels } from "../../db/channels";
 import { claim, listNotifications, NOTIFICATION_STATUSES, record } from "../../db/notifications";
+import { getStatus } from "../../db/queries";
 import type { Channel, Notification } from "../../db/schema";
 import type { AdminEnv } from "../auth";
 import { HttpError } from "../errors";
@@ -14,13 +15,20 @@ import { notifyBaseUrl } from "../notify/links";
 import { checkOutboundUrl } from "../notify/outbound";
 import { maskEmail, maskTarget, send } from "../notify/send";
 import { newWebhookSecret } from "../notify/sign";
-import { getStatus } from "../../db/queries";
 import { json, paramId } from "../validate";
 import { assertComponentsExist } from "./integrations";
 
 export const CHANNEL_KINDS = ["webhook", "slack", "discord", "teams", "datadog", "email"] as const;
 /** Datadog sites (https://docs.datadoghq.com/getting_started/site/): the API host of each. */
-export const DATADOG_SITES = ["datadoghq.com", "us3.datadoghq.com", "us5.datadoghq.com", "datadoghq.eu", "ap1.datadoghq.com", "ap2.datadoghq.com", "ddog-gov.com"] as const;
+export const DATADOG_SITES = [
+  "datadoghq.com",
+  "us3.datadoghq.com",
+  "us5.datadoghq.com",
+  "datadoghq.eu",
+  "ap1.datadoghq.com",
+  "ap2.datadoghq.com",
+  "ddog-gov.com",
+] as const;
 export const DEFAULT_DATADOG_API_URL = "https://api.datadoghq.com";
 
 const idSchema = z.string().regex(/^[a-z0-9]{12}$/, "must be a 12-character id");
@@ -39,7 +47,16 @@ export const channelCreate = z.discriminatedUnion(
     z.object({ kind: z.literal("discord"), url, ...common }).strict(),
     z.object({ kind: z.literal("teams"), url, ...common }).strict(),
     z
-      .object({ kind: z.literal("datadog"), api_key: z.string().trim().regex(/^[A-Za-z0-9]{16,64}$/, "must be a Datadog API key (letters and digits)"), api_url: url.optional(), site: z.enum(DATADOG_SITES).optional(), ...common })
+      .object({
+        kind: z.literal("datadog"),
+        api_key: z
+          .string()
+          .trim()
+          .regex(/^[A-Za-z0-9]{16,64}$/, "must be a Datadog API key (letters and digits)"),
+        api_url: url.optional(),
+        site: z.enum(DATADOG_SITES).optional(),
+        ...common,
+      })
       .strict(),
     z.object({ kind: z.literal("email"), email: z.email("must be an email address").max(254), ...common }).strict(),
   ],
@@ -101,7 +118,17 @@ export async function createChannel(ctx: Ctx, body: ChannelCreate): Promise<Chan
   if (componentIds) await assertComponentsExist(db, componentIds, "component_ids");
   const events = body.events ? [...new Set(body.events)] : null;
   const now = nowIso();
-  const row: Channel = { id: newId(), name: body.name, kind: body.kind, target, secret, componentIds, events, createdAt: now, updatedAt: now };
+  const row: Channel = {
+    id: newId(),
+    name: body.name,
+    kind: body.kind,
+    target,
+    secret,
+    componentIds,
+    events,
+    createdAt: now,
+    updatedAt: now,
+  };
   const json = channelJson(row);
   // The audit row never holds the secret, the API key or the URL's path.
   await insertChannel(db, row, ctx.actor, json);
@@ -121,7 +148,10 @@ export async function deleteChannel(ctx: Ctx, id: string): Promise<void> {
 }
 
 /** Sends a test notification now, through the same path as real ones, logged as `test`. */
-export async function testChannel(env: AdminEnv["Bindings"], id: string): Promise<{ ok: boolean; status: number | null; error: string | null; notification_id: string }> {
+export async function testChannel(
+  env: AdminEnv["Bindings"],
+  id: string,
+): Promise<{ ok: boolean; status: number | null; error: string | null; notification_id: string }> {
   const channel = await requireChannel(env.DB, id);
   const base = notifyBaseUrl(env);
   const { page, status } = await getStatus(env.DB, base);
@@ -139,7 +169,9 @@ export async function testChannel(env: AdminEnv["Bindings"], id: string): Promis
   const row = logRow(key, event, recipient, p.destination, now);
   await claim(env.DB, [row], new Date());
   const result = await send(env, { ...p, key });
-  await record(env.DB, [result.ok ? { key, ok: true, status: result.status } : { key, ok: false, status: result.status, error: result.error, final: true }]);
+  await record(env.DB, [
+    result.ok ? { key, ok: true, status: result.status } : { key, ok: false, status: result.status, error: result.error, final: true },
+  ]);
   return { ok: result.ok, status: result.status, error: result.ok ? null : result.error, notification_id: row.id };
 }
 
@@ -186,17 +218,25 @@ export const notificationJson = (n: Notification): NotificationJson => ({
 /** The log's filters, from a query string; a bad one is a 400 naming it. */
 export function logFilter(q: (name: string) => string | undefined) {
   const status = q("status") || undefined;
-  if (status && !(NOTIFICATION_STATUSES as readonly string[]).includes(status)) throw new HttpError(400, `\`status\` must be one of ${NOTIFICATION_STATUSES.join(", ")}`, "status");
+  if (status && !(NOTIFICATION_STATUSES as readonly string[]).includes(status))
+    throw new HttpError(400, `\`status\` must be one of ${NOTIFICATION_STATUSES.join(", ")}`, "status");
   const limitRaw = q("limit");
   const limit = limitRaw === undefined ? undefined : Number(limitRaw);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 500)) throw new HttpError(400, "`limit` must be an integer from 1 to 500", "limit");
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 500))
+    throw new HttpError(400, "`limit` must be an integer from 1 to 500", "limit");
   const before = q("before") || undefined;
   if (before && Number.isNaN(Date.parse(before))) throw new HttpError(400, "`before` must be an ISO 8601 time", "before");
   for (const name of ["recipient_id", "incident_id"]) {
     const v = q(name);
     if (v && !/^[a-z0-9]{12}$/.test(v)) throw new HttpError(400, `\`${name}\` must be a 12-character id`, name);
   }
-  return { status: status as (typeof NOTIFICATION_STATUSES)[number] | undefined, recipientId: q("recipient_id") || undefined, incidentId: q("incident_id") || undefined, before, limit };
+  return {
+    status: status as (typeof NOTIFICATION_STATUSES)[number] | undefined,
+    recipientId: q("recipient_id") || undefined,
+    incidentId: q("incident_id") || undefined,
+    before,
+    limit,
+  };
 }
 
 const channelId = paramId("channel");
@@ -204,7 +244,9 @@ const channelId = paramId("channel");
 /** Mounted on /admin/api (bearer ADMIN_TOKEN or Access, checked there). */
 export const channelsApi = new Hono<AdminEnv>();
 channelsApi.get("/channels", async (c) => c.json((await listChannels(c.env.DB)).map(channelJson)));
-channelsApi.post("/channels", ...json(channelCreate), async (c) => c.json(await createChannel({ env: c.env, actor: c.get("actor") }, c.req.valid("json")), 201));
+channelsApi.post("/channels", ...json(channelCreate), async (c) =>
+  c.json(await createChannel({ env: c.env, actor: c.get("actor") }, c.req.valid("json")), 201),
+);
 channelsApi.get("/channels/:id", channelId, async (c) => c.json(channelJson(await requireChannel(c.env.DB, c.req.valid("param").id))));
 channelsApi.delete("/channels/:id", channelId, async (c) => {
   await deleteChannel({ env: c.env, actor: c.get("actor") }, c.req.valid("param").id);
@@ -214,4 +256,13 @@ channelsApi.post("/channels/:id/test", channelId, async (c) => {
   const result = await testChannel(c.env, c.req.valid("param").id);
   return c.json(result);
 });
-channelsApi.get("/notifications", async (c) => c.json((await listNotifications(c.env.DB, logFilter((n) => c.req.query(n)))).map(notificationJson)));
+channelsApi.get("/notifications", async (c) =>
+  c.json(
+    (
+      await listNotifications(
+        c.env.DB,
+        logFilter((n) => c.req.query(n)),
+      )
+    ).map(notificationJson),
+  ),
+);

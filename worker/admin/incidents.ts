@@ -1,13 +1,14 @@
 // Incidents and maintenances for operators: the public API's shapes (db/queries.ts) plus what only
 // operators see (their alerts, whether an alert or an operator opened them). Writes go through the
 // ingestor: they change what the state machine owns.
+
+import { incidentAlerts } from "../../db/incidents";
 import { getIncidents, getPage, type IncidentJson, UNRESOLVED_INCIDENTS } from "../../db/queries";
 import { HttpError } from "../errors";
+import type { IncidentUpdateRow } from "../ingestor-commands";
 import { type AdminCtx, command } from "./catalog";
-import { incidentAlerts } from "../../db/incidents";
 import { type AlertJson, alertJson } from "./integrations";
 import type { IncidentCreate, IncidentUpdate, MaintenanceCreate } from "./schemas";
-import type { IncidentUpdateRow } from "../ingestor-commands";
 
 export type AdminIncidentJson = IncidentJson & { kind: "incident" | "maintenance"; automatic: boolean; alerts: AlertJson[] };
 
@@ -26,7 +27,10 @@ export const MAINTENANCE_FILTERS = {
 /** Incidents in the public API's shape, each with its alerts, kind and whether alerts opened it. */
 async function withAlerts(db: D1Database, incidents: IncidentJson[]): Promise<AdminIncidentJson[]> {
   if (!incidents.length) return [];
-  const { alerts, kinds } = await incidentAlerts(db, incidents.map((i) => i.id));
+  const { alerts, kinds } = await incidentAlerts(
+    db,
+    incidents.map((i) => i.id),
+  );
   const all = alerts.map((r) => ({ ...alertJson(r), incident: String(r.incident_id) }));
   const byId = new Map(kinds.map((r) => [String(r.id), r]));
   return incidents.map((i) => ({
@@ -59,7 +63,13 @@ export async function getIncident(ctx: AdminCtx, id: string): Promise<AdminIncid
 
 /** An update on an incident (resolved resolves it) or a maintenance (completed ends it). */
 export async function postUpdate(ctx: AdminCtx, incidentId: string, body: IncidentUpdate): Promise<IncidentUpdateRow> {
-  const result = await command(ctx, { type: "incident.update", incidentId, status: body.status, body: body.body ?? null, components: body.components ?? {} });
+  const result = await command(ctx, {
+    type: "incident.update",
+    incidentId,
+    status: body.status,
+    body: body.body ?? null,
+    components: body.components ?? {},
+  });
   return result.update!;
 }
 

@@ -1,6 +1,8 @@
 // Integrations (senders and their keys), links (routing rules), the delivery log and unrouted alerts.
 // A key is shown once, in the answer to create or rotate; only its hash and a 6-character prefix are
 // stored, and neither the audit log nor any listing carries it.
+
+import { audit } from "../../db/audit";
 import { existingComponentIds } from "../../db/components";
 import {
   alertRow,
@@ -23,13 +25,11 @@ import type { ComponentStatus } from "../domain/status";
 import { HttpError } from "../errors";
 import { newId, newIntegrationKey, nowIso, sha256Hex } from "../ids";
 import { maskKeys } from "../security/mask";
-import { audit } from "../../db/audit";
+import { type CustomMapping, customMapping, fromMapping } from "../sources/mapping";
+import { applyOptionsPatch, type IntegrationOptions, readOptions } from "../sources/options";
+import { validate } from "../validate";
 import { type AdminCtx, command, commit } from "./catalog";
 import type { AlertLink, IntegrationCreate, IntegrationPatch, LinkCreate } from "./schemas";
-import { applyOptionsPatch, type IntegrationOptions, readOptions } from "../sources/options";
-import { type CustomMapping, customMapping, fromMapping } from "../sources/mapping";
-import { validate } from "../validate";
-
 
 export function webhookUrl(base: string, source: string, key: string): string {
   return source === "pagerduty" ? `${base}/v2/enqueue` : `${base}/hooks/${source}/${key}`;
@@ -66,7 +66,6 @@ export interface IntegrationWithKey {
   key: string;
   webhook_url: string;
 }
-
 
 function integrationJson(r: Row, base: string): IntegrationJson {
   return {
@@ -136,7 +135,11 @@ export async function createIntegration(ctx: AdminCtx, body: IntegrationCreate):
     ),
     // Never the key, its hash or the signing secret: the audit log is readable by every operator.
     audit(db, ctx.actor, "integration.create", "integration", id, null, {
-      name: body.name, source: body.source, component_ids: componentIds, key_prefix: key.slice(0, 6), signed: !!body.signing_secret,
+      name: body.name,
+      source: body.source,
+      component_ids: componentIds,
+      key_prefix: key.slice(0, 6),
+      signed: !!body.signing_secret,
       ...(body.options && Object.keys(body.options).length ? { options: body.options } : {}),
     }),
   ]);
@@ -193,7 +196,11 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
     const mode = patch.public_text ?? current.public_text;
     const template = patch.public_template === undefined ? current.public_template : patch.public_template;
     if (mode === "template" && !template)
-      throw new HttpError(400, "`public_template` is required when `public_text` is template (use {{components}}, {{severity}}, {{title}})", "public_template");
+      throw new HttpError(
+        400,
+        "`public_template` is required when `public_text` is template (use {{components}}, {{severity}}, {{title}})",
+        "public_template",
+      );
     if (mode !== current.public_text || template !== current.public_template) {
       Object.assign(before, { public_text: current.public_text, public_template: current.public_template });
       Object.assign(after, { public_text: mode, public_template: template });
@@ -219,7 +226,12 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
     }
   }
   if (!statements.length) return patch.disabled === true ? getIntegration(db, ctx.base, id) : current;
-  const action = Object.keys(after).length === 1 && "disabled" in after ? (patch.disabled ? "integration.disable" : "integration.enable") : "integration.update";
+  const action =
+    Object.keys(after).length === 1 && "disabled" in after
+      ? patch.disabled
+        ? "integration.disable"
+        : "integration.enable"
+      : "integration.update";
   statements.push(audit(db, ctx.actor, action, "integration", id, before, after));
   await changed(ctx, statements);
   return getIntegration(db, ctx.base, id);
@@ -304,10 +316,7 @@ export async function deleteLink(ctx: AdminCtx, id: string): Promise<void> {
   const row = await linkRow(db, id);
   if (!row) throw new HttpError(404, `no link ${id}`);
   const link = linkJson(row);
-  await commit(ctx.env, [
-    ...deleteLinkRows(db, id),
-    audit(db, ctx.actor, "link.delete", "link", id, link, null),
-  ]);
+  await commit(ctx.env, [...deleteLinkRows(db, id), audit(db, ctx.actor, "link.delete", "link", id, link, null)]);
 }
 
 // ── Unrouted alerts ─────────────────────────────────────────────────────────
@@ -351,7 +360,9 @@ export function alertJson(r: Row): AlertJson {
     first_triggered_at: str(r.first_triggered_at),
     last_event_at: String(r.last_event_at),
     component_ids: componentIds,
-    ...(componentIds.length ? {} : { match_options: linkMatchOptions({ monitorId: str(r.monitor_id), monitorName: str(r.monitor_name), tags }) }),
+    ...(componentIds.length
+      ? {}
+      : { match_options: linkMatchOptions({ monitorId: str(r.monitor_id), monitorName: str(r.monitor_name), tags }) }),
   };
 }
 
@@ -380,7 +391,6 @@ export async function linkAlert(ctx: AdminCtx, alertId: string, body: AlertLink)
 export const maskIntegrationKeys = maskKeys;
 
 // ── Delivery log ────────────────────────────────────────────────────────────
-
 
 export interface DeliveryJson {
   id: string;
@@ -416,7 +426,6 @@ export async function listDeliveries(
     payload: str(r.payload),
   }));
 }
-
 
 // ── Custom mapping preview ──────────────────────────────────────────────────
 

@@ -1,10 +1,11 @@
 // The admin UI's frame and small shared pieces. Server-rendered, no script: every action is a form
 // that works without JavaScript, and every form carries the session's CSRF token.
-import { raw } from "hono/html";
+
 import type { Context } from "hono";
+import { raw } from "hono/html";
+import type { Child, FC, JSX, PropsWithChildren } from "hono/jsx";
 import { RequestContext, useRequestContext } from "hono/jsx-renderer";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { Child, FC, JSX, PropsWithChildren } from "hono/jsx";
 import type { AdminEnv } from "../auth";
 import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES, type ComponentStatus } from "../domain/status";
 
@@ -83,54 +84,54 @@ export interface PageProps {
 
 export const Layout: FC<PropsWithChildren<PageProps>> = ({ title, actor, active, flash, children }) => (
   <>
-  {raw("<!DOCTYPE html>")}
-  <html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="robots" content="noindex" />
-      <title>{title} · Status admin</title>
-      <style>{raw(CSS)}</style>
-    </head>
-    <body>
-      <header>
-        <strong>Status admin</strong>
-        {actor &&
-          NAV.map(([href, label]) => (
-            <a href={href} aria-current={active === href ? "page" : undefined}>
-              {label}
-            </a>
-          ))}
-        {actor && (
-          <span class="who">
-            <bdi>{actor}</bdi>{" "}
-            <PostForm action="/admin/logout" class="inline">
-              <button type="submit">Sign out</button>
-            </PostForm>{" "}
-            <PostForm action="/admin/logout/everywhere" class="inline">
-              <button type="submit" title="End every operator's session, on every device">
-                Sign out everywhere
-              </button>
-            </PostForm>
-          </span>
-        )}
-      </header>
-      <main>
-        <h1>{title}</h1>
-        {flash?.ok && (
-          <p class="flash ok" role="status">
-            {flash.ok}
-          </p>
-        )}
-        {flash?.error && (
-          <p class="flash error" role="alert">
-            {flash.error}
-          </p>
-        )}
-        {children}
-      </main>
-    </body>
-  </html>
+    {raw("<!DOCTYPE html>")}
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <title>{title} · Status admin</title>
+        <style>{raw(CSS)}</style>
+      </head>
+      <body>
+        <header>
+          <strong>Status admin</strong>
+          {actor &&
+            NAV.map(([href, label]) => (
+              <a href={href} aria-current={active === href ? "page" : undefined}>
+                {label}
+              </a>
+            ))}
+          {actor && (
+            <span class="who">
+              <bdi>{actor}</bdi>{" "}
+              <PostForm action="/admin/logout" class="inline">
+                <button type="submit">Sign out</button>
+              </PostForm>{" "}
+              <PostForm action="/admin/logout/everywhere" class="inline">
+                <button type="submit" title="End every operator's session, on every device">
+                  Sign out everywhere
+                </button>
+              </PostForm>
+            </span>
+          )}
+        </header>
+        <main>
+          <h1>{title}</h1>
+          {flash?.ok && (
+            <p class="flash ok" role="status">
+              {flash.ok}
+            </p>
+          )}
+          {flash?.error && (
+            <p class="flash error" role="alert">
+              {flash.error}
+            </p>
+          )}
+          {children}
+        </main>
+      </body>
+    </html>
   </>
 );
 
@@ -203,9 +204,10 @@ export const Choice: FC<{
 );
 
 /** A number of minutes or days, as settings take them. */
-export const NumberField: FC<{ label: Child; unit: Child; name: string; value: number | null; min: number; max: number }> = ({ value, ...rest }) => (
-  <Field type="number" value={value == null ? "" : String(value)} style="width:6em" {...rest} />
-);
+export const NumberField: FC<{ label: Child; unit: Child; name: string; value: number | null; min: number; max: number }> = ({
+  value,
+  ...rest
+}) => <Field type="number" value={value == null ? "" : String(value)} style="width:6em" {...rest} />;
 
 /** What every signed-in page is given. */
 export interface Common {
@@ -224,7 +226,11 @@ export const IncidentStatus: FC<{ status: string }> = ({ status }) => <span clas
 /** An instant in the page's time zone, with the ISO time as a tooltip. */
 export const Time: FC<{ iso: string | null | undefined; tz: string }> = ({ iso, tz }) => {
   if (!iso) return <span class="muted">—</span>;
-  return <time datetime={iso} title={iso}>{formatTime(iso, tz)}</time>;
+  return (
+    <time datetime={iso} title={iso}>
+      {formatTime(iso, tz)}
+    </time>
+  );
 };
 
 export function formatTime(iso: string, tz: string): string {

@@ -1,15 +1,15 @@
 // The admin inputs, one schema per action, shared by the JSON API and the UI's forms (which build
 // the same objects from their fields), so both edges refuse the same things with the same messages.
 import { z } from "zod";
-import { integrationOptions, integrationOptionsPatch } from "../sources/options";
-import { INCIDENT_UPDATE_STATUSES } from "../domain/admin-actions";
-import { isTimeZone } from "../domain/maintenance";
 import { LANGUAGES } from "../../site/src/i18n";
+import { INCIDENT_UPDATE_STATUSES } from "../domain/admin-actions";
 import { checkBrandColour, isHexColour } from "../domain/contrast";
-import { COMPONENT_STATUSES, IMPACTS, MAINTENANCE_STATUSES } from "../domain/status";
+import { isTimeZone } from "../domain/maintenance";
 import { PUBLIC_TEXT_MODES } from "../domain/public-text";
-import { VISIBILITIES } from "../visibility";
+import { COMPONENT_STATUSES, IMPACTS, MAINTENANCE_STATUSES } from "../domain/status";
 import { SOURCES } from "../sources";
+import { integrationOptions, integrationOptionsPatch } from "../sources/options";
+import { VISIBILITIES } from "../visibility";
 
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and dashes");
 export const idSchema = z.string().regex(/^[a-z0-9]{12}$/, "must be a 12-character id");
@@ -79,41 +79,54 @@ function gatherOptions(input: unknown): unknown {
 /** What its alerts publish (domain/public-text.ts); a template needs its wording. */
 const publicText = z.enum(PUBLIC_TEXT_MODES).optional();
 const publicTemplate = z.string().trim().min(1, "is required").max(255).nullable().optional();
-const templateNeedsWording = (b: { public_text?: string; public_template?: string | null }) => b.public_text !== "template" || !!b.public_template;
-const TEMPLATE_MESSAGE = { message: "is required when `public_text` is template (use {{components}}, {{severity}}, {{title}})", path: ["public_template"] };
+const templateNeedsWording = (b: { public_text?: string; public_template?: string | null }) =>
+  b.public_text !== "template" || !!b.public_template;
+const TEMPLATE_MESSAGE = {
+  message: "is required when `public_text` is template (use {{components}}, {{severity}}, {{title}})",
+  path: ["public_template"],
+};
 
 export const integrationCreate = z.preprocess(
   gatherOptions,
   z
-  .object({
-    name,
-    source: z.enum(SOURCES),
-    component_ids: ids.optional(),
-    /** Shared secret for signed deliveries (Grafana's X-Grafana-Alerting-Signature). */
-    signing_secret: z.string().min(8).max(256).nullable().optional(),
-    /** Receiver settings (Grafana's signature_header, timestamp_header). */
-    options: integrationOptions.optional(),
-    public_text: publicText,
-    public_template: publicTemplate,
-  })
-  .refine(templateNeedsWording, TEMPLATE_MESSAGE),
+    .object({
+      name,
+      source: z.enum(SOURCES),
+      component_ids: ids.optional(),
+      /** Shared secret for signed deliveries (Grafana's X-Grafana-Alerting-Signature). */
+      signing_secret: z.string().min(8).max(256).nullable().optional(),
+      /** Receiver settings (Grafana's signature_header, timestamp_header). */
+      options: integrationOptions.optional(),
+      public_text: publicText,
+      public_template: publicTemplate,
+    })
+    .refine(templateNeedsWording, TEMPLATE_MESSAGE),
 );
 export type IntegrationCreate = z.infer<typeof integrationCreate>;
 
 /** Heartbeat: operators see the integration flagged `silent` after this many minutes without a delivery. */
-const expectedInterval = z.number().int().min(1).max(60 * 24 * 30).nullable().optional();
+const expectedInterval = z
+  .number()
+  .int()
+  .min(1)
+  .max(60 * 24 * 30)
+  .nullable()
+  .optional();
 
-export const integrationPatch = z.preprocess(gatherOptions, z.object({
-  name: name.optional(),
-  disabled: z.boolean().optional(),
-  expected_interval_minutes: expectedInterval,
-  component_ids: ids.optional(),
-  signing_secret: z.string().min(8).max(256).nullable().optional(),
-  /** Merged into the stored options: a value sets a setting, null clears it. */
-  options: integrationOptionsPatch.optional(),
-  public_text: publicText,
-  public_template: publicTemplate,
-}));
+export const integrationPatch = z.preprocess(
+  gatherOptions,
+  z.object({
+    name: name.optional(),
+    disabled: z.boolean().optional(),
+    expected_interval_minutes: expectedInterval,
+    component_ids: ids.optional(),
+    signing_secret: z.string().min(8).max(256).nullable().optional(),
+    /** Merged into the stored options: a value sets a setting, null clears it. */
+    options: integrationOptionsPatch.optional(),
+    public_text: publicText,
+    public_template: publicTemplate,
+  }),
+);
 export type IntegrationPatch = z.infer<typeof integrationPatch>;
 
 const matchSchema = z
@@ -230,7 +243,13 @@ export const settingsPut = z.object({
   page_password: z.union([z.string().min(8, "must be at least 8 characters").max(200), z.null()]).optional(),
   /** Turnstile on the subscribe form (issue 15): its site key, or null / "" for none. */
   turnstile_site_key: z
-    .union([z.string().trim().regex(/^([0-9A-Za-z_-]{1,100})?$/, "must be a Turnstile site key (letters, digits, _ and -)"), z.null()])
+    .union([
+      z
+        .string()
+        .trim()
+        .regex(/^([0-9A-Za-z_-]{1,100})?$/, "must be a Turnstile site key (letters, digits, _ and -)"),
+      z.null(),
+    ])
     .optional(),
 });
 export type SettingsPut = z.infer<typeof settingsPut>;

@@ -4,7 +4,7 @@ import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES } from "../domain/status";
 import { SOURCES } from "../sources";
 import type { ComponentJson, GroupJson } from "./catalog";
 import type { IntegrationJson, IntegrationWithKey, LinkJson, MappingPreview } from "./integrations";
-import { type Common, Empty, Head, Field, PostForm, Layout, Status, Time } from "./layout";
+import { type Common, Empty, Field, Head, Layout, PostForm, Status, Time } from "./layout";
 import { ComponentChecks } from "./views-incidents";
 
 /** Deleting needs a ticked box as well as the click: two deliberate steps, no script. */
@@ -99,8 +99,21 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
                       <PostForm action={`/admin/groups/${t.group.id}`} class="inline">
                         <strong>Group</strong>
                         <input type="text" name="name" value={t.group.name} required maxlength={120} aria-label="group name" />
-                        <input type="text" name="description" value={t.group.description ?? ""} placeholder="description" aria-label="group description" />
-                        <input type="number" name="position" value={String(t.group.position)} min={0} style="width:5em" aria-label="group position" />
+                        <input
+                          type="text"
+                          name="description"
+                          value={t.group.description ?? ""}
+                          placeholder="description"
+                          aria-label="group description"
+                        />
+                        <input
+                          type="number"
+                          name="position"
+                          value={String(t.group.position)}
+                          min={0}
+                          style="width:5em"
+                          aria-label="group position"
+                        />
                         <button type="submit">Save</button>
                       </PostForm>
                     </td>
@@ -126,13 +139,20 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
           <h2>New component</h2>
           <PostForm action="/admin/components" class="stack">
             <Field label="Name" name="name" required maxlength={120} />
-            <Field label="Slug" name="slug" placeholder="from the name" unit={<span class="muted">(a `service:&lt;slug&gt;` tag routes to it)</span>} />
+            <Field
+              label="Slug"
+              name="slug"
+              placeholder="from the name"
+              unit={<span class="muted">(a `service:&lt;slug&gt;` tag routes to it)</span>}
+            />
             <Field label="Description" name="description" />
             <label>
               Group <GroupSelect groups={groups} value={null} />
             </label>
             <div>
-              <button type="submit" class="primary">Create component</button>
+              <button type="submit" class="primary">
+                Create component
+              </button>
             </div>
           </PostForm>
         </section>
@@ -142,7 +162,9 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
             <Field label="Name" name="name" required maxlength={120} />
             <Field label="Description" name="description" />
             <div>
-              <button type="submit" class="primary">Create group</button>
+              <button type="submit" class="primary">
+                Create group
+              </button>
             </div>
           </PostForm>
         </section>
@@ -191,7 +213,8 @@ export const IntegrationsPage: FC<
               {i.name} <span class="muted">({i.source})</span> {i.disabled && <span class="tag">disabled</span>}
             </h3>
             <p class="muted">
-              Publishes: {i.public_text === "template" ? <q dir="auto">{i.public_template}</q> : i.public_text} · Webhook: <code>{i.webhook_url_template}</code> · last delivery <Time iso={i.last_delivery_at} tz={tz} /> ·{" "}
+              Publishes: {i.public_text === "template" ? <q dir="auto">{i.public_template}</q> : i.public_text} · Webhook:{" "}
+              <code>{i.webhook_url_template}</code> · last delivery <Time iso={i.last_delivery_at} tz={tz} /> ·{" "}
               <a href={`/admin/deliveries?integration_id=${i.id}`}>deliveries</a>
             </p>
             <div class="row">
@@ -261,8 +284,7 @@ export const IntegrationsPage: FC<
                 <option value="tag">tag</option>
                 <option value="label">label</option>
               </select>
-              <input type="text" name="match" required placeholder="monitor name, or key=value" aria-label="match" />
-              →
+              <input type="text" name="match" required placeholder="monitor name, or key=value" aria-label="match" />→
               <select name="component_ids" aria-label="component">
                 {components.map((c) => (
                   <option value={c.id}>{c.name}</option>
@@ -309,10 +331,14 @@ export const IntegrationsPage: FC<
           </label>
           <label>
             Wording <input type="text" name="public_template" maxlength={255} placeholder="Degraded {{components}}" />{" "}
-            <span class="muted">({"{{components}}"}, {"{{severity}}"}, {"{{title}}"})</span>
+            <span class="muted">
+              ({"{{components}}"}, {"{{severity}}"}, {"{{title}}"})
+            </span>
           </label>
           <div>
-            <button type="submit" class="primary">Create integration</button>
+            <button type="submit" class="primary">
+              Create integration
+            </button>
           </div>
         </PostForm>
       </section>
@@ -351,7 +377,12 @@ const SnsForm: FC<{ integration: IntegrationJson }> = ({ integration: i }) => (
 /** The custom receiver's mapping, as JSON, with a preview against the last delivery received. */
 const MappingForm: FC<{ integration: IntegrationJson }> = ({ integration: i }) => (
   <details data-mapping open={!i.options.mapping}>
-    <summary>Mapping: {i.options.mapping ? `dedup by ${i.options.mapping.dedup_key}, action from ${i.options.mapping.action.from}` : "not set (deliveries are refused until it is)"}</summary>
+    <summary>
+      Mapping:{" "}
+      {i.options.mapping
+        ? `dedup by ${i.options.mapping.dedup_key}, action from ${i.options.mapping.action.from}`
+        : "not set (deliveries are refused until it is)"}
+    </summary>
     <PostForm action={`/admin/integrations/${i.id}/mapping`} class="stack">
       <label>
         Mapping (JSON: dotted paths into the sender's payload; see the README's Opsgenie example)
@@ -360,21 +391,36 @@ const MappingForm: FC<{ integration: IntegrationJson }> = ({ integration: i }) =
         </textarea>
       </label>
       <div>
-        <button type="submit" name="intent" value="preview">Preview against the last delivery</button>{" "}
-        <button type="submit" name="intent" value="save" class="primary">Save mapping</button>
+        <button type="submit" name="intent" value="preview">
+          Preview against the last delivery
+        </button>{" "}
+        <button type="submit" name="intent" value="save" class="primary">
+          Save mapping
+        </button>
       </div>
     </PostForm>
   </details>
 );
 
 /** What a mapping made of the last delivery. */
-export const MappingPreviewPage: FC<{ preview: MappingPreview; mapping: unknown; back: string; actor?: string }> = ({ preview, mapping, back, actor }) => (
+export const MappingPreviewPage: FC<{ preview: MappingPreview; mapping: unknown; back: string; actor?: string }> = ({
+  preview,
+  mapping,
+  back,
+  actor,
+}) => (
   <Layout title="Mapping preview" actor={actor}>
     <section data-mapping-preview>
       {preview.delivery ? (
         <p>
           Last delivery received <time datetime={preview.delivery.received_at}>{preview.delivery.received_at}</time>:{" "}
-          {preview.error ? <strong>refused: {preview.error}</strong> : preview.events.length ? "the mapping makes these events" : <strong>ignored (its action is not mapped)</strong>}
+          {preview.error ? (
+            <strong>refused: {preview.error}</strong>
+          ) : preview.events.length ? (
+            "the mapping makes these events"
+          ) : (
+            <strong>ignored (its action is not mapped)</strong>
+          )}
         </p>
       ) : (
         <p>No delivery received yet: send one from the tool (even before the mapping is right: it is logged), then preview.</p>
@@ -410,9 +456,16 @@ const GrafanaSignatureForm: FC<{ integration: IntegrationJson }> = ({ integratio
         Secret <input type="password" name="signing_secret" autocomplete="new-password" minlength={8} maxlength={256} />{" "}
         <span class="muted">(empty: keep the current one)</span>
       </label>
-      <Field label="Signature header" name="signature_header" value={i.options.signature_header ?? ""} placeholder={i.source === "sentry" ? "Sentry-Hook-Signature" : "X-Grafana-Alerting-Signature"} maxlength={100} />
+      <Field
+        label="Signature header"
+        name="signature_header"
+        value={i.options.signature_header ?? ""}
+        placeholder={i.source === "sentry" ? "Sentry-Hook-Signature" : "X-Grafana-Alerting-Signature"}
+        maxlength={100}
+      />
       <label>
-        Timestamp header <input type="text" name="timestamp_header" value={i.options.timestamp_header ?? ""} placeholder="none" maxlength={100} />{" "}
+        Timestamp header{" "}
+        <input type="text" name="timestamp_header" value={i.options.timestamp_header ?? ""} placeholder="none" maxlength={100} />{" "}
         <span class="muted">(as typed in Grafana; then the signed string is timestamp:body)</span>
       </label>
       <div>

@@ -4,8 +4,7 @@ import type { FC } from "hono/jsx";
 import { NOTIFICATION_STATUSES } from "../../db/notifications";
 import { NOTIFY_GROUPS } from "../notify/events";
 import { CHANNEL_KINDS, type ChannelJson, DATADOG_SITES, type NotificationJson } from "./channels";
-import { Choice, type Common, Empty, Layout, PostForm, Table, TimeCell, named, FilterForm } from "./layout";
-
+import { Choice, type Common, Empty, FilterForm, Layout, named, PostForm, Table, TimeCell } from "./layout";
 
 const KIND_HELP: Record<(typeof CHANNEL_KINDS)[number], string> = {
   webhook: "Statuspage's webhook body, signed (Standard Webhooks)",
@@ -39,11 +38,13 @@ export const ChannelsPage: FC<
       )}
       {tested && (
         <div class={`flash ${tested.ok ? "ok" : "error"}`} role="status">
-          Test of <strong>{tested.name}</strong>: {tested.ok ? `delivered${tested.status ? ` (HTTP ${tested.status})` : ""}.` : `failed: ${tested.error}`}
+          Test of <strong>{tested.name}</strong>:{" "}
+          {tested.ok ? `delivered${tested.status ? ` (HTTP ${tested.status})` : ""}.` : `failed: ${tested.error}`}
         </div>
       )}
       <section>
-        <Table columns={["Name", "Kind", "Where", "Hears of", "Components", "Created", ""]}
+        <Table
+          columns={["Name", "Kind", "Where", "Hears of", "Components", "Created", ""]}
           items={channels}
           empty={<Empty>No channels yet: add one below, and every incident, update and maintenance reaches it.</Empty>}
           row={(c) => (
@@ -138,14 +139,9 @@ export const ChannelsPage: FC<
   );
 };
 
-export const NotificationsPage: FC<Common & { notifications: NotificationJson[]; channels: ChannelJson[]; filter: { status?: string; recipientId?: string } }> = ({
-  actor,
-  tz,
-  flash,
-  notifications,
-  channels,
-  filter,
-}) => {
+export const NotificationsPage: FC<
+  Common & { notifications: NotificationJson[]; channels: ChannelJson[]; filter: { status?: string; recipientId?: string } }
+> = ({ actor, tz, flash, notifications, channels, filter }) => {
   const channelName = new Map(channels.map((c) => [c.id, c.name]));
   return (
     <Layout title="Notifications" actor={actor} active="/admin/notifications" flash={flash}>
@@ -155,7 +151,8 @@ export const NotificationsPage: FC<Common & { notifications: NotificationJson[];
         <Choice label="Channel" name="recipient_id" none="any recipient" options={named(channels)} selected={filter.recipientId} />
       </FilterForm>
       <section>
-        <Table columns={["When", "Event", "To", "Status", "Attempts", "Last error"]}
+        <Table
+          columns={["When", "Event", "To", "Status", "Attempts", "Last error"]}
           items={notifications}
           empty={<Empty>Nothing sent yet.</Empty>}
           row={(n) => (
@@ -171,7 +168,8 @@ export const NotificationsPage: FC<Common & { notifications: NotificationJson[];
                 )}
               </td>
               <td>
-                <span class="tag">{n.channel_kind}</span> {n.recipient_type === "channel" ? <bdi>{channelName.get(n.recipient_id) ?? n.recipient_id}</bdi> : "subscriber"}{" "}
+                <span class="tag">{n.channel_kind}</span>{" "}
+                {n.recipient_type === "channel" ? <bdi>{channelName.get(n.recipient_id) ?? n.recipient_id}</bdi> : "subscriber"}{" "}
                 <code>{n.target}</code>
               </td>
               <td>

@@ -7,7 +7,22 @@ import { IMPACTS, MAINTENANCE_STATUSES } from "../domain/status";
 import type { ComponentJson, GroupJson } from "./catalog";
 import type { AdminIncidentJson } from "./incidents";
 import type { AlertJson } from "./integrations";
-import { type Common, Empty, TimeCell, Table, Head, MessageField, Field, PostForm, IncidentStatus, Layout, Status, StatusSelect, Time, Choice } from "./layout";
+import {
+  Choice,
+  type Common,
+  Empty,
+  Field,
+  Head,
+  IncidentStatus,
+  Layout,
+  MessageField,
+  PostForm,
+  Status,
+  StatusSelect,
+  Table,
+  Time,
+  TimeCell,
+} from "./layout";
 
 /** The components an incident affects, each with its status. */
 const ComponentTags: FC<{ components: AdminIncidentJson["components"] }> = ({ components }) => (
@@ -40,11 +55,15 @@ const ResolveButton: FC<{ incident: AdminIncidentJson }> = ({ incident }) =>
   incident.kind === "maintenance" ? (
     <PostForm action={`/admin/incidents/${incident.id}/updates`} class="inline">
       <input type="hidden" name="status" value="completed" />
-      <button type="submit" class="resolve">Complete maintenance</button>
+      <button type="submit" class="resolve">
+        Complete maintenance
+      </button>
     </PostForm>
   ) : (
     <PostForm action={`/admin/incidents/${incident.id}/resolve`} class="inline">
-      <button type="submit" class="resolve">Resolve</button>
+      <button type="submit" class="resolve">
+        Resolve
+      </button>
     </PostForm>
   );
 
@@ -58,7 +77,10 @@ const ResolveAlertForm: FC<{ id: string }> = ({ id }) => (
 );
 
 export const UpdateForm: FC<{ incident: AdminIncidentJson; components: ComponentJson[] }> = ({ incident, components }) => {
-  const statuses = incident.kind === "maintenance" ? MAINTENANCE_STATUSES.filter((s) => s !== "scheduled" || incident.status === "scheduled") : INCIDENT_UPDATE_STATUSES;
+  const statuses =
+    incident.kind === "maintenance"
+      ? MAINTENANCE_STATUSES.filter((s) => s !== "scheduled" || incident.status === "scheduled")
+      : INCIDENT_UPDATE_STATUSES;
   const selected = nextStatus(incident);
   const own = new Set(incident.components.map((c) => c.id));
   return (
@@ -89,7 +111,9 @@ export const UpdateForm: FC<{ incident: AdminIncidentJson; components: Component
         <p class="muted">Resolving also clears the overrides on the incident's components unless set here.</p>
       </details>
       <div>
-        <button type="submit" class="primary">Post update</button>
+        <button type="submit" class="primary">
+          Post update
+        </button>
       </div>
     </PostForm>
   );
@@ -115,7 +139,8 @@ const IncidentCard: FC<{ incident: AdminIncidentJson; tz: string; components: Co
       </p>
       {latest && (
         <p class="muted">
-          Latest ({latest.status}, <Time iso={latest.created_at} tz={tz} />): {latest.body}
+          Latest ({latest.status}, <Time iso={latest.created_at} tz={tz} />
+          ): {latest.body}
         </p>
       )}
       <div class="row">
@@ -183,7 +208,10 @@ export const UnroutedAlerts: FC<{ alerts: AlertJson[]; components: ComponentJson
             <TimeCell iso={a.last_event_at} tz={tz} />
             <td>{a.integration_name ?? a.integration_id}</td>
             <td>
-              <strong dir="auto">{a.summary}</strong> <span class="muted">({a.severity}, {a.status})</span>
+              <strong dir="auto">{a.summary}</strong>{" "}
+              <span class="muted">
+                ({a.severity}, {a.status})
+              </span>
               <br />
               {a.monitor.name || a.monitor.id ? <span class="muted">monitor: {a.monitor.name ?? a.monitor.id} </span> : null}
               {Object.entries(a.tags).map(([k, v]) => (
@@ -207,7 +235,9 @@ export const UnroutedAlerts: FC<{ alerts: AlertJson[]; components: ComponentJson
                       <option value={c.id}>{c.name}</option>
                     ))}
                   </select>
-                  <button type="submit" class="primary">Link</button>
+                  <button type="submit" class="primary">
+                    Link
+                  </button>
                 </PostForm>
               ) : (
                 <span class="muted">no monitor or tags to link by</span>
@@ -265,7 +295,9 @@ export const DashboardPage: FC<
               Set them to <StatusSelect name="component_status" noChange />
             </label>
             <div>
-              <button type="submit" class="primary">Open incident</button>
+              <button type="submit" class="primary">
+                Open incident
+              </button>
             </div>
           </PostForm>
         </section>
@@ -329,14 +361,22 @@ export const DashboardPage: FC<
   );
 };
 
-export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components: ComponentJson[] }> = ({ actor, tz, flash, incident: i, components }) => {
+export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components: ComponentJson[] }> = ({
+  actor,
+  tz,
+  flash,
+  incident: i,
+  components,
+}) => {
   const open = i.kind === "maintenance" ? i.status !== "completed" : !i.resolved_at;
   return (
     <Layout title={i.name} actor={actor} flash={flash} active={i.kind === "maintenance" ? "/admin/maintenances" : "/admin"}>
       <section>
         <div class="row">
           <IncidentStatus status={i.status} /> <span class="muted">impact {i.impact}</span>
-          <span class="muted">{i.kind === "maintenance" ? "maintenance" : i.automatic ? "opened by an alert" : "opened by an operator"}</span>
+          <span class="muted">
+            {i.kind === "maintenance" ? "maintenance" : i.automatic ? "opened by an alert" : "opened by an operator"}
+          </span>
         </div>
         <table>
           <tbody>
@@ -389,7 +429,8 @@ export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components
         <>
           <h2>Alerts ({i.alerts.length})</h2>
           <section>
-            <Table columns={["Alert", "Status", "Severity", "First triggered", "Last event"]}
+            <Table
+              columns={["Alert", "Status", "Severity", "First triggered", "Last event"]}
               items={i.alerts}
               empty={<Empty>No alerts: an operator opened this incident.</Empty>}
               row={(a) => (
@@ -469,7 +510,9 @@ export const MaintenancePage: FC<
           </div>
           <p class="muted">It starts and ends on its own (checked every minute); its components show “Under Maintenance” while it runs.</p>
           <div>
-            <button type="submit" class="primary">Schedule</button>
+            <button type="submit" class="primary">
+              Schedule
+            </button>
           </div>
         </PostForm>
       </section>

@@ -1,18 +1,22 @@
 // Sign-in, the logs operators read (deliveries, audit) and the page settings.
-import type { RefusedJson } from "../security/refusals";
+
 import type { FC } from "hono/jsx";
-import { LANGUAGES, MESSAGES } from "../../site/src/i18n";
 import type { AuditEntry } from "../../db/audit";
-import type { SettingsJson } from "./catalog";
-import type { InboxStatus } from "../ingestor";
-import type { DeliveryJson, IntegrationJson } from "./integrations";
+import { LANGUAGES, MESSAGES } from "../../site/src/i18n";
 import { DELIVERY_OUTCOMES } from "../domain/status";
-import { type Common, Empty, TimeCell, Table, Field, NumberField, PostForm, Layout, Time, Choice, named, FilterForm } from "./layout";
+import type { InboxStatus } from "../ingestor";
+import type { RefusedJson } from "../security/refusals";
+import type { SettingsJson } from "./catalog";
+import type { DeliveryJson, IntegrationJson } from "./integrations";
+import { Choice, type Common, Empty, Field, FilterForm, Layout, NumberField, named, PostForm, Table, Time, TimeCell } from "./layout";
 
 /** One of the brand's links, set or cleared (empty). */
-const BrandUrl: FC<{ label: string; name: "logo_url" | "favicon_url" | "support_url"; settings: SettingsJson; example: string }> = ({ label, name, settings, example }) => (
-  <Field label={label} type="url" name={name} value={settings[name] ?? ""} placeholder={`https://example.com/${example}`} />
-);
+const BrandUrl: FC<{ label: string; name: "logo_url" | "favicon_url" | "support_url"; settings: SettingsJson; example: string }> = ({
+  label,
+  name,
+  settings,
+  example,
+}) => <Field label={label} type="url" name={name} value={settings[name] ?? ""} placeholder={`https://example.com/${example}`} />;
 
 export const LoginPage: FC<{ error?: string; accessConfigured: boolean }> = ({ error, accessConfigured }) => (
   <Layout title="Sign in" flash={{ error }}>
@@ -21,7 +25,9 @@ export const LoginPage: FC<{ error?: string; accessConfigured: boolean }> = ({ e
         <Field label="Admin token" type="password" name="token" required autocomplete="current-password" autofocus />
         <Field label="Your name, for the audit log (optional)" name="name" maxlength={60} autocomplete="nickname" />
         <div>
-          <button type="submit" class="primary">Sign in</button>
+          <button type="submit" class="primary">
+            Sign in
+          </button>
         </div>
       </form>
       <p class="muted">
@@ -80,7 +86,8 @@ export const IngestPanel: FC<{ status: InboxStatus; tz: string }> = ({ status, t
       )}
       {lastError && (
         <p>
-          Last database error{status.lastErrorAt && (
+          Last database error
+          {status.lastErrorAt && (
             <>
               {" "}
               (<Time iso={status.lastErrorAt} tz={tz} />)
@@ -119,7 +126,8 @@ export const DeliveriesPage: FC<
         <Choice label="Outcome" name="outcome" none="all" options={DELIVERY_OUTCOMES} selected={filter.outcome} />
       </FilterForm>
       <section>
-        <Table columns={["Received", "Integration", "Outcome", "Events", "Error", "Payload (redacted)"]}
+        <Table
+          columns={["Received", "Integration", "Outcome", "Events", "Error", "Payload (redacted)"]}
           items={deliveries}
           empty={<Empty>No deliveries match.</Empty>}
           row={(d) => (
@@ -161,7 +169,8 @@ export const DeliveriesPage: FC<
       <section id="refused">
         <h2>Refused for a missing or unknown key</h2>
         <p class="muted">Counted per hour and key prefix; their payloads are not kept.</p>
-        <Table columns={["Hour (UTC)", "Receiver", "Key prefix", "Count", "Last error"]}
+        <Table
+          columns={["Hour (UTC)", "Receiver", "Key prefix", "Count", "Last error"]}
           items={refused}
           empty={<Empty>None refused.</Empty>}
           row={(r) => (
@@ -193,7 +202,8 @@ export const AuditPage: FC<Common & { entries: AuditEntry[]; targetId?: string }
         </p>
       )}
       <section>
-        <Table columns={["Time", "Actor", "Action", "Target", "Before", "After"]}
+        <Table
+          columns={["Time", "Actor", "Action", "Target", "Before", "After"]}
           items={entries}
           empty={<Empty>No entries.</Empty>}
           row={(e) => (
@@ -228,13 +238,25 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, t
           value={settings.auto_resolve_minutes}
           min={1}
           max={10080}
-          unit={<>quiet minutes <span class="muted">(empty: an operator resolves)</span></>}
+          unit={
+            <>
+              quiet minutes <span class="muted">(empty: an operator resolves)</span>
+            </>
+          }
         />
         {(["delivery", "audit"] as const).map((log) => (
-          <NumberField label={`Keep the ${log} log for`} name={`${log}_retention_days`} value={settings[`${log}_retention_days`]} min={1} max={3650} unit="days" />
+          <NumberField
+            label={`Keep the ${log} log for`}
+            name={`${log}_retention_days`}
+            value={settings[`${log}_retention_days`]}
+            min={1}
+            max={3650}
+            unit="days"
+          />
         ))}
         <label>
-          <input type="checkbox" name="allow_framing" value="true" checked={settings.allow_framing} /> Other sites may show the status page in a frame
+          <input type="checkbox" name="allow_framing" value="true" checked={settings.allow_framing} /> Other sites may show the status page
+          in a frame
         </label>
         <h3>Language and brand</h3>
         <label>
@@ -251,12 +273,22 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, t
         <BrandUrl label="Logo URL" name="logo_url" settings={settings} example="logo.svg" />
         <BrandUrl label="Favicon URL" name="favicon_url" settings={settings} example="favicon.png" />
         <label>
-          Brand colour <input type="text" name="brand_color" value={settings.brand_color ?? ""} placeholder="#0550ae" pattern="#[0-9a-fA-F]{6}" style="width:8em" />{" "}
+          Brand colour{" "}
+          <input
+            type="text"
+            name="brand_color"
+            value={settings.brand_color ?? ""}
+            placeholder="#0550ae"
+            pattern="#[0-9a-fA-F]{6}"
+            style="width:8em"
+          />{" "}
           <span class="muted">must keep text readable (WCAG AA, 4.5:1) in light and dark mode</span>
         </label>
         <label>
           Header links <span class="muted">(one per line: Label | https://…)</span>
-          <textarea name="header_links" rows={3}>{settings.header_links.map((l) => `${l.label} | ${l.url}`).join("\n")}</textarea>
+          <textarea name="header_links" rows={3}>
+            {settings.header_links.map((l) => `${l.label} | ${l.url}`).join("\n")}
+          </textarea>
         </label>
         <BrandUrl label="Support URL" name="support_url" settings={settings} example="support" />
         <Field label="Footer text" name="footer_text" value={settings.footer_text ?? ""} maxlength={500} />
@@ -264,11 +296,22 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, t
         <label>
           Visibility{" "}
           <select name="visibility">
-            <option value="public" selected={settings.visibility === "public"}>Public: anyone may read the page</option>
-            <option value="private" selected={settings.visibility === "private"}>Private: the page password or Cloudflare Access</option>
+            <option value="public" selected={settings.visibility === "public"}>
+              Public: anyone may read the page
+            </option>
+            <option value="private" selected={settings.visibility === "private"}>
+              Private: the page password or Cloudflare Access
+            </option>
           </select>
         </label>
-        <Field label="Page password" type="password" name="page_password" autocomplete="new-password" minlength={8} placeholder={settings.page_password_set ? "set (empty: keep it)" : "not set"} />
+        <Field
+          label="Page password"
+          type="password"
+          name="page_password"
+          autocomplete="new-password"
+          minlength={8}
+          placeholder={settings.page_password_set ? "set (empty: keep it)" : "not set"}
+        />
         {settings.page_password_set && (
           <label>
             <input type="checkbox" name="clear_password" value="yes" /> Remove the page password
@@ -276,11 +319,16 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, t
         )}
         <h3>Subscribe form</h3>
         <label>
-          Turnstile site key <input type="text" name="turnstile_site_key" value={settings.turnstile_site_key ?? ""} maxlength={100} autocomplete="off" />{" "}
-          <span class="muted">set: readers pass a Cloudflare Turnstile check to subscribe (the worker needs the TURNSTILE_SECRET secret); empty: no check</span>
+          Turnstile site key{" "}
+          <input type="text" name="turnstile_site_key" value={settings.turnstile_site_key ?? ""} maxlength={100} autocomplete="off" />{" "}
+          <span class="muted">
+            set: readers pass a Cloudflare Turnstile check to subscribe (the worker needs the TURNSTILE_SECRET secret); empty: no check
+          </span>
         </label>
         <div>
-          <button type="submit" class="primary">Save settings</button>
+          <button type="submit" class="primary">
+            Save settings
+          </button>
         </div>
       </PostForm>
       <p class="muted">Times in this admin are shown in {tz}.</p>

@@ -3,7 +3,7 @@
 import type { FC } from "hono/jsx";
 import { LANGUAGES, MESSAGES } from "../../site/src/i18n";
 import type { SubscriberJson } from "../subscriptions/subscribe";
-import { PostForm, Empty, type Flash, Layout, Table } from "./layout";
+import { Empty, type Flash, Layout, PostForm, Table } from "./layout";
 
 interface Props {
   actor: string;
@@ -60,7 +60,8 @@ export const SubscribersPage: FC<Props> = ({ actor, flash, subscribers, counts, 
       </section>
       <section>
         <h2>Subscribers</h2>
-        <Table columns={["Email", "Webhook", "Components", "Language", "Status", "Added", ""]}
+        <Table
+          columns={["Email", "Webhook", "Components", "Language", "Status", "Added", ""]}
           items={subscribers}
           empty={<Empty>No subscribers yet.</Empty>}
           row={(s) => (
@@ -69,13 +70,20 @@ export const SubscribersPage: FC<Props> = ({ actor, flash, subscribers, counts, 
                 <bdi>{s.email}</bdi>
               </td>
               <td>{s.webhook_url ? <code>{s.webhook_url}</code> : <span class="muted">—</span>}</td>
-              <td>{s.component_ids ? s.component_ids.map((id) => <span class="tag">{names.get(id) ?? id}</span>) : <span class="muted">every component</span>}</td>
+              <td>
+                {s.component_ids ? (
+                  s.component_ids.map((id) => <span class="tag">{names.get(id) ?? id}</span>)
+                ) : (
+                  <span class="muted">every component</span>
+                )}
+              </td>
               <td>{s.language}</td>
               <td>
                 <span class="tag">{s.status}</span>
               </td>
               <td>
-                <time datetime={s.created_at}>{s.created_at.slice(0, 16).replace("T", " ")}</time> <span class="muted">by {s.created_by}</span>
+                <time datetime={s.created_at}>{s.created_at.slice(0, 16).replace("T", " ")}</time>{" "}
+                <span class="muted">by {s.created_by}</span>
               </td>
               <td>
                 <PostForm action={`/admin/subscribers/${s.id}/delete`} class="inline">

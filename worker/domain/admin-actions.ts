@@ -14,7 +14,12 @@ import {
 } from "./status";
 
 /** The statuses an operator may post on an incident (postmortem is not a live status here). */
-export const INCIDENT_UPDATE_STATUSES = ["investigating", "identified", "monitoring", "resolved"] as const satisfies readonly IncidentStatus[];
+export const INCIDENT_UPDATE_STATUSES = [
+  "investigating",
+  "identified",
+  "monitoring",
+  "resolved",
+] as const satisfies readonly IncidentStatus[];
 
 /** The state an action may change: the component's three inputs and its visible status. */
 export interface ComponentFlags {
@@ -112,7 +117,12 @@ export function planIncidentUpdate(
 
   if (incident.kind === "maintenance") {
     if (!(MAINTENANCE_STATUSES as readonly string[]).includes(status))
-      return { ok: false, status: 400, error: `\`status\` must be one of ${MAINTENANCE_STATUSES.join(", ")} for a maintenance`, field: "status" };
+      return {
+        ok: false,
+        status: 400,
+        error: `\`status\` must be one of ${MAINTENANCE_STATUSES.join(", ")} for a maintenance`,
+        field: "status",
+      };
     if (incident.status === "completed") return { ok: false, status: 409, error: "this maintenance is already completed" };
     if (status === "scheduled" && incident.status !== "scheduled")
       return { ok: false, status: 409, error: "a maintenance that has started cannot go back to scheduled", field: "status" };
@@ -138,7 +148,14 @@ export function planIncidentUpdate(
   return {
     ok: true,
     status,
-    monitoringAt: status === "monitoring" ? (incident.status === "monitoring" ? incident.monitoringAt : now) : status === "resolved" ? incident.monitoringAt : null,
+    monitoringAt:
+      status === "monitoring"
+        ? incident.status === "monitoring"
+          ? incident.monitoringAt
+          : now
+        : status === "resolved"
+          ? incident.monitoringAt
+          : null,
     resolvedAt: status === "resolved" ? now : null,
     patches,
     addComponentIds,
@@ -172,7 +189,8 @@ const DEFAULT_UPDATE_BODIES: Record<string, string> = {
   completed: "The scheduled maintenance has been completed.",
 };
 
-export const defaultUpdateBody = (status: string): string => (Object.hasOwn(DEFAULT_UPDATE_BODIES, status) ? DEFAULT_UPDATE_BODIES[status]! : "Update.");
+export const defaultUpdateBody = (status: string): string =>
+  Object.hasOwn(DEFAULT_UPDATE_BODIES, status) ? DEFAULT_UPDATE_BODIES[status]! : "Update.";
 
 // ── Linking unrouted alerts ─────────────────────────────────────────────────
 
@@ -199,7 +217,8 @@ export function linkMatchOptions(alert: Pick<UnroutedAlert, "monitorId" | "monit
  * stale nor a duplicate.
  */
 export function retriggerEvent(alert: UnroutedAlert, now: string): AlertEvent {
-  const monitor = alert.monitorId || alert.monitorName ? { id: alert.monitorId ?? undefined, name: alert.monitorName ?? undefined } : undefined;
+  const monitor =
+    alert.monitorId || alert.monitorName ? { id: alert.monitorId ?? undefined, name: alert.monitorName ?? undefined } : undefined;
   return {
     dedupKey: alert.dedupKey,
     action: "trigger",

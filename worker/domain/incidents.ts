@@ -1,15 +1,16 @@
 // The alert → component status → incident state machine (DESIGN.md). Pure: the caller loads the
 // working set, calls applyEvents, and persists what it reports as changed in one batch.
-import { type PublicTextSetting, publicOpeningBody, publicRecoveredBody, publicReturnedBody, publicTitle } from "./public-text";
+
 import type { AlertEvent } from "./alert-event";
+import { type PublicTextSetting, publicOpeningBody, publicRecoveredBody, publicReturnedBody, publicTitle } from "./public-text";
 import {
+  type ALERT_STATUSES,
   type ComponentStatus,
   effectiveStatus,
   type Impact,
-  impactForSeverity,
   type IncidentStatus,
+  impactForSeverity,
   type Severity,
-  type ALERT_STATUSES,
   statusForSeverity,
   worstImpact,
   worstStatus,
@@ -142,7 +143,6 @@ export interface ApplyOptions {
   newId: () => string;
 }
 
-
 export function isFiring(alert: AlertState): boolean {
   return alert.status !== "resolved";
 }
@@ -157,11 +157,7 @@ export function disrupts(route: Route): boolean {
 }
 
 /** The components an event reaches, each with the status it asks for there. */
-export function routeEvent(
-  event: AlertEvent,
-  routing: Routing,
-  componentsBySlug: Map<string, ComponentState>,
-): Route[] {
+export function routeEvent(event: AlertEvent, routing: Routing, componentsBySlug: Map<string, ComponentState>): Route[] {
   const fromSeverity = event.status ?? statusForSeverity(event.severity);
   const routes = new Map<string, ComponentStatus | null>();
   const add = (componentId: string, status: ComponentStatus | null) => {
@@ -281,14 +277,7 @@ function setIncident(idx: Index, a: AlertState, incidentId: string | null) {
   if (incidentId) setOf(idx.byIncident, incidentId).add(a);
 }
 
-function applyEvent(
-  ws: WorkingSet,
-  idx: Index,
-  routing: Routing,
-  event: AlertEvent,
-  opts: ApplyOptions,
-  d: Decision,
-): EventOutcome {
+function applyEvent(ws: WorkingSet, idx: Index, routing: Routing, event: AlertEvent, opts: ApplyOptions, d: Decision): EventOutcome {
   const at = event.occurredAt.toISOString();
   let alert = idx.byKey.get(alertKey(routing.integrationId, event.dedupKey));
 
@@ -324,7 +313,13 @@ function applyEvent(
     alert.resolvedAt = at;
     touch(alert, event, at, d);
     if (!wasFiring) return "duplicate";
-    const changes = recomputeComponents(ws, idx, alert.routes.map((r) => r.componentId), opts.now, d);
+    const changes = recomputeComponents(
+      ws,
+      idx,
+      alert.routes.map((r) => r.componentId),
+      opts.now,
+      d,
+    );
     const incident = alert.incidentId ? ws.incidents.get(alert.incidentId) : undefined;
     if (incident && incident.status !== "monitoring" && incident.status !== "resolved") {
       const attached = [...(idx.byIncident.get(incident.id) ?? [])];
@@ -459,9 +454,7 @@ function sameRoutes(a: Route[], b: Route[]): boolean {
 
 /** The open automatic incident already covering any of these components, the most recent first. */
 function openIncidentOn(ws: WorkingSet, componentIds: string[]): IncidentState | undefined {
-  const open = [...ws.incidents.values()].filter(
-    (i) => i.status !== "resolved" && i.componentIds.some((c) => componentIds.includes(c)),
-  );
+  const open = [...ws.incidents.values()].filter((i) => i.status !== "resolved" && i.componentIds.some((c) => componentIds.includes(c)));
   open.sort((a, b) => (a.status === "monitoring" ? 1 : 0) - (b.status === "monitoring" ? 1 : 0) || (a.startedAt < b.startedAt ? 1 : -1));
   return open[0];
 }

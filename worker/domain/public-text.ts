@@ -15,7 +15,6 @@ export interface PublicTextSetting {
   template: string | null;
 }
 
-
 // Bounded quantifiers: linear whatever the title.
 const URL = /\b(?:https?|ftp):\/\/[^\s<>"']{1,2048}|\bwww\.[^\s<>"']{1,2048}/gi;
 const HANDLE = /(^|[\s(,;])@[\w.+-]{1,128}(?:@[\w.-]{1,128})?/g;
@@ -45,7 +44,8 @@ function fill(template: string, alert: AlertText, components: string[]): string 
 /** The name of the incident an alert opens. */
 export function publicTitle(setting: PublicTextSetting, alert: AlertText, components: string[]): string {
   if (setting.mode === "full") return alert.summary;
-  if (setting.mode === "template" && setting.template) return fill(setting.template, alert, components).slice(0, 255) || "Service disruption";
+  if (setting.mode === "template" && setting.template)
+    return fill(setting.template, alert, components).slice(0, 255) || "Service disruption";
   return cleanTitle(alert.summary) || (components.length ? `Issues with ${list(components)}` : "Service disruption");
 }
 
@@ -57,12 +57,19 @@ export function publicOpeningBody(setting: PublicTextSetting, alert: AlertText, 
 
 /** The update when the alert fires again on an incident in monitoring. */
 export function publicReturnedBody(setting: PublicTextSetting, alert: AlertText, components: string[]): { body: string; details?: string } {
-  if (setting.mode === "full") return { body: `The issue has returned: ${alert.summary}`, ...(alert.details ? { details: alert.details } : {}) };
-  return { body: components.length ? `The issue with ${list(components)} has returned. We are investigating.` : "The issue has returned. We are investigating." };
+  if (setting.mode === "full")
+    return { body: `The issue has returned: ${alert.summary}`, ...(alert.details ? { details: alert.details } : {}) };
+  return {
+    body: components.length
+      ? `The issue with ${list(components)} has returned. We are investigating.`
+      : "The issue has returned. We are investigating.",
+  };
 }
 
 /** The update when the incident's last alert recovers. */
 export function publicRecoveredBody(setting: PublicTextSetting, alert: AlertText, components: string[]): string {
   if (setting.mode === "full") return `${alert.summary} has recovered. We are monitoring the results.`;
-  return components.length ? `${list(components)} has recovered. We are monitoring the results.` : "The service has recovered. We are monitoring the results.";
+  return components.length
+    ? `${list(components)} has recovered. We are monitoring the results.`
+    : "The service has recovered. We are monitoring the results.";
 }

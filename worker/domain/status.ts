@@ -9,13 +9,7 @@ export const ALERT_STATUSES = ["firing", "acknowledged", "resolved"] as const;
 export const DELIVERY_OUTCOMES = ["accepted", "rejected", "unauthorized", "failed"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const COMPONENT_STATUSES = [
-  "operational",
-  "under_maintenance",
-  "degraded_performance",
-  "partial_outage",
-  "major_outage",
-] as const;
+export const COMPONENT_STATUSES = ["operational", "under_maintenance", "degraded_performance", "partial_outage", "major_outage"] as const;
 export type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
 
 export const INCIDENT_STATUSES = ["investigating", "identified", "monitoring", "resolved", "postmortem"] as const;
@@ -102,9 +96,7 @@ export function pageStatus(
   const fromComponents = worstImpact(componentStatuses.map((s) => INDICATOR_FOR_STATUS[s]));
   const impact = worstImpact([fromComponents, ...activeIncidentImpacts]);
   const indicator: Indicator =
-    impact === "none" && (maintenanceInProgress || componentStatuses.includes("under_maintenance"))
-      ? "maintenance"
-      : impact;
+    impact === "none" && (maintenanceInProgress || componentStatuses.includes("under_maintenance")) ? "maintenance" : impact;
   return { indicator, description: INDICATOR_DESCRIPTIONS[indicator] };
 }
 

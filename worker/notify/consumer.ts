@@ -15,7 +15,7 @@ import type { Links } from "./formats";
 import { manageUrl, notifyBaseUrl, unsubscribeUrl } from "./links";
 import { loadEvent } from "./load";
 import type { NotifyMessage, Recipient } from "./messages";
-import { type Destination, maskTarget, send, type SendResult } from "./send";
+import { type Destination, maskTarget, type SendResult, send } from "./send";
 
 export const DEAD_LETTER_QUEUE = "status-notifications-dlq";
 /** As wrangler.toml's max_retries: tries beyond it go to the dead-letter queue. */
@@ -57,10 +57,15 @@ export async function fanOut(env: Env, body: Extract<NotifyMessage, { kind: "eve
   const group = groupOf(event.type);
   const out: NotifyMessage[] = [];
   if (!body.after) {
-    for (const c of await channelsFor(env.DB, group, event.componentIds, DEFAULT_GROUPS)) out.push({ kind: "deliver", event, recipient: { type: "channel", id: c.id } });
+    for (const c of await channelsFor(env.DB, group, event.componentIds, DEFAULT_GROUPS))
+      out.push({ kind: "deliver", event, recipient: { type: "channel", id: c.id } });
   }
   // Component status changes reach webhook subscribers only (Statuspage's component_update).
-  const page = await subscribersFor(env.DB, event.componentIds, { webhookOnly: group === "component", after: body.after, limit: FANOUT_PAGE });
+  const page = await subscribersFor(env.DB, event.componentIds, {
+    webhookOnly: group === "component",
+    after: body.after,
+    limit: FANOUT_PAGE,
+  });
   for (const s of page) out.push({ kind: "deliver", event, recipient: { type: "subscriber", id: s.id } });
   if (page.length === FANOUT_PAGE) out.push({ kind: "event", ref: body.ref, after: page.at(-1)!.id, event });
   await sendAll(env.NOTIFY_QUEUE, out);
@@ -98,7 +103,12 @@ interface Planned {
 }
 
 /** Where a recipient's notifications go, and the links they carry. */
-export function plan(env: Env, event: NotifyEvent, recipient: Channel | Subscriber, type: Recipient["type"]): Omit<Planned, "msg" | "row" | "key"> {
+export function plan(
+  env: Env,
+  event: NotifyEvent,
+  recipient: Channel | Subscriber,
+  type: Recipient["type"],
+): Omit<Planned, "msg" | "row" | "key"> {
   const base = notifyBaseUrl(env);
   const view = event.incident?.shortlink ?? `${base}/`;
   if (type === "subscriber") {
@@ -112,7 +122,13 @@ export function plan(env: Env, event: NotifyEvent, recipient: Channel | Subscrib
     };
   }
   const c = recipient as Channel;
-  return { event, destination: destinationOf(c), links: { view, unsubscribe: `${base}/admin/channels`, manage: null }, lang: "en", subscriber: false };
+  return {
+    event,
+    destination: destinationOf(c),
+    links: { view, unsubscribe: `${base}/admin/channels`, manage: null },
+    lang: "en",
+    subscriber: false,
+  };
 }
 
 export function destinationOf(c: Channel): Destination {
@@ -171,9 +187,16 @@ async function deliverAll(env: Env, msgs: Message<NotifyMessage>[]): Promise<voi
       const p = plan(env, event, r, recipient.type);
       planned.push({ ...p, msg, key, row: logRow(key, event, recipient, p.destination, now.toISOString()) });
     }
-    claimed = await claim(env.DB, planned.map((p) => p.row), now);
+    claimed = await claim(
+      env.DB,
+      planned.map((p) => p.row),
+      now,
+    );
     const others = planned.filter((p) => !claimed.has(p.key));
-    const statuses = await statusesOf(env.DB, others.map((p) => p.key));
+    const statuses = await statusesOf(
+      env.DB,
+      others.map((p) => p.key),
+    );
     for (const p of others) {
       // Delivered already (a redelivery): done. Leased by another send: look again after its lease.
       if (statuses.get(p.key) === "delivered") p.msg.ack();
@@ -185,10 +208,16 @@ async function deliverAll(env: Env, msgs: Message<NotifyMessage>[]): Promise<voi
     return;
   }
   const sending = planned.filter((p) => claimed.has(p.key));
-  const results: SendResult[] = await Promise.all(sending.map((p) => send(env, { event: p.event, destination: p.destination, links: p.links, lang: p.lang, subscriber: p.subscriber, key: p.key })));
+  const results: SendResult[] = await Promise.all(
+    sending.map((p) =>
+      send(env, { event: p.event, destination: p.destination, links: p.links, lang: p.lang, subscriber: p.subscriber, key: p.key }),
+    ),
+  );
   const outcomes: Outcome[] = sending.map((p, i) => {
     const r = results[i]!;
-    return r.ok ? { key: p.key, ok: true, status: r.status } : { key: p.key, ok: false, status: r.status, error: r.error, final: p.msg.attempts > MAX_RETRIES };
+    return r.ok
+      ? { key: p.key, ok: true, status: r.status }
+      : { key: p.key, ok: false, status: r.status, error: r.error, final: p.msg.attempts > MAX_RETRIES };
   });
   try {
     await record(env.DB, outcomes);

@@ -76,7 +76,15 @@ export function summarize(e: NotifyEvent, lang: Language = "en"): Summary {
     };
   }
   if (!e.incident) {
-    return { title: `${e.page.name}: test notification`, body: "This channel works: notifications will arrive here.", status: "test", impact: null, components: [], tone: "info", at: e.generated_at };
+    return {
+      title: `${e.page.name}: test notification`,
+      body: "This channel works: notifications will arrive here.",
+      status: "test",
+      impact: null,
+      components: [],
+      tone: "info",
+      at: e.generated_at,
+    };
   }
   const i = e.incident;
   const update = e.update ?? i.incident_updates[0];
@@ -88,7 +96,15 @@ export function summarize(e: NotifyEvent, lang: Language = "en"): Summary {
     status,
     impact: label(m.impact, i.impact),
     components: i.components.map((c) => c.name),
-    tone: done ? "ok" : i.scheduled_for !== undefined ? "info" : i.impact === "critical" || i.impact === "major" ? "bad" : i.impact === "minor" ? "warn" : "info",
+    tone: done
+      ? "ok"
+      : i.scheduled_for !== undefined
+        ? "info"
+        : i.impact === "critical" || i.impact === "major"
+          ? "bad"
+          : i.impact === "minor"
+            ? "warn"
+            : "info",
     at: update?.created_at ?? i.updated_at,
   };
 }
@@ -99,7 +115,11 @@ const slackEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;"
 
 export function slackBody(e: NotifyEvent, links: Links): Record<string, unknown> {
   const s = summarize(e);
-  const context = [`*${slackEscape(s.status)}*`, ...(s.impact ? [slackEscape(s.impact)] : []), ...(s.components.length ? [slackEscape(s.components.join(", "))] : [])];
+  const context = [
+    `*${slackEscape(s.status)}*`,
+    ...(s.impact ? [slackEscape(s.impact)] : []),
+    ...(s.components.length ? [slackEscape(s.components.join(", "))] : []),
+  ];
   return {
     text: clip(`${s.title} — ${e.page.name}`, 3000),
     blocks: [
@@ -125,7 +145,15 @@ export function discordBody(e: NotifyEvent, links: Links): Record<string, unknow
     // Nothing in a status text may ping anyone.
     allowed_mentions: { parse: [] },
     embeds: [
-      { title: clip(s.title, 256), description: clip(s.body, 4096), url: links.view, color: COLORS[s.tone], timestamp: s.at, fields, footer: { text: clip(e.page.name, 2048) } },
+      {
+        title: clip(s.title, 256),
+        description: clip(s.body, 4096),
+        url: links.view,
+        color: COLORS[s.tone],
+        timestamp: s.at,
+        fields,
+        footer: { text: clip(e.page.name, 2048) },
+      },
     ],
   };
 }
@@ -168,7 +196,15 @@ export function datadogBody(e: NotifyEvent, links: Links): Record<string, unknow
   const alertType = s.tone === "ok" ? "success" : s.tone === "bad" ? "error" : s.tone === "warn" ? "warning" : "info";
   // One incident groups together: every update of it shares the key.
   const group = e.incident?.id ?? e.component?.id ?? e.id;
-  const text = [s.body, `Status: ${s.status}`, ...(s.impact ? [`Impact: ${s.impact}`] : []), ...(s.components.length ? [`Components: ${s.components.join(", ")}`] : []), links.view].filter(Boolean).join("\n");
+  const text = [
+    s.body,
+    `Status: ${s.status}`,
+    ...(s.impact ? [`Impact: ${s.impact}`] : []),
+    ...(s.components.length ? [`Components: ${s.components.join(", ")}`] : []),
+    links.view,
+  ]
+    .filter(Boolean)
+    .join("\n");
   return {
     title: clip(`[${e.page.name}] ${s.title}`, 100),
     text: clip(text, 4000),
@@ -177,14 +213,25 @@ export function datadogBody(e: NotifyEvent, links: Links): Record<string, unknow
     date_happened: Math.floor(Date.parse(s.at) / 1000) || Math.floor(Date.now() / 1000),
     priority: "normal",
     source_type_name: "status page",
-    tags: [`status_page:${e.page.id}`, `event_type:${e.type}`, ...(e.incident ? [`incident_id:${e.incident.id}`, `impact:${e.incident.impact}`] : []), ...(e.component ? [`component_id:${e.component.id}`] : [])],
+    tags: [
+      `status_page:${e.page.id}`,
+      `event_type:${e.type}`,
+      ...(e.incident ? [`incident_id:${e.incident.id}`, `impact:${e.incident.impact}`] : []),
+      ...(e.component ? [`component_id:${e.component.id}`] : []),
+    ],
   };
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** The email: in the recipient's language, with its links; the List-Unsubscribe headers go beside it. */
-export function emailBody(e: NotifyEvent, links: Links, lang: Language, subscriber: boolean): { subject: string; text: string; html: string } {
+export function emailBody(
+  e: NotifyEvent,
+  links: Links,
+  lang: Language,
+  subscriber: boolean,
+): { subject: string; text: string; html: string } {
   const m = messages(lang);
   const s = summarize(e, lang);
   const subject =

@@ -3,7 +3,7 @@
 import { eq, sql } from "drizzle-orm";
 import { orm } from "../../db/channels";
 import { getIncident, getStatus } from "../../db/queries";
-import { components, componentStatusChanges, incidents, incidentUpdates } from "../../db/schema";
+import { componentStatusChanges, components, incidents, incidentUpdates } from "../../db/schema";
 import { nowIso } from "../ids";
 import type { EventType, NotifyEvent, PageRef } from "./events";
 import type { EventRef } from "./messages";
@@ -68,7 +68,10 @@ export function eventType(kind: string, status: string, earlier: number, previou
 
 async function loadComponentChange(db: D1Database, base: string, changeId: number): Promise<NotifyEvent | null> {
   const [row] = await orm(db)
-    .select({ change: componentStatusChanges, component: { id: components.id, name: components.name, status: components.status, createdAt: components.createdAt } })
+    .select({
+      change: componentStatusChanges,
+      component: { id: components.id, name: components.name, status: components.status, createdAt: components.createdAt },
+    })
     .from(componentStatusChanges)
     .innerJoin(components, eq(components.id, componentStatusChanges.componentId))
     .where(eq(componentStatusChanges.id, changeId))
@@ -80,7 +83,13 @@ async function loadComponentChange(db: D1Database, base: string, changeId: numbe
     type: "component.updated",
     componentIds: [row.component.id],
     page: await pageRef(db, base),
-    component_update: { id, component_id: row.component.id, old_status: row.change.fromStatus, new_status: row.change.toStatus, created_at: row.change.at },
+    component_update: {
+      id,
+      component_id: row.component.id,
+      old_status: row.change.fromStatus,
+      new_status: row.change.toStatus,
+      created_at: row.change.at,
+    },
     component: { id: row.component.id, name: row.component.name, status: row.change.toStatus, created_at: row.component.createdAt },
     generated_at: nowIso(),
   };
@@ -90,8 +99,18 @@ async function loadComponentChange(db: D1Database, base: string, changeId: numbe
 export async function changesAfter(db: D1Database, cursor: { updateRowid: number; changeId: number }, limit: number) {
   const d = orm(db);
   const [updates, changes] = await d.batch([
-    d.select({ rowid: sql<number>`rowid`, id: incidentUpdates.id }).from(incidentUpdates).where(sql`rowid > ${cursor.updateRowid}`).orderBy(sql`rowid`).limit(limit),
-    d.select({ id: componentStatusChanges.id }).from(componentStatusChanges).where(sql`${componentStatusChanges.id} > ${cursor.changeId}`).orderBy(componentStatusChanges.id).limit(limit),
+    d
+      .select({ rowid: sql<number>`rowid`, id: incidentUpdates.id })
+      .from(incidentUpdates)
+      .where(sql`rowid > ${cursor.updateRowid}`)
+      .orderBy(sql`rowid`)
+      .limit(limit),
+    d
+      .select({ id: componentStatusChanges.id })
+      .from(componentStatusChanges)
+      .where(sql`${componentStatusChanges.id} > ${cursor.changeId}`)
+      .orderBy(componentStatusChanges.id)
+      .limit(limit),
   ]);
   return { updates, changes };
 }

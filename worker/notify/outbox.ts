@@ -32,8 +32,12 @@ export class NotifyOutbox {
     private readonly env: Env,
   ) {
     const sql = storage.sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS notify_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, message TEXT NOT NULL, created_at TEXT NOT NULL)");
-    sql.exec("CREATE TABLE IF NOT EXISTS notify_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), update_rowid INTEGER NOT NULL, change_id INTEGER NOT NULL)");
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS notify_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, message TEXT NOT NULL, created_at TEXT NOT NULL)",
+    );
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS notify_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), update_rowid INTEGER NOT NULL, change_id INTEGER NOT NULL)",
+    );
   }
 
   get pending(): number {
@@ -41,7 +45,9 @@ export class NotifyOutbox {
   }
 
   private cursor(): Cursor | null {
-    const row = this.storage.sql.exec<{ update_rowid: number; change_id: number }>("SELECT update_rowid, change_id FROM notify_cursor WHERE id = 1").toArray()[0];
+    const row = this.storage.sql
+      .exec<{ update_rowid: number; change_id: number }>("SELECT update_rowid, change_id FROM notify_cursor WHERE id = 1")
+      .toArray()[0];
     return row ? { updateRowid: row.update_rowid, changeId: row.change_id } : null;
   }
 
@@ -53,7 +59,11 @@ export class NotifyOutbox {
     if (this.cursorKnown) return;
     if (!this.cursor()) {
       const start = await currentCursor(db);
-      this.storage.sql.exec("INSERT OR IGNORE INTO notify_cursor (id, update_rowid, change_id) VALUES (1, ?, ?)", start.updateRowid, start.changeId);
+      this.storage.sql.exec(
+        "INSERT OR IGNORE INTO notify_cursor (id, update_rowid, change_id) VALUES (1, ?, ?)",
+        start.updateRowid,
+        start.changeId,
+      );
     }
     this.cursorKnown = true;
   }
@@ -87,7 +97,8 @@ export class NotifyOutbox {
       ];
       const next: Cursor = { updateRowid: updates.at(-1)?.rowid ?? cursor.updateRowid, changeId: changes.at(-1)?.id ?? cursor.changeId };
       this.storage.transactionSync(() => {
-        for (const m of messages) this.storage.sql.exec("INSERT INTO notify_outbox (message, created_at) VALUES (?, ?)", JSON.stringify(m), now);
+        for (const m of messages)
+          this.storage.sql.exec("INSERT INTO notify_outbox (message, created_at) VALUES (?, ?)", JSON.stringify(m), now);
         this.storage.sql.exec("UPDATE notify_cursor SET update_rowid = ?, change_id = ? WHERE id = 1", next.updateRowid, next.changeId);
       });
       if (updates.length < PAGE && changes.length < PAGE) return;
@@ -97,10 +108,14 @@ export class NotifyOutbox {
   /** Sends the outbox to the queue, oldest first; what was sent is deleted, the rest waits for the alarm. */
   private async flush(): Promise<void> {
     for (;;) {
-      const rows = this.storage.sql.exec<{ id: number; message: string }>("SELECT id, message FROM notify_outbox ORDER BY id LIMIT ?", SEND_BATCH).toArray();
+      const rows = this.storage.sql
+        .exec<{ id: number; message: string }>("SELECT id, message FROM notify_outbox ORDER BY id LIMIT ?", SEND_BATCH)
+        .toArray();
       if (!rows.length) return;
       try {
-        await this.env.NOTIFY_QUEUE.sendBatch(rows.map((r) => ({ body: JSON.parse(r.message) as NotifyMessage, contentType: "json" as const })));
+        await this.env.NOTIFY_QUEUE.sendBatch(
+          rows.map((r) => ({ body: JSON.parse(r.message) as NotifyMessage, contentType: "json" as const })),
+        );
       } catch (error) {
         this.fail("sending to the notification queue", error);
         return;

@@ -12,7 +12,7 @@ export const SEND_TIMEOUT_MS = 30_000;
 const USER_AGENT = "alert-status-page-notifier/1";
 
 export type Destination =
-  | { kind: "webhook"; url: string; /** whsec_…: operator channels sign; subscriber webhooks have none. */ secret: string | null }
+  | { kind: "webhook"; url: string /** whsec_…: operator channels sign; subscriber webhooks have none. */; secret: string | null }
   | { kind: "slack" | "discord" | "teams"; url: string }
   | { kind: "datadog"; apiUrl: string; apiKey: string }
   | { kind: "email"; to: string };
@@ -43,7 +43,9 @@ export async function send(env: Env, input: SendInput): Promise<SendResult> {
       }
     }
     case "datadog":
-      return post(env, `${d.apiUrl.replace(/\/$/, "")}/api/v1/events`, JSON.stringify(datadogBody(event, links)), { "DD-API-KEY": d.apiKey });
+      return post(env, `${d.apiUrl.replace(/\/$/, "")}/api/v1/events`, JSON.stringify(datadogBody(event, links)), {
+        "DD-API-KEY": d.apiKey,
+      });
     case "webhook": {
       const body = JSON.stringify(webhookBody(event, links));
       const signed = d.secret ? await signWebhook(d.secret, input.key, Math.floor(Date.now() / 1000), body) : { "webhook-id": input.key };
@@ -72,12 +74,20 @@ export async function post(env: Env, url: string, body: string, headers: Record<
     });
     await res.body?.cancel();
     if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status };
-    if (res.status >= 300 && res.status < 400) return { ok: false, status: res.status, error: `HTTP ${res.status}: redirects are not followed` };
+    if (res.status >= 300 && res.status < 400)
+      return { ok: false, status: res.status, error: `HTTP ${res.status}: redirects are not followed` };
     return { ok: false, status: res.status, error: `HTTP ${res.status}` };
   } catch (error) {
     const name = (error as Error)?.name;
-    if (name === "TimeoutError" || name === "AbortError") return { ok: false, status: null, error: `no answer within ${SEND_TIMEOUT_MS / 1000} s` };
-    return { ok: false, status: null, error: `not delivered: ${String((error as Error)?.message ?? error).replaceAll(url, "<url>").slice(0, 300)}` };
+    if (name === "TimeoutError" || name === "AbortError")
+      return { ok: false, status: null, error: `no answer within ${SEND_TIMEOUT_MS / 1000} s` };
+    return {
+      ok: false,
+      status: null,
+      error: `not delivered: ${String((error as Error)?.message ?? error)
+        .replaceAll(url, "<url>")
+        .slice(0, 300)}`,
+    };
   }
 }
 

@@ -3,31 +3,7 @@
 // same validation and actions, so both behave alike.
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
-import {
-  accessConfig,
-  adminTokenProblem,
-  type AdminEnv,
-  constantTimeEqual,
-  crossSite,
-  endSession,
-  rateLimited,
-  findSession,
-  requireAdminSession,
-  revokeSessions,
-  SESSION_COOKIE,
-  startSession,
-} from "../auth";
-import { baseUrl } from "../cache";
-import { zonedToUtc } from "../domain/maintenance";
-import { DELIVERY_OUTCOMES } from "../domain/status";
-import { HttpError, uniqueViolation } from "../errors";
-import { ingestor } from "../ingestor";
-import { nowIso } from "../ids";
-import { clientAddress } from "../security/rate-limit";
-import { listRefusals } from "../security/refusals";
-import { validate } from "../validate";
 import { audit, listAudit } from "../../db/audit";
-import { channelsUi } from "../admin/channels-ui";
 import {
   type AdminCtx,
   createComponent,
@@ -43,6 +19,7 @@ import {
   updateComponent,
   updateGroup,
 } from "../admin/catalog";
+import { channelsUi } from "../admin/channels-ui";
 import { createIncident, createMaintenance, getIncident, listIncidents, listMaintenances, postUpdate } from "../admin/incidents";
 import {
   createIntegration,
@@ -63,9 +40,32 @@ import {
 import { type Flash, page } from "../admin/layout";
 import * as s from "../admin/schemas";
 import { subscribersUi } from "../admin/subscribers";
-import { DashboardPage, IncidentPage, MaintenancePage } from "../admin/views-incidents";
 import { ComponentsPage, IntegrationsPage, MappingPreviewPage } from "../admin/views-catalog";
+import { DashboardPage, IncidentPage, MaintenancePage } from "../admin/views-incidents";
 import { AuditPage, DeliveriesPage, LoginPage, MessagePage, SettingsPage } from "../admin/views-logs";
+import {
+  type AdminEnv,
+  accessConfig,
+  adminTokenProblem,
+  constantTimeEqual,
+  crossSite,
+  endSession,
+  findSession,
+  rateLimited,
+  requireAdminSession,
+  revokeSessions,
+  SESSION_COOKIE,
+  startSession,
+} from "../auth";
+import { baseUrl } from "../cache";
+import { zonedToUtc } from "../domain/maintenance";
+import { DELIVERY_OUTCOMES } from "../domain/status";
+import { HttpError, uniqueViolation } from "../errors";
+import { nowIso } from "../ids";
+import { ingestor } from "../ingestor";
+import { clientAddress } from "../security/rate-limit";
+import { listRefusals } from "../security/refusals";
+import { validate } from "../validate";
 
 export const adminUi = new Hono<AdminEnv>();
 
@@ -75,7 +75,11 @@ const session = requireAdminSession({
   unauthenticated: (c) =>
     c.req.method === "GET" || c.req.method === "HEAD"
       ? page(c, <LoginPage accessConfigured={!!accessConfig(c.env)} />, 401)
-      : page(c, <MessagePage title="Signed out" message="Your session has expired or you are not signed in: sign in again, then retry." />, 401),
+      : page(
+          c,
+          <MessagePage title="Signed out" message="Your session has expired or you are not signed in: sign in again, then retry." />,
+          401,
+        ),
   forbidden: (c, reason) => page(c, <MessagePage title="Refused" message={reason} />, 403),
 });
 
@@ -215,7 +219,10 @@ class Form {
  * A form handler: runs the action, then 303 back with its result; an error the operator can fix
  * (HttpError) comes back as the flash error, on the same page.
  */
-function form(fallback: string | ((c: Context<AdminEnv>) => string), run: (c: Context<AdminEnv>, f: Form) => Promise<FlashCode | Response>) {
+function form(
+  fallback: string | ((c: Context<AdminEnv>) => string),
+  run: (c: Context<AdminEnv>, f: Form) => Promise<FlashCode | Response>,
+) {
   return async (c: Context<AdminEnv>) => {
     const back = backTo(c, typeof fallback === "string" ? fallback : fallback(c));
     try {
@@ -256,7 +263,10 @@ adminUi.get("/login", async (c) => {
  * of one), so the token never reaches the audit log.
  */
 export function loginActor(name: string, token: string): string {
-  const label = name.replace(/[\u0000-\u001f\u007f-\u009f]/g, "").trim().slice(0, 60);
+  const label = name
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, "")
+    .trim()
+    .slice(0, 60);
   if (!label) return "admin";
   const lower = label.toLowerCase();
   const t = token.toLowerCase();
@@ -277,8 +287,12 @@ adminUi.post("/login", async (c) => {
   const given = f.str("token");
   const ok = !!given && (await constantTimeEqual(given, token));
   const refused = await rateLimited(c, "login", ok, (retryAfter) =>
-    page(c, 
-      <LoginPage error={`Too many failed sign-ins from your address: wait ${Math.ceil(retryAfter / 60)} minutes.`} accessConfigured={accessConfigured} />,
+    page(
+      c,
+      <LoginPage
+        error={`Too many failed sign-ins from your address: wait ${Math.ceil(retryAfter / 60)} minutes.`}
+        accessConfigured={accessConfigured}
+      />,
       429,
     ),
   );
@@ -300,10 +314,7 @@ adminUi.post("/logout", async (c) => {
   const db = c.env.DB;
   const id = c.get("sessionId");
   endSession(c);
-  await db.batch([
-    ...(id ? [revokeSessions(db, { id })] : []),
-    audit(db, c.get("actor"), "logout", "session", null, null, null),
-  ]);
+  await db.batch([...(id ? [revokeSessions(db, { id })] : []), audit(db, c.get("actor"), "logout", "session", null, null, null)]);
   return c.redirect("/admin/login", 303);
 });
 
@@ -346,11 +357,15 @@ post("/incidents/:id/resolve", "/admin", async (c, f) => {
   return "incident_resolved";
 });
 
-post("/incidents/:id/updates", (c) => `/admin/incidents/${c.req.param("id")}`, async (c, f) => {
-  const body = validate(s.incidentUpdate, { status: f.str("status"), body: f.opt("body") ?? null, components: f.componentStatuses() });
-  const update = await postUpdate(ctxOf(c), pathId(c), body);
-  return `update_${update.status}` as FlashCode;
-});
+post(
+  "/incidents/:id/updates",
+  (c) => `/admin/incidents/${c.req.param("id")}`,
+  async (c, f) => {
+    const body = validate(s.incidentUpdate, { status: f.str("status"), body: f.opt("body") ?? null, components: f.componentStatuses() });
+    const update = await postUpdate(ctxOf(c), pathId(c), body);
+    return `update_${update.status}` as FlashCode;
+  },
+);
 
 post("/incidents", "/admin", async (c, f) => {
   const ids = f.all("component_ids");
@@ -389,7 +404,11 @@ adminUi.get("/components", async (c) => {
 });
 
 /** What the component forms (add and edit) share. */
-const componentFields = (f: Form) => ({ slug: f.opt("slug"), description: f.opt("description") ?? null, group_id: f.opt("group_id") ?? null });
+const componentFields = (f: Form) => ({
+  slug: f.opt("slug"),
+  description: f.opt("description") ?? null,
+  group_id: f.opt("group_id") ?? null,
+});
 
 post("/components", "/admin/components", async (c, f) => {
   await createComponent(ctxOf(c), validate(s.componentCreate, { name: f.str("name"), ...componentFields(f) }));
@@ -460,7 +479,11 @@ async function integrationsPage(c: Context<AdminEnv>, created?: IntegrationWithK
     listComponents(db),
     listGroups(db),
   ]);
-  return page(c, <IntegrationsPage {...base} integrations={integrations} links={links} components={components} groups={groups} created={created} />, status);
+  return page(
+    c,
+    <IntegrationsPage {...base} integrations={integrations} links={links} components={components} groups={groups} created={created} />,
+    status,
+  );
 }
 
 adminUi.get("/integrations", (c) => integrationsPage(c));
@@ -487,7 +510,9 @@ post("/integrations/:id/rotate", "/admin/integrations", async (c, f) => {
 
 post("/integrations/:id", "/admin/integrations", async (c, f) => {
   const disabled = f.str("disabled");
-  const body = validate(s.integrationPatch, { disabled: disabled === "true" ? true : disabled === "false" ? false : disabled || undefined });
+  const body = validate(s.integrationPatch, {
+    disabled: disabled === "true" ? true : disabled === "false" ? false : disabled || undefined,
+  });
   const integration = await updateIntegration(ctxOf(c), pathId(c), body);
   return integration.disabled ? "integration_disabled" : "integration_enabled";
 });
@@ -504,7 +529,11 @@ post("/integrations/:id/signature", "/admin/integrations", async (c, f) => {
 });
 
 post("/integrations/:id/sns", "/admin/integrations", async (c, f) => {
-  const integration = await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { options: { verify_signatures: f.str("verify_signatures") === "yes" } }));
+  const integration = await updateIntegration(
+    ctxOf(c),
+    pathId(c),
+    validate(s.integrationPatch, { options: { verify_signatures: f.str("verify_signatures") === "yes" } }),
+  );
   return integration.options.verify_signatures === false ? "sns_not_verified" : "sns_verified";
 });
 
@@ -616,7 +645,10 @@ adminUi.get("/deliveries", async (c) => {
 post("/deliveries/retry", "/admin/deliveries", async (c) => {
   const status = await ingestor(c.env).retryProjection();
   if (status.backlog.deliveries)
-    throw new HttpError(503, `The database still refuses the backlog (${status.backlog.deliveries} waiting): ${status.lastError ?? "unknown error"}`);
+    throw new HttpError(
+      503,
+      `The database still refuses the backlog (${status.backlog.deliveries} waiting): ${status.lastError ?? "unknown error"}`,
+    );
   return "backlog_projected";
 });
 

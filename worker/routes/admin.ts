@@ -5,7 +5,6 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { listAudit } from "../../db/audit";
-import { channelsApi } from "../admin/channels";
 import {
   type AdminCtx,
   createComponent,
@@ -21,6 +20,7 @@ import {
   updateComponent,
   updateGroup,
 } from "../admin/catalog";
+import { channelsApi } from "../admin/channels";
 import {
   createIncident,
   createMaintenance,
@@ -43,14 +43,13 @@ import {
   listIntegrations,
   listLinks,
   maskIntegrationKeys,
+  previewMapping,
   resolveAlert,
   rotateIntegrationKey,
   updateIntegration,
 } from "../admin/integrations";
-import { previewMapping } from "../admin/integrations";
 import * as s from "../admin/schemas";
 import { subscribersApi } from "../admin/subscribers";
-import { adminUi } from "./admin-ui";
 import { type AdminEnv, requireAdminApi } from "../auth";
 import { baseUrl } from "../cache";
 import { DELIVERY_OUTCOMES } from "../domain/status";
@@ -58,6 +57,7 @@ import { HttpError } from "../errors";
 import { ingestor } from "../ingestor";
 import { listRefusals } from "../security/refusals";
 import { flag, json, limit, oneOf, param, query, text } from "../validate";
+import { adminUi } from "./admin-ui";
 
 export const adminApi = new Hono<AdminEnv>();
 
@@ -85,7 +85,9 @@ adminApi.delete("/components/:id/status", param, async (c) => c.json(await overr
 
 adminApi.get("/groups", async (c) => c.json(await listGroups(c.env.DB)));
 adminApi.post("/groups", ...json(s.groupCreate), async (c) => c.json(await createGroup(adminCtx(c), c.req.valid("json")), 201));
-adminApi.patch("/groups/:id", param, ...json(s.groupPatch), async (c) => c.json(await updateGroup(adminCtx(c), c.req.valid("param").id, c.req.valid("json"))));
+adminApi.patch("/groups/:id", param, ...json(s.groupPatch), async (c) =>
+  c.json(await updateGroup(adminCtx(c), c.req.valid("param").id, c.req.valid("json"))),
+);
 adminApi.delete("/groups/:id", param, async (c) => {
   await deleteGroup(adminCtx(c), c.req.valid("param").id);
   return c.body(null, 204);
@@ -94,7 +96,9 @@ adminApi.delete("/groups/:id", param, async (c) => {
 // ── Integrations, links, alerts, deliveries ─────────────────────────────────
 
 adminApi.get("/integrations", async (c) => c.json(await listIntegrations(c.env.DB, baseUrl(c))));
-adminApi.post("/integrations", ...json(s.integrationCreate), async (c) => c.json(await createIntegration(adminCtx(c), c.req.valid("json")), 201));
+adminApi.post("/integrations", ...json(s.integrationCreate), async (c) =>
+  c.json(await createIntegration(adminCtx(c), c.req.valid("json")), 201),
+);
 adminApi.get("/integrations/:id", param, async (c) => c.json(await getIntegration(c.env.DB, baseUrl(c), c.req.valid("param").id)));
 adminApi.patch("/integrations/:id", param, ...json(s.integrationPatch), async (c) =>
   c.json(await updateIntegration(adminCtx(c), c.req.valid("param").id, c.req.valid("json"))),
@@ -116,26 +120,38 @@ adminApi.post("/integrations/:id/mapping/preview", param, async (c) => {
 adminApi.post("/integrations/:id/rotate", param, async (c) => c.json(await rotateIntegrationKey(adminCtx(c), c.req.valid("param").id)));
 adminApi.delete("/integrations/:id", param, async (c) => c.json(await deleteIntegration(adminCtx(c), c.req.valid("param").id)));
 
-adminApi.get("/links", query(z.object({ integration_id: text })), async (c) => c.json(await listLinks(c.env.DB, c.req.valid("query").integration_id)));
+adminApi.get("/links", query(z.object({ integration_id: text })), async (c) =>
+  c.json(await listLinks(c.env.DB, c.req.valid("query").integration_id)),
+);
 adminApi.post("/links", ...json(s.linkCreate), async (c) => c.json(await createLink(adminCtx(c), c.req.valid("json")), 201));
 adminApi.delete("/links/:id", param, async (c) => {
   await deleteLink(adminCtx(c), c.req.valid("param").id);
   return c.body(null, 204);
 });
 
-adminApi.get("/alerts", query(z.object({ unrouted: flag, firing: flag, limit })), async (c) => c.json(await listAlerts(c.env.DB, c.req.valid("query"))));
+adminApi.get("/alerts", query(z.object({ unrouted: flag, firing: flag, limit })), async (c) =>
+  c.json(await listAlerts(c.env.DB, c.req.valid("query"))),
+);
 adminApi.post("/alerts/:id/resolve", param, async (c) => c.json(await resolveAlert(adminCtx(c), c.req.valid("param").id)));
 adminApi.post("/alerts/:id/link", param, ...json(s.alertLink), async (c) =>
   c.json(await linkAlert(adminCtx(c), c.req.valid("param").id, c.req.valid("json")), 201),
 );
 
 // Deliveries refused for a missing or unknown key: counts per hour, source and key prefix, no payloads.
-adminApi.get("/deliveries/refused", query(z.object({ limit })), async (c) => c.json(await listRefusals(c.env.DB, c.req.valid("query").limit)));
+adminApi.get("/deliveries/refused", query(z.object({ limit })), async (c) =>
+  c.json(await listRefusals(c.env.DB, c.req.valid("query").limit)),
+);
 
-adminApi.get("/deliveries", query(z.object({ integration_id: text, outcome: oneOf(DELIVERY_OUTCOMES), before: text, limit })), async (c) => {
-  const q = c.req.valid("query");
-  return c.json(await listDeliveries(c.env.DB, { integrationId: q.integration_id, outcome: q.outcome, before: q.before, limit: q.limit }));
-});
+adminApi.get(
+  "/deliveries",
+  query(z.object({ integration_id: text, outcome: oneOf(DELIVERY_OUTCOMES), before: text, limit })),
+  async (c) => {
+    const q = c.req.valid("query");
+    return c.json(
+      await listDeliveries(c.env.DB, { integrationId: q.integration_id, outcome: q.outcome, before: q.before, limit: q.limit }),
+    );
+  },
+);
 
 // The Ingestor's inbox: deliveries accepted but not yet in D1, and the last D1 error. Answered
 // from the Durable Object alone, so it works while D1 is down.
@@ -161,13 +177,19 @@ adminApi.get("/maintenances", filterOf(MAINTENANCE_FILTERS), async (c) => {
   const q = c.req.valid("query");
   return c.json(await listMaintenances(adminCtx(c), q.status, q.limit));
 });
-adminApi.post("/maintenances", ...json(s.maintenanceCreate), async (c) => c.json(await createMaintenance(adminCtx(c), c.req.valid("json")), 201));
+adminApi.post("/maintenances", ...json(s.maintenanceCreate), async (c) =>
+  c.json(await createMaintenance(adminCtx(c), c.req.valid("json")), 201),
+);
 
 // ── Audit log and page settings ─────────────────────────────────────────────
 
 const auditQuery = z.object({
   limit,
-  before: z.string().regex(/^\d+$/, "must be an audit entry id").optional().transform((v) => (v ? Number(v) : undefined)),
+  before: z
+    .string()
+    .regex(/^\d+$/, "must be an audit entry id")
+    .optional()
+    .transform((v) => (v ? Number(v) : undefined)),
   action: text,
   target_id: text,
 });

@@ -10,9 +10,9 @@ import { getComponentList, getHistory, getStatus, type IncidentJson, type PageJs
 import { format, type Language, messages } from "../../site/src/i18n";
 import { componentStatusLabel, esc, indicatorLabel, updateStatusLabel, utcText } from "../../site/src/lib/render";
 import { cachedPublic } from "../cache";
-import { cleanText, isolateBidi } from "../security/text";
 import type { Indicator } from "../domain/status";
 import type { AppEnv } from "../env";
+import { cleanText, isolateBidi } from "../security/text";
 
 export const feeds = new Hono<AppEnv>();
 
@@ -112,7 +112,8 @@ export function textWidth(text: string): number {
     else if (/[0-9]/.test(ch)) w += 7;
     else if (/[A-Z]/.test(ch)) w += 7.6;
     else if (/[a-z]/.test(ch)) w += 6.3;
-    else if (ch >= "\u2e80") w += 11; // CJK and Hangul: full width
+    else if (ch >= "\u2e80")
+      w += 11; // CJK and Hangul: full width
     else w += 8;
   }
   return Math.ceil(w);
@@ -150,7 +151,10 @@ feeds.get("/badge.svg", (c) =>
     async (base, lang) => {
       const { status } = await getStatus(c.env.DB, base);
       const words = messages(lang).badge;
-      return { body: badgeSvg(words.status, lower(indicatorLabel(status.indicator, lang), lang), INDICATOR_COLOUR[status.indicator]), contentType: SVG };
+      return {
+        body: badgeSvg(words.status, lower(indicatorLabel(status.indicator, lang), lang), INDICATOR_COLOUR[status.indicator]),
+        contentType: SVG,
+      };
     },
     LOCALISED,
   ),
@@ -160,20 +164,28 @@ feeds.get("/badge/:file", async (c, next) => {
   const file = c.req.param("file");
   if (!file.endsWith(".svg")) return next();
   const key = file.slice(0, -4);
-  return cachedPublic(c, async (base, lang) => {
-    const db = c.env.DB;
-    const words = messages(lang).badge;
-    const [{ components }, row] = await Promise.all([
-      getComponentList(db, base),
-      db.prepare("SELECT id FROM components WHERE slug = ?1 OR id = ?1").bind(key).first<{ id: string }>(),
-    ]);
-    const component = components.find((x) => x.id === (row?.id ?? key));
-    if (!component) {
-      return { body: badgeSvg(words.component, words.not_found, COLOURS.grey), contentType: SVG, status: 404 };
-    }
-    return {
-      body: badgeSvg(component.name, lower(componentStatusLabel(component.status, lang), lang), STATUS_COLOUR[component.status] ?? COLOURS.grey),
-      contentType: SVG,
-    };
-  }, LOCALISED);
+  return cachedPublic(
+    c,
+    async (base, lang) => {
+      const db = c.env.DB;
+      const words = messages(lang).badge;
+      const [{ components }, row] = await Promise.all([
+        getComponentList(db, base),
+        db.prepare("SELECT id FROM components WHERE slug = ?1 OR id = ?1").bind(key).first<{ id: string }>(),
+      ]);
+      const component = components.find((x) => x.id === (row?.id ?? key));
+      if (!component) {
+        return { body: badgeSvg(words.component, words.not_found, COLOURS.grey), contentType: SVG, status: 404 };
+      }
+      return {
+        body: badgeSvg(
+          component.name,
+          lower(componentStatusLabel(component.status, lang), lang),
+          STATUS_COLOUR[component.status] ?? COLOURS.grey,
+        ),
+        contentType: SVG,
+      };
+    },
+    LOCALISED,
+  );
 });

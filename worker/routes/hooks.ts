@@ -1,8 +1,8 @@
 // POST /hooks/<source>/:key — one receiver per monitoring tool, all through the same pipeline.
 import { type Context, Hono } from "hono";
 import { type DeliveryOutcome, receive } from "../delivery";
-import { HttpError } from "../errors";
 import type { AppEnv } from "../env";
+import { HttpError } from "../errors";
 import { HOOK_ADAPTERS, NEEDS_OPTIONS, type Source } from "../sources";
 import { fromAlertmanager } from "../sources/alertmanager";
 import { isObject } from "../sources/common";
@@ -66,7 +66,10 @@ async function sns(c: Context<AppEnv>, payload: unknown, options: IntegrationOpt
   if (options.verify_signatures !== false) {
     if (!envelope) {
       if (!("AlarmName" in payload)) return; // neither SNS nor an alarm: the adapter names what is wrong
-      throw new HttpError(401, "raw message delivery carries no SNS signature: turn raw delivery off, or set the integration's verify_signatures to false");
+      throw new HttpError(
+        401,
+        "raw message delivery carries no SNS signature: turn raw delivery off, or set the integration's verify_signatures to false",
+      );
     }
     await verifySnsMessage(payload, testHosts);
   }

@@ -20,21 +20,30 @@ export const pagerduty = new Hono<AppEnv>();
 const newDedupKey = () => crypto.randomUUID().replaceAll("-", "");
 
 pagerduty.post("/v2/enqueue", (c) =>
-  handle(c, "routing_key", (p, at) => fromPagerDutyV2(p, at, newDedupKey), (r) => [
-    { status: "success", message: "Event processed", dedup_key: r.dedupKey },
-    202,
-  ]),
+  handle(
+    c,
+    "routing_key",
+    (p, at) => fromPagerDutyV2(p, at, newDedupKey),
+    (r) => [{ status: "success", message: "Event processed", dedup_key: r.dedupKey }, 202],
+  ),
 );
 
 pagerduty.post("/v2/change/enqueue", (c) =>
-  handle(c, "routing_key", (p) => fromPagerDutyChange(p), () => [{ status: "success", message: "Change event processed" }, 202]),
+  handle(
+    c,
+    "routing_key",
+    (p) => fromPagerDutyChange(p),
+    () => [{ status: "success", message: "Change event processed" }, 202],
+  ),
 );
 
 pagerduty.post("/generic/2010-04-15/create_event.json", (c) =>
-  handle(c, "service_key", (p, at) => fromPagerDutyV1(p, at, newDedupKey), (r) => [
-    { status: "success", message: "Event processed", incident_key: r.dedupKey },
-    200,
-  ]),
+  handle(
+    c,
+    "service_key",
+    (p, at) => fromPagerDutyV1(p, at, newDedupKey),
+    (r) => [{ status: "success", message: "Event processed", incident_key: r.dedupKey }, 200],
+  ),
 );
 
 async function handle(

@@ -3,32 +3,31 @@
 // costs one render per cache generation and is current right after any write.
 import { handle } from "@astrojs/cloudflare/handler";
 import { Hono } from "hono";
+import { PAGE_LANGUAGE_HEADER } from "../../site/src/i18n";
 import { cachedPublic } from "../cache";
 import type { AppEnv } from "../env";
-import { PAGE_LANGUAGE_HEADER } from "../../site/src/i18n";
 import { readerGate } from "../visibility";
 
 export const pages = new Hono<AppEnv>();
-
 
 pages.use("*", readerGate("html"));
 pages.get("*", (c) =>
   cachedPublic(
     c,
     async (base, lang) => {
-    // Rendered against the cache's placeholder origin with no header of the reader's but the language
-    // chosen for them (and no query): a page depends on its path and language alone, as its cache key does.
-    const { pathname } = new URL(c.req.url);
-    // (The adapter's types name a newer ExecutionContext than workers-types 5.20261117; the same object.)
-    const ctx = c.executionCtx as unknown as Parameters<typeof handle>[2];
-    const res = await handle(new Request(`${base}${pathname}`, { headers: { [PAGE_LANGUAGE_HEADER]: lang } }), c.env, ctx);
-    return {
-      body: await res.text(),
-      contentType: res.headers.get("Content-Type") ?? "text/html; charset=utf-8",
-      status: res.status,
-      // An error page (or anything but a page and its 404) is answered but not kept.
-      store: res.status === 200 || res.status === 404,
-    };
+      // Rendered against the cache's placeholder origin with no header of the reader's but the language
+      // chosen for them (and no query): a page depends on its path and language alone, as its cache key does.
+      const { pathname } = new URL(c.req.url);
+      // (The adapter's types name a newer ExecutionContext than workers-types 5.20261117; the same object.)
+      const ctx = c.executionCtx as unknown as Parameters<typeof handle>[2];
+      const res = await handle(new Request(`${base}${pathname}`, { headers: { [PAGE_LANGUAGE_HEADER]: lang } }), c.env, ctx);
+      return {
+        body: await res.text(),
+        contentType: res.headers.get("Content-Type") ?? "text/html; charset=utf-8",
+        status: res.status,
+        // An error page (or anything but a page and its 404) is answered but not kept.
+        store: res.status === 200 || res.status === 404,
+      };
     },
     { localised: true },
   ),

@@ -3,22 +3,13 @@
 // the read model the site is built from, and served through the edge cache (worker/cache.ts).
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import {
-  getComponentList,
-  getIncidentList,
-  getMaintenanceList,
-  getStatus,
-  getSummary,
-} from "../../db/queries";
+import { getComponentList, getIncidentList, getMaintenanceList, getStatus, getSummary } from "../../db/queries";
 import { cachedPublic } from "../cache";
 import type { AppEnv } from "../env";
 
 export const statuspageApi = new Hono<AppEnv>();
 
-statuspageApi.use(
-  "*",
-  cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag"], maxAge: 86400 }),
-);
+statuspageApi.use("*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag"], maxAge: 86400 }));
 
 const DOCUMENTS: Record<string, (db: D1Database, base: string) => Promise<unknown>> = {
   "/summary.json": getSummary,
@@ -46,5 +37,12 @@ statuspageApi.all("*", (c) => {
     c.header("Allow", "GET, HEAD, OPTIONS");
     return c.json({ error: `${c.req.method} is not allowed: the public API is read-only` }, 405);
   }
-  return c.json({ error: `no such document; the API serves ${Object.keys(DOCUMENTS).map((p) => `/api/v2${p}`).join(", ")}` }, 404);
+  return c.json(
+    {
+      error: `no such document; the API serves ${Object.keys(DOCUMENTS)
+        .map((p) => `/api/v2${p}`)
+        .join(", ")}`,
+    },
+    404,
+  );
 });

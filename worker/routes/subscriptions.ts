@@ -15,25 +15,18 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { getBrand, getComponents, getPage } from "../../db/queries";
-import {
-  confirmByToken,
-  deleteByToken,
-  findByToken,
-  setComponentsByToken,
-  type Subscriber,
-  turnstileSiteKey,
-} from "../../db/subscribers";
+import { confirmByToken, deleteByToken, findByToken, type Subscriber, setComponentsByToken, turnstileSiteKey } from "../../db/subscribers";
 import { format, isLanguage, type Language, matchLanguage, messages } from "../../site/src/i18n";
 import { esc } from "../../site/src/lib/render";
 import {
-  type FormError,
   confirmMain,
+  type FormError,
   manageMain,
   noticeMain,
   readerPage,
+  type SubscribeValues,
   subscribeForm,
   subscribeMain,
-  type SubscribeValues,
   unsubscribeMain,
 } from "../../site/src/lib/subscribe";
 import { crossSite, rateLimited } from "../auth";
@@ -41,8 +34,8 @@ import { publicBaseUrl } from "../cache";
 import type { AppEnv } from "../env";
 import { HttpError } from "../errors";
 import { nowIso } from "../ids";
-import { manageUrl } from "../notify/links";
 import { sendEmail } from "../notify/email";
+import { manageUrl } from "../notify/links";
 import { publicHeaders } from "../security/headers";
 import { clientAddress } from "../security/rate-limit";
 import { TURNSTILE_FIELD, verifyTurnstile } from "../security/turnstile";
@@ -78,7 +71,14 @@ const wantsJson = (c: Context) =>
 const PRIVATE_PAGE = { "Cache-Control": "no-store", "Referrer-Policy": "same-origin", "X-Robots-Tag": "noindex" };
 
 /** A page in the site's frame; `path` is where its language links lead (the form's answers: /subscribe). */
-async function page(c: Context<AppEnv>, status: 200 | 400 | 403 | 404 | 429 | 503, lang: Language, heading: string, main: string, path = new URL(c.req.url).pathname) {
+async function page(
+  c: Context<AppEnv>,
+  status: 200 | 400 | 403 | 404 | 429 | 503,
+  lang: Language,
+  heading: string,
+  main: string,
+  path = new URL(c.req.url).pathname,
+) {
   const base = publicBaseUrl(c.env, c.req.url);
   const [p, brand, headers] = await Promise.all([getPage(c.env.DB, base), getBrand(c.env.DB), publicHeaders(c.env.DB, "text/html")]);
   return c.html(readerPage(p, brand, lang, heading, main, path), status, { ...headers, ...PRIVATE_PAGE });
@@ -147,7 +147,12 @@ subscriptions.post("/", async (c) => {
     };
     const limited = await rateLimited(c, "subscribe", false, async (retryAfter) => {
       const minutes = Math.ceil(retryAfter / 60);
-      return refuse(429, `too many subscription requests from your address: retry after ${retryAfter} s`, "", format(messages(lang).subscribe.too_many, { minutes }));
+      return refuse(
+        429,
+        `too many subscription requests from your address: retry after ${retryAfter} s`,
+        "",
+        format(messages(lang).subscribe.too_many, { minutes }),
+      );
     });
     if (limited) return limited;
     const body: z.infer<typeof publicSubscriptionCreate> = validate(publicSubscriptionCreate, raw);
@@ -158,7 +163,12 @@ subscriptions.post("/", async (c) => {
       if (outcome === "misconfigured" || outcome === "unavailable")
         return refuse(503, "the subscription check is unavailable: try again later", "", messages(lang).subscribe.error_other);
       if (outcome !== "passed")
-        return refuse(400, `\`${TURNSTILE_FIELD}\` ${outcome === "missing" ? "is required: complete the check" : "was refused: complete the check again"}`, TURNSTILE_FIELD, readerMessage(lang, TURNSTILE_FIELD));
+        return refuse(
+          400,
+          `\`${TURNSTILE_FIELD}\` ${outcome === "missing" ? "is required: complete the check" : "was refused: complete the check again"}`,
+          TURNSTILE_FIELD,
+          readerMessage(lang, TURNSTILE_FIELD),
+        );
     }
     const choices = await checkChoices(c.env, body);
     const { confirm } = await requestSubscription(c.env.DB, choices, lang);
@@ -166,11 +176,22 @@ subscriptions.post("/", async (c) => {
       // After the answer, so that its timing says nothing of whether the address was known.
       const base = publicBaseUrl(c.env, c.req.url);
       const pageName = (await getPage(c.env.DB, base)).name;
-      const mail = confirmationEmail({ to: confirm.email, pageName, lang: isLanguage(confirm.language) ? confirm.language : lang, base, token: confirm.token });
-      c.executionCtx.waitUntil(sendEmail(c.env, mail).catch((err: unknown) => console.error("confirmation email failed", { subscriber: confirm.id, error: String(err) })));
+      const mail = confirmationEmail({
+        to: confirm.email,
+        pageName,
+        lang: isLanguage(confirm.language) ? confirm.language : lang,
+        base,
+        token: confirm.token,
+      });
+      c.executionCtx.waitUntil(
+        sendEmail(c.env, mail).catch((err: unknown) =>
+          console.error("confirmation email failed", { subscriber: confirm.id, error: String(err) }),
+        ),
+      );
     }
   } catch (err) {
-    if (err instanceof HttpError && err.status === 400) return refuse(400, err.message, err.field ?? "", readerMessage(lang, err.field ?? ""));
+    if (err instanceof HttpError && err.status === 400)
+      return refuse(400, err.message, err.field ?? "", readerMessage(lang, err.field ?? ""));
     throw err;
   }
   const t = messages(lang).subscribe;
@@ -244,7 +265,12 @@ subscriptions.get("/:token", async (c) => {
   if (!found) return notFound(c);
   if (wantsJson(c)) return c.json(ownJson(found.subscriber), 200, { "Cache-Control": "no-store" });
   const t = messages(found.lang).subscribe;
-  const notice = c.req.query("saved") === "1" ? t.saved : c.req.query("confirmed") === "1" && found.subscriber.confirmedAt ? t.confirmed_heading : undefined;
+  const notice =
+    c.req.query("saved") === "1"
+      ? t.saved
+      : c.req.query("confirmed") === "1" && found.subscriber.confirmedAt
+        ? t.confirmed_heading
+        : undefined;
   return managePage(c, found, notice);
 });
 
@@ -255,7 +281,9 @@ subscriptions.post("/:token", async (c) => {
   const json = /^application\/json\b/i.test(c.req.header("content-type") ?? "");
   try {
     // A malformed JSON body is a 400, never "no components chosen" (which would mean every one).
-    const raw = json ? await jsonBody(c.req) : { component_ids: formFields(await c.req.parseBody({ all: true }).catch(() => ({}))).component_ids };
+    const raw = json
+      ? await jsonBody(c.req)
+      : { component_ids: formFields(await c.req.parseBody({ all: true }).catch(() => ({}))).component_ids };
     const body = validate(subscriptionComponents, raw);
     const ids = await checkComponents(c.env.DB, body.component_ids);
     const updated = await setComponentsByToken(c.env.DB, found.subscriber.token, ids);
@@ -264,7 +292,13 @@ subscriptions.post("/:token", async (c) => {
   } catch (err) {
     if (err instanceof HttpError && err.status === 400) {
       if (wantsJson(c)) return c.json({ error: err.message, field: err.field, message: readerMessage(found.lang, err.field ?? "") }, 400);
-      return page(c, 400, found.lang, messages(found.lang).subscribe.manage_heading, noticeMain(messages(found.lang).subscribe.manage_heading, readerMessage(found.lang, err.field ?? ""), found.lang));
+      return page(
+        c,
+        400,
+        found.lang,
+        messages(found.lang).subscribe.manage_heading,
+        noticeMain(messages(found.lang).subscribe.manage_heading, readerMessage(found.lang, err.field ?? ""), found.lang),
+      );
     }
     throw err;
   }
@@ -278,7 +312,13 @@ function buttonPage(
   heading: string,
   main: (p: { lang: Found["lang"]; pageName: string; email: string; action: string }) => string,
 ) {
-  return page(c, 200, found.lang, heading, main({ lang: found.lang, pageName: found.pageName, email: found.subscriber.email, action: new URL(c.req.url).pathname }));
+  return page(
+    c,
+    200,
+    found.lang,
+    heading,
+    main({ lang: found.lang, pageName: found.pageName, email: found.subscriber.email, action: new URL(c.req.url).pathname }),
+  );
 }
 
 // The confirmation link opens a page with a button; only its POST confirms.
@@ -297,7 +337,13 @@ subscriptions.post("/:token/confirm", async (c) => {
   if (wantsJson(c)) return c.json(ownJson(confirmed), 200, { "Cache-Control": "no-store" });
   const t = messages(found.lang).subscribe;
   const manage = `<p><a href="${esc(new URL(manageUrl(found.base, confirmed.token)).pathname)}">${esc(t.manage_heading)}</a></p>`;
-  return page(c, 200, found.lang, t.confirmed_heading, noticeMain(t.confirmed_heading, format(t.confirmed_text, { name: found.pageName }), found.lang) + manage);
+  return page(
+    c,
+    200,
+    found.lang,
+    t.confirmed_heading,
+    noticeMain(t.confirmed_heading, format(t.confirmed_text, { name: found.pageName }), found.lang) + manage,
+  );
 });
 
 // The unsubscribe link opened in a browser: a page with the button.

@@ -56,4 +56,3 @@ export async function verifyAccessCookie(secret: string | null, value: string | 
   for (let i = 0; i < want.length; i++) diff |= want.charCodeAt(i) ^ m[2]!.charCodeAt(i);
   return diff === 0;
 }
-

@@ -3,12 +3,24 @@
 // `fingerprint`. Grafana's contact point sends the same shape, so grafana.ts reuses this.
 import type { AlertEvent } from "../domain/alert-event";
 import { PayloadError } from "../errors";
-import { clipDetails, clipSummary, httpUrl, isObject, parseDateLenient, requireObject, severityOfLabel, text, type JsonObject } from "./common";
+import {
+  clipDetails,
+  clipSummary,
+  httpUrl,
+  isObject,
+  type JsonObject,
+  parseDateLenient,
+  requireObject,
+  severityOfLabel,
+  text,
+} from "./common";
 
 const STATUSES = ["firing", "resolved"] as const;
 
 export function fromAlertmanager(payload: unknown, receivedAt: Date): AlertEvent[] {
-  return groupEvents(payload, receivedAt, (parsed, alert) => toEvent(parsed, { link: httpUrl(text(alert.generatorURL)), fallbackSummary: "Alertmanager alert" }));
+  return groupEvents(payload, receivedAt, (parsed, alert) =>
+    toEvent(parsed, { link: httpUrl(text(alert.generatorURL)), fallbackSummary: "Alertmanager alert" }),
+  );
 }
 
 /**
@@ -38,7 +50,8 @@ export function isGrafanaTestAlert(labels: Record<string, string>): boolean {
 
 /** The group's alerts, each an object, with the path to name it by in errors. */
 export function groupAlerts(body: JsonObject): Array<{ alert: JsonObject; path: string }> {
-  if (body.alerts === undefined || body.alerts === null) throw new PayloadError("alerts", "is required: the list of alerts in this notification");
+  if (body.alerts === undefined || body.alerts === null)
+    throw new PayloadError("alerts", "is required: the list of alerts in this notification");
   if (!Array.isArray(body.alerts)) throw new PayloadError("alerts", "must be an array of alerts");
   if (body.alerts.length === 0) throw new PayloadError("alerts", "must hold at least one alert");
   return body.alerts.map((alert: unknown, i) => {
@@ -124,7 +137,8 @@ export function labelsFingerprint(labels: Record<string, string>): string | unde
   const pairs = Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (pairs.length === 0) return undefined;
   const input = pairs.map(([k, v]) => `${k}=${v}`).join("\u00ff");
-  let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+  let h1 = 0xdeadbeef,
+    h2 = 0x41c6ce57;
   for (let i = 0; i < input.length; i++) {
     const ch = input.charCodeAt(i);
     h1 = Math.imul(h1 ^ ch, 2654435761);

@@ -9,7 +9,21 @@
 import type { AlertEvent } from "../domain/alert-event";
 import type { Severity } from "../domain/status";
 import { PayloadError } from "../errors";
-import { child, clipDetails, clipSummary, httpUrl, isObject, parseDateLenient, requireChild, requireObject, requireText, requireWord, text, lookupWord, encodePart } from "./common";
+import {
+  child,
+  clipDetails,
+  clipSummary,
+  encodePart,
+  httpUrl,
+  isObject,
+  lookupWord,
+  parseDateLenient,
+  requireChild,
+  requireObject,
+  requireText,
+  requireWord,
+  text,
+} from "./common";
 
 const SEVERITIES: Record<string, Severity> = { sev0: "critical", sev1: "error", sev2: "warning", sev3: "info", sev4: "info" };
 export const ACTIVITY_LOG_EXPIRY_SECONDS = 3600;
@@ -23,7 +37,13 @@ export function fromAzureMonitor(payload: unknown, receivedAt: Date): AlertEvent
   const data = child(body, "data");
   const essentials = requireChild(data, "essentials", "data.essentials", "send the common alert schema (azureMonitorCommonAlertSchema)");
   const alertId = requireText(essentials, "alertId", "data.essentials.alertId");
-  const condition = requireWord(essentials, "monitorCondition", "data.essentials.monitorCondition", ["fired", "resolved"], "must be Fired or Resolved");
+  const condition = requireWord(
+    essentials,
+    "monitorCondition",
+    "data.essentials.monitorCondition",
+    ["fired", "resolved"],
+    "must be Fired or Resolved",
+  );
   const rule = text(essentials.alertRule) ?? "Azure Monitor alert";
   const signal = text(essentials.signalType)?.toLowerCase();
   const service = text(essentials.monitoringService) ?? "";
@@ -50,7 +70,7 @@ export function fromAzureMonitor(payload: unknown, receivedAt: Date): AlertEvent
 
   const severity = lookupWord(SEVERITIES, text(essentials.severity)?.toLowerCase()) ?? "error";
   const targets = Array.isArray(essentials.configurationItems) ? essentials.configurationItems.map(text).filter(Boolean) : [];
-  const at = action === "resolve" ? essentials.resolvedDateTime ?? essentials.firedDateTime : essentials.firedDateTime;
+  const at = action === "resolve" ? (essentials.resolvedDateTime ?? essentials.firedDateTime) : essentials.firedDateTime;
   const event: AlertEvent = {
     dedupKey: dedupKey.slice(0, 255),
     action,

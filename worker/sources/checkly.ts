@@ -6,7 +6,18 @@
 // of its own.
 import type { AlertEvent } from "../domain/alert-event";
 import { PayloadError } from "../errors";
-import { clipDetails, clipSummary, httpUrl, isObject, parseDateLenient, parseTags, pick, requireObject, text, type JsonObject } from "./common";
+import {
+  clipDetails,
+  clipSummary,
+  httpUrl,
+  isObject,
+  type JsonObject,
+  parseDateLenient,
+  parseTags,
+  pick,
+  requireObject,
+  text,
+} from "./common";
 
 export function fromCheckly(payload: unknown, receivedAt: Date): AlertEvent[] {
   const body = requireObject(payload);
@@ -26,7 +37,12 @@ export function fromCheckly(payload: unknown, receivedAt: Date): AlertEvent[] {
     action = "trigger";
     severity = "warning";
     what = "is degraded";
-  } else if (type === "ALERT_FAILURE" || type === "ALERT_FAILURE_REMAIN" || type === "ALERT_FAILURE_DEGRADED" || type === "ALERT_DEGRADED_FAILURE") {
+  } else if (
+    type === "ALERT_FAILURE" ||
+    type === "ALERT_FAILURE_REMAIN" ||
+    type === "ALERT_FAILURE_DEGRADED" ||
+    type === "ALERT_DEGRADED_FAILURE"
+  ) {
     action = "trigger";
     what = "is failing";
   } else if (type === "ALERT_SSL") {
@@ -35,7 +51,10 @@ export function fromCheckly(payload: unknown, receivedAt: Date): AlertEvent[] {
     what = "certificate expires soon";
     dedupKey = `ssl-${id}`;
   } else {
-    throw new PayloadError("alert_type", "must be one of ALERT_FAILURE, ALERT_FAILURE_REMAIN, ALERT_FAILURE_DEGRADED, ALERT_DEGRADED, ALERT_DEGRADED_REMAIN, ALERT_DEGRADED_FAILURE, ALERT_RECOVERY, ALERT_DEGRADED_RECOVERY, ALERT_SSL");
+    throw new PayloadError(
+      "alert_type",
+      "must be one of ALERT_FAILURE, ALERT_FAILURE_REMAIN, ALERT_FAILURE_DEGRADED, ALERT_DEGRADED, ALERT_DEGRADED_REMAIN, ALERT_DEGRADED_FAILURE, ALERT_RECOVERY, ALERT_DEGRADED_RECOVERY, ALERT_SSL",
+    );
   }
   const tags = tagsOf(body);
   const checkType = pick(body, "check_type", "checkType");

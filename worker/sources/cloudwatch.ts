@@ -4,7 +4,7 @@
 // The envelope's signature and SubscriptionConfirmation are handled before this, in sns.ts.
 import type { AlertEvent } from "../domain/alert-event";
 import { PayloadError } from "../errors";
-import { clipDetails, clipSummary, isObject, parseDateLenient, requireObject, text, type JsonObject , encodePart } from "./common";
+import { clipDetails, clipSummary, encodePart, isObject, type JsonObject, parseDateLenient, requireObject, text } from "./common";
 
 export const SNS_TYPES = ["Notification", "SubscriptionConfirmation", "UnsubscribeConfirmation"] as const;
 
@@ -12,7 +12,11 @@ export const SNS_TYPES = ["Notification", "SubscriptionConfirmation", "Unsubscri
 export function alarmOf(body: JsonObject): JsonObject | null {
   if (text(body.AlarmName) !== undefined && text(body.NewStateValue) !== undefined) return body; // raw delivery
   const type = text(body.Type);
-  if (type === undefined) throw new PayloadError("Type", "is required: is this an Amazon SNS HTTPS subscription (or its raw message delivery of a CloudWatch alarm)?");
+  if (type === undefined)
+    throw new PayloadError(
+      "Type",
+      "is required: is this an Amazon SNS HTTPS subscription (or its raw message delivery of a CloudWatch alarm)?",
+    );
   if (!(SNS_TYPES as readonly string[]).includes(type)) throw new PayloadError("Type", `must be one of ${SNS_TYPES.join(", ")}`);
   if (type !== "Notification") return null;
   const message = typeof body.Message === "string" ? body.Message : undefined;
@@ -69,8 +73,8 @@ function dimensions(alarm: JsonObject): Record<string, string> {
   if (namespace) entries.push(["namespace", namespace]);
   if (Array.isArray(trigger?.Dimensions)) {
     for (const d of trigger.Dimensions) {
-      const key = isObject(d) ? text(d.name) ?? text(d.Name) : undefined;
-      const value = isObject(d) ? text(d.value) ?? text(d.Value) : undefined;
+      const key = isObject(d) ? (text(d.name) ?? text(d.Name)) : undefined;
+      const value = isObject(d) ? (text(d.value) ?? text(d.Value)) : undefined;
       if (key && !entries.some(([k]) => k === key)) entries.push([key, value ?? ""]);
     }
   }

@@ -46,16 +46,50 @@ export function normalizeKey(key: string): string {
 // would lose a real alert (Alertmanager, Grafana and Zabbix never retry a 4xx), so the usual words
 // map to a severity and anything else counts as `error`, like no severity at all.
 // A Map, not an object literal: a label like `severity="constructor"` must not find Object.prototype.
-const SEVERITY_WORDS = new Map<string, Severity>(Object.entries({
-  critical: "critical", crit: "critical", fatal: "critical", emergency: "critical", emerg: "critical",
-  alert: "critical", page: "critical", disaster: "critical", high: "critical", major: "critical",
-  p0: "critical", p1: "critical", sev0: "critical", sev1: "critical",
-  error: "error", err: "error", average: "error", p2: "error", sev2: "error",
-  warning: "warning", warn: "warning", minor: "warning", medium: "warning", moderate: "warning",
-  p3: "warning", sev3: "warning",
-  info: "info", informational: "info", information: "info", notice: "info", low: "info", none: "info",
-  debug: "info", ok: "info", p4: "info", p5: "info", sev4: "info", sev5: "info", notclassified: "info", unknown: "error",
-} satisfies Record<string, Severity>));
+const SEVERITY_WORDS = new Map<string, Severity>(
+  Object.entries({
+    critical: "critical",
+    crit: "critical",
+    fatal: "critical",
+    emergency: "critical",
+    emerg: "critical",
+    alert: "critical",
+    page: "critical",
+    disaster: "critical",
+    high: "critical",
+    major: "critical",
+    p0: "critical",
+    p1: "critical",
+    sev0: "critical",
+    sev1: "critical",
+    error: "error",
+    err: "error",
+    average: "error",
+    p2: "error",
+    sev2: "error",
+    warning: "warning",
+    warn: "warning",
+    minor: "warning",
+    medium: "warning",
+    moderate: "warning",
+    p3: "warning",
+    sev3: "warning",
+    info: "info",
+    informational: "info",
+    information: "info",
+    notice: "info",
+    low: "info",
+    none: "info",
+    debug: "info",
+    ok: "info",
+    p4: "info",
+    p5: "info",
+    sev4: "info",
+    sev5: "info",
+    notclassified: "info",
+    unknown: "error",
+  } satisfies Record<string, Severity>),
+);
 
 /** A free-text severity read leniently (see SEVERITY_WORDS); `error` when it is none of them. */
 export function severityOfLabel(value: string | undefined): Severity {
@@ -88,8 +122,7 @@ export function parseTags(value: string): Record<string, string> {
 }
 
 // ISO 8601 calendar date and time, with or without a zone: 2025-11-20T10:15:02.123+01:00.
-const ISO_DATE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 function daysInMonth(year: number, month: number): number {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
@@ -109,14 +142,19 @@ export function parseIsoDate(value: string, zoneless: "utc" | "reject" = "utc"):
   if (!m) return undefined;
   const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone] = m;
   if (!zone && zoneless === "reject") return undefined;
-  const year = Number(y), month = Number(mo), day = Number(d);
-  const hour = Number(h), minute = Number(mi), second = Number(s);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d);
+  const hour = Number(h),
+    minute = Number(mi),
+    second = Number(s);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
   if (day > daysInMonth(year, month)) return undefined;
   let offsetMinutes = 0;
   if (zone && zone.toUpperCase() !== "Z") {
     const digits = zone.slice(1).replace(":", "");
-    const oh = Number(digits.slice(0, 2)), om = Number(digits.slice(2) || "0");
+    const oh = Number(digits.slice(0, 2)),
+      om = Number(digits.slice(2) || "0");
     if (oh > 23 || om > 59) return undefined;
     offsetMinutes = (zone[0] === "-" ? -1 : 1) * (oh * 60 + om);
   }
@@ -172,7 +210,9 @@ export function codePoints(value: string): number {
 function clip(value: string, max: number): string {
   // Cheap exits first: a string of at most `max` UTF-16 units has at most `max` code points.
   if (value.length <= max || codePoints(value) <= max) return value;
-  return `${Array.from(value).slice(0, max - 1).join("")}…`;
+  return `${Array.from(value)
+    .slice(0, max - 1)
+    .join("")}…`;
 }
 
 /** One line, whitespace collapsed, at most SUMMARY_MAX code points (an ellipsis marks the cut). */
@@ -254,7 +294,13 @@ export function requireText(body: JsonObject, name: string, path: string): strin
 }
 
 /** The text at `body[name]`, lowercased, one of `allowed`; else a 400 naming `path` with `message`. */
-export function requireWord<const T extends string>(body: JsonObject, name: string, path: string, allowed: readonly T[], message: string): T {
+export function requireWord<const T extends string>(
+  body: JsonObject,
+  name: string,
+  path: string,
+  allowed: readonly T[],
+  message: string,
+): T {
   const value = text(body[name])?.toLowerCase();
   if (!(allowed as readonly (string | undefined)[]).includes(value)) throw new PayloadError(path, message);
   return value as T;

@@ -10,13 +10,13 @@ import {
   clipSummary,
   httpUrl,
   isObject,
+  type JsonObject,
   normalizeKey,
   parseDateLenient,
   parseSeverity,
   parseTags,
   requireObject,
   text,
-  type JsonObject,
 } from "./common";
 
 const TRANSITION_NAMES = [
@@ -172,7 +172,13 @@ function scopeOf(vars: Variables): string | undefined {
   if (scope && scope !== "*") return scope;
   const title = vars.get("EVENT_TITLE", "TITLE", "ALERT_TITLE");
   const group = title === undefined ? undefined : TITLE_GROUP.exec(title)?.[1];
-  return group?.split(",").map((part) => part.trim()).filter(Boolean).join(",") || undefined;
+  return (
+    group
+      ?.split(",")
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .join(",") || undefined
+  );
 }
 
 // "[Triggered on {host:web-1}] ", "[Recovered] ", "[P1] ": prefixes Datadog adds to titles. Two

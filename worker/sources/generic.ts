@@ -4,16 +4,7 @@ import { z } from "zod";
 import { ALERT_ACTIONS, type AlertEvent } from "../domain/alert-event";
 import { SEVERITIES } from "../domain/status";
 import { PayloadError } from "../errors";
-import {
-  clipDetails,
-  formatPath,
-  httpUrl,
-  isObject,
-  oneLine,
-  parseIsoDate,
-  SUMMARY_MAX,
-  type JsonObject,
-} from "./common";
+import { clipDetails, formatPath, httpUrl, isObject, type JsonObject, oneLine, parseIsoDate, SUMMARY_MAX } from "./common";
 
 export const GENERIC_MAX_EVENTS = 100;
 
@@ -30,14 +21,15 @@ const lowerCase = (v: unknown) => {
 };
 
 /** A string, or a number or boolean taken as its text. */
-const scalarText = z
-  .union([z.string(), z.number(), z.boolean()], { error: "must be a string" })
-  .transform((v) => String(v).trim());
+const scalarText = z.union([z.string(), z.number(), z.boolean()], { error: "must be a string" }).transform((v) => String(v).trim());
 const optionalText = z.preprocess(blankToUndefined, scalarText.optional());
 /** The documented text fields: a number there is a sender bug worth a 400, not a guess. */
 const optionalString = z.preprocess(
   blankToUndefined,
-  z.string({ error: "must be a string" }).transform((v) => v.trim()).optional(),
+  z
+    .string({ error: "must be a string" })
+    .transform((v) => v.trim())
+    .optional(),
 );
 
 const GenericEvent = z.object({

@@ -4,7 +4,20 @@
 // connection" sends `version: "test"`: nothing to apply.
 import type { AlertEvent } from "../domain/alert-event";
 import type { Severity } from "../domain/status";
-import { child, clipDetails, clipSummary, httpUrl, isObject, parseEpoch, requireChild, requireObject, requireText, requireWord, text, lookupWord } from "./common";
+import {
+  child,
+  clipDetails,
+  clipSummary,
+  httpUrl,
+  isObject,
+  lookupWord,
+  parseEpoch,
+  requireChild,
+  requireObject,
+  requireText,
+  requireWord,
+  text,
+} from "./common";
 
 const SEVERITIES: Record<string, Severity> = { critical: "critical", error: "error", warning: "warning" };
 
@@ -35,11 +48,13 @@ export function fromGoogleCloud(payload: unknown, receivedAt: Date): AlertEvent[
     severity: lookupWord(SEVERITIES, text(incident.severity)?.toLowerCase()) ?? "error",
     summary: clipSummary(summary || `Cloud Monitoring incident ${id}`),
     tags,
-    occurredAt: parseEpoch(state === "closed" ? incident.ended_at ?? incident.started_at : incident.started_at) ?? receivedAt,
+    occurredAt: parseEpoch(state === "closed" ? (incident.ended_at ?? incident.started_at) : incident.started_at) ?? receivedAt,
   };
   if (policy || condition) event.monitor = { ...(policy ? { id: policy } : {}), name: [policy, condition].filter(Boolean).join(": ") };
   const documentation = child(incident, "documentation");
-  const details = clipDetails(text(documentation?.content) ?? (isObject(incident.documentation) ? undefined : text(incident.documentation)));
+  const details = clipDetails(
+    text(documentation?.content) ?? (isObject(incident.documentation) ? undefined : text(incident.documentation)),
+  );
   if (details) event.details = details;
   const link = httpUrl(text(incident.url));
   if (link) event.link = link;

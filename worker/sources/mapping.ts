@@ -21,10 +21,20 @@ const path = z
   .trim()
   .min(1, "must be a dotted path, e.g. alert.message")
   .max(200)
-  .refine((p) => p.replace(/\[(\d+)\]/g, ".$1").split(".").every((s) => SEGMENT.test(s)), "must be a dotted path, e.g. alert.message or alerts[0].status");
+  .refine(
+    (p) =>
+      p
+        .replace(/\[(\d+)\]/g, ".$1")
+        .split(".")
+        .every((s) => SEGMENT.test(s)),
+    "must be a dotted path, e.g. alert.message or alerts[0].status",
+  );
 
 const words = z
-  .array(z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v).trim()), { error: "must be a list of values" })
+  .array(
+    z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v).trim()),
+    { error: "must be a list of values" },
+  )
   .max(100);
 
 const ACTION_DEFAULTS = ["trigger", "acknowledge", "resolve", "ignore"] as const;
@@ -68,7 +78,9 @@ export const customMapping = z.strictObject({
   severity: severity.optional(),
   details: path.optional(),
   /** A path to the monitor's name, or {id, name} paths. */
-  monitor: z.union([path, z.strictObject({ id: path.optional(), name: path.optional() })], { error: "must be a path or {id, name} paths" }).optional(),
+  monitor: z
+    .union([path, z.strictObject({ id: path.optional(), name: path.optional() })], { error: "must be a path or {id, name} paths" })
+    .optional(),
   /** An object (each scalar value a tag), a list of `key:value` strings, or a Datadog-style `k:v, k2:v2` string. */
   tags: path.optional(),
   link: path.optional(),
@@ -119,7 +131,10 @@ function tagsAt(value: unknown): Record<string, string> {
 /** The payload through the mapping: one event, or none when its action is unmapped (or "ignore"). */
 export function fromMapping(mapping: CustomMapping | undefined, payload: unknown, receivedAt: Date): AlertEvent[] {
   if (!mapping) {
-    throw new PayloadError("mapping", "is not set on this integration: save a mapping (PATCH /admin/api/integrations/:id with options.mapping) first");
+    throw new PayloadError(
+      "mapping",
+      "is not set on this integration: save a mapping (PATCH /admin/api/integrations/:id with options.mapping) first",
+    );
   }
   if (!isObject(payload) && !Array.isArray(payload)) throw new PayloadError("body", "must be a JSON object");
   const said = text(valueAt(payload, mapping.action.from));

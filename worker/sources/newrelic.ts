@@ -6,10 +6,15 @@
 import type { AlertEvent } from "../domain/alert-event";
 import type { Severity } from "../domain/status";
 import { PayloadError } from "../errors";
-import { clipDetails, clipSummary, httpUrl, parseEpoch, requireObject, severityOfLabel, text, type JsonObject , lookupWord } from "./common";
+import { clipDetails, clipSummary, httpUrl, type JsonObject, lookupWord, parseEpoch, requireObject, severityOfLabel, text } from "./common";
 
 const PRIORITIES: Record<string, Severity> = { critical: "critical", high: "error", medium: "warning", low: "info" };
-const WORKFLOW_STATES: Record<string, AlertEvent["action"]> = { created: "trigger", activated: "trigger", acknowledged: "acknowledge", closed: "resolve" };
+const WORKFLOW_STATES: Record<string, AlertEvent["action"]> = {
+  created: "trigger",
+  activated: "trigger",
+  acknowledged: "acknowledge",
+  closed: "resolve",
+};
 const LEGACY_STATES: Record<string, AlertEvent["action"]> = { open: "trigger", acknowledged: "acknowledge", closed: "resolve" };
 
 const first = (value: unknown): string | undefined => (Array.isArray(value) ? value.map(text).find(Boolean) : text(value));
@@ -35,8 +40,14 @@ export function fromNewRelic(payload: unknown, receivedAt: Date): AlertEvent[] {
     action,
     severity: lookupWord(PRIORITIES, text(body.priority)?.toLowerCase()) ?? "error",
     summary: clipSummary(first(body.title) ?? condition ?? `New Relic issue ${id}`),
-    tags: Object.fromEntries([["policy", policy], ["entity", entity], ["workflow", text(body.workflowName)]].filter((e): e is [string, string] => !!e[1])),
-    occurredAt: parseEpoch(action === "trigger" ? body.createdAt ?? body.updatedAt : body.updatedAt ?? body.closedAt) ?? receivedAt,
+    tags: Object.fromEntries(
+      [
+        ["policy", policy],
+        ["entity", entity],
+        ["workflow", text(body.workflowName)],
+      ].filter((e): e is [string, string] => !!e[1]),
+    ),
+    occurredAt: parseEpoch(action === "trigger" ? (body.createdAt ?? body.updatedAt) : (body.updatedAt ?? body.closedAt)) ?? receivedAt,
   };
   if (condition || policy) event.monitor = { name: condition ?? policy! };
   const link = httpUrl(text(body.issueUrl));
@@ -56,7 +67,9 @@ function legacy(body: JsonObject, receivedAt: Date): AlertEvent[] {
     dedupKey: `incident-${id}`,
     action,
     severity: text(body.severity) ? severityOfLabel(text(body.severity)) : "error",
-    summary: clipSummary(condition ? `${condition}${text(body.policy_name) ? ` (${text(body.policy_name)})` : ""}` : `New Relic incident ${id}`),
+    summary: clipSummary(
+      condition ? `${condition}${text(body.policy_name) ? ` (${text(body.policy_name)})` : ""}` : `New Relic incident ${id}`,
+    ),
     tags: text(body.policy_name) ? { policy: text(body.policy_name)! } : {},
     occurredAt: parseEpoch(body.timestamp) ?? receivedAt,
   };

@@ -8,7 +8,7 @@
 import type { AlertEvent } from "../domain/alert-event";
 import { SEVERITIES, type Severity } from "../domain/status";
 import { PayloadError } from "../errors";
-import { clipSummary, codePoints, httpUrl, isObject, parseIsoDate, parseTags, severityOfLabel, text, type JsonObject } from "./common";
+import { clipSummary, codePoints, httpUrl, isObject, type JsonObject, parseIsoDate, parseTags, severityOfLabel, text } from "./common";
 
 export const DEDUP_KEY_MAX = 255;
 const TAG_VALUE_MAX = 512;
@@ -18,7 +18,10 @@ const SEVERITY_HINT = `must be one of ${SEVERITIES.join(", ")}`;
 
 /** A PagerDuty event refused: every problem, each naming its field. */
 export class PagerDutyEventError extends PayloadError {
-  constructor(readonly errors: string[], field: string) {
+  constructor(
+    readonly errors: string[],
+    field: string,
+  ) {
     super(field, "");
     this.message = errors.join("; ");
   }
@@ -32,7 +35,11 @@ class Problems {
     return undefined;
   }
   throwIfAny(): void {
-    if (this.list.length) throw new PagerDutyEventError(this.list.map((p) => `\`${p.field}\` ${p.message}`), this.list[0]!.field);
+    if (this.list.length)
+      throw new PagerDutyEventError(
+        this.list.map((p) => `\`${p.field}\` ${p.message}`),
+        this.list[0]!.field,
+      );
   }
 }
 
@@ -63,14 +70,22 @@ function readEnvelope(payload: unknown, fields: { key: "routing_key" | "service_
 
 /** `POST /v2/enqueue`. `newDedupKey` supplies the key a trigger without one gets. */
 export function fromPagerDutyV2(payload: unknown, receivedAt: Date, newDedupKey: () => string): PagerDutyResult {
-  const { body, p, action, dedupKey } = readEnvelope(payload, { key: "routing_key", action: "event_action", dedup: "dedup_key", noun: "alert" });
+  const { body, p, action, dedupKey } = readEnvelope(payload, {
+    key: "routing_key",
+    action: "event_action",
+    dedup: "dedup_key",
+    noun: "alert",
+  });
 
   const payloadObj = body.payload;
   let event: AlertEvent | undefined;
   let grafanaTest = false;
   if (action === "trigger") {
     if (!isObject(payloadObj)) {
-      p.add("payload", payloadObj === undefined || payloadObj === null ? "is required for a trigger: {summary, source, severity}" : "must be an object");
+      p.add(
+        "payload",
+        payloadObj === undefined || payloadObj === null ? "is required for a trigger: {summary, source, severity}" : "must be an object",
+      );
     } else {
       // Present but blank is a templating quirk (`{{ .CommonAnnotations.summary }}` when a group's
       // annotations differ): the alert is kept under a stand-in text rather than lost.
@@ -104,7 +119,14 @@ export function fromPagerDutyV2(payload: unknown, receivedAt: Date, newDedupKey:
   if (!event) {
     // acknowledge or resolve: only the key matters; PagerDuty ignores their payload.
     const summary = isObject(payloadObj) ? text(payloadObj.summary) : undefined;
-    event = { dedupKey: dedupKey!, action: action!, severity: "error", summary: clipSummary(summary ?? dedupKey!), tags: {}, occurredAt: receivedAt };
+    event = {
+      dedupKey: dedupKey!,
+      action: action!,
+      severity: "error",
+      summary: clipSummary(summary ?? dedupKey!),
+      tags: {},
+      occurredAt: receivedAt,
+    };
   }
   return { events: [event], dedupKey: event.dedupKey };
 }
@@ -115,7 +137,12 @@ export function fromPagerDutyChange(payload: unknown): PagerDutyResult {
   const p = new Problems();
   requiredKey(body, "routing_key", p);
   if (!isObject(body.payload)) {
-    p.add("payload", body.payload === undefined || body.payload === null ? "is required: {summary, timestamp?, source?, custom_details?}" : "must be an object");
+    p.add(
+      "payload",
+      body.payload === undefined || body.payload === null
+        ? "is required: {summary, timestamp?, source?, custom_details?}"
+        : "must be an object",
+    );
   } else {
     requiredText(body.payload, "summary", "payload.summary", p);
     timestampOf(body.payload.timestamp, p);
@@ -129,8 +156,7 @@ export function fromPagerDutyV1(payload: unknown, receivedAt: Date, newIncidentK
   const envelope = readEnvelope(payload, { key: "service_key", action: "event_type", dedup: "incident_key", noun: "incident" });
   const { body, p, action } = envelope;
   const incidentKey = envelope.dedupKey;
-  const description =
-    action === "trigger" ? requiredText(body, "description", "description", p) : text(body.description);
+  const description = action === "trigger" ? requiredText(body, "description", "description", p) : text(body.description);
   if (body.details !== undefined && body.details !== null && !isObject(body.details)) p.add("details", "must be an object");
   p.throwIfAny();
 

@@ -26,7 +26,14 @@ export function fromPingdom(payload: unknown, receivedAt: Date): AlertEvent[] {
     summary: clipSummary(`${name} is ${down ? "down" : "up"}${down && text(body.description) ? `: ${text(body.description)}` : ""}`),
     // Pingdom tags are words; a `service:api` one routes like everywhere else.
     tags: {
-      ...(Array.isArray(body.tags) ? parseTags(body.tags.map((t) => text(isObject(t) ? t.name : t)).filter(Boolean).join(",")) : {}),
+      ...(Array.isArray(body.tags)
+        ? parseTags(
+            body.tags
+              .map((t) => text(isObject(t) ? t.name : t))
+              .filter(Boolean)
+              .join(","),
+          )
+        : {}),
       ...(text(body.check_type) ? { check_type: text(body.check_type)! } : {}),
     },
     monitor: { id, name },

@@ -7,9 +7,16 @@
 import type { AlertEvent } from "../domain/alert-event";
 import type { Severity } from "../domain/status";
 import { PayloadError } from "../errors";
-import { child, clipDetails, clipSummary, httpUrl, parseDateLenient, requireObject, text, type JsonObject , lookupWord } from "./common";
+import { child, clipDetails, clipSummary, httpUrl, type JsonObject, lookupWord, parseDateLenient, requireObject, text } from "./common";
 
-const LEVELS: Record<string, Severity> = { fatal: "critical", error: "error", warning: "warning", info: "info", debug: "info", sample: "info" };
+const LEVELS: Record<string, Severity> = {
+  fatal: "critical",
+  error: "error",
+  warning: "warning",
+  info: "info",
+  debug: "info",
+  sample: "info",
+};
 const level = (value: unknown): Severity => lookupWord(LEVELS, text(value)?.toLowerCase()) ?? "error";
 
 export function fromSentry(payload: unknown, receivedAt: Date): AlertEvent[] {
@@ -58,7 +65,10 @@ function metricAlert(data: JsonObject, metric: JsonObject, action: string | unde
     severity: action === "warning" ? "warning" : "critical",
     summary: clipSummary(title),
     tags: {},
-    occurredAt: parseDateLenient(action === "resolved" ? metric.date_closed ?? metric.date_detected : metric.date_detected ?? metric.date_started) ?? receivedAt,
+    occurredAt:
+      parseDateLenient(
+        action === "resolved" ? (metric.date_closed ?? metric.date_detected) : (metric.date_detected ?? metric.date_started),
+      ) ?? receivedAt,
   };
   const ruleId = text(rule?.id);
   const ruleName = text(rule?.name) ?? text(metric.title);
@@ -94,7 +104,11 @@ function issueWebhook(issue: JsonObject, action: string | undefined, receivedAt:
   const id = text(issue.id);
   if (id === undefined) throw new PayloadError("data.issue.id", "is required");
   const act: AlertEvent["action"] | undefined =
-    action === "created" || action === "unresolved" ? "trigger" : action === "resolved" || action === "ignored" || action === "archived" ? "resolve" : undefined;
+    action === "created" || action === "unresolved"
+      ? "trigger"
+      : action === "resolved" || action === "ignored" || action === "archived"
+        ? "resolve"
+        : undefined;
   if (!act) return []; // assigned: nothing changes for the service
   const event: AlertEvent = {
     dedupKey: `issue:${id}`,

@@ -7,7 +7,7 @@
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate } from "@peculiar/asn1-x509";
 import { HttpError, PayloadError } from "../errors";
-import { text, type JsonObject } from "./common";
+import { type JsonObject, text } from "./common";
 
 const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/;
 
@@ -27,7 +27,10 @@ export function snsUrl(value: string | undefined, testHosts: readonly string[]):
 }
 
 export function testHostsOf(setting: string | undefined): string[] {
-  return (setting ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  return (setting ?? "")
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
 }
 
 // Keys signed, in order, per message type (AWS: "Verifying the signatures of Amazon SNS messages").
@@ -74,7 +77,10 @@ async function loadKey(url: URL, hash: "SHA-1" | "SHA-256"): Promise<CryptoKey> 
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     pem = await response.text();
   } catch (e) {
-    throw new HttpError(503, `the SNS signing certificate could not be fetched (${String((e as Error).message ?? e).slice(0, 80)}); retry later`);
+    throw new HttpError(
+      503,
+      `the SNS signing certificate could not be fetched (${String((e as Error).message ?? e).slice(0, 80)}); retry later`,
+    );
   }
   const base64 = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(pem)?.[1];
   if (!base64) throw new HttpError(401, "the SigningCertURL did not serve a PEM certificate");
@@ -93,10 +99,14 @@ async function loadKey(url: URL, hash: "SHA-1" | "SHA-256"): Promise<CryptoKey> 
 export async function verifySnsMessage(message: JsonObject, testHosts: readonly string[]): Promise<void> {
   const version = text(message.SignatureVersion);
   if (version !== "1" && version !== "2") {
-    throw new HttpError(401, "SNS message is not signed (SignatureVersion 1 or 2): with raw message delivery or a relay, set the integration's verify_signatures to false");
+    throw new HttpError(
+      401,
+      "SNS message is not signed (SignatureVersion 1 or 2): with raw message delivery or a relay, set the integration's verify_signatures to false",
+    );
   }
   const certUrl = snsUrl(text(message.SigningCertURL), testHosts);
-  if (!certUrl?.pathname.endsWith(".pem")) throw new HttpError(401, "`SigningCertURL` must be an https .pem URL on an sns.<region>.amazonaws.com host");
+  if (!certUrl?.pathname.endsWith(".pem"))
+    throw new HttpError(401, "`SigningCertURL` must be an https .pem URL on an sns.<region>.amazonaws.com host");
   const signed = stringToSign(message);
   let signature: Uint8Array;
   try {
@@ -118,7 +128,10 @@ export async function confirmSubscription(message: JsonObject, testHosts: readon
   try {
     response = await fetch(url.href, { redirect: "manual" });
   } catch (e) {
-    throw new HttpError(503, `the SNS subscription could not be confirmed (${String((e as Error).message ?? e).slice(0, 80)}); SNS will retry`);
+    throw new HttpError(
+      503,
+      `the SNS subscription could not be confirmed (${String((e as Error).message ?? e).slice(0, 80)}); SNS will retry`,
+    );
   }
   await response.body?.cancel();
   if (!response.ok) throw new HttpError(503, `SNS answered ${response.status} to the subscription confirmation; SNS will retry`);

@@ -10,11 +10,11 @@ import {
   clipSummary,
   httpUrl,
   isObject,
+  type JsonObject,
   parseDateLenient,
   parseSeverity,
   requireObject,
   text,
-  type JsonObject,
 } from "./common";
 
 const STATUSES = { 0: "down", 1: "up", 2: "pending", 3: "maintenance" } as const;
@@ -49,9 +49,7 @@ export function fromUptimeKuma(payload: unknown, receivedAt: Date): AlertEvent[]
     // A down check means the target did not answer: an outage, unless the monitor's
     // `severity` tag says otherwise.
     severity: (tags.severity && parseSeverity(tags.severity)) || "critical",
-    summary: clipSummary(
-      status === "down" ? `${name} is down` : status === "up" ? `${name} is up` : `${name} is under maintenance`,
-    ),
+    summary: clipSummary(status === "down" ? `${name} is down` : status === "up" ? `${name} is up` : `${name} is under maintenance`),
     tags,
     // Kuma writes heartbeat times in UTC without a zone ("2025-11-20 10:15:02.123").
     occurredAt: parseDateLenient(heartbeat.time) ?? receivedAt,

@@ -7,7 +7,7 @@
 // without JSON escaping.
 import type { AlertEvent } from "../domain/alert-event";
 import { PayloadError } from "../errors";
-import { clipDetails, clipSummary, httpUrl, parseEpoch, pick as pickText, requireObject, type JsonObject } from "./common";
+import { clipDetails, clipSummary, httpUrl, type JsonObject, parseEpoch, pick as pickText, requireObject } from "./common";
 
 // `*alertFriendlyDuration*` left as it was: no value for this alert.
 const UNSUBSTITUTED = /^\*[A-Za-z]+\*$/;

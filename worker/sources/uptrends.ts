@@ -7,12 +7,12 @@ import {
   clipDetails,
   clipSummary,
   isObject,
+  type JsonObject,
   normalizeKey,
   parseIsoDate,
   requireObject,
   severityOfLabel,
   text,
-  type JsonObject,
 } from "./common";
 
 type AlertType = "alert" | "error" | "ok" | "reminder";
@@ -94,7 +94,10 @@ export function fromUptrends(payload: unknown, receivedAt: Date): AlertEvent[] {
 
   const dedupKey = fields.get("incidentKey") ?? fields.get("monitorGuid");
   if (dedupKey === undefined) {
-    throw new PayloadError(fields.key("incidentKey"), "is required ({{@incident.key}}), or at least monitorGuid ({{@monitor.monitorGuid}})");
+    throw new PayloadError(
+      fields.key("incidentKey"),
+      "is required ({{@incident.key}}), or at least monitorGuid ({{@monitor.monitorGuid}})",
+    );
   }
 
   const severityText = fields.get("severity");

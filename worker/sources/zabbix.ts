@@ -10,12 +10,12 @@ import {
   clipSummary,
   httpUrl,
   isObject,
+  type JsonObject,
   parseEpoch,
   parseTags,
   requireObject,
   severityOfLabel,
   text,
-  type JsonObject,
 } from "./common";
 
 const UNRESOLVED = /^(?:\{[A-Z#$?][A-Z0-9_.#$:"()\s]*\}|\*UNKNOWN\*)$/;
@@ -51,7 +51,9 @@ export function fromZabbix(payload: unknown, receivedAt: Date): AlertEvent[] {
   const host = field(body, "host_name");
   const nseverity = field(body, "event_nseverity");
   const severity =
-    nseverity !== undefined && /^[0-5]$/.test(nseverity) ? NSEVERITY[Number(nseverity)]! : severityOfLabel(field(body, "event_severity") ?? nseverity);
+    nseverity !== undefined && /^[0-5]$/.test(nseverity)
+      ? NSEVERITY[Number(nseverity)]!
+      : severityOfLabel(field(body, "event_severity") ?? nseverity);
 
   const tags = tagsOf(body);
   if (host && !Object.hasOwn(tags, "host")) tags.host = host;

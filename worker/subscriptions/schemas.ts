@@ -7,7 +7,11 @@ import { TURNSTILE_FIELD } from "../security/turnstile";
 
 const email = z.string().trim().toLowerCase().max(254, "must be at most 254 characters").email("must be an email address");
 /** Components to hear of; none (or null) is every component. */
-const componentIds = z.array(z.string().regex(/^[a-z0-9]{12}$/, "must be a component id")).max(500).nullable().optional();
+const componentIds = z
+  .array(z.string().regex(/^[a-z0-9]{12}$/, "must be a component id"))
+  .max(500)
+  .nullable()
+  .optional();
 /** Checked further by checkOutboundUrl (worker/notify/outbound.ts); "" is none. */
 const webhookUrl = z.string().trim().max(2000, "must be at most 2000 characters").nullable().optional();
 

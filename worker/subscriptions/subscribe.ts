@@ -5,6 +5,8 @@
 // confirmation email goes to a new subscription, and again to a pending one at most every
 // RESEND_AFTER_MS (so nobody can flood an inbox through the form, whatever their addresses); a
 // confirmed one gets nothing and is not changed (its owner changes it from their manage link).
+
+import { audit } from "../../db/audit";
 import {
   deleteById,
   existingComponentIds,
@@ -13,11 +15,10 @@ import {
   insertSubscriber,
   type NewSubscriber,
   renewPending,
-  statement,
   type Subscriber,
+  statement,
 } from "../../db/subscribers";
 import type { Language } from "../../site/src/i18n";
-import { audit } from "../../db/audit";
 import { randomToken } from "../auth";
 import type { Env } from "../env";
 import { HttpError } from "../errors";

@@ -110,7 +110,8 @@ export default {
     components: "Komponenten",
     components_hint: "Wählen Sie die Komponenten, über die Sie informiert werden möchten, oder keine, um alle zu verfolgen.",
     webhook: "Webhook-URL (optional)",
-    webhook_hint: "Jede Benachrichtigung wird zusätzlich als JSON (Webhook-Format von Statuspage) per POST an diese https-URL gesendet. Die E-Mail-Adresse bestätigt das Abonnement.",
+    webhook_hint:
+      "Jede Benachrichtigung wird zusätzlich als JSON (Webhook-Format von Statuspage) per POST an diese https-URL gesendet. Die E-Mail-Adresse bestätigt das Abonnement.",
     submit: "Abonnieren",
     sending: "Wird gesendet…",
     sent_heading: "Sehen Sie in Ihr Postfach",
@@ -126,7 +127,8 @@ export default {
     confirm_text: "Klicken Sie auf die Schaltfläche, um Status-Updates von {name} an {email} zu erhalten.",
     confirm_button: "Abonnement bestätigen",
     confirmed_heading: "Sie haben abonniert",
-    confirmed_text: "Sie erfahren von Vorfällen und Wartungen bei {name}. Jede Nachricht verlinkt auf dieses Abonnement, um es zu ändern oder zu kündigen.",
+    confirmed_text:
+      "Sie erfahren von Vorfällen und Wartungen bei {name}. Jede Nachricht verlinkt auf dieses Abonnement, um es zu ändern oder zu kündigen.",
     manage_heading: "Ihr Abonnement",
     manage_email: "Updates gehen an {email}.",
     manage_webhook: "Benachrichtigungen werden an {url} gesendet.",

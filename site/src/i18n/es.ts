@@ -110,7 +110,8 @@ export default {
     components: "Componentes",
     components_hint: "Marque los componentes que le interesan, o ninguno para recibir avisos de todos.",
     webhook: "URL de webhook (opcional)",
-    webhook_hint: "Cada notificación también se envía como JSON (formato de webhook de Statuspage) por POST a esta URL https. El correo confirma la suscripción.",
+    webhook_hint:
+      "Cada notificación también se envía como JSON (formato de webhook de Statuspage) por POST a esta URL https. El correo confirma la suscripción.",
     submit: "Suscribirse",
     sending: "Enviando…",
     sent_heading: "Revise su bandeja de entrada",
@@ -126,7 +127,8 @@ export default {
     confirm_text: "Pulse el botón para recibir las actualizaciones de estado de {name} en {email}.",
     confirm_button: "Confirmar suscripción",
     confirmed_heading: "Está suscrito",
-    confirmed_text: "Sabrá de los incidentes y mantenimientos de {name}. Cada mensaje enlaza a esta suscripción para cambiarla o cancelarla.",
+    confirmed_text:
+      "Sabrá de los incidentes y mantenimientos de {name}. Cada mensaje enlaza a esta suscripción para cambiarla o cancelarla.",
     manage_heading: "Su suscripción",
     manage_email: "Las actualizaciones se envían a {email}.",
     manage_webhook: "Las notificaciones se envían a {url}.",

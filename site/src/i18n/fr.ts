@@ -105,12 +105,14 @@ export default {
     nav: "S’abonner",
     title: "Abonnement · état de {name}",
     heading: "S’abonner aux mises à jour",
-    intro: "Recevez un e-mail à l’ouverture d’un incident, à chaque mise à jour et à sa résolution, ainsi que pour les maintenances planifiées.",
+    intro:
+      "Recevez un e-mail à l’ouverture d’un incident, à chaque mise à jour et à sa résolution, ainsi que pour les maintenances planifiées.",
     email: "Adresse e-mail",
     components: "Composants",
     components_hint: "Cochez les composants qui vous intéressent, ou aucun pour les suivre tous.",
     webhook: "URL de webhook (facultatif)",
-    webhook_hint: "Chaque notification est aussi envoyée en JSON (format webhook de Statuspage) par POST à cette URL https. L’adresse e-mail sert à confirmer l’abonnement.",
+    webhook_hint:
+      "Chaque notification est aussi envoyée en JSON (format webhook de Statuspage) par POST à cette URL https. L’adresse e-mail sert à confirmer l’abonnement.",
     submit: "S’abonner",
     sending: "Envoi…",
     sent_heading: "Consultez votre boîte de réception",
@@ -126,7 +128,8 @@ export default {
     confirm_text: "Appuyez sur le bouton pour recevoir les mises à jour de l’état de {name} à {email}.",
     confirm_button: "Confirmer l’abonnement",
     confirmed_heading: "Vous êtes abonné",
-    confirmed_text: "Vous serez informé des incidents et maintenances de {name}. Chaque message contient un lien pour modifier ou annuler cet abonnement.",
+    confirmed_text:
+      "Vous serez informé des incidents et maintenances de {name}. Chaque message contient un lien pour modifier ou annuler cet abonnement.",
     manage_heading: "Votre abonnement",
     manage_email: "Les mises à jour sont envoyées à {email}.",
     manage_webhook: "Les notifications sont envoyées à {url}.",

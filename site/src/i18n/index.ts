@@ -73,7 +73,10 @@ export function negotiateLanguage(acceptLanguage: string | null | undefined, fal
  * The language a request is answered in: `?lang=` (a supported one, else ignored), else the
  * remembered choice (the `lang` cookie), else Accept-Language, else the page's default.
  */
-export function chooseLanguage(req: { query?: string | null; cookie?: string | null; acceptLanguage?: string | null }, fallback: Language): Language {
+export function chooseLanguage(
+  req: { query?: string | null; cookie?: string | null; acceptLanguage?: string | null },
+  fallback: Language,
+): Language {
   const asked = req.query ? matchLanguage(req.query) : null;
   if (asked) return asked;
   const remembered = req.cookie ? matchLanguage(req.cookie) : null;
@@ -96,15 +99,29 @@ function dateFormat(lang: Language, options: Intl.DateTimeFormatOptions): Intl.D
 
 /** A time in UTC, said so (the page's script rewrites it in the reader's zone). */
 export const utcTime = (lang: Language, iso: string) =>
-  dateFormat(lang, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" }).format(new Date(iso));
-export const utcDay = (lang: Language, iso: string) => dateFormat(lang, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(iso));
-export const monthTitle = (lang: Language, iso: string) => dateFormat(lang, { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(iso));
+  dateFormat(lang, {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: "UTC",
+    timeZoneName: "short",
+  }).format(new Date(iso));
+export const utcDay = (lang: Language, iso: string) =>
+  dateFormat(lang, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(iso));
+export const monthTitle = (lang: Language, iso: string) =>
+  dateFormat(lang, { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(iso));
 
 /** "90 days ago", "il y a 90 jours", "90일 전". */
 export const daysAgo = (lang: Language, days: number) => new Intl.RelativeTimeFormat(lang, { numeric: "auto" }).format(-days, "day");
 
 export const percentText = (lang: Language, value: number) =>
-  new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: value === 100 ? 0 : 2, minimumFractionDigits: value === 100 ? 0 : 2 }).format(value / 100);
+  new Intl.NumberFormat(lang, {
+    style: "percent",
+    maximumFractionDigits: value === 100 ? 0 : 2,
+    minimumFractionDigits: value === 100 ? 0 : 2,
+  }).format(value / 100);
 
 /** "1 h 5 min" in the reader's units. */
 export function durationText(lang: Language, seconds: number): string {

@@ -110,7 +110,8 @@ export default {
     components: "Componentes",
     components_hint: "Marque os componentes que deseja acompanhar, ou nenhum para acompanhar todos.",
     webhook: "URL de webhook (opcional)",
-    webhook_hint: "Cada notificação também é enviada como JSON (formato de webhook do Statuspage) via POST para esta URL https. O e-mail confirma a assinatura.",
+    webhook_hint:
+      "Cada notificação também é enviada como JSON (formato de webhook do Statuspage) via POST para esta URL https. O e-mail confirma a assinatura.",
     submit: "Assinar",
     sending: "Enviando…",
     sent_heading: "Confira sua caixa de entrada",
@@ -126,7 +127,8 @@ export default {
     confirm_text: "Pressione o botão para receber as atualizações de status de {name} em {email}.",
     confirm_button: "Confirmar assinatura",
     confirmed_heading: "Assinatura ativa",
-    confirmed_text: "Você saberá dos incidentes e manutenções de {name}. Cada mensagem tem um link para alterar ou cancelar esta assinatura.",
+    confirmed_text:
+      "Você saberá dos incidentes e manutenções de {name}. Cada mensagem tem um link para alterar ou cancelar esta assinatura.",
     manage_heading: "Sua assinatura",
     manage_email: "As atualizações vão para {email}.",
     manage_webhook: "As notificações são enviadas para {url}.",

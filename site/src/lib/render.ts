@@ -3,7 +3,7 @@
 // is escaped with `esc`.
 import { type BrandJson, type IncidentJson, isMaintenance, type PageJson } from "../../../db/queries";
 import { darkModeTint } from "../../../worker/domain/contrast";
-import { format, type Language, LANGUAGES, MESSAGES, messages, utcDay, utcTime } from "../i18n";
+import { format, LANGUAGES, type Language, MESSAGES, messages, utcDay, utcTime } from "../i18n";
 import { CSS } from "./style";
 
 export { CSS };
@@ -103,7 +103,9 @@ export function headerHtml(page: PageJson, brand: BrandJson, lang: Language): st
 export function footerHtml(brand: BrandJson, lang: Language, path: string): string {
   const t = messages(lang).page;
   const choices = LANGUAGES.map((l) =>
-    l === lang ? `<b>${esc(MESSAGES[l].language)}</b>` : `<a href="${esc(path)}?lang=${l}" hreflang="${l}" lang="${l}">${esc(MESSAGES[l].language)}</a>`,
+    l === lang
+      ? `<b>${esc(MESSAGES[l].language)}</b>`
+      : `<a href="${esc(path)}?lang=${l}" hreflang="${l}" lang="${l}">${esc(MESSAGES[l].language)}</a>`,
   ).join(" · ");
   return (
     `<footer><p id="updated" data-updated="${esc(t.updated)}">${esc(t.reload)}</p>` +
@@ -114,7 +116,11 @@ export function footerHtml(brand: BrandJson, lang: Language, path: string): stri
 }
 
 /** The permalink page of an incident or maintenance: title, description and main content. */
-export function incidentPage(page: PageJson, incident: IncidentJson, lang: Language = "en"): { title: string; description: string; main: string } {
+export function incidentPage(
+  page: PageJson,
+  incident: IncidentJson,
+  lang: Language = "en",
+): { title: string; description: string; main: string } {
   const t = messages(lang).page;
   const kind = isMaintenance(incident) ? t.maintenance : t.incident;
   const last = incident.incident_updates[0];

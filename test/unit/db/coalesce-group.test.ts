@@ -1,12 +1,20 @@
 // The projection's merging of a group's statements: delivery-log inserts become one, last-delivery
 // updates one per integration (the last value), both after everything else, the rest untouched in order.
 import { describe, expect, it } from "vitest";
-import { coalesceGroup, decisionSql, type DeliveryRecord } from "../../../db/ingest";
+import { coalesceGroup, type DeliveryRecord, decisionSql } from "../../../db/ingest";
 import { emptyDecision } from "../../../worker/domain/incidents";
 
 const delivery = (id: string, integrationId: string): DeliveryRecord => ({
-  id, integrationId, source: "generic", receivedAt: "2026-11-20T10:00:00.000Z", outcome: "accepted",
-  httpStatus: 202, eventCount: 1, summary: { applied: 1 }, error: null, payload: "{}",
+  id,
+  integrationId,
+  source: "generic",
+  receivedAt: "2026-11-20T10:00:00.000Z",
+  outcome: "accepted",
+  httpStatus: 202,
+  eventCount: 1,
+  summary: { applied: 1 },
+  error: null,
+  payload: "{}",
 });
 const ws = { components: new Map(), alerts: new Map(), incidents: new Map() };
 

@@ -19,7 +19,14 @@ const NOW = "2026-11-20T10:00:00.000Z";
 function flags(...list: Array<Partial<ComponentFlags> & { id: string }>): Map<string, ComponentFlags> {
   return new Map(
     list.map((c) => {
-      const base: ComponentFlags = { name: c.id.toUpperCase(), autoStatus: "operational", overrideStatus: null, inMaintenance: false, status: "operational", ...c };
+      const base: ComponentFlags = {
+        name: c.id.toUpperCase(),
+        autoStatus: "operational",
+        overrideStatus: null,
+        inMaintenance: false,
+        status: "operational",
+        ...c,
+      };
       base.status = c.status ?? base.overrideStatus ?? (base.inMaintenance ? "under_maintenance" : base.autoStatus);
       return [c.id, base];
     }),
@@ -27,14 +34,34 @@ function flags(...list: Array<Partial<ComponentFlags> & { id: string }>): Map<st
 }
 
 describe("patchComponents: the visible status follows effectiveStatus, every change recorded", () => {
-  it.each<[string, Partial<ComponentFlags>, { overrideStatus?: ComponentStatus | null; inMaintenance?: boolean }, ComponentStatus, boolean]>([
+  it.each<
+    [string, Partial<ComponentFlags>, { overrideStatus?: ComponentStatus | null; inMaintenance?: boolean }, ComponentStatus, boolean]
+  >([
     ["an override over operational", {}, { overrideStatus: "major_outage" }, "major_outage", true],
     ["an override over firing alerts", { autoStatus: "partial_outage" }, { overrideStatus: "operational" }, "operational", true],
-    ["clearing the override returns to the alerts", { autoStatus: "partial_outage", overrideStatus: "operational" }, { overrideStatus: null }, "partial_outage", true],
+    [
+      "clearing the override returns to the alerts",
+      { autoStatus: "partial_outage", overrideStatus: "operational" },
+      { overrideStatus: null },
+      "partial_outage",
+      true,
+    ],
     ["maintenance over alerts", { autoStatus: "degraded_performance" }, { inMaintenance: true }, "under_maintenance", true],
     ["an override beats maintenance", { overrideStatus: "major_outage" }, { inMaintenance: true }, "major_outage", false],
-    ["maintenance ends under an override: no visible change", { overrideStatus: "major_outage", inMaintenance: true }, { inMaintenance: false }, "major_outage", false],
-    ["maintenance ends: back to the alerts", { autoStatus: "major_outage", inMaintenance: true }, { inMaintenance: false }, "major_outage", true],
+    [
+      "maintenance ends under an override: no visible change",
+      { overrideStatus: "major_outage", inMaintenance: true },
+      { inMaintenance: false },
+      "major_outage",
+      false,
+    ],
+    [
+      "maintenance ends: back to the alerts",
+      { autoStatus: "major_outage", inMaintenance: true },
+      { inMaintenance: false },
+      "major_outage",
+      true,
+    ],
   ])("%s", (_, init, patch, expected, visible) => {
     const f = flags({ id: "api", ...init });
     const before = f.get("api")!.status;
@@ -51,7 +78,14 @@ describe("patchComponents: the visible status follows effectiveStatus, every cha
 
   it("a patch that changes nothing touches nothing; unknown components are skipped", () => {
     const f = flags({ id: "api", overrideStatus: "major_outage" });
-    const out = patchComponents(f, new Map([["api", { overrideStatus: "major_outage" }], ["nope", { overrideStatus: null }]]), NOW);
+    const out = patchComponents(
+      f,
+      new Map([
+        ["api", { overrideStatus: "major_outage" }],
+        ["nope", { overrideStatus: null }],
+      ]),
+      NOW,
+    );
     expect(out).toEqual({ touched: [], changes: [], affected: [] });
   });
 });
@@ -76,9 +110,21 @@ describe("planIncidentUpdate: an operator's update on an incident", () => {
   it("monitoring sets monitoring_at once; going back to identified clears it", () => {
     const m = planIncidentUpdate(incident(), "monitoring", {}, new Map(), NOW);
     expect(m).toMatchObject({ ok: true, monitoringAt: NOW });
-    const again = planIncidentUpdate(incident({ status: "monitoring", monitoringAt: "2026-11-20T09:00:00.000Z" }), "monitoring", {}, new Map(), NOW);
+    const again = planIncidentUpdate(
+      incident({ status: "monitoring", monitoringAt: "2026-11-20T09:00:00.000Z" }),
+      "monitoring",
+      {},
+      new Map(),
+      NOW,
+    );
     expect(again).toMatchObject({ monitoringAt: "2026-11-20T09:00:00.000Z" });
-    const back = planIncidentUpdate(incident({ status: "monitoring", monitoringAt: "2026-11-20T09:00:00.000Z" }), "identified", {}, new Map(), NOW);
+    const back = planIncidentUpdate(
+      incident({ status: "monitoring", monitoringAt: "2026-11-20T09:00:00.000Z" }),
+      "identified",
+      {},
+      new Map(),
+      NOW,
+    );
     expect(back).toMatchObject({ monitoringAt: null });
   });
 
@@ -98,7 +144,10 @@ describe("planIncidentUpdate: an operator's update on an incident", () => {
 
   it("requested statuses become overrides (null clears); components outside the incident join it", () => {
     const plan = planIncidentUpdate(incident(), "identified", { api: "partial_outage", db: null }, new Map(), NOW);
-    expect(plan.ok && Object.fromEntries(plan.patches)).toEqual({ api: { overrideStatus: "partial_outage" }, db: { overrideStatus: null } });
+    expect(plan.ok && Object.fromEntries(plan.patches)).toEqual({
+      api: { overrideStatus: "partial_outage" },
+      db: { overrideStatus: null },
+    });
     expect(plan.ok && plan.addComponentIds).toEqual(["db"]);
   });
 
@@ -119,10 +168,18 @@ describe("planIncidentUpdate: a maintenance", () => {
     ["in_progress", "completed", "completed", NOW],
     ["scheduled", "completed", "completed", NOW],
   ])("%s → %s", (from, to, transition, resolvedAt) => {
-    expect(planIncidentUpdate(m(from), to, {}, new Map(), NOW)).toMatchObject({ ok: true, status: to, maintenanceTransition: transition, resolvedAt });
+    expect(planIncidentUpdate(m(from), to, {}, new Map(), NOW)).toMatchObject({
+      ok: true,
+      status: to,
+      maintenanceTransition: transition,
+      resolvedAt,
+    });
   });
   it("an update that keeps the status moves nothing", () => {
-    expect(planIncidentUpdate(m("in_progress"), "in_progress", {}, new Map(), NOW)).toMatchObject({ ok: true, maintenanceTransition: null });
+    expect(planIncidentUpdate(m("in_progress"), "in_progress", {}, new Map(), NOW)).toMatchObject({
+      ok: true,
+      maintenanceTransition: null,
+    });
   });
   it.each([
     ["a completed maintenance", "completed", "in_progress", 409],
@@ -165,7 +222,15 @@ describe("linking unrouted alerts", () => {
     lastEventAt: "2026-11-20T09:59:00.000Z",
     ...init,
   });
-  const link = (init: Partial<LinkRule>): LinkRule => ({ id: "l1", matchType: "monitor", matchKey: "x", matchValue: null, status: null, componentIds: ["api"], ...init });
+  const link = (init: Partial<LinkRule>): LinkRule => ({
+    id: "l1",
+    matchType: "monitor",
+    matchKey: "x",
+    matchValue: null,
+    status: null,
+    componentIds: ["api"],
+    ...init,
+  });
 
   it("offers the monitor first, then each tag", () => {
     expect(linkMatchOptions(alert())).toEqual([{ monitor: "Checkout 5xx" }, { tag: "team=payments" }, { tag: "env=prod" }]);
@@ -175,7 +240,13 @@ describe("linking unrouted alerts", () => {
 
   it("re-triggers the alert just after its last event, so it is neither stale nor a duplicate", () => {
     const e = retriggerEvent(alert({ lastEventAt: "2026-11-20T10:30:00.000Z" }), NOW);
-    expect(e).toMatchObject({ dedupKey: "k1", action: "trigger", severity: "critical", summary: "Checkout failing", monitor: { id: "42", name: "Checkout 5xx" } });
+    expect(e).toMatchObject({
+      dedupKey: "k1",
+      action: "trigger",
+      severity: "critical",
+      summary: "Checkout failing",
+      monitor: { id: "42", name: "Checkout 5xx" },
+    });
     expect(e.occurredAt.toISOString()).toBe("2026-11-20T10:30:00.001Z");
     expect(retriggerEvent(alert(), NOW).occurredAt.toISOString()).toBe(NOW);
   });
@@ -183,7 +254,9 @@ describe("linking unrouted alerts", () => {
   it("picks the alerts the new link matches", () => {
     const alerts = [alert(), alert({ id: "al2", dedupKey: "k2", monitorName: "Search", tags: { team: "search" } })];
     expect(alertsForNewLink(link({ matchKey: "checkout 5xx" }), alerts, NOW).map((a) => a.id)).toEqual(["al1"]);
-    expect(alertsForNewLink(link({ matchType: "tag", matchKey: "team", matchValue: "search" }), alerts, NOW).map((a) => a.id)).toEqual(["al2"]);
+    expect(alertsForNewLink(link({ matchType: "tag", matchKey: "team", matchValue: "search" }), alerts, NOW).map((a) => a.id)).toEqual([
+      "al2",
+    ]);
     expect(alertsForNewLink(link({ matchType: "tag", matchKey: "team", matchValue: null }), alerts, NOW)).toHaveLength(2);
   });
 });

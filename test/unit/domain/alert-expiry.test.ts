@@ -1,7 +1,7 @@
 // AlertEvent.expiresInSeconds through the state machine: a trigger sets the deadline for its next
 // confirmation, a repeat moves it, an acknowledgement keeps it, a resolve or a plain trigger clears it.
 import { describe, expect, it } from "vitest";
-import { acknowledge, API, resolve, scenario, T, trigger } from "./helpers";
+import { API, acknowledge, resolve, scenario, T, trigger } from "./helpers";
 
 describe("alert expiry", () => {
   it("is set by a trigger, moved by the next, kept by an acknowledgement, cleared by a resolve", () => {

@@ -10,19 +10,14 @@ import {
   isFiring,
   type LinkRule,
   linkMatches,
-  routeEvent,
   type Routing,
+  routeEvent,
   type WorkingSet,
 } from "../../../worker/domain/incidents";
+import { type ComponentStatus, type Impact, pageStatus, type Severity } from "../../../worker/domain/status";
 import {
-  type ComponentStatus,
-  type Impact,
-  pageStatus,
-  type Severity,
-} from "../../../worker/domain/status";
-import {
-  acknowledge,
   API,
+  acknowledge,
   component,
   counter,
   DB,
@@ -102,17 +97,56 @@ describe("automatic status: worst over the firing alerts routed to a component",
   it.each<[string, Array<[AlertState["status"], ComponentStatus | null]>, ComponentStatus]>([
     ["operational when none fire", [], "operational"],
     ["one firing alert", [["firing", "partial_outage"]], "partial_outage"],
-    ["worst of several", [["firing", "degraded_performance"], ["firing", "major_outage"], ["firing", "partial_outage"]], "major_outage"],
-    ["resolved alerts do not count", [["resolved", "major_outage"], ["firing", "degraded_performance"]], "degraded_performance"],
-    ["acknowledged alerts still fire", [["acknowledged", "partial_outage"], ["resolved", "major_outage"]], "partial_outage"],
+    [
+      "worst of several",
+      [
+        ["firing", "degraded_performance"],
+        ["firing", "major_outage"],
+        ["firing", "partial_outage"],
+      ],
+      "major_outage",
+    ],
+    [
+      "resolved alerts do not count",
+      [
+        ["resolved", "major_outage"],
+        ["firing", "degraded_performance"],
+      ],
+      "degraded_performance",
+    ],
+    [
+      "acknowledged alerts still fire",
+      [
+        ["acknowledged", "partial_outage"],
+        ["resolved", "major_outage"],
+      ],
+      "partial_outage",
+    ],
     ["routes without a status (info) do not count", [["firing", null]], "operational"],
-    ["all resolved → operational", [["resolved", "major_outage"], ["resolved", "partial_outage"]], "operational"],
+    [
+      "all resolved → operational",
+      [
+        ["resolved", "major_outage"],
+        ["resolved", "partial_outage"],
+      ],
+      "operational",
+    ],
   ])("%s", (_, alerts, expected) => {
-    expect(automaticStatus("api", alerts.map(([st, rs]) => alert(st, [{ componentId: "api", status: rs }])))).toBe(expected);
+    expect(
+      automaticStatus(
+        "api",
+        alerts.map(([st, rs]) => alert(st, [{ componentId: "api", status: rs }])),
+      ),
+    ).toBe(expected);
   });
 
   it("only routes to that component count", () => {
-    const alerts = [alert("firing", [{ componentId: "web", status: "major_outage" }, { componentId: "api", status: "degraded_performance" }])];
+    const alerts = [
+      alert("firing", [
+        { componentId: "web", status: "major_outage" },
+        { componentId: "api", status: "degraded_performance" },
+      ]),
+    ];
     expect(automaticStatus("api", alerts)).toBe("degraded_performance");
     expect(automaticStatus("web", alerts)).toBe("major_outage");
     expect(automaticStatus("db", alerts)).toBe("operational");
@@ -762,7 +796,12 @@ describe("idempotency: the same delivery twice changes nothing the second time",
   // Each case: events applied first (setup), then the delivery that is replayed.
   const cases: Array<[string, AlertEvent[], AlertEvent[], Partial<{ componentIds: string[] }>]> = [
     ["a first trigger", [], [trigger("a", 0)], {}],
-    ["triggers of several alerts", [], [trigger("a", 0), trigger("b", 0, { severity: "warning" }), trigger("c", 1, { severity: "info" })], {}],
+    [
+      "triggers of several alerts",
+      [],
+      [trigger("a", 0), trigger("b", 0, { severity: "warning" }), trigger("c", 1, { severity: "info" })],
+      {},
+    ],
     ["a resolve", [trigger("a", 0)], [resolve("a", 1)], {}],
     ["a resolve of one of two alerts", [trigger("a", 0), trigger("b", 0)], [resolve("a", 1)], {}],
     ["an acknowledge", [trigger("a", 0)], [acknowledge("a", 1)], {}],
@@ -944,7 +983,12 @@ describe("routing", () => {
       ["monitor id", { matchType: "monitor", matchKey: "12345" }, { monitor: { id: "12345" } }, true],
       ["monitor id, case-insensitive", { matchType: "monitor", matchKey: "ABC-1" }, { monitor: { id: "abc-1" } }, true],
       ["monitor name", { matchType: "monitor", matchKey: "checkout latency" }, { monitor: { id: "9", name: "checkout latency" } }, true],
-      ["monitor name, case-insensitive", { matchType: "monitor", matchKey: "Checkout Latency" }, { monitor: { name: "CHECKOUT LATENCY" } }, true],
+      [
+        "monitor name, case-insensitive",
+        { matchType: "monitor", matchKey: "Checkout Latency" },
+        { monitor: { name: "CHECKOUT LATENCY" } },
+        true,
+      ],
       ["another monitor", { matchType: "monitor", matchKey: "12345" }, { monitor: { id: "1234", name: "12" } }, false],
       ["no monitor", { matchType: "monitor", matchKey: "12345" }, {}, false],
       ["tag key=value", { matchType: "tag", matchKey: "env", matchValue: "prod" }, { tags: { env: "prod" } }, true],
@@ -954,8 +998,18 @@ describe("routing", () => {
       ["tag key, any value, empty value", { matchType: "tag", matchKey: "team" }, { tags: { team: "" } }, true],
       ["tag key absent", { matchType: "tag", matchKey: "team" }, { tags: { env: "prod" } }, false],
       ["tag value is not a key", { matchType: "tag", matchKey: "prod" }, { tags: { env: "prod" } }, false],
-      ["label key=value", { matchType: "label", matchKey: "alertname", matchValue: "HighLatency" }, { tags: { alertname: "HighLatency" } }, true],
-      ["label with another value", { matchType: "label", matchKey: "alertname", matchValue: "HighLatency" }, { tags: { alertname: "Down" } }, false],
+      [
+        "label key=value",
+        { matchType: "label", matchKey: "alertname", matchValue: "HighLatency" },
+        { tags: { alertname: "HighLatency" } },
+        true,
+      ],
+      [
+        "label with another value",
+        { matchType: "label", matchKey: "alertname", matchValue: "HighLatency" },
+        { tags: { alertname: "Down" } },
+        false,
+      ],
       ["label key, any value", { matchType: "label", matchKey: "job" }, { tags: { job: "api" } }, true],
       ["monitor link ignores tags", { matchType: "monitor", matchKey: "12345" }, { tags: { monitor: "12345" } }, false],
     ])("%s → %s", (_, rule, extra, matches) => {
@@ -968,14 +1022,25 @@ describe("routing", () => {
 
     it.each<[string, Partial<Routing>, Partial<AlertEvent>, Array<[string, ComponentStatus | null]>]>([
       ["nothing", {}, {}, []],
-      ["the integration's own components", { componentIds: ["api", "web"] }, { severity: "error" }, [["api", "partial_outage"], ["web", "partial_outage"]]],
+      [
+        "the integration's own components",
+        { componentIds: ["api", "web"] },
+        { severity: "error" },
+        [
+          ["api", "partial_outage"],
+          ["web", "partial_outage"],
+        ],
+      ],
       ["info: routed, no status", { componentIds: ["api"] }, { severity: "info" }, [["api", null]]],
       ["event status", { componentIds: ["api"] }, { status: "under_maintenance" }, [["api", "under_maintenance"]]],
       [
         "a matching link to several components",
         { links: [link({ matchType: "monitor", matchKey: "m1", componentIds: ["api", "db"] })] },
         { monitor: { id: "m1" }, severity: "warning" },
-        [["api", "degraded_performance"], ["db", "degraded_performance"]],
+        [
+          ["api", "degraded_performance"],
+          ["db", "degraded_performance"],
+        ],
       ],
       [
         "a link with its own status",
@@ -987,7 +1052,10 @@ describe("routing", () => {
         "integration components and links together",
         { componentIds: ["api"], links: [link({ matchType: "label", matchKey: "job", componentIds: ["db"] })] },
         { tags: { job: "postgres" } },
-        [["api", "major_outage"], ["db", "major_outage"]],
+        [
+          ["api", "major_outage"],
+          ["db", "major_outage"],
+        ],
       ],
       ["a service:<slug> tag", {}, { tags: { service: "web" } }, [["web", "major_outage"]]],
       ["a service:<slug> tag, case-insensitive value", {}, { tags: { service: "WEB" } }, [["web", "major_outage"]]],
@@ -1006,7 +1074,10 @@ describe("routing", () => {
       ],
       [
         "one component reached twice: the worst status, whatever the order",
-        { componentIds: ["api"], links: [link({ matchType: "monitor", matchKey: "m1", componentIds: ["api"], status: "degraded_performance" })] },
+        {
+          componentIds: ["api"],
+          links: [link({ matchType: "monitor", matchKey: "m1", componentIds: ["api"], status: "degraded_performance" })],
+        },
         { monitor: { id: "m1" }, severity: "critical" },
         [["api", "major_outage"]],
       ],
@@ -1025,7 +1096,10 @@ describe("routing", () => {
           ],
         },
         { monitor: { name: "M1" }, tags: { env: "x" }, severity: "error" },
-        [["api", "partial_outage"], ["web", "partial_outage"]],
+        [
+          ["api", "partial_outage"],
+          ["web", "partial_outage"],
+        ],
       ],
       [
         "a non-matching link adds nothing",
@@ -1033,7 +1107,12 @@ describe("routing", () => {
         { monitor: { id: "m1" } },
         [["api", "major_outage"]],
       ],
-      ["integration component and service tag", { componentIds: ["api"] }, { tags: { service: "api" }, severity: "warning" }, [["api", "degraded_performance"]]],
+      [
+        "integration component and service tag",
+        { componentIds: ["api"] },
+        { tags: { service: "api" }, severity: "warning" },
+        [["api", "degraded_performance"]],
+      ],
     ])("%s", (_, route, extra, expected) => {
       const routes = routeEvent(ev(extra), routing(route), components);
       expect(routes.map((r) => [r.componentId, r.status])).toEqual(expected);

@@ -6,7 +6,7 @@ import { fromUptimeKuma } from "../../../worker/sources/uptime-kuma";
 import down from "../../fixtures/uptime-kuma/down.json";
 import maintenance from "../../fixtures/uptime-kuma/maintenance.json";
 import up from "../../fixtures/uptime-kuma/up.json";
-import { API, later, scenario, trigger, resolve } from "./helpers";
+import { API, later, resolve, scenario, trigger } from "./helpers";
 
 const kuma = (payload: unknown) => fromUptimeKuma(payload, new Date("2025-11-20T12:00:00Z"));
 /** The fixture with its heartbeat time moved to minute `n` of the test morning. */

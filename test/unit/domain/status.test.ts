@@ -5,8 +5,8 @@ import {
   type ComponentStatus,
   effectiveStatus,
   type Impact,
-  impactForSeverity,
   type Indicator,
+  impactForSeverity,
   pageStatus,
   SEVERITIES,
   type Severity,
@@ -19,9 +19,13 @@ import {
 describe("enums", () => {
   it("are Statuspage's and PagerDuty's values", () => {
     expect(SEVERITIES).toEqual(["critical", "error", "warning", "info"]);
-    expect([...COMPONENT_STATUSES].sort()).toEqual(
-      ["degraded_performance", "major_outage", "operational", "partial_outage", "under_maintenance"],
-    );
+    expect([...COMPONENT_STATUSES].sort()).toEqual([
+      "degraded_performance",
+      "major_outage",
+      "operational",
+      "partial_outage",
+      "under_maintenance",
+    ]);
     expect(Object.keys(COMPONENT_STATUS_LABELS).sort()).toEqual([...COMPONENT_STATUSES].sort());
     expect(COMPONENT_STATUS_LABELS.major_outage).toBe("Major Outage");
   });

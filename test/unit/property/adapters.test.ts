@@ -17,8 +17,8 @@ import {
   objectOf,
   redatedFixture,
   replaceTitles,
-  sparseFixture,
   SEED,
+  sparseFixture,
   vocabularyObject,
 } from "./helpers";
 

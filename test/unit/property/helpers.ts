@@ -83,8 +83,19 @@ function genericExamples(): unknown[] {
 
 /** Every object key used anywhere in the fixtures: the senders' vocabulary, to build plausible payloads. */
 export const VOCABULARY: string[] = [
-  ...new Set(Object.values(FIXTURES).flat().flatMap((f) => keysOf(f))),
-  "dedup_key", "action", "severity", "summary", "occurred_at", "dedupKey", "occurredAt", "events",
+  ...new Set(
+    Object.values(FIXTURES)
+      .flat()
+      .flatMap((f) => keysOf(f)),
+  ),
+  "dedup_key",
+  "action",
+  "severity",
+  "summary",
+  "occurred_at",
+  "dedupKey",
+  "occurredAt",
+  "events",
 ];
 
 function keysOf(value: unknown): string[] {
@@ -98,7 +109,7 @@ function keysOf(value: unknown): string[] {
 export const MARKUP = [
   "<script>alert(1)</script>",
   "<img src=x onerror=alert(1)>",
-  "\"><svg onload=alert(1)>",
+  '"><svg onload=alert(1)>',
   "]]><script>alert(1)</script><![CDATA[",
   "javascript:alert(1)",
   "&lt;b&gt;already escaped&lt;/b&gt;",
@@ -106,18 +117,86 @@ export const MARKUP = [
 
 const NASTY_STRINGS = [
   ...MARKUP,
-  "__proto__", "constructor", "prototype", "toString", "hasOwnProperty",
-  "", " ", "\t\n", "\u0000", "\u0000\u0001\u001f", "\ud800", "\udfff", "a\ud800b", "\u202e\u2066rtl", "\ufeffbom",
-  "\u2028\u2029", "e\u0301\u0301\u0301", "🔥💥", "NaN", "Infinity", "-0", "1e400", "9007199254740993", "0x1F", "true", "null",
-  "$ALERT_ID", "${ALERT_TITLE}", "@alert.type", "@incident.key", "{{ .Status }}", "{{ $labels.instance }}", "%%%", "%%%\n%%%",
-  "Triggered", "Re-Triggered", "Recovered", "Warn", "Renotify", "No Data", "Alert", "Ok", "Reminder",
-  "firing", "resolved", "trigger", "resolve", "acknowledge", "critical", "error", "warning", "info", "success",
-  "0", "1", "2", "3", "4", "-1",
-  "2026-11-20T10:15:02Z", "2026-11-20 10:15:02.123", "2026-02-30T10:00:00Z", "0000-01-01T00:00:00+01:00",
-  "9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00Z", "1763633702000", "1763633702", "Thu, 20 Nov 2025 10:15:02 GMT",
-  "https://example.com/x", "http://[::1]/", "ftp://example.com", "//evil.example", "data:text/html,<script>alert(1)</script>",
-  "service:api,env:prod", "service:", ":", ",,,", "host:web-1,__proto__:x,constructor:y",
-  "[Triggered on {host:web-1}] CPU high", "[P1] [P2] [Recovered] x",
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "hasOwnProperty",
+  "",
+  " ",
+  "\t\n",
+  "\u0000",
+  "\u0000\u0001\u001f",
+  "\ud800",
+  "\udfff",
+  "a\ud800b",
+  "\u202e\u2066rtl",
+  "\ufeffbom",
+  "\u2028\u2029",
+  "e\u0301\u0301\u0301",
+  "🔥💥",
+  "NaN",
+  "Infinity",
+  "-0",
+  "1e400",
+  "9007199254740993",
+  "0x1F",
+  "true",
+  "null",
+  "$ALERT_ID",
+  "${ALERT_TITLE}",
+  "@alert.type",
+  "@incident.key",
+  "{{ .Status }}",
+  "{{ $labels.instance }}",
+  "%%%",
+  "%%%\n%%%",
+  "Triggered",
+  "Re-Triggered",
+  "Recovered",
+  "Warn",
+  "Renotify",
+  "No Data",
+  "Alert",
+  "Ok",
+  "Reminder",
+  "firing",
+  "resolved",
+  "trigger",
+  "resolve",
+  "acknowledge",
+  "critical",
+  "error",
+  "warning",
+  "info",
+  "success",
+  "0",
+  "1",
+  "2",
+  "3",
+  "4",
+  "-1",
+  "2026-11-20T10:15:02Z",
+  "2026-11-20 10:15:02.123",
+  "2026-02-30T10:00:00Z",
+  "0000-01-01T00:00:00+01:00",
+  "9999-12-31T23:59:59-01:00",
+  "0001-01-01T00:00:00Z",
+  "1763633702000",
+  "1763633702",
+  "Thu, 20 Nov 2025 10:15:02 GMT",
+  "https://example.com/x",
+  "http://[::1]/",
+  "ftp://example.com",
+  "//evil.example",
+  "data:text/html,<script>alert(1)</script>",
+  "service:api,env:prod",
+  "service:",
+  ":",
+  ",,,",
+  "host:web-1,__proto__:x,constructor:y",
+  "[Triggered on {host:web-1}] CPU high",
+  "[P1] [P2] [Recovered] x",
 ] as const;
 
 /** Strings a hostile or broken sender might put anywhere: markup, control characters, lone surrogates, placeholders, huge. */
@@ -125,7 +204,10 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...NASTY_STRINGS) },
   { weight: 3, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 40 }) },
-  { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom("\n", "\r", " ", "\t", "\u00a0", "\u2028", "<", ">", "&", "\"", "'"), maxLength: 30 }) },
+  {
+    weight: 1,
+    arbitrary: fc.string({ unit: fc.constantFrom("\n", "\r", " ", "\t", "\u00a0", "\u2028", "<", ">", "&", '"', "'"), maxLength: 30 }),
+  },
   {
     weight: 1,
     arbitrary: fc
@@ -182,9 +264,10 @@ type Path = Array<string | number>;
 
 export function pathsOf(value: unknown, prefix: Path = []): Path[] {
   const out: Path[] = [prefix];
-  if (Array.isArray(value)) value.forEach((v, i) => {
-    out.push(...pathsOf(v, [...prefix, i]));
-  });
+  if (Array.isArray(value))
+    value.forEach((v, i) => {
+      out.push(...pathsOf(v, [...prefix, i]));
+    });
   else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) out.push(...pathsOf(v, [...prefix, k]));
   return out;
 }
@@ -222,16 +305,14 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 export function mutatedFixture(folder: string): fc.Arbitrary<unknown> {
   const fixtures = FIXTURES[folder] ?? [];
   if (!fixtures.length) return hostileJson;
-  return fc
-    .tuple(fc.nat(fixtures.length - 1), fc.array(fc.tuple(fc.nat(), mutation), { minLength: 1, maxLength: 8 }))
-    .map(([i, ops]) => {
-      let value: unknown = fixtures[i];
-      for (const [at, op] of ops) {
-        const paths = pathsOf(value);
-        value = mutate(value, paths[at % paths.length]!, op);
-      }
-      return value;
-    });
+  return fc.tuple(fc.nat(fixtures.length - 1), fc.array(fc.tuple(fc.nat(), mutation), { minLength: 1, maxLength: 8 })).map(([i, ops]) => {
+    let value: unknown = fixtures[i];
+    for (const [at, op] of ops) {
+      const paths = pathsOf(value);
+      value = mutate(value, paths[at % paths.length]!, op);
+    }
+    return value;
+  });
 }
 
 /** A tiny deterministic PRNG, so an arbitrary can make many small choices from one generated seed. */
@@ -253,14 +334,23 @@ export function sparseFixture(folder: string): fc.Arbitrary<unknown> {
   const fixtures = FIXTURES[folder] ?? [];
   if (!fixtures.length) return hostileJson;
   return fc
-    .tuple(fc.nat(fixtures.length - 1), fc.integer(), fc.double({ min: 0, max: 0.6, noNaN: true }), fc.array(hostileString, { minLength: 1, maxLength: 8 }))
+    .tuple(
+      fc.nat(fixtures.length - 1),
+      fc.integer(),
+      fc.double({ min: 0, max: 0.6, noNaN: true }),
+      fc.array(hostileString, { minLength: 1, maxLength: 8 }),
+    )
     .map(([i, seed, dropRate, strings]) => {
       const random = prng(seed);
       let n = 0;
       const walk = (v: unknown): unknown => {
         if (Array.isArray(v)) return v.filter(() => random() >= dropRate).map(walk);
         if (v && typeof v === "object") {
-          return objectOf(Object.entries(v).filter(() => random() >= dropRate).map(([k, x]) => [k, walk(x)]));
+          return objectOf(
+            Object.entries(v)
+              .filter(() => random() >= dropRate)
+              .map(([k, x]) => [k, walk(x)]),
+          );
         }
         if (typeof v === "string" && random() < 0.3) return strings[n++ % strings.length];
         return v;
@@ -290,8 +380,15 @@ export const dateText: fc.Arbitrary<unknown> = fc.oneof(
       const p = (n: number, w = 2) => String(n).padStart(w, "0");
       return `${p(year, 4)}-${p(month)}-${p(day)}${sep}${p(hour)}:${p(minute)}:${p(second)}${fraction}${zone}`;
     }),
-  fc.oneof(fc.integer({ min: -1e13, max: 1e14 }), fc.double({ noNaN: true, noDefaultInfinity: true })).chain((n) => fc.constantFrom<unknown>(n, String(n))),
-  fc.constantFrom("Thu, 20 Nov 2025 10:15:02 GMT", "Mon, 01 Jan 0001 00:00:00 +0100", "Fri, 31 Dec 9999 23:59:59 -0100", "2025-11-20T10:15:02+01:00 UTC"),
+  fc
+    .oneof(fc.integer({ min: -1e13, max: 1e14 }), fc.double({ noNaN: true, noDefaultInfinity: true }))
+    .chain((n) => fc.constantFrom<unknown>(n, String(n))),
+  fc.constantFrom(
+    "Thu, 20 Nov 2025 10:15:02 GMT",
+    "Mon, 01 Jan 0001 00:00:00 +0100",
+    "Fri, 31 Dec 9999 23:59:59 -0100",
+    "2025-11-20T10:15:02+01:00 UTC",
+  ),
 );
 
 /** A real payload with every date-like field replaced by generated date text. */
@@ -318,7 +415,8 @@ export const vocabularyObject: fc.Arbitrary<unknown> = fc
 /** JSON as the worker sees it: parsed from text (so -0 is 0 and "__proto__" is an own key). */
 export const asParsedJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value) ?? "null");
 
-const TITLE_KEYS = /^(summary|title|description|alert_title|event_title|name|msg|alertname|monitorName|event_name|alert_subject|alertRule|AlarmName|check_name|monitorFriendlyName|monitor_friendly_name|message)$/i;
+const TITLE_KEYS =
+  /^(summary|title|description|alert_title|event_title|name|msg|alertname|monitorName|event_name|alert_subject|alertRule|AlarmName|check_name|monitorFriendlyName|monitor_friendly_name|message)$/i;
 
 /** A copy with every title-like string field set to `markup`. */
 export function replaceTitles(value: unknown, markup: string): unknown {
@@ -334,7 +432,20 @@ export function replaceTitles(value: unknown, markup: string): unknown {
 // ── The adapter contract ───────────────────────────────────────────────────────────────────────
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const EVENT_KEYS = new Set(["dedupKey", "action", "severity", "summary", "details", "monitor", "tags", "link", "occurredAt", "renotify", "status", "expiresInSeconds"]);
+const EVENT_KEYS = new Set([
+  "dedupKey",
+  "action",
+  "severity",
+  "summary",
+  "details",
+  "monitor",
+  "tags",
+  "link",
+  "occurredAt",
+  "renotify",
+  "status",
+  "expiresInSeconds",
+]);
 
 /** What is wrong with an adapter's result, as readable lines (empty when it meets the contract). */
 export function contractViolations(result: unknown): string[] {
@@ -351,7 +462,8 @@ function eventViolations(e: unknown): string[] {
   if (expires !== undefined && !(typeof expires === "number" && Number.isInteger(expires) && expires > 0)) {
     out.push(`expiresInSeconds is not a positive whole number: ${String(ev.expiresInSeconds)}`);
   }
-  if (typeof ev.dedupKey !== "string" || ev.dedupKey.trim() === "") out.push(`dedupKey ${JSON.stringify(ev.dedupKey)} is not a non-empty string`);
+  if (typeof ev.dedupKey !== "string" || ev.dedupKey.trim() === "")
+    out.push(`dedupKey ${JSON.stringify(ev.dedupKey)} is not a non-empty string`);
   if (!(ALERT_ACTIONS as readonly unknown[]).includes(ev.action)) out.push(`action ${JSON.stringify(ev.action)} is not an action`);
   if (!(SEVERITIES as readonly unknown[]).includes(ev.severity)) out.push(`severity ${JSON.stringify(ev.severity)} is not a severity`);
   if (typeof ev.summary !== "string" || ev.summary.trim() === "") out.push(`summary ${JSON.stringify(ev.summary)} is empty`);
@@ -359,18 +471,22 @@ function eventViolations(e: unknown): string[] {
     if (codePoints(ev.summary) > SUMMARY_MAX) out.push(`summary is ${codePoints(ev.summary)} code points (max ${SUMMARY_MAX})`);
     if (/[\r\n\u2028\u2029]/.test(ev.summary)) out.push(`summary is not one line: ${JSON.stringify(ev.summary.slice(0, 80))}`);
   }
-  if (ev.details !== undefined && (typeof ev.details !== "string" || codePoints(ev.details) > DETAILS_MAX)) out.push("details is not a string of at most DETAILS_MAX");
+  if (ev.details !== undefined && (typeof ev.details !== "string" || codePoints(ev.details) > DETAILS_MAX))
+    out.push("details is not a string of at most DETAILS_MAX");
   if (ev.monitor !== undefined) {
     const m = ev.monitor as Record<string, unknown> | null;
     if (!m || typeof m !== "object") out.push("monitor is not an object");
-    else for (const k of ["id", "name"]) if (m[k] !== undefined && (typeof m[k] !== "string" || m[k] === "")) out.push(`monitor.${k} is not a non-empty string`);
+    else
+      for (const k of ["id", "name"])
+        if (m[k] !== undefined && (typeof m[k] !== "string" || m[k] === "")) out.push(`monitor.${k} is not a non-empty string`);
   }
   const tags = ev.tags as Record<string, unknown> | null;
   if (!tags || typeof tags !== "object" || Array.isArray(tags)) out.push("tags is not an object");
   else {
     const proto = Object.getPrototypeOf(tags);
     if (proto !== Object.prototype && proto !== null) out.push("tags has a foreign prototype");
-    for (const [k, v] of Object.entries(tags)) if (typeof v !== "string") out.push(`tags[${JSON.stringify(k)}] is ${typeof v}, not a string`);
+    for (const [k, v] of Object.entries(tags))
+      if (typeof v !== "string") out.push(`tags[${JSON.stringify(k)}] is ${typeof v}, not a string`);
   }
   if (ev.link !== undefined) {
     let ok = false;
@@ -383,7 +499,8 @@ function eventViolations(e: unknown): string[] {
   // The state machine orders events by comparing these strings: they must all have one shape.
   else if (!ISO_UTC.test(ev.occurredAt.toISOString())) out.push(`occurredAt ${ev.occurredAt.toISOString()} does not sort as ISO 8601 text`);
   if (ev.renotify !== undefined && typeof ev.renotify !== "boolean") out.push("renotify is not a boolean");
-  if (ev.status !== undefined && !(COMPONENT_STATUSES as readonly unknown[]).includes(ev.status)) out.push(`status ${JSON.stringify(ev.status)} is not a component status`);
+  if (ev.status !== undefined && !(COMPONENT_STATUSES as readonly unknown[]).includes(ev.status))
+    out.push(`status ${JSON.stringify(ev.status)} is not a component status`);
   return out;
 }
 
@@ -408,7 +525,8 @@ export function judge(adapter: NamedAdapter, input: unknown): Verdict {
   assertNoPollution(`${adapter.name} on ${preview(input)}`);
   if (verdict.accepted) {
     const problems = contractViolations(verdict.events);
-    if (problems.length) throw new Error(`${adapter.name} broke the AlertEvent contract for ${preview(input)}:\n  ${problems.join("\n  ")}`);
+    if (problems.length)
+      throw new Error(`${adapter.name} broke the AlertEvent contract for ${preview(input)}:\n  ${problems.join("\n  ")}`);
   }
   return verdict;
 }
@@ -442,7 +560,11 @@ const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).sort().join
 
 export function assertNoPollution(context: string) {
   const probe = {} as Record<string, unknown>;
-  if (Object.getOwnPropertyNames(Object.prototype).sort().join() !== PROTOTYPE_NAMES || probe.polluted !== undefined || probe.a !== undefined) {
+  if (
+    Object.getOwnPropertyNames(Object.prototype).sort().join() !== PROTOTYPE_NAMES ||
+    probe.polluted !== undefined ||
+    probe.a !== undefined
+  ) {
     throw new Error(`Object.prototype was polluted by ${context}`);
   }
 }

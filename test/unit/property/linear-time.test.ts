@@ -40,12 +40,18 @@ describe.each(ADAPTERS.map((a) => [a.name, a] as const))("adapter %s", (_, adapt
           if (t1 < 40) continue;
           // Confirm with twice the input (and the best of two runs, against noise from other tests).
           const big = payload(2 * SIZE);
-          const t2 = Math.min(timed(() => adapter.adapt(big, new Date())), timed(() => adapter.adapt(big, new Date())));
-          const t1again = Math.min(t1, timed(() => adapter.adapt(small, new Date())));
+          const t2 = Math.min(
+            timed(() => adapter.adapt(big, new Date())),
+            timed(() => adapter.adapt(big, new Date())),
+          );
+          const t1again = Math.min(
+            t1,
+            timed(() => adapter.adapt(small, new Date())),
+          );
           if (t2 > 100 && t2 > 3 * t1again) {
             slow.push(
               `${name} = ${JSON.stringify(prefix)} + ${JSON.stringify(token)} repeated: ${Math.round(t1again)} ms for ${SIZE / 1024} KB, ` +
-                `${Math.round(t2)} ms for ${(2 * SIZE) / 1024} KB (quadratic: ~${Math.round((t2 * 512 ** 2) / (2 * SIZE / 1024) ** 2 / 1000)} s at 512 KB)`,
+                `${Math.round(t2)} ms for ${(2 * SIZE) / 1024} KB (quadratic: ~${Math.round((t2 * 512 ** 2) / ((2 * SIZE) / 1024) ** 2 / 1000)} s at 512 KB)`,
             );
           }
         }

@@ -238,8 +238,10 @@ function invariantViolations(run: Run): string[] {
       // A resolve for an unknown alert is remembered unrouted; every other alert is routed as specified.
       if (routed.join() !== [...expected].sort().join()) out.push(`alert ${alert.dedupKey} routed to ${routed} instead of ${expected}`);
     }
-    if ((alert.status === "resolved") !== (alert.resolvedAt !== null)) out.push(`alert ${alert.dedupKey}: status ${alert.status} with resolvedAt ${alert.resolvedAt}`);
-    if (alert.incidentId !== null && !ws.incidents.has(alert.incidentId)) out.push(`alert ${alert.dedupKey} attached to an unknown incident`);
+    if ((alert.status === "resolved") !== (alert.resolvedAt !== null))
+      out.push(`alert ${alert.dedupKey}: status ${alert.status} with resolvedAt ${alert.resolvedAt}`);
+    if (alert.incidentId !== null && !ws.incidents.has(alert.incidentId))
+      out.push(`alert ${alert.dedupKey} attached to an unknown incident`);
   }
 
   // One open incident per alert group; an incident never spans groups.
@@ -269,7 +271,8 @@ function invariantViolations(run: Run): string[] {
     }
     if (run.resolvedByOperator.has(incident.id)) continue;
     if (incident.status !== "investigating") out.push(`firing alert ${a.dedupKey} is in a ${incident.status} incident`);
-    for (const r of a.routes) if (!incident.componentIds.includes(r.componentId)) out.push(`incident ${incident.id} lacks ${r.componentId} of ${a.dedupKey}`);
+    for (const r of a.routes)
+      if (!incident.componentIds.includes(r.componentId)) out.push(`incident ${incident.id} lacks ${r.componentId} of ${a.dedupKey}`);
   }
 
   // Component status: the worst over the firing alerts routed to it; override, then maintenance, win.
@@ -294,7 +297,8 @@ function decisionViolations(before: WorkingSet, after: WorkingSet, d: Decision):
     const b = before.alerts.get(id);
     if (!b && !(d.newAlerts.has(id) && d.alerts.has(id))) out.push(`new alert ${id} not reported`);
     if (b && !same(a, b) && !d.alerts.has(id)) out.push(`alert ${id} changed but not reported`);
-    if (!same(a.routes, b?.routes ?? []) && a.routes.length && !d.routesChanged.has(id)) out.push(`alert ${id} routes changed but not reported`);
+    if (!same(a.routes, b?.routes ?? []) && a.routes.length && !d.routesChanged.has(id))
+      out.push(`alert ${id} routes changed but not reported`);
   }
   for (const id of before.incidents.keys()) if (!after.incidents.has(id)) out.push(`incident ${id} vanished`);
   for (const [id, i] of after.incidents) {
@@ -302,17 +306,22 @@ function decisionViolations(before: WorkingSet, after: WorkingSet, d: Decision):
     if (!b && !(d.newIncidents.has(id) && d.incidents.has(id))) out.push(`new incident ${id} not reported`);
     if (b && !same(i, b) && !d.incidents.has(id)) out.push(`incident ${id} changed but not reported`);
     const added = i.componentIds.filter((c) => !b?.componentIds.includes(c)).sort();
-    const reported = d.incidentComponents.filter(([inc]) => inc === id).map(([, c]) => c).sort();
+    const reported = d.incidentComponents
+      .filter(([inc]) => inc === id)
+      .map(([, c]) => c)
+      .sort();
     if (!same(added, reported)) out.push(`incident ${id} gained components ${added}, reported ${reported}`);
   }
   for (const u of d.updates) if (!d.incidents.has(u.incidentId)) out.push(`update for unreported incident ${u.incidentId}`);
   for (const [id, c] of after.components) {
     const b = before.components.get(id)!;
-    if ((c.autoStatus !== b.autoStatus || c.status !== b.status) && !d.components.has(id)) out.push(`component ${id} changed but not reported`);
+    if ((c.autoStatus !== b.autoStatus || c.status !== b.status) && !d.components.has(id))
+      out.push(`component ${id} changed but not reported`);
     // Folding the recorded status changes over the old status gives the new one: uptime history is whole.
     let shown = b.status;
     for (const change of d.statusChanges.filter((s) => s.componentId === id)) {
-      if (change.from !== shown || change.to === change.from) out.push(`component ${id}: change ${change.from}→${change.to} after ${shown}`);
+      if (change.from !== shown || change.to === change.from)
+        out.push(`component ${id}: change ${change.from}→${change.to} after ${shown}`);
       shown = change.to;
     }
     if (shown !== c.status) out.push(`component ${id} went ${b.status}→${c.status} but its changes end at ${shown}`);
@@ -392,7 +401,10 @@ describe("state machine under random valid event sequences", () => {
         run.apply(d);
         const before = structuredClone(run.ws);
         const again = run.apply(d);
-        expect(again.outcomes.filter((o) => o === "applied"), `replayed ${JSON.stringify(d.events.map((e) => [e.dedupKey, e.action, e.occurredAt]))}`).toEqual([]);
+        expect(
+          again.outcomes.filter((o) => o === "applied"),
+          `replayed ${JSON.stringify(d.events.map((e) => [e.dedupKey, e.action, e.occurredAt]))}`,
+        ).toEqual([]);
         expect(nothingWritten(again)).toBe(true);
         expect(run.ws).toEqual(before);
       }),
@@ -422,7 +434,9 @@ describe("state machine under random valid event sequences", () => {
         for (const d of deliveries) {
           applyEvents(batched.ws, ROUTING[d.integration], d.events, { now, newId: () => `id${++batched.n}` });
           // A delivery is applied in time order (stably), so compare with its events sent one by one in that order.
-          const inTimeOrder = d.events.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.occurredAt.getTime() - b.occurredAt.getTime() || i - j);
+          const inTimeOrder = d.events
+            .map((e, i) => [e, i] as const)
+            .sort(([a, i], [b, j]) => a.occurredAt.getTime() - b.occurredAt.getTime() || i - j);
           for (const [e] of inTimeOrder) applyEvents(byEvent.ws, ROUTING[d.integration], [e], { now, newId: () => `id${++byEvent.n}` });
         }
         expect(byEvent.ws).toEqual(batched.ws);
@@ -435,7 +449,11 @@ describe("state machine under random valid event sequences", () => {
     // Triggers and resolves with distinct times per alert, so "time order" is one order.
     const history = fc
       .array(
-        fc.record({ alert: fc.nat(ALERTS.length - 1), action: fc.constantFrom<AlertEvent["action"]>("trigger", "trigger", "resolve"), severity }),
+        fc.record({
+          alert: fc.nat(ALERTS.length - 1),
+          action: fc.constantFrom<AlertEvent["action"]>("trigger", "trigger", "resolve"),
+          severity,
+        }),
         { minLength: 1, maxLength: 40 },
       )
       .map((list) =>

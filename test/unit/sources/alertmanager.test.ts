@@ -82,28 +82,40 @@ describe("fromAlertmanager: awkward groups", () => {
   const events = adapt(awkward);
 
   it.each([
-    ["nanosecond startsAt, empty summary, unrendered description, a number label, unknown fields", 0, {
-      dedupKey: "a1b2c3d4e5f60718",
-      action: "trigger",
-      severity: "critical", // severity="page"
-      summary: "ApiLatencyHigh on api-1:8080",
-      tags: { alertname: "ApiLatencyHigh", service: "api", severity: "page", instance: "api-1:8080", replica: "2" },
-      occurredAt: new Date("2025-11-20T10:15:02.123Z"),
-    }],
-    ["no annotations, no severity, no fingerprint, no generatorURL", 1, {
-      dedupKey: labelsFingerprint({ alertname: "ApiLatencyHigh", service: "api", instance: "api-2:8080" }),
-      action: "trigger",
-      severity: "error",
-      summary: "ApiLatencyHigh on api-2:8080",
-      occurredAt: new Date("2025-11-20T10:16:00Z"),
-    }],
-    ["no status of its own (the group's counts), a javascript: generatorURL", 2, {
-      dedupKey: "ffee000000000003",
-      action: "trigger",
-      severity: "warning",
-      summary: "p99 latency 2.4s on api-3",
-      occurredAt: new Date("2025-11-20T10:00:00Z"),
-    }],
+    [
+      "nanosecond startsAt, empty summary, unrendered description, a number label, unknown fields",
+      0,
+      {
+        dedupKey: "a1b2c3d4e5f60718",
+        action: "trigger",
+        severity: "critical", // severity="page"
+        summary: "ApiLatencyHigh on api-1:8080",
+        tags: { alertname: "ApiLatencyHigh", service: "api", severity: "page", instance: "api-1:8080", replica: "2" },
+        occurredAt: new Date("2025-11-20T10:15:02.123Z"),
+      },
+    ],
+    [
+      "no annotations, no severity, no fingerprint, no generatorURL",
+      1,
+      {
+        dedupKey: labelsFingerprint({ alertname: "ApiLatencyHigh", service: "api", instance: "api-2:8080" }),
+        action: "trigger",
+        severity: "error",
+        summary: "ApiLatencyHigh on api-2:8080",
+        occurredAt: new Date("2025-11-20T10:16:00Z"),
+      },
+    ],
+    [
+      "no status of its own (the group's counts), a javascript: generatorURL",
+      2,
+      {
+        dedupKey: "ffee000000000003",
+        action: "trigger",
+        severity: "warning",
+        summary: "p99 latency 2.4s on api-3",
+        occurredAt: new Date("2025-11-20T10:00:00Z"),
+      },
+    ],
   ])("%s", (_, index, expected) => {
     expect(events[index]).toMatchObject(expected);
   });
@@ -114,7 +126,7 @@ describe("fromAlertmanager: awkward groups", () => {
     expect(events[2]).not.toHaveProperty("link");
   });
 
-  it("labels route: service=\"api\" becomes the service tag", () => {
+  it('labels route: service="api" becomes the service tag', () => {
     expect(events.every((e) => e.tags.service === "api")).toBe(true);
   });
 
@@ -142,10 +154,22 @@ describe("fromAlertmanager: awkward groups", () => {
   });
 
   it.each([
-    ["critical", "critical"], ["Page", "critical"], ["P1", "critical"], ["high", "critical"],
-    ["error", "error"], ["warning", "warning"], ["warn", "warning"], ["minor", "warning"],
-    ["info", "info"], ["none", "info"], ["low", "info"],
-    [undefined, "error"], ["", "error"], ["whatever", "error"], ["constructor", "error"], ["__proto__", "error"],
+    ["critical", "critical"],
+    ["Page", "critical"],
+    ["P1", "critical"],
+    ["high", "critical"],
+    ["error", "error"],
+    ["warning", "warning"],
+    ["warn", "warning"],
+    ["minor", "warning"],
+    ["info", "info"],
+    ["none", "info"],
+    ["low", "info"],
+    [undefined, "error"],
+    ["", "error"],
+    ["whatever", "error"],
+    ["constructor", "error"],
+    ["__proto__", "error"],
   ] as const)("severity label %j → %s", (label, severity) => {
     expect(severityOfLabel(label)).toBe(severity);
   });
@@ -178,7 +202,15 @@ describe("fromAlertmanager: Grafana's test notification", () => {
   const testAlert = (labels: Record<string, string>) => ({
     version: "4",
     status: "firing",
-    alerts: [{ status: "firing", labels, annotations: { summary: "Notification test" }, startsAt: "2025-11-20T10:15:02Z", fingerprint: "57c6d9296de2ad39" }],
+    alerts: [
+      {
+        status: "firing",
+        labels,
+        annotations: { summary: "Notification test" },
+        startsAt: "2025-11-20T10:15:02Z",
+        fingerprint: "57c6d9296de2ad39",
+      },
+    ],
   });
 
   it("is ignored", () => {

@@ -2,7 +2,6 @@
 // payloads, as they arrive, through the pure adapters.
 import { describe, expect, it } from "vitest";
 import type { AlertEvent } from "../../../worker/domain/alert-event";
-import { only, receivedAt, refused } from "./adapt";
 import { ACTIVITY_LOG_EXPIRY_SECONDS, fromAzureMonitor } from "../../../worker/sources/azure-monitor";
 import { fromCloudWatch } from "../../../worker/sources/cloudwatch";
 import { fromGoogleCloud } from "../../../worker/sources/google-cloud";
@@ -21,13 +20,17 @@ import gClosed12 from "../../fixtures/google-cloud/closed-1.2.json";
 import gOpen11 from "../../fixtures/google-cloud/open-1.1.json";
 import gOpen12 from "../../fixtures/google-cloud/open-1.2.json";
 import gTest from "../../fixtures/google-cloud/test.json";
-
+import { only, receivedAt, refused } from "./adapt";
 
 const ARN = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:api-5xx-rate";
 
 describe("fromCloudWatch", () => {
   it.each<[string, unknown, Partial<AlertEvent>]>([
-    ["ALARM → trigger, Message parsed a second time", cwAlarm, { dedupKey: ARN, action: "trigger", summary: "api-5xx-rate is in ALARM", occurredAt: new Date("2025-11-20T10:15:02.364Z") }],
+    [
+      "ALARM → trigger, Message parsed a second time",
+      cwAlarm,
+      { dedupKey: ARN, action: "trigger", summary: "api-5xx-rate is in ALARM", occurredAt: new Date("2025-11-20T10:15:02.364Z") },
+    ],
     ["OK → resolve of the same alarm", cwOk, { dedupKey: ARN, action: "resolve", occurredAt: new Date("2025-11-20T10:25:02.112Z") }],
     ["raw message delivery: the alarm itself", cwRaw, { dedupKey: ARN, action: "trigger" }],
   ])("%s", (_, payload, expected) => {
@@ -53,17 +56,37 @@ describe("fromCloudWatch", () => {
   it("refuses what is not SNS or an alarm, naming the field", () => {
     expect(refused(fromCloudWatch, { hello: 1 }).field).toBe("Type");
     expect(refused(fromCloudWatch, { ...cwAlarm, Message: '{"foo":1}' }).field).toBe("Message");
-    expect(refused(fromCloudWatch, { ...cwAlarm, Message: JSON.stringify({ AlarmName: "x", NewStateValue: "MAYBE" }) }).field).toBe("Message.NewStateValue");
+    expect(refused(fromCloudWatch, { ...cwAlarm, Message: JSON.stringify({ AlarmName: "x", NewStateValue: "MAYBE" }) }).field).toBe(
+      "Message.NewStateValue",
+    );
   });
 });
 
 describe("fromAzureMonitor", () => {
   const alertId = azFired.data.essentials.alertId;
   it.each<[string, unknown, Partial<AlertEvent>]>([
-    ["metric Fired → trigger, Sev1 → error", azFired, { dedupKey: alertId, action: "trigger", severity: "error", summary: "api-cpu-high on api-vm-1", occurredAt: new Date("2025-11-20T10:15:02.123Z") }],
-    ["metric Resolved → resolve of the same alertId, at resolvedDateTime", azResolved, { dedupKey: alertId, action: "resolve", occurredAt: new Date("2025-11-20T10:25:02.765Z") }],
+    [
+      "metric Fired → trigger, Sev1 → error",
+      azFired,
+      {
+        dedupKey: alertId,
+        action: "trigger",
+        severity: "error",
+        summary: "api-cpu-high on api-vm-1",
+        occurredAt: new Date("2025-11-20T10:15:02.123Z"),
+      },
+    ],
+    [
+      "metric Resolved → resolve of the same alertId, at resolvedDateTime",
+      azResolved,
+      { dedupKey: alertId, action: "resolve", occurredAt: new Date("2025-11-20T10:25:02.765Z") },
+    ],
     ["Service Health: one tracking id, Active → trigger", shActive, { dedupKey: "service-health:VT8X-5Q8", action: "trigger" }],
-    ["Service Health: stage Resolved → resolve, though monitorCondition says Fired", shResolved, { dedupKey: "service-health:VT8X-5Q8", action: "resolve" }],
+    [
+      "Service Health: stage Resolved → resolve, though monitorCondition says Fired",
+      shResolved,
+      { dedupKey: "service-health:VT8X-5Q8", action: "resolve" },
+    ],
   ])("%s", (_, payload, expected) => {
     expect(only(fromAzureMonitor, payload)).toMatchObject(expected);
   });
@@ -96,9 +119,17 @@ describe("fromAzureMonitor", () => {
 
 describe("fromGoogleCloud", () => {
   it.each<[string, unknown, Partial<AlertEvent>]>([
-    ["1.2 open → trigger, severity Critical", gOpen12, { dedupKey: "0.opqiw61fsv7p", action: "trigger", severity: "critical", occurredAt: new Date(1763633702000) }],
+    [
+      "1.2 open → trigger, severity Critical",
+      gOpen12,
+      { dedupKey: "0.opqiw61fsv7p", action: "trigger", severity: "critical", occurredAt: new Date(1763633702000) },
+    ],
     ["1.2 closed → resolve at ended_at", gClosed12, { dedupKey: "0.opqiw61fsv7p", action: "resolve", occurredAt: new Date(1763634302000) }],
-    ["1.1 open → trigger (no severity: error)", gOpen11, { dedupKey: "f2e08c333dc64cb09f75eaab355393bz", action: "trigger", severity: "error" }],
+    [
+      "1.1 open → trigger (no severity: error)",
+      gOpen11,
+      { dedupKey: "f2e08c333dc64cb09f75eaab355393bz", action: "trigger", severity: "error" },
+    ],
     ["1.1 closed → resolve", gClosed11, { dedupKey: "f2e08c333dc64cb09f75eaab355393bz", action: "resolve" }],
   ])("%s", (_, payload, expected) => {
     expect(only(fromGoogleCloud, payload)).toMatchObject(expected);

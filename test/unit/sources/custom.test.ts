@@ -1,13 +1,13 @@
 // The custom receiver: Opsgenie's outgoing webhook through the README's mapping, with no code; and
 // the mapping's validation naming the bad part.
 import { describe, expect, it } from "vitest";
-import { customMapping, fromMapping, valueAt } from "../../../worker/sources/mapping";
-import { formatPath } from "../../../worker/sources/common";
 import { PayloadError } from "../../../worker/errors";
+import { formatPath } from "../../../worker/sources/common";
+import { customMapping, fromMapping, valueAt } from "../../../worker/sources/mapping";
 import ack from "../../fixtures/custom/opsgenie-acknowledge.json";
+import note from "../../fixtures/custom/opsgenie-addnote.json";
 import close from "../../fixtures/custom/opsgenie-close.json";
 import create from "../../fixtures/custom/opsgenie-create.json";
-import note from "../../fixtures/custom/opsgenie-addnote.json";
 import { OPSGENIE_MAPPING } from "../../fixtures/custom/opsgenie-mapping";
 
 const receivedAt = new Date("2025-11-20T12:00:00.000Z");
@@ -16,7 +16,20 @@ const ALERT = "ec03dad6-62c8-4c94-b38b-d88f398e900f";
 
 describe("Opsgenie through a custom mapping", () => {
   it.each([
-    ["Create → trigger, P1 → critical, tags from the tag list", create, { dedupKey: ALERT, action: "trigger", severity: "critical", summary: "Checkout API 5xx rate above 5%", details: "Error rate 7.2% over 5 minutes", monitor: { id: "checkout-5xx", name: "Server" }, tags: { vip: "", service: "checkout" }, occurredAt: new Date(1763633702288) }],
+    [
+      "Create → trigger, P1 → critical, tags from the tag list",
+      create,
+      {
+        dedupKey: ALERT,
+        action: "trigger",
+        severity: "critical",
+        summary: "Checkout API 5xx rate above 5%",
+        details: "Error rate 7.2% over 5 minutes",
+        monitor: { id: "checkout-5xx", name: "Server" },
+        tags: { vip: "", service: "checkout" },
+        occurredAt: new Date(1763633702288),
+      },
+    ],
     ["Acknowledge → acknowledge, no priority → the default", ack, { dedupKey: ALERT, action: "acknowledge", severity: "error" }],
     ["Close → resolve", close, { dedupKey: ALERT, action: "resolve" }],
   ])("%s", (_, payload, expected) => {
@@ -71,9 +84,17 @@ describe("the mapping is validated when saved, naming the bad part", () => {
   it.each<[string, unknown, string]>([
     ["no dedup_key", { ...OPSGENIE_MAPPING, dedup_key: undefined }, "dedup_key"],
     ["a path with spaces", { ...OPSGENIE_MAPPING, summary: "alert message" }, "summary"],
-    ["an unknown severity default", { ...OPSGENIE_MAPPING, severity: { ...OPSGENIE_MAPPING.severity, default: "sev9" } }, "severity.default"],
+    [
+      "an unknown severity default",
+      { ...OPSGENIE_MAPPING, severity: { ...OPSGENIE_MAPPING.severity, default: "sev9" } },
+      "severity.default",
+    ],
     ["an action missing its resolve list", { ...OPSGENIE_MAPPING, action: { from: "action", trigger: ["Create"] } }, "action.resolve"],
-    ["a word in trigger and resolve both", { ...OPSGENIE_MAPPING, action: { from: "action", trigger: ["Close"], resolve: ["close"] } }, "action.resolve"],
+    [
+      "a word in trigger and resolve both",
+      { ...OPSGENIE_MAPPING, action: { from: "action", trigger: ["Close"], resolve: ["close"] } },
+      "action.resolve",
+    ],
     ["an unknown key", { ...OPSGENIE_MAPPING, script: "return 1" }, ""],
   ])("%s", (_, value, path) => {
     expect(issueAt(value)).toBe(path);

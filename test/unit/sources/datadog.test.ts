@@ -7,12 +7,12 @@ import flatWarn from "../../fixtures/datadog/flat-warn.json";
 import ilertRecovered from "../../fixtures/datadog/ilert-recovered.json";
 import ilertTriggered from "../../fixtures/datadog/ilert-triggered.json";
 import ilertUnquotedNumbers from "../../fixtures/datadog/ilert-unquoted-numbers.json";
+import recommended from "../../fixtures/datadog/recommended-triggered.json";
 import eventUnsubstituted from "../../fixtures/datadog/stackpulse-event-unsubstituted.json";
 import stackpulseNoData from "../../fixtures/datadog/stackpulse-no-data.json";
 import stackpulseRecovered from "../../fixtures/datadog/stackpulse-recovered.json";
 import stackpulseRenotify from "../../fixtures/datadog/stackpulse-renotify.json";
 import stackpulseTriggered from "../../fixtures/datadog/stackpulse-triggered.json";
-import recommended from "../../fixtures/datadog/recommended-triggered.json";
 
 const receivedAt = new Date("2025-11-20T12:00:00.000Z");
 
@@ -329,9 +329,7 @@ describe("fromDatadog: summary, details, monitor, link", () => {
   });
 
   it("prefers ALERT_TITLE over EVENT_TITLE and title", () => {
-    expect(one(flat({ ALERT_TITLE: "From alert title", EVENT_TITLE: "From event", title: "Top" })).summary).toBe(
-      "From alert title",
-    );
+    expect(one(flat({ ALERT_TITLE: "From alert title", EVENT_TITLE: "From event", title: "Top" })).summary).toBe("From alert title");
   });
 
   it.each([
@@ -386,7 +384,11 @@ describe("fromDatadog: errors", () => {
   });
 
   it.each([
-    ["StackPulse", { ...stackpulseTriggered, metadata: { ...stackpulseTriggered.metadata, ALERT_TRANSITION: "Exploded" } }, "metadata.ALERT_TRANSITION"],
+    [
+      "StackPulse",
+      { ...stackpulseTriggered, metadata: { ...stackpulseTriggered.metadata, ALERT_TRANSITION: "Exploded" } },
+      "metadata.ALERT_TRANSITION",
+    ],
     ["iLert", { ...ilertTriggered, alert_transition: "Exploded" }, "alert_transition"],
     ["flat", flat({ ALERT_TRANSITION: "Exploded" }), "ALERT_TRANSITION"],
   ])("refuses an unknown transition (%s), listing the allowed ones", (_name, payload, field) => {
@@ -399,7 +401,11 @@ describe("fromDatadog: errors", () => {
   });
 
   it.each([
-    ["StackPulse, empty transition, ALERT_TYPE info", { ...eventUnsubstituted, metadata: { ...eventUnsubstituted.metadata, ALERT_TYPE: "info" } }, "metadata.ALERT_TRANSITION"],
+    [
+      "StackPulse, empty transition, ALERT_TYPE info",
+      { ...eventUnsubstituted, metadata: { ...eventUnsubstituted.metadata, ALERT_TYPE: "info" } },
+      "metadata.ALERT_TRANSITION",
+    ],
     ["iLert, unsubstituted transition", { ...ilertTriggered, alert_transition: "$ALERT_TRANSITION" }, "alert_transition"],
     ["flat, no transition or type at all", { ALERT_ID: "1" }, "alert_transition"],
     ["the StackPulse template left unsubstituted", unsubstitutedStackpulse, "metadata.ALERT_TRANSITION"],

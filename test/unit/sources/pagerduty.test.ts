@@ -14,12 +14,12 @@ import amMixed from "../../fixtures/pagerduty/alertmanager-trigger-mixed-severit
 import amPartly from "../../fixtures/pagerduty/alertmanager-trigger-partly-resolved.json";
 import change from "../../fixtures/pagerduty/change-event.json";
 import checkly from "../../fixtures/pagerduty/checkly-trigger.json";
-import grafana from "../../fixtures/pagerduty/grafana-trigger.json";
 import grafanaTest from "../../fixtures/pagerduty/grafana-test-notification.json";
-import zabbixResolve from "../../fixtures/pagerduty/zabbix-resolve.json";
-import zabbixTrigger from "../../fixtures/pagerduty/zabbix-trigger.json";
+import grafana from "../../fixtures/pagerduty/grafana-trigger.json";
 import v1Resolve from "../../fixtures/pagerduty/v1-resolve.json";
 import v1Trigger from "../../fixtures/pagerduty/v1-trigger.json";
+import zabbixResolve from "../../fixtures/pagerduty/zabbix-resolve.json";
+import zabbixTrigger from "../../fixtures/pagerduty/zabbix-trigger.json";
 
 const receivedAt = new Date("2026-11-23T11:00:00.000Z");
 const GENERATED = "0123456789abcdef0123456789abcdef";
@@ -126,7 +126,16 @@ describe("fromPagerDutyV2: other senders", () => {
   it("acknowledge: only the dedup key matters", () => {
     expect(v2(acknowledge)).toEqual({
       dedupKey: "checkout-api-eu-west-1",
-      events: [{ dedupKey: "checkout-api-eu-west-1", action: "acknowledge", severity: "error", summary: "checkout-api-eu-west-1", tags: {}, occurredAt: receivedAt }],
+      events: [
+        {
+          dedupKey: "checkout-api-eu-west-1",
+          action: "acknowledge",
+          severity: "error",
+          summary: "checkout-api-eu-west-1",
+          tags: {},
+          occurredAt: receivedAt,
+        },
+      ],
     });
   });
 
@@ -151,10 +160,25 @@ describe("fromPagerDutyV2: other senders", () => {
 // is never retried: the alert would be lost. So the usual words map, anything else is error.
 describe("fromPagerDutyV2: severities read leniently", () => {
   it.each([
-    ["critical", "critical"], ["ERROR", "error"], ["warning", "warning"], ["info", "info"],
-    ["", "error"], ["none", "info"], ["page", "critical"], ["high", "critical"], ["P1", "critical"],
-    ["sev1", "critical"], ["SEV-2", "error"], ["p3", "warning"], ["low", "info"], ["P5", "info"],
-    ["disaster", "critical"], ["average", "error"], ["Not classified", "info"], ["apocalyptic", "error"], [3, "error"],
+    ["critical", "critical"],
+    ["ERROR", "error"],
+    ["warning", "warning"],
+    ["info", "info"],
+    ["", "error"],
+    ["none", "info"],
+    ["page", "critical"],
+    ["high", "critical"],
+    ["P1", "critical"],
+    ["sev1", "critical"],
+    ["SEV-2", "error"],
+    ["p3", "warning"],
+    ["low", "info"],
+    ["P5", "info"],
+    ["disaster", "critical"],
+    ["average", "error"],
+    ["Not classified", "info"],
+    ["apocalyptic", "error"],
+    [3, "error"],
   ])("%j → %s", (severity, expected) => {
     expect(v2(trigger({ severity })).events[0]!.severity).toBe(expected);
   });
@@ -210,12 +234,23 @@ describe("fromPagerDutyV2: Grafana's PagerDuty contact point", () => {
 
   it("a real alert is not taken for the test", () => {
     expect(v2(grafana).events).toHaveLength(1);
-    const named = { ...grafanaTest, payload: { ...grafanaTest.payload, summary: "[FIRING:1] TestAlert Grafana (api)", custom_details: { firing: grafanaTest.payload.custom_details.firing.replace(" - instance = Grafana\n", " - instance = Grafana\n - service = api\n") } } };
+    const named = {
+      ...grafanaTest,
+      payload: {
+        ...grafanaTest.payload,
+        summary: "[FIRING:1] TestAlert Grafana (api)",
+        custom_details: {
+          firing: grafanaTest.payload.custom_details.firing.replace(" - instance = Grafana\n", " - instance = Grafana\n - service = api\n"),
+        },
+      },
+    };
     expect(v2(named).events).toHaveLength(1);
   });
 
   it("a test that is otherwise invalid is still refused", () => {
-    expect(refused(() => v2({ ...grafanaTest, routing_key: undefined })).errors).toEqual(["`routing_key` is required: the integration key"]);
+    expect(refused(() => v2({ ...grafanaTest, routing_key: undefined })).errors).toEqual([
+      "`routing_key` is required: the integration key",
+    ]);
   });
 });
 
@@ -250,17 +285,33 @@ describe("fromPagerDutyV2: PagerDuty's 400, every bad field named", () => {
     ["a numeric routing_key", { ...trigger(), routing_key: 12 }, ["`routing_key` must be a string"]],
     ["no event_action", { ...trigger(), event_action: undefined }, ["`event_action` is required: one of trigger, acknowledge, resolve"]],
     ["an unknown event_action", { ...trigger(), event_action: "explode" }, ["`event_action` must be one of trigger, acknowledge, resolve"]],
-    ["a severity that is an object", trigger({ severity: { level: 1 } }), ["`payload.severity` must be one of critical, error, warning, info"]],
+    [
+      "a severity that is an object",
+      trigger({ severity: { level: 1 } }),
+      ["`payload.severity` must be one of critical, error, warning, info"],
+    ],
     ["a missing severity", trigger({ severity: undefined }), ["`payload.severity` is required: one of critical, error, warning, info"]],
-    ["a missing payload on trigger", { ...trigger(), payload: undefined }, ["`payload` is required for a trigger: {summary, source, severity}"]],
+    [
+      "a missing payload on trigger",
+      { ...trigger(), payload: undefined },
+      ["`payload` is required for a trigger: {summary, source, severity}"],
+    ],
     ["a payload that is a string", { ...trigger(), payload: "down" }, ["`payload` must be an object"]],
     ["a numeric summary", trigger({ summary: 5 }), ["`payload.summary` must be a string"]],
     ["no source", trigger({ source: undefined }), ["`payload.source` is required"]],
-    ["a bad timestamp", trigger({ timestamp: "yesterday" }), ["`payload.timestamp` must be an ISO 8601 date-time, e.g. 2025-11-20T10:15:02.000Z"]],
+    [
+      "a bad timestamp",
+      trigger({ timestamp: "yesterday" }),
+      ["`payload.timestamp` must be an ISO 8601 date-time, e.g. 2025-11-20T10:15:02.000Z"],
+    ],
     ["a dedup_key over 255 characters", trigger({}, { dedup_key: "k".repeat(256) }), ["`dedup_key` must be at most 255 characters"]],
     ["a dedup_key that is an object", trigger({}, { dedup_key: { a: 1 } }), ["`dedup_key` must be a string"]],
     ["resolve without dedup_key", { routing_key: "k", event_action: "resolve" }, ["`dedup_key` is required to resolve an alert"]],
-    ["acknowledge with a string payload", { routing_key: "k", event_action: "acknowledge", dedup_key: "d", payload: "x" }, ["`payload` must be an object"]],
+    [
+      "acknowledge with a string payload",
+      { routing_key: "k", event_action: "acknowledge", dedup_key: "d", payload: "x" },
+      ["`payload` must be an object"],
+    ],
     [
       "everything wrong at once",
       { event_action: "trigger", payload: { severity: ["bad"], timestamp: 5 } },
@@ -287,7 +338,11 @@ describe("change events and Events API v1", () => {
 
   it.each<[string, unknown, string[]]>([
     ["no payload", { routing_key: "k" }, ["`payload` is required: {summary, timestamp?, source?, custom_details?}"]],
-    ["no summary, no key", { payload: { source: "ci" } }, ["`routing_key` is required: the integration key", "`payload.summary` is required"]],
+    [
+      "no summary, no key",
+      { payload: { source: "ci" } },
+      ["`routing_key` is required: the integration key", "`payload.summary` is required"],
+    ],
   ])("a change event with %s is refused", (_, payload, errors) => {
     expect(refused(() => fromPagerDutyChange(payload)).errors).toEqual(errors);
   });

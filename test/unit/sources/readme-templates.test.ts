@@ -4,19 +4,20 @@
 // Zabbix's HttpRequest). A template that does not produce the events a user expects fails here.
 import checklyHandlebars from "@checkly/handlebars";
 import { describe, expect, it } from "vitest";
+import readme from "../../../README.md?raw";
 import { PayloadError } from "../../../worker/errors";
 import { fromDatadog } from "../../../worker/sources/datadog";
 import { fromGeneric } from "../../../worker/sources/generic";
 import { fromUptrends } from "../../../worker/sources/uptrends";
 import { fromZabbix } from "../../../worker/sources/zabbix";
-import readme from "../../../README.md?raw";
 import checklyFixture from "../../fixtures/checkly/webhook-template.hbs?raw";
 import zabbixProblem from "../../fixtures/zabbix/problem.json";
 import zabbixRecovery from "../../fixtures/zabbix/recovery.json";
 
 const receivedAt = new Date("2025-11-20T12:00:00.000Z");
 const section = (name: string) => readme.slice(readme.indexOf(`**${name}**`), readme.indexOf("\n**", readme.indexOf(`**${name}**`) + 4));
-const codeBlocks = (text: string, lang: string) => [...text.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, "g"))].map((m) => m[1]!);
+const codeBlocks = (text: string, lang: string) =>
+  [...text.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, "g"))].map((m) => m[1]!);
 const between = (marker: string) => readme.slice(readme.indexOf(`<!-- ${marker}:start -->`), readme.indexOf(`<!-- ${marker}:end -->`));
 
 describe("Datadog: the three templates, filled as Datadog fills them", () => {
@@ -37,8 +38,7 @@ describe("Datadog: the three templates, filled as Datadog fills them", () => {
     LINK: "https://app.datadoghq.com/event/event?id=8264390174520688399",
     LAST_UPDATED: "2025-11-20T10:15:02.000Z",
   };
-  const fill = (template: string) =>
-    template.replace(/\$([A-Z_]+)/g, (_, name: string) => JSON.stringify(values[name] ?? "").slice(1, -1));
+  const fill = (template: string) => template.replace(/\$([A-Z_]+)/g, (_, name: string) => JSON.stringify(values[name] ?? "").slice(1, -1));
 
   it("has the recommended template and both guide templates", () => {
     expect(templates).toHaveLength(3);
@@ -142,12 +142,26 @@ describe("Zabbix: the media-type script and parameters, run as Zabbix runs them"
     const sent: Array<{ url: string; body: string; headers: string[] }> = [];
     class HttpRequest {
       headers: string[] = [];
-      addHeader(h: string) { this.headers.push(h); }
+      addHeader(h: string) {
+        this.headers.push(h);
+      }
       setProxy() {}
-      post(url: string, body: string) { sent.push({ url, body, headers: this.headers }); return '{"status":"accepted"}'; }
-      getStatus() { return status; }
+      post(url: string, body: string) {
+        sent.push({ url, body, headers: this.headers });
+        return '{"status":"accepted"}';
+      }
+      getStatus() {
+        return status;
+      }
     }
-    const value = JSON.stringify(Object.fromEntries(parameters.map(([name, macro]) => [name, name === "statuspage_url" ? "https://status.test/hooks/zabbix/k" : name === "HTTPProxy" ? "" : resolve(macro)])));
+    const value = JSON.stringify(
+      Object.fromEntries(
+        parameters.map(([name, macro]) => [
+          name,
+          name === "statuspage_url" ? "https://status.test/hooks/zabbix/k" : name === "HTTPProxy" ? "" : resolve(macro),
+        ]),
+      ),
+    );
     const result = new Function("value", "HttpRequest", "Zabbix", script!)(value, HttpRequest, { log() {} });
     return { result, sent };
   }

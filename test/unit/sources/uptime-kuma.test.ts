@@ -2,14 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { AlertEvent } from "../../../worker/domain/alert-event";
 import { PayloadError } from "../../../worker/errors";
 import { fromUptimeKuma } from "../../../worker/sources/uptime-kuma";
-import downStrings from "../../fixtures/uptime-kuma/down-strings-no-monitor.json";
+import certExpiry from "../../fixtures/uptime-kuma/cert-expiry.json";
+import domainExpiry from "../../fixtures/uptime-kuma/domain-expiry.json";
 import down from "../../fixtures/uptime-kuma/down.json";
+import downStrings from "../../fixtures/uptime-kuma/down-strings-no-monitor.json";
 import maintenance from "../../fixtures/uptime-kuma/maintenance.json";
 import pending from "../../fixtures/uptime-kuma/pending.json";
 import testNotification from "../../fixtures/uptime-kuma/test-notification.json";
 import up from "../../fixtures/uptime-kuma/up.json";
-import certExpiry from "../../fixtures/uptime-kuma/cert-expiry.json";
-import domainExpiry from "../../fixtures/uptime-kuma/domain-expiry.json";
 
 const receivedAt = new Date("2025-11-20T12:00:00.000Z");
 const adapt = (payload: unknown) => fromUptimeKuma(payload, receivedAt);
@@ -129,7 +129,10 @@ describe("fromUptimeKuma: the webhook notification's payloads", () => {
 // Down → maintenance, maintenance → up and pausing send nothing: with Kuma's "Resend Notification if
 // Down X times consecutively", a down that stops being repeated has ended.
 describe("fromUptimeKuma: a down expires when Kuma stops repeating it", () => {
-  const withResend = (resendInterval: unknown, interval: unknown = 60) => ({ ...down, monitor: { ...down.monitor, resendInterval, interval } });
+  const withResend = (resendInterval: unknown, interval: unknown = 60) => ({
+    ...down,
+    monitor: { ...down.monitor, resendInterval, interval },
+  });
 
   it.each<[unknown, unknown, number | undefined]>([
     [10, 60, 2 * 600 + 120],

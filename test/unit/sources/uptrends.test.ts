@@ -229,7 +229,6 @@ describe("fromUptrends: errors", () => {
     expect(err.status).toBe(400);
     expect(err.message).toContain("is required");
   });
-
 });
 
 // The README's template before it was fixed wrote bare `@alert.type`: Uptrends sends that as it is.
@@ -269,7 +268,9 @@ describe("fromUptrends: variables without double curly braces", () => {
 
   it("accepts the JsonEncode'd values Uptrends produces: escaped quotes and line breaks", () => {
     // `"monitorName": "{{@JsonEncode({{@monitor.name}})}}"` with a monitor named `Shop "EU"`.
-    const delivered = JSON.parse(`{"type":"Alert","incidentKey":"${INCIDENT}","monitorName":"Shop \\"EU\\"","description":"503\\nService Unavailable"}`);
+    const delivered = JSON.parse(
+      `{"type":"Alert","incidentKey":"${INCIDENT}","monitorName":"Shop \\"EU\\"","description":"503\\nService Unavailable"}`,
+    );
     const event = one(delivered);
     expect(event.monitor?.name).toBe('Shop "EU"');
     expect(event.summary).toBe("503 Service Unavailable");

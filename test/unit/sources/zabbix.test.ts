@@ -41,11 +41,20 @@ describe("fromZabbix: the media type's real deliveries", () => {
         occurredAt: new Date("2025-11-20T10:15:02.000Z"),
       },
     ],
-    ["recovery → resolve of the same problem, at the recovery's time", recovery, { dedupKey: "5120934", action: "resolve", occurredAt: new Date("2025-11-20T10:25:02.000Z") }],
+    [
+      "recovery → resolve of the same problem, at the recovery's time",
+      recovery,
+      { dedupKey: "5120934", action: "resolve", occurredAt: new Date("2025-11-20T10:25:02.000Z") },
+    ],
     [
       "an acknowledging update → acknowledge, tags from {EVENT.TAGS} text, an unresolved {$ZABBIX.URL} gives no link",
       ack,
-      { dedupKey: "5120934", action: "acknowledge", tags: { scope: "availability", service: "api", host: "api-gw-1" }, occurredAt: new Date("2025-11-20T10:15:02.001Z") },
+      {
+        dedupKey: "5120934",
+        action: "acknowledge",
+        tags: { scope: "availability", service: "api", host: "api-gw-1" },
+        occurredAt: new Date("2025-11-20T10:15:02.001Z"),
+      },
     ],
   ])("%s", (_, payload, expected) => {
     const event = one(payload);
@@ -69,7 +78,12 @@ describe("fromZabbix: the media type's real deliveries", () => {
 
 describe("fromZabbix: severities as Zabbix's own PagerDuty mapping has them", () => {
   it.each([
-    ["0", "info"], ["1", "info"], ["2", "warning"], ["3", "warning"], ["4", "error"], ["5", "critical"],
+    ["0", "info"],
+    ["1", "info"],
+    ["2", "warning"],
+    ["3", "warning"],
+    ["4", "error"],
+    ["5", "critical"],
   ])("{EVENT.NSEVERITY} %s → %s", (nseverity, expected) => {
     expect(one({ ...problem, event_nseverity: nseverity }).severity).toBe(expected);
   });
