@@ -28,6 +28,8 @@ step("astro check (site/)", "node", ["scripts/astro-check.mjs"]);
 step("db/schema.ts against db/migrations (drizzle-kit)", "node", ["scripts/check-schema.mjs"]);
 // Exports, files and dependencies nothing uses.
 step("knip", "knip", []);
+// Formatting and lint, as CI enforces them: `npx biome check --write .` fixes most of what it reports.
+step("biome ci .", "biome", ["ci", "."]);
 
 // The worker tests and the e2e stack run the built worker (site/dist/server): build it once for both.
 console.log("▶ astro build --root site");
