@@ -30,9 +30,7 @@ export const LoginPage: FC<{ error?: string; accessConfigured: boolean }> = ({ e
           </button>
         </div>
       </form>
-      <p class="muted">
-        The session lasts 12 hours.{accessConfigured ? " Signed in to Cloudflare Access? Open /admin through Access instead." : ""}
-      </p>
+      <p class="muted">The session lasts 12 hours.{accessConfigured ? " Signed in to Cloudflare Access? Open /admin through Access instead." : ""}</p>
     </section>
   </Layout>
 );
@@ -67,8 +65,8 @@ export const IngestPanel: FC<{ status: InboxStatus; tz: string }> = ({ status, t
           <strong>
             {backlog.deliveries} {backlog.deliveries === 1 ? "delivery" : "deliveries"} accepted, not yet on the public page
           </strong>{" "}
-          ({(backlog.bytes / 1024).toFixed(1)} KB of {(status.limits.bytes / 1024 / 1024).toFixed(0)} MB, {backlog.deliveries} of{" "}
-          {status.limits.deliveries}; past either, senders get 503 and retry)
+          ({(backlog.bytes / 1024).toFixed(1)} KB of {(status.limits.bytes / 1024 / 1024).toFixed(0)} MB, {backlog.deliveries} of {status.limits.deliveries}
+          {"; past either, senders get 503 and retry)"}
           {backlog.oldestAcceptedAt && (
             <>
               , the oldest since <Time iso={backlog.oldestAcceptedAt} tz={tz} />
@@ -255,8 +253,7 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, t
           />
         ))}
         <label>
-          <input type="checkbox" name="allow_framing" value="true" checked={settings.allow_framing} /> Other sites may show the status page
-          in a frame
+          <input type="checkbox" name="allow_framing" value="true" checked={settings.allow_framing} /> Other sites may show the status page in a frame
         </label>
         <h3>Language and brand</h3>
         <label>
@@ -274,14 +271,7 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, t
         <BrandUrl label="Favicon URL" name="favicon_url" settings={settings} example="favicon.png" />
         <label>
           Brand colour{" "}
-          <input
-            type="text"
-            name="brand_color"
-            value={settings.brand_color ?? ""}
-            placeholder="#0550ae"
-            pattern="#[0-9a-fA-F]{6}"
-            style="width:8em"
-          />{" "}
+          <input type="text" name="brand_color" value={settings.brand_color ?? ""} placeholder="#0550ae" pattern="#[0-9a-fA-F]{6}" style="width:8em" />{" "}
           <span class="muted">must keep text readable (WCAG AA, 4.5:1) in light and dark mode</span>
         </label>
         <label>
@@ -319,11 +309,8 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, t
         )}
         <h3>Subscribe form</h3>
         <label>
-          Turnstile site key{" "}
-          <input type="text" name="turnstile_site_key" value={settings.turnstile_site_key ?? ""} maxlength={100} autocomplete="off" />{" "}
-          <span class="muted">
-            set: readers pass a Cloudflare Turnstile check to subscribe (the worker needs the TURNSTILE_SECRET secret); empty: no check
-          </span>
+          Turnstile site key <input type="text" name="turnstile_site_key" value={settings.turnstile_site_key ?? ""} maxlength={100} autocomplete="off" />{" "}
+          <span class="muted">set: readers pass a Cloudflare Turnstile check to subscribe (the worker needs the TURNSTILE_SECRET secret); empty: no check</span>
         </label>
         <div>
           <button type="submit" class="primary">
