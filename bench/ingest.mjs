@@ -15,11 +15,8 @@ const GENERIC = "demogenerickey000000000000000000";
 const BASE_MS = Date.parse("2026-01-01T00:00:00Z");
 
 const d1 = (persistTo, sql) =>
-  JSON.parse(
-    run("wrangler", ["d1", "execute", "status-page", "--local", "--persist-to", persistTo, "--json", "--command", sql], { quiet: true }),
-  )[0].results;
-const breakD1 = (persistTo) =>
-  d1(persistTo, "CREATE TRIGGER bench_outage BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'bench outage'); END");
+  JSON.parse(run("wrangler", ["d1", "execute", "status-page", "--local", "--persist-to", persistTo, "--json", "--command", sql], { quiet: true }))[0].results;
+const breakD1 = (persistTo) => d1(persistTo, "CREATE TRIGGER bench_outage BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'bench outage'); END");
 const healD1 = (persistTo) => d1(persistTo, "DROP TRIGGER IF EXISTS bench_outage");
 const inbox = async (url) => await (await fetch(`${url}/admin/api/ingest`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json();
 
@@ -48,10 +45,7 @@ const stormBody = (i) => {
 
 function finalState(persistTo) {
   return {
-    alerts: d1(
-      persistTo,
-      "SELECT dedup_key, status, severity, last_event_at FROM alerts WHERE dedup_key LIKE 'storm-%' ORDER BY dedup_key",
-    ),
+    alerts: d1(persistTo, "SELECT dedup_key, status, severity, last_event_at FROM alerts WHERE dedup_key LIKE 'storm-%' ORDER BY dedup_key"),
     components: d1(persistTo, "SELECT id, status, auto_status FROM components ORDER BY id"),
     incidents: d1(
       persistTo,

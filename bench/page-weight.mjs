@@ -158,12 +158,8 @@ async function main() {
     console.log(
       `\nOverview, first visit, demo data (${result.page.components} components, ${result.page.uptime_bars} uptime bars of ${result.page.bar_days / Math.max(1, result.page.uptime_bars)} days, ${result.page.open_incidents} open incident)\n`,
     );
-    console.table(
-      result.requests.map((r) => ({ request: r.path, type: r.type, encoding: r.encoding || "none", "bytes on the wire": r.bytes })),
-    );
-    console.table(
-      Object.fromEntries(checks.map(([name, value, budget, ok]) => [name, { measured: value, budget, result: ok ? "ok" : "OVER" }])),
-    );
+    console.table(result.requests.map((r) => ({ request: r.path, type: r.type, encoding: r.encoding || "none", "bytes on the wire": r.bytes })));
+    console.table(Object.fromEntries(checks.map(([name, value, budget, ok]) => [name, { measured: value, budget, result: ok ? "ok" : "OVER" }])));
     console.log(`HTML ${kb(result.html.raw_bytes)} raw, ${kb(result.html.gzip_bytes)} gzip; JS ${kb(result.js.raw_bytes)} raw`);
     console.log(
       `On ${result.slow_connection.profile}: first contentful paint ${result.slow_connection.first_contentful_paint_ms} ms, load ${result.slow_connection.load_ms} ms`,

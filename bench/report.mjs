@@ -50,14 +50,8 @@ export function report(r) {
     `| CPU per webhook well under 10 ms | max ${f(cpuMax, 3)} ms | ${verdict(cpuMax < 2)} |`,
     `| summary.json ≥ 0.5× the static asset | ${f(r.summary.ratio, 2)}× | ${verdict(r.summary.ratio >= 0.5)} |`,
     `| flat ingest cost from 10 to 10,000 rows | p50 max/min ${f(flat, 2)}× | ${verdict(flat < 1.5)} |`,
-    ...(r.pages
-      ? [
-          `| \`/\` on a cache hit ≥ 0.8× a static asset of the same bytes | ${f(r.pages.hitRatio, 2)}× | ${verdict(r.pages.hitRatio >= 0.8)} |`,
-        ]
-      : []),
-    ...(r.bundle
-      ? [`| worker bundle within the free plan's 3 MB gzip | ${f(r.bundle.gzipKib)} KiB gzip | ${verdict(r.bundle.gzipKib <= 3072)} |`]
-      : []),
+    ...(r.pages ? [`| \`/\` on a cache hit ≥ 0.8× a static asset of the same bytes | ${f(r.pages.hitRatio, 2)}× | ${verdict(r.pages.hitRatio >= 0.8)} |`] : []),
+    ...(r.bundle ? [`| worker bundle within the free plan's 3 MB gzip | ${f(r.bundle.gzipKib)} KiB gzip | ${verdict(r.bundle.gzipKib <= 3072)} |`] : []),
     ...(r.pageWeight
       ? [
           `| first visit ≤ 10 kB over the wire, ≤ 3 kB JS gzip | ${f(r.pageWeight.total_bytes / 1000)} kB, JS ${f(r.pageWeight.js.gzip_bytes / 1000)} kB | ${verdict(r.pageWeight.total_bytes <= 10_000 && r.pageWeight.js.gzip_bytes <= 3000)} |`,
@@ -92,10 +86,7 @@ export function report(r) {
           `| static asset, same bytes | ${f(r.pages.static.rps)} | ${f(r.pages.static.p50)} | ${f(r.pages.static.p99)} | 1× |`,
           "",
           ...(r.pages.rounds
-            ? [
-                `Every round (req/s): ${r.pages.rounds.map((x) => `hit ${f(x.hit.rps)} / static ${f(x.static.rps)} / miss ${f(x.miss.rps)}`).join("; ")}.`,
-                "",
-              ]
+            ? [`Every round (req/s): ${r.pages.rounds.map((x) => `hit ${f(x.hit.rps)} / static ${f(x.static.rps)} / miss ${f(x.miss.rps)}`).join("; ")}.`, ""]
             : []),
         ]
       : []),

@@ -26,9 +26,7 @@ const previous = existsSync(join(ROOT, "bench", "results", "latest.json"))
   ? JSON.parse(readFileSync(join(ROOT, "bench", "results", "latest.json"), "utf8"))
   : {};
 const results = {
-  ...(PAGES_ONLY || INGEST_ONLY
-    ? { ...previous, fullRunDate: previous.fullRunDate ?? previous.date, partial: PAGES_ONLY ? "pages" : "ingest" }
-    : {}),
+  ...(PAGES_ONLY || INGEST_ONLY ? { ...previous, fullRunDate: previous.fullRunDate ?? previous.date, partial: PAGES_ONLY ? "pages" : "ingest" } : {}),
   date: new Date().toISOString(),
   machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   quick: QUICK,
@@ -153,14 +151,11 @@ if (!INGEST_ONLY) {
   }
   const median = [...rounds].sort((a, b) => a.hitRatio - b.hitRatio)[Math.floor(rounds.length / 2)];
   results.pages = { bytes: html.length, n, rounds, ...median };
-  for (const r of rounds)
-    console.log(`  round: hit ${fmt(r.hit.rps)} req/s, static ${fmt(r.static.rps)} req/s, miss ${fmt(r.miss.rps)} req/s`);
+  for (const r of rounds) console.log(`  round: hit ${fmt(r.hit.rps)} req/s, static ${fmt(r.static.rps)} req/s, miss ${fmt(r.miss.rps)} req/s`);
   console.log(
     `/ (${html.length} B) cache hit ${fmt(results.pages.hit.rps)} req/s (p50 ${fmt(results.pages.hit.p50)} ms) vs static ${fmt(results.pages.static.rps)} req/s · ratio ${fmt(results.pages.hitRatio, 2)}`,
   );
-  console.log(
-    `/ cache miss ${fmt(results.pages.miss.rps)} req/s (p50 ${fmt(results.pages.miss.p50)} ms) · ratio ${fmt(results.pages.missRatio, 2)}`,
-  );
+  console.log(`/ cache miss ${fmt(results.pages.miss.rps)} req/s (p50 ${fmt(results.pages.miss.p50)} ms) · ratio ${fmt(results.pages.missRatio, 2)}`);
   hits.stop();
   misses.stop();
 }
@@ -178,10 +173,7 @@ if (!PAGES_ONLY) {
   // a storm with D1 failing, the replay of a 10,000-delivery backlog ──────────────────────────────────────
   const { ingestBench } = await import("./ingest.mjs");
   const ours = await stack("ingest");
-  Object.assign(
-    results,
-    await ingestBench({ ours, stack, baseline, senders: SENDERS, quick: QUICK, n: N, concurrency: INGEST_CONCURRENCY, config }),
-  );
+  Object.assign(results, await ingestBench({ ours, stack, baseline, senders: SENDERS, quick: QUICK, n: N, concurrency: INGEST_CONCURRENCY, config }));
   if (!INGEST_ONLY) {
     // ── 2. summary.json vs a static file of the same size from the assets binding ─────────────────────────
     {
@@ -192,9 +184,7 @@ if (!PAGES_ONLY) {
       const dynamic = await load({ url: `${ours.url}/api/v2/summary.json`, method: "GET", n, concurrency: CONCURRENCY });
       const statik = await load({ url: `${ours.url}/bench-static.json`, method: "GET", n, concurrency: CONCURRENCY });
       results.summary = { bytes: summary.length, ours: dynamic, baseline: statik, ratio: dynamic.rps / statik.rps };
-      console.log(
-        `summary.json (${summary.length} B): ${fmt(dynamic.rps)} req/s vs static ${fmt(statik.rps)} req/s · ratio ${fmt(results.summary.ratio, 2)}`,
-      );
+      console.log(`summary.json (${summary.length} B): ${fmt(dynamic.rps)} req/s vs static ${fmt(statik.rps)} req/s · ratio ${fmt(results.summary.ratio, 2)}`);
     }
 
     // ── 3. CPU per webhook (the worker's code in V8, no I/O) against the 10 ms free-plan limit ────────────
@@ -285,17 +275,7 @@ if (!PAGES_ONLY) {
         const text = sql.replace(/\?[123]/g, (m) => literal[m]);
         const out = execFileSync(
           "wrangler",
-          [
-            "d1",
-            "execute",
-            "status-page",
-            "--local",
-            "--persist-to",
-            persistTo,
-            "--json",
-            "--command",
-            `EXPLAIN QUERY PLAN ${text.replace(/\s+/g, " ")}`,
-          ],
+          ["d1", "execute", "status-page", "--local", "--persist-to", persistTo, "--json", "--command", `EXPLAIN QUERY PLAN ${text.replace(/\s+/g, " ")}`],
           { cwd: ROOT, env: { ...process.env, PATH: `${join(ROOT, "node_modules", ".bin")}:${process.env.PATH}` }, encoding: "utf8" },
         );
         plans[name] = JSON.parse(out)[0].results.map((r) => r.detail);
@@ -321,10 +301,7 @@ writeFileSync(join(ROOT, "bench", "results", "latest.json"), JSON.stringify(resu
 const notifySection = existsSync(join(ROOT, "BENCHMARKS.md"))
   ? /<!-- notify:start -->[\s\S]*<!-- notify:end -->/.exec(readFileSync(join(ROOT, "BENCHMARKS.md"), "utf8"))?.[0]
   : undefined;
-writeFileSync(
-  join(ROOT, "BENCHMARKS.md"),
-  `${(await import("./report.mjs")).report(results).trimEnd()}\n${notifySection ? `\n${notifySection}\n` : ""}`,
-);
+writeFileSync(join(ROOT, "BENCHMARKS.md"), `${(await import("./report.mjs")).report(results).trimEnd()}\n${notifySection ? `\n${notifySection}\n` : ""}`);
 console.log("\nWrote bench/results/latest.json and BENCHMARKS.md");
 for (const s of stops) s();
 rmSync(work, { recursive: true, force: true });

@@ -34,8 +34,7 @@ export async function firingAlerts(db: D1Database, where: string, ...params: unk
 }
 
 /** Whether an alert with this id exists (resolved or not). */
-export const alertExists = async (db: D1Database, id: string) =>
-  !!(await db.prepare("SELECT 1 FROM alerts WHERE id = ?1").bind(id).first());
+export const alertExists = async (db: D1Database, id: string) => !!(await db.prepare("SELECT 1 FROM alerts WHERE id = ?1").bind(id).first());
 
 /** An integration's firing alerts that reached no component, oldest first (at most 500). */
 export async function unroutedFiringAlertRows(db: D1Database, integrationId: string): Promise<Row[]> {

@@ -19,15 +19,7 @@ export function audit(
 ): D1PreparedStatement {
   return db
     .prepare("INSERT INTO audit_log (at, actor, action, target_type, target_id, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-    .bind(
-      at,
-      actor,
-      action,
-      targetType,
-      targetId,
-      before == null ? null : JSON.stringify(before),
-      after == null ? null : JSON.stringify(after),
-    );
+    .bind(at, actor, action, targetType, targetId, before == null ? null : JSON.stringify(before), after == null ? null : JSON.stringify(after));
 }
 
 export interface AuditEntry {
@@ -42,10 +34,7 @@ export interface AuditEntry {
 }
 
 /** Newest first; `before` pages back by id. */
-export async function listAudit(
-  db: D1Database,
-  opts: { limit?: number; before?: number; action?: string; targetId?: string } = {},
-): Promise<AuditEntry[]> {
+export async function listAudit(db: D1Database, opts: { limit?: number; before?: number; action?: string; targetId?: string } = {}): Promise<AuditEntry[]> {
   const rows = await orm(db)
     .select()
     .from(auditLog)

@@ -5,8 +5,7 @@ import { auditLog, type Channel, channels, components, pageSettings, type Subscr
 
 export const orm = (db: D1Database) => drizzle(db);
 
-export const listChannels = (db: D1Database): Promise<Channel[]> =>
-  orm(db).select().from(channels).orderBy(asc(channels.createdAt), asc(channels.id));
+export const listChannels = (db: D1Database): Promise<Channel[]> => orm(db).select().from(channels).orderBy(asc(channels.createdAt), asc(channels.id));
 
 export const getChannel = async (db: D1Database, id: string): Promise<Channel | undefined> =>
   (await orm(db).select().from(channels).where(eq(channels.id, id)).limit(1))[0];
@@ -47,12 +46,7 @@ const touches = (column: typeof channels.componentIds | typeof subscribers.compo
     : isNull(column);
 
 /** The channels that hear of an event in `group` touching `componentIds`. */
-export async function channelsFor(
-  db: D1Database,
-  group: string,
-  componentIds: string[],
-  defaultGroups: readonly string[],
-): Promise<Channel[]> {
+export async function channelsFor(db: D1Database, group: string, componentIds: string[], defaultGroups: readonly string[]): Promise<Channel[]> {
   const wants = defaultGroups.includes(group)
     ? or(isNull(channels.events), sql`EXISTS (SELECT 1 FROM json_each(${channels.events}) WHERE value = ${group})`)
     : sql`EXISTS (SELECT 1 FROM json_each(${channels.events}) WHERE value = ${group})`;

@@ -65,13 +65,9 @@ export async function componentUsers(db: D1Database, componentId: string): Promi
 }
 
 /** The component's flags and visible status, for the components in `rows`: one statement. */
-export function updateComponentFlags(
-  components: Array<Pick<ComponentState, "id" | "overrideStatus" | "inMaintenance" | "status">>,
-  now: string,
-): SqlStatement {
+export function updateComponentFlags(components: Array<Pick<ComponentState, "id" | "overrideStatus" | "inMaintenance" | "status">>, now: string): SqlStatement {
   const rows = components.map((c) => ({ id: c.id, override: c.overrideStatus, maint: c.inMaintenance ? 1 : 0, status: c.status }));
-  const value = (f: string) =>
-    `(SELECT json_extract(value, '$.${f}') FROM json_each(?1) WHERE json_extract(value, '$.id') = components.id)`;
+  const value = (f: string) => `(SELECT json_extract(value, '$.${f}') FROM json_each(?1) WHERE json_extract(value, '$.id') = components.id)`;
   return sqlOf(
     `UPDATE components SET override_status = ${value("override")}, in_maintenance = ${value("maint")},
        status = ${value("status")}, updated_at = ?2
@@ -93,8 +89,7 @@ export function deleteComponentRows(id: string): SqlStatement[] {
 
 // ── The catalog: components and groups as operators edit them (drizzle: not the hot path) ─────
 
-export const listComponentRows = (db: D1Database): Promise<ComponentRow[]> =>
-  orm(db).select().from(components).orderBy(components.position, components.name);
+export const listComponentRows = (db: D1Database): Promise<ComponentRow[]> => orm(db).select().from(components).orderBy(components.position, components.name);
 
 export const getComponentRow = async (db: D1Database, id: string): Promise<ComponentRow | undefined> =>
   (await orm(db).select().from(components).where(eq(components.id, id)).limit(1))[0];
@@ -138,14 +133,12 @@ export const insertComponent = (db: D1Database, id: string, fields: ComponentFie
     updatedAt: now,
   });
 
-export const updateComponentFields = (db: D1Database, id: string, fields: ComponentFields, now: string) =>
-  updateRow(db, components, id, fields, now);
+export const updateComponentFields = (db: D1Database, id: string, fields: ComponentFields, now: string) => updateRow(db, components, id, fields, now);
 
 export const insertGroup = (db: D1Database, id: string, fields: GroupFields, now: string) =>
   insertRows(db, componentGroups, { id, ...fields, createdAt: now, updatedAt: now });
 
-export const updateGroupFields = (db: D1Database, id: string, fields: GroupFields, now: string) =>
-  updateRow(db, componentGroups, id, fields, now);
+export const updateGroupFields = (db: D1Database, id: string, fields: GroupFields, now: string) => updateRow(db, componentGroups, id, fields, now);
 
 /** Deleting a group keeps its components: they move to the top level. */
 export const deleteGroupRows = (db: D1Database, id: string, now: string) => [

@@ -40,11 +40,7 @@ export function insertIncidentUpdates(updates: IncidentUpdateRecord[]): SqlState
 
 /** Adds components to an incident (those already on it stay). */
 export const insertIncidentComponents = (incidentId: string, componentIds: string[]): SqlStatement =>
-  sqlOf(
-    "INSERT OR IGNORE INTO incident_components (incident_id, component_id) SELECT ?1, value FROM json_each(?2)",
-    incidentId,
-    JSON.stringify(componentIds),
-  );
+  sqlOf("INSERT OR IGNORE INTO incident_components (incident_id, component_id) SELECT ?1, value FROM json_each(?2)", incidentId, JSON.stringify(componentIds));
 
 /** The alerts of these incidents (newest first), and each incident's kind and whether alerts opened it. */
 export async function incidentAlerts(db: D1Database, incidentIds: string[]): Promise<{ alerts: Row[]; kinds: Row[] }> {
@@ -136,11 +132,7 @@ export const insertMaintenance = (m: { id: string; name: string; scheduledFor: s
   );
 
 /** An incident's (or maintenance's) status and the times it reached monitoring and resolved. */
-export const setIncidentProgress = (
-  id: string,
-  p: { status: string; monitoringAt: string | null; resolvedAt: string | null },
-  now: string,
-) =>
+export const setIncidentProgress = (id: string, p: { status: string; monitoringAt: string | null; resolvedAt: string | null }, now: string) =>
   sqlOf(
     "UPDATE incidents SET status = ?2, monitoring_at = ?3, resolved_at = ?4, updated_at = ?5 WHERE id = ?1",
     id,
@@ -152,13 +144,7 @@ export const setIncidentProgress = (
 
 /** A maintenance window starting or ending (resolved when completed). */
 export const setMaintenanceStatus = (id: string, status: MaintenanceStatus, now: string) =>
-  sqlOf(
-    "UPDATE incidents SET status = ?2, resolved_at = ?3, updated_at = ?4 WHERE id = ?1",
-    id,
-    status,
-    status === "completed" ? now : null,
-    now,
-  );
+  sqlOf("UPDATE incidents SET status = ?2, resolved_at = ?3, updated_at = ?4 WHERE id = ?1", id, status, status === "completed" ? now : null, now);
 
 /** The cron resolves a quiet incident (unless something resolved it first). */
 export const autoResolveIncident = (id: string, now: string) =>

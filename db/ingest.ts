@@ -81,10 +81,7 @@ export interface WorkingSetRequest {
  * Still one round trip for a group of deliveries from several integrations: one batch of reads,
  * merged by id into one working set (the batch reads one consistent snapshot).
  */
-export async function loadWorkingSets(
-  db: D1Database,
-  requests: WorkingSetRequest[],
-): Promise<{ ws: WorkingSet; routings: Map<string, Routing> }> {
+export async function loadWorkingSets(db: D1Database, requests: WorkingSetRequest[]): Promise<{ ws: WorkingSet; routings: Map<string, Routing> }> {
   const statements = requests.flatMap((r) => {
     const params = [r.integrationId, JSON.stringify(r.dedupKeys), JSON.stringify(r.serviceSlugs)];
     const bind = (sql: string) => db.prepare(sql).bind(...(sql.includes("?3") ? params : [r.integrationId]));
@@ -350,8 +347,7 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
     };
   });
   // New incidents first: their components and updates reference them.
-  if (incidentRows.length)
-    out.push(bulkUpsert("incidents", INCIDENT_COLUMNS, incidentRows, ["created_at", "kind", "automatic", "shortlink", "name"]));
+  if (incidentRows.length) out.push(bulkUpsert("incidents", INCIDENT_COLUMNS, incidentRows, ["created_at", "kind", "automatic", "shortlink", "name"]));
   if (d.incidentComponents.length) {
     out.push(
       sqlOf(
@@ -370,9 +366,7 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
              status = (SELECT json_extract(value, '$.status') FROM json_each(?1) WHERE json_extract(value, '$.id') = components.id),
              updated_at = ?2
            WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1))`,
-        JSON.stringify(
-          [...d.components].map((id) => ({ id, auto: ws.components.get(id)!.autoStatus, status: ws.components.get(id)!.status })),
-        ),
+        JSON.stringify([...d.components].map((id) => ({ id, auto: ws.components.get(id)!.autoStatus, status: ws.components.get(id)!.status }))),
         now,
       ),
     );

@@ -23,8 +23,7 @@ const INTEGRATION_SELECT = `SELECT i.id, i.name, i.source, i.key_prefix, i.disab
     ) END AS sns_subscriptions
   FROM integrations i`;
 
-export const integrationRows = async (db: D1Database) =>
-  (await db.prepare(`${INTEGRATION_SELECT} ORDER BY i.created_at, i.name`).all<Row>()).results;
+export const integrationRows = async (db: D1Database) => (await db.prepare(`${INTEGRATION_SELECT} ORDER BY i.created_at, i.name`).all<Row>()).results;
 
 export const integrationRow = (db: D1Database, id: string) => db.prepare(`${INTEGRATION_SELECT} WHERE i.id = ?1`).bind(id).first<Row>();
 
@@ -46,8 +45,7 @@ export const getIntegrationRow = async (db: D1Database, id: string): Promise<Int
   (await orm(db).select().from(integrations).where(eq(integrations.id, id)).limit(1))[0];
 
 /** Its alerts, links and own components go with it (foreign keys cascade); deliveries stay. */
-export const deleteIntegrationRow = (db: D1Database, id: string) =>
-  statement(db, orm(db).delete(integrations).where(eq(integrations.id, id)));
+export const deleteIntegrationRow = (db: D1Database, id: string) => statement(db, orm(db).delete(integrations).where(eq(integrations.id, id)));
 
 /** A new integration with its own components. */
 export function insertIntegration(db: D1Database, n: NewIntegration, now: string): D1PreparedStatement[] {
@@ -75,27 +73,16 @@ export function insertIntegration(db: D1Database, n: NewIntegration, now: string
 type IntegrationFields = Partial<
   Pick<
     IntegrationRow,
-    | "name"
-    | "disabled"
-    | "expectedIntervalMinutes"
-    | "signingSecret"
-    | "publicText"
-    | "publicTemplate"
-    | "options"
-    | "keyHash"
-    | "keyPrefix"
+    "name" | "disabled" | "expectedIntervalMinutes" | "signingSecret" | "publicText" | "publicTemplate" | "options" | "keyHash" | "keyPrefix"
   >
 >;
 
-export const updateIntegrationFields = (db: D1Database, id: string, fields: IntegrationFields, now: string) =>
-  updateRow(db, integrations, id, fields, now);
+export const updateIntegrationFields = (db: D1Database, id: string, fields: IntegrationFields, now: string) => updateRow(db, integrations, id, fields, now);
 
 /** The integration's own components, replaced by `componentIds`. */
 export const replaceIntegrationComponents = (db: D1Database, id: string, componentIds: string[]) => [
   statement(db, orm(db).delete(integrationComponents).where(eq(integrationComponents.integrationId, id))),
-  db
-    .prepare("INSERT INTO integration_components (integration_id, component_id) SELECT ?1, value FROM json_each(?2)")
-    .bind(id, JSON.stringify(componentIds)),
+  db.prepare("INSERT INTO integration_components (integration_id, component_id) SELECT ?1, value FROM json_each(?2)").bind(id, JSON.stringify(componentIds)),
 ];
 
 // ── Links ───────────────────────────────────────────────────────────────────
@@ -125,9 +112,7 @@ export const insertLink = (db: D1Database, integrationId: string, link: LinkRule
       createdAt: now,
     }),
   ),
-  db
-    .prepare("INSERT INTO link_components (link_id, component_id) SELECT ?1, value FROM json_each(?2)")
-    .bind(link.id, JSON.stringify(link.componentIds)),
+  db.prepare("INSERT INTO link_components (link_id, component_id) SELECT ?1, value FROM json_each(?2)").bind(link.id, JSON.stringify(link.componentIds)),
 ];
 
 export const linkRow = (db: D1Database, id: string) => db.prepare(`${LINK_SELECT} WHERE l.id = ?1`).bind(id).first<Row>();
@@ -179,8 +164,6 @@ export async function deliveryRows(db: D1Database, opts: { integrationId?: strin
 /** The integration's last delivery that kept its payload. */
 export const lastDeliveryWithPayload = (db: D1Database, integrationId: string) =>
   db
-    .prepare(
-      "SELECT id, received_at, payload FROM deliveries WHERE integration_id = ?1 AND payload IS NOT NULL ORDER BY received_at DESC, rowid DESC LIMIT 1",
-    )
+    .prepare("SELECT id, received_at, payload FROM deliveries WHERE integration_id = ?1 AND payload IS NOT NULL ORDER BY received_at DESC, rowid DESC LIMIT 1")
     .bind(integrationId)
     .first<{ id: string; received_at: string; payload: string | null }>();

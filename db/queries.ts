@@ -123,9 +123,7 @@ export function brandOf(row: Record<string, unknown> | null | undefined): BrandJ
 export async function getBrand(db: D1Database): Promise<BrandJson> {
   return brandOf(
     await db
-      .prepare(
-        "SELECT language, logo_url, favicon_url, brand_color, header_links, support_url, footer_text FROM page_settings WHERE id = 1",
-      )
+      .prepare("SELECT language, logo_url, favicon_url, brand_color, header_links, support_url, footer_text FROM page_settings WHERE id = 1")
       .first<Row>(),
   );
 }
@@ -332,11 +330,7 @@ export async function getComponentList(db: D1Database, baseUrl: string): Promise
 }
 
 /** incidents.json (the 50 most recent, resolved ones included) and incidents/unresolved.json. */
-export async function getIncidentList(
-  db: D1Database,
-  baseUrl: string,
-  which: "all" | "unresolved",
-): Promise<{ page: PageJson; incidents: IncidentJson[] }> {
+export async function getIncidentList(db: D1Database, baseUrl: string, which: "all" | "unresolved"): Promise<{ page: PageJson; incidents: IncidentJson[] }> {
   const page = await getPage(db, baseUrl);
   const where = which === "all" ? ALL_INCIDENTS : UNRESOLVED_INCIDENTS;
   return { page, incidents: await getIncidents(db, page.id, baseUrl, where) };

@@ -1,15 +1,7 @@
 // The one description of the data. Times are ISO 8601 strings with milliseconds and zone, as the API shows them.
 import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import {
-  ALERT_STATUSES,
-  COMPONENT_STATUSES,
-  DELIVERY_OUTCOMES,
-  IMPACTS,
-  INCIDENT_STATUSES,
-  MAINTENANCE_STATUSES,
-  SEVERITIES,
-} from "../worker/domain/status";
+import { ALERT_STATUSES, COMPONENT_STATUSES, DELIVERY_OUTCOMES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, SEVERITIES } from "../worker/domain/status";
 import type { IntegrationOptions } from "../worker/sources/options";
 
 // Enum columns type what the code reads and writes; SQLite stores them as plain text (no CHECK).

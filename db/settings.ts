@@ -63,5 +63,5 @@ export const setPagePassword = (db: D1Database, hash: string | null, accessSecre
 
 /** The page's auto-resolve setting, in minutes; null: an operator resolves. */
 export const autoResolveMinutes = async (db: D1Database) =>
-  (await db.prepare("SELECT auto_resolve_minutes FROM page_settings WHERE id = 1").first<{ auto_resolve_minutes: number | null }>())
-    ?.auto_resolve_minutes ?? null;
+  (await db.prepare("SELECT auto_resolve_minutes FROM page_settings WHERE id = 1").first<{ auto_resolve_minutes: number | null }>())?.auto_resolve_minutes ??
+  null;

@@ -33,8 +33,7 @@ export interface NewSubscriber {
 }
 
 /** The INSERT of a new subscriber; it inserts nothing when the (email, webhook) pair already exists. */
-export const insertSubscriber = (db: D1Database, row: NewSubscriber) =>
-  orm(db).insert(subscribers).values(row).onConflictDoNothing().returning();
+export const insertSubscriber = (db: D1Database, row: NewSubscriber) => orm(db).insert(subscribers).values(row).onConflictDoNothing().returning();
 
 export async function findByPair(db: D1Database, email: string, webhookUrl: string | null): Promise<Subscriber | null> {
   return (await orm(db).select().from(subscribers).where(samePair(email, webhookUrl)).get()) ?? null;
@@ -92,17 +91,10 @@ export const deleteById = (db: D1Database, id: string) => orm(db).delete(subscri
 export type SubscriberState = "confirmed" | "pending";
 
 /** Operators' list: by id, `after` the last id of the previous page. */
-export async function listSubscribers(
-  db: D1Database,
-  opts: { limit: number; after?: string; state?: SubscriberState },
-): Promise<Subscriber[]> {
+export async function listSubscribers(db: D1Database, opts: { limit: number; after?: string; state?: SubscriberState }): Promise<Subscriber[]> {
   const where = and(
     opts.after ? gt(subscribers.id, opts.after) : undefined,
-    opts.state === "confirmed"
-      ? isNotNull(subscribers.confirmedAt)
-      : opts.state === "pending"
-        ? isNull(subscribers.confirmedAt)
-        : undefined,
+    opts.state === "confirmed" ? isNotNull(subscribers.confirmedAt) : opts.state === "pending" ? isNull(subscribers.confirmedAt) : undefined,
   );
   return orm(db).select().from(subscribers).where(where).orderBy(asc(subscribers.id)).limit(opts.limit);
 }

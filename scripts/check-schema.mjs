@@ -10,10 +10,7 @@ rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 cpSync(join(ROOT, "db", "migrations", "meta"), join(work, "meta"), { recursive: true });
 const config = join(work, "drizzle.config.mjs");
-writeFileSync(
-  config,
-  `export default ${JSON.stringify({ dialect: "sqlite", schema: "./db/schema.ts", out: "./.wrangler/schema-check" })};\n`,
-);
+writeFileSync(config, `export default ${JSON.stringify({ dialect: "sqlite", schema: "./db/schema.ts", out: "./.wrangler/schema-check" })};\n`);
 const run = spawnSync("drizzle-kit", ["generate", "--config", config], { cwd: ROOT, env: toolEnv(), encoding: "utf8" });
 const output = `${run.stdout}${run.stderr}`;
 rmSync(work, { recursive: true, force: true });

@@ -62,15 +62,7 @@ export const workerConfig = (outDir = SITE_DIST) => join(outDir, "server", "wran
  * Starts `wrangler dev` on a built worker (`config`: its server/wrangler.json, by default site/dist's) and
  * resolves once it answers; `stop()` ends it, `scheduled()` runs the cron handler once.
  */
-export async function startWorker({
-  port,
-  persistTo,
-  adminToken,
-  log = false,
-  extraVars = {},
-  config = workerConfig(),
-  readyPath = "/api/v2/summary.json",
-}) {
+export async function startWorker({ port, persistTo, adminToken, log = false, extraVars = {}, config = workerConfig(), readyPath = "/api/v2/summary.json" }) {
   // wrangler dev emulates request.cf, so CF-Connecting-IP is whatever the client sent: not trusted.
   const vars = { BEHIND_CLOUDFLARE: "false", ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}), ...extraVars };
   // Secrets go through a vars file readable by this user only, never the command line (`ps` shows it).

@@ -57,8 +57,7 @@ function contentEncodings(header: string | undefined): Encoding[] {
     if (coding === "" || coding === "identity") continue;
     if (coding === "gzip" || coding === "x-gzip") out.push("gzip");
     else if (coding === "deflate") out.push("deflate");
-    else
-      throw new HttpError(415, `Content-Encoding \`${coding.slice(0, 40)}\` is not supported: send gzip, deflate or an uncompressed body`);
+    else throw new HttpError(415, `Content-Encoding \`${coding.slice(0, 40)}\` is not supported: send gzip, deflate or an uncompressed body`);
   }
   return out;
 }
@@ -122,9 +121,7 @@ export function redactPayload(raw: string, secrets: Array<string | null | undefi
   for (const secret of secrets) if (secret && secret.length >= 8) text = text.split(secret).join("[redacted]");
   let shown = text;
   try {
-    shown = JSON.stringify(JSON.parse(text), (k, v) =>
-      k && SECRET_KEYS.test(k) && !ALERT_KEYS.test(k) && typeof v !== "object" ? "[redacted]" : v,
-    );
+    shown = JSON.stringify(JSON.parse(text), (k, v) => (k && SECRET_KEYS.test(k) && !ALERT_KEYS.test(k) && typeof v !== "object" ? "[redacted]" : v));
   } catch {
     // Not JSON: cut first, then redact `"name": "value"` pairs with bounded quantifiers, so the cost
     // stays linear whatever the body (an unbounded pattern here was a CPU attack on every refusal).
@@ -143,14 +140,7 @@ export function redactPayload(raw: string, secrets: Array<string | null | undefi
  * send it, so nothing of it is stored but a count per hour, source and key prefix
  * (security/refusals.ts): a flood of junk to unknown keys grows the database by a row per prefix.
  */
-export async function logRefused(
-  env: Env,
-  key: string | null,
-  source: string,
-  raw: RawDelivery | null,
-  status: number,
-  error: string,
-): Promise<void> {
+export async function logRefused(env: Env, key: string | null, source: string, raw: RawDelivery | null, status: number, error: string): Promise<void> {
   const keyHash = key ? await sha256Hex(key) : "";
   const found = key ? await env.DB.prepare("SELECT id FROM integrations WHERE key_hash = ?1").bind(keyHash).first<{ id: string }>() : null;
   if (!found) return countRefusal(env.DB, { source, key, error, at: nowIso(raw?.receivedAt) });
@@ -177,8 +167,7 @@ async function integrationOptions(env: Env, key: string, source: string): Promis
     .bind(await sha256Hex(key))
     .first<{ source: string; disabled: number; options: string }>();
   if (!row || row.disabled) throw new HttpError(401, "unknown or disabled integration key");
-  if (row.source !== source)
-    throw new HttpError(401, `this key belongs to a ${row.source} integration; post to /hooks/${row.source}/<key>`);
+  if (row.source !== source) throw new HttpError(401, `this key belongs to a ${row.source} integration; post to /hooks/${row.source}/<key>`);
   return readOptions(row.options);
 }
 

@@ -44,8 +44,5 @@ app.onError((err, c) => {
 });
 
 // queue: notifications (worker/notify/consumer.ts), for status-notifications and its dead-letter queue.
-export default { fetch: app.fetch, scheduled, queue: handleQueue } satisfies ExportedHandler<
-  AppEnv["Bindings"],
-  import("./notify/messages").NotifyMessage
->;
+export default { fetch: app.fetch, scheduled, queue: handleQueue } satisfies ExportedHandler<AppEnv["Bindings"], import("./notify/messages").NotifyMessage>;
 export { app };

@@ -5,14 +5,7 @@
 
 import { alertExists, firingAlerts, unroutedFiringAlertRows } from "../db/alerts";
 import { type Actor, audit } from "../db/audit";
-import {
-  componentUsers,
-  deleteComponentRows,
-  getComponentRow,
-  insertStatusChanges,
-  loadComponentStates,
-  updateComponentFlags,
-} from "../db/components";
+import { componentUsers, deleteComponentRows, getComponentRow, insertStatusChanges, loadComponentStates, updateComponentFlags } from "../db/components";
 import {
   autoResolveIncident,
   insertIncidentComponents,
@@ -163,10 +156,7 @@ class Batch {
       affected_components: affected.length ? affected : null,
     };
     this.add(
-      prepare(
-        this.db,
-        insertIncidentUpdates([{ id: row.id, incidentId, status, body, affectedComponents: row.affected_components, createdAt: this.now }]),
-      ),
+      prepare(this.db, insertIncidentUpdates([{ id: row.id, incidentId, status, body, affectedComponents: row.affected_components, createdAt: this.now }])),
     );
     return row;
   }
@@ -189,8 +179,7 @@ class Batch {
   }
 }
 
-const incidentComponentsInsert = (db: D1Database, incidentId: string, ids: string[]) =>
-  prepare(db, insertIncidentComponents(incidentId, ids));
+const incidentComponentsInsert = (db: D1Database, incidentId: string, ids: string[]) => prepare(db, insertIncidentComponents(incidentId, ids));
 
 /** Moves maintenance windows on (cron or operator), with their updates and in_maintenance flags. */
 function applyMaintenanceTransitions(b: Batch, open: MaintenanceWindow[], transitions: MaintenanceTransition[], actor: Actor) {
@@ -237,8 +226,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       if (!plan.ok) return plan;
       // Resolving an incident resolves its alerts still firing: the components go back to their
       // automatic status, and a newer trigger opens a new incident (worker/resolve-alerts.ts).
-      const stillFiring =
-        incident.kind === "incident" && plan.status === "resolved" ? await firingAlerts(db, "incident_id = ?1", incident.id) : [];
+      const stillFiring = incident.kind === "incident" && plan.status === "resolved" ? await firingAlerts(db, "incident_id = ?1", incident.id) : [];
       const resolution = stillFiring.length ? await resolveAlerts(db, stillFiring, now, incident.id) : null;
       if (resolution) {
         for (const [cid, c] of resolution.ws.components) {
@@ -253,8 +241,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       const patches = new Map(plan.patches);
       if (plan.maintenanceTransition) {
         const open = await loadOpenMaintenances(db);
-        for (const [id, p] of maintenanceFlagPatches(open, new Map([[incident.id, plan.maintenanceTransition]])))
-          patches.set(id, { ...p, ...patches.get(id) });
+        for (const [id, p] of maintenanceFlagPatches(open, new Map([[incident.id, plan.maintenanceTransition]]))) patches.set(id, { ...p, ...patches.get(id) });
       }
       // The update shows every visible change it made: the alerts' resolving, then the overrides'.
       const fromAlerts: AffectedComponent[] = (resolution?.decision.statusChanges ?? []).map((ch) => ({
@@ -391,9 +378,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       const [alert] = await firingAlerts(db, "id = ?1", cmd.alertId);
       if (!alert) {
         const exists = await alertExists(db, cmd.alertId);
-        return exists
-          ? { ok: false, status: 409, error: "this alert is already resolved" }
-          : { ok: false, status: 404, error: `no alert ${cmd.alertId}` };
+        return exists ? { ok: false, status: 409, error: "this alert is already resolved" } : { ok: false, status: 404, error: `no alert ${cmd.alertId}` };
       }
       const { statements } = await resolveAlerts(db, [alert], now);
       await db.batch([

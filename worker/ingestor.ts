@@ -177,9 +177,7 @@ export class Ingestor extends DurableObject<Env> {
     return { ...result, projected: projected.ok, ...(this.env.BENCH_COUNT_D1 ? { d1GroupWrites: projected.writes } : {}) };
   }
 
-  private async accept(
-    input: IngestInput,
-  ): Promise<(Extract<IngestResult, { ok: true }> & { seq: number }) | Extract<IngestResult, { ok: false }>> {
+  private async accept(input: IngestInput): Promise<(Extract<IngestResult, { ok: true }> & { seq: number }) | Extract<IngestResult, { ok: false }>> {
     if (this.backlog.deliveries >= this.limits.deliveries || this.backlog.bytes >= this.limits.bytes) {
       return { ok: false, status: 503, error: "the delivery backlog is full while the database recovers; retry later" };
     }
@@ -220,14 +218,7 @@ export class Ingestor extends DurableObject<Env> {
       const text = JSON.stringify(statements);
       const seq = this.lastSeq + 1;
       const sql = this.ctx.storage.sql;
-      sql.exec(
-        "INSERT INTO inbox (seq, accepted_at, bytes, purge, statements) VALUES (?, ?, ?, ?, ?)",
-        seq,
-        now,
-        text.length,
-        purge ? 1 : 0,
-        text,
-      );
+      sql.exec("INSERT INTO inbox (seq, accepted_at, bytes, purge, statements) VALUES (?, ?, ?, ?, ?)", seq, now, text.length, purge ? 1 : 0, text);
       this.lastSeq = seq;
       // At most one pending replay-guard alarm: the backoff's own alarm covers a failing D1.
       if (!this.retryAt && Date.now() > this.guardAlarmAt) {
@@ -262,10 +253,7 @@ export class Ingestor extends DurableObject<Env> {
     this.d1Applied = loaded.appliedSeq;
     if (loaded.appliedSeq > this.lastSeq) {
       this.lastSeq = loaded.appliedSeq;
-      this.ctx.storage.sql.exec(
-        "INSERT INTO inbox_meta (id, last_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_seq = excluded.last_seq",
-        this.lastSeq,
-      );
+      this.ctx.storage.sql.exec("INSERT INTO inbox_meta (id, last_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_seq = excluded.last_seq", this.lastSeq);
     }
     this.state = new MemoryState(loaded);
     return this.state;
@@ -384,10 +372,7 @@ export class Ingestor extends DurableObject<Env> {
   /** Forgets what D1 holds; the highest sequence number is kept, so none is ever reused. */
   private dropThrough(seq: number) {
     const sql = this.ctx.storage.sql;
-    sql.exec(
-      "INSERT INTO inbox_meta (id, last_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
-      this.lastSeq,
-    );
+    sql.exec("INSERT INTO inbox_meta (id, last_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)", this.lastSeq);
     sql.exec("DELETE FROM inbox WHERE seq <= ?", seq);
     this.countBacklog();
   }
@@ -593,8 +578,7 @@ export class Ingestor extends DurableObject<Env> {
       };
     }
     if (integration.signingSecret && !input.internal) {
-      const valid =
-        input.signed && (await verifyBodySignature(integration.source, integration.signingSecret, integration.options, input.signed));
+      const valid = input.signed && (await verifyBodySignature(integration.source, integration.signingSecret, integration.options, input.signed));
       if (!valid) return { ok: false, status: 401, error: "missing or invalid body signature" };
       // A signed timestamp must be fresh, or a captured delivery could be replayed forever.
       const timestamp = input.signed!.headers[integration.options.timestamp_header ?? LEGACY_TIMESTAMP_HEADER];

@@ -7,9 +7,7 @@ import { cleanDeep } from "./security/text";
 /** The first issue as the API's error: a 400 naming the field ("`components[0]` must be …"). */
 function issueError(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): HttpError {
   const issue = error.issues[0]!;
-  const field = issue.path.length
-    ? issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${String(p)}` : String(p))).join("")
-    : "body";
+  const field = issue.path.length ? issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${String(p)}` : String(p))).join("") : "body";
   return new HttpError(400, `\`${field}\` ${issue.message.replace(/^Invalid input: /, "")}`, field);
 }
 
@@ -79,10 +77,7 @@ export const param = paramId();
 
 /** A query value from `allowed`; absent or empty is `fallback`. */
 export function oneOf<const T extends readonly [string, ...string[]]>(allowed: T): z.ZodType<T[number] | undefined, string | undefined>;
-export function oneOf<const T extends readonly [string, ...string[]]>(
-  allowed: T,
-  fallback: T[number],
-): z.ZodType<T[number], string | undefined>;
+export function oneOf<const T extends readonly [string, ...string[]]>(allowed: T, fallback: T[number]): z.ZodType<T[number], string | undefined>;
 export function oneOf<const T extends readonly [string, ...string[]]>(allowed: T, fallback?: T[number]) {
   const choice = z.enum(allowed, { error: `must be one of ${allowed.join(", ")}` });
   // Not .optional() when there is a fallback: zod leaves an absent key out without running an optional schema.

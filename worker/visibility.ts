@@ -52,10 +52,7 @@ export const LANG_COOKIE = "lang";
 
 /** The reader's language for this request (see site/src/i18n chooseLanguage). */
 export function readerLanguage(c: Context<AppEnv>, fallback: Language): Language {
-  return chooseLanguage(
-    { query: c.req.query("lang"), cookie: getCookie(c, LANG_COOKIE), acceptLanguage: c.req.header("accept-language") },
-    fallback,
-  );
+  return chooseLanguage({ query: c.req.query("lang"), cookie: getCookie(c, LANG_COOKIE), acceptLanguage: c.req.header("accept-language") }, fallback);
 }
 
 async function mayRead(c: Context<AppEnv>, page: ReaderSettings): Promise<boolean> {

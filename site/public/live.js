@@ -87,8 +87,7 @@
   const tick = () => {
     const s = Math.round((Date.now() - last) / 1000);
     const u = $("#updated");
-    if (last)
-      u.textContent = u.dataset.updated.replace("{ago}", s < 90 ? rtf.format(-s, "second") : rtf.format(-Math.round(s / 60), "minute"));
+    if (last) u.textContent = u.dataset.updated.replace("{ago}", s < 90 ? rtf.format(-s, "second") : rtf.format(-Math.round(s / 60), "minute"));
   };
 
   // uptime tooltips, on hover and tap
@@ -102,9 +101,7 @@
     const day = new Date(Date.parse(bar.dataset.start) + [...bar.children].indexOf(cell) * 864e5);
     const lines = (cell.dataset.t || `\n${bar.dataset.ok}`).split("\n").slice(1);
     const ids = (cell.dataset.i || "").split(" ").filter(Boolean);
-    tip.replaceChildren(
-      el("p", day.toLocaleDateString(lang, { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" })),
-    );
+    tip.replaceChildren(el("p", day.toLocaleDateString(lang, { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" })));
     lines.forEach((line, k) => {
       const id = ids[k - lines.length + ids.length];
       const p = el("p", id ? null : line);

@@ -131,10 +131,7 @@ describe("an operator works an incident in the admin UI", () => {
     expect(await publicTimeline(incidentId)).toEqual(["Identified", "Investigating"]);
 
     // One click resolves it.
-    await Promise.all([
-      page.waitForURL(/\/admin\?ok=/),
-      page.locator(`article[data-incident="${incidentId}"] button:has-text("Resolve")`).click(),
-    ]);
+    await Promise.all([page.waitForURL(/\/admin\?ok=/), page.locator(`article[data-incident="${incidentId}"] button:has-text("Resolve")`).click()]);
     expect(await page.locator(".flash.ok").textContent()).toBe("Incident resolved.");
     expect(await page.locator(`article[data-incident="${incidentId}"]`).count()).toBe(0);
     const after = await summary();

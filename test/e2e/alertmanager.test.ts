@@ -77,9 +77,7 @@ async function eventually(check: (s: Summary) => void, what: string): Promise<Su
       return s;
     } catch (err) {
       if (Date.now() > deadline) {
-        throw new Error(
-          `${what}: ${(err as Error).message}\nsummary: ${JSON.stringify(s)}\nalertmanager log:\n${am.output().slice(-4000)}`,
-        );
+        throw new Error(`${what}: ${(err as Error).message}\nsummary: ${JSON.stringify(s)}\nalertmanager log:\n${am.output().slice(-4000)}`);
       }
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -103,18 +101,12 @@ describe("Prometheus Alertmanager → webhook and pagerduty receivers → status
     expect(dbIncident!.id).not.toBe(searchIncident!.id);
     expect(dbIncident).toMatchObject({ status: "investigating" });
     // Both receivers have delivered before we go on, so nothing arrives late into the next step.
-    await expect
-      .poll(() => am.counter("alertmanager_notifications_total", { integration: "pagerduty" }), { timeout: 10_000 })
-      .toBeGreaterThanOrEqual(2);
-    await expect
-      .poll(() => am.counter("alertmanager_notifications_total", { integration: "webhook" }), { timeout: 10_000 })
-      .toBeGreaterThanOrEqual(2);
+    await expect.poll(() => am.counter("alertmanager_notifications_total", { integration: "pagerduty" }), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => am.counter("alertmanager_notifications_total", { integration: "webhook" }), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
 
     // The warning on db-2 resolves: the group is still firing, the incident stays open.
     await am.postAlerts([diskFull("db-2:9100", "warning", iso(-1))]);
-    await expect
-      .poll(() => am.counter("alertmanager_notifications_total", { integration: "webhook" }), { timeout: 10_000 })
-      .toBeGreaterThanOrEqual(3);
+    await expect.poll(() => am.counter("alertmanager_notifications_total", { integration: "webhook" }), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
     const partial = await summary();
     expect(statusOf(partial, DATABASE)).toBe("major_outage");
     expect(incidentsOn(partial, DATABASE)).toMatchObject([{ id: dbIncident!.id, status: "investigating" }]);

@@ -16,8 +16,7 @@ const persistTo = inject("persistTo");
 const auth = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
 const adminApi = (method: string, path: string, body?: unknown) =>
   fetch(`${base}/admin/api${path}`, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
-const sql = (command: string) =>
-  run("wrangler", ["d1", "execute", "status-page", "--local", "--persist-to", persistTo, "--command", command], { quiet: true });
+const sql = (command: string) => run("wrangler", ["d1", "execute", "status-page", "--local", "--persist-to", persistTo, "--command", command], { quiet: true });
 
 let capture: NotifyCapture;
 beforeAll(async () => {
@@ -59,9 +58,7 @@ async function component(name: string) {
   return created<{ id: string }>(await adminApi("POST", "/components", { name, slug: tag(name.toLowerCase().replace(/\W+/g, "-")) }));
 }
 async function integration(componentId: string) {
-  return created<{ key: string }>(
-    await adminApi("POST", "/integrations", { name: tag("e2e-notify"), source: "generic", component_ids: [componentId] }),
-  );
+  return created<{ key: string }>(await adminApi("POST", "/integrations", { name: tag("e2e-notify"), source: "generic", component_ids: [componentId] }));
 }
 const alert = (key: string, dedup: string, action: "trigger" | "resolve") =>
   fetch(`${base}/hooks/generic/${key}`, {
@@ -84,9 +81,7 @@ async function localEmails(): Promise<LocalEmail[]> {
   return ((await res.json()) as { result: LocalEmail[] }).result;
 }
 /** One email with its bodies (and headers, when it has any). */
-async function localEmail(
-  e: LocalEmail,
-): Promise<{ from: string; subject: string; text: string; html: string; headers?: Record<string, string> }> {
+async function localEmail(e: LocalEmail): Promise<{ from: string; subject: string; text: string; html: string; headers?: Record<string, string> }> {
   const res = await fetch(`${EXPLORER()}?email_id=${encodeURIComponent(String(e.messageId))}&worker=alert-status-page`);
   expect(res.status).toBe(200);
   return ((await res.json()) as { result: any }).result;
@@ -101,8 +96,7 @@ describe("notifications under wrangler dev", () => {
     const hook = await created<{ id: string; secret: string }>(
       await adminApi("POST", "/channels", { kind: "webhook", name: "hook", url: url("webhook"), ...only }),
     );
-    for (const kind of ["slack", "discord", "teams"])
-      await created(await adminApi("POST", "/channels", { kind, name: kind, url: url(kind), ...only }));
+    for (const kind of ["slack", "discord", "teams"]) await created(await adminApi("POST", "/channels", { kind, name: kind, url: url(kind), ...only }));
     await created(
       await adminApi("POST", "/channels", {
         kind: "datadog",
@@ -192,10 +186,7 @@ describe("notifications under wrangler dev", () => {
     const now = new Date().toISOString();
     const row = (id: string, path: string, comp: string) =>
       `('${id}', '${id}@example.com', '${capture.url}${path}', '["${comp}"]', 'en', 'tok${id}', '${now}', 'operator', '${now}')`;
-    const [subA, subB] = [
-      `sa${Date.now().toString(36)}`.slice(0, 12).padEnd(12, "0"),
-      `sb${Date.now().toString(36)}`.slice(0, 12).padEnd(12, "0"),
-    ];
+    const [subA, subB] = [`sa${Date.now().toString(36)}`.slice(0, 12).padEnd(12, "0"), `sb${Date.now().toString(36)}`.slice(0, 12).padEnd(12, "0")];
     const mailA = `sm${Date.now().toString(36)}`.slice(0, 12).padEnd(12, "0");
     sql(
       `INSERT INTO subscribers (id, email, webhook_url, component_ids, language, token, confirmed_at, created_by, created_at) VALUES ${row(subA, `/ok/${t}/a`, a.id)}, ${row(subB, `/ok/${t}/b`, b.id)}, ` +
@@ -204,10 +195,7 @@ describe("notifications under wrangler dev", () => {
     const integA = await integration(a.id);
     expect((await alert(integA.key, "a-1", "trigger")).status).toBe(202);
     const gotA = await arrived(`/ok/${t}/a`, 2);
-    expect(gotA.map((g) => (JSON.parse(g.body).incident ? "incident" : "component_update")).sort()).toEqual([
-      "component_update",
-      "incident",
-    ]);
+    expect(gotA.map((g) => (JSON.parse(g.body).incident ? "incident" : "component_update")).sort()).toEqual(["component_update", "incident"]);
     expect(JSON.parse(gotA[0]!.body).meta.unsubscribe).toContain(`/subscriptions/tok${subA}/unsubscribe`);
     expect(seen(`/ok/${t}/b`)).toEqual([]);
     // The email subscriber: one email (incidents only, never component changes), in French, with the RFC 8058 headers.

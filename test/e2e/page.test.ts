@@ -74,8 +74,7 @@ beforeAll(async () => {
 afterAll(async () => {
   // Leave the page as found: the alert recovered and the incident resolved.
   if (hookUrl) await hook({ action: "resolve" }).catch(() => {});
-  if (incidentId)
-    await admin("POST", `/incidents/${incidentId}/updates`, { status: "resolved", body: "Resolved by the e2e test." }).catch(() => {});
+  if (incidentId) await admin("POST", `/incidents/${incidentId}/updates`, { status: "resolved", body: "Resolved by the e2e test." }).catch(() => {});
   await browser?.close();
 });
 
@@ -111,9 +110,7 @@ describe("the overview, live", () => {
     await admin("POST", `/incidents/${incidentId}/updates`, { status: "identified", body: "Our card processor is down; failing over." });
     await hook({ action: "resolve" });
     await page.clock.runFor(30_000);
-    await expect
-      .poll(() => article.locator(".tl li b").allTextContents(), { timeout: 15_000 })
-      .toEqual(["Monitoring", "Identified", "Investigating"]);
+    await expect.poll(() => article.locator(".tl li b").allTextContents(), { timeout: 15_000 }).toEqual(["Monitoring", "Identified", "Investigating"]);
     expect(await page.locator(`#components li[data-id="${PAYMENTS}"] .status`).textContent()).toBe("Operational");
     expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
     await shot(page, "page-live-incident");
@@ -305,9 +302,7 @@ describe("page weight", () => {
     expect(all.filter((r) => r.type === "Font")).toEqual([]);
     const js = readFileSync(join(siteDir, "client", "live.js"));
     expect(gzipSync(js, { level: 9 }).length).toBeLessThanOrEqual(3_000);
-    expect(await page.evaluate(() => document.querySelectorAll("head script:not([defer]):not([async]), link[rel=stylesheet]").length)).toBe(
-      0,
-    );
+    expect(await page.evaluate(() => document.querySelectorAll("head script:not([defer]):not([async]), link[rel=stylesheet]").length)).toBe(0);
     await context.close();
   });
 });

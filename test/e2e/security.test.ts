@@ -23,8 +23,7 @@ afterAll(async () => {
   await browser?.close();
   const mine = new Set(made.map((m) => m.component));
   for (const inc of await json(await api("GET", "/incidents?status=open&limit=500")))
-    if (inc.components.some((c: { id: string }) => mine.has(c.id)))
-      await api("POST", `/incidents/${inc.id}/updates`, { status: "resolved" });
+    if (inc.components.some((c: { id: string }) => mine.has(c.id))) await api("POST", `/incidents/${inc.id}/updates`, { status: "resolved" });
   for (const m of made) {
     await api("DELETE", `/integrations/${m.integration}`);
     await api("DELETE", `/components/${m.component}?force=true`);
@@ -51,14 +50,11 @@ const n = () => Math.random().toString(36).slice(2, 8);
 
 async function fixture(extra: Record<string, unknown> = {}) {
   const component = await json(await api("POST", "/components", { name: `Probe ${n()}` }));
-  const integration = await json(
-    await api("POST", "/integrations", { name: `probe-${n()}`, source: "generic", component_ids: [component.id], ...extra }),
-  );
+  const integration = await json(await api("POST", "/integrations", { name: `probe-${n()}`, source: "generic", component_ids: [component.id], ...extra }));
   made.push({ integration: integration.id, component: component.id });
   return { component, integration };
 }
-const statusOf = async (id: string) =>
-  ((await (await fetch(`${base}/api/v2/components.json`)).json()) as any).components.find((c: any) => c.id === id)?.status;
+const statusOf = async (id: string) => ((await (await fetch(`${base}/api/v2/components.json`)).json()) as any).components.find((c: any) => c.id === id)?.status;
 
 /** Parsed by Chromium as XML: the parse error, or null. */
 async function xmlError(text: string, type: string): Promise<string | null> {
@@ -91,9 +87,7 @@ describe("the probe's reproductions, against the running stack", () => {
         })
       ).status,
     ).toBe(202);
-    const [inc] = ((await (await fetch(`${base}/api/v2/incidents.json`)).json()) as any).incidents.filter((i: any) =>
-      i.name.includes("[redacted key]"),
-    );
+    const [inc] = ((await (await fetch(`${base}/api/v2/incidents.json`)).json()) as any).incidents.filter((i: any) => i.name.includes("[redacted key]"));
     expect(inc).toBeTruthy();
     for (const path of ["/api/v2/summary.json", "/api/v2/incidents.json", `/incidents/${inc.id}`, "/history.rss", "/history.atom"])
       expect(await (await fetch(`${base}${path}`)).text(), path).not.toContain(integration.key);
@@ -136,9 +130,7 @@ describe("the probe's reproductions, against the running stack", () => {
     expect(await statusOf(component.id)).toBe("operational");
     const second = await fixture();
     await hook(second.integration.key, { dedup_key: "dismiss", action: "trigger", severity: "critical", summary: "down" });
-    const [alert] = (await json(await api("GET", "/alerts?firing=1&limit=500"))).filter(
-      (a: any) => a.integration_id === second.integration.id,
-    );
+    const [alert] = (await json(await api("GET", "/alerts?firing=1&limit=500"))).filter((a: any) => a.integration_id === second.integration.id);
     await json(await api("POST", `/alerts/${alert.id}/resolve`));
     expect(await statusOf(second.component.id)).toBe("operational");
     expect((await json(await api("DELETE", `/integrations/${second.integration.id}`))).deleted).toBe(true);
@@ -219,8 +211,7 @@ describe("the probe's reproductions, against the running stack", () => {
       summary: "junk",
       details: "x".repeat(100 * 1024 - 100),
     });
-    for (let i = 0; i < 150; i += 10)
-      await Promise.all(Array.from({ length: 10 }, (_, j) => hook(`unknown${String((i + j) % 7)}${"0".repeat(24)}`, body)));
+    for (let i = 0; i < 150; i += 10) await Promise.all(Array.from({ length: 10 }, (_, j) => hook(`unknown${String((i + j) % 7)}${"0".repeat(24)}`, body)));
     const grown = size() - before;
     console.log(`D1 grew by ${grown} bytes for 150 × 100 KB refused posts`);
     expect(grown).toBeLessThan(256 * 1024);

@@ -88,9 +88,7 @@ async function emailTo(to: string, timeoutMs = 15_000): Promise<LocalEmail> {
 }
 
 async function emailsTo(to: string): Promise<number> {
-  const list =
-    ((await (await fetch(`${base}/cdn-cgi/local/explorer/api/local/email/sending?per_page=100`)).json()) as { result: LocalEmail[] })
-      .result ?? [];
+  const list = ((await (await fetch(`${base}/cdn-cgi/local/explorer/api/local/email/sending?per_page=100`)).json()) as { result: LocalEmail[] }).result ?? [];
   return list.filter((m) => m.to.includes(to)).length;
 }
 

@@ -49,9 +49,7 @@ export async function startNotifyCapture(port = 0): Promise<NotifyCapture> {
           return;
         }
         const prefix = url.searchParams.get("prefix") ?? "";
-        res
-          .writeHead(200, { "content-type": "application/json" })
-          .end(JSON.stringify(state.requests.filter((r) => r.path.startsWith(prefix))));
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(state.requests.filter((r) => r.path.startsWith(prefix))));
         return;
       }
       state.count++;

@@ -26,9 +26,7 @@ const COMMON_NAME = "2.5.4.3";
 /** A self-signed X.509 certificate (PEM) for the key pair, as SNS serves its own. */
 function selfSigned(publicKeyDer: Buffer, sign: (tbs: Buffer) => Buffer): string {
   const name = new Name([
-    new RelativeDistinguishedName([
-      new AttributeTypeAndValue({ type: COMMON_NAME, value: new AttributeValue({ utf8String: "sns.test.amazonaws.com" }) }),
-    ]),
+    new RelativeDistinguishedName([new AttributeTypeAndValue({ type: COMMON_NAME, value: new AttributeValue({ utf8String: "sns.test.amazonaws.com" }) })]),
   ]);
   const algorithm = new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA, parameters: null });
   const now = Date.now();

@@ -36,8 +36,7 @@ export async function startTurnstileStandIn(): Promise<TurnstileStandIn> {
       const { secret = "", ...rest } = form;
       seen.push({ ...rest, secret: secret === TURNSTILE_PASS_SECRET ? "pass" : secret === TURNSTILE_FAIL_SECRET ? "fail" : "other" });
       const codes: string[] = [];
-      if (secret !== TURNSTILE_PASS_SECRET && secret !== TURNSTILE_FAIL_SECRET)
-        codes.push(secret ? "invalid-input-secret" : "missing-input-secret");
+      if (secret !== TURNSTILE_PASS_SECRET && secret !== TURNSTILE_FAIL_SECRET) codes.push(secret ? "invalid-input-secret" : "missing-input-secret");
       if (!form.response) codes.push("missing-input-response");
       else if (secret === TURNSTILE_FAIL_SECRET) codes.push("invalid-input-response");
       const success = codes.length === 0;

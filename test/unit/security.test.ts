@@ -58,9 +58,7 @@ describe("key masking", () => {
   });
 
   it("masks a current key wherever it is, and nothing else", async () => {
-    const masker = await new KeyMasker([{ key_prefix: key.slice(0, 6), key_hash: await sha256Hex(key) }]).prepare([
-      `url /${key}/ and ${"z".repeat(32)}`,
-    ]);
+    const masker = await new KeyMasker([{ key_prefix: key.slice(0, 6), key_hash: await sha256Hex(key) }]).prepare([`url /${key}/ and ${"z".repeat(32)}`]);
     expect(masker.mask(`url /${key}/ and ${"z".repeat(32)}`)).toBe(`url /${KEY_MASK}/ and ${"z".repeat(32)}`);
   });
 

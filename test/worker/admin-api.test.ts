@@ -46,10 +46,7 @@ describe("components and groups", () => {
     const c = await json(await admin("POST", "/components", { name: "Billing", slug: unique("billing"), group_id: group.id }), 201);
     expect(c).toMatchObject({ name: "Billing", group_id: group.id, status: "operational", override_status: null });
 
-    const patched = await json(
-      await admin("PATCH", `/components/${c.id}`, { name: "Billing API", description: "Invoices", position: 7 }),
-      200,
-    );
+    const patched = await json(await admin("PATCH", `/components/${c.id}`, { name: "Billing API", description: "Invoices", position: 7 }), 200);
     expect(patched).toMatchObject({ name: "Billing API", description: "Invoices", position: 7, group_id: group.id });
     const [created, updated] = await auditOf(c.id);
     expect(created).toMatchObject({ actor: "api", action: "component.create", target_type: "component" });
@@ -117,10 +114,7 @@ describe("incidents", () => {
     expect(incident).toMatchObject({ status: "investigating", automatic: true, kind: "incident" });
     expect(incident.alerts).toMatchObject([{ dedup_key: alertKey, status: "firing", severity: "critical", component_ids: [c.id] }]);
 
-    const identified = await json(
-      await admin("POST", `/incidents/${incident.id}/updates`, { status: "identified", body: "A bad deploy" }),
-      201,
-    );
+    const identified = await json(await admin("POST", `/incidents/${incident.id}/updates`, { status: "identified", body: "A bad deploy" }), 201);
     expect(identified).toMatchObject({ incident_id: incident.id, status: "identified", body: "A bad deploy", affected_components: null });
     expect(await incidentRow(incident.id)).toMatchObject({ status: "identified", resolved_at: null });
 
@@ -187,10 +181,7 @@ describe("incidents", () => {
       field: "status",
     });
     expect(
-      await json(
-        await admin("POST", `/incidents/${incident.id}/updates`, { status: "identified", components: { nosuchcomp01: "major_outage" } }),
-        400,
-      ),
+      await json(await admin("POST", `/incidents/${incident.id}/updates`, { status: "identified", components: { nosuchcomp01: "major_outage" } }), 400),
     ).toMatchObject({ field: "components" });
     expect((await admin("POST", "/incidents/nosuchinc001/updates", { status: "identified" })).status).toBe(404);
     expect(await incidentRow(incident.id)).toMatchObject({ status: "investigating" });
@@ -295,21 +286,14 @@ describe("maintenances", () => {
   it("refuses a window that ends before it starts, or without components", async () => {
     const c = await createComponent("Cache");
     const base = { name: "x", body: "y", component_ids: [c.id] };
-    expect(
-      await json(await admin("POST", "/maintenances", { ...base, scheduled_for: inMinutes(60), scheduled_until: inMinutes(30) }), 400),
-    ).toMatchObject({
+    expect(await json(await admin("POST", "/maintenances", { ...base, scheduled_for: inMinutes(60), scheduled_until: inMinutes(30) }), 400)).toMatchObject({
       field: "scheduled_until",
     });
-    expect(
-      await json(await admin("POST", "/maintenances", { ...base, scheduled_for: "tomorrow", scheduled_until: inMinutes(30) }), 400),
-    ).toMatchObject({
+    expect(await json(await admin("POST", "/maintenances", { ...base, scheduled_for: "tomorrow", scheduled_until: inMinutes(30) }), 400)).toMatchObject({
       field: "scheduled_for",
     });
     expect(
-      await json(
-        await admin("POST", "/maintenances", { ...base, component_ids: [], scheduled_for: inMinutes(1), scheduled_until: inMinutes(30) }),
-        400,
-      ),
+      await json(await admin("POST", "/maintenances", { ...base, component_ids: [], scheduled_for: inMinutes(1), scheduled_until: inMinutes(30) }), 400),
     ).toMatchObject({ field: "component_ids" });
   });
 });
@@ -326,9 +310,7 @@ describe("integrations and links", () => {
 
     expect((await json(await admin("PATCH", `/integrations/${integ.id}`, { disabled: true }), 200)).disabled).toBe(true);
     expect((await post(`/hooks/generic/${integ.key}`, trigger(unique("d")))).status).toBe(401);
-    expect(
-      (await json(await admin("PATCH", `/integrations/${integ.id}`, { disabled: false, component_ids: [b.id] }), 200)).component_ids,
-    ).toEqual([b.id]);
+    expect((await json(await admin("PATCH", `/integrations/${integ.id}`, { disabled: false, component_ids: [b.id] }), 200)).component_ids).toEqual([b.id]);
     expect((await post(`/hooks/generic/${integ.key}`, trigger(unique("d")))).status).toBe(202);
     expect((await component(b.id)).status).toBe("major_outage");
     expect((await component(a.id)).status).toBe("operational");
@@ -352,10 +334,7 @@ describe("integrations and links", () => {
   it("lists and deletes links", async () => {
     const c = await createComponent("Linked");
     const integ = await createIntegration("generic");
-    const link = await json(
-      await admin("POST", "/links", { integration_id: integ.id, match: { tag: "team=core" }, component_ids: [c.id] }),
-      201,
-    );
+    const link = await json(await admin("POST", "/links", { integration_id: integ.id, match: { tag: "team=core" }, component_ids: [c.id] }), 201);
     expect(link).toMatchObject({
       match: { tag: "team=core" },
       match_type: "tag",
@@ -379,9 +358,7 @@ describe("unrouted alerts", () => {
     const monitor = unique("Orphan monitor");
     const res = await post(`/hooks/generic/${integ.key}`, trigger(unique("o"), { monitor: { name: monitor }, tags: { env: "prod" } }));
     expect(await res.json()).toMatchObject({ outcomes: ["unrouted"] });
-    const unrouted = ((await json(await admin("GET", "/alerts?unrouted=1&firing=1"), 200)) as Json[]).find(
-      (a) => a.integration_id === integ.id,
-    )!;
+    const unrouted = ((await json(await admin("GET", "/alerts?unrouted=1&firing=1"), 200)) as Json[]).find((a) => a.integration_id === integ.id)!;
     expect(unrouted).toMatchObject({ status: "firing", component_ids: [], match_options: [{ monitor }, { tag: "env=prod" }] });
 
     const deliveries = (await rows("SELECT id FROM deliveries")).length;
@@ -389,10 +366,7 @@ describe("unrouted alerts", () => {
     expect(link).toMatchObject({ match: { monitor }, alerts_routed: 1, component_ids: [c.id] });
     expect((await rows("SELECT id FROM deliveries")).length).toBe(deliveries);
     expect(await component(c.id)).toMatchObject({ status: "major_outage" });
-    const [incident] = await rows<Json>(
-      "SELECT i.* FROM incidents i JOIN incident_components ic ON ic.incident_id = i.id WHERE ic.component_id = ?1",
-      c.id,
-    );
+    const [incident] = await rows<Json>("SELECT i.* FROM incidents i JOIN incident_components ic ON ic.incident_id = i.id WHERE ic.component_id = ?1", c.id);
     expect(incident).toMatchObject({ status: "investigating", automatic: 1 });
     expect(((await json(await admin("GET", "/alerts?unrouted=1"), 200)) as Json[]).some((a) => a.id === unrouted.id)).toBe(false);
     const [audit] = await auditOf(link.id);

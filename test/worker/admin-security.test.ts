@@ -30,9 +30,7 @@ beforeAll(async () => {
   const c = await createComponent("Guarded");
   const group = (await (await admin("POST", "/groups", { name: unique("Guarded group") })).json()) as Json;
   const integ = await createIntegration("generic", [c.id]);
-  const link = (await (
-    await admin("POST", "/links", { integration_id: integ.id, match: { monitor: "m" }, component_ids: [c.id] })
-  ).json()) as Json;
+  const link = (await (await admin("POST", "/links", { integration_id: integ.id, match: { monitor: "m" }, component_ids: [c.id] })).json()) as Json;
   await post(`/hooks/generic/${integ.key}`, { dedup_key: "guard", action: "trigger", severity: "critical", summary: "Guarded down" });
   const bare = await createIntegration("generic");
   await post(`/hooks/generic/${bare.key}`, {
@@ -47,9 +45,7 @@ beforeAll(async () => {
   // A subscriber and a channel of a component nothing happens to: no notification of the fixture's
   // incident reaches the notification log while the tests compare it.
   const quiet = await createComponent("Guarded quiet");
-  const subscriber = (await (
-    await admin("POST", "/subscribers", { email: `${unique("guarded")}@example.com`, component_ids: [quiet.id] })
-  ).json()) as Json;
+  const subscriber = (await (await admin("POST", "/subscribers", { email: `${unique("guarded")}@example.com`, component_ids: [quiet.id] })).json()) as Json;
   const channel = (await (
     await admin("POST", "/channels", {
       kind: "email",
@@ -147,16 +143,7 @@ const PUBLIC = new Set(["GET /admin/login", "POST /admin/login"]);
  * the fixture's ids for `:id`, and a sample body when it takes one.
  */
 function adminRoutes(prefix: "/admin/api" | "/admin"): Array<[string, string, Record<string, unknown>?]> {
-  const {
-    componentId: c,
-    groupId: g,
-    integrationId: i,
-    linkId: l,
-    incidentId: inc,
-    alertId: a,
-    subscriberId: sub,
-    channelId: ch,
-  } = fixture;
+  const { componentId: c, groupId: g, integrationId: i, linkId: l, incidentId: inc, alertId: a, subscriberId: sub, channelId: ch } = fixture;
   const ids: Record<string, string> = {
     components: c,
     groups: g,
@@ -215,8 +202,7 @@ const uiCall = (method: string, path: string, form: Record<string, string> | und
 const session = async (overrides: Partial<{ exp: number; csrf: string; actor: string }> = {}, token = TOKEN) => {
   const now = Math.floor(Date.now() / 1000);
   const ttlSeconds = (overrides.exp ?? now + 3600) - now;
-  return (await createSession(env.DB, token, overrides.actor ?? "tester", { csrf: overrides.csrf ?? "csrf-token-for-tests", ttlSeconds }))
-    .cookie;
+  return (await createSession(env.DB, token, overrides.actor ?? "tester", { csrf: overrides.csrf ?? "csrf-token-for-tests", ttlSeconds })).cookie;
 };
 
 describe("the JSON API refuses every call without valid credentials, and changes nothing", () => {
@@ -271,12 +257,7 @@ describe("the UI refuses every page and form without a valid session, and change
     const value = await cookie();
     await Promise.all(
       uiRoutes().map(async ([method, path, form]) => {
-        const res = await uiCall(
-          method,
-          path,
-          form && { ...form, _csrf: "csrf-token-for-tests" },
-          value ? { Cookie: `__Host-admin_session=${value}` } : {},
-        );
+        const res = await uiCall(method, path, form && { ...form, _csrf: "csrf-token-for-tests" }, value ? { Cookie: `__Host-admin_session=${value}` } : {});
         expect(res.status, `${method} ${path}`).toBe(401);
         expect(res.headers.get("cache-control"), `${method} ${path}`).toBe("no-store");
         expect(res.headers.get("set-cookie"), `${method} ${path}`).toBeNull();
@@ -287,12 +268,7 @@ describe("the UI refuses every page and form without a valid session, and change
   });
 
   it("the bearer token alone does not open the UI", async () => {
-    const res = await uiCall(
-      "POST",
-      `/admin/components/${fixture.componentId}`,
-      { name: "Owned", _csrf: "x" },
-      { Authorization: `Bearer ${TOKEN}` },
-    );
+    const res = await uiCall("POST", `/admin/components/${fixture.componentId}`, { name: "Owned", _csrf: "x" }, { Authorization: `Bearer ${TOKEN}` });
     expect(res.status).toBe(401);
   });
 });
@@ -386,9 +362,7 @@ describe("sign-in", () => {
       expect(res.status).toBe(401);
       expect(res.headers.get("set-cookie")).toBeNull();
     }
-    expect(
-      await rows("SELECT actor, target_type FROM audit_log WHERE action = 'login.failed' AND target_id = ?1", `ip:${ip}`),
-    ).toHaveLength(5);
+    expect(await rows("SELECT actor, target_type FROM audit_log WHERE action = 'login.failed' AND target_id = ?1", `ip:${ip}`)).toHaveLength(5);
     const blocked = await login(TOKEN, ip);
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get("retry-after")).toBe("900");
@@ -429,8 +403,7 @@ describe("Cloudflare Access", () => {
   let privateKey: CryptoKey;
   let otherKey: CryptoKey;
   const accessEnv = () => ({ ...env, ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD });
-  const call = (path: string, init: RequestInit = {}) =>
-    app.fetch(new Request(`${BASE}${path}`, init), accessEnv(), createExecutionContext());
+  const call = (path: string, init: RequestInit = {}) => app.fetch(new Request(`${BASE}${path}`, init), accessEnv(), createExecutionContext());
 
   beforeAll(async () => {
     const pair = await generateKeyPair("RS256", { extractable: true });
@@ -482,9 +455,7 @@ describe("Cloudflare Access", () => {
     });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as Json;
-    expect(await rows("SELECT actor, action FROM audit_log WHERE target_id = ?1", id)).toEqual([
-      { actor: "oncall@acme.test", action: "group.create" },
-    ]);
+    expect(await rows("SELECT actor, action FROM audit_log WHERE target_id = ?1", id)).toEqual([{ actor: "oncall@acme.test", action: "group.create" }]);
   });
 
   it.each<[string, () => Promise<string>]>([
@@ -541,9 +512,7 @@ describe("an integration key is shown once, at creation, and never again", () =>
       spies.push(
         vi
           .spyOn(console, level)
-          .mockImplementation(
-            (...args: unknown[]) => void logged.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")),
-          ),
+          .mockImplementation((...args: unknown[]) => void logged.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "))),
       );
 
     const c = await createComponent("Secretive");
@@ -605,12 +574,7 @@ describe("an integration key is shown once, at creation, and never again", () =>
 
   it("the UI shows a new key once, on the answer to the form, and not on the next page", async () => {
     const cookie = `__Host-admin_session=${await session()}`;
-    const res = await uiCall(
-      "POST",
-      "/admin/integrations",
-      { name: unique("UI integ"), source: "generic", _csrf: "csrf-token-for-tests" },
-      { Cookie: cookie },
-    );
+    const res = await uiCall("POST", "/admin/integrations", { name: unique("UI integ"), source: "generic", _csrf: "csrf-token-for-tests" }, { Cookie: cookie });
     expect(res.status).toBe(201);
     const html = await res.text();
     const key = /Key: <code>([a-z0-9]{32})<\/code>/.exec(html)![1]!;

@@ -52,8 +52,7 @@ class Operator {
     // the post itself, as its page's error banner.
     const code = url?.searchParams.get("ok") ?? null;
     const ok = code
-      ? (/<p class="flash ok" role="status">([^<]*)<\/p>/.exec(await this.page(`${url!.pathname}${url!.search}`))?.[1] ??
-        `(no text for ${code})`)
+      ? (/<p class="flash ok" role="status">([^<]*)<\/p>/.exec(await this.page(`${url!.pathname}${url!.search}`))?.[1] ?? `(no text for ${code})`)
       : null;
     const error = res.status >= 400 ? (/<p class="flash error" role="alert">([^<]*)<\/p>/.exec(html)?.[1] ?? null) : null;
     return { status: res.status, location: url ? url.pathname : null, code, ok: ok && decode(ok), error: error && decode(error), html };
@@ -79,27 +78,22 @@ const component = async (id: string) => (await (await admin("GET", `/components/
 const incidentRow = async (id: string) => (await rows<Json>("SELECT * FROM incidents WHERE id = ?1", id))[0]!;
 
 describe("pages", () => {
-  it.each([
-    "/admin",
-    "/admin/components",
-    "/admin/integrations",
-    "/admin/maintenances",
-    "/admin/deliveries",
-    "/admin/audit",
-    "/admin/settings",
-  ])("%s renders for a signed-in operator, uncached, with every form carrying the CSRF token", async (path) => {
-    const res = await SELF.fetch(`${BASE}${path}`, { headers: { Cookie: op.cookie } });
-    expect(res.status).toBe(200);
-    expect(res.headers.get("cache-control")).toBe("no-store");
-    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
-    expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
-    const html = await res.text();
-    expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
-    expect(html).toContain("Ops (token)");
-    const forms = html.match(/<form method="post"[\s\S]*?<\/form>/g) ?? [];
-    expect(forms.length).toBeGreaterThan(0);
-    for (const f of forms) expect(f).toContain('name="_csrf"');
-  });
+  it.each(["/admin", "/admin/components", "/admin/integrations", "/admin/maintenances", "/admin/deliveries", "/admin/audit", "/admin/settings"])(
+    "%s renders for a signed-in operator, uncached, with every form carrying the CSRF token",
+    async (path) => {
+      const res = await SELF.fetch(`${BASE}${path}`, { headers: { Cookie: op.cookie } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+      const html = await res.text();
+      expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
+      expect(html).toContain("Ops (token)");
+      const forms = html.match(/<form method="post"[\s\S]*?<\/form>/g) ?? [];
+      expect(forms.length).toBeGreaterThan(0);
+      for (const f of forms) expect(f).toContain('name="_csrf"');
+    },
+  );
 
   it("an unknown incident is a 404, not a crash", async () => {
     const res = await SELF.fetch(`${BASE}/admin/incidents/nosuchinc001`, { headers: { Cookie: op.cookie } });
@@ -176,9 +170,7 @@ describe("an incident, from the dashboard", () => {
     expect(bad.status).toBe(400);
     expect(bad.html).toContain('class="flash error"');
     // A link cannot put text of its choosing in the banner: only codes from the table are shown.
-    const forged = await op.page(
-      `/admin/incidents/${id}?ok=${encodeURIComponent("Your session expired: sign in at https://evil.test")}&error=Pay+now`,
-    );
+    const forged = await op.page(`/admin/incidents/${id}?ok=${encodeURIComponent("Your session expired: sign in at https://evil.test")}&error=Pay+now`);
     expect(forged).not.toContain("evil.test");
     expect(forged).not.toContain("Pay now");
     expect(forged).not.toContain('class="flash');
@@ -256,13 +248,9 @@ describe("integrations, links and unrouted alerts", () => {
     const c = await createComponent("Kuma target");
     const integ = await createIntegration("generic");
     expect((await op.submit(`/admin/integrations/${integ.id}`, { disabled: "true" }, "/admin/integrations")).ok).toMatch(/disabled/);
-    expect(
-      (await post(`/hooks/generic/${integ.key}`, { dedup_key: "k", action: "trigger", severity: "critical", summary: "x" })).status,
-    ).toBe(401);
+    expect((await post(`/hooks/generic/${integ.key}`, { dedup_key: "k", action: "trigger", severity: "critical", summary: "x" })).status).toBe(401);
     expect((await op.submit(`/admin/integrations/${integ.id}`, { disabled: "false" }, "/admin/integrations")).ok).toMatch(/enabled/);
-    expect((await op.submit(`/admin/integrations/${integ.id}/components`, { component_ids: c.id }, "/admin/integrations")).ok).toMatch(
-      /components saved/,
-    );
+    expect((await op.submit(`/admin/integrations/${integ.id}/components`, { component_ids: c.id }, "/admin/integrations")).ok).toMatch(/components saved/);
 
     const added = await op.submit(
       "/admin/links",
@@ -276,13 +264,7 @@ describe("integrations, links and unrouted alerts", () => {
     expect((await op.submit(`/admin/links/${link!.id}/delete`, {}, "/admin/integrations")).ok).toBe("Link removed.");
     expect(await rows("SELECT * FROM links WHERE integration_id = ?1", integ.id)).toEqual([]);
     expect(
-      (
-        await op.submit(
-          "/admin/links",
-          { integration_id: integ.id, match_type: "tag", match: "", component_ids: c.id },
-          "/admin/integrations",
-        )
-      ).error,
+      (await op.submit("/admin/links", { integration_id: integ.id, match_type: "tag", match: "", component_ids: c.id }, "/admin/integrations")).error,
     ).toMatch(/`match/);
   });
 
@@ -329,23 +311,11 @@ describe("integrations, links and unrouted alerts", () => {
 describe("maintenance and settings", () => {
   it("schedules maintenance in the page's time zone, set on the settings page", async () => {
     const original = (await (await admin("GET", "/settings")).json()) as Json;
+    expect((await op.submit("/admin/settings", { name: "Acme", url: "", time_zone: "Europe/Paris", auto_resolve_minutes: "" }, "/admin/settings")).ok).toBe(
+      "Settings saved.",
+    );
     expect(
-      (
-        await op.submit(
-          "/admin/settings",
-          { name: "Acme", url: "", time_zone: "Europe/Paris", auto_resolve_minutes: "" },
-          "/admin/settings",
-        )
-      ).ok,
-    ).toBe("Settings saved.");
-    expect(
-      (
-        await op.submit(
-          "/admin/settings",
-          { name: "Acme", url: "", time_zone: "Nowhere/Land", auto_resolve_minutes: "" },
-          "/admin/settings",
-        )
-      ).error,
+      (await op.submit("/admin/settings", { name: "Acme", url: "", time_zone: "Nowhere/Land", auto_resolve_minutes: "" }, "/admin/settings")).error,
     ).toMatch(/`time_zone`/);
     const c = await createComponent("Billing DB");
     const res = await op.submit(
@@ -369,13 +339,9 @@ describe("maintenance and settings", () => {
     });
     const page = await op.page("/admin/maintenances");
     expect(page).toContain("Billing DB upgrade");
-    expect((await op.submit(`/admin/incidents/${m!.id}/updates`, { status: "in_progress" }, "/admin/maintenances")).ok).toBe(
-      "Update posted: in progress.",
-    );
+    expect((await op.submit(`/admin/incidents/${m!.id}/updates`, { status: "in_progress" }, "/admin/maintenances")).ok).toBe("Update posted: in progress.");
     expect((await component(c.id)).status).toBe("under_maintenance");
-    expect((await op.submit(`/admin/incidents/${m!.id}/updates`, { status: "completed" }, "/admin/maintenances")).ok).toBe(
-      "Update posted: completed.",
-    );
+    expect((await op.submit(`/admin/incidents/${m!.id}/updates`, { status: "completed" }, "/admin/maintenances")).ok).toBe("Update posted: completed.");
     expect((await component(c.id)).status).toBe("operational");
     await admin("PUT", "/settings", {
       name: original.name,
@@ -430,25 +396,17 @@ describe("language, brand and audience on the settings page", () => {
 
   it("shows a too-light colour's refusal and a bad link as the form's error", async () => {
     expect((await op.submit("/admin/settings", { ...basic, brand_color: "#fafafa" }, "/admin/settings")).error).toMatch(/too light/);
-    expect((await op.submit("/admin/settings", { ...basic, header_links: "Evil | javascript:alert(1)" }, "/admin/settings")).error).toMatch(
-      /header_links/,
-    );
+    expect((await op.submit("/admin/settings", { ...basic, header_links: "Evil | javascript:alert(1)" }, "/admin/settings")).error).toMatch(/header_links/);
   });
 
   it("makes the page private with a password, then public again without one", async () => {
-    const res = await op.submit(
-      "/admin/settings",
-      { ...basic, visibility: "private", page_password: "a long page password" },
-      "/admin/settings",
-    );
+    const res = await op.submit("/admin/settings", { ...basic, visibility: "private", page_password: "a long page password" }, "/admin/settings");
     expect(res.ok).toBe("Settings saved.");
     expect((await SELF.fetch(`${BASE}/api/v2/status.json`)).status).toBe(401);
     const page = await op.page("/admin/settings");
     expect(page).toContain("set (empty: keep it)");
     expect(page).not.toContain("a long page password");
-    expect((await op.submit("/admin/settings", { ...basic, visibility: "public", clear_password: "yes" }, "/admin/settings")).ok).toBe(
-      "Settings saved.",
-    );
+    expect((await op.submit("/admin/settings", { ...basic, visibility: "public", clear_password: "yes" }, "/admin/settings")).ok).toBe("Settings saved.");
     expect((await SELF.fetch(`${BASE}/api/v2/status.json`)).status).toBe(200);
     expect(((await (await admin("GET", "/settings")).json()) as Json).page_password_set).toBe(false);
   });

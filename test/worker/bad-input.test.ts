@@ -72,9 +72,7 @@ describe("a failing D1 write", () => {
     const comp = await createComponent("Storage");
     const integ = await createIntegration("generic", [comp.id]);
     // Injected fault inside the real database: the batch fails on its incident update, after the alert insert.
-    await env.DB.prepare(
-      "CREATE TRIGGER fail_updates BEFORE INSERT ON incident_updates BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
-    ).run();
+    await env.DB.prepare("CREATE TRIGGER fail_updates BEFORE INSERT ON incident_updates BEGIN SELECT RAISE(ABORT, 'injected failure'); END").run();
     const before = await tableCounts();
     let res: Response;
     let after: Record<string, number>;

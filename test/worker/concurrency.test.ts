@@ -22,10 +22,7 @@ describe("parallel deliveries", () => {
     const open = await incidentsOn(api.id);
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ status: "investigating", impact: "critical" });
-    const attached = await rows<{ n: number }>(
-      "SELECT count(*) AS n FROM alerts WHERE incident_id = ?1 AND status = 'firing'",
-      open[0]!.id,
-    );
+    const attached = await rows<{ n: number }>("SELECT count(*) AS n FROM alerts WHERE incident_id = ?1 AND status = 'firing'", open[0]!.id);
     expect(attached[0]!.n).toBe(20);
     expect(await componentStatus(api.id)).toBe("major_outage");
 
@@ -36,10 +33,7 @@ describe("parallel deliveries", () => {
     expect(after[0]).toMatchObject({ id: open[0]!.id, status: "monitoring" });
     expect(await componentStatus(api.id)).toBe("operational");
     // Exactly two visible changes: operational → (worst so far) … → operational, never lost or doubled.
-    const changes = await rows<{ to_status: string }>(
-      "SELECT to_status FROM component_status_changes WHERE component_id = ?1 ORDER BY id",
-      api.id,
-    );
+    const changes = await rows<{ to_status: string }>("SELECT to_status FROM component_status_changes WHERE component_id = ?1 ORDER BY id", api.id);
     expect(changes.at(-1)!.to_status).toBe("operational");
     expect(changes.filter((c) => c.to_status === "operational")).toHaveLength(1);
   });

@@ -106,9 +106,7 @@ describe("insertIncidentUpdates", () => {
     await expect(
       prepare(
         env.DB,
-        insertIncidentUpdates([
-          { id: "dbwriteupd03", incidentId: "nosuchinc000", status: "resolved", body: "x", affectedComponents: null, createdAt: AT },
-        ]),
+        insertIncidentUpdates([{ id: "dbwriteupd03", incidentId: "nosuchinc000", status: "resolved", body: "x", affectedComponents: null, createdAt: AT }]),
       ).run(),
     ).rejects.toThrow(/FOREIGN KEY/);
   });

@@ -68,10 +68,7 @@ async function adminSession(): Promise<string | null> {
   const page = await SELF.fetch(`${BASE}/admin/login`);
   if (page.status === 404) return null;
   const html = await page.text();
-  const field =
-    /<input[^>]*type="password"[^>]*name="([^"]+)"/.exec(html)?.[1] ??
-    /<input[^>]*name="([^"]+)"[^>]*type="password"/.exec(html)?.[1] ??
-    "token";
+  const field = /<input[^>]*type="password"[^>]*name="([^"]+)"/.exec(html)?.[1] ?? /<input[^>]*name="([^"]+)"[^>]*type="password"/.exec(html)?.[1] ?? "token";
   const res = await SELF.fetch(`${BASE}/admin/login`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: BASE },

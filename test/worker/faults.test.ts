@@ -11,9 +11,7 @@ const TRIGGER = "fault_injected";
 
 /** Runs `during` with a trigger on `table` that aborts any `event` matching `when`, then removes it. */
 async function withFault<T>(event: "INSERT" | "UPDATE", table: string, when: string, during: () => Promise<T>): Promise<T> {
-  await env.DB.prepare(
-    `CREATE TRIGGER ${TRIGGER} BEFORE ${event} ON ${table} WHEN ${when} BEGIN SELECT RAISE(ABORT, 'injected fault'); END`,
-  ).run();
+  await env.DB.prepare(`CREATE TRIGGER ${TRIGGER} BEFORE ${event} ON ${table} WHEN ${when} BEGIN SELECT RAISE(ABORT, 'injected fault'); END`).run();
   try {
     return await during();
   } finally {
@@ -39,15 +37,9 @@ async function snapshot(f: Fixture) {
       f.integration.id,
     ),
     components: await rows("SELECT * FROM components WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id", ids),
-    statusChanges: await rows(
-      "SELECT * FROM component_status_changes WHERE component_id IN (SELECT value FROM json_each(?1)) ORDER BY id",
-      ids,
-    ),
+    statusChanges: await rows("SELECT * FROM component_status_changes WHERE component_id IN (SELECT value FROM json_each(?1)) ORDER BY id", ids),
     incidents: await rows(`SELECT * FROM incidents WHERE id IN (${incidentIds}) ORDER BY id`, ids),
-    incidentComponents: await rows(
-      `SELECT * FROM incident_components WHERE incident_id IN (${incidentIds}) ORDER BY incident_id, component_id`,
-      ids,
-    ),
+    incidentComponents: await rows(`SELECT * FROM incident_components WHERE incident_id IN (${incidentIds}) ORDER BY incident_id, component_id`, ids),
     updates: await rows(`SELECT * FROM incident_updates WHERE incident_id IN (${incidentIds}) ORDER BY id`, ids),
     integration: await rows("SELECT * FROM integrations WHERE id = ?1", f.integration.id),
   };
@@ -213,18 +205,11 @@ describe("a D1 write failing mid-delivery", () => {
   it("fails one of ten concurrent deliveries: all ten get a 202, and all land in one incident once D1 is back", async () => {
     const f = await fixture("Concurrent fault", 1);
     const url = `/hooks/generic/${f.integration.key}`;
-    const results = await withFault(
-      "INSERT",
-      "alerts",
-      `NEW.integration_id = '${f.integration.id}' AND NEW.dedup_key = 'doomed'`,
-      async () => {
-        const results = await Promise.all(
-          ["doomed", ...Array.from({ length: 9 }, (_, i) => `fine-${i}`)].map((k) => post(url, trigger(k))),
-        );
-        expect(await rows("SELECT id FROM alerts WHERE integration_id = ?1 AND dedup_key = 'doomed'", f.integration.id)).toEqual([]);
-        return results;
-      },
-    );
+    const results = await withFault("INSERT", "alerts", `NEW.integration_id = '${f.integration.id}' AND NEW.dedup_key = 'doomed'`, async () => {
+      const results = await Promise.all(["doomed", ...Array.from({ length: 9 }, (_, i) => `fine-${i}`)].map((k) => post(url, trigger(k))));
+      expect(await rows("SELECT id FROM alerts WHERE integration_id = ?1 AND dedup_key = 'doomed'", f.integration.id)).toEqual([]);
+      return results;
+    });
     expect(results.map((r) => r.status)).toEqual(Array(10).fill(202));
     await drained();
     const [incident, ...more] = await incidentsOn(f.components[0]!.id);

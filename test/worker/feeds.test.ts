@@ -14,11 +14,7 @@ beforeAll(async () => {
   const db = env.DB;
   const t = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
   await db.batch([
-    db
-      .prepare(
-        "INSERT INTO page_settings (id, page_id, name, url, time_zone, updated_at) VALUES (1, 'pagesfeeds01', 'Acme', '', 'Etc/UTC', ?1)",
-      )
-      .bind(t(5000)),
+    db.prepare("INSERT INTO page_settings (id, page_id, name, url, time_zone, updated_at) VALUES (1, 'pagesfeeds01', 'Acme', '', 'Etc/UTC', ?1)").bind(t(5000)),
     db
       .prepare(
         `INSERT INTO components (id, slug, name, position, status, auto_status, created_at, updated_at) VALUES
@@ -46,10 +42,7 @@ beforeAll(async () => {
       )
       .bind(t(3000), t(2900)),
   ]);
-  expect(
-    (await post(`/hooks/generic/${KEY}`, { dedup_key: "f1", action: "trigger", severity: "error", summary: NASTY, details: "a < b" }))
-      .status,
-  ).toBe(202);
+  expect((await post(`/hooks/generic/${KEY}`, { dedup_key: "f1", action: "trigger", severity: "error", summary: NASTY, details: "a < b" })).status).toBe(202);
   openId = (await db.prepare("SELECT id FROM incidents WHERE resolved_at IS NULL").first<{ id: string }>())!.id;
 });
 

@@ -70,9 +70,7 @@ describe("generic receiver: alert → component status → incident", () => {
     const queue = await createComponent("Queue");
     const integ = await createIntegration("generic");
     const { admin } = await import("./helpers");
-    expect(
-      (await admin("POST", "/links", { integration_id: integ.id, match: { monitor: "Postgres primary" }, component_ids: [db.id] })).status,
-    ).toBe(201);
+    expect((await admin("POST", "/links", { integration_id: integ.id, match: { monitor: "Postgres primary" }, component_ids: [db.id] })).status).toBe(201);
     expect(
       (
         await admin("POST", "/links", {
@@ -93,10 +91,7 @@ describe("generic receiver: alert → component status → incident", () => {
     const integ = await createIntegration("generic");
     const res = await post(`/hooks/generic/${integ.key}`, trigger("nowhere"));
     expect(await res.json()).toMatchObject({ outcomes: ["unrouted"] });
-    const [alert] = await rows<{ status: string; incident_id: string | null }>(
-      "SELECT status, incident_id FROM alerts WHERE integration_id = ?1",
-      integ.id,
-    );
+    const [alert] = await rows<{ status: string; incident_id: string | null }>("SELECT status, incident_id FROM alerts WHERE integration_id = ?1", integ.id);
     expect(alert).toEqual({ status: "firing", incident_id: null });
   });
 });

@@ -51,8 +51,7 @@ export async function summary() {
 }
 
 export const componentStatus = async (id: string) => (await summary()).components.find((c) => c.id === id)?.status;
-export const incidentsOn = async (componentId: string) =>
-  (await summary()).incidents.filter((i) => i.components.some((c) => c.id === componentId));
+export const incidentsOn = async (componentId: string) => (await summary()).incidents.filter((i) => i.components.some((c) => c.id === componentId));
 
 /** Rows of a table, read straight from D1 (no mocks). */
 export async function rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
@@ -64,15 +63,7 @@ export async function rows<T = Record<string, unknown>>(sql: string, ...params: 
 }
 
 export async function tableCounts(): Promise<Record<string, number>> {
-  const tables = [
-    "alerts",
-    "alert_components",
-    "incidents",
-    "incident_updates",
-    "incident_components",
-    "component_status_changes",
-    "components",
-  ];
+  const tables = ["alerts", "alert_components", "incidents", "incident_updates", "incident_components", "component_status_changes", "components"];
   const out: Record<string, number> = {};
   for (const t of tables) out[t] = (await env.DB.prepare(`SELECT count(*) AS n FROM ${t}`).first<{ n: number }>())!.n;
   return out;

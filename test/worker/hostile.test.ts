@@ -139,8 +139,7 @@ interface Payload {
   body: Uint8Array | string;
 }
 
-const json = (kind: string, arb: fc.Arbitrary<unknown>): fc.Arbitrary<Payload> =>
-  arb.map((v) => ({ kind, body: JSON.stringify(v) ?? "null" }));
+const json = (kind: string, arb: fc.Arbitrary<unknown>): fc.Arbitrary<Payload> => arb.map((v) => ({ kind, body: JSON.stringify(v) ?? "null" }));
 
 function payloadFor(r: Receiver): fc.Arbitrary<Payload> {
   const text = fixtureText(r.fixtures);
@@ -183,17 +182,15 @@ function payloadFor(r: Receiver): fc.Arbitrary<Payload> {
     },
     {
       weight: 3,
-      arbitrary: fc
-        .tuple(text, fc.array(fc.tuple(fc.nat(), fc.constantFrom(...INVALID_UTF8)), { minLength: 1, maxLength: 3 }))
-        .map(([t, cuts]) => {
-          // Inside strings when the position falls on one, anywhere otherwise.
-          let bytes = utf8.encode(t);
-          for (const [at, bad] of cuts) {
-            const i = at % (bytes.length + 1);
-            bytes = concat(bytes.slice(0, i), bad, bytes.slice(i));
-          }
-          return { kind: "invalid UTF-8", body: bytes };
-        }),
+      arbitrary: fc.tuple(text, fc.array(fc.tuple(fc.nat(), fc.constantFrom(...INVALID_UTF8)), { minLength: 1, maxLength: 3 })).map(([t, cuts]) => {
+        // Inside strings when the position falls on one, anywhere otherwise.
+        let bytes = utf8.encode(t);
+        for (const [at, bad] of cuts) {
+          const i = at % (bytes.length + 1);
+          bytes = concat(bytes.slice(0, i), bad, bytes.slice(i));
+        }
+        return { kind: "invalid UTF-8", body: bytes };
+      }),
     },
     {
       weight: 1,
@@ -350,10 +347,7 @@ describe("10,000 hostile payloads on every receiver", () => {
     expect(await rows("SELECT id, last_delivery_at FROM integrations ORDER BY id")).toEqual(lastDelivery);
     // …and every request logged as refused or unauthorized, none as accepted or failed; those sent
     // with an unknown key only counted (no payload stored), the rest in the delivery log.
-    const logged = await rows<{ outcome: string; n: number }>(
-      "SELECT outcome, count(*) AS n FROM deliveries WHERE rowid > ?1 GROUP BY outcome",
-      lastRowid,
-    );
+    const logged = await rows<{ outcome: string; n: number }>("SELECT outcome, count(*) AS n FROM deliveries WHERE rowid > ?1 GROUP BY outcome", lastRowid);
     expect(logged.filter((l) => l.outcome !== "rejected" && l.outcome !== "unauthorized")).toEqual([]);
     const counted = (await rows<{ n: number }>("SELECT coalesce(sum(count), 0) AS n FROM refused_deliveries"))[0]!.n - refusedBefore;
     expect(counted).toBeGreaterThan(0);

@@ -81,8 +81,7 @@ describe("the durable inbox", () => {
     const integ = await createIntegration("generic", [comp.id]);
     const url = `/hooks/generic/${integ.key}`;
     await breakD1(integ.id);
-    for (const d of [trigger("r-1", 1), trigger("r-2", 2), resolve("r-1", 3), trigger("r-3", 4)])
-      expect((await post(url, d)).status).toBe(202);
+    for (const d of [trigger("r-1", 1), trigger("r-2", 2), resolve("r-1", 3), trigger("r-3", 4)]) expect((await post(url, d)).status).toBe(202);
     expect((await inbox()).backlog.deliveries).toBeGreaterThanOrEqual(4);
 
     await evictDurableObject(stub()); // in-memory state gone; its SQLite storage kept
@@ -113,9 +112,7 @@ describe("the durable inbox", () => {
     // The stored row, as a restarted object that lost the answer of a landed batch would hold it again.
     const stored = await runInDurableObject(stub(), (_, state) =>
       state.storage.sql
-        .exec<{ seq: number; accepted_at: string; bytes: number; purge: number; statements: string }>(
-          "SELECT * FROM inbox ORDER BY seq DESC LIMIT 1",
-        )
+        .exec<{ seq: number; accepted_at: string; bytes: number; purge: number; statements: string }>("SELECT * FROM inbox ORDER BY seq DESC LIMIT 1")
         .one(),
     );
     await healD1();

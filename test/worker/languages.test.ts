@@ -142,9 +142,7 @@ describe("the Statuspage API keeps English enums", () => {
     const json = (await res.json()) as { status: { description: string }; components: { status: string }[] };
     expect(json.status.description).toBe("All Systems Operational");
     expect(
-      json.components.every((c) =>
-        ["operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"].includes(c.status),
-      ),
+      json.components.every((c) => ["operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"].includes(c.status)),
     ).toBe(true);
     expect(res.headers.get("Vary") ?? "").not.toMatch(/Accept-Language/);
     expect(res.headers.get("Content-Language")).toBeNull();

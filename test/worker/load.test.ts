@@ -9,14 +9,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AlertEvent } from "../../worker/domain/alert-event";
-import {
-  type AlertState,
-  applyEvents,
-  type ComponentState,
-  type LinkRule,
-  type Routing,
-  type WorkingSet,
-} from "../../worker/domain/incidents";
+import { type AlertState, applyEvents, type ComponentState, type LinkRule, type Routing, type WorkingSet } from "../../worker/domain/incidents";
 import type { ComponentStatus } from "../../worker/domain/status";
 import worker from "../../worker/index";
 import { fromGeneric } from "../../worker/sources/generic";
@@ -142,10 +135,7 @@ async function routingOf(page: Page): Promise<Routing> {
      FROM links l WHERE l.integration_id = ?1`,
     page.integration.id,
   );
-  const own = await rows<{ component_id: string }>(
-    "SELECT component_id FROM integration_components WHERE integration_id = ?1",
-    page.integration.id,
-  );
+  const own = await rows<{ component_id: string }>("SELECT component_id FROM integration_components WHERE integration_id = ?1", page.integration.id);
   return {
     integrationId: page.integration.id,
     componentIds: own.map((r) => r.component_id),
@@ -199,10 +189,7 @@ async function stored(page: Page) {
     last_event_at: string;
     last_action: string;
     incident_id: string | null;
-  }>(
-    "SELECT id, dedup_key, status, severity, last_event_at, last_action, incident_id FROM alerts WHERE integration_id = ?1",
-    page.integration.id,
-  );
+  }>("SELECT id, dedup_key, status, severity, last_event_at, last_action, incident_id FROM alerts WHERE integration_id = ?1", page.integration.id);
   const routes = await rows<{ alert_id: string; component_id: string; status: string | null }>(
     "SELECT alert_id, component_id, status FROM alert_components WHERE alert_id IN (SELECT id FROM alerts WHERE integration_id = ?1)",
     page.integration.id,
@@ -316,8 +303,7 @@ function invariantViolations(page: Page, d: Stored): string[] {
     if (firing.length) {
       if (incidents.length !== 1 || incidents[0]!.status !== "investigating")
         out.push(`component ${j} has firing alerts but incidents ${incidents.map((i) => i.status)}`);
-      for (const a of firing)
-        if (a.incident_id !== incidents[0]?.id) out.push(`firing ${a.dedup_key} is not attached to component ${j}'s incident`);
+      for (const a of firing) if (a.incident_id !== incidents[0]?.id) out.push(`firing ${a.dedup_key} is not attached to component ${j}'s incident`);
     } else if (incidents.length && incidents[0]!.status !== "monitoring") {
       out.push(`component ${j} has no firing alert but its incident is ${incidents[0]!.status}`);
     }
@@ -359,8 +345,7 @@ async function verify(page: Page, sent: Sent[], results: Awaited<ReturnType<type
 
   // The state machine, events one by one in time order: the same alerts and component statuses.
   const inTimeOrder = model(page);
-  for (const s of [...sent].sort((x, y) => x.event.occurredAt.getTime() - y.event.occurredAt.getTime()))
-    inTimeOrder.apply(routing, s.event);
+  for (const s of [...sent].sort((x, y) => x.event.occurredAt.getTime() - y.event.occurredAt.getTime())) inTimeOrder.apply(routing, s.event);
   expect(alertView(d)).toEqual(modelAlertView(inTimeOrder.ws));
   const statuses = (view: Array<{ component: number; status: string; auto: string }>) =>
     view.map(({ component, status, auto }) => ({ component, status, auto }));
@@ -391,9 +376,7 @@ async function verify(page: Page, sent: Sent[], results: Awaited<ReturnType<type
   expect(invariantViolations(page, d)).toEqual([]);
   // An alert group has its incident exactly when one of its triggers was applied.
   for (const [j, c] of page.components.entries()) {
-    const applied = results.some(
-      (r, i) => sent[i]!.alert % COMPONENTS === j && sent[i]!.event.action === "trigger" && r.outcomes?.[0] === "applied",
-    );
+    const applied = results.some((r, i) => sent[i]!.alert % COMPONENTS === j && sent[i]!.event.action === "trigger" && r.outcomes?.[0] === "applied");
     expect({ component: j, incidents: byComponent(d.incidents, c.id).length }).toEqual({ component: j, incidents: applied ? 1 : 0 });
   }
 

@@ -253,8 +253,7 @@ describe("what notifies", () => {
         status: string;
         created_at: string;
       }>;
-      if ((log.length >= n && log.every((l) => l.status === "delivered")) || Date.now() > deadline)
-        return log.map((l) => l.event_type).reverse();
+      if ((log.length >= n && log.every((l) => l.status === "delivered")) || Date.now() > deadline) return log.map((l) => l.event_type).reverse();
       await new Promise((r) => setTimeout(r, 100));
     }
   };
@@ -434,10 +433,7 @@ describe("the consumer: exactly once, retries, dead letters", () => {
   it("after the last try the message is dead-lettered and shows as failed", async () => {
     const { event, c } = await setup("Dead", "teams", `/fail/99/${unique("dead")}`);
     await run(deliver(event, c.id, 5));
-    let [row] = await rows<{ status: string; last_error: string }>(
-      "SELECT status, last_error FROM notifications WHERE recipient_id = ?1",
-      c.id,
-    );
+    let [row] = await rows<{ status: string; last_error: string }>("SELECT status, last_error FROM notifications WHERE recipient_id = ?1", c.id);
     expect(row).toEqual({ status: "retrying", last_error: "HTTP 500" });
     const last = await run(deliver(event, c.id, 6));
     expect(last.retryMessages).toHaveLength(1); // the queue moves it to the dead-letter queue
@@ -460,11 +456,7 @@ describe("the consumer: exactly once, retries, dead letters", () => {
     await openIncident(comp.id);
     const got = await arrived(path, 3, 30_000);
     expect(got).toHaveLength(3);
-    expect(got.map((g) => g.headers["webhook-id"])).toEqual([
-      got[0]!.headers["webhook-id"],
-      got[0]!.headers["webhook-id"],
-      got[0]!.headers["webhook-id"],
-    ]);
+    expect(got.map((g) => g.headers["webhook-id"])).toEqual([got[0]!.headers["webhook-id"], got[0]!.headers["webhook-id"], got[0]!.headers["webhook-id"]]);
     // Backoff: 2 s, then 4 s.
     expect(got[1]!.at - got[0]!.at).toBeGreaterThanOrEqual(1_500);
     expect(got[2]!.at - got[1]!.at).toBeGreaterThanOrEqual(3_500);

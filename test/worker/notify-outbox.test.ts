@@ -23,9 +23,7 @@ describe("notification outbox", () => {
     const integ = await createIntegration("generic", [comp.id]);
     // The queue refuses every send from the object.
     await runInDurableObject(stub(), (instance) => {
-      vi.spyOn((instance as unknown as { env: typeof env }).env.NOTIFY_QUEUE, "sendBatch").mockRejectedValue(
-        new Error("queue unavailable (injected)"),
-      );
+      vi.spyOn((instance as unknown as { env: typeof env }).env.NOTIFY_QUEUE, "sendBatch").mockRejectedValue(new Error("queue unavailable (injected)"));
     });
     expect(
       (

@@ -61,9 +61,7 @@ describe("an incident opened and resolved shows at once, everywhere, with no reb
   });
 
   it("opened: the active incident, the outage and today's cell on the next GET /", async () => {
-    expect(
-      (await post(`/hooks/generic/${key}`, { dedup_key: "live-1", action: "trigger", severity: "critical", summary: title })).status,
-    ).toBe(202);
+    expect((await post(`/hooks/generic/${key}`, { dedup_key: "live-1", action: "trigger", severity: "critical", summary: title })).status).toBe(202);
     incidentId = (await env.DB.prepare("SELECT id FROM incidents WHERE name = ?1").bind(title).first<{ id: string }>())!.id;
     const page = await html("/");
     expect(section(page, "incidents")).toContain(`data-id="${incidentId}"`);
@@ -81,10 +79,7 @@ describe("an incident opened and resolved shows at once, everywhere, with no reb
     expect(section(page, "incidents")).not.toContain(incidentId);
     const past = section(page, "history");
     // Today is the first day listed; the incident is in it.
-    const firstDay = past.slice(
-      past.indexOf('<div class="day">'),
-      past.indexOf('<div class="day">', past.indexOf('<div class="day">') + 1),
-    );
+    const firstDay = past.slice(past.indexOf('<div class="day">'), past.indexOf('<div class="day">', past.indexOf('<div class="day">') + 1));
     expect(firstDay).toContain(`<a href="/incidents/${incidentId}">${title}</a>`);
     expect(firstDay).toContain("<b>Resolved</b> – Backlog drained.");
     const row = componentRow(page, componentId);

@@ -15,11 +15,7 @@ beforeAll(async () => {
   const soon = new Date(Date.now() + 86_400_000).toISOString();
   const later = new Date(Date.now() + 90_000_000).toISOString();
   await db.batch([
-    db
-      .prepare(
-        "INSERT INTO page_settings (id, page_id, name, url, time_zone, updated_at) VALUES (1, 'pagespages01', 'Acme', '', 'Etc/UTC', ?1)",
-      )
-      .bind(now),
+    db.prepare("INSERT INTO page_settings (id, page_id, name, url, time_zone, updated_at) VALUES (1, 'pagespages01', 'Acme', '', 'Etc/UTC', ?1)").bind(now),
     db
       .prepare(
         "INSERT INTO components (id, slug, name, position, status, auto_status, created_at, updated_at) VALUES ('cmppagesapi1', 'pages-api', 'API <v2>', 1, 'operational', 'operational', ?1, ?1)",

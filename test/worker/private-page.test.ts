@@ -57,9 +57,7 @@ describe("making a page private", () => {
     expect(text).not.toContain(PASSWORD);
     expect(JSON.parse(text)).toMatchObject({ visibility: "private", page_password_set: true });
     expect(JSON.stringify(await (await admin("GET", "/settings")).json())).not.toMatch(/pbkdf2|correct horse/);
-    const row = await env.DB.prepare("SELECT page_password_hash, access_secret FROM page_settings WHERE id = 1").first<
-      Record<string, string>
-    >();
+    const row = await env.DB.prepare("SELECT page_password_hash, access_secret FROM page_settings WHERE id = 1").first<Record<string, string>>();
     expect(row?.page_password_hash).toMatch(/^pbkdf2-sha256\$100000\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}$/);
     expect(row?.access_secret).toBeTruthy();
     const audit = await env.DB.prepare("SELECT after FROM audit_log WHERE action = 'settings.update' ORDER BY id DESC LIMIT 1").first<{
@@ -181,9 +179,9 @@ describe("the page password", () => {
     expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(limited.headers.get("Set-Cookie")).toBeNull();
     expect(await limited.text()).toContain("Too many wrong passwords");
-    const audit = await env.DB.prepare(
-      "SELECT count(*) AS n FROM audit_log WHERE action = 'page.rate_limited' AND target_id = 'ip:203.0.113.9'",
-    ).first<{ n: number }>();
+    const audit = await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'page.rate_limited' AND target_id = 'ip:203.0.113.9'").first<{
+      n: number;
+    }>();
     expect(audit?.n).toBe(1);
     // Another address is not locked out.
     expect((await edgeSignIn(PASSWORD, "203.0.113.10")).status).toBe(303);

@@ -28,9 +28,7 @@ const iso = (t: number) => new Date(t).toISOString();
 const component = async (id: string) => json(await admin("GET", `/components/${id}`), 200);
 const maintenance = async (id: string) => (await rows<Json>("SELECT * FROM incidents WHERE id = ?1", id))[0]!;
 const updates = async (id: string) =>
-  (
-    await rows<Json>("SELECT status, body, affected_components FROM incident_updates WHERE incident_id = ?1 ORDER BY created_at, rowid", id)
-  ).map((u) => ({
+  (await rows<Json>("SELECT status, body, affected_components FROM incident_updates WHERE incident_id = ?1 ORDER BY created_at, rowid", id)).map((u) => ({
     ...u,
     affected_components: u.affected_components ? JSON.parse(u.affected_components) : null,
   }));
@@ -79,12 +77,10 @@ describe("maintenance windows", () => {
         affected_components: [{ code: c.id, name: c.name, old_status: "under_maintenance", new_status: "operational" }],
       },
     ]);
-    expect(await rows("SELECT from_status, to_status, at FROM component_status_changes WHERE component_id = ?1 ORDER BY id", c.id)).toEqual(
-      [
-        { from_status: "operational", to_status: "under_maintenance", at: iso(start) },
-        { from_status: "under_maintenance", to_status: "operational", at: iso(start + 30 * minute) },
-      ],
-    );
+    expect(await rows("SELECT from_status, to_status, at FROM component_status_changes WHERE component_id = ?1 ORDER BY id", c.id)).toEqual([
+      { from_status: "operational", to_status: "under_maintenance", at: iso(start) },
+      { from_status: "under_maintenance", to_status: "operational", at: iso(start + 30 * minute) },
+    ]);
     expect(await rows("SELECT actor, action FROM audit_log WHERE target_id = ?1 ORDER BY id", m.id)).toEqual([
       { actor: "api", action: "maintenance.create" },
       { actor: "cron", action: "maintenance.start" },
@@ -162,8 +158,7 @@ describe("page settings and auto-resolve", () => {
     });
     const [last] = await rows<Json>("SELECT * FROM audit_log WHERE action = 'settings.update' ORDER BY id DESC LIMIT 1");
     expect(JSON.parse(last!.after)).toMatchObject({ time_zone: "Europe/Paris" });
-    const bad = (body: Json) =>
-      admin("PUT", "/settings", { name: "x", url: "", time_zone: "Etc/UTC", auto_resolve_minutes: null, ...body });
+    const bad = (body: Json) => admin("PUT", "/settings", { name: "x", url: "", time_zone: "Etc/UTC", auto_resolve_minutes: null, ...body });
     expect(await json(await bad({ time_zone: "Mars/Olympus" }), 400)).toMatchObject({ field: "time_zone" });
     expect(await json(await bad({ url: "javascript:alert(1)" }), 400)).toMatchObject({ field: "url" });
     expect(await json(await bad({ auto_resolve_minutes: 0 }), 400)).toMatchObject({ field: "auto_resolve_minutes" });
@@ -182,12 +177,7 @@ describe("page settings and auto-resolve", () => {
     await post(`/hooks/generic/${integ2.key}`, { dedup_key: k2, action: "trigger", severity: "error", summary: "Noisy down" });
     await post(`/hooks/generic/${integ2.key}`, { dedup_key: k2, action: "resolve" });
     const incidentOn = async (componentId: string) =>
-      (
-        await rows<Json>(
-          "SELECT i.* FROM incidents i JOIN incident_components ic ON ic.incident_id = i.id WHERE ic.component_id = ?1",
-          componentId,
-        )
-      )[0]!;
+      (await rows<Json>("SELECT i.* FROM incidents i JOIN incident_components ic ON ic.incident_id = i.id WHERE ic.component_id = ?1", componentId))[0]!;
     const q = await incidentOn(quiet.id);
     const n = await incidentOn(noisy.id);
     expect([q.status, n.status]).toEqual(["monitoring", "monitoring"]);
@@ -204,13 +194,8 @@ describe("page settings and auto-resolve", () => {
     await cron(now);
     expect(await incidentOn(quiet.id)).toMatchObject({ status: "resolved", resolved_at: iso(now) });
     expect((await incidentOn(noisy.id)).status).toBe("monitoring");
-    const [update] = await rows<Json>(
-      "SELECT * FROM incident_updates WHERE incident_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 1",
-      q.id,
-    );
+    const [update] = await rows<Json>("SELECT * FROM incident_updates WHERE incident_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 1", q.id);
     expect(update).toMatchObject({ status: "resolved", body: expect.stringContaining("60 minutes") });
-    expect(await rows("SELECT actor, action FROM audit_log WHERE target_id = ?1", q.id)).toEqual([
-      { actor: "cron", action: "incident.auto_resolve" },
-    ]);
+    expect(await rows("SELECT actor, action FROM audit_log WHERE target_id = ?1", q.id)).toEqual([{ actor: "cron", action: "incident.auto_resolve" }]);
   });
 });

@@ -34,9 +34,7 @@ describe("sessions live in D1", () => {
     const out = await form("/admin/logout", { _csrf: csrf }, { Cookie: cookie });
     expect(out.status).toBe(303);
     expect(out.headers.get("set-cookie")).toMatch(/^__Host-admin_session=;/);
-    const [row] = await rows<{ revoked_at: string | null; actor: string }>(
-      "SELECT revoked_at, actor FROM admin_sessions WHERE actor = 'Replay (token)'",
-    );
+    const [row] = await rows<{ revoked_at: string | null; actor: string }>("SELECT revoked_at, actor FROM admin_sessions WHERE actor = 'Replay (token)'");
     expect(row!.revoked_at).not.toBeNull();
     // The attacker's copy of the cookie:
     expect((await SELF.fetch(`${BASE}/admin`, { headers: { Cookie: cookie } })).status).toBe(401);
@@ -52,12 +50,8 @@ describe("sessions live in D1", () => {
     const res = await form("/admin/logout/everywhere", { _csrf: a.csrf }, { Cookie: a.cookie });
     expect(res.status).toBe(303);
     for (const s of [a, b]) expect((await SELF.fetch(`${BASE}/admin`, { headers: { Cookie: s.cookie } })).status).toBe(401);
-    expect(
-      await rows("SELECT count(*) AS n FROM admin_sessions WHERE revoked_at IS NULL AND expires_at > ?1", new Date().toISOString()),
-    ).toEqual([{ n: 0 }]);
-    const [audit] = await rows<{ actor: string }>(
-      "SELECT actor FROM audit_log WHERE action = 'logout.everywhere' ORDER BY id DESC LIMIT 1",
-    );
+    expect(await rows("SELECT count(*) AS n FROM admin_sessions WHERE revoked_at IS NULL AND expires_at > ?1", new Date().toISOString())).toEqual([{ n: 0 }]);
+    const [audit] = await rows<{ actor: string }>("SELECT actor FROM audit_log WHERE action = 'logout.everywhere' ORDER BY id DESC LIMIT 1");
     expect(audit!.actor).toBe("Alice (token)");
     // The cron drops ended sessions once expired; a new sign-in still works.
     await signIn("Alice", "198.51.100.32");

@@ -13,10 +13,7 @@ const TOKEN = "test-admin-token-0123456789abcdef0123";
 /** What Cloudflare's edge adds to a request it fronts. */
 const EDGE = { colo: "AMS", asn: 64500 };
 
-function call(
-  path: string,
-  init: Omit<RequestInit, "cf"> & { ip?: string; edge?: Record<string, unknown> | null; bindings?: Record<string, string> } = {},
-) {
+function call(path: string, init: Omit<RequestInit, "cf"> & { ip?: string; edge?: Record<string, unknown> | null; bindings?: Record<string, string> } = {}) {
   const { ip, edge: cf = EDGE, bindings = {}, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (ip) headers.set("CF-Connecting-IP", ip);
@@ -64,8 +61,7 @@ describe("wrong bearer tokens", () => {
   it("a made-up CF-Connecting-IP is not believed without Cloudflare in front: rotating it gets no fresh budget", async () => {
     const bindings = { BEHIND_CLOUDFLARE: "false" };
     const answers = [];
-    for (let i = 0; i < 30; i++)
-      answers.push((await bearer("wrong-guess-0123456789abcdef0123456789", `203.0.113.${i}`, { bindings })).status);
+    for (let i = 0; i < 30; i++) answers.push((await bearer("wrong-guess-0123456789abcdef0123456789", `203.0.113.${i}`, { bindings })).status);
     expect(answers.slice(-5)).toEqual([429, 429, 429, 429, 429]);
     // No request.cf at all (not through Cloudflare): the same shared bucket.
     expect((await bearer("wrong-guess-0123456789abcdef0123456789", "198.51.100.200", { edge: null })).status).toBe(429);

@@ -5,8 +5,7 @@ import { describe, expect, it } from "vitest";
 import { cleanTitle } from "../../worker/domain/public-text";
 import { admin, BASE, createComponent, createIntegration, incidentsOn, post, rows, unique } from "./helpers";
 
-const TITLE =
-  "%%% [Triggered] High error rate on db-7.internal.acme.net @pagerduty-oncall @slack-ops https://app.datadoghq.com/monitors/123 %%%";
+const TITLE = "%%% [Triggered] High error rate on db-7.internal.acme.net @pagerduty-oncall @slack-ops https://app.datadoghq.com/monitors/123 %%%";
 const DETAILS = "%%%\n@webhook-status Error rate 12% on db-7.internal.acme.net, runbook: https://wiki.internal/runbooks/db\n%%%";
 
 async function fire(extra: Record<string, unknown>) {
@@ -35,8 +34,7 @@ describe("public_text", () => {
     expect(incident.name).toBe("[Triggered] High error rate on db-7.internal.acme.net");
     expect(incident.incident_updates[0]!.body).toBe("We are investigating issues with Payments.");
     const page = await (await SELF.fetch(`${BASE}/api/v2/summary.json`)).text();
-    for (const secret of ["@pagerduty-oncall", "datadoghq.com", "wiki.internal", "%%%", "@webhook-status"])
-      expect(page).not.toContain(secret);
+    for (const secret of ["@pagerduty-oncall", "datadoghq.com", "wiki.internal", "%%%", "@webhook-status"]) expect(page).not.toContain(secret);
     const [alert] = (
       (await (await admin("GET", "/alerts?firing=1&limit=500")).json()) as Array<{
         integration_id: string;
@@ -76,9 +74,7 @@ describe("public_text", () => {
     const res = await admin("PATCH", `/integrations/${integration.id}`, { public_text: "full" });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ public_text: "full" });
-    expect(await rows("SELECT action FROM audit_log WHERE target_id = ?1 AND action = 'integration.update'", integration.id)).toHaveLength(
-      1,
-    );
+    expect(await rows("SELECT action FROM audit_log WHERE target_id = ?1 AND action = 'integration.update'", integration.id)).toHaveLength(1);
   });
 });
 

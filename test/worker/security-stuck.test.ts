@@ -19,10 +19,7 @@ async function firingOn(componentName: string) {
   const trigger = { dedup_key: dedup, action: "trigger", severity: "critical", summary: `${componentName} down` };
   expect((await post(`/hooks/generic/${integration.key}`, trigger)).status).toBe(202);
   expect(await componentStatus(component.id)).toBe("major_outage");
-  const [alert] = await rows<{ id: string; incident_id: string }>(
-    "SELECT id, incident_id FROM alerts WHERE integration_id = ?1",
-    integration.id,
-  );
+  const [alert] = await rows<{ id: string; incident_id: string }>("SELECT id, incident_id FROM alerts WHERE integration_id = ?1", integration.id);
   return { component, integration, dedup, trigger, alert: alert! };
 }
 
@@ -33,18 +30,12 @@ describe("disabling an integration while its alert fires", () => {
     expect(res.disabled).toBe(true);
     expect(await componentStatus(component.id)).toBe("operational");
     expect(await rows("SELECT status FROM alerts WHERE id = ?1", alert.id)).toEqual([{ status: "resolved" }]);
-    const [audit] = await rows<{ after: string }>(
-      "SELECT after FROM audit_log WHERE action = 'integration.disable' AND target_id = ?1",
-      integration.id,
-    );
+    const [audit] = await rows<{ after: string }>("SELECT after FROM audit_log WHERE action = 'integration.disable' AND target_id = ?1", integration.id);
     expect(JSON.parse(audit!.after)).toEqual({ disabled: true, alerts_resolved: [alert.id] });
     // The incident moved on with it: its alerts are all resolved.
     expect(await rows("SELECT status FROM incidents WHERE id = ?1", alert.incident_id)).toEqual([{ status: "monitoring" }]);
     // The monitor's own resolve is still refused (the key is disabled), and harmless now.
-    expect(
-      (await post(`/hooks/generic/${integration.key}`, { dedup_key: dedup, action: "resolve", severity: "critical", summary: "ok" }))
-        .status,
-    ).toBe(401);
+    expect((await post(`/hooks/generic/${integration.key}`, { dedup_key: dedup, action: "resolve", severity: "critical", summary: "ok" })).status).toBe(401);
   });
 });
 
@@ -59,10 +50,7 @@ describe("DELETE /admin/api/integrations/:id", () => {
     expect(await rows("SELECT id FROM integrations WHERE id = ?1", integration.id)).toEqual([]);
     expect(await rows("SELECT id FROM links WHERE integration_id = ?1", integration.id)).toEqual([]);
     expect(await rows("SELECT id FROM alerts WHERE id = ?1", alert.id)).toEqual([]);
-    const [audit] = await rows<Json>(
-      "SELECT before, after FROM audit_log WHERE action = 'integration.delete' AND target_id = ?1",
-      integration.id,
-    );
+    const [audit] = await rows<Json>("SELECT before, after FROM audit_log WHERE action = 'integration.delete' AND target_id = ?1", integration.id);
     expect(JSON.parse(audit!.after)).toEqual({ alerts_resolved: [alert.id] });
     expect((await post(`/hooks/generic/${integration.key}`, trigger)).status).toBe(401);
     expect((await admin("DELETE", `/integrations/${integration.id}`)).status).toBe(404);
@@ -75,9 +63,7 @@ describe("POST /admin/api/alerts/:id/resolve", () => {
     const res = await json(await admin("POST", `/alerts/${alert.id}/resolve`), 200);
     expect(res).toMatchObject({ id: alert.id, status: "resolved" });
     expect(await componentStatus(component.id)).toBe("operational");
-    expect(await rows("SELECT actor FROM audit_log WHERE action = 'alert.resolve' AND target_id = ?1", alert.id)).toEqual([
-      { actor: "api" },
-    ]);
+    expect(await rows("SELECT actor FROM audit_log WHERE action = 'alert.resolve' AND target_id = ?1", alert.id)).toEqual([{ actor: "api" }]);
     const again = await admin("POST", `/alerts/${alert.id}/resolve`);
     expect(again.status).toBe(409);
     expect(await again.json()).toEqual({ error: "this alert is already resolved" });
@@ -89,9 +75,7 @@ describe("resolving an incident while its alert still fires", () => {
   it("resolves the alert, so the component is back to automatic; a newer trigger opens a new incident", async () => {
     const { component, integration, trigger, alert } = await firingOn("Resolved early");
     const update = await json(await admin("POST", `/incidents/${alert.incident_id}/updates`, { status: "resolved", body: "Fixed." }), 201);
-    expect(update.affected_components).toEqual([
-      { code: component.id, name: component.name, old_status: "major_outage", new_status: "operational" },
-    ]);
+    expect(update.affected_components).toEqual([{ code: component.id, name: component.name, old_status: "major_outage", new_status: "operational" }]);
     expect(await componentStatus(component.id)).toBe("operational");
     expect(await rows("SELECT status, resolved_at IS NOT NULL AS done FROM incidents WHERE id = ?1", alert.incident_id)).toEqual([
       { status: "resolved", done: 1 },
@@ -99,9 +83,9 @@ describe("resolving an incident while its alert still fires", () => {
     expect(await rows("SELECT status FROM alerts WHERE id = ?1", alert.id)).toEqual([{ status: "resolved" }]);
     // One update from the operator, no automatic "monitoring" step in between.
     expect(
-      (
-        await rows<{ status: string }>("SELECT status FROM incident_updates WHERE incident_id = ?1 ORDER BY created_at", alert.incident_id)
-      ).map((u) => u.status),
+      (await rows<{ status: string }>("SELECT status FROM incident_updates WHERE incident_id = ?1 ORDER BY created_at", alert.incident_id)).map(
+        (u) => u.status,
+      ),
     ).toEqual(["investigating", "resolved"]);
     // The monitor fires again later: a new incident.
     expect((await post(`/hooks/generic/${integration.key}`, trigger)).status).toBe(202);
@@ -120,26 +104,18 @@ describe("deleting a component in use", () => {
       await admin("POST", "/maintenances", { name: "Upgrade", scheduled_for: soon, scheduled_until: later, component_ids: [component.id] }),
       201,
     );
-    const link = await json(
-      await admin("POST", "/links", { integration_id: integration.id, match: { monitor: "m" }, component_ids: [component.id] }),
-      201,
-    );
+    const link = await json(await admin("POST", "/links", { integration_id: integration.id, match: { monitor: "m" }, component_ids: [component.id] }), 201);
     const refused = await admin("DELETE", `/components/${component.id}`);
     expect(refused.status).toBe(409);
     const { error } = (await refused.json()) as { error: string };
     for (const id of [alert.incident_id, m.id, link.id, integration.id]) expect(error).toContain(id);
     expect(await rows("SELECT id FROM components WHERE id = ?1", component.id)).toEqual([{ id: component.id }]);
-    expect(
-      await rows("SELECT incident_id FROM incident_components WHERE component_id = ?1 ORDER BY incident_id", component.id),
-    ).toHaveLength(2);
+    expect(await rows("SELECT incident_id FROM incident_components WHERE component_id = ?1 ORDER BY incident_id", component.id)).toHaveLength(2);
 
     expect((await admin("DELETE", `/components/${component.id}?force=maybe`)).status).toBe(400);
     expect((await admin("DELETE", `/components/${component.id}?force=true`)).status).toBe(204);
     expect(await rows("SELECT id FROM components WHERE id = ?1", component.id)).toEqual([]);
-    const [audit] = await rows<{ after: string }>(
-      "SELECT after FROM audit_log WHERE action = 'component.delete' AND target_id = ?1",
-      component.id,
-    );
+    const [audit] = await rows<{ after: string }>("SELECT after FROM audit_log WHERE action = 'component.delete' AND target_id = ?1", component.id);
     const after = JSON.parse(audit!.after);
     expect(after.forced).toBe(true);
     expect(after.detached_from.map((u: Json) => u.kind).sort()).toEqual(["incident", "integration", "link", "maintenance"]);

@@ -130,14 +130,7 @@ describe("integration keys in published text", () => {
     };
     const incident = incidents.incidents.find((i) => i.name.includes("failed"))!;
     expect(incident.name).toBe(`POST ${BASE}/hooks/generic/[redacted key] failed (also [redacted key])`);
-    for (const path of [
-      "/api/v2/summary.json",
-      "/api/v2/incidents.json",
-      `/incidents/${incident.id}`,
-      "/history.rss",
-      "/history.atom",
-      "/",
-    ]) {
+    for (const path of ["/api/v2/summary.json", "/api/v2/incidents.json", `/incidents/${incident.id}`, "/history.rss", "/history.atom", "/"]) {
       const body = await (await SELF.fetch(`${BASE}${path}`)).text();
       expect(body, path).not.toContain(integration.key);
       expect(body, path).not.toContain(other.key);

@@ -51,9 +51,7 @@ describe("deliveries refused for an unknown key", () => {
     const at = "2001-01-01T05:30:00.000Z";
     for (let i = 0; i < MAX_PREFIXES_PER_HOUR + 20; i++)
       await countRefusal(env.DB, { source: "generic", key: `p${i.toString(36).padStart(5, "0")}`, error: "unknown", at });
-    const [{ n }] = (await rows<{ n: number }>("SELECT count(*) AS n FROM refused_deliveries WHERE hour = '2001-01-01T05'")) as [
-      { n: number },
-    ];
+    const [{ n }] = (await rows<{ n: number }>("SELECT count(*) AS n FROM refused_deliveries WHERE hour = '2001-01-01T05'")) as [{ n: number }];
     expect(n).toBe(MAX_PREFIXES_PER_HOUR + 1);
     const [star] = await rows<{ count: number }>("SELECT count FROM refused_deliveries WHERE hour = '2001-01-01T05' AND key_prefix = '*'");
     expect(star!.count).toBe(20);
@@ -63,10 +61,7 @@ describe("deliveries refused for an unknown key", () => {
     const integration = await createIntegration("generic");
     const res = await post(`/hooks/generic/${integration.key}`, { action: "explode" });
     expect(res.status).toBe(400);
-    const [d] = await rows<{ outcome: string; payload: string }>(
-      "SELECT outcome, payload FROM deliveries WHERE integration_id = ?1",
-      integration.id,
-    );
+    const [d] = await rows<{ outcome: string; payload: string }>("SELECT outcome, payload FROM deliveries WHERE integration_id = ?1", integration.id);
     expect(d).toMatchObject({ outcome: "rejected", payload: '{"action":"explode"}' });
   });
 });
@@ -85,24 +80,24 @@ describe("retention, enforced by the cron", () => {
     const now = Date.now();
     const ago = (days: number) => new Date(now - days * 86_400_000).toISOString();
     const insert = (id: string, at: string) =>
-      env.DB.prepare(
-        "INSERT INTO deliveries (id, source, received_at, outcome, http_status, event_count) VALUES (?1, 'generic', ?2, 'accepted', 202, 0)",
-      ).bind(id, at);
+      env.DB.prepare("INSERT INTO deliveries (id, source, received_at, outcome, http_status, event_count) VALUES (?1, 'generic', ?2, 'accepted', 202, 0)").bind(
+        id,
+        at,
+      );
     await env.DB.batch([
       insert("retainold001", ago(8)),
       insert("retainnew001", ago(6)),
       env.DB.prepare("INSERT INTO audit_log (at, actor, action, target_type) VALUES (?1, 'api', 'retention.old', 'test')").bind(ago(61)),
       env.DB.prepare("INSERT INTO audit_log (at, actor, action, target_type) VALUES (?1, 'api', 'retention.new', 'test')").bind(ago(59)),
-      env.DB.prepare(
-        "INSERT INTO refused_deliveries (hour, source, key_prefix, count, last_at, last_error) VALUES (?1, 'generic', 'retain', 1, ?2, 'x')",
-      ).bind(ago(8).slice(0, 13), ago(8)),
+      env.DB.prepare("INSERT INTO refused_deliveries (hour, source, key_prefix, count, last_at, last_error) VALUES (?1, 'generic', 'retain', 1, ?2, 'x')").bind(
+        ago(8).slice(0, 13),
+        ago(8),
+      ),
     ]);
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ scheduledTime: now, cron: "* * * * *" }), env, ctx);
     expect((await rows<{ id: string }>("SELECT id FROM deliveries WHERE id LIKE 'retain%'")).map((r) => r.id)).toEqual(["retainnew001"]);
-    expect((await rows<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'retention.%'")).map((r) => r.action)).toEqual([
-      "retention.new",
-    ]);
+    expect((await rows<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'retention.%'")).map((r) => r.action)).toEqual(["retention.new"]);
     expect(await rows("SELECT * FROM refused_deliveries WHERE key_prefix = 'retain'")).toEqual([]);
     await admin("PUT", "/settings", { ...settings, name: settings.name || "Status" });
   });

@@ -20,12 +20,7 @@ const CASES: Array<[source: string, name: string, body: string, field: string]> 
   ["grafana", "a legacy alert body", JSON.stringify({ ruleId: 3, state: "alerting", title: "x" }), "alerts"],
   ["grafana", "an alert that is a string", JSON.stringify({ ...grafanaFiring, alerts: [grafanaFiring.alerts[0], "x"] }), "alerts[1]"],
   ["uptime-kuma", "malformed JSON", "heartbeat=1", "body"],
-  [
-    "uptime-kuma",
-    "an unknown heartbeat status",
-    JSON.stringify({ ...kumaDown, heartbeat: { ...kumaDown.heartbeat, status: 9 } }),
-    "heartbeat.status",
-  ],
+  ["uptime-kuma", "an unknown heartbeat status", JSON.stringify({ ...kumaDown, heartbeat: { ...kumaDown.heartbeat, status: 9 } }), "heartbeat.status"],
   ["uptime-kuma", "a heartbeat that is a number", JSON.stringify({ heartbeat: 0, monitor: kumaDown.monitor }), "heartbeat"],
 ];
 
@@ -64,21 +59,8 @@ describe("bad input on the Alertmanager, Grafana and Uptime Kuma receivers", () 
   });
 
   it("never answers 5xx for junk: a handful of odd bodies on every receiver", async () => {
-    const bodies = [
-      "null",
-      "0",
-      '"text"',
-      "[]",
-      "{}",
-      '{"alerts":null}',
-      '{"heartbeat":{}}',
-      '{"alerts":[{}]}',
-      "\u0000",
-      '{"__proto__":{"x":1}}',
-    ];
-    const integrations = await Promise.all(
-      ["alertmanager", "grafana", "uptime-kuma"].map((s) => createIntegration(s).then((i) => [s, i.key] as const)),
-    );
+    const bodies = ["null", "0", '"text"', "[]", "{}", '{"alerts":null}', '{"heartbeat":{}}', '{"alerts":[{}]}', "\u0000", '{"__proto__":{"x":1}}'];
+    const integrations = await Promise.all(["alertmanager", "grafana", "uptime-kuma"].map((s) => createIntegration(s).then((i) => [s, i.key] as const)));
     for (const [source, key] of integrations) {
       for (const body of bodies) {
         const res = await post(`/hooks/${source}/${key}`, body);

@@ -39,10 +39,7 @@ describe("POST /hooks/grafana/:key", () => {
     expect(await componentStatus(search.id)).toBe("major_outage");
     const [incident] = await incidentsOn(search.id);
     expect(incident).toMatchObject({ name: "Search is failing for some users", status: "investigating" });
-    const [alert] = await rows<{ link: string }>(
-      "SELECT link FROM alerts WHERE integration_id = ?1 AND dedup_key = '2c5ba7a1f0a8e3b9'",
-      integ.id,
-    );
+    const [alert] = await rows<{ link: string }>("SELECT link FROM alerts WHERE integration_id = ?1 AND dedup_key = '2c5ba7a1f0a8e3b9'", integ.id);
     expect(alert!.link).toBe("https://grafana.acme.test/d/search01?orgId=1&viewPanel=4");
 
     expect((await post(url, forService(resolved, search.slug))).status).toBe(202);
@@ -57,10 +54,7 @@ describe("POST /hooks/grafana/:key", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ events: 0, outcomes: [] });
     expect(await tableCounts()).toEqual(before);
-    const [logged] = await rows<{ outcome: string; event_count: number }>(
-      "SELECT outcome, event_count FROM deliveries WHERE integration_id = ?1",
-      integ.id,
-    );
+    const [logged] = await rows<{ outcome: string; event_count: number }>("SELECT outcome, event_count FROM deliveries WHERE integration_id = ?1", integ.id);
     expect(logged).toMatchObject({ outcome: "accepted", event_count: 0 });
   });
 });
@@ -90,10 +84,7 @@ describe("Grafana's HMAC signature (X-Grafana-Alerting-Signature)", () => {
 
   it.each([
     ["no signature", async () => ({})],
-    [
-      "a signature made with another secret",
-      async (body: string) => ({ "X-Grafana-Alerting-Signature": await hmacHex("wrong-secret-000", body) }),
-    ],
+    ["a signature made with another secret", async (body: string) => ({ "X-Grafana-Alerting-Signature": await hmacHex("wrong-secret-000", body) })],
     ["a signature of another body", async (body: string) => ({ "X-Grafana-Alerting-Signature": await hmacHex(SECRET, `${body} `) })],
     [
       "a timestamp the signature does not cover",

@@ -177,9 +177,7 @@ describe("what the senders' edges refuse", () => {
     const integ = (await res.json()) as { id: string; key: string };
     const body = JSON.stringify(seCritical);
     const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    const hex = [...new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)))]
-      .map((b) => b.toString(16).padStart(2, "0"))
-      .join("");
+    const hex = [...new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)))].map((b) => b.toString(16).padStart(2, "0")).join("");
     const url = `/hooks/sentry/${integ.key}`;
     expect((await post(url, body, { "Sentry-Hook-Resource": "metric_alert" })).status).toBe(401);
     expect((await post(url, body, { "Sentry-Hook-Signature": "0".repeat(64) })).status).toBe(401);

@@ -92,10 +92,7 @@ describe("POST /v2/enqueue", () => {
   it("logs the delivery with the routing key redacted and the dedup key kept", async () => {
     const integ = await createIntegration("pagerduty");
     await post("/v2/enqueue", trigger(integ.key, "nowhere", { dedup_key: "logged-key" }));
-    const [logged] = await rows<{ payload: string; outcome: string }>(
-      "SELECT payload, outcome FROM deliveries WHERE integration_id = ?1",
-      integ.id,
-    );
+    const [logged] = await rows<{ payload: string; outcome: string }>("SELECT payload, outcome FROM deliveries WHERE integration_id = ?1", integ.id);
     expect(logged!.outcome).toBe("accepted");
     expect(logged!.payload).not.toContain(integ.key);
     expect(logged!.payload).toContain('"routing_key":"[redacted]"');
@@ -146,18 +143,8 @@ describe("PagerDuty errors, in PagerDuty's shape, with nothing written", () => {
       { payload: { summary: "x", source: "y", severity: { level: "fatal" } } },
       ["`payload.severity` must be one of critical, error, warning, info"],
     ],
-    [
-      "a trigger without payload",
-      "/v2/enqueue",
-      { payload: undefined },
-      ["`payload` is required for a trigger: {summary, source, severity}"],
-    ],
-    [
-      "resolve without dedup_key",
-      "/v2/enqueue",
-      { event_action: "resolve", payload: undefined },
-      ["`dedup_key` is required to resolve an alert"],
-    ],
+    ["a trigger without payload", "/v2/enqueue", { payload: undefined }, ["`payload` is required for a trigger: {summary, source, severity}"]],
+    ["resolve without dedup_key", "/v2/enqueue", { event_action: "resolve", payload: undefined }, ["`dedup_key` is required to resolve an alert"]],
     [
       "two bad fields",
       "/v2/enqueue",
@@ -179,10 +166,7 @@ describe("PagerDuty errors, in PagerDuty's shape, with nothing written", () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ status: "invalid event", message: "Event object is invalid", errors });
     expect(await tableCounts()).toEqual(before);
-    const [logged] = await rows<{ outcome: string; http_status: number }>(
-      "SELECT outcome, http_status FROM deliveries WHERE integration_id = ?1",
-      integ.id,
-    );
+    const [logged] = await rows<{ outcome: string; http_status: number }>("SELECT outcome, http_status FROM deliveries WHERE integration_id = ?1", integ.id);
     expect(logged).toMatchObject({ outcome: "rejected", http_status: 400 });
   });
 
@@ -190,11 +174,7 @@ describe("PagerDuty errors, in PagerDuty's shape, with nothing written", () => {
     ["malformed JSON", '{"routing_key": ', "`body` is not valid JSON"],
     ["an empty body", "", "`body` is empty"],
     ["an array", "[]", "`body` must be a JSON object (one event)"],
-    [
-      "no routing_key",
-      JSON.stringify({ event_action: "trigger", payload: { summary: "x", source: "y", severity: "info" } }),
-      "`routing_key` is required",
-    ],
+    ["no routing_key", JSON.stringify({ event_action: "trigger", payload: { summary: "x", source: "y", severity: "info" } }), "`routing_key` is required"],
   ])("400 for %s", async (_, body, error) => {
     const before = await tableCounts();
     const res = await post("/v2/enqueue", body);

@@ -265,8 +265,7 @@ describe("Uptrends and Uptime Kuma", () => {
 
 describe("Uptime Kuma: a monitor that goes into maintenance while down", () => {
   /** One cron run, as Cloudflare would make it at `at`. */
-  const cron = async (at: number) =>
-    worker.scheduled(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), env, createExecutionContext());
+  const cron = async (at: number) => worker.scheduled(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), env, createExecutionContext());
   const kumaTime = (t: number) => new Date(t).toISOString().replace("T", " ").replace("Z", "");
   // Kuma with "Resend Notification if Down 10 times consecutively", checking every 60 s.
   const downAt = (t: number, monitorID: number) => ({

@@ -85,10 +85,7 @@ describe("CloudWatch through SNS, signatures verified", () => {
     });
     expect(res.status, await res.clone().text()).toBe(200);
     expect((await hits()).some((h) => subscribe.endsWith(h.url))).toBe(true);
-    const [delivery] = await rows<{ summary: string; outcome: string }>(
-      "SELECT summary, outcome FROM deliveries WHERE integration_id = ?1",
-      integ.id,
-    );
+    const [delivery] = await rows<{ summary: string; outcome: string }>("SELECT summary, outcome FROM deliveries WHERE integration_id = ?1", integ.id);
     expect(delivery).toMatchObject({ outcome: "accepted" });
     expect(JSON.parse(delivery!.summary)).toEqual({ subscription_confirmed: 1 });
     const shown = (await (await admin("GET", `/integrations/${integ.id}`)).json()) as { sns_subscriptions: unknown[] };

@@ -57,9 +57,7 @@ describe("POST /hooks/uptime-kuma/:key", () => {
     expect(((await res.json()) as { outcomes: string[] }).outcomes).toEqual(["applied"]);
     expect(await componentStatus(email.id)).toBe("under_maintenance");
     expect(await incidentsOn(email.id)).toEqual([]);
-    expect(
-      await rows("SELECT id FROM incidents i JOIN incident_components ic ON ic.incident_id = i.id WHERE ic.component_id = ?1", email.id),
-    ).toEqual([]);
+    expect(await rows("SELECT id FROM incidents i JOIN incident_components ic ON ic.incident_id = i.id WHERE ic.component_id = ?1", email.id)).toEqual([]);
 
     expect((await post(url, heartbeat(up, email.slug, "2025-11-20 23:00:00.000", 31))).status).toBe(202);
     expect(await componentStatus(email.id)).toBe("operational");

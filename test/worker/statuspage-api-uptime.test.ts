@@ -11,14 +11,10 @@ beforeAll(async () => {
   const db = env.DB;
   const comp = (id: string, created: string, status = "operational") =>
     db
-      .prepare(
-        "INSERT INTO components (id, slug, name, position, status, auto_status, created_at, updated_at) VALUES (?1, ?1, ?1, 1, ?2, ?2, ?3, ?3)",
-      )
+      .prepare("INSERT INTO components (id, slug, name, position, status, auto_status, created_at, updated_at) VALUES (?1, ?1, ?1, 1, ?2, ?2, ?3, ?3)")
       .bind(id, status, created);
   const change = (component: string, from: string, to: string, when: string) =>
-    db
-      .prepare("INSERT INTO component_status_changes (component_id, from_status, to_status, at) VALUES (?1, ?2, ?3, ?4)")
-      .bind(component, from, to, when);
+    db.prepare("INSERT INTO component_status_changes (component_id, from_status, to_status, at) VALUES (?1, ?2, ?3, ?4)").bind(component, from, to, when);
   await db.batch([
     comp("cmpuptimeold", "2025-01-01T00:00:00.000Z"),
     comp("cmpuptimenew", at(2, "12:00:00.000")),
@@ -80,8 +76,6 @@ describe("getUptime", () => {
     )
       .bind("x", "a", "b")
       .all<{ detail: string }>();
-    expect(plan.results.map((r) => r.detail).join("\n")).toMatch(
-      /USING INDEX status_changes_component_at_idx \(component_id=\? AND at>\? AND at<\?\)/,
-    );
+    expect(plan.results.map((r) => r.detail).join("\n")).toMatch(/USING INDEX status_changes_component_at_idx \(component_id=\? AND at>\? AND at<\?\)/);
   });
 });

@@ -140,15 +140,7 @@ async function seedPage() {
         "2026-01-15T08:00:00.000Z",
         T(100_000),
       );
-  const incident = (
-    id: string,
-    kind: string,
-    name: string,
-    status: string,
-    impact: string,
-    started: string,
-    extra: Record<string, string | null> = {},
-  ) =>
+  const incident = (id: string, kind: string, name: string, status: string, impact: string, started: string, extra: Record<string, string | null> = {}) =>
     db
       .prepare(
         `INSERT INTO incidents (id, kind, name, status, impact, automatic, started_at, monitoring_at, resolved_at, scheduled_for, scheduled_until, created_at, updated_at)
@@ -169,22 +161,16 @@ async function seedPage() {
       );
   const upd = (id: string, incidentId: string, status: string, body: string, at: string, affected: unknown = null) =>
     db
-      .prepare(
-        "INSERT INTO incident_updates (id, incident_id, status, body, affected_components, created_at, display_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-      )
+      .prepare("INSERT INTO incident_updates (id, incident_id, status, body, affected_components, created_at, display_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)")
       .bind(id, incidentId, status, body, affected ? JSON.stringify(affected) : null, at);
   const link = (incidentId: string, componentId: string) =>
     db.prepare("INSERT INTO incident_components (incident_id, component_id) VALUES (?1, ?2)").bind(incidentId, componentId);
   await db.batch([
     db
-      .prepare(
-        "INSERT INTO page_settings (id, page_id, name, url, time_zone, updated_at) VALUES (1, 'pagespapi001', 'Acme <Status>', '', 'Europe/Berlin', ?1)",
-      )
+      .prepare("INSERT INTO page_settings (id, page_id, name, url, time_zone, updated_at) VALUES (1, 'pagespapi001', 'Acme <Status>', '', 'Europe/Berlin', ?1)")
       .bind(T(100_000)),
     db
-      .prepare(
-        "INSERT INTO component_groups (id, name, description, position, created_at, updated_at) VALUES (?1, 'Core', 'Everything', 1, ?2, ?2)",
-      )
+      .prepare("INSERT INTO component_groups (id, name, description, position, created_at, updated_at) VALUES (?1, 'Core', 'Everything', 1, ?2, ?2)")
       .bind(IDS.group, T(100_000)),
     c(IDS.api, "sp-api", "API", IDS.group, 1),
     c(IDS.web, "sp-web", "Web app", IDS.group, 2),
@@ -430,10 +416,7 @@ describe("HTTP contract", () => {
     const before = await get("summary.json");
     const etag = before.headers.get("ETag")!;
     await before.arrayBuffer();
-    expect(
-      (await post(`/hooks/generic/${KEY}`, { dedup_key: "sp-api-down", action: "trigger", severity: "critical", summary: "API down" }))
-        .status,
-    ).toBe(202);
+    expect((await post(`/hooks/generic/${KEY}`, { dedup_key: "sp-api-down", action: "trigger", severity: "critical", summary: "API down" })).status).toBe(202);
     const after = await get("summary.json", { "If-None-Match": etag });
     expect(after.status).toBe(200);
     expect(after.headers.get("ETag")).not.toBe(etag);

@@ -26,11 +26,7 @@ async function call(path: string, { ip = freshIp(), bindings = {}, ...init }: Ca
   const headers = new Headers(init.headers);
   headers.set("CF-Connecting-IP", ip);
   const ctx = createExecutionContext();
-  const res = await app.fetch(
-    new Request(`${BASE}${path}`, { redirect: "manual", ...init, headers, cf: EDGE }),
-    { ...env, ...bindings },
-    ctx,
-  );
+  const res = await app.fetch(new Request(`${BASE}${path}`, { redirect: "manual", ...init, headers, cf: EDGE }), { ...env, ...bindings }, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }
@@ -385,9 +381,7 @@ describe("the token pages", () => {
       { bindings: { OUTBOUND_ALLOW_LOOPBACK: "1" } /* the worker tests' default, said here */ },
     );
     expect(res.status).toBe(202);
-    const row = (
-      await rows<{ token: string; webhook_url: string }>("SELECT token, webhook_url FROM subscribers WHERE email = 'hooks@example.com'")
-    )[0]!;
+    const row = (await rows<{ token: string; webhook_url: string }>("SELECT token, webhook_url FROM subscribers WHERE email = 'hooks@example.com'"))[0]!;
     expect(row.webhook_url).toBe("http://127.0.0.1:9/hook");
     expect(sent.map((m) => m.to)).toEqual(["hooks@example.com"]);
     // The same address with its email alone is another subscriber.
@@ -422,9 +416,7 @@ describe("unconfirmed subscriptions expire", () => {
     const { token } = (await subscriberRow("stays@example.com"))!;
     await call(`/subscriptions/${token}/confirm`, { method: "POST" });
     const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000).toISOString();
-    await env.DB.prepare("UPDATE subscribers SET created_at = ?1 WHERE email IN ('expires@example.com', 'stays@example.com')")
-      .bind(eightDaysAgo)
-      .run();
+    await env.DB.prepare("UPDATE subscribers SET created_at = ?1 WHERE email IN ('expires@example.com', 'stays@example.com')").bind(eightDaysAgo).run();
     const { enforceRetention } = await import("../../worker/security/retention");
     const removed = await enforceRetention(env.DB, new Date().toISOString());
     expect(removed.unconfirmed).toBeGreaterThanOrEqual(1);
@@ -451,10 +443,7 @@ describe("Turnstile, switched on through the page settings", () => {
     expect(csp).toContain("frame-src https://challenges.cloudflare.com");
 
     const before = (await requests()).length;
-    const ok = await subscribe(
-      { email: "human@example.com", "cf-turnstile-response": TURNSTILE_TEST_TOKEN },
-      { ip: "203.0.113.9", bindings: on },
-    );
+    const ok = await subscribe({ email: "human@example.com", "cf-turnstile-response": TURNSTILE_TEST_TOKEN }, { ip: "203.0.113.9", bindings: on });
     expect(ok.status).toBe(202);
     const asked = (await requests()).slice(before);
     expect(asked).toEqual([{ response: TURNSTILE_TEST_TOKEN, remoteip: "203.0.113.9", secret: "pass" }]);

@@ -167,10 +167,7 @@ export async function createComponent(ctx: AdminCtx, body: ComponentCreate): Pro
     position: body.position ?? (await nextPosition(db, body.group_id ?? null)),
     only_show_if_degraded: !!body.only_show_if_degraded,
   };
-  await commit(ctx.env, [
-    insertComponent(db, id, componentFields(fields), now),
-    audit(db, ctx.actor, "component.create", "component", id, null, fields),
-  ]);
+  await commit(ctx.env, [insertComponent(db, id, componentFields(fields), now), audit(db, ctx.actor, "component.create", "component", id, null, fields)]);
   return getComponent(db, id);
 }
 
@@ -250,9 +247,7 @@ export async function move(ctx: AdminCtx, kind: "component" | "group", id: strin
   const groupId = kind === "component" ? (self as ComponentJson).group_id : null;
   const siblings = [
     ...(groupId ? [] : groups.map((g) => ({ kind: "group" as const, id: g.id, position: g.position, name: g.name }))),
-    ...components
-      .filter((c) => c.group_id === groupId)
-      .map((c) => ({ kind: "component" as const, id: c.id, position: c.position, name: c.name })),
+    ...components.filter((c) => c.group_id === groupId).map((c) => ({ kind: "component" as const, id: c.id, position: c.position, name: c.name })),
   ].sort((a, b) => a.position - b.position || a.name.localeCompare(b.name));
   const i = siblings.findIndex((s) => s.kind === kind && s.id === id);
   const j = direction === "up" ? i - 1 : i + 1;

@@ -7,16 +7,7 @@ import { listNotifications } from "../../db/notifications";
 import type { AdminEnv } from "../auth";
 import { HttpError } from "../errors";
 import { validate } from "../validate";
-import {
-  channelCreate,
-  channelJson,
-  createChannel,
-  deleteChannel,
-  logFilter,
-  notificationJson,
-  requireChannel,
-  testChannel,
-} from "./channels";
+import { channelCreate, channelJson, createChannel, deleteChannel, logFilter, notificationJson, requireChannel, testChannel } from "./channels";
 import { type Flash, page } from "./layout";
 import { ChannelsPage, NotificationsPage } from "./views-channels";
 
@@ -31,21 +22,11 @@ async function common(c: Context<AdminEnv>, flash: Flash = {}) {
   return { actor: c.get("actor"), tz: await pageTimeZone(c.env.DB), flash: { ok, ...flash } };
 }
 
-async function channelsPage(
-  c: Context<AdminEnv>,
-  extra: Partial<Parameters<typeof ChannelsPage>[0]> = {},
-  status: 200 | 201 | 400 | 404 = 200,
-) {
+async function channelsPage(c: Context<AdminEnv>, extra: Partial<Parameters<typeof ChannelsPage>[0]> = {}, status: 200 | 201 | 400 | 404 = 200) {
   const [base, channels, components] = await Promise.all([common(c, extra.flash), listChannels(c.env.DB), componentChoices(c.env.DB)]);
   return page(
     c,
-    <ChannelsPage
-      {...base}
-      {...extra}
-      flash={{ ...base.flash, ...extra.flash }}
-      channels={channels.map(channelJson)}
-      components={components}
-    />,
+    <ChannelsPage {...base} {...extra} flash={{ ...base.flash, ...extra.flash }} channels={channels.map(channelJson)} components={components} />,
     status,
   );
 }
@@ -57,19 +38,16 @@ const pathId = (c: Context) => {
 };
 
 /** A form's error the operator can fix comes back on the channels page itself. */
-const guarded =
-  (run: (c: Context<AdminEnv>, form: Record<string, string | File | (string | File)[]>) => Promise<Response>) =>
-  async (c: Context<AdminEnv>) => {
-    try {
-      return await run(c, await c.req.parseBody({ all: true }));
-    } catch (e) {
-      if (e instanceof HttpError) return channelsPage(c, { flash: { error: e.message } }, e.status === 404 ? 404 : 400);
-      throw e;
-    }
-  };
+const guarded = (run: (c: Context<AdminEnv>, form: Record<string, string | File | (string | File)[]>) => Promise<Response>) => async (c: Context<AdminEnv>) => {
+  try {
+    return await run(c, await c.req.parseBody({ all: true }));
+  } catch (e) {
+    if (e instanceof HttpError) return channelsPage(c, { flash: { error: e.message } }, e.status === 404 ? 404 : 400);
+    throw e;
+  }
+};
 
-const strings = (v: unknown): string[] =>
-  (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === "string" && x !== "");
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === "string" && x !== "");
 const str = (v: unknown) => strings(v)[0]?.trim() ?? "";
 
 channelsUi.get("/channels", (c) => channelsPage(c));
@@ -123,13 +101,5 @@ channelsUi.get("/notifications", async (c) => {
     filter = {} as ReturnType<typeof logFilter>;
   }
   const [base, notifications, channels] = await Promise.all([common(c), listNotifications(c.env.DB, filter), listChannels(c.env.DB)]);
-  return page(
-    c,
-    <NotificationsPage
-      {...base}
-      notifications={notifications.map(notificationJson)}
-      channels={channels.map(channelJson)}
-      filter={filter}
-    />,
-  );
+  return page(c, <NotificationsPage {...base} notifications={notifications.map(notificationJson)} channels={channels.map(channelJson)} filter={filter} />);
 });

@@ -169,9 +169,7 @@ export async function testChannel(
   const row = logRow(key, event, recipient, p.destination, now);
   await claim(env.DB, [row], new Date());
   const result = await send(env, { ...p, key });
-  await record(env.DB, [
-    result.ok ? { key, ok: true, status: result.status } : { key, ok: false, status: result.status, error: result.error, final: true },
-  ]);
+  await record(env.DB, [result.ok ? { key, ok: true, status: result.status } : { key, ok: false, status: result.status, error: result.error, final: true }]);
   return { ok: result.ok, status: result.status, error: result.ok ? null : result.error, notification_id: row.id };
 }
 

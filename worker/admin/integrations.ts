@@ -196,11 +196,7 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
     const mode = patch.public_text ?? current.public_text;
     const template = patch.public_template === undefined ? current.public_template : patch.public_template;
     if (mode === "template" && !template)
-      throw new HttpError(
-        400,
-        "`public_template` is required when `public_text` is template (use {{components}}, {{severity}}, {{title}})",
-        "public_template",
-      );
+      throw new HttpError(400, "`public_template` is required when `public_text` is template (use {{components}}, {{severity}}, {{title}})", "public_template");
     if (mode !== current.public_text || template !== current.public_template) {
       Object.assign(before, { public_text: current.public_text, public_template: current.public_template });
       Object.assign(after, { public_text: mode, public_template: template });
@@ -227,11 +223,7 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
   }
   if (!statements.length) return patch.disabled === true ? getIntegration(db, ctx.base, id) : current;
   const action =
-    Object.keys(after).length === 1 && "disabled" in after
-      ? patch.disabled
-        ? "integration.disable"
-        : "integration.enable"
-      : "integration.update";
+    Object.keys(after).length === 1 && "disabled" in after ? (patch.disabled ? "integration.disable" : "integration.enable") : "integration.update";
   statements.push(audit(db, ctx.actor, action, "integration", id, before, after));
   await changed(ctx, statements);
   return getIntegration(db, ctx.base, id);
@@ -360,9 +352,7 @@ export function alertJson(r: Row): AlertJson {
     first_triggered_at: str(r.first_triggered_at),
     last_event_at: String(r.last_event_at),
     component_ids: componentIds,
-    ...(componentIds.length
-      ? {}
-      : { match_options: linkMatchOptions({ monitorId: str(r.monitor_id), monitorName: str(r.monitor_name), tags }) }),
+    ...(componentIds.length ? {} : { match_options: linkMatchOptions({ monitorId: str(r.monitor_id), monitorName: str(r.monitor_name), tags }) }),
   };
 }
 

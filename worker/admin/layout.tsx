@@ -204,10 +204,9 @@ export const Choice: FC<{
 );
 
 /** A number of minutes or days, as settings take them. */
-export const NumberField: FC<{ label: Child; unit: Child; name: string; value: number | null; min: number; max: number }> = ({
-  value,
-  ...rest
-}) => <Field type="number" value={value == null ? "" : String(value)} style="width:6em" {...rest} />;
+export const NumberField: FC<{ label: Child; unit: Child; name: string; value: number | null; min: number; max: number }> = ({ value, ...rest }) => (
+  <Field type="number" value={value == null ? "" : String(value)} style="width:6em" {...rest} />
+);
 
 /** What every signed-in page is given. */
 export interface Common {

@@ -79,8 +79,7 @@ function gatherOptions(input: unknown): unknown {
 /** What its alerts publish (domain/public-text.ts); a template needs its wording. */
 const publicText = z.enum(PUBLIC_TEXT_MODES).optional();
 const publicTemplate = z.string().trim().min(1, "is required").max(255).nullable().optional();
-const templateNeedsWording = (b: { public_text?: string; public_template?: string | null }) =>
-  b.public_text !== "template" || !!b.public_template;
+const templateNeedsWording = (b: { public_text?: string; public_template?: string | null }) => b.public_text !== "template" || !!b.public_template;
 const TEMPLATE_MESSAGE = {
   message: "is required when `public_text` is template (use {{components}}, {{severity}}, {{title}})",
   path: ["public_template"],

@@ -21,27 +21,15 @@ const MAX_PAGE = 1000;
 function listQuery(c: Context<AdminEnv>): { limit: number; after?: string; state?: SubscriberState } {
   const { limit: rawLimit, after, status } = c.req.query();
   const limit = rawLimit === undefined ? 500 : Number(rawLimit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE)
-    throw new HttpError(400, `\`limit\` must be an integer from 1 to ${MAX_PAGE}`, "limit");
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new HttpError(400, `\`limit\` must be an integer from 1 to ${MAX_PAGE}`, "limit");
   if (after !== undefined && !/^[a-z0-9]{12}$/.test(after)) throw new HttpError(400, "`after` must be a subscriber id", "after");
-  if (status !== undefined && !(STATES as readonly string[]).includes(status))
-    throw new HttpError(400, "`status` must be one of confirmed, pending", "status");
+  if (status !== undefined && !(STATES as readonly string[]).includes(status)) throw new HttpError(400, "`status` must be one of confirmed, pending", "status");
   return { limit, after, state: status as SubscriberState | undefined };
 }
 
 const subscriberId = paramId("subscriber");
 
-const CSV_HEADER = [
-  "id",
-  "email",
-  "webhook_url",
-  "component_ids",
-  "language",
-  "status",
-  "created_by",
-  "created_at",
-  "confirmed_at",
-] as const;
+const CSV_HEADER = ["id", "email", "webhook_url", "component_ids", "language", "status", "created_by", "created_at", "confirmed_at"] as const;
 
 /** Every subscriber, a page of MAX_PAGE at a time, as the CSV's rows. */
 async function csvRows(db: D1Database): Promise<unknown[][]> {
@@ -49,17 +37,7 @@ async function csvRows(db: D1Database): Promise<unknown[][]> {
   for (let after: string | undefined; ; ) {
     const batch = await listSubscribers(db, { limit: MAX_PAGE, after });
     for (const s of batch.map(subscriberJson)) {
-      out.push([
-        s.id,
-        s.email,
-        s.webhook_url,
-        s.component_ids?.join(" ") ?? "",
-        s.language,
-        s.status,
-        s.created_by,
-        s.created_at,
-        s.confirmed_at,
-      ]);
+      out.push([s.id, s.email, s.webhook_url, s.component_ids?.join(" ") ?? "", s.language, s.status, s.created_by, s.created_at, s.confirmed_at]);
     }
     if (batch.length < MAX_PAGE) return out;
     after = batch[batch.length - 1]!.id;
@@ -108,11 +86,7 @@ const FLASH = { added: "Subscriber added, confirmed.", removed: "Subscriber remo
 async function showPage(c: Context<AdminEnv>, status: 200 | 400 | 404 | 409 = 200, error?: string) {
   const db = c.env.DB;
   const { id: pageId } = await getPage(db, new URL(c.req.url).origin);
-  const [components, counts, list] = await Promise.all([
-    getComponents(db, pageId),
-    countSubscribers(db),
-    listSubscribers(db, listQuery(c)),
-  ]);
+  const [components, counts, list] = await Promise.all([getComponents(db, pageId), countSubscribers(db), listSubscribers(db, listQuery(c))]);
   const code = c.req.query("ok") ?? "";
   return page(
     c,
@@ -136,8 +110,7 @@ async function act(c: Context<AdminEnv>, run: (form: Record<string, string | Fil
     const code = await run(await c.req.parseBody({ all: true }));
     return c.redirect(`/admin/subscribers?ok=${code}`, 303);
   } catch (err) {
-    if (err instanceof HttpError && (err.status === 400 || err.status === 404 || err.status === 409))
-      return showPage(c, err.status, err.message);
+    if (err instanceof HttpError && (err.status === 400 || err.status === 404 || err.status === 409)) return showPage(c, err.status, err.message);
     throw err;
   }
 }

@@ -99,21 +99,8 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
                       <PostForm action={`/admin/groups/${t.group.id}`} class="inline">
                         <strong>Group</strong>
                         <input type="text" name="name" value={t.group.name} required maxlength={120} aria-label="group name" />
-                        <input
-                          type="text"
-                          name="description"
-                          value={t.group.description ?? ""}
-                          placeholder="description"
-                          aria-label="group description"
-                        />
-                        <input
-                          type="number"
-                          name="position"
-                          value={String(t.group.position)}
-                          min={0}
-                          style="width:5em"
-                          aria-label="group position"
-                        />
+                        <input type="text" name="description" value={t.group.description ?? ""} placeholder="description" aria-label="group description" />
+                        <input type="number" name="position" value={String(t.group.position)} min={0} style="width:5em" aria-label="group position" />
                         <button type="submit">Save</button>
                       </PostForm>
                     </td>
@@ -139,12 +126,7 @@ export const ComponentsPage: FC<Common & { components: ComponentJson[]; groups: 
           <h2>New component</h2>
           <PostForm action="/admin/components" class="stack">
             <Field label="Name" name="name" required maxlength={120} />
-            <Field
-              label="Slug"
-              name="slug"
-              placeholder="from the name"
-              unit={<span class="muted">(a `service:&lt;slug&gt;` tag routes to it)</span>}
-            />
+            <Field label="Slug" name="slug" placeholder="from the name" unit={<span class="muted">(a `service:&lt;slug&gt;` tag routes to it)</span>} />
             <Field label="Description" name="description" />
             <label>
               Group <GroupSelect groups={groups} value={null} />
@@ -213,9 +195,8 @@ export const IntegrationsPage: FC<
               {i.name} <span class="muted">({i.source})</span> {i.disabled && <span class="tag">disabled</span>}
             </h3>
             <p class="muted">
-              Publishes: {i.public_text === "template" ? <q dir="auto">{i.public_template}</q> : i.public_text} · Webhook:{" "}
-              <code>{i.webhook_url_template}</code> · last delivery <Time iso={i.last_delivery_at} tz={tz} /> ·{" "}
-              <a href={`/admin/deliveries?integration_id=${i.id}`}>deliveries</a>
+              Publishes: {i.public_text === "template" ? <q dir="auto">{i.public_template}</q> : i.public_text} · Webhook: <code>{i.webhook_url_template}</code>{" "}
+              · last delivery <Time iso={i.last_delivery_at} tz={tz} /> · <a href={`/admin/deliveries?integration_id=${i.id}`}>deliveries</a>
             </p>
             <div class="row">
               <PostForm action={`/admin/integrations/${i.id}/rotate`} class="inline">
@@ -364,8 +345,8 @@ const SnsForm: FC<{ integration: IntegrationJson }> = ({ integration: i }) => (
     ) : null}
     <PostForm action={`/admin/integrations/${i.id}/sns`} class="stack">
       <label>
-        <input type="checkbox" name="verify_signatures" value="yes" checked={i.options.verify_signatures !== false} /> verify each message's
-        SNS signature <span class="muted">(off only for a relay that re-posts SNS messages, or for tests)</span>
+        <input type="checkbox" name="verify_signatures" value="yes" checked={i.options.verify_signatures !== false} /> verify each message's SNS signature{" "}
+        <span class="muted">(off only for a relay that re-posts SNS messages, or for tests)</span>
       </label>
       <div>
         <button type="submit">Save SNS settings</button>
@@ -403,12 +384,7 @@ const MappingForm: FC<{ integration: IntegrationJson }> = ({ integration: i }) =
 );
 
 /** What a mapping made of the last delivery. */
-export const MappingPreviewPage: FC<{ preview: MappingPreview; mapping: unknown; back: string; actor?: string }> = ({
-  preview,
-  mapping,
-  back,
-  actor,
-}) => (
+export const MappingPreviewPage: FC<{ preview: MappingPreview; mapping: unknown; back: string; actor?: string }> = ({ preview, mapping, back, actor }) => (
   <Layout title="Mapping preview" actor={actor}>
     <section data-mapping-preview>
       {preview.delivery ? (
@@ -464,8 +440,7 @@ const GrafanaSignatureForm: FC<{ integration: IntegrationJson }> = ({ integratio
         maxlength={100}
       />
       <label>
-        Timestamp header{" "}
-        <input type="text" name="timestamp_header" value={i.options.timestamp_header ?? ""} placeholder="none" maxlength={100} />{" "}
+        Timestamp header <input type="text" name="timestamp_header" value={i.options.timestamp_header ?? ""} placeholder="none" maxlength={100} />{" "}
         <span class="muted">(as typed in Grafana; then the signed string is timestamp:body)</span>
       </label>
       <div>

@@ -38,8 +38,7 @@ export const ChannelsPage: FC<
       )}
       {tested && (
         <div class={`flash ${tested.ok ? "ok" : "error"}`} role="status">
-          Test of <strong>{tested.name}</strong>:{" "}
-          {tested.ok ? `delivered${tested.status ? ` (HTTP ${tested.status})` : ""}.` : `failed: ${tested.error}`}
+          Test of <strong>{tested.name}</strong>: {tested.ok ? `delivered${tested.status ? ` (HTTP ${tested.status})` : ""}.` : `failed: ${tested.error}`}
         </div>
       )}
       <section>
@@ -169,8 +168,7 @@ export const NotificationsPage: FC<
               </td>
               <td>
                 <span class="tag">{n.channel_kind}</span>{" "}
-                {n.recipient_type === "channel" ? <bdi>{channelName.get(n.recipient_id) ?? n.recipient_id}</bdi> : "subscriber"}{" "}
-                <code>{n.target}</code>
+                {n.recipient_type === "channel" ? <bdi>{channelName.get(n.recipient_id) ?? n.recipient_id}</bdi> : "subscriber"} <code>{n.target}</code>
               </td>
               <td>
                 <span class="tag">{n.status}</span>

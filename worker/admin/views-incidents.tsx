@@ -7,22 +7,7 @@ import { IMPACTS, MAINTENANCE_STATUSES } from "../domain/status";
 import type { ComponentJson, GroupJson } from "./catalog";
 import type { AdminIncidentJson } from "./incidents";
 import type { AlertJson } from "./integrations";
-import {
-  Choice,
-  type Common,
-  Empty,
-  Field,
-  Head,
-  IncidentStatus,
-  Layout,
-  MessageField,
-  PostForm,
-  Status,
-  StatusSelect,
-  Table,
-  Time,
-  TimeCell,
-} from "./layout";
+import { Choice, type Common, Empty, Field, Head, IncidentStatus, Layout, MessageField, PostForm, Status, StatusSelect, Table, Time, TimeCell } from "./layout";
 
 /** The components an incident affects, each with its status. */
 const ComponentTags: FC<{ components: AdminIncidentJson["components"] }> = ({ components }) => (
@@ -78,9 +63,7 @@ const ResolveAlertForm: FC<{ id: string }> = ({ id }) => (
 
 export const UpdateForm: FC<{ incident: AdminIncidentJson; components: ComponentJson[] }> = ({ incident, components }) => {
   const statuses =
-    incident.kind === "maintenance"
-      ? MAINTENANCE_STATUSES.filter((s) => s !== "scheduled" || incident.status === "scheduled")
-      : INCIDENT_UPDATE_STATUSES;
+    incident.kind === "maintenance" ? MAINTENANCE_STATUSES.filter((s) => s !== "scheduled" || incident.status === "scheduled") : INCIDENT_UPDATE_STATUSES;
   const selected = nextStatus(incident);
   const own = new Set(incident.components.map((c) => c.id));
   return (
@@ -103,8 +86,7 @@ export const UpdateForm: FC<{ incident: AdminIncidentJson; components: Component
         <div class="checks">
           {[...incident.components, ...components.filter((c) => !own.has(c.id))].map((c) => (
             <label>
-              {c.name} <Status status={c.status} />{" "}
-              <StatusSelect name={`component_${c.id}`} noChange automatic label={`status of ${c.name}`} />
+              {c.name} <Status status={c.status} /> <StatusSelect name={`component_${c.id}`} noChange automatic label={`status of ${c.name}`} />
             </label>
           ))}
         </div>
@@ -156,8 +138,7 @@ const IncidentCard: FC<{ incident: AdminIncidentJson; tz: string; components: Co
 
 /** Components as the public page orders them: top-level groups and components by position, members within. */
 /** The components in the page's order (db/queries.ts): each group's members after it. */
-const inDisplayOrder = (components: ComponentJson[], groups: GroupJson[]): ComponentJson[] =>
-  displayOrder(groups, components).flatMap((t) => t.members);
+const inDisplayOrder = (components: ComponentJson[], groups: GroupJson[]): ComponentJson[] => displayOrder(groups, components).flatMap((t) => t.members);
 
 export const ComponentChecks: FC<{ components: ComponentJson[]; groups: GroupJson[]; name?: string; checked?: string[] }> = ({
   components,
@@ -265,11 +246,7 @@ export const DashboardPage: FC<
   return (
     <Layout title="Dashboard" actor={actor} active="/admin" flash={flash}>
       <h2>Open incidents ({incidents.length})</h2>
-      {incidents.length ? (
-        incidents.map((i) => <IncidentCard incident={i} tz={tz} components={components} />)
-      ) : (
-        <Empty>No open incidents.</Empty>
-      )}
+      {incidents.length ? incidents.map((i) => <IncidentCard incident={i} tz={tz} components={components} />) : <Empty>No open incidents.</Empty>}
       <details>
         <summary>Open an incident by hand</summary>
         <section>
@@ -361,22 +338,14 @@ export const DashboardPage: FC<
   );
 };
 
-export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components: ComponentJson[] }> = ({
-  actor,
-  tz,
-  flash,
-  incident: i,
-  components,
-}) => {
+export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components: ComponentJson[] }> = ({ actor, tz, flash, incident: i, components }) => {
   const open = i.kind === "maintenance" ? i.status !== "completed" : !i.resolved_at;
   return (
     <Layout title={i.name} actor={actor} flash={flash} active={i.kind === "maintenance" ? "/admin/maintenances" : "/admin"}>
       <section>
         <div class="row">
           <IncidentStatus status={i.status} /> <span class="muted">impact {i.impact}</span>
-          <span class="muted">
-            {i.kind === "maintenance" ? "maintenance" : i.automatic ? "opened by an alert" : "opened by an operator"}
-          </span>
+          <span class="muted">{i.kind === "maintenance" ? "maintenance" : i.automatic ? "opened by an alert" : "opened by an operator"}</span>
         </div>
         <table>
           <tbody>

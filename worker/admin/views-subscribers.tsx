@@ -71,19 +71,14 @@ export const SubscribersPage: FC<Props> = ({ actor, flash, subscribers, counts, 
               </td>
               <td>{s.webhook_url ? <code>{s.webhook_url}</code> : <span class="muted">—</span>}</td>
               <td>
-                {s.component_ids ? (
-                  s.component_ids.map((id) => <span class="tag">{names.get(id) ?? id}</span>)
-                ) : (
-                  <span class="muted">every component</span>
-                )}
+                {s.component_ids ? s.component_ids.map((id) => <span class="tag">{names.get(id) ?? id}</span>) : <span class="muted">every component</span>}
               </td>
               <td>{s.language}</td>
               <td>
                 <span class="tag">{s.status}</span>
               </td>
               <td>
-                <time datetime={s.created_at}>{s.created_at.slice(0, 16).replace("T", " ")}</time>{" "}
-                <span class="muted">by {s.created_by}</span>
+                <time datetime={s.created_at}>{s.created_at.slice(0, 16).replace("T", " ")}</time> <span class="muted">by {s.created_by}</span>
               </td>
               <td>
                 <PostForm action={`/admin/subscribers/${s.id}/delete`} class="inline">

@@ -3,23 +3,10 @@
 // a delivery and every visible status change is recorded.
 import type { AlertEvent } from "./alert-event";
 import { type AffectedComponent, type AlertState, type LinkRule, linkMatches, type StatusChange } from "./incidents";
-import {
-  type ComponentStatus,
-  effectiveStatus,
-  type Impact,
-  type IncidentStatus,
-  MAINTENANCE_STATUSES,
-  type MaintenanceStatus,
-  worstImpact,
-} from "./status";
+import { type ComponentStatus, effectiveStatus, type Impact, type IncidentStatus, MAINTENANCE_STATUSES, type MaintenanceStatus, worstImpact } from "./status";
 
 /** The statuses an operator may post on an incident (postmortem is not a live status here). */
-export const INCIDENT_UPDATE_STATUSES = [
-  "investigating",
-  "identified",
-  "monitoring",
-  "resolved",
-] as const satisfies readonly IncidentStatus[];
+export const INCIDENT_UPDATE_STATUSES = ["investigating", "identified", "monitoring", "resolved"] as const satisfies readonly IncidentStatus[];
 
 /** The state an action may change: the component's three inputs and its visible status. */
 export interface ComponentFlags {
@@ -149,13 +136,7 @@ export function planIncidentUpdate(
     ok: true,
     status,
     monitoringAt:
-      status === "monitoring"
-        ? incident.status === "monitoring"
-          ? incident.monitoringAt
-          : now
-        : status === "resolved"
-          ? incident.monitoringAt
-          : null,
+      status === "monitoring" ? (incident.status === "monitoring" ? incident.monitoringAt : now) : status === "resolved" ? incident.monitoringAt : null,
     resolvedAt: status === "resolved" ? now : null,
     patches,
     addComponentIds,
@@ -189,8 +170,7 @@ const DEFAULT_UPDATE_BODIES: Record<string, string> = {
   completed: "The scheduled maintenance has been completed.",
 };
 
-export const defaultUpdateBody = (status: string): string =>
-  Object.hasOwn(DEFAULT_UPDATE_BODIES, status) ? DEFAULT_UPDATE_BODIES[status]! : "Update.";
+export const defaultUpdateBody = (status: string): string => (Object.hasOwn(DEFAULT_UPDATE_BODIES, status) ? DEFAULT_UPDATE_BODIES[status]! : "Update.");
 
 // ── Linking unrouted alerts ─────────────────────────────────────────────────
 
@@ -217,8 +197,7 @@ export function linkMatchOptions(alert: Pick<UnroutedAlert, "monitorId" | "monit
  * stale nor a duplicate.
  */
 export function retriggerEvent(alert: UnroutedAlert, now: string): AlertEvent {
-  const monitor =
-    alert.monitorId || alert.monitorName ? { id: alert.monitorId ?? undefined, name: alert.monitorName ?? undefined } : undefined;
+  const monitor = alert.monitorId || alert.monitorName ? { id: alert.monitorId ?? undefined, name: alert.monitorName ?? undefined } : undefined;
   return {
     dedupKey: alert.dedupKey,
     action: "trigger",

@@ -488,15 +488,7 @@ function recomputeComponents(ws: WorkingSet, idx: Index, componentIds: string[],
   return changes;
 }
 
-function addUpdate(
-  d: Decision,
-  opts: ApplyOptions,
-  incident: IncidentState,
-  body: string,
-  changes: AffectedComponent[],
-  ws: WorkingSet,
-  details?: string,
-) {
+function addUpdate(d: Decision, opts: ApplyOptions, incident: IncidentState, body: string, changes: AffectedComponent[], ws: WorkingSet, details?: string) {
   const affected = changes.filter((c) => incident.componentIds.includes(c.code) && ws.components.has(c.code));
   d.updates.push({
     id: opts.newId(),

@@ -40,10 +40,7 @@ export function dueMaintenanceTransitions(windows: MaintenanceWindow[], now: str
  * to `open` (every window not completed). A component stays in maintenance while any other active
  * window still covers it.
  */
-export function maintenanceFlagPatches(
-  open: MaintenanceWindow[],
-  transitions: Map<string, MaintenanceStatus>,
-): Map<string, ComponentPatch> {
+export function maintenanceFlagPatches(open: MaintenanceWindow[], transitions: Map<string, MaintenanceStatus>): Map<string, ComponentPatch> {
   const after = open.map((w) => ({ ...w, status: transitions.get(w.id) ?? w.status }));
   const covered = new Set(after.filter((w) => isActive(w.status)).flatMap((w) => w.componentIds));
   const patches = new Map<string, ComponentPatch>();
@@ -80,8 +77,7 @@ export function dueAutoResolve(incidents: QuietCandidate[], minutes: number | nu
 
 /** A window is valid when it ends after it starts and has not ended already. */
 export function windowError(scheduledFor: string, scheduledUntil: string, now: string): { field: string; error: string } | null {
-  if (Date.parse(scheduledUntil) <= Date.parse(scheduledFor))
-    return { field: "scheduled_until", error: "`scheduled_until` must be after `scheduled_for`" };
+  if (Date.parse(scheduledUntil) <= Date.parse(scheduledFor)) return { field: "scheduled_until", error: "`scheduled_until` must be after `scheduled_for`" };
   if (Date.parse(scheduledUntil) <= Date.parse(now)) return { field: "scheduled_until", error: "`scheduled_until` is in the past" };
   return null;
 }

@@ -25,8 +25,7 @@ export function cleanTitle(title: string): string {
   return title.replace(DATADOG_MARKUP, " ").replace(URL, " ").replace(HANDLE, "$1").replace(/\s+/g, " ").trim().slice(0, 255);
 }
 
-const list = (names: string[]) =>
-  names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+const list = (names: string[]) => (names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`);
 
 export interface AlertText {
   summary: string;
@@ -44,8 +43,7 @@ function fill(template: string, alert: AlertText, components: string[]): string 
 /** The name of the incident an alert opens. */
 export function publicTitle(setting: PublicTextSetting, alert: AlertText, components: string[]): string {
   if (setting.mode === "full") return alert.summary;
-  if (setting.mode === "template" && setting.template)
-    return fill(setting.template, alert, components).slice(0, 255) || "Service disruption";
+  if (setting.mode === "template" && setting.template) return fill(setting.template, alert, components).slice(0, 255) || "Service disruption";
   return cleanTitle(alert.summary) || (components.length ? `Issues with ${list(components)}` : "Service disruption");
 }
 
@@ -57,19 +55,14 @@ export function publicOpeningBody(setting: PublicTextSetting, alert: AlertText, 
 
 /** The update when the alert fires again on an incident in monitoring. */
 export function publicReturnedBody(setting: PublicTextSetting, alert: AlertText, components: string[]): { body: string; details?: string } {
-  if (setting.mode === "full")
-    return { body: `The issue has returned: ${alert.summary}`, ...(alert.details ? { details: alert.details } : {}) };
+  if (setting.mode === "full") return { body: `The issue has returned: ${alert.summary}`, ...(alert.details ? { details: alert.details } : {}) };
   return {
-    body: components.length
-      ? `The issue with ${list(components)} has returned. We are investigating.`
-      : "The issue has returned. We are investigating.",
+    body: components.length ? `The issue with ${list(components)} has returned. We are investigating.` : "The issue has returned. We are investigating.",
   };
 }
 
 /** The update when the incident's last alert recovers. */
 export function publicRecoveredBody(setting: PublicTextSetting, alert: AlertText, components: string[]): string {
   if (setting.mode === "full") return `${alert.summary} has recovered. We are monitoring the results.`;
-  return components.length
-    ? `${list(components)} has recovered. We are monitoring the results.`
-    : "The service has recovered. We are monitoring the results.";
+  return components.length ? `${list(components)} has recovered. We are monitoring the results.` : "The service has recovered. We are monitoring the results.";
 }

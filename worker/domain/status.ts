@@ -57,11 +57,7 @@ export function worstSeverity(severities: Iterable<Severity>): Severity | null {
 }
 
 /** What a reader sees: an override wins, then active maintenance, then the alerts. */
-export function effectiveStatus(c: {
-  autoStatus: ComponentStatus;
-  overrideStatus: ComponentStatus | null;
-  inMaintenance: boolean;
-}): ComponentStatus {
+export function effectiveStatus(c: { autoStatus: ComponentStatus; overrideStatus: ComponentStatus | null; inMaintenance: boolean }): ComponentStatus {
   if (c.overrideStatus) return c.overrideStatus;
   if (c.inMaintenance) return "under_maintenance";
   return c.autoStatus;
@@ -95,8 +91,7 @@ export function pageStatus(
 ): { indicator: Indicator; description: string } {
   const fromComponents = worstImpact(componentStatuses.map((s) => INDICATOR_FOR_STATUS[s]));
   const impact = worstImpact([fromComponents, ...activeIncidentImpacts]);
-  const indicator: Indicator =
-    impact === "none" && (maintenanceInProgress || componentStatuses.includes("under_maintenance")) ? "maintenance" : impact;
+  const indicator: Indicator = impact === "none" && (maintenanceInProgress || componentStatuses.includes("under_maintenance")) ? "maintenance" : impact;
   return { indicator, description: INDICATOR_DESCRIPTIONS[indicator] };
 }
 

@@ -103,12 +103,7 @@ interface Planned {
 }
 
 /** Where a recipient's notifications go, and the links they carry. */
-export function plan(
-  env: Env,
-  event: NotifyEvent,
-  recipient: Channel | Subscriber,
-  type: Recipient["type"],
-): Omit<Planned, "msg" | "row" | "key"> {
+export function plan(env: Env, event: NotifyEvent, recipient: Channel | Subscriber, type: Recipient["type"]): Omit<Planned, "msg" | "row" | "key"> {
   const base = notifyBaseUrl(env);
   const view = event.incident?.shortlink ?? `${base}/`;
   if (type === "subscriber") {
@@ -209,15 +204,11 @@ async function deliverAll(env: Env, msgs: Message<NotifyMessage>[]): Promise<voi
   }
   const sending = planned.filter((p) => claimed.has(p.key));
   const results: SendResult[] = await Promise.all(
-    sending.map((p) =>
-      send(env, { event: p.event, destination: p.destination, links: p.links, lang: p.lang, subscriber: p.subscriber, key: p.key }),
-    ),
+    sending.map((p) => send(env, { event: p.event, destination: p.destination, links: p.links, lang: p.lang, subscriber: p.subscriber, key: p.key })),
   );
   const outcomes: Outcome[] = sending.map((p, i) => {
     const r = results[i]!;
-    return r.ok
-      ? { key: p.key, ok: true, status: r.status }
-      : { key: p.key, ok: false, status: r.status, error: r.error, final: p.msg.attempts > MAX_RETRIES };
+    return r.ok ? { key: p.key, ok: true, status: r.status } : { key: p.key, ok: false, status: r.status, error: r.error, final: p.msg.attempts > MAX_RETRIES };
   });
   try {
     await record(env.DB, outcomes);

@@ -222,16 +222,10 @@ export function datadogBody(e: NotifyEvent, links: Links): Record<string, unknow
   };
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** The email: in the recipient's language, with its links; the List-Unsubscribe headers go beside it. */
-export function emailBody(
-  e: NotifyEvent,
-  links: Links,
-  lang: Language,
-  subscriber: boolean,
-): { subject: string; text: string; html: string } {
+export function emailBody(e: NotifyEvent, links: Links, lang: Language, subscriber: boolean): { subject: string; text: string; html: string } {
   const m = messages(lang);
   const s = summarize(e, lang);
   const subject =

@@ -32,12 +32,8 @@ export class NotifyOutbox {
     private readonly env: Env,
   ) {
     const sql = storage.sql;
-    sql.exec(
-      "CREATE TABLE IF NOT EXISTS notify_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, message TEXT NOT NULL, created_at TEXT NOT NULL)",
-    );
-    sql.exec(
-      "CREATE TABLE IF NOT EXISTS notify_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), update_rowid INTEGER NOT NULL, change_id INTEGER NOT NULL)",
-    );
+    sql.exec("CREATE TABLE IF NOT EXISTS notify_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, message TEXT NOT NULL, created_at TEXT NOT NULL)");
+    sql.exec("CREATE TABLE IF NOT EXISTS notify_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), update_rowid INTEGER NOT NULL, change_id INTEGER NOT NULL)");
   }
 
   get pending(): number {
@@ -59,11 +55,7 @@ export class NotifyOutbox {
     if (this.cursorKnown) return;
     if (!this.cursor()) {
       const start = await currentCursor(db);
-      this.storage.sql.exec(
-        "INSERT OR IGNORE INTO notify_cursor (id, update_rowid, change_id) VALUES (1, ?, ?)",
-        start.updateRowid,
-        start.changeId,
-      );
+      this.storage.sql.exec("INSERT OR IGNORE INTO notify_cursor (id, update_rowid, change_id) VALUES (1, ?, ?)", start.updateRowid, start.changeId);
     }
     this.cursorKnown = true;
   }
@@ -97,8 +89,7 @@ export class NotifyOutbox {
       ];
       const next: Cursor = { updateRowid: updates.at(-1)?.rowid ?? cursor.updateRowid, changeId: changes.at(-1)?.id ?? cursor.changeId };
       this.storage.transactionSync(() => {
-        for (const m of messages)
-          this.storage.sql.exec("INSERT INTO notify_outbox (message, created_at) VALUES (?, ?)", JSON.stringify(m), now);
+        for (const m of messages) this.storage.sql.exec("INSERT INTO notify_outbox (message, created_at) VALUES (?, ?)", JSON.stringify(m), now);
         this.storage.sql.exec("UPDATE notify_cursor SET update_rowid = ?, change_id = ? WHERE id = 1", next.updateRowid, next.changeId);
       });
       if (updates.length < PAGE && changes.length < PAGE) return;
@@ -108,14 +99,10 @@ export class NotifyOutbox {
   /** Sends the outbox to the queue, oldest first; what was sent is deleted, the rest waits for the alarm. */
   private async flush(): Promise<void> {
     for (;;) {
-      const rows = this.storage.sql
-        .exec<{ id: number; message: string }>("SELECT id, message FROM notify_outbox ORDER BY id LIMIT ?", SEND_BATCH)
-        .toArray();
+      const rows = this.storage.sql.exec<{ id: number; message: string }>("SELECT id, message FROM notify_outbox ORDER BY id LIMIT ?", SEND_BATCH).toArray();
       if (!rows.length) return;
       try {
-        await this.env.NOTIFY_QUEUE.sendBatch(
-          rows.map((r) => ({ body: JSON.parse(r.message) as NotifyMessage, contentType: "json" as const })),
-        );
+        await this.env.NOTIFY_QUEUE.sendBatch(rows.map((r) => ({ body: JSON.parse(r.message) as NotifyMessage, contentType: "json" as const })));
       } catch (error) {
         this.fail("sending to the notification queue", error);
         return;

@@ -74,13 +74,11 @@ export async function post(env: Env, url: string, body: string, headers: Record<
     });
     await res.body?.cancel();
     if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status };
-    if (res.status >= 300 && res.status < 400)
-      return { ok: false, status: res.status, error: `HTTP ${res.status}: redirects are not followed` };
+    if (res.status >= 300 && res.status < 400) return { ok: false, status: res.status, error: `HTTP ${res.status}: redirects are not followed` };
     return { ok: false, status: res.status, error: `HTTP ${res.status}` };
   } catch (error) {
     const name = (error as Error)?.name;
-    if (name === "TimeoutError" || name === "AbortError")
-      return { ok: false, status: null, error: `no answer within ${SEND_TIMEOUT_MS / 1000} s` };
+    if (name === "TimeoutError" || name === "AbortError") return { ok: false, status: null, error: `no answer within ${SEND_TIMEOUT_MS / 1000} s` };
     return {
       ok: false,
       status: null,

@@ -75,11 +75,7 @@ const session = requireAdminSession({
   unauthenticated: (c) =>
     c.req.method === "GET" || c.req.method === "HEAD"
       ? page(c, <LoginPage accessConfigured={!!accessConfig(c.env)} />, 401)
-      : page(
-          c,
-          <MessagePage title="Signed out" message="Your session has expired or you are not signed in: sign in again, then retry." />,
-          401,
-        ),
+      : page(c, <MessagePage title="Signed out" message="Your session has expired or you are not signed in: sign in again, then retry." />, 401),
   forbidden: (c, reason) => page(c, <MessagePage title="Refused" message={reason} />, 403),
 });
 
@@ -219,10 +215,7 @@ class Form {
  * A form handler: runs the action, then 303 back with its result; an error the operator can fix
  * (HttpError) comes back as the flash error, on the same page.
  */
-function form(
-  fallback: string | ((c: Context<AdminEnv>) => string),
-  run: (c: Context<AdminEnv>, f: Form) => Promise<FlashCode | Response>,
-) {
+function form(fallback: string | ((c: Context<AdminEnv>) => string), run: (c: Context<AdminEnv>, f: Form) => Promise<FlashCode | Response>) {
   return async (c: Context<AdminEnv>) => {
     const back = backTo(c, typeof fallback === "string" ? fallback : fallback(c));
     try {
@@ -289,10 +282,7 @@ adminUi.post("/login", async (c) => {
   const refused = await rateLimited(c, "login", ok, (retryAfter) =>
     page(
       c,
-      <LoginPage
-        error={`Too many failed sign-ins from your address: wait ${Math.ceil(retryAfter / 60)} minutes.`}
-        accessConfigured={accessConfigured}
-      />,
+      <LoginPage error={`Too many failed sign-ins from your address: wait ${Math.ceil(retryAfter / 60)} minutes.`} accessConfigured={accessConfigured} />,
       429,
     ),
   );
@@ -479,11 +469,7 @@ async function integrationsPage(c: Context<AdminEnv>, created?: IntegrationWithK
     listComponents(db),
     listGroups(db),
   ]);
-  return page(
-    c,
-    <IntegrationsPage {...base} integrations={integrations} links={links} components={components} groups={groups} created={created} />,
-    status,
-  );
+  return page(c, <IntegrationsPage {...base} integrations={integrations} links={links} components={components} groups={groups} created={created} />, status);
 }
 
 adminUi.get("/integrations", (c) => integrationsPage(c));
@@ -645,10 +631,7 @@ adminUi.get("/deliveries", async (c) => {
 post("/deliveries/retry", "/admin/deliveries", async (c) => {
   const status = await ingestor(c.env).retryProjection();
   if (status.backlog.deliveries)
-    throw new HttpError(
-      503,
-      `The database still refuses the backlog (${status.backlog.deliveries} waiting): ${status.lastError ?? "unknown error"}`,
-    );
+    throw new HttpError(503, `The database still refuses the backlog (${status.backlog.deliveries} waiting): ${status.lastError ?? "unknown error"}`);
   return "backlog_projected";
 });
 

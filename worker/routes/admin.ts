@@ -85,9 +85,7 @@ adminApi.delete("/components/:id/status", param, async (c) => c.json(await overr
 
 adminApi.get("/groups", async (c) => c.json(await listGroups(c.env.DB)));
 adminApi.post("/groups", ...json(s.groupCreate), async (c) => c.json(await createGroup(adminCtx(c), c.req.valid("json")), 201));
-adminApi.patch("/groups/:id", param, ...json(s.groupPatch), async (c) =>
-  c.json(await updateGroup(adminCtx(c), c.req.valid("param").id, c.req.valid("json"))),
-);
+adminApi.patch("/groups/:id", param, ...json(s.groupPatch), async (c) => c.json(await updateGroup(adminCtx(c), c.req.valid("param").id, c.req.valid("json"))));
 adminApi.delete("/groups/:id", param, async (c) => {
   await deleteGroup(adminCtx(c), c.req.valid("param").id);
   return c.body(null, 204);
@@ -96,9 +94,7 @@ adminApi.delete("/groups/:id", param, async (c) => {
 // ── Integrations, links, alerts, deliveries ─────────────────────────────────
 
 adminApi.get("/integrations", async (c) => c.json(await listIntegrations(c.env.DB, baseUrl(c))));
-adminApi.post("/integrations", ...json(s.integrationCreate), async (c) =>
-  c.json(await createIntegration(adminCtx(c), c.req.valid("json")), 201),
-);
+adminApi.post("/integrations", ...json(s.integrationCreate), async (c) => c.json(await createIntegration(adminCtx(c), c.req.valid("json")), 201));
 adminApi.get("/integrations/:id", param, async (c) => c.json(await getIntegration(c.env.DB, baseUrl(c), c.req.valid("param").id)));
 adminApi.patch("/integrations/:id", param, ...json(s.integrationPatch), async (c) =>
   c.json(await updateIntegration(adminCtx(c), c.req.valid("param").id, c.req.valid("json"))),
@@ -120,38 +116,26 @@ adminApi.post("/integrations/:id/mapping/preview", param, async (c) => {
 adminApi.post("/integrations/:id/rotate", param, async (c) => c.json(await rotateIntegrationKey(adminCtx(c), c.req.valid("param").id)));
 adminApi.delete("/integrations/:id", param, async (c) => c.json(await deleteIntegration(adminCtx(c), c.req.valid("param").id)));
 
-adminApi.get("/links", query(z.object({ integration_id: text })), async (c) =>
-  c.json(await listLinks(c.env.DB, c.req.valid("query").integration_id)),
-);
+adminApi.get("/links", query(z.object({ integration_id: text })), async (c) => c.json(await listLinks(c.env.DB, c.req.valid("query").integration_id)));
 adminApi.post("/links", ...json(s.linkCreate), async (c) => c.json(await createLink(adminCtx(c), c.req.valid("json")), 201));
 adminApi.delete("/links/:id", param, async (c) => {
   await deleteLink(adminCtx(c), c.req.valid("param").id);
   return c.body(null, 204);
 });
 
-adminApi.get("/alerts", query(z.object({ unrouted: flag, firing: flag, limit })), async (c) =>
-  c.json(await listAlerts(c.env.DB, c.req.valid("query"))),
-);
+adminApi.get("/alerts", query(z.object({ unrouted: flag, firing: flag, limit })), async (c) => c.json(await listAlerts(c.env.DB, c.req.valid("query"))));
 adminApi.post("/alerts/:id/resolve", param, async (c) => c.json(await resolveAlert(adminCtx(c), c.req.valid("param").id)));
 adminApi.post("/alerts/:id/link", param, ...json(s.alertLink), async (c) =>
   c.json(await linkAlert(adminCtx(c), c.req.valid("param").id, c.req.valid("json")), 201),
 );
 
 // Deliveries refused for a missing or unknown key: counts per hour, source and key prefix, no payloads.
-adminApi.get("/deliveries/refused", query(z.object({ limit })), async (c) =>
-  c.json(await listRefusals(c.env.DB, c.req.valid("query").limit)),
-);
+adminApi.get("/deliveries/refused", query(z.object({ limit })), async (c) => c.json(await listRefusals(c.env.DB, c.req.valid("query").limit)));
 
-adminApi.get(
-  "/deliveries",
-  query(z.object({ integration_id: text, outcome: oneOf(DELIVERY_OUTCOMES), before: text, limit })),
-  async (c) => {
-    const q = c.req.valid("query");
-    return c.json(
-      await listDeliveries(c.env.DB, { integrationId: q.integration_id, outcome: q.outcome, before: q.before, limit: q.limit }),
-    );
-  },
-);
+adminApi.get("/deliveries", query(z.object({ integration_id: text, outcome: oneOf(DELIVERY_OUTCOMES), before: text, limit })), async (c) => {
+  const q = c.req.valid("query");
+  return c.json(await listDeliveries(c.env.DB, { integrationId: q.integration_id, outcome: q.outcome, before: q.before, limit: q.limit }));
+});
 
 // The Ingestor's inbox: deliveries accepted but not yet in D1, and the last D1 error. Answered
 // from the Durable Object alone, so it works while D1 is down.
@@ -177,9 +161,7 @@ adminApi.get("/maintenances", filterOf(MAINTENANCE_FILTERS), async (c) => {
   const q = c.req.valid("query");
   return c.json(await listMaintenances(adminCtx(c), q.status, q.limit));
 });
-adminApi.post("/maintenances", ...json(s.maintenanceCreate), async (c) =>
-  c.json(await createMaintenance(adminCtx(c), c.req.valid("json")), 201),
-);
+adminApi.post("/maintenances", ...json(s.maintenanceCreate), async (c) => c.json(await createMaintenance(adminCtx(c), c.req.valid("json")), 201));
 
 // ── Audit log and page settings ─────────────────────────────────────────────
 

@@ -67,11 +67,7 @@ async function feedFor(db: D1Database, base: string, lang: Language): Promise<Fe
 const LOCALISED = { localised: true };
 
 feeds.get("/history.rss", (c) =>
-  cachedPublic(
-    c,
-    async (base, lang) => ({ body: (await feedFor(c.env.DB, base, lang)).rss2(), contentType: "application/rss+xml; charset=utf-8" }),
-    LOCALISED,
-  ),
+  cachedPublic(c, async (base, lang) => ({ body: (await feedFor(c.env.DB, base, lang)).rss2(), contentType: "application/rss+xml; charset=utf-8" }), LOCALISED),
 );
 
 feeds.get("/history.atom", (c) =>
@@ -129,8 +125,7 @@ export function badgeSvg(label: string, message: string, colour: string): string
   // SVG text has no <bdi>: Unicode isolates keep an override inside the name.
   const l = esc(isolateBidi(label));
   const m = esc(isolateBidi(message));
-  const text = (x: number, t: string) =>
-    `<text x="${x}" y="15" fill="#010101" fill-opacity=".3">${t}</text><text x="${x}" y="14">${t}</text>`;
+  const text = (x: number, t: string) => `<text x="${x}" y="15" fill="#010101" fill-opacity=".3">${t}</text><text x="${x}" y="14">${t}</text>`;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="20" role="img" aria-label="${l}: ${m}"><title>${l}: ${m}</title>` +
     `<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>` +
@@ -178,11 +173,7 @@ feeds.get("/badge/:file", async (c, next) => {
         return { body: badgeSvg(words.component, words.not_found, COLOURS.grey), contentType: SVG, status: 404 };
       }
       return {
-        body: badgeSvg(
-          component.name,
-          lower(componentStatusLabel(component.status, lang), lang),
-          STATUS_COLOUR[component.status] ?? COLOURS.grey,
-        ),
+        body: badgeSvg(component.name, lower(componentStatusLabel(component.status, lang), lang), STATUS_COLOUR[component.status] ?? COLOURS.grey),
         contentType: SVG,
       };
     },

@@ -66,10 +66,7 @@ async function sns(c: Context<AppEnv>, payload: unknown, options: IntegrationOpt
   if (options.verify_signatures !== false) {
     if (!envelope) {
       if (!("AlarmName" in payload)) return; // neither SNS nor an alarm: the adapter names what is wrong
-      throw new HttpError(
-        401,
-        "raw message delivery carries no SNS signature: turn raw delivery off, or set the integration's verify_signatures to false",
-      );
+      throw new HttpError(401, "raw message delivery carries no SNS signature: turn raw delivery off, or set the integration's verify_signatures to false");
     }
     await verifySnsMessage(payload, testHosts);
   }

@@ -5,14 +5,7 @@ import { type Context, Hono } from "hono";
 import { receive } from "../delivery";
 import type { AppEnv } from "../env";
 import { HttpError } from "../errors";
-import {
-  fromPagerDutyChange,
-  fromPagerDutyV1,
-  fromPagerDutyV2,
-  keyIn,
-  PagerDutyEventError,
-  type PagerDutyResult,
-} from "../sources/pagerduty";
+import { fromPagerDutyChange, fromPagerDutyV1, fromPagerDutyV2, keyIn, PagerDutyEventError, type PagerDutyResult } from "../sources/pagerduty";
 
 export const pagerduty = new Hono<AppEnv>();
 

@@ -184,14 +184,11 @@ subscriptions.post("/", async (c) => {
         token: confirm.token,
       });
       c.executionCtx.waitUntil(
-        sendEmail(c.env, mail).catch((err: unknown) =>
-          console.error("confirmation email failed", { subscriber: confirm.id, error: String(err) }),
-        ),
+        sendEmail(c.env, mail).catch((err: unknown) => console.error("confirmation email failed", { subscriber: confirm.id, error: String(err) })),
       );
     }
   } catch (err) {
-    if (err instanceof HttpError && err.status === 400)
-      return refuse(400, err.message, err.field ?? "", readerMessage(lang, err.field ?? ""));
+    if (err instanceof HttpError && err.status === 400) return refuse(400, err.message, err.field ?? "", readerMessage(lang, err.field ?? ""));
     throw err;
   }
   const t = messages(lang).subscribe;
@@ -265,12 +262,7 @@ subscriptions.get("/:token", async (c) => {
   if (!found) return notFound(c);
   if (wantsJson(c)) return c.json(ownJson(found.subscriber), 200, { "Cache-Control": "no-store" });
   const t = messages(found.lang).subscribe;
-  const notice =
-    c.req.query("saved") === "1"
-      ? t.saved
-      : c.req.query("confirmed") === "1" && found.subscriber.confirmedAt
-        ? t.confirmed_heading
-        : undefined;
+  const notice = c.req.query("saved") === "1" ? t.saved : c.req.query("confirmed") === "1" && found.subscriber.confirmedAt ? t.confirmed_heading : undefined;
   return managePage(c, found, notice);
 });
 
@@ -281,9 +273,7 @@ subscriptions.post("/:token", async (c) => {
   const json = /^application\/json\b/i.test(c.req.header("content-type") ?? "");
   try {
     // A malformed JSON body is a 400, never "no components chosen" (which would mean every one).
-    const raw = json
-      ? await jsonBody(c.req)
-      : { component_ids: formFields(await c.req.parseBody({ all: true }).catch(() => ({}))).component_ids };
+    const raw = json ? await jsonBody(c.req) : { component_ids: formFields(await c.req.parseBody({ all: true }).catch(() => ({}))).component_ids };
     const body = validate(subscriptionComponents, raw);
     const ids = await checkComponents(c.env.DB, body.component_ids);
     const updated = await setComponentsByToken(c.env.DB, found.subscriber.token, ids);

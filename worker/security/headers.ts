@@ -19,12 +19,7 @@ const DATA_CSP = "default-src 'none'";
  * `imageOrigins`: where the page's own logo and favicon live (page settings, http(s) URLs only), the
  * only other place a page may load an image from.
  */
-export function publicSecurityHeaders(
-  contentType: string,
-  allowFraming: boolean,
-  imageOrigins: string[] = [],
-  turnstile = false,
-): Record<string, string> {
+export function publicSecurityHeaders(contentType: string, allowFraming: boolean, imageOrigins: string[] = [], turnstile = false): Record<string, string> {
   const type = contentType.split(";")[0]!.trim().toLowerCase();
   const frame = allowFraming ? "frame-ancestors *" : "frame-ancestors 'none'";
   let html = imageOrigins.length ? HTML_CSP.replace("img-src 'self' data:", `img-src 'self' data: ${imageOrigins.join(" ")}`) : HTML_CSP;

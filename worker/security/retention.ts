@@ -27,9 +27,7 @@ export async function enforceRetention(db: D1Database, now: string): Promise<Ret
   const deliveriesBefore = before(settings?.delivery_retention_days ?? 30);
   const auditBefore = before(settings?.audit_retention_days ?? 365);
   const [d, r, a, s] = await db.batch([
-    db
-      .prepare(`DELETE FROM deliveries WHERE rowid IN (SELECT rowid FROM deliveries WHERE received_at < ?1 LIMIT ${PER_RUN})`)
-      .bind(deliveriesBefore),
+    db.prepare(`DELETE FROM deliveries WHERE rowid IN (SELECT rowid FROM deliveries WHERE received_at < ?1 LIMIT ${PER_RUN})`).bind(deliveriesBefore),
     db.prepare("DELETE FROM refused_deliveries WHERE hour < ?1").bind(deliveriesBefore.slice(0, 13)),
     db.prepare(`DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ?1 LIMIT ${PER_RUN})`).bind(auditBefore),
     db.prepare("DELETE FROM admin_sessions WHERE expires_at < ?1").bind(now),

@@ -7,12 +7,10 @@ import type { AlertEvent } from "../domain/alert-event";
 
 // CSI (ESC [ … final), OSC (ESC ] … BEL or ESC \), and two-character escapes; bounded quantifiers keep
 // the cost linear whatever the input.
-const ANSI =
-  /\u001b(?:\[[0-?]{0,64}[ -/]{0,16}[@-~]|\][^\u0007\u001b]{0,4096}(?:\u0007|\u001b\\)?|[@-Z\\-_])|\u009b[0-?]{0,64}[ -/]{0,16}[@-~]/g;
+const ANSI = /\u001b(?:\[[0-?]{0,64}[ -/]{0,16}[@-~]|\][^\u0007\u001b]{0,4096}(?:\u0007|\u001b\\)?|[@-Z\\-_])|\u009b[0-?]{0,64}[ -/]{0,16}[@-~]/g;
 // Forbidden in XML 1.0 (C0 but tab, LF, CR; U+FFFE, U+FFFF), plus DEL and the C1 controls, which are
 // invisible, and a stray ESC or CSI left after the sequences above. Lone surrogates are dropped too.
-const FORBIDDEN =
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** The text without ANSI escapes and without the characters XML 1.0 forbids. */
 export function cleanText(text: string): string {

@@ -3,17 +3,7 @@
 // `fingerprint`. Grafana's contact point sends the same shape, so grafana.ts reuses this.
 import type { AlertEvent } from "../domain/alert-event";
 import { PayloadError } from "../errors";
-import {
-  clipDetails,
-  clipSummary,
-  httpUrl,
-  isObject,
-  type JsonObject,
-  parseDateLenient,
-  requireObject,
-  severityOfLabel,
-  text,
-} from "./common";
+import { clipDetails, clipSummary, httpUrl, isObject, type JsonObject, parseDateLenient, requireObject, severityOfLabel, text } from "./common";
 
 const STATUSES = ["firing", "resolved"] as const;
 
@@ -28,11 +18,7 @@ export function fromAlertmanager(payload: unknown, receivedAt: Date): AlertEvent
  * Grafana's test notification (its contact point's "Test" button, or through an Alertmanager contact
  * point) proves the wiring and is no outage: it makes no event.
  */
-export function groupEvents(
-  payload: unknown,
-  receivedAt: Date,
-  toOne: (parsed: GroupAlert, alert: JsonObject, body: JsonObject) => AlertEvent,
-): AlertEvent[] {
+export function groupEvents(payload: unknown, receivedAt: Date, toOne: (parsed: GroupAlert, alert: JsonObject, body: JsonObject) => AlertEvent): AlertEvent[] {
   const body = requireObject(payload);
   return groupAlerts(body)
     .map(({ alert, path }) => ({ alert, parsed: readAlert(body, alert, path, receivedAt) }))
@@ -50,8 +36,7 @@ export function isGrafanaTestAlert(labels: Record<string, string>): boolean {
 
 /** The group's alerts, each an object, with the path to name it by in errors. */
 export function groupAlerts(body: JsonObject): Array<{ alert: JsonObject; path: string }> {
-  if (body.alerts === undefined || body.alerts === null)
-    throw new PayloadError("alerts", "is required: the list of alerts in this notification");
+  if (body.alerts === undefined || body.alerts === null) throw new PayloadError("alerts", "is required: the list of alerts in this notification");
   if (!Array.isArray(body.alerts)) throw new PayloadError("alerts", "must be an array of alerts");
   if (body.alerts.length === 0) throw new PayloadError("alerts", "must hold at least one alert");
   return body.alerts.map((alert: unknown, i) => {

@@ -37,13 +37,7 @@ export function fromAzureMonitor(payload: unknown, receivedAt: Date): AlertEvent
   const data = child(body, "data");
   const essentials = requireChild(data, "essentials", "data.essentials", "send the common alert schema (azureMonitorCommonAlertSchema)");
   const alertId = requireText(essentials, "alertId", "data.essentials.alertId");
-  const condition = requireWord(
-    essentials,
-    "monitorCondition",
-    "data.essentials.monitorCondition",
-    ["fired", "resolved"],
-    "must be Fired or Resolved",
-  );
+  const condition = requireWord(essentials, "monitorCondition", "data.essentials.monitorCondition", ["fired", "resolved"], "must be Fired or Resolved");
   const rule = text(essentials.alertRule) ?? "Azure Monitor alert";
   const signal = text(essentials.signalType)?.toLowerCase();
   const service = text(essentials.monitoringService) ?? "";

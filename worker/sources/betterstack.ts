@@ -17,11 +17,7 @@ export function fromBetterStack(payload: unknown, receivedAt: Date): AlertEvent[
   const attributes = child(data, "attributes") ?? {};
   const said = (text(body.event) ?? text(attributes.status))?.toLowerCase();
   const action = lookupWord(ACTIONS, said);
-  if (!action)
-    throw new PayloadError(
-      "event",
-      "must be started, acknowledged or resolved (or data.attributes.status Started, Acknowledged, Resolved)",
-    );
+  if (!action) throw new PayloadError("event", "must be started, acknowledged or resolved (or data.attributes.status Started, Acknowledged, Resolved)");
   const id = text(data.id);
   if (id === undefined) throw new PayloadError("data.id", "is required");
   const monitorId = text(child(child(child(data, "relationships"), "monitor"), "data")?.id);
@@ -32,9 +28,7 @@ export function fromBetterStack(payload: unknown, receivedAt: Date): AlertEvent[
     dedupKey: `incident-${id}`,
     action,
     severity: "critical",
-    summary: clipSummary(
-      `${name ?? `Better Stack incident ${id}`}${action === "resolve" ? " recovered" : cause ? `: ${cause}` : " is down"}`,
-    ),
+    summary: clipSummary(`${name ?? `Better Stack incident ${id}`}${action === "resolve" ? " recovered" : cause ? `: ${cause}` : " is down"}`),
     tags: text(attributes.team_name) ? { team: text(attributes.team_name)! } : {},
     occurredAt: parseDateLenient(at) ?? parseDateLenient(attributes.started_at) ?? receivedAt,
   };

@@ -6,18 +6,7 @@
 // of its own.
 import type { AlertEvent } from "../domain/alert-event";
 import { PayloadError } from "../errors";
-import {
-  clipDetails,
-  clipSummary,
-  httpUrl,
-  isObject,
-  type JsonObject,
-  parseDateLenient,
-  parseTags,
-  pick,
-  requireObject,
-  text,
-} from "./common";
+import { clipDetails, clipSummary, httpUrl, isObject, type JsonObject, parseDateLenient, parseTags, pick, requireObject, text } from "./common";
 
 export function fromCheckly(payload: unknown, receivedAt: Date): AlertEvent[] {
   const body = requireObject(payload);
@@ -37,12 +26,7 @@ export function fromCheckly(payload: unknown, receivedAt: Date): AlertEvent[] {
     action = "trigger";
     severity = "warning";
     what = "is degraded";
-  } else if (
-    type === "ALERT_FAILURE" ||
-    type === "ALERT_FAILURE_REMAIN" ||
-    type === "ALERT_FAILURE_DEGRADED" ||
-    type === "ALERT_DEGRADED_FAILURE"
-  ) {
+  } else if (type === "ALERT_FAILURE" || type === "ALERT_FAILURE_REMAIN" || type === "ALERT_FAILURE_DEGRADED" || type === "ALERT_DEGRADED_FAILURE") {
     action = "trigger";
     what = "is failing";
   } else if (type === "ALERT_SSL") {

@@ -13,10 +13,7 @@ export function alarmOf(body: JsonObject): JsonObject | null {
   if (text(body.AlarmName) !== undefined && text(body.NewStateValue) !== undefined) return body; // raw delivery
   const type = text(body.Type);
   if (type === undefined)
-    throw new PayloadError(
-      "Type",
-      "is required: is this an Amazon SNS HTTPS subscription (or its raw message delivery of a CloudWatch alarm)?",
-    );
+    throw new PayloadError("Type", "is required: is this an Amazon SNS HTTPS subscription (or its raw message delivery of a CloudWatch alarm)?");
   if (!(SNS_TYPES as readonly string[]).includes(type)) throw new PayloadError("Type", `must be one of ${SNS_TYPES.join(", ")}`);
   if (type !== "Notification") return null;
   const message = typeof body.Message === "string" ? body.Message : undefined;

@@ -294,13 +294,7 @@ export function requireText(body: JsonObject, name: string, path: string): strin
 }
 
 /** The text at `body[name]`, lowercased, one of `allowed`; else a 400 naming `path` with `message`. */
-export function requireWord<const T extends string>(
-  body: JsonObject,
-  name: string,
-  path: string,
-  allowed: readonly T[],
-  message: string,
-): T {
+export function requireWord<const T extends string>(body: JsonObject, name: string, path: string, allowed: readonly T[], message: string): T {
   const value = text(body[name])?.toLowerCase();
   if (!(allowed as readonly (string | undefined)[]).includes(value)) throw new PayloadError(path, message);
   return value as T;

@@ -19,17 +19,7 @@ import {
   text,
 } from "./common";
 
-const TRANSITION_NAMES = [
-  "Triggered",
-  "Re-Triggered",
-  "Warn",
-  "Re-Warn",
-  "No Data",
-  "Re-No Data",
-  "Recovered",
-  "Warn Recovered",
-  "Renotify",
-] as const;
+const TRANSITION_NAMES = ["Triggered", "Re-Triggered", "Warn", "Re-Warn", "No Data", "Re-No Data", "Recovered", "Warn Recovered", "Renotify"] as const;
 
 type Outcome = Pick<AlertEvent, "action" | "renotify"> & { severity?: Severity };
 
@@ -141,10 +131,7 @@ function outcome(vars: Variables, alertType: string | undefined): Outcome & { se
   // Event-based monitors may leave the transition empty: ALERT_TYPE then says what happened.
   if (alertType === "success") return { action: "resolve", severity: "error" };
   if (alertType === "error" || alertType === "warning") return { action: "trigger", severity: typeSeverity };
-  throw new PayloadError(
-    vars.field("ALERT_TRANSITION"),
-    `is required: ${TRANSITION_HINT} (or leave it empty and set ALERT_TYPE to error, warning or success)`,
-  );
+  throw new PayloadError(vars.field("ALERT_TRANSITION"), `is required: ${TRANSITION_HINT} (or leave it empty and set ALERT_TYPE to error, warning or success)`);
 }
 
 function dedupKeyOf(vars: Variables): string {

@@ -40,21 +40,12 @@ const GenericEvent = z.object({
       .min(1, "must not be empty")
       .max(255, "must be at most 255 characters"),
   ),
-  action: z.preprocess(
-    lowerCase,
-    z.enum(ALERT_ACTIONS, { error: (iss) => (absent(iss.input) ? `is required: ${ACTION_HINT}` : `must be ${ACTION_HINT}`) }),
-  ),
+  action: z.preprocess(lowerCase, z.enum(ALERT_ACTIONS, { error: (iss) => (absent(iss.input) ? `is required: ${ACTION_HINT}` : `must be ${ACTION_HINT}`) })),
   severity: z.preprocess(lowerCase, z.enum(SEVERITIES, { error: `must be ${SEVERITY_HINT}` }).optional()),
   summary: optionalString,
   details: optionalString,
-  monitor: z.preprocess(
-    blankToUndefined,
-    z.object({ id: optionalText, name: optionalText }, { error: "must be an object with id and/or name" }).optional(),
-  ),
-  tags: z.preprocess(
-    blankToUndefined,
-    z.record(z.string(), scalarText, { error: "must be an object whose values are strings" }).optional(),
-  ),
+  monitor: z.preprocess(blankToUndefined, z.object({ id: optionalText, name: optionalText }, { error: "must be an object with id and/or name" }).optional()),
+  tags: z.preprocess(blankToUndefined, z.record(z.string(), scalarText, { error: "must be an object whose values are strings" }).optional()),
   link: optionalText.refine((v) => v === undefined || httpUrl(v) !== undefined, "must be an http(s) URL"),
   occurred_at: z.preprocess(
     blankToUndefined,

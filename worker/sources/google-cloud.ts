@@ -52,9 +52,7 @@ export function fromGoogleCloud(payload: unknown, receivedAt: Date): AlertEvent[
   };
   if (policy || condition) event.monitor = { ...(policy ? { id: policy } : {}), name: [policy, condition].filter(Boolean).join(": ") };
   const documentation = child(incident, "documentation");
-  const details = clipDetails(
-    text(documentation?.content) ?? (isObject(incident.documentation) ? undefined : text(incident.documentation)),
-  );
+  const details = clipDetails(text(documentation?.content) ?? (isObject(incident.documentation) ? undefined : text(incident.documentation)));
   if (details) event.details = details;
   const link = httpUrl(text(incident.url));
   if (link) event.link = link;

@@ -78,9 +78,7 @@ export const customMapping = z.strictObject({
   severity: severity.optional(),
   details: path.optional(),
   /** A path to the monitor's name, or {id, name} paths. */
-  monitor: z
-    .union([path, z.strictObject({ id: path.optional(), name: path.optional() })], { error: "must be a path or {id, name} paths" })
-    .optional(),
+  monitor: z.union([path, z.strictObject({ id: path.optional(), name: path.optional() })], { error: "must be a path or {id, name} paths" }).optional(),
   /** An object (each scalar value a tag), a list of `key:value` strings, or a Datadog-style `k:v, k2:v2` string. */
   tags: path.optional(),
   link: path.optional(),
@@ -131,10 +129,7 @@ function tagsAt(value: unknown): Record<string, string> {
 /** The payload through the mapping: one event, or none when its action is unmapped (or "ignore"). */
 export function fromMapping(mapping: CustomMapping | undefined, payload: unknown, receivedAt: Date): AlertEvent[] {
   if (!mapping) {
-    throw new PayloadError(
-      "mapping",
-      "is not set on this integration: save a mapping (PATCH /admin/api/integrations/:id with options.mapping) first",
-    );
+    throw new PayloadError("mapping", "is not set on this integration: save a mapping (PATCH /admin/api/integrations/:id with options.mapping) first");
   }
   if (!isObject(payload) && !Array.isArray(payload)) throw new PayloadError("body", "must be a JSON object");
   const said = text(valueAt(payload, mapping.action.from));

@@ -67,9 +67,7 @@ function legacy(body: JsonObject, receivedAt: Date): AlertEvent[] {
     dedupKey: `incident-${id}`,
     action,
     severity: text(body.severity) ? severityOfLabel(text(body.severity)) : "error",
-    summary: clipSummary(
-      condition ? `${condition}${text(body.policy_name) ? ` (${text(body.policy_name)})` : ""}` : `New Relic incident ${id}`,
-    ),
+    summary: clipSummary(condition ? `${condition}${text(body.policy_name) ? ` (${text(body.policy_name)})` : ""}` : `New Relic incident ${id}`),
     tags: text(body.policy_name) ? { policy: text(body.policy_name)! } : {},
     occurredAt: parseEpoch(body.timestamp) ?? receivedAt,
   };

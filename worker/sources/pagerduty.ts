@@ -82,10 +82,7 @@ export function fromPagerDutyV2(payload: unknown, receivedAt: Date, newDedupKey:
   let grafanaTest = false;
   if (action === "trigger") {
     if (!isObject(payloadObj)) {
-      p.add(
-        "payload",
-        payloadObj === undefined || payloadObj === null ? "is required for a trigger: {summary, source, severity}" : "must be an object",
-      );
+      p.add("payload", payloadObj === undefined || payloadObj === null ? "is required for a trigger: {summary, source, severity}" : "must be an object");
     } else {
       // Present but blank is a templating quirk (`{{ .CommonAnnotations.summary }}` when a group's
       // annotations differ): the alert is kept under a stand-in text rather than lost.
@@ -139,9 +136,7 @@ export function fromPagerDutyChange(payload: unknown): PagerDutyResult {
   if (!isObject(body.payload)) {
     p.add(
       "payload",
-      body.payload === undefined || body.payload === null
-        ? "is required: {summary, timestamp?, source?, custom_details?}"
-        : "must be an object",
+      body.payload === undefined || body.payload === null ? "is required: {summary, timestamp?, source?, custom_details?}" : "must be an object",
     );
   } else {
     requiredText(body.payload, "summary", "payload.summary", p);

@@ -66,9 +66,7 @@ function metricAlert(data: JsonObject, metric: JsonObject, action: string | unde
     summary: clipSummary(title),
     tags: {},
     occurredAt:
-      parseDateLenient(
-        action === "resolved" ? (metric.date_closed ?? metric.date_detected) : (metric.date_detected ?? metric.date_started),
-      ) ?? receivedAt,
+      parseDateLenient(action === "resolved" ? (metric.date_closed ?? metric.date_detected) : (metric.date_detected ?? metric.date_started)) ?? receivedAt,
   };
   const ruleId = text(rule?.id);
   const ruleName = text(rule?.name) ?? text(metric.title);

@@ -21,12 +21,7 @@ export interface SignedRequest {
  * `timestamp_header` (Grafana) the signed string is `<timestamp>:<body>`. Without one configured,
  * the timestamp header this page once documented for Grafana is still honoured when sent.
  */
-export async function verifyBodySignature(
-  source: string,
-  secret: string,
-  options: IntegrationOptions,
-  signed: SignedRequest,
-): Promise<boolean> {
+export async function verifyBodySignature(source: string, secret: string, options: IntegrationOptions, signed: SignedRequest): Promise<boolean> {
   const signature = signed.headers[options.signature_header ?? SIGNATURE_HEADERS[source] ?? DEFAULT_SIGNATURE_HEADER];
   if (!signature) return false;
   const timestamp = options.timestamp_header

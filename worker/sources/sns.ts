@@ -77,10 +77,7 @@ async function loadKey(url: URL, hash: "SHA-1" | "SHA-256"): Promise<CryptoKey> 
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     pem = await response.text();
   } catch (e) {
-    throw new HttpError(
-      503,
-      `the SNS signing certificate could not be fetched (${String((e as Error).message ?? e).slice(0, 80)}); retry later`,
-    );
+    throw new HttpError(503, `the SNS signing certificate could not be fetched (${String((e as Error).message ?? e).slice(0, 80)}); retry later`);
   }
   const base64 = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(pem)?.[1];
   if (!base64) throw new HttpError(401, "the SigningCertURL did not serve a PEM certificate");
@@ -105,8 +102,7 @@ export async function verifySnsMessage(message: JsonObject, testHosts: readonly 
     );
   }
   const certUrl = snsUrl(text(message.SigningCertURL), testHosts);
-  if (!certUrl?.pathname.endsWith(".pem"))
-    throw new HttpError(401, "`SigningCertURL` must be an https .pem URL on an sns.<region>.amazonaws.com host");
+  if (!certUrl?.pathname.endsWith(".pem")) throw new HttpError(401, "`SigningCertURL` must be an https .pem URL on an sns.<region>.amazonaws.com host");
   const signed = stringToSign(message);
   let signature: Uint8Array;
   try {
@@ -128,10 +124,7 @@ export async function confirmSubscription(message: JsonObject, testHosts: readon
   try {
     response = await fetch(url.href, { redirect: "manual" });
   } catch (e) {
-    throw new HttpError(
-      503,
-      `the SNS subscription could not be confirmed (${String((e as Error).message ?? e).slice(0, 80)}); SNS will retry`,
-    );
+    throw new HttpError(503, `the SNS subscription could not be confirmed (${String((e as Error).message ?? e).slice(0, 80)}); SNS will retry`);
   }
   await response.body?.cancel();
   if (!response.ok) throw new HttpError(503, `SNS answered ${response.status} to the subscription confirmation; SNS will retry`);

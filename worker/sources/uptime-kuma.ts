@@ -5,17 +5,7 @@
 // `heartbeat: null, monitor: null` with only `msg`: nothing to apply.
 import type { AlertEvent } from "../domain/alert-event";
 import { PayloadError } from "../errors";
-import {
-  clipDetails,
-  clipSummary,
-  httpUrl,
-  isObject,
-  type JsonObject,
-  parseDateLenient,
-  parseSeverity,
-  requireObject,
-  text,
-} from "./common";
+import { clipDetails, clipSummary, httpUrl, isObject, type JsonObject, parseDateLenient, parseSeverity, requireObject, text } from "./common";
 
 const STATUSES = { 0: "down", 1: "up", 2: "pending", 3: "maintenance" } as const;
 const STATUS_HINT = "must be one of 0 (down), 1 (up), 2 (pending), 3 (maintenance)";

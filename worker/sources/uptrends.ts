@@ -3,17 +3,7 @@
 // alternative spellings.
 import type { AlertEvent } from "../domain/alert-event";
 import { PayloadError } from "../errors";
-import {
-  clipDetails,
-  clipSummary,
-  isObject,
-  type JsonObject,
-  normalizeKey,
-  parseIsoDate,
-  requireObject,
-  severityOfLabel,
-  text,
-} from "./common";
+import { clipDetails, clipSummary, isObject, type JsonObject, normalizeKey, parseIsoDate, requireObject, severityOfLabel, text } from "./common";
 
 type AlertType = "alert" | "error" | "ok" | "reminder";
 
@@ -94,10 +84,7 @@ export function fromUptrends(payload: unknown, receivedAt: Date): AlertEvent[] {
 
   const dedupKey = fields.get("incidentKey") ?? fields.get("monitorGuid");
   if (dedupKey === undefined) {
-    throw new PayloadError(
-      fields.key("incidentKey"),
-      "is required ({{@incident.key}}), or at least monitorGuid ({{@monitor.monitorGuid}})",
-    );
+    throw new PayloadError(fields.key("incidentKey"), "is required ({{@incident.key}}), or at least monitorGuid ({{@monitor.monitorGuid}})");
   }
 
   const severityText = fields.get("severity");

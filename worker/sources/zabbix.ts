@@ -5,18 +5,7 @@
 import type { AlertEvent } from "../domain/alert-event";
 import type { Severity } from "../domain/status";
 import { PayloadError } from "../errors";
-import {
-  clipDetails,
-  clipSummary,
-  httpUrl,
-  isObject,
-  type JsonObject,
-  parseEpoch,
-  parseTags,
-  requireObject,
-  severityOfLabel,
-  text,
-} from "./common";
+import { clipDetails, clipSummary, httpUrl, isObject, type JsonObject, parseEpoch, parseTags, requireObject, severityOfLabel, text } from "./common";
 
 const UNRESOLVED = /^(?:\{[A-Z#$?][A-Z0-9_.#$:"()\s]*\}|\*UNKNOWN\*)$/;
 
@@ -51,9 +40,7 @@ export function fromZabbix(payload: unknown, receivedAt: Date): AlertEvent[] {
   const host = field(body, "host_name");
   const nseverity = field(body, "event_nseverity");
   const severity =
-    nseverity !== undefined && /^[0-5]$/.test(nseverity)
-      ? NSEVERITY[Number(nseverity)]!
-      : severityOfLabel(field(body, "event_severity") ?? nseverity);
+    nseverity !== undefined && /^[0-5]$/.test(nseverity) ? NSEVERITY[Number(nseverity)]! : severityOfLabel(field(body, "event_severity") ?? nseverity);
 
   const tags = tagsOf(body);
   if (host && !Object.hasOwn(tags, "host")) tags.host = host;
@@ -61,12 +48,7 @@ export function fromZabbix(payload: unknown, receivedAt: Date): AlertEvent[] {
   // than an update. An update's time is not among the macros: it is placed just after its problem,
   // so it attaches, and a late one after the recovery is recognised as stale.
   const problemAt = parseEpoch(field(body, "event_timestamp"));
-  const at =
-    action === "resolve"
-      ? parseEpoch(field(body, "event_recovery_timestamp"))
-      : update
-        ? problemAt && new Date(problemAt.getTime() + 1)
-        : problemAt;
+  const at = action === "resolve" ? parseEpoch(field(body, "event_recovery_timestamp")) : update ? problemAt && new Date(problemAt.getTime() + 1) : problemAt;
 
   const event: AlertEvent = {
     dedupKey: eventId,

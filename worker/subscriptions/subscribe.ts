@@ -114,8 +114,7 @@ export type SubscriberJson = ReturnType<typeof subscriberJson>;
 
 /** An operator adds a subscriber: confirmed at once, written with its audit row; 409 if the pair exists. */
 export async function addSubscriber(env: Env, actor: string, choices: Choices, language: Language): Promise<SubscriberJson> {
-  const taken = () =>
-    new HttpError(409, `a subscriber with this \`email\`${choices.webhookUrl ? " and `webhook_url`" : ""} exists already`, "email");
+  const taken = () => new HttpError(409, `a subscriber with this \`email\`${choices.webhookUrl ? " and `webhook_url`" : ""} exists already`, "email");
   if (await findByPair(env.DB, choices.email, choices.webhookUrl)) throw taken();
   const row = newSubscriber(choices, language, "operator", nowIso());
   const json = subscriberJson(row);
@@ -132,8 +131,5 @@ export async function addSubscriber(env: Env, actor: string, choices: Choices, l
 export async function removeSubscriber(env: Env, actor: string, id: string): Promise<void> {
   const found = await findById(env.DB, id);
   if (!found) throw new HttpError(404, `no such subscriber: ${JSON.stringify(id)}`);
-  await env.DB.batch([
-    statement(env.DB, deleteById(env.DB, id)),
-    audit(env.DB, actor, "subscriber.delete", "subscriber", id, subscriberJson(found), null),
-  ]);
+  await env.DB.batch([statement(env.DB, deleteById(env.DB, id)), audit(env.DB, actor, "subscriber.delete", "subscriber", id, subscriberJson(found), null)]);
 }

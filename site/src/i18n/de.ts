@@ -127,8 +127,7 @@ export default {
     confirm_text: "Klicken Sie auf die Schaltfläche, um Status-Updates von {name} an {email} zu erhalten.",
     confirm_button: "Abonnement bestätigen",
     confirmed_heading: "Sie haben abonniert",
-    confirmed_text:
-      "Sie erfahren von Vorfällen und Wartungen bei {name}. Jede Nachricht verlinkt auf dieses Abonnement, um es zu ändern oder zu kündigen.",
+    confirmed_text: "Sie erfahren von Vorfällen und Wartungen bei {name}. Jede Nachricht verlinkt auf dieses Abonnement, um es zu ändern oder zu kündigen.",
     manage_heading: "Ihr Abonnement",
     manage_email: "Updates gehen an {email}.",
     manage_webhook: "Benachrichtigungen werden an {url} gesendet.",

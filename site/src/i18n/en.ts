@@ -110,8 +110,7 @@ export default {
     components: "Components",
     components_hint: "Tick the components you want to hear about, or none to hear about all of them.",
     webhook: "Webhook URL (optional)",
-    webhook_hint:
-      "Each notification is also POSTed as JSON (Statuspage's webhook format) to this https URL. The email address confirms the subscription.",
+    webhook_hint: "Each notification is also POSTed as JSON (Statuspage's webhook format) to this https URL. The email address confirms the subscription.",
     submit: "Subscribe",
     sending: "Sending…",
     sent_heading: "Check your inbox",

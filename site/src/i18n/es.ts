@@ -127,8 +127,7 @@ export default {
     confirm_text: "Pulse el botón para recibir las actualizaciones de estado de {name} en {email}.",
     confirm_button: "Confirmar suscripción",
     confirmed_heading: "Está suscrito",
-    confirmed_text:
-      "Sabrá de los incidentes y mantenimientos de {name}. Cada mensaje enlaza a esta suscripción para cambiarla o cancelarla.",
+    confirmed_text: "Sabrá de los incidentes y mantenimientos de {name}. Cada mensaje enlaza a esta suscripción para cambiarla o cancelarla.",
     manage_heading: "Su suscripción",
     manage_email: "Las actualizaciones se envían a {email}.",
     manage_webhook: "Las notificaciones se envían a {url}.",

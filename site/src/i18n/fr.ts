@@ -105,8 +105,7 @@ export default {
     nav: "S’abonner",
     title: "Abonnement · état de {name}",
     heading: "S’abonner aux mises à jour",
-    intro:
-      "Recevez un e-mail à l’ouverture d’un incident, à chaque mise à jour et à sa résolution, ainsi que pour les maintenances planifiées.",
+    intro: "Recevez un e-mail à l’ouverture d’un incident, à chaque mise à jour et à sa résolution, ainsi que pour les maintenances planifiées.",
     email: "Adresse e-mail",
     components: "Composants",
     components_hint: "Cochez les composants qui vous intéressent, ou aucun pour les suivre tous.",
@@ -128,8 +127,7 @@ export default {
     confirm_text: "Appuyez sur le bouton pour recevoir les mises à jour de l’état de {name} à {email}.",
     confirm_button: "Confirmer l’abonnement",
     confirmed_heading: "Vous êtes abonné",
-    confirmed_text:
-      "Vous serez informé des incidents et maintenances de {name}. Chaque message contient un lien pour modifier ou annuler cet abonnement.",
+    confirmed_text: "Vous serez informé des incidents et maintenances de {name}. Chaque message contient un lien pour modifier ou annuler cet abonnement.",
     manage_heading: "Votre abonnement",
     manage_email: "Les mises à jour sont envoyées à {email}.",
     manage_webhook: "Les notifications sont envoyées à {url}.",

@@ -73,10 +73,7 @@ export function negotiateLanguage(acceptLanguage: string | null | undefined, fal
  * The language a request is answered in: `?lang=` (a supported one, else ignored), else the
  * remembered choice (the `lang` cookie), else Accept-Language, else the page's default.
  */
-export function chooseLanguage(
-  req: { query?: string | null; cookie?: string | null; acceptLanguage?: string | null },
-  fallback: Language,
-): Language {
+export function chooseLanguage(req: { query?: string | null; cookie?: string | null; acceptLanguage?: string | null }, fallback: Language): Language {
   const asked = req.query ? matchLanguage(req.query) : null;
   if (asked) return asked;
   const remembered = req.cookie ? matchLanguage(req.cookie) : null;
@@ -110,8 +107,7 @@ export const utcTime = (lang: Language, iso: string) =>
   }).format(new Date(iso));
 export const utcDay = (lang: Language, iso: string) =>
   dateFormat(lang, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(iso));
-export const monthTitle = (lang: Language, iso: string) =>
-  dateFormat(lang, { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(iso));
+export const monthTitle = (lang: Language, iso: string) => dateFormat(lang, { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(iso));
 
 /** "90 days ago", "il y a 90 jours", "90일 전". */
 export const daysAgo = (lang: Language, days: number) => new Intl.RelativeTimeFormat(lang, { numeric: "auto" }).format(-days, "day");

@@ -127,8 +127,7 @@ export default {
     confirm_text: "Pressione o botão para receber as atualizações de status de {name} em {email}.",
     confirm_button: "Confirmar assinatura",
     confirmed_heading: "Assinatura ativa",
-    confirmed_text:
-      "Você saberá dos incidentes e manutenções de {name}. Cada mensagem tem um link para alterar ou cancelar esta assinatura.",
+    confirmed_text: "Você saberá dos incidentes e manutenções de {name}. Cada mensagem tem um link para alterar ou cancelar esta assinatura.",
     manage_heading: "Sua assinatura",
     manage_email: "As atualizações vão para {email}.",
     manage_webhook: "As notificações são enviadas para {url}.",

@@ -19,8 +19,7 @@ export const indicatorLabel = (s: string, lang: Language = "en") => label(messag
 
 /** Server-side text of a time: UTC, said so; the page's script rewrites it in the reader's zone. */
 export const utcText = (iso: string, lang: Language = "en") => utcTime(lang, iso);
-export const utcDate = (isoOrDay: string, lang: Language = "en") =>
-  utcDay(lang, isoOrDay.length === 10 ? `${isoOrDay}T00:00:00Z` : isoOrDay);
+export const utcDate = (isoOrDay: string, lang: Language = "en") => utcDay(lang, isoOrDay.length === 10 ? `${isoOrDay}T00:00:00Z` : isoOrDay);
 export const timeHtml = (iso: string | null | undefined, lang: Language = "en") =>
   iso ? `<time datetime="${esc(iso)}">${esc(utcText(iso, lang))}</time>` : "";
 
@@ -44,10 +43,7 @@ function meta(i: IncidentJson, lang: Language): string {
 export function incidentArticle(i: IncidentJson, lang: Language = "en", heading: "h1" | "h3" = "h3"): string {
   const title = heading === "h1" ? esc(i.name) : `<a href="/incidents/${esc(i.id)}">${esc(i.name)}</a>`;
   const updates = i.incident_updates
-    .map(
-      (u) =>
-        `<li><b>${esc(updateStatusLabel(u.status, lang))}</b> ${timeHtml(u.display_at || u.created_at, lang)}<p>${esc(u.body)}</p></li>`,
-    )
+    .map((u) => `<li><b>${esc(updateStatusLabel(u.status, lang))}</b> ${timeHtml(u.display_at || u.created_at, lang)}<p>${esc(u.body)}</p></li>`)
     .join("");
   return (
     `<article class="inc" data-id="${esc(i.id)}" data-status="${esc(i.status)}" data-impact="${esc(i.impact)}">` +
@@ -103,9 +99,7 @@ export function headerHtml(page: PageJson, brand: BrandJson, lang: Language): st
 export function footerHtml(brand: BrandJson, lang: Language, path: string): string {
   const t = messages(lang).page;
   const choices = LANGUAGES.map((l) =>
-    l === lang
-      ? `<b>${esc(MESSAGES[l].language)}</b>`
-      : `<a href="${esc(path)}?lang=${l}" hreflang="${l}" lang="${l}">${esc(MESSAGES[l].language)}</a>`,
+    l === lang ? `<b>${esc(MESSAGES[l].language)}</b>` : `<a href="${esc(path)}?lang=${l}" hreflang="${l}" lang="${l}">${esc(MESSAGES[l].language)}</a>`,
   ).join(" · ");
   return (
     `<footer><p id="updated" data-updated="${esc(t.updated)}">${esc(t.reload)}</p>` +
@@ -116,11 +110,7 @@ export function footerHtml(brand: BrandJson, lang: Language, path: string): stri
 }
 
 /** The permalink page of an incident or maintenance: title, description and main content. */
-export function incidentPage(
-  page: PageJson,
-  incident: IncidentJson,
-  lang: Language = "en",
-): { title: string; description: string; main: string } {
+export function incidentPage(page: PageJson, incident: IncidentJson, lang: Language = "en"): { title: string; description: string; main: string } {
   const t = messages(lang).page;
   const kind = isMaintenance(incident) ? t.maintenance : t.incident;
   const last = incident.incident_updates[0];

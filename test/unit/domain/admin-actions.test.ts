@@ -34,9 +34,7 @@ function flags(...list: Array<Partial<ComponentFlags> & { id: string }>): Map<st
 }
 
 describe("patchComponents: the visible status follows effectiveStatus, every change recorded", () => {
-  it.each<
-    [string, Partial<ComponentFlags>, { overrideStatus?: ComponentStatus | null; inMaintenance?: boolean }, ComponentStatus, boolean]
-  >([
+  it.each<[string, Partial<ComponentFlags>, { overrideStatus?: ComponentStatus | null; inMaintenance?: boolean }, ComponentStatus, boolean]>([
     ["an override over operational", {}, { overrideStatus: "major_outage" }, "major_outage", true],
     ["an override over firing alerts", { autoStatus: "partial_outage" }, { overrideStatus: "operational" }, "operational", true],
     [
@@ -55,13 +53,7 @@ describe("patchComponents: the visible status follows effectiveStatus, every cha
       "major_outage",
       false,
     ],
-    [
-      "maintenance ends: back to the alerts",
-      { autoStatus: "major_outage", inMaintenance: true },
-      { inMaintenance: false },
-      "major_outage",
-      true,
-    ],
+    ["maintenance ends: back to the alerts", { autoStatus: "major_outage", inMaintenance: true }, { inMaintenance: false }, "major_outage", true],
   ])("%s", (_, init, patch, expected, visible) => {
     const f = flags({ id: "api", ...init });
     const before = f.get("api")!.status;
@@ -110,21 +102,9 @@ describe("planIncidentUpdate: an operator's update on an incident", () => {
   it("monitoring sets monitoring_at once; going back to identified clears it", () => {
     const m = planIncidentUpdate(incident(), "monitoring", {}, new Map(), NOW);
     expect(m).toMatchObject({ ok: true, monitoringAt: NOW });
-    const again = planIncidentUpdate(
-      incident({ status: "monitoring", monitoringAt: "2026-11-20T09:00:00.000Z" }),
-      "monitoring",
-      {},
-      new Map(),
-      NOW,
-    );
+    const again = planIncidentUpdate(incident({ status: "monitoring", monitoringAt: "2026-11-20T09:00:00.000Z" }), "monitoring", {}, new Map(), NOW);
     expect(again).toMatchObject({ monitoringAt: "2026-11-20T09:00:00.000Z" });
-    const back = planIncidentUpdate(
-      incident({ status: "monitoring", monitoringAt: "2026-11-20T09:00:00.000Z" }),
-      "identified",
-      {},
-      new Map(),
-      NOW,
-    );
+    const back = planIncidentUpdate(incident({ status: "monitoring", monitoringAt: "2026-11-20T09:00:00.000Z" }), "identified", {}, new Map(), NOW);
     expect(back).toMatchObject({ monitoringAt: null });
   });
 
@@ -254,9 +234,7 @@ describe("linking unrouted alerts", () => {
   it("picks the alerts the new link matches", () => {
     const alerts = [alert(), alert({ id: "al2", dedupKey: "k2", monitorName: "Search", tags: { team: "search" } })];
     expect(alertsForNewLink(link({ matchKey: "checkout 5xx" }), alerts, NOW).map((a) => a.id)).toEqual(["al1"]);
-    expect(alertsForNewLink(link({ matchType: "tag", matchKey: "team", matchValue: "search" }), alerts, NOW).map((a) => a.id)).toEqual([
-      "al2",
-    ]);
+    expect(alertsForNewLink(link({ matchType: "tag", matchKey: "team", matchValue: "search" }), alerts, NOW).map((a) => a.id)).toEqual(["al2"]);
     expect(alertsForNewLink(link({ matchType: "tag", matchKey: "team", matchValue: null }), alerts, NOW)).toHaveLength(2);
   });
 });

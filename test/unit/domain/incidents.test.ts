@@ -153,11 +153,7 @@ describe("automatic status: worst over the firing alerts routed to a component",
   });
 
   it("isFiring: firing and acknowledged fire, resolved does not", () => {
-    expect([isFiring(alert("firing", [])), isFiring(alert("acknowledged", [])), isFiring(alert("resolved", []))]).toEqual([
-      true,
-      true,
-      false,
-    ]);
+    expect([isFiring(alert("firing", [])), isFiring(alert("acknowledged", [])), isFiring(alert("resolved", []))]).toEqual([true, true, false]);
   });
 
   it.each<[Severity[], ComponentStatus]>([
@@ -214,9 +210,7 @@ describe("manual override and maintenance win over the alerts", () => {
 describe("first trigger → new incident", () => {
   it("opens an investigating incident with the alert text and the affected components", () => {
     const s = scenario([API]);
-    const d = s.apply([
-      trigger("checkout", 0, { summary: "Checkout failing", details: "5xx rate above 20%", monitor: { id: "42", name: "checkout" } }),
-    ]);
+    const d = s.apply([trigger("checkout", 0, { summary: "Checkout failing", details: "5xx rate above 20%", monitor: { id: "42", name: "checkout" } })]);
     expect(d).toEqual<Decision>({
       outcomes: ["applied"],
       alerts: new Set(["id1"]),
@@ -672,9 +666,7 @@ describe("monitoring → reopened, never a new incident", () => {
     expect(d.newIncidents).toEqual(new Set());
     expect(s.alertByKey("b").incidentId).toBe("id2");
     expect(s.incident("id2").status).toBe("investigating");
-    expect(d.updates.map((u) => [u.incidentId, u.status, u.body])).toEqual([
-      ["id2", "investigating", "The issue has returned: b is failing"],
-    ]);
+    expect(d.updates.map((u) => [u.incidentId, u.status, u.body])).toEqual([["id2", "investigating", "The issue has returned: b is failing"]]);
   });
 
   it("an incident an operator set to identified is treated as open", () => {
@@ -796,12 +788,7 @@ describe("idempotency: the same delivery twice changes nothing the second time",
   // Each case: events applied first (setup), then the delivery that is replayed.
   const cases: Array<[string, AlertEvent[], AlertEvent[], Partial<{ componentIds: string[] }>]> = [
     ["a first trigger", [], [trigger("a", 0)], {}],
-    [
-      "triggers of several alerts",
-      [],
-      [trigger("a", 0), trigger("b", 0, { severity: "warning" }), trigger("c", 1, { severity: "info" })],
-      {},
-    ],
+    ["triggers of several alerts", [], [trigger("a", 0), trigger("b", 0, { severity: "warning" }), trigger("c", 1, { severity: "info" })], {}],
     ["a resolve", [trigger("a", 0)], [resolve("a", 1)], {}],
     ["a resolve of one of two alerts", [trigger("a", 0), trigger("b", 0)], [resolve("a", 1)], {}],
     ["an acknowledge", [trigger("a", 0)], [acknowledge("a", 1)], {}],
@@ -983,12 +970,7 @@ describe("routing", () => {
       ["monitor id", { matchType: "monitor", matchKey: "12345" }, { monitor: { id: "12345" } }, true],
       ["monitor id, case-insensitive", { matchType: "monitor", matchKey: "ABC-1" }, { monitor: { id: "abc-1" } }, true],
       ["monitor name", { matchType: "monitor", matchKey: "checkout latency" }, { monitor: { id: "9", name: "checkout latency" } }, true],
-      [
-        "monitor name, case-insensitive",
-        { matchType: "monitor", matchKey: "Checkout Latency" },
-        { monitor: { name: "CHECKOUT LATENCY" } },
-        true,
-      ],
+      ["monitor name, case-insensitive", { matchType: "monitor", matchKey: "Checkout Latency" }, { monitor: { name: "CHECKOUT LATENCY" } }, true],
       ["another monitor", { matchType: "monitor", matchKey: "12345" }, { monitor: { id: "1234", name: "12" } }, false],
       ["no monitor", { matchType: "monitor", matchKey: "12345" }, {}, false],
       ["tag key=value", { matchType: "tag", matchKey: "env", matchValue: "prod" }, { tags: { env: "prod" } }, true],
@@ -998,18 +980,8 @@ describe("routing", () => {
       ["tag key, any value, empty value", { matchType: "tag", matchKey: "team" }, { tags: { team: "" } }, true],
       ["tag key absent", { matchType: "tag", matchKey: "team" }, { tags: { env: "prod" } }, false],
       ["tag value is not a key", { matchType: "tag", matchKey: "prod" }, { tags: { env: "prod" } }, false],
-      [
-        "label key=value",
-        { matchType: "label", matchKey: "alertname", matchValue: "HighLatency" },
-        { tags: { alertname: "HighLatency" } },
-        true,
-      ],
-      [
-        "label with another value",
-        { matchType: "label", matchKey: "alertname", matchValue: "HighLatency" },
-        { tags: { alertname: "Down" } },
-        false,
-      ],
+      ["label key=value", { matchType: "label", matchKey: "alertname", matchValue: "HighLatency" }, { tags: { alertname: "HighLatency" } }, true],
+      ["label with another value", { matchType: "label", matchKey: "alertname", matchValue: "HighLatency" }, { tags: { alertname: "Down" } }, false],
       ["label key, any value", { matchType: "label", matchKey: "job" }, { tags: { job: "api" } }, true],
       ["monitor link ignores tags", { matchType: "monitor", matchKey: "12345" }, { tags: { monitor: "12345" } }, false],
     ])("%s → %s", (_, rule, extra, matches) => {
@@ -1143,10 +1115,7 @@ describe("routing", () => {
         link({ matchType: "tag", matchKey: "check", matchValue: "http", componentIds: ["api"] }),
       ],
     });
-    s.apply([
-      trigger("lat", 0, { monitor: { id: "latency" }, severity: "warning" }),
-      trigger("http", 1, { tags: { check: "http" }, severity: "critical" }),
-    ]);
+    s.apply([trigger("lat", 0, { monitor: { id: "latency" }, severity: "warning" }), trigger("http", 1, { tags: { check: "http" }, severity: "critical" })]);
     expect(s.status("api")).toBe("major_outage");
     expect(s.ws.incidents.size).toBe(1);
     expect(s.incident("id2").impact).toBe("critical");

@@ -19,13 +19,7 @@ import {
 describe("enums", () => {
   it("are Statuspage's and PagerDuty's values", () => {
     expect(SEVERITIES).toEqual(["critical", "error", "warning", "info"]);
-    expect([...COMPONENT_STATUSES].sort()).toEqual([
-      "degraded_performance",
-      "major_outage",
-      "operational",
-      "partial_outage",
-      "under_maintenance",
-    ]);
+    expect([...COMPONENT_STATUSES].sort()).toEqual(["degraded_performance", "major_outage", "operational", "partial_outage", "under_maintenance"]);
     expect(Object.keys(COMPONENT_STATUS_LABELS).sort()).toEqual([...COMPONENT_STATUSES].sort());
     expect(COMPONENT_STATUS_LABELS.major_outage).toBe("Major Outage");
   });

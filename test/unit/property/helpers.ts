@@ -334,12 +334,7 @@ export function sparseFixture(folder: string): fc.Arbitrary<unknown> {
   const fixtures = FIXTURES[folder] ?? [];
   if (!fixtures.length) return hostileJson;
   return fc
-    .tuple(
-      fc.nat(fixtures.length - 1),
-      fc.integer(),
-      fc.double({ min: 0, max: 0.6, noNaN: true }),
-      fc.array(hostileString, { minLength: 1, maxLength: 8 }),
-    )
+    .tuple(fc.nat(fixtures.length - 1), fc.integer(), fc.double({ min: 0, max: 0.6, noNaN: true }), fc.array(hostileString, { minLength: 1, maxLength: 8 }))
     .map(([i, seed, dropRate, strings]) => {
       const random = prng(seed);
       let n = 0;
@@ -380,15 +375,8 @@ export const dateText: fc.Arbitrary<unknown> = fc.oneof(
       const p = (n: number, w = 2) => String(n).padStart(w, "0");
       return `${p(year, 4)}-${p(month)}-${p(day)}${sep}${p(hour)}:${p(minute)}:${p(second)}${fraction}${zone}`;
     }),
-  fc
-    .oneof(fc.integer({ min: -1e13, max: 1e14 }), fc.double({ noNaN: true, noDefaultInfinity: true }))
-    .chain((n) => fc.constantFrom<unknown>(n, String(n))),
-  fc.constantFrom(
-    "Thu, 20 Nov 2025 10:15:02 GMT",
-    "Mon, 01 Jan 0001 00:00:00 +0100",
-    "Fri, 31 Dec 9999 23:59:59 -0100",
-    "2025-11-20T10:15:02+01:00 UTC",
-  ),
+  fc.oneof(fc.integer({ min: -1e13, max: 1e14 }), fc.double({ noNaN: true, noDefaultInfinity: true })).chain((n) => fc.constantFrom<unknown>(n, String(n))),
+  fc.constantFrom("Thu, 20 Nov 2025 10:15:02 GMT", "Mon, 01 Jan 0001 00:00:00 +0100", "Fri, 31 Dec 9999 23:59:59 -0100", "2025-11-20T10:15:02+01:00 UTC"),
 );
 
 /** A real payload with every date-like field replaced by generated date text. */
@@ -422,9 +410,7 @@ const TITLE_KEYS =
 export function replaceTitles(value: unknown, markup: string): unknown {
   if (Array.isArray(value)) return value.map((v) => replaceTitles(v, markup));
   if (value && typeof value === "object") {
-    return objectOf(
-      Object.entries(value).map(([k, v]) => [k, TITLE_KEYS.test(k) && typeof v === "string" ? markup : replaceTitles(v, markup)]),
-    );
+    return objectOf(Object.entries(value).map(([k, v]) => [k, TITLE_KEYS.test(k) && typeof v === "string" ? markup : replaceTitles(v, markup)]));
   }
   return value;
 }
@@ -462,8 +448,7 @@ function eventViolations(e: unknown): string[] {
   if (expires !== undefined && !(typeof expires === "number" && Number.isInteger(expires) && expires > 0)) {
     out.push(`expiresInSeconds is not a positive whole number: ${String(ev.expiresInSeconds)}`);
   }
-  if (typeof ev.dedupKey !== "string" || ev.dedupKey.trim() === "")
-    out.push(`dedupKey ${JSON.stringify(ev.dedupKey)} is not a non-empty string`);
+  if (typeof ev.dedupKey !== "string" || ev.dedupKey.trim() === "") out.push(`dedupKey ${JSON.stringify(ev.dedupKey)} is not a non-empty string`);
   if (!(ALERT_ACTIONS as readonly unknown[]).includes(ev.action)) out.push(`action ${JSON.stringify(ev.action)} is not an action`);
   if (!(SEVERITIES as readonly unknown[]).includes(ev.severity)) out.push(`severity ${JSON.stringify(ev.severity)} is not a severity`);
   if (typeof ev.summary !== "string" || ev.summary.trim() === "") out.push(`summary ${JSON.stringify(ev.summary)} is empty`);
@@ -477,16 +462,14 @@ function eventViolations(e: unknown): string[] {
     const m = ev.monitor as Record<string, unknown> | null;
     if (!m || typeof m !== "object") out.push("monitor is not an object");
     else
-      for (const k of ["id", "name"])
-        if (m[k] !== undefined && (typeof m[k] !== "string" || m[k] === "")) out.push(`monitor.${k} is not a non-empty string`);
+      for (const k of ["id", "name"]) if (m[k] !== undefined && (typeof m[k] !== "string" || m[k] === "")) out.push(`monitor.${k} is not a non-empty string`);
   }
   const tags = ev.tags as Record<string, unknown> | null;
   if (!tags || typeof tags !== "object" || Array.isArray(tags)) out.push("tags is not an object");
   else {
     const proto = Object.getPrototypeOf(tags);
     if (proto !== Object.prototype && proto !== null) out.push("tags has a foreign prototype");
-    for (const [k, v] of Object.entries(tags))
-      if (typeof v !== "string") out.push(`tags[${JSON.stringify(k)}] is ${typeof v}, not a string`);
+    for (const [k, v] of Object.entries(tags)) if (typeof v !== "string") out.push(`tags[${JSON.stringify(k)}] is ${typeof v}, not a string`);
   }
   if (ev.link !== undefined) {
     let ok = false;
@@ -525,8 +508,7 @@ export function judge(adapter: NamedAdapter, input: unknown): Verdict {
   assertNoPollution(`${adapter.name} on ${preview(input)}`);
   if (verdict.accepted) {
     const problems = contractViolations(verdict.events);
-    if (problems.length)
-      throw new Error(`${adapter.name} broke the AlertEvent contract for ${preview(input)}:\n  ${problems.join("\n  ")}`);
+    if (problems.length) throw new Error(`${adapter.name} broke the AlertEvent contract for ${preview(input)}:\n  ${problems.join("\n  ")}`);
   }
   return verdict;
 }
@@ -560,11 +542,7 @@ const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).sort().join
 
 export function assertNoPollution(context: string) {
   const probe = {} as Record<string, unknown>;
-  if (
-    Object.getOwnPropertyNames(Object.prototype).sort().join() !== PROTOTYPE_NAMES ||
-    probe.polluted !== undefined ||
-    probe.a !== undefined
-  ) {
+  if (Object.getOwnPropertyNames(Object.prototype).sort().join() !== PROTOTYPE_NAMES || probe.polluted !== undefined || probe.a !== undefined) {
     throw new Error(`Object.prototype was polluted by ${context}`);
   }
 }

@@ -8,14 +8,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AlertEvent } from "../../../worker/domain/alert-event";
-import {
-  type AlertState,
-  applyEvents,
-  type ComponentState,
-  type Decision,
-  type Routing,
-  type WorkingSet,
-} from "../../../worker/domain/incidents";
+import { type AlertState, applyEvents, type ComponentState, type Decision, type Routing, type WorkingSet } from "../../../worker/domain/incidents";
 import type { ComponentStatus, Severity } from "../../../worker/domain/status";
 import { SEED } from "./helpers";
 
@@ -57,8 +50,7 @@ const ALERTS: AlertSpec[] = [
   { integration: "B", dedupKey: "b2", tags: {}, components: ["c5"] },
 ];
 const ALERTS_OF = { A: ALERTS.filter((a) => a.integration === "A"), B: ALERTS.filter((a) => a.integration === "B") };
-const specOf = (alert: AlertState) =>
-  ALERTS.find((s) => ROUTING[s.integration].integrationId === alert.integrationId && s.dedupKey === alert.dedupKey)!;
+const specOf = (alert: AlertState) => ALERTS.find((s) => ROUTING[s.integration].integrationId === alert.integrationId && s.dedupKey === alert.dedupKey)!;
 
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
 const minute = (n: number) => new Date(T0 + n * 60_000);
@@ -240,8 +232,7 @@ function invariantViolations(run: Run): string[] {
     }
     if ((alert.status === "resolved") !== (alert.resolvedAt !== null))
       out.push(`alert ${alert.dedupKey}: status ${alert.status} with resolvedAt ${alert.resolvedAt}`);
-    if (alert.incidentId !== null && !ws.incidents.has(alert.incidentId))
-      out.push(`alert ${alert.dedupKey} attached to an unknown incident`);
+    if (alert.incidentId !== null && !ws.incidents.has(alert.incidentId)) out.push(`alert ${alert.dedupKey} attached to an unknown incident`);
   }
 
   // One open incident per alert group; an incident never spans groups.
@@ -271,8 +262,7 @@ function invariantViolations(run: Run): string[] {
     }
     if (run.resolvedByOperator.has(incident.id)) continue;
     if (incident.status !== "investigating") out.push(`firing alert ${a.dedupKey} is in a ${incident.status} incident`);
-    for (const r of a.routes)
-      if (!incident.componentIds.includes(r.componentId)) out.push(`incident ${incident.id} lacks ${r.componentId} of ${a.dedupKey}`);
+    for (const r of a.routes) if (!incident.componentIds.includes(r.componentId)) out.push(`incident ${incident.id} lacks ${r.componentId} of ${a.dedupKey}`);
   }
 
   // Component status: the worst over the firing alerts routed to it; override, then maintenance, win.
@@ -297,8 +287,7 @@ function decisionViolations(before: WorkingSet, after: WorkingSet, d: Decision):
     const b = before.alerts.get(id);
     if (!b && !(d.newAlerts.has(id) && d.alerts.has(id))) out.push(`new alert ${id} not reported`);
     if (b && !same(a, b) && !d.alerts.has(id)) out.push(`alert ${id} changed but not reported`);
-    if (!same(a.routes, b?.routes ?? []) && a.routes.length && !d.routesChanged.has(id))
-      out.push(`alert ${id} routes changed but not reported`);
+    if (!same(a.routes, b?.routes ?? []) && a.routes.length && !d.routesChanged.has(id)) out.push(`alert ${id} routes changed but not reported`);
   }
   for (const id of before.incidents.keys()) if (!after.incidents.has(id)) out.push(`incident ${id} vanished`);
   for (const [id, i] of after.incidents) {
@@ -315,13 +304,11 @@ function decisionViolations(before: WorkingSet, after: WorkingSet, d: Decision):
   for (const u of d.updates) if (!d.incidents.has(u.incidentId)) out.push(`update for unreported incident ${u.incidentId}`);
   for (const [id, c] of after.components) {
     const b = before.components.get(id)!;
-    if ((c.autoStatus !== b.autoStatus || c.status !== b.status) && !d.components.has(id))
-      out.push(`component ${id} changed but not reported`);
+    if ((c.autoStatus !== b.autoStatus || c.status !== b.status) && !d.components.has(id)) out.push(`component ${id} changed but not reported`);
     // Folding the recorded status changes over the old status gives the new one: uptime history is whole.
     let shown = b.status;
     for (const change of d.statusChanges.filter((s) => s.componentId === id)) {
-      if (change.from !== shown || change.to === change.from)
-        out.push(`component ${id}: change ${change.from}→${change.to} after ${shown}`);
+      if (change.from !== shown || change.to === change.from) out.push(`component ${id}: change ${change.from}→${change.to} after ${shown}`);
       shown = change.to;
     }
     if (shown !== c.status) out.push(`component ${id} went ${b.status}→${c.status} but its changes end at ${shown}`);
@@ -434,9 +421,7 @@ describe("state machine under random valid event sequences", () => {
         for (const d of deliveries) {
           applyEvents(batched.ws, ROUTING[d.integration], d.events, { now, newId: () => `id${++batched.n}` });
           // A delivery is applied in time order (stably), so compare with its events sent one by one in that order.
-          const inTimeOrder = d.events
-            .map((e, i) => [e, i] as const)
-            .sort(([a, i], [b, j]) => a.occurredAt.getTime() - b.occurredAt.getTime() || i - j);
+          const inTimeOrder = d.events.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.occurredAt.getTime() - b.occurredAt.getTime() || i - j);
           for (const [e] of inTimeOrder) applyEvents(byEvent.ws, ROUTING[d.integration], [e], { now, newId: () => `id${++byEvent.n}` });
         }
         expect(byEvent.ws).toEqual(batched.ws);
@@ -473,9 +458,7 @@ describe("state machine under random valid event sequences", () => {
       );
     fc.assert(
       fc.property(
-        history.chain((inOrder) =>
-          fc.tuple(fc.constant(inOrder), fc.shuffledSubarray([...inOrder, ...inOrder], { minLength: 2 * inOrder.length })),
-        ),
+        history.chain((inOrder) => fc.tuple(fc.constant(inOrder), fc.shuffledSubarray([...inOrder, ...inOrder], { minLength: 2 * inOrder.length }))),
         ([inOrder, arrival]) => {
           const expected = new Run(false);
           for (const d of inOrder) expected.run({ kind: "deliver", delivery: d });

@@ -68,9 +68,7 @@ describe("fromAlertmanager: deliveries captured from Alertmanager 0.25", () => {
   });
 
   it("resolves at the alert's endsAt", () => {
-    expect(adapt(resolved)).toMatchObject([
-      { dedupKey: "5d2a58616f19afe3", action: "resolve", occurredAt: new Date("2026-11-23T10:57:52Z") },
-    ]);
+    expect(adapt(resolved)).toMatchObject([{ dedupKey: "5d2a58616f19afe3", action: "resolve", occurredAt: new Date("2026-11-23T10:57:52Z") }]);
   });
 
   it("takes the same delivery the same way every time (a retry is a duplicate downstream)", () => {

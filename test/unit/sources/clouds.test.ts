@@ -56,9 +56,7 @@ describe("fromCloudWatch", () => {
   it("refuses what is not SNS or an alarm, naming the field", () => {
     expect(refused(fromCloudWatch, { hello: 1 }).field).toBe("Type");
     expect(refused(fromCloudWatch, { ...cwAlarm, Message: '{"foo":1}' }).field).toBe("Message");
-    expect(refused(fromCloudWatch, { ...cwAlarm, Message: JSON.stringify({ AlarmName: "x", NewStateValue: "MAYBE" }) }).field).toBe(
-      "Message.NewStateValue",
-    );
+    expect(refused(fromCloudWatch, { ...cwAlarm, Message: JSON.stringify({ AlarmName: "x", NewStateValue: "MAYBE" }) }).field).toBe("Message.NewStateValue");
   });
 });
 
@@ -82,11 +80,7 @@ describe("fromAzureMonitor", () => {
       { dedupKey: alertId, action: "resolve", occurredAt: new Date("2025-11-20T10:25:02.765Z") },
     ],
     ["Service Health: one tracking id, Active → trigger", shActive, { dedupKey: "service-health:VT8X-5Q8", action: "trigger" }],
-    [
-      "Service Health: stage Resolved → resolve, though monitorCondition says Fired",
-      shResolved,
-      { dedupKey: "service-health:VT8X-5Q8", action: "resolve" },
-    ],
+    ["Service Health: stage Resolved → resolve, though monitorCondition says Fired", shResolved, { dedupKey: "service-health:VT8X-5Q8", action: "resolve" }],
   ])("%s", (_, payload, expected) => {
     expect(only(fromAzureMonitor, payload)).toMatchObject(expected);
   });
@@ -125,11 +119,7 @@ describe("fromGoogleCloud", () => {
       { dedupKey: "0.opqiw61fsv7p", action: "trigger", severity: "critical", occurredAt: new Date(1763633702000) },
     ],
     ["1.2 closed → resolve at ended_at", gClosed12, { dedupKey: "0.opqiw61fsv7p", action: "resolve", occurredAt: new Date(1763634302000) }],
-    [
-      "1.1 open → trigger (no severity: error)",
-      gOpen11,
-      { dedupKey: "f2e08c333dc64cb09f75eaab355393bz", action: "trigger", severity: "error" },
-    ],
+    ["1.1 open → trigger (no severity: error)", gOpen11, { dedupKey: "f2e08c333dc64cb09f75eaab355393bz", action: "trigger", severity: "error" }],
     ["1.1 closed → resolve", gClosed11, { dedupKey: "f2e08c333dc64cb09f75eaab355393bz", action: "resolve" }],
   ])("%s", (_, payload, expected) => {
     expect(only(fromGoogleCloud, payload)).toMatchObject(expected);

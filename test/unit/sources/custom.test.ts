@@ -84,17 +84,9 @@ describe("the mapping is validated when saved, naming the bad part", () => {
   it.each<[string, unknown, string]>([
     ["no dedup_key", { ...OPSGENIE_MAPPING, dedup_key: undefined }, "dedup_key"],
     ["a path with spaces", { ...OPSGENIE_MAPPING, summary: "alert message" }, "summary"],
-    [
-      "an unknown severity default",
-      { ...OPSGENIE_MAPPING, severity: { ...OPSGENIE_MAPPING.severity, default: "sev9" } },
-      "severity.default",
-    ],
+    ["an unknown severity default", { ...OPSGENIE_MAPPING, severity: { ...OPSGENIE_MAPPING.severity, default: "sev9" } }, "severity.default"],
     ["an action missing its resolve list", { ...OPSGENIE_MAPPING, action: { from: "action", trigger: ["Create"] } }, "action.resolve"],
-    [
-      "a word in trigger and resolve both",
-      { ...OPSGENIE_MAPPING, action: { from: "action", trigger: ["Close"], resolve: ["close"] } },
-      "action.resolve",
-    ],
+    ["a word in trigger and resolve both", { ...OPSGENIE_MAPPING, action: { from: "action", trigger: ["Close"], resolve: ["close"] } }, "action.resolve"],
     ["an unknown key", { ...OPSGENIE_MAPPING, script: "return 1" }, ""],
   ])("%s", (_, value, path) => {
     expect(issueAt(value)).toBe(path);

@@ -384,20 +384,14 @@ describe("fromDatadog: errors", () => {
   });
 
   it.each([
-    [
-      "StackPulse",
-      { ...stackpulseTriggered, metadata: { ...stackpulseTriggered.metadata, ALERT_TRANSITION: "Exploded" } },
-      "metadata.ALERT_TRANSITION",
-    ],
+    ["StackPulse", { ...stackpulseTriggered, metadata: { ...stackpulseTriggered.metadata, ALERT_TRANSITION: "Exploded" } }, "metadata.ALERT_TRANSITION"],
     ["iLert", { ...ilertTriggered, alert_transition: "Exploded" }, "alert_transition"],
     ["flat", flat({ ALERT_TRANSITION: "Exploded" }), "ALERT_TRANSITION"],
   ])("refuses an unknown transition (%s), listing the allowed ones", (_name, payload, field) => {
     const err = payloadError(payload);
     expect(err.field).toBe(field);
     expect(err.status).toBe(400);
-    expect(err.message).toContain(
-      "must be one of Triggered, Re-Triggered, Warn, Re-Warn, No Data, Re-No Data, Recovered, Warn Recovered, Renotify",
-    );
+    expect(err.message).toContain("must be one of Triggered, Re-Triggered, Warn, Re-Warn, No Data, Re-No Data, Recovered, Warn Recovered, Renotify");
   });
 
   it.each([

@@ -67,10 +67,7 @@ describe("fromGeneric: accepted shapes", () => {
   });
 
   it("accepts the camelCase spellings", () => {
-    const [event] = fromGeneric(
-      { dedupKey: "k1", action: "trigger", severity: "info", summary: "s", occurredAt: "2025-11-20T10:15:02.500+01:00" },
-      receivedAt,
-    );
+    const [event] = fromGeneric({ dedupKey: "k1", action: "trigger", severity: "info", summary: "s", occurredAt: "2025-11-20T10:15:02.500+01:00" }, receivedAt);
     expect(event).toMatchObject({ dedupKey: "k1", occurredAt: new Date("2025-11-20T09:15:02.500Z") });
   });
 
@@ -101,11 +98,7 @@ describe("fromGeneric: defaults and leniency", () => {
     ["dedup key trimmed", { ...trigger, dedup_key: "  k  " }, { dedupKey: "k" }],
     ["multi-line summary as one line", { ...trigger, summary: "Disk\n  full\ton db-1" }, { summary: "Disk full on db-1" }],
     ["a blank severity on resolve", { dedup_key: "k", action: "resolve", severity: "" }, { severity: "error" }],
-    [
-      "tags coerced to text",
-      { ...trigger, tags: { attempt: 3, paging: false, team: " core " } },
-      { tags: { attempt: "3", paging: "false", team: "core" } },
-    ],
+    ["tags coerced to text", { ...trigger, tags: { attempt: 3, paging: false, team: " core " } }, { tags: { attempt: "3", paging: "false", team: "core" } }],
     ["null tags", { ...trigger, tags: null }, { tags: {} }],
     ["monitor id as a number", { ...trigger, monitor: { id: 17 } }, { monitor: { id: "17" } }],
     ["details trimmed", { ...trigger, details: "\n  stack trace  \n" }, { details: "stack trace" }],
@@ -173,12 +166,7 @@ describe("fromGeneric: errors", () => {
     ["occurred_at as epoch", { ...trigger, occurred_at: 1763633702000 }, "occurred_at", "must be an ISO 8601"],
     ["occurred_at before year 0000 in UTC", { ...trigger, occurred_at: "0000-01-01T00:00:00+01:00" }, "occurred_at", "must be an ISO 8601"],
     ["occurredAt not a date", { ...trigger, occurredAt: "20/11/2025" }, "occurredAt", "must be an ISO 8601"],
-    [
-      "a bad field in the third event",
-      { events: [trigger, trigger, { ...trigger, severity: "sev1" }] },
-      "events[2].severity",
-      "must be one of",
-    ],
+    ["a bad field in the third event", { events: [trigger, trigger, { ...trigger, severity: "sev1" }] }, "events[2].severity", "must be one of"],
     ["a bad tag in an array", [trigger, { ...trigger, tags: { a: {} } }], "[1].tags.a", "must be a string"],
   ])("%s → %s", (_name, payload, field, message) => {
     const err = payloadError(payload);

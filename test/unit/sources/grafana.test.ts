@@ -39,9 +39,7 @@ describe("fromGrafana: the webhook contact point's payloads", () => {
   });
 
   it("resolves at endsAt, with the zone it was given", () => {
-    expect(adapt(resolved)).toMatchObject([
-      { dedupKey: "2c5ba7a1f0a8e3b9", action: "resolve", occurredAt: new Date("2025-11-20T09:42:00Z") },
-    ]);
+    expect(adapt(resolved)).toMatchObject([{ dedupKey: "2c5ba7a1f0a8e3b9", action: "resolve", occurredAt: new Date("2025-11-20T09:42:00Z") }]);
   });
 
   it("answers the contact point's test button with no events", () => {

@@ -48,12 +48,7 @@ describe.each<[string, Case[]]>([
         seCritical,
         { dedupKey: "metric-alert:53", action: "trigger", severity: "critical", summary: "Critical: Too many errors" },
       ],
-      [
-        "metric warning → warning, same incident",
-        fromSentry,
-        seWarning,
-        { dedupKey: "metric-alert:53", action: "trigger", severity: "warning" },
-      ],
+      ["metric warning → warning, same incident", fromSentry, seWarning, { dedupKey: "metric-alert:53", action: "trigger", severity: "warning" }],
       [
         "metric resolved → resolve at date_closed",
         fromSentry,
@@ -209,11 +204,7 @@ describe.each<[string, Case[]]>([
 describe("what is ignored", () => {
   it.each<[string, Adapt, unknown]>([
     ["Sentry issue assigned", fromSentry, seAssigned],
-    [
-      "Sentry installation created",
-      fromSentry,
-      { action: "created", data: { installation: { uuid: "a8e5d37a" } }, installation: { uuid: "a8e5d37a" } },
-    ],
+    ["Sentry installation created", fromSentry, { action: "created", data: { installation: { uuid: "a8e5d37a" } }, installation: { uuid: "a8e5d37a" } }],
     ["New Relic's legacy test notification", fromNewRelic, nrLegacyTest],
     ["a Better Stack monitor webhook", fromBetterStack, bsPaused],
     ["Pingdom UNCONFIRMED_DOWN", fromPingdom, { ...pdUpDown, current_state: "UNCONFIRMED_DOWN" }],

@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AlertEvent } from "../../../worker/domain/alert-event";
-import {
-  fromPagerDutyChange,
-  fromPagerDutyV1,
-  fromPagerDutyV2,
-  keyIn,
-  PagerDutyEventError,
-  type PagerDutyResult,
-} from "../../../worker/sources/pagerduty";
+import { fromPagerDutyChange, fromPagerDutyV1, fromPagerDutyV2, keyIn, PagerDutyEventError, type PagerDutyResult } from "../../../worker/sources/pagerduty";
 import acknowledge from "../../fixtures/pagerduty/acknowledge.json";
 import amResolve from "../../fixtures/pagerduty/alertmanager-resolve.json";
 import amMixed from "../../fixtures/pagerduty/alertmanager-trigger-mixed-severity.json";
@@ -248,9 +241,7 @@ describe("fromPagerDutyV2: Grafana's PagerDuty contact point", () => {
   });
 
   it("a test that is otherwise invalid is still refused", () => {
-    expect(refused(() => v2({ ...grafanaTest, routing_key: undefined })).errors).toEqual([
-      "`routing_key` is required: the integration key",
-    ]);
+    expect(refused(() => v2({ ...grafanaTest, routing_key: undefined })).errors).toEqual(["`routing_key` is required: the integration key"]);
   });
 });
 
@@ -285,33 +276,17 @@ describe("fromPagerDutyV2: PagerDuty's 400, every bad field named", () => {
     ["a numeric routing_key", { ...trigger(), routing_key: 12 }, ["`routing_key` must be a string"]],
     ["no event_action", { ...trigger(), event_action: undefined }, ["`event_action` is required: one of trigger, acknowledge, resolve"]],
     ["an unknown event_action", { ...trigger(), event_action: "explode" }, ["`event_action` must be one of trigger, acknowledge, resolve"]],
-    [
-      "a severity that is an object",
-      trigger({ severity: { level: 1 } }),
-      ["`payload.severity` must be one of critical, error, warning, info"],
-    ],
+    ["a severity that is an object", trigger({ severity: { level: 1 } }), ["`payload.severity` must be one of critical, error, warning, info"]],
     ["a missing severity", trigger({ severity: undefined }), ["`payload.severity` is required: one of critical, error, warning, info"]],
-    [
-      "a missing payload on trigger",
-      { ...trigger(), payload: undefined },
-      ["`payload` is required for a trigger: {summary, source, severity}"],
-    ],
+    ["a missing payload on trigger", { ...trigger(), payload: undefined }, ["`payload` is required for a trigger: {summary, source, severity}"]],
     ["a payload that is a string", { ...trigger(), payload: "down" }, ["`payload` must be an object"]],
     ["a numeric summary", trigger({ summary: 5 }), ["`payload.summary` must be a string"]],
     ["no source", trigger({ source: undefined }), ["`payload.source` is required"]],
-    [
-      "a bad timestamp",
-      trigger({ timestamp: "yesterday" }),
-      ["`payload.timestamp` must be an ISO 8601 date-time, e.g. 2025-11-20T10:15:02.000Z"],
-    ],
+    ["a bad timestamp", trigger({ timestamp: "yesterday" }), ["`payload.timestamp` must be an ISO 8601 date-time, e.g. 2025-11-20T10:15:02.000Z"]],
     ["a dedup_key over 255 characters", trigger({}, { dedup_key: "k".repeat(256) }), ["`dedup_key` must be at most 255 characters"]],
     ["a dedup_key that is an object", trigger({}, { dedup_key: { a: 1 } }), ["`dedup_key` must be a string"]],
     ["resolve without dedup_key", { routing_key: "k", event_action: "resolve" }, ["`dedup_key` is required to resolve an alert"]],
-    [
-      "acknowledge with a string payload",
-      { routing_key: "k", event_action: "acknowledge", dedup_key: "d", payload: "x" },
-      ["`payload` must be an object"],
-    ],
+    ["acknowledge with a string payload", { routing_key: "k", event_action: "acknowledge", dedup_key: "d", payload: "x" }, ["`payload` must be an object"]],
     [
       "everything wrong at once",
       { event_action: "trigger", payload: { severity: ["bad"], timestamp: 5 } },
@@ -338,11 +313,7 @@ describe("change events and Events API v1", () => {
 
   it.each<[string, unknown, string[]]>([
     ["no payload", { routing_key: "k" }, ["`payload` is required: {summary, timestamp?, source?, custom_details?}"]],
-    [
-      "no summary, no key",
-      { payload: { source: "ci" } },
-      ["`routing_key` is required: the integration key", "`payload.summary` is required"],
-    ],
+    ["no summary, no key", { payload: { source: "ci" } }, ["`routing_key` is required: the integration key", "`payload.summary` is required"]],
   ])("a change event with %s is refused", (_, payload, errors) => {
     expect(refused(() => fromPagerDutyChange(payload)).errors).toEqual(errors);
   });

@@ -16,8 +16,7 @@ import zabbixRecovery from "../../fixtures/zabbix/recovery.json";
 
 const receivedAt = new Date("2025-11-20T12:00:00.000Z");
 const section = (name: string) => readme.slice(readme.indexOf(`**${name}**`), readme.indexOf("\n**", readme.indexOf(`**${name}**`) + 4));
-const codeBlocks = (text: string, lang: string) =>
-  [...text.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, "g"))].map((m) => m[1]!);
+const codeBlocks = (text: string, lang: string) => [...text.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, "g"))].map((m) => m[1]!);
 const between = (marker: string) => readme.slice(readme.indexOf(`<!-- ${marker}:start -->`), readme.indexOf(`<!-- ${marker}:end -->`));
 
 describe("Datadog: the three templates, filled as Datadog fills them", () => {

@@ -268,9 +268,7 @@ describe("fromUptrends: variables without double curly braces", () => {
 
   it("accepts the JsonEncode'd values Uptrends produces: escaped quotes and line breaks", () => {
     // `"monitorName": "{{@JsonEncode({{@monitor.name}})}}"` with a monitor named `Shop "EU"`.
-    const delivered = JSON.parse(
-      `{"type":"Alert","incidentKey":"${INCIDENT}","monitorName":"Shop \\"EU\\"","description":"503\\nService Unavailable"}`,
-    );
+    const delivered = JSON.parse(`{"type":"Alert","incidentKey":"${INCIDENT}","monitorName":"Shop \\"EU\\"","description":"503\\nService Unavailable"}`);
     const event = one(delivered);
     expect(event.monitor?.name).toBe('Shop "EU"');
     expect(event.summary).toBe("503 Service Unavailable");
