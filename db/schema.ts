@@ -433,16 +433,9 @@ export const notifications = sqliteTable(
 );
 
 // ── Row types, as a query returns them ──────────────────────────────────────
-export type PageSettingsRow = typeof pageSettings.$inferSelect;
 export type ComponentGroupRow = typeof componentGroups.$inferSelect;
 export type ComponentRow = typeof components.$inferSelect;
 export type IntegrationRow = typeof integrations.$inferSelect;
-export type LinkRow = typeof links.$inferSelect;
-export type AlertRow = typeof alerts.$inferSelect;
-export type IncidentRow = typeof incidents.$inferSelect;
-export type IncidentUpdateRow = typeof incidentUpdates.$inferSelect;
-export type DeliveryRow = typeof deliveries.$inferSelect;
-export type AuditRow = typeof auditLog.$inferSelect;
 export type Channel = typeof channels.$inferSelect;
 export type Subscriber = typeof subscribers.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
