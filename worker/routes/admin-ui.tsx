@@ -19,7 +19,6 @@ import {
   updateComponent,
   updateGroup,
 } from "../admin/catalog";
-import { channelsUi } from "../admin/channels-ui";
 import { createIncident, createMaintenance, getIncident, listIncidents, listMaintenances, postUpdate } from "../admin/incidents";
 import {
   createIntegration,
@@ -39,7 +38,6 @@ import {
 } from "../admin/integrations";
 import { type Flash, page } from "../admin/layout";
 import * as s from "../admin/schemas";
-import { subscribersUi } from "../admin/subscribers";
 import { ComponentsPage, IntegrationsPage, MappingPreviewPage } from "../admin/views-catalog";
 import { DashboardPage, IncidentPage, MaintenancePage } from "../admin/views-incidents";
 import { AuditPage, DeliveriesPage, LoginPage, MessagePage, SettingsPage } from "../admin/views-logs";
@@ -66,6 +64,8 @@ import { ingestor } from "../ingestor";
 import { clientAddress } from "../security/rate-limit";
 import { listRefusals } from "../security/refusals";
 import { validate } from "../validate";
+import { channelsUi } from "./admin-channels-ui";
+import { subscribersUi } from "./admin-subscribers-ui";
 
 export const adminUi = new Hono<AdminEnv>();
 
@@ -684,5 +684,5 @@ post("/settings", "/admin/settings", async (c, f) => {
   return "settings_saved";
 });
 
-// Notification channels and the notification log (worker/admin/channels-ui.tsx).
+// Notification channels and the notification log (worker/routes/admin-channels-ui.tsx).
 adminUi.route("/", channelsUi);

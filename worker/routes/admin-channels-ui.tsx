@@ -1,15 +1,15 @@
 // The admin UI's notification pages (/admin/channels, /admin/notifications), mounted inside the
-// admin UI (worker/admin/ui.tsx), whose middleware signs the operator in and checks every form's CSRF
+// admin UI (worker/routes/admin-ui.tsx), whose middleware signs the operator in and checks every form's CSRF
 // token. Forms build the same inputs as the JSON API and go through the same validation.
 import { type Context, Hono } from "hono";
 import { componentChoices, listChannels, pageTimeZone } from "../../db/channels";
 import { listNotifications } from "../../db/notifications";
+import { channelCreate, channelJson, createChannel, deleteChannel, logFilter, notificationJson, requireChannel, testChannel } from "../admin/channels";
+import { type Flash, page } from "../admin/layout";
+import { ChannelsPage, NotificationsPage } from "../admin/views-channels";
 import type { AdminEnv } from "../auth";
 import { HttpError } from "../errors";
 import { validate } from "../validate";
-import { channelCreate, channelJson, createChannel, deleteChannel, logFilter, notificationJson, requireChannel, testChannel } from "./channels";
-import { type Flash, page } from "./layout";
-import { ChannelsPage, NotificationsPage } from "./views-channels";
 
 export const channelsUi = new Hono<AdminEnv>();
 
