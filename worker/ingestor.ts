@@ -155,7 +155,17 @@ export class Ingestor extends DurableObject<Env> {
     };
     const sql = ctx.storage.sql;
     sql.exec(`CREATE TABLE IF NOT EXISTS inbox (
-      seq INTEGER PRIMARY KEY, accepted_at TEXT NOT NULL, bytes INTEGER NOT NULL, purge INTEGER NOT NULL, statements TEXT NOT NULL)`);
+      seq INTEGER PRIMARY KEY, accepted_at TEXT NOT NULL, bytes INTEGER NOT NULL, purge INTEGER NOT NULL, statements TEXT NOT NULL,
+      notify INTEGER NOT NULL DEFAULT 1)`);
+    // Inboxes written before the notify column: their rows count as notifying, so none is missed.
+    if (
+      !sql
+        .exec<{ name: string }>("PRAGMA table_info(inbox)")
+        .toArray()
+        .some((c) => c.name === "notify")
+    ) {
+      sql.exec("ALTER TABLE inbox ADD COLUMN notify INTEGER NOT NULL DEFAULT 1");
+    }
     sql.exec("CREATE TABLE IF NOT EXISTS inbox_meta (id INTEGER PRIMARY KEY CHECK (id = 1), last_seq INTEGER NOT NULL)");
     const meta = sql.exec<{ last_seq: number }>("SELECT last_seq FROM inbox_meta WHERE id = 1").toArray()[0];
     const top = sql.exec<{ s: number | null }>("SELECT max(seq) AS s FROM inbox").one().s ?? 0;
@@ -197,11 +207,14 @@ export class Ingestor extends DurableObject<Env> {
     let delivery: DeliveryRecord;
     let outcomes: EventOutcome[];
     let purge: boolean;
+    let notify: boolean;
     try {
       const decision = applyEvents(ws, routing, input.events, { now, newId });
       state.absorb(ws, decision);
       outcomes = decision.outcomes;
       purge = decision.alerts.size > 0;
+      // Only incident updates and status changes are told (worker/notify): the outbox reads D1 after a batch only if one holds them.
+      notify = decision.updates.length > 0 || decision.statusChanges.length > 0;
       delivery = {
         id: newId(),
         integrationId: integration.id,
@@ -218,7 +231,15 @@ export class Ingestor extends DurableObject<Env> {
       const text = JSON.stringify(statements);
       const seq = this.lastSeq + 1;
       const sql = this.ctx.storage.sql;
-      sql.exec("INSERT INTO inbox (seq, accepted_at, bytes, purge, statements) VALUES (?, ?, ?, ?, ?)", seq, now, text.length, purge ? 1 : 0, text);
+      sql.exec(
+        "INSERT INTO inbox (seq, accepted_at, bytes, purge, notify, statements) VALUES (?, ?, ?, ?, ?, ?)",
+        seq,
+        now,
+        text.length,
+        purge ? 1 : 0,
+        notify ? 1 : 0,
+        text,
+      );
       this.lastSeq = seq;
       // At most one pending replay-guard alarm: the backoff's own alarm covers a failing D1.
       if (!this.retryAt && Date.now() > this.guardAlarmAt) {
@@ -326,16 +347,16 @@ export class Ingestor extends DurableObject<Env> {
       if (!this.backlog.deliveries) return;
     }
     const from = this.d1Applied;
-    const rows: Array<{ seq: number; purge: number; statements: SqlStatement[] }> = [];
+    const rows: Array<{ seq: number; purge: number; notify: number; statements: SqlStatement[] }> = [];
     let count = 0;
-    for (const r of this.ctx.storage.sql.exec<{ seq: number; purge: number; statements: string }>(
-      "SELECT seq, purge, statements FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?",
+    for (const r of this.ctx.storage.sql.exec<{ seq: number; purge: number; notify: number; statements: string }>(
+      "SELECT seq, purge, notify, statements FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?",
       from,
       MAX_GROUP_DELIVERIES,
     )) {
       const statements = JSON.parse(r.statements) as SqlStatement[];
       if (rows.length && count + statements.length > MAX_GROUP_STATEMENTS) break;
-      rows.push({ seq: r.seq, purge: r.purge, statements });
+      rows.push({ seq: r.seq, purge: r.purge, notify: r.notify, statements });
       count += statements.length;
     }
     if (!rows.length) return;
@@ -358,7 +379,9 @@ export class Ingestor extends DurableObject<Env> {
     // Pages read D1: purge only now that D1 holds what they will show.
     if (rows.some((r) => r.purge)) await purgePublicCache(this.env);
     this.settle((w) => w.seq <= to, { ok: true, writes: counter.count });
-    void this.outbox.afterCommit();
+    // A batch without incident updates or status changes has nothing to tell: no D1 read for the outbox.
+    // (A send that failed earlier is retried on the alarm, which runs the outbox whatever it holds.)
+    if (rows.some((r) => r.notify)) void this.outbox.afterCommit();
   }
 
   /** The position D1 holds; what the inbox holds up to it is already applied. */
