@@ -3,6 +3,7 @@
 // a 300-alert delivery is still a handful of statements.
 import type { AlertState, ComponentState, Decision, IncidentState, LinkRule, Routing, WorkingSet } from "../worker/domain/incidents";
 import { PUBLIC_TEXT_MODES, type PublicTextMode } from "../worker/domain/public-text";
+import type { DELIVERY_OUTCOMES } from "../worker/domain/status";
 import { type IntegrationOptions, readOptions } from "../worker/sources/options";
 import { componentState, insertStatusChanges } from "./components";
 import { insertIncidentUpdates } from "./incidents";
@@ -158,12 +159,14 @@ function alertState(r: Row): AlertState {
   };
 }
 
+type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+
 export interface DeliveryRecord {
   id: string;
   integrationId: string | null;
   source: string;
   receivedAt: string;
-  outcome: "accepted" | "rejected" | "unauthorized" | "failed";
+  outcome: DeliveryOutcome;
   httpStatus: number;
   eventCount: number;
   summary: Record<string, number> | null;
@@ -180,6 +183,12 @@ export function insertDelivery(db: D1Database, d: DeliveryRecord): D1PreparedSta
 const DELIVERY_COLUMNS = "id, integration_id, source, received_at, outcome, http_status, event_count, summary, error, payload";
 const INSERT_DELIVERY = `INSERT INTO deliveries (${DELIVERY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`;
 const LAST_DELIVERY = "UPDATE integrations SET last_delivery_at = ?2 WHERE id = ?1";
+
+/** The integration's last test time, written with the delivery of a sender's test notification. */
+export const lastTestSql = (integrationId: string, at: string): SqlStatement => ({
+  sql: "UPDATE integrations SET last_test_at = ?2 WHERE id = ?1",
+  params: [integrationId, at],
+});
 
 /**
  * The statements of a group of deliveries, in order, with the delivery-log inserts merged into one

@@ -118,6 +118,8 @@ export const integrations = sqliteTable(
     /** Heartbeat: flag the integration to operators after this many quiet minutes. */
     expectedIntervalMinutes: integer("expected_interval_minutes"),
     lastDeliveryAt: text("last_delivery_at"),
+    /** When the sender's own test notification last arrived (outcome `test`: nothing else changed). */
+    lastTestAt: text("last_test_at"),
     /** What its alerts publish: `summary` (cleaned title, neutral body), `full` (verbatim) or `template`. */
     publicText: text("public_text", { enum: ["summary", "full", "template"] })
       .notNull()

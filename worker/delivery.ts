@@ -2,13 +2,13 @@
 // ingestor, and log the delivery whatever happened.
 import type { Context } from "hono";
 import { insertDelivery } from "../db/ingest";
-import type { AlertEvent } from "./domain/alert-event";
 import type { AppEnv, Env } from "./env";
 import { HttpError, PayloadError } from "./errors";
 import { newId, nowIso, sha256Hex } from "./ids";
 import { type IngestResult, ingestor } from "./ingestor";
 import { countRefusal } from "./security/refusals";
 import { cleanEvent } from "./security/text";
+import { type Adapted, isSenderTest } from "./sources/adapted";
 import { type IntegrationOptions, readOptions } from "./sources/options";
 
 export const MAX_BODY_BYTES = 512 * 1024;
@@ -184,7 +184,7 @@ export interface ReceiveOptions {
   keyHint?: string;
   /** Accept the key of any integration, whatever its source (the PagerDuty endpoints). */
   anySource?: boolean;
-  adapt: (payload: unknown, receivedAt: Date, options?: IntegrationOptions) => AlertEvent[];
+  adapt: (payload: unknown, receivedAt: Date, options?: IntegrationOptions) => Adapted;
   /**
    * Receivers whose reading depends on the integration (the custom mapping, SNS verification): its
    * options are loaded before adapting, and an unknown or disabled key is refused first.
@@ -196,6 +196,11 @@ export interface ReceiveOptions {
    * go into the delivery log's summary.
    */
   beforeIngest?: (payload: unknown, options: IntegrationOptions) => Promise<Record<string, number> | undefined>;
+  /**
+   * The route checked the body's SNS signature in beforeIngest, as the integration's options ask (the
+   * CloudWatch receiver): an integration that verifies SNS signatures is refused on any other route.
+   */
+  snsChecked?: boolean;
   /** The 2xx the route will answer, for the delivery log (default: 202, or 200 when there are no events). */
   acceptedStatus?: 200 | 202;
   /**
@@ -242,8 +247,11 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
       if (!key) throw new HttpError(401, missingKey);
       options = await integrationOptions(env, key, opts.source);
     }
-    // Cleaned once here, after every adapter: what is stored stays valid in XML (security/text.ts).
-    const events = opts.adapt(payload, raw.receivedAt, options).map(cleanEvent);
+    const adapted = opts.adapt(payload, raw.receivedAt, options);
+    // The sender's test: logged (outcome `test`), and nothing else. Cleaned once here, after every
+    // adapter: what is stored stays valid in XML (security/text.ts).
+    const test = isSenderTest(adapted) ? adapted.test : undefined;
+    const events = isSenderTest(adapted) ? [] : adapted.map(cleanEvent);
     if (!key) throw new HttpError(401, missingKey);
     // After the adapter, so a payload that can never succeed gets its 400 before any check that fetches.
     const notes = opts.beforeIngest ? ((await opts.beforeIngest(payload, options ?? {})) ?? undefined) : undefined;
@@ -257,6 +265,8 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
         payload: redactPayload(raw.text, [key]),
         acceptedStatus: opts.acceptedStatus ?? (events.length ? 202 : 200),
         ...(notes ? { notes } : {}),
+        ...(test !== undefined ? { test } : {}),
+        ...(opts.snsChecked ? { snsChecked: true } : {}),
         ...(opts.signedHeaders ? { signed: { headers: opts.signedHeaders, body: raw.text } } : {}),
       });
     } catch (e) {

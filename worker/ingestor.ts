@@ -28,7 +28,7 @@
 //   replays it, and the working set is only (re)loaded once the inbox is drained into D1. Limit: an
 //   object that restarts while D1 is down cannot load its working set, so it answers 503 until D1 is back.
 import { DurableObject } from "cloudflare:workers";
-import { coalesceGroup, type DeliveryRecord, decisionSql, type IntegrationRecord, loadAlertsByKey, loadIngestState } from "../db/ingest";
+import { coalesceGroup, type DeliveryRecord, decisionSql, type IntegrationRecord, lastTestSql, loadAlertsByKey, loadIngestState } from "../db/ingest";
 import { countingD1, type RoundTripCounter } from "../db/instrumented";
 import { prepare, type SqlStatement } from "../db/sql";
 import { purgePublicCache } from "./cache";
@@ -63,6 +63,13 @@ export interface IngestInput {
   notes?: Record<string, number>;
   /** Written by the worker itself (expired alerts): no sender, so no signature to check. */
   internal?: boolean;
+  /**
+   * The sender's own test notification (how it was recognised): after the key and signature checks it
+   * is logged with outcome `test` and the integration's last test time, and changes nothing else.
+   */
+  test?: string;
+  /** Came through the CloudWatch receiver, which checks SNS signatures as the integration's options ask. */
+  snsChecked?: boolean;
 }
 
 export type IngestResult =
@@ -73,6 +80,8 @@ export type IngestResult =
       outcomes: EventOutcome[];
       /** Whether D1 already holds it (else it is in the inbox, projected later). */
       projected: boolean;
+      /** A sender's test notification, logged and nothing else: how it was recognised. */
+      test?: string;
       /** Only with BENCH_COUNT_D1: D1 reads made to decide this delivery. */
       d1Reads?: number;
       /** Only with BENCH_COUNT_D1: D1 round trips of the projection group that wrote it. */
@@ -215,19 +224,21 @@ export class Ingestor extends DurableObject<Env> {
       purge = decision.alerts.size > 0;
       // Only incident updates and status changes are told (worker/notify): the outbox reads D1 after a batch only if one holds them.
       notify = decision.updates.length > 0 || decision.statusChanges.length > 0;
+      const test = input.test !== undefined;
       delivery = {
         id: newId(),
         integrationId: integration.id,
         source: integration.source,
         receivedAt: input.receivedAt,
-        outcome: "accepted",
+        outcome: test ? "test" : "accepted",
         httpStatus: input.acceptedStatus ?? 202,
         eventCount: input.events.length,
-        summary: { ...countOutcomes(decision.outcomes), ...input.notes },
+        summary: test ? { test: 1 } : { ...countOutcomes(decision.outcomes), ...input.notes },
         error: null,
         payload: input.payload,
       };
       statements = decisionSql(ws, decision, now, delivery);
+      if (test) statements.push(lastTestSql(integration.id, now));
       const text = JSON.stringify(statements);
       const seq = this.lastSeq + 1;
       const sql = this.ctx.storage.sql;
@@ -261,6 +272,7 @@ export class Ingestor extends DurableObject<Env> {
       integrationId: integration.id,
       outcomes,
       projected: false,
+      ...(input.test !== undefined ? { test: input.test } : {}),
       ...(this.env.BENCH_COUNT_D1 ? { d1Reads: counter.count } : {}),
     };
   }
@@ -607,6 +619,15 @@ export class Ingestor extends DurableObject<Env> {
       const timestamp = input.signed!.headers[integration.options.timestamp_header ?? LEGACY_TIMESTAMP_HEADER];
       const stale = timestamp ? staleTimestamp(timestamp) : null;
       if (stale) return { ok: false, status: 401, error: stale };
+    }
+    // SNS signatures are checked by the CloudWatch receiver only: the key of an integration that
+    // verifies them opens no other endpoint (a forged, unsigned alarm on /v2/enqueue is refused).
+    if (integration.source === "cloudwatch" && integration.options.verify_signatures !== false && !input.snsChecked && !input.internal) {
+      return {
+        ok: false,
+        status: 401,
+        error: "this integration accepts only SNS-signed deliveries, on /hooks/cloudwatch/<key> (or set its verify_signatures to false)",
+      };
     }
     return integration;
   }

@@ -27,6 +27,7 @@ import {
   sparseFixture,
   vocabularyObject,
 } from "../unit/property/helpers";
+import { eventsOf } from "../unit/sources/adapt";
 import { BASE, createComponent, createIntegration, rows, tableCounts } from "./helpers";
 
 const TOTAL = 10_000;
@@ -65,7 +66,7 @@ const receivers: Receiver[] = [
     ([source, adapt]): Receiver => ({
       name: `/hooks/${source}/:key`,
       fixtures: source,
-      adapt: (p) => adapt!(p, now),
+      adapt: (p) => eventsOf(adapt!(p, now)),
       key: { in: "path" },
       path: (key) => `/hooks/${source}/${key}`,
     }),
@@ -75,7 +76,7 @@ if (HOOK_ADAPTERS.alertmanager) {
   receivers.push({
     name: "/hooks/alertmanager (bearer)",
     fixtures: "alertmanager",
-    adapt: (p) => HOOK_ADAPTERS.alertmanager!(p, now),
+    adapt: (p) => eventsOf(HOOK_ADAPTERS.alertmanager!(p, now)),
     key: { in: "bearer" },
     path: () => "/hooks/alertmanager",
   });

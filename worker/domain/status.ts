@@ -5,8 +5,8 @@ export const SEVERITIES = ["critical", "error", "warning", "info"] as const;
 /** An alert's state: firing until its monitor resolves it (acknowledged still fires). */
 export const ALERT_STATUSES = ["firing", "acknowledged", "resolved"] as const;
 
-/** What a delivery did, in the delivery log. */
-export const DELIVERY_OUTCOMES = ["accepted", "rejected", "unauthorized", "failed"] as const;
+/** What a delivery did, in the delivery log (`test`: the sender's own test notification, which changes nothing). */
+export const DELIVERY_OUTCOMES = ["accepted", "test", "rejected", "unauthorized", "failed"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 export const COMPONENT_STATUSES = ["operational", "under_maintenance", "degraded_performance", "partial_outage", "major_outage"] as const;

@@ -11,10 +11,19 @@ import { confirmSubscription, testHostsOf, verifySnsMessage } from "../sources/s
 
 export const hooks = new Hono<AppEnv>();
 
-/** 202 when the delivery carried events; 200 when there was nothing to apply (a test notification). */
+/**
+ * 202 when the delivery carried events; 200 when there was nothing to apply, with `test` saying how a
+ * sender's test notification was recognised (it is logged, and changes nothing).
+ */
 function answer(c: Context<AppEnv>, result: DeliveryOutcome) {
   return c.json(
-    { status: "accepted", delivery_id: result.deliveryId, events: result.outcomes.length, outcomes: result.outcomes },
+    {
+      status: "accepted",
+      delivery_id: result.deliveryId,
+      events: result.outcomes.length,
+      outcomes: result.outcomes,
+      ...(result.test !== undefined ? { test: result.test } : {}),
+    },
     result.outcomes.length ? 202 : 200,
   );
 }
@@ -49,7 +58,7 @@ for (const [source, adapt] of Object.entries(HOOK_ADAPTERS)) {
         signedHeaders: signedHeaders(c),
         ...(formField ? { formField } : {}),
         ...(NEEDS_OPTIONS.has(source as Source) ? { withOptions: true } : {}),
-        ...(source === "cloudwatch" ? { beforeIngest: (payload: unknown, options: IntegrationOptions) => sns(c, payload, options) } : {}),
+        ...(source === "cloudwatch" ? { beforeIngest: (payload: unknown, options: IntegrationOptions) => sns(c, payload, options), snsChecked: true } : {}),
       }),
     ),
   );

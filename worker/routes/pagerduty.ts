@@ -5,6 +5,7 @@ import { type Context, Hono } from "hono";
 import { receive } from "../delivery";
 import type { AppEnv } from "../env";
 import { HttpError } from "../errors";
+import { senderTest } from "../sources/adapted";
 import { fromPagerDutyChange, fromPagerDutyV1, fromPagerDutyV2, keyIn, PagerDutyEventError, type PagerDutyResult } from "../sources/pagerduty";
 
 export const pagerduty = new Hono<AppEnv>();
@@ -54,7 +55,7 @@ async function handle(
       acceptedStatus: keyField === "service_key" ? 200 : 202,
       adapt: (payload, receivedAt) => {
         adapted = adapt(payload, receivedAt);
-        return adapted.events;
+        return adapted.test !== undefined ? senderTest(adapted.test) : adapted.events;
       },
     });
   } catch (e) {

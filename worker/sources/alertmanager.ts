@@ -3,11 +3,12 @@
 // `fingerprint`. Grafana's contact point sends the same shape, so grafana.ts reuses this.
 import type { AlertEvent } from "../domain/alert-event";
 import { PayloadError } from "../errors";
+import { type Adapted, senderTest } from "./adapted";
 import { clipDetails, clipSummary, httpUrl, isObject, type JsonObject, parseDateLenient, requireObject, severityOfLabel, text } from "./common";
 
 const STATUSES = ["firing", "resolved"] as const;
 
-export function fromAlertmanager(payload: unknown, receivedAt: Date): AlertEvent[] {
+export function fromAlertmanager(payload: unknown, receivedAt: Date): Adapted {
   return groupEvents(payload, receivedAt, (parsed, alert) =>
     toEvent(parsed, { link: httpUrl(text(alert.generatorURL)), fallbackSummary: "Alertmanager alert" }),
   );
@@ -16,14 +17,14 @@ export function fromAlertmanager(payload: unknown, receivedAt: Date): AlertEvent
 /**
  * One event per alert of an Alertmanager-shaped group (Alertmanager's own, Grafana's), made by `toOne`.
  * Grafana's test notification (its contact point's "Test" button, or through an Alertmanager contact
- * point) proves the wiring and is no outage: it makes no event.
+ * point) proves the wiring and is no outage: a group of only that alert is the sender's test.
  */
-export function groupEvents(payload: unknown, receivedAt: Date, toOne: (parsed: GroupAlert, alert: JsonObject, body: JsonObject) => AlertEvent): AlertEvent[] {
+export function groupEvents(payload: unknown, receivedAt: Date, toOne: (parsed: GroupAlert, alert: JsonObject, body: JsonObject) => AlertEvent): Adapted {
   const body = requireObject(payload);
-  return groupAlerts(body)
-    .map(({ alert, path }) => ({ alert, parsed: readAlert(body, alert, path, receivedAt) }))
-    .filter(({ parsed }) => !isGrafanaTestAlert(parsed.labels))
-    .map(({ alert, parsed }) => toOne(parsed, alert, body));
+  const alerts = groupAlerts(body).map(({ alert, path }) => ({ alert, parsed: readAlert(body, alert, path, receivedAt) }));
+  const real = alerts.filter(({ parsed }) => !isGrafanaTestAlert(parsed.labels));
+  if (alerts.length && !real.length) return senderTest("Grafana test notification (TestAlert on instance Grafana)");
+  return real.map(({ alert, parsed }) => toOne(parsed, alert, body));
 }
 
 /**

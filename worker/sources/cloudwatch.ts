@@ -4,6 +4,7 @@
 // The envelope's signature and SubscriptionConfirmation are handled before this, in sns.ts.
 import type { AlertEvent } from "../domain/alert-event";
 import { PayloadError } from "../errors";
+import { type Adapted, senderTest } from "./adapted";
 import { clipDetails, clipSummary, encodePart, isObject, type JsonObject, parseDateLenient, requireObject, text } from "./common";
 
 export const SNS_TYPES = ["Notification", "SubscriptionConfirmation", "UnsubscribeConfirmation"] as const;
@@ -33,9 +34,11 @@ export function alarmOf(body: JsonObject): JsonObject | null {
 
 const STATES = ["ALARM", "OK", "INSUFFICIENT_DATA"];
 
-export function fromCloudWatch(payload: unknown, receivedAt: Date): AlertEvent[] {
-  const alarm = alarmOf(requireObject(payload));
-  if (!alarm) return [];
+export function fromCloudWatch(payload: unknown, receivedAt: Date): Adapted {
+  const body = requireObject(payload);
+  const alarm = alarmOf(body);
+  // A plain-text Notification is SNS's "Publish message" (the topic's test); confirmations are no test.
+  if (!alarm) return text(body.Type) === "Notification" ? senderTest("Amazon SNS message that is not an alarm (Publish message)") : [];
   const state = text(alarm.NewStateValue)?.toUpperCase();
   if (!state || !STATES.includes(state)) throw new PayloadError("Message.NewStateValue", `must be one of ${STATES.join(", ")}`);
   // Missing data says nothing about the service: it neither raises nor clears an alarm.

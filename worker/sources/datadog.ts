@@ -5,6 +5,7 @@
 import type { AlertEvent } from "../domain/alert-event";
 import type { Severity } from "../domain/status";
 import { PayloadError } from "../errors";
+import { type Adapted, senderTest } from "./adapted";
 import {
   clipDetails,
   clipSummary,
@@ -92,8 +93,16 @@ class Variables {
   }
 }
 
-export function fromDatadog(payload: unknown, receivedAt: Date): AlertEvent[] {
+// A monitor's "Test Notifications": Datadog prefixes the title with `[TEST]` and opens the message
+// with "Test notification triggered by <user>".
+const TEST_TITLE = /^\s*\[TEST\]/;
+const TEST_BODY = /Test notification triggered by/;
+
+export function fromDatadog(payload: unknown, receivedAt: Date): Adapted {
   const vars = new Variables(requireObject(payload));
+  if (TEST_TITLE.test(vars.get("EVENT_TITLE", "TITLE", "ALERT_TITLE") ?? "") || TEST_BODY.test(vars.get("EVENT_MSG", "BODY", "TEXT_ONLY_MSG") ?? "")) {
+    return senderTest("Datadog Test Notifications ([TEST] title)");
+  }
 
   const alertType = vars.get("ALERT_TYPE")?.toLowerCase();
   const { action, renotify, severity } = outcome(vars, alertType);

@@ -1,9 +1,10 @@
 // Google Cloud Monitoring webhook notification channel → AlertEvents. `incident.state` open →
 // trigger, closed → resolve, by `incident.incident_id`. Schema 1.2 adds `severity` (Critical, Error,
-// Warning, No severity) and more; the older 1.1 shape has the same core fields. The channel's "Test
-// connection" sends `version: "test"`: nothing to apply.
+// Warning, No severity) and more; the older 1.1 shape has the same core fields. The channel's "Send
+// test notification" sends `version: "test"`: the sender's test.
 import type { AlertEvent } from "../domain/alert-event";
 import type { Severity } from "../domain/status";
+import { type Adapted, senderTest } from "./adapted";
 import {
   child,
   clipDetails,
@@ -21,9 +22,9 @@ import {
 
 const SEVERITIES: Record<string, Severity> = { critical: "critical", error: "error", warning: "warning" };
 
-export function fromGoogleCloud(payload: unknown, receivedAt: Date): AlertEvent[] {
+export function fromGoogleCloud(payload: unknown, receivedAt: Date): Adapted {
   const body = requireObject(payload);
-  if (text(body.version)?.toLowerCase() === "test") return [];
+  if (text(body.version)?.toLowerCase() === "test") return senderTest('Cloud Monitoring test notification (version "test")');
   const incident = requireChild(body, "incident", "incident", "is this a Cloud Monitoring webhook notification channel?");
   const id = requireText(incident, "incident_id", "incident.incident_id");
   const state = requireWord(incident, "state", "incident.state", ["open", "closed"], "must be open or closed");

@@ -1,5 +1,5 @@
 // Every sender the worker speaks, and the adapter that turns its payload into AlertEvents.
-import type { AlertEvent } from "../domain/alert-event";
+import type { Adapted } from "./adapted";
 import { fromAlertmanager } from "./alertmanager";
 import { fromAzureMonitor } from "./azure-monitor";
 import { fromBetterStack } from "./betterstack";
@@ -19,8 +19,11 @@ import { fromUptimeRobot } from "./uptimerobot";
 import { fromUptrends } from "./uptrends";
 import { fromZabbix } from "./zabbix";
 
-/** Payload in, events out; `options` are the integration's own (the custom receiver's mapping). */
-export type Adapter = (payload: unknown, receivedAt: Date, options?: IntegrationOptions) => AlertEvent[];
+/**
+ * Payload in, events out (or the sender's test notification); `options` are the integration's own
+ * (the custom receiver's mapping, Sentry's issue events).
+ */
+export type Adapter = (payload: unknown, receivedAt: Date, options?: IntegrationOptions) => Adapted;
 
 /** Integration source types. `pagerduty` integrations post to /v2/enqueue with their key as routing_key. */
 export const SOURCES = [

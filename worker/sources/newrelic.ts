@@ -2,10 +2,11 @@
 // `state` ACTIVATED (or CREATED) → trigger, ACKNOWLEDGED → acknowledge, CLOSED → resolve, by the
 // issue `id`; `priority` CRITICAL / HIGH / MEDIUM / LOW. The legacy notification channel's body
 // (`current_state` open / acknowledged / closed, by `incident_id`) is read too; its "Send test
-// notification" (`current_state: "test"`) is ignored.
+// notification" (`current_state: "test"`) is the sender's test.
 import type { AlertEvent } from "../domain/alert-event";
 import type { Severity } from "../domain/status";
 import { PayloadError } from "../errors";
+import { type Adapted, senderTest } from "./adapted";
 import { clipDetails, clipSummary, httpUrl, type JsonObject, lookupWord, parseEpoch, requireObject, severityOfLabel, text } from "./common";
 
 const PRIORITIES: Record<string, Severity> = { critical: "critical", high: "error", medium: "warning", low: "info" };
@@ -19,7 +20,7 @@ const LEGACY_STATES: Record<string, AlertEvent["action"]> = { open: "trigger", a
 
 const first = (value: unknown): string | undefined => (Array.isArray(value) ? value.map(text).find(Boolean) : text(value));
 
-export function fromNewRelic(payload: unknown, receivedAt: Date): AlertEvent[] {
+export function fromNewRelic(payload: unknown, receivedAt: Date): Adapted {
   const body = requireObject(payload);
   if (text(body.current_state) !== undefined || text(body.incident_id) !== undefined) return legacy(body, receivedAt);
   const id = text(body.id) ?? text(body.issueId);
@@ -55,9 +56,9 @@ export function fromNewRelic(payload: unknown, receivedAt: Date): AlertEvent[] {
   return [event];
 }
 
-function legacy(body: JsonObject, receivedAt: Date): AlertEvent[] {
+function legacy(body: JsonObject, receivedAt: Date): Adapted {
   const state = text(body.current_state)?.toLowerCase();
-  if (state === "test") return [];
+  if (state === "test") return senderTest('New Relic channel test (current_state "test")');
   const action = lookupWord(LEGACY_STATES, state);
   if (!action) throw new PayloadError("current_state", "must be open, acknowledged or closed (or test)");
   const id = text(body.incident_id);

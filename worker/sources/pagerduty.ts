@@ -47,6 +47,8 @@ export interface PagerDutyResult {
   events: AlertEvent[];
   /** The dedup (v2) or incident (v1) key the answer returns: the sender's, or the one generated. */
   dedupKey?: string;
+  /** The sender's test notification (how it was recognised): logged, answered as PagerDuty does, nothing else. */
+  test?: string;
 }
 
 /** The integration key in the body (`routing_key`, v1 `service_key`), when it is a usable string. */
@@ -79,7 +81,7 @@ export function fromPagerDutyV2(payload: unknown, receivedAt: Date, newDedupKey:
 
   const payloadObj = body.payload;
   let event: AlertEvent | undefined;
-  let grafanaTest = false;
+  let test: string | undefined;
   if (action === "trigger") {
     if (!isObject(payloadObj)) {
       p.add("payload", payloadObj === undefined || payloadObj === null ? "is required for a trigger: {summary, source, severity}" : "must be an object");
@@ -92,8 +94,8 @@ export function fromPagerDutyV2(payload: unknown, receivedAt: Date, newDedupKey:
       const severity = severityOf(payloadObj.severity, p);
       timestampOf(payloadObj.timestamp, p);
       if (summary && source && severity) {
-        // Grafana's PagerDuty contact point sends its Test as a real trigger it never resolves.
-        grafanaTest = isGrafanaTest(body, payloadObj);
+        // Grafana's and Uptime Kuma's PagerDuty providers send their Test as a real trigger they never resolve.
+        test = testOf(body, payloadObj, dedupKey);
         event = {
           dedupKey: dedupKey ?? newDedupKey(),
           action,
@@ -111,7 +113,7 @@ export function fromPagerDutyV2(payload: unknown, receivedAt: Date, newDedupKey:
     p.add("payload", "must be an object");
   }
   p.throwIfAny();
-  if (grafanaTest) return { events: [], dedupKey: dedupKey ?? newDedupKey() };
+  if (test) return { events: [], dedupKey: dedupKey ?? newDedupKey(), test };
 
   if (!event) {
     // acknowledge or resolve: only the key matters; PagerDuty ignores their payload.
@@ -228,6 +230,16 @@ function severityOf(value: unknown, p: Problems): Severity | undefined {
 // Grafana's test notification (alert TestAlert, instance Grafana, nothing else) as its PagerDuty
 // contact point renders it: the default `firing` detail lists the alert's labels, sorted.
 const GRAFANA_TEST_LABELS = /(?:^|\n)Labels:\n - alertname = TestAlert\n - instance = Grafana\nAnnotations:\n/;
+
+/**
+ * A Test button's trigger: Grafana's (above), or Uptime Kuma's PagerDuty provider's, which sends
+ * `dedup_key` "Uptime Kuma/test" and `payload.source` "Uptime Kuma Test Button" (its pagerduty.js).
+ */
+function testOf(body: JsonObject, payload: JsonObject, dedupKey: string | undefined): string | undefined {
+  if (isGrafanaTest(body, payload)) return "Grafana test notification (TestAlert on instance Grafana)";
+  if (dedupKey === "Uptime Kuma/test" || text(payload.source) === "Uptime Kuma Test Button") return "Uptime Kuma Test Button";
+  return undefined;
+}
 
 function isGrafanaTest(body: JsonObject, payload: JsonObject): boolean {
   const details = isObject(payload.custom_details) ? payload.custom_details : {};

@@ -2,22 +2,25 @@
 // resolves. Kuma notifies only down and up (its isImportantForNotification); pending and
 // maintenance never reach a notification, but are handled should a hand-made call send them.
 // The "Test" button and the TLS-certificate and domain-expiry notices send
-// `heartbeat: null, monitor: null` with only `msg`: nothing to apply.
+// `heartbeat: null, monitor: null` with only `msg`: the test's is "<notification name> Testing"
+// (server.js, testNotification), the sender's test; the notices are nothing to apply.
 import type { AlertEvent } from "../domain/alert-event";
 import { PayloadError } from "../errors";
+import { type Adapted, senderTest } from "./adapted";
 import { clipDetails, clipSummary, httpUrl, isObject, type JsonObject, parseDateLenient, parseSeverity, requireObject, text } from "./common";
 
 const STATUSES = { 0: "down", 1: "up", 2: "pending", 3: "maintenance" } as const;
 const STATUS_HINT = "must be one of 0 (down), 1 (up), 2 (pending), 3 (maintenance)";
 
-export function fromUptimeKuma(payload: unknown, receivedAt: Date): AlertEvent[] {
+export function fromUptimeKuma(payload: unknown, receivedAt: Date): Adapted {
   const body = requireObject(payload);
   const heartbeat = optionalObject(body, "heartbeat");
   const monitor = optionalObject(body, "monitor");
   if (!heartbeat) {
     if (monitor) throw new PayloadError("heartbeat", "is required: Uptime Kuma sends it with every monitor notification");
     // The test notification and the certificate/domain expiry notices: text only.
-    if (text(body.msg) !== undefined) return [];
+    const msg = text(body.msg);
+    if (msg !== undefined) return / Testing$/.test(msg) ? senderTest("Uptime Kuma Test button") : [];
     throw new PayloadError(
       "heartbeat",
       "is required (or `msg` alone, as Kuma's test notification sends): is this Uptime Kuma's webhook with the application/json preset?",

@@ -5,6 +5,7 @@
 import type { AlertEvent } from "../domain/alert-event";
 import type { Severity } from "../domain/status";
 import { PayloadError } from "../errors";
+import { type Adapted, senderTest } from "./adapted";
 import { clipDetails, clipSummary, httpUrl, isObject, type JsonObject, parseEpoch, parseTags, requireObject, severityOfLabel, text } from "./common";
 
 const UNRESOLVED = /^(?:\{[A-Z#$?][A-Z0-9_.#$:"()\s]*\}|\*UNKNOWN\*)$/;
@@ -18,8 +19,11 @@ function field(body: JsonObject, name: string): string | undefined {
   return value === undefined || UNRESOLVED.test(value) ? undefined : value;
 }
 
-export function fromZabbix(payload: unknown, receivedAt: Date): AlertEvent[] {
+export function fromZabbix(payload: unknown, receivedAt: Date): Adapted {
   const body = requireObject(payload);
+  // The media type's Test dialog sends the parameters as typed, its defaults being the macros
+  // themselves: an `{EVENT.ID}` nobody filled in is that test, not an event.
+  if (text(body.event_id) === "{EVENT.ID}") return senderTest("Zabbix media type test ({EVENT.ID} not filled in)");
 
   // {EVENT.SOURCE}: 0 triggers; discovery (1), autoregistration (2) and internal (3) events are
   // about Zabbix itself, not the services on the page.

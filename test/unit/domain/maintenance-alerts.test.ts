@@ -6,9 +6,10 @@ import { fromUptimeKuma } from "../../../worker/sources/uptime-kuma";
 import down from "../../fixtures/uptime-kuma/down.json";
 import maintenance from "../../fixtures/uptime-kuma/maintenance.json";
 import up from "../../fixtures/uptime-kuma/up.json";
+import { eventsOf } from "../sources/adapt";
 import { API, later, resolve, scenario, trigger } from "./helpers";
 
-const kuma = (payload: unknown) => fromUptimeKuma(payload, new Date("2025-11-20T12:00:00Z"));
+const kuma = (payload: unknown) => eventsOf(fromUptimeKuma(payload, new Date("2025-11-20T12:00:00Z")));
 /** The fixture with its heartbeat time moved to minute `n` of the test morning. */
 const at = <T extends { heartbeat: { time: string } }>(payload: T, n: number): T => ({
   ...payload,

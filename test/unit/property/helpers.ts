@@ -10,6 +10,7 @@ import { codePoints, DETAILS_MAX, SUMMARY_MAX } from "../../../worker/sources/co
 import { customMapping } from "../../../worker/sources/mapping";
 import { fromPagerDutyChange, fromPagerDutyV1, fromPagerDutyV2 } from "../../../worker/sources/pagerduty";
 import { OPSGENIE_MAPPING } from "../../fixtures/custom/opsgenie-mapping";
+import { eventsOf } from "../sources/adapt";
 
 // The custom receiver reads through the integration's mapping: the README's Opsgenie one here.
 const CUSTOM_OPTIONS = { mapping: customMapping.parse(OPSGENIE_MAPPING) };
@@ -45,7 +46,7 @@ export const ADAPTERS: NamedAdapter[] = [
   ...Object.entries(HOOK_ADAPTERS).map(([source, adapt]) => ({
     name: source,
     fixtures: source,
-    adapt: source === "custom" ? (p: unknown, at: Date) => adapt!(p, at, CUSTOM_OPTIONS) : adapt!,
+    adapt: (p: unknown, at: Date) => eventsOf(adapt!(p, at, source === "custom" ? CUSTOM_OPTIONS : undefined)),
   })),
   { name: "pagerduty v2", fixtures: "pagerduty", adapt: (p, at) => fromPagerDutyV2(p, at, pdKey).events },
   { name: "pagerduty v1", fixtures: "pagerduty", adapt: (p, at) => fromPagerDutyV1(p, at, pdKey).events },

@@ -13,11 +13,12 @@ import stackpulseNoData from "../../fixtures/datadog/stackpulse-no-data.json";
 import stackpulseRecovered from "../../fixtures/datadog/stackpulse-recovered.json";
 import stackpulseRenotify from "../../fixtures/datadog/stackpulse-renotify.json";
 import stackpulseTriggered from "../../fixtures/datadog/stackpulse-triggered.json";
+import { eventsOf } from "./adapt";
 
 const receivedAt = new Date("2025-11-20T12:00:00.000Z");
 
 function one(payload: unknown): AlertEvent {
-  const events = fromDatadog(payload, receivedAt);
+  const events = eventsOf(fromDatadog(payload, receivedAt));
   expect(events).toHaveLength(1);
   return events[0]!;
 }

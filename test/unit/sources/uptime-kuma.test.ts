@@ -10,9 +10,10 @@ import maintenance from "../../fixtures/uptime-kuma/maintenance.json";
 import pending from "../../fixtures/uptime-kuma/pending.json";
 import testNotification from "../../fixtures/uptime-kuma/test-notification.json";
 import up from "../../fixtures/uptime-kuma/up.json";
+import { eventsOf } from "./adapt";
 
 const receivedAt = new Date("2025-11-20T12:00:00.000Z");
-const adapt = (payload: unknown) => fromUptimeKuma(payload, receivedAt);
+const adapt = (payload: unknown) => eventsOf(fromUptimeKuma(payload, receivedAt));
 const tags = { service: "search", production: "", monitor_type: "http" };
 
 describe("fromUptimeKuma: notifications without a heartbeat (Notification.send(config, msg))", () => {

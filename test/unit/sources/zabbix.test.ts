@@ -8,10 +8,11 @@ import ack from "../../fixtures/zabbix/acknowledge-update.json";
 import discovery from "../../fixtures/zabbix/discovery.json";
 import problem from "../../fixtures/zabbix/problem.json";
 import recovery from "../../fixtures/zabbix/recovery.json";
+import { eventsOf } from "./adapt";
 
 const receivedAt = new Date("2025-11-20T12:00:00.000Z");
 const one = (payload: unknown): AlertEvent => {
-  const events = fromZabbix(payload, receivedAt);
+  const events = eventsOf(fromZabbix(payload, receivedAt));
   expect(events).toHaveLength(1);
   return events[0]!;
 };
