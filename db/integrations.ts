@@ -10,7 +10,7 @@ import type { Row } from "./sql";
 
 // ── Integrations ────────────────────────────────────────────────────────────
 
-const INTEGRATION_SELECT = `SELECT i.id, i.name, i.source, i.key_prefix, i.disabled, i.last_delivery_at, i.signing_secret IS NOT NULL AS signed,
+const INTEGRATION_SELECT = `SELECT i.id, i.name, i.source, i.key_prefix, i.disabled, i.last_delivery_at, i.last_test_at, i.signing_secret IS NOT NULL AS signed,
     i.public_text, i.public_template,
     i.expected_interval_minutes, i.options,
     (i.expected_interval_minutes IS NOT NULL AND i.disabled = 0

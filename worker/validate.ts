@@ -4,11 +4,18 @@ import { z } from "zod";
 import { HttpError } from "./errors";
 import { cleanDeep } from "./security/text";
 
-/** The first issue as the API's error: a 400 naming the field ("`components[0]` must be …"). */
-function issueError(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): HttpError {
+/**
+ * The first issue as the API's error: a 400 naming the field ("`components[0]` must be …"). A field
+ * the body may not hold (every admin body is strict) is named itself: a typo is never silently dropped.
+ */
+function issueError(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string; keys?: string[] }> }): HttpError {
   const issue = error.issues[0]!;
-  const field = issue.path.length ? issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${String(p)}` : String(p))).join("") : "body";
-  return new HttpError(400, `\`${field}\` ${issue.message.replace(/^Invalid input: /, "")}`, field);
+  const unknown = issue.code === "unrecognized_keys" && issue.keys?.length ? issue.keys[0]! : undefined;
+  const path = unknown === undefined ? issue.path : [...issue.path, unknown];
+  const field = path.length ? path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${String(p)}` : String(p))).join("") : "body";
+  const message =
+    unknown !== undefined && /^Unrecognized key/.test(issue.message) ? "is not a known field here" : issue.message.replace(/^Invalid input: /, "");
+  return new HttpError(400, `\`${field}\` ${message}`, field);
 }
 
 /**

@@ -45,6 +45,8 @@ export interface IntegrationJson {
   disabled: boolean;
   signed: boolean;
   last_delivery_at: string | null;
+  /** When the sender's own test notification last arrived (logged with outcome `test`, nothing else changed). */
+  last_test_at: string | null;
   /** Heartbeat: null when none is expected. */
   expected_interval_minutes: number | null;
   /** Nothing arrived for longer than expected (shown to operators, never to the public). */
@@ -52,7 +54,7 @@ export interface IntegrationJson {
   /** What its alerts publish: summary, full or template (domain/public-text.ts). */
   public_text: string;
   public_template: string | null;
-  /** Receiver settings: Grafana's `signature_header` and `timestamp_header`, `verify_signatures`, `mapping`. */
+  /** Receiver settings: Grafana's `signature_header` and `timestamp_header`, `verify_signatures`, `mapping`, `sentry_issue_events`. */
   options: IntegrationOptions;
   /** CloudWatch: the SNS subscriptions this page confirmed (from the delivery log), newest first. */
   sns_subscriptions?: Array<{ topic_arn: string | null; confirmed_at: string }>;
@@ -78,6 +80,7 @@ function integrationJson(r: Row, base: string): IntegrationJson {
     disabled: !!r.disabled,
     signed: !!r.signed,
     last_delivery_at: str(r.last_delivery_at),
+    last_test_at: str(r.last_test_at),
     expected_interval_minutes: r.expected_interval_minutes == null ? null : Number(r.expected_interval_minutes),
     silent: !!r.silent,
     public_text: String(r.public_text ?? "summary"),

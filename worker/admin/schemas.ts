@@ -32,7 +32,7 @@ export const instant = z
 /** Statuspage's "show only when not operational". */
 const onlyShowIfDegraded = z.boolean().optional();
 
-export const componentCreate = z.object({
+export const componentCreate = z.strictObject({
   name,
   slug: slugSchema.optional(),
   group_id: idSchema.nullable().optional(),
@@ -46,16 +46,17 @@ export type ComponentCreate = z.infer<typeof componentCreate>;
 export const componentPatch = componentCreate.partial();
 export type ComponentPatch = z.infer<typeof componentPatch>;
 
-export const componentStatusPut = z.object({ status: componentStatus });
+export const componentStatusPut = z.strictObject({ status: componentStatus });
 
-export const groupCreate = z.object({ name, description, position });
+export const groupCreate = z.strictObject({ name, description, position });
 export type GroupCreate = z.infer<typeof groupCreate>;
-export const groupPatch = z.object({ name: name.optional(), description, position });
+export const groupPatch = z.strictObject({ name: name.optional(), description, position });
 export type GroupPatch = z.infer<typeof groupPatch>;
 
 /**
  * The per-integration options may come together in `options` or at the top level: `signing_secret`
  * is kept in its own column (never shown back), `verify_signatures` and `mapping` in the options.
+ * Any other setting at the top level (`timestamp_header`…) is refused, naming it and where it goes.
  */
 function gatherOptions(input: unknown): unknown {
   const plain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -85,20 +86,31 @@ const TEMPLATE_MESSAGE = {
   path: ["public_template"],
 };
 
+/** An unknown top-level field of an integration body: a receiver setting in the wrong place, or a typo. */
+const integrationFieldError = {
+  error: (issue: { code?: string; keys?: string[] }) =>
+    issue.code === "unrecognized_keys" && issue.keys?.length && Object.hasOwn(integrationOptions.shape, issue.keys[0]!)
+      ? `is a receiver setting: put it inside \`options\` ({"options": {"${issue.keys[0]}": …}})`
+      : undefined,
+};
+
 export const integrationCreate = z.preprocess(
   gatherOptions,
   z
-    .object({
-      name,
-      source: z.enum(SOURCES),
-      component_ids: ids.optional(),
-      /** Shared secret for signed deliveries (Grafana's X-Grafana-Alerting-Signature). */
-      signing_secret: z.string().min(8).max(256).nullable().optional(),
-      /** Receiver settings (Grafana's signature_header, timestamp_header). */
-      options: integrationOptions.optional(),
-      public_text: publicText,
-      public_template: publicTemplate,
-    })
+    .strictObject(
+      {
+        name,
+        source: z.enum(SOURCES),
+        component_ids: ids.optional(),
+        /** Shared secret for signed deliveries (Grafana's X-Grafana-Alerting-Signature). */
+        signing_secret: z.string().min(8).max(256).nullable().optional(),
+        /** Receiver settings (Grafana's signature_header, timestamp_header). */
+        options: integrationOptions.optional(),
+        public_text: publicText,
+        public_template: publicTemplate,
+      },
+      integrationFieldError,
+    )
     .refine(templateNeedsWording, TEMPLATE_MESSAGE),
 );
 export type IntegrationCreate = z.infer<typeof integrationCreate>;
@@ -114,29 +126,32 @@ const expectedInterval = z
 
 export const integrationPatch = z.preprocess(
   gatherOptions,
-  z.object({
-    name: name.optional(),
-    disabled: z.boolean().optional(),
-    expected_interval_minutes: expectedInterval,
-    component_ids: ids.optional(),
-    signing_secret: z.string().min(8).max(256).nullable().optional(),
-    /** Merged into the stored options: a value sets a setting, null clears it. */
-    options: integrationOptionsPatch.optional(),
-    public_text: publicText,
-    public_template: publicTemplate,
-  }),
+  z.strictObject(
+    {
+      name: name.optional(),
+      disabled: z.boolean().optional(),
+      expected_interval_minutes: expectedInterval,
+      component_ids: ids.optional(),
+      signing_secret: z.string().min(8).max(256).nullable().optional(),
+      /** Merged into the stored options: a value sets a setting, null clears it. */
+      options: integrationOptionsPatch.optional(),
+      public_text: publicText,
+      public_template: publicTemplate,
+    },
+    integrationFieldError,
+  ),
 );
 export type IntegrationPatch = z.infer<typeof integrationPatch>;
 
 const matchSchema = z
-  .object({
+  .strictObject({
     monitor: z.string().min(1).max(255).optional(),
     tag: z.string().min(1).max(255).optional(),
     label: z.string().min(1).max(255).optional(),
   })
   .refine((m) => [m.monitor, m.tag, m.label].filter(Boolean).length === 1, "must have exactly one of monitor, tag, label");
 
-export const linkCreate = z.object({
+export const linkCreate = z.strictObject({
   integration_id: idSchema,
   match: matchSchema,
   component_ids: ids.min(1, "must name at least one component"),
@@ -145,21 +160,21 @@ export const linkCreate = z.object({
 export type LinkCreate = z.infer<typeof linkCreate>;
 
 /** Link an unrouted alert: by its monitor unless `match` says otherwise. */
-export const alertLink = z.object({
+export const alertLink = z.strictObject({
   match: matchSchema.optional(),
   component_ids: ids.min(1, "must name at least one component"),
   status: componentStatus.nullable().optional(),
 });
 export type AlertLink = z.infer<typeof alertLink>;
 
-export const incidentUpdate = z.object({
+export const incidentUpdate = z.strictObject({
   status: z.enum([...INCIDENT_UPDATE_STATUSES, ...MAINTENANCE_STATUSES]),
   body: message,
   components: componentStatuses,
 });
 export type IncidentUpdate = z.infer<typeof incidentUpdate>;
 
-export const incidentCreate = z.object({
+export const incidentCreate = z.strictObject({
   name: z.string().trim().min(1, "is required").max(255),
   status: z.enum(["investigating", "identified", "monitoring"]).optional(),
   impact: z.enum(IMPACTS).optional(),
@@ -169,7 +184,7 @@ export const incidentCreate = z.object({
 });
 export type IncidentCreate = z.infer<typeof incidentCreate>;
 
-export const maintenanceCreate = z.object({
+export const maintenanceCreate = z.strictObject({
   name: z.string().trim().min(1, "is required").max(255),
   body: message,
   scheduled_for: instant,
@@ -213,11 +228,11 @@ const brandColor = z
   .optional();
 
 const headerLinks = z
-  .array(z.object({ label: z.string().trim().min(1, "is required").max(40), url: webUrl }).strict())
+  .array(z.strictObject({ label: z.string().trim().min(1, "is required").max(40), url: webUrl }))
   .max(6, "at most 6 links")
   .optional();
 
-export const settingsPut = z.object({
+export const settingsPut = z.strictObject({
   name,
   url: z
     .string()

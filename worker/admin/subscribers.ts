@@ -62,7 +62,7 @@ export async function csvExport(c: Context<AdminEnv>) {
 
 subscribersApi.get("/subscribers.csv", csvExport);
 
-subscribersApi.post("/subscribers", ...json(subscriptionCreate), async (c) => {
+subscribersApi.post("/subscribers", ...json(subscriptionCreate.strict()), async (c) => {
   const body = c.req.valid("json");
   const choices = await checkChoices(c.env, body);
   return c.json(await addSubscriber(c.env, c.get("actor"), choices, body.language ?? DEFAULT_LANGUAGE), 201);

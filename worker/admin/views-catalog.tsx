@@ -196,7 +196,17 @@ export const IntegrationsPage: FC<
             </h3>
             <p class="muted">
               Publishes: {i.public_text === "template" ? <q dir="auto">{i.public_template}</q> : i.public_text} · Webhook: <code>{i.webhook_url_template}</code>{" "}
-              · last delivery <Time iso={i.last_delivery_at} tz={tz} /> · <a href={`/admin/deliveries?integration_id=${i.id}`}>deliveries</a>
+              · last delivery <Time iso={i.last_delivery_at} tz={tz} /> ·{" "}
+              <span data-last-test>
+                {i.last_test_at ? (
+                  <>
+                    test received at <Time iso={i.last_test_at} tz={tz} />
+                  </>
+                ) : (
+                  "no test received yet"
+                )}
+              </span>{" "}
+              · <a href={`/admin/deliveries?integration_id=${i.id}`}>deliveries</a>
             </p>
             <div class="row">
               <PostForm action={`/admin/integrations/${i.id}/rotate`} class="inline">
@@ -234,6 +244,7 @@ export const IntegrationsPage: FC<
             </details>
             {(i.source === "grafana" || i.source === "sentry") && <GrafanaSignatureForm integration={i} />}
             {i.source === "cloudwatch" && <SnsForm integration={i} />}
+            {i.source === "sentry" && <SentryForm integration={i} />}
             {i.source === "custom" && <MappingForm integration={i} />}
             <h4>Links</h4>
             {links.filter((l) => l.integration_id === i.id).length ? (
@@ -350,6 +361,25 @@ const SnsForm: FC<{ integration: IntegrationJson }> = ({ integration: i }) => (
       </label>
       <div>
         <button type="submit">Save SNS settings</button>
+      </div>
+    </PostForm>
+  </details>
+);
+
+/** Sentry: whether an issue being created or unresolved is an alert (by default only alert rules are). */
+const SentryForm: FC<{ integration: IntegrationJson }> = ({ integration: i }) => (
+  <details data-sentry>
+    <summary>
+      Sentry issues: {i.options.sentry_issue_events === "trigger" ? "every new or regressed issue is an alert" : "only alert rules open incidents"}
+    </summary>
+    <PostForm action={`/admin/integrations/${i.id}/sentry`} class="stack">
+      <label>
+        <input type="checkbox" name="sentry_issue_events" value="trigger" checked={i.options.sentry_issue_events === "trigger"} /> treat every new or regressed
+        issue (issue webhook <code>created</code>, <code>unresolved</code>) as an alert{" "}
+        <span class="muted">(off: only alert rules open incidents; resolved, ignored and archived issues resolve theirs either way)</span>
+      </label>
+      <div>
+        <button type="submit">Save Sentry settings</button>
       </div>
     </PostForm>
   </details>

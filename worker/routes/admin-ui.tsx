@@ -137,6 +137,7 @@ const FLASH = {
   signature_checked: "Signature settings saved: deliveries must be signed.",
   signature_not_checked: "Signature settings saved: deliveries are not signature-checked.",
   sns_verified: "SNS settings saved: each message's signature is verified.",
+  sentry_saved: "Sentry settings saved.",
   sns_not_verified: "SNS settings saved: signatures are not verified (relays and tests only).",
   mapping_saved: "Mapping saved: deliveries are read through it from now on.",
   link_added: "Link added.",
@@ -521,6 +522,15 @@ post("/integrations/:id/sns", "/admin/integrations", async (c, f) => {
     validate(s.integrationPatch, { options: { verify_signatures: f.str("verify_signatures") === "yes" } }),
   );
   return integration.options.verify_signatures === false ? "sns_not_verified" : "sns_verified";
+});
+
+post("/integrations/:id/sentry", "/admin/integrations", async (c, f) => {
+  await updateIntegration(
+    ctxOf(c),
+    pathId(c),
+    validate(s.integrationPatch, { options: { sentry_issue_events: f.str("sentry_issue_events") === "trigger" ? "trigger" : null } }),
+  );
+  return "sentry_saved";
 });
 
 // The custom receiver's mapping: saved, or previewed against the last delivery without saving.

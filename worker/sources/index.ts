@@ -72,5 +72,5 @@ export const HOOK_ADAPTERS: Partial<Record<Source, Adapter>> = {
   custom: (payload, receivedAt, options) => fromMapping(options?.mapping, payload, receivedAt),
 };
 
-/** Receivers that read the integration's options before adapting (the mapping; SNS signature checks). */
-export const NEEDS_OPTIONS: ReadonlySet<Source> = new Set(["custom", "cloudwatch"]);
+/** Receivers that read the integration's options before adapting (the mapping; SNS signature checks; Sentry's issue events). */
+export const NEEDS_OPTIONS: ReadonlySet<Source> = new Set(["custom", "cloudwatch", "sentry"]);

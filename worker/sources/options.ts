@@ -24,6 +24,11 @@ const fields = {
   verify_signatures: z.boolean({ error: "must be true or false" }),
   /** The `custom` receiver: where each alert field is in the sender's JSON (worker/sources/mapping.ts). */
   mapping: customMapping,
+  /**
+   * Sentry: what an issue being created or unresolved does. `ignore` (the default): nothing, only alert
+   * rules open incidents; `trigger`: every new or regressed issue is an alert.
+   */
+  sentry_issue_events: z.enum(["ignore", "trigger"], { error: "must be ignore or trigger" }),
 };
 
 export const integrationOptions = z.strictObject({
@@ -31,6 +36,7 @@ export const integrationOptions = z.strictObject({
   timestamp_header: fields.timestamp_header.optional(),
   verify_signatures: fields.verify_signatures.optional(),
   mapping: fields.mapping.optional(),
+  sentry_issue_events: fields.sentry_issue_events.optional(),
 });
 export type IntegrationOptions = z.infer<typeof integrationOptions>;
 
@@ -41,6 +47,7 @@ export const integrationOptionsPatch = z.strictObject({
   verify_signatures: fields.verify_signatures.nullable().optional(),
   /** Replaced whole, not merged: a mapping is one thing. */
   mapping: fields.mapping.nullable().optional(),
+  sentry_issue_events: fields.sentry_issue_events.nullable().optional(),
 });
 export type IntegrationOptionsPatch = z.infer<typeof integrationOptionsPatch>;
 

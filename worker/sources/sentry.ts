@@ -2,12 +2,18 @@
 // Metric alerts (`Sentry-Hook-Resource: metric_alert`): action critical / warning → trigger at that
 // severity, resolved → resolve, by the metric alert incident. Issue alerts (`event_alert`, action
 // triggered) open an alert per issue; issue webhooks (`issue`) resolve it when the issue is resolved
-// or archived, and raise it again when it is unresolved. The body's signature (`Sentry-Hook-Signature`,
-// hex HMAC-SHA256 of the body with the integration's client secret) is checked by the ingestor.
+// or archived. An issue being created or unresolved is no alert (no rule fired): it opens nothing
+// unless the integration's `sentry_issue_events` option is `trigger`; assigned and the rest change
+// nothing. An alert rule's "Send Test Notification" sends Sentry's sample event (tagged
+// `sample_event: yes`; the legacy plugin's carries the sample's text only): the sender's test.
+// The body's signature (`Sentry-Hook-Signature`, hex HMAC-SHA256 of the body with the integration's
+// client secret) is checked by the ingestor.
 import type { AlertEvent } from "../domain/alert-event";
 import type { Severity } from "../domain/status";
 import { PayloadError } from "../errors";
+import { type Adapted, senderTest } from "./adapted";
 import { child, clipDetails, clipSummary, httpUrl, type JsonObject, lookupWord, parseDateLenient, requireObject, text } from "./common";
+import type { IntegrationOptions } from "./options";
 
 const LEVELS: Record<string, Severity> = {
   fatal: "critical",
@@ -19,19 +25,30 @@ const LEVELS: Record<string, Severity> = {
 };
 const level = (value: unknown): Severity => lookupWord(LEVELS, text(value)?.toLowerCase()) ?? "error";
 
-export function fromSentry(payload: unknown, receivedAt: Date): AlertEvent[] {
+// Sentry's sample event ("This is an example Python exception", one per platform).
+const SAMPLE_MESSAGE = /^This is an example .{1,40} exception$/;
+
+function isSampleEvent(e: JsonObject | undefined, message: string | undefined): boolean {
+  return eventTags(e ?? {}).sample_event === "yes" || SAMPLE_MESSAGE.test(message ?? text(e?.title) ?? text(e?.message) ?? "");
+}
+
+export function fromSentry(payload: unknown, receivedAt: Date, options?: IntegrationOptions): Adapted {
   const body = requireObject(payload);
   const data = child(body, "data");
   const action = text(body.action)?.toLowerCase();
   const metric = child(data, "metric_alert");
   if (metric) return [metricAlert(data!, metric, action, receivedAt)];
   const event = child(data, "event");
-  if (event) return [issueAlert(data!, event, receivedAt)];
+  if (event) {
+    if (isSampleEvent(event, undefined)) return senderTest("Sentry sample event (Send Test Notification)");
+    return [issueAlert(data!, event, receivedAt)];
+  }
   const issue = child(data, "issue");
-  if (issue) return issueWebhook(issue, action, receivedAt);
+  if (issue) return issueWebhook(issue, action, receivedAt, options?.sentry_issue_events === "trigger");
   // The legacy WebHooks plugin: the issue at the top level, its latest event inside.
   if (text(body.project_name) !== undefined && text(body.id) !== undefined) {
     const e = child(body, "event");
+    if (isSampleEvent(e, text(body.message))) return senderTest("Sentry sample event (WebHooks plugin test)");
     return [
       {
         dedupKey: `issue:${text(body.id)}`,
@@ -98,16 +115,23 @@ function issueAlert(data: JsonObject, e: JsonObject, receivedAt: Date): AlertEve
   return event;
 }
 
-function issueWebhook(issue: JsonObject, action: string | undefined, receivedAt: Date): AlertEvent[] {
+/**
+ * An issue webhook: resolved, ignored or archived resolves the issue's alert (opened by an issue alert
+ * rule); created and unresolved trigger only when the integration asks for it (`issueEvents`);
+ * assigned and anything else change nothing.
+ */
+function issueWebhook(issue: JsonObject, action: string | undefined, receivedAt: Date, issueEvents: boolean): AlertEvent[] {
   const id = text(issue.id);
   if (id === undefined) throw new PayloadError("data.issue.id", "is required");
   const act: AlertEvent["action"] | undefined =
     action === "created" || action === "unresolved"
-      ? "trigger"
+      ? issueEvents
+        ? "trigger"
+        : undefined
       : action === "resolved" || action === "ignored" || action === "archived"
         ? "resolve"
         : undefined;
-  if (!act) return []; // assigned: nothing changes for the service
+  if (!act) return [];
   const event: AlertEvent = {
     dedupKey: `issue:${id}`,
     action: act,

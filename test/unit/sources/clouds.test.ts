@@ -48,9 +48,9 @@ describe("fromCloudWatch", () => {
     expect(fromCloudWatch(cwInsufficient, receivedAt)).toEqual([]);
   });
 
-  it("a SubscriptionConfirmation and a plain-text test message carry no events", () => {
+  it("a SubscriptionConfirmation carries no events; a plain-text message (SNS's Publish message) is the sender's test", () => {
     expect(fromCloudWatch(cwConfirm, receivedAt)).toEqual([]);
-    expect(fromCloudWatch({ ...cwAlarm, Message: "hello from the SNS console" }, receivedAt)).toEqual([]);
+    expect(testOf(fromCloudWatch({ ...cwAlarm, Message: "hello from the SNS console" }, receivedAt))).toMatch(/SNS message/);
   });
 
   it("refuses what is not SNS or an alarm, naming the field", () => {

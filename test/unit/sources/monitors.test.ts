@@ -19,7 +19,6 @@ import nrAck from "../../fixtures/newrelic/acknowledged.json";
 import nrActivated from "../../fixtures/newrelic/activated.json";
 import nrClosed from "../../fixtures/newrelic/closed.json";
 import nrLegacyOpen from "../../fixtures/newrelic/legacy-open.json";
-import nrLegacyTest from "../../fixtures/newrelic/legacy-test.json";
 import pdDownUp from "../../fixtures/pingdom/http-down-to-up.json";
 import pdUpDown from "../../fixtures/pingdom/http-up-to-down.json";
 import pdImap from "../../fixtures/pingdom/imap-down-to-up.json";
@@ -205,7 +204,6 @@ describe("what is ignored", () => {
   it.each<[string, Adapt, unknown]>([
     ["Sentry issue assigned", fromSentry, seAssigned],
     ["Sentry installation created", fromSentry, { action: "created", data: { installation: { uuid: "a8e5d37a" } }, installation: { uuid: "a8e5d37a" } }],
-    ["New Relic's legacy test notification", fromNewRelic, nrLegacyTest],
     ["a Better Stack monitor webhook", fromBetterStack, bsPaused],
     ["Pingdom UNCONFIRMED_DOWN", fromPingdom, { ...pdUpDown, current_state: "UNCONFIRMED_DOWN" }],
   ])("%s", (_, adapt, payload) => {

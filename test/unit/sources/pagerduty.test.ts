@@ -217,7 +217,7 @@ describe("fromPagerDutyV2: blank texts from a template are kept, not refused", (
 
 describe("fromPagerDutyV2: Grafana's PagerDuty contact point", () => {
   it("its Test button (TestAlert on Grafana, a trigger never resolved) is accepted and ignored", () => {
-    expect(v2(grafanaTest)).toEqual({ events: [], dedupKey: grafanaTest.dedup_key });
+    expect(v2(grafanaTest)).toEqual({ events: [], test: expect.stringMatching(/Grafana test/), dedupKey: grafanaTest.dedup_key });
   });
 
   it("a test with the details overridden is still recognised by its default summary", () => {
