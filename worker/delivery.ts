@@ -210,6 +210,36 @@ export interface ReceiveOptions {
   signedHeaders?: Record<string, string>;
   /** For senders that can post the JSON as one form field (Uptime Kuma's form-data preset: `data`). */
   formField?: string;
+  /**
+   * For senders whose values may come as form fields or in the query string instead of JSON (UptimeRobot
+   * without "Send as JSON"): a form body is read as an object of its fields, and the URL's query
+   * parameters fill in what the body lacks (an empty body is the query alone).
+   */
+  formFields?: boolean;
+}
+
+/** The payload of a `formFields` sender: its JSON, or its form fields, with the query string's besides. */
+async function fieldsOf(c: Context<AppEnv>, text: string): Promise<unknown> {
+  const type = c.req.header("content-type") ?? "";
+  const query = Object.fromEntries(new URL(c.req.url).searchParams);
+  const isForm = /^(?:multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(type);
+  if (!isForm) {
+    if (!text.trim() && Object.keys(query).length) return query;
+    const json = parseJson(text);
+    return typeof json === "object" && json !== null && !Array.isArray(json) ? { ...query, ...json } : json;
+  }
+  let form: FormData;
+  try {
+    form = await new Response(text, { headers: { "content-type": type } }).formData();
+  } catch {
+    throw new PayloadError("body", "is not a valid form");
+  }
+  const fields: Record<string, string> = { ...query };
+  form.forEach((value, name) => {
+    if (typeof value === "string") fields[name] = value;
+  });
+  if (!Object.keys(fields).length) throw new PayloadError("body", "is an empty form: send the alert's fields");
+  return fields;
 }
 
 /** The JSON text: the body itself, or the named field when the body is a form. */
@@ -240,7 +270,7 @@ export async function receive(c: Context<AppEnv>, opts: ReceiveOptions): Promise
     raw = await readBody(c);
     const missingKey = `missing integration key${opts.keyHint ? `: ${opts.keyHint}` : ""}`;
     if (!keyFromBody && !key) throw new HttpError(401, missingKey);
-    const payload = parseJson(opts.formField ? await formValue(c, raw.text, opts.formField) : raw.text);
+    const payload = opts.formFields ? await fieldsOf(c, raw.text) : parseJson(opts.formField ? await formValue(c, raw.text, opts.formField) : raw.text);
     if (keyFromBody) key = keyFromBody(payload);
     let options: IntegrationOptions | undefined;
     if (opts.withOptions) {

@@ -4,6 +4,9 @@
 // signatures refuses an unsigned delivery on every endpoint that accepts its key.
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
+import azureBudget from "../fixtures/azure-monitor/budget-actual.json";
+import azureBudgetForecast from "../fixtures/azure-monitor/budget-forecasted.json";
+import checklyNative from "../fixtures/checkly/native-tags-text.json";
 import cwAlarm from "../fixtures/cloudwatch/alarm.json";
 import ddTest from "../fixtures/datadog/test-notification.json";
 import gcTest from "../fixtures/google-cloud/test.json";
@@ -255,5 +258,81 @@ describe("admin bodies are strict: an unknown or misplaced field is a 400 naming
     const answer = (await res.json()) as { error: string; field: string };
     expect(answer.field).toBe(field);
     expect(answer.error).toContain(`\`${field}\``);
+  });
+});
+
+describe("the README's configurations work when pasted", () => {
+  it("Checkly's native template (tags as {{TAGS}}, a comma list): the check fails, routed by its service tag", async () => {
+    const component = await createComponent(unique("checkly-native"));
+    const integ = await createIntegration("checkly");
+    const body = JSON.stringify(checklyNative).replace("service:SLUG", `service:${component.slug}`);
+    const res = await post(`/hooks/checkly/${integ.key}`, body);
+    expect(res.status, await res.clone().text()).toBe(202);
+    expect((await summary()).components.find((c) => c.id === component.id)?.status).toBe("major_outage");
+  });
+
+  describe("UptimeRobot, in each of its modes", () => {
+    const fields = (monitor: string, type: string) => ({
+      monitorID: monitor,
+      monitorURL: "https://shop.example.com",
+      monitorFriendlyName: "Shop",
+      alertType: type,
+      alertTypeFriendlyName: type === "1" ? "Down" : "Up",
+      alertDetails: "Connection Timeout",
+      alertDateTime: String(Math.floor(Date.now() / 1000)),
+    });
+    const modes: Array<[string, (key: string, f: Record<string, string>) => Promise<Response>]> = [
+      ["Send as JSON ticked", (key, f) => post(`/hooks/uptimerobot/${key}`, f)],
+      [
+        "Send as JSON not ticked (form-encoded)",
+        (key, f) =>
+          SELF.fetch(`${BASE}/hooks/uptimerobot/${key}`, {
+            method: "POST",
+            headers: { "Content-Type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams(f).toString(),
+          }),
+      ],
+      ["values in the query string", (key, f) => SELF.fetch(`${BASE}/hooks/uptimerobot/${key}?${new URLSearchParams(f)}`, { method: "POST" })],
+    ];
+    it.each(modes)("%s: down opens, up recovers", async (_, send) => {
+      const component = await createComponent(unique("uptimerobot"));
+      const integ = await createIntegration("uptimerobot", [component.id]);
+      const monitor = unique("m");
+      const down = await send(integ.key, fields(monitor, "1"));
+      expect(down.status, await down.clone().text()).toBe(202);
+      expect((await summary()).components.find((c) => c.id === component.id)?.status).toBe("major_outage");
+      await new Promise((r) => setTimeout(r, 1100)); // alertDateTime is in seconds
+      expect((await send(integ.key, fields(monitor, "2"))).status).toBe(202);
+      expect((await summary()).components.find((c) => c.id === component.id)?.status).toBe("operational");
+    });
+
+    it("an empty form is a 400 naming the body", async () => {
+      const integ = await createIntegration("uptimerobot");
+      const res = await SELF.fetch(`${BASE}/hooks/uptimerobot/${integ.key}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: "",
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { field: string }).field).toBe("body");
+    });
+  });
+
+  it.each([
+    ["actual", azureBudget],
+    ["forecasted", azureBudgetForecast],
+  ])("Azure: a budget alert (%s cost, monitorCondition null) is accepted as an info alert, nothing public changes", async (_, budget) => {
+    const component = await createComponent(unique("azure-budget"));
+    const integ = await createIntegration("azure-monitor", [component.id]);
+    const before = await publicState();
+    const res = await post(`/hooks/azure-monitor/${integ.key}`, budget);
+    expect(res.status, await res.clone().text()).toBe(202);
+    expect(await publicState()).toEqual({
+      ...before,
+      tables: { ...before.tables, alerts: before.tables.alerts! + 1, alert_components: before.tables.alert_components! + 1 },
+    });
+    const [alert] = await rows<{ severity: string; summary: string }>("SELECT severity, summary FROM alerts WHERE integration_id = ?1", integ.id);
+    expect(alert).toMatchObject({ severity: "info" });
+    expect(alert!.summary).toMatch(/^Budget Test_/);
   });
 });

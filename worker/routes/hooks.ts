@@ -45,6 +45,8 @@ function signedHeaders(c: Context<AppEnv>): Record<string, string> {
 
 // Uptime Kuma's webhook offers a form-data preset: the same JSON, in the form field `data`.
 const FORM_FIELDS: Partial<Record<string, string>> = { "uptime-kuma": "data" };
+// UptimeRobot posts its fields form-encoded unless "Send as JSON" is ticked, and can add them to the query string.
+const FIELDS_AS_FORM: ReadonlySet<string> = new Set(["uptimerobot"]);
 
 for (const [source, adapt] of Object.entries(HOOK_ADAPTERS)) {
   const formField = FORM_FIELDS[source];
@@ -57,6 +59,7 @@ for (const [source, adapt] of Object.entries(HOOK_ADAPTERS)) {
         adapt,
         signedHeaders: signedHeaders(c),
         ...(formField ? { formField } : {}),
+        ...(FIELDS_AS_FORM.has(source) ? { formFields: true } : {}),
         ...(NEEDS_OPTIONS.has(source as Source) ? { withOptions: true } : {}),
         ...(source === "cloudwatch" ? { beforeIngest: (payload: unknown, options: IntegrationOptions) => sns(c, payload, options), snsChecked: true } : {}),
       }),

@@ -6,6 +6,9 @@
 // its alert expires after ACTIVITY_LOG_EXPIRY and the incident moves to monitoring for an operator to
 // resolve. Service Health and Resource Health do report the end of what they announced (stage
 // Resolved, health Available), and resolve the alert they opened.
+// Cost Management's budget and cost alerts come in the same schema with `monitorCondition`, `severity`
+// and `alertRule` null (`monitoringService` CostAlerts): spending is no outage, so each is an info
+// alert (recorded for operators, no status change, no incident) that expires like an activity-log one.
 import type { AlertEvent } from "../domain/alert-event";
 import type { Severity } from "../domain/status";
 import { PayloadError } from "../errors";
@@ -16,6 +19,7 @@ import {
   encodePart,
   httpUrl,
   isObject,
+  type JsonObject,
   lookupWord,
   parseDateLenient,
   requireChild,
@@ -37,6 +41,9 @@ export function fromAzureMonitor(payload: unknown, receivedAt: Date): AlertEvent
   const data = child(body, "data");
   const essentials = requireChild(data, "essentials", "data.essentials", "send the common alert schema (azureMonitorCommonAlertSchema)");
   const alertId = requireText(essentials, "alertId", "data.essentials.alertId");
+  if (essentials.monitorCondition == null && isCostAlert(essentials, child(data, "alertContext"))) {
+    return [costAlert(essentials, child(child(data, "alertContext"), "AlertData"), alertId, receivedAt)];
+  }
   const condition = requireWord(essentials, "monitorCondition", "data.essentials.monitorCondition", ["fired", "resolved"], "must be Fired or Resolved");
   const rule = text(essentials.alertRule) ?? "Azure Monitor alert";
   const signal = text(essentials.signalType)?.toLowerCase();
@@ -91,4 +98,34 @@ export function fromAzureMonitor(payload: unknown, receivedAt: Date): AlertEvent
     event.details = clipDetails(`${event.details ? `${event.details}\n\n` : ""}${text(context.SearchQuery)}`);
   }
   return [event];
+}
+
+function isCostAlert(essentials: JsonObject, context: JsonObject | undefined): boolean {
+  return /^cost/i.test(text(essentials.monitoringService) ?? "") || /^(budgets?|cost)/i.test(text(context?.AlertCategory) ?? "");
+}
+
+/** A budget or cost alert: who spent what, against which threshold; info, never an outage. */
+function costAlert(essentials: JsonObject, alert: JsonObject | undefined, alertId: string, receivedAt: Date): AlertEvent {
+  const budget = text(alert?.BudgetName);
+  const spent = text(alert?.SpentAmount);
+  const threshold = text(alert?.NotificationThresholdAmount) ?? text(alert?.BudgetThreshold);
+  const title = budget ? `Budget ${budget}${spent ? `: ${spent} spent` : ""}${threshold ? ` (threshold ${threshold})` : ""}` : "Azure cost alert";
+  const event: AlertEvent = {
+    dedupKey: alertId.slice(0, 255),
+    action: "trigger",
+    severity: "info",
+    summary: clipSummary(title),
+    tags: Object.fromEntries(
+      [
+        ["monitoring_service", text(essentials.monitoringService)],
+        ["budget", budget],
+      ].filter((e): e is [string, string] => !!e[1]),
+    ),
+    monitor: { id: text(alert?.BudgetId) ?? alertId, name: budget ?? "Azure cost alert" },
+    occurredAt: parseDateLenient(essentials.firedDateTime) ?? receivedAt,
+    expiresInSeconds: ACTIVITY_LOG_EXPIRY_SECONDS,
+  };
+  const details = clipDetails(text(essentials.description));
+  if (details) event.details = details;
+  return event;
 }

@@ -1,5 +1,6 @@
-// UptimeRobot webhook alert contact → AlertEvents. The user writes the body (or lets UptimeRobot add
-// the values to the query string) from its `*variables*`: `*monitorID*`, `*monitorURL*`,
+// UptimeRobot webhook alert contact → AlertEvents. The user writes the body (JSON with "Send as JSON"
+// ticked, else the same fields form-encoded; or UptimeRobot adds the values to the query string: the
+// route reads all three into one object) from its `*variables*`: `*monitorID*`, `*monitorURL*`,
 // `*monitorFriendlyName*`, `*alertType*` (1 down, 2 up, 3 SSL expiry), `*alertTypeFriendlyName*`,
 // `*alertDetails*`, `*alertDuration*`, `*alertDateTime*` (epoch seconds)… Its quirks: the key names
 // are whatever the user typed (monitorID, monitor_id, alert_type…), numbers arrive as text, a

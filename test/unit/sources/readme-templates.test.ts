@@ -6,8 +6,10 @@ import checklyHandlebars from "@checkly/handlebars";
 import { describe, expect, it } from "vitest";
 import readme from "../../../README.md?raw";
 import { PayloadError } from "../../../worker/errors";
+import { fromCheckly } from "../../../worker/sources/checkly";
 import { fromDatadog } from "../../../worker/sources/datadog";
 import { fromGeneric } from "../../../worker/sources/generic";
+import { fromUptimeRobot } from "../../../worker/sources/uptimerobot";
 import { fromUptrends } from "../../../worker/sources/uptrends";
 import { fromZabbix } from "../../../worker/sources/zabbix";
 import checklyFixture from "../../fixtures/checkly/webhook-template.hbs?raw";
@@ -130,6 +132,56 @@ describe("Checkly: the webhook template, rendered by Checkly's own Handlebars pa
 
   it("stays valid JSON with quotes in the check's name and error", () => {
     expect(adapt({ ALERT_TYPE: "ALERT_FAILURE", CHECK_NAME: 'Shop "EU"', CHECK_ERROR_MESSAGE: 'expected "ok"' }).action).toBe("trigger");
+  });
+});
+
+describe("Checkly (native): the README's template, rendered by Checkly's own Handlebars package", () => {
+  const [template] = codeBlocks(between("checkly-native-template"), "handlebars");
+  const vars = {
+    ALERT_TYPE: "ALERT_FAILURE",
+    CHECK_ID: "8a1f7c2e-4b3d-4e5f-9a6b-7c8d9e0f1a2b",
+    CHECK_NAME: "Checkout API",
+    CHECK_TYPE: "API",
+    CHECK_ERROR_MESSAGE: "Timeout of 30000ms exceeded",
+    RUN_LOCATION: "Frankfurt",
+    RESULT_LINK: "https://app.checklyhq.com/checks/8a1f7c2e/results/c0ffee00",
+    STARTED_AT: "2025-11-20T10:15:02.000Z",
+    TAGS: ["service:payments", "prod"],
+  };
+
+  it("uses no helper Checkly lacks (it has no stringify)", () => {
+    expect(template).toBeDefined();
+    expect(template).not.toMatch(/stringify/);
+  });
+
+  it('renders valid JSON, "tags" as the comma list Checkly makes of {{TAGS}}', () => {
+    const body = JSON.parse(checklyHandlebars.compile(template)(vars));
+    expect(body.tags).toBe("service:payments,prod");
+  });
+
+  it("gives the check's alert, routed by its service tag", () => {
+    const [event] = eventsOf(fromCheckly(JSON.parse(checklyHandlebars.compile(template)(vars)), receivedAt));
+    expect(event).toMatchObject({ dedupKey: `check-${vars.CHECK_ID}`, action: "trigger", severity: "critical", tags: { service: "payments", prod: "" } });
+  });
+});
+
+describe("UptimeRobot: the README's POST value, filled as UptimeRobot fills it", () => {
+  const postValue = /`(\{[^`]+\})`/.exec(between("uptimerobot-post-value"))![1]!;
+  const values: Record<string, string> = {
+    monitorID: "777712345",
+    monitorURL: "https://shop.example.com",
+    monitorFriendlyName: "Shop",
+    alertType: "1",
+    alertTypeFriendlyName: "Down",
+    alertDetails: "Connection Timeout",
+    alertDateTime: "1763633702",
+  };
+  const fill = (t: string) => t.replace(/\*([A-Za-z]+)\*/g, (_, name: string) => values[name] ?? `*${name}*`);
+
+  it("is valid JSON once filled, and a down of that monitor", () => {
+    expect(eventsOf(fromUptimeRobot(JSON.parse(fill(postValue)), receivedAt))).toMatchObject([
+      { dedupKey: "monitor-777712345", action: "trigger", summary: "Shop is down", details: "Connection Timeout" },
+    ]);
   });
 });
 
