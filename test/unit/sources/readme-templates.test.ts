@@ -5,7 +5,6 @@
 import checklyHandlebars from "@checkly/handlebars";
 import { describe, expect, it } from "vitest";
 import readme from "../../../README.md?raw";
-import { PayloadError } from "../../../worker/errors";
 import { fromCheckly } from "../../../worker/sources/checkly";
 import { fromDatadog } from "../../../worker/sources/datadog";
 import { fromGeneric } from "../../../worker/sources/generic";
