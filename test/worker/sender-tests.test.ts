@@ -240,6 +240,13 @@ describe("admin bodies are strict: an unknown or misplaced field is a 400 naming
     expect((await rows<{ options: string }>("SELECT options FROM integrations WHERE id = ?1", integ.id))[0]!.options).toBe("{}");
   });
 
+  it("PUT /settings with what GET /settings answered (read-only fields included) still works", async () => {
+    const settings = (await (await admin("GET", "/settings")).json()) as Record<string, unknown>;
+    expect(settings).toHaveProperty("page_id");
+    const res = await admin("PUT", "/settings", { ...settings, name: settings.name || "Status" });
+    expect(res.status, await res.clone().text()).toBe(200);
+  });
+
   it.each<[string, string, unknown, string]>([
     ["POST", "/components", { name: "x", colour: "red" }, "colour"],
     ["POST", "/integrations", { name: "x", source: "datadog", options: { signature_heder: "x" } }, "options.signature_heder"],

@@ -179,7 +179,7 @@ describe("Zabbix", () => {
     expect(await discovery.json()).toMatchObject({ events: 0 });
   });
 
-  it("a body without {EVENT.ID} is a 400 naming event_id", async () => {
+  it("a problem whose {EVENT.ID} was not filled in (but its value was) is a 400 naming event_id", async () => {
     const integ = await createIntegration("zabbix");
     const res = await post(`/hooks/zabbix/${integ.key}`, { ...zabbixProblem, event_id: "{EVENT.ID}" });
     expect(res.status).toBe(400);

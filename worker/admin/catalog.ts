@@ -288,7 +288,7 @@ export async function getSettings(db: D1Database): Promise<SettingsJson> {
 export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<SettingsJson> {
   const db = ctx.env.DB;
   const before = await getSettings(db);
-  const { page_password, ...rest } = body;
+  const { page_password, page_id: _readOnlyId, page_password_set: _readOnlySet, ...rest } = body;
   // The later settings are optional in a PUT: what a client leaves out keeps its value.
   const keep = <K extends keyof SettingsJson>(k: K, v: SettingsJson[K] | undefined): SettingsJson[K] => (v === undefined ? before[k] : v);
   const next = {

@@ -233,6 +233,9 @@ const headerLinks = z
   .optional();
 
 export const settingsPut = z.strictObject({
+  /** Read-only, as GET /settings answers them: accepted back (a client PUTs what it read) and ignored. */
+  page_id: z.string().max(64).optional(),
+  page_password_set: z.boolean().optional(),
   name,
   url: z
     .string()

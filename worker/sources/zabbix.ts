@@ -22,8 +22,10 @@ function field(body: JsonObject, name: string): string | undefined {
 export function fromZabbix(payload: unknown, receivedAt: Date): Adapted {
   const body = requireObject(payload);
   // The media type's Test dialog sends the parameters as typed, its defaults being the macros
-  // themselves: an `{EVENT.ID}` nobody filled in is that test, not an event.
-  if (text(body.event_id) === "{EVENT.ID}") return senderTest("Zabbix media type test ({EVENT.ID} not filled in)");
+  // themselves: `{EVENT.ID}` and `{EVENT.VALUE}` nobody filled in are that test, not an event.
+  if (text(body.event_id) === "{EVENT.ID}" && field(body, "event_value") === undefined) {
+    return senderTest("Zabbix media type test ({EVENT.ID} not filled in)");
+  }
 
   // {EVENT.SOURCE}: 0 triggers; discovery (1), autoregistration (2) and internal (3) events are
   // about Zabbix itself, not the services on the page.

@@ -98,7 +98,7 @@ describe("fromZabbix: severities as Zabbix's own PagerDuty mapping has them", ()
 describe("fromZabbix: refused with the field named", () => {
   it.each([
     ["event_id", { ...problem, event_id: undefined }],
-    ["event_id", { ...problem, event_id: "{EVENT.RECOVERY.ID}" }],
+    ["event_id", { ...problem, event_id: "{EVENT.ID}" }],
     ["event_value", { ...problem, event_value: "2" }],
     ["event_value", { ...problem, event_value: undefined }],
     ["event_tags", { ...problem, event_tags: "[{not json" }],
