@@ -497,14 +497,11 @@ export class Ingestor extends DurableObject<Env> {
 
   /** The cron's time-driven work (maintenance windows, auto-resolve) at `now`, in turn with deliveries. */
   async tick(now: string): Promise<TickResult> {
-    const result = await this.exclusive(
-      async () => {
-        const result = await runTick(this.env, now);
-        if (result.started.length || result.completed.length || result.autoResolved.length) await purgePublicCache(this.env);
-        return result;
-      },
-      (r) => !!(r.started.length || r.completed.length || r.autoResolved.length),
-    );
+    const result = await this.exclusive(async () => {
+      const result = await runTick(this.env, now);
+      if (tickChanged(result)) await purgePublicCache(this.env);
+      return result;
+    }, tickChanged);
     if ("ok" in result) throw new Error(result.error);
     return result;
   }
@@ -611,6 +608,8 @@ export class Ingestor extends DurableObject<Env> {
     return integration;
   }
 }
+
+const tickChanged = (r: TickResult) => !!(r.started.length || r.completed.length || r.autoResolved.length || r.published.length);
 
 function countOutcomes(outcomes: EventOutcome[]): Record<string, number> {
   const summary: Record<string, number> = {};

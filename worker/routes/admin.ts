@@ -24,12 +24,14 @@ import { channelsApi } from "../admin/channels";
 import {
   createIncident,
   createMaintenance,
+  discardIncident,
   getIncident,
   INCIDENT_FILTERS,
   listIncidents,
   listMaintenances,
   MAINTENANCE_FILTERS,
   postUpdate,
+  publishIncident,
 } from "../admin/incidents";
 import {
   createIntegration,
@@ -56,7 +58,7 @@ import { DELIVERY_OUTCOMES } from "../domain/status";
 import { HttpError } from "../errors";
 import { ingestor } from "../ingestor";
 import { listRefusals } from "../security/refusals";
-import { flag, json, limit, oneOf, param, query, text } from "../validate";
+import { flag, json, jsonBody, limit, oneOf, param, query, text, validate } from "../validate";
 import { adminUi } from "./admin-ui";
 
 export const adminApi = new Hono<AdminEnv>();
@@ -156,6 +158,14 @@ adminApi.get("/incidents/:id", param, async (c) => c.json(await getIncident(admi
 adminApi.post("/incidents/:id/updates", param, ...json(s.incidentUpdate), async (c) =>
   c.json(await postUpdate(adminCtx(c), c.req.valid("param").id, c.req.valid("json")), 201),
 );
+
+// Drafts and incidents in their grace period (issue 23): published (optionally with a new name and
+// first update; the body may be empty) or discarded, each with its audit row.
+adminApi.post("/incidents/:id/publish", param, async (c) => {
+  const body = (await c.req.raw.clone().text()).trim() ? await jsonBody(c.req) : {};
+  return c.json(await publishIncident(adminCtx(c), c.req.valid("param").id, validate(s.incidentPublish, body)));
+});
+adminApi.post("/incidents/:id/discard", param, async (c) => c.json(await discardIncident(adminCtx(c), c.req.valid("param").id)));
 
 adminApi.get("/maintenances", filterOf(MAINTENANCE_FILTERS), async (c) => {
   const q = c.req.valid("query");
