@@ -322,7 +322,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
     case "incident.publish":
     case "incident.discard": {
       const incident = await loadIncident(db, cmd.incidentId);
-      if (!incident || incident.kind !== "incident") return { ok: false, status: 404, error: `no incident ${cmd.incidentId}` };
+      if (incident?.kind !== "incident") return { ok: false, status: 404, error: `no incident ${cmd.incidentId}` };
       if (!isUnpublished(incident))
         return {
           ok: false,

@@ -10,7 +10,6 @@ import { admin, BASE, createComponent, createIntegration, post, rows, summary, u
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 60_000 });
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON answers read in tests
 type Json = Record<string, any>;
 
 async function json(res: Response, status: number): Promise<Json> {

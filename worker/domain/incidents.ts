@@ -589,7 +589,7 @@ export function mergeDecisions(decisions: Decision[]): Decision {
     merged.incidentComponents.push(...d.incidentComponents);
     merged.updates.push(...d.updates);
     merged.statusChanges.push(...d.statusChanges);
-    if (d.published?.length) (merged.published ??= []).push(...d.published);
+    if (d.published?.length) merged.published = [...(merged.published ?? []), ...d.published];
   }
   return merged;
 }
@@ -645,7 +645,8 @@ function publish(ws: WorkingSet, idx: Index, incident: IncidentState, opts: Appl
   }
   const changes = recomputeComponents(ws, idx, [...componentIds], opts.now, d);
   const affected = changes.filter((c) => incident.componentIds.includes(c.code));
-  (d.published ??= []).push({
+  d.published = d.published ?? [];
+  d.published.push({
     incidentId: incident.id,
     updateId: opts.newId(),
     name: edit.name ?? null,
