@@ -212,9 +212,11 @@ export class Ingestor extends DurableObject<Env> {
       const decision = applyEvents(ws, routing, input.events, { now, newId });
       state.absorb(ws, decision);
       outcomes = decision.outcomes;
-      purge = decision.alerts.size > 0;
-      // Only incident updates and status changes are told (worker/notify): the outbox reads D1 after a batch only if one holds them.
-      notify = decision.updates.length > 0 || decision.statusChanges.length > 0;
+      const published = (decision.published?.length ?? 0) > 0;
+      purge = decision.alerts.size > 0 || published;
+      // Only incident updates and status changes are told (worker/notify): the outbox reads D1 after a batch only if one holds them
+      // (a published draft's first update is written again).
+      notify = decision.updates.length > 0 || decision.statusChanges.length > 0 || published;
       delivery = {
         id: newId(),
         integrationId: integration.id,
