@@ -421,8 +421,12 @@ function applyEvent(ws: WorkingSet, idx: Index, routing: Routing, event: AlertEv
   const componentIds = alert.routes.map((r) => r.componentId);
   const disruptive = alert.routes.some(disrupts);
   let incident = alert.incidentId ? ws.incidents.get(alert.incidentId) : undefined;
-  // Returning to its open published incident (a flapping monitor reopening it): public with it.
-  if (disruptive && incident && incident.status !== "resolved" && (incident.publication ?? "published") === "published") setVisibility(alert, "public");
+  if (disruptive && incident && incident.status !== "resolved") {
+    // Returning to its open published incident (a flapping monitor reopening it): public with it. A public
+    // alert (its integration now publishes) never waits in a draft: it looks for a published incident.
+    if ((incident.publication ?? "published") === "published") setVisibility(alert, "public");
+    else if (isPublic(alert)) incident = undefined;
+  }
   const changes = recomputeComponents(ws, idx, [...componentIds, ...formerComponentIds], opts.now, d);
   if (!disruptive) {
     if (!incident || incident.status === "resolved") setIncident(idx, alert, null);

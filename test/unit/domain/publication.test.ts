@@ -204,3 +204,19 @@ describe("several integrations on one component", () => {
     expect(s.alertByKey("a").integrationId).toBe(INTEGRATION);
   });
 });
+
+describe("a policy changed while alerts are held", () => {
+  it("an alert of a draft whose integration now publishes leaves the draft on its next cycle for a published incident", () => {
+    const s = scenario([API], policy("review"));
+    s.apply([trigger("a", 0)]);
+    s.apply([resolve("a", 1)]);
+    expect(s.incident("id2")).toMatchObject({ publication: "draft", status: "monitoring" });
+    const now = routing({ componentIds: ["api"], publication: { policy: "publish", publishAfterSeconds: null } });
+    const d = s.apply([trigger("a", 2)], NOW, now);
+    const opened = [...d.newIncidents][0]!;
+    expect(s.incident(opened).publication).toBeUndefined();
+    expect(s.alertByKey("a").incidentId).toBe(opened);
+    expect(s.incident("id2")).toMatchObject({ publication: "draft", status: "monitoring" });
+    expect(s.status("api")).toBe("major_outage");
+  });
+});

@@ -42,7 +42,9 @@ function freshWorkingSet(): WorkingSet {
 type Step =
   | { kind: "deliver"; integration: Name; events: Array<{ key: string; action: AlertEvent["action"]; severity: Severity }>; wait: number }
   | { kind: "publish" | "discard"; index: number; wait: number }
-  | { kind: "cron"; wait: number };
+  | { kind: "cron"; wait: number }
+  /** An operator switches R between review and publish, G's grace period between 60 s and none. */
+  | { kind: "policy"; integration: "R" | "G"; on: boolean; wait: number };
 
 const wait = fc.integer({ min: 0, max: 90 });
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -64,6 +66,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom("publish" as const, "discard" as const), index: fc.nat(), wait }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("cron" as const), wait }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("policy" as const), integration: fc.constantFrom<"R" | "G">("R", "G"), on: fc.boolean(), wait }) },
 );
 
 const firing = (a: AlertState) => a.status !== "resolved";
@@ -73,6 +76,7 @@ const unpublished = (i: IncidentState | undefined) => i?.publication === "draft"
 
 class Run {
   ws = freshWorkingSet();
+  routing: Record<Name, Routing> = structuredClone(ROUTING);
   clock = T0;
   private ids = 0;
   newId = () => `id${++this.ids}`;
@@ -93,7 +97,12 @@ class Run {
           occurredAt: new Date(this.clock + i),
         }),
       );
-      d = applyEvents(this.ws, ROUTING[s.integration], events, { now, newId: this.newId });
+      d = applyEvents(this.ws, this.routing[s.integration], events, { now, newId: this.newId });
+    } else if (s.kind === "policy") {
+      this.routing[s.integration].publication =
+        s.integration === "R"
+          ? { policy: s.on ? "review" : "publish", publishAfterSeconds: null }
+          : { policy: "publish", publishAfterSeconds: s.on ? 60 : null };
     } else if (s.kind === "cron") {
       d = publishDueIncidents(this.ws, { now, newId: this.newId });
       const late = [...this.ws.incidents.values()].filter((i) => i.publication === "pending" && open(i) && i.publishAt! <= now);
@@ -163,7 +172,7 @@ describe("publication policies under random sequences", () => {
         const run = new Run();
         for (const s of steps) run.run(s);
       }),
-      { seed: SEED, numRuns: 500 },
+      { seed: SEED, numRuns: 4000 },
     );
   });
 });
