@@ -59,7 +59,7 @@ afterAll(async () => {
 describe("review: an operator publishes a draft", () => {
   it("the page shows nothing of the draft; published from the dashboard under its public name, it shows it and the outage", async () => {
     await hook("trigger");
-    const [draft] = (await api("GET", "/incidents?status=drafts")).filter((i: { name: string }) => i.name === RAW);
+    const [draft] = (await api("GET", "/incidents?publication=drafts")).filter((i: { name: string }) => i.name === RAW);
     expect(draft).toMatchObject({ publication: "draft" });
     incidentId = draft.id;
     const before = await publicView();

@@ -78,7 +78,7 @@ async function publicSurfaces(componentId: string, slug: string) {
   };
 }
 
-const drafts = async () => (await json(await admin("GET", "/incidents?status=drafts"), 200)) as unknown as Json[];
+const drafts = async () => (await json(await admin("GET", "/incidents?publication=drafts"), 200)) as unknown as Json[];
 
 describe("review: a draft only operators see", () => {
   it("a trigger leaves the page, the API and the notifications unchanged; publishing (edited) shows it everywhere and notifies once", async () => {
@@ -166,7 +166,7 @@ describe("review: a draft only operators see", () => {
     expect(surfaces.incidentIds).not.toContain(draft!.id);
     expect(surfaces.text).not.toContain(name);
     expect((await page(`/incidents/${draft!.id}`)).status).toBe(404);
-    const listed = (await json(await admin("GET", "/incidents?status=discarded"), 200)) as unknown as Json[];
+    const listed = (await json(await admin("GET", "/incidents?publication=discarded"), 200)) as unknown as Json[];
     expect(listed.map((i) => i.id)).toContain(draft!.id);
     expect((await rows<Json>("SELECT actor, action FROM audit_log WHERE target_id = ?1", draft!.id)).map((r) => r.action)).toEqual(["incident.discard"]);
 
@@ -232,7 +232,7 @@ describe("publish with a grace period", () => {
     expect(surfaces.status).toBe("operational");
     expect(surfaces.incidentIds).not.toContain(pending!.id);
     expect(surfaces.text).not.toContain(name);
-    const blips = (await json(await admin("GET", "/incidents?status=suppressed"), 200)) as unknown as Json[];
+    const blips = (await json(await admin("GET", "/incidents?publication=suppressed"), 200)) as unknown as Json[];
     expect(blips.find((b) => b.id === pending!.id)).toMatchObject({ publication: "suppressed", resolved_at: new Date(t0 + 20_000).toISOString() });
     expect(await rows("SELECT * FROM component_status_changes WHERE component_id = ?1", comp.id)).toEqual([]);
     await new Promise((r) => setTimeout(r, 1500));

@@ -22,14 +22,21 @@ export type AdminIncidentJson = IncidentJson & {
   alerts: AlertJson[];
 };
 
-/** `open`, `resolved` and `all` are what the public sees; `drafts`, `suppressed` and `discarded` only operators (issue 23). */
 export const INCIDENT_FILTERS = {
-  open: `${PUBLISHED} AND ${UNRESOLVED_INCIDENTS}`,
-  resolved: `${PUBLISHED} AND i.kind = 'incident' AND i.resolved_at IS NOT NULL`,
-  all: `${PUBLISHED} AND i.kind = 'incident'`,
-  drafts: "i.kind = 'incident' AND i.publication IN ('draft', 'pending')",
-  suppressed: "i.kind = 'incident' AND i.publication = 'suppressed'",
-  discarded: "i.kind = 'incident' AND i.publication = 'discarded'",
+  open: UNRESOLVED_INCIDENTS,
+  resolved: "i.kind = 'incident' AND i.resolved_at IS NOT NULL",
+  all: "i.kind = 'incident'",
+} as const;
+
+/**
+ * Which incidents by publication (issue 23): `published` ones are what the public sees; `drafts` (drafts and
+ * incidents in their grace period), `suppressed` (blips) and `discarded` only operators.
+ */
+export const PUBLICATION_FILTERS = {
+  published: PUBLISHED,
+  drafts: "i.publication IN ('draft', 'pending')",
+  suppressed: "i.publication = 'suppressed'",
+  discarded: "i.publication = 'discarded'",
 } as const;
 
 export const MAINTENANCE_FILTERS = {
@@ -57,10 +64,16 @@ async function withAlerts(db: D1Database, incidents: IncidentJson[]): Promise<Ad
   }));
 }
 
-export async function listIncidents(ctx: AdminCtx, filter: keyof typeof INCIDENT_FILTERS, limit = 50): Promise<AdminIncidentJson[]> {
+export async function listIncidents(
+  ctx: AdminCtx,
+  filter: keyof typeof INCIDENT_FILTERS,
+  limit = 50,
+  publication: keyof typeof PUBLICATION_FILTERS = "published",
+): Promise<AdminIncidentJson[]> {
   const db = ctx.env.DB;
   const page = await getPage(db, ctx.base);
-  return withAlerts(db, await getIncidents(db, page.id, ctx.base, INCIDENT_FILTERS[filter], [], limit, "newest", "operators"));
+  const where = `${PUBLICATION_FILTERS[publication]} AND ${INCIDENT_FILTERS[filter]}`;
+  return withAlerts(db, await getIncidents(db, page.id, ctx.base, where, [], limit, "newest", "operators"));
 }
 
 export async function listMaintenances(ctx: AdminCtx, filter: keyof typeof MAINTENANCE_FILTERS, limit = 50): Promise<AdminIncidentJson[]> {

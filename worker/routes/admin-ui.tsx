@@ -335,9 +335,9 @@ adminUi.get("/", async (c) => {
   const data = await together({
     base: common(c),
     incidents: listIncidents(ctx, "open"),
-    drafts: listIncidents(ctx, "drafts"),
-    blips: listIncidents(ctx, "suppressed", 20),
-    discarded: listIncidents(ctx, "discarded", 20),
+    drafts: listIncidents(ctx, "all", 50, "drafts"),
+    blips: listIncidents(ctx, "all", 20, "suppressed"),
+    discarded: listIncidents(ctx, "all", 20, "discarded"),
     maintenances: listMaintenances(ctx, "open"),
     components: listComponents(db),
     groups: listGroups(db),

@@ -30,6 +30,7 @@ import {
   listIncidents,
   listMaintenances,
   MAINTENANCE_FILTERS,
+  PUBLICATION_FILTERS,
   postUpdate,
   publishIncident,
 } from "../admin/incidents";
@@ -149,9 +150,13 @@ adminApi.post("/ingest/retry", async (c) => c.json(await ingestor(c.env).retryPr
 const filterOf = <T extends Record<string, unknown>>(filters: T) =>
   query(z.object({ status: oneOf(Object.keys(filters) as [keyof T & string, ...Array<keyof T & string>], "open"), limit }));
 
-adminApi.get("/incidents", filterOf(INCIDENT_FILTERS), async (c) => {
+const keysOf = <T extends Record<string, unknown>>(filters: T) => Object.keys(filters) as [keyof T & string, ...Array<keyof T & string>];
+// `publication` (issue 23): published (default), drafts, suppressed or discarded; `status` defaults to open for
+// published incidents, to all for the others (suppressed and discarded ones are closed).
+const incidentsQuery = z.object({ status: oneOf(keysOf(INCIDENT_FILTERS)), publication: oneOf(keysOf(PUBLICATION_FILTERS), "published"), limit });
+adminApi.get("/incidents", query(incidentsQuery), async (c) => {
   const q = c.req.valid("query");
-  return c.json(await listIncidents(adminCtx(c), q.status, q.limit));
+  return c.json(await listIncidents(adminCtx(c), q.status ?? (q.publication === "published" ? "open" : "all"), q.limit, q.publication));
 });
 adminApi.post("/incidents", ...json(s.incidentCreate), async (c) => c.json(await createIncident(adminCtx(c), c.req.valid("json")), 201));
 adminApi.get("/incidents/:id", param, async (c) => c.json(await getIncident(adminCtx(c), c.req.valid("param").id)));
