@@ -3,7 +3,7 @@
 import type { IncidentRecord } from "../worker/domain/admin-actions";
 import type { AffectedComponent } from "../worker/domain/incidents";
 import type { MaintenanceWindow } from "../worker/domain/maintenance";
-import type { Impact, IncidentStatus, MaintenanceStatus } from "../worker/domain/status";
+import type { Impact, IncidentPublication, IncidentStatus, MaintenanceStatus } from "../worker/domain/status";
 import { ALERT_SELECT } from "./integrations";
 import { type Row, type SqlStatement, sqlOf, str } from "./sql";
 
@@ -47,7 +47,7 @@ export async function incidentAlerts(db: D1Database, incidentIds: string[]): Pro
   const ids = JSON.stringify(incidentIds);
   const [alerts, kinds] = await db.batch<Row>([
     db.prepare(`${ALERT_SELECT} WHERE a.incident_id IN (SELECT value FROM json_each(?1)) ORDER BY a.last_event_at DESC`).bind(ids),
-    db.prepare("SELECT id, kind, automatic FROM incidents WHERE id IN (SELECT value FROM json_each(?1))").bind(ids),
+    db.prepare("SELECT id, kind, automatic, publication, publish_at FROM incidents WHERE id IN (SELECT value FROM json_each(?1))").bind(ids),
   ]);
   return { alerts: alerts!.results, kinds: kinds!.results };
 }
@@ -56,12 +56,13 @@ export async function incidentAlerts(db: D1Database, incidentIds: string[]): Pro
 
 const WITH_COMPONENT_IDS = `(SELECT json_group_array(component_id) FROM incident_components WHERE incident_id = i.id) AS component_ids`;
 
-export async function loadIncident(db: D1Database, id: string): Promise<(IncidentRecord & { name: string }) | null> {
+export async function loadIncident(db: D1Database, id: string): Promise<(IncidentRecord & { name: string; publication: IncidentPublication }) | null> {
   const r = await db.prepare(`SELECT i.*, ${WITH_COMPONENT_IDS} FROM incidents i WHERE i.id = ?1`).bind(id).first<Row>();
   if (!r) return null;
   return {
     id: String(r.id),
     name: String(r.name),
+    publication: (str(r.publication) ?? "published") as IncidentPublication,
     kind: r.kind === "maintenance" ? "maintenance" : "incident",
     status: String(r.status),
     monitoringAt: str(r.monitoring_at),
@@ -86,12 +87,37 @@ export async function loadOpenMaintenances(db: D1Database): Promise<MaintenanceW
   }));
 }
 
+/** The alerts of these incidents, as keys the working-set read takes (resolved ones too). */
+export async function incidentAlertKeys(
+  db: D1Database,
+  incidentIds: string[],
+): Promise<Array<{ integrationId: string; dedupKey: string; service: string | null }>> {
+  const { results } = await db
+    .prepare("SELECT integration_id, dedup_key, json_extract(tags, '$.service') AS service FROM alerts WHERE incident_id IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(incidentIds))
+    .all<Row>();
+  return results.map((r) => ({ integrationId: String(r.integration_id), dedupKey: String(r.dedup_key), service: str(r.service) }));
+}
+
+/** Incidents whose grace period ran out by `now`, still open: the cron publishes them. */
+export async function duePendingIncidents(db: D1Database, now: string): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT id FROM incidents WHERE publication = 'pending' AND resolved_at IS NULL AND publish_at <= ?1 ORDER BY publish_at LIMIT 200")
+    .bind(now)
+    .all<Row>();
+  return results.map((r) => String(r.id));
+}
+
+/** The body of an incident's first update (what publishing a draft may replace). */
+export const firstUpdateBody = async (db: D1Database, incidentId: string): Promise<string | null> =>
+  str((await db.prepare("SELECT body FROM incident_updates WHERE incident_id = ?1 ORDER BY created_at, rowid LIMIT 1").bind(incidentId).first<Row>())?.body);
+
 /** Incidents in `monitoring`: the cron's candidates for auto-resolve. */
 export async function monitoringIncidents(db: D1Database): Promise<Array<IncidentRecord & { lastAlertAt: string | null }>> {
   const { results } = await db
     .prepare(
       `SELECT i.id, i.status, i.monitoring_at, i.resolved_at, i.last_alert_at, ${WITH_COMPONENT_IDS}
-       FROM incidents i WHERE i.kind = 'incident' AND i.status = 'monitoring' AND i.resolved_at IS NULL`,
+       FROM incidents i WHERE i.kind = 'incident' AND i.publication = 'published' AND i.status = 'monitoring' AND i.resolved_at IS NULL`,
     )
     .all<Row>();
   return results.map((r) => ({

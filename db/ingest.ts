@@ -1,9 +1,9 @@
 // The ingestion's two D1 round trips: one batched read of the working set, one batched write of
 // the decision. Raw SQL on purpose: this is the hot path, and bulk writes go through json_each so
 // a 300-alert delivery is still a handful of statements.
-import type { AlertState, ComponentState, Decision, IncidentState, LinkRule, Routing, WorkingSet } from "../worker/domain/incidents";
+import type { AlertState, ComponentState, Decision, IncidentState, LinkRule, Publication, Routing, WorkingSet } from "../worker/domain/incidents";
 import { PUBLIC_TEXT_MODES, type PublicTextMode } from "../worker/domain/public-text";
-import type { DELIVERY_OUTCOMES } from "../worker/domain/status";
+import { ALERT_VISIBILITIES, type DELIVERY_OUTCOMES, INCIDENT_PUBLICATIONS, PUBLICATION_POLICIES, type PublicationPolicy } from "../worker/domain/status";
 import { type IntegrationOptions, readOptions } from "../worker/sources/options";
 import { componentState, insertStatusChanges } from "./components";
 import { insertIncidentUpdates } from "./incidents";
@@ -40,7 +40,7 @@ open_incidents AS (
 /** Exported for the benchmarks, which show their query plans. */
 export const READS = {
   integrationComponents: "SELECT component_id FROM integration_components WHERE integration_id = ?1",
-  publicText: "SELECT public_text, public_template FROM integrations WHERE id = ?1",
+  publicText: "SELECT public_text, public_template, publication, publish_after_seconds FROM integrations WHERE id = ?1",
   links: `SELECT l.id, l.match_type, l.match_key, l.match_value, l.status,
       (SELECT json_group_array(component_id) FROM link_components WHERE link_id = l.id) AS component_ids
     FROM links l WHERE l.integration_id = ?1`,
@@ -48,7 +48,7 @@ export const READS = {
     SELECT id, slug, name, auto_status, override_status, in_maintenance, status
     FROM components WHERE id IN (SELECT id FROM candidate)`,
   incidents: `${SCOPE}
-    SELECT i.id, i.name, i.status, i.impact, i.started_at, i.monitoring_at, i.resolved_at, i.last_alert_at,
+    SELECT i.id, i.name, i.status, i.impact, i.started_at, i.monitoring_at, i.resolved_at, i.last_alert_at, i.publication, i.publish_at,
       (SELECT json_group_array(component_id) FROM incident_components WHERE incident_id = i.id) AS component_ids
     FROM incidents i WHERE i.id IN (SELECT id FROM open_incidents)`,
   alerts: `${SCOPE}
@@ -100,6 +100,7 @@ export async function loadWorkingSets(db: D1Database, requests: WorkingSetReques
         mode: (PUBLIC_TEXT_MODES as readonly unknown[]).includes(text?.public_text) ? (text!.public_text as PublicTextMode) : "summary",
         template: str(text?.public_template),
       },
+      publication: publicationOf(text),
       componentIds: ic!.results.map((row) => String(row.component_id)),
       links: lk!.results.map(linkRule),
     });
@@ -121,7 +122,15 @@ function linkRule(r: Row): LinkRule {
   };
 }
 
+/** An integration's publication policy; an unknown value is read as the default, publish at once. */
+function publicationOf(r: Row | undefined): Publication {
+  const policy = (PUBLICATION_POLICIES as readonly unknown[]).includes(r?.publication) ? (r!.publication as PublicationPolicy) : "publish";
+  const seconds = Number(r?.publish_after_seconds ?? 0);
+  return { policy, publishAfterSeconds: policy === "publish" && seconds > 0 ? seconds : null };
+}
+
 function incidentState(r: Row): IncidentState {
+  const publication = (INCIDENT_PUBLICATIONS as readonly unknown[]).includes(r.publication) ? (r.publication as IncidentState["publication"]) : "published";
   return {
     id: String(r.id),
     name: String(r.name),
@@ -132,6 +141,8 @@ function incidentState(r: Row): IncidentState {
     monitoringAt: str(r.monitoring_at),
     resolvedAt: str(r.resolved_at),
     lastAlertAt: str(r.last_alert_at),
+    // Absent for published incidents, as the state machine makes them.
+    ...(publication === "published" ? {} : { publication, publishAt: str(r.publish_at) }),
   };
 }
 
@@ -156,6 +167,9 @@ function alertState(r: Row): AlertState {
     resolvedAt: str(r.resolved_at),
     routes: JSON.parse(String(r.routes)),
     expiresAt: str(r.expires_at),
+    ...(r.visibility !== "public" && (ALERT_VISIBILITIES as readonly unknown[]).includes(r.visibility)
+      ? { visibility: r.visibility as AlertState["visibility"] }
+      : {}),
   };
 }
 
@@ -251,6 +265,7 @@ const ALERT_COLUMNS = [
   "acknowledged_at",
   "resolved_at",
   "expires_at",
+  "visibility",
   "created_at",
   "updated_at",
 ] as const;
@@ -266,6 +281,8 @@ const INCIDENT_COLUMNS = [
   "monitoring_at",
   "resolved_at",
   "last_alert_at",
+  "publication",
+  "publish_at",
   "created_at",
   "updated_at",
 ] as const;
@@ -319,6 +336,7 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
       acknowledged_at: a.acknowledgedAt,
       resolved_at: a.resolvedAt,
       expires_at: a.expiresAt ?? null,
+      visibility: a.visibility ?? "public",
       created_at: now,
       updated_at: now,
     };
@@ -351,6 +369,8 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
       monitoring_at: i.monitoringAt,
       resolved_at: i.resolvedAt,
       last_alert_at: i.lastAlertAt,
+      publication: i.publication ?? "published",
+      publish_at: i.publishAt ?? null,
       created_at: now,
       updated_at: now,
     };
@@ -367,6 +387,7 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
     );
   }
   if (d.updates.length) out.push(insertIncidentUpdates(d.updates));
+  for (const p of d.published ?? []) out.push(...publishedSql(p, now));
   if (d.components.size) {
     out.push(
       sqlOf(
@@ -388,6 +409,27 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
     out.push({ sql: LAST_DELIVERY, params: [id, now] });
   }
   return out;
+}
+
+/**
+ * A draft or pending incident made public: its edited name, and its first update written again under
+ * a new id and rowid (edited body, the public changes publishing made), so the notification outbox,
+ * already past the draft's rows, tells it once. Its later updates keep their place.
+ */
+function publishedSql(p: NonNullable<Decision["published"]>[number], now: string): SqlStatement[] {
+  const first = "SELECT rowid FROM incident_updates WHERE incident_id = ?1 AND id != ?2 ORDER BY created_at, rowid LIMIT 1";
+  return [
+    sqlOf("UPDATE incidents SET name = coalesce(?2, name), updated_at = ?3 WHERE id = ?1", p.incidentId, p.name, now),
+    sqlOf(
+      `INSERT INTO incident_updates (id, incident_id, status, body, affected_components, created_at, display_at)
+       SELECT ?2, incident_id, status, coalesce(?3, body), ?4, created_at, display_at FROM incident_updates WHERE rowid = (${first})`,
+      p.incidentId,
+      p.updateId,
+      p.body,
+      p.affectedComponents ? JSON.stringify(p.affectedComponents) : null,
+    ),
+    sqlOf(`DELETE FROM incident_updates WHERE rowid = (${first})`, p.incidentId, p.updateId),
+  ];
 }
 
 /** Everything the Ingestor keeps in memory, read in one batch (one consistent snapshot). */
@@ -414,13 +456,15 @@ const ALERT_WITH_ROUTES = `SELECT a.*,
 
 export async function loadIngestState(db: D1Database, recentSince: string): Promise<IngestState> {
   const [ints, ic, lk, cs, inc, al, cold, progress] = await db.batch<Row>([
-    db.prepare("SELECT id, name, source, key_hash, disabled, signing_secret, options, public_text, public_template FROM integrations"),
+    db.prepare(
+      "SELECT id, name, source, key_hash, disabled, signing_secret, options, public_text, public_template, publication, publish_after_seconds FROM integrations",
+    ),
     db.prepare("SELECT integration_id, component_id FROM integration_components"),
     db.prepare(`SELECT l.id, l.integration_id, l.match_type, l.match_key, l.match_value, l.status,
         (SELECT json_group_array(component_id) FROM link_components WHERE link_id = l.id) AS component_ids
       FROM links l ORDER BY l.created_at, l.id`),
     db.prepare("SELECT id, slug, name, auto_status, override_status, in_maintenance, status FROM components"),
-    db.prepare(`SELECT i.id, i.name, i.status, i.impact, i.started_at, i.monitoring_at, i.resolved_at, i.last_alert_at,
+    db.prepare(`SELECT i.id, i.name, i.status, i.impact, i.started_at, i.monitoring_at, i.resolved_at, i.last_alert_at, i.publication, i.publish_at,
         (SELECT json_group_array(component_id) FROM incident_components WHERE incident_id = i.id) AS component_ids
       FROM incidents i WHERE i.kind = 'incident' AND i.automatic = 1 AND i.resolved_at IS NULL`),
     db.prepare(`${ALERT_WITH_ROUTES} WHERE ${HOT_ALERT}`).bind(recentSince),
@@ -445,6 +489,7 @@ export async function loadIngestState(db: D1Database, recentSince: string): Prom
           mode: (PUBLIC_TEXT_MODES as readonly unknown[]).includes(r.public_text) ? (r.public_text as PublicTextMode) : "summary",
           template: str(r.public_template),
         },
+        publication: publicationOf(r),
         componentIds: [],
         links: [],
       },

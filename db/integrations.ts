@@ -11,7 +11,7 @@ import type { Row } from "./sql";
 // ── Integrations ────────────────────────────────────────────────────────────
 
 const INTEGRATION_SELECT = `SELECT i.id, i.name, i.source, i.key_prefix, i.disabled, i.last_delivery_at, i.last_test_at, i.signing_secret IS NOT NULL AS signed,
-    i.public_text, i.public_template,
+    i.public_text, i.public_template, i.publication, i.publish_after_seconds,
     i.expected_interval_minutes, i.options,
     (i.expected_interval_minutes IS NOT NULL AND i.disabled = 0
       AND coalesce(i.last_delivery_at, i.created_at) < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || i.expected_interval_minutes || ' minutes')) AS silent,
@@ -37,6 +37,8 @@ export interface NewIntegration {
   options: IntegrationOptions;
   publicText?: IntegrationRow["publicText"];
   publicTemplate?: string | null;
+  publication?: IntegrationRow["publication"];
+  publishAfterSeconds?: number | null;
   componentIds: string[];
 }
 
@@ -73,7 +75,17 @@ export function insertIntegration(db: D1Database, n: NewIntegration, now: string
 type IntegrationFields = Partial<
   Pick<
     IntegrationRow,
-    "name" | "disabled" | "expectedIntervalMinutes" | "signingSecret" | "publicText" | "publicTemplate" | "options" | "keyHash" | "keyPrefix"
+    | "name"
+    | "disabled"
+    | "expectedIntervalMinutes"
+    | "signingSecret"
+    | "publicText"
+    | "publicTemplate"
+    | "publication"
+    | "publishAfterSeconds"
+    | "options"
+    | "keyHash"
+    | "keyPrefix"
   >
 >;
 

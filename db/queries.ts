@@ -78,7 +78,8 @@ export async function getPage(db: D1Database, baseUrl: string): Promise<PageJson
   const row = await db
     .prepare(
       `SELECT p.page_id, p.name, p.url, p.time_zone,
-         max(p.updated_at, coalesce((SELECT max(updated_at) FROM components), ''), coalesce((SELECT max(updated_at) FROM incidents), '')) AS updated_at
+         max(p.updated_at, coalesce((SELECT max(updated_at) FROM components), ''),
+           coalesce((SELECT max(updated_at) FROM incidents WHERE publication = 'published'), '')) AS updated_at
        FROM page_settings p WHERE p.id = 1`,
     )
     .first<Row>();
@@ -206,8 +207,15 @@ const ORDER = {
 } as const;
 
 /**
+ * What readers may see: published incidents only. Drafts, incidents in their grace period,
+ * suppressed blips and discarded drafts are for operators; every public surface reads through here.
+ */
+export const PUBLISHED = "i.publication = 'published'";
+
+/**
  * Incidents (or maintenances) matching `where` (a constant SQL condition on `i`; values go in
  * `params`), newest first unless told otherwise, each with its updates (newest first) and components.
+ * Published ones only, unless `audience` is operators (the admin, whose `where` says which it wants).
  */
 export async function getIncidents(
   db: D1Database,
@@ -217,6 +225,7 @@ export async function getIncidents(
   params: unknown[] = [],
   limit = 50,
   order: keyof typeof ORDER = "newest",
+  audience: "public" | "operators" = "public",
 ): Promise<IncidentJson[]> {
   const [{ results }, keys] = await db.batch<Row>([
     db
@@ -230,7 +239,7 @@ export async function getIncidents(
              'start_date', c.start_date, 'group_id', c.group_id, 'only_show_if_degraded', c.only_show_if_degraded))
           FROM (SELECT c.* FROM incident_components ic JOIN components c ON c.id = ic.component_id
                 WHERE ic.incident_id = i.id ORDER BY c.position, c.name) c) AS comps
-       FROM incidents i WHERE ${where}
+       FROM incidents i WHERE ${audience === "public" ? `${PUBLISHED} AND ` : ""}(${where})
        ORDER BY ${ORDER[order]} LIMIT ${Math.max(1, Math.floor(limit))}`,
       )
       .bind(...params),
@@ -531,7 +540,7 @@ export async function getUptime(db: D1Database, opts: { now?: Date; days?: numbe
       .prepare(
         `SELECT ic.component_id, i.id, i.name, i.impact, i.started_at, coalesce(i.resolved_at, ?2) AS ended_at
          FROM incidents i JOIN incident_components ic ON ic.incident_id = i.id
-         WHERE i.kind = 'incident' AND i.started_at <= ?2 AND (i.resolved_at IS NULL OR i.resolved_at >= ?1)
+         WHERE i.kind = 'incident' AND ${PUBLISHED} AND i.started_at <= ?2 AND (i.resolved_at IS NULL OR i.resolved_at >= ?1)
          ORDER BY i.started_at`,
       )
       .bind(startIso, nowIso),

@@ -1,7 +1,18 @@
 // The one description of the data. Times are ISO 8601 strings with milliseconds and zone, as the API shows them.
 import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { ALERT_STATUSES, COMPONENT_STATUSES, DELIVERY_OUTCOMES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, SEVERITIES } from "../worker/domain/status";
+import {
+  ALERT_STATUSES,
+  ALERT_VISIBILITIES,
+  COMPONENT_STATUSES,
+  DELIVERY_OUTCOMES,
+  IMPACTS,
+  INCIDENT_PUBLICATIONS,
+  INCIDENT_STATUSES,
+  MAINTENANCE_STATUSES,
+  PUBLICATION_POLICIES,
+  SEVERITIES,
+} from "../worker/domain/status";
 import type { IntegrationOptions } from "../worker/sources/options";
 
 // Enum columns type what the code reads and writes; SQLite stores them as plain text (no CHECK).
@@ -126,6 +137,10 @@ export const integrations = sqliteTable(
       .default("summary"),
     /** With `template`: the operator's wording ({{component}}, {{severity}}, {{summary}} filled in). */
     publicTemplate: text("public_template"),
+    /** What its alerts do in public (migration 0009): publish, review, status_only or private. */
+    publication: text("publication", { enum: PUBLICATION_POLICIES }).notNull().default("publish"),
+    /** With `publish`: the grace period, in seconds, before an incident still firing is published; null: at once. */
+    publishAfterSeconds: integer("publish_after_seconds"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -189,6 +204,8 @@ export const alerts = sqliteTable(
     resolvedAt: text("resolved_at"),
     /** A trigger the sender re-confirms on a schedule (Uptime Kuma's resend) stops counting after this. */
     expiresAt: text("expires_at"),
+    /** Whether it counts in public (migration 0009): `held` until its incident is published, `private` never. */
+    visibility: text("visibility", { enum: ALERT_VISIBILITIES }).notNull().default("public"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -231,10 +248,19 @@ export const incidents = sqliteTable(
     scheduledFor: text("scheduled_for"),
     scheduledUntil: text("scheduled_until"),
     lastAlertAt: text("last_alert_at"),
+    /** Only `published` incidents reach the public and the notifications (migration 0009). */
+    publication: text("publication", { enum: INCIDENT_PUBLICATIONS }).notNull().default("published"),
+    /** Pending: when the grace period ends and the incident, still firing, is published. */
+    publishAt: text("publish_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("incidents_open_idx").on(t.kind, t.resolvedAt), index("incidents_created_idx").on(t.createdAt)],
+  (t) => [
+    index("incidents_open_idx").on(t.kind, t.resolvedAt),
+    index("incidents_created_idx").on(t.createdAt),
+    // The cron's look-up of grace periods that ran out, and the admin's list of drafts.
+    index("incidents_unpublished_idx").on(t.publication, t.publishAt).where(sql`${t.publication} != 'published'`),
+  ],
 );
 
 export const incidentUpdates = sqliteTable(

@@ -8,6 +8,9 @@ import { type Actor, audit } from "../db/audit";
 import { componentUsers, deleteComponentRows, getComponentRow, insertStatusChanges, loadComponentStates, updateComponentFlags } from "../db/components";
 import {
   autoResolveIncident,
+  duePendingIncidents,
+  firstUpdateBody,
+  incidentAlertKeys,
   insertIncidentComponents,
   insertIncidentUpdates,
   insertMaintenance,
@@ -18,7 +21,7 @@ import {
   setIncidentProgress,
   setMaintenanceStatus,
 } from "../db/incidents";
-import { decisionStatements, loadWorkingSet } from "../db/ingest";
+import { decisionStatements, loadWorkingSet, loadWorkingSets } from "../db/ingest";
 import { deleteIntegrationRow, getIntegrationRow, insertLink, updateIntegrationFields } from "../db/integrations";
 import { autoResolveMinutes } from "../db/settings";
 import { prepare, type Row, str } from "../db/sql";
@@ -35,8 +38,8 @@ import {
   retriggerEvent,
   type UnroutedAlert,
 } from "./domain/admin-actions";
-import type { AffectedComponent, LinkRule, StatusChange } from "./domain/incidents";
-import { applyEvents } from "./domain/incidents";
+import type { AffectedComponent, LinkRule, StatusChange, WorkingSet } from "./domain/incidents";
+import { applyEvents, discardIncident, isUnpublished, publishDueIncidents, publishIncident } from "./domain/incidents";
 import {
   dueAutoResolve,
   dueMaintenanceTransitions,
@@ -69,6 +72,8 @@ export type AdminCommand =
       componentIds: string[];
       components: ComponentStatusRequest;
     }
+  | { type: "incident.publish"; actor: Actor; incidentId: string; name: string | null; body: string | null }
+  | { type: "incident.discard"; actor: Actor; incidentId: string }
   | { type: "component.override"; actor: Actor; componentId: string; status: ComponentStatus | null }
   | { type: "component.delete"; actor: Actor; componentId: string; force?: boolean }
   | { type: "alert.resolve"; actor: Actor; alertId: string }
@@ -217,6 +222,7 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
     case "incident.update": {
       const incident = await loadIncident(db, cmd.incidentId);
       if (!incident) return { ok: false, status: 404, error: `no incident ${cmd.incidentId}` };
+      if (incident.publication !== "published") return notPublished(cmd.incidentId, incident.publication);
       const ids = uniq([...incident.componentIds, ...Object.keys(cmd.components)]);
       const flags = await loadComponentStates(db, ids);
       const unknown = unknownComponents(Object.keys(cmd.components), flags, "components");
@@ -311,6 +317,47 @@ export async function runAdminCommand(env: Env, cmd: AdminCommand, now = nowIso(
       );
       await db.batch(b.finish());
       return { ok: true, id };
+    }
+
+    case "incident.publish":
+    case "incident.discard": {
+      const incident = await loadIncident(db, cmd.incidentId);
+      if (incident?.kind !== "incident") return { ok: false, status: 404, error: `no incident ${cmd.incidentId}` };
+      if (!isUnpublished(incident))
+        return {
+          ok: false,
+          status: 409,
+          error: `incident ${cmd.incidentId} is ${incident.publication}: only a draft or an incident in its grace period can be published or discarded`,
+        };
+      const ws = await incidentsWorkingSet(db, [incident.id]);
+      const opts = { now, newId };
+      const decision =
+        cmd.type === "incident.publish" ? publishIncident(ws, incident.id, opts, { name: cmd.name, body: cmd.body }) : discardIncident(ws, incident.id, opts);
+      if (!decision) return { ok: false, status: 409, error: `incident ${cmd.incidentId} has no alerts to publish or discard` };
+      const body = await firstUpdateBody(db, incident.id);
+      const published = cmd.type === "incident.publish" ? decision.published?.[0] : undefined;
+      const edit = cmd.type === "incident.publish" ? cmd : { name: null, body: null };
+      await db.batch([
+        ...decisionStatements(db, ws, decision, now, []),
+        audit(
+          db,
+          cmd.actor,
+          cmd.type,
+          "incident",
+          incident.id,
+          { publication: incident.publication, status: incident.status, name: incident.name, body },
+          published
+            ? {
+                publication: "published",
+                name: edit.name ?? incident.name,
+                body: edit.body ?? body,
+                ...(published.affectedComponents ? { affected_components: published.affectedComponents } : {}),
+              }
+            : { publication: "discarded", alerts_made_private: [...decision.alerts] },
+          now,
+        ),
+      ]);
+      return { ok: true, id: incident.id };
     }
 
     case "component.override": {
@@ -566,6 +613,29 @@ async function reapplyThroughLink(
   return { statements, count: matched.length };
 }
 
+const notPublished = (id: string, publication: string): CommandResult => ({
+  ok: false,
+  status: 409,
+  error:
+    publication === "draft" || publication === "pending"
+      ? `incident ${id} is not public yet (${publication}): publish or discard it first`
+      : `incident ${id} was ${publication}: it is closed and never public`,
+});
+
+/** What the state machine needs to publish or discard these incidents: their alerts, components and the alerts sharing them. */
+async function incidentsWorkingSet(db: D1Database, incidentIds: string[]): Promise<WorkingSet> {
+  const byIntegration = new Map<string, { dedupKeys: string[]; serviceSlugs: Set<string> }>();
+  for (const a of await incidentAlertKeys(db, incidentIds)) {
+    const r = byIntegration.get(a.integrationId) ?? { dedupKeys: [], serviceSlugs: new Set<string>() };
+    r.dedupKeys.push(a.dedupKey);
+    if (a.service) r.serviceSlugs.add(a.service.toLowerCase());
+    byIntegration.set(a.integrationId, r);
+  }
+  if (!byIntegration.size) return { components: new Map(), alerts: new Map(), incidents: new Map() };
+  const requests = [...byIntegration].map(([integrationId, r]) => ({ integrationId, dedupKeys: r.dedupKeys, serviceSlugs: [...r.serviceSlugs] }));
+  return (await loadWorkingSets(db, requests)).ws;
+}
+
 function unroutedAlert(r: Row): UnroutedAlert {
   return {
     id: String(r.id),
@@ -585,6 +655,34 @@ export interface TickResult {
   started: string[];
   completed: string[];
   autoResolved: string[];
+  /** Incidents whose grace period ran out while they still fired. */
+  published: string[];
+}
+
+/** Pending incidents whose grace period is over, still firing: published, in their own batch, before the rest of the tick. */
+async function publishDue(db: D1Database, now: string): Promise<string[]> {
+  const due = await duePendingIncidents(db, now);
+  if (!due.length) return [];
+  const ws = await incidentsWorkingSet(db, due);
+  const decision = publishDueIncidents(ws, { now, newId });
+  const published = (decision.published ?? []).map((p) => p.incidentId);
+  if (!published.length) return [];
+  await db.batch([
+    ...decisionStatements(db, ws, decision, now, []),
+    ...published.map((id) =>
+      audit(
+        db,
+        "cron",
+        "incident.publish",
+        "incident",
+        id,
+        { publication: "pending" },
+        { publication: "published", reason: "still firing after its grace period" },
+        now,
+      ),
+    ),
+  ]);
+  return published;
 }
 
 /**
@@ -594,6 +692,7 @@ export interface TickResult {
 export async function runTick(env: Env, now = nowIso()): Promise<TickResult> {
   const db = env.DB;
   const actor = "cron";
+  const published = await publishDue(db, now);
   const [open, settings] = await Promise.all([loadOpenMaintenances(db), autoResolveMinutes(db)]);
   const transitions = dueMaintenanceTransitions(open, now);
   const minutes = settings;
@@ -607,6 +706,7 @@ export async function runTick(env: Env, now = nowIso()): Promise<TickResult> {
     started: transitions.filter((t) => t.to === "in_progress").map((t) => t.id),
     completed: transitions.filter((t) => t.to === "completed").map((t) => t.id),
     autoResolved: quiet.map((q) => q.id),
+    published,
   };
   if (!transitions.length && !quiet.length) return result;
 

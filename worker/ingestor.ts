@@ -221,9 +221,11 @@ export class Ingestor extends DurableObject<Env> {
       const decision = applyEvents(ws, routing, input.events, { now, newId });
       state.absorb(ws, decision);
       outcomes = decision.outcomes;
-      purge = decision.alerts.size > 0;
-      // Only incident updates and status changes are told (worker/notify): the outbox reads D1 after a batch only if one holds them.
-      notify = decision.updates.length > 0 || decision.statusChanges.length > 0;
+      const published = (decision.published?.length ?? 0) > 0;
+      purge = decision.alerts.size > 0 || published;
+      // Only incident updates and status changes are told (worker/notify): the outbox reads D1 after a batch only if one holds them
+      // (a published draft's first update is written again).
+      notify = decision.updates.length > 0 || decision.statusChanges.length > 0 || published;
       const test = input.test !== undefined;
       delivery = {
         id: newId(),
@@ -509,14 +511,11 @@ export class Ingestor extends DurableObject<Env> {
 
   /** The cron's time-driven work (maintenance windows, auto-resolve) at `now`, in turn with deliveries. */
   async tick(now: string): Promise<TickResult> {
-    const result = await this.exclusive(
-      async () => {
-        const result = await runTick(this.env, now);
-        if (result.started.length || result.completed.length || result.autoResolved.length) await purgePublicCache(this.env);
-        return result;
-      },
-      (r) => !!(r.started.length || r.completed.length || r.autoResolved.length),
-    );
+    const result = await this.exclusive(async () => {
+      const result = await runTick(this.env, now);
+      if (tickChanged(result)) await purgePublicCache(this.env);
+      return result;
+    }, tickChanged);
     if ("ok" in result) throw new Error(result.error);
     return result;
   }
@@ -632,6 +631,8 @@ export class Ingestor extends DurableObject<Env> {
     return integration;
   }
 }
+
+const tickChanged = (r: TickResult) => !!(r.started.length || r.completed.length || r.autoResolved.length || r.published.length);
 
 function countOutcomes(outcomes: EventOutcome[]): Record<string, number> {
   const summary: Record<string, number> = {};

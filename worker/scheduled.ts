@@ -1,5 +1,5 @@
 // The cron trigger (wrangler.toml [triggers], every minute): maintenance windows starting and ending,
-// and quiet incidents auto-resolving, in the Ingestor in turn with deliveries; then the logs'
+// incidents whose grace period ran out published, and quiet incidents auto-resolving, in the Ingestor in turn with deliveries; then the logs'
 // retention (security/retention.ts), which touches nothing the state machine owns.
 import type { Env } from "./env";
 import { nowIso } from "./ids";
@@ -12,7 +12,7 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx:
   const result = await ingestor(env).tick(at);
   // Alerts whose sender went silent without a recovery (Uptime Kuma, see AlertEvent.expiresInSeconds).
   const expired = await ingestor(env).expireAlerts(at);
-  if (result.started.length || result.completed.length || result.autoResolved.length || expired) {
+  if (result.started.length || result.completed.length || result.autoResolved.length || result.published.length || expired) {
     console.log("cron", { at, ...result, expired });
   }
   const removed = await enforceRetention(env.DB, at);

@@ -411,3 +411,51 @@ describe("language, brand and audience on the settings page", () => {
     expect(((await (await admin("GET", "/settings")).json()) as Json).page_password_set).toBe(false);
   });
 });
+
+describe("drafts (issue 23)", () => {
+  it("an integration set to review from its card; its draft on the dashboard, published with an edited name; another discarded once confirmed", async () => {
+    const c = await createComponent("UI drafts");
+    const integ = await createIntegration("generic", [c.id]);
+    await op.page("/admin/integrations");
+    const saved = await op.submit(`/admin/integrations/${integ.id}/publication`, { publication: "review", publish_after_seconds: "" }, "/admin/integrations");
+    expect(saved.ok).toContain("Publication saved");
+    expect(await op.page("/admin/integrations")).toContain("drafts, published by an operator");
+    // A grace period with another policy is refused, naming the field.
+    const refused = await op.submit(
+      `/admin/integrations/${integ.id}/publication`,
+      { publication: "review", publish_after_seconds: "30" },
+      "/admin/integrations",
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain("publish_after_seconds");
+
+    const name = unique("UI-draft");
+    await post(`/hooks/generic/${integ.key}`, { dedup_key: "ui-d1", action: "trigger", severity: "critical", summary: name });
+    const [draft] = await rows<Json>("SELECT id, publication FROM incidents WHERE name = ?1", name);
+    expect(draft!.publication).toBe("draft");
+    const dashboard = await op.page("/admin");
+    expect(dashboard).toContain(`data-draft="${draft!.id}"`);
+    expect(dashboard).toContain("Major Outage");
+    expect(await op.page(`/admin/incidents/${draft!.id}`)).toContain("draft: only operators see it");
+
+    const published = await op.submit(`/admin/incidents/${draft!.id}/publish`, { name: "Checkout degraded", body: "We are looking into it." });
+    expect(published.ok).toContain("Published");
+    expect(await incidentRow(draft!.id)).toMatchObject({ publication: "published", name: "Checkout degraded" });
+    expect((await component(c.id)).status).toBe("major_outage");
+    const audit = await rows<Json>("SELECT actor, action FROM audit_log WHERE target_id = ?1", draft!.id);
+    expect(audit).toEqual([{ actor: "Ops (token)", action: "incident.publish" }]);
+
+    // A second draft (a new alert, while the first is published, opens its own) is discarded only when confirmed.
+    const other = unique("UI-draft");
+    await post(`/hooks/generic/${integ.key}`, { dedup_key: "ui-d1", action: "resolve" });
+    await admin("POST", `/incidents/${draft!.id}/updates`, { status: "resolved", body: "Fixed." });
+    await post(`/hooks/generic/${integ.key}`, { dedup_key: "ui-d2", action: "trigger", severity: "warning", summary: other });
+    const [second] = await rows<Json>("SELECT id FROM incidents WHERE name = ?1", other);
+    await op.page("/admin");
+    expect((await op.submit(`/admin/incidents/${second!.id}/discard`, {})).status).toBe(400);
+    const discarded = await op.submit(`/admin/incidents/${second!.id}/discard`, { confirm: "yes" });
+    expect(discarded.ok).toContain("Discarded");
+    expect(await incidentRow(second!.id)).toMatchObject({ publication: "discarded" });
+    expect(await op.page("/admin")).toContain(`data-unpublished="${second!.id}"`);
+  });
+});

@@ -3,19 +3,40 @@
 // ingestor: they change what the state machine owns.
 
 import { incidentAlerts } from "../../db/incidents";
-import { getIncidents, getPage, type IncidentJson, UNRESOLVED_INCIDENTS } from "../../db/queries";
+import { getIncidents, getPage, type IncidentJson, PUBLISHED, UNRESOLVED_INCIDENTS } from "../../db/queries";
+import { str } from "../../db/sql";
+import type { IncidentPublication } from "../domain/status";
 import { HttpError } from "../errors";
 import type { IncidentUpdateRow } from "../ingestor-commands";
 import { type AdminCtx, command } from "./catalog";
 import { type AlertJson, alertJson } from "./integrations";
-import type { IncidentCreate, IncidentUpdate, MaintenanceCreate } from "./schemas";
+import type { IncidentCreate, IncidentPublish, IncidentUpdate, MaintenanceCreate } from "./schemas";
 
-export type AdminIncidentJson = IncidentJson & { kind: "incident" | "maintenance"; automatic: boolean; alerts: AlertJson[] };
+export type AdminIncidentJson = IncidentJson & {
+  kind: "incident" | "maintenance";
+  automatic: boolean;
+  /** published, or what only operators see: draft, pending (grace period), suppressed (a blip), discarded. */
+  publication: IncidentPublication;
+  /** Pending: when it is published if still firing. */
+  publish_at: string | null;
+  alerts: AlertJson[];
+};
 
 export const INCIDENT_FILTERS = {
   open: UNRESOLVED_INCIDENTS,
   resolved: "i.kind = 'incident' AND i.resolved_at IS NOT NULL",
   all: "i.kind = 'incident'",
+} as const;
+
+/**
+ * Which incidents by publication: `published` ones are what the public sees; `drafts` (drafts and
+ * incidents in their grace period), `suppressed` (blips) and `discarded` only operators.
+ */
+export const PUBLICATION_FILTERS = {
+  published: PUBLISHED,
+  drafts: "i.publication IN ('draft', 'pending')",
+  suppressed: "i.publication = 'suppressed'",
+  discarded: "i.publication = 'discarded'",
 } as const;
 
 export const MAINTENANCE_FILTERS = {
@@ -37,26 +58,34 @@ async function withAlerts(db: D1Database, incidents: IncidentJson[]): Promise<Ad
     ...i,
     kind: byId.get(i.id)?.kind === "maintenance" ? "maintenance" : "incident",
     automatic: !!byId.get(i.id)?.automatic,
+    publication: (byId.get(i.id)?.publication ?? "published") as IncidentPublication,
+    publish_at: str(byId.get(i.id)?.publish_at),
     alerts: all.filter((a) => a.incident === i.id).map(({ incident: _, ...a }) => a),
   }));
 }
 
-export async function listIncidents(ctx: AdminCtx, filter: keyof typeof INCIDENT_FILTERS, limit = 50): Promise<AdminIncidentJson[]> {
+export async function listIncidents(
+  ctx: AdminCtx,
+  filter: keyof typeof INCIDENT_FILTERS,
+  limit = 50,
+  publication: keyof typeof PUBLICATION_FILTERS = "published",
+): Promise<AdminIncidentJson[]> {
   const db = ctx.env.DB;
   const page = await getPage(db, ctx.base);
-  return withAlerts(db, await getIncidents(db, page.id, ctx.base, INCIDENT_FILTERS[filter], [], limit));
+  const where = `${PUBLICATION_FILTERS[publication]} AND ${INCIDENT_FILTERS[filter]}`;
+  return withAlerts(db, await getIncidents(db, page.id, ctx.base, where, [], limit, "newest", "operators"));
 }
 
 export async function listMaintenances(ctx: AdminCtx, filter: keyof typeof MAINTENANCE_FILTERS, limit = 50): Promise<AdminIncidentJson[]> {
   const db = ctx.env.DB;
   const page = await getPage(db, ctx.base);
-  return withAlerts(db, await getIncidents(db, page.id, ctx.base, MAINTENANCE_FILTERS[filter], [], limit));
+  return withAlerts(db, await getIncidents(db, page.id, ctx.base, MAINTENANCE_FILTERS[filter], [], limit, "newest", "operators"));
 }
 
 export async function getIncident(ctx: AdminCtx, id: string): Promise<AdminIncidentJson> {
   const db = ctx.env.DB;
   const page = await getPage(db, ctx.base);
-  const [incident] = await withAlerts(db, await getIncidents(db, page.id, ctx.base, "i.id = ?1", [id], 1));
+  const [incident] = await withAlerts(db, await getIncidents(db, page.id, ctx.base, "i.id = ?1", [id], 1, "newest", "operators"));
   if (!incident) throw new HttpError(404, `no incident ${id}`);
   return incident;
 }
@@ -71,6 +100,22 @@ export async function postUpdate(ctx: AdminCtx, incidentId: string, body: Incide
     components: body.components ?? {},
   });
   return result.update!;
+}
+
+/**
+ * A draft (or an incident in its grace period) made public, optionally with a new name and first
+ * update: shown everywhere and notified once from now on. Its held alerts count in the components'
+ * public status from now on.
+ */
+export async function publishIncident(ctx: AdminCtx, incidentId: string, edit: IncidentPublish): Promise<AdminIncidentJson> {
+  await command(ctx, { type: "incident.publish", incidentId, name: edit.name ?? null, body: edit.body ?? null });
+  return getIncident(ctx, incidentId);
+}
+
+/** A draft (or an incident in its grace period) dropped: closed, never public; operators still find it. */
+export async function discardIncident(ctx: AdminCtx, incidentId: string): Promise<AdminIncidentJson> {
+  await command(ctx, { type: "incident.discard", incidentId });
+  return getIncident(ctx, incidentId);
 }
 
 /** A manual incident: automatic = 0, so alerts never attach to it. */

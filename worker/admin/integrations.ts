@@ -21,7 +21,7 @@ import {
 import { type Row, str } from "../../db/sql";
 import { linkMatchOptions } from "../domain/admin-actions";
 import type { PublicTextMode } from "../domain/public-text";
-import type { ComponentStatus } from "../domain/status";
+import type { ComponentStatus, PublicationPolicy } from "../domain/status";
 import { HttpError } from "../errors";
 import { newId, newIntegrationKey, nowIso, sha256Hex } from "../ids";
 import { maskKeys } from "../security/mask";
@@ -29,7 +29,7 @@ import { type CustomMapping, customMapping, fromMapping } from "../sources/mappi
 import { applyOptionsPatch, type IntegrationOptions, readOptions } from "../sources/options";
 import { validate } from "../validate";
 import { type AdminCtx, command, commit } from "./catalog";
-import type { AlertLink, IntegrationCreate, IntegrationPatch, LinkCreate } from "./schemas";
+import { type AlertLink, GRACE_NEEDS_PUBLISH, type IntegrationCreate, type IntegrationPatch, type LinkCreate } from "./schemas";
 
 export function webhookUrl(base: string, source: string, key: string): string {
   return source === "pagerduty" ? `${base}/v2/enqueue` : `${base}/hooks/${source}/${key}`;
@@ -54,6 +54,10 @@ export interface IntegrationJson {
   /** What its alerts publish: summary, full or template (domain/public-text.ts). */
   public_text: string;
   public_template: string | null;
+  /** What its alerts do in public: publish, review, status_only or private. */
+  publication: PublicationPolicy;
+  /** With publish: seconds an incident must keep firing before it is published; null: at once. */
+  publish_after_seconds: number | null;
   /** Receiver settings: Grafana's `signature_header` and `timestamp_header`, `verify_signatures`, `mapping`, `sentry_issue_events`. */
   options: IntegrationOptions;
   /** CloudWatch: the SNS subscriptions this page confirmed (from the delivery log), newest first. */
@@ -85,6 +89,8 @@ function integrationJson(r: Row, base: string): IntegrationJson {
     silent: !!r.silent,
     public_text: String(r.public_text ?? "summary"),
     public_template: str(r.public_template),
+    publication: (str(r.publication) ?? "publish") as PublicationPolicy,
+    publish_after_seconds: r.publish_after_seconds == null ? null : Number(r.publish_after_seconds),
     options: readOptions(r.options),
     ...(r.sns_subscriptions != null ? { sns_subscriptions: JSON.parse(String(r.sns_subscriptions)) } : {}),
   };
@@ -132,6 +138,8 @@ export async function createIntegration(ctx: AdminCtx, body: IntegrationCreate):
         options: body.options ?? {},
         publicText: body.public_text,
         publicTemplate: body.public_template,
+        publication: body.publication ?? "publish",
+        publishAfterSeconds: body.publish_after_seconds || null,
         componentIds,
       },
       now,
@@ -143,6 +151,8 @@ export async function createIntegration(ctx: AdminCtx, body: IntegrationCreate):
       component_ids: componentIds,
       key_prefix: key.slice(0, 6),
       signed: !!body.signing_secret,
+      publication: body.publication ?? "publish",
+      ...(body.publish_after_seconds ? { publish_after_seconds: body.publish_after_seconds } : {}),
       ...(body.options && Object.keys(body.options).length ? { options: body.options } : {}),
     }),
   ]);
@@ -204,6 +214,19 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
       Object.assign(before, { public_text: current.public_text, public_template: current.public_template });
       Object.assign(after, { public_text: mode, public_template: template });
       statements.push(updateIntegrationFields(db, id, { publicText: mode as PublicTextMode, publicTemplate: template }, now));
+    }
+  }
+  if (patch.publication !== undefined || patch.publish_after_seconds !== undefined) {
+    // A grace period belongs to `publish`: another policy clears it, and refuses one given with it.
+    const policy = patch.publication ?? current.publication;
+    if (policy !== "publish" && patch.publish_after_seconds)
+      throw new HttpError(400, `\`publish_after_seconds\` ${GRACE_NEEDS_PUBLISH}`, "publish_after_seconds");
+    const grace = policy !== "publish" ? null : patch.publish_after_seconds === undefined ? current.publish_after_seconds : patch.publish_after_seconds || null;
+    if (policy !== current.publication || grace !== current.publish_after_seconds) {
+      // Drafts and grace periods already open keep theirs: an operator publishes or discards them.
+      Object.assign(before, { publication: current.publication, publish_after_seconds: current.publish_after_seconds });
+      Object.assign(after, { publication: policy, publish_after_seconds: grace });
+      statements.push(updateIntegrationFields(db, id, { publication: policy, publishAfterSeconds: grace }, now));
     }
   }
   if (patch.options !== undefined) {
@@ -329,6 +352,8 @@ export interface AlertJson {
   tags: Record<string, string>;
   link: string | null;
   incident_id: string | null;
+  /** public; held until its incident (a draft, a grace period) is published; private: counts nowhere. */
+  visibility: string;
   first_triggered_at: string | null;
   last_event_at: string;
   component_ids: string[];
@@ -352,6 +377,7 @@ export function alertJson(r: Row): AlertJson {
     tags,
     link: str(r.link),
     incident_id: str(r.incident_id),
+    visibility: String(r.visibility ?? "public"),
     first_triggered_at: str(r.first_triggered_at),
     last_event_at: String(r.last_event_at),
     component_ids: componentIds,

@@ -6,7 +6,7 @@ import { INCIDENT_UPDATE_STATUSES } from "../domain/admin-actions";
 import { checkBrandColour, isHexColour } from "../domain/contrast";
 import { isTimeZone } from "../domain/maintenance";
 import { PUBLIC_TEXT_MODES } from "../domain/public-text";
-import { COMPONENT_STATUSES, IMPACTS, MAINTENANCE_STATUSES } from "../domain/status";
+import { COMPONENT_STATUSES, IMPACTS, MAINTENANCE_STATUSES, PUBLICATION_POLICIES } from "../domain/status";
 import { SOURCES } from "../sources";
 import { integrationOptions, integrationOptionsPatch } from "../sources/options";
 import { VISIBILITIES } from "../visibility";
@@ -94,6 +94,17 @@ const integrationFieldError = {
       : undefined,
 };
 
+/**
+ * What its alerts do in public, and with `publish` an optional grace period: an incident
+ * still firing after that many seconds is published, one that recovers sooner is suppressed.
+ */
+const publication = z.enum(PUBLICATION_POLICIES).optional();
+const publishAfterSeconds = z.number().int("must be a whole number of seconds").min(0).max(86_400, "must be at most 86400 (one day)").nullable().optional();
+export const GRACE_NEEDS_PUBLISH = "is only meaningful with `publication` publish: set it to 0 or null, or publish";
+const graceWithPublish = (b: { publication?: string; publish_after_seconds?: number | null }) =>
+  !b.publish_after_seconds || b.publication === undefined || b.publication === "publish";
+const GRACE_MESSAGE = { message: GRACE_NEEDS_PUBLISH, path: ["publish_after_seconds"] };
+
 export const integrationCreate = z.preprocess(
   gatherOptions,
   z
@@ -108,10 +119,13 @@ export const integrationCreate = z.preprocess(
         options: integrationOptions.optional(),
         public_text: publicText,
         public_template: publicTemplate,
+        publication,
+        publish_after_seconds: publishAfterSeconds,
       },
       integrationFieldError,
     )
-    .refine(templateNeedsWording, TEMPLATE_MESSAGE),
+    .refine(templateNeedsWording, TEMPLATE_MESSAGE)
+    .refine(graceWithPublish, GRACE_MESSAGE),
 );
 export type IntegrationCreate = z.infer<typeof integrationCreate>;
 
@@ -137,6 +151,8 @@ export const integrationPatch = z.preprocess(
       options: integrationOptionsPatch.optional(),
       public_text: publicText,
       public_template: publicTemplate,
+      publication,
+      publish_after_seconds: publishAfterSeconds,
     },
     integrationFieldError,
   ),
@@ -183,6 +199,13 @@ export const incidentCreate = z.strictObject({
   components: componentStatuses,
 });
 export type IncidentCreate = z.infer<typeof incidentCreate>;
+
+/** Publishing a draft: optionally with a new name and first update (what the public will read). */
+export const incidentPublish = z.strictObject({
+  name: z.string().trim().min(1, "is required").max(255).optional(),
+  body: z.string().trim().min(1, "is required").max(10_000).optional(),
+});
+export type IncidentPublish = z.infer<typeof incidentPublish>;
 
 export const maintenanceCreate = z.strictObject({
   name: z.string().trim().min(1, "is required").max(255),

@@ -195,8 +195,9 @@ export const IntegrationsPage: FC<
               {i.name} <span class="muted">({i.source})</span> {i.disabled && <span class="tag">disabled</span>}
             </h3>
             <p class="muted">
-              Publishes: {i.public_text === "template" ? <q dir="auto">{i.public_template}</q> : i.public_text} · Webhook: <code>{i.webhook_url_template}</code>{" "}
-              · last delivery <Time iso={i.last_delivery_at} tz={tz} /> ·{" "}
+              In public: <strong>{publicationLabel(i)}</strong> · Publishes:{" "}
+              {i.public_text === "template" ? <q dir="auto">{i.public_template}</q> : i.public_text} · Webhook: <code>{i.webhook_url_template}</code> · last
+              delivery <Time iso={i.last_delivery_at} tz={tz} /> ·{" "}
               <span data-last-test>
                 {i.last_test_at ? (
                   <>
@@ -239,6 +240,16 @@ export const IntegrationsPage: FC<
                 <ComponentChecks components={components} groups={groups} checked={i.component_ids} />
                 <div>
                   <button type="submit">Save components</button>
+                </div>
+              </PostForm>
+            </details>
+            <details>
+              <summary>What its alerts do in public: {publicationLabel(i)}</summary>
+              <PostForm action={`/admin/integrations/${i.id}/publication`} class="stack">
+                <PublicationFields integration={i} />
+                <p class="muted">Drafts and grace periods already open keep theirs: publish or discard them on the dashboard.</p>
+                <div>
+                  <button type="submit">Save</button>
                 </div>
               </PostForm>
             </details>
@@ -311,6 +322,7 @@ export const IntegrationsPage: FC<
             Its own components (optional)
             <ComponentChecks components={components} groups={groups} />
           </div>
+          <PublicationFields />
           <label>
             What its alerts publish{" "}
             <select name="public_text">
@@ -479,3 +491,47 @@ const GrafanaSignatureForm: FC<{ integration: IntegrationJson }> = ({ integratio
     </PostForm>
   </details>
 );
+
+/** An integration's publication policy, as operators read it. */
+function publicationLabel(i: Pick<IntegrationJson, "publication" | "publish_after_seconds">): string {
+  switch (i.publication) {
+    case "publish":
+      return i.publish_after_seconds ? `published once firing for ${i.publish_after_seconds} s (shorter blips suppressed)` : "published at once";
+    case "review":
+      return "drafts, published by an operator";
+    case "status_only":
+      return "component status only, no incident";
+    case "private":
+      return "private: operators only";
+  }
+}
+
+/** The policy and the grace period: shared by the create form and each integration's own form. */
+const PublicationFields: FC<{ integration?: IntegrationJson }> = ({ integration: i }) => {
+  const current = i?.publication ?? "publish";
+  const options: Array<[string, string]> = [
+    ["publish", "publish: incidents and statuses go public (after the grace period below, if any)"],
+    ["review", "review: drafts only operators see, until one publishes them"],
+    ["status_only", "status only: components change, no incident opens"],
+    ["private", "private: recorded for operators only, nothing public, nothing notified"],
+  ];
+  return (
+    <>
+      <label>
+        In public{" "}
+        <select name="publication">
+          {options.map(([value, label]) => (
+            <option value={value} selected={value === current}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Grace period (seconds, with publish){" "}
+        <input type="number" name="publish_after_seconds" min={0} max={86400} step={1} value={i?.publish_after_seconds ?? ""} placeholder="0: at once" />{" "}
+        <span class="muted">an incident still firing after it is published; one that recovers sooner is suppressed</span>
+      </label>
+    </>
+  );
+};

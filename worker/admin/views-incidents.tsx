@@ -3,7 +3,7 @@ import type { FC } from "hono/jsx";
 import { displayOrder } from "../../db/queries";
 import { INCIDENT_UPDATE_STATUSES } from "../domain/admin-actions";
 import { utcToZonedLocal } from "../domain/maintenance";
-import { IMPACTS, MAINTENANCE_STATUSES } from "../domain/status";
+import { COMPONENT_STATUS_LABELS, IMPACTS, MAINTENANCE_STATUSES, type Severity, statusForSeverity, worstStatus } from "../domain/status";
 import type { ComponentJson, GroupJson } from "./catalog";
 import type { AdminIncidentJson } from "./incidents";
 import type { AlertJson } from "./integrations";
@@ -233,18 +233,136 @@ export const UnroutedAlerts: FC<{ alerts: AlertJson[]; components: ComponentJson
     <Empty>No unrouted alerts.</Empty>
   );
 
+// ── Drafts, grace periods and suppressed blips ──────────────────────
+
+/** What the draft's firing alerts would show on its components once published. */
+function wouldShow(i: AdminIncidentJson): string {
+  const statuses = i.alerts.filter((a) => a.status !== "resolved").flatMap((a) => statusForSeverity(a.severity as Severity) ?? []);
+  return statuses.length ? COMPONENT_STATUS_LABELS[worstStatus(statuses)] : "no change (its alerts recovered)";
+}
+
+/** Publish (optionally with a new name and first update) and discard: one action each. */
+const DraftActions: FC<{ incident: AdminIncidentJson }> = ({ incident: i }) => {
+  const first = i.incident_updates.at(-1);
+  return (
+    <div class="stack">
+      <PostForm action={`/admin/incidents/${i.id}/publish`} class="stack">
+        <Field label="Public name" name="name" value={i.name} required maxlength={255} />
+        <label>
+          First update
+          <textarea name="body" rows={3} maxlength={10000} required>
+            {first?.body ?? ""}
+          </textarea>
+        </label>
+        <div>
+          <button type="submit" class="primary">
+            Publish
+          </button>{" "}
+          <span class="muted">shown everywhere and notified once; its components go to {wouldShow(i)}</span>
+        </div>
+      </PostForm>
+      <PostForm action={`/admin/incidents/${i.id}/discard`} class="inline">
+        <label>
+          <input type="checkbox" name="confirm" value="yes" required /> sure (it never reaches the public)
+        </label>
+        <button type="submit" class="danger">
+          Discard
+        </button>
+      </PostForm>
+    </div>
+  );
+};
+
+/** Where an incident that is not public stands, in words. */
+const PublicationNote: FC<{ incident: AdminIncidentJson; tz: string }> = ({ incident: i, tz }) => {
+  switch (i.publication) {
+    case "draft":
+      return <span class="tag">draft: only operators see it{i.status === "monitoring" ? "; its alerts recovered" : ""}</span>;
+    case "pending":
+      return (
+        <span class="tag">
+          grace period: published at <Time iso={i.publish_at} tz={tz} /> if still firing
+        </span>
+      );
+    case "suppressed":
+      return <span class="tag">suppressed blip: recovered within its grace period, never public</span>;
+    case "discarded":
+      return <span class="tag">discarded: never public</span>;
+    default:
+      return null;
+  }
+};
+
+const DraftCard: FC<{ incident: AdminIncidentJson; tz: string }> = ({ incident: i, tz }) => {
+  const firing = i.alerts.filter((a) => a.status !== "resolved").length;
+  return (
+    <article class="card" data-draft={i.id}>
+      <h3>
+        <a href={`/admin/incidents/${i.id}`}>{i.name}</a>
+      </h3>
+      <div class="row">
+        <PublicationNote incident={i} tz={tz} /> <IncidentStatus status={i.status} /> <span class="muted">impact {i.impact}</span>
+        <span class="muted">
+          started <Time iso={i.started_at} tz={tz} />
+        </span>
+        <span class="muted">
+          {firing} of {i.alerts.length} alerts firing
+        </span>
+      </div>
+      <p>
+        {i.components.map((c) => (
+          <span class="tag">{c.name}</span>
+        ))}
+      </p>
+      <DraftActions incident={i} />
+    </article>
+  );
+};
+
+/** Suppressed blips and discarded drafts: what the public never saw. */
+const NotPublished: FC<{ incidents: AdminIncidentJson[]; tz: string; empty: string }> = ({ incidents, tz, empty }) => (
+  <Table
+    columns={["Incident", "Components", "Started", "Ended", "Alerts"]}
+    items={incidents}
+    empty={<Empty>{empty}</Empty>}
+    row={(i) => (
+      <tr data-unpublished={i.id}>
+        <td>
+          <IncidentLink incident={i} />
+        </td>
+        <td>{i.components.map((c) => c.name).join(", ")}</td>
+        <TimeCell iso={i.started_at} tz={tz} />
+        <TimeCell iso={i.resolved_at} tz={tz} />
+        <td>{i.alerts.map((a) => a.summary).join("; ")}</td>
+      </tr>
+    )}
+  />
+);
+
 export const DashboardPage: FC<
   Common & {
     incidents: AdminIncidentJson[];
+    drafts: AdminIncidentJson[];
+    blips: AdminIncidentJson[];
+    discarded: AdminIncidentJson[];
     maintenances: AdminIncidentJson[];
     components: ComponentJson[];
     groups: GroupJson[];
     unrouted: AlertJson[];
   }
-> = ({ actor, tz, flash, incidents, maintenances, components, groups, unrouted }) => {
+> = ({ actor, tz, flash, incidents, drafts, blips, discarded, maintenances, components, groups, unrouted }) => {
   const groupName = new Map(groups.map((g) => [g.id, g.name]));
   return (
     <Layout title="Dashboard" actor={actor} active="/admin" flash={flash}>
+      {drafts.length > 0 && (
+        <>
+          <h2>Drafts and grace periods ({drafts.length})</h2>
+          <p class="muted">Not public: nothing of them is on the page, in the API or in any notification until published.</p>
+          {drafts.map((i) => (
+            <DraftCard incident={i} tz={tz} />
+          ))}
+        </>
+      )}
       <h2>Open incidents ({incidents.length})</h2>
       {incidents.length ? incidents.map((i) => <IncidentCard incident={i} tz={tz} components={components} />) : <Empty>No open incidents.</Empty>}
       <details>
@@ -329,6 +447,18 @@ export const DashboardPage: FC<
         </table>
       </section>
 
+      <details>
+        <summary>
+          Suppressed blips ({blips.length}) and discarded drafts ({discarded.length})
+        </summary>
+        <section>
+          <h3>Suppressed blips</h3>
+          <NotPublished incidents={blips} tz={tz} empty="No suppressed blips." />
+          <h3>Discarded drafts</h3>
+          <NotPublished incidents={discarded} tz={tz} empty="No discarded drafts." />
+        </section>
+      </details>
+
       <h2>Unrouted alerts ({unrouted.length})</h2>
       <section>
         <p class="muted">Firing alerts that reached no component. Linking creates a rule for this integration and routes them at once.</p>
@@ -339,13 +469,15 @@ export const DashboardPage: FC<
 };
 
 export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components: ComponentJson[] }> = ({ actor, tz, flash, incident: i, components }) => {
-  const open = i.kind === "maintenance" ? i.status !== "completed" : !i.resolved_at;
+  const unpublished = i.publication === "draft" || i.publication === "pending";
+  const open = (i.kind === "maintenance" ? i.status !== "completed" : !i.resolved_at) && i.publication === "published";
   return (
     <Layout title={i.name} actor={actor} flash={flash} active={i.kind === "maintenance" ? "/admin/maintenances" : "/admin"}>
       <section>
         <div class="row">
           <IncidentStatus status={i.status} /> <span class="muted">impact {i.impact}</span>
           <span class="muted">{i.kind === "maintenance" ? "maintenance" : i.automatic ? "opened by an alert" : "opened by an operator"}</span>
+          <PublicationNote incident={i} tz={tz} />
         </div>
         <table>
           <tbody>
@@ -378,13 +510,17 @@ export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components
             </tr>
             <tr>
               <th>Public link</th>
-              <td>
-                <a href={i.shortlink}>{i.shortlink}</a>
-              </td>
+              <td>{i.publication === "published" ? <a href={i.shortlink}>{i.shortlink}</a> : <span class="muted">none: it is not public</span>}</td>
             </tr>
           </tbody>
         </table>
       </section>
+      {unpublished && (
+        <section>
+          <h2>Publish or discard</h2>
+          <DraftActions incident={i} />
+        </section>
+      )}
       {open && (
         <section>
           <div class="row">

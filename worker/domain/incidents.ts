@@ -5,11 +5,14 @@ import type { AlertEvent } from "./alert-event";
 import { type PublicTextSetting, publicOpeningBody, publicRecoveredBody, publicReturnedBody, publicTitle } from "./public-text";
 import {
   type ALERT_STATUSES,
+  type AlertVisibility,
   type ComponentStatus,
   effectiveStatus,
   type Impact,
+  type IncidentPublication,
   type IncidentStatus,
   impactForSeverity,
+  type PublicationPolicy,
   type Severity,
   statusForSeverity,
   worstImpact,
@@ -55,6 +58,12 @@ export interface AlertState {
   routes: Route[];
   /** When a silent alert stops counting (AlertEvent.expiresInSeconds); absent or null: never. */
   expiresAt?: string | null;
+  /**
+   * Whether it counts in its components' public status: `held` until its incident is
+   * published, `private` never (a private integration, or a discarded draft until the alert resolves).
+   * Absent: public.
+   */
+  visibility?: AlertVisibility;
 }
 
 /** An open automatic incident: the only kind the state machine touches. */
@@ -68,6 +77,10 @@ export interface IncidentState {
   monitoringAt: string | null;
   resolvedAt: string | null;
   lastAlertAt: string | null;
+  /** Absent: published. A draft waits for an operator, a pending incident for its grace period (publishAt). */
+  publication?: IncidentPublication;
+  /** Pending: when it is published if still firing. */
+  publishAt?: string | null;
 }
 
 export interface LinkRule {
@@ -86,6 +99,14 @@ export interface Routing {
   links: LinkRule[];
   /** What its alerts publish (domain/public-text.ts); absent: verbatim. */
   publicText?: PublicTextSetting;
+  /** What its alerts do in public; absent: published at once. */
+  publication?: Publication;
+}
+
+export interface Publication {
+  policy: PublicationPolicy;
+  /** With `publish`: an incident is published once it has fired this long; one that recovers sooner is suppressed. */
+  publishAfterSeconds: number | null;
 }
 
 export interface WorkingSet {
@@ -122,6 +143,19 @@ export interface StatusChange {
 
 export type EventOutcome = "applied" | "duplicate" | "stale" | "unrouted" | "ignored";
 
+/**
+ * A draft or pending incident made public. Its first update is written again under a new id (the
+ * edited body, the public changes publishing made), so the notification outbox, already past the
+ * draft's rows, tells it once; an edited name replaces the incident's.
+ */
+export interface PublishedIncident {
+  incidentId: string;
+  updateId: string;
+  name: string | null;
+  body: string | null;
+  affectedComponents: AffectedComponent[] | null;
+}
+
 export interface Decision {
   outcomes: EventOutcome[];
   /** Alert ids written (new or changed), and those whose routes were replaced. */
@@ -135,6 +169,8 @@ export interface Decision {
   components: Set<string>;
   updates: IncidentUpdateDraft[];
   statusChanges: StatusChange[];
+  /** Drafts and pending incidents published by this decision; absent when none. */
+  published?: PublishedIncident[];
 }
 
 export interface ApplyOptions {
@@ -185,11 +221,17 @@ export function linkMatches(link: LinkRule, event: AlertEvent): boolean {
   return link.matchValue == null || entry[1] === link.matchValue;
 }
 
-/** Worst over the unresolved alerts routed to the component; operational when none fire. */
+/** Whether the alert counts in public: its integration publishes, or its incident was published. */
+export const isPublic = (alert: AlertState) => (alert.visibility ?? "public") === "public";
+
+/**
+ * Worst over the unresolved public alerts routed to the component; operational when none fire. A held
+ * alert (a draft's, a grace period's) and a private one change no public status until published.
+ */
 export function automaticStatus(componentId: string, alerts: Iterable<AlertState>): ComponentStatus {
   const asked: ComponentStatus[] = [];
   for (const alert of alerts) {
-    if (!isFiring(alert)) continue;
+    if (!isFiring(alert) || !isPublic(alert)) continue;
     for (const r of alert.routes) if (r.componentId === componentId && r.status) asked.push(r.status);
   }
   return worstStatus(asked);
@@ -223,6 +265,7 @@ export function applyEvents(ws: WorkingSet, routing: Routing, events: AlertEvent
   const order = events.map((_, i) => i).sort((a, b) => events[a]!.occurredAt.getTime() - events[b]!.occurredAt.getTime() || a - b);
   d.outcomes = new Array(events.length);
   for (const i of order) d.outcomes[i] = applyEvent(ws, idx, routing, events[i]!, opts, d);
+  publishDue(ws, idx, opts, d);
   return d;
 }
 
@@ -299,7 +342,7 @@ function applyEvent(ws: WorkingSet, idx: Index, routing: Routing, event: AlertEv
   if (event.action === "resolve") {
     if (!alert) {
       // Remember it, so that an older trigger arriving late is recognised as stale.
-      alert = newAlert(event, routing.integrationId, at, opts, []);
+      alert = newAlert(event, routing, at, opts, []);
       alert.status = "resolved";
       alert.resolvedAt = at;
       ws.alerts.set(alert.id, alert);
@@ -324,6 +367,15 @@ function applyEvent(ws: WorkingSet, idx: Index, routing: Routing, event: AlertEv
     if (incident && incident.status !== "monitoring" && incident.status !== "resolved") {
       const attached = [...(idx.byIncident.get(incident.id) ?? [])];
       if (attached.every((a) => !isFiring(a) || !a.routes.some(disrupts))) {
+        if (incident.publication === "pending") {
+          // Recovered within the grace period: a blip, dropped (operators still see it). Past it, it was
+          // still firing when it was due: published, then recovering as any incident.
+          if (at < incident.publishAt!) {
+            suppress(incident, at, d);
+            return "applied";
+          }
+          publish(ws, idx, incident, opts, d);
+        }
         incident.status = "monitoring";
         incident.monitoringAt = opts.now;
         d.incidents.add(incident.id);
@@ -337,7 +389,7 @@ function applyEvent(ws: WorkingSet, idx: Index, routing: Routing, event: AlertEv
   const routes = routeEvent(event, routing, idx.bySlug);
   let formerComponentIds: string[] = [];
   if (!alert) {
-    alert = newAlert(event, routing.integrationId, at, opts, routes);
+    alert = newAlert(event, routing, at, opts, routes);
     ws.alerts.set(alert.id, alert);
     addAlert(idx, alert);
     d.newAlerts.add(alert.id);
@@ -348,6 +400,8 @@ function applyEvent(ws: WorkingSet, idx: Index, routing: Routing, event: AlertEv
       alert.firstTriggeredAt = at;
       alert.resolvedAt = null;
       alert.acknowledgedAt = null;
+      // A new cycle follows the policy in force (a discarded draft's alert is private only until it resolves).
+      setVisibility(alert, visibilityFor(policyOf(routing)));
     }
     if (!sameRoutes(alert.routes, routes)) {
       // Components it no longer reaches must be recomputed too.
@@ -365,15 +419,31 @@ function applyEvent(ws: WorkingSet, idx: Index, routing: Routing, event: AlertEv
   }
   touch(alert, event, at, d);
   const componentIds = alert.routes.map((r) => r.componentId);
-  const changes = recomputeComponents(ws, idx, [...componentIds, ...formerComponentIds], opts.now, d);
-
   const disruptive = alert.routes.some(disrupts);
   let incident = alert.incidentId ? ws.incidents.get(alert.incidentId) : undefined;
+  if (disruptive && incident && incident.status !== "resolved") {
+    // Returning to its open published incident (a flapping monitor reopening it): public with it. A public
+    // alert (its integration now publishes) never waits in a draft: it looks for a published incident.
+    if ((incident.publication ?? "published") === "published") setVisibility(alert, "public");
+    else if (isPublic(alert)) incident = undefined;
+  }
+  const changes = recomputeComponents(ws, idx, [...componentIds, ...formerComponentIds], opts.now, d);
   if (!disruptive) {
     if (!incident || incident.status === "resolved") setIncident(idx, alert, null);
     return alert.routes.length === 0 ? "unrouted" : "applied";
   }
-  if (!incident || incident.status === "resolved") incident = openIncidentOn(ws, componentIds);
+  // Which kind of incident it opens or joins: public alerts the published ones, held alerts a draft or
+  // a pending one; status_only, private and discarded alerts none.
+  let kind: IncidentPublication | null = "published";
+  if (!incident || incident.status === "resolved") {
+    kind = incidentKindFor(alert, policyOf(routing));
+    if (!kind) {
+      const { policy } = policyOf(routing);
+      if (policy === "status_only" || policy === "private") setIncident(idx, alert, null);
+      return "applied";
+    }
+    incident = openIncidentOn(ws, componentIds, kind);
+  }
   if (incident) {
     attach(ws, idx, incident, alert, componentIds, d);
     incident.lastAlertAt = opts.now;
@@ -389,17 +459,22 @@ function applyEvent(ws: WorkingSet, idx: Index, routing: Routing, event: AlertEv
   setIncident(idx, alert, null);
   if (event.renotify) return "applied";
 
+  const startedAt = at < opts.now ? at : opts.now;
   incident = {
     id: opts.newId(),
     name: publicTitle(textOf(routing), event, namesOf(ws, componentIds)),
     status: "investigating",
     impact: impactForSeverity(event.severity),
     componentIds: [],
-    startedAt: at < opts.now ? at : opts.now,
+    startedAt,
     monitoringAt: null,
     resolvedAt: null,
     lastAlertAt: opts.now,
   };
+  if (kind !== "published") {
+    incident.publication = kind;
+    incident.publishAt = kind === "pending" ? new Date(Date.parse(startedAt) + graceOf(policyOf(routing)) * 1000).toISOString() : null;
+  }
   ws.incidents.set(incident.id, incident);
   d.newIncidents.add(incident.id);
   d.incidents.add(incident.id);
@@ -412,10 +487,11 @@ const VERBATIM: PublicTextSetting = { mode: "full", template: null };
 const textOf = (routing: Routing) => routing.publicText ?? VERBATIM;
 const namesOf = (ws: WorkingSet, ids: string[]) => ids.flatMap((id) => (ws.components.get(id) ? [ws.components.get(id)!.name] : []));
 
-function newAlert(event: AlertEvent, integrationId: string, at: string, opts: ApplyOptions, routes: Route[]): AlertState {
+function newAlert(event: AlertEvent, routing: Routing, at: string, opts: ApplyOptions, routes: Route[]): AlertState {
+  const visibility = visibilityFor(policyOf(routing));
   return {
     id: opts.newId(),
-    integrationId,
+    integrationId: routing.integrationId,
     dedupKey: event.dedupKey,
     status: "firing",
     severity: event.severity,
@@ -432,6 +508,7 @@ function newAlert(event: AlertEvent, integrationId: string, at: string, opts: Ap
     acknowledgedAt: null,
     resolvedAt: null,
     routes,
+    ...(visibility === "public" ? {} : { visibility }),
   };
 }
 
@@ -452,9 +529,11 @@ function sameRoutes(a: Route[], b: Route[]): boolean {
   return a.every((r) => b.some((n) => n.componentId === r.componentId && n.status === r.status));
 }
 
-/** The open automatic incident already covering any of these components, the most recent first. */
-function openIncidentOn(ws: WorkingSet, componentIds: string[]): IncidentState | undefined {
-  const open = [...ws.incidents.values()].filter((i) => i.status !== "resolved" && i.componentIds.some((c) => componentIds.includes(c)));
+/** The open automatic incident of this kind already covering any of these components, the most recent first. */
+function openIncidentOn(ws: WorkingSet, componentIds: string[], kind: IncidentPublication): IncidentState | undefined {
+  const open = [...ws.incidents.values()].filter(
+    (i) => i.status !== "resolved" && (i.publication ?? "published") === kind && i.componentIds.some((c) => componentIds.includes(c)),
+  );
   open.sort((a, b) => (a.status === "monitoring" ? 1 : 0) - (b.status === "monitoring" ? 1 : 0) || (a.startedAt < b.startedAt ? 1 : -1));
   return open[0];
 }
@@ -514,6 +593,119 @@ export function mergeDecisions(decisions: Decision[]): Decision {
     merged.incidentComponents.push(...d.incidentComponents);
     merged.updates.push(...d.updates);
     merged.statusChanges.push(...d.statusChanges);
+    if (d.published?.length) merged.published = [...(merged.published ?? []), ...d.published];
   }
   return merged;
+}
+
+// ── Publication ──────────────────────────────────────────────────
+
+const PUBLISH_AT_ONCE: Publication = { policy: "publish", publishAfterSeconds: null };
+const policyOf = (routing: Routing) => routing.publication ?? PUBLISH_AT_ONCE;
+const graceOf = (p: Publication) => (p.policy === "publish" && p.publishAfterSeconds ? p.publishAfterSeconds : 0);
+
+/** What a new alert (or a new cycle of one) of an integration with this policy counts for in public. */
+export function visibilityFor(p: Publication): AlertVisibility {
+  if (p.policy === "private") return "private";
+  return p.policy === "review" || graceOf(p) > 0 ? "held" : "public";
+}
+
+/** The kind of incident a triggering alert opens or joins; null: none. */
+function incidentKindFor(alert: AlertState, p: Publication): IncidentPublication | null {
+  const visibility = alert.visibility ?? "public";
+  if (visibility === "private" || p.policy === "status_only" || p.policy === "private") return null;
+  if (visibility === "public") return "published";
+  return p.policy === "review" ? "draft" : "pending";
+}
+
+/** Absent stays absent for public alerts, so alerts of publishing integrations look as they always did. */
+function setVisibility(alert: AlertState, visibility: AlertVisibility) {
+  if (visibility === "public" && alert.visibility === undefined) return;
+  alert.visibility = visibility;
+}
+
+/** Whether operators can still publish or discard it: a draft, or an incident in its grace period. */
+export const isUnpublished = (i: Pick<IncidentState, "publication">) => i.publication === "draft" || i.publication === "pending";
+
+function suppress(incident: IncidentState, at: string, d: Decision) {
+  incident.publication = "suppressed";
+  incident.status = "resolved";
+  incident.resolvedAt = at > incident.startedAt ? at : incident.startedAt;
+  d.incidents.add(incident.id);
+}
+
+/** Makes the incident public: its held alerts count from now on (the components' changes recorded now). */
+function publish(ws: WorkingSet, idx: Index, incident: IncidentState, opts: ApplyOptions, d: Decision, edit: PublishEdit = {}) {
+  incident.publication = "published";
+  incident.publishAt = null;
+  if (edit.name) incident.name = edit.name;
+  d.incidents.add(incident.id);
+  const componentIds = new Set(incident.componentIds);
+  for (const a of idx.byIncident.get(incident.id) ?? []) {
+    if (a.visibility !== "held") continue;
+    a.visibility = "public";
+    d.alerts.add(a.id);
+    for (const r of a.routes) componentIds.add(r.componentId);
+  }
+  const changes = recomputeComponents(ws, idx, [...componentIds], opts.now, d);
+  const affected = changes.filter((c) => incident.componentIds.includes(c.code));
+  d.published = d.published ?? [];
+  d.published.push({
+    incidentId: incident.id,
+    updateId: opts.newId(),
+    name: edit.name ?? null,
+    body: edit.body ?? null,
+    affectedComponents: affected.length ? affected : null,
+  });
+}
+
+/** Pending incidents whose grace period is over: still firing (a recovered one was suppressed), so published. */
+function publishDue(ws: WorkingSet, idx: Index, opts: ApplyOptions, d: Decision) {
+  for (const incident of ws.incidents.values()) {
+    if (incident.publication === "pending" && incident.status !== "resolved" && incident.publishAt! <= opts.now) publish(ws, idx, incident, opts, d);
+  }
+}
+
+/** What an operator may change while publishing a draft: its name and its first update's body. */
+export interface PublishEdit {
+  name?: string | null;
+  body?: string | null;
+}
+
+/** The cron's turn: every pending incident in the working set whose grace period is over is published. */
+export function publishDueIncidents(ws: WorkingSet, opts: ApplyOptions): Decision {
+  const d = emptyDecision();
+  publishDue(ws, indexWorkingSet(ws), opts, d);
+  return d;
+}
+
+/** An operator publishes a draft (or a pending incident before its time), optionally with a new name and first update. */
+export function publishIncident(ws: WorkingSet, incidentId: string, opts: ApplyOptions, edit: PublishEdit = {}): Decision | null {
+  const incident = ws.incidents.get(incidentId);
+  if (!incident || !isUnpublished(incident)) return null;
+  const d = emptyDecision();
+  publish(ws, indexWorkingSet(ws), incident, opts, d, edit);
+  return d;
+}
+
+/**
+ * An operator discards a draft (or a pending incident): closed, never public. Its alerts still firing
+ * become private until they resolve, so their reminders open no new draft; their next cycle follows
+ * the integration's policy again.
+ */
+export function discardIncident(ws: WorkingSet, incidentId: string, opts: ApplyOptions): Decision | null {
+  const incident = ws.incidents.get(incidentId);
+  if (!incident || !isUnpublished(incident)) return null;
+  const d = emptyDecision();
+  incident.publication = "discarded";
+  incident.status = "resolved";
+  incident.resolvedAt = opts.now;
+  incident.publishAt = null;
+  d.incidents.add(incident.id);
+  for (const a of indexWorkingSet(ws).byIncident.get(incident.id) ?? []) {
+    if (!isFiring(a) || a.visibility !== "held") continue;
+    a.visibility = "private";
+    d.alerts.add(a.id);
+  }
+  return d;
 }

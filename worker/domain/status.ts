@@ -5,6 +5,20 @@ export const SEVERITIES = ["critical", "error", "warning", "info"] as const;
 /** An alert's state: firing until its monitor resolves it (acknowledged still fires). */
 export const ALERT_STATUSES = ["firing", "acknowledged", "resolved"] as const;
 
+/**
+ * Publication. An integration's policy decides what its alerts do in public: `publish` (at
+ * once, or after a grace period), `review` (a draft only operators see until one publishes it),
+ * `status_only` (components change, no incident), `private` (recorded for operators only).
+ */
+export const PUBLICATION_POLICIES = ["publish", "review", "status_only", "private"] as const;
+export type PublicationPolicy = (typeof PUBLICATION_POLICIES)[number];
+/** Where an automatic incident stands: only `published` ones reach the public and the notifications. */
+export const INCIDENT_PUBLICATIONS = ["published", "draft", "pending", "suppressed", "discarded"] as const;
+export type IncidentPublication = (typeof INCIDENT_PUBLICATIONS)[number];
+/** Whether a firing alert counts in its components' public status: `held` until its incident is published. */
+export const ALERT_VISIBILITIES = ["public", "held", "private"] as const;
+export type AlertVisibility = (typeof ALERT_VISIBILITIES)[number];
+
 /** What a delivery did, in the delivery log (`test`: the sender's own test notification, which changes nothing). */
 export const DELIVERY_OUTCOMES = ["accepted", "test", "rejected", "unauthorized", "failed"] as const;
 export type Severity = (typeof SEVERITIES)[number];

@@ -100,7 +100,12 @@ export async function changesAfter(db: D1Database, cursor: { updateRowid: number
   const d = orm(db);
   const [updates, changes] = await d.batch([
     d
-      .select({ rowid: sql<number>`rowid`, id: incidentUpdates.id })
+      .select({
+        rowid: sql<number>`rowid`,
+        id: incidentUpdates.id,
+        // Only a published incident's updates are told; a draft's first update is written again when it is published.
+        published: sql<number>`(SELECT ${incidents.publication} = 'published' FROM ${incidents} WHERE ${incidents.id} = ${incidentUpdates.incidentId})`,
+      })
       .from(incidentUpdates)
       .where(sql`rowid > ${cursor.updateRowid}`)
       .orderBy(sql`rowid`)

@@ -84,7 +84,8 @@ export class NotifyOutbox {
       if (!updates.length && !changes.length) return;
       const now = new Date().toISOString();
       const messages: NotifyMessage[] = [
-        ...updates.map((u): NotifyMessage => ({ kind: "event", ref: { type: "incident_update", id: u.id } })),
+        // Past a draft's rows without telling them: publishing writes its first update again, after the cursor.
+        ...updates.filter((u) => u.published).map((u): NotifyMessage => ({ kind: "event", ref: { type: "incident_update", id: u.id } })),
         ...changes.map((c): NotifyMessage => ({ kind: "event", ref: { type: "component_change", id: c.id } })),
       ];
       const next: Cursor = { updateRowid: updates.at(-1)?.rowid ?? cursor.updateRowid, changeId: changes.at(-1)?.id ?? cursor.changeId };

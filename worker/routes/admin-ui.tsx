@@ -19,7 +19,16 @@ import {
   updateComponent,
   updateGroup,
 } from "../admin/catalog";
-import { createIncident, createMaintenance, getIncident, listIncidents, listMaintenances, postUpdate } from "../admin/incidents";
+import {
+  createIncident,
+  createMaintenance,
+  discardIncident,
+  getIncident,
+  listIncidents,
+  listMaintenances,
+  postUpdate,
+  publishIncident,
+} from "../admin/incidents";
 import {
   createIntegration,
   createLink,
@@ -134,6 +143,9 @@ const FLASH = {
   integration_disabled: "Integration disabled: its deliveries are refused and its firing alerts resolved.",
   integration_deleted: "Integration deleted; its firing alerts resolved.",
   integration_components: "Integration's components saved.",
+  integration_publication: "Publication saved: it applies to the integration's next alerts.",
+  draft_published: "Published: it is on the public page and its notifications are sent.",
+  draft_discarded: "Discarded: it never reaches the public.",
   signature_checked: "Signature settings saved: deliveries must be signed.",
   signature_not_checked: "Signature settings saved: deliveries are not signature-checked.",
   sns_verified: "SNS settings saved: each message's signature is verified.",
@@ -324,6 +336,9 @@ adminUi.get("/", async (c) => {
   const data = await together({
     base: common(c),
     incidents: listIncidents(ctx, "open"),
+    drafts: listIncidents(ctx, "all", 50, "drafts"),
+    blips: listIncidents(ctx, "all", 20, "suppressed"),
+    discarded: listIncidents(ctx, "all", 20, "discarded"),
     maintenances: listMaintenances(ctx, "open"),
     components: listComponents(db),
     groups: listGroups(db),
@@ -357,6 +372,18 @@ post(
     return `update_${update.status}` as FlashCode;
   },
 );
+
+// Drafts and incidents in their grace period.
+post("/incidents/:id/publish", "/admin", async (c, f) => {
+  await publishIncident(ctxOf(c), pathId(c), validate(s.incidentPublish, { name: f.opt("name"), body: f.opt("body") }));
+  return "draft_published";
+});
+
+post("/incidents/:id/discard", "/admin", async (c, f) => {
+  requireConfirm(f);
+  await discardIncident(ctxOf(c), pathId(c));
+  return "draft_discarded";
+});
 
 post("/incidents", "/admin", async (c, f) => {
   const ids = f.all("component_ids");
@@ -484,6 +511,7 @@ post("/integrations", "/admin/integrations", async (c, f) => {
     component_ids: f.all("component_ids"),
     public_text: f.opt("public_text"),
     public_template: f.opt("public_template") ?? null,
+    ...publicationFields(f),
   });
   const created = await createIntegration(ctxOf(c), body);
   return integrationsPage(c, { ...created, rotated: false }, 201);
@@ -547,6 +575,14 @@ post("/integrations/:id/mapping", "/admin/integrations", async (c, f) => {
   }
   await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { options: { mapping } }));
   return "mapping_saved";
+});
+
+/** The policy select and the grace period field (empty: none) of the integration forms. */
+const publicationFields = (f: Form) => ({ publication: f.opt("publication"), publish_after_seconds: f.int("publish_after_seconds") ?? null });
+
+post("/integrations/:id/publication", "/admin/integrations", async (c, f) => {
+  await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, publicationFields(f)));
+  return "integration_publication";
 });
 
 post("/integrations/:id/components", "/admin/integrations", async (c, f) => {

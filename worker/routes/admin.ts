@@ -24,12 +24,15 @@ import { channelsApi } from "../admin/channels";
 import {
   createIncident,
   createMaintenance,
+  discardIncident,
   getIncident,
   INCIDENT_FILTERS,
   listIncidents,
   listMaintenances,
   MAINTENANCE_FILTERS,
+  PUBLICATION_FILTERS,
   postUpdate,
+  publishIncident,
 } from "../admin/incidents";
 import {
   createIntegration,
@@ -56,7 +59,7 @@ import { DELIVERY_OUTCOMES } from "../domain/status";
 import { HttpError } from "../errors";
 import { ingestor } from "../ingestor";
 import { listRefusals } from "../security/refusals";
-import { flag, json, limit, oneOf, param, query, text } from "../validate";
+import { flag, json, jsonBody, limit, oneOf, param, query, text, validate } from "../validate";
 import { adminUi } from "./admin-ui";
 
 export const adminApi = new Hono<AdminEnv>();
@@ -147,15 +150,27 @@ adminApi.post("/ingest/retry", async (c) => c.json(await ingestor(c.env).retryPr
 const filterOf = <T extends Record<string, unknown>>(filters: T) =>
   query(z.object({ status: oneOf(Object.keys(filters) as [keyof T & string, ...Array<keyof T & string>], "open"), limit }));
 
-adminApi.get("/incidents", filterOf(INCIDENT_FILTERS), async (c) => {
+const keysOf = <T extends Record<string, unknown>>(filters: T) => Object.keys(filters) as [keyof T & string, ...Array<keyof T & string>];
+// `publication`: published (default), drafts, suppressed or discarded; `status` defaults to open for
+// published incidents, to all for the others (suppressed and discarded ones are closed).
+const incidentsQuery = z.object({ status: oneOf(keysOf(INCIDENT_FILTERS)), publication: oneOf(keysOf(PUBLICATION_FILTERS), "published"), limit });
+adminApi.get("/incidents", query(incidentsQuery), async (c) => {
   const q = c.req.valid("query");
-  return c.json(await listIncidents(adminCtx(c), q.status, q.limit));
+  return c.json(await listIncidents(adminCtx(c), q.status ?? (q.publication === "published" ? "open" : "all"), q.limit, q.publication));
 });
 adminApi.post("/incidents", ...json(s.incidentCreate), async (c) => c.json(await createIncident(adminCtx(c), c.req.valid("json")), 201));
 adminApi.get("/incidents/:id", param, async (c) => c.json(await getIncident(adminCtx(c), c.req.valid("param").id)));
 adminApi.post("/incidents/:id/updates", param, ...json(s.incidentUpdate), async (c) =>
   c.json(await postUpdate(adminCtx(c), c.req.valid("param").id, c.req.valid("json")), 201),
 );
+
+// Drafts and incidents in their grace period: published (optionally with a new name and
+// first update; the body may be empty) or discarded, each with its audit row.
+adminApi.post("/incidents/:id/publish", param, async (c) => {
+  const body = (await c.req.raw.clone().text()).trim() ? await jsonBody(c.req) : {};
+  return c.json(await publishIncident(adminCtx(c), c.req.valid("param").id, validate(s.incidentPublish, body)));
+});
+adminApi.post("/incidents/:id/discard", param, async (c) => c.json(await discardIncident(adminCtx(c), c.req.valid("param").id)));
 
 adminApi.get("/maintenances", filterOf(MAINTENANCE_FILTERS), async (c) => {
   const q = c.req.valid("query");
