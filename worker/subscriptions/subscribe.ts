@@ -23,7 +23,7 @@ import { randomToken } from "../auth";
 import type { Env } from "../env";
 import { HttpError } from "../errors";
 import { newId, nowIso } from "../ids";
-import { checkOutboundUrl } from "../notify/outbound";
+import { checkOutboundTarget } from "../notify/outbound";
 import type { SubscriptionCreate } from "./schemas";
 
 /** A pending subscription asked for again within this time gets no second email. */
@@ -40,10 +40,7 @@ export interface Choices {
 /** The webhook must be a public https URL, the components must exist; a 400 naming the field otherwise. */
 export async function checkChoices(env: Env, body: Pick<SubscriptionCreate, "email" | "webhook_url" | "component_ids">): Promise<Choices> {
   const webhookUrl = body.webhook_url ? body.webhook_url : null;
-  if (webhookUrl) {
-    const problem = checkOutboundUrl(env, webhookUrl);
-    if (problem) throw new HttpError(400, `\`webhook_url\` ${problem}`, "webhook_url");
-  }
+  if (webhookUrl) await checkOutboundTarget(env, webhookUrl, "webhook_url");
   return { email: body.email, webhookUrl, componentIds: await checkComponents(env.DB, body.component_ids) };
 }
 
