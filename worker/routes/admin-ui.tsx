@@ -288,10 +288,8 @@ adminUi.post("/login", async (c) => {
   );
   if (refused) return refused;
   const { bucket } = clientAddress(c);
-  if (!ok) {
-    await audit(db, "anonymous", "login.failed", "client", bucket, null, null).run();
-    return page(c, <LoginPage error="Wrong token." accessConfigured={accessConfigured} />, 401);
-  }
+  // A wrong token is counted (failed_attempts, by rateLimited), not written to the audit log row by row.
+  if (!ok) return page(c, <LoginPage error="Wrong token." accessConfigured={accessConfigured} />, 401);
   // The name is only a label for the audit log; never the token pasted into the wrong field.
   const actor = loginActor(f.str("name"), token);
   await startSession(c, token, actor);
