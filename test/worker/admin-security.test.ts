@@ -362,13 +362,16 @@ describe("sign-in", () => {
       expect(res.status).toBe(401);
       expect(res.headers.get("set-cookie")).toBeNull();
     }
-    expect(await rows("SELECT actor, target_type FROM audit_log WHERE action = 'login.failed' AND target_id = ?1", `ip:${ip}`)).toHaveLength(5);
+    // Counted, not written row by row (issue 24): one counter row per hour, kind and client.
+    const counted = () => rows<{ failures: number; refused: number }>("SELECT failures, refused FROM failed_attempts WHERE kind = 'login' AND client = ?1", `ip:${ip}`);
+    expect(await counted()).toEqual([{ failures: 5, refused: 0 }]);
+    expect(await rows("SELECT id FROM audit_log WHERE action = 'login.failed'")).toHaveLength(0);
     const blocked = await login(TOKEN, ip);
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get("retry-after")).toBe("900");
     expect(blocked.headers.get("set-cookie")).toBeNull();
-    // Blocked attempts are not even checked, nor counted again.
-    expect(await rows("SELECT id FROM audit_log WHERE action = 'login.failed' AND target_id = ?1", `ip:${ip}`)).toHaveLength(5);
+    // Blocked attempts are not even checked: counted as refused, not as failures.
+    expect(await counted()).toEqual([{ failures: 5, refused: 1 }]);
     // Another address is unaffected.
     expect((await login(TOKEN, "203.0.113.78")).status).toBe(303);
   });
