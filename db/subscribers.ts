@@ -49,7 +49,11 @@ const quietSince = (email: string, since: string) =>
  * A public sign-up: inserted only when no confirmation went to its address after `quietSince`, and, for a
  * webhook, while the address holds fewer than `maxWebhooks` webhook subscriptions. Null: nothing inserted.
  */
-export async function insertPublicSubscriber(db: D1Database, row: NewSubscriber, limits: { quietSince: string; maxWebhooks: number }): Promise<Subscriber | null> {
+export async function insertPublicSubscriber(
+  db: D1Database,
+  row: NewSubscriber,
+  limits: { quietSince: string; maxWebhooks: number },
+): Promise<Subscriber | null> {
   const inserted = await db
     .prepare(
       `INSERT INTO subscribers (id, email, webhook_url, component_ids, language, token, created_by, created_at, confirmed_at)

@@ -50,7 +50,12 @@ export async function startDnsStandIn(): Promise<DnsStandIn> {
     const question = [{ name, type }];
     const known = Object.hasOwn(DNS_ANSWERS, name) ? DNS_ANSWERS[name] : undefined;
     if (known === null) return answer(200, { Status: 3, TC: false, RD: true, RA: true, AD: false, CD: false, Question: question });
-    const records: Record[] = (known ?? [[A, "198.51.100.7"], [AAAA, "2001:db8::7"]])
+    const records: Record[] = (
+      known ?? [
+        [A, "198.51.100.7"],
+        [AAAA, "2001:db8::7"],
+      ]
+    )
       .filter(([t]) => t === type || t === CNAME)
       .map(([t, data]) => ({ name, type: t, TTL: 300, data }));
     return answer(200, { Status: 0, TC: false, RD: true, RA: true, AD: false, CD: false, Question: question, Answer: records });

@@ -158,7 +158,13 @@ describe("hostile titles in Slack and Teams", () => {
   const HOSTILE = ["<!channel>", "<!here>", "<@U123>", "<https://evil.example|click>", "[click](https://evil.example)", "<at>x</at>"];
   const links = { view: "https://status.acme.test/incidents/inc000000001", unsubscribe: "https://status.acme.test/admin/channels", manage: null };
   const texts = (v: unknown): string[] =>
-    typeof v === "string" ? [v] : Array.isArray(v) ? v.flatMap(texts) : v && typeof v === "object" ? Object.entries(v).flatMap(([k, x]) => (k === "url" ? [] : texts(x))) : [];
+    typeof v === "string"
+      ? [v]
+      : Array.isArray(v)
+        ? v.flatMap(texts)
+        : v && typeof v === "object"
+          ? Object.entries(v).flatMap(([k, x]) => (k === "url" ? [] : texts(x)))
+          : [];
 
   for (const hostile of HOSTILE) {
     it(`Slack: ${hostile} in the title and the body is escaped in every text field, top-level text included`, () => {

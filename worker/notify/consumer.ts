@@ -5,9 +5,9 @@
 //   exponential backoff; after the last try the queue moves the message to the dead-letter queue,
 //   whose consumer marks it failed in the log. A recipient gone (unsubscribed, channel deleted) gets nothing.
 import { channelsFor, recipientsByIds, subscribersFor } from "../../db/channels";
-import { recordWebhookOutcomes } from "../../db/subscribers";
 import { claim, markFailed, type NewNotification, type Outcome, record, statusesOf } from "../../db/notifications";
 import type { Channel, Subscriber } from "../../db/schema";
+import { recordWebhookOutcomes } from "../../db/subscribers";
 import { isLanguage, type Language } from "../../site/src/i18n";
 import type { Env } from "../env";
 import { newId } from "../ids";
@@ -226,7 +226,9 @@ async function deliverAll(env: Env, msgs: Message<NotifyMessage>[]): Promise<voi
   }
   await webhookHealth(
     env,
-    sending.flatMap((p, i) => (p.subscriber && p.destination.kind === "webhook" ? [{ id: p.msg.body.kind === "deliver" ? p.msg.body.recipient.id : "", ok: results[i]!.ok }] : [])),
+    sending.flatMap((p, i) =>
+      p.subscriber && p.destination.kind === "webhook" ? [{ id: p.msg.body.kind === "deliver" ? p.msg.body.recipient.id : "", ok: results[i]!.ok }] : [],
+    ),
     now,
   );
   sending.forEach((p, i) => {

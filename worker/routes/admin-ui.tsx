@@ -4,6 +4,7 @@
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { audit, listAudit } from "../../db/audit";
+import { listFailedAttempts } from "../../db/failed-attempts";
 import {
   type AdminCtx,
   createComponent,
@@ -638,11 +639,12 @@ adminUi.route("/", subscribersUi);
 adminUi.get("/audit", async (c) => {
   const before = Number(c.req.query("before"));
   const targetId = c.req.query("target_id") || undefined;
-  const [base, entries] = await Promise.all([
+  const [base, entries, failed] = await Promise.all([
     common(c),
     listAudit(c.env.DB, { before: Number.isInteger(before) && before > 0 ? before : undefined, targetId }),
+    listFailedAttempts(c.env.DB, 48),
   ]);
-  return page(c, <AuditPage {...base} entries={entries} targetId={targetId} />);
+  return page(c, <AuditPage {...base} entries={entries} failed={failed} targetId={targetId} />);
 });
 
 adminUi.get("/settings", async (c) => {

@@ -179,7 +179,13 @@ subscriptions.post("/", async (c) => {
         const { confirm } = await requestSubscription(c.env.DB, choices, lang);
         if (!confirm) return;
         const pageName = (await getPage(c.env.DB, base)).name;
-        const mail = confirmationEmail({ to: confirm.email, pageName, lang: isLanguage(confirm.language) ? confirm.language : lang, base, token: confirm.token });
+        const mail = confirmationEmail({
+          to: confirm.email,
+          pageName,
+          lang: isLanguage(confirm.language) ? confirm.language : lang,
+          base,
+          token: confirm.token,
+        });
         await sendEmail(c.env, mail).catch((err: unknown) => console.error("confirmation email failed", { subscriber: confirm.id, error: String(err) }));
       })().catch((err: unknown) => console.error("subscription request failed", { error: String((err as Error)?.message ?? err) })),
     );

@@ -157,8 +157,12 @@ export function pruneAttempts(sql: SqlStorage, now = Date.now()): number {
   for (const kind of Object.keys(LIMITS) as LimitKind[]) {
     const windowMs = LIMITS[kind].windowSeconds * 1000;
     gone += sql.exec("DELETE FROM auth_failures WHERE kind = ? AND bucket != ? AND window_start <= ?", kind, GLOBAL_BUCKET, now - windowMs).rowsWritten;
-    gone += sql.exec("DELETE FROM auth_failures WHERE kind = ? AND bucket = ? AND window_start <= ?", kind, GLOBAL_BUCKET, now - GLOBAL_CEILING.windowSeconds * 1000)
-      .rowsWritten;
+    gone += sql.exec(
+      "DELETE FROM auth_failures WHERE kind = ? AND bucket = ? AND window_start <= ?",
+      kind,
+      GLOBAL_BUCKET,
+      now - GLOBAL_CEILING.windowSeconds * 1000,
+    ).rowsWritten;
   }
   return gone;
 }

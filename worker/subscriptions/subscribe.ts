@@ -56,8 +56,7 @@ export async function checkComponents(db: D1Database, ids: string[] | null | und
   const unique = [...new Set(ids ?? [])];
   if (!unique.length) return null;
   const held = await componentCount(db);
-  if (unique.length > held)
-    throw new HttpError(400, `\`component_ids\` names ${unique.length} components; this page has ${held}`, "component_ids");
+  if (unique.length > held) throw new HttpError(400, `\`component_ids\` names ${unique.length} components; this page has ${held}`, "component_ids");
   const known = await existingComponentIds(db, unique);
   const at = (ids ?? []).findIndex((id) => !known.has(id));
   if (at >= 0) throw new HttpError(400, `\`component_ids[${at}]\` is not a component of this page`, `component_ids[${at}]`);

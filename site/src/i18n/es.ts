@@ -124,7 +124,8 @@ export default {
     too_many: "Demasiadas solicitudes de suscripción desde su dirección. Inténtelo de nuevo en {minutes} min.",
     webhook_limit: "Esta dirección ya tiene {max} suscripciones webhook: cancele primero una de ellas.",
     webhook_disabled_subject: "Estado de {name}: su webhook se desactivó",
-    webhook_disabled_text: "Todas las notificaciones a {url} fallaron durante un día, así que {name} dejó de enviarle. Para volver a recibirlas, corrija el endpoint y suscríbalo de nuevo: {link}",
+    webhook_disabled_text:
+      "Todas las notificaciones a {url} fallaron durante un día, así que {name} dejó de enviarle. Para volver a recibirlas, corrija el endpoint y suscríbalo de nuevo: {link}",
     back: "← Volver al formulario",
     confirm_heading: "Confirme su suscripción",
     confirm_text: "Pulse el botón para recibir las actualizaciones de estado de {name} en {email}.",
