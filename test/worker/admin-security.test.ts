@@ -7,6 +7,7 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSession, setAccessKeySet } from "../../worker/auth";
 import { app } from "../../worker/index";
+import { ingestor } from "../../worker/ingestor";
 import { admin, BASE, createComponent, createIntegration, post, rows, unique } from "./helpers";
 
 // Many requests per test through real workerd + D1: generous when the machine is busy.

@@ -258,7 +258,9 @@ describe("failure limits per client and across all clients", () => {
     } finally {
       // The cron, a window later: every count whose window ended goes (1000 clients and the global row).
       expect(await stub.pruneAuthAttempts(Date.now() + GLOBAL_CEILING.windowSeconds * 1000 + 1000)).toBeGreaterThanOrEqual(GLOBAL_CEILING.failures + 1);
-      expect(await runInDurableObject(stub, (_o, state) => Number(state.storage.sql.exec("SELECT count(*) AS n FROM auth_failures").one().n))).toBe(0);
+      expect(
+        await runInDurableObject(stub, (_o, state) => Number(state.storage.sql.exec("SELECT count(*) AS n FROM auth_failures WHERE kind = 'bearer'").one().n)),
+      ).toBe(0);
     }
     expect((await call("/admin/api/components", { ip: "192.0.2.201", headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
   });
@@ -363,6 +365,19 @@ describe("webhook subscribers as an amplifier", () => {
     expect((await captured(`/fail/999/${tag}/stale`)).length).toBe(before);
     expect(sent.filter((m) => m.to === `${stale}@example.com`)).toHaveLength(1);
     expect(await rows("SELECT id FROM subscribers WHERE id = ?1 AND disabled_at IS NOT NULL", stale)).toHaveLength(1);
+    // Operators see it.
+    const all: Array<{ id: string; disabled_at: string | null; failing_since: string | null }> = [];
+    for (let after = ""; ; ) {
+      const page = (await (await admin("GET", `/subscribers?limit=500${after ? `&after=${after}` : ""}`)).json()) as {
+        items: typeof all;
+        next_after: string | null;
+      };
+      all.push(...page.items);
+      if (!page.next_after) break;
+      after = page.next_after;
+    }
+    expect(all.find((s) => s.id === stale)?.disabled_at).toBeTruthy();
+    expect(all.find((s) => s.id === fresh)).toMatchObject({ disabled_at: null, failing_since: expect.any(String) });
   });
 
   it("a delivery that arrives clears the failing mark", async () => {

@@ -120,6 +120,10 @@ export function subscriberJson(s: NewSubscriber) {
     confirmed_at: s.confirmedAt,
     created_by: s.createdBy,
     created_at: s.createdAt,
+    /** A webhook whose deliveries all failed since then (null: the last one arrived). */
+    failing_since: s.failingSince ?? null,
+    /** Turned off after a day of failures: nothing is sent to it any more. */
+    disabled_at: s.disabledAt ?? null,
   };
 }
 export type SubscriberJson = ReturnType<typeof subscriberJson>;
