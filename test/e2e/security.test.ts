@@ -332,4 +332,29 @@ describe("the probe's reproductions, against the running stack", () => {
     expect(body).toContain("CPU high on db-1.internal");
     expect(await statusOf(component.id)).toBe("major_outage");
   });
+
+  // Issue 24, from outside: outbound targets chosen by name or port are refused when saved, before any
+  // resolver is asked (the DNS check itself is in test/worker/security-probe.test.ts, with a local
+  // DNS-over-HTTPS stand-in).
+  it("12. channel and subscriber webhooks on wildcard-DNS names, internal suffixes or other ports are refused with a 400", async () => {
+    for (const url of [
+      "https://127.0.0.1.nip.io/hook",
+      "https://10.0.0.1.sslip.io/hook",
+      "https://localtest.me/hook",
+      "https://kubernetes.default.svc/hook",
+      "https://hooks.example.com:22/hook",
+      "https://hooks.example.com:6379/hook",
+    ]) {
+      const channel = await api("POST", "/channels", { kind: "webhook", name: "trick", url });
+      expect(channel.status, url).toBe(400);
+      expect(((await channel.json()) as { field: string }).field).toBe("url");
+      const sub = await fetch(`${base}/subscriptions`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ email: "tricks@example.com", webhook_url: url }),
+      });
+      expect([400, 429], url).toContain(sub.status);
+      if (sub.status === 400) expect(((await sub.json()) as { field: string }).field).toBe("webhook_url");
+    }
+  });
 });
