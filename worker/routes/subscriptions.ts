@@ -3,8 +3,11 @@
 // worker/subscriptions/subscribe.ts decides and db/subscribers.ts writes.
 //
 // - POST /subscriptions answers the same whether the address was new, pending or confirmed (no
-//   enumeration), sends the email after the answer, is limited per client address (429 with
-//   Retry-After), optionally checked by Turnstile, and on a private page open only to readers let in.
+//   enumeration), and does everything that depends on it (the write, the page read, the email) after
+//   the answer, so its timing says nothing either; it is limited per client (429 with Retry-After),
+//   optionally checked by Turnstile, and on a private page open only to readers let in.
+// - On a private page, the manage pages show a reader who is not let in no component: only the
+//   unsubscribe button and a way to sign in.
 // - The token in the links is the subscriber's key: each token page acts only on POST (mail scanners
 //   open links), and an unknown token is a bare 404. The one-click unsubscribe (RFC 8058) takes any
 //   body (`List-Unsubscribe=One-Click`), from anywhere, and needs no cookie: it must work from a mail
