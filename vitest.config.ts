@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { startDnsStandIn } from "./test/support/dns-standin";
 import { startNotifyCapture } from "./test/support/notify-capture";
 import { startSnsCapture } from "./test/support/sns-capture";
 import { startTurnstileStandIn } from "./test/support/turnstile-standin";
@@ -30,6 +31,8 @@ export default defineConfig({
                 // which outbound safety accepts only with OUTBOUND_ALLOW_LOOPBACK (never in production).
                 NOTIFY_CAPTURE_URL: (await startNotifyCapture()).url,
                 OUTBOUND_ALLOW_LOOPBACK: "1",
+                // Cloudflare's DNS over HTTPS, locally (test/support/dns-standin.ts): webhook hosts are resolved when saved.
+                OUTBOUND_DNS_URL: (await startDnsStandIn()).url,
               },
             },
           })),

@@ -59,7 +59,8 @@ export async function channelsFor(db: D1Database, group: string, componentIds: s
 
 /**
  * One page of the confirmed subscribers hearing of an event touching `componentIds`, after `after`
- * (id order). Component status changes go to webhook subscribers only.
+ * (id order); webhooks disabled for failing are left out. Component status changes go to webhook
+ * subscribers only.
  */
 export function subscribersFor(
   db: D1Database,
@@ -72,6 +73,7 @@ export function subscribersFor(
     .where(
       and(
         isNotNull(subscribers.confirmedAt),
+        isNull(subscribers.disabledAt),
         opts.after ? gt(subscribers.id, opts.after) : undefined,
         opts.webhookOnly ? isNotNull(subscribers.webhookUrl) : undefined,
         touches(subscribers.componentIds, componentIds),

@@ -118,3 +118,15 @@ export async function listNotifications(db: D1Database, f: LogFilter = {}): Prom
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(f.limit ?? 100);
 }
+
+/**
+ * Retention: rows created before `before` that are settled (delivered or failed) go, `limit` at a time.
+ * A row still sending or retrying stays: it is the idempotency record of a send in flight.
+ */
+export function pruneNotifications(db: D1Database, before: string, limit: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `DELETE FROM notifications WHERE rowid IN (SELECT rowid FROM notifications WHERE created_at < ?1 AND status IN ('delivered', 'failed') LIMIT ${limit})`,
+    )
+    .bind(before);
+}

@@ -359,6 +359,24 @@ export const refusedDeliveries = sqliteTable(
 );
 
 /**
+ * Failed sign-ins, wrong bearer tokens, wrong page passwords and subscribe requests (and the attempts
+ * refused while a limit held): counted per hour, kind and client, never stored one row each.
+ * Distinct clients per hour and kind are capped (worker/security/rate-limit.ts), past it they share `*`.
+ */
+export const failedAttempts = sqliteTable(
+  "failed_attempts",
+  {
+    hour: text("hour").notNull(), // YYYY-MM-DDTHH
+    kind: text("kind").notNull(),
+    client: text("client").notNull(),
+    failures: integer("failures").notNull().default(0),
+    refused: integer("refused").notNull().default(0),
+    lastAt: text("last_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.kind, t.client] })],
+);
+
+/**
  * One row: the last Ingestor inbox sequence number projected into D1. Written in the same batch as
  * the projected rows, so a batch replayed after a lost answer or a restart is refused (see worker/ingestor.ts).
  */
@@ -416,6 +434,10 @@ export const subscribers = sqliteTable(
       .notNull()
       .default("public"),
     createdAt: createdAt(),
+    /** A webhook subscriber: when its deliveries began failing, every one since (null: the last one arrived). */
+    failingSince: text("failing_since"),
+    /** A webhook subscriber that failed every delivery for a day: nothing is sent to it any more. */
+    disabledAt: text("disabled_at"),
   },
   (t) => [
     uniqueIndex("subscribers_token_unique").on(t.token),

@@ -2,7 +2,7 @@
 // notification fan-out's (worker/notify). A subscriber is one (email, webhook_url) pair, UNIQUE in D1
 // (migration 0007), so two parallel sign-ups for one address make one row. The token is the capability
 // the confirm, manage and unsubscribe links carry; unsubscribing deletes the row.
-import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { components, pageSettings, type Subscriber, subscribers } from "./schema";
 
@@ -30,10 +30,52 @@ export interface NewSubscriber {
   createdBy: "public" | "operator";
   createdAt: string;
   confirmedAt: string | null;
+  failingSince?: string | null;
+  disabledAt?: string | null;
 }
 
 /** The INSERT of a new subscriber; it inserts nothing when the (email, webhook) pair already exists. */
 export const insertSubscriber = (db: D1Database, row: NewSubscriber) => orm(db).insert(subscribers).values(row).onConflictDoNothing().returning();
+
+/**
+ * No confirmation email went to `email` after `since`: the public's sign-ups (created_at is when their
+ * confirmation email went, renewals included) are the record of it. One condition inside the write, so
+ * parallel requests for one address, whatever else they carry, get one email.
+ */
+const quietSince = (email: string, since: string) =>
+  sql`NOT EXISTS (SELECT 1 FROM subscribers AS s2 WHERE s2.email = ${email} AND s2.created_by = 'public' AND s2.created_at > ${since})`;
+
+/**
+ * A public sign-up: inserted only when no confirmation went to its address after `quietSince`, and, for a
+ * webhook, while the address holds fewer than `maxWebhooks` webhook subscriptions. Null: nothing inserted.
+ */
+export async function insertPublicSubscriber(
+  db: D1Database,
+  row: NewSubscriber,
+  limits: { quietSince: string; maxWebhooks: number },
+): Promise<Subscriber | null> {
+  const inserted = await db
+    .prepare(
+      `INSERT INTO subscribers (id, email, webhook_url, component_ids, language, token, created_by, created_at, confirmed_at)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'public', ?7, NULL
+       WHERE NOT EXISTS (SELECT 1 FROM subscribers WHERE email = ?2 AND created_by = 'public' AND created_at > ?8)
+         AND (?3 IS NULL OR (SELECT count(*) FROM subscribers WHERE email = ?2 AND webhook_url IS NOT NULL) < ?9)
+       ON CONFLICT DO NOTHING`,
+    )
+    .bind(
+      row.id,
+      row.email,
+      row.webhookUrl,
+      row.componentIds ? JSON.stringify(row.componentIds) : null,
+      row.language,
+      row.token,
+      row.createdAt,
+      limits.quietSince,
+      limits.maxWebhooks,
+    )
+    .run();
+  return inserted.meta.changes ? findById(db, row.id) : null;
+}
 
 export async function findByPair(db: D1Database, email: string, webhookUrl: string | null): Promise<Subscriber | null> {
   return (await orm(db).select().from(subscribers).where(samePair(email, webhookUrl)).get()) ?? null;
@@ -55,23 +97,31 @@ export async function renewPending(
   db: D1Database,
   id: string,
   change: { componentIds: string[] | null; language: string; createdAt: string },
+  quiet?: { email: string; since: string },
 ): Promise<Subscriber | null> {
   const [row] = await orm(db)
     .update(subscribers)
     .set(change)
-    .where(and(eq(subscribers.id, id), isNull(subscribers.confirmedAt)))
+    .where(and(eq(subscribers.id, id), isNull(subscribers.confirmedAt), quiet ? quietSince(quiet.email, quiet.since) : undefined))
     .returning();
   return row ?? null;
 }
 
-/** The double opt-in: confirmed once, at the first confirmation (a second POST changes nothing). */
-export async function confirmByToken(db: D1Database, token: string, now: string): Promise<Subscriber | null> {
+/**
+ * The double opt-in: confirmed once, at the first confirmation (a second POST changes nothing). A
+ * webhook subscription is confirmed only while its address holds fewer than `maxWebhooks` confirmed ones
+ * (the answer is then the row, still unconfirmed).
+ */
+export async function confirmByToken(db: D1Database, token: string, now: string, maxWebhooks = Number.POSITIVE_INFINITY): Promise<Subscriber | null> {
   const found = await findByToken(db, token);
   if (!found || found.confirmedAt) return found;
+  const room = Number.isFinite(maxWebhooks)
+    ? sql`(${subscribers.webhookUrl} IS NULL OR (SELECT count(*) FROM subscribers AS s2 WHERE s2.email = ${found.email} AND s2.webhook_url IS NOT NULL AND s2.confirmed_at IS NOT NULL) < ${maxWebhooks})`
+    : undefined;
   const [row] = await orm(db)
     .update(subscribers)
     .set({ confirmedAt: now })
-    .where(and(eq(subscribers.token, token), isNull(subscribers.confirmedAt)))
+    .where(and(eq(subscribers.token, token), isNull(subscribers.confirmedAt), room))
     .returning();
   return row ?? (await findByToken(db, token));
 }
@@ -119,15 +169,68 @@ export async function expireUnconfirmed(db: D1Database, before: string): Promise
   return gone.length;
 }
 
+/** D1 binds at most 100 parameters per statement: ids are looked up this many at a time. */
+const ID_CHUNK = 90;
+
 /** Which of `ids` are components (not groups, not unknown ones). */
 export async function existingComponentIds(db: D1Database, ids: string[]): Promise<Set<string>> {
-  if (!ids.length) return new Set();
-  const rows = await orm(db).select({ id: components.id }).from(components).where(inArray(components.id, ids));
-  return new Set(rows.map((r) => r.id));
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += ID_CHUNK) {
+    const rows = await orm(db)
+      .select({ id: components.id })
+      .from(components)
+      .where(inArray(components.id, ids.slice(i, i + ID_CHUNK)));
+    for (const r of rows) found.add(r.id);
+  }
+  return found;
+}
+
+/** How many components the page has: no subscription can name more. */
+export async function componentCount(db: D1Database): Promise<number> {
+  return Number((await orm(db).select({ n: count() }).from(components).get())?.n ?? 0);
 }
 
 /** The Turnstile site key of the page settings; null: the subscribe form has no check. */
 export async function turnstileSiteKey(db: D1Database): Promise<string | null> {
   const row = await orm(db).select({ key: pageSettings.turnstileSiteKey }).from(pageSettings).where(eq(pageSettings.id, 1)).get();
   return row?.key || null;
+}
+
+/** A day of failures disables a subscriber webhook (worker/notify/consumer.ts). */
+export const WEBHOOK_FAILING_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * What the subscriber webhooks' sends did: a delivery clears `failing_since`; a failure sets it (once),
+ * and disables the webhook when it has failed every delivery since a day before `now`. Answers the
+ * subscribers disabled by this call, so their owners can be told (once: the UPDATE runs only while not
+ * yet disabled).
+ */
+export async function recordWebhookOutcomes(db: D1Database, outcomes: Array<{ id: string; ok: boolean }>, now: Date): Promise<Subscriber[]> {
+  if (!outcomes.length) return [];
+  const d = orm(db);
+  const at = now.toISOString();
+  const dayAgo = new Date(now.getTime() - WEBHOOK_FAILING_MS).toISOString();
+  const delivered = [...new Set(outcomes.filter((o) => o.ok).map((o) => o.id))];
+  const failed = [...new Set(outcomes.filter((o) => !o.ok).map((o) => o.id))].filter((id) => !delivered.includes(id));
+  const disabled: Subscriber[] = [];
+  for (let i = 0; i < delivered.length; i += ID_CHUNK)
+    await d
+      .update(subscribers)
+      .set({ failingSince: null })
+      .where(and(inArray(subscribers.id, delivered.slice(i, i + ID_CHUNK)), isNotNull(subscribers.failingSince)));
+  for (let i = 0; i < failed.length; i += ID_CHUNK) {
+    const ids = failed.slice(i, i + ID_CHUNK);
+    await d
+      .update(subscribers)
+      .set({ failingSince: at })
+      .where(and(inArray(subscribers.id, ids), isNull(subscribers.failingSince)));
+    disabled.push(
+      ...(await d
+        .update(subscribers)
+        .set({ disabledAt: at })
+        .where(and(inArray(subscribers.id, ids), isNull(subscribers.disabledAt), lt(subscribers.failingSince, dayAgo)))
+        .returning()),
+    );
+  }
+  return disabled;
 }

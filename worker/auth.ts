@@ -7,11 +7,12 @@ import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { audit } from "../db/audit";
+import { countAttempt } from "../db/failed-attempts";
 import type { Env } from "./env";
 import { HttpError } from "./errors";
 import { nowIso, sha256Hex } from "./ids";
 import { ingestor } from "./ingestor";
-import { clientAddress, LIMITS, type LimitKind } from "./security/rate-limit";
+import { clientAddress, GLOBAL_CEILING, type LimitKind } from "./security/rate-limit";
 
 /** The admin routes' context: the bindings plus who is acting. */
 export interface AdminEnv {
@@ -298,9 +299,10 @@ export function requireAdminSession(handlers: {
 // ── Failed attempts ─────────────────────────────────────────────────────────
 
 /**
- * Counts the attempt against its client address (security/rate-limit.ts, in the Ingestor, atomic).
- * Returns the 429 to answer when the limit is reached, writing one audit row when it first trips;
- * null when the attempt may be answered.
+ * Counts the attempt against its client and against all clients (security/rate-limit.ts, in the
+ * Ingestor, atomic). Failures and refusals are counted per hour in D1 (failed_attempts, never a row each);
+ * one audit row is written when the ceiling across all clients first trips in its window. Returns the
+ * 429 to answer while a limit holds (the right credentials included); null when the attempt may be answered.
  */
 export async function rateLimited(
   c: Context,
@@ -310,19 +312,26 @@ export async function rateLimited(
 ): Promise<Response | null> {
   const address = clientAddress(c);
   const attempt = await ingestor(c.env).authAttempt(kind, address, ok);
-  if (attempt.allowed) return null;
-  if (attempt.tripped) {
-    await audit(c.env.DB, "anonymous", `${kind}.rate_limited`, "client", address.bucket, null, {
-      failures: attempt.failures,
-      window_seconds: LIMITS[kind].windowSeconds,
-      trusted_address: address.trusted,
-    }).run();
+  const at = nowIso();
+  if (!attempt.allowed || !ok) {
+    const writes = [countAttempt(c.env.DB, { kind, client: address.bucket, refused: !attempt.allowed, at })];
+    if (attempt.tripped)
+      writes.push(
+        audit(c.env.DB, "anonymous", `${kind}.rate_limited`, "client", "all clients", null, {
+          failures: attempt.failures,
+          window_seconds: GLOBAL_CEILING.windowSeconds,
+          ceiling: GLOBAL_CEILING.failures,
+        }),
+      );
+    await c.env.DB.batch(writes);
   }
+  if (attempt.allowed) return null;
   const retryAfter = String(attempt.retryAfterSeconds);
   if (render) {
     const res = await render(attempt.retryAfterSeconds);
     res.headers.set("Retry-After", retryAfter);
     return res;
   }
-  return c.json({ error: `too many failed attempts from your address: retry after ${retryAfter} s` }, 429, { "Retry-After": retryAfter });
+  const who = attempt.global ? "from every address (too many failures overall)" : "from your address";
+  return c.json({ error: `too many failed attempts ${who}: retry after ${retryAfter} s` }, 429, { "Retry-After": retryAfter });
 }

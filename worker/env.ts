@@ -43,6 +43,12 @@ export interface Env extends WorkerBindings {
    * (worker/notify/outbound.ts). Never set in production.
    */
   OUTBOUND_ALLOW_LOOPBACK?: string;
+  /**
+   * DNS over HTTPS (JSON API) through which a channel's or subscriber's webhook host is resolved when
+   * it is saved (worker/notify/outbound.ts); default https://cloudflare-dns.com/dns-query. A var so that
+   * tests use a local stand-in.
+   */
+  OUTBOUND_DNS_URL?: string;
   /** Optional Turnstile on the subscribe form: the secret, and the siteverify URL (a var for tests). */
   TURNSTILE_SECRET?: string;
   TURNSTILE_VERIFY_URL?: string;

@@ -38,7 +38,7 @@ import type { Env } from "./env";
 import { newId, nowIso } from "./ids";
 import { type AdminCommand, type CommandResult, runAdminCommand, runTick, type TickResult } from "./ingestor-commands";
 import { NotifyOutbox } from "./notify/outbox";
-import { type Attempt, type ClientAddress, type LimitKind, recordAttempt } from "./security/rate-limit";
+import { type Attempt, type ClientAddress, type LimitKind, pruneAttempts, recordAttempt } from "./security/rate-limit";
 import { LEGACY_TIMESTAMP_HEADER } from "./sources/options";
 import { verifyBodySignature } from "./sources/signatures";
 import { MemoryState } from "./working-set";
@@ -564,6 +564,11 @@ export class Ingestor extends DurableObject<Env> {
   /** One sign-in or bearer attempt against its client address's limit (security/rate-limit.ts). */
   authAttempt(kind: LimitKind, address: ClientAddress, ok: boolean): Attempt {
     return recordAttempt(this.ctx.storage.sql, kind, address, ok);
+  }
+
+  /** The cron: failure counts whose window ended go (security/rate-limit.ts). */
+  pruneAuthAttempts(now = Date.now()): number {
+    return pruneAttempts(this.ctx.storage.sql, now);
   }
 
   /** Reload the working set from D1 (after a change made outside the object, as tests do). */

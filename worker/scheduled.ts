@@ -16,5 +16,7 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx:
     console.log("cron", { at, ...result, expired });
   }
   const removed = await enforceRetention(env.DB, at);
-  if (removed.deliveries || removed.audit || removed.refusals || removed.unconfirmed) console.log("retention", { at, ...removed });
+  // Failure counts whose window ended (the Ingestor's own storage): bounded whatever strangers send.
+  const attempts = await ingestor(env).pruneAuthAttempts(Date.parse(at));
+  if (Object.values(removed).some(Boolean) || attempts) console.log("retention", { at, ...removed, attempts });
 }

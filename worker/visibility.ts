@@ -55,7 +55,8 @@ export function readerLanguage(c: Context<AppEnv>, fallback: Language): Language
   return chooseLanguage({ query: c.req.query("lang"), cookie: getCookie(c, LANG_COOKIE), acceptLanguage: c.req.header("accept-language") }, fallback);
 }
 
-async function mayRead(c: Context<AppEnv>, page: ReaderSettings): Promise<boolean> {
+/** A reader of a private page who gave its password (the cookie) or comes through Cloudflare Access. */
+export async function mayRead(c: Context<AppEnv>, page: ReaderSettings): Promise<boolean> {
   if (await verifyAccessCookie(page.accessSecret, getCookie(c, ACCESS_COOKIE))) return true;
   return !!(await verifyAccess(c.env, c.req.header("cf-access-jwt-assertion")));
 }

@@ -226,3 +226,35 @@ describe("notifications under wrangler dev", () => {
     expect(seen(`/ok/${t}/b`).every((g) => !g.body.includes(a.id))).toBe(true);
   });
 });
+
+// Issue 23, "private pages stay private": while the page is private its incidents reach the operators'
+// channels and no subscriber; the local email explorer shows no mail to the subscriber.
+describe("a private page", () => {
+  it("tells its channels of an incident and no subscriber", async () => {
+    const current = (await (await adminApi("GET", "/settings")).json()) as Record<string, unknown>;
+    const basics = { name: current.name, url: current.url, time_zone: current.time_zone, auto_resolve_minutes: current.auto_resolve_minutes };
+    const comp = await component("E2E Private");
+    const t = tag("private");
+    await created(await adminApi("POST", "/channels", { kind: "webhook", name: "ops", url: `${capture.url}/ok/${t}/channel`, component_ids: [comp.id] }));
+    const now = new Date().toISOString();
+    const mail = `sp${Date.now().toString(36)}`.slice(0, 12).padEnd(12, "0");
+    const hook = `sq${Date.now().toString(36)}`.slice(0, 12).padEnd(12, "0");
+    sql(
+      "INSERT INTO subscribers (id, email, webhook_url, component_ids, language, token, confirmed_at, created_by, created_at) VALUES " +
+        `('${mail}', 'private-${t}@example.com', NULL, '["${comp.id}"]', 'en', 'tok${mail}', '${now}', 'operator', '${now}'), ` +
+        `('${hook}', 'private-hook-${t}@example.com', '${capture.url}/ok/${t}/subscriber', '["${comp.id}"]', 'en', 'tok${hook}', '${now}', 'operator', '${now}')`,
+    );
+    expect((await adminApi("PUT", "/settings", { ...basics, visibility: "private", page_password: "e2e private notifications" })).status).toBe(200);
+    try {
+      const integ = await integration(comp.id);
+      expect((await alert(integ.key, "private-1", "trigger")).status).toBe(202);
+      expect(await arrived(`/ok/${t}/channel`, 1)).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(seen(`/ok/${t}/subscriber`)).toEqual([]);
+      expect((await localEmails()).filter((e) => JSON.stringify(e.to).includes(`private-${t}@`))).toEqual([]);
+      expect((await alert(integ.key, "private-1", "resolve")).status).toBe(202);
+    } finally {
+      expect((await adminApi("PUT", "/settings", { ...basics, visibility: "public", page_password: null })).status).toBe(200);
+    }
+  });
+});

@@ -23,10 +23,16 @@ import {
 const SHA256_WITH_RSA = "1.2.840.113549.1.1.11";
 const COMMON_NAME = "2.5.4.3";
 
-/** A self-signed X.509 certificate (PEM) for the key pair, as SNS serves its own. */
-function selfSigned(publicKeyDer: Buffer, sign: (tbs: Buffer) => Buffer): string {
+/**
+ * A self-signed X.509 certificate (PEM) for the key pair, as SNS serves its own: subject
+ * CN=sns.amazonaws.com, valid from an hour ago for a day, unless the test asks for another subject or
+ * other dates (GET …/wrong-subject….pem, …/expired….pem, …/not-yet-valid….pem).
+ */
+function selfSigned(publicKeyDer: Buffer, sign: (tbs: Buffer) => Buffer, opts: { subject?: string; notBefore?: Date; notAfter?: Date } = {}): string {
   const name = new Name([
-    new RelativeDistinguishedName([new AttributeTypeAndValue({ type: COMMON_NAME, value: new AttributeValue({ utf8String: "sns.test.amazonaws.com" }) })]),
+    new RelativeDistinguishedName([
+      new AttributeTypeAndValue({ type: COMMON_NAME, value: new AttributeValue({ utf8String: opts.subject ?? "sns.amazonaws.com" }) }),
+    ]),
   ]);
   const algorithm = new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA, parameters: null });
   const now = Date.now();
@@ -35,7 +41,7 @@ function selfSigned(publicKeyDer: Buffer, sign: (tbs: Buffer) => Buffer): string
     serialNumber: new Uint8Array(randomBytes(8)).buffer,
     signature: algorithm,
     issuer: name,
-    validity: new Validity({ notBefore: new Date(now - 3600_000), notAfter: new Date(now + 86_400_000) }),
+    validity: new Validity({ notBefore: opts.notBefore ?? new Date(now - 3600_000), notAfter: opts.notAfter ?? new Date(now + 86_400_000) }),
     subject: name,
     subjectPublicKeyInfo: AsnConvert.parse(publicKeyDer, SubjectPublicKeyInfo),
   });
@@ -53,7 +59,15 @@ export interface SnsCapture {
 export async function startSnsCapture(): Promise<SnsCapture> {
   const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const signWith = (hash: string, data: Buffer) => createSign(hash).update(data).sign(privateKey);
-  const pem = selfSigned(publicKey.export({ type: "spki", format: "der" }), (tbs) => signWith("sha256", tbs));
+  const der = publicKey.export({ type: "spki", format: "der" });
+  const signTbs = (tbs: Buffer) => signWith("sha256", tbs);
+  const now = Date.now();
+  const pem = selfSigned(der, signTbs);
+  const wrongSubject = selfSigned(der, signTbs, { subject: "sns.s3-accelerate.amazonaws.com" });
+  const expired = selfSigned(der, signTbs, { notBefore: new Date(now - 10 * 86_400_000), notAfter: new Date(now - 86_400_000) });
+  const notYet = selfSigned(der, signTbs, { notBefore: new Date(now + 86_400_000), notAfter: new Date(now + 10 * 86_400_000) });
+  const certFor = (path: string) =>
+    path.includes("wrong-subject") ? wrongSubject : path.includes("expired") ? expired : path.includes("not-yet-valid") ? notYet : pem;
   const hits: Array<{ method: string; url: string }> = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://capture");
@@ -70,7 +84,7 @@ export async function startSnsCapture(): Promise<SnsCapture> {
         return;
       }
       hits.push({ method: req.method ?? "GET", url: url.pathname + url.search });
-      if (url.pathname.endsWith(".pem")) res.writeHead(200, { "content-type": "application/x-pem-file" }).end(pem);
+      if (url.pathname.endsWith(".pem")) res.writeHead(200, { "content-type": "application/x-pem-file" }).end(certFor(url.pathname));
       else if (url.searchParams.get("Action") === "ConfirmSubscription") {
         res
           .writeHead(200, { "content-type": "text/xml" })

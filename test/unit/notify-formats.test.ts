@@ -94,7 +94,8 @@ describe("notification formats", () => {
     expect(b.blocks[0].text.text.length).toBeLessThanOrEqual(150);
     expect(b.blocks[1].text.text.length).toBeLessThanOrEqual(3000);
     const short = slackBody(event(), links) as any;
-    expect(short.blocks[0].text.text).toBe("API down <@everyone> & more: Investigating"); // plain_text: shown as written
+    // Escaped in plain_text too: Slack decodes &amp; &lt; &gt; for display in every text field.
+    expect(short.blocks[0].text.text).toBe("API down &lt;@everyone&gt; &amp; more: Investigating");
     expect(short.blocks[2].elements[0].text).not.toContain("<@");
   });
 
@@ -149,5 +150,44 @@ describe("notification formats", () => {
     expect(eventType("maintenance", "in_progress", 0, null)).toBe("maintenance.started");
     expect(eventType("maintenance", "verifying", 2, "in_progress")).toBe("maintenance.updated");
     expect(eventType("maintenance", "completed", 2, "verifying")).toBe("maintenance.completed");
+  });
+});
+
+// Issue 24: a hostile alert title or update (mentions, disguised links) reaches chat as plain text.
+describe("hostile titles in Slack and Teams", () => {
+  const HOSTILE = ["<!channel>", "<!here>", "<@U123>", "<https://evil.example|click>", "[click](https://evil.example)", "<at>x</at>"];
+  const links = { view: "https://status.acme.test/incidents/inc000000001", unsubscribe: "https://status.acme.test/admin/channels", manage: null };
+  const texts = (v: unknown): string[] =>
+    typeof v === "string"
+      ? [v]
+      : Array.isArray(v)
+        ? v.flatMap(texts)
+        : v && typeof v === "object"
+          ? Object.entries(v).flatMap(([k, x]) => (k === "url" ? [] : texts(x)))
+          : [];
+
+  for (const hostile of HOSTILE) {
+    it(`Slack: ${hostile} in the title and the body is escaped in every text field, top-level text included`, () => {
+      const body = slackBody(event(`API down ${hostile}`, `Body ${hostile}`), links);
+      for (const t of texts(body)) expect(t, t).not.toMatch(/[<>]/);
+      expect(String(body.text)).toContain(hostile.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"));
+      const blocks = body.blocks as Array<{ type: string; text?: { text: string } }>;
+      expect(blocks.find((b) => b.type === "header")!.text!.text).not.toContain("<");
+    });
+
+    it(`Teams: ${hostile} in the title and the body is neither a link nor a mention`, () => {
+      const body = teamsBody(event(`API down ${hostile}`, `Body ${hostile}`), links);
+      for (const t of texts(body)) {
+        expect(t, t).not.toMatch(/\[[^\]]*\]\(/);
+        expect(t, t).not.toMatch(/<\/?at>/i);
+        expect(t, t).not.toMatch(/[<>]/);
+      }
+    });
+  }
+
+  it("Discord: a markdown link in the body is not a masked link, and nothing pings", () => {
+    const body = discordBody(event("t", "[click](https://evil.example) <@&123>"), links);
+    expect(JSON.stringify(body)).not.toContain("[click](");
+    expect(body.allowed_mentions).toEqual({ parse: [] });
   });
 });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../worker/ids";
 import { KEY_MASK, KeyMasker, keyCandidates } from "../../worker/security/mask";
+import { ipv6Prefix64 } from "../../worker/security/rate-limit";
 import { cleanDeep, cleanText, isolateBidi } from "../../worker/security/text";
 
 describe("cleanText", () => {
@@ -78,5 +79,21 @@ describe("key masking", () => {
     }
     expect(digests).toBe(1);
     expect(masker.mask(`${key}`)).toBe(KEY_MASK);
+  });
+});
+
+// Issue 24: an IPv6 client is counted by its /64.
+describe("ipv6Prefix64", () => {
+  it("keeps the first four groups, however the address is spelled", () => {
+    expect(ipv6Prefix64("2001:db8:1:2::1")).toBe("2001:db8:1:2::/64");
+    expect(ipv6Prefix64("2001:0db8:0001:0002:ffff:ffff:ffff:fffe")).toBe("2001:db8:1:2::/64");
+    expect(ipv6Prefix64("2001:DB8:1:2:a:b:c:d")).toBe("2001:db8:1:2::/64");
+    expect(ipv6Prefix64("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(ipv6Prefix64("::1")).toBe("0:0:0:0::/64");
+    expect(ipv6Prefix64("::ffff:192.0.2.1")).toBe("0:0:0:0::/64");
+    expect(ipv6Prefix64("fe80::1%eth0")).toBe("fe80:0:0:0::/64");
+  });
+  it("refuses what is not an IPv6 address", () => {
+    for (const v of ["192.0.2.1", "1:2:3:4:5:6:7:8:9", "1::2::3", "2001:db8:1:zz::1", ""]) expect(ipv6Prefix64(v), v).toBeNull();
   });
 });

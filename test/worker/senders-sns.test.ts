@@ -75,6 +75,19 @@ describe("CloudWatch through SNS, signatures verified", () => {
     expect((await hits()).length).toBe(before);
   });
 
+  // Issue 24: the certificate's subject and dates are checked, not only the host it came from.
+  it.each([
+    ["wrong-subject", /subject is not sns\.amazonaws\.com/],
+    ["expired", /not valid now/],
+    ["not-yet-valid", /not valid now/],
+  ])("a certificate (%s) signed by the right key but with the wrong subject or dates is a 401 that changes nothing", async (kind, error) => {
+    const { component, integ } = await cloudwatch();
+    const res = await send(integ.key, await signed(cwAlarm, "2", `/SimpleNotificationService-${kind}-${unique("k")}.pem`));
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: string }).error).toMatch(error);
+    expect(await componentStatus(component.id)).toBe("operational");
+  });
+
   it("SubscriptionConfirmation: SubscribeURL visited, the delivery recorded, the topic shown on the integration", async () => {
     const { integ } = await cloudwatch();
     const subscribe = `${capture}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(cwConfirm.TopicArn)}&Token=${unique("token")}`;

@@ -12,7 +12,7 @@ import { newId, nowIso } from "../ids";
 import { destinationOf, idempotencyKey, logRow, plan } from "../notify/consumer";
 import { DEFAULT_GROUPS, NOTIFY_GROUPS, type NotifyEvent } from "../notify/events";
 import { notifyBaseUrl } from "../notify/links";
-import { checkOutboundUrl } from "../notify/outbound";
+import { checkOutboundTarget } from "../notify/outbound";
 import { maskEmail, maskTarget, send } from "../notify/send";
 import { newWebhookSecret } from "../notify/sign";
 import { json, paramId } from "../validate";
@@ -111,8 +111,7 @@ export async function createChannel(ctx: Ctx, body: ChannelCreate): Promise<Chan
   }
   if (body.kind !== "email") {
     const field = body.kind === "datadog" ? "api_url" : "url";
-    const problem = checkOutboundUrl(ctx.env, target);
-    if (problem) throw new HttpError(400, `\`${field}\` ${problem}`, field);
+    await checkOutboundTarget(ctx.env, target, field);
   }
   const componentIds = body.component_ids ? [...new Set(body.component_ids)] : null;
   if (componentIds) await assertComponentsExist(db, componentIds, "component_ids");

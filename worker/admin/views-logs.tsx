@@ -2,6 +2,7 @@
 
 import type { FC } from "hono/jsx";
 import type { AuditEntry } from "../../db/audit";
+import type { FailedAttemptsJson } from "../../db/failed-attempts";
 import { LANGUAGES, MESSAGES } from "../../site/src/i18n";
 import { DELIVERY_OUTCOMES } from "../domain/status";
 import type { InboxStatus } from "../ingestor";
@@ -190,7 +191,14 @@ export const DeliveriesPage: FC<
 
 const json = (v: unknown) => (v == null ? "" : JSON.stringify(v, null, 1));
 
-export const AuditPage: FC<Common & { entries: AuditEntry[]; targetId?: string }> = ({ actor, tz, flash, entries, targetId }) => {
+export const AuditPage: FC<Common & { entries: AuditEntry[]; failed: FailedAttemptsJson[]; targetId?: string }> = ({
+  actor,
+  tz,
+  flash,
+  entries,
+  failed,
+  targetId,
+}) => {
   const older = entries.length >= 100 ? entries[entries.length - 1]!.id : null;
   return (
     <Layout title="Audit log" actor={actor} flash={flash} active="/admin/audit">
@@ -219,6 +227,30 @@ export const AuditPage: FC<Common & { entries: AuditEntry[]; targetId?: string }
         />
       </section>
       {older && <a href={`/admin/audit?before=${older}${targetId ? `&target_id=${encodeURIComponent(targetId)}` : ""}`}>Older entries →</a>}
+      <section id="failed-attempts">
+        <h2>Failed sign-ins and guesses</h2>
+        <p class="muted">
+          Wrong admin tokens, page passwords and subscribe requests, counted per hour and client (IPv4 address or IPv6 /64; past 100 clients an hour, one{" "}
+          <code>*</code> row); refused: attempts answered 429 while a limit held.
+        </p>
+        <Table
+          columns={["Hour (UTC)", "Kind", "Client", "Failures", "Refused", "Last"]}
+          items={failed}
+          empty={<Empty>None.</Empty>}
+          row={(f) => (
+            <tr data-failed={`${f.hour} ${f.kind} ${f.client}`}>
+              <td>{f.hour}</td>
+              <td>{f.kind}</td>
+              <td>
+                <code>{f.client}</code>
+              </td>
+              <td>{f.failures}</td>
+              <td>{f.refused}</td>
+              <TimeCell iso={f.last_at} tz={tz} />
+            </tr>
+          )}
+        />
+      </section>
     </Layout>
   );
 };

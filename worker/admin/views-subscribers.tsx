@@ -76,6 +76,17 @@ export const SubscribersPage: FC<Props> = ({ actor, flash, subscribers, counts, 
               <td>{s.language}</td>
               <td>
                 <span class="tag">{s.status}</span>
+                {s.disabled_at ? (
+                  <span class="tag" title={`Every delivery failed for a day; turned off at ${s.disabled_at}`}>
+                    turned off: failing
+                  </span>
+                ) : (
+                  s.failing_since && (
+                    <span class="tag" title={`Every delivery has failed since ${s.failing_since}`}>
+                      failing
+                    </span>
+                  )
+                )}
               </td>
               <td>
                 <time datetime={s.created_at}>{s.created_at.slice(0, 16).replace("T", " ")}</time> <span class="muted">by {s.created_by}</span>

@@ -7,9 +7,13 @@
 import { channelsFor, recipientsByIds, subscribersFor } from "../../db/channels";
 import { claim, markFailed, type NewNotification, type Outcome, record, statusesOf } from "../../db/notifications";
 import type { Channel, Subscriber } from "../../db/schema";
+import { recordWebhookOutcomes } from "../../db/subscribers";
 import { isLanguage, type Language } from "../../site/src/i18n";
 import type { Env } from "../env";
 import { newId } from "../ids";
+import { webhookDisabledEmail } from "../subscriptions/confirmation";
+import { isPrivate, readerSettings } from "../visibility";
+import { sendEmail } from "./email";
 import { DEFAULT_GROUPS, groupOf, type NotifyEvent } from "./events";
 import type { Links } from "./formats";
 import { manageUrl, notifyBaseUrl, unsubscribeUrl } from "./links";
@@ -60,12 +64,15 @@ export async function fanOut(env: Env, body: Extract<NotifyMessage, { kind: "eve
     for (const c of await channelsFor(env.DB, group, event.componentIds, DEFAULT_GROUPS))
       out.push({ kind: "deliver", event, recipient: { type: "channel", id: c.id } });
   }
-  // Component status changes reach webhook subscribers only (Statuspage's component_update).
-  const page = await subscribersFor(env.DB, event.componentIds, {
-    webhookOnly: group === "component",
-    after: body.after,
-    limit: FANOUT_PAGE,
-  });
+  // A private page tells no subscriber (its operators' channels still hear). Component status changes
+  // reach webhook subscribers only (Statuspage's component_update).
+  const page = (await isPrivate(env.DB))
+    ? []
+    : await subscribersFor(env.DB, event.componentIds, {
+        webhookOnly: group === "component",
+        after: body.after,
+        limit: FANOUT_PAGE,
+      });
   for (const s of page) out.push({ kind: "deliver", event, recipient: { type: "subscriber", id: s.id } });
   if (page.length === FANOUT_PAGE) out.push({ kind: "event", ref: body.ref, after: page.at(-1)!.id, event });
   await sendAll(env.NOTIFY_QUEUE, out);
@@ -168,13 +175,14 @@ async function deliverAll(env: Env, msgs: Message<NotifyMessage>[]): Promise<voi
       [...new Set(bodies.filter((b) => b.recipient.type === "subscriber").map((b) => b.recipient.id))],
     );
     const channels = new Map(found.channels.map((c) => [c.id, c]));
-    const subscribers = new Map(found.subscribers.map((s) => [s.id, s]));
+    // The page went private since the fan-out: its subscribers hear nothing more.
+    const subscribers = new Map(found.subscribers.length && !(await isPrivate(env.DB)) ? found.subscribers.map((s) => [s.id, s]) : []);
     planned = [];
     for (const msg of msgs) {
       const { event, recipient } = msg.body as Extract<NotifyMessage, { kind: "deliver" }>;
       const r = recipient.type === "channel" ? channels.get(recipient.id) : subscribers.get(recipient.id);
-      // Gone (unsubscribed, deleted) or not confirmed: nothing is sent, ever.
-      if (!r || (recipient.type === "subscriber" && !(r as Subscriber).confirmedAt)) {
+      // Gone (unsubscribed, deleted), not confirmed, or a webhook disabled for failing: nothing is sent, ever.
+      if (!r || (recipient.type === "subscriber" && (!(r as Subscriber).confirmedAt || (r as Subscriber).disabledAt))) {
         msg.ack();
         continue;
       }
@@ -216,10 +224,38 @@ async function deliverAll(env: Env, msgs: Message<NotifyMessage>[]): Promise<voi
     // Sent but not recorded: the retry finds the key still leased, and waits its lease out.
     console.error("notification outcomes not recorded", { error: String((error as Error)?.message ?? error) });
   }
+  await webhookHealth(
+    env,
+    sending.flatMap((p, i) =>
+      p.subscriber && p.destination.kind === "webhook" ? [{ id: p.msg.body.kind === "deliver" ? p.msg.body.recipient.id : "", ok: results[i]!.ok }] : [],
+    ),
+    now,
+  );
   sending.forEach((p, i) => {
     if (results[i]!.ok) p.msg.ack();
     else p.msg.retry({ delaySeconds: backoffSeconds(p.msg.attempts) });
   });
+}
+
+/**
+ * Subscriber webhooks that failed every delivery for a day are disabled (no more sends: they would only
+ * amplify load on a server that is down, or aimed at), and their owner is told by email, once.
+ */
+async function webhookHealth(env: Env, outcomes: Array<{ id: string; ok: boolean }>, now: Date): Promise<void> {
+  try {
+    const disabled = await recordWebhookOutcomes(env.DB, outcomes, now);
+    if (!disabled.length) return;
+    const base = notifyBaseUrl(env);
+    const pageName = (await readerSettings(env.DB)).name;
+    for (const s of disabled) {
+      const lang: Language = isLanguage(s.language) ? s.language : "en";
+      await sendEmail(env, webhookDisabledEmail({ to: s.email, pageName, lang, url: s.webhookUrl ?? "", base })).catch((error: unknown) =>
+        console.error("webhook-disabled email failed", { subscriber: s.id, error: String(error) }),
+      );
+    }
+  } catch (error) {
+    console.error("subscriber webhook health not recorded", { error: String((error as Error)?.message ?? error) });
+  }
 }
 
 /** The dead-letter queue: tries used up; failed in the log (unless delivered meanwhile). */

@@ -110,7 +110,10 @@ export function summarize(e: NotifyEvent, lang: Language = "en"): Summary {
 }
 
 const clip = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
-/** Slack mrkdwn: &, < and > are its control characters. */
+/**
+ * Slack: &, < and > are its control characters (`<!channel>`, `<@U123>`, `<https://evil|click>`), in
+ * mrkdwn and in the top-level `text` alike; escaped in every text field, Slack shows them as typed.
+ */
 const slackEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 export function slackBody(e: NotifyEvent, links: Links): Record<string, unknown> {
@@ -121,15 +124,22 @@ export function slackBody(e: NotifyEvent, links: Links): Record<string, unknown>
     ...(s.components.length ? [slackEscape(s.components.join(", "))] : []),
   ];
   return {
-    text: clip(`${s.title} — ${e.page.name}`, 3000),
+    text: clip(slackEscape(`${s.title} — ${e.page.name}`), 3000),
     blocks: [
-      { type: "header", text: { type: "plain_text", text: clip(s.title, 150), emoji: true } },
+      { type: "header", text: { type: "plain_text", text: clip(slackEscape(s.title), 150), emoji: true } },
       ...(s.body ? [{ type: "section", text: { type: "mrkdwn", text: clip(slackEscape(s.body), 3000) } }] : []),
       { type: "context", elements: [{ type: "mrkdwn", text: clip(context.join(" · "), 3000) }] },
       { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "View on the status page" }, url: links.view }] },
     ],
   };
 }
+
+/**
+ * Teams (Adaptive Cards markdown) and Discord: a status text must not become a link or a mention.
+ * `[text](url)` and `<at>name</at>` lose their syntax: brackets and angle brackets become look-alikes
+ * (［ ］ ‹ ›), which read the same and render as plain text in every client, whatever its markdown.
+ */
+const plainText = (s: string) => s.replace(/\[/g, "［").replace(/\]/g, "］").replace(/</g, "‹").replace(/>/g, "›");
 
 const COLORS = { ok: 0x18794e, bad: 0xb42318, warn: 0xdc6803, info: 0x2456c7 } as const;
 
@@ -147,7 +157,7 @@ export function discordBody(e: NotifyEvent, links: Links): Record<string, unknow
     embeds: [
       {
         title: clip(s.title, 256),
-        description: clip(s.body, 4096),
+        description: clip(plainText(s.body), 4096),
         url: links.view,
         color: COLORS[s.tone],
         timestamp: s.at,
@@ -163,9 +173,9 @@ const TEAMS_COLORS = { ok: "Good", bad: "Attention", warn: "Warning", info: "Acc
 export function teamsBody(e: NotifyEvent, links: Links): Record<string, unknown> {
   const s = summarize(e);
   const facts = [
-    { title: "Status", value: s.status },
-    ...(s.impact ? [{ title: "Impact", value: s.impact }] : []),
-    ...(s.components.length ? [{ title: "Components", value: s.components.join(", ") }] : []),
+    { title: "Status", value: plainText(s.status) },
+    ...(s.impact ? [{ title: "Impact", value: plainText(s.impact) }] : []),
+    ...(s.components.length ? [{ title: "Components", value: plainText(s.components.join(", ")) }] : []),
   ];
   return {
     type: "message",
@@ -178,10 +188,10 @@ export function teamsBody(e: NotifyEvent, links: Links): Record<string, unknown>
           type: "AdaptiveCard",
           version: "1.4",
           body: [
-            { type: "TextBlock", text: s.title, weight: "Bolder", size: "Medium", wrap: true, color: TEAMS_COLORS[s.tone] },
-            ...(s.body ? [{ type: "TextBlock", text: s.body, wrap: true }] : []),
+            { type: "TextBlock", text: plainText(s.title), weight: "Bolder", size: "Medium", wrap: true, color: TEAMS_COLORS[s.tone] },
+            ...(s.body ? [{ type: "TextBlock", text: plainText(s.body), wrap: true }] : []),
             { type: "FactSet", facts },
-            { type: "TextBlock", text: e.page.name, isSubtle: true, size: "Small", wrap: true },
+            { type: "TextBlock", text: plainText(e.page.name), isSubtle: true, size: "Small", wrap: true },
           ],
           actions: [{ type: "Action.OpenUrl", title: "View on the status page", url: links.view }],
         },

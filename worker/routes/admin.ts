@@ -5,6 +5,7 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { listAudit } from "../../db/audit";
+import { listFailedAttempts } from "../../db/failed-attempts";
 import {
   type AdminCtx,
   createComponent,
@@ -190,6 +191,9 @@ const auditQuery = z.object({
   action: text,
   target_id: text,
 });
+// Failed sign-ins, wrong tokens and passwords, subscribe requests: counts per hour, kind and client, no rows per attempt.
+adminApi.get("/failed-attempts", query(z.object({ limit })), async (c) => c.json(await listFailedAttempts(c.env.DB, c.req.valid("query").limit)));
+
 adminApi.get("/audit", query(auditQuery), async (c) => {
   const q = c.req.valid("query");
   return c.json(await listAudit(c.env.DB, { limit: q.limit, before: q.before, action: q.action, targetId: q.target_id }));

@@ -3,8 +3,11 @@
 // worker/subscriptions/subscribe.ts decides and db/subscribers.ts writes.
 //
 // - POST /subscriptions answers the same whether the address was new, pending or confirmed (no
-//   enumeration), sends the email after the answer, is limited per client address (429 with
-//   Retry-After), optionally checked by Turnstile, and on a private page open only to readers let in.
+//   enumeration), and does everything that depends on it (the write, the page read, the email) after
+//   the answer, so its timing says nothing either; it is limited per client (429 with Retry-After),
+//   optionally checked by Turnstile, and on a private page open only to readers let in.
+// - On a private page, the manage pages show a reader who is not let in no component: only the
+//   unsubscribe button and a way to sign in.
 // - The token in the links is the subscriber's key: each token page acts only on POST (mail scanners
 //   open links), and an unknown token is a bare 404. The one-click unsubscribe (RFC 8058) takes any
 //   body (`List-Unsubscribe=One-Click`), from anywhere, and needs no cookie: it must work from a mail
@@ -41,9 +44,9 @@ import { clientAddress } from "../security/rate-limit";
 import { TURNSTILE_FIELD, verifyTurnstile } from "../security/turnstile";
 import { confirmationEmail } from "../subscriptions/confirmation";
 import { publicSubscriptionCreate, subscriptionComponents } from "../subscriptions/schemas";
-import { checkChoices, checkComponents, requestSubscription } from "../subscriptions/subscribe";
+import { checkChoices, checkComponents, MAX_WEBHOOKS_PER_EMAIL, requestSubscription } from "../subscriptions/subscribe";
 import { jsonBody, validate } from "../validate";
-import { readerGate } from "../visibility";
+import { mayRead, readerGate, readerSettings } from "../visibility";
 
 export const subscriptions = new Hono<AppEnv>();
 
@@ -73,7 +76,7 @@ const PRIVATE_PAGE = { "Cache-Control": "no-store", "Referrer-Policy": "same-ori
 /** A page in the site's frame; `path` is where its language links lead (the form's answers: /subscribe). */
 async function page(
   c: Context<AppEnv>,
-  status: 200 | 400 | 403 | 404 | 429 | 503,
+  status: 200 | 400 | 403 | 404 | 409 | 429 | 503,
   lang: Language,
   heading: string,
   main: string,
@@ -159,7 +162,7 @@ subscriptions.post("/", async (c) => {
     const siteKey = await turnstileSiteKey(c.env.DB);
     if (siteKey) {
       const address = clientAddress(c);
-      const outcome = await verifyTurnstile(c.env, body[TURNSTILE_FIELD], address.trusted ? address.bucket.slice(3) : null);
+      const outcome = await verifyTurnstile(c.env, body[TURNSTILE_FIELD], address.ip);
       if (outcome === "misconfigured" || outcome === "unavailable")
         return refuse(503, "the subscription check is unavailable: try again later", "", messages(lang).subscribe.error_other);
       if (outcome !== "passed")
@@ -171,22 +174,24 @@ subscriptions.post("/", async (c) => {
         );
     }
     const choices = await checkChoices(c.env, body);
-    const { confirm } = await requestSubscription(c.env.DB, choices, lang);
-    if (confirm) {
-      // After the answer, so that its timing says nothing of whether the address was known.
-      const base = publicBaseUrl(c.env, c.req.url);
-      const pageName = (await getPage(c.env.DB, base)).name;
-      const mail = confirmationEmail({
-        to: confirm.email,
-        pageName,
-        lang: isLanguage(confirm.language) ? confirm.language : lang,
-        base,
-        token: confirm.token,
-      });
-      c.executionCtx.waitUntil(
-        sendEmail(c.env, mail).catch((err: unknown) => console.error("confirmation email failed", { subscriber: confirm.id, error: String(err) })),
-      );
-    }
+    // Everything that depends on whether the address is known runs after the answer (waitUntil), so the
+    // answer's timing says nothing of it: the insert or renewal, the page read, the email.
+    const base = publicBaseUrl(c.env, c.req.url);
+    c.executionCtx.waitUntil(
+      (async () => {
+        const { confirm } = await requestSubscription(c.env.DB, choices, lang);
+        if (!confirm) return;
+        const pageName = (await getPage(c.env.DB, base)).name;
+        const mail = confirmationEmail({
+          to: confirm.email,
+          pageName,
+          lang: isLanguage(confirm.language) ? confirm.language : lang,
+          base,
+          token: confirm.token,
+        });
+        await sendEmail(c.env, mail).catch((err: unknown) => console.error("confirmation email failed", { subscriber: confirm.id, error: String(err) }));
+      })().catch((err: unknown) => console.error("subscription request failed", { error: String((err as Error)?.message ?? err) })),
+    );
   } catch (err) {
     if (err instanceof HttpError && err.status === 400) return refuse(400, err.message, err.field ?? "", readerMessage(lang, err.field ?? ""));
     throw err;
@@ -207,6 +212,8 @@ interface Found {
   lang: Language;
   pageName: string;
   base: string;
+  /** The page is public, or the reader was let in: components may be shown. */
+  letIn: boolean;
 }
 
 /** The subscriber a token names, in their language (or `?lang=`); null for an unknown token. */
@@ -216,7 +223,9 @@ async function lookUp(c: Context<AppEnv>): Promise<Found | null> {
   if (!subscriber) return null;
   const lang = matchLanguage(c.req.query("lang") ?? "") ?? (isLanguage(subscriber.language) ? subscriber.language : "en");
   const base = publicBaseUrl(c.env, c.req.url);
-  return { subscriber, lang, base, pageName: (await getPage(c.env.DB, base)).name };
+  const settings = await readerSettings(c.env.DB);
+  const letIn = settings.visibility !== "private" || (await mayRead(c, settings));
+  return { subscriber, lang, base, letIn, pageName: (await getPage(c.env.DB, base)).name };
 }
 
 /** An unknown token: a 404 that says no more than that. */
@@ -227,20 +236,29 @@ async function notFound(c: Context<AppEnv>) {
   return page(c, 404, lang, t.not_found_heading, noticeMain(t.not_found_heading, t.not_found_text, lang, true));
 }
 
-/** What the subscriber sees of their own subscription as JSON. */
-const ownJson = (s: Subscriber) => ({
+/** What the subscriber sees of their own subscription as JSON; of a private page's, no components unless let in. */
+const ownJson = (s: Subscriber, letIn = true) => ({
   email: s.email,
   webhook_url: s.webhookUrl,
-  component_ids: s.componentIds,
+  ...(letIn ? { component_ids: s.componentIds } : {}),
   language: s.language,
   status: s.confirmedAt ? "confirmed" : "pending",
 });
 
 async function managePage(c: Context<AppEnv>, found: Found, notice?: string) {
   const { subscriber: s, lang, base } = found;
+  const self = new URL(manageUrl(base, s.token)).pathname;
+  if (!found.letIn) {
+    // A private page, a reader not let in: no component of it is named; leaving still works.
+    const t = messages(lang);
+    const main =
+      (notice ? `<p class="ok" role="status">${esc(notice)}</p>` : "") +
+      unsubscribeMain({ lang, pageName: found.pageName, email: s.email, action: `${self}/unsubscribe` }) +
+      `<p><a href="/access?next=${encodeURIComponent(self)}">${esc(t.access.heading)}</a></p>`;
+    return page(c, 200, lang, t.subscribe.manage_heading, main);
+  }
   const p = await getPage(c.env.DB, base);
   const components = await getComponents(c.env.DB, p.id);
-  const self = new URL(manageUrl(base, s.token)).pathname;
   const main = manageMain({
     lang,
     pageName: found.pageName,
@@ -260,7 +278,7 @@ async function managePage(c: Context<AppEnv>, found: Found, notice?: string) {
 subscriptions.get("/:token", async (c) => {
   const found = await lookUp(c);
   if (!found) return notFound(c);
-  if (wantsJson(c)) return c.json(ownJson(found.subscriber), 200, { "Cache-Control": "no-store" });
+  if (wantsJson(c)) return c.json(ownJson(found.subscriber, found.letIn), 200, { "Cache-Control": "no-store" });
   const t = messages(found.lang).subscribe;
   const notice = c.req.query("saved") === "1" ? t.saved : c.req.query("confirmed") === "1" && found.subscriber.confirmedAt ? t.confirmed_heading : undefined;
   return managePage(c, found, notice);
@@ -270,6 +288,8 @@ subscriptions.get("/:token", async (c) => {
 subscriptions.post("/:token", async (c) => {
   const found = await lookUp(c);
   if (!found) return notFound(c);
+  // A private page's components are changed only by readers let in (the page's gate answers the rest).
+  if (!found.letIn) return readerGate(wantsJson(c) ? "machine" : "html")(c, async () => undefined) as Promise<Response>;
   const json = /^application\/json\b/i.test(c.req.header("content-type") ?? "");
   try {
     // A malformed JSON body is a 400, never "no components chosen" (which would mean every one).
@@ -278,7 +298,7 @@ subscriptions.post("/:token", async (c) => {
     const ids = await checkComponents(c.env.DB, body.component_ids);
     const updated = await setComponentsByToken(c.env.DB, found.subscriber.token, ids);
     if (!updated) return notFound(c);
-    if (wantsJson(c)) return c.json(ownJson(updated), 200, { "Cache-Control": "no-store" });
+    if (wantsJson(c)) return c.json(ownJson(updated, found.letIn), 200, { "Cache-Control": "no-store" });
   } catch (err) {
     if (err instanceof HttpError && err.status === 400) {
       if (wantsJson(c)) return c.json({ error: err.message, field: err.field, message: readerMessage(found.lang, err.field ?? "") }, 400);
@@ -322,10 +342,16 @@ subscriptions.get("/:token/confirm", async (c) => {
 subscriptions.post("/:token/confirm", async (c) => {
   const found = await lookUp(c);
   if (!found) return notFound(c);
-  const confirmed = await confirmByToken(c.env.DB, found.subscriber.token, nowIso());
+  const confirmed = await confirmByToken(c.env.DB, found.subscriber.token, nowIso(), MAX_WEBHOOKS_PER_EMAIL);
   if (!confirmed) return notFound(c);
-  if (wantsJson(c)) return c.json(ownJson(confirmed), 200, { "Cache-Control": "no-store" });
   const t = messages(found.lang).subscribe;
+  if (!confirmed.confirmedAt) {
+    // A webhook subscription past the address's bound: not confirmed; its owner is told why.
+    const message = format(t.webhook_limit, { max: String(MAX_WEBHOOKS_PER_EMAIL) });
+    if (wantsJson(c)) return c.json({ error: message, field: "webhook_url", message }, 409, { "Cache-Control": "no-store" });
+    return page(c, 409, found.lang, t.confirm_heading, noticeMain(t.confirm_heading, message, found.lang));
+  }
+  if (wantsJson(c)) return c.json(ownJson(confirmed, found.letIn), 200, { "Cache-Control": "no-store" });
   const manage = `<p><a href="${esc(new URL(manageUrl(found.base, confirmed.token)).pathname)}">${esc(t.manage_heading)}</a></p>`;
   return page(
     c,

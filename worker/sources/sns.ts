@@ -9,7 +9,16 @@ import { Certificate } from "@peculiar/asn1-x509";
 import { HttpError, PayloadError } from "../errors";
 import { type JsonObject, text } from "./common";
 
-const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/;
+/**
+ * `sns.<region>.<partition domain>`: a region's form (us-east-1, us-gov-west-1, cn-north-1,
+ * us-iso-east-1, us-isob-east-1) and the AWS partitions' domains (aws and aws-us-gov: amazonaws.com;
+ * aws-cn: amazonaws.com.cn; aws-iso: c2s.ic.gov; aws-iso-b: sc2s.sgov.gov). Nothing else: S3 answers on
+ * names such as sns.s3-accelerate.amazonaws.com, which anyone can fill with a certificate of their own.
+ */
+const SNS_HOST = /^sns\.[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}\.(?:amazonaws\.com|amazonaws\.com\.cn|c2s\.ic\.gov|sc2s\.sgov\.gov)$/;
+/** The subject SNS's signing certificates carry (CN=sns.amazonaws.com); other partitions may name their own host. */
+const SNS_SUBJECT = "sns.amazonaws.com";
+const COMMON_NAME = "2.5.4.3";
 
 /** The URL when it is an SNS endpoint (or a test host); null otherwise. */
 export function snsUrl(value: string | undefined, testHosts: readonly string[]): URL | null {
@@ -56,10 +65,17 @@ export function stringToSign(message: JsonObject): string {
   return out;
 }
 
-// Certificates by URL and hash, for the isolate's life: SNS signs with few certificates.
-const keys = new Map<string, Promise<CryptoKey>>();
+interface SigningKey {
+  key: CryptoKey;
+  notBefore: number;
+  notAfter: number;
+}
 
-async function publicKey(url: URL, hash: "SHA-1" | "SHA-256"): Promise<CryptoKey> {
+// Certificates by URL and hash, for the isolate's life: SNS signs with few certificates. Their dates
+// are checked at every use, so a cached one that expired is refused too.
+const keys = new Map<string, Promise<SigningKey>>();
+
+async function publicKey(url: URL, hash: "SHA-1" | "SHA-256"): Promise<SigningKey> {
   const cacheKey = `${hash} ${url.href}`;
   let key = keys.get(cacheKey);
   if (!key) {
@@ -70,7 +86,7 @@ async function publicKey(url: URL, hash: "SHA-1" | "SHA-256"): Promise<CryptoKey
   return key;
 }
 
-async function loadKey(url: URL, hash: "SHA-1" | "SHA-256"): Promise<CryptoKey> {
+async function loadKey(url: URL, hash: "SHA-1" | "SHA-256"): Promise<SigningKey> {
   let pem: string;
   try {
     const response = await fetch(url.href, { redirect: "manual" });
@@ -82,14 +98,23 @@ async function loadKey(url: URL, hash: "SHA-1" | "SHA-256"): Promise<CryptoKey> 
   const base64 = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(pem)?.[1];
   if (!base64) throw new HttpError(401, "the SigningCertURL did not serve a PEM certificate");
   const der = Uint8Array.from(atob(base64.replace(/\s+/g, "")), (ch) => ch.charCodeAt(0));
+  let cert: Certificate;
   let spki: ArrayBuffer;
   try {
-    const cert = AsnConvert.parse(der, Certificate);
+    cert = AsnConvert.parse(der, Certificate);
     spki = AsnConvert.serialize(cert.tbsCertificate.subjectPublicKeyInfo);
   } catch {
     throw new HttpError(401, "the SigningCertURL did not serve a valid X.509 certificate");
   }
-  return crypto.subtle.importKey("spki", spki, { name: "RSASSA-PKCS1-v1_5", hash }, false, ["verify"]);
+  const names = cert.tbsCertificate.subject.flatMap((rdn) => rdn.filter((a) => a.type === COMMON_NAME).map((a) => a.value.toString().toLowerCase()));
+  if (!names.some((cn) => cn === SNS_SUBJECT || cn === url.hostname))
+    throw new HttpError(401, `the SNS signing certificate's subject is not ${SNS_SUBJECT} (got ${JSON.stringify(names.join(", ").slice(0, 80))})`);
+  const { notBefore, notAfter } = cert.tbsCertificate.validity;
+  return {
+    key: await crypto.subtle.importKey("spki", spki, { name: "RSASSA-PKCS1-v1_5", hash }, false, ["verify"]),
+    notBefore: notBefore.getTime().getTime(),
+    notAfter: notAfter.getTime().getTime(),
+  };
 }
 
 /** Throws a 401 unless `message` is signed by SNS (or 503 when the certificate cannot be had now). */
@@ -111,7 +136,13 @@ export async function verifySnsMessage(message: JsonObject, testHosts: readonly 
     throw new HttpError(401, "`Signature` is not base64");
   }
   if (!signature.length) throw new HttpError(401, "`Signature` is missing");
-  const key = await publicKey(certUrl, version === "1" ? "SHA-1" : "SHA-256");
+  const { key, notBefore, notAfter } = await publicKey(certUrl, version === "1" ? "SHA-1" : "SHA-256");
+  const now = Date.now();
+  if (now < notBefore || now > notAfter)
+    throw new HttpError(
+      401,
+      `the SNS signing certificate is not valid now (valid from ${new Date(notBefore).toISOString()} to ${new Date(notAfter).toISOString()})`,
+    );
   const ok = await crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, signature, new TextEncoder().encode(signed));
   if (!ok) throw new HttpError(401, "invalid SNS message signature");
 }

@@ -20,3 +20,21 @@ export function confirmationEmail(opts: { to: string; pageName: string; lang: La
       `<p style="color:#59636e">${esc(t.email_ignore)}</p></body></html>`,
   };
 }
+
+/** To the owner of a subscriber webhook that failed every delivery for a day and was turned off. */
+export function webhookDisabledEmail(opts: { to: string; pageName: string; lang: Language; url: string; base: string }): OutgoingEmail {
+  const t = messages(opts.lang).subscribe;
+  const link = `${opts.base}/subscribe`;
+  // The URL may hold a secret path: its origin names it well enough for its owner.
+  let where = opts.url;
+  try {
+    where = `${new URL(opts.url).origin}/…`;
+  } catch {}
+  const text = format(t.webhook_disabled_text, { url: where, name: opts.pageName, link });
+  return {
+    to: opts.to,
+    subject: format(t.webhook_disabled_subject, { name: opts.pageName }),
+    text: `${text}\n`,
+    html: `<!doctype html><html lang="${esc(opts.lang)}"><body style="font:16px/1.5 system-ui,sans-serif"><p>${esc(text)}</p></body></html>`,
+  };
+}

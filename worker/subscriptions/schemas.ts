@@ -9,7 +9,7 @@ const email = z.string().trim().toLowerCase().max(254, "must be at most 254 char
 /** Components to hear of; none (or null) is every component. */
 const componentIds = z
   .array(z.string().regex(/^[a-z0-9]{12}$/, "must be a component id"))
-  .max(500)
+  .max(500, "must list at most 500 components")
   .nullable()
   .optional();
 /** Checked further by checkOutboundUrl (worker/notify/outbound.ts); "" is none. */

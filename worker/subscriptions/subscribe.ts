@@ -1,17 +1,22 @@
 // Subscribing, for the public (double opt-in) and for operators (confirmed at once). The route parses and
 // answers; this decides what is written and whether a confirmation email goes out.
 //
-// No enumeration: the public answer is the same whether the address was new, pending or confirmed. A
-// confirmation email goes to a new subscription, and again to a pending one at most every
-// RESEND_AFTER_MS (so nobody can flood an inbox through the form, whatever their addresses); a
-// confirmed one gets nothing and is not changed (its owner changes it from their manage link).
+// No enumeration: the public answer is the same whether the address was new, pending or confirmed, and
+// comes before any of this runs (the route does it in waitUntil), so its timing says nothing either. At
+// most one confirmation email goes to an ADDRESS per RESEND_AFTER_MS, whatever else the requests carry
+// (webhook URLs, components, languages, client addresses): a request inside that time writes nothing. A
+// confirmed subscription gets nothing and is not changed (its owner changes it from their manage link).
+// One address holds at most MAX_WEBHOOKS_PER_EMAIL webhook subscriptions, pending or confirmed, so one
+// mailbox cannot point the page's notifications at an unbounded number of URLs.
 
 import { audit } from "../../db/audit";
 import {
+  componentCount,
   deleteById,
   existingComponentIds,
   findById,
   findByPair,
+  insertPublicSubscriber,
   insertSubscriber,
   type NewSubscriber,
   renewPending,
@@ -23,11 +28,13 @@ import { randomToken } from "../auth";
 import type { Env } from "../env";
 import { HttpError } from "../errors";
 import { newId, nowIso } from "../ids";
-import { checkOutboundUrl } from "../notify/outbound";
+import { checkOutboundTarget } from "../notify/outbound";
 import type { SubscriptionCreate } from "./schemas";
 
-/** A pending subscription asked for again within this time gets no second email. */
+/** An address that was sent a confirmation gets no other within this time. */
 export const RESEND_AFTER_MS = 15 * 60 * 1000;
+/** Webhook subscriptions one email address may hold. */
+export const MAX_WEBHOOKS_PER_EMAIL = 5;
 /** Subscriptions not confirmed within this many days are deleted by the cron. */
 export const UNCONFIRMED_TTL_DAYS = 7;
 
@@ -40,10 +47,7 @@ export interface Choices {
 /** The webhook must be a public https URL, the components must exist; a 400 naming the field otherwise. */
 export async function checkChoices(env: Env, body: Pick<SubscriptionCreate, "email" | "webhook_url" | "component_ids">): Promise<Choices> {
   const webhookUrl = body.webhook_url ? body.webhook_url : null;
-  if (webhookUrl) {
-    const problem = checkOutboundUrl(env, webhookUrl);
-    if (problem) throw new HttpError(400, `\`webhook_url\` ${problem}`, "webhook_url");
-  }
+  if (webhookUrl) await checkOutboundTarget(env, webhookUrl, "webhook_url");
   return { email: body.email, webhookUrl, componentIds: await checkComponents(env.DB, body.component_ids) };
 }
 
@@ -51,6 +55,8 @@ export async function checkChoices(env: Env, body: Pick<SubscriptionCreate, "ema
 export async function checkComponents(db: D1Database, ids: string[] | null | undefined): Promise<string[] | null> {
   const unique = [...new Set(ids ?? [])];
   if (!unique.length) return null;
+  const held = await componentCount(db);
+  if (unique.length > held) throw new HttpError(400, `\`component_ids\` names ${unique.length} components; this page has ${held}`, "component_ids");
   const known = await existingComponentIds(db, unique);
   const at = (ids ?? []).findIndex((id) => !known.has(id));
   if (at >= 0) throw new HttpError(400, `\`component_ids[${at}]\` is not a component of this page`, `component_ids[${at}]`);
@@ -70,16 +76,22 @@ export async function requestSubscription(
   now = new Date(),
 ): Promise<{ outcome: RequestOutcome; confirm: Subscriber | null }> {
   const at = nowIso(now);
+  const quietSince = nowIso(new Date(now.getTime() - RESEND_AFTER_MS));
   const existing = await findByPair(db, choices.email, choices.webhookUrl);
   if (!existing) {
-    const [row] = await insertSubscriber(db, newSubscriber(choices, language, "public", at));
-    // Nothing inserted: a parallel request made the row first, and sends its email.
+    const row = await insertPublicSubscriber(db, newSubscriber(choices, language, "public", at), { quietSince, maxWebhooks: MAX_WEBHOOKS_PER_EMAIL });
+    // Nothing inserted: the address had a confirmation within RESEND_AFTER_MS (a parallel request's
+    // included), or holds its most webhook subscriptions already.
     return row ? { outcome: "created", confirm: row } : { outcome: "pending", confirm: null };
   }
   if (existing.confirmedAt) return { outcome: "confirmed", confirm: null };
-  if (now.getTime() - Date.parse(existing.createdAt) < RESEND_AFTER_MS) return { outcome: "pending", confirm: null };
-  const renewed = await renewPending(db, existing.id, { componentIds: choices.componentIds, language, createdAt: at });
-  return renewed ? { outcome: "renewed", confirm: renewed } : { outcome: "confirmed", confirm: null };
+  const renewed = await renewPending(
+    db,
+    existing.id,
+    { componentIds: choices.componentIds, language, createdAt: at },
+    { email: choices.email, since: quietSince },
+  );
+  return renewed ? { outcome: "renewed", confirm: renewed } : { outcome: "pending", confirm: null };
 }
 
 function newSubscriber(choices: Choices, language: string, createdBy: "public" | "operator", at: string): NewSubscriber {
@@ -97,7 +109,7 @@ function newSubscriber(choices: Choices, language: string, createdBy: "public" |
 }
 
 /** What operators see of a subscriber: everything but the token (the subscriber's own key). */
-export function subscriberJson(s: Subscriber) {
+export function subscriberJson(s: NewSubscriber) {
   return {
     id: s.id,
     email: s.email,
@@ -108,6 +120,10 @@ export function subscriberJson(s: Subscriber) {
     confirmed_at: s.confirmedAt,
     created_by: s.createdBy,
     created_at: s.createdAt,
+    /** A webhook whose deliveries all failed since then (null: the last one arrived). */
+    failing_since: s.failingSince ?? null,
+    /** Turned off after a day of failures: nothing is sent to it any more. */
+    disabled_at: s.disabledAt ?? null,
   };
 }
 export type SubscriberJson = ReturnType<typeof subscriberJson>;

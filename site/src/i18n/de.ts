@@ -122,6 +122,10 @@ export default {
     error_check: "Schließen Sie die Prüfung über der Schaltfläche ab und abonnieren Sie erneut.",
     error_other: "Das Abonnement konnte nicht angelegt werden. Prüfen Sie das Formular und versuchen Sie es erneut.",
     too_many: "Zu viele Abonnement-Anfragen von Ihrer Adresse. Versuchen Sie es in {minutes} Min. erneut.",
+    webhook_limit: "Diese Adresse hat bereits {max} Webhook-Abonnements: Kündigen Sie zuerst eines davon.",
+    webhook_disabled_subject: "Status {name}: Ihr Webhook wurde abgeschaltet",
+    webhook_disabled_text:
+      "Jede Benachrichtigung an {url} ist einen Tag lang fehlgeschlagen, daher sendet {name} nicht mehr dorthin. Um sie wieder zu erhalten, beheben Sie den Endpunkt und abonnieren Sie ihn erneut: {link}",
     back: "← Zurück zum Formular",
     confirm_heading: "Abonnement bestätigen",
     confirm_text: "Klicken Sie auf die Schaltfläche, um Status-Updates von {name} an {email} zu erhalten.",

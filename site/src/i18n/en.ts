@@ -121,6 +121,10 @@ export default {
     error_check: "Complete the check above the button, then subscribe again.",
     error_other: "The subscription could not be made. Check the form and try again.",
     too_many: "Too many subscription requests from your address. Try again in {minutes} min.",
+    webhook_limit: "This address already has {max} webhook subscriptions: unsubscribe from one of them first.",
+    webhook_disabled_subject: "{name} status: your webhook was turned off",
+    webhook_disabled_text:
+      "Every notification to {url} failed for a day, so {name} stopped sending to it. To receive them again, fix the endpoint and subscribe it anew: {link}",
     back: "← Back to the form",
     confirm_heading: "Confirm your subscription",
     confirm_text: "Press the button to receive {name} status updates at {email}.",

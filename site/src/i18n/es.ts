@@ -122,6 +122,10 @@ export default {
     error_check: "Complete la verificación sobre el botón y vuelva a suscribirse.",
     error_other: "No se pudo crear la suscripción. Revise el formulario e inténtelo de nuevo.",
     too_many: "Demasiadas solicitudes de suscripción desde su dirección. Inténtelo de nuevo en {minutes} min.",
+    webhook_limit: "Esta dirección ya tiene {max} suscripciones webhook: cancele primero una de ellas.",
+    webhook_disabled_subject: "Estado de {name}: su webhook se desactivó",
+    webhook_disabled_text:
+      "Todas las notificaciones a {url} fallaron durante un día, así que {name} dejó de enviarle. Para volver a recibirlas, corrija el endpoint y suscríbalo de nuevo: {link}",
     back: "← Volver al formulario",
     confirm_heading: "Confirme su suscripción",
     confirm_text: "Pulse el botón para recibir las actualizaciones de estado de {name} en {email}.",

@@ -122,6 +122,10 @@ export default {
     error_check: "Effectuez la vérification au-dessus du bouton, puis réessayez.",
     error_other: "L’abonnement n’a pas pu être créé. Vérifiez le formulaire et réessayez.",
     too_many: "Trop de demandes d’abonnement depuis votre adresse. Réessayez dans {minutes} min.",
+    webhook_limit: "Cette adresse a déjà {max} abonnements webhook : désabonnez-vous d’abord de l’un d’eux.",
+    webhook_disabled_subject: "Statut {name} : votre webhook a été désactivé",
+    webhook_disabled_text:
+      "Toutes les notifications vers {url} ont échoué pendant un jour : {name} a cessé de lui en envoyer. Pour les recevoir à nouveau, corrigez le point de terminaison et abonnez-le de nouveau : {link}",
     back: "← Retour au formulaire",
     confirm_heading: "Confirmez votre abonnement",
     confirm_text: "Appuyez sur le bouton pour recevoir les mises à jour de l’état de {name} à {email}.",

@@ -121,6 +121,10 @@ export default {
     error_check: "ボタンの上の確認を完了してから、もう一度購読してください。",
     error_other: "購読できませんでした。フォームを確認して、もう一度お試しください。",
     too_many: "お使いのアドレスからの購読リクエストが多すぎます。{minutes} 分後にもう一度お試しください。",
+    webhook_limit: "このアドレスにはすでに {max} 件の Webhook 購読があります。先にいずれかの購読を解除してください。",
+    webhook_disabled_subject: "{name} ステータス: Webhook を停止しました",
+    webhook_disabled_text:
+      "{url} への通知が 1 日間すべて失敗したため、{name} は送信を停止しました。再び受け取るには、エンドポイントを修正して購読し直してください: {link}",
     back: "← フォームに戻る",
     confirm_heading: "購読の確認",
     confirm_text: "ボタンを押すと、{name} のステータス更新が {email} に届くようになります。",

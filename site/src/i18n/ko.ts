@@ -121,6 +121,10 @@ export default {
     error_check: "버튼 위의 확인을 완료한 뒤 다시 구독하세요.",
     error_other: "구독하지 못했습니다. 양식을 확인하고 다시 시도하세요.",
     too_many: "이 주소에서 구독 요청이 너무 많습니다. {minutes}분 후에 다시 시도하세요.",
+    webhook_limit: "이 주소에는 이미 웹훅 구독이 {max}개 있습니다. 먼저 그중 하나를 구독 취소하세요.",
+    webhook_disabled_subject: "{name} 상태: 웹훅이 중지되었습니다",
+    webhook_disabled_text:
+      "{url}(으)로 보낸 알림이 하루 동안 모두 실패하여 {name}이(가) 전송을 중단했습니다. 다시 받으려면 엔드포인트를 고친 뒤 다시 구독하세요: {link}",
     back: "← 양식으로 돌아가기",
     confirm_heading: "구독 확인",
     confirm_text: "버튼을 누르면 {name} 상태 업데이트가 {email}(으)로 전송됩니다.",

@@ -122,6 +122,10 @@ export default {
     error_check: "Conclua a verificação acima do botão e assine novamente.",
     error_other: "Não foi possível criar a assinatura. Confira o formulário e tente de novo.",
     too_many: "Muitos pedidos de assinatura do seu endereço. Tente novamente em {minutes} min.",
+    webhook_limit: "Este endereço já tem {max} assinaturas de webhook: cancele uma delas primeiro.",
+    webhook_disabled_subject: "Status de {name}: seu webhook foi desativado",
+    webhook_disabled_text:
+      "Todas as notificações para {url} falharam por um dia, então {name} parou de enviá-las. Para voltar a recebê-las, corrija o endpoint e assine-o de novo: {link}",
     back: "← Voltar ao formulário",
     confirm_heading: "Confirme sua assinatura",
     confirm_text: "Pressione o botão para receber as atualizações de status de {name} em {email}.",
