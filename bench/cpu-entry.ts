@@ -1,9 +1,9 @@
 // What a webhook costs in CPU inside the worker, without I/O: parse, adapt, decide, build the batch.
 import { decisionStatements, READS } from "../db/ingest";
+import type { AlertEvent } from "../domain/alert-event";
+import { newId } from "../domain/ids";
+import { applyEvents, type ComponentState, type Routing, type WorkingSet } from "../domain/incidents";
 import { redactPayload } from "../worker/delivery";
-import type { AlertEvent } from "../worker/domain/alert-event";
-import { applyEvents, type ComponentState, type Routing, type WorkingSet } from "../worker/domain/incidents";
-import { newId } from "../worker/ids";
 import { HOOK_ADAPTERS } from "../worker/sources";
 
 export { HOOK_ADAPTERS, READS };

@@ -1,5 +1,5 @@
 // Alerts as the operators' actions read them inside the Ingestor: those still firing, to resolve.
-import type { Severity } from "../worker/domain/status";
+import type { Severity } from "../domain/status";
 import type { Row } from "./sql";
 
 export interface FiringAlert {

@@ -1,6 +1,6 @@
 // The audit log: one row per operator action, written in the same batch as the change it records.
 import { and, desc, eq, lt } from "drizzle-orm";
-import { nowIso } from "../worker/ids";
+import { nowIso } from "../domain/ids";
 import { orm } from "./orm";
 import { auditLog } from "./schema";
 

@@ -1,6 +1,6 @@
 // Components as the state machine and the operators' actions read and write them.
 import { eq } from "drizzle-orm";
-import type { ComponentState, StatusChange } from "../worker/domain/incidents";
+import type { ComponentState, StatusChange } from "../domain/incidents";
 import { insertRows, orm, statement, updateRow } from "./orm";
 import { type ComponentGroupRow, type ComponentRow, componentGroups, components } from "./schema";
 import { type Row, type SqlStatement, sqlOf, str } from "./sql";

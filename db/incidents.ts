@@ -1,9 +1,9 @@
 // Incidents and maintenances (one table, `kind` tells them apart) and their updates, as the state
 // machine and the operators' actions write them.
-import type { IncidentRecord } from "../worker/domain/admin-actions";
-import type { AffectedComponent } from "../worker/domain/incidents";
-import type { MaintenanceWindow } from "../worker/domain/maintenance";
-import type { Impact, IncidentPublication, IncidentStatus, MaintenanceStatus } from "../worker/domain/status";
+import type { IncidentRecord } from "../domain/admin-actions";
+import type { AffectedComponent } from "../domain/incidents";
+import type { MaintenanceWindow } from "../domain/maintenance";
+import type { Impact, IncidentPublication, IncidentStatus, MaintenanceStatus } from "../domain/status";
 import { ALERT_SELECT } from "./integrations";
 import { type Row, type SqlStatement, sqlOf, str } from "./sql";
 

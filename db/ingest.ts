@@ -1,10 +1,10 @@
 // The ingestion's two D1 round trips: one batched read of the working set, one batched write of
 // the decision. Raw SQL on purpose: this is the hot path, and bulk writes go through json_each so
 // a 300-alert delivery is still a handful of statements.
-import type { AlertState, ComponentState, Decision, IncidentState, LinkRule, Publication, Routing, WorkingSet } from "../worker/domain/incidents";
-import { PUBLIC_TEXT_MODES, type PublicTextMode } from "../worker/domain/public-text";
-import { ALERT_VISIBILITIES, type DELIVERY_OUTCOMES, INCIDENT_PUBLICATIONS, PUBLICATION_POLICIES, type PublicationPolicy } from "../worker/domain/status";
-import { type IntegrationOptions, readOptions } from "../worker/sources/options";
+import type { AlertState, ComponentState, Decision, IncidentState, LinkRule, Publication, Routing, WorkingSet } from "../domain/incidents";
+import { type IntegrationOptions, readOptions } from "../domain/integration-options";
+import { PUBLIC_TEXT_MODES, type PublicTextMode } from "../domain/public-text";
+import { ALERT_VISIBILITIES, type DELIVERY_OUTCOMES, INCIDENT_PUBLICATIONS, PUBLICATION_POLICIES, type PublicationPolicy } from "../domain/status";
 import { componentState, insertStatusChanges } from "./components";
 import { insertIncidentUpdates } from "./incidents";
 import { prepare, type Row, type SqlStatement, sqlOf, str } from "./sql";

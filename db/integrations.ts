@@ -2,8 +2,9 @@
 // delivery log, as the operators' actions read and write them. The reads that gather JSON from joined
 // tables stay SQL; single-table writes go through drizzle.
 import { eq } from "drizzle-orm";
-import type { LinkRule } from "../worker/domain/incidents";
-import type { IntegrationOptions } from "../worker/sources/options";
+import type { LinkRule } from "../domain/incidents";
+import type { IntegrationOptions } from "../domain/integration-options";
+import { KeyMasker, type KeyRecord, keyCandidates } from "../domain/mask";
 import { orm, statement, updateRow } from "./orm";
 import { type IntegrationRow, integrationComponents, integrations, linkComponents, links } from "./schema";
 import type { Row } from "./sql";
@@ -179,3 +180,15 @@ export const lastDeliveryWithPayload = (db: D1Database, integrationId: string) =
     .prepare("SELECT id, received_at, payload FROM deliveries WHERE integration_id = ?1 AND payload IS NOT NULL ORDER BY received_at DESC, rowid DESC LIMIT 1")
     .bind(integrationId)
     .first<{ id: string; received_at: string; payload: string | null }>();
+
+/** The keys of every integration, as the masker needs them (disabled ones too: they may be re-enabled). */
+export async function integrationKeys(db: D1Database): Promise<KeyRecord[]> {
+  return (await db.prepare("SELECT key_prefix, key_hash FROM integrations").all<KeyRecord>()).results;
+}
+
+/** Masks every integration key in `text`. */
+export async function maskKeys(db: D1Database, text: string): Promise<string> {
+  if (!keyCandidates(text).length) return text;
+  const masker = await new KeyMasker(await integrationKeys(db)).prepare([text]);
+  return masker.mask(text);
+}

@@ -1,7 +1,8 @@
 // The read model, shared by the worker's public API and the site build. Shapes follow Atlassian
 // Statuspage's public v2 API so existing widgets and clients work unchanged.
-import { type ComponentStatus, type Impact, type Indicator, pageStatus, worstStatus } from "../worker/domain/status";
-import { KeyMasker, type KeyRecord } from "../worker/security/mask";
+
+import { KeyMasker, type KeyRecord } from "../domain/mask";
+import { type ComponentStatus, type Impact, type Indicator, pageStatus, worstStatus } from "../domain/status";
 import type { AffectedComponent } from "./schema";
 
 export interface PageJson {

@@ -1,6 +1,7 @@
 // The one description of the data. Times are ISO 8601 strings with milliseconds and zone, as the API shows them.
 import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { IntegrationOptions } from "../domain/integration-options";
 import {
   ALERT_STATUSES,
   ALERT_VISIBILITIES,
@@ -12,8 +13,7 @@ import {
   MAINTENANCE_STATUSES,
   PUBLICATION_POLICIES,
   SEVERITIES,
-} from "../worker/domain/status";
-import type { IntegrationOptions } from "../worker/sources/options";
+} from "../domain/status";
 
 // Enum columns type what the code reads and writes; SQLite stores them as plain text (no CHECK).
 const componentStatus = (name: string) => text(name, { enum: COMPONENT_STATUSES });
@@ -36,11 +36,11 @@ export const pageSettings = sqliteTable("page_settings", {
   url: text("url").notNull().default(""),
   timeZone: text("time_zone").notNull().default("Etc/UTC"),
   autoResolveMinutes: integer("auto_resolve_minutes"), // null: an operator resolves
-  /** The language readers get when neither `?lang=`, their cookie nor Accept-Language decides (site/src/i18n). */
+  /** The language readers get when neither `?lang=`, their cookie nor Accept-Language decides (i18n/). */
   language: text("language").notNull().default("en"),
   logoUrl: text("logo_url"),
   faviconUrl: text("favicon_url"),
-  /** `#rrggbb`, checked for WCAG AA contrast when set (worker/domain/contrast.ts). */
+  /** `#rrggbb`, checked for WCAG AA contrast when set (domain/contrast.ts). */
   brandColor: text("brand_color"),
   /** JSON `[{label, url}]`, shown in the page's header. */
   headerLinks: text("header_links").notNull().default("[]"),

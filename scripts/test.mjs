@@ -26,6 +26,8 @@ for (const project of ["tsconfig.json", "test/e2e/tsconfig.json", "site/tsconfig
 step("wrangler types --check", "npm", ["run", "--silent", "types", "--", "--check"]);
 step("astro check (site/)", "node", ["scripts/astro-check.mjs"]);
 step("db/schema.ts against db/migrations (drizzle-kit)", "node", ["scripts/check-schema.mjs"]);
+// The layers point one way and nothing imports in a circle (.dependency-cruiser.cjs says which way).
+step("dependency-cruiser (layers, no cycles)", "depcruise", ["domain", "i18n", "db", "worker", "site/src", "--config", ".dependency-cruiser.cjs"]);
 // Exports, files and dependencies nothing uses.
 step("knip", "knip", []);
 // Formatting and lint, as CI enforces them: `npx biome check --write .` fixes most of what it reports.

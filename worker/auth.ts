@@ -8,9 +8,9 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { audit } from "../db/audit";
 import { countAttempt } from "../db/failed-attempts";
+import { constantTimeEqual, nowIso } from "../domain/ids";
 import type { Env } from "./env";
 import { HttpError } from "./errors";
-import { nowIso, sha256Hex } from "./ids";
 import { ingestor } from "./ingestor";
 import { clientAddress, GLOBAL_CEILING, type LimitKind } from "./security/rate-limit";
 
@@ -24,14 +24,6 @@ export interface AdminEnv {
     /** The UI session's id (null for the bearer token and Access). */
     sessionId: string | null;
   };
-}
-
-/** Compares two secrets in time independent of where they differ (hashing first evens the lengths). */
-export async function constantTimeEqual(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([sha256Hex(a), sha256Hex(b)]);
-  let diff = 0;
-  for (let i = 0; i < x.length; i++) diff |= x.charCodeAt(i) ^ y.charCodeAt(i);
-  return diff === 0;
 }
 
 const enc = (s: string) => new TextEncoder().encode(s);

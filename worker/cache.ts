@@ -26,9 +26,9 @@
 // ingestor Durable Object); every other data centre keeps its copy for at most max-age (10 s). A
 // global, instant purge needs the zone's purge API and an API token, which this worker does not hold.
 import type { Context } from "hono";
-import { type Language, matchLanguage } from "../site/src/i18n";
+import { toHex } from "../domain/ids";
+import { type Language, matchLanguage } from "../i18n";
 import type { AppEnv, Env } from "./env";
-import { toHex } from "./ids";
 import { publicHeaders } from "./security/headers";
 
 export const PUBLIC_MAX_AGE_SECONDS = 10;

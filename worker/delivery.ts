@@ -2,14 +2,14 @@
 // ingestor, and log the delivery whatever happened.
 import type { Context } from "hono";
 import { insertDelivery } from "../db/ingest";
+import { newId, nowIso, sha256Hex } from "../domain/ids";
+import { type IntegrationOptions, readOptions } from "../domain/integration-options";
 import type { AppEnv, Env } from "./env";
 import { HttpError, PayloadError } from "./errors";
-import { newId, nowIso, sha256Hex } from "./ids";
 import { type IngestResult, ingestor } from "./ingestor";
 import { countRefusal } from "./security/refusals";
 import { cleanEvent } from "./security/text";
 import { type Adapted, isSenderTest } from "./sources/adapted";
-import { type IntegrationOptions, readOptions } from "./sources/options";
 
 export const MAX_BODY_BYTES = 512 * 1024;
 const LOGGED_PAYLOAD_CHARS = 4096;

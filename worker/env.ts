@@ -58,9 +58,9 @@ export interface AppEnv {
   Bindings: Env;
   /** Set for public requests by the reader gate (worker/visibility.ts). */
   Variables: {
-    page: import("./visibility").ReaderSettings;
+    page: import("./reader-settings").ReaderSettings;
     /** The language this request is answered in. */
-    lang: import("../site/src/i18n").Language;
+    lang: import("../i18n").Language;
     /** The page is private: what the reader gets must not be kept by shared caches. */
     private: boolean;
   };

@@ -37,9 +37,10 @@ import {
   planIncidentUpdate,
   retriggerEvent,
   type UnroutedAlert,
-} from "./domain/admin-actions";
-import type { AffectedComponent, LinkRule, StatusChange, WorkingSet } from "./domain/incidents";
-import { applyEvents, discardIncident, isUnpublished, publishDueIncidents, publishIncident } from "./domain/incidents";
+} from "../domain/admin-actions";
+import { newId, nowIso } from "../domain/ids";
+import type { AffectedComponent, LinkRule, StatusChange, WorkingSet } from "../domain/incidents";
+import { applyEvents, discardIncident, isUnpublished, publishDueIncidents, publishIncident } from "../domain/incidents";
 import {
   dueAutoResolve,
   dueMaintenanceTransitions,
@@ -47,10 +48,9 @@ import {
   type MaintenanceWindow,
   maintenanceFlagPatches,
   windowError,
-} from "./domain/maintenance";
-import type { ComponentStatus, Impact, MaintenanceStatus } from "./domain/status";
+} from "../domain/maintenance";
+import type { ComponentStatus, Impact, MaintenanceStatus } from "../domain/status";
 import type { Env } from "./env";
-import { newId, nowIso } from "./ids";
 import { resolveAlerts } from "./resolve-alerts";
 
 export type AdminCommand =

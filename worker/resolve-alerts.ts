@@ -5,9 +5,9 @@
 // status and every visible change is recorded. Called inside the Ingestor, in turn with deliveries.
 import type { FiringAlert } from "../db/alerts";
 import { decisionStatements, loadWorkingSets } from "../db/ingest";
-import type { AlertEvent } from "./domain/alert-event";
-import { applyEvents, type Decision, mergeDecisions, type WorkingSet } from "./domain/incidents";
-import { newId } from "./ids";
+import type { AlertEvent } from "../domain/alert-event";
+import { newId } from "../domain/ids";
+import { applyEvents, type Decision, mergeDecisions, type WorkingSet } from "../domain/incidents";
 
 export interface Resolution {
   statements: D1PreparedStatement[];

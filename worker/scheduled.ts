@@ -1,8 +1,9 @@
 // The cron trigger (wrangler.toml [triggers], every minute): maintenance windows starting and ending,
 // incidents whose grace period ran out published, and quiet incidents auto-resolving, in the Ingestor in turn with deliveries; then the logs'
 // retention (security/retention.ts), which touches nothing the state machine owns.
+
+import { nowIso } from "../domain/ids";
 import type { Env } from "./env";
-import { nowIso } from "./ids";
 import { ingestor } from "./ingestor";
 import { enforceRetention } from "./security/retention";
 

@@ -8,49 +8,21 @@
 // Later features that reach readers (subscriptions, notification emails) must ask `isPrivate` first.
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { chooseLanguage, DEFAULT_LANGUAGE, format, isLanguage, type Language, messages } from "../site/src/i18n";
+import { esc } from "../domain/html";
+import { chooseLanguage, format, isLanguage, type Language, messages } from "../i18n";
 import { accessConfig, crossSite, rateLimited, verifyAccess } from "./auth";
 import { publicBaseUrl } from "./cache";
 import type { AppEnv } from "./env";
+import { type ReaderSettings, readerSettings } from "./reader-settings";
 import { publicHeaders } from "./security/headers";
 import { ACCESS_COOKIE, ACCESS_TTL_SECONDS, signAccess, verifyAccessCookie, verifyPagePassword } from "./security/page-access";
 import { LIMITS } from "./security/rate-limit";
-
-export type Visibility = "public" | "private";
-export const VISIBILITIES = ["public", "private"] as const;
-
-/** What every public request needs to know about the page before answering. */
-export interface ReaderSettings {
-  name: string;
-  language: Language;
-  visibility: Visibility;
-  passwordHash: string | null;
-  accessSecret: string | null;
-}
-
-export async function readerSettings(db: D1Database): Promise<ReaderSettings> {
-  const row = await db
-    .prepare("SELECT name, language, visibility, page_password_hash, access_secret FROM page_settings WHERE id = 1")
-    .first<Record<string, string | null>>();
-  return {
-    name: row?.name ?? "Status",
-    language: isLanguage(row?.language) ? row.language : DEFAULT_LANGUAGE,
-    visibility: row?.visibility === "private" ? "private" : "public",
-    passwordHash: row?.page_password_hash ?? null,
-    accessSecret: row?.access_secret ?? null,
-  };
-}
-
-/** The one check subscriptions and notifications make before reaching anyone outside. */
-export async function isPrivate(db: D1Database): Promise<boolean> {
-  return (await readerSettings(db)).visibility === "private";
-}
 
 // ── The gate ───────────────────────────────────────────────────────────────
 
 export const LANG_COOKIE = "lang";
 
-/** The reader's language for this request (see site/src/i18n chooseLanguage). */
+/** The reader's language for this request (chooseLanguage in i18n/index.ts). */
 export function readerLanguage(c: Context<AppEnv>, fallback: Language): Language {
   return chooseLanguage({ query: c.req.query("lang"), cookie: getCookie(c, LANG_COOKIE), acceptLanguage: c.req.header("accept-language") }, fallback);
 }
@@ -85,9 +57,6 @@ export function readerGate(kind: "html" | "machine"): MiddlewareHandler<AppEnv> 
     await next();
   };
 }
-
-const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-const esc = (v: unknown): string => String(v ?? "").replace(/[&<>"']/g, (ch) => ENTITIES[ch]!);
 
 /** Where to go after signing in: a path on this site only, never another origin. */
 const safeNext = (v: unknown) => (typeof v === "string" && /^\/(?![/\\])[^\s]*$/.test(v) && v.length < 500 ? v : "/");

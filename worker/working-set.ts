@@ -7,8 +7,8 @@
 // read used to load it; `scope` builds that view from memory with the same objects, so what
 // applyEvents mutates is the memory itself, and `absorb` indexes what it added or moved.
 import type { IngestState, IntegrationRecord } from "../db/ingest";
-import type { AlertEvent } from "./domain/alert-event";
-import { type AlertState, type ComponentState, type Decision, type IncidentState, type Routing, setOf, type WorkingSet } from "./domain/incidents";
+import type { AlertEvent } from "../domain/alert-event";
+import { type AlertState, type ComponentState, type Decision, type IncidentState, type Routing, setOf, type WorkingSet } from "../domain/incidents";
 
 const key = (integrationId: string, dedupKey: string) => `${integrationId}\u0000${dedupKey}`;
 

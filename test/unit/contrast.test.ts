@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkBrandColour, contrastRatio, DARK_BACKGROUND, darkModeTint, relativeLuminance } from "../../worker/domain/contrast";
+import { checkBrandColour, contrastRatio, DARK_BACKGROUND, darkModeTint, relativeLuminance } from "../../domain/contrast";
 
 describe("relative luminance and contrast (WCAG 2.2)", () => {
   it.each([

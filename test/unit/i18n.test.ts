@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseLanguage, format, LANGUAGES, MESSAGES, matchLanguage, negotiateLanguage } from "../../site/src/i18n";
+import { chooseLanguage, format, LANGUAGES, MESSAGES, matchLanguage, negotiateLanguage } from "../../i18n";
 
 /** Every leaf key of a message tree, dotted. */
 const keys = (o: object, prefix = ""): string[] =>

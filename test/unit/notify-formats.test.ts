@@ -1,6 +1,6 @@
 // Each destination's format (worker/notify/formats.ts) within its platform's limits, and event types.
 import { describe, expect, it } from "vitest";
-import { MESSAGES } from "../../site/src/i18n";
+import { MESSAGES } from "../../i18n";
 import type { NotifyEvent } from "../../worker/notify/events";
 import { datadogBody, discordBody, emailBody, slackBody, teamsBody, webhookBody } from "../../worker/notify/formats";
 import { eventType } from "../../worker/notify/load";

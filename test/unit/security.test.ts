@@ -1,8 +1,8 @@
 // The pure parts of the hardening (issue 13): text cleaning, bidi isolation, key candidates and
 // masking, each on hostile input, and the masking's cost linear in the text.
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../worker/ids";
-import { KEY_MASK, KeyMasker, keyCandidates } from "../../worker/security/mask";
+import { sha256Hex } from "../../domain/ids";
+import { KEY_MASK, KeyMasker, keyCandidates } from "../../domain/mask";
 import { ipv6Prefix64 } from "../../worker/security/rate-limit";
 import { cleanDeep, cleanText, isolateBidi } from "../../worker/security/text";
 

@@ -3,7 +3,7 @@
 // built worker instead, so they are still rendered by the real Astro code (the language chosen for the
 // reader goes along as `?lang=`, which the built worker reads first).
 import { SELF } from "cloudflare:test";
-import { PAGE_LANGUAGE_HEADER } from "../../site/src/i18n";
+import { PAGE_LANGUAGE_HEADER } from "../../i18n";
 
 export const handle = (request: Request): Promise<Response> => {
   const url = new URL(request.url);

@@ -13,8 +13,8 @@ import {
   type NewSubscriber,
   renewPending,
 } from "../../db/subscribers";
+import { newId } from "../../domain/ids";
 import { randomToken } from "../../worker/auth";
-import { newId } from "../../worker/ids";
 
 const row = (over: Partial<NewSubscriber> = {}): NewSubscriber => ({
   id: newId(),

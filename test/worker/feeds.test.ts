@@ -2,7 +2,7 @@
 // parser in the browser tests (test/e2e/page.test.ts); here: content, escaping and headers.
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { sha256Hex } from "../../worker/ids";
+import { sha256Hex } from "../../domain/ids";
 import { badgeSvg, textWidth } from "../../worker/routes/feeds";
 import { BASE, post } from "./helpers";
 

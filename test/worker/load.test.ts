@@ -8,9 +8,9 @@
 //  - and, read from D1 alone: one incident per alert group, never a duplicate open one.
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { AlertEvent } from "../../worker/domain/alert-event";
-import { type AlertState, applyEvents, type ComponentState, type LinkRule, type Routing, type WorkingSet } from "../../worker/domain/incidents";
-import type { ComponentStatus } from "../../worker/domain/status";
+import type { AlertEvent } from "../../domain/alert-event";
+import { type AlertState, applyEvents, type ComponentState, type LinkRule, type Routing, type WorkingSet } from "../../domain/incidents";
+import type { ComponentStatus } from "../../domain/status";
 import worker from "../../worker/index";
 import { fromGeneric } from "../../worker/sources/generic";
 import { admin, BASE, createComponent, createIntegration, rows } from "./helpers";

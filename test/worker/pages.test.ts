@@ -2,7 +2,7 @@
 // without JavaScript, every value escaped, current right after a write, cached like the API.
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { sha256Hex } from "../../worker/ids";
+import { sha256Hex } from "../../domain/ids";
 import { BASE, post } from "./helpers";
 
 const KEY = "pagestestgenerickey0000000000001";

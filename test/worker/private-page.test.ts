@@ -6,7 +6,8 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setAccessKeySet } from "../../worker/auth";
 import { app } from "../../worker/index";
-import { ACCESS_MAX_FAILURES, isPrivate } from "../../worker/visibility";
+import { isPrivate } from "../../worker/reader-settings";
+import { ACCESS_MAX_FAILURES } from "../../worker/visibility";
 import { admin, BASE, createComponent } from "./helpers";
 
 const BASIC = { name: "Acme Internal", url: "", time_zone: "Etc/UTC", auto_resolve_minutes: null };

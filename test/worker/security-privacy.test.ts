@@ -2,7 +2,7 @@
 // (point 9). Datadog's $EVENT_MSG carries internal hostnames, @notify handles, links and %%% markup.
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { cleanTitle } from "../../worker/domain/public-text";
+import { cleanTitle } from "../../domain/public-text";
 import { admin, BASE, createComponent, createIntegration, incidentsOn, post, rows, unique } from "./helpers";
 
 const TITLE = "%%% [Triggered] High error rate on db-7.internal.acme.net @pagerduty-oncall @slack-ops https://app.datadoghq.com/monitors/123 %%%";

@@ -6,7 +6,7 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { sha256Hex } from "../../worker/ids";
+import { sha256Hex } from "../../domain/ids";
 import { BASE, post } from "./helpers";
 
 // ── Statuspage v2 shapes ─────────────────────────────────────────────────────

@@ -19,12 +19,12 @@ import {
 import { brandOf } from "../../db/queries";
 import type { ComponentGroupRow, ComponentRow } from "../../db/schema";
 import { type PageSettingsValues, pageSettingsRow, setPagePassword, upsertPageSettings } from "../../db/settings";
+import { newId, nowIso } from "../../domain/ids";
+import type { ComponentStatus } from "../../domain/status";
 import { accessConfig } from "../auth";
 import { purgePublicCache } from "../cache";
-import type { ComponentStatus } from "../domain/status";
 import type { Env } from "../env";
 import { HttpError } from "../errors";
-import { newId, nowIso } from "../ids";
 import { ingestor } from "../ingestor";
 import type { AdminCommand, CommandResult } from "../ingestor-commands";
 import { hashPagePassword, newAccessSecret } from "../security/page-access";

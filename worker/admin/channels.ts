@@ -6,9 +6,9 @@ import { deleteChannelRow, getChannel, insertChannel, listChannels } from "../..
 import { claim, listNotifications, NOTIFICATION_STATUSES, record } from "../../db/notifications";
 import { getStatus } from "../../db/queries";
 import type { Channel, Notification } from "../../db/schema";
+import { newId, nowIso } from "../../domain/ids";
 import type { AdminEnv } from "../auth";
 import { HttpError } from "../errors";
-import { newId, nowIso } from "../ids";
 import { destinationOf, idempotencyKey, logRow, plan } from "../notify/consumer";
 import { DEFAULT_GROUPS, NOTIFY_GROUPS, type NotifyEvent } from "../notify/events";
 import { notifyBaseUrl } from "../notify/links";

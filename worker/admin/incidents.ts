@@ -5,7 +5,7 @@
 import { incidentAlerts } from "../../db/incidents";
 import { getIncidents, getPage, type IncidentJson, PUBLISHED, UNRESOLVED_INCIDENTS } from "../../db/queries";
 import { str } from "../../db/sql";
-import type { IncidentPublication } from "../domain/status";
+import type { IncidentPublication } from "../../domain/status";
 import { HttpError } from "../errors";
 import type { IncidentUpdateRow } from "../ingestor-commands";
 import { type AdminCtx, command } from "./catalog";

@@ -15,18 +15,19 @@ import {
   lastDeliveryWithPayload,
   linkRow,
   linkRows,
+  maskKeys,
   replaceIntegrationComponents,
   updateIntegrationFields,
 } from "../../db/integrations";
 import { type Row, str } from "../../db/sql";
-import { linkMatchOptions } from "../domain/admin-actions";
-import type { PublicTextMode } from "../domain/public-text";
-import type { ComponentStatus, PublicationPolicy } from "../domain/status";
+import { linkMatchOptions } from "../../domain/admin-actions";
+import { type CustomMapping, customMapping } from "../../domain/custom-mapping";
+import { newId, newIntegrationKey, nowIso, sha256Hex } from "../../domain/ids";
+import { applyOptionsPatch, type IntegrationOptions, readOptions } from "../../domain/integration-options";
+import type { PublicTextMode } from "../../domain/public-text";
+import type { ComponentStatus, PublicationPolicy } from "../../domain/status";
 import { HttpError } from "../errors";
-import { newId, newIntegrationKey, nowIso, sha256Hex } from "../ids";
-import { maskKeys } from "../security/mask";
-import { type CustomMapping, customMapping, fromMapping } from "../sources/mapping";
-import { applyOptionsPatch, type IntegrationOptions, readOptions } from "../sources/options";
+import { fromMapping } from "../sources/mapping";
 import { validate } from "../validate";
 import { type AdminCtx, command, commit } from "./catalog";
 import { type AlertLink, GRACE_NEEDS_PUBLISH, type IntegrationCreate, type IntegrationPatch, type LinkCreate } from "./schemas";

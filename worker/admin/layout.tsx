@@ -6,8 +6,8 @@ import { raw } from "hono/html";
 import type { Child, FC, JSX, PropsWithChildren } from "hono/jsx";
 import { RequestContext, useRequestContext } from "hono/jsx-renderer";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES, type ComponentStatus } from "../../domain/status";
 import type { AdminEnv } from "../auth";
-import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES, type ComponentStatus } from "../domain/status";
 
 const CSS = `
 *{box-sizing:border-box}

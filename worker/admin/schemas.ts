@@ -1,15 +1,15 @@
 // The admin inputs, one schema per action, shared by the JSON API and the UI's forms (which build
 // the same objects from their fields), so both edges refuse the same things with the same messages.
 import { z } from "zod";
-import { LANGUAGES } from "../../site/src/i18n";
-import { INCIDENT_UPDATE_STATUSES } from "../domain/admin-actions";
-import { checkBrandColour, isHexColour } from "../domain/contrast";
-import { isTimeZone } from "../domain/maintenance";
-import { PUBLIC_TEXT_MODES } from "../domain/public-text";
-import { COMPONENT_STATUSES, IMPACTS, MAINTENANCE_STATUSES, PUBLICATION_POLICIES } from "../domain/status";
+import { INCIDENT_UPDATE_STATUSES } from "../../domain/admin-actions";
+import { checkBrandColour, isHexColour } from "../../domain/contrast";
+import { integrationOptions, integrationOptionsPatch } from "../../domain/integration-options";
+import { isTimeZone } from "../../domain/maintenance";
+import { PUBLIC_TEXT_MODES } from "../../domain/public-text";
+import { COMPONENT_STATUSES, IMPACTS, MAINTENANCE_STATUSES, PUBLICATION_POLICIES } from "../../domain/status";
+import { LANGUAGES } from "../../i18n";
+import { VISIBILITIES } from "../reader-settings";
 import { SOURCES } from "../sources";
-import { integrationOptions, integrationOptionsPatch } from "../sources/options";
-import { VISIBILITIES } from "../visibility";
 
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and dashes");
 export const idSchema = z.string().regex(/^[a-z0-9]{12}$/, "must be a 12-character id");

@@ -4,7 +4,7 @@
 // query and the CSV, behind the session and its CSRF check. These handlers only parse and answer.
 import { type Context, Hono } from "hono";
 import { listSubscribers, type SubscriberState } from "../../db/subscribers";
-import { DEFAULT_LANGUAGE } from "../../site/src/i18n";
+import { DEFAULT_LANGUAGE } from "../../i18n";
 import type { AdminEnv } from "../auth";
 import { HttpError } from "../errors";
 import { subscriptionCreate } from "../subscriptions/schemas";

@@ -1,6 +1,6 @@
 // The pages that set the page up: components and groups, integrations and their links.
 import type { FC } from "hono/jsx";
-import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES } from "../domain/status";
+import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES } from "../../domain/status";
 import { SOURCES } from "../sources";
 import type { ComponentJson, GroupJson } from "./catalog";
 import type { IntegrationJson, IntegrationWithKey, LinkJson, MappingPreview } from "./integrations";

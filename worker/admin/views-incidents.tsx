@@ -1,9 +1,9 @@
 // The pages operators use during an incident: the dashboard, an incident, maintenance.
 import type { FC } from "hono/jsx";
 import { displayOrder } from "../../db/queries";
-import { INCIDENT_UPDATE_STATUSES } from "../domain/admin-actions";
-import { utcToZonedLocal } from "../domain/maintenance";
-import { COMPONENT_STATUS_LABELS, IMPACTS, MAINTENANCE_STATUSES, type Severity, statusForSeverity, worstStatus } from "../domain/status";
+import { INCIDENT_UPDATE_STATUSES } from "../../domain/admin-actions";
+import { utcToZonedLocal } from "../../domain/maintenance";
+import { COMPONENT_STATUS_LABELS, IMPACTS, MAINTENANCE_STATUSES, type Severity, statusForSeverity, worstStatus } from "../../domain/status";
 import type { ComponentJson, GroupJson } from "./catalog";
 import type { AdminIncidentJson } from "./incidents";
 import type { AlertJson } from "./integrations";

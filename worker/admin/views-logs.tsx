@@ -3,8 +3,8 @@
 import type { FC } from "hono/jsx";
 import type { AuditEntry } from "../../db/audit";
 import type { FailedAttemptsJson } from "../../db/failed-attempts";
-import { LANGUAGES, MESSAGES } from "../../site/src/i18n";
-import { DELIVERY_OUTCOMES } from "../domain/status";
+import { DELIVERY_OUTCOMES } from "../../domain/status";
+import { LANGUAGES, MESSAGES } from "../../i18n";
 import type { InboxStatus } from "../ingestor";
 import type { RefusedJson } from "../security/refusals";
 import type { SettingsJson } from "./catalog";

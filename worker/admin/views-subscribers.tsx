@@ -1,7 +1,7 @@
 // The admin's subscribers page: counts, the CSV export, the add form (confirmed at once) and the list
 // with a remove button per subscriber. No script; every form carries the session's CSRF token.
 import type { FC } from "hono/jsx";
-import { LANGUAGES, MESSAGES } from "../../site/src/i18n";
+import { LANGUAGES, MESSAGES } from "../../i18n";
 import type { SubscriberJson } from "../subscriptions/subscribe";
 import { Empty, type Flash, Layout, PostForm, Table } from "./layout";
 

@@ -8,11 +8,11 @@ import { channelsFor, recipientsByIds, subscribersFor } from "../../db/channels"
 import { claim, markFailed, type NewNotification, type Outcome, record, statusesOf } from "../../db/notifications";
 import type { Channel, Subscriber } from "../../db/schema";
 import { recordWebhookOutcomes } from "../../db/subscribers";
-import { isLanguage, type Language } from "../../site/src/i18n";
+import { newId } from "../../domain/ids";
+import { isLanguage, type Language } from "../../i18n";
 import type { Env } from "../env";
-import { newId } from "../ids";
+import { isPrivate, readerSettings } from "../reader-settings";
 import { webhookDisabledEmail } from "../subscriptions/confirmation";
-import { isPrivate, readerSettings } from "../visibility";
 import { sendEmail } from "./email";
 import { DEFAULT_GROUPS, groupOf, type NotifyEvent } from "./events";
 import type { Links } from "./formats";

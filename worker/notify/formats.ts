@@ -6,7 +6,9 @@
 // - teams: a Workflows ("When a Teams webhook request is received") message with an Adaptive Card;
 // - datadog: an event for POST /api/v1/events, grouped per incident by aggregation_key;
 // - email: subject, text and HTML, in the subscriber's language.
-import { format, type Language, messages } from "../../site/src/i18n";
+
+import { esc } from "../../domain/html";
+import { format, type Language, messages } from "../../i18n";
 import type { NotifyEvent } from "./events";
 
 /** Where the reader goes from a notification, and how they leave. */
@@ -232,8 +234,6 @@ export function datadogBody(e: NotifyEvent, links: Links): Record<string, unknow
   };
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-
 /** The email: in the recipient's language, with its links; the List-Unsubscribe headers go beside it. */
 export function emailBody(e: NotifyEvent, links: Links, lang: Language, subscriber: boolean): { subject: string; text: string; html: string } {
   const m = messages(lang);
@@ -249,12 +249,12 @@ export function emailBody(e: NotifyEvent, links: Links, lang: Language, subscrib
   const lines = [heading, "", s.body, "", `${m.email.view}: ${links.view}`, "", "--", footer];
   if (links.manage) lines.push(`${m.email.manage}: ${links.manage}`);
   if (subscriber) lines.push(`${m.email.unsubscribe}: ${links.unsubscribe}`);
-  const html = `<!DOCTYPE html><html lang="${escapeHtml(lang)}"><body style="font-family:system-ui,sans-serif;color:#1d2330">
-<h1 style="font-size:18px">${escapeHtml(heading)}</h1>
-<p><strong>${escapeHtml(s.status)}</strong>${s.impact ? ` · ${escapeHtml(s.impact)}` : ""}${s.components.length ? ` · ${escapeHtml(s.components.join(", "))}` : ""}</p>
-<p style="white-space:pre-wrap">${escapeHtml(s.body)}</p>
-<p><a href="${escapeHtml(links.view)}">${escapeHtml(m.email.view)}</a></p>
-<hr><p style="color:#667085;font-size:13px">${escapeHtml(footer)}${links.manage ? `<br><a href="${escapeHtml(links.manage)}">${escapeHtml(m.email.manage)}</a>` : ""}${subscriber ? ` · <a href="${escapeHtml(links.unsubscribe)}">${escapeHtml(m.email.unsubscribe)}</a>` : ""}</p>
+  const html = `<!DOCTYPE html><html lang="${esc(lang)}"><body style="font-family:system-ui,sans-serif;color:#1d2330">
+<h1 style="font-size:18px">${esc(heading)}</h1>
+<p><strong>${esc(s.status)}</strong>${s.impact ? ` · ${esc(s.impact)}` : ""}${s.components.length ? ` · ${esc(s.components.join(", "))}` : ""}</p>
+<p style="white-space:pre-wrap">${esc(s.body)}</p>
+<p><a href="${esc(links.view)}">${esc(m.email.view)}</a></p>
+<hr><p style="color:#667085;font-size:13px">${esc(footer)}${links.manage ? `<br><a href="${esc(links.manage)}">${esc(m.email.manage)}</a>` : ""}${subscriber ? ` · <a href="${esc(links.unsubscribe)}">${esc(m.email.unsubscribe)}</a>` : ""}</p>
 </body></html>`;
   return { subject, text: lines.join("\n"), html };
 }

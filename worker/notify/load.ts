@@ -4,7 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import { orm } from "../../db/channels";
 import { getIncident, getStatus } from "../../db/queries";
 import { componentStatusChanges, components, incidents, incidentUpdates } from "../../db/schema";
-import { nowIso } from "../ids";
+import { nowIso } from "../../domain/ids";
 import type { EventType, NotifyEvent, PageRef } from "./events";
 import type { EventRef } from "./messages";
 

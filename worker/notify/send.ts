@@ -1,6 +1,6 @@
 // One notification to one destination: the body in its format, posted with a 30 s timeout and no
 // redirects followed (a 3xx is a failure); any 2xx is delivered. Email goes through the EMAIL binding.
-import type { Language } from "../../site/src/i18n";
+import type { Language } from "../../i18n";
 import type { Env } from "../env";
 import { sendEmail, unsubscribeHeaders } from "./email";
 import type { NotifyEvent } from "./events";

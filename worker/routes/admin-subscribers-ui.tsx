@@ -2,7 +2,7 @@
 import { type Context, Hono } from "hono";
 import { getComponents, getPage } from "../../db/queries";
 import { countSubscribers, listSubscribers } from "../../db/subscribers";
-import { DEFAULT_LANGUAGE } from "../../site/src/i18n";
+import { DEFAULT_LANGUAGE } from "../../i18n";
 import { page } from "../admin/layout";
 import { csvExport, listQuery, subscriberId } from "../admin/subscribers";
 import { SubscribersPage } from "../admin/views-subscribers";

@@ -5,6 +5,9 @@ import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { audit, listAudit } from "../../db/audit";
 import { listFailedAttempts } from "../../db/failed-attempts";
+import { constantTimeEqual, nowIso } from "../../domain/ids";
+import { zonedToUtc } from "../../domain/maintenance";
+import { DELIVERY_OUTCOMES } from "../../domain/status";
 import {
   type AdminCtx,
   createComponent,
@@ -55,7 +58,6 @@ import {
   type AdminEnv,
   accessConfig,
   adminTokenProblem,
-  constantTimeEqual,
   crossSite,
   endSession,
   findSession,
@@ -66,10 +68,7 @@ import {
   startSession,
 } from "../auth";
 import { baseUrl } from "../cache";
-import { zonedToUtc } from "../domain/maintenance";
-import { DELIVERY_OUTCOMES } from "../domain/status";
 import { HttpError, uniqueViolation } from "../errors";
-import { nowIso } from "../ids";
 import { ingestor } from "../ingestor";
 import { clientAddress } from "../security/rate-limit";
 import { listRefusals } from "../security/refusals";

@@ -6,6 +6,7 @@ import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { listAudit } from "../../db/audit";
 import { listFailedAttempts } from "../../db/failed-attempts";
+import { DELIVERY_OUTCOMES } from "../../domain/status";
 import {
   type AdminCtx,
   createComponent,
@@ -56,7 +57,6 @@ import * as s from "../admin/schemas";
 import { subscribersApi } from "../admin/subscribers";
 import { type AdminEnv, requireAdminApi } from "../auth";
 import { baseUrl } from "../cache";
-import { DELIVERY_OUTCOMES } from "../domain/status";
 import { HttpError } from "../errors";
 import { ingestor } from "../ingestor";
 import { listRefusals } from "../security/refusals";

@@ -3,14 +3,15 @@
 // Titles and bodies are escaped before they reach the XML: a name with markup shows as text. They are
 // cleaned of XML-forbidden characters again here (stored text is cleaned at ingestion; rows from
 // before that are not), so one NUL can never make a feed or a badge unparsable. Their own words
-// (titles, statuses, badge labels) are in the reader's language (site/src/i18n), cached per language.
+// (titles, statuses, badge labels) are in the reader's language (i18n/), cached per language.
 import { Feed } from "feed";
 import { Hono } from "hono";
 import { getComponentList, getHistory, getStatus, type IncidentJson, type PageJson } from "../../db/queries";
-import { format, type Language, messages } from "../../site/src/i18n";
-import { componentStatusLabel, esc, indicatorLabel, updateStatusLabel, utcText } from "../../site/src/lib/render";
+import { esc } from "../../domain/html";
+import type { Indicator } from "../../domain/status";
+import { format, type Language, messages } from "../../i18n";
+import { componentStatusLabel, indicatorLabel, updateStatusLabel, utcText } from "../../i18n/labels";
 import { cachedPublic } from "../cache";
-import type { Indicator } from "../domain/status";
 import type { AppEnv } from "../env";
 import { cleanText, isolateBidi } from "../security/text";
 

@@ -1,12 +1,12 @@
 // POST /hooks/<source>/:key — one receiver per monitoring tool, all through the same pipeline.
 import { type Context, Hono } from "hono";
+import type { IntegrationOptions } from "../../domain/integration-options";
 import { type DeliveryOutcome, receive } from "../delivery";
 import type { AppEnv } from "../env";
 import { HttpError } from "../errors";
 import { HOOK_ADAPTERS, NEEDS_OPTIONS, type Source } from "../sources";
 import { fromAlertmanager } from "../sources/alertmanager";
 import { isObject } from "../sources/common";
-import type { IntegrationOptions } from "../sources/options";
 import { confirmSubscription, testHostsOf, verifySnsMessage } from "../sources/sns";
 
 export const hooks = new Hono<AppEnv>();

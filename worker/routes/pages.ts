@@ -3,7 +3,7 @@
 // costs one render per cache generation and is current right after any write.
 import { handle } from "@astrojs/cloudflare/handler";
 import { Hono } from "hono";
-import { PAGE_LANGUAGE_HEADER } from "../../site/src/i18n";
+import { PAGE_LANGUAGE_HEADER } from "../../i18n";
 import { cachedPublic } from "../cache";
 import type { AppEnv } from "../env";
 import { readerGate } from "../visibility";

@@ -19,8 +19,9 @@ import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { getBrand, getComponents, getPage } from "../../db/queries";
 import { confirmByToken, deleteByToken, findByToken, type Subscriber, setComponentsByToken, turnstileSiteKey } from "../../db/subscribers";
-import { format, isLanguage, type Language, matchLanguage, messages } from "../../site/src/i18n";
-import { esc } from "../../site/src/lib/render";
+import { esc } from "../../domain/html";
+import { nowIso } from "../../domain/ids";
+import { format, isLanguage, type Language, matchLanguage, messages } from "../../i18n";
 import {
   confirmMain,
   type FormError,
@@ -36,9 +37,9 @@ import { crossSite, rateLimited } from "../auth";
 import { publicBaseUrl } from "../cache";
 import type { AppEnv } from "../env";
 import { HttpError } from "../errors";
-import { nowIso } from "../ids";
 import { sendEmail } from "../notify/email";
 import { manageUrl } from "../notify/links";
+import { readerSettings } from "../reader-settings";
 import { publicHeaders } from "../security/headers";
 import { clientAddress } from "../security/rate-limit";
 import { TURNSTILE_FIELD, verifyTurnstile } from "../security/turnstile";
@@ -46,7 +47,7 @@ import { confirmationEmail } from "../subscriptions/confirmation";
 import { publicSubscriptionCreate, subscriptionComponents } from "../subscriptions/schemas";
 import { checkChoices, checkComponents, MAX_WEBHOOKS_PER_EMAIL, requestSubscription } from "../subscriptions/subscribe";
 import { jsonBody, validate } from "../validate";
-import { mayRead, readerGate, readerSettings } from "../visibility";
+import { mayRead, readerGate } from "../visibility";
 
 export const subscriptions = new Hono<AppEnv>();
 

@@ -1,7 +1,7 @@
 // A private page's keys: the page password, stored as PBKDF2-SHA256 through WebCrypto, and the signed
 // cookie a reader gets for it (HMAC-SHA256 with the page's access secret). Pure WebCrypto, no I/O:
 // worker/visibility.ts uses them.
-import { toHex } from "../ids";
+import { toHex } from "../../domain/ids";
 
 /** workerd's ceiling for PBKDF2 iterations; OWASP asks 600 000 for SHA-256, which Workers refuse. */
 export const PBKDF2_ITERATIONS = 100_000;

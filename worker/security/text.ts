@@ -3,7 +3,7 @@
 // surrogates, and one NUL in an alert made every RSS and Atom reader and the SVG badge fail to parse.
 // ANSI escape sequences (CI output pasted into an alert) are removed whole, not just their ESC.
 // Bidi controls are kept (they are legitimate in right-to-left text) and isolated where text is shown.
-import type { AlertEvent } from "../domain/alert-event";
+import type { AlertEvent } from "../../domain/alert-event";
 
 // CSI (ESC [ … final), OSC (ESC ] … BEL or ESC \), and two-character escapes; bounded quantifiers keep
 // the cost linear whatever the input.

@@ -1,5 +1,5 @@
 // What an adapter makes of a delivery: the alert events in it, or the sender's own test notification.
-import type { AlertEvent } from "../domain/alert-event";
+import type { AlertEvent } from "../../domain/alert-event";
 
 /**
  * The sender's Test button (or its sample event): it proves the wiring and is no outage. The route

@@ -1,7 +1,7 @@
 // Prometheus Alertmanager webhook (v4) → AlertEvents: one per alert of the group, each by its own
 // `status` (a `firing` group can carry alerts that have resolved), deduplicated by the alert's
 // `fingerprint`. Grafana's contact point sends the same shape, so grafana.ts reuses this.
-import type { AlertEvent } from "../domain/alert-event";
+import type { AlertEvent } from "../../domain/alert-event";
 import { PayloadError } from "../errors";
 import { type Adapted, senderTest } from "./adapted";
 import { clipDetails, clipSummary, httpUrl, isObject, type JsonObject, parseDateLenient, requireObject, severityOfLabel, text } from "./common";

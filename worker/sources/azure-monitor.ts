@@ -9,8 +9,8 @@
 // Cost Management's budget and cost alerts come in the same schema with `monitorCondition`, `severity`
 // and `alertRule` null (`monitoringService` CostAlerts): spending is no outage, so each is an info
 // alert (recorded for operators, no status change, no incident) that expires like an activity-log one.
-import type { AlertEvent } from "../domain/alert-event";
-import type { Severity } from "../domain/status";
+import type { AlertEvent } from "../../domain/alert-event";
+import type { Severity } from "../../domain/status";
 import { PayloadError } from "../errors";
 import {
   child,

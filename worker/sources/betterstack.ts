@@ -2,7 +2,7 @@
 // acknowledged / resolved (and `data.attributes.status` Started / Acknowledged / Resolved), one
 // incident `data.id` from start to resolution, its monitor in `data.relationships.monitor`.
 // Monitor and on-call webhooks (created, paused…) say nothing about the service: ignored.
-import type { AlertEvent } from "../domain/alert-event";
+import type { AlertEvent } from "../../domain/alert-event";
 import { PayloadError } from "../errors";
 import { child, clipDetails, clipSummary, httpUrl, lookupWord, parseDateLenient, requireObject, text } from "./common";
 

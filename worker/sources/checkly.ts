@@ -4,7 +4,7 @@
 // _REMAIN, _DEGRADED) → critical trigger, ALERT_DEGRADED (and _REMAIN) → warning trigger,
 // ALERT_RECOVERY and ALERT_DEGRADED_RECOVERY → resolve, all by check; ALERT_SSL → a warning
 // of its own.
-import type { AlertEvent } from "../domain/alert-event";
+import type { AlertEvent } from "../../domain/alert-event";
 import { PayloadError } from "../errors";
 import { clipDetails, clipSummary, httpUrl, isObject, type JsonObject, parseDateLenient, parseTags, pick, requireObject, text } from "./common";
 

@@ -2,7 +2,7 @@
 // JSON; `Message` is the alarm, itself JSON in a string (parsed a second time here). With the
 // subscription's "raw message delivery" on, the body is the alarm itself (no envelope, no signature).
 // The envelope's signature and SubscriptionConfirmation are handled before this, in sns.ts.
-import type { AlertEvent } from "../domain/alert-event";
+import type { AlertEvent } from "../../domain/alert-event";
 import { PayloadError } from "../errors";
 import { type Adapted, senderTest } from "./adapted";
 import { clipDetails, clipSummary, encodePart, isObject, type JsonObject, parseDateLenient, requireObject, text } from "./common";

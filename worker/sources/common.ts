@@ -1,5 +1,5 @@
 // Small helpers the sender adapters share: lenient reading of what templating senders produce.
-import { SEVERITIES, type Severity } from "../domain/status";
+import { SEVERITIES, type Severity } from "../../domain/status";
 import { PayloadError } from "../errors";
 
 export type JsonObject = Record<string, unknown>;

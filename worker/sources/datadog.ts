@@ -2,8 +2,8 @@
 // StackPulse-style (variables under `metadata`), iLert-style (a few lower_case top-level keys) or
 // flat `$VARIABLE` keys. So every variable is looked up by name, case-insensitively, in
 // `metadata` first and then at the top level.
-import type { AlertEvent } from "../domain/alert-event";
-import type { Severity } from "../domain/status";
+import type { AlertEvent } from "../../domain/alert-event";
+import type { Severity } from "../../domain/status";
 import { PayloadError } from "../errors";
 import { type Adapted, senderTest } from "./adapted";
 import {

@@ -1,8 +1,8 @@
 // The documented plain-JSON receiver: AlertEvent fields, one event, an array of them, or
 // {events: [...]}. Strict, because the sender is a script written against our docs.
 import { z } from "zod";
-import { ALERT_ACTIONS, type AlertEvent } from "../domain/alert-event";
-import { SEVERITIES } from "../domain/status";
+import { ALERT_ACTIONS, type AlertEvent } from "../../domain/alert-event";
+import { SEVERITIES } from "../../domain/status";
 import { PayloadError } from "../errors";
 import { clipDetails, formatPath, httpUrl, isObject, type JsonObject, oneLine, parseIsoDate, SUMMARY_MAX } from "./common";
 

@@ -2,8 +2,8 @@
 // trigger, closed → resolve, by `incident.incident_id`. Schema 1.2 adds `severity` (Critical, Error,
 // Warning, No severity) and more; the older 1.1 shape has the same core fields. The channel's "Send
 // test notification" sends `version: "test"`: the sender's test.
-import type { AlertEvent } from "../domain/alert-event";
-import type { Severity } from "../domain/status";
+import type { AlertEvent } from "../../domain/alert-event";
+import type { Severity } from "../../domain/status";
 import { type Adapted, senderTest } from "./adapted";
 import {
   child,

@@ -1,4 +1,6 @@
 // Every sender the worker speaks, and the adapter that turns its payload into AlertEvents.
+
+import type { IntegrationOptions } from "../../domain/integration-options";
 import type { Adapted } from "./adapted";
 import { fromAlertmanager } from "./alertmanager";
 import { fromAzureMonitor } from "./azure-monitor";
@@ -11,7 +13,6 @@ import { fromGoogleCloud } from "./google-cloud";
 import { fromGrafana } from "./grafana";
 import { fromMapping } from "./mapping";
 import { fromNewRelic } from "./newrelic";
-import type { IntegrationOptions } from "./options";
 import { fromPingdom } from "./pingdom";
 import { fromSentry } from "./sentry";
 import { fromUptimeKuma } from "./uptime-kuma";

@@ -3,8 +3,8 @@
 // issue `id`; `priority` CRITICAL / HIGH / MEDIUM / LOW. The legacy notification channel's body
 // (`current_state` open / acknowledged / closed, by `incident_id`) is read too; its "Send test
 // notification" (`current_state: "test"`) is the sender's test.
-import type { AlertEvent } from "../domain/alert-event";
-import type { Severity } from "../domain/status";
+import type { AlertEvent } from "../../domain/alert-event";
+import type { Severity } from "../../domain/status";
 import { PayloadError } from "../errors";
 import { type Adapted, senderTest } from "./adapted";
 import { clipDetails, clipSummary, httpUrl, type JsonObject, lookupWord, parseEpoch, requireObject, severityOfLabel, text } from "./common";

@@ -5,8 +5,8 @@
 // Events are ordered by arrival, as PagerDuty orders them: `payload.timestamp` comes from the
 // sender's clock, and a clock running ahead would make the following resolve look older than its
 // trigger.
-import type { AlertEvent } from "../domain/alert-event";
-import { SEVERITIES, type Severity } from "../domain/status";
+import type { AlertEvent } from "../../domain/alert-event";
+import { SEVERITIES, type Severity } from "../../domain/status";
 import { PayloadError } from "../errors";
 import { clipSummary, codePoints, httpUrl, isObject, type JsonObject, parseIsoDate, parseTags, severityOfLabel, text } from "./common";
 

@@ -1,7 +1,7 @@
 // Pingdom state-change webhooks → AlertEvents. `current_state` DOWN → trigger, UP → resolve, by
 // `check_id`; transaction checks say FAILING / SUCCESSFUL. `importance_level` HIGH → critical,
 // LOW → warning. `state_changed_timestamp` is epoch seconds.
-import type { AlertEvent } from "../domain/alert-event";
+import type { AlertEvent } from "../../domain/alert-event";
 import { PayloadError } from "../errors";
 import { child, clipDetails, clipSummary, httpUrl, isObject, parseEpoch, parseTags, requireObject, text } from "./common";
 

@@ -8,12 +8,12 @@
 // `sample_event: yes`; the legacy plugin's carries the sample's text only): the sender's test.
 // The body's signature (`Sentry-Hook-Signature`, hex HMAC-SHA256 of the body with the integration's
 // client secret) is checked by the ingestor.
-import type { AlertEvent } from "../domain/alert-event";
-import type { Severity } from "../domain/status";
+import type { AlertEvent } from "../../domain/alert-event";
+import type { IntegrationOptions } from "../../domain/integration-options";
+import type { Severity } from "../../domain/status";
 import { PayloadError } from "../errors";
 import { type Adapted, senderTest } from "./adapted";
 import { child, clipDetails, clipSummary, httpUrl, type JsonObject, lookupWord, parseDateLenient, requireObject, text } from "./common";
-import type { IntegrationOptions } from "./options";
 
 const LEVELS: Record<string, Severity> = {
   fatal: "critical",

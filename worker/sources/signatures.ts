@@ -1,8 +1,7 @@
 // Body signatures of the senders that sign (Grafana, Sentry): hex HMAC-SHA256 with the
 // integration's signing secret, checked by the ingestor before anything is decided.
-import { constantTimeEqual } from "../auth";
-import { toHex } from "../ids";
-import { DEFAULT_SIGNATURE_HEADER, type IntegrationOptions, LEGACY_TIMESTAMP_HEADER } from "./options";
+import { constantTimeEqual, toHex } from "../../domain/ids";
+import { DEFAULT_SIGNATURE_HEADER, type IntegrationOptions, LEGACY_TIMESTAMP_HEADER } from "../../domain/integration-options";
 
 /** The header each signing sender puts its signature in, unless the integration names another. */
 const SIGNATURE_HEADERS: Record<string, string> = {

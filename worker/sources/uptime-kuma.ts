@@ -4,7 +4,7 @@
 // The "Test" button and the TLS-certificate and domain-expiry notices send
 // `heartbeat: null, monitor: null` with only `msg`: the test's is "<notification name> Testing"
 // (server.js, testNotification), the sender's test; the notices are nothing to apply.
-import type { AlertEvent } from "../domain/alert-event";
+import type { AlertEvent } from "../../domain/alert-event";
 import { PayloadError } from "../errors";
 import { type Adapted, senderTest } from "./adapted";
 import { clipDetails, clipSummary, httpUrl, isObject, type JsonObject, parseDateLenient, parseSeverity, requireObject, text } from "./common";

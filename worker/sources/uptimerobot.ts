@@ -6,7 +6,7 @@
 // are whatever the user typed (monitorID, monitor_id, alert_type…), numbers arrive as text, a
 // variable that has no value in this alert stays as its own `*name*` text, and values are put in
 // without JSON escaping.
-import type { AlertEvent } from "../domain/alert-event";
+import type { AlertEvent } from "../../domain/alert-event";
 import { PayloadError } from "../errors";
 import { clipDetails, clipSummary, httpUrl, type JsonObject, parseEpoch, pick as pickText, requireObject } from "./common";
 

@@ -1,7 +1,7 @@
 // Uptrends custom integration → AlertEvent. The user's template fills `{{@…}}` system variables
 // (SENDERS.md); field names are looked up ignoring case and underscores, with the common
 // alternative spellings.
-import type { AlertEvent } from "../domain/alert-event";
+import type { AlertEvent } from "../../domain/alert-event";
 import { PayloadError } from "../errors";
 import { clipDetails, clipSummary, isObject, type JsonObject, normalizeKey, parseIsoDate, requireObject, severityOfLabel, text } from "./common";
 

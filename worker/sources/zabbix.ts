@@ -2,8 +2,8 @@
 // macros, every value a string) as one JSON object; this reads them. Zabbix leaves a macro it cannot
 // resolve in a context as its own text (`{EVENT.RECOVERY.TIMESTAMP}` in a problem) or `*UNKNOWN*`:
 // both count as absent.
-import type { AlertEvent } from "../domain/alert-event";
-import type { Severity } from "../domain/status";
+import type { AlertEvent } from "../../domain/alert-event";
+import type { Severity } from "../../domain/status";
 import { PayloadError } from "../errors";
 import { type Adapted, senderTest } from "./adapted";
 import { clipDetails, clipSummary, httpUrl, isObject, type JsonObject, parseEpoch, parseTags, requireObject, severityOfLabel, text } from "./common";

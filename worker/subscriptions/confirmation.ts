@@ -1,8 +1,9 @@
 // The double opt-in's email: one link to the confirmation page, in the reader's language. Nothing else
 // is ever sent to a subscriber before they confirm. The link opens a page with a button (a GET confirms
 // nothing: mail scanners open every link they see).
-import { format, type Language, messages } from "../../site/src/i18n";
-import { esc } from "../../site/src/lib/render";
+
+import { esc } from "../../domain/html";
+import { format, type Language, messages } from "../../i18n";
 import type { OutgoingEmail } from "../notify/email";
 import { confirmUrl } from "../notify/links";
 

@@ -2,7 +2,7 @@
 // page (POST /subscriptions/:token) and operators (POST /admin/api/subscribers). Addresses are kept
 // lowercased: one address is one subscriber however it is typed.
 import { z } from "zod";
-import { LANGUAGES } from "../../site/src/i18n";
+import { LANGUAGES } from "../../i18n";
 import { TURNSTILE_FIELD } from "../security/turnstile";
 
 const email = z.string().trim().toLowerCase().max(254, "must be at most 254 characters").email("must be an email address");

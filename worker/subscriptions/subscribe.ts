@@ -23,11 +23,11 @@ import {
   type Subscriber,
   statement,
 } from "../../db/subscribers";
-import type { Language } from "../../site/src/i18n";
+import { newId, nowIso } from "../../domain/ids";
+import type { Language } from "../../i18n";
 import { randomToken } from "../auth";
 import type { Env } from "../env";
 import { HttpError } from "../errors";
-import { newId, nowIso } from "../ids";
 import { checkOutboundTarget } from "../notify/outbound";
 import type { SubscriptionCreate } from "./schemas";
 

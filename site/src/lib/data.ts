@@ -17,7 +17,7 @@ import {
   type SummaryJson,
 } from "../../../db/queries";
 import { turnstileSiteKey } from "../../../db/subscribers";
-import { isLanguage, type Language, PAGE_LANGUAGE_HEADER } from "../i18n";
+import { isLanguage, type Language, PAGE_LANGUAGE_HEADER } from "../../../i18n";
 
 const db = (): D1Database => (env as { DB: D1Database }).DB;
 

@@ -1,25 +1,15 @@
 // Labels, times and the incident markup the Astro pages and components share, in the reader's
-// language (site/src/i18n). Plain strings, no DOM: it runs in workerd, on every request. Every value
+// language (i18n/). Plain strings, no DOM: it runs in workerd, on every request. Every value
 // is escaped with `esc`.
 import { type BrandJson, type IncidentJson, isMaintenance, type PageJson } from "../../../db/queries";
-import { darkModeTint } from "../../../worker/domain/contrast";
-import { format, LANGUAGES, type Language, MESSAGES, messages, utcDay, utcTime } from "../i18n";
+import { darkModeTint } from "../../../domain/contrast";
+import { esc } from "../../../domain/html";
+import { format, LANGUAGES, type Language, MESSAGES, messages } from "../../../i18n";
+import { impactLabel, updateStatusLabel, utcText } from "../../../i18n/labels";
 import { CSS } from "./style";
 
 export { CSS };
 
-const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-export const esc = (v: unknown): string => String(v ?? "").replace(/[&<>"']/g, (ch) => ENTITIES[ch]!);
-
-const label = (table: Record<string, string>, s: string) => table[s] ?? s;
-export const componentStatusLabel = (s: string, lang: Language = "en") => label(messages(lang).status, s);
-export const updateStatusLabel = (s: string, lang: Language = "en") => label(messages(lang).update, s);
-export const impactLabel = (s: string, lang: Language = "en") => label(messages(lang).impact, s);
-export const indicatorLabel = (s: string, lang: Language = "en") => label(messages(lang).indicator, s);
-
-/** Server-side text of a time: UTC, said so; the page's script rewrites it in the reader's zone. */
-export const utcText = (iso: string, lang: Language = "en") => utcTime(lang, iso);
-export const utcDate = (isoOrDay: string, lang: Language = "en") => utcDay(lang, isoOrDay.length === 10 ? `${isoOrDay}T00:00:00Z` : isoOrDay);
 export const timeHtml = (iso: string | null | undefined, lang: Language = "en") =>
   iso ? `<time datetime="${esc(iso)}">${esc(utcText(iso, lang))}</time>` : "";
 
@@ -57,7 +47,7 @@ const FAVICON =
 
 /**
  * The brand colour: link text on the light page, the header band behind white text, and a tint of it
- * for links on the dark page (worker/domain/contrast.ts checked all three when it was set).
+ * for links on the dark page (domain/contrast.ts checked all three when it was set).
  */
 function brandCss(colour: string | null): string {
   if (!colour || !/^#[0-9a-f]{6}$/i.test(colour)) return "";

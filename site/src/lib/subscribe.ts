@@ -3,8 +3,9 @@
 // same form again with the reader's values and the error, and the token pages, in the page's frame.
 // It works without JavaScript; public/subscribe.js only sends it in place. Every value is escaped.
 import type { BrandJson, ComponentJson, PageJson } from "../../../db/queries";
-import { format, type Language, messages } from "../i18n";
-import { esc, footerHtml, headerHtml, headHtml } from "./render";
+import { esc } from "../../../domain/html";
+import { format, type Language, messages } from "../../../i18n";
+import { footerHtml, headerHtml, headHtml } from "./render";
 
 /** Cloudflare's widget script: the one outside script the page loads, and only when Turnstile is on. */
 export const TURNSTILE_SCRIPT = "https://challenges.cloudflare.com/turnstile/v0/api.js";

@@ -1,6 +1,6 @@
 // How a day of uptime is drawn: its colour level and the text shown on hover or tap.
 import type { ComponentUptime, UptimeDay } from "../../../db/queries";
-import { durationText, format, type Language, messages, percentText } from "../i18n";
+import { durationText, format, type Language, messages, percentText } from "../../../i18n";
 
 /**
  * Colour level of a day, from its weighted downtime (db/queries.ts: major outage counts fully,

@@ -2,7 +2,7 @@
 // updates one per integration (the last value), both after everything else, the rest untouched in order.
 import { describe, expect, it } from "vitest";
 import { coalesceGroup, type DeliveryRecord, decisionSql } from "../../../db/ingest";
-import { emptyDecision } from "../../../worker/domain/incidents";
+import { emptyDecision } from "../../../domain/incidents";
 
 const delivery = (id: string, integrationId: string): DeliveryRecord => ({
   id,

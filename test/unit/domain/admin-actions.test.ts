@@ -10,9 +10,9 @@ import {
   planIncidentUpdate,
   retriggerEvent,
   type UnroutedAlert,
-} from "../../../worker/domain/admin-actions";
-import type { LinkRule } from "../../../worker/domain/incidents";
-import type { ComponentStatus } from "../../../worker/domain/status";
+} from "../../../domain/admin-actions";
+import type { LinkRule } from "../../../domain/incidents";
+import type { ComponentStatus } from "../../../domain/status";
 
 const NOW = "2026-11-20T10:00:00.000Z";
 

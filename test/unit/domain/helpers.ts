@@ -1,7 +1,7 @@
 // Builders for the pure state machine's tests: a working set of components, a routing, events with
 // sensible defaults, and a deterministic id counter so every id in a Decision can be asserted.
-import type { AlertEvent } from "../../../worker/domain/alert-event";
-import { applyEvents, type ComponentState, type Decision, emptyDecision, type LinkRule, type Routing, type WorkingSet } from "../../../worker/domain/incidents";
+import type { AlertEvent } from "../../../domain/alert-event";
+import { applyEvents, type ComponentState, type Decision, emptyDecision, type LinkRule, type Routing, type WorkingSet } from "../../../domain/incidents";
 
 export const INTEGRATION = "int1";
 /** Processing time of the first delivery; later deliveries pass their own. */

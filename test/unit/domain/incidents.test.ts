@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AlertEvent } from "../../../worker/domain/alert-event";
+import type { AlertEvent } from "../../../domain/alert-event";
 import {
   type AlertState,
   applyEvents,
@@ -13,8 +13,8 @@ import {
   type Routing,
   routeEvent,
   type WorkingSet,
-} from "../../../worker/domain/incidents";
-import { type ComponentStatus, type Impact, pageStatus, type Severity } from "../../../worker/domain/status";
+} from "../../../domain/incidents";
+import { type ComponentStatus, type Impact, pageStatus, type Severity } from "../../../domain/status";
 import {
   API,
   acknowledge,

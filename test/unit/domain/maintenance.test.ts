@@ -8,8 +8,8 @@ import {
   utcToZonedLocal,
   windowError,
   zonedToUtc,
-} from "../../../worker/domain/maintenance";
-import type { MaintenanceStatus } from "../../../worker/domain/status";
+} from "../../../domain/maintenance";
+import type { MaintenanceStatus } from "../../../domain/status";
 
 const at = (h: number, m = 0) => new Date(Date.UTC(2026, 10, 20, h, m)).toISOString();
 

@@ -1,7 +1,7 @@
 // The publication policies of issue 23 in the pure state machine: what a review, grace-period,
 // status_only or private integration's alerts do to incidents and to the components' public status.
 import { describe, expect, it } from "vitest";
-import { discardIncident, type Publication, publishDueIncidents, publishIncident, type Routing } from "../../../worker/domain/incidents";
+import { discardIncident, type Publication, publishDueIncidents, publishIncident, type Routing } from "../../../domain/incidents";
 import { API, INTEGRATION, iso, NOW, resolve, routing, scenario, T, trigger } from "./helpers";
 
 const policy = (p: Publication["policy"], publishAfterSeconds: number | null = null): Partial<Routing> => ({

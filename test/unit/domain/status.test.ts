@@ -14,7 +14,7 @@ import {
   worstImpact,
   worstSeverity,
   worstStatus,
-} from "../../../worker/domain/status";
+} from "../../../domain/status";
 
 describe("enums", () => {
   it("are Statuspage's and PagerDuty's values", () => {

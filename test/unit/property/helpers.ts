@@ -2,12 +2,12 @@
 // payloads (test/fixtures/<source>/*.json) to mutate, arbitraries for hostile JSON, and the contract
 // every AlertEvent an adapter returns must meet.
 import fc from "fast-check";
-import { ALERT_ACTIONS, type AlertEvent } from "../../../worker/domain/alert-event";
-import { COMPONENT_STATUSES, SEVERITIES } from "../../../worker/domain/status";
+import { ALERT_ACTIONS, type AlertEvent } from "../../../domain/alert-event";
+import { customMapping } from "../../../domain/custom-mapping";
+import { COMPONENT_STATUSES, SEVERITIES } from "../../../domain/status";
 import { HttpError, PayloadError } from "../../../worker/errors";
 import { HOOK_ADAPTERS } from "../../../worker/sources";
 import { codePoints, DETAILS_MAX, SUMMARY_MAX } from "../../../worker/sources/common";
-import { customMapping } from "../../../worker/sources/mapping";
 import { fromPagerDutyChange, fromPagerDutyV1, fromPagerDutyV2 } from "../../../worker/sources/pagerduty";
 import { OPSGENIE_MAPPING } from "../../fixtures/custom/opsgenie-mapping";
 import { eventsOf } from "../sources/adapt";

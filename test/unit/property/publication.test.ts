@@ -5,7 +5,7 @@
 // or pending incident and public ones never do, and the recorded status changes add up.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { AlertEvent } from "../../../worker/domain/alert-event";
+import type { AlertEvent } from "../../../domain/alert-event";
 import {
   type AlertState,
   applyEvents,
@@ -17,8 +17,8 @@ import {
   publishIncident,
   type Routing,
   type WorkingSet,
-} from "../../../worker/domain/incidents";
-import { type ComponentStatus, type Severity, worstStatus } from "../../../worker/domain/status";
+} from "../../../domain/incidents";
+import { type ComponentStatus, type Severity, worstStatus } from "../../../domain/status";
 import { SEED } from "./helpers";
 
 type Name = "P" | "R" | "G" | "S" | "X";

@@ -7,9 +7,9 @@
 // (one routing by `service:` tags and links, one by its own component), alerts of fixed routing.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { AlertEvent } from "../../../worker/domain/alert-event";
-import { type AlertState, applyEvents, type ComponentState, type Decision, type Routing, type WorkingSet } from "../../../worker/domain/incidents";
-import type { ComponentStatus, Severity } from "../../../worker/domain/status";
+import type { AlertEvent } from "../../../domain/alert-event";
+import { type AlertState, applyEvents, type ComponentState, type Decision, type Routing, type WorkingSet } from "../../../domain/incidents";
+import type { ComponentStatus, Severity } from "../../../domain/status";
 import { SEED } from "./helpers";
 
 const COMPONENTS = ["c1", "c2", "c3", "c4", "c5"];

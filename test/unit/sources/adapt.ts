@@ -1,6 +1,6 @@
 // What the sender-adapter tests share: one event out of a payload, or the PayloadError it raises.
 import { expect } from "vitest";
-import type { AlertEvent } from "../../../worker/domain/alert-event";
+import type { AlertEvent } from "../../../domain/alert-event";
 import { PayloadError } from "../../../worker/errors";
 import { type Adapted, isSenderTest } from "../../../worker/sources/adapted";
 

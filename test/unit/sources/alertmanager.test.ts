@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AlertEvent } from "../../../worker/domain/alert-event";
+import type { AlertEvent } from "../../../domain/alert-event";
 import { PayloadError } from "../../../worker/errors";
 import { fromAlertmanager, labelsFingerprint } from "../../../worker/sources/alertmanager";
 import { severityOfLabel } from "../../../worker/sources/common";

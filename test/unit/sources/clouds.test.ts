@@ -1,7 +1,7 @@
 // CloudWatch (through SNS), Azure Monitor and Google Cloud Monitoring: the senders' documented
 // payloads, as they arrive, through the pure adapters.
 import { describe, expect, it } from "vitest";
-import type { AlertEvent } from "../../../worker/domain/alert-event";
+import type { AlertEvent } from "../../../domain/alert-event";
 import { ACTIVITY_LOG_EXPIRY_SECONDS, fromAzureMonitor } from "../../../worker/sources/azure-monitor";
 import { fromCloudWatch } from "../../../worker/sources/cloudwatch";
 import { fromGoogleCloud } from "../../../worker/sources/google-cloud";

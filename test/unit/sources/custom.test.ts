@@ -1,9 +1,10 @@
 // The custom receiver: Opsgenie's outgoing webhook through the README's mapping, with no code; and
 // the mapping's validation naming the bad part.
 import { describe, expect, it } from "vitest";
+import { customMapping } from "../../../domain/custom-mapping";
 import { PayloadError } from "../../../worker/errors";
 import { formatPath } from "../../../worker/sources/common";
-import { customMapping, fromMapping, valueAt } from "../../../worker/sources/mapping";
+import { fromMapping, valueAt } from "../../../worker/sources/mapping";
 import ack from "../../fixtures/custom/opsgenie-acknowledge.json";
 import note from "../../fixtures/custom/opsgenie-addnote.json";
 import close from "../../fixtures/custom/opsgenie-close.json";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AlertEvent } from "../../../worker/domain/alert-event";
+import type { AlertEvent } from "../../../domain/alert-event";
 import { PayloadError } from "../../../worker/errors";
 import { fromGrafana } from "../../../worker/sources/grafana";
 import firing from "../../fixtures/grafana/firing.json";

@@ -1,7 +1,7 @@
 // Sentry, UptimeRobot, New Relic, Better Stack, Checkly and Pingdom: the senders' documented or
 // published payloads through the pure adapters.
 import { describe, expect, it } from "vitest";
-import type { AlertEvent } from "../../../worker/domain/alert-event";
+import type { AlertEvent } from "../../../domain/alert-event";
 import { fromBetterStack } from "../../../worker/sources/betterstack";
 import { fromCheckly } from "../../../worker/sources/checkly";
 import { fromNewRelic } from "../../../worker/sources/newrelic";

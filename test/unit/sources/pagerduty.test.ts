@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AlertEvent } from "../../../worker/domain/alert-event";
+import type { AlertEvent } from "../../../domain/alert-event";
 import { fromPagerDutyChange, fromPagerDutyV1, fromPagerDutyV2, keyIn, PagerDutyEventError, type PagerDutyResult } from "../../../worker/sources/pagerduty";
 import acknowledge from "../../fixtures/pagerduty/acknowledge.json";
 import amResolve from "../../fixtures/pagerduty/alertmanager-resolve.json";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AlertEvent } from "../../../worker/domain/alert-event";
+import type { AlertEvent } from "../../../domain/alert-event";
 import { PayloadError } from "../../../worker/errors";
 import { fromUptrends } from "../../../worker/sources/uptrends";
 import alert from "../../fixtures/uptrends/alert.json";

@@ -1,7 +1,7 @@
 // The README's Zabbix Webhook media type posts its parameters (Zabbix macros, all strings) as JSON:
 // fixtures are what it sends for a problem, its recovery, an acknowledgement and a discovery event.
 import { describe, expect, it } from "vitest";
-import type { AlertEvent } from "../../../worker/domain/alert-event";
+import type { AlertEvent } from "../../../domain/alert-event";
 import { PayloadError } from "../../../worker/errors";
 import { fromZabbix } from "../../../worker/sources/zabbix";
 import ack from "../../fixtures/zabbix/acknowledge-update.json";

@@ -9,11 +9,10 @@ import fr from "./fr";
 import ja from "./ja";
 import ko from "./ko";
 import ptBR from "./pt-BR";
+import type { Messages } from "./shape";
 import zhCN from "./zh-CN";
 
-/** Same keys as English, any words. */
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
-export type Messages = Shape<typeof en>;
+export type { Messages };
 
 export const MESSAGES = { en, fr, ko, de, es, ja, "pt-BR": ptBR, "zh-CN": zhCN } satisfies Record<string, Messages>;
 export type Language = keyof typeof MESSAGES;

@@ -39,3 +39,11 @@ export async function sha256Hex(text: string): Promise<string> {
 }
 
 export const nowIso = (date = new Date()) => date.toISOString();
+
+/** Compares two secrets in time independent of where they differ (hashing first evens the lengths). */
+export async function constantTimeEqual(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([sha256Hex(a), sha256Hex(b)]);
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff |= x.charCodeAt(i) ^ y.charCodeAt(i);
+  return diff === 0;
+}

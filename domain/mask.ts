@@ -3,7 +3,7 @@
 // a candidate is recognised by hashing it; to stay linear, one pass finds the 32-character runs and
 // only those starting with a current key's 6-character prefix are hashed (junk bodies full of ids
 // cost one set lookup per run, not one SHA-256).
-import { sha256Hex } from "../ids";
+import { sha256Hex } from "./ids";
 
 export const KEY_MASK = "[redacted key]";
 const KEY_LENGTH = 32;
@@ -58,16 +58,4 @@ export class KeyMasker {
     for (const k of this.found) if (out.includes(k)) out = out.replaceAll(k, KEY_MASK);
     return out;
   }
-}
-
-/** The keys of every integration, as the masker needs them (disabled ones too: they may be re-enabled). */
-export async function loadKeys(db: D1Database): Promise<KeyRecord[]> {
-  return (await db.prepare("SELECT key_prefix, key_hash FROM integrations").all<KeyRecord>()).results;
-}
-
-/** Masks every integration key in `text`. */
-export async function maskKeys(db: D1Database, text: string): Promise<string> {
-  if (!keyCandidates(text).length) return text;
-  const masker = await new KeyMasker(await loadKeys(db)).prepare([text]);
-  return masker.mask(text);
 }

@@ -1,7 +1,7 @@
 // Per-integration receiver settings, stored as one JSON object in `integrations.options`. Typed and
 // validated here so every setting is checked the same way at the admin edge and read safely back.
 import { z } from "zod";
-import { customMapping } from "./mapping";
+import { customMapping } from "./custom-mapping";
 
 // RFC 9110 field-name token; lower-cased, as the Fetch API reads headers.
 const headerName = z
@@ -22,7 +22,7 @@ const fields = {
    * default). Off for a relay that re-posts SNS messages, or for tests.
    */
   verify_signatures: z.boolean({ error: "must be true or false" }),
-  /** The `custom` receiver: where each alert field is in the sender's JSON (worker/sources/mapping.ts). */
+  /** The `custom` receiver: where each alert field is in the sender's JSON (domain/custom-mapping.ts). */
   mapping: customMapping,
   /**
    * Sentry: what an issue being created or unresolved does. `ignore` (the default): nothing, only alert
