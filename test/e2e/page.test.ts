@@ -137,8 +137,11 @@ describe("the overview, live", () => {
     const past = page.locator("#history time").first();
     await expect.poll(() => past.textContent()).toMatch(/GMT\+9|JST/);
     const iso = (await past.getAttribute("datetime"))!;
-    const tokyo = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Tokyo" }).format(new Date(iso));
-    expect(await past.textContent()).toContain(tokyo);
+    // The page formats in its own language ("en": a 12-hour clock), so compare the hour on a 12-hour
+    // clock and the minutes: an en-GB "13:07" would only match in the morning, Tokyo time.
+    const parts = new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit", hour12: true, timeZone: "Asia/Tokyo" }).formatToParts(new Date(iso));
+    const part = (type: string) => parts.find((p) => p.type === type)!.value;
+    expect(await past.textContent()).toMatch(new RegExp(`\\b0?${part("hour")}:${part("minute")}\\s?${part("dayPeriod")}`));
     await close(page);
   });
 });
