@@ -35,10 +35,16 @@ export function freshWorkerConfig(): string {
 function check(): string {
   const config: string = workerConfig();
   if (process.env.SITE_BUILT) return config;
-  const entry = join(SITE_DIST, "server", "entry.mjs");
-  const built = existsSync(entry) && existsSync(config) ? statSync(entry).mtimeMs : 0;
-  const sources = Math.max(...SOURCES.map((source) => newestChange(join(ROOT, source))));
-  if (built >= sources) return config;
-  console.log(built ? "worker tests: a source is newer than site/dist, building it again" : "worker tests: building site/dist");
+  const state = buildState(ROOT, SITE_DIST);
+  if (state === "current") return config;
+  console.log(state === "stale" ? "worker tests: a source is newer than site/dist, building it again" : "worker tests: building site/dist");
   return buildSite();
+}
+
+/** Whether the build in `dist` (site/dist) is missing, older than a source under `root`, or current. */
+export function buildState(root: string, dist: string): "missing" | "stale" | "current" {
+  const entry = join(dist, "server", "entry.mjs");
+  if (!existsSync(entry) || !existsSync(join(dist, "server", "wrangler.json"))) return "missing";
+  const sources = Math.max(...SOURCES.map((source) => join(root, source)).filter(existsSync).map(newestChange));
+  return statSync(entry).mtimeMs >= sources ? "current" : "stale";
 }
