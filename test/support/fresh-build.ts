@@ -45,6 +45,10 @@ function check(): string {
 export function buildState(root: string, dist: string): "missing" | "stale" | "current" {
   const entry = join(dist, "server", "entry.mjs");
   if (!existsSync(entry) || !existsSync(join(dist, "server", "wrangler.json"))) return "missing";
-  const sources = Math.max(...SOURCES.map((source) => join(root, source)).filter(existsSync).map(newestChange));
+  const sources = Math.max(
+    ...SOURCES.map((source) => join(root, source))
+      .filter(existsSync)
+      .map(newestChange),
+  );
   return statSync(entry).mtimeMs >= sources ? "current" : "stale";
 }

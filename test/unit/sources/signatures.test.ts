@@ -41,7 +41,9 @@ describe("verifyBodySignature", () => {
     const { "x-my-timestamp": _, ...withoutTimestamp } = headers;
     expect(await verifyBodySignature("grafana", SECRET, options, { headers: withoutTimestamp, body: BODY })).toBe(false);
     // The body alone signed, while a timestamp header is configured: refused.
-    expect(await verifyBodySignature("grafana", SECRET, options, { headers: { ...headers, "x-grafana-alerting-signature": hmac(BODY) }, body: BODY })).toBe(false);
+    expect(await verifyBodySignature("grafana", SECRET, options, { headers: { ...headers, "x-grafana-alerting-signature": hmac(BODY) }, body: BODY })).toBe(
+      false,
+    );
   });
 
   it("Grafana: the legacy timestamp header is honoured when sent without one configured", async () => {
