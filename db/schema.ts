@@ -390,7 +390,7 @@ export const ingestProgress = sqliteTable(
   (t) => [check("ingest_progress_one_row", sql`${t.id} = 1`)],
 );
 
-// ── Notifications (issue 15) ────────────────────────────────────────────────
+// ── Notifications ───────────────────────────────────────────────────────────
 /** What an operator channel hears: incidents, maintenance, component status changes. */
 export type NotifyGroup = "incident" | "maintenance" | "component";
 

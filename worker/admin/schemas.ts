@@ -273,7 +273,7 @@ export const settingsPut = z.strictObject({
   delivery_retention_days: z.number().int().min(1).max(3650).optional(),
   audit_retention_days: z.number().int().min(1).max(3650).optional(),
   allow_framing: z.boolean().optional(),
-  // Issue 16: optional in a PUT, so a client that predates them keeps what is set.
+  // Optional in a PUT, so a client that predates them keeps what is set.
   language: z.enum(LANGUAGES).optional(),
   logo_url: optionalUrl,
   favicon_url: optionalUrl,
@@ -284,7 +284,7 @@ export const settingsPut = z.strictObject({
   visibility: z.enum(VISIBILITIES).optional(),
   /** Set it (8 to 200 characters), clear it with null; stored hashed, never shown again. */
   page_password: z.union([z.string().min(8, "must be at least 8 characters").max(200), z.null()]).optional(),
-  /** Turnstile on the subscribe form (issue 15): its site key, or null / "" for none. */
+  /** Turnstile on the subscribe form: its site key, or null / "" for none. */
   turnstile_site_key: z
     .union([
       z
