@@ -1,10 +1,11 @@
 import { resolve } from "node:path";
-import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { startDnsStandIn } from "./test/support/dns-standin";
-import { startNotifyCapture } from "./test/support/notify-capture";
-import { startSnsCapture } from "./test/support/sns-capture";
-import { startTurnstileStandIn } from "./test/support/turnstile-standin";
+import { startDnsStandIn } from "./test/support/dns-standin.ts";
+import { freshWorkerConfig } from "./test/support/fresh-build.ts";
+import { startNotifyCapture } from "./test/support/notify-capture.ts";
+import { startSnsCapture } from "./test/support/sns-capture.ts";
+import { startTurnstileStandIn } from "./test/support/turnstile-standin.ts";
 
 export default defineConfig({
   test: {
@@ -14,10 +15,13 @@ export default defineConfig({
       },
       {
         plugins: [
-          // The built worker (npm test builds it: `astro build --root site`), Astro pages included.
+          // The built worker, Astro pages included: npm test builds it once (SITE_BUILT); run alone, the
+          // build is made again when a source is newer (test/support/fresh-build.ts).
           cloudflareTest(async () => ({
-            wrangler: { configPath: "./site/dist/server/wrangler.json" },
+            wrangler: { configPath: freshWorkerConfig() },
             miniflare: {
+              // The test runner itself imports node:* modules (vitest's own); the worker does not need them.
+              compatibilityFlags: ["nodejs_compat"],
               bindings: {
                 ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123",
                 TEST_MIGRATIONS: await readD1Migrations("./db/migrations"),

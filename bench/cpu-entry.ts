@@ -4,7 +4,7 @@ import type { AlertEvent } from "../domain/alert-event";
 import { newId } from "../domain/ids";
 import { applyEvents, type ComponentState, type Routing, type WorkingSet } from "../domain/incidents";
 import { redactPayload } from "../worker/delivery";
-import { HOOK_ADAPTERS } from "../worker/sources";
+import { HOOK_ADAPTERS } from "../worker/sources/registry";
 
 export { HOOK_ADAPTERS, READS };
 

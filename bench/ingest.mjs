@@ -1,4 +1,4 @@
-// The ingest benchmarks (issue 14), run by bench/run.mjs (alone: `npm run bench -- --ingest`):
+// The ingest benchmarks, run by bench/run.mjs (alone: `npm run bench -- --ingest`):
 // 1. throughput and p50/p99 per sender at 16 concurrent senders: ours answering once D1 holds the
 //    delivery (the default), ours answering once it is in the Durable Object's inbox
 //    (PROJECTION_WAIT_MS=0), and the bare-insert baseline, back to back;

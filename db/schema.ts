@@ -1,6 +1,7 @@
 // The one description of the data. Times are ISO 8601 strings with milliseconds and zone, as the API shows them.
 import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { CHANNEL_KINDS } from "../domain/channels";
 import type { IntegrationOptions } from "../domain/integration-options";
 import {
   ALERT_STATUSES,
@@ -389,10 +390,9 @@ export const ingestProgress = sqliteTable(
   (t) => [check("ingest_progress_one_row", sql`${t.id} = 1`)],
 );
 
-// ── Notifications (issue 15) ────────────────────────────────────────────────
+// ── Notifications ───────────────────────────────────────────────────────────
 /** What an operator channel hears: incidents, maintenance, component status changes. */
 export type NotifyGroup = "incident" | "maintenance" | "component";
-export type ChannelKind = "webhook" | "slack" | "discord" | "teams" | "datadog" | "email";
 
 /** Operator channels: where the team hears of every change (worker/notify). */
 export const channels = sqliteTable(
@@ -400,7 +400,7 @@ export const channels = sqliteTable(
   {
     id: text("id").primaryKey(),
     name: text("name").notNull(),
-    kind: text("kind", { enum: ["webhook", "slack", "discord", "teams", "datadog", "email"] }).notNull(),
+    kind: text("kind", { enum: CHANNEL_KINDS }).notNull(),
     /** webhook/slack/discord/teams: the URL; datadog: the api_url; email: the address. */
     target: text("target").notNull(),
     /** webhook: the `whsec_…` signing secret; datadog: the API key. Shown once, never again. */

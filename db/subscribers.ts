@@ -1,4 +1,4 @@
-// Subscribers (the public's email and webhook subscriptions; issue 15): every query on the table but the
+// Subscribers (the public's email and webhook subscriptions): every query on the table but the
 // notification fan-out's (worker/notify). A subscriber is one (email, webhook_url) pair, UNIQUE in D1
 // (migration 0007), so two parallel sign-ups for one address make one row. The token is the capability
 // the confirm, manage and unsubscribe links carry; unsubscribing deletes the row.

@@ -1,4 +1,4 @@
-// The alert → component status → incident state machine (DESIGN.md). Pure: the caller loads the
+// The alert → component status → incident state machine (README: How alerts become incidents). Pure: the caller loads the
 // working set, calls applyEvents, and persists what it reports as changed in one batch.
 
 import type { AlertEvent } from "./alert-event";

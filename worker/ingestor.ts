@@ -1,6 +1,6 @@
 // The Durable Object that owns ingestion for the page.
 //
-// Design (issue 14: "202 means stored, even when D1 is down"):
+// Design ("202 means stored, even when D1 is down"):
 // - One writer. Everything the state machine reads (integrations, routing, components, open alerts
 //   and incidents) is written only here: deliveries, operator commands, the cron tick, and catalog
 //   and integration writes (`write`) all run on one promise chain (`serialize`; D1 calls are not

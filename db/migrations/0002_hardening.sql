@@ -1,4 +1,4 @@
--- Issue 13, hardening: server-side admin sessions, counted refusals for unknown keys, what alert text
+-- Hardening: server-side admin sessions, counted refusals for unknown keys, what alert text
 -- an integration publishes, retention of the logs and the page's frame policy.
 CREATE TABLE `admin_sessions` (
 	`id` text PRIMARY KEY NOT NULL,

@@ -1,4 +1,4 @@
--- Issue 16: the page's default language, its brand, and who may read it.
+-- The page's default language, its brand, and who may read it.
 ALTER TABLE `page_settings` ADD `language` text DEFAULT 'en' NOT NULL;--> statement-breakpoint
 ALTER TABLE `page_settings` ADD `logo_url` text;--> statement-breakpoint
 ALTER TABLE `page_settings` ADD `favicon_url` text;--> statement-breakpoint

@@ -1,4 +1,4 @@
--- Issue 15: operator channels, public subscribers, and the notification log (which is also the
+-- Operator channels, public subscribers, and the notification log (which is also the
 -- idempotency record: one row per (event, recipient), its key UNIQUE).
 CREATE TABLE `channels` (
 	`id` text PRIMARY KEY NOT NULL,

@@ -1,4 +1,4 @@
--- Issue 15 (subscribers): the optional Cloudflare Turnstile check on the subscribe form. Its site key
+-- Subscribers: the optional Cloudflare Turnstile check on the subscribe form. Its site key
 -- is a page setting (public: the page shows it); the secret stays a worker secret (TURNSTILE_SECRET).
 ALTER TABLE `page_settings` ADD `turnstile_site_key` text;
 --> statement-breakpoint

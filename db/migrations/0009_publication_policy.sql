@@ -1,4 +1,4 @@
--- Issue 23: a publication policy per integration. `publish` (the default, and what every existing
+-- A publication policy per integration. `publish` (the default, and what every existing
 -- integration keeps) publishes at once, or after `publish_after_seconds` of firing; `review` holds
 -- its incidents as drafts until an operator publishes them; `status_only` changes components without
 -- an incident; `private` records for operators only.

@@ -1,4 +1,4 @@
--- Issue 24: what strangers can make the worker store is bounded. Failed sign-ins, wrong tokens and
+-- What strangers can make the worker store is bounded. Failed sign-ins, wrong tokens and
 -- passwords are counted per hour, kind and client (no row per attempt); the cron prunes them with the
 -- delivery log. A webhook subscriber failing every delivery for a day is disabled, and its owner told.
 CREATE TABLE `failed_attempts` (

@@ -1,4 +1,4 @@
-// Issue 16 in Debian's Chromium against the real stack: the page in the reader's language (French from
+// Languages, brand and private pages in Debian's Chromium against the real stack: the page in the reader's language (French from
 // the browser's own Accept-Language, Korean from ?lang= and then remembered), the owner's brand, and a
 // private page a stranger cannot read until they give its password. Screenshots go to
 // test-results/screenshots (page-fr, page-ko, page-brand, page-private-signin, page-private-open).

@@ -227,7 +227,7 @@ describe("notifications under wrangler dev", () => {
   });
 });
 
-// Issue 23, "private pages stay private": while the page is private its incidents reach the operators'
+// "Private pages stay private": while the page is private its incidents reach the operators'
 // channels and no subscriber; the local email explorer shows no mail to the subscriber.
 describe("a private page", () => {
   it("tells its channels of an incident and no subscriber", async () => {

@@ -1,4 +1,4 @@
-// Issue 23 in Debian's Chromium against the real stack (wrangler dev, local D1): an integration in
+// Publication policies in Debian's Chromium against the real stack (wrangler dev, local D1): an integration in
 // `review` opens a draft that the public page does not show; an operator publishes it from the admin
 // dashboard with a public name of their own; the page then shows it, and its component's outage.
 // A component and an integration of its own, removed afterwards, so no other test's page changes.

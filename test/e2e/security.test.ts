@@ -1,4 +1,4 @@
-// The security probe's reproductions (issue 13), tried again from outside against the real stack
+// The security probe's reproductions, tried again from outside against the real stack
 // (`wrangler dev` as `npm start` runs it, local D1, real HTTP; Chromium's own XML parser for the
 // feeds and badges). Each is refused or harmless.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -179,7 +179,7 @@ describe("the probe's reproductions, against the running stack", () => {
     expect(write.status).toBe(401);
   });
 
-  // Issue 24: while a limit holds every attempt is refused, the right token included. Where the client
+  // While a limit holds every attempt is refused, the right token included. Where the client
   // address is not trusted (wrangler dev, as npm start runs it) every client shares one bucket, so this
   // locks the API for the window: it runs on a stack of its own, not the one the other files share.
   it("5. 40 wrong bearer tokens get a 429 with Retry-After, whatever CF-Connecting-IP they claim, and the right one waits too", async () => {
@@ -333,7 +333,7 @@ describe("the probe's reproductions, against the running stack", () => {
     expect(await statusOf(component.id)).toBe("major_outage");
   });
 
-  // Issue 24, from outside: outbound targets chosen by name or port are refused when saved, before any
+  // From outside: outbound targets chosen by name or port are refused when saved, before any
   // resolver is asked (the DNS check itself is in test/worker/security-probe.test.ts, with a local
   // DNS-over-HTTPS stand-in).
   it("12. channel and subscriber webhooks on wildcard-DNS names, internal suffixes or other ports are refused with a 400", async () => {

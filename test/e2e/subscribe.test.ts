@@ -1,4 +1,4 @@
-// Issue 15, the public side, against the real stack: a stack of its own under `wrangler dev` (fresh
+// Subscribing, the public side, against the real stack: a stack of its own under `wrangler dev` (fresh
 // local D1 with the demo data, the send_email binding, TURNSTILE_SECRET and a local siteverify
 // stand-in), the confirmation email read from wrangler's local explorer
 // (/cdn-cgi/local/explorer/api/local/email/sending), the token pages over real HTTP, Turnstile on and

@@ -153,7 +153,7 @@ describe("notification formats", () => {
   });
 });
 
-// Issue 24: a hostile alert title or update (mentions, disguised links) reaches chat as plain text.
+// A hostile alert title or update (mentions, disguised links) reaches chat as plain text.
 describe("hostile titles in Slack and Teams", () => {
   const HOSTILE = ["<!channel>", "<!here>", "<@U123>", "<https://evil.example|click>", "[click](https://evil.example)", "<at>x</at>"];
   const links = { view: "https://status.acme.test/incidents/inc000000001", unsubscribe: "https://status.acme.test/admin/channels", manage: null };

@@ -61,7 +61,7 @@ describe("checkOutboundUrl", () => {
   });
 });
 
-// Issue 24: ports, wildcard-DNS services and internal suffixes; the addresses DNS may answer.
+// Ports, wildcard-DNS services and internal suffixes; the addresses DNS may answer.
 describe("ports and names chosen to reach inside", () => {
   it("allows only ports 443 and 8443 (the loopback allowance keeps any port)", () => {
     expect(checkOutboundUrl(prod, "https://example.com:443/h")).toBeNull();

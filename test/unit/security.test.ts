@@ -1,4 +1,4 @@
-// The pure parts of the hardening (issue 13): text cleaning, bidi isolation, key candidates and
+// The pure parts of the hardening: text cleaning, bidi isolation, key candidates and
 // masking, each on hostile input, and the masking's cost linear in the text.
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../domain/ids";
@@ -82,7 +82,7 @@ describe("key masking", () => {
   });
 });
 
-// Issue 24: an IPv6 client is counted by its /64.
+// An IPv6 client is counted by its /64.
 describe("ipv6Prefix64", () => {
   it("keeps the first four groups, however the address is spelled", () => {
     expect(ipv6Prefix64("2001:db8:1:2::1")).toBe("2001:db8:1:2::/64");

@@ -1,4 +1,4 @@
-// Issue 24: SNS certificates and subscription confirmations only from sns.<region>.<partition domain>.
+// SNS certificates and subscription confirmations only from sns.<region>.<partition domain>.
 import { describe, expect, it } from "vitest";
 import { snsUrl } from "../../worker/sources/sns";
 

@@ -368,7 +368,7 @@ describe("sign-in", () => {
       expect(res.status).toBe(401);
       expect(res.headers.get("set-cookie")).toBeNull();
     }
-    // Counted, not written row by row (issue 24): one counter row per hour, kind and client.
+    // Counted, not written row by row: one counter row per hour, kind and client.
     const counted = () =>
       rows<{ failures: number; refused: number }>("SELECT failures, refused FROM failed_attempts WHERE kind = 'login' AND client = ?1", `ip:${ip}`);
     expect(await counted()).toEqual([{ failures: 5, refused: 0 }]);

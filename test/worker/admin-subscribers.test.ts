@@ -1,4 +1,4 @@
-// Operators and subscribers (issue 15): POST/GET/DELETE /admin/api/subscribers (added confirmed, by
+// Operators and subscribers: POST/GET/DELETE /admin/api/subscribers (added confirmed, by
 // 'operator', with an audit row, no email), the CSV export (escaped, formula cells neutralised), the
 // admin page (session + CSRF), and the refusals (no token, wrong input, another's id).
 import { env, SELF } from "cloudflare:test";

@@ -412,7 +412,7 @@ describe("language, brand and audience on the settings page", () => {
   });
 });
 
-describe("drafts (issue 23)", () => {
+describe("drafts", () => {
   it("an integration set to review from its card; its draft on the dashboard, published with an edited name; another discarded once confirmed", async () => {
     const c = await createComponent("UI drafts");
     const integ = await createIntegration("generic", [c.id]);

@@ -1,4 +1,4 @@
-// The page settings of issue 16 through the admin API and onto the built worker's page: every one is
+// The page settings (language, brand, audience) through the admin API and onto the built worker's page: every one is
 // returned by GET as it was set, shows where readers see it, and bad values are a 400 that names the
 // field and writes nothing.
 import { env, SELF } from "cloudflare:test";

@@ -12,8 +12,8 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../worker/index";
-import { HOOK_ADAPTERS } from "../../worker/sources";
 import { fromPagerDutyChange, fromPagerDutyV1, fromPagerDutyV2 } from "../../worker/sources/pagerduty";
+import { HOOK_ADAPTERS } from "../../worker/sources/registry";
 import {
   classify,
   deepText,

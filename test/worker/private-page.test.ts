@@ -180,7 +180,7 @@ describe("the page password", () => {
     expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(limited.headers.get("Set-Cookie")).toBeNull();
     expect(await limited.text()).toContain("Too many wrong passwords");
-    // Counted per hour and client (issue 24), not an audit row per client.
+    // Counted per hour and client, not an audit row per client.
     const counted = await env.DB.prepare("SELECT failures, refused FROM failed_attempts WHERE kind = 'page' AND client = 'ip:203.0.113.9'").first();
     expect(counted).toEqual({ failures: ACCESS_MAX_FAILURES, refused: 1 });
     // Another address is not locked out.

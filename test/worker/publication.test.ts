@@ -1,4 +1,4 @@
-// Issue 23: the publication policy of an integration, in workerd against the real D1, the real Ingestor,
+// The publication policy of an integration, in workerd against the real D1, the real Ingestor,
 // the real queue and the cron's real handler. Public surfaces (the Statuspage API, the page, history,
 // permalinks, feeds, badges, uptime) and notifications (a webhook channel on the capture server) are
 // checked for what a draft, a grace period, status_only and private integrations leave there.

@@ -1,4 +1,4 @@
-// The admin's hardening (issue 13, points 4 and 10): server-side sessions that sign-out really ends,
+// The admin's hardening: server-side sessions that sign-out really ends,
 // "sign out everywhere", the token never stored as a name, a short ADMIN_TOKEN refused, 64 KB bodies,
 // flash messages as codes.
 import { createExecutionContext, env, SELF } from "cloudflare:test";

@@ -1,4 +1,4 @@
-// Failure limits (issue 13, point 5): wrong bearer tokens and wrong sign-ins are limited per client
+// Failure limits: wrong bearer tokens and wrong sign-ins are limited per client
 // address, atomically (a parallel burst gets exactly the limit), answered 429 with Retry-After, with
 // one audit row when the limit trips. The address is CF-Connecting-IP only when Cloudflare fronted
 // the request (`request.cf`); otherwise every client shares one bucket, where a correct token is
@@ -48,7 +48,7 @@ describe("wrong bearer tokens", () => {
     // The right token from that address is refused too while the window lasts: guessing stops there.
     expect((await bearer(TOKEN, ip)).status).toBe(429);
     expect(await componentCount()).toBe(before);
-    // Counted (issue 24: counters, not rows); an audit row only when the ceiling across all clients trips.
+    // Counted in counters, not rows; an audit row only when the ceiling across all clients trips.
     expect(await rows("SELECT failures, refused FROM failed_attempts WHERE kind = 'bearer' AND client = ?1", `ip:${ip}`)).toEqual([
       { failures: 20, refused: 21 },
     ]);
@@ -64,7 +64,7 @@ describe("wrong bearer tokens", () => {
     expect(answers.slice(-5)).toEqual([429, 429, 429, 429, 429]);
     // No request.cf at all (not through Cloudflare): the same shared bucket.
     expect((await bearer("wrong-guess-0123456789abcdef0123456789", "198.51.100.200", { edge: null })).status).toBe(429);
-    // While the limit holds, every attempt is refused, the right token included (issue 24): otherwise
+    // While the limit holds, every attempt is refused, the right token included: otherwise
     // guessing in the shared bucket never stops. (Operators signed in keep their session; Access still works.)
     expect((await bearer(TOKEN, "203.0.113.250", { bindings })).status).toBe(429);
     expect((await bearer(TOKEN, "198.51.100.201", { edge: null })).status).toBe(429);
@@ -86,7 +86,7 @@ describe("wrong sign-ins", () => {
     const answers = await Promise.all(Array.from({ length: 12 }, () => login("wrong-token-0123456789abcdef0123456789", ip)));
     expect(answers.filter((r) => r.status === 401)).toHaveLength(LIMITS.login.failures);
     expect(answers.filter((r) => r.status === 429)).toHaveLength(12 - LIMITS.login.failures);
-    // Counted per hour and client (failed_attempts), not written to the audit log row by row (issue 24).
+    // Counted per hour and client (failed_attempts), not written to the audit log row by row.
     expect(await rows("SELECT failures, refused FROM failed_attempts WHERE kind = 'login' AND client = ?1", `ip:${ip}`)).toEqual([
       { failures: 5, refused: 12 - LIMITS.login.failures },
     ]);

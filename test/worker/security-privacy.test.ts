@@ -1,4 +1,4 @@
-// What alert text reaches the public (issue 13, point 11) and the public responses' headers
+// What alert text reaches the public and the public responses' headers
 // (point 9). Datadog's $EVENT_MSG carries internal hostnames, @notify handles, links and %%% markup.
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";

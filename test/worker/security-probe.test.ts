@@ -1,9 +1,9 @@
-// Issue 24, the third security probe, one finding per describe, each tried as an attacker would (with
+// The third security probe, one finding per describe, each tried as an attacker would (with
 // CF-Connecting-IP trusted, as on Cloudflare): mail bombing through the subscribe form, limits per
 // IPv6 /64 and across all clients, the right guess refused while a limit holds, bounded storage for
 // strangers' failures and the notification log, component_ids past what a page holds, outbound targets
 // chosen by DNS or port, subscriber enumeration by timing, webhook subscribers as an amplifier; and from
-// issue 23, a private page's incidents reach no subscriber.
+// the publication work, a private page's incidents reach no subscriber.
 import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MAX_CLIENTS_PER_HOUR } from "../../db/failed-attempts";
@@ -394,7 +394,7 @@ describe("webhook subscribers as an amplifier", () => {
   });
 });
 
-describe("private pages stay private (issue 23)", () => {
+describe("private pages stay private", () => {
   const BASIC = { name: "Acme", url: "", time_zone: "Etc/UTC", auto_resolve_minutes: null };
 
   it("a private page's incident reaches its operators' channels and no subscriber; its manage links show no components", { timeout: 40_000 }, async () => {

@@ -1,4 +1,4 @@
-// A Grafana signature timestamp must be within 5 minutes (issue 13, point 10): a captured, correctly
+// A Grafana signature timestamp must be within 5 minutes: a captured, correctly
 // signed delivery cannot be replayed later.
 import { describe, expect, it } from "vitest";
 import { staleTimestamp } from "../../worker/ingestor";

@@ -1,4 +1,4 @@
-// Stuck states (issue 13, points 3, 7 and 8): a disabled or deleted integration, a dismissed alert,
+// Stuck states: a disabled or deleted integration, a dismissed alert,
 // a resolved incident whose alert still fires, a component deleted while in use. Each hostile or
 // careless step, the answer, and what the database holds afterwards.
 import { SELF } from "cloudflare:test";

@@ -1,4 +1,4 @@
-// Hostile alert text (issue 13, points 1 and 2): control characters and ANSI colour codes from CI
+// Hostile alert text: control characters and ANSI colour codes from CI
 // output, bidi overrides, and a sender echoing its own webhook URL. What is stored is clean, the feeds
 // and badges still parse as XML, bidi text is isolated, and no surface shows an integration key.
 import { SELF } from "cloudflare:test";

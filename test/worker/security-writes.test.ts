@@ -1,4 +1,4 @@
-// Writes from strangers (issue 13, point 6): a delivery refused for a missing or unknown key stores no
+// Writes from strangers: a delivery refused for a missing or unknown key stores no
 // payload, only a count per hour, source and key prefix, shown to operators; 150 posts of 100 KB grow
 // D1 by less than 256 KB; the cron enforces the delivery and audit logs' retention.
 import { createExecutionContext, createScheduledController, env } from "cloudflare:test";

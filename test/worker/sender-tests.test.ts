@@ -1,4 +1,4 @@
-// Issue 23: each sender's own test notification, sent as the tool sends it to an integration with
+// Each sender's own test notification, sent as the tool sends it to an integration with
 // components (where a real alert would open an incident), changes nothing public and notifies nobody;
 // it is logged with outcome `test` and admin shows it as received. And an integration that verifies
 // signatures refuses an unsigned delivery on every endpoint that accepts its key.

@@ -75,7 +75,7 @@ describe("CloudWatch through SNS, signatures verified", () => {
     expect((await hits()).length).toBe(before);
   });
 
-  // Issue 24: the certificate's subject and dates are checked, not only the host it came from.
+  // The certificate's subject and dates are checked, not only the host it came from.
   it.each([
     ["wrong-subject", /subject is not sns\.amazonaws\.com/],
     ["expired", /not valid now/],

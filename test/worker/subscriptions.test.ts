@@ -1,4 +1,4 @@
-// Readers subscribe (issue 15, the public side), through the worker's real fetch handler against real
+// Readers subscribe (the public side), through the worker's real fetch handler against real
 // D1: POST /subscriptions as JSON and as a form, the double opt-in (the confirmation email is read from
 // the EMAIL binding's calls), the token pages (confirm and unsubscribe act on POST only; RFC 8058
 // one-click), no enumeration, the per-address limit, Turnstile on and off against a local siteverify
@@ -387,7 +387,7 @@ describe("the token pages", () => {
     expect(row.webhook_url).toBe("http://127.0.0.1:9/hook");
     expect(sent.map((m) => m.to)).toEqual(["hooks@example.com"]);
     // The same address with its email alone is another subscriber, but not within 15 minutes of the
-    // address's last confirmation email (issue 24): then the request writes and sends nothing.
+    // address's last confirmation email: then the request writes and sends nothing.
     expect((await subscribe({ email: "hooks@example.com" })).status).toBe(202);
     expect(await rows("SELECT id FROM subscribers WHERE email = 'hooks@example.com'")).toHaveLength(1);
     await env.DB.prepare("UPDATE subscribers SET created_at = ?1 WHERE email = 'hooks@example.com'")

@@ -6,6 +6,7 @@ import { deleteChannelRow, getChannel, insertChannel, listChannels } from "../..
 import { claim, listNotifications, NOTIFICATION_STATUSES, record } from "../../db/notifications";
 import { getStatus } from "../../db/queries";
 import type { Channel, Notification } from "../../db/schema";
+import { CHANNEL_KINDS } from "../../domain/channels";
 import { newId, nowIso } from "../../domain/ids";
 import type { AdminEnv } from "../auth";
 import { HttpError } from "../errors";
@@ -18,7 +19,6 @@ import { newWebhookSecret } from "../notify/sign";
 import { json, paramId } from "../validate";
 import { assertComponentsExist } from "./integrations";
 
-export const CHANNEL_KINDS = ["webhook", "slack", "discord", "teams", "datadog", "email"] as const;
 /** Datadog sites (https://docs.datadoghq.com/getting_started/site/): the API host of each. */
 export const DATADOG_SITES = [
   "datadoghq.com",

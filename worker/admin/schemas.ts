@@ -9,7 +9,7 @@ import { PUBLIC_TEXT_MODES } from "../../domain/public-text";
 import { COMPONENT_STATUSES, IMPACTS, MAINTENANCE_STATUSES, PUBLICATION_POLICIES } from "../../domain/status";
 import { LANGUAGES } from "../../i18n";
 import { VISIBILITIES } from "../reader-settings";
-import { SOURCES } from "../sources";
+import { SOURCES } from "../sources/registry";
 
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and dashes");
 export const idSchema = z.string().regex(/^[a-z0-9]{12}$/, "must be a 12-character id");
@@ -190,9 +190,12 @@ export const incidentUpdate = z.strictObject({
 });
 export type IncidentUpdate = z.infer<typeof incidentUpdate>;
 
+/** The statuses an incident opened by hand may start in: any an operator may post but `resolved`. */
+export const OPENING_STATUSES = z.enum(INCIDENT_UPDATE_STATUSES).exclude(["resolved"]);
+
 export const incidentCreate = z.strictObject({
   name: z.string().trim().min(1, "is required").max(255),
-  status: z.enum(["investigating", "identified", "monitoring"]).optional(),
+  status: OPENING_STATUSES.optional(),
   impact: z.enum(IMPACTS).optional(),
   body: message,
   component_ids: ids.optional(),
@@ -270,7 +273,7 @@ export const settingsPut = z.strictObject({
   delivery_retention_days: z.number().int().min(1).max(3650).optional(),
   audit_retention_days: z.number().int().min(1).max(3650).optional(),
   allow_framing: z.boolean().optional(),
-  // Issue 16: optional in a PUT, so a client that predates them keeps what is set.
+  // Optional in a PUT, so a client that predates them keeps what is set.
   language: z.enum(LANGUAGES).optional(),
   logo_url: optionalUrl,
   favicon_url: optionalUrl,
@@ -281,7 +284,7 @@ export const settingsPut = z.strictObject({
   visibility: z.enum(VISIBILITIES).optional(),
   /** Set it (8 to 200 characters), clear it with null; stored hashed, never shown again. */
   page_password: z.union([z.string().min(8, "must be at least 8 characters").max(200), z.null()]).optional(),
-  /** Turnstile on the subscribe form (issue 15): its site key, or null / "" for none. */
+  /** Turnstile on the subscribe form: its site key, or null / "" for none. */
   turnstile_site_key: z
     .union([
       z

@@ -1,4 +1,4 @@
-// Operators' side of the subscribers (issue 15): list, add (confirmed at once, created_by 'operator'),
+// Operators' side of the subscribers: list, add (confirmed at once, created_by 'operator'),
 // remove, and export as CSV, as JSON under /admin/api. Mounted by worker/routes/admin.ts (behind the
 // bearer token or Access); the admin UI's page, worker/routes/admin-subscribers-ui.tsx, shares the list
 // query and the CSV, behind the session and its CSRF check. These handlers only parse and answer.

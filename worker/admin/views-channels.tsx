@@ -2,11 +2,12 @@
 // and the notification log (what was sent, to whom, attempts, last error).
 import type { FC } from "hono/jsx";
 import { NOTIFICATION_STATUSES } from "../../db/notifications";
+import { CHANNEL_KINDS, type ChannelKind } from "../../domain/channels";
 import { NOTIFY_GROUPS } from "../notify/events";
-import { CHANNEL_KINDS, type ChannelJson, DATADOG_SITES, type NotificationJson } from "./channels";
+import { type ChannelJson, DATADOG_SITES, type NotificationJson } from "./channels";
 import { Choice, type Common, Empty, FilterForm, Layout, named, PostForm, Table, TimeCell } from "./layout";
 
-const KIND_HELP: Record<(typeof CHANNEL_KINDS)[number], string> = {
+const KIND_HELP: Record<ChannelKind, string> = {
   webhook: "Statuspage's webhook body, signed (Standard Webhooks)",
   slack: "Slack incoming webhook URL",
   discord: "Discord channel webhook URL",

@@ -4,9 +4,8 @@ import type { IntegrationOptions } from "../../domain/integration-options";
 import { type DeliveryOutcome, receive } from "../delivery";
 import type { AppEnv } from "../env";
 import { HttpError } from "../errors";
-import { HOOK_ADAPTERS, NEEDS_OPTIONS, type Source } from "../sources";
-import { fromAlertmanager } from "../sources/alertmanager";
 import { isObject } from "../sources/common";
+import { SENDERS } from "../sources/registry";
 import { confirmSubscription, testHostsOf, verifySnsMessage } from "../sources/sns";
 
 export const hooks = new Hono<AppEnv>();
@@ -43,13 +42,11 @@ function signedHeaders(c: Context<AppEnv>): Record<string, string> {
   return headers;
 }
 
-// Uptime Kuma's webhook offers a form-data preset: the same JSON, in the form field `data`.
-const FORM_FIELDS: Partial<Record<string, string>> = { "uptime-kuma": "data" };
-// UptimeRobot posts its fields form-encoded unless "Send as JSON" is ticked, and can add them to the query string.
-const FIELDS_AS_FORM: ReadonlySet<string> = new Set(["uptimerobot"]);
-
-for (const [source, adapt] of Object.entries(HOOK_ADAPTERS)) {
-  const formField = FORM_FIELDS[source];
+// One receiver per sender with an adapter in the registry, read as its entry says.
+for (const [source, sender] of Object.entries(SENDERS)) {
+  if (!("adapt" in sender)) continue;
+  const { adapt } = sender;
+  const formField = "formField" in sender ? sender.formField : undefined;
   hooks.post(`/${source}/:key`, async (c) =>
     answer(
       c,
@@ -59,9 +56,9 @@ for (const [source, adapt] of Object.entries(HOOK_ADAPTERS)) {
         adapt,
         signedHeaders: signedHeaders(c),
         ...(formField ? { formField } : {}),
-        ...(FIELDS_AS_FORM.has(source) ? { formFields: true } : {}),
-        ...(NEEDS_OPTIONS.has(source as Source) ? { withOptions: true } : {}),
-        ...(source === "cloudwatch" ? { beforeIngest: (payload: unknown, options: IntegrationOptions) => sns(c, payload, options), snsChecked: true } : {}),
+        ...("formFields" in sender ? { formFields: true } : {}),
+        ...("withOptions" in sender ? { withOptions: true } : {}),
+        ...("sns" in sender ? { beforeIngest: (payload: unknown, options: IntegrationOptions) => sns(c, payload, options), snsChecked: true } : {}),
       }),
     ),
   );
@@ -98,7 +95,7 @@ hooks.post("/alertmanager", async (c) =>
       key: keyFromAuthorization(c.req.header("authorization")),
       keyHint: "post to /hooks/alertmanager/<key> or send `Authorization: Bearer <key>`",
       source: "alertmanager",
-      adapt: fromAlertmanager,
+      adapt: SENDERS.alertmanager.adapt,
     }),
   ),
 );

@@ -1,4 +1,4 @@
-// Datadog Webhooks integration → AlertEvent. Users paste one of several templates (SENDERS.md):
+// Datadog Webhooks integration → AlertEvent. Users paste one of several templates (docs/senders/datadog.md):
 // StackPulse-style (variables under `metadata`), iLert-style (a few lower_case top-level keys) or
 // flat `$VARIABLE` keys. So every variable is looked up by name, case-insensitively, in
 // `metadata` first and then at the top level.

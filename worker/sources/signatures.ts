@@ -1,14 +1,8 @@
-// Body signatures of the senders that sign (Grafana, Sentry): hex HMAC-SHA256 with the
-// integration's signing secret, checked by the ingestor before anything is decided.
+// Body signatures of the senders that sign (their registry entry's `signature`): hex HMAC-SHA256 with
+// the integration's signing secret, checked by the ingestor before anything is decided.
 import { constantTimeEqual, toHex } from "../../domain/ids";
-import { DEFAULT_SIGNATURE_HEADER, type IntegrationOptions, LEGACY_TIMESTAMP_HEADER } from "../../domain/integration-options";
-
-/** The header each signing sender puts its signature in, unless the integration names another. */
-const SIGNATURE_HEADERS: Record<string, string> = {
-  grafana: DEFAULT_SIGNATURE_HEADER,
-  // Sentry's integration platform: hex HMAC-SHA256 of the body with the client secret.
-  sentry: "sentry-hook-signature",
-};
+import { DEFAULT_SIGNATURE_HEADER, type IntegrationOptions } from "../../domain/integration-options";
+import { senderOf } from "./registry";
 
 export interface SignedRequest {
   headers: Record<string, string>;
@@ -21,13 +15,11 @@ export interface SignedRequest {
  * the timestamp header this page once documented for Grafana is still honoured when sent.
  */
 export async function verifyBodySignature(source: string, secret: string, options: IntegrationOptions, signed: SignedRequest): Promise<boolean> {
-  const signature = signed.headers[options.signature_header ?? SIGNATURE_HEADERS[source] ?? DEFAULT_SIGNATURE_HEADER];
+  const signs = senderOf(source)?.signature;
+  const signature = signed.headers[options.signature_header ?? signs?.header ?? DEFAULT_SIGNATURE_HEADER];
   if (!signature) return false;
-  const timestamp = options.timestamp_header
-    ? signed.headers[options.timestamp_header]
-    : source === "grafana"
-      ? signed.headers[LEGACY_TIMESTAMP_HEADER]
-      : undefined;
+  const legacy = signs?.legacyTimestamp;
+  const timestamp = options.timestamp_header ? signed.headers[options.timestamp_header] : legacy ? signed.headers[legacy] : undefined;
   if (options.timestamp_header && !timestamp) return false;
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const message = timestamp ? `${timestamp}:${signed.body}` : signed.body;

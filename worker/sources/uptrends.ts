@@ -1,5 +1,5 @@
 // Uptrends custom integration → AlertEvent. The user's template fills `{{@…}}` system variables
-// (SENDERS.md); field names are looked up ignoring case and underscores, with the common
+// (docs/senders/uptrends.md); field names are looked up ignoring case and underscores, with the common
 // alternative spellings.
 import type { AlertEvent } from "../../domain/alert-event";
 import { PayloadError } from "../errors";

@@ -1,4 +1,4 @@
-// The publication policies of issue 23 in the pure state machine: what a review, grace-period,
+// The publication policies in the pure state machine: what a review, grace-period,
 // status_only or private integration's alerts do to incidents and to the components' public status.
 import { describe, expect, it } from "vitest";
 import { discardIncident, type Publication, publishDueIncidents, publishIncident, type Routing } from "../../../domain/incidents";

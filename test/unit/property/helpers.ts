@@ -6,9 +6,9 @@ import { ALERT_ACTIONS, type AlertEvent } from "../../../domain/alert-event";
 import { customMapping } from "../../../domain/custom-mapping";
 import { COMPONENT_STATUSES, SEVERITIES } from "../../../domain/status";
 import { HttpError, PayloadError } from "../../../worker/errors";
-import { HOOK_ADAPTERS } from "../../../worker/sources";
 import { codePoints, DETAILS_MAX, SUMMARY_MAX } from "../../../worker/sources/common";
 import { fromPagerDutyChange, fromPagerDutyV1, fromPagerDutyV2 } from "../../../worker/sources/pagerduty";
+import { HOOK_ADAPTERS } from "../../../worker/sources/registry";
 import { OPSGENIE_MAPPING } from "../../fixtures/custom/opsgenie-mapping";
 import { eventsOf } from "../sources/adapt";
 

@@ -1,4 +1,4 @@
-// Property-based tests of the publication policies (issue 23): random deliveries from five integrations
+// Property-based tests of the publication policies: random deliveries from five integrations
 // sharing two components (publish, review, a 60-second grace period, status_only, private), with
 // operators publishing and discarding drafts and the cron ticking, between random amounts of time.
 // After every step: a component's public status counts only public alerts, held alerts wait in a draft

@@ -1,5 +1,5 @@
 // The state machine under random valid event sequences: whatever senders send, in whatever order
-// and however often, the working set keeps its invariants (DESIGN.md "State machine"), and the
+// and however often, the working set keeps its invariants (the README's "How alerts become incidents"), and the
 // Decision it returns names every change (what is not named is never written to D1).
 //
 // The universe: five components in four alert groups (a group = the components an alert is routed
@@ -216,7 +216,7 @@ class Run {
   }
 }
 
-/** The invariants of DESIGN.md "State machine", checked from scratch on the working set. */
+/** The invariants of the README's "How alerts become incidents", checked from scratch on the working set. */
 function invariantViolations(run: Run): string[] {
   const { ws } = run;
   const out: string[] = [];

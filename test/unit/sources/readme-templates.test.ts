@@ -1,10 +1,14 @@
-// The README's sender templates, taken from the README itself and filled the way each tool fills them:
+// The senders' templates, taken from their guides (docs/senders/<sender>.md) and filled the way each tool fills them:
 // Datadog's `$VARIABLES` (JSON-escaped text), Uptrends' `{{@…}}` (inserted as is, JsonEncode escaping),
 // Checkly's Handlebars (its own helper package), Zabbix's media-type script (run against a stand-in for
 // Zabbix's HttpRequest). A template that does not produce the events a user expects fails here.
 import checklyHandlebars from "@checkly/handlebars";
 import { describe, expect, it } from "vitest";
-import readme from "../../../README.md?raw";
+import checklyGuide from "../../../docs/senders/checkly.md?raw";
+import datadogGuide from "../../../docs/senders/datadog.md?raw";
+import uptimerobotGuide from "../../../docs/senders/uptimerobot.md?raw";
+import uptrendsGuide from "../../../docs/senders/uptrends.md?raw";
+import zabbixGuide from "../../../docs/senders/zabbix.md?raw";
 import { fromCheckly } from "../../../worker/sources/checkly";
 import { fromDatadog } from "../../../worker/sources/datadog";
 import { fromGeneric } from "../../../worker/sources/generic";
@@ -17,12 +21,11 @@ import zabbixRecovery from "../../fixtures/zabbix/recovery.json";
 import { eventsOf, testOf } from "./adapt";
 
 const receivedAt = new Date("2025-11-20T12:00:00.000Z");
-const section = (name: string) => readme.slice(readme.indexOf(`**${name}**`), readme.indexOf("\n**", readme.indexOf(`**${name}**`) + 4));
 const codeBlocks = (text: string, lang: string) => [...text.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, "g"))].map((m) => m[1]!);
-const between = (marker: string) => readme.slice(readme.indexOf(`<!-- ${marker}:start -->`), readme.indexOf(`<!-- ${marker}:end -->`));
+const between = (guide: string, marker: string) => guide.slice(guide.indexOf(`<!-- ${marker}:start -->`), guide.indexOf(`<!-- ${marker}:end -->`));
 
 describe("Datadog: the three templates, filled as Datadog fills them", () => {
-  const templates = codeBlocks(section("Datadog"), "json");
+  const templates = codeBlocks(datadogGuide, "json");
   // Datadog substitutes text, JSON-escaped, inside the quotes the template puts around each variable.
   const values: Record<string, string> = {
     EVENT_TITLE: '[Triggered on {host:web-2}] CPU "high" on web-2',
@@ -59,7 +62,7 @@ describe("Datadog: the three templates, filled as Datadog fills them", () => {
 });
 
 describe("Uptrends: the template, filled as Uptrends fills it", () => {
-  const [template] = codeBlocks(section("Uptrends"), "json");
+  const [template] = codeBlocks(uptrendsGuide, "json");
   const values: Record<string, string> = {
     "alert.type": "Alert",
     "incident.key": "7d1e4c5a-3b2f-4e8d-9a6c-1f0b2e3d4c5a",
@@ -94,7 +97,7 @@ describe("Uptrends: the template, filled as Uptrends fills it", () => {
 });
 
 describe("Checkly: the webhook template, rendered by Checkly's own Handlebars package", () => {
-  const [template] = codeBlocks(between("checkly-template"), "handlebars");
+  const [template] = codeBlocks(between(checklyGuide, "checkly-template"), "handlebars");
   const render = checklyHandlebars.compile(template);
   const base = {
     CHECK_NAME: "Checkout API",
@@ -134,8 +137,8 @@ describe("Checkly: the webhook template, rendered by Checkly's own Handlebars pa
   });
 });
 
-describe("Checkly (native): the README's template, rendered by Checkly's own Handlebars package", () => {
-  const [template] = codeBlocks(between("checkly-native-template"), "handlebars");
+describe("Checkly (native): its guide's template, rendered by Checkly's own Handlebars package", () => {
+  const [template] = codeBlocks(between(checklyGuide, "checkly-native-template"), "handlebars");
   const vars = {
     ALERT_TYPE: "ALERT_FAILURE",
     CHECK_ID: "8a1f7c2e-4b3d-4e5f-9a6b-7c8d9e0f1a2b",
@@ -164,8 +167,8 @@ describe("Checkly (native): the README's template, rendered by Checkly's own Han
   });
 });
 
-describe("UptimeRobot: the README's POST value, filled as UptimeRobot fills it", () => {
-  const postValue = /`(\{[^`]+\})`/.exec(between("uptimerobot-post-value"))![1]!;
+describe("UptimeRobot: its guide's POST value, filled as UptimeRobot fills it", () => {
+  const postValue = /`(\{[^`]+\})`/.exec(between(uptimerobotGuide, "uptimerobot-post-value"))![1]!;
   const values: Record<string, string> = {
     monitorID: "777712345",
     monitorURL: "https://shop.example.com",
@@ -185,8 +188,8 @@ describe("UptimeRobot: the README's POST value, filled as UptimeRobot fills it",
 });
 
 describe("Zabbix: the media-type script and parameters, run as Zabbix runs them", () => {
-  const [script] = codeBlocks(between("zabbix-script"), "js");
-  const parameters = [...between("zabbix-parameters").matchAll(/^\| `([^`]+)` \| `?([^`|]*?)`? \|$/gm)].map((m) => [m[1]!, m[2]!] as const);
+  const [script] = codeBlocks(between(zabbixGuide, "zabbix-script"), "js");
+  const parameters = [...between(zabbixGuide, "zabbix-parameters").matchAll(/^\| `([^`]+)` \| `?([^`|]*?)`? \|$/gm)].map((m) => [m[1]!, m[2]!] as const);
 
   /** Zabbix resolves each parameter's macros, then calls the script with them as JSON in `value`. */
   function run(resolve: (macro: string) => string, status = 202) {

@@ -1,5 +1,5 @@
 // Each sender's own test notification, as the tool sends it, is recognised by its adapter (a
-// SenderTest, never an event), and the events that are not alerts make none (issue 23).
+// SenderTest, never an event), and the events that are not alerts make none.
 import { describe, expect, it } from "vitest";
 import type { Adapted } from "../../../worker/sources/adapted";
 import { fromAlertmanager } from "../../../worker/sources/alertmanager";
