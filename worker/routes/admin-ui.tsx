@@ -10,6 +10,7 @@ import { zonedToUtc } from "../../domain/maintenance";
 import { DELIVERY_OUTCOMES } from "../../domain/status";
 import {
   type AdminCtx,
+  adminContext,
   createComponent,
   createGroup,
   deleteComponent,
@@ -102,7 +103,7 @@ adminUi.use("*", async (c, next) => {
   c.header("Referrer-Policy", "same-origin");
 });
 
-const ctxOf = (c: Context<AdminEnv>): AdminCtx => ({ env: c.env, actor: c.get("actor"), base: baseUrl(c) });
+const ctxOf = (c: Context<AdminEnv>): AdminCtx => adminContext(c.env, c.get("actor"), baseUrl(c));
 
 /** Awaits every value of `parts` at once, keeping their names. */
 async function together<T extends Record<string, unknown>>(parts: { [K in keyof T]: Promise<T[K]> }): Promise<T> {

@@ -1,13 +1,14 @@
 // POST /hooks/<source>/:key — one receiver per monitoring tool, all through the same pipeline.
 import { type Context, Hono } from "hono";
 import type { IntegrationOptions } from "../../domain/integration-options";
+import { config } from "../config";
 import { type DeliveryOutcome, receive } from "../delivery";
 import type { AppEnv } from "../env";
 import { HttpError } from "../errors";
 import { HOOK_ADAPTERS, NEEDS_OPTIONS, type Source } from "../sources";
 import { fromAlertmanager } from "../sources/alertmanager";
 import { isObject } from "../sources/common";
-import { confirmSubscription, testHostsOf, verifySnsMessage } from "../sources/sns";
+import { confirmSubscription, verifySnsMessage } from "../sources/sns";
 
 export const hooks = new Hono<AppEnv>();
 
@@ -73,7 +74,7 @@ for (const [source, adapt] of Object.entries(HOOK_ADAPTERS)) {
  */
 async function sns(c: Context<AppEnv>, payload: unknown, options: IntegrationOptions): Promise<Record<string, number> | undefined> {
   if (!isObject(payload)) return;
-  const testHosts = testHostsOf(c.env.SNS_TEST_HOSTS);
+  const testHosts = config(c.env).test.snsHosts;
   const envelope = typeof payload.Type === "string";
   if (options.verify_signatures !== false) {
     if (!envelope) {
