@@ -32,6 +32,7 @@ import { LEGACY_TIMESTAMP_HEADER } from "../domain/integration-options";
 import { purgePublicCache } from "./cache";
 import { config } from "./config";
 import type { Env } from "./env";
+import { uniqueViolation } from "./errors";
 import { type AdminCommand, type CommandResult, runAdminCommand } from "./ingestor-commands";
 import { type InboxLimits, Projection, type ProjectionStatus } from "./ingestor-projection";
 import { migrateIngestorStorage } from "./ingestor-storage";
@@ -96,6 +97,9 @@ export interface InboxStatus extends ProjectionStatus {
 const MAX_EXPIRED_PER_TICK = 1000;
 /** Resolved alerts changed within this window stay in memory; older ones cost one D1 read if they return. */
 const HOT_RESOLVED_MS = 7 * 24 * 3600_000;
+
+/** A write refused because a value it sets must be unique and is taken. */
+type Conflict = { ok: false; status: 409; error: string; field?: string };
 
 /** What an operator's write gets while D1 refuses the backlog it must wait for. */
 type DatabaseDown = { ok: false; status: 503; error: string };
@@ -281,11 +285,21 @@ export class Ingestor extends DurableObject<Env> {
    * A catalog or integration write (components, groups, integrations, links), as the statements of
    * one D1 batch, run while the object holds its turn: no delivery is decided between the write and the reload.
    */
-  async write(statements: SqlStatement[]): Promise<{ ok: true } | DatabaseDown> {
-    return this.exclusive(async () => {
-      await this.env.DB.batch(statements.map((st) => prepare(this.env.DB, st)));
-      return { ok: true as const };
-    });
+  async write(statements: SqlStatement[]): Promise<{ ok: true } | DatabaseDown | Conflict> {
+    return this.exclusive<{ ok: true } | Conflict>(
+      async () => {
+        try {
+          await this.env.DB.batch(statements.map((st) => prepare(this.env.DB, st)));
+        } catch (error) {
+          // A unique column taken meanwhile (two operators, one slug): a refusal to answer, not a failure of the object.
+          const taken = uniqueViolation(error);
+          if (taken) return { ok: false, status: 409, error: taken.message, ...(taken.field ? { field: taken.field } : {}) };
+          throw error;
+        }
+        return { ok: true };
+      },
+      (r) => r.ok,
+    );
   }
 
   /** The cron's time-driven work (maintenance windows, auto-resolve) at `now`, in turn with deliveries. */

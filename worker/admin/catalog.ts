@@ -111,7 +111,7 @@ export function slugify(name: string): string {
  */
 export async function commit(env: Env, statements: D1PreparedStatement[]): Promise<void> {
   const written = await ingestor(env).write(statements.map(sqlOfStatement));
-  if (!written.ok) throw new HttpError(written.status, written.error);
+  if (!written.ok) throw new HttpError(written.status, written.error, "field" in written ? written.field : undefined);
   await purgePublicCache(env);
 }
 
