@@ -6,9 +6,9 @@ import { insertStatusChanges, updateComponentFlags } from "../db/components";
 import { incidentAlertKeys, insertIncidentComponents, insertIncidentUpdates, setMaintenanceStatus } from "../db/incidents";
 import { loadWorkingSets } from "../db/ingest";
 import { prepare } from "../db/sql";
-import { type ComponentFlags, type ComponentPatch, defaultUpdateBody, patchComponents } from "../domain/admin-actions";
+import { type ComponentPatch, defaultUpdateBody, patchComponents } from "../domain/admin-actions";
 import { newId } from "../domain/ids";
-import type { AffectedComponent, StatusChange, WorkingSet } from "../domain/incidents";
+import type { AffectedComponent, ComponentState, StatusChange, WorkingSet } from "../domain/incidents";
 import { type MaintenanceTransition, type MaintenanceWindow, maintenanceFlagPatches } from "../domain/maintenance";
 import type { MaintenanceStatus } from "../domain/status";
 import type { CommandResult, IncidentUpdateRow } from "./ingestor-command-types";
@@ -32,7 +32,7 @@ export class Batch {
 
   constructor(
     readonly db: D1Database,
-    readonly flags: Map<string, ComponentFlags>,
+    readonly flags: Map<string, ComponentState>,
     readonly now: string,
   ) {}
 
