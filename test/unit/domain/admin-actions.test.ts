@@ -10,8 +10,7 @@ import {
   retriggerEvent,
   type UnroutedAlert,
 } from "../../../domain/admin-actions";
-import type { LinkRule } from "../../../domain/incidents";
-import type { ComponentState } from "../../../domain/incidents";
+import type { ComponentState, LinkRule } from "../../../domain/incidents";
 import type { ComponentStatus } from "../../../domain/status";
 
 const NOW = "2026-11-20T10:00:00.000Z";
