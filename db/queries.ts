@@ -2,7 +2,7 @@
 // Statuspage's public v2 API so existing widgets and clients work unchanged.
 
 import { KeyMasker, type KeyRecord } from "../domain/mask";
-import { type ComponentStatus, type Impact, type Indicator, pageStatus, worstStatus } from "../domain/status";
+import { type ComponentStatus, type Impact, type Indicator, pageStatus, weightedDowntime, worstStatus } from "../domain/status";
 import type { AffectedComponent } from "./schema";
 
 export interface PageJson {
@@ -399,7 +399,6 @@ export async function getHistory(
 // creation) have no data.
 
 export const UPTIME_DAYS = 90;
-export const PARTIAL_OUTAGE_WEIGHT = 0.3;
 
 export interface UptimeIncident {
   id: string;
@@ -485,7 +484,7 @@ export function dailyUptime(input: {
       if (overlap > 0) secs[seg.status] = (secs[seg.status] ?? 0) + overlap / 1000;
     }
     const observed = Math.max(0, (to - from) / 1000);
-    const down = secs.major_outage + PARTIAL_OUTAGE_WEIGHT * secs.partial_outage;
+    const down = weightedDowntime(secs.major_outage, secs.partial_outage);
     out.push({
       date: new Date(dayStart).toISOString().slice(0, 10),
       uptime: observed > 0 ? floor2(100 * (1 - down / observed)) : null,
@@ -511,7 +510,7 @@ export function windowUptime(
     const dayStart = Date.parse(`${d.date}T00:00:00.000Z`);
     const from = Math.max(dayStart, since?.getTime() ?? dayStart);
     observed += Math.max(0, (Math.min(dayStart + DAY_MS, nowMs) - from) / 1000);
-    down += d.major_outage_seconds + PARTIAL_OUTAGE_WEIGHT * d.partial_outage_seconds;
+    down += weightedDowntime(d.major_outage_seconds, d.partial_outage_seconds);
   }
   return observed > 0 ? floor2(100 * (1 - down / observed)) : null;
 }

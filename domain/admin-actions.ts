@@ -2,21 +2,11 @@
 // rows, calls these, and writes what they report in one batch, so an action never interleaves with
 // a delivery and every visible status change is recorded.
 import type { AlertEvent } from "./alert-event";
-import { type AffectedComponent, type AlertState, type LinkRule, linkMatches, type StatusChange } from "./incidents";
+import { type AffectedComponent, type AlertState, type ComponentState, type LinkRule, linkMatches, type StatusChange } from "./incidents";
 import { type ComponentStatus, effectiveStatus, type Impact, type IncidentStatus, MAINTENANCE_STATUSES, type MaintenanceStatus, worstImpact } from "./status";
 
 /** The statuses an operator may post on an incident (postmortem is not a live status here). */
 export const INCIDENT_UPDATE_STATUSES = ["investigating", "identified", "monitoring", "resolved"] as const satisfies readonly IncidentStatus[];
-
-/** The state an action may change: the component's three inputs and its visible status. */
-export interface ComponentFlags {
-  id: string;
-  name: string;
-  autoStatus: ComponentStatus;
-  overrideStatus: ComponentStatus | null;
-  inMaintenance: boolean;
-  status: ComponentStatus;
-}
 
 export interface ComponentPatch {
   /** A status to show whatever the alerts say, or null to clear the override. */
@@ -40,7 +30,7 @@ export interface PatchOutcome {
  * Applies patches to the components (mutating `flags`), recomputing each visible status with
  * effectiveStatus. Components not in `flags` are skipped: the caller checks that they exist.
  */
-export function patchComponents(flags: Map<string, ComponentFlags>, patches: Map<string, ComponentPatch>, now: string): PatchOutcome {
+export function patchComponents(flags: Map<string, ComponentState>, patches: Map<string, ComponentPatch>, now: string): PatchOutcome {
   const out: PatchOutcome = { touched: [], changes: [], affected: [] };
   for (const [id, patch] of patches) {
     const c = flags.get(id);

@@ -1,6 +1,6 @@
 import type { ComponentStatus, Severity } from "./status";
 
-/** The canonical alert event every sender's payload is turned into (ARCHITECTURE.md). */
+/** The canonical alert event every sender's payload is turned into. */
 export interface AlertEvent {
   /** Identifies one alert across trigger and resolve, per integration. */
   dedupKey: string;

@@ -116,3 +116,12 @@ export const COMPONENT_STATUS_LABELS: Record<ComponentStatus, string> = {
   partial_outage: "Partial Outage",
   major_outage: "Major Outage",
 };
+
+/**
+ * How much of the time in `partial_outage` counts as downtime (Statuspage's uptime showcase: most users
+ * still get through); time in `major_outage` counts fully, `degraded_performance` and `under_maintenance` as up.
+ */
+export const PARTIAL_OUTAGE_WEIGHT = 0.3;
+
+/** Downtime, in seconds, of time spent in a major and a partial outage. */
+export const weightedDowntime = (majorOutageSeconds: number, partialOutageSeconds: number) => majorOutageSeconds + PARTIAL_OUTAGE_WEIGHT * partialOutageSeconds;

@@ -9,9 +9,10 @@ import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { audit } from "../db/audit";
 import { countAttempt } from "../db/failed-attempts";
 import { constantTimeEqual, nowIso } from "../domain/ids";
+import { config } from "./config";
 import type { Env } from "./env";
 import { HttpError } from "./errors";
-import { ingestor } from "./ingestor";
+import { limiter } from "./security/limiter";
 import { clientAddress, GLOBAL_CEILING, type LimitKind } from "./security/rate-limit";
 
 /** The admin routes' context: the bindings plus who is acting. */
@@ -149,12 +150,10 @@ export function setAccessKeySet(keySet: JWTVerifyGetKey | null): void {
 }
 
 export function accessConfig(env: Env): { issuer: string; audience: string; certs: string } | null {
-  const team = env.ACCESS_TEAM_DOMAIN?.trim()
-    .replace(/^https?:\/\//, "")
-    .replace(/\/+$/, "");
-  const audience = env.ACCESS_AUD?.trim();
-  if (!team || !audience) return null;
-  return { issuer: `https://${team}`, audience, certs: `https://${team}/cdn-cgi/access/certs` };
+  const access = config(env).access;
+  if (!access) return null;
+  const team = access.teamDomain;
+  return { issuer: `https://${team}`, audience: access.audience, certs: `https://${team}/cdn-cgi/access/certs` };
 }
 
 /** The Access identity (email, or the service token's client id), or null when absent or invalid. */
@@ -292,7 +291,7 @@ export function requireAdminSession(handlers: {
 
 /**
  * Counts the attempt against its client and against all clients (security/rate-limit.ts, in the
- * Ingestor, atomic). Failures and refusals are counted per hour in D1 (failed_attempts, never a row each);
+ * Limiter, atomic). Failures and refusals are counted per hour in D1 (failed_attempts, never a row each);
  * one audit row is written when the ceiling across all clients first trips in its window. Returns the
  * 429 to answer while a limit holds (the right credentials included); null when the attempt may be answered.
  */
@@ -303,7 +302,7 @@ export async function rateLimited(
   render?: (retryAfter: number) => Response | Promise<Response>,
 ): Promise<Response | null> {
   const address = clientAddress(c);
-  const attempt = await ingestor(c.env).authAttempt(kind, address, ok);
+  const attempt = await limiter(c.env).attempt(kind, address, ok);
   const at = nowIso();
   if (!attempt.allowed || !ok) {
     const writes = [countAttempt(c.env.DB, { kind, client: address.bucket, refused: !attempt.allowed, at })];

@@ -28,6 +28,7 @@
 import type { Context } from "hono";
 import { toHex } from "../domain/ids";
 import { type Language, matchLanguage } from "../i18n";
+import { config } from "./config";
 import type { AppEnv, Env } from "./env";
 import { publicHeaders } from "./security/headers";
 
@@ -38,7 +39,7 @@ export const PRIVATE_CACHE_CONTROL = `private, max-age=${PUBLIC_MAX_AGE_SECONDS}
 
 const edgeCache = (): Cache | null => (typeof caches !== "undefined" && "default" in caches ? caches.default : null);
 
-export const publicBaseUrl = (env: Env, requestUrl: string) => (env.PUBLIC_URL ?? new URL(requestUrl).origin).replace(/\/$/, "");
+export const publicBaseUrl = (env: Env, requestUrl: string) => config(env).publicUrl ?? new URL(requestUrl).origin;
 /** The public base URL of the request a handler answers. */
 export const baseUrl = (c: { env: Env; req: { url: string } }) => publicBaseUrl(c.env, c.req.url);
 
@@ -96,7 +97,7 @@ export async function cachedPublic(
 ): Promise<Response> {
   const path = new URL(c.req.url).pathname.replace(/(.)\/+$/, "$1");
   const lang: Language = (localised && c.get("lang")) || "en";
-  const cache = c.env.BENCH_NO_EDGE_CACHE ? null : edgeCache();
+  const cache = config(c.env).bench.noEdgeCache ? null : edgeCache();
   const key = cache ? cacheKey(path, await currentGeneration(cache), localised ? lang : null) : null;
   let res = key ? await cache?.match(key).catch(() => undefined) : undefined;
   if (!res) {

@@ -1,7 +1,9 @@
 /**
  * The worker's environment: the bindings wrangler.toml declares, generated into worker/bindings.d.ts
  * by `npm run types` (`wrangler types`; npm test checks it is current), and, declared here by hand,
- * the secrets and the optional settings that are not in wrangler.toml.
+ * the secrets and the optional settings that are not in wrangler.toml. The settings are strings here:
+ * code reads them through `config(env)` (worker/config.ts), parsed once and typed, with the
+ * test-only and benchmark switches grouped apart.
  */
 export interface Env extends WorkerBindings {
   /** Secret: bearer token for /admin/api and the admin login. */

@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { ConfigError, config } from "./config";
 import type { AppEnv } from "./env";
 import { HttpError, uniqueViolation } from "./errors";
 import { handleQueue } from "./notify/consumer";
@@ -14,8 +15,15 @@ import { scheduled } from "./scheduled";
 import { getAccess, postAccess, readerGate } from "./visibility";
 
 export { Ingestor } from "./ingestor";
+export { Limiter } from "./security/limiter";
 
 const app = new Hono<AppEnv>();
+
+// The environment is parsed before anything else runs: a setting that does not parse refuses every request.
+app.use("*", async (c, next) => {
+  config(c.env);
+  await next();
+});
 
 app.route("/hooks", hooks);
 app.route("/", pagerduty);
@@ -35,6 +43,10 @@ app.route("/", pages);
 app.notFound(noRoute);
 
 app.onError((err, c) => {
+  if (err instanceof ConfigError) {
+    console.error("invalid configuration", { error: err.message });
+    return c.json({ error: `the worker's configuration is invalid: ${err.message}` }, 500);
+  }
   const known = err instanceof HttpError ? err : uniqueViolation(err);
   if (known) return c.json({ error: known.message, ...(known.field ? { field: known.field } : {}) }, known.status);
   // Hono's own HTTPExceptions (bearer auth) carry a ready response.

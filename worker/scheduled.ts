@@ -3,11 +3,14 @@
 // retention (security/retention.ts), which touches nothing the state machine owns.
 
 import { nowIso } from "../domain/ids";
+import { config } from "./config";
 import type { Env } from "./env";
 import { ingestor } from "./ingestor";
+import { limiter } from "./security/limiter";
 import { enforceRetention } from "./security/retention";
 
 export async function scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+  config(env);
   // The scheduled time, not the moment this run began: a late run still decides for its minute.
   const at = controller.scheduledTime ? nowIso(new Date(Math.max(controller.scheduledTime, 0))) : nowIso();
   const result = await ingestor(env).tick(at);
@@ -17,7 +20,7 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx:
     console.log("cron", { at, ...result, expired });
   }
   const removed = await enforceRetention(env.DB, at);
-  // Failure counts whose window ended (the Ingestor's own storage): bounded whatever strangers send.
-  const attempts = await ingestor(env).pruneAuthAttempts(Date.parse(at));
+  // Failure counts whose window ended (the Limiter's own storage): bounded whatever strangers send.
+  const attempts = await limiter(env).prune(Date.parse(at));
   if (Object.values(removed).some(Boolean) || attempts) console.log("retention", { at, ...removed, attempts });
 }

@@ -7,7 +7,7 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSession, setAccessKeySet } from "../../worker/auth";
 import { app } from "../../worker/index";
-import { ingestor } from "../../worker/ingestor";
+import { limiter } from "../../worker/security/limiter";
 import { admin, BASE, createComponent, createIntegration, post, rows, unique } from "./helpers";
 
 // Many requests per test through real workerd + D1: generous when the machine is busy.
@@ -232,7 +232,7 @@ describe("the JSON API refuses every call without valid credentials, and changes
   // The wrong tokens filled the shared bucket (no trusted client address here), where the right token
   // waits too while the limit holds: the cron's pruning, a window later, lets the next tests in.
   afterAll(async () => {
-    await ingestor(env).pruneAuthAttempts(Date.now() + 24 * 3600_000);
+    await limiter(env).prune(Date.now() + 24 * 3600_000);
   });
 });
 

@@ -127,7 +127,7 @@ describe("the durable inbox", () => {
         stored.purge,
         stored.statements,
       );
-      const inner = instance as unknown as { d1Applied: number | null; countBacklog(): void };
+      const inner = (instance as unknown as { projection: { d1Applied: number | null; countBacklog(): void } }).projection;
       inner.d1Applied = stored.seq - 1; // believes D1 is one behind
       inner.countBacklog();
     });

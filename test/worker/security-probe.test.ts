@@ -8,10 +8,10 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult, runInD
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MAX_CLIENTS_PER_HOUR } from "../../db/failed-attempts";
 import worker, { app } from "../../worker/index";
-import { ingestor } from "../../worker/ingestor";
 import type { NotifyEvent } from "../../worker/notify/events";
 import { loadEvent } from "../../worker/notify/load";
 import type { NotifyMessage } from "../../worker/notify/messages";
+import { limiter } from "../../worker/security/limiter";
 import { GLOBAL_CEILING, LIMITS } from "../../worker/security/rate-limit";
 import { enforceRetention } from "../../worker/security/retention";
 import { MAX_WEBHOOKS_PER_EMAIL, RESEND_AFTER_MS } from "../../worker/subscriptions/subscribe";
@@ -235,10 +235,10 @@ describe("failure limits per client and across all clients", () => {
   it(`${GLOBAL_CEILING.failures} failures across all clients stop everyone, with one audit row; the cron's pruning leaves nothing`, {
     timeout: 60_000,
   }, async () => {
-    const stub = ingestor(env);
+    const stub = limiter(env);
     try {
       for (let i = 0; i < GLOBAL_CEILING.failures; i++) {
-        const a = await stub.authAttempt("bearer", { bucket: `ip:10.${i >> 8}.${i & 255}.1`, ip: null, trusted: true }, false);
+        const a = await stub.attempt("bearer", { bucket: `ip:10.${i >> 8}.${i & 255}.1`, ip: null, trusted: true }, false);
         expect(a.allowed).toBe(true);
       }
       // A botnet's next address, with the right token, through HTTP: refused, for everyone.
@@ -247,17 +247,17 @@ describe("failure limits per client and across all clients", () => {
       expect(((await refused.json()) as { error: string }).error).toMatch(/from every address/);
       expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(GLOBAL_CEILING.windowSeconds);
       expect(await rows("SELECT target_id FROM audit_log WHERE action = 'bearer.rate_limited'")).toEqual([{ target_id: "all clients" }]);
-      // Refused attempts from ever new addresses store nothing more in the Ingestor.
+      // Refused attempts from ever new addresses store nothing more in the Limiter.
       const stored = () =>
         runInDurableObject(stub, (_o, state) => Number(state.storage.sql.exec("SELECT count(*) AS n FROM auth_failures WHERE kind = 'bearer'").one().n));
       const before = await stored();
       expect(before).toBe(GLOBAL_CEILING.failures + 1);
-      for (let i = 0; i < 200; i++) await stub.authAttempt("bearer", { bucket: `ip:172.16.${i}.1`, ip: null, trusted: true }, false);
+      for (let i = 0; i < 200; i++) await stub.attempt("bearer", { bucket: `ip:172.16.${i}.1`, ip: null, trusted: true }, false);
       expect(await stored()).toBe(before);
       expect(await rows("SELECT target_id FROM audit_log WHERE action = 'bearer.rate_limited'")).toHaveLength(1);
     } finally {
       // The cron, a window later: every count whose window ended goes (1000 clients and the global row).
-      expect(await stub.pruneAuthAttempts(Date.now() + GLOBAL_CEILING.windowSeconds * 1000 + 1000)).toBeGreaterThanOrEqual(GLOBAL_CEILING.failures + 1);
+      expect(await stub.prune(Date.now() + GLOBAL_CEILING.windowSeconds * 1000 + 1000)).toBeGreaterThanOrEqual(GLOBAL_CEILING.failures + 1);
       expect(
         await runInDurableObject(stub, (_o, state) => Number(state.storage.sql.exec("SELECT count(*) AS n FROM auth_failures WHERE kind = 'bearer'").one().n)),
       ).toBe(0);

@@ -28,7 +28,11 @@ import { HttpError } from "../errors";
 import { ingestor } from "../ingestor";
 import type { AdminCommand, CommandResult } from "../ingestor-commands";
 import { hashPagePassword, newAccessSecret } from "../security/page-access";
+import { recordingDatabase, sqlOfStatement } from "../statements";
 import type { ComponentCreate, ComponentPatch, GroupCreate, GroupPatch, SettingsPut } from "./schemas";
+
+/** An operator's context: the worker's environment with a recording database, so commit can hand its statements to the Ingestor. */
+export const adminContext = (env: Env, actor: Actor, base: string): AdminCtx => ({ env: { ...env, DB: recordingDatabase(env.DB) }, actor, base });
 
 export interface AdminCtx {
   env: Env;
@@ -102,13 +106,12 @@ export function slugify(name: string): string {
 /**
  * Writes one change and its audit row in one batch, then purges the public API's edge cache. The
  * batch runs in the Ingestor's turn (it is the one writer of what it reads), which reloads its
- * working set before deciding the next delivery.
+ * working set before deciding the next delivery. The statements go to it as data: they are prepared
+ * on the context's recording database (adminContext).
  */
 export async function commit(env: Env, statements: D1PreparedStatement[]): Promise<void> {
-  const written = await ingestor(env).write(async () => {
-    await env.DB.batch(statements);
-  });
-  if (!written.ok) throw new HttpError(written.status, written.error);
+  const written = await ingestor(env).write(statements.map(sqlOfStatement));
+  if (!written.ok) throw new HttpError(written.status, written.error, "field" in written ? written.field : undefined);
   await purgePublicCache(env);
 }
 

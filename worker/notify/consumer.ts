@@ -10,6 +10,7 @@ import type { Channel, Subscriber } from "../../db/schema";
 import { recordWebhookOutcomes } from "../../db/subscribers";
 import { newId } from "../../domain/ids";
 import { isLanguage, type Language } from "../../i18n";
+import { config } from "../config";
 import type { Env } from "../env";
 import { isPrivate, readerSettings } from "../reader-settings";
 import { webhookDisabledEmail } from "../subscriptions/confirmation";
@@ -35,7 +36,7 @@ export const backoffSeconds = (attempts: number) => Math.min(300, 2 ** Math.max(
 
 export async function handleQueue(batch: MessageBatch<NotifyMessage>, env: Env): Promise<void> {
   // Benchmarks only: one line per invocation, counted by bench/notify.mjs.
-  if (env.BENCH_COUNT_D1) console.warn(`notify-invocation ${batch.queue} ${batch.messages.length}`);
+  if (config(env).bench.countD1) console.warn(`notify-invocation ${batch.queue} ${batch.messages.length}`);
   if (batch.queue === DEAD_LETTER_QUEUE) return deadLetters(batch, env);
   const deliveries: Message<NotifyMessage>[] = [];
   for (const msg of batch.messages) {

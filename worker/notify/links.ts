@@ -1,12 +1,13 @@
 // The links every subscriber notification carries. `base` is publicBaseUrl (worker/cache.ts) in a
 // request, and notifyBaseUrl in the queue consumer, which has no request.
+import { config } from "../config";
 import type { Env } from "../env";
 
 /** Where links in notifications point when PUBLIC_URL is not set (local development). */
 export const DEFAULT_PUBLIC_URL = "http://localhost:8787";
 
 /** The page's public base URL outside a request: PUBLIC_URL, else DEFAULT_PUBLIC_URL. */
-export const notifyBaseUrl = (env: Pick<Env, "PUBLIC_URL">) => (env.PUBLIC_URL ?? DEFAULT_PUBLIC_URL).replace(/\/$/, "");
+export const notifyBaseUrl = (env: Pick<Env, "PUBLIC_URL">) => config(env).publicUrl ?? DEFAULT_PUBLIC_URL;
 
 const enc = encodeURIComponent;
 /** GET shows the confirmation page, POST confirms (double opt-in). */

@@ -8,6 +8,7 @@
 //   private, loopback, link-local, CGNAT or otherwise not on the public internet.
 // What remains: DNS can change after the check (a name that resolved to a public address when saved
 // may point elsewhere later). Cloudflare's network refuses private targets from Workers today.
+import { config } from "../config";
 import type { Env } from "../env";
 import { HttpError } from "../errors";
 
@@ -60,7 +61,7 @@ export function checkOutboundUrl(env: Pick<Env, "OUTBOUND_ALLOW_LOOPBACK">, url:
     return "is not a valid absolute URL";
   }
   const host = parsed.hostname.toLowerCase().replace(/\.$/, "");
-  if (env.OUTBOUND_ALLOW_LOOPBACK && isLoopback(host) && (parsed.protocol === "http:" || parsed.protocol === "https:")) return null;
+  if (config(env).test.outboundAllowLoopback && isLoopback(host) && (parsed.protocol === "http:" || parsed.protocol === "https:")) return null;
   if (parsed.protocol !== "https:") return `must use https (got ${parsed.protocol.replace(/:$/, "")})`;
   if (parsed.username || parsed.password) return "must not carry a user name or password";
   if (isIpv4(host) || isIpv6(host)) return "must name a host, not an IP address";
@@ -138,7 +139,7 @@ const AAAA = 28;
 
 /** The addresses a name resolves to (A and AAAA, CNAMEs followed by the resolver). */
 async function resolve(env: Pick<Env, "OUTBOUND_DNS_URL">, host: string): Promise<{ addresses: string[]; status: number }> {
-  const base = env.OUTBOUND_DNS_URL || DEFAULT_DNS_URL;
+  const base = config(env).outboundDnsUrl ?? DEFAULT_DNS_URL;
   const answers = await Promise.all(
     ["A", "AAAA"].map(async (type) => {
       const url = `${base}?name=${encodeURIComponent(host)}&type=${type}`;
@@ -160,7 +161,7 @@ export async function checkOutboundTarget(env: Pick<Env, "OUTBOUND_ALLOW_LOOPBAC
   const problem = checkOutboundUrl(env, url);
   if (problem) throw new HttpError(400, `\`${field}\` ${problem}`, field);
   const host = new URL(url).hostname.toLowerCase().replace(/\.$/, "");
-  if (env.OUTBOUND_ALLOW_LOOPBACK && isLoopback(host)) return;
+  if (config(env).test.outboundAllowLoopback && isLoopback(host)) return;
   let found: { addresses: string[]; status: number };
   try {
     found = await resolve(env, host);

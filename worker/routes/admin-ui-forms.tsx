@@ -2,14 +2,14 @@
 // last form), the closed table of those results, and form routes that answer with a 303 back to where
 // the operator was.
 import type { Context, Hono } from "hono";
-import { type AdminCtx, getSettings } from "../admin/catalog";
+import { type AdminCtx, adminContext, getSettings } from "../admin/catalog";
 import { type Flash, page } from "../admin/layout";
 import { MessagePage } from "../admin/views-logs";
 import type { AdminEnv } from "../auth";
 import { baseUrl } from "../cache";
 import { HttpError, uniqueViolation } from "../errors";
 
-export const ctxOf = (c: Context<AdminEnv>): AdminCtx => ({ env: c.env, actor: c.get("actor"), base: baseUrl(c) });
+export const ctxOf = (c: Context<AdminEnv>): AdminCtx => adminContext(c.env, c.get("actor"), baseUrl(c));
 
 /** Awaits every value of `parts` at once, keeping their names. */
 export async function together<T extends Record<string, unknown>>(parts: { [K in keyof T]: Promise<T[K]> }): Promise<T> {

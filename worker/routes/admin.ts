@@ -9,6 +9,7 @@ import { listFailedAttempts } from "../../db/failed-attempts";
 import { DELIVERY_OUTCOMES } from "../../domain/status";
 import {
   type AdminCtx,
+  adminContext,
   createComponent,
   createGroup,
   deleteComponent,
@@ -67,7 +68,7 @@ export const adminApi = new Hono<AdminEnv>();
 
 adminApi.use("*", requireAdminApi);
 
-export const adminCtx = (c: Context<AdminEnv>): AdminCtx => ({ env: c.env, actor: c.get("actor"), base: baseUrl(c) });
+export const adminCtx = (c: Context<AdminEnv>): AdminCtx => adminContext(c.env, c.get("actor"), baseUrl(c));
 
 // ── Components and groups ───────────────────────────────────────────────────
 

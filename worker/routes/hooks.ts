@@ -1,12 +1,13 @@
 // POST /hooks/<source>/:key — one receiver per monitoring tool, all through the same pipeline.
 import { type Context, Hono } from "hono";
 import type { IntegrationOptions } from "../../domain/integration-options";
+import { config } from "../config";
 import { type DeliveryOutcome, receive } from "../delivery";
 import type { AppEnv } from "../env";
 import { HttpError } from "../errors";
 import { isObject } from "../sources/common";
 import { SENDERS } from "../sources/registry";
-import { confirmSubscription, testHostsOf, verifySnsMessage } from "../sources/sns";
+import { confirmSubscription, verifySnsMessage } from "../sources/sns";
 
 export const hooks = new Hono<AppEnv>();
 
@@ -70,7 +71,7 @@ for (const [source, sender] of Object.entries(SENDERS)) {
  */
 async function sns(c: Context<AppEnv>, payload: unknown, options: IntegrationOptions): Promise<Record<string, number> | undefined> {
   if (!isObject(payload)) return;
-  const testHosts = testHostsOf(c.env.SNS_TEST_HOSTS);
+  const testHosts = config(c.env).test.snsHosts;
   const envelope = typeof payload.Type === "string";
   if (options.verify_signatures !== false) {
     if (!envelope) {

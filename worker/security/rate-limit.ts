@@ -1,6 +1,6 @@
 // Failed sign-ins, wrong bearer tokens, wrong page passwords and subscribe requests, limited per
-// client and across all clients. The counts live in the Ingestor Durable Object's own SQLite storage:
-// one object, single-threaded, and the read and the write of a count happen in one synchronous step,
+// client and across all clients. The counts live in the Limiter Durable Object's own SQLite storage
+// (security/limiter.ts): one object, single-threaded, and the read and the write of a count happen in one synchronous step,
 // so a burst of parallel guesses cannot get more than the limit (a read-then-write in D1 let 6–8
 // through). Every attempt asks it first.
 //
@@ -18,6 +18,7 @@
 //
 // Storage is bounded: one row per (limit, client) with failures in the current window, no row for a
 // client refused by the global ceiling alone, and the cron prunes the windows that ended (pruneAttempts).
+import { config } from "../config";
 import type { Env } from "../env";
 
 export const LIMITS = {
@@ -67,7 +68,7 @@ export function ipv6Prefix64(address: string): string | null {
 export function clientAddress(c: { env: Env; req: { raw: Request; header(name: string): string | undefined } }): ClientAddress {
   const cf = (c.req.raw as Request & { cf?: Record<string, unknown> }).cf;
   const ip = c.req.header("cf-connecting-ip")?.trim().toLowerCase();
-  const fronted = !!cf && typeof cf.colo === "string" && c.env.BEHIND_CLOUDFLARE !== "false";
+  const fronted = !!cf && typeof cf.colo === "string" && config(c.env).behindCloudflare;
   if (fronted && ip && /^[0-9a-f:.]{2,45}$/.test(ip)) {
     if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) return { bucket: `ip:${ip}`, ip, trusted: true };
     const prefix = ipv6Prefix64(ip);
@@ -87,9 +88,12 @@ export interface Attempt {
   failures: number;
 }
 
-const TABLE = `CREATE TABLE IF NOT EXISTS auth_failures (
-  kind TEXT NOT NULL, bucket TEXT NOT NULL, window_start INTEGER NOT NULL, failures INTEGER NOT NULL, tripped INTEGER NOT NULL,
-  PRIMARY KEY (kind, bucket))`;
+/** The Limiter's storage: one row per (limit, client) with failures in the current window. Created once, when the object starts. */
+export function createAttemptStorage(sql: SqlStorage): void {
+  sql.exec(`CREATE TABLE IF NOT EXISTS auth_failures (
+    kind TEXT NOT NULL, bucket TEXT NOT NULL, window_start INTEGER NOT NULL, failures INTEGER NOT NULL, tripped INTEGER NOT NULL,
+    PRIMARY KEY (kind, bucket))`);
+}
 
 interface Count {
   window_start: number;
@@ -126,7 +130,6 @@ function save(sql: SqlStorage, kind: LimitKind, bucket: string, c: Count): void 
  * on the Durable Object's SQLite: atomic by construction.
  */
 export function recordAttempt(sql: SqlStorage, kind: LimitKind, address: ClientAddress, ok: boolean, now = Date.now()): Attempt {
-  sql.exec(TABLE);
   const limit = LIMITS[kind];
   const windowMs = limit.windowSeconds * 1000;
   const globalMs = GLOBAL_CEILING.windowSeconds * 1000;
@@ -152,7 +155,6 @@ export function recordAttempt(sql: SqlStorage, kind: LimitKind, address: ClientA
 
 /** The cron: counts whose window ended go. Returns how many rows went. */
 export function pruneAttempts(sql: SqlStorage, now = Date.now()): number {
-  sql.exec(TABLE);
   let gone = 0;
   for (const kind of Object.keys(LIMITS) as LimitKind[]) {
     const windowMs = LIMITS[kind].windowSeconds * 1000;

@@ -1,6 +1,7 @@
 // Cloudflare Turnstile on the subscribe form, optional: on when the page settings hold a site key
 // (turnstile_site_key). The widget's token is checked with Cloudflare's siteverify, with the worker's
 // TURNSTILE_SECRET; TURNSTILE_VERIFY_URL points it elsewhere (the tests' local stand-in).
+import { config } from "../config";
 import type { Env } from "../env";
 
 export const SITEVERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
@@ -30,7 +31,7 @@ export async function verifyTurnstile(
   const form = new URLSearchParams({ secret: env.TURNSTILE_SECRET, response: token });
   if (remoteIp) form.set("remoteip", remoteIp);
   try {
-    const res = await fetch(env.TURNSTILE_VERIFY_URL || SITEVERIFY_URL, {
+    const res = await fetch(config(env).turnstileVerifyUrl ?? SITEVERIFY_URL, {
       method: "POST",
       body: form,
       redirect: "manual",

@@ -35,13 +35,6 @@ export function snsUrl(value: string | undefined, testHosts: readonly string[]):
   return null;
 }
 
-export function testHostsOf(setting: string | undefined): string[] {
-  return (setting ?? "")
-    .split(",")
-    .map((h) => h.trim())
-    .filter(Boolean);
-}
-
 // Keys signed, in order, per message type (AWS: "Verifying the signatures of Amazon SNS messages").
 const SIGNED_KEYS: Record<string, readonly string[]> = {
   Notification: ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"],

@@ -1,15 +1,16 @@
 // How a day of uptime is drawn: its colour level and the text shown on hover or tap.
 import type { ComponentUptime, UptimeDay } from "../../../db/queries";
+import { weightedDowntime } from "../../../domain/status";
 import { durationText, format, type Language, messages, percentText } from "../../../i18n";
 
 /**
- * Colour level of a day, from its weighted downtime (db/queries.ts: major outage counts fully,
- * partial outage 30 %): "" operational all day; l1 degraded or under 10 min down; l2 under an hour;
+ * Colour level of a day, from its weighted downtime (domain/status.ts weightedDowntime: major outage
+ * counts fully, partial outage 30 %): "" operational all day; l1 degraded or under 10 min down; l2 under an hour;
  * l3 an hour or more; l0 no data.
  */
 export function dayLevel(d: UptimeDay): "" | "l0" | "l1" | "l2" | "l3" {
   if (d.uptime === null) return "l0";
-  const down = (d.major_outage_seconds + 0.3 * d.partial_outage_seconds) / 60;
+  const down = weightedDowntime(d.major_outage_seconds, d.partial_outage_seconds) / 60;
   if (down >= 60) return "l3";
   if (down >= 10) return "l2";
   // uptime below 100 catches an outage shorter than the second the durations are counted in.

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   alertsForNewLink,
-  type ComponentFlags,
   defaultUpdateBody,
   type IncidentRecord,
   linkMatchOptions,
@@ -11,15 +10,16 @@ import {
   retriggerEvent,
   type UnroutedAlert,
 } from "../../../domain/admin-actions";
-import type { LinkRule } from "../../../domain/incidents";
+import type { ComponentState, LinkRule } from "../../../domain/incidents";
 import type { ComponentStatus } from "../../../domain/status";
 
 const NOW = "2026-11-20T10:00:00.000Z";
 
-function flags(...list: Array<Partial<ComponentFlags> & { id: string }>): Map<string, ComponentFlags> {
+function flags(...list: Array<Partial<ComponentState> & { id: string }>): Map<string, ComponentState> {
   return new Map(
     list.map((c) => {
-      const base: ComponentFlags = {
+      const base: ComponentState = {
+        slug: c.id,
         name: c.id.toUpperCase(),
         autoStatus: "operational",
         overrideStatus: null,
@@ -34,7 +34,7 @@ function flags(...list: Array<Partial<ComponentFlags> & { id: string }>): Map<st
 }
 
 describe("patchComponents: the visible status follows effectiveStatus, every change recorded", () => {
-  it.each<[string, Partial<ComponentFlags>, { overrideStatus?: ComponentStatus | null; inMaintenance?: boolean }, ComponentStatus, boolean]>([
+  it.each<[string, Partial<ComponentState>, { overrideStatus?: ComponentStatus | null; inMaintenance?: boolean }, ComponentStatus, boolean]>([
     ["an override over operational", {}, { overrideStatus: "major_outage" }, "major_outage", true],
     ["an override over firing alerts", { autoStatus: "partial_outage" }, { overrideStatus: "operational" }, "operational", true],
     [

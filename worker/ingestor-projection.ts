@@ -1,0 +1,290 @@
+// The Ingestor's projection: its durable inbox brought into D1, in sequence order, many deliveries
+// per D1 batch (group commit). Each batch begins with a guard that moves `ingest_progress.applied_seq`
+// from the value this object expects to the batch's last sequence number, and fails the whole batch
+// otherwise: a batch applied whose answer was lost, or replayed after a restart, is refused, the
+// position is read again, and projection resumes after it. Exactly once, in order. When D1 fails, the
+// projection retries with backoff on the object's alarm and drains by itself when D1 is back. The
+// public cache is purged after each projected batch, not before; the outbox hears of what it committed.
+import { coalesceGroup } from "../db/ingest";
+import { countingD1, type RoundTripCounter } from "../db/instrumented";
+import { prepare, type SqlStatement } from "../db/sql";
+import { nowIso } from "../domain/ids";
+import { purgePublicCache } from "./cache";
+import { config } from "./config";
+import type { Env } from "./env";
+import type { NotifyOutbox } from "./notify/outbox";
+
+/** A projection batch stays well inside D1's limits. */
+const MAX_GROUP_DELIVERIES = 50;
+const MAX_GROUP_STATEMENTS = 400;
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 10_000;
+/** The alarm that replays the inbox if the object restarts with a backlog and no request wakes it. */
+const REPLAY_GUARD_MS = 5_000;
+
+export interface InboxLimits {
+  deliveries: number;
+  bytes: number;
+  waitMs: number;
+}
+
+/** One accepted delivery's decision, as the inbox stores it. */
+export interface InboxEntry {
+  acceptedAt: string;
+  statements: SqlStatement[];
+  /** Its batch purges the public cache. */
+  purge: boolean;
+  /** Its batch is read by the notification outbox. */
+  notify: boolean;
+}
+
+export interface ProjectionStatus {
+  backlog: { deliveries: number; bytes: number; oldestAcceptedAt: string | null };
+  appliedSeq: number | null;
+  lastSeq: number;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  failures: number;
+  nextRetryAt: string | null;
+  lastProjectedAt: string | null;
+  projected: { groups: number; deliveries: number };
+  lastDrain: { deliveries: number; ms: number; at: string } | null;
+}
+
+interface Waiter {
+  seq: number;
+  resolve: (projected: { ok: boolean; writes: number }) => void;
+}
+
+export class Projection {
+  lastSeq = 0;
+  /** The applied sequence D1 holds, as far as this object knows; null: read it before projecting. */
+  private d1Applied: number | null = null;
+  backlog = { deliveries: 0, bytes: 0 };
+  private projector: Promise<void> | null = null;
+  private retryAt = 0;
+  private failures = 0;
+  private lastError: string | null = null;
+  private lastErrorAt: string | null = null;
+  private lastProjectedAt: string | null = null;
+  private projectedTotals = { groups: 0, deliveries: 0 };
+  private guardAlarmAt = 0;
+  private lastDrain: ProjectionStatus["lastDrain"] = null;
+  private waiters: Waiter[] = [];
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly env: Env,
+    private readonly outbox: NotifyOutbox,
+    private readonly limits: InboxLimits,
+  ) {
+    const sql = storage.sql;
+    const meta = sql.exec<{ last_seq: number }>("SELECT last_seq FROM inbox_meta WHERE id = 1").toArray()[0];
+    const top = sql.exec<{ s: number | null }>("SELECT max(seq) AS s FROM inbox").one().s ?? 0;
+    this.lastSeq = Math.max(meta?.last_seq ?? 0, top);
+    this.countBacklog();
+  }
+
+  /** The backlog is past its limits: deliveries are refused until it drains. */
+  get full(): boolean {
+    return this.backlog.deliveries >= this.limits.deliveries || this.backlog.bytes >= this.limits.bytes;
+  }
+
+  /** Whether D1 is refusing (a retry is scheduled). */
+  get backingOff(): boolean {
+    return this.retryAt !== 0;
+  }
+
+  /** Stores one delivery's decision (synchronously: durable before the answer leaves); returns its sequence number. */
+  append(entry: InboxEntry): number {
+    const text = JSON.stringify(entry.statements);
+    const seq = this.lastSeq + 1;
+    this.storage.sql.exec(
+      "INSERT INTO inbox (seq, accepted_at, bytes, purge, notify, statements) VALUES (?, ?, ?, ?, ?, ?)",
+      seq,
+      entry.acceptedAt,
+      text.length,
+      entry.purge ? 1 : 0,
+      entry.notify ? 1 : 0,
+      text,
+    );
+    this.lastSeq = seq;
+    // At most one pending replay-guard alarm: the backoff's own alarm covers a failing D1.
+    if (!this.retryAt && Date.now() > this.guardAlarmAt) {
+      this.guardAlarmAt = Date.now() + REPLAY_GUARD_MS;
+      void this.storage.setAlarm(this.guardAlarmAt);
+    }
+    this.backlog.deliveries++;
+    this.backlog.bytes += text.length;
+    return seq;
+  }
+
+  /** D1's applied position as the working set's load read it: never reuse a sequence number D1 has applied. */
+  loaded(appliedSeq: number) {
+    this.d1Applied = appliedSeq;
+    if (appliedSeq > this.lastSeq) {
+      this.lastSeq = appliedSeq;
+      this.storage.sql.exec("INSERT INTO inbox_meta (id, last_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_seq = excluded.last_seq", this.lastSeq);
+    }
+  }
+
+  /** Resolves when `seq` is in D1, or at once if the projection failed or is backing off, or after waitMs. */
+  projected(seq: number): Promise<{ ok: boolean; writes: number }> {
+    if (this.d1Applied !== null && this.d1Applied >= seq) return Promise.resolve({ ok: true, writes: 0 });
+    if (this.retryAt || this.limits.waitMs <= 0) return Promise.resolve({ ok: false, writes: 0 });
+    return new Promise((resolve) => {
+      const waiter: Waiter = { seq, resolve };
+      this.waiters.push(waiter);
+      setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve({ ok: false, writes: 0 });
+      }, this.limits.waitMs);
+    });
+  }
+
+  /** Starts projecting, unless it is running or backing off (the alarm resumes it). */
+  kick() {
+    if (this.projector || this.retryAt || !this.backlog.deliveries) return;
+    this.projector = this.projectAll().finally(() => {
+      this.projector = null;
+    });
+  }
+
+  /** Projects now, backoff or not, and waits for the run to end. */
+  async retryNow(): Promise<void> {
+    this.retryAt = 0;
+    this.kick();
+    await this.projector;
+  }
+
+  /** Projects until the inbox is empty; throws if D1 refuses. */
+  async drain(): Promise<void> {
+    while (this.backlog.deliveries) {
+      await this.retryNow();
+      if (this.retryAt) throw new Error(`the database is unavailable: ${this.lastError}`);
+    }
+  }
+
+  private async projectAll(): Promise<void> {
+    const started = Date.now();
+    const before = this.projectedTotals.deliveries;
+    try {
+      await this.projectUntilEmpty();
+    } finally {
+      const deliveries = this.projectedTotals.deliveries - before;
+      if (!this.backlog.deliveries && deliveries) this.lastDrain = { deliveries, ms: Date.now() - started, at: nowIso() };
+    }
+  }
+
+  private async projectUntilEmpty(): Promise<void> {
+    while (this.backlog.deliveries) {
+      const from = this.d1Applied;
+      try {
+        await this.projectGroup();
+        this.failures = 0;
+      } catch (error) {
+        // Refused by the guard (the batch had already landed): resume after what D1 holds, at once.
+        if (from !== null && (await this.readApplied().catch(() => from)) !== from) continue;
+        this.failures++;
+        this.lastError = String((error as Error)?.message ?? error).slice(0, 500);
+        this.lastErrorAt = nowIso();
+        this.d1Applied = null; // the batch may have landed with its answer lost: read the position again
+        const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (this.failures - 1));
+        this.retryAt = Date.now() + delay;
+        console.error("D1 projection failed; retrying", { failures: this.failures, inMs: delay, error: this.lastError });
+        this.settle((w) => w.seq <= this.lastSeq, { ok: false, writes: 0 });
+        await this.storage.setAlarm(this.retryAt);
+        return;
+      }
+    }
+  }
+
+  /** One D1 batch: the guard moving the applied sequence, then the statements of up to 50 deliveries. */
+  private async projectGroup(): Promise<void> {
+    const counter: RoundTripCounter = { count: 0 };
+    const db = config(this.env).bench.countD1 ? countingD1(this.env.DB, counter) : this.env.DB;
+    if (this.d1Applied === null) {
+      await this.readApplied(db);
+      if (!this.backlog.deliveries) return;
+    }
+    const from = this.d1Applied;
+    const rows: Array<{ seq: number; purge: number; notify: number; statements: SqlStatement[] }> = [];
+    let count = 0;
+    for (const r of this.storage.sql.exec<{ seq: number; purge: number; notify: number; statements: string }>(
+      "SELECT seq, purge, notify, statements FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?",
+      from,
+      MAX_GROUP_DELIVERIES,
+    )) {
+      const statements = JSON.parse(r.statements) as SqlStatement[];
+      if (rows.length && count + statements.length > MAX_GROUP_STATEMENTS) break;
+      rows.push({ seq: r.seq, purge: r.purge, notify: r.notify, statements });
+      count += statements.length;
+    }
+    if (!rows.length) return;
+    const to = rows.at(-1)!.seq;
+    await this.outbox.ensureCursor(db);
+    await db.batch([
+      db
+        .prepare(
+          "UPDATE ingest_progress SET applied_seq = CASE WHEN applied_seq = ?1 THEN ?2 ELSE json('ingest_progress moved: stale projection batch refused') END WHERE id = 1",
+        )
+        .bind(from, to),
+      ...coalesceGroup(rows.flatMap((r) => r.statements)).map((s) => prepare(db, s)),
+    ]);
+    this.d1Applied = to;
+    this.retryAt = 0;
+    this.projectedTotals.groups++;
+    this.projectedTotals.deliveries += rows.length;
+    this.lastProjectedAt = nowIso();
+    this.dropThrough(to);
+    // Pages read D1: purge only now that D1 holds what they will show.
+    if (rows.some((r) => r.purge)) await purgePublicCache(this.env);
+    this.settle((w) => w.seq <= to, { ok: true, writes: counter.count });
+    // A batch without incident updates or status changes has nothing to tell: no D1 read for the outbox.
+    // (A send that failed earlier is retried on the alarm, which runs the outbox whatever it holds.)
+    if (rows.some((r) => r.notify)) void this.outbox.afterCommit();
+  }
+
+  /** The position D1 holds; what the inbox holds up to it is already applied. */
+  private async readApplied(db: D1Database = this.env.DB): Promise<number> {
+    const row = await db.prepare("SELECT applied_seq FROM ingest_progress WHERE id = 1").first<{ applied_seq: number }>();
+    this.d1Applied = Number(row?.applied_seq ?? 0);
+    this.dropThrough(this.d1Applied);
+    return this.d1Applied;
+  }
+
+  /** Forgets what D1 holds; the highest sequence number is kept, so none is ever reused. */
+  private dropThrough(seq: number) {
+    const sql = this.storage.sql;
+    sql.exec("INSERT INTO inbox_meta (id, last_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)", this.lastSeq);
+    sql.exec("DELETE FROM inbox WHERE seq <= ?", seq);
+    this.countBacklog();
+  }
+
+  private countBacklog() {
+    const row = this.storage.sql.exec<{ n: number; b: number | null }>("SELECT count(*) AS n, sum(bytes) AS b FROM inbox").one();
+    this.backlog = { deliveries: row.n, bytes: row.b ?? 0 };
+  }
+
+  private settle(which: (w: Waiter) => boolean, outcome: { ok: boolean; writes: number }) {
+    const done = this.waiters.filter(which);
+    this.waiters = this.waiters.filter((w) => !which(w));
+    for (const w of done) w.resolve(outcome);
+  }
+
+  status(): ProjectionStatus {
+    const oldest = this.storage.sql.exec<{ at: string | null }>("SELECT min(accepted_at) AS at FROM inbox").one().at;
+    return {
+      backlog: { ...this.backlog, oldestAcceptedAt: oldest },
+      appliedSeq: this.d1Applied,
+      lastSeq: this.lastSeq,
+      lastError: this.lastError,
+      lastErrorAt: this.lastErrorAt,
+      failures: this.failures,
+      nextRetryAt: this.retryAt ? new Date(this.retryAt).toISOString() : null,
+      lastProjectedAt: this.lastProjectedAt,
+      projected: { ...this.projectedTotals },
+      lastDrain: this.lastDrain,
+    };
+  }
+}
