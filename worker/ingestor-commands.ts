@@ -21,7 +21,8 @@ import {
   setIncidentProgress,
   setMaintenanceStatus,
 } from "../db/incidents";
-import { decisionStatements, loadWorkingSet, loadWorkingSets } from "../db/ingest";
+import { decisionStatements } from "../db/ingest";
+import { loadWorkingSet, loadWorkingSets } from "../db/ingest-reads";
 import { deleteIntegrationRow, getIntegrationRow, insertLink, updateIntegrationFields } from "../db/integrations";
 import { autoResolveMinutes } from "../db/settings";
 import { prepare, type Row, str } from "../db/sql";

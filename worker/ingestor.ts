@@ -28,7 +28,8 @@
 //   replays it, and the working set is only (re)loaded once the inbox is drained into D1. Limit: an
 //   object that restarts while D1 is down cannot load its working set, so it answers 503 until D1 is back.
 import { DurableObject } from "cloudflare:workers";
-import { coalesceGroup, type DeliveryRecord, decisionSql, type IntegrationRecord, lastTestSql, loadAlertsByKey, loadIngestState } from "../db/ingest";
+import { advanceProgress, coalesceGroup, type DeliveryRecord, decisionSql, lastTestSql } from "../db/ingest";
+import { appliedSeq, type IntegrationRecord, loadAlertsByKey, loadIngestState } from "../db/ingest-reads";
 import { countingD1, type RoundTripCounter } from "../db/instrumented";
 import { prepare, type SqlStatement } from "../db/sql";
 import type { AlertEvent } from "../domain/alert-event";
@@ -376,14 +377,7 @@ export class Ingestor extends DurableObject<Env> {
     if (!rows.length) return;
     const to = rows.at(-1)!.seq;
     await this.outbox.ensureCursor(db);
-    await db.batch([
-      db
-        .prepare(
-          "UPDATE ingest_progress SET applied_seq = CASE WHEN applied_seq = ?1 THEN ?2 ELSE json('ingest_progress moved: stale projection batch refused') END WHERE id = 1",
-        )
-        .bind(from, to),
-      ...coalesceGroup(rows.flatMap((r) => r.statements)).map((s) => prepare(db, s)),
-    ]);
+    await db.batch([advanceProgress(from, to), ...coalesceGroup(rows.flatMap((r) => r.statements))].map((s) => prepare(db, s)));
     this.d1Applied = to;
     this.retryAt = 0;
     this.projectedTotals.groups++;
@@ -400,8 +394,7 @@ export class Ingestor extends DurableObject<Env> {
 
   /** The position D1 holds; what the inbox holds up to it is already applied. */
   private async readApplied(db: D1Database = this.env.DB): Promise<number> {
-    const row = await db.prepare("SELECT applied_seq FROM ingest_progress WHERE id = 1").first<{ applied_seq: number }>();
-    this.d1Applied = Number(row?.applied_seq ?? 0);
+    this.d1Applied = await appliedSeq(db);
     this.dropThrough(this.d1Applied);
     return this.d1Applied;
   }

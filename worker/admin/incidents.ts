@@ -2,8 +2,10 @@
 // operators see (their alerts, whether an alert or an operator opened them). Writes go through the
 // ingestor: they change what the state machine owns.
 
+import { BY_ID, OPEN_MAINTENANCES, PUBLISHED, UNRESOLVED_INCIDENTS } from "../../db/incident-filters";
 import { incidentAlerts } from "../../db/incidents";
-import { getIncidents, getPage, type IncidentJson, PUBLISHED, UNRESOLVED_INCIDENTS } from "../../db/queries";
+import { getIncidents, type IncidentJson, type ReadContext } from "../../db/queries";
+import { readPageSettings } from "../../db/settings";
 import { str } from "../../db/sql";
 import type { IncidentPublication } from "../../domain/status";
 import { HttpError } from "../errors";
@@ -40,10 +42,13 @@ export const PUBLICATION_FILTERS = {
 } as const;
 
 export const MAINTENANCE_FILTERS = {
-  open: "i.kind = 'maintenance' AND i.status IN ('scheduled', 'in_progress', 'verifying')",
+  open: OPEN_MAINTENANCES,
   completed: "i.kind = 'maintenance' AND i.status = 'completed'",
   all: "i.kind = 'maintenance'",
 } as const;
+
+/** What the admin reads incidents against: the page settings, and its base URL. */
+const readContext = async (ctx: AdminCtx): Promise<ReadContext> => ({ settings: await readPageSettings(ctx.env.DB), baseUrl: ctx.base });
 
 /** Incidents in the public API's shape, each with its alerts, kind and whether alerts opened it. */
 async function withAlerts(db: D1Database, incidents: IncidentJson[]): Promise<AdminIncidentJson[]> {
@@ -71,21 +76,18 @@ export async function listIncidents(
   publication: keyof typeof PUBLICATION_FILTERS = "published",
 ): Promise<AdminIncidentJson[]> {
   const db = ctx.env.DB;
-  const page = await getPage(db, ctx.base);
   const where = `${PUBLICATION_FILTERS[publication]} AND ${INCIDENT_FILTERS[filter]}`;
-  return withAlerts(db, await getIncidents(db, page.id, ctx.base, where, [], limit, "newest", "operators"));
+  return withAlerts(db, await getIncidents(db, await readContext(ctx), { where, limit, audience: "operators" }));
 }
 
 export async function listMaintenances(ctx: AdminCtx, filter: keyof typeof MAINTENANCE_FILTERS, limit = 50): Promise<AdminIncidentJson[]> {
   const db = ctx.env.DB;
-  const page = await getPage(db, ctx.base);
-  return withAlerts(db, await getIncidents(db, page.id, ctx.base, MAINTENANCE_FILTERS[filter], [], limit, "newest", "operators"));
+  return withAlerts(db, await getIncidents(db, await readContext(ctx), { where: MAINTENANCE_FILTERS[filter], limit, audience: "operators" }));
 }
 
 export async function getIncident(ctx: AdminCtx, id: string): Promise<AdminIncidentJson> {
   const db = ctx.env.DB;
-  const page = await getPage(db, ctx.base);
-  const [incident] = await withAlerts(db, await getIncidents(db, page.id, ctx.base, "i.id = ?1", [id], 1, "newest", "operators"));
+  const [incident] = await withAlerts(db, await getIncidents(db, await readContext(ctx), { where: BY_ID, params: [id], limit: 1, audience: "operators" }));
   if (!incident) throw new HttpError(404, `no incident ${id}`);
   return incident;
 }
@@ -141,8 +143,6 @@ export async function createMaintenance(ctx: AdminCtx, body: MaintenanceCreate):
     scheduledUntil: body.scheduled_until,
     componentIds: body.component_ids,
   });
-  const db = ctx.env.DB;
-  const page = await getPage(db, ctx.base);
-  const [maintenance] = await getIncidents(db, page.id, ctx.base, "i.id = ?1", [result.id], 1);
+  const [maintenance] = await getIncidents(ctx.env.DB, await readContext(ctx), { where: BY_ID, params: [result.id], limit: 1 });
   return maintenance!;
 }
