@@ -1,17 +1,26 @@
 // Column lists from the schema, for the raw SQL that drizzle cannot write (json_group_array of
-// correlated subqueries, in the read model): rows come back keyed as the schema's own fields, so one
-// description of a table serves drizzle and raw SQL alike.
-import { getTableColumns } from "drizzle-orm";
+// correlated subqueries, CTEs over json_each on the ingestion's hot path): rows come back keyed as the
+// schema's own fields, so one description of a table serves drizzle and raw SQL alike.
+import { type Column, getTableColumns } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 
-/** A row read through columnsOf or jsonObjectOf: the schema's fields, booleans as SQLite's 0 and 1. */
-export type SqlRow<T extends SQLiteTable> = { [K in keyof T["$inferSelect"]]: T["$inferSelect"][K] extends boolean ? number : T["$inferSelect"][K] };
+type Select<T extends SQLiteTable> = T["$inferSelect"];
+/** As SQLite hands a value back to raw SQL: JSON columns as their text, booleans as 0 and 1. */
+type Raw<C, V> = C extends Column ? (C["_"]["dataType"] extends "json" ? (null extends V ? string | null : string) : V extends boolean ? number : V) : V;
 
-const columns = (table: SQLiteTable) => Object.entries(getTableColumns(table)).map(([field, column]) => [field, column.name] as const);
+/** A row read through columnsOf or jsonObjectOf: the schema's fields (all, or those asked for), as SQLite returns them. */
+export type SqlRow<T extends SQLiteTable, K extends keyof Select<T> = keyof Select<T>> = {
+  [F in K]: Raw<T["_"]["columns"][F & keyof T["_"]["columns"]], Select<T>[F]>;
+};
 
-/** `a.col AS field, ...`: every column of `table` (as `alias`), named as the schema names it. */
-export const columnsOf = (table: SQLiteTable, alias: string) =>
-  columns(table)
+const columns = <T extends SQLiteTable>(table: T, fields?: readonly (keyof Select<T>)[]) =>
+  Object.entries(getTableColumns(table))
+    .filter(([field]) => !fields || fields.includes(field as keyof Select<T>))
+    .map(([field, column]) => [field, column.name] as const);
+
+/** `a.col AS field, ...`: the columns of `table` (as `alias`; all, or `fields`), named as the schema names them. */
+export const columnsOf = <T extends SQLiteTable>(table: T, alias: string, fields?: readonly (keyof Select<T>)[]) =>
+  columns(table, fields)
     .map(([field, name]) => `${alias}.${name} AS ${field}`)
     .join(", ");
 

@@ -5,8 +5,24 @@ import type { AlertState, ComponentState, IncidentState, LinkRule, Publication, 
 import { type IntegrationOptions, readOptions } from "../domain/integration-options";
 import { PUBLIC_TEXT_MODES, type PublicTextMode } from "../domain/public-text";
 import { ALERT_VISIBILITIES, INCIDENT_PUBLICATIONS, PUBLICATION_POLICIES, type PublicationPolicy } from "../domain/status";
-import { componentState } from "./components";
-import { type Row, str } from "./sql";
+import { columnsOf, type SqlRow } from "./columns";
+import { COMPONENT_STATE_COLUMNS, type ComponentStateRow, componentState } from "./components";
+import { rowsOf } from "./reads";
+import { alerts, incidents, integrations, links } from "./schema";
+
+// The fields each read takes, named once: the SQL's column lists and the rows' types both come from them.
+const ROUTING_FIELDS = ["publicText", "publicTemplate", "publication", "publishAfterSeconds"] as const;
+type RoutingRow = SqlRow<typeof integrations, (typeof ROUTING_FIELDS)[number]>;
+const INTEGRATION_FIELDS = ["id", "name", "source", "keyHash", "disabled", "signingSecret", "options", ...ROUTING_FIELDS] as const;
+type IntegrationStateRow = SqlRow<typeof integrations, (typeof INTEGRATION_FIELDS)[number]>;
+const LINK_FIELDS = ["id", "integrationId", "matchType", "matchKey", "matchValue", "status"] as const;
+/** With its components, a JSON array. */
+type LinkRow = SqlRow<typeof links, (typeof LINK_FIELDS)[number]> & { componentIds: string };
+const INCIDENT_FIELDS = ["id", "name", "status", "impact", "startedAt", "monitoringAt", "resolvedAt", "lastAlertAt", "publication", "publishAt"] as const;
+/** With its components, a JSON array. */
+type IncidentStateRow = SqlRow<typeof incidents, (typeof INCIDENT_FIELDS)[number]> & { componentIds: string };
+/** With its routes, a JSON array of {componentId, status}. */
+type AlertRow = SqlRow<typeof alerts> & { routes: string };
 
 export interface IntegrationRecord {
   id: string;
@@ -39,19 +55,19 @@ open_incidents AS (
 /** Exported for the benchmarks, which show their query plans. */
 export const READS = {
   integrationComponents: "SELECT component_id FROM integration_components WHERE integration_id = ?1",
-  publicText: "SELECT public_text, public_template, publication, publish_after_seconds FROM integrations WHERE id = ?1",
-  links: `SELECT l.id, l.match_type, l.match_key, l.match_value, l.status,
-      (SELECT json_group_array(component_id) FROM link_components WHERE link_id = l.id) AS component_ids
+  publicText: `SELECT ${columnsOf(integrations, "i", ROUTING_FIELDS)} FROM integrations i WHERE i.id = ?1`,
+  links: `SELECT ${columnsOf(links, "l", LINK_FIELDS)},
+      (SELECT json_group_array(component_id) FROM link_components WHERE link_id = l.id) AS componentIds
     FROM links l WHERE l.integration_id = ?1`,
   components: `${SCOPE}
-    SELECT id, slug, name, auto_status, override_status, in_maintenance, status
-    FROM components WHERE id IN (SELECT id FROM candidate)`,
+    SELECT ${COMPONENT_STATE_COLUMNS}
+    FROM components c WHERE c.id IN (SELECT id FROM candidate)`,
   incidents: `${SCOPE}
-    SELECT i.id, i.name, i.status, i.impact, i.started_at, i.monitoring_at, i.resolved_at, i.last_alert_at, i.publication, i.publish_at,
-      (SELECT json_group_array(component_id) FROM incident_components WHERE incident_id = i.id) AS component_ids
+    SELECT ${columnsOf(incidents, "i", INCIDENT_FIELDS)},
+      (SELECT json_group_array(component_id) FROM incident_components WHERE incident_id = i.id) AS componentIds
     FROM incidents i WHERE i.id IN (SELECT id FROM open_incidents)`,
   alerts: `${SCOPE}
-    SELECT a.*,
+    SELECT ${columnsOf(alerts, "a")},
       (SELECT json_group_array(json_object('componentId', component_id, 'status', status))
          FROM alert_components WHERE alert_id = a.id) AS routes
     FROM alerts a
@@ -87,88 +103,94 @@ export async function loadWorkingSets(db: D1Database, requests: WorkingSetReques
     const bind = (sql: string) => db.prepare(sql).bind(...(sql.includes("?3") ? params : [r.integrationId]));
     return [READS.integrationComponents, READS.links, READS.components, READS.incidents, READS.alerts, READS.publicText].map(bind);
   });
-  const results = await db.batch<Row>(statements);
+  const results = await db.batch(statements);
   const ws: WorkingSet = { components: new Map(), alerts: new Map(), incidents: new Map() };
   const routings = new Map<string, Routing>();
   requests.forEach((r, i) => {
     const [ic, lk, cs, inc, al, pt] = results.slice(i * 6, i * 6 + 6);
-    const text = pt!.results[0];
     routings.set(r.integrationId, {
-      integrationId: r.integrationId,
-      publicText: {
-        mode: (PUBLIC_TEXT_MODES as readonly unknown[]).includes(text?.public_text) ? (text!.public_text as PublicTextMode) : "summary",
-        template: str(text?.public_template),
-      },
-      publication: publicationOf(text),
-      componentIds: ic!.results.map((row) => String(row.component_id)),
-      links: lk!.results.map(linkRule),
+      ...routingOf(r.integrationId, rowsOf<RoutingRow>(pt)[0]),
+      componentIds: rowsOf<{ component_id: string }>(ic).map((row) => row.component_id),
+      links: rowsOf<LinkRow>(lk).map(linkRule),
     });
-    for (const row of cs!.results) if (!ws.components.has(String(row.id))) ws.components.set(String(row.id), componentState(row));
-    for (const row of inc!.results) if (!ws.incidents.has(String(row.id))) ws.incidents.set(String(row.id), incidentState(row));
-    for (const row of al!.results) if (!ws.alerts.has(String(row.id))) ws.alerts.set(String(row.id), alertState(row));
+    for (const row of rowsOf<ComponentStateRow>(cs)) if (!ws.components.has(row.id)) ws.components.set(row.id, componentState(row));
+    for (const row of rowsOf<IncidentStateRow>(inc)) if (!ws.incidents.has(row.id)) ws.incidents.set(row.id, incidentState(row));
+    for (const row of rowsOf<AlertRow>(al)) if (!ws.alerts.has(row.id)) ws.alerts.set(row.id, alertState(row));
   });
   return { ws, routings };
 }
 
-function linkRule(r: Row): LinkRule {
+function linkRule(r: LinkRow): LinkRule {
   return {
-    id: String(r.id),
-    matchType: r.match_type as LinkRule["matchType"],
-    matchKey: String(r.match_key),
-    matchValue: str(r.match_value),
-    status: str(r.status) as LinkRule["status"],
-    componentIds: JSON.parse(String(r.component_ids)),
+    id: r.id,
+    matchType: r.matchType,
+    matchKey: r.matchKey,
+    matchValue: r.matchValue,
+    status: r.status,
+    componentIds: JSON.parse(r.componentIds),
+  };
+}
+
+/** An integration's routing but its components and links: how its alerts read in public, and its publication policy. */
+function routingOf(integrationId: string, r: RoutingRow | undefined): Routing {
+  return {
+    integrationId,
+    publicText: {
+      mode: (PUBLIC_TEXT_MODES as readonly unknown[]).includes(r?.publicText) ? (r!.publicText as PublicTextMode) : "summary",
+      template: r?.publicTemplate ?? null,
+    },
+    publication: publicationOf(r),
+    componentIds: [],
+    links: [],
   };
 }
 
 /** An integration's publication policy; an unknown value is read as the default, publish at once. */
-function publicationOf(r: Row | undefined): Publication {
+function publicationOf(r: RoutingRow | undefined): Publication {
   const policy = (PUBLICATION_POLICIES as readonly unknown[]).includes(r?.publication) ? (r!.publication as PublicationPolicy) : "publish";
-  const seconds = Number(r?.publish_after_seconds ?? 0);
+  const seconds = Number(r?.publishAfterSeconds ?? 0);
   return { policy, publishAfterSeconds: policy === "publish" && seconds > 0 ? seconds : null };
 }
 
-function incidentState(r: Row): IncidentState {
-  const publication = (INCIDENT_PUBLICATIONS as readonly unknown[]).includes(r.publication) ? (r.publication as IncidentState["publication"]) : "published";
+function incidentState(r: IncidentStateRow): IncidentState {
+  const publication = (INCIDENT_PUBLICATIONS as readonly unknown[]).includes(r.publication) ? r.publication : "published";
   return {
-    id: String(r.id),
-    name: String(r.name),
+    id: r.id,
+    name: r.name,
     status: r.status as IncidentState["status"],
     impact: r.impact as IncidentState["impact"],
-    componentIds: JSON.parse(String(r.component_ids)),
-    startedAt: String(r.started_at),
-    monitoringAt: str(r.monitoring_at),
-    resolvedAt: str(r.resolved_at),
-    lastAlertAt: str(r.last_alert_at),
+    componentIds: JSON.parse(r.componentIds),
+    startedAt: r.startedAt,
+    monitoringAt: r.monitoringAt,
+    resolvedAt: r.resolvedAt,
+    lastAlertAt: r.lastAlertAt,
     // Absent for published incidents, as the state machine makes them.
-    ...(publication === "published" ? {} : { publication, publishAt: str(r.publish_at) }),
+    ...(publication === "published" ? {} : { publication, publishAt: r.publishAt }),
   };
 }
 
-function alertState(r: Row): AlertState {
+function alertState(r: AlertRow): AlertState {
   return {
-    id: String(r.id),
-    integrationId: String(r.integration_id),
-    dedupKey: String(r.dedup_key),
-    status: r.status as AlertState["status"],
-    severity: r.severity as AlertState["severity"],
-    summary: String(r.summary),
-    details: str(r.details),
-    monitorId: str(r.monitor_id),
-    monitorName: str(r.monitor_name),
-    tags: JSON.parse(String(r.tags)),
-    link: str(r.link),
-    incidentId: str(r.incident_id),
-    firstTriggeredAt: str(r.first_triggered_at),
-    lastEventAt: String(r.last_event_at),
-    lastAction: r.last_action as AlertState["lastAction"],
-    acknowledgedAt: str(r.acknowledged_at),
-    resolvedAt: str(r.resolved_at),
-    routes: JSON.parse(String(r.routes)),
-    expiresAt: str(r.expires_at),
-    ...(r.visibility !== "public" && (ALERT_VISIBILITIES as readonly unknown[]).includes(r.visibility)
-      ? { visibility: r.visibility as AlertState["visibility"] }
-      : {}),
+    id: r.id,
+    integrationId: r.integrationId,
+    dedupKey: r.dedupKey,
+    status: r.status,
+    severity: r.severity,
+    summary: r.summary,
+    details: r.details,
+    monitorId: r.monitorId,
+    monitorName: r.monitorName,
+    tags: JSON.parse(r.tags),
+    link: r.link,
+    incidentId: r.incidentId,
+    firstTriggeredAt: r.firstTriggeredAt,
+    lastEventAt: r.lastEventAt,
+    lastAction: r.lastAction as AlertState["lastAction"],
+    acknowledgedAt: r.acknowledgedAt,
+    resolvedAt: r.resolvedAt,
+    routes: JSON.parse(r.routes),
+    expiresAt: r.expiresAt,
+    ...(r.visibility !== "public" && (ALERT_VISIBILITIES as readonly unknown[]).includes(r.visibility) ? { visibility: r.visibility } : {}),
   };
 }
 
@@ -188,62 +210,47 @@ export interface IngestState {
 
 const HOT_ALERT = `(a.status != 'resolved' OR a.updated_at >= ?1 OR a.incident_id IN (
   SELECT id FROM incidents WHERE kind = 'incident' AND automatic = 1 AND resolved_at IS NULL))`;
-const ALERT_WITH_ROUTES = `SELECT a.*,
+const ALERT_WITH_ROUTES = `SELECT ${columnsOf(alerts, "a")},
   (SELECT json_group_array(json_object('componentId', component_id, 'status', status))
      FROM alert_components WHERE alert_id = a.id) AS routes
   FROM alerts a`;
 
 export async function loadIngestState(db: D1Database, recentSince: string): Promise<IngestState> {
-  const [ints, ic, lk, cs, inc, al, cold, progress] = await db.batch<Row>([
-    db.prepare(
-      "SELECT id, name, source, key_hash, disabled, signing_secret, options, public_text, public_template, publication, publish_after_seconds FROM integrations",
-    ),
+  const [ints, ic, lk, cs, inc, al, cold, progress] = await db.batch([
+    db.prepare(`SELECT ${columnsOf(integrations, "i", INTEGRATION_FIELDS)} FROM integrations i`),
     db.prepare("SELECT integration_id, component_id FROM integration_components"),
-    db.prepare(`SELECT l.id, l.integration_id, l.match_type, l.match_key, l.match_value, l.status,
-        (SELECT json_group_array(component_id) FROM link_components WHERE link_id = l.id) AS component_ids
+    db.prepare(`SELECT ${columnsOf(links, "l", LINK_FIELDS)},
+        (SELECT json_group_array(component_id) FROM link_components WHERE link_id = l.id) AS componentIds
       FROM links l ORDER BY l.created_at, l.id`),
-    db.prepare("SELECT id, slug, name, auto_status, override_status, in_maintenance, status FROM components"),
-    db.prepare(`SELECT i.id, i.name, i.status, i.impact, i.started_at, i.monitoring_at, i.resolved_at, i.last_alert_at, i.publication, i.publish_at,
-        (SELECT json_group_array(component_id) FROM incident_components WHERE incident_id = i.id) AS component_ids
+    db.prepare(`SELECT ${COMPONENT_STATE_COLUMNS} FROM components c`),
+    db.prepare(`SELECT ${columnsOf(incidents, "i", INCIDENT_FIELDS)},
+        (SELECT json_group_array(component_id) FROM incident_components WHERE incident_id = i.id) AS componentIds
       FROM incidents i WHERE i.kind = 'incident' AND i.automatic = 1 AND i.resolved_at IS NULL`),
     db.prepare(`${ALERT_WITH_ROUTES} WHERE ${HOT_ALERT}`).bind(recentSince),
     db.prepare(`SELECT a.integration_id, a.dedup_key FROM alerts a WHERE NOT ${HOT_ALERT}`).bind(recentSince),
     db.prepare("SELECT applied_seq FROM ingest_progress WHERE id = 1"),
   ]);
-  const integrations = ints!.results.map((r) => ({
-    id: String(r.id),
-    name: String(r.name),
-    source: String(r.source),
-    keyHash: String(r.key_hash),
+  const rows = rowsOf<IntegrationStateRow>(ints);
+  const integrationRecords = rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    source: r.source,
+    keyHash: r.keyHash,
     disabled: !!r.disabled,
-    signingSecret: str(r.signing_secret),
-    options: readOptions(r.options as string),
+    signingSecret: r.signingSecret,
+    options: readOptions(r.options),
   }));
-  const routings = new Map<string, Routing>(
-    ints!.results.map((r) => [
-      String(r.id),
-      {
-        integrationId: String(r.id),
-        publicText: {
-          mode: (PUBLIC_TEXT_MODES as readonly unknown[]).includes(r.public_text) ? (r.public_text as PublicTextMode) : "summary",
-          template: str(r.public_template),
-        },
-        publication: publicationOf(r),
-        componentIds: [],
-        links: [],
-      },
-    ]),
-  );
-  for (const r of ic!.results) routings.get(String(r.integration_id))?.componentIds.push(String(r.component_id));
-  for (const r of lk!.results) routings.get(String(r.integration_id))?.links.push(linkRule(r));
+  const routings = new Map<string, Routing>(rows.map((r) => [r.id, routingOf(r.id, r)]));
+  for (const r of rowsOf<{ integration_id: string; component_id: string }>(ic)) routings.get(r.integration_id)?.componentIds.push(r.component_id);
+  for (const r of rowsOf<LinkRow>(lk)) routings.get(r.integrationId)?.links.push(linkRule(r));
   return {
-    integrations,
+    integrations: integrationRecords,
     routings,
-    components: cs!.results.map(componentState),
-    incidents: inc!.results.map(incidentState),
-    alerts: al!.results.map(alertState),
-    coldKeys: cold!.results.map((r) => [String(r.integration_id), String(r.dedup_key)]),
-    appliedSeq: Number(progress!.results[0]?.applied_seq ?? 0),
+    components: rowsOf<ComponentStateRow>(cs).map(componentState),
+    incidents: rowsOf<IncidentStateRow>(inc).map(incidentState),
+    alerts: rowsOf<AlertRow>(al).map(alertState),
+    coldKeys: rowsOf<{ integration_id: string; dedup_key: string }>(cold).map((r) => [r.integration_id, r.dedup_key]),
+    appliedSeq: Number(rowsOf<{ applied_seq: number }>(progress)[0]?.applied_seq ?? 0),
   };
 }
 
@@ -252,7 +259,7 @@ export async function loadAlertsByKey(db: D1Database, integrationId: string, ded
   const { results } = await db
     .prepare(`${ALERT_WITH_ROUTES} WHERE a.integration_id = ?1 AND a.dedup_key IN (SELECT value FROM json_each(?2))`)
     .bind(integrationId, JSON.stringify(dedupKeys))
-    .all<Row>();
+    .all<AlertRow>();
   return results.map(alertState);
 }
 

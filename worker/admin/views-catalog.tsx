@@ -3,7 +3,8 @@ import type { FC } from "hono/jsx";
 import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES } from "../../domain/status";
 import { SOURCES } from "../sources";
 import type { ComponentJson, GroupJson } from "./catalog";
-import type { IntegrationJson, IntegrationWithKey, LinkJson, MappingPreview } from "./integrations";
+import type { MappingPreview } from "./deliveries";
+import type { IntegrationJson, IntegrationWithKey, LinkJson } from "./integrations";
 import { type Common, Empty, Field, Head, Layout, PostForm, Status, Time } from "./layout";
 import { ComponentChecks } from "./views-incidents";
 

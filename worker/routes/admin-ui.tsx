@@ -23,6 +23,7 @@ import {
   updateComponent,
   updateGroup,
 } from "../admin/catalog";
+import { listDeliveries, previewMapping } from "../admin/deliveries";
 import {
   createIncident,
   createMaintenance,
@@ -41,10 +42,8 @@ import {
   type IntegrationWithKey,
   linkAlert,
   listAlerts,
-  listDeliveries,
   listIntegrations,
   listLinks,
-  previewMapping,
   resolveAlert,
   rotateIntegrationKey,
   updateIntegration,
