@@ -6,7 +6,6 @@ import { BY_ID, OPEN_MAINTENANCES, PUBLISHED, UNRESOLVED_INCIDENTS } from "../..
 import { incidentAlerts } from "../../db/incidents";
 import { getIncidents, type IncidentJson, type ReadContext } from "../../db/queries";
 import { readPageSettings } from "../../db/settings";
-import { str } from "../../db/sql";
 import type { IncidentPublication } from "../../domain/status";
 import { HttpError } from "../errors";
 import type { IncidentUpdateRow } from "../ingestor-commands";
@@ -58,13 +57,13 @@ async function withAlerts(db: D1Database, incidents: IncidentJson[]): Promise<Ad
     incidents.map((i) => i.id),
   );
   const all = alerts.map((r) => ({ ...alertJson(r), incident: String(r.incident_id) }));
-  const byId = new Map(kinds.map((r) => [String(r.id), r]));
+  const byId = new Map(kinds.map((r) => [r.id, r]));
   return incidents.map((i) => ({
     ...i,
     kind: byId.get(i.id)?.kind === "maintenance" ? "maintenance" : "incident",
     automatic: !!byId.get(i.id)?.automatic,
-    publication: (byId.get(i.id)?.publication ?? "published") as IncidentPublication,
-    publish_at: str(byId.get(i.id)?.publish_at),
+    publication: byId.get(i.id)?.publication ?? "published",
+    publish_at: byId.get(i.id)?.publishAt ?? null,
     alerts: all.filter((a) => a.incident === i.id).map(({ incident: _, ...a }) => a),
   }));
 }
