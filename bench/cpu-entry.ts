@@ -1,5 +1,6 @@
 // What a webhook costs in CPU inside the worker, without I/O: parse, adapt, decide, build the batch.
-import { decisionStatements, READS } from "../db/ingest";
+import { decisionStatements } from "../db/ingest";
+import { READS } from "../db/ingest-reads";
 import type { AlertEvent } from "../domain/alert-event";
 import { newId } from "../domain/ids";
 import { applyEvents, type ComponentState, type Routing, type WorkingSet } from "../domain/incidents";

@@ -1,7 +1,8 @@
 // Operator channels and the recipients of one event, through drizzle's query builder.
 import { and, asc, eq, gt, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { auditLog, type Channel, channels, components, pageSettings, type Subscriber, subscribers } from "./schema";
+import { auditLog, type Channel, channels, components, type Subscriber, subscribers } from "./schema";
+import { readPageSettings } from "./settings";
 
 export const orm = (db: D1Database) => drizzle(db);
 
@@ -30,8 +31,7 @@ export const componentChoices = (db: D1Database): Promise<{ id: string; name: st
   orm(db).select({ id: components.id, name: components.name }).from(components).orderBy(asc(components.position), asc(components.name));
 
 /** The page's time zone, for the admin pages' times. */
-export const pageTimeZone = async (db: D1Database): Promise<string> =>
-  (await orm(db).select({ tz: pageSettings.timeZone }).from(pageSettings).where(eq(pageSettings.id, 1)).limit(1))[0]?.tz ?? "Etc/UTC";
+export const pageTimeZone = async (db: D1Database): Promise<string> => (await readPageSettings(db)).timeZone;
 
 /** Recipients limited to components hear only of events touching one of them; NULL hears of all. */
 const touches = (column: typeof channels.componentIds | typeof subscribers.componentIds, componentIds: string[]) =>

@@ -1,33 +1,31 @@
 // Components as the state machine and the operators' actions read and write them.
-import { eq } from "drizzle-orm";
+import { eq, or } from "drizzle-orm";
 import type { ComponentState, StatusChange } from "../domain/incidents";
+import { columnsOf, type SqlRow } from "./columns";
 import { insertRows, orm, statement, updateRow } from "./orm";
 import { type ComponentGroupRow, type ComponentRow, componentGroups, components } from "./schema";
-import { type Row, type SqlStatement, sqlOf, str } from "./sql";
+import { type SqlStatement, sqlOf } from "./sql";
 
-/** The one mapping of a component row (raw SQL, snake_case) to what the state machine holds. */
-export function componentState(r: Row): ComponentState {
-  return {
-    id: String(r.id),
-    slug: String(r.slug),
-    name: String(r.name),
-    autoStatus: r.auto_status as ComponentRow["autoStatus"],
-    overrideStatus: str(r.override_status) as ComponentRow["overrideStatus"],
-    inMaintenance: !!r.in_maintenance,
-    status: r.status as ComponentRow["status"],
-  };
+const STATE_FIELDS = ["id", "slug", "name", "autoStatus", "overrideStatus", "inMaintenance", "status"] as const;
+/** What the state machine holds of a component, as raw SQL reads it through COMPONENT_STATE_COLUMNS. */
+export type ComponentStateRow = SqlRow<typeof components, (typeof STATE_FIELDS)[number]>;
+
+/** The one mapping of a component row to what the state machine holds. */
+export function componentState(r: ComponentStateRow): ComponentState {
+  return { ...r, inMaintenance: !!r.inMaintenance };
 }
 
-export const COMPONENT_STATE_COLUMNS = "id, slug, name, auto_status, override_status, in_maintenance, status";
+/** The columns componentState reads, of `components` as `c`. */
+export const COMPONENT_STATE_COLUMNS = columnsOf(components, "c", STATE_FIELDS);
 
 /** The components with these ids, by id (unknown ids are left out). */
 export async function loadComponentStates(db: D1Database, ids: string[]): Promise<Map<string, ComponentState>> {
   if (!ids.length) return new Map();
   const { results } = await db
-    .prepare(`SELECT ${COMPONENT_STATE_COLUMNS} FROM components WHERE id IN (SELECT value FROM json_each(?1))`)
+    .prepare(`SELECT ${COMPONENT_STATE_COLUMNS} FROM components c WHERE c.id IN (SELECT value FROM json_each(?1))`)
     .bind(JSON.stringify(ids))
-    .all<Row>();
-  return new Map(results.map((r) => [String(r.id), componentState(r)]));
+    .all<ComponentStateRow>();
+  return new Map(results.map((r) => [r.id, componentState(r)]));
 }
 
 /** Every visible status change, kept for uptime history: one statement for any number of them. */
@@ -93,6 +91,16 @@ export const listComponentRows = (db: D1Database): Promise<ComponentRow[]> => or
 
 export const getComponentRow = async (db: D1Database, id: string): Promise<ComponentRow | undefined> =>
   (await orm(db).select().from(components).where(eq(components.id, id)).limit(1))[0];
+
+/** The component a badge names, by its slug or its id. */
+export const componentIdBySlug = async (db: D1Database, key: string): Promise<string | undefined> =>
+  (
+    await orm(db)
+      .select({ id: components.id })
+      .from(components)
+      .where(or(eq(components.slug, key), eq(components.id, key)))
+      .limit(1)
+  )[0]?.id;
 
 /** The component that has this slug, if any. */
 export const slugOwner = async (db: D1Database, slug: string): Promise<string | undefined> =>

@@ -4,8 +4,15 @@ import type { IncidentRecord } from "../domain/admin-actions";
 import type { AffectedComponent } from "../domain/incidents";
 import type { MaintenanceWindow } from "../domain/maintenance";
 import type { Impact, IncidentPublication, IncidentStatus, MaintenanceStatus } from "../domain/status";
+import { columnsOf, type SqlRow } from "./columns";
+import { OPEN_MAINTENANCES } from "./incident-filters";
 import { ALERT_SELECT } from "./integrations";
-import { type Row, type SqlStatement, sqlOf, str } from "./sql";
+import { rowsOf } from "./reads";
+import { incidents } from "./schema";
+import { type Row, type SqlStatement, sqlOf } from "./sql";
+
+/** An incident's fields as raw SQL reads them here, with its components (a JSON array). */
+type IncidentRow<K extends keyof typeof incidents.$inferSelect> = SqlRow<typeof incidents, K> & { componentIds: string };
 
 /** An incident update to write: automatic (the state machine) or an operator's. */
 export interface IncidentUpdateRecord {
@@ -43,47 +50,57 @@ export const insertIncidentComponents = (incidentId: string, componentIds: strin
   sqlOf("INSERT OR IGNORE INTO incident_components (incident_id, component_id) SELECT ?1, value FROM json_each(?2)", incidentId, JSON.stringify(componentIds));
 
 /** The alerts of these incidents (newest first), and each incident's kind and whether alerts opened it. */
-export async function incidentAlerts(db: D1Database, incidentIds: string[]): Promise<{ alerts: Row[]; kinds: Row[] }> {
+const KIND_FIELDS = ["id", "kind", "automatic", "publication", "publishAt"] as const;
+
+export async function incidentAlerts(
+  db: D1Database,
+  incidentIds: string[],
+): Promise<{ alerts: Row[]; kinds: SqlRow<typeof incidents, (typeof KIND_FIELDS)[number]>[] }> {
   const ids = JSON.stringify(incidentIds);
-  const [alerts, kinds] = await db.batch<Row>([
+  const [alerts, kinds] = await db.batch([
     db.prepare(`${ALERT_SELECT} WHERE a.incident_id IN (SELECT value FROM json_each(?1)) ORDER BY a.last_event_at DESC`).bind(ids),
-    db.prepare("SELECT id, kind, automatic, publication, publish_at FROM incidents WHERE id IN (SELECT value FROM json_each(?1))").bind(ids),
+    db.prepare(`SELECT ${columnsOf(incidents, "i", KIND_FIELDS)} FROM incidents i WHERE i.id IN (SELECT value FROM json_each(?1))`).bind(ids),
   ]);
-  return { alerts: alerts!.results, kinds: kinds!.results };
+  return { alerts: rowsOf<Row>(alerts), kinds: rowsOf(kinds) };
 }
 
 // ── Read inside the Ingestor, for the operators' commands and the cron ──────
 
-const WITH_COMPONENT_IDS = `(SELECT json_group_array(component_id) FROM incident_components WHERE incident_id = i.id) AS component_ids`;
+const WITH_COMPONENT_IDS = `(SELECT json_group_array(component_id) FROM incident_components WHERE incident_id = i.id) AS componentIds`;
+
+const RECORD_FIELDS = ["id", "name", "publication", "kind", "status", "monitoringAt", "resolvedAt"] as const;
 
 export async function loadIncident(db: D1Database, id: string): Promise<(IncidentRecord & { name: string; publication: IncidentPublication }) | null> {
-  const r = await db.prepare(`SELECT i.*, ${WITH_COMPONENT_IDS} FROM incidents i WHERE i.id = ?1`).bind(id).first<Row>();
+  const r = await db
+    .prepare(`SELECT ${columnsOf(incidents, "i", RECORD_FIELDS)}, ${WITH_COMPONENT_IDS} FROM incidents i WHERE i.id = ?1`)
+    .bind(id)
+    .first<IncidentRow<(typeof RECORD_FIELDS)[number]>>();
   if (!r) return null;
   return {
-    id: String(r.id),
-    name: String(r.name),
-    publication: (str(r.publication) ?? "published") as IncidentPublication,
+    id: r.id,
+    name: r.name,
+    publication: r.publication ?? "published",
     kind: r.kind === "maintenance" ? "maintenance" : "incident",
-    status: String(r.status),
-    monitoringAt: str(r.monitoring_at),
-    resolvedAt: str(r.resolved_at),
-    componentIds: JSON.parse(String(r.component_ids)),
+    status: r.status,
+    monitoringAt: r.monitoringAt,
+    resolvedAt: r.resolvedAt,
+    componentIds: JSON.parse(r.componentIds),
   };
 }
 
 export async function loadOpenMaintenances(db: D1Database): Promise<MaintenanceWindow[]> {
   const { results } = await db
     .prepare(
-      `SELECT i.id, i.status, i.scheduled_for, i.scheduled_until, ${WITH_COMPONENT_IDS}
-       FROM incidents i WHERE i.kind = 'maintenance' AND i.status IN ('scheduled', 'in_progress', 'verifying')`,
+      `SELECT ${columnsOf(incidents, "i", ["id", "status", "scheduledFor", "scheduledUntil"])}, ${WITH_COMPONENT_IDS}
+       FROM incidents i WHERE ${OPEN_MAINTENANCES}`,
     )
-    .all<Row>();
+    .all<IncidentRow<"id" | "status" | "scheduledFor" | "scheduledUntil">>();
   return results.map((r) => ({
-    id: String(r.id),
+    id: r.id,
     status: r.status as MaintenanceStatus,
-    scheduledFor: String(r.scheduled_for),
-    scheduledUntil: String(r.scheduled_until),
-    componentIds: JSON.parse(String(r.component_ids)),
+    scheduledFor: String(r.scheduledFor),
+    scheduledUntil: String(r.scheduledUntil),
+    componentIds: JSON.parse(r.componentIds),
   }));
 }
 
@@ -95,8 +112,8 @@ export async function incidentAlertKeys(
   const { results } = await db
     .prepare("SELECT integration_id, dedup_key, json_extract(tags, '$.service') AS service FROM alerts WHERE incident_id IN (SELECT value FROM json_each(?1))")
     .bind(JSON.stringify(incidentIds))
-    .all<Row>();
-  return results.map((r) => ({ integrationId: String(r.integration_id), dedupKey: String(r.dedup_key), service: str(r.service) }));
+    .all<{ integration_id: string; dedup_key: string; service: string | null }>();
+  return results.map((r) => ({ integrationId: r.integration_id, dedupKey: r.dedup_key, service: r.service }));
 }
 
 /** Incidents whose grace period ran out by `now`, still open: the cron publishes them. */
@@ -104,30 +121,31 @@ export async function duePendingIncidents(db: D1Database, now: string): Promise<
   const { results } = await db
     .prepare("SELECT id FROM incidents WHERE publication = 'pending' AND resolved_at IS NULL AND publish_at <= ?1 ORDER BY publish_at LIMIT 200")
     .bind(now)
-    .all<Row>();
-  return results.map((r) => String(r.id));
+    .all<{ id: string }>();
+  return results.map((r) => r.id);
 }
 
 /** The body of an incident's first update (what publishing a draft may replace). */
 export const firstUpdateBody = async (db: D1Database, incidentId: string): Promise<string | null> =>
-  str((await db.prepare("SELECT body FROM incident_updates WHERE incident_id = ?1 ORDER BY created_at, rowid LIMIT 1").bind(incidentId).first<Row>())?.body);
+  (await db.prepare("SELECT body FROM incident_updates WHERE incident_id = ?1 ORDER BY created_at, rowid LIMIT 1").bind(incidentId).first<{ body: string }>())
+    ?.body ?? null;
 
 /** Incidents in `monitoring`: the cron's candidates for auto-resolve. */
 export async function monitoringIncidents(db: D1Database): Promise<Array<IncidentRecord & { lastAlertAt: string | null }>> {
   const { results } = await db
     .prepare(
-      `SELECT i.id, i.status, i.monitoring_at, i.resolved_at, i.last_alert_at, ${WITH_COMPONENT_IDS}
+      `SELECT ${columnsOf(incidents, "i", ["id", "status", "monitoringAt", "resolvedAt", "lastAlertAt"])}, ${WITH_COMPONENT_IDS}
        FROM incidents i WHERE i.kind = 'incident' AND i.publication = 'published' AND i.status = 'monitoring' AND i.resolved_at IS NULL`,
     )
-    .all<Row>();
+    .all<IncidentRow<"id" | "status" | "monitoringAt" | "resolvedAt" | "lastAlertAt">>();
   return results.map((r) => ({
-    id: String(r.id),
+    id: r.id,
     kind: "incident" as const,
-    status: String(r.status),
-    monitoringAt: str(r.monitoring_at),
-    resolvedAt: str(r.resolved_at),
-    lastAlertAt: str(r.last_alert_at),
-    componentIds: JSON.parse(String(r.component_ids)) as string[],
+    status: r.status,
+    monitoringAt: r.monitoringAt,
+    resolvedAt: r.resolvedAt,
+    lastAlertAt: r.lastAlertAt,
+    componentIds: JSON.parse(r.componentIds) as string[],
   }));
 }
 

@@ -47,6 +47,14 @@ export interface NewIntegration {
 export const getIntegrationRow = async (db: D1Database, id: string): Promise<IntegrationRow | undefined> =>
   (await orm(db).select().from(integrations).where(eq(integrations.id, id)).limit(1))[0];
 
+/** The integration a key belongs to (by the key's hash): what a receiver checks before the Ingestor decides. */
+export const integrationByKeyHash = (db: D1Database, keyHash: string) =>
+  orm(db)
+    .select({ id: integrations.id, source: integrations.source, disabled: integrations.disabled, options: integrations.options })
+    .from(integrations)
+    .where(eq(integrations.keyHash, keyHash))
+    .get();
+
 /** Its alerts, links and own components go with it (foreign keys cascade); deliveries stay. */
 export const deleteIntegrationRow = (db: D1Database, id: string) => statement(db, orm(db).delete(integrations).where(eq(integrations.id, id)));
 

@@ -1,11 +1,64 @@
-// The page's settings: one row (id 1), read by the admin, written by the operators' settings form.
-import type { BrandJson } from "./queries";
-import type { Row } from "./sql";
+// The page's settings: one row (id 1), read here and nowhere else, into one typed object. A request
+// reads it once: the reader gate (worker/visibility.ts) reads it for the request it answers and hands
+// the same object to the Astro page it renders (settingsFor / shareSettings, keyed by the Request).
+import { eq } from "drizzle-orm";
+import { orm } from "./orm";
+import { pageSettings } from "./schema";
 
-export const pageSettingsRow = (db: D1Database) => db.prepare("SELECT * FROM page_settings WHERE id = 1").first<Row>();
+/** The settings row, and whether it was ever saved (a page that was not reads the defaults). */
+export type PageSettings = typeof pageSettings.$inferSelect & { saved: boolean };
+
+/** What a page whose settings were never saved reads: the columns' defaults. */
+const UNSAVED: typeof pageSettings.$inferSelect = {
+  id: 1,
+  pageId: "page00000000",
+  name: "Status",
+  url: "",
+  timeZone: "Etc/UTC",
+  autoResolveMinutes: null,
+  language: "en",
+  logoUrl: null,
+  faviconUrl: null,
+  brandColor: null,
+  headerLinks: "[]",
+  supportUrl: null,
+  footerText: null,
+  visibility: "public",
+  pagePasswordHash: null,
+  accessSecret: null,
+  deliveryRetentionDays: 30,
+  auditRetentionDays: 365,
+  allowFraming: true,
+  turnstileSiteKey: null,
+  updatedAt: new Date(0).toISOString(),
+};
+
+/** The one read of the page settings (one round trip); the defaults when they were never saved. */
+export async function readPageSettings(db: D1Database): Promise<PageSettings> {
+  const row = await orm(db).select().from(pageSettings).where(eq(pageSettings.id, 1)).get();
+  return row ? { ...row, saved: true } : { ...UNSAVED, saved: false };
+}
+
+// Per request, never per isolate: the entry goes with its Request.
+const perRequest = new WeakMap<Request, Promise<PageSettings>>();
+
+/** The page settings for this request: read the first time it asks, the same object after. */
+export function settingsFor(db: D1Database, request: Request): Promise<PageSettings> {
+  let settings = perRequest.get(request);
+  if (!settings) {
+    settings = readPageSettings(db);
+    perRequest.set(request, settings);
+  }
+  return settings;
+}
+
+/** Hands settings already read to another request made for the same answer (the page the worker renders). */
+export function shareSettings(request: Request, settings: PageSettings): void {
+  perRequest.set(request, Promise.resolve(settings));
+}
 
 /** The settings an operator sets (all but the page password), as the admin API shows them. */
-export interface PageSettingsValues extends BrandJson {
+export interface PageSettingsValues {
   name: string;
   url: string;
   time_zone: string;
@@ -19,6 +72,13 @@ export interface PageSettingsValues extends BrandJson {
   visibility: "public" | "private";
   /** Turnstile on the subscribe form when set (worker/security/turnstile.ts). */
   turnstile_site_key: string | null;
+  language: string;
+  logo_url: string | null;
+  favicon_url: string | null;
+  brand_color: string | null;
+  header_links: { label: string; url: string }[];
+  support_url: string | null;
+  footer_text: string | null;
 }
 
 /** Writes the settings, creating the row (with its page id) the first time. */
@@ -62,6 +122,4 @@ export const setPagePassword = (db: D1Database, hash: string | null, accessSecre
   db.prepare("UPDATE page_settings SET page_password_hash = ?1, access_secret = ?2 WHERE id = 1").bind(hash, accessSecret);
 
 /** The page's auto-resolve setting, in minutes; null: an operator resolves. */
-export const autoResolveMinutes = async (db: D1Database) =>
-  (await db.prepare("SELECT auto_resolve_minutes FROM page_settings WHERE id = 1").first<{ auto_resolve_minutes: number | null }>())?.auto_resolve_minutes ??
-  null;
+export const autoResolveMinutes = async (db: D1Database) => (await readPageSettings(db)).autoResolveMinutes;

@@ -4,7 +4,7 @@
 // the confirm, manage and unsubscribe links carry; unsubscribing deletes the row.
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { components, pageSettings, type Subscriber, subscribers } from "./schema";
+import { components, type Subscriber, subscribers } from "./schema";
 
 export type { Subscriber };
 
@@ -188,12 +188,6 @@ export async function existingComponentIds(db: D1Database, ids: string[]): Promi
 /** How many components the page has: no subscription can name more. */
 export async function componentCount(db: D1Database): Promise<number> {
   return Number((await orm(db).select({ n: count() }).from(components).get())?.n ?? 0);
-}
-
-/** The Turnstile site key of the page settings; null: the subscribe form has no check. */
-export async function turnstileSiteKey(db: D1Database): Promise<string | null> {
-  const row = await orm(db).select({ key: pageSettings.turnstileSiteKey }).from(pageSettings).where(eq(pageSettings.id, 1)).get();
-  return row?.key || null;
 }
 
 /** A day of failures disables a subscriber webhook (worker/notify/consumer.ts). */

@@ -8,6 +8,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { audit } from "../db/audit";
 import { countAttempt } from "../db/failed-attempts";
+import { insertSession, liveSession, revokeSessions as revokeSessionRows } from "../db/sessions";
 import { constantTimeEqual, nowIso } from "../domain/ids";
 import { config } from "./config";
 import type { Env } from "./env";
@@ -96,10 +97,7 @@ export async function createSession(
     csrf: opts.csrf ?? randomToken(),
     expiresAt: new Date(now + (opts.ttlSeconds ?? SESSION_TTL_SECONDS) * 1000).toISOString(),
   };
-  await db
-    .prepare("INSERT INTO admin_sessions (id, actor, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
-    .bind(session.id, actor, session.csrf, new Date(now).toISOString(), session.expiresAt)
-    .run();
+  await insertSession(db, { id: session.id, actor, csrf: session.csrf, createdAt: new Date(now).toISOString(), expiresAt: session.expiresAt });
   return { cookie: secret, session };
 }
 
@@ -107,20 +105,11 @@ export async function createSession(
 export async function findSession(db: D1Database, adminToken: string, cookie: string, nowMs = Date.now()): Promise<Session | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(cookie)) return null;
   const id = await sessionId(adminToken, cookie);
-  const row = await db
-    .prepare("SELECT id, actor, csrf, expires_at FROM admin_sessions WHERE id = ?1 AND revoked_at IS NULL AND expires_at > ?2")
-    .bind(id, new Date(nowMs).toISOString())
-    .first<{ id: string; actor: string; csrf: string; expires_at: string }>();
-  return row ? { id: row.id, actor: row.actor, csrf: row.csrf, expiresAt: row.expires_at } : null;
+  return (await liveSession(db, id, new Date(nowMs).toISOString())) ?? null;
 }
 
 /** The statement that revokes one session, or with `everywhere` every session still open. */
-export function revokeSessions(db: D1Database, which: { id: string } | "everywhere"): D1PreparedStatement {
-  const now = nowIso();
-  return which === "everywhere"
-    ? db.prepare("UPDATE admin_sessions SET revoked_at = ?1 WHERE revoked_at IS NULL AND expires_at > ?1").bind(now)
-    : db.prepare("UPDATE admin_sessions SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL").bind(which.id, now);
-}
+export const revokeSessions = (db: D1Database, which: { id: string } | "everywhere"): D1PreparedStatement => revokeSessionRows(db, which, nowIso());
 
 const COOKIE_OPTIONS = { path: "/", httpOnly: true, secure: true, sameSite: "Strict" } as const;
 

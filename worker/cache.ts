@@ -30,6 +30,7 @@ import { toHex } from "../domain/ids";
 import { type Language, matchLanguage } from "../i18n";
 import { config } from "./config";
 import type { AppEnv, Env } from "./env";
+import { requestSettings } from "./reader-settings";
 import { publicHeaders } from "./security/headers";
 
 export const PUBLIC_MAX_AGE_SECONDS = 10;
@@ -108,7 +109,7 @@ export async function cachedPublic(
         "Content-Type": contentType,
         "Cache-Control": PUBLIC_CACHE_CONTROL,
         ETag: await etagOf(body),
-        ...(await publicHeaders(c.env.DB, contentType)),
+        ...publicHeaders(await requestSettings(c), contentType),
       },
     });
     if (cache && key && store) {

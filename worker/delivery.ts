@@ -2,6 +2,7 @@
 // ingestor, and log the delivery whatever happened.
 import type { Context } from "hono";
 import { insertDelivery } from "../db/ingest";
+import { integrationByKeyHash } from "../db/integrations";
 import { newId, nowIso, sha256Hex } from "../domain/ids";
 import { type IntegrationOptions, readOptions } from "../domain/integration-options";
 import type { AppEnv, Env } from "./env";
@@ -142,7 +143,7 @@ export function redactPayload(raw: string, secrets: Array<string | null | undefi
  */
 export async function logRefused(env: Env, key: string | null, source: string, raw: RawDelivery | null, status: number, error: string): Promise<void> {
   const keyHash = key ? await sha256Hex(key) : "";
-  const found = key ? await env.DB.prepare("SELECT id FROM integrations WHERE key_hash = ?1").bind(keyHash).first<{ id: string }>() : null;
+  const found = key ? await integrationByKeyHash(env.DB, keyHash) : null;
   if (!found) return countRefusal(env.DB, { source, key, error, at: nowIso(raw?.receivedAt) });
   await insertDelivery(env.DB, {
     id: newId(),
@@ -163,9 +164,7 @@ export async function logRefused(env: Env, key: string | null, source: string, r
  * ingestor decides; refused here as the ingestor would, so nothing is fetched for a stranger.
  */
 async function integrationOptions(env: Env, key: string, source: string): Promise<IntegrationOptions> {
-  const row = await env.DB.prepare("SELECT source, disabled, options FROM integrations WHERE key_hash = ?1")
-    .bind(await sha256Hex(key))
-    .first<{ source: string; disabled: number; options: string }>();
+  const row = await integrationByKeyHash(env.DB, await sha256Hex(key));
   if (!row || row.disabled) throw new HttpError(401, "unknown or disabled integration key");
   if (row.source !== source) throw new HttpError(401, `this key belongs to a ${row.source} integration; post to /hooks/${row.source}/<key>`);
   return readOptions(row.options);

@@ -4,7 +4,7 @@ import type { Actor } from "../db/audit";
 import { audit } from "../db/audit";
 import { insertStatusChanges, updateComponentFlags } from "../db/components";
 import { incidentAlertKeys, insertIncidentComponents, insertIncidentUpdates, setMaintenanceStatus } from "../db/incidents";
-import { loadWorkingSets } from "../db/ingest";
+import { loadWorkingSets } from "../db/ingest-reads";
 import { prepare } from "../db/sql";
 import { type ComponentPatch, defaultUpdateBody, patchComponents } from "../domain/admin-actions";
 import { newId } from "../domain/ids";

@@ -5,7 +5,8 @@ import { alertExists, firingAlerts, unroutedFiringAlertRows } from "../db/alerts
 import { audit } from "../db/audit";
 import { componentUsers, deleteComponentRows, getComponentRow, loadComponentStates } from "../db/components";
 import { insertMaintenance, loadOpenMaintenances } from "../db/incidents";
-import { decisionStatements, loadWorkingSet } from "../db/ingest";
+import { decisionStatements } from "../db/ingest";
+import { loadWorkingSet } from "../db/ingest-reads";
 import { deleteIntegrationRow, getIntegrationRow, insertLink, updateIntegrationFields } from "../db/integrations";
 import { prepare, type Row, str } from "../db/sql";
 import { alertsForNewLink, defaultUpdateBody, retriggerEvent, type UnroutedAlert } from "../domain/admin-actions";

@@ -5,7 +5,8 @@
 // position is read again, and projection resumes after it. Exactly once, in order. When D1 fails, the
 // projection retries with backoff on the object's alarm and drains by itself when D1 is back. The
 // public cache is purged after each projected batch, not before; the outbox hears of what it committed.
-import { coalesceGroup } from "../db/ingest";
+import { advanceProgress, coalesceGroup } from "../db/ingest";
+import { appliedSeq } from "../db/ingest-reads";
 import { countingD1, type RoundTripCounter } from "../db/instrumented";
 import { prepare, type SqlStatement } from "../db/sql";
 import { nowIso } from "../domain/ids";
@@ -223,14 +224,7 @@ export class Projection {
     if (!rows.length) return;
     const to = rows.at(-1)!.seq;
     await this.outbox.ensureCursor(db);
-    await db.batch([
-      db
-        .prepare(
-          "UPDATE ingest_progress SET applied_seq = CASE WHEN applied_seq = ?1 THEN ?2 ELSE json('ingest_progress moved: stale projection batch refused') END WHERE id = 1",
-        )
-        .bind(from, to),
-      ...coalesceGroup(rows.flatMap((r) => r.statements)).map((s) => prepare(db, s)),
-    ]);
+    await db.batch([advanceProgress(from, to), ...coalesceGroup(rows.flatMap((r) => r.statements))].map((s) => prepare(db, s)));
     this.d1Applied = to;
     this.retryAt = 0;
     this.projectedTotals.groups++;
@@ -247,8 +241,7 @@ export class Projection {
 
   /** The position D1 holds; what the inbox holds up to it is already applied. */
   private async readApplied(db: D1Database = this.env.DB): Promise<number> {
-    const row = await db.prepare("SELECT applied_seq FROM ingest_progress WHERE id = 1").first<{ applied_seq: number }>();
-    this.d1Applied = Number(row?.applied_seq ?? 0);
+    this.d1Applied = await appliedSeq(db);
     this.dropThrough(this.d1Applied);
     return this.d1Applied;
   }

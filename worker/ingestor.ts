@@ -22,7 +22,8 @@
 //   object that restarts while D1 is down cannot load its working set, so it answers 503 until D1 is back.
 // - Its storage's schema is versioned (worker/ingestor-storage.ts), migrated before any request.
 import { DurableObject } from "cloudflare:workers";
-import { type DeliveryRecord, decisionSql, type IntegrationRecord, lastTestSql, loadAlertsByKey, loadIngestState } from "../db/ingest";
+import { type DeliveryRecord, decisionSql, lastTestSql } from "../db/ingest";
+import { type IntegrationRecord, loadAlertsByKey, loadIngestState } from "../db/ingest-reads";
 import { countingD1, type RoundTripCounter } from "../db/instrumented";
 import { prepare, type SqlStatement } from "../db/sql";
 import type { AlertEvent } from "../domain/alert-event";

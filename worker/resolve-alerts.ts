@@ -4,7 +4,8 @@
 // the state machine, exactly as if its monitor had sent it, so components go back to their automatic
 // status and every visible change is recorded. Called inside the Ingestor, in turn with deliveries.
 import type { FiringAlert } from "../db/alerts";
-import { decisionStatements, loadWorkingSets } from "../db/ingest";
+import { decisionStatements } from "../db/ingest";
+import { loadWorkingSets } from "../db/ingest-reads";
 import type { AlertEvent } from "../domain/alert-event";
 import { newId } from "../domain/ids";
 import { applyEvents, type Decision, mergeDecisions, type WorkingSet } from "../domain/incidents";

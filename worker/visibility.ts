@@ -13,7 +13,7 @@ import { chooseLanguage, format, isLanguage, type Language, messages } from "../
 import { accessConfig, crossSite, rateLimited, verifyAccess } from "./auth";
 import { publicBaseUrl } from "./cache";
 import type { AppEnv } from "./env";
-import { type ReaderSettings, readerSettings } from "./reader-settings";
+import { type ReaderSettings, readerSettingsOf, requestSettings } from "./reader-settings";
 import { publicHeaders } from "./security/headers";
 import { ACCESS_COOKIE, ACCESS_TTL_SECONDS, signAccess, verifyAccessCookie, verifyPagePassword } from "./security/page-access";
 import { LIMITS } from "./security/rate-limit";
@@ -41,7 +41,8 @@ const NO_STORE = { "Cache-Control": "no-store", Vary: "Cookie, Accept-Language" 
  */
 export function readerGate(kind: "html" | "machine"): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const page = await readerSettings(c.env.DB);
+    const settings = await requestSettings(c);
+    const page = readerSettingsOf(settings);
     const lang = readerLanguage(c, page.language);
     c.set("page", page);
     c.set("lang", lang);
@@ -51,7 +52,7 @@ export function readerGate(kind: "html" | "machine"): MiddlewareHandler<AppEnv> 
       if (kind === "machine") {
         return c.json({ error: format(messages("en").access.unauthorized, { url: `${base}/access` }) }, 401, NO_STORE);
       }
-      const headers = { ...NO_STORE, ...(await publicHeaders(c.env.DB, "text/html")) };
+      const headers = { ...NO_STORE, ...publicHeaders(settings, "text/html") };
       return c.html(signInPage(page, lang, new URL(c.req.url).pathname, "", !!accessConfig(c.env)), 401, headers);
     }
     await next();
@@ -85,7 +86,7 @@ export const ACCESS_MAX_FAILURES = LIMITS.page.failures;
 
 /** POST /access: the page password in the form field `password`; a signed cookie when it is right. */
 export async function postAccess(c: Context<AppEnv>): Promise<Response> {
-  const page = await readerSettings(c.env.DB);
+  const page = readerSettingsOf(await requestSettings(c));
   const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
   const lang = isLanguage(form.lang) ? form.lang : readerLanguage(c, page.language);
   const next = safeNext(form.next);
@@ -112,7 +113,7 @@ export async function postAccess(c: Context<AppEnv>): Promise<Response> {
 
 /** GET /access: the sign-in form (or the page itself when it is public or the reader is in). */
 export async function getAccess(c: Context<AppEnv>): Promise<Response> {
-  const page = await readerSettings(c.env.DB);
+  const page = readerSettingsOf(await requestSettings(c));
   const next = safeNext(c.req.query("next"));
   if (page.visibility !== "private" || (await mayRead(c, page))) return c.redirect(next, 303);
   return c.html(signInPage(page, readerLanguage(c, page.language), next, ""), 200, NO_STORE);

@@ -6,7 +6,7 @@
 // The state machine (domain/incidents.ts) works on a WorkingSet scoped to one delivery, as the D1
 // read used to load it; `scope` builds that view from memory with the same objects, so what
 // applyEvents mutates is the memory itself, and `absorb` indexes what it added or moved.
-import type { IngestState, IntegrationRecord } from "../db/ingest";
+import type { IngestState, IntegrationRecord } from "../db/ingest-reads";
 import type { AlertEvent } from "../domain/alert-event";
 import { type AlertState, type ComponentState, type Decision, type IncidentState, type Routing, setOf, type WorkingSet } from "../domain/incidents";
 

@@ -1,7 +1,7 @@
-// The uptime arithmetic of the read model (db/queries.ts), pure: status segments → per-day seconds and
+// The uptime arithmetic of the read model (db/uptime.ts), pure: status segments → per-day seconds and
 // Statuspage-style weighted uptime (major outage counts fully, partial outage 30 %, the rest is up).
 import { describe, expect, it } from "vitest";
-import { dailyUptime, uptimeWindowStart, windowUptime } from "../../db/queries";
+import { dailyUptime, uptimeWindowStart, windowUptime } from "../../db/uptime";
 import { PARTIAL_OUTAGE_WEIGHT } from "../../domain/status";
 
 const NOW = new Date("2026-11-20T12:00:00.000Z");

@@ -2,7 +2,7 @@
 // day's incidents, read through the (component_id, at) index.
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { getUptime } from "../../db/queries";
+import { getUptime } from "../../db/uptime";
 
 const NOW = new Date("2026-11-20T12:00:00.000Z");
 const at = (daysAgo: number, time: string) => new Date(Date.parse(`2026-11-20T${time}Z`) - daysAgo * 86_400_000).toISOString();

@@ -18,7 +18,7 @@ import {
 } from "../../db/components";
 import { brandOf } from "../../db/queries";
 import type { ComponentGroupRow, ComponentRow } from "../../db/schema";
-import { type PageSettingsValues, pageSettingsRow, setPagePassword, upsertPageSettings } from "../../db/settings";
+import { type PageSettingsValues, readPageSettings, setPagePassword, upsertPageSettings } from "../../db/settings";
 import { newId, nowIso } from "../../domain/ids";
 import type { ComponentStatus } from "../../domain/status";
 import { accessConfig } from "../auth";
@@ -271,20 +271,20 @@ export interface SettingsJson extends PageSettingsValues {
 }
 
 export async function getSettings(db: D1Database): Promise<SettingsJson> {
-  const row = await pageSettingsRow(db);
+  const settings = await readPageSettings(db);
   return {
-    page_id: row ? String(row.page_id) : "",
-    name: row ? String(row.name) : "Status",
-    url: row ? String(row.url ?? "") : "",
-    time_zone: row ? String(row.time_zone) : "Etc/UTC",
-    auto_resolve_minutes: row?.auto_resolve_minutes == null ? null : Number(row.auto_resolve_minutes),
-    delivery_retention_days: row?.delivery_retention_days == null ? 30 : Number(row.delivery_retention_days),
-    audit_retention_days: row?.audit_retention_days == null ? 365 : Number(row.audit_retention_days),
-    allow_framing: row?.allow_framing == null ? true : !!row.allow_framing,
-    ...brandOf(row),
-    visibility: row?.visibility === "private" ? "private" : "public",
-    page_password_set: row?.page_password_hash != null,
-    turnstile_site_key: row?.turnstile_site_key ? String(row.turnstile_site_key) : null,
+    page_id: settings.saved ? settings.pageId : "",
+    name: settings.name,
+    url: settings.url,
+    time_zone: settings.timeZone,
+    auto_resolve_minutes: settings.autoResolveMinutes,
+    delivery_retention_days: settings.deliveryRetentionDays,
+    audit_retention_days: settings.auditRetentionDays,
+    allow_framing: settings.allowFraming,
+    ...brandOf(settings),
+    visibility: settings.visibility,
+    page_password_set: settings.pagePasswordHash != null,
+    turnstile_site_key: settings.turnstileSiteKey || null,
   };
 }
 

@@ -6,6 +6,7 @@ import { deleteChannelRow, getChannel, insertChannel, listChannels } from "../..
 import { claim, listNotifications, NOTIFICATION_STATUSES, record } from "../../db/notifications";
 import { getStatus } from "../../db/queries";
 import type { Channel, Notification } from "../../db/schema";
+import { readPageSettings } from "../../db/settings";
 import { CHANNEL_KINDS } from "../../domain/channels";
 import { newId, nowIso } from "../../domain/ids";
 import type { AdminEnv } from "../auth";
@@ -153,7 +154,7 @@ export async function testChannel(
 ): Promise<{ ok: boolean; status: number | null; error: string | null; notification_id: string }> {
   const channel = await requireChannel(env.DB, id);
   const base = notifyBaseUrl(env);
-  const { page, status } = await getStatus(env.DB, base);
+  const { page, status } = await getStatus(env.DB, { settings: await readPageSettings(env.DB), baseUrl: base });
   const now = nowIso();
   const event: NotifyEvent = {
     id: `test${newId()}`,

@@ -2,9 +2,10 @@
 // operators see (their alerts, whether an alert or an operator opened them). Writes go through the
 // ingestor: they change what the state machine owns.
 
+import { BY_ID, OPEN_MAINTENANCES, PUBLISHED, UNRESOLVED_INCIDENTS } from "../../db/incident-filters";
 import { incidentAlerts } from "../../db/incidents";
-import { getIncidents, getPage, type IncidentJson, PUBLISHED, UNRESOLVED_INCIDENTS } from "../../db/queries";
-import { str } from "../../db/sql";
+import { getIncidents, type IncidentJson, type ReadContext } from "../../db/queries";
+import { readPageSettings } from "../../db/settings";
 import type { IncidentPublication } from "../../domain/status";
 import { HttpError } from "../errors";
 import type { IncidentUpdateRow } from "../ingestor-commands";
@@ -40,10 +41,13 @@ export const PUBLICATION_FILTERS = {
 } as const;
 
 export const MAINTENANCE_FILTERS = {
-  open: "i.kind = 'maintenance' AND i.status IN ('scheduled', 'in_progress', 'verifying')",
+  open: OPEN_MAINTENANCES,
   completed: "i.kind = 'maintenance' AND i.status = 'completed'",
   all: "i.kind = 'maintenance'",
 } as const;
+
+/** What the admin reads incidents against: the page settings, and its base URL. */
+const readContext = async (ctx: AdminCtx): Promise<ReadContext> => ({ settings: await readPageSettings(ctx.env.DB), baseUrl: ctx.base });
 
 /** Incidents in the public API's shape, each with its alerts, kind and whether alerts opened it. */
 async function withAlerts(db: D1Database, incidents: IncidentJson[]): Promise<AdminIncidentJson[]> {
@@ -53,13 +57,13 @@ async function withAlerts(db: D1Database, incidents: IncidentJson[]): Promise<Ad
     incidents.map((i) => i.id),
   );
   const all = alerts.map((r) => ({ ...alertJson(r), incident: String(r.incident_id) }));
-  const byId = new Map(kinds.map((r) => [String(r.id), r]));
+  const byId = new Map(kinds.map((r) => [r.id, r]));
   return incidents.map((i) => ({
     ...i,
     kind: byId.get(i.id)?.kind === "maintenance" ? "maintenance" : "incident",
     automatic: !!byId.get(i.id)?.automatic,
-    publication: (byId.get(i.id)?.publication ?? "published") as IncidentPublication,
-    publish_at: str(byId.get(i.id)?.publish_at),
+    publication: byId.get(i.id)?.publication ?? "published",
+    publish_at: byId.get(i.id)?.publishAt ?? null,
     alerts: all.filter((a) => a.incident === i.id).map(({ incident: _, ...a }) => a),
   }));
 }
@@ -71,21 +75,18 @@ export async function listIncidents(
   publication: keyof typeof PUBLICATION_FILTERS = "published",
 ): Promise<AdminIncidentJson[]> {
   const db = ctx.env.DB;
-  const page = await getPage(db, ctx.base);
   const where = `${PUBLICATION_FILTERS[publication]} AND ${INCIDENT_FILTERS[filter]}`;
-  return withAlerts(db, await getIncidents(db, page.id, ctx.base, where, [], limit, "newest", "operators"));
+  return withAlerts(db, await getIncidents(db, await readContext(ctx), { where, limit, audience: "operators" }));
 }
 
 export async function listMaintenances(ctx: AdminCtx, filter: keyof typeof MAINTENANCE_FILTERS, limit = 50): Promise<AdminIncidentJson[]> {
   const db = ctx.env.DB;
-  const page = await getPage(db, ctx.base);
-  return withAlerts(db, await getIncidents(db, page.id, ctx.base, MAINTENANCE_FILTERS[filter], [], limit, "newest", "operators"));
+  return withAlerts(db, await getIncidents(db, await readContext(ctx), { where: MAINTENANCE_FILTERS[filter], limit, audience: "operators" }));
 }
 
 export async function getIncident(ctx: AdminCtx, id: string): Promise<AdminIncidentJson> {
   const db = ctx.env.DB;
-  const page = await getPage(db, ctx.base);
-  const [incident] = await withAlerts(db, await getIncidents(db, page.id, ctx.base, "i.id = ?1", [id], 1, "newest", "operators"));
+  const [incident] = await withAlerts(db, await getIncidents(db, await readContext(ctx), { where: BY_ID, params: [id], limit: 1, audience: "operators" }));
   if (!incident) throw new HttpError(404, `no incident ${id}`);
   return incident;
 }
@@ -141,8 +142,6 @@ export async function createMaintenance(ctx: AdminCtx, body: MaintenanceCreate):
     scheduledUntil: body.scheduled_until,
     componentIds: body.component_ids,
   });
-  const db = ctx.env.DB;
-  const page = await getPage(db, ctx.base);
-  const [maintenance] = await getIncidents(db, page.id, ctx.base, "i.id = ?1", [result.id], 1);
+  const [maintenance] = await getIncidents(ctx.env.DB, await readContext(ctx), { where: BY_ID, params: [result.id], limit: 1 });
   return maintenance!;
 }

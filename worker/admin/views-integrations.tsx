@@ -4,7 +4,8 @@ import type { FC } from "hono/jsx";
 import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES } from "../../domain/status";
 import { type SettingsForm, SOURCES, senderOf } from "../sources/registry";
 import type { ComponentJson, GroupJson } from "./catalog";
-import type { IntegrationJson, IntegrationWithKey, LinkJson, MappingPreview } from "./integrations";
+import type { MappingPreview } from "./deliveries";
+import type { IntegrationJson, IntegrationWithKey, LinkJson } from "./integrations";
 import { type Common, Empty, Field, Layout, PostForm, Status, Time } from "./layout";
 import { ComponentChecks } from "./views-incident-parts";
 

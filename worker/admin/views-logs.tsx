@@ -8,7 +8,8 @@ import { LANGUAGES, MESSAGES } from "../../i18n";
 import type { InboxStatus } from "../ingestor";
 import type { RefusedJson } from "../security/refusals";
 import type { SettingsJson } from "./catalog";
-import type { DeliveryJson, IntegrationJson } from "./integrations";
+import type { DeliveryJson } from "./deliveries";
+import type { IntegrationJson } from "./integrations";
 import { Choice, type Common, Empty, Field, FilterForm, Layout, NumberField, named, PostForm, Table, Time, TimeCell } from "./layout";
 
 /** One of the brand's links, set or cleared (empty). */

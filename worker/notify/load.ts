@@ -1,9 +1,8 @@
 // An event as recipients hear of it, loaded from D1 once per committed change: the incident update
 // (with its incident, in Statuspage's shape, and the page's status) or the component status change.
-import { eq, sql } from "drizzle-orm";
-import { orm } from "../../db/channels";
-import { getIncident, getStatus } from "../../db/queries";
-import { componentStatusChanges, components, incidents, incidentUpdates } from "../../db/schema";
+import { statusChange, updateInContext } from "../../db/events";
+import { getIncident, getStatus, type ReadContext } from "../../db/queries";
+import { readPageSettings } from "../../db/settings";
 import { nowIso } from "../../domain/ids";
 import type { EventType, NotifyEvent, PageRef } from "./events";
 import type { EventRef } from "./messages";
@@ -11,8 +10,11 @@ import type { EventRef } from "./messages";
 /** Updates carried per incident: the newest; keeps a queue message far below its 128 KB. */
 const MAX_UPDATES = 20;
 
-async function pageRef(db: D1Database, base: string): Promise<PageRef> {
-  const { page, status } = await getStatus(db, base);
+/** The page settings, read for this event, and the base URL its links are built with. */
+const readContext = async (db: D1Database, baseUrl: string): Promise<ReadContext> => ({ settings: await readPageSettings(db), baseUrl });
+
+async function pageRef(db: D1Database, ctx: ReadContext): Promise<PageRef> {
+  const { page, status } = await getStatus(db, ctx);
   return { id: page.id, name: page.name, url: page.url, status_indicator: status.indicator, status_description: status.description };
 }
 
@@ -22,23 +24,11 @@ export async function loadEvent(db: D1Database, base: string, ref: EventRef): Pr
 }
 
 async function loadIncidentUpdate(db: D1Database, base: string, updateId: string): Promise<NotifyEvent | null> {
-  // The updates of the same incident committed before this one: none = the incident just opened.
-  const before = sql`FROM incident_updates p WHERE p.incident_id = u.incident_id AND (p.created_at < u.created_at OR (p.created_at = u.created_at AND p.rowid < u.rowid))`;
-  const [row] = await orm(db)
-    .select({
-      incidentId: sql<string>`u.incident_id`,
-      status: sql<string>`u.status`,
-      kind: incidents.kind,
-      earlier: sql<number>`(SELECT count(*) ${before})`,
-      previous: sql<string | null>`(SELECT p.status ${before} ORDER BY p.created_at DESC, p.rowid DESC LIMIT 1)`,
-    })
-    .from(sql`${incidentUpdates} AS u`)
-    .innerJoin(incidents, eq(incidents.id, sql`u.incident_id`))
-    .where(eq(sql`u.id`, updateId))
-    .limit(1);
+  const row = await updateInContext(db, updateId);
   if (!row) return null;
-  const [found, page] = await Promise.all([getIncident(db, base, row.incidentId), pageRef(db, base)]);
-  if (!found) return null;
+  const ctx = await readContext(db, base);
+  const [found, page] = await Promise.all([getIncident(db, ctx, row.incidentId), pageRef(db, ctx)]);
+  if (!found.incident) return null;
   const incident = { ...found.incident, incident_updates: found.incident.incident_updates.slice(0, MAX_UPDATES) };
   const update = found.incident.incident_updates.find((u) => u.id === updateId);
   const componentIds = new Set(incident.components.map((c) => c.id));
@@ -67,22 +57,14 @@ export function eventType(kind: string, status: string, earlier: number, previou
 }
 
 async function loadComponentChange(db: D1Database, base: string, changeId: number): Promise<NotifyEvent | null> {
-  const [row] = await orm(db)
-    .select({
-      change: componentStatusChanges,
-      component: { id: components.id, name: components.name, status: components.status, createdAt: components.createdAt },
-    })
-    .from(componentStatusChanges)
-    .innerJoin(components, eq(components.id, componentStatusChanges.componentId))
-    .where(eq(componentStatusChanges.id, changeId))
-    .limit(1);
+  const row = await statusChange(db, changeId);
   if (!row) return null;
   const id = `csc${changeId}`;
   return {
     id,
     type: "component.updated",
     componentIds: [row.component.id],
-    page: await pageRef(db, base),
+    page: await pageRef(db, await readContext(db, base)),
     component_update: {
       id,
       component_id: row.component.id,
@@ -93,39 +75,4 @@ async function loadComponentChange(db: D1Database, base: string, changeId: numbe
     component: { id: row.component.id, name: row.component.name, status: row.change.toStatus, created_at: row.component.createdAt },
     generated_at: nowIso(),
   };
-}
-
-/** Rows committed after the cursors, in commit order: what the Ingestor's outbox picks up. */
-export async function changesAfter(db: D1Database, cursor: { updateRowid: number; changeId: number }, limit: number) {
-  const d = orm(db);
-  const [updates, changes] = await d.batch([
-    d
-      .select({
-        rowid: sql<number>`rowid`,
-        id: incidentUpdates.id,
-        // Only a published incident's updates are told; a draft's first update is written again when it is published.
-        published: sql<number>`(SELECT ${incidents.publication} = 'published' FROM ${incidents} WHERE ${incidents.id} = ${incidentUpdates.incidentId})`,
-      })
-      .from(incidentUpdates)
-      .where(sql`rowid > ${cursor.updateRowid}`)
-      .orderBy(sql`rowid`)
-      .limit(limit),
-    d
-      .select({ id: componentStatusChanges.id })
-      .from(componentStatusChanges)
-      .where(sql`${componentStatusChanges.id} > ${cursor.changeId}`)
-      .orderBy(componentStatusChanges.id)
-      .limit(limit),
-  ]);
-  return { updates, changes };
-}
-
-/** Where the cursors start on a page that never notified: after everything already there. */
-export async function currentCursor(db: D1Database): Promise<{ updateRowid: number; changeId: number }> {
-  const d = orm(db);
-  const [[u], [c]] = await d.batch([
-    d.select({ max: sql<number | null>`max(rowid)` }).from(incidentUpdates),
-    d.select({ max: sql<number | null>`max(${componentStatusChanges.id})` }).from(componentStatusChanges),
-  ]);
-  return { updateRowid: Number(u?.max ?? 0), changeId: Number(c?.max ?? 0) };
 }

@@ -6,8 +6,9 @@
 // sent; a failed send stays and is retried on the object's alarm. Notifications thus leave only
 // after D1 has the change, once per change (one incident update = one notification, however many
 // alerts caused it).
+
+import { changesAfter, currentCursor } from "../../db/events";
 import type { Env } from "../env";
-import { changesAfter, currentCursor } from "./load";
 import type { NotifyMessage } from "./messages";
 
 const PAGE = 200;

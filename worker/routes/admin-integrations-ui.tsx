@@ -2,6 +2,7 @@
 // and the alerts an operator links or resolves from the dashboard.
 import { type Context, Hono } from "hono";
 import { listComponents, listGroups } from "../admin/catalog";
+import { previewMapping } from "../admin/deliveries";
 import {
   createIntegration,
   createLink,
@@ -11,7 +12,6 @@ import {
   linkAlert,
   listIntegrations,
   listLinks,
-  previewMapping,
   resolveAlert,
   rotateIntegrationKey,
   updateIntegration,

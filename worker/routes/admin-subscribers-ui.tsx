@@ -1,6 +1,7 @@
 /** The admin UI's Subscribers page: the list, adding one (confirmed at once) and removing one, and the CSV export. */
 import { type Context, Hono } from "hono";
-import { getComponents, getPage } from "../../db/queries";
+import { getComponents } from "../../db/queries";
+import { readPageSettings } from "../../db/settings";
 import { countSubscribers, listSubscribers } from "../../db/subscribers";
 import { DEFAULT_LANGUAGE } from "../../i18n";
 import { page } from "../admin/layout";
@@ -19,7 +20,7 @@ const FLASH = { added: "Subscriber added, confirmed.", removed: "Subscriber remo
 
 async function showPage(c: Context<AdminEnv>, status: 200 | 400 | 404 | 409 = 200, error?: string) {
   const db = c.env.DB;
-  const { id: pageId } = await getPage(db, new URL(c.req.url).origin);
+  const { pageId } = await readPageSettings(db);
   const [components, counts, list] = await Promise.all([getComponents(db, pageId), countSubscribers(db), listSubscribers(db, listQuery(c))]);
   const code = c.req.query("ok") ?? "";
   return page(

@@ -24,6 +24,7 @@ import {
   updateGroup,
 } from "../admin/catalog";
 import { channelsApi } from "../admin/channels";
+import { listDeliveries, maskIntegrationKeys, previewMapping } from "../admin/deliveries";
 import {
   createIncident,
   createMaintenance,
@@ -45,11 +46,8 @@ import {
   getIntegration,
   linkAlert,
   listAlerts,
-  listDeliveries,
   listIntegrations,
   listLinks,
-  maskIntegrationKeys,
-  previewMapping,
   resolveAlert,
   rotateIntegrationKey,
   updateIntegration,

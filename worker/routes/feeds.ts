@@ -5,14 +5,16 @@
 // before that are not), so one NUL can never make a feed or a badge unparsable. Their own words
 // (titles, statuses, badge labels) are in the reader's language (i18n/), cached per language.
 import { Feed } from "feed";
-import { Hono } from "hono";
-import { getComponentList, getHistory, getStatus, type IncidentJson, type PageJson } from "../../db/queries";
+import { type Context, Hono } from "hono";
+import { componentIdBySlug } from "../../db/components";
+import { getComponentList, getHistory, getStatus, type IncidentJson, type PageJson, type ReadContext } from "../../db/queries";
 import { esc } from "../../domain/html";
 import type { Indicator } from "../../domain/status";
 import { format, type Language, messages } from "../../i18n";
 import { componentStatusLabel, indicatorLabel, updateStatusLabel, utcText } from "../../i18n/labels";
 import { cachedPublic } from "../cache";
 import type { AppEnv } from "../env";
+import { requestSettings } from "../reader-settings";
 import { cleanText, isolateBidi } from "../security/text";
 
 export const feeds = new Hono<AppEnv>();
@@ -60,23 +62,22 @@ function buildFeed(page: PageJson, base: string, incidents: IncidentJson[], lang
   return feed;
 }
 
-async function feedFor(db: D1Database, base: string, lang: Language): Promise<Feed> {
-  const { page, incidents } = await getHistory(db, base, FEED_ITEMS, { upcoming: true });
+async function feedFor(c: Context<AppEnv>, base: string, lang: Language): Promise<Feed> {
+  const { page, incidents } = await getHistory(c.env.DB, await readContext(c, base), FEED_ITEMS, { upcoming: true });
   return buildFeed(page, base, incidents, lang);
 }
+
+/** What the read model reads against: this request's page settings, and the base URL the response is rendered against. */
+const readContext = async (c: Context<AppEnv>, baseUrl: string): Promise<ReadContext> => ({ settings: await requestSettings(c), baseUrl });
 
 const LOCALISED = { localised: true };
 
 feeds.get("/history.rss", (c) =>
-  cachedPublic(c, async (base, lang) => ({ body: (await feedFor(c.env.DB, base, lang)).rss2(), contentType: "application/rss+xml; charset=utf-8" }), LOCALISED),
+  cachedPublic(c, async (base, lang) => ({ body: (await feedFor(c, base, lang)).rss2(), contentType: "application/rss+xml; charset=utf-8" }), LOCALISED),
 );
 
 feeds.get("/history.atom", (c) =>
-  cachedPublic(
-    c,
-    async (base, lang) => ({ body: (await feedFor(c.env.DB, base, lang)).atom1(), contentType: "application/atom+xml; charset=utf-8" }),
-    LOCALISED,
-  ),
+  cachedPublic(c, async (base, lang) => ({ body: (await feedFor(c, base, lang)).atom1(), contentType: "application/atom+xml; charset=utf-8" }), LOCALISED),
 );
 
 // ── Badges ──────────────────────────────────────────────────────────────────
@@ -145,7 +146,7 @@ feeds.get("/badge.svg", (c) =>
   cachedPublic(
     c,
     async (base, lang) => {
-      const { status } = await getStatus(c.env.DB, base);
+      const { status } = await getStatus(c.env.DB, await readContext(c, base));
       const words = messages(lang).badge;
       return {
         body: badgeSvg(words.status, lower(indicatorLabel(status.indicator, lang), lang), INDICATOR_COLOUR[status.indicator]),
@@ -165,11 +166,8 @@ feeds.get("/badge/:file", async (c, next) => {
     async (base, lang) => {
       const db = c.env.DB;
       const words = messages(lang).badge;
-      const [{ components }, row] = await Promise.all([
-        getComponentList(db, base),
-        db.prepare("SELECT id FROM components WHERE slug = ?1 OR id = ?1").bind(key).first<{ id: string }>(),
-      ]);
-      const component = components.find((x) => x.id === (row?.id ?? key));
+      const [{ components }, id] = await Promise.all([getComponentList(db, await readContext(c, base)), componentIdBySlug(db, key)]);
+      const component = components.find((x) => x.id === (id ?? key));
       if (!component) {
         return { body: badgeSvg(words.component, words.not_found, COLOURS.grey), contentType: SVG, status: 404 };
       }

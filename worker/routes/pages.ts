@@ -3,9 +3,11 @@
 // costs one render per cache generation and is current right after any write.
 import { handle } from "@astrojs/cloudflare/handler";
 import { Hono } from "hono";
+import { shareSettings } from "../../db/settings";
 import { PAGE_LANGUAGE_HEADER } from "../../i18n";
 import { cachedPublic } from "../cache";
 import type { AppEnv } from "../env";
+import { requestSettings } from "../reader-settings";
 import { readerGate } from "../visibility";
 
 export const pages = new Hono<AppEnv>();
@@ -20,7 +22,10 @@ pages.get("*", (c) =>
       const { pathname } = new URL(c.req.url);
       // (The adapter's types name a newer ExecutionContext than workers-types 5.20261117; the same object.)
       const ctx = c.executionCtx as unknown as Parameters<typeof handle>[2];
-      const res = await handle(new Request(`${base}${pathname}`, { headers: { [PAGE_LANGUAGE_HEADER]: lang } }), c.env, ctx);
+      const request = new Request(`${base}${pathname}`, { headers: { [PAGE_LANGUAGE_HEADER]: lang } });
+      // The page reads the settings the reader gate read for this request, not again.
+      shareSettings(request, await requestSettings(c));
+      const res = await handle(request, c.env, ctx);
       return {
         body: await res.text(),
         contentType: res.headers.get("Content-Type") ?? "text/html; charset=utf-8",

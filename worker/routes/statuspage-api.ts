@@ -3,29 +3,30 @@
 // the read model the site is built from, and served through the edge cache (worker/cache.ts).
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { getComponentList, getIncidentList, getMaintenanceList, getStatus, getSummary } from "../../db/queries";
+import { getComponentList, getIncidentList, getMaintenanceList, getStatus, getSummary, type ReadContext } from "../../db/queries";
 import { cachedPublic } from "../cache";
 import type { AppEnv } from "../env";
+import { requestSettings } from "../reader-settings";
 
 export const statuspageApi = new Hono<AppEnv>();
 
 statuspageApi.use("*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag"], maxAge: 86400 }));
 
-const DOCUMENTS: Record<string, (db: D1Database, base: string) => Promise<unknown>> = {
+const DOCUMENTS: Record<string, (db: D1Database, ctx: ReadContext) => Promise<unknown>> = {
   "/summary.json": getSummary,
   "/status.json": getStatus,
   "/components.json": getComponentList,
-  "/incidents.json": (db, base) => getIncidentList(db, base, "all"),
-  "/incidents/unresolved.json": (db, base) => getIncidentList(db, base, "unresolved"),
-  "/scheduled-maintenances.json": (db, base) => getMaintenanceList(db, base, "all"),
-  "/scheduled-maintenances/upcoming.json": (db, base) => getMaintenanceList(db, base, "upcoming"),
-  "/scheduled-maintenances/active.json": (db, base) => getMaintenanceList(db, base, "active"),
+  "/incidents.json": (db, ctx) => getIncidentList(db, ctx, "all"),
+  "/incidents/unresolved.json": (db, ctx) => getIncidentList(db, ctx, "unresolved"),
+  "/scheduled-maintenances.json": (db, ctx) => getMaintenanceList(db, ctx, "all"),
+  "/scheduled-maintenances/upcoming.json": (db, ctx) => getMaintenanceList(db, ctx, "upcoming"),
+  "/scheduled-maintenances/active.json": (db, ctx) => getMaintenanceList(db, ctx, "active"),
 };
 
 for (const [path, load] of Object.entries(DOCUMENTS)) {
   statuspageApi.get(path, (c) =>
     cachedPublic(c, async (base) => ({
-      body: JSON.stringify(await load(c.env.DB, base)),
+      body: JSON.stringify(await load(c.env.DB, { settings: await requestSettings(c), baseUrl: base })),
       contentType: "application/json; charset=utf-8",
     })),
   );

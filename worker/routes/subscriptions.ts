@@ -17,8 +17,8 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
-import { getBrand, getComponents, getPage } from "../../db/queries";
-import { confirmByToken, deleteByToken, findByToken, type Subscriber, setComponentsByToken, turnstileSiteKey } from "../../db/subscribers";
+import { brandOf, getComponents, getPage } from "../../db/queries";
+import { confirmByToken, deleteByToken, findByToken, type Subscriber, setComponentsByToken } from "../../db/subscribers";
 import { esc } from "../../domain/html";
 import { nowIso } from "../../domain/ids";
 import { format, isLanguage, type Language, matchLanguage, messages } from "../../i18n";
@@ -39,7 +39,7 @@ import type { AppEnv } from "../env";
 import { HttpError } from "../errors";
 import { sendEmail } from "../notify/email";
 import { manageUrl } from "../notify/links";
-import { readerSettings } from "../reader-settings";
+import { readerSettingsOf, requestSettings } from "../reader-settings";
 import { publicHeaders } from "../security/headers";
 import { clientAddress } from "../security/rate-limit";
 import { TURNSTILE_FIELD, verifyTurnstile } from "../security/turnstile";
@@ -84,7 +84,8 @@ async function page(
   path = new URL(c.req.url).pathname,
 ) {
   const base = publicBaseUrl(c.env, c.req.url);
-  const [p, brand, headers] = await Promise.all([getPage(c.env.DB, base), getBrand(c.env.DB), publicHeaders(c.env.DB, "text/html")]);
+  const settings = await requestSettings(c);
+  const [p, brand, headers] = [await getPage(c.env.DB, { settings, baseUrl: base }), brandOf(settings), publicHeaders(settings, "text/html")];
   return c.html(readerPage(p, brand, lang, heading, main, path), status, { ...headers, ...PRIVATE_PAGE });
 }
 
@@ -132,9 +133,8 @@ subscriptions.post("/", async (c) => {
   let values: SubscribeValues = {};
   const refuse = async (status: 400 | 403 | 429 | 503, error: string, field: string, message: string) => {
     if (json) return c.json({ error, ...(field ? { field } : {}), message }, status, { "Cache-Control": "no-store" });
-    const base = publicBaseUrl(c.env, c.req.url);
-    const p = await getPage(c.env.DB, base);
-    const [components, siteKey] = await Promise.all([getComponents(c.env.DB, p.id), turnstileSiteKey(c.env.DB)]);
+    const settings = await requestSettings(c);
+    const [components, siteKey] = [await getComponents(c.env.DB, settings.pageId), settings.turnstileSiteKey || null];
     const form = subscribeForm({ lang, components, turnstileSiteKey: siteKey, values, error: { field, message } satisfies FormError });
     return page(c, status, lang, messages(lang).subscribe.heading, subscribeMain(form, lang), "/subscribe");
   };
@@ -160,7 +160,7 @@ subscriptions.post("/", async (c) => {
     });
     if (limited) return limited;
     const body: z.infer<typeof publicSubscriptionCreate> = validate(publicSubscriptionCreate, raw);
-    const siteKey = await turnstileSiteKey(c.env.DB);
+    const siteKey = (await requestSettings(c)).turnstileSiteKey || null;
     if (siteKey) {
       const address = clientAddress(c);
       const outcome = await verifyTurnstile(c.env, body[TURNSTILE_FIELD], address.ip);
@@ -182,7 +182,7 @@ subscriptions.post("/", async (c) => {
       (async () => {
         const { confirm } = await requestSubscription(c.env.DB, choices, lang);
         if (!confirm) return;
-        const pageName = (await getPage(c.env.DB, base)).name;
+        const pageName = (await requestSettings(c)).name;
         const mail = confirmationEmail({
           to: confirm.email,
           pageName,
@@ -224,9 +224,9 @@ async function lookUp(c: Context<AppEnv>): Promise<Found | null> {
   if (!subscriber) return null;
   const lang = matchLanguage(c.req.query("lang") ?? "") ?? (isLanguage(subscriber.language) ? subscriber.language : "en");
   const base = publicBaseUrl(c.env, c.req.url);
-  const settings = await readerSettings(c.env.DB);
+  const settings = readerSettingsOf(await requestSettings(c));
   const letIn = settings.visibility !== "private" || (await mayRead(c, settings));
-  return { subscriber, lang, base, letIn, pageName: (await getPage(c.env.DB, base)).name };
+  return { subscriber, lang, base, letIn, pageName: settings.name };
 }
 
 /** An unknown token: a 404 that says no more than that. */
@@ -258,8 +258,7 @@ async function managePage(c: Context<AppEnv>, found: Found, notice?: string) {
       `<p><a href="/access?next=${encodeURIComponent(self)}">${esc(t.access.heading)}</a></p>`;
     return page(c, 200, lang, t.subscribe.manage_heading, main);
   }
-  const p = await getPage(c.env.DB, base);
-  const components = await getComponents(c.env.DB, p.id);
+  const components = await getComponents(c.env.DB, (await requestSettings(c)).pageId);
   const main = manageMain({
     lang,
     pageName: found.pageName,

@@ -5,6 +5,8 @@
 // Static assets (live.js, through the ASSETS binding) never reach the worker: site/public/_headers
 // gives them the same headers, with framing allowed (the default setting).
 
+import type { PageSettings } from "../../db/settings";
+
 /** Scripts and styles from the page's own origin only; no plugins, no base tag, forms to itself. */
 const HTML_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
@@ -45,17 +47,14 @@ const originOf = (url: string | null | undefined): string | null => {
   }
 };
 
-/** The page settings the headers follow: the frame policy (allowed when unset), the brand images' origins, Turnstile. */
-export async function headerSettings(db: D1Database): Promise<{ allowFraming: boolean; imageOrigins: string[]; turnstile: boolean }> {
-  const row = await db
-    .prepare("SELECT allow_framing, logo_url, favicon_url, turnstile_site_key FROM page_settings WHERE id = 1")
-    .first<{ allow_framing: number; logo_url: string | null; favicon_url: string | null; turnstile_site_key: string | null }>();
-  const origins = [originOf(row?.logo_url), originOf(row?.favicon_url)].filter((o): o is string => !!o);
-  return { allowFraming: row ? !!row.allow_framing : true, imageOrigins: [...new Set(origins)], turnstile: !!row?.turnstile_site_key };
+/** The page settings the headers follow: the frame policy, the brand images' origins, Turnstile. */
+export function headerSettings(settings: PageSettings): { allowFraming: boolean; imageOrigins: string[]; turnstile: boolean } {
+  const origins = [originOf(settings.logoUrl), originOf(settings.faviconUrl)].filter((o): o is string => !!o);
+  return { allowFraming: settings.allowFraming, imageOrigins: [...new Set(origins)], turnstile: !!settings.turnstileSiteKey };
 }
 
 /** The headers for a public response of `contentType`, with the page's frame policy. */
-export async function publicHeaders(db: D1Database, contentType: string): Promise<Record<string, string>> {
-  const { allowFraming, imageOrigins, turnstile } = await headerSettings(db);
+export function publicHeaders(settings: PageSettings, contentType: string): Record<string, string> {
+  const { allowFraming, imageOrigins, turnstile } = headerSettings(settings);
   return publicSecurityHeaders(contentType, allowFraming, imageOrigins, turnstile);
 }

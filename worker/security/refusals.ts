@@ -4,6 +4,8 @@
 // keeps its first 6 characters) or a flood. Distinct prefixes per hour are capped, so random keys
 // cannot grow the table either: past the cap they share the `*` row.
 
+import { countRefusalRow, refusalRows } from "../../db/refusals";
+
 export const MAX_PREFIXES_PER_HOUR = 500;
 const ERROR_CHARS = 200;
 
@@ -15,17 +17,14 @@ export function keyPrefixOf(key: string | null): string {
 }
 
 export async function countRefusal(db: D1Database, r: { source: string; key: string | null; error: string; at: string }): Promise<void> {
-  await db
-    .prepare(
-      `INSERT INTO refused_deliveries (hour, source, key_prefix, count, last_at, last_error)
-       VALUES (?1, ?2,
-         CASE WHEN EXISTS (SELECT 1 FROM refused_deliveries WHERE hour = ?1 AND source = ?2 AND key_prefix = ?3)
-                OR (SELECT count(*) FROM refused_deliveries WHERE hour = ?1) < ?6 THEN ?3 ELSE '*' END,
-         1, ?4, ?5)
-       ON CONFLICT (hour, source, key_prefix) DO UPDATE SET count = count + 1, last_at = excluded.last_at, last_error = excluded.last_error`,
-    )
-    .bind(r.at.slice(0, 13), r.source, keyPrefixOf(r.key), r.at, r.error.slice(0, ERROR_CHARS), MAX_PREFIXES_PER_HOUR)
-    .run();
+  await countRefusalRow(db, {
+    hour: r.at.slice(0, 13),
+    source: r.source,
+    keyPrefix: keyPrefixOf(r.key),
+    at: r.at,
+    error: r.error.slice(0, ERROR_CHARS),
+    maxPrefixes: MAX_PREFIXES_PER_HOUR,
+  });
 }
 
 export interface RefusedJson {
@@ -39,9 +38,6 @@ export interface RefusedJson {
 
 /** Newest hour first. */
 export async function listRefusals(db: D1Database, limit = 100): Promise<RefusedJson[]> {
-  const { results } = await db
-    .prepare("SELECT * FROM refused_deliveries ORDER BY hour DESC, count DESC LIMIT ?1")
-    .bind(Math.min(Math.max(limit, 1), 500))
-    .all<RefusedJson>();
+  const results = await refusalRows(db, Math.min(Math.max(limit, 1), 500));
   return results.map((r) => ({ ...r, hour: `${r.hour}:00Z`, count: Number(r.count) }));
 }
