@@ -2,6 +2,7 @@
 // APIs, hooks and admin; Astro's handler for the pages), so a page is never older than D1. public/ stays
 // static assets. `astro build --root site` writes the bundled worker and its resolved wrangler config to
 // site/dist/server/ (entry.mjs, wrangler.json) and the assets to site/dist/client/.
+import { fileURLToPath } from "node:url";
 import cloudflare from "@astrojs/cloudflare";
 import { defineConfig } from "astro/config";
 
@@ -11,6 +12,27 @@ const minifyServer = {
   enforce: "post",
   configEnvironment(name) {
     if (name === "ssr") return { build: { minify: true } };
+  },
+};
+
+/**
+ * Astro escapes only `&` and `"` in attribute values: safe inside quotes, but a name like
+ * `<img src=x onerror=…>` would then stand in the page as typed (in a title or a description). Every
+ * attribute value is escaped with the project's one `esc` (domain/html.ts) instead, as text is.
+ */
+const ESC = fileURLToPath(new URL("../domain/html.ts", import.meta.url));
+const DEFINITION = "const toAttributeString = (value, shouldEscape = true) => {";
+const escapeAttributes = {
+  name: "escape-attribute-values",
+  enforce: "pre",
+  transform(code, id) {
+    if (!/[\\/]astro[\\/]dist[\\/]runtime[\\/]server[\\/]render[\\/]util\.js$/.test(id)) return null;
+    if (!code.includes(DEFINITION)) throw new Error("astro's toAttributeString changed: check the escape-attribute-values plugin");
+    const replaced = code.replace(
+      DEFINITION,
+      "const toAttributeString = (value, shouldEscape = true) => (shouldEscape ? esc(value) : value);\nconst astroToAttributeString = (value, shouldEscape = true) => {",
+    );
+    return `import { esc } from ${JSON.stringify(ESC)};\n${replaced}`;
   },
 };
 
@@ -26,5 +48,5 @@ export default defineConfig({
   session: false,
   build: { inlineStylesheets: "always" },
   compressHTML: true,
-  vite: { plugins: [minifyServer] },
+  vite: { plugins: [escapeAttributes, minifyServer] },
 });

@@ -8,12 +8,12 @@
 // Later features that reach readers (subscriptions, notification emails) must ask `isPrivate` first.
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { esc } from "../domain/html";
 import { chooseLanguage, format, isLanguage, type Language, messages } from "../i18n";
 import { accessConfig, crossSite, rateLimited, verifyAccess } from "./auth";
 import { publicBaseUrl } from "./cache";
 import type { AppEnv } from "./env";
 import { type ReaderSettings, readerSettingsOf, requestSettings } from "./reader-settings";
+import { renderReaderPage } from "./render";
 import { publicHeaders } from "./security/headers";
 import { ACCESS_COOKIE, ACCESS_TTL_SECONDS, signAccess, verifyAccessCookie, verifyPagePassword } from "./security/page-access";
 import { LIMITS } from "./security/rate-limit";
@@ -52,8 +52,8 @@ export function readerGate(kind: "html" | "machine"): MiddlewareHandler<AppEnv> 
       if (kind === "machine") {
         return c.json({ error: format(messages("en").access.unauthorized, { url: `${base}/access` }) }, 401, NO_STORE);
       }
-      const headers = { ...NO_STORE, ...publicHeaders(settings, "text/html") };
-      return c.html(signInPage(page, lang, new URL(c.req.url).pathname, "", !!accessConfig(c.env)), 401, headers);
+      const body = await signInPage(c, page, lang, new URL(c.req.url).pathname, "", !!accessConfig(c.env));
+      return c.html(body, 401, { ...NO_STORE, ...publicHeaders(settings, "text/html") });
     }
     await next();
   };
@@ -62,20 +62,10 @@ export function readerGate(kind: "html" | "machine"): MiddlewareHandler<AppEnv> 
 /** Where to go after signing in: a path on this site only, never another origin. */
 const safeNext = (v: unknown) => (typeof v === "string" && /^\/(?![/\\])[^\s]*$/.test(v) && v.length < 500 ? v : "/");
 
-/** The sign-in page, in the reader's language; it names nothing of the page but its name. */
-export function signInPage(page: ReaderSettings, lang: Language, next: string, error: string, sso = false): string {
+/** The sign-in page, in the reader's language (site/src/components/reader/SignIn.astro); it names nothing of the page but its name. */
+function signInPage(c: Context<AppEnv>, page: ReaderSettings, lang: Language, next: string, error: string, sso = false): Promise<string> {
   const t = messages(lang).access;
-  return (
-    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
-    `<meta name="robots" content="noindex"><meta name="color-scheme" content="light dark"><title>${esc(t.title)} · ${esc(page.name)}</title>` +
-    `<style>*{box-sizing:border-box}body{font:16px/1.5 system-ui,sans-serif;max-width:24rem;margin:4rem auto;padding:0 1rem}input,button{font:inherit;padding:.5rem;width:100%;margin:.25rem 0}` +
-    `.err{color:#cf222e;font-weight:600}@media(prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}.err{color:#ff7b72}}</style></head>` +
-    `<body><main><h1>${esc(page.name)}</h1><h2>${esc(t.heading)}</h2><p>${esc(t.text)}</p>` +
-    (error ? `<p class="err" role="alert">${esc(error)}</p>` : "") +
-    `<form method="post" action="/access"><input type="hidden" name="next" value="${esc(safeNext(next))}"><input type="hidden" name="lang" value="${lang}">` +
-    `<label>${esc(t.password)}<input type="password" name="password" required autocomplete="current-password" autofocus></label>` +
-    `<button type="submit">${esc(t.submit)}</button></form>${sso ? `<p><small>${esc(t.sso)}</small></p>` : ""}</main></body></html>`
-  );
+  return renderReaderPage(c, lang, { view: { kind: "sign-in", pageName: page.name, next: safeNext(next), error, sso }, heading: t.heading, path: "/access" });
 }
 
 // ── Wrong passwords ─────────────────────────────────────────────────────────
@@ -92,14 +82,14 @@ export async function postAccess(c: Context<AppEnv>): Promise<Response> {
   const next = safeNext(form.next);
   const t = messages(lang).access;
   if (page.visibility !== "private") return c.redirect(next, 303);
-  if (crossSite(c)) return c.html(signInPage(page, lang, next, t.wrong), 403, NO_STORE);
+  if (crossSite(c)) return c.html(await signInPage(c, page, lang, next, t.wrong), 403, NO_STORE);
   const password = typeof form.password === "string" ? form.password : "";
   const ok = !!page.passwordHash && !!page.accessSecret && !!password && (await verifyPagePassword(password, page.passwordHash));
-  const refused = await rateLimited(c, "page", ok, (retryAfter) =>
-    c.html(signInPage(page, lang, next, format(t.too_many, { minutes: Math.ceil(retryAfter / 60) })), 429, NO_STORE),
+  const refused = await rateLimited(c, "page", ok, async (retryAfter) =>
+    c.html(await signInPage(c, page, lang, next, format(t.too_many, { minutes: Math.ceil(retryAfter / 60) })), 429, NO_STORE),
   );
   if (refused) return refused;
-  if (!ok || !page.accessSecret) return c.html(signInPage(page, lang, next, t.wrong), 401, NO_STORE);
+  if (!ok || !page.accessSecret) return c.html(await signInPage(c, page, lang, next, t.wrong), 401, NO_STORE);
   setCookie(c, ACCESS_COOKIE, await signAccess(page.accessSecret), {
     path: "/",
     httpOnly: true,
@@ -116,5 +106,5 @@ export async function getAccess(c: Context<AppEnv>): Promise<Response> {
   const page = readerSettingsOf(await requestSettings(c));
   const next = safeNext(c.req.query("next"));
   if (page.visibility !== "private" || (await mayRead(c, page))) return c.redirect(next, 303);
-  return c.html(signInPage(page, readerLanguage(c, page.language), next, ""), 200, NO_STORE);
+  return c.html(await signInPage(c, page, readerLanguage(c, page.language), next, ""), 200, NO_STORE);
 }

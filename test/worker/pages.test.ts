@@ -109,3 +109,16 @@ describe("GET /incidents/:id", () => {
     expect(html).not.toContain("<b>x</b>");
   });
 });
+
+describe("GET /reader", () => {
+  // The page that draws what the worker decided for a reader (subscription pages, the sign-in) takes its
+  // view from the worker only, never from a request: asked for from outside, with any header, it is the 404.
+  it("draws no reader page for a request from outside", async () => {
+    const res = await SELF.fetch(`${BASE}/reader`, { headers: { "x-status-page-language": "fr", Accept: "text/html" } });
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).toContain("<h1>No such page</h1>");
+    expect(html).not.toContain('<form method="post" action="/access">');
+    expect(html).not.toContain('<form class="sub"');
+  });
+});

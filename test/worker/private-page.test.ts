@@ -8,6 +8,7 @@ import { setAccessKeySet } from "../../worker/auth";
 import { app } from "../../worker/index";
 import { isPrivate } from "../../worker/reader-settings";
 import { ACCESS_MAX_FAILURES } from "../../worker/visibility";
+import { app as builtApp } from "./built";
 import { admin, BASE, createComponent } from "./helpers";
 
 const BASIC = { name: "Acme Internal", url: "", time_zone: "Etc/UTC", auto_resolve_minutes: null };
@@ -164,7 +165,7 @@ describe("the page password", () => {
   it(`limits wrong passwords: after ${ACCESS_MAX_FAILURES} from one address, even the right one waits (429)`, async () => {
     // Through Cloudflare's edge (request.cf), where CF-Connecting-IP is the client's address.
     const edgeSignIn = (password: string, ip: string) =>
-      app.fetch(
+      builtApp.fetch(
         new Request(`${BASE}/access`, {
           method: "POST",
           headers: { "Content-Type": "application/x-www-form-urlencoded", "CF-Connecting-IP": ip },

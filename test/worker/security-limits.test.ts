@@ -5,8 +5,8 @@
 // still accepted so that guessing cannot lock the operator out.
 import { createExecutionContext, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { app } from "../../worker/index";
 import { LIMITS } from "../../worker/security/rate-limit";
+import { app } from "./built";
 import { BASE, rows, unique } from "./helpers";
 
 const TOKEN = "test-admin-token-0123456789abcdef0123";

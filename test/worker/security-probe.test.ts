@@ -7,7 +7,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MAX_CLIENTS_PER_HOUR } from "../../db/failed-attempts";
-import worker, { app } from "../../worker/index";
+import worker from "../../worker/index";
 import type { NotifyEvent } from "../../worker/notify/events";
 import { loadEvent } from "../../worker/notify/load";
 import type { NotifyMessage } from "../../worker/notify/messages";
@@ -15,6 +15,7 @@ import { limiter } from "../../worker/security/limiter";
 import { GLOBAL_CEILING, LIMITS } from "../../worker/security/rate-limit";
 import { enforceRetention } from "../../worker/security/retention";
 import { MAX_WEBHOOKS_PER_EMAIL, RESEND_AFTER_MS } from "../../worker/subscriptions/subscribe";
+import { app } from "./built";
 import { admin, BASE, createComponent, createIntegration, post, rows, unique } from "./helpers";
 
 const TOKEN = "test-admin-token-0123456789abcdef0123";

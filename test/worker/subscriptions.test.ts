@@ -5,10 +5,10 @@
 // stand-in, and a private page.
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { app } from "../../worker/index";
 import { LIMITS } from "../../worker/security/rate-limit";
 import { RESEND_AFTER_MS } from "../../worker/subscriptions/subscribe";
 import { TURNSTILE_FAIL_SECRET, TURNSTILE_PASS_SECRET, TURNSTILE_TEST_SITE_KEY, TURNSTILE_TEST_TOKEN } from "../support/turnstile-standin";
+import { app } from "./built";
 import { admin, BASE, createComponent, rows } from "./helpers";
 
 /** What Cloudflare's edge adds to a request it fronts: CF-Connecting-IP is then the client's address. */

@@ -17,22 +17,10 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
-import { brandOf, getComponents, getPage } from "../../db/queries";
 import { confirmByToken, deleteByToken, findByToken, type Subscriber, setComponentsByToken } from "../../db/subscribers";
-import { esc } from "../../domain/html";
 import { nowIso } from "../../domain/ids";
+import type { ReaderView, SubscribeValues } from "../../domain/reader-view";
 import { format, isLanguage, type Language, matchLanguage, messages } from "../../i18n";
-import {
-  confirmMain,
-  type FormError,
-  manageMain,
-  noticeMain,
-  readerPage,
-  type SubscribeValues,
-  subscribeForm,
-  subscribeMain,
-  unsubscribeMain,
-} from "../../site/src/lib/subscribe";
 import { crossSite, rateLimited } from "../auth";
 import { publicBaseUrl } from "../cache";
 import type { AppEnv } from "../env";
@@ -40,6 +28,7 @@ import { HttpError } from "../errors";
 import { sendEmail } from "../notify/email";
 import { manageUrl } from "../notify/links";
 import { readerSettingsOf, requestSettings } from "../reader-settings";
+import { renderReaderPage } from "../render";
 import { publicHeaders } from "../security/headers";
 import { clientAddress } from "../security/rate-limit";
 import { TURNSTILE_FIELD, verifyTurnstile } from "../security/turnstile";
@@ -74,19 +63,17 @@ const wantsJson = (c: Context) =>
  */
 const PRIVATE_PAGE = { "Cache-Control": "no-store", "Referrer-Policy": "same-origin", "X-Robots-Tag": "noindex" };
 
-/** A page in the site's frame; `path` is where its language links lead (the form's answers: /subscribe). */
+/** A page in the site's frame (site/src/pages/reader.astro); `path` is where its language links lead (the form's answers: /subscribe). */
 async function page(
   c: Context<AppEnv>,
   status: 200 | 400 | 403 | 404 | 409 | 429 | 503,
   lang: Language,
   heading: string,
-  main: string,
+  view: ReaderView,
   path = new URL(c.req.url).pathname,
 ) {
-  const base = publicBaseUrl(c.env, c.req.url);
-  const settings = await requestSettings(c);
-  const [p, brand, headers] = [await getPage(c.env.DB, { settings, baseUrl: base }), brandOf(settings), publicHeaders(settings, "text/html")];
-  return c.html(readerPage(p, brand, lang, heading, main, path), status, { ...headers, ...PRIVATE_PAGE });
+  const [body, settings] = await Promise.all([renderReaderPage(c, lang, { view, heading, path }), requestSettings(c)]);
+  return c.html(body, status, { ...publicHeaders(settings, "text/html"), ...PRIVATE_PAGE });
 }
 
 // ── Subscribing ─────────────────────────────────────────────────────────────
@@ -133,10 +120,7 @@ subscriptions.post("/", async (c) => {
   let values: SubscribeValues = {};
   const refuse = async (status: 400 | 403 | 429 | 503, error: string, field: string, message: string) => {
     if (json) return c.json({ error, ...(field ? { field } : {}), message }, status, { "Cache-Control": "no-store" });
-    const settings = await requestSettings(c);
-    const [components, siteKey] = [await getComponents(c.env.DB, settings.pageId), settings.turnstileSiteKey || null];
-    const form = subscribeForm({ lang, components, turnstileSiteKey: siteKey, values, error: { field, message } satisfies FormError });
-    return page(c, status, lang, messages(lang).subscribe.heading, subscribeMain(form, lang), "/subscribe");
+    return page(c, status, lang, messages(lang).subscribe.heading, { kind: "subscribe", values, error: { field, message } }, "/subscribe");
   };
   // A form another site made a reader's browser post: refused, or anyone could sign up anyone's reader.
   if (crossSite(c)) return refuse(403, "cross-site subscription requests are refused", "", messages(lang).subscribe.error_other);
@@ -200,7 +184,7 @@ subscriptions.post("/", async (c) => {
   const t = messages(lang).subscribe;
   const message = format(t.sent, { email: values.email?.trim().toLowerCase() ?? "" });
   if (json) return c.json({ status: "pending", message }, 202, { "Cache-Control": "no-store" });
-  return page(c, 200, lang, t.sent_heading, noticeMain(t.sent_heading, message, lang, true), "/subscribe");
+  return page(c, 200, lang, t.sent_heading, { kind: "notice", text: message, backToForm: true }, "/subscribe");
 });
 
 // ── The token pages ─────────────────────────────────────────────────────────
@@ -234,7 +218,7 @@ async function notFound(c: Context<AppEnv>) {
   if (wantsJson(c)) return c.json({ error: "no such subscription" }, 404, { "Cache-Control": "no-store" });
   const lang = matchLanguage(c.req.query("lang") ?? "") ?? "en";
   const t = messages(lang).subscribe;
-  return page(c, 404, lang, t.not_found_heading, noticeMain(t.not_found_heading, t.not_found_text, lang, true));
+  return page(c, 404, lang, t.not_found_heading, { kind: "notice", text: t.not_found_text, backToForm: true });
 }
 
 /** What the subscriber sees of their own subscription as JSON; of a private page's, no components unless let in. */
@@ -249,30 +233,14 @@ const ownJson = (s: Subscriber, letIn = true) => ({
 async function managePage(c: Context<AppEnv>, found: Found, notice?: string) {
   const { subscriber: s, lang, base } = found;
   const self = new URL(manageUrl(base, s.token)).pathname;
+  const heading = messages(lang).subscribe.manage_heading;
   if (!found.letIn) {
     // A private page, a reader not let in: no component of it is named; leaving still works.
-    const t = messages(lang);
-    const main =
-      (notice ? `<p class="ok" role="status">${esc(notice)}</p>` : "") +
-      unsubscribeMain({ lang, pageName: found.pageName, email: s.email, action: `${self}/unsubscribe` }) +
-      `<p><a href="/access?next=${encodeURIComponent(self)}">${esc(t.access.heading)}</a></p>`;
-    return page(c, 200, lang, t.subscribe.manage_heading, main);
+    const signIn = `/access?next=${encodeURIComponent(self)}`;
+    return page(c, 200, lang, heading, { kind: "unsubscribe", email: s.email, action: `${self}/unsubscribe`, notice, signIn });
   }
-  const components = await getComponents(c.env.DB, (await requestSettings(c)).pageId);
-  const main = manageMain({
-    lang,
-    pageName: found.pageName,
-    email: s.email,
-    webhookUrl: s.webhookUrl,
-    confirmed: !!s.confirmedAt,
-    componentIds: s.componentIds,
-    components,
-    manageAction: self,
-    confirmAction: `${self}/confirm`,
-    unsubscribeAction: `${self}/unsubscribe`,
-    notice,
-  });
-  return page(c, 200, lang, messages(lang).subscribe.manage_heading, main);
+  const view: ReaderView = { kind: "manage", email: s.email, webhookUrl: s.webhookUrl, confirmed: !!s.confirmedAt, componentIds: s.componentIds, self, notice };
+  return page(c, 200, lang, heading, view);
 }
 
 subscriptions.get("/:token", async (c) => {
@@ -302,13 +270,8 @@ subscriptions.post("/:token", async (c) => {
   } catch (err) {
     if (err instanceof HttpError && err.status === 400) {
       if (wantsJson(c)) return c.json({ error: err.message, field: err.field, message: readerMessage(found.lang, err.field ?? "") }, 400);
-      return page(
-        c,
-        400,
-        found.lang,
-        messages(found.lang).subscribe.manage_heading,
-        noticeMain(messages(found.lang).subscribe.manage_heading, readerMessage(found.lang, err.field ?? ""), found.lang),
-      );
+      const view: ReaderView = { kind: "notice", text: readerMessage(found.lang, err.field ?? "") };
+      return page(c, 400, found.lang, messages(found.lang).subscribe.manage_heading, view);
     }
     throw err;
   }
@@ -316,19 +279,10 @@ subscriptions.post("/:token", async (c) => {
 });
 
 /** The page a link from an email opens: one button, which POSTs back to the same address. */
-function buttonPage(
-  c: Context<AppEnv>,
-  found: Found,
-  heading: string,
-  main: (p: { lang: Found["lang"]; pageName: string; email: string; action: string }) => string,
-) {
-  return page(
-    c,
-    200,
-    found.lang,
-    heading,
-    main({ lang: found.lang, pageName: found.pageName, email: found.subscriber.email, action: new URL(c.req.url).pathname }),
-  );
+function buttonPage(c: Context<AppEnv>, found: Found, kind: "confirm" | "unsubscribe") {
+  const t = messages(found.lang).subscribe;
+  const view: ReaderView = { kind, email: found.subscriber.email, action: new URL(c.req.url).pathname };
+  return page(c, 200, found.lang, kind === "confirm" ? t.confirm_heading : t.unsubscribe_heading, view);
 }
 
 // The confirmation link opens a page with a button; only its POST confirms.
@@ -336,7 +290,7 @@ subscriptions.get("/:token/confirm", async (c) => {
   const found = await lookUp(c);
   if (!found) return notFound(c);
   if (found.subscriber.confirmedAt) return managePage(c, found, messages(found.lang).subscribe.confirmed_heading);
-  return buttonPage(c, found, messages(found.lang).subscribe.confirm_heading, confirmMain);
+  return buttonPage(c, found, "confirm");
 });
 
 subscriptions.post("/:token/confirm", async (c) => {
@@ -349,24 +303,18 @@ subscriptions.post("/:token/confirm", async (c) => {
     // A webhook subscription past the address's bound: not confirmed; its owner is told why.
     const message = format(t.webhook_limit, { max: String(MAX_WEBHOOKS_PER_EMAIL) });
     if (wantsJson(c)) return c.json({ error: message, field: "webhook_url", message }, 409, { "Cache-Control": "no-store" });
-    return page(c, 409, found.lang, t.confirm_heading, noticeMain(t.confirm_heading, message, found.lang));
+    return page(c, 409, found.lang, t.confirm_heading, { kind: "notice", text: message });
   }
   if (wantsJson(c)) return c.json(ownJson(confirmed, found.letIn), 200, { "Cache-Control": "no-store" });
-  const manage = `<p><a href="${esc(new URL(manageUrl(found.base, confirmed.token)).pathname)}">${esc(t.manage_heading)}</a></p>`;
-  return page(
-    c,
-    200,
-    found.lang,
-    t.confirmed_heading,
-    noticeMain(t.confirmed_heading, format(t.confirmed_text, { name: found.pageName }), found.lang) + manage,
-  );
+  const manage = new URL(manageUrl(found.base, confirmed.token)).pathname;
+  return page(c, 200, found.lang, t.confirmed_heading, { kind: "notice", text: format(t.confirmed_text, { name: found.pageName }), manage });
 });
 
 // The unsubscribe link opened in a browser: a page with the button.
 subscriptions.get("/:token/unsubscribe", async (c) => {
   const found = await lookUp(c);
   if (!found) return notFound(c);
-  return buttonPage(c, found, messages(found.lang).subscribe.unsubscribe_heading, unsubscribeMain);
+  return buttonPage(c, found, "unsubscribe");
 });
 
 // RFC 8058 one-click: a POST, whatever its body (`List-Unsubscribe=One-Click`), deletes the row at once.
@@ -375,5 +323,5 @@ subscriptions.post("/:token/unsubscribe", async (c) => {
   if (!found || !(await deleteByToken(c.env.DB, found.subscriber.token))) return notFound(c);
   if (wantsJson(c)) return c.json({ status: "unsubscribed" }, 200, { "Cache-Control": "no-store" });
   const t = messages(found.lang).subscribe;
-  return page(c, 200, found.lang, t.unsubscribed_heading, noticeMain(t.unsubscribed_heading, t.unsubscribed_text, found.lang, true));
+  return page(c, 200, found.lang, t.unsubscribed_heading, { kind: "notice", text: t.unsubscribed_text, backToForm: true });
 });

@@ -1,6 +1,8 @@
 // The one stylesheet, inlined into every page (one request fewer on a slow connection than a linked
 // file; it is small). Status is never colour alone: each status has its own glyph and its text.
 // Light and dark follow the reader's system; everything fits a 320 px wide screen.
+import { darkModeTint } from "../../../domain/contrast";
+
 const SOURCE = `
 :root{--bg:#fff;--fg:#1f2328;--mute:#59636e;--line:#d1d9e0;--card:#f6f8fa;--link:#0550ae;
 --ok:#1a7f37;--minor:#9a6700;--major:#bc4c00;--critical:#cf222e;--maint:#0969da;--na:#d1d9e0;
@@ -76,3 +78,30 @@ export const CSS = SOURCE.replace(/\/\*[\s\S]*?\*\//g, "")
   .replace(/\s*\n\s*/g, "")
   .replace(/\s*([{};,>])\s*/g, "$1")
   .replace(/;}/g, "}");
+
+/**
+ * The brand colour: link text on the light page, the header band behind white text, and a tint of it
+ * for links on the dark page (domain/contrast.ts checked all three when it was set).
+ */
+export function brandCss(colour: string | null): string {
+  if (!colour || !/^#[0-9a-f]{6}$/i.test(colour)) return "";
+  return (
+    `:root{--link:${colour};--brand:${colour}}@media(prefers-color-scheme:dark){:root{--link:${darkModeTint(colour)}}}` +
+    `header.band{background:var(--brand);color:#fff;margin:0 -1rem;padding:1rem;border-radius:0 0 .5rem .5rem}` +
+    `header.band a,header.band .brand span{color:#fff}`
+  );
+}
+
+/** The subscription forms' own few rules, beside the page's stylesheet. */
+export const FORM_CSS =
+  ".sub{display:grid;gap:.75rem;max-width:34rem}.sub label{display:grid;gap:.2rem;font-weight:600}" +
+  ".sub input[type=email],.sub input[type=url]{font:inherit;padding:.5rem;border:1px solid var(--line);border-radius:.4rem;background:var(--bg);color:var(--fg)}" +
+  ".sub fieldset{border:1px solid var(--line);border-radius:.5rem;padding:.5rem 1rem}.sub fieldset label{display:flex;gap:.5rem;font-weight:400}" +
+  ".sub .grp{font-weight:600;margin:.4rem 0 0}.sub .in{padding-left:1rem}.hint{margin:0;color:var(--mute);font-size:.9rem;font-weight:400}" +
+  ".sub button,.act button{font:inherit;padding:.5rem 1rem;border:0;border-radius:.4rem;background:var(--link);color:#fff;cursor:pointer;justify-self:start}" +
+  ".act button.danger{background:var(--critical)}.err{color:var(--critical);font-weight:600}.ok{color:var(--ok);font-weight:600}";
+
+/** The private page's sign-in: a page of its own, outside the site's frame. */
+export const SIGN_IN_CSS =
+  "*{box-sizing:border-box}body{font:16px/1.5 system-ui,sans-serif;max-width:24rem;margin:4rem auto;padding:0 1rem}input,button{font:inherit;padding:.5rem;width:100%;margin:.25rem 0}" +
+  ".err{color:#cf222e;font-weight:600}@media(prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}.err{color:#ff7b72}}";
