@@ -30,7 +30,7 @@ export const Window: FC<{ maintenance: AdminIncidentJson; tz: string }> = ({ mai
 );
 
 /** The status an operator most likely posts next: preselected, never submitted without a click. */
-export function nextStatus(i: AdminIncidentJson): string {
+function nextStatus(i: AdminIncidentJson): string {
   if (i.kind === "maintenance") return i.status === "scheduled" ? "in_progress" : i.status;
   return i.status === "investigating" ? "identified" : i.status === "identified" ? "monitoring" : i.status;
 }
@@ -124,7 +124,7 @@ export const ComponentChecks: FC<{ components: ComponentJson[]; groups: GroupJso
 // ── Drafts, grace periods and suppressed blips ──────────────────────
 
 /** What the draft's firing alerts would show on its components once published. */
-export function wouldShow(i: AdminIncidentJson): string {
+function wouldShow(i: AdminIncidentJson): string {
   const statuses = i.alerts.filter((a) => a.status !== "resolved").flatMap((a) => statusForSeverity(a.severity as Severity) ?? []);
   return statuses.length ? COMPONENT_STATUS_LABELS[worstStatus(statuses)] : "no change (its alerts recovered)";
 }

@@ -26,7 +26,7 @@ export async function common(c: Context<AdminEnv>) {
 }
 
 /** The results a form reports after its redirect, by code (`?ok=<code>`); nothing else is ever shown. */
-export const FLASH = {
+const FLASH = {
   incident_resolved: "Incident resolved.",
   incident_opened: "Incident opened.",
   update_investigating: "Update posted: investigating.",
@@ -72,7 +72,7 @@ export const FLASH = {
 export type FlashCode = keyof typeof FLASH;
 
 /** Where to send the operator after a form: the page they posted from, else `fallback`. */
-export function backTo(c: Context, fallback: string): string {
+function backTo(c: Context, fallback: string): string {
   const ref = c.req.header("referer");
   if (ref) {
     try {
@@ -135,7 +135,7 @@ export class Form {
  * A form handler: runs the action, then 303 back with its result; an error the operator can fix
  * (HttpError) comes back as the flash error, on the same page.
  */
-export function form(fallback: string | ((c: Context<AdminEnv>) => string), run: (c: Context<AdminEnv>, f: Form) => Promise<FlashCode | Response>) {
+function form(fallback: string | ((c: Context<AdminEnv>) => string), run: (c: Context<AdminEnv>, f: Form) => Promise<FlashCode | Response>) {
   return async (c: Context<AdminEnv>) => {
     const back = backTo(c, typeof fallback === "string" ? fallback : fallback(c));
     try {
