@@ -3,7 +3,7 @@ import type { ComponentUptime, UptimeDay } from "../../../db/queries";
 import { durationText, format, type Language, messages, percentText } from "../../../i18n";
 
 /**
- * Colour level of a day, from its weighted downtime (db/queries.ts: major outage counts fully,
+ * Colour level of a day, from its weighted downtime (db/uptime.ts: major outage counts fully,
  * partial outage 30 %): "" operational all day; l1 degraded or under 10 min down; l2 under an hour;
  * l3 an hour or more; l0 no data.
  */
