@@ -55,7 +55,7 @@ export class MemoryState {
     }
   }
 
-  /** What the state machine needs for these events, as the D1 scope read chose it (db/ingest.ts SCOPE). */
+  /** What the state machine needs for these events, as the D1 scope read chose it (db/ingest-reads.ts SCOPE). */
   scope(routing: Routing, events: AlertEvent[]): WorkingSet {
     const ws: WorkingSet = { components: new Map(), alerts: new Map(), incidents: new Map() };
     const deliveryAlerts: AlertState[] = [];
