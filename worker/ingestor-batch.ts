@@ -1,7 +1,6 @@
 // What the operator commands and the cron tick share: one action's writes collected over a shared
 // view of the components (Batch), maintenance transitions, and the working set of incidents.
-import type { Actor } from "../db/audit";
-import { audit } from "../db/audit";
+import { type Actor, audit } from "../db/audit";
 import { insertStatusChanges, updateComponentFlags } from "../db/components";
 import { incidentAlertKeys, insertIncidentComponents, insertIncidentUpdates, setMaintenanceStatus } from "../db/incidents";
 import { loadWorkingSets } from "../db/ingest-reads";

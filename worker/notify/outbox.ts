@@ -28,14 +28,11 @@ export class NotifyOutbox {
   /** Since the object started: event messages sent to the queue, and failed sends. */
   readonly totals = { sent: 0, sendFailures: 0, lastError: null as string | null };
 
+  /** Its tables (notify_outbox, notify_cursor) are created by the Ingestor's storage migration (worker/ingestor-storage.ts). */
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly env: Env,
-  ) {
-    const sql = storage.sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS notify_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, message TEXT NOT NULL, created_at TEXT NOT NULL)");
-    sql.exec("CREATE TABLE IF NOT EXISTS notify_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), update_rowid INTEGER NOT NULL, change_id INTEGER NOT NULL)");
-  }
+  ) {}
 
   get pending(): number {
     return this.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM notify_outbox").one().n;
