@@ -4,7 +4,7 @@
 // keeps its first 6 characters) or a flood. Distinct prefixes per hour are capped, so random keys
 // cannot grow the table either: past the cap they share the `*` row.
 
-import { countRefusalRow, refusalRows } from "../../db/refusals";
+import { countRefusalRow, type RefusalRow, refusalRows } from "../../db/refusals";
 
 export const MAX_PREFIXES_PER_HOUR = 500;
 const ERROR_CHARS = 200;
@@ -27,14 +27,8 @@ export async function countRefusal(db: D1Database, r: { source: string; key: str
   });
 }
 
-export interface RefusedJson {
-  hour: string;
-  source: string;
-  key_prefix: string;
-  count: number;
-  last_at: string;
-  last_error: string;
-}
+/** What the admin lists of refused deliveries: the counted rows as they are. */
+export type RefusedJson = RefusalRow;
 
 /** Newest hour first. */
 export async function listRefusals(db: D1Database, limit = 100): Promise<RefusedJson[]> {
