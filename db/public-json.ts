@@ -3,7 +3,7 @@
 import { type ComponentStatus, type Impact, type Indicator, worstStatus } from "../domain/status";
 import type { SqlRow } from "./columns";
 import type { AffectedComponent, componentGroups, components, incidents } from "./schema";
-import type { PageSettings } from "./settings";
+import type { PageSettings, PageSettingsValues } from "./settings";
 
 export interface PageJson {
   id: string;
@@ -71,15 +71,7 @@ export interface SummaryJson {
 }
 
 /** The page's own look and words (not part of Statuspage's shapes): what its settings set. */
-export interface BrandJson {
-  language: string;
-  logo_url: string | null;
-  favicon_url: string | null;
-  brand_color: string | null;
-  header_links: { label: string; url: string }[];
-  support_url: string | null;
-  footer_text: string | null;
-}
+export type BrandJson = Pick<PageSettingsValues, "language" | "logo_url" | "favicon_url" | "brand_color" | "header_links" | "support_url" | "footer_text">;
 
 /** The page, its name and links from the settings, updated at its latest change (`lastChange`: of components and published incidents). */
 export function pageJson(settings: PageSettings, baseUrl: string, lastChange: string): PageJson {
