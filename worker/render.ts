@@ -5,16 +5,20 @@
 // request from outside for /reader is a plain 404.
 import { handle } from "@astrojs/cloudflare/handler";
 import type { Context } from "hono";
+import { shareSettings } from "../db/settings";
 import type { ReaderPage } from "../domain/reader-view";
 import { type Language, PAGE_LANGUAGE_HEADER } from "../i18n";
 import { publicBaseUrl } from "./cache";
 import type { AppEnv } from "./env";
+import { requestSettings } from "./reader-settings";
 
 const READER_PATH = "/reader";
 
 /** The page's HTML, rendered against the public base URL in the reader's language. */
 export async function renderReaderPage(c: Context<AppEnv>, lang: Language, readerPage: ReaderPage): Promise<string> {
   const request = new Request(`${publicBaseUrl(c.env, c.req.url)}${READER_PATH}`, { headers: { [PAGE_LANGUAGE_HEADER]: lang } });
+  // The page reads the settings this request already read, not again (as routes/pages.ts does).
+  shareSettings(request, await requestSettings(c));
   let outer: { waitUntil(p: Promise<unknown>): void; passThroughOnException(): void } | null = null;
   try {
     outer = c.executionCtx;
