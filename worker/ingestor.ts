@@ -39,6 +39,7 @@ import { type InboxLimits, Projection, type ProjectionStatus } from "./ingestor-
 import { migrateIngestorStorage } from "./ingestor-storage";
 import { runTick, type TickResult } from "./ingestor-tick";
 import { NotifyOutbox } from "./notify/outbox";
+import { senderOf } from "./sources/registry";
 import { verifyBodySignature } from "./sources/signatures";
 import { MemoryState } from "./working-set";
 
@@ -396,9 +397,10 @@ export class Ingestor extends DurableObject<Env> {
       const stale = timestamp ? staleTimestamp(timestamp) : null;
       if (stale) return { ok: false, status: 401, error: stale };
     }
-    // SNS signatures are checked by the CloudWatch receiver only: the key of an integration that
-    // verifies them opens no other endpoint (a forged, unsigned alarm on /v2/enqueue is refused).
-    if (integration.source === "cloudwatch" && integration.options.verify_signatures !== false && !input.snsChecked && !input.internal) {
+    // SNS signatures are checked by the receiver of a sender that arrives through SNS (the registry
+    // says which) only: the key of an integration that verifies them opens no other endpoint (a forged,
+    // unsigned alarm on /v2/enqueue is refused).
+    if (senderOf(integration.source)?.sns && integration.options.verify_signatures !== false && !input.snsChecked && !input.internal) {
       return {
         ok: false,
         status: 401,
