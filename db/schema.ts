@@ -30,55 +30,88 @@ const owned = (name: string, parent: () => AnySQLiteColumn) => text(name).notNul
 const updatedAt = () => text("updated_at").notNull();
 
 // ── Page ────────────────────────────────────────────────────────────────────
-export const pageSettings = sqliteTable("page_settings", {
-  id: integer("id").primaryKey(), // always 1
-  pageId: text("page_id").notNull(),
-  name: text("name").notNull(),
-  url: text("url").notNull().default(""),
-  timeZone: text("time_zone").notNull().default("Etc/UTC"),
-  autoResolveMinutes: integer("auto_resolve_minutes"), // null: an operator resolves
-  /** The language readers get when neither `?lang=`, their cookie nor Accept-Language decides (i18n/). */
-  language: text("language").notNull().default("en"),
-  logoUrl: text("logo_url"),
-  faviconUrl: text("favicon_url"),
-  /** `#rrggbb`, checked for WCAG AA contrast when set (domain/contrast.ts). */
-  brandColor: text("brand_color"),
-  /** JSON `[{label, url}]`, shown in the page's header. */
-  headerLinks: text("header_links").notNull().default("[]"),
-  supportUrl: text("support_url"),
-  footerText: text("footer_text"),
-  /** `private`: only readers with the page password or a Cloudflare Access identity (worker/visibility.ts). */
-  visibility: text("visibility", { enum: ["public", "private"] })
-    .notNull()
-    .default("public"),
-  /** PBKDF2-SHA256 of the page password (`pbkdf2-sha256$<iterations>$<salt>$<hash>`); null: none. */
-  pagePasswordHash: text("page_password_hash"),
-  /** Signs readers' access cookies; replaced with every new password, which signs every reader out. */
-  accessSecret: text("access_secret"),
-  /** Retention the cron enforces on the delivery log and the audit log. */
-  deliveryRetentionDays: integer("delivery_retention_days").notNull().default(30),
-  auditRetentionDays: integer("audit_retention_days").notNull().default(365),
-  /** Whether other sites may show the public page in a frame (frame-ancestors / X-Frame-Options). */
-  allowFraming: integer("allow_framing", { mode: "boolean" }).notNull().default(true),
-  /** Cloudflare Turnstile on the subscribe form when set (migration 0007); its secret is TURNSTILE_SECRET. */
-  turnstileSiteKey: text("turnstile_site_key"),
-  updatedAt: updatedAt(),
-});
+/** One row per page. Page 1 is the install's first page: every row made before pages existed is on it. */
+export const pageSettings = sqliteTable(
+  "page_settings",
+  {
+    /** The page: what `page` columns elsewhere refer to. */
+    id: integer("id").primaryKey(),
+    /** The page's public id, as the Statuspage APIs show it. */
+    pageId: text("page_id").notNull(),
+    /** Its path prefix under a shared host (`/p/<slug>/`) and its `<slug>.localhost` name. */
+    slug: text("slug").notNull().default("main"),
+    /** Order in the admin's page switcher. */
+    position: integer("position").notNull().default(0),
+    name: text("name").notNull(),
+    url: text("url").notNull().default(""),
+    timeZone: text("time_zone").notNull().default("Etc/UTC"),
+    autoResolveMinutes: integer("auto_resolve_minutes"), // null: an operator resolves
+    /** The language readers get when neither `?lang=`, their cookie nor Accept-Language decides (i18n/). */
+    language: text("language").notNull().default("en"),
+    logoUrl: text("logo_url"),
+    faviconUrl: text("favicon_url"),
+    /** `#rrggbb`, checked for WCAG AA contrast when set (domain/contrast.ts). */
+    brandColor: text("brand_color"),
+    /** JSON `[{label, url}]`, shown in the page's header. */
+    headerLinks: text("header_links").notNull().default("[]"),
+    supportUrl: text("support_url"),
+    footerText: text("footer_text"),
+    /** `private`: only readers with the page password or a Cloudflare Access identity (worker/visibility.ts). */
+    visibility: text("visibility", { enum: ["public", "private"] })
+      .notNull()
+      .default("public"),
+    /** PBKDF2-SHA256 of the page password (`pbkdf2-sha256$<iterations>$<salt>$<hash>`); null: none. */
+    pagePasswordHash: text("page_password_hash"),
+    /** Signs readers' access cookies; replaced with every new password, which signs every reader out. */
+    accessSecret: text("access_secret"),
+    /** Retention the cron enforces on the delivery log and the audit log. */
+    deliveryRetentionDays: integer("delivery_retention_days").notNull().default(30),
+    auditRetentionDays: integer("audit_retention_days").notNull().default(365),
+    /** Whether other sites may show the public page in a frame (frame-ancestors / X-Frame-Options). */
+    allowFraming: integer("allow_framing", { mode: "boolean" }).notNull().default(true),
+    /** Cloudflare Turnstile on the subscribe form when set (migration 0007); its secret is TURNSTILE_SECRET. */
+    turnstileSiteKey: text("turnstile_site_key"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("page_settings_slug_unique").on(t.slug)],
+);
+
+/** The host names a page answers on (`status.example.com`); a host belongs to one page. */
+export const pageHosts = sqliteTable(
+  "page_hosts",
+  {
+    host: text("host").primaryKey(), // lower case, no port
+    page: integer("page")
+      .notNull()
+      .references(() => pageSettings.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("page_hosts_page_idx").on(t.page)],
+);
+
+/** The page a row belongs to (`page_settings.id`); rows made before pages existed are on page 1. */
+const pageColumn = () => integer("page").notNull().default(1);
 
 // ── Components ──────────────────────────────────────────────────────────────
-export const componentGroups = sqliteTable("component_groups", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  description: text("description"),
-  position: integer("position").notNull().default(0),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-});
+export const componentGroups = sqliteTable(
+  "component_groups",
+  {
+    id: text("id").primaryKey(),
+    page: pageColumn(),
+    name: text("name").notNull(),
+    description: text("description"),
+    position: integer("position").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("component_groups_page_idx").on(t.page, t.position)],
+);
 
 export const components = sqliteTable(
   "components",
   {
     id: text("id").primaryKey(),
+    page: pageColumn(),
     slug: text("slug").notNull(),
     name: text("name").notNull(),
     description: text("description"),
@@ -96,7 +129,7 @@ export const components = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("components_slug_unique").on(t.slug), index("components_group_idx").on(t.groupId, t.position)],
+  (t) => [uniqueIndex("components_page_slug_unique").on(t.page, t.slug), index("components_group_idx").on(t.groupId, t.position)],
 );
 
 /** Every change of a component's visible status: the source of uptime history. */
@@ -236,6 +269,7 @@ export const incidents = sqliteTable(
   "incidents",
   {
     id: text("id").primaryKey(),
+    page: pageColumn(),
     kind: text("kind", { enum: INCIDENT_KINDS }).notNull().default("incident"),
     name: text("name").notNull(),
     status: text("status", { enum: INCIDENT_OR_MAINTENANCE_STATUSES }).notNull(),
@@ -258,6 +292,7 @@ export const incidents = sqliteTable(
   },
   (t) => [
     index("incidents_open_idx").on(t.kind, t.resolvedAt),
+    index("incidents_page_idx").on(t.page, t.kind, t.createdAt),
     index("incidents_created_idx").on(t.createdAt),
     // The cron's look-up of grace periods that ran out, and the admin's list of drafts.
     index("incidents_unpublished_idx").on(t.publication, t.publishAt).where(sql`${t.publication} != 'published'`),
@@ -399,6 +434,8 @@ export const channels = sqliteTable(
   "channels",
   {
     id: text("id").primaryKey(),
+    /** The page it listens to; null: every page. */
+    page: integer("page").default(1),
     name: text("name").notNull(),
     kind: text("kind", { enum: CHANNEL_KINDS }).notNull(),
     /** webhook/slack/discord/teams: the URL; datadog: the api_url; email: the address. */
@@ -420,6 +457,8 @@ export const subscribers = sqliteTable(
   "subscribers",
   {
     id: text("id").primaryKey(),
+    /** The page subscribed to (its components, or some of them). */
+    page: pageColumn(),
     email: text("email").notNull(),
     /** Null: an email subscriber. */
     webhookUrl: text("webhook_url"),
@@ -442,8 +481,8 @@ export const subscribers = sqliteTable(
   (t) => [
     uniqueIndex("subscribers_token_unique").on(t.token),
     index("subscribers_email_idx").on(t.email),
-    // One subscriber per (email, webhook): parallel sign-ups for one address make one row.
-    uniqueIndex("subscribers_email_webhook_unique").on(t.email, sql`coalesce(${t.webhookUrl}, '')`),
+    // One subscriber per (page, email, webhook): parallel sign-ups for one address make one row.
+    uniqueIndex("subscribers_page_email_webhook_unique").on(t.page, t.email, sql`coalesce(${t.webhookUrl}, '')`),
     check("subscribers_created_by", sql`${t.createdBy} IN ('public','operator')`),
   ],
 );
@@ -483,6 +522,7 @@ export const notifications = sqliteTable(
 );
 
 // ── Row types, as a query returns them ──────────────────────────────────────
+export type PageHostRow = typeof pageHosts.$inferSelect;
 export type ComponentGroupRow = typeof componentGroups.$inferSelect;
 export type ComponentRow = typeof components.$inferSelect;
 export type IntegrationRow = typeof integrations.$inferSelect;
