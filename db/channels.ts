@@ -33,8 +33,12 @@ export async function deleteChannelRow(db: D1Database, id: string, actor: string
 }
 
 /** The components a channel can be limited to, for the admin form. */
-export const componentChoices = (db: D1Database): Promise<{ id: string; name: string }[]> =>
-  orm(db).select({ id: components.id, name: components.name }).from(components).orderBy(asc(components.position), asc(components.name));
+export const componentChoices = (db: D1Database, page = 1): Promise<{ id: string; name: string }[]> =>
+  orm(db)
+    .select({ id: components.id, name: components.name })
+    .from(components)
+    .where(eq(components.page, page))
+    .orderBy(asc(components.position), asc(components.name));
 
 /** The page's time zone, for the admin pages' times. */
 export const pageTimeZone = async (db: D1Database): Promise<string> => (await readPageSettings(db)).timeZone;

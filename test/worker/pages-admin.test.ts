@@ -249,7 +249,13 @@ describe("one alert, several pages", () => {
     const integ = (await (await admin("POST", "/integrations", { name: unique("tags"), source: "generic" })).json()) as { key: string };
     const status = async (page: string | number, id: string) => ((await (await admin("GET", `/pages/${page}/components/${id}`)).json()) as Component).status;
 
-    await post(`/hooks/generic/${integ.key}`, { dedup_key: "s1", action: "trigger", severity: "critical", summary: "down", tags: { service: `${a.slug}/${shared}` } });
+    await post(`/hooks/generic/${integ.key}`, {
+      dedup_key: "s1",
+      action: "trigger",
+      severity: "critical",
+      summary: "down",
+      tags: { service: `${a.slug}/${shared}` },
+    });
     expect(await status(a.slug, onA.id)).toBe("major_outage");
     expect(await status(1, on1.id)).toBe("operational");
 

@@ -254,7 +254,8 @@ export const channelsApi = new Hono<AdminEnv>();
 channelsApi.get("/channels", async (c) => c.json((await listChannels(c.env.DB, c.get("page"))).map(channelJson)));
 channelsApi.post("/channels", ...json(channelCreate), async (c) => {
   // Only an operator of every page may make a channel that hears of every page.
-  if (c.req.valid("json").all_pages && c.get("pages") !== null) throw new HttpError(403, "a channel of every page needs an operator of every page", "all_pages");
+  if (c.req.valid("json").all_pages && c.get("pages") !== null)
+    throw new HttpError(403, "a channel of every page needs an operator of every page", "all_pages");
   return c.json(await createChannel({ env: c.env, actor: c.get("actor"), page: c.get("page") }, c.req.valid("json")), 201);
 });
 channelsApi.get("/channels/:id", channelId, async (c) => c.json(channelJson(await requireChannel(c.env.DB, c.req.valid("param").id, c.get("page")))));

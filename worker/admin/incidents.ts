@@ -81,7 +81,10 @@ export async function listIncidents(
 
 export async function listMaintenances(ctx: AdminCtx, filter: keyof typeof MAINTENANCE_FILTERS, limit = 50): Promise<AdminIncidentJson[]> {
   const db = ctx.env.DB;
-  return withAlerts(db, await getIncidents(db, await readContext(ctx), { where: `${MAINTENANCE_FILTERS[filter]} AND ${onPage(ctx.page)}`, limit, audience: "operators" }));
+  return withAlerts(
+    db,
+    await getIncidents(db, await readContext(ctx), { where: `${MAINTENANCE_FILTERS[filter]} AND ${onPage(ctx.page)}`, limit, audience: "operators" }),
+  );
 }
 
 export async function getIncident(ctx: AdminCtx, id: string): Promise<AdminIncidentJson> {
