@@ -1,7 +1,10 @@
 // Several pages from one install, as operators see them: pages and host names, every admin resource
 // scoped to a page, operator keys limited to pages, and one alert routed to components on several pages.
-import { env, SELF } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { createExecutionContext, env, SELF } from "cloudflare:test";
+import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSession, setAccessKeySet } from "../../worker/auth";
+import { app } from "../../worker/index";
 import { admin, BASE, post, rows, unique } from "./helpers";
 
 type Page = { id: number; slug: string; name: string; hosts: string[] };
@@ -266,14 +269,76 @@ describe("one alert, several pages", () => {
   });
 });
 
-it("the Access identity limits are kept per identity, `*` for the others", async () => {
-  const page = await createPage("Access");
-  const put = await admin("PUT", "/operator-pages", { identity: "Ops@Example.com", pages: [page.id] });
-  expect(put.status).toBe(200);
-  expect(await put.json()).toMatchObject({ identity: "ops@example.com", pages: [page.id] });
-  expect(await rows("SELECT identity, pages FROM operator_pages WHERE identity = 'ops@example.com'")).toEqual([
-    { identity: "ops@example.com", pages: JSON.stringify([page.id]) },
-  ]);
-  expect((await admin("DELETE", `/operator-pages/${encodeURIComponent("ops@example.com")}`)).status).toBe(204);
-  expect((await admin("PUT", "/operator-pages", { identity: "not an email", pages: [] })).status).toBe(400);
+describe("Cloudflare Access identities limited to pages", () => {
+  const TEAM = "pages.cloudflareaccess.com";
+  const AUD = "aud-pages-0123456789";
+  let privateKey: CryptoKey;
+  beforeAll(async () => {
+    const pair = await generateKeyPair("RS256", { extractable: true });
+    privateKey = pair.privateKey as CryptoKey;
+    const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
+    setAccessKeySet(createLocalJWKSet({ keys: [jwk] }));
+  });
+  afterAll(() => setAccessKeySet(null));
+  const jwt = (email: string) =>
+    new SignJWT({ email })
+      .setProtectedHeader({ alg: "RS256", kid: "k1" })
+      .setIssuer(`https://${TEAM}`)
+      .setAudience(AUD)
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(privateKey);
+  const call = async (email: string, path: string) =>
+    app.fetch(
+      new Request(`${BASE}${path}`, { headers: { "Cf-Access-Jwt-Assertion": await jwt(email) } }),
+      { ...env, ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD },
+      createExecutionContext(),
+    );
+
+  it("an identity listed with some pages gets 403 elsewhere, in the API and the UI; an unlisted one keeps every page", async () => {
+    const page = await createPage("Support");
+    const email = `${unique("agent")}@acme.test`;
+    const put = await admin("PUT", "/operator-pages", { identity: email.toUpperCase(), pages: [page.id] });
+    expect(put.status).toBe(200);
+    expect(await put.json()).toMatchObject({ identity: email, pages: [page.id] });
+
+    expect((await call(email, `/admin/api/pages/${page.slug}/components`)).status).toBe(200);
+    expect((await call(email, "/admin/api/components")).status).toBe(403);
+    expect((await call(email, "/admin/api/integrations")).status).toBe(403);
+    // The UI opens on the identity's page; install-wide pages are refused.
+    const dashboard = await call(email, "/admin");
+    expect(dashboard.status).toBe(200);
+    expect((await call(email, "/admin/integrations")).status).toBe(403);
+    expect((await call(`${unique("other")}@acme.test`, "/admin/api/components")).status).toBe(200);
+
+    expect((await admin("DELETE", `/operator-pages/${encodeURIComponent(email)}`)).status).toBe(204);
+    expect((await call(email, "/admin/api/components")).status).toBe(200);
+    expect((await admin("PUT", "/operator-pages", { identity: "not an email", pages: [] })).status).toBe(400);
+  });
+});
+
+it("the UI's page switcher moves the admin to another page and its components", async () => {
+  const page = await createPage("Switched");
+  const component = await componentOn(page.slug, "Only on the switched page");
+  const cookie = `__Host-admin_session=${(await createSession(env.DB, "test-admin-token-0123456789abcdef0123", "tester", { csrf: "csrf-for-pages" })).cookie}`;
+  const ui = (path: string, init: RequestInit = {}) =>
+    SELF.fetch(`${BASE}${path}`, { redirect: "manual", ...init, headers: { Cookie: cookie, Origin: BASE, ...(init.headers ?? {}) } });
+  const first = await (await ui("/admin/components")).text();
+  expect(first).toContain('name="page"');
+  expect(first).not.toContain(component.name);
+  const switched = await ui("/admin/page", {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Referer: `${BASE}/admin/components` },
+    body: new URLSearchParams({ page: String(page.id), _csrf: "csrf-for-pages" }).toString(),
+  });
+  expect(switched.status).toBe(303);
+  expect(switched.headers.get("location")).toBe("/admin/components");
+  const selected = /admin_page=(\d+)/.exec(switched.headers.get("set-cookie") ?? "")![1];
+  const after = await (await ui("/admin/components", { headers: { Cookie: `${cookie}; admin_page=${selected}` } })).text();
+  expect(after).toContain(component.name);
+  // A page that does not exist (or is not the operator's) falls back to the first page.
+  expect(await (await ui("/admin/components", { headers: { Cookie: `${cookie}; admin_page=999999` } })).text()).not.toContain(component.name);
+  const pages = await (await ui("/admin/pages")).text();
+  expect(pages).toContain(page.slug);
+  expect(pages).toContain("Operator keys");
 });
