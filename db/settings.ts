@@ -37,11 +37,10 @@ const UNSAVED: typeof pageSettings.$inferSelect = {
   updatedAt: new Date(0).toISOString(),
 };
 
-/** One page's settings (one round trip); the first page's defaults when they were never saved. */
+/** The one read of the page settings (one round trip); the defaults when they were never saved. */
 export async function readPageSettings(db: D1Database, page = 1): Promise<PageSettings> {
   const row = await orm(db).select().from(pageSettings).where(eq(pageSettings.id, page)).get();
-  if (row) return { ...row, saved: true };
-  return { ...UNSAVED, id: page, saved: false };
+  return row ? { ...row, saved: true } : { ...UNSAVED, saved: false };
 }
 
 /** The page a reader's request is for, and how it came there. */

@@ -8,7 +8,7 @@ import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { app } from "../../worker/index";
 import { hashPagePassword } from "../../worker/security/page-access";
-import { BASE, unique } from "./helpers";
+import { BASE, createIntegration, post, unique } from "./helpers";
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
 
@@ -58,7 +58,15 @@ async function createPage(kind: "public" | "internal" | "product", isPrivate: bo
     `INSERT INTO page_settings (id, page_id, slug, name, url, time_zone, updated_at, visibility, page_password_hash, access_secret, allow_framing, language, header_links)
      VALUES ((SELECT max(coalesce(max(id), 0), 1) + 1 FROM page_settings), ?1, ?2, ?3, '', 'Etc/UTC', ?4, ?5, ?6, ?7, 1, 'en', '[]') RETURNING id`,
   )
-    .bind(p.pageId, slug, p.name, t, isPrivate ? "private" : "public", isPrivate ? await hashPagePassword(PASSWORD) : null, isPrivate ? btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))) : null)
+    .bind(
+      p.pageId,
+      slug,
+      p.name,
+      t,
+      isPrivate ? "private" : "public",
+      isPrivate ? await hashPagePassword(PASSWORD) : null,
+      isPrivate ? btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))) : null,
+    )
     .first<{ id: number }>();
   p.id = row!.id;
   const groupId = rid() + rid();
@@ -142,7 +150,13 @@ const SURFACES: Record<string, (p: Page | null) => string[]> = {
   "/subscriptions/:token/confirm": () => pages.map((q) => `/subscriptions/${q.token}/confirm`),
   "/subscriptions/:token/unsubscribe": () => pages.map((q) => `/subscriptions/${q.token}/unsubscribe`),
   // Every other GET is a page: the overview, history, permalinks of every page's incidents, the subscribe form, a 404.
-  "/*": () => ["/", "/history", "/subscribe", "/no/such/page", ...pages.flatMap((q) => [q.incidentId, q.resolvedId, q.maintenanceId].map((id) => `/incidents/${id}`))],
+  "/*": () => [
+    "/",
+    "/history",
+    "/subscribe",
+    "/no/such/page",
+    ...pages.flatMap((q) => [q.incidentId, q.resolvedId, q.maintenanceId].map((id) => `/incidents/${id}`)),
+  ],
 };
 
 /** The public GET routes the app declares: everything but the operators' (admin, hooks). */
@@ -189,7 +203,8 @@ describe.each([false, true])("with the private page's cookie: %s", (withCookie) 
         expectNoTraceOf(others, url, text);
         // A private page shows strangers nothing of its own either (its sign-in names only the page; a
         // subscriber's own token shows them their own address, the one place the marker may stand).
-        if (p.private && !withCookie && !path.startsWith(`/subscriptions/${p.token}`)) expect(text.includes(p.marker), `${url} shows the private page to a stranger`).toBe(false);
+        if (p.private && !withCookie && !path.startsWith(`/subscriptions/${p.token}`))
+          expect(text.includes(p.marker), `${url} shows the private page to a stranger`).toBe(false);
       }
     }
   });
@@ -209,14 +224,19 @@ describe("each page shows its own", () => {
     for (const way of ways(p)) {
       const summary = await SELF.fetch(`${way}/api/v2/summary.json`, { headers: { Cookie: cookie } });
       expect(summary.status).toBe(200);
-      const json = (await summary.json()) as { page: { id: string; name: string; url: string }; components: { name: string }[]; incidents: { shortlink: string }[] };
+      const json = (await summary.json()) as {
+        page: { id: string; name: string; url: string };
+        components: { name: string }[];
+        incidents: { shortlink: string }[];
+      };
       expect(json.page).toMatchObject({ id: p.pageId, name: p.name, url: way });
       expect(json.components.map((c) => c.name)).toEqual([`${p.marker} group`, `${p.marker} database`]);
       expect(json.incidents.map((i) => i.shortlink)).toEqual([`${way}/incidents/${p.incidentId}`]);
       const html = await (await SELF.fetch(`${way}/`, { headers: { Cookie: cookie } })).text();
       expect(html).toContain(`${p.marker} database`);
       const prefix = way.startsWith(`${BASE}/p/`) ? `/p/${p.slug}` : "";
-      for (const link of ["/history", "/subscribe", "/history.atom", "/api/v2/summary.json", `/incidents/${p.incidentId}`]) expect(html).toContain(`href="${prefix}${link}"`);
+      for (const link of ["/history", "/subscribe", "/history.atom", "/api/v2/summary.json", `/incidents/${p.incidentId}`])
+        expect(html).toContain(`href="${prefix}${link}"`);
       const badge = await (await SELF.fetch(`${way}/badge/${SHARED_SLUG}.svg`, { headers: { Cookie: cookie } })).text();
       expect(badge).toContain(`${p.marker} database`);
       const feed = await (await SELF.fetch(`${way}/history.atom`, { headers: { Cookie: cookie } })).text();
@@ -242,7 +262,9 @@ describe("each page shows its own", () => {
       expectNoTraceOf(pages, path, await res.text());
     }
     const p = pages[0]!;
-    expect((await SELF.fetch(`${BASE}/p/${p.slug}/admin/api/components`, { headers: { Authorization: "Bearer test-admin-token-0123456789abcdef0123" } })).status).toBe(404);
+    expect(
+      (await SELF.fetch(`${BASE}/p/${p.slug}/admin/api/components`, { headers: { Authorization: "Bearer test-admin-token-0123456789abcdef0123" } })).status,
+    ).toBe(404);
     expect((await SELF.fetch(`${BASE}/p/${p.slug}/hooks/generic/x`, { method: "POST", body: "{}" })).status).toBe(404);
   });
 });
@@ -311,5 +333,54 @@ describe("subscribing", () => {
       },
       { timeout: 10_000 },
     );
+  });
+});
+
+// Emails and webhooks sent to subscribers. One alert routed to a component on each page opens one
+// incident per page, and each page's subscribers hear of their page's incident only (the private page's
+// included: notifications go to its own subscribers). Skipped until the Ingestor opens one incident per
+// page per alert and the notification consumer reads the incident's page's subscribers and settings:
+// turn `describe.skip` into `describe` when they are in this branch.
+describe.skip("emails and webhooks to subscribers", () => {
+  it("each page's subscribers hear of their own page's incident, and of nothing of another page", async () => {
+    const capture = env.NOTIFY_CAPTURE_URL;
+    const sent: Array<{ to: string; text: string }> = [];
+    vi.spyOn(env.EMAIL, "send").mockImplementation(async (m: unknown) => {
+      const mail = m as { to: string; subject: string; text: string; html: string; headers?: Record<string, string> };
+      sent.push({ to: mail.to, text: JSON.stringify(mail) });
+      return { messageId: `m${sent.length}` };
+    });
+    const tag = unique("iso");
+    const t = now();
+    await env.DB.batch(
+      pages.map((p) =>
+        env.DB.prepare(
+          "INSERT INTO subscribers (id, page, email, webhook_url, language, token, confirmed_at, created_by, created_at) VALUES (?1, ?2, ?3, ?4, 'en', ?5, ?6, 'operator', ?6)",
+        ).bind(rid() + rid(), p.id, `hook-${p.marker}@example.com`, `${capture}/ok/${tag}/${p.slug}`, `tok${rid()}${rid()}${rid()}${rid()}`, t),
+      ),
+    );
+    const integration = await createIntegration(
+      "generic",
+      pages.map((p) => p.componentId),
+    );
+    expect(
+      (await post(`/hooks/generic/${integration.key}`, { dedup_key: tag, action: "trigger", severity: "critical", summary: "Shared outage" })).status,
+    ).toBe(202);
+    for (const p of pages) {
+      const others = pages.filter((q) => q !== p);
+      await vi.waitFor(
+        async () => {
+          const got = (await (await fetch(`${capture}/_requests?prefix=${encodeURIComponent(`/ok/${tag}/${p.slug}`)}`)).json()) as { body: string }[];
+          expect(got.length).toBeGreaterThan(0);
+          for (const g of got) {
+            expect(g.body).toContain(p.marker);
+            expectNoTraceOf(others, `webhook to ${p.slug}`, g.body);
+          }
+        },
+        { timeout: 20_000, interval: 200 },
+      );
+      await vi.waitFor(() => expect(sent.filter((m) => m.to.includes(p.marker)).length).toBeGreaterThan(0), { timeout: 20_000, interval: 200 });
+      for (const m of sent.filter((x) => x.to.includes(p.marker))) expectNoTraceOf(others, `email to ${m.to}`, m.text);
+    }
   });
 });
