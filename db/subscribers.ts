@@ -19,11 +19,7 @@ export function statement(db: D1Database, query: { toSQL(): { sql: string; param
 
 /** The row a subscription names by its page and (email, webhook) pair: how a repeated sign-up finds the first. */
 const samePair = (email: string, webhookUrl: string | null, page: number): SQL =>
-  and(
-    eq(subscribers.page, page),
-    eq(subscribers.email, email),
-    webhookUrl === null ? isNull(subscribers.webhookUrl) : eq(subscribers.webhookUrl, webhookUrl),
-  )!;
+  and(eq(subscribers.page, page), eq(subscribers.email, email), webhookUrl === null ? isNull(subscribers.webhookUrl) : eq(subscribers.webhookUrl, webhookUrl))!;
 
 export interface NewSubscriber {
   id: string;
@@ -87,7 +83,13 @@ export async function insertPublicSubscriber(
 }
 
 export async function findByPair(db: D1Database, email: string, webhookUrl: string | null, page = 1): Promise<Subscriber | null> {
-  return (await orm(db).select().from(subscribers).where(samePair(email, webhookUrl, page)).get()) ?? null;
+  return (
+    (await orm(db)
+      .select()
+      .from(subscribers)
+      .where(samePair(email, webhookUrl, page))
+      .get()) ?? null
+  );
 }
 
 /** The subscriber a token names; with `page`, only one of that page (a token of another page names none there). */

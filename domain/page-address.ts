@@ -39,6 +39,3 @@ export function pageAddress(url: URL): PageAddress {
   const local = /^([a-z0-9-]+)\.localhost$/.exec(host)?.[1];
   return { host, slug: local && PAGE_SLUG.test(local) ? local : null, prefix: "" };
 }
-
-/** A path on the page the reader came by: the prefix kept (`/` under `/p/x` is `/p/x/`). */
-export const onPage = (prefix: string, path: string): string => `${prefix}${path}`;

@@ -27,11 +27,12 @@
 // ingestor Durable Object); every other data centre keeps its copy for at most max-age (10 s). A
 // global, instant purge needs the zone's purge API and an API token, which this worker does not hold.
 import type { Context } from "hono";
+import type { RequestPage } from "../db/settings";
 import { toHex } from "../domain/ids";
 import { type Language, matchLanguage } from "../i18n";
 import { config } from "./config";
 import type { AppEnv, Env } from "./env";
-import { pageOrigin, requestPage, requestSettings } from "./reader-settings";
+import { requestPage, requestSettings } from "./reader-settings";
 import { publicHeaders } from "./security/headers";
 
 export const PUBLIC_MAX_AGE_SECONDS = 10;
@@ -44,6 +45,19 @@ const edgeCache = (): Cache | null => (typeof caches !== "undefined" && "default
 export const publicBaseUrl = (env: Env, requestUrl: string) => config(env).publicUrl ?? new URL(requestUrl).origin;
 /** The public base URL of the request a handler answers. */
 export const baseUrl = (c: { env: Env; req: { url: string } }) => publicBaseUrl(c.env, c.req.url);
+
+/**
+ * The origin a reader's page builds its links on: the request's own when it came by one of the page's
+ * host names (or `<slug>.localhost`), else the public base URL.
+ */
+export const pageOrigin = (env: Env, requestUrl: string, page: RequestPage): string =>
+  page.ownHost ? new URL(requestUrl).origin : publicBaseUrl(env, requestUrl);
+
+/** The base URL of the page the reader came to: its origin and, when they came by it, the page's prefix. */
+export async function readerBase(c: { env: Env; req: { url: string; raw: Request } }): Promise<string> {
+  const page = await requestPage(c);
+  return `${pageOrigin(c.env, c.req.url, page)}${page.prefix}`;
+}
 
 async function etagOf(body: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));

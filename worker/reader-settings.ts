@@ -1,10 +1,8 @@
 // What every public request needs to know about its page before answering: which page it is (found by
 // the request's address: db/settings.ts pageFor), its name, language and who may read it
-// (worker/visibility.ts is the gate that acts on it), and the base URL its links are built on.
+// (worker/visibility.ts is the gate that acts on it); worker/cache.ts builds its links' base URL on it.
 import { type PageSettings, pageFor, type RequestPage, readPageSettings, settingsFor } from "../db/settings";
 import { DEFAULT_LANGUAGE, isLanguage, type Language } from "../i18n";
-import { config } from "./config";
-import type { Env } from "./env";
 
 export type Visibility = "public" | "private";
 export const VISIBILITIES = ["public", "private"] as const;
@@ -43,20 +41,6 @@ export async function requestPage(c: RequestLike): Promise<RequestPage> {
   const page = await pageFor(c.env.DB, c.req.raw);
   if (!page) throw new Error("no such page");
   return page;
-}
-
-/**
- * The origin a page's links are built on: the request's own when it came by one of the page's host
- * names (or `<slug>.localhost`), else PUBLIC_URL, else the request's origin.
- */
-export function pageOrigin(env: Env, requestUrl: string, page: RequestPage): string {
-  return page.ownHost ? new URL(requestUrl).origin : (config(env).publicUrl ?? new URL(requestUrl).origin);
-}
-
-/** The base URL of the page the reader came to: its origin and, by the path prefix, the prefix. */
-export async function readerBase(c: RequestLike & { env: Env; req: { url: string } }): Promise<string> {
-  const page = await requestPage(c);
-  return `${pageOrigin(c.env, c.req.url, page)}${page.prefix}`;
 }
 
 /** The one check subscriptions and notifications make before reaching anyone outside: is this page private? */

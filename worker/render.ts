@@ -8,8 +8,9 @@ import type { Context } from "hono";
 import { shareSettings } from "../db/settings";
 import type { ReaderPage } from "../domain/reader-view";
 import { type Language, PAGE_LANGUAGE_HEADER } from "../i18n";
+import { pageOrigin } from "./cache";
 import type { AppEnv } from "./env";
-import { pageOrigin, requestPage } from "./reader-settings";
+import { requestPage } from "./reader-settings";
 
 const READER_PATH = "/reader";
 
