@@ -43,6 +43,15 @@ export async function readPageSettings(db: D1Database, page = 1): Promise<PageSe
   return row ? { ...row, saved: true } : { ...UNSAVED, saved: false };
 }
 
+/** A page's slug and first host name (the oldest), for the links made outside a request. */
+export async function readPageLink(db: D1Database, page: number): Promise<{ id: number; slug: string; host: string | null }> {
+  const row = await db
+    .prepare("SELECT slug, (SELECT host FROM page_hosts WHERE page = ?1 ORDER BY created_at, host LIMIT 1) AS host FROM page_settings WHERE id = ?1")
+    .bind(page)
+    .first<{ slug: string; host: string | null }>();
+  return { id: page, slug: row?.slug ?? UNSAVED.slug, host: row?.host ?? null };
+}
+
 /** The page a reader's request is for, and how it came there. */
 export interface RequestPage {
   settings: PageSettings;

@@ -18,6 +18,15 @@ export interface PageAddress {
 
 const PREFIX = /^\/p\/([^/?#]*)(?=\/|$)/;
 
+/**
+ * Where a page's links lead outside a request (notifications): the first page at the install's public
+ * base URL, as before pages existed; another page on its first host name, else under its prefix there.
+ */
+export function pageLinkBase(publicBase: string, page: { id: number; slug: string; host: string | null }): string {
+  if (page.id === 1) return publicBase;
+  return page.host ? `https://${page.host}` : `${publicBase}/p/${page.slug}`;
+}
+
 /** The path a request names once its `/p/<slug>` prefix is taken off (`/p/x` and `/p/x/` are `/`). */
 export function withoutPrefix(path: string): string {
   const m = PREFIX.exec(path);

@@ -337,17 +337,16 @@ describe("subscribing", () => {
 });
 
 // Emails and webhooks sent to subscribers. One alert routed to a component on each page opens one
-// incident per page, and each page's subscribers hear of their page's incident only (the private page's
-// included: notifications go to its own subscribers). Skipped until the Ingestor opens one incident per
-// page per alert and the notification consumer reads the incident's page's subscribers and settings:
-// turn `describe.skip` into `describe` when they are in this branch.
-describe.skip("emails and webhooks to subscribers", () => {
+// incident per page; each public page's subscribers hear of their own page's incident only, with links on
+// their page's own host, and the private page's subscribers hear nothing (a private page tells no
+// subscriber).
+describe("emails and webhooks to subscribers", () => {
   it("each page's subscribers hear of their own page's incident, and of nothing of another page", async () => {
     const capture = env.NOTIFY_CAPTURE_URL;
     const sent: Array<{ to: string; text: string }> = [];
     vi.spyOn(env.EMAIL, "send").mockImplementation(async (m: unknown) => {
-      const mail = m as { to: string; subject: string; text: string; html: string; headers?: Record<string, string> };
-      sent.push({ to: mail.to, text: JSON.stringify(mail) });
+      const mail = m as { to: string };
+      sent.push({ to: mail.to, text: JSON.stringify(m) });
       return { messageId: `m${sent.length}` };
     });
     const tag = unique("iso");
@@ -366,21 +365,27 @@ describe.skip("emails and webhooks to subscribers", () => {
     expect(
       (await post(`/hooks/generic/${integration.key}`, { dedup_key: tag, action: "trigger", severity: "critical", summary: "Shared outage" })).status,
     ).toBe(202);
-    for (const p of pages) {
+    const hooksTo = async (p: Page) =>
+      (await (await fetch(`${capture}/_requests?prefix=${encodeURIComponent(`/ok/${tag}/${p.slug}`)}`)).json()) as { body: string }[];
+    const mailsTo = (p: Page) => sent.filter((m) => m.to.includes(p.marker));
+    for (const p of pages.filter((x) => !x.private)) {
       const others = pages.filter((q) => q !== p);
-      await vi.waitFor(
-        async () => {
-          const got = (await (await fetch(`${capture}/_requests?prefix=${encodeURIComponent(`/ok/${tag}/${p.slug}`)}`)).json()) as { body: string }[];
-          expect(got.length).toBeGreaterThan(0);
-          for (const g of got) {
-            expect(g.body).toContain(p.marker);
-            expectNoTraceOf(others, `webhook to ${p.slug}`, g.body);
-          }
-        },
-        { timeout: 20_000, interval: 200 },
-      );
-      await vi.waitFor(() => expect(sent.filter((m) => m.to.includes(p.marker)).length).toBeGreaterThan(0), { timeout: 20_000, interval: 200 });
-      for (const m of sent.filter((x) => x.to.includes(p.marker))) expectNoTraceOf(others, `email to ${m.to}`, m.text);
+      await vi.waitFor(async () => expect((await hooksTo(p)).length).toBeGreaterThan(0), { timeout: 20_000, interval: 200 });
+      await vi.waitFor(() => expect(mailsTo(p).length).toBeGreaterThan(0), { timeout: 20_000, interval: 200 });
+      for (const { body, what } of [
+        ...(await hooksTo(p)).map((g) => ({ body: g.body, what: `webhook to ${p.slug}` })),
+        ...mailsTo(p).map((m) => ({ body: m.text, what: `email to ${m.to}` })),
+      ]) {
+        expect(body, what).toContain(p.marker);
+        // Its links lead to its own page: the incident and the subscriber's own token pages, on its host.
+        expect(body, what).toContain(`https://${p.host}/`);
+        expectNoTraceOf(others, what, body);
+      }
     }
+    // The private page's subscribers: nothing, while the others heard.
+    const internal = pages.find((x) => x.private)!;
+    expect(await hooksTo(internal)).toEqual([]);
+    expect(mailsTo(internal)).toEqual([]);
+    for (const m of sent) expect(m.text.includes(internal.marker), `email to ${m.to}`).toBe(false);
   });
 });
