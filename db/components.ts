@@ -1,5 +1,5 @@
 // Components as the state machine and the operators' actions read and write them.
-import { and, eq, or } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { ComponentState, StatusChange } from "../domain/incidents";
 import { columnsOf, type SqlRow } from "./columns";
 import { insertRows, orm, statement, updateRow } from "./orm";
@@ -98,16 +98,6 @@ export const listComponentRows = (db: D1Database, page?: number): Promise<Compon
 
 export const getComponentRow = async (db: D1Database, id: string): Promise<ComponentRow | undefined> =>
   (await orm(db).select().from(components).where(eq(components.id, id)).limit(1))[0];
-
-/** The component a badge names, by its slug or its id. */
-export const componentIdBySlug = async (db: D1Database, key: string): Promise<string | undefined> =>
-  (
-    await orm(db)
-      .select({ id: components.id })
-      .from(components)
-      .where(or(eq(components.slug, key), eq(components.id, key)))
-      .limit(1)
-  )[0]?.id;
 
 /** The component of this page that has this slug, if any. */
 export const slugOwner = async (db: D1Database, slug: string, page = 1): Promise<string | undefined> =>

@@ -1,7 +1,9 @@
-// The page's settings: one row (id 1), read here and nowhere else, into one typed object. A request
-// reads it once: the reader gate (worker/visibility.ts) reads it for the request it answers and hands
-// the same object to the Astro page it renders (settingsFor / shareSettings, keyed by the Request).
-import { eq } from "drizzle-orm";
+// The pages' settings: one row per page (id 1 is the first page), read here and nowhere else, into one
+// typed object. A request reads its page's once: the reader gate (worker/visibility.ts) reads it for the
+// request it answers, finding the page by the request's address (domain/page-address.ts), and hands the
+// same object to the Astro page it renders (pageFor / shareSettings, keyed by the Request).
+import { eq, getTableColumns, sql } from "drizzle-orm";
+import { type PageAddress, pageAddress } from "../domain/page-address";
 import { orm } from "./orm";
 import { pageSettings } from "./schema";
 
@@ -41,23 +43,78 @@ export async function readPageSettings(db: D1Database, page = 1): Promise<PageSe
   return row ? { ...row, saved: true } : { ...UNSAVED, saved: false };
 }
 
-// Per request, never per isolate: the entry goes with its Request.
-const perRequest = new WeakMap<Request, Promise<PageSettings>>();
+/** A page's slug and first host name (the oldest), for the links made outside a request. */
+export async function readPageLink(db: D1Database, page: number): Promise<{ id: number; slug: string; host: string | null }> {
+  const row = await db
+    .prepare("SELECT slug, (SELECT host FROM page_hosts WHERE page = ?1 ORDER BY created_at, host LIMIT 1) AS host FROM page_settings WHERE id = ?1")
+    .bind(page)
+    .first<{ slug: string; host: string | null }>();
+  return { id: page, slug: row?.slug ?? UNSAVED.slug, host: row?.host ?? null };
+}
 
-/** The page settings for this request: read the first time it asks, the same object after. */
-export function settingsFor(db: D1Database, request: Request): Promise<PageSettings> {
-  let settings = perRequest.get(request);
-  if (!settings) {
-    settings = readPageSettings(db);
-    perRequest.set(request, settings);
+/** The page a reader's request is for, and how it came there. */
+export interface RequestPage {
+  settings: PageSettings;
+  /** `/p/<slug>` when the reader came by the path prefix: every link on the page keeps it. */
+  prefix: string;
+  /** The request's host is the page's own (one of its host names, or `<slug>.localhost`): links keep that host. */
+  ownHost: boolean;
+}
+
+/**
+ * The page an address names, in one round trip: by the prefix's slug only (an unknown one is null), else
+ * by the host's page, else by the `<slug>.localhost` slug, else the first page.
+ */
+export async function readRequestPage(db: D1Database, address: PageAddress): Promise<RequestPage | null> {
+  const hostPage = sql<number | null>`(SELECT page FROM page_hosts WHERE host = ${address.host})`;
+  const where = address.prefix
+    ? eq(pageSettings.slug, address.slug ?? "")
+    : sql`${pageSettings.id} = coalesce(${hostPage}, (SELECT id FROM page_settings WHERE slug = ${address.slug}), 1)`;
+  const found = await orm(db)
+    .select({ ...getTableColumns(pageSettings), hostPage })
+    .from(pageSettings)
+    .where(where)
+    .get();
+  if (!found) {
+    // The first page before its settings were ever saved: no row, and only its own address names it.
+    if (address.prefix && address.slug !== UNSAVED.slug) return null;
+    return { settings: { ...UNSAVED, saved: false }, prefix: address.prefix, ownHost: false };
   }
-  return settings;
+  const { hostPage: hostsPage, ...row } = found;
+  const ownHost = hostsPage === row.id || (!address.prefix && !!address.slug && row.slug === address.slug);
+  return { settings: { ...row, saved: true }, prefix: address.prefix, ownHost };
 }
 
-/** Hands settings already read to another request made for the same answer (the page the worker renders). */
-export function shareSettings(request: Request, settings: PageSettings): void {
-  perRequest.set(request, Promise.resolve(settings));
+// Per request, never per isolate: the entry goes with its Request.
+const perRequest = new WeakMap<Request, Promise<RequestPage | null>>();
+
+/** The page of this request: read the first time it asks, the same object after; null for an unknown `/p/<slug>/`. */
+export function pageFor(db: D1Database, request: Request): Promise<RequestPage | null> {
+  let page = perRequest.get(request);
+  if (!page) {
+    page = readRequestPage(db, pageAddress(new URL(request.url)));
+    perRequest.set(request, page);
+  }
+  return page;
 }
+
+/** The page settings of this request (worker/index.ts answers an unknown `/p/<slug>/` before anyone asks). */
+export async function settingsFor(db: D1Database, request: Request): Promise<PageSettings> {
+  const page = await pageFor(db, request);
+  if (!page) throw new Error("no such page");
+  return page.settings;
+}
+
+const prefixes = new WeakMap<Request, string>();
+
+/** Hands the page already read to another request made for the same answer (the page the worker renders). */
+export function shareSettings(request: Request, page: RequestPage): void {
+  perRequest.set(request, Promise.resolve(page));
+  prefixes.set(request, page.prefix);
+}
+
+/** The path prefix of the page a request renders (`/p/<slug>`, or ""): the site's links keep it. */
+export const sharedPrefix = (request: Request): string => prefixes.get(request) ?? "";
 
 /** The settings an operator sets (all but the page password), as the admin API shows them. */
 export interface PageSettingsValues {

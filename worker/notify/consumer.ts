@@ -17,7 +17,7 @@ import { webhookDisabledEmail } from "../subscriptions/confirmation";
 import { sendEmail } from "./email";
 import { DEFAULT_GROUPS, groupOf, type NotifyEvent } from "./events";
 import type { Links } from "./formats";
-import { manageUrl, notifyBaseUrl, unsubscribeUrl } from "./links";
+import { manageUrl, notifyBaseUrl, pageBaseUrl, unsubscribeUrl } from "./links";
 import { loadEvent } from "./load";
 import type { NotifyMessage, Recipient } from "./messages";
 import { type Destination, maskTarget, type SendResult, send } from "./send";
@@ -113,7 +113,8 @@ interface Planned {
 
 /** Where a recipient's notifications go, and the links they carry. */
 export function plan(env: Env, event: NotifyEvent, recipient: Channel | Subscriber, type: Recipient["type"]): Omit<Planned, "msg" | "row" | "key"> {
-  const base = notifyBaseUrl(env);
+  // The event's page's own links (its host name or prefix): a token opens its subscriber on that page only.
+  const base = event.base ?? notifyBaseUrl(env);
   const view = event.incident?.shortlink ?? `${base}/`;
   if (type === "subscriber") {
     const s = recipient as Subscriber;
@@ -247,10 +248,10 @@ async function webhookHealth(env: Env, outcomes: Array<{ id: string; ok: boolean
   try {
     const disabled = await recordWebhookOutcomes(env.DB, outcomes, now);
     if (!disabled.length) return;
-    const base = notifyBaseUrl(env);
-    const pageName = (await readerSettings(env.DB)).name;
     for (const s of disabled) {
       const lang: Language = isLanguage(s.language) ? s.language : "en";
+      // The subscriber's own page: its name, and its subscribe form at its host name or prefix.
+      const [base, pageName] = await Promise.all([pageBaseUrl(env, s.page), readerSettings(env.DB, s.page).then((p) => p.name)]);
       await sendEmail(env, webhookDisabledEmail({ to: s.email, pageName, lang, url: s.webhookUrl ?? "", base })).catch((error: unknown) =>
         console.error("webhook-disabled email failed", { subscriber: s.id, error: String(error) }),
       );

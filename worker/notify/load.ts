@@ -2,16 +2,20 @@
 // (with its incident, in Statuspage's shape, and the page's status) or the component status change.
 import { statusChange, updateInContext } from "../../db/events";
 import { getIncident, getStatus, type ReadContext } from "../../db/queries";
-import { readPageSettings } from "../../db/settings";
+import { readPageLink, readPageSettings } from "../../db/settings";
 import { nowIso } from "../../domain/ids";
+import { pageLinkBase } from "../../domain/page-address";
 import type { EventType, NotifyEvent, PageRef } from "./events";
 import type { EventRef } from "./messages";
 
 /** Updates carried per incident: the newest; keeps a queue message far below its 128 KB. */
 const MAX_UPDATES = 20;
 
-/** The page settings, read for this event, and the base URL its links are built with. */
-const readContext = async (db: D1Database, baseUrl: string, page: number): Promise<ReadContext> => ({ settings: await readPageSettings(db, page), baseUrl });
+/** The page settings, read for this event, and the base URL its links are built with: the page's own (its host name or prefix). */
+async function readContext(db: D1Database, baseUrl: string, page: number): Promise<ReadContext> {
+  const [settings, link] = await Promise.all([readPageSettings(db, page), page === 1 ? null : readPageLink(db, page)]);
+  return { settings, baseUrl: link ? pageLinkBase(baseUrl, link) : baseUrl };
+}
 
 async function pageRef(db: D1Database, ctx: ReadContext): Promise<PageRef> {
   const { page, status } = await getStatus(db, ctx);
@@ -39,6 +43,7 @@ async function loadIncidentUpdate(db: D1Database, base: string, updateId: string
     componentIds: [...componentIds],
     page,
     pageNumber: row.page,
+    base: ctx.baseUrl,
     incident,
     update,
     generated_at: nowIso(),
@@ -61,12 +66,14 @@ async function loadComponentChange(db: D1Database, base: string, changeId: numbe
   const row = await statusChange(db, changeId);
   if (!row) return null;
   const id = `csc${changeId}`;
+  const ctx = await readContext(db, base, row.component.page);
   return {
     id,
     type: "component.updated",
     componentIds: [row.component.id],
-    page: await pageRef(db, await readContext(db, base, row.component.page)),
+    page: await pageRef(db, ctx),
     pageNumber: row.component.page,
+    base: ctx.baseUrl,
     component_update: {
       id,
       component_id: row.component.id,
