@@ -155,27 +155,29 @@ export async function monitoringIncidents(db: D1Database): Promise<Array<Inciden
 // ── Written by the operators' commands and the cron ─────────────────────────
 
 /** An operator's incident: automatic = 0, so the state machine never attaches alerts to it. */
-export const insertManualIncident = (i: { id: string; name: string; status: IncidentStatus; impact: Impact }, now: string) =>
+export const insertManualIncident = (i: { id: string; name: string; status: IncidentStatus; impact: Impact; page?: number }, now: string) =>
   sqlOf(
-    `INSERT INTO incidents (id, kind, name, status, impact, automatic, started_at, monitoring_at, created_at, updated_at)
-     VALUES (?1, 'incident', ?2, ?3, ?4, 0, ?5, ?6, ?5, ?5)`,
+    `INSERT INTO incidents (id, page, kind, name, status, impact, automatic, started_at, monitoring_at, created_at, updated_at)
+     VALUES (?1, ?7, 'incident', ?2, ?3, ?4, 0, ?5, ?6, ?5, ?5)`,
     i.id,
     i.name,
     i.status,
     i.impact,
     now,
     i.status === "monitoring" ? now : null,
+    i.page ?? 1,
   );
 
-export const insertMaintenance = (m: { id: string; name: string; scheduledFor: string; scheduledUntil: string }, now: string) =>
+export const insertMaintenance = (m: { id: string; name: string; scheduledFor: string; scheduledUntil: string; page?: number }, now: string) =>
   sqlOf(
-    `INSERT INTO incidents (id, kind, name, status, impact, automatic, started_at, scheduled_for, scheduled_until, created_at, updated_at)
-     VALUES (?1, 'maintenance', ?2, 'scheduled', 'maintenance', 0, ?3, ?3, ?4, ?5, ?5)`,
+    `INSERT INTO incidents (id, page, kind, name, status, impact, automatic, started_at, scheduled_for, scheduled_until, created_at, updated_at)
+     VALUES (?1, ?6, 'maintenance', ?2, 'scheduled', 'maintenance', 0, ?3, ?3, ?4, ?5, ?5)`,
     m.id,
     m.name,
     m.scheduledFor,
     m.scheduledUntil,
     now,
+    m.page ?? 1,
   );
 
 /** An incident's (or maintenance's) status and the times it reached monitoring and resolved. */

@@ -18,7 +18,7 @@ type IntegrationStateRow = SqlRow<typeof integrations, (typeof INTEGRATION_FIELD
 const LINK_FIELDS = ["id", "integrationId", "matchType", "matchKey", "matchValue", "status"] as const;
 /** With its components, a JSON array. */
 type LinkRow = SqlRow<typeof links, (typeof LINK_FIELDS)[number]> & { componentIds: string };
-const INCIDENT_FIELDS = ["id", "name", "status", "impact", "startedAt", "monitoringAt", "resolvedAt", "lastAlertAt", "publication", "publishAt"] as const;
+const INCIDENT_FIELDS = ["id", "page", "name", "status", "impact", "startedAt", "monitoringAt", "resolvedAt", "lastAlertAt", "publication", "publishAt"] as const;
 /** With its components, a JSON array. */
 type IncidentStateRow = SqlRow<typeof incidents, (typeof INCIDENT_FIELDS)[number]> & { componentIds: string };
 /** With its routes, a JSON array of {componentId, status}. */
@@ -43,6 +43,8 @@ candidate AS (
   SELECT component_id AS id FROM integration_components WHERE integration_id = ?1
   UNION SELECT lc.component_id FROM link_components lc JOIN links l ON l.id = lc.link_id WHERE l.integration_id = ?1
   UNION SELECT id FROM components WHERE slug IN (SELECT value FROM json_each(?3))
+  UNION SELECT c.id FROM components c LEFT JOIN page_settings p ON p.id = c.page
+    WHERE coalesce(p.slug, 'main') || '/' || c.slug IN (SELECT value FROM json_each(?3))
   UNION SELECT component_id FROM alert_components WHERE alert_id IN (SELECT id FROM delivery_alerts)
 ),
 open_incidents AS (
@@ -156,6 +158,7 @@ function incidentState(r: IncidentStateRow): IncidentState {
   const publication = (INCIDENT_PUBLICATIONS as readonly unknown[]).includes(r.publication) ? r.publication : "published";
   return {
     id: r.id,
+    ...(r.page !== 1 ? { page: r.page } : {}),
     name: r.name,
     status: r.status as IncidentState["status"],
     impact: r.impact as IncidentState["impact"],
@@ -174,6 +177,7 @@ function alertState(r: AlertRow): AlertState {
     id: r.id,
     integrationId: r.integrationId,
     dedupKey: r.dedupKey,
+    ...(r.page !== 1 ? { page: r.page } : {}),
     status: r.status,
     severity: r.severity,
     summary: r.summary,

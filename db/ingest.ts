@@ -84,6 +84,7 @@ const ALERT_COLUMNS = [
   "id",
   "integration_id",
   "dedup_key",
+  "page",
   "status",
   "severity",
   "summary",
@@ -105,6 +106,7 @@ const ALERT_COLUMNS = [
 ] as const;
 const INCIDENT_COLUMNS = [
   "id",
+  "page",
   "kind",
   "name",
   "status",
@@ -155,6 +157,7 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
       id: a.id,
       integration_id: a.integrationId,
       dedup_key: a.dedupKey,
+      page: a.page ?? 1,
       status: a.status,
       severity: a.severity,
       summary: a.summary,
@@ -193,6 +196,7 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
     const i = ws.incidents.get(id)!;
     return {
       id: i.id,
+      page: i.page ?? 1,
       kind: "incident",
       name: i.name,
       status: i.status,

@@ -222,6 +222,8 @@ export const alerts = sqliteTable(
     id: text("id").primaryKey(),
     integrationId: owned("integration_id", () => integrations.id),
     dedupKey: text("dedup_key").notNull(),
+    /** The page whose components it is routed to: an alert reaching several pages is one row per page, each with its own incident. */
+    page: pageColumn(),
     status: text("status", { enum: ALERT_STATUSES }).notNull(),
     severity: text("severity", { enum: SEVERITIES }).notNull(),
     summary: text("summary").notNull(),
@@ -244,8 +246,8 @@ export const alerts = sqliteTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    // What makes a duplicate delivery harmless.
-    uniqueIndex("alerts_integration_dedup_unique").on(t.integrationId, t.dedupKey),
+    // What makes a duplicate delivery harmless (on each page it reaches).
+    uniqueIndex("alerts_integration_dedup_page_unique").on(t.integrationId, t.dedupKey, t.page),
     index("alerts_incident_idx").on(t.incidentId),
     index("alerts_status_idx").on(t.status),
     index("alerts_expires_idx").on(t.expiresAt).where(sql`${t.expiresAt} IS NOT NULL`),
@@ -381,6 +383,37 @@ export const adminSessions = sqliteTable(
   },
   (t) => [index("admin_sessions_expires_idx").on(t.expiresAt)],
 );
+
+/** Operator keys: `Authorization: Bearer <key>` on the admin API, limited to some pages or not (db/keys.ts). */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** SHA-256 hex of the key; the key itself is shown once and never stored. */
+    keyHash: text("key_hash").notNull(),
+    keyPrefix: text("key_prefix").notNull(),
+    /** JSON array of the page ids (`page_settings.id`) it may touch; null: every page. */
+    pages: text("pages"),
+    createdAt: createdAt(),
+    createdBy: text("created_by").notNull(),
+    lastUsedAt: text("last_used_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_key_hash_unique").on(t.keyHash)],
+);
+
+/**
+ * The pages a Cloudflare Access identity may touch in the admin: an email, `group:<name>` for an Access
+ * group, or `*` for every identity not listed (absent: those keep every page).
+ */
+export const operatorPages = sqliteTable("operator_pages", {
+  identity: text("identity").primaryKey(),
+  /** JSON array of page ids; `[]`: none. */
+  pages: text("pages").notNull(),
+  createdAt: createdAt(),
+  createdBy: text("created_by").notNull(),
+});
 
 /** Deliveries refused for an unknown key: counted per hour, source and key prefix, never stored. */
 export const refusedDeliveries = sqliteTable(

@@ -12,6 +12,8 @@ export type PageSettings = typeof pageSettings.$inferSelect & { saved: boolean }
 const UNSAVED: typeof pageSettings.$inferSelect = {
   id: 1,
   pageId: "page00000000",
+  slug: "main",
+  position: 0,
   name: "Status",
   url: "",
   timeZone: "Etc/UTC",
@@ -34,8 +36,8 @@ const UNSAVED: typeof pageSettings.$inferSelect = {
 };
 
 /** The one read of the page settings (one round trip); the defaults when they were never saved. */
-export async function readPageSettings(db: D1Database): Promise<PageSettings> {
-  const row = await orm(db).select().from(pageSettings).where(eq(pageSettings.id, 1)).get();
+export async function readPageSettings(db: D1Database, page = 1): Promise<PageSettings> {
+  const row = await orm(db).select().from(pageSettings).where(eq(pageSettings.id, page)).get();
   return row ? { ...row, saved: true } : { ...UNSAVED, saved: false };
 }
 
@@ -82,12 +84,12 @@ export interface PageSettingsValues {
 }
 
 /** Writes the settings, creating the row (with its page id) the first time. */
-export const upsertPageSettings = (db: D1Database, pageId: string, v: PageSettingsValues, now: string) =>
+export const upsertPageSettings = (db: D1Database, pageId: string, v: PageSettingsValues, now: string, page = 1) =>
   db
     .prepare(
       `INSERT INTO page_settings (id, page_id, name, url, time_zone, auto_resolve_minutes, delivery_retention_days, audit_retention_days,
          allow_framing, language, logo_url, favicon_url, brand_color, header_links, support_url, footer_text, visibility, turnstile_site_key, updated_at)
-       VALUES (1, ?1, ?2, ?3, ?4, ?5, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?6)
+       VALUES (?19, ?1, ?2, ?3, ?4, ?5, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?6)
        ON CONFLICT(id) DO UPDATE SET name = excluded.name, url = excluded.url, time_zone = excluded.time_zone,
          auto_resolve_minutes = excluded.auto_resolve_minutes, delivery_retention_days = excluded.delivery_retention_days,
          audit_retention_days = excluded.audit_retention_days, allow_framing = excluded.allow_framing,
@@ -115,11 +117,12 @@ export const upsertPageSettings = (db: D1Database, pageId: string, v: PageSettin
       v.footer_text,
       v.visibility,
       v.turnstile_site_key,
+      page,
     );
 
 /** A new page password (stored hashed) and the secret that signs readers' cookies; null clears both. */
-export const setPagePassword = (db: D1Database, hash: string | null, accessSecret: string | null) =>
-  db.prepare("UPDATE page_settings SET page_password_hash = ?1, access_secret = ?2 WHERE id = 1").bind(hash, accessSecret);
+export const setPagePassword = (db: D1Database, hash: string | null, accessSecret: string | null, page = 1) =>
+  db.prepare("UPDATE page_settings SET page_password_hash = ?1, access_secret = ?2 WHERE id = ?3").bind(hash, accessSecret, page);
 
 /** The page's auto-resolve setting, in minutes; null: an operator resolves. */
 export const autoResolveMinutes = async (db: D1Database) => (await readPageSettings(db)).autoResolveMinutes;

@@ -17,12 +17,6 @@ export interface V1Page {
 
 const FIRST_PAGE_DEFAULT_ID = "page00000000";
 
-/** The pages there are, by public id, in the admin's order. */
-export async function listV1Pages(db: D1Database): Promise<V1Page[]> {
-  const { results } = await db.prepare("SELECT id AS page, page_id AS pageId FROM page_settings ORDER BY position, id").all<V1Page>();
-  return results.some((p) => p.page === 1) ? results : [{ page: 1, pageId: FIRST_PAGE_DEFAULT_ID }, ...results];
-}
-
 export async function v1PageById(db: D1Database, pageId: string): Promise<V1Page | null> {
   const row = await db.prepare("SELECT id AS page, page_id AS pageId FROM page_settings WHERE page_id = ?1").bind(pageId).first<V1Page>();
   if (row) return row;

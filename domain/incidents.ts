@@ -190,6 +190,7 @@ function applyEvent(ws: WorkingSet, idx: Index, routing: Routing, event: AlertEv
     monitoringAt: null,
     resolvedAt: null,
     lastAlertAt: opts.now,
+    ...(routing.page ? { page: routing.page } : {}),
   };
   if (kind !== "published") {
     incident.publication = kind;
@@ -229,6 +230,7 @@ function newAlert(event: AlertEvent, routing: Routing, at: string, opts: ApplyOp
     resolvedAt: null,
     routes,
     ...(visibility === "public" ? {} : { visibility }),
+    ...(routing.page ? { page: routing.page } : {}),
   };
 }
 

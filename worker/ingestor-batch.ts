@@ -20,6 +20,12 @@ export function unknownComponents(ids: string[], found: Map<string, unknown>, fi
   return missing.length ? { ok: false, status: 400, error: `\`${field}\` names unknown components: ${missing.join(", ")}`, field } : null;
 }
 
+/** The refusal of components that are on another page than the incident's, or null when all are on it. */
+export function otherPageComponents(ids: string[], found: Map<string, ComponentState>, page: number, field: string): CommandResult | null {
+  const elsewhere = ids.filter((id) => (found.get(id)?.page ?? 1) !== page);
+  return elsewhere.length ? { ok: false, status: 400, error: `\`${field}\` names components of another page: ${elsewhere.join(", ")}`, field } : null;
+}
+
 /**
  * Collects one action's writes over a shared view of the components, so several steps in one batch
  * (a maintenance starting as another ends, a cron tick) record each visible change once, in order.

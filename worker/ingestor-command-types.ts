@@ -18,6 +18,8 @@ export type AdminCommand =
   | {
       type: "incident.create";
       actor: Actor;
+      /** The page it is on (absent: page 1); its components must be on it. */
+      page?: number;
       name: string;
       status: "investigating" | "identified" | "monitoring";
       impact: Impact | null;
@@ -36,6 +38,8 @@ export type AdminCommand =
   | {
       type: "maintenance.create";
       actor: Actor;
+      /** The page it is on (absent: page 1); its components must be on it. */
+      page?: number;
       name: string;
       body: string | null;
       scheduledFor: string;

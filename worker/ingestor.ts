@@ -28,7 +28,8 @@ import { countingD1, type RoundTripCounter } from "../db/instrumented";
 import { prepare, type SqlStatement } from "../db/sql";
 import type { AlertEvent } from "../domain/alert-event";
 import { newId, nowIso } from "../domain/ids";
-import { applyEvents, type EventOutcome } from "../domain/incidents";
+import { applyEventsOnPages } from "../domain/incident-pages";
+import type { EventOutcome } from "../domain/incidents";
 import { LEGACY_TIMESTAMP_HEADER } from "../domain/integration-options";
 import { purgePublicCache } from "./cache";
 import { config } from "./config";
@@ -167,7 +168,7 @@ export class Ingestor extends DurableObject<Env> {
     let delivery: DeliveryRecord;
     let outcomes: EventOutcome[];
     try {
-      const decision = applyEvents(ws, routing, input.events, { now, newId });
+      const decision = applyEventsOnPages(ws, routing, input.events, { now, newId });
       state.absorb(ws, decision);
       outcomes = decision.outcomes;
       const published = (decision.published?.length ?? 0) > 0;

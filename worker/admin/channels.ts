@@ -124,6 +124,7 @@ export async function createChannel(ctx: Ctx, body: ChannelCreate): Promise<Chan
     kind: body.kind,
     target,
     secret,
+    page: 1,
     componentIds,
     events,
     createdAt: now,

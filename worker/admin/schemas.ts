@@ -296,3 +296,43 @@ export const settingsPut = z.strictObject({
     .optional(),
 });
 export type SettingsPut = z.infer<typeof settingsPut>;
+
+// ── Pages, operator keys, Access identities ─────────────────────────────────
+
+/** A page's slug: its `/p/<slug>/` prefix and `<slug>.localhost` name, so a DNS label. */
+export const pageSlug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "must be 1 to 40 lowercase letters, digits and inner dashes");
+/** A host name, lower-cased, without a port or a trailing dot. */
+const hostName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((h) => h.replace(/\.$/, ""))
+  .pipe(
+    z
+      .string()
+      .max(253)
+      .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "must be a host name (letters, digits, dashes and dots; no port)"),
+  );
+const hosts = z
+  .array(hostName)
+  .max(20)
+  .transform((hs) => [...new Set(hs)]);
+export const pageCreate = z.strictObject({ name, slug: pageSlug, hosts: hosts.optional() });
+export type PageCreate = z.infer<typeof pageCreate>;
+export const pagePatch = z.strictObject({ name: name.optional(), slug: pageSlug.optional(), hosts: hosts.optional() });
+export type PagePatch = z.infer<typeof pagePatch>;
+
+/** Pages an operator may touch, by id; null or absent: every page. */
+const pageIds = z.array(z.number().int().min(1)).min(1, "must name at least one page (or be null for every page)").max(100);
+export const keyCreate = z.strictObject({ name, pages: pageIds.nullable().optional() });
+export type KeyCreate = z.infer<typeof keyCreate>;
+
+export const operatorPagesPut = z.strictObject({
+  identity: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(\*|[^\s@]+@[^\s@]+|service-token:\S+)$/, "must be an email, `service-token:<client id>` or `*` (every identity not listed)"),
+  pages: z.array(z.number().int().min(1)).max(100),
+});
+export type OperatorPagesPut = z.infer<typeof operatorPagesPut>;

@@ -40,7 +40,11 @@ export const requireApiKey: MiddlewareHandler<V1Env> = async (c, next) => {
   }
   c.set("actor", `api-key:${row.name}`);
   c.set("pages", row.pages);
-  c.executionCtx.waitUntil(touchKey(c.env.DB, row.id).catch(() => undefined));
+  c.executionCtx.waitUntil(
+    touchKey(c.env.DB, row.id, new Date().toISOString())
+      .run()
+      .catch(() => undefined),
+  );
   await next();
 };
 

@@ -23,4 +23,4 @@ export const v1Error = (c: Context, status: number, message: string, field?: str
   c.json({ error: message, message, ...(field ? { field } : {}) }, status as 400, headers);
 
 /** The admin's context for a write made through /v1, as the key's actor. */
-export const v1Ctx = (c: Context<V1Env>): AdminCtx => adminContext(c.env, c.get("actor"), baseUrl(c));
+export const v1Ctx = (c: Context<V1Env>): AdminCtx => adminContext(c.env, c.get("actor"), baseUrl(c), c.get("target")?.page ?? 1);

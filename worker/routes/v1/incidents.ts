@@ -38,7 +38,7 @@ const listQuery = query(
 );
 
 const readContext = async (c: Context<V1Env>): Promise<ReadContext> => ({
-  settings: { ...(await readPageSettings(c.env.DB)), pageId: c.get("target").pageId },
+  settings: { ...(await readPageSettings(c.env.DB, c.get("target").page)), pageId: c.get("target").pageId },
   baseUrl: v1Ctx(c).base,
 });
 
@@ -103,6 +103,7 @@ async function createMaintenance(c: Context<V1Env>, body: V1IncidentCreate) {
   await componentsOnThisPage(c, componentIds, "component_ids");
   return command(v1Ctx(c), {
     type: "maintenance.create",
+    page: c.get("target").page,
     name: body.name,
     body: body.body ?? null,
     scheduledFor: body.scheduled_for,
@@ -126,6 +127,7 @@ incidents.post("/incidents", ...json(incidentCreate), async (c) => {
   await componentsOnThisPage(c, [...(body.component_ids ?? []), ...Object.keys(components)], "component_ids");
   const made = await command(v1Ctx(c), {
     type: "incident.create",
+    page: c.get("target").page,
     name: body.name,
     status,
     impact: body.impact_override ?? null,

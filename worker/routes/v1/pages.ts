@@ -1,7 +1,7 @@
 // /v1/pages and /v1/pages/:page_id: the pages a key may touch, and their name, URL and time zone. The
 // rest of a page's settings (brand, visibility, host names) are the admin's.
 import { type Context, Hono } from "hono";
-import { listV1Pages } from "../../../db/v1";
+import { listPages } from "../../../db/pages";
 import { getSettings, putSettings } from "../../admin/catalog";
 import { type SettingsPut, settingsPut } from "../../admin/schemas";
 import { json, validate } from "../../validate";
@@ -12,28 +12,28 @@ import { v1Page } from "../../v1/shapes";
 
 export const pages = new Hono<V1Env>();
 
-async function pageJson(c: Context<V1Env>, pageId: string) {
-  const s = await getSettings(c.env.DB);
+async function pageJson(c: Context<V1Env>, page: number, pageId: string) {
+  const s = await getSettings(c.env.DB, page);
   const times = await c.env.DB.prepare(
-    `SELECT coalesce((SELECT min(created_at) FROM components), ?1) AS created,
-       max(coalesce((SELECT max(updated_at) FROM page_settings WHERE page_id = ?2), ''), coalesce((SELECT max(updated_at) FROM components), '')) AS updated`,
+    `SELECT coalesce((SELECT min(created_at) FROM components WHERE page = ?2), ?1) AS created,
+       max(coalesce((SELECT updated_at FROM page_settings WHERE id = ?2), ''), coalesce((SELECT max(updated_at) FROM components WHERE page = ?2), '')) AS updated`,
   )
-    .bind(new Date(0).toISOString(), pageId)
+    .bind(new Date(0).toISOString(), page)
     .first<{ created: string; updated: string }>();
   return v1Page({ ...s, page_id: pageId }, new URL(v1Ctx(c).base).host, times!.created, times!.updated || times!.created);
 }
 
 pages.get("/pages", async (c) => {
   const allowed = c.get("pages");
-  const all = (await listV1Pages(c.env.DB)).filter((p) => !allowed || allowed.includes(p.page));
-  return c.json(await Promise.all(all.map((p) => pageJson(c, p.pageId))));
+  const all = (await listPages(c.env.DB)).filter((p) => !allowed || allowed.includes(p.id));
+  return c.json(await Promise.all(all.map((p) => pageJson(c, p.id, p.pageId))));
 });
 
-pages.get("/pages/:page_id", pageInPath, async (c) => c.json(await pageJson(c, c.get("target").pageId)));
+pages.get("/pages/:page_id", pageInPath, async (c) => c.json(await pageJson(c, c.get("target").page, c.get("target").pageId)));
 
 const patchPage = async (c: Context<V1Env>, patch: { name?: string; url?: string; time_zone?: string }) => {
   if (patch.name !== undefined || patch.url !== undefined || patch.time_zone !== undefined) {
-    const { page_password_set: _set, page_id: _id, ...current } = await getSettings(c.env.DB);
+    const { page_password_set: _set, page_id: _id, ...current } = await getSettings(c.env.DB, c.get("target").page);
     const next: SettingsPut = {
       ...current,
       language: current.language as SettingsPut["language"],
@@ -42,7 +42,7 @@ const patchPage = async (c: Context<V1Env>, patch: { name?: string; url?: string
     // The admin's own checks (a known time zone, an https URL), naming the field.
     await putSettings(v1Ctx(c), validate(settingsPut, next));
   }
-  return c.json(await pageJson(c, c.get("target").pageId));
+  return c.json(await pageJson(c, c.get("target").page, c.get("target").pageId));
 };
 pages.patch("/pages/:page_id", pageInPath, ...json(pagePatch), (c) => patchPage(c, c.req.valid("json").page));
 pages.put("/pages/:page_id", pageInPath, ...json(pagePatch), (c) => patchPage(c, c.req.valid("json").page));

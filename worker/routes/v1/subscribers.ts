@@ -60,13 +60,13 @@ async function found(c: Context<V1Env>, id: string): Promise<Subscriber> {
 
 subscribers.get("/subscribers/:id", async (c) => c.json(v1Subscriber(await found(c, c.req.param("id")))));
 
-async function pageLanguage(db: D1Database): Promise<Language> {
-  const language = (await readPageSettings(db)).language;
+async function pageLanguage(c: Context<V1Env>): Promise<Language> {
+  const language = (await readPageSettings(c.env.DB, c.get("target").page)).language;
   return isLanguage(language) ? language : "en";
 }
 
 async function sendConfirmation(c: Context<V1Env>, s: Subscriber) {
-  const settings = await readPageSettings(c.env.DB);
+  const settings = await readPageSettings(c.env.DB, c.get("target").page);
   const mail = confirmationEmail({
     to: s.email,
     pageName: settings.name,
@@ -90,7 +90,7 @@ subscribers.post("/subscribers", ...json(subscriberCreate), async (c) => {
     if (at >= 0) throw new HttpError(400, `\`subscriber.component_ids[${at}]\` is not a component of this page`, `subscriber.component_ids[${at}]`);
   }
   const choices = await checkChoices(c.env, { email: body.email, webhook_url: body.endpoint || null, component_ids: body.component_ids });
-  const language = await pageLanguage(c.env.DB);
+  const language = await pageLanguage(c);
   if (body.skip_confirmation_notification) {
     const made = await addSubscriber(c.env, c.get("actor"), choices, language);
     return c.json(v1Subscriber((await subscriberOnPage(c.env.DB, page, made.id))!), 201);
