@@ -18,7 +18,19 @@ type IntegrationStateRow = SqlRow<typeof integrations, (typeof INTEGRATION_FIELD
 const LINK_FIELDS = ["id", "integrationId", "matchType", "matchKey", "matchValue", "status"] as const;
 /** With its components, a JSON array. */
 type LinkRow = SqlRow<typeof links, (typeof LINK_FIELDS)[number]> & { componentIds: string };
-const INCIDENT_FIELDS = ["id", "page", "name", "status", "impact", "startedAt", "monitoringAt", "resolvedAt", "lastAlertAt", "publication", "publishAt"] as const;
+const INCIDENT_FIELDS = [
+  "id",
+  "page",
+  "name",
+  "status",
+  "impact",
+  "startedAt",
+  "monitoringAt",
+  "resolvedAt",
+  "lastAlertAt",
+  "publication",
+  "publishAt",
+] as const;
 /** With its components, a JSON array. */
 type IncidentStateRow = SqlRow<typeof incidents, (typeof INCIDENT_FIELDS)[number]> & { componentIds: string };
 /** With its routes, a JSON array of {componentId, status}. */

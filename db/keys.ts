@@ -50,7 +50,12 @@ export interface NewKey {
 }
 
 export const insertKey = (db: D1Database, k: NewKey): D1PreparedStatement =>
-  statement(db, orm(db).insert(apiKeys).values({ ...k, pages: k.pages === null ? null : JSON.stringify(k.pages) }));
+  statement(
+    db,
+    orm(db)
+      .insert(apiKeys)
+      .values({ ...k, pages: k.pages === null ? null : JSON.stringify(k.pages) }),
+  );
 
 export interface KeyRow {
   id: string;
@@ -118,7 +123,10 @@ export async function identityPages(db: D1Database, identity: string): Promise<P
     .from(operatorPages)
     .where(eq(operatorPages.identity, identity.toLowerCase()))
     .union(
-      orm(db).select({ identity: operatorPages.identity, pages: operatorPages.pages }).from(operatorPages).where(eq(operatorPages.identity, EVERY_OTHER_IDENTITY)),
+      orm(db)
+        .select({ identity: operatorPages.identity, pages: operatorPages.pages })
+        .from(operatorPages)
+        .where(eq(operatorPages.identity, EVERY_OTHER_IDENTITY)),
     )
     .all();
   const own = rows.find((r) => r.identity !== EVERY_OTHER_IDENTITY) ?? rows[0];

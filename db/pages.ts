@@ -43,7 +43,9 @@ const FIRST_PAGE_ID = "page00000000";
  * with the defaults its readers already see.
  */
 export const ensureFirstPage = (db: D1Database, now: string): D1PreparedStatement =>
-  db.prepare("INSERT OR IGNORE INTO page_settings (id, page_id, name, slug, position, updated_at) VALUES (1, ?1, 'Status', 'main', 0, ?2)").bind(FIRST_PAGE_ID, now);
+  db
+    .prepare("INSERT OR IGNORE INTO page_settings (id, page_id, name, slug, position, updated_at) VALUES (1, ?1, 'Status', 'main', 0, ?2)")
+    .bind(FIRST_PAGE_ID, now);
 
 /**
  * A new page, unless the install already has MAX_PAGES: the count and the insert are one statement, so
@@ -78,7 +80,16 @@ export async function hostOwners(db: D1Database, hosts: string[]): Promise<Map<s
 /** Replaces a page's host names. */
 export const setPageHosts = (db: D1Database, page: number, hosts: string[], now: string): D1PreparedStatement[] => [
   statement(db, orm(db).delete(pageHosts).where(eq(pageHosts.page, page))),
-  ...(hosts.length ? [statement(db, orm(db).insert(pageHosts).values(hosts.map((host) => ({ host, page, createdAt: now }))))] : []),
+  ...(hosts.length
+    ? [
+        statement(
+          db,
+          orm(db)
+            .insert(pageHosts)
+            .values(hosts.map((host) => ({ host, page, createdAt: now }))),
+        ),
+      ]
+    : []),
 ];
 
 /** How many components a page still has: a page is deleted only once it has none. */
@@ -105,4 +116,3 @@ export async function existingPages(db: D1Database, ids: number[]): Promise<numb
   const pages = await listPages(db);
   return ids.filter((id) => pages.some((p) => p.id === id));
 }
-

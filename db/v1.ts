@@ -61,10 +61,13 @@ export async function incidentOnPage(db: D1Database, page: number, id: string) {
     .first<{ id: string; kind: "incident" | "maintenance"; name: string; status: string; publication: string; firing: number }>();
 }
 
-/** An incident and everything of it (updates, components by cascade); its resolved alerts keep their history without it. */
-export const deleteIncidentStatements = (id: string): SqlStatement[] => [
-  sqlOf("UPDATE alerts SET incident_id = NULL WHERE incident_id = ?1", id),
-  sqlOf("DELETE FROM incidents WHERE id = ?1", id),
+/**
+ * An incident deleted: closed and discarded, so no reader, list or notification sees it again. Its rows
+ * stay: removing the newest updates would let SQLite hand their rowids to the next ones, which the
+ * notification outbox's cursor (by rowid) would then pass over.
+ */
+export const deleteIncidentStatements = (id: string, now: string): SqlStatement[] => [
+  sqlOf("UPDATE incidents SET publication = 'discarded', publish_at = NULL, resolved_at = coalesce(resolved_at, ?2), updated_at = ?2 WHERE id = ?1", id, now),
 ];
 
 export async function updateOnIncident(db: D1Database, incidentId: string, updateId: string) {

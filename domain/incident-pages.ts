@@ -3,7 +3,6 @@
 // incident, worded and damped on that page alone. The state machine (incidents.ts) decides one page at
 // a time on the part of the working set that is on that page; this file splits and merges.
 import type { AlertEvent } from "./alert-event";
-import { applyEvents } from "./incidents";
 import {
   type AlertState,
   type ApplyOptions,
@@ -15,6 +14,7 @@ import {
   type Routing,
   type WorkingSet,
 } from "./incident-state";
+import { applyEvents } from "./incidents";
 
 const pageOf = (x: { page?: number }) => x.page ?? 1;
 

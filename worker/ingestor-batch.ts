@@ -66,7 +66,9 @@ export class Batch {
     this.add(
       prepare(
         this.db,
-        insertIncidentUpdates([{ id: row.id, incidentId, status, body, affectedComponents: row.affected_components, createdAt: this.now, deliverNotifications }]),
+        insertIncidentUpdates([
+          { id: row.id, incidentId, status, body, affectedComponents: row.affected_components, createdAt: this.now, deliverNotifications },
+        ]),
       ),
     );
     return row;

@@ -230,7 +230,10 @@ export async function createGroup(ctx: AdminCtx, body: GroupCreate): Promise<Gro
   const db = ctx.env.DB;
   const id = newId();
   const fields = { name: body.name, description: body.description ?? null, position: body.position ?? (await nextPosition(db, null, ctx.page)) };
-  await commit(ctx.env, [insertGroup(db, id, fields, nowIso(), ctx.page), audit(db, ctx.actor, "group.create", "group", id, null, { ...fields, page: ctx.page })]);
+  await commit(ctx.env, [
+    insertGroup(db, id, fields, nowIso(), ctx.page),
+    audit(db, ctx.actor, "group.create", "group", id, null, { ...fields, page: ctx.page }),
+  ]);
   return getGroup(db, id, ctx.page);
 }
 

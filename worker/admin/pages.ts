@@ -181,7 +181,12 @@ export interface OperatorPagesJson {
   created_by: string;
 }
 
-const operatorPagesJson = (r: OperatorPagesRow): OperatorPagesJson => ({ identity: r.identity, pages: r.pages, created_at: r.createdAt, created_by: r.createdBy });
+const operatorPagesJson = (r: OperatorPagesRow): OperatorPagesJson => ({
+  identity: r.identity,
+  pages: r.pages,
+  created_at: r.createdAt,
+  created_by: r.createdBy,
+});
 
 export const listIdentityPages = async (db: D1Database): Promise<OperatorPagesJson[]> => (await listOperatorPages(db)).map(operatorPagesJson);
 

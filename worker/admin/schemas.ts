@@ -311,7 +311,10 @@ const hostName = z
     z
       .string()
       .max(253)
-      .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "must be a host name (letters, digits, dashes and dots; no port)"),
+      .regex(
+        /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+        "must be a host name (letters, digits, dashes and dots; no port)",
+      ),
   );
 const hosts = z
   .array(hostName)

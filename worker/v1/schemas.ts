@@ -3,8 +3,8 @@
 // is a 400 naming it too, unless the value asked for is what this page does anyway (a maintenance window
 // here always starts and ends on its own, so `scheduled_auto_in_progress: true` is accepted, `false` is not).
 import { z } from "zod";
-import { idSchema, instant } from "../admin/schemas";
 import { COMPONENT_STATUSES, IMPACTS } from "../../domain/status";
+import { idSchema, instant } from "../admin/schemas";
 
 const name = z.string().trim().min(1, "is required").max(120);
 const description = z.string().max(2000).nullable().optional();

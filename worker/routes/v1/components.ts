@@ -4,20 +4,12 @@
 // component follows its alerts again.
 import { type Context, Hono } from "hono";
 import { componentsOnPage, pageOf } from "../../../db/v1";
-import {
-  createComponent,
-  createGroup,
-  deleteComponent,
-  deleteGroup,
-  overrideComponent,
-  updateComponent,
-  updateGroup,
-} from "../../admin/catalog";
+import { createComponent, createGroup, deleteComponent, deleteGroup, overrideComponent, updateComponent, updateGroup } from "../../admin/catalog";
 import { HttpError } from "../../errors";
-import { json } from "../../validate";
 import { type V1Env, v1Ctx } from "../../v1/context";
 import { componentCreate, componentPatch, groupCreate, groupPatch, type V1ComponentBody, type V1GroupBody } from "../../v1/schemas";
 import { v1Component, v1Group } from "../../v1/shapes";
+import { json } from "../../validate";
 
 export const components = new Hono<V1Env>();
 

@@ -7,21 +7,14 @@ import { audit } from "../../../db/audit";
 import { getIncidents, type IncidentJson, type ReadContext } from "../../../db/queries";
 import { readPageSettings } from "../../../db/settings";
 import { prepare } from "../../../db/sql";
-import { deleteIncidentStatements, editUpdateStatements, incidentOnPage, likePattern, updateOnIncident, V1_LISTS, v1IncidentWhere } from "../../../db/v1";
+import { deleteIncidentStatements, editUpdateStatements, incidentOnPage, likePattern, updateOnIncident, type V1_LISTS, v1IncidentWhere } from "../../../db/v1";
 import { nowIso } from "../../../domain/ids";
 import { command, commit } from "../../admin/catalog";
 import { HttpError } from "../../errors";
-import { json, query } from "../../validate";
 import { type V1Env, v1Ctx } from "../../v1/context";
-import {
-  incidentCreate,
-  incidentPatch,
-  incidentUpdatePatch,
-  MAINTENANCE_STATUSES_V1,
-  type V1IncidentCreate,
-  type V1IncidentPatch,
-} from "../../v1/schemas";
+import { incidentCreate, incidentPatch, incidentUpdatePatch, MAINTENANCE_STATUSES_V1, type V1IncidentCreate, type V1IncidentPatch } from "../../v1/schemas";
 import { v1Incident } from "../../v1/shapes";
+import { json, query } from "../../validate";
 
 export const incidents = new Hono<V1Env>();
 
@@ -34,7 +27,12 @@ const positive = (field: string, max: number) =>
     .refine((n) => n === undefined || (Number.isInteger(n) && n >= 1 && n <= max), `\`${field}\` must be an integer from 1 to ${max}`);
 /** `limit` (or `per_page`) up to 100, `page` from 1, `q` a text to find in names, statuses and updates. */
 const listQuery = query(
-  z.object({ q: z.string().max(200).optional(), limit: positive("limit", MAX_PER_PAGE), per_page: positive("per_page", MAX_PER_PAGE), page: positive("page", 100_000) }),
+  z.object({
+    q: z.string().max(200).optional(),
+    limit: positive("limit", MAX_PER_PAGE),
+    per_page: positive("per_page", MAX_PER_PAGE),
+    page: positive("page", 100_000),
+  }),
 );
 
 const readContext = async (c: Context<V1Env>): Promise<ReadContext> => ({
@@ -122,7 +120,11 @@ incidents.post("/incidents", ...json(incidentCreate), async (c) => {
   }
   const status = body.status ?? "investigating";
   if (status !== "investigating" && status !== "identified" && status !== "monitoring")
-    throw new HttpError(400, "`incident.status` of a new incident must be investigating, identified or monitoring (past incidents come in through the import)", "incident.status");
+    throw new HttpError(
+      400,
+      "`incident.status` of a new incident must be investigating, identified or monitoring (past incidents come in through the import)",
+      "incident.status",
+    );
   const components = body.components ?? {};
   await componentsOnThisPage(c, [...(body.component_ids ?? []), ...Object.keys(components)], "component_ids");
   const made = await command(v1Ctx(c), {
@@ -180,8 +182,8 @@ async function patchIncident(c: Context<V1Env>, body: V1IncidentPatch) {
 incidents.patch("/incidents/:id", ...json(incidentPatch), (c) => patchIncident(c, c.req.valid("json").incident));
 incidents.put("/incidents/:id", ...json(incidentPatch), (c) => patchIncident(c, c.req.valid("json").incident));
 
-// Statuspage answers a deleted incident with the incident as it was. One whose alerts still fire is
-// refused: the state machine would open it again at their next delivery.
+// Statuspage answers a deleted incident with the incident as it was. It is gone from every list and
+// page (operators still find it among the discarded); one whose alerts still fire is refused.
 incidents.delete("/incidents/:id", async (c) => {
   const id = c.req.param("id");
   const current = await one(c, id);
@@ -190,8 +192,16 @@ incidents.delete("/incidents/:id", async (c) => {
     throw new HttpError(409, `incident ${id} has ${row.firing} alert(s) still firing: resolve it first (resolving resolves its alerts), then delete it`);
   const ctx = v1Ctx(c);
   await commit(ctx.env, [
-    ...deleteIncidentStatements(id).map((s) => prepare(ctx.env.DB, s)),
-    audit(ctx.env.DB, ctx.actor, `${current.scheduled_for !== undefined ? "maintenance" : "incident"}.delete`, "incident", id, { name: current.name, status: current.status }, null),
+    ...deleteIncidentStatements(id, nowIso()).map((s) => prepare(ctx.env.DB, s)),
+    audit(
+      ctx.env.DB,
+      ctx.actor,
+      `${current.scheduled_for !== undefined ? "maintenance" : "incident"}.delete`,
+      "incident",
+      id,
+      { name: current.name, status: current.status },
+      null,
+    ),
   ]);
   return c.json(v1Incident(current));
 });
@@ -208,7 +218,15 @@ const editUpdate = async (c: Context<V1Env>, edit: z.infer<typeof incidentUpdate
     const ctx = v1Ctx(c);
     await commit(ctx.env, [
       ...editUpdateStatements(incidentId, updateId, body, displayAt, nowIso()).map((s) => prepare(ctx.env.DB, s)),
-      audit(ctx.env.DB, ctx.actor, "incident_update.edit", "incident_update", updateId, { body: update.body, display_at: update.displayAt }, { body, display_at: displayAt }),
+      audit(
+        ctx.env.DB,
+        ctx.actor,
+        "incident_update.edit",
+        "incident_update",
+        updateId,
+        { body: update.body, display_at: update.displayAt },
+        { body, display_at: displayAt },
+      ),
     ]);
   }
   return c.json(v1Incident(await one(c, incidentId)).incident_updates.find((u) => u.id === updateId));

@@ -4,11 +4,11 @@ import { type Context, Hono } from "hono";
 import { listPages } from "../../../db/pages";
 import { getSettings, putSettings } from "../../admin/catalog";
 import { type SettingsPut, settingsPut } from "../../admin/schemas";
-import { json, validate } from "../../validate";
 import { pageInPath } from "../../v1/auth";
 import { type V1Env, v1Ctx } from "../../v1/context";
 import { pagePatch } from "../../v1/schemas";
 import { v1Page } from "../../v1/shapes";
+import { json, validate } from "../../validate";
 
 export const pages = new Hono<V1Env>();
 

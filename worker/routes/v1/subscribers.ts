@@ -12,10 +12,10 @@ import { HttpError } from "../../errors";
 import { sendEmail } from "../../notify/email";
 import { confirmationEmail } from "../../subscriptions/confirmation";
 import { addSubscriber, checkChoices, removeSubscriber, requestSubscription } from "../../subscriptions/subscribe";
-import { json, oneOf, query } from "../../validate";
 import { type V1Env, v1Ctx } from "../../v1/context";
 import { resendConfirmation, subscriberCreate } from "../../v1/schemas";
 import { v1Subscriber } from "../../v1/shapes";
+import { json, oneOf, query } from "../../validate";
 
 export const subscribers = new Hono<V1Env>();
 
