@@ -567,14 +567,14 @@ export type Notification = typeof notifications.$inferSelect;
 
 /**
  * What an import brought in, by the source's own ids: a second run of the same import finds them here
- * and adds only what is new. `source` is the page's base URL; `kind` component, group, incident or subscriber.
+ * and adds only what is new. `source` is the page's base URL; `kind` component, group, incident, update or subscriber.
  */
 export const importMappings = sqliteTable(
   "import_mappings",
   {
     page: pageColumn(),
     source: text("source").notNull(),
-    kind: text("kind", { enum: ["component", "group", "incident", "subscriber"] }).notNull(),
+    kind: text("kind", { enum: ["component", "group", "incident", "update", "subscriber"] }).notNull(),
     sourceId: text("source_id").notNull(),
     localId: text("local_id").notNull(),
     createdAt: createdAt(),

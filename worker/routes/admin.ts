@@ -25,6 +25,7 @@ import {
 } from "../admin/catalog";
 import { channelsApi } from "../admin/channels";
 import { listDeliveries, maskIntegrationKeys, previewMapping } from "../admin/deliveries";
+import { importApi } from "../admin/import";
 import {
   createIncident,
   createMaintenance,
@@ -204,6 +205,9 @@ adminApi.route("/", subscribersApi);
 
 // Operator channels and the notification log (worker/admin/channels.ts).
 adminApi.route("/", channelsApi);
+
+// Import from a Statuspage page's v2 API, and a page's export (worker/admin/import.ts).
+adminApi.route("/", importApi);
 
 adminApi.get("/settings", async (c) => c.json(await getSettings(c.env.DB)));
 adminApi.put("/settings", ...json(s.settingsPut), async (c) => c.json(await putSettings(adminCtx(c), c.req.valid("json"))));
