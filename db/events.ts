@@ -13,6 +13,7 @@ export async function updateInContext(db: D1Database, updateId: string) {
       incidentId: sql<string>`u.incident_id`,
       status: sql<string>`u.status`,
       kind: incidents.kind,
+      page: incidents.page,
       earlier: sql<number>`(SELECT count(*) ${before})`,
       previous: sql<string | null>`(SELECT p.status ${before} ORDER BY p.created_at DESC, p.rowid DESC LIMIT 1)`,
     })
@@ -28,7 +29,7 @@ export async function statusChange(db: D1Database, changeId: number) {
   const [row] = await orm(db)
     .select({
       change: componentStatusChanges,
-      component: { id: components.id, name: components.name, status: components.status, createdAt: components.createdAt },
+      component: { id: components.id, page: components.page, name: components.name, status: components.status, createdAt: components.createdAt },
     })
     .from(componentStatusChanges)
     .innerJoin(components, eq(components.id, componentStatusChanges.componentId))

@@ -53,7 +53,7 @@ export const insertIncidentComponents = (incidentId: string, componentIds: strin
   sqlOf("INSERT OR IGNORE INTO incident_components (incident_id, component_id) SELECT ?1, value FROM json_each(?2)", incidentId, JSON.stringify(componentIds));
 
 /** The alerts of these incidents (newest first), and each incident's kind and whether alerts opened it. */
-const KIND_FIELDS = ["id", "kind", "automatic", "publication", "publishAt"] as const;
+const KIND_FIELDS = ["id", "page", "kind", "automatic", "publication", "publishAt"] as const;
 
 export async function incidentAlerts(
   db: D1Database,

@@ -141,8 +141,9 @@ export const deleteById = (db: D1Database, id: string) => orm(db).delete(subscri
 export type SubscriberState = "confirmed" | "pending";
 
 /** Operators' list: by id, `after` the last id of the previous page. */
-export async function listSubscribers(db: D1Database, opts: { limit: number; after?: string; state?: SubscriberState }): Promise<Subscriber[]> {
+export async function listSubscribers(db: D1Database, opts: { limit: number; after?: string; state?: SubscriberState; page?: number }): Promise<Subscriber[]> {
   const where = and(
+    opts.page === undefined ? undefined : eq(subscribers.page, opts.page),
     opts.after ? gt(subscribers.id, opts.after) : undefined,
     opts.state === "confirmed" ? isNotNull(subscribers.confirmedAt) : opts.state === "pending" ? isNull(subscribers.confirmedAt) : undefined,
   );

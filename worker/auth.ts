@@ -28,8 +28,10 @@ export interface AdminEnv {
     sessionId: string | null;
     /** The pages the operator may touch (page ids); null: every page. */
     pages: PageScope;
-    /** The page the request acts on: `/pages/:page/...`, else page 1. */
+    /** The page the request acts on: `/pages/:page/...` in the API, the selected page in the UI; else page 1. */
     page: number;
+    /** The UI's page switcher: the pages this operator may touch. */
+    pageChoices: Array<{ id: number; name: string }>;
   };
 }
 

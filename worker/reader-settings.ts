@@ -31,6 +31,6 @@ export const readerSettings = async (db: D1Database): Promise<ReaderSettings> =>
 export const requestSettings = (c: { env: { DB: D1Database }; req: { raw: Request } }): Promise<PageSettings> => settingsFor(c.env.DB, c.req.raw);
 
 /** The one check subscriptions and notifications make before reaching anyone outside. */
-export async function isPrivate(db: D1Database): Promise<boolean> {
-  return (await readerSettings(db)).visibility === "private";
+export async function isPrivate(db: D1Database, page = 1): Promise<boolean> {
+  return (await readPageSettings(db, page)).visibility === "private";
 }

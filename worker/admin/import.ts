@@ -30,8 +30,11 @@ const importRequest = importDocument.extend({
 /** The page an import goes to (made when new), as the operator may touch it. */
 async function targetPage(c: Context<AdminEnv>, slug: string, name: string): Promise<PageJson> {
   const ctx = adminContext(c.env, c.get("actor"), baseUrl(c));
-  const page = (await pageByRef(c.env.DB, slug)) ? await resolvePage(c.env.DB, slug) : await createPage(ctx, { name, slug });
-  if (!mayTouch(c.get("pages") ?? null, page.id)) throw new HttpError(403, `you may not touch page ${page.slug}`, "page_slug");
+  const pages = c.get("pages") ?? null;
+  const exists = !!(await pageByRef(c.env.DB, slug));
+  if (!exists && pages !== null) throw new HttpError(403, `there is no page ${slug}, and only an operator of every page may make one`, "page_slug");
+  const page = exists ? await resolvePage(c.env.DB, slug) : await createPage(ctx, { name, slug });
+  if (!mayTouch(pages, page.id)) throw new HttpError(403, `you may not touch page ${page.slug}`, "page_slug");
   return page;
 }
 

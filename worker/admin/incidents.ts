@@ -2,7 +2,7 @@
 // operators see (their alerts, whether an alert or an operator opened them). Writes go through the
 // ingestor: they change what the state machine owns.
 
-import { BY_ID, OPEN_MAINTENANCES, PUBLISHED, UNRESOLVED_INCIDENTS } from "../../db/incident-filters";
+import { BY_ID, OPEN_MAINTENANCES, onPage, PUBLISHED, UNRESOLVED_INCIDENTS } from "../../db/incident-filters";
 import { incidentAlerts } from "../../db/incidents";
 import { getIncidents, type IncidentJson, type ReadContext } from "../../db/queries";
 import { readPageSettings } from "../../db/settings";
@@ -47,7 +47,7 @@ export const MAINTENANCE_FILTERS = {
 } as const;
 
 /** What the admin reads incidents against: the page settings, and its base URL. */
-const readContext = async (ctx: AdminCtx): Promise<ReadContext> => ({ settings: await readPageSettings(ctx.env.DB), baseUrl: ctx.base });
+const readContext = async (ctx: AdminCtx): Promise<ReadContext> => ({ settings: await readPageSettings(ctx.env.DB, ctx.page), baseUrl: ctx.base });
 
 /** Incidents in the public API's shape, each with its alerts, kind and whether alerts opened it. */
 async function withAlerts(db: D1Database, incidents: IncidentJson[]): Promise<AdminIncidentJson[]> {
@@ -75,24 +75,37 @@ export async function listIncidents(
   publication: keyof typeof PUBLICATION_FILTERS = "published",
 ): Promise<AdminIncidentJson[]> {
   const db = ctx.env.DB;
-  const where = `${PUBLICATION_FILTERS[publication]} AND ${INCIDENT_FILTERS[filter]}`;
+  const where = `${PUBLICATION_FILTERS[publication]} AND ${INCIDENT_FILTERS[filter]} AND ${onPage(ctx.page)}`;
   return withAlerts(db, await getIncidents(db, await readContext(ctx), { where, limit, audience: "operators" }));
 }
 
 export async function listMaintenances(ctx: AdminCtx, filter: keyof typeof MAINTENANCE_FILTERS, limit = 50): Promise<AdminIncidentJson[]> {
   const db = ctx.env.DB;
-  return withAlerts(db, await getIncidents(db, await readContext(ctx), { where: MAINTENANCE_FILTERS[filter], limit, audience: "operators" }));
+  return withAlerts(
+    db,
+    await getIncidents(db, await readContext(ctx), { where: `${MAINTENANCE_FILTERS[filter]} AND ${onPage(ctx.page)}`, limit, audience: "operators" }),
+  );
 }
 
 export async function getIncident(ctx: AdminCtx, id: string): Promise<AdminIncidentJson> {
   const db = ctx.env.DB;
-  const [incident] = await withAlerts(db, await getIncidents(db, await readContext(ctx), { where: BY_ID, params: [id], limit: 1, audience: "operators" }));
-  if (!incident) throw new HttpError(404, `no incident ${id}`);
+  const [incident] = await withAlerts(
+    db,
+    await getIncidents(db, await readContext(ctx), { where: `${BY_ID} AND ${onPage(ctx.page)}`, params: [id], limit: 1, audience: "operators" }),
+  );
+  if (!incident) throw new HttpError(404, `no incident ${id}${ctx.page === 1 ? "" : " on this page"}`);
   return incident;
+}
+
+/** 404 for an incident or maintenance of another page, as if it did not exist there. */
+async function onThisPage(ctx: AdminCtx, id: string) {
+  const [found] = (await incidentAlerts(ctx.env.DB, [id])).kinds;
+  if (found && found.page !== ctx.page) throw new HttpError(404, `no incident ${id} on this page`);
 }
 
 /** An update on an incident (resolved resolves it) or a maintenance (completed ends it). */
 export async function postUpdate(ctx: AdminCtx, incidentId: string, body: IncidentUpdate): Promise<IncidentUpdateRow> {
+  await onThisPage(ctx, incidentId);
   const result = await command(ctx, {
     type: "incident.update",
     incidentId,
@@ -109,12 +122,14 @@ export async function postUpdate(ctx: AdminCtx, incidentId: string, body: Incide
  * public status from now on.
  */
 export async function publishIncident(ctx: AdminCtx, incidentId: string, edit: IncidentPublish): Promise<AdminIncidentJson> {
+  await onThisPage(ctx, incidentId);
   await command(ctx, { type: "incident.publish", incidentId, name: edit.name ?? null, body: edit.body ?? null });
   return getIncident(ctx, incidentId);
 }
 
 /** A draft (or an incident in its grace period) dropped: closed, never public; operators still find it. */
 export async function discardIncident(ctx: AdminCtx, incidentId: string): Promise<AdminIncidentJson> {
+  await onThisPage(ctx, incidentId);
   await command(ctx, { type: "incident.discard", incidentId });
   return getIncident(ctx, incidentId);
 }
@@ -123,6 +138,7 @@ export async function discardIncident(ctx: AdminCtx, incidentId: string): Promis
 export async function createIncident(ctx: AdminCtx, body: IncidentCreate): Promise<AdminIncidentJson> {
   const result = await command(ctx, {
     type: "incident.create",
+    page: ctx.page,
     name: body.name,
     status: body.status ?? "investigating",
     impact: body.impact ?? null,
@@ -136,6 +152,7 @@ export async function createIncident(ctx: AdminCtx, body: IncidentCreate): Promi
 export async function createMaintenance(ctx: AdminCtx, body: MaintenanceCreate): Promise<IncidentJson> {
   const result = await command(ctx, {
     type: "maintenance.create",
+    page: ctx.page,
     name: body.name,
     body: body.body ?? null,
     scheduledFor: body.scheduled_for,

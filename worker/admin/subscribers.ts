@@ -48,7 +48,7 @@ export const subscribersApi = new Hono<AdminEnv>();
 /** `{items, next_after}`: pass `next_after` as `after` for the next page (null: that was the last). */
 subscribersApi.get("/subscribers", async (c) => {
   const query = listQuery(c);
-  const rows = await listSubscribers(c.env.DB, query);
+  const rows = await listSubscribers(c.env.DB, { ...query, page: c.get("page") });
   return c.json({ items: rows.map(subscriberJson), next_after: rows.length === query.limit ? rows[rows.length - 1]!.id : null });
 });
 

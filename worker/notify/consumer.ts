@@ -62,14 +62,15 @@ export async function fanOut(env: Env, body: Extract<NotifyMessage, { kind: "eve
   const group = groupOf(event.type);
   const out: NotifyMessage[] = [];
   if (!body.after) {
-    for (const c of await channelsFor(env.DB, group, event.componentIds, DEFAULT_GROUPS))
+    for (const c of await channelsFor(env.DB, group, event.componentIds, DEFAULT_GROUPS, event.pageNumber ?? 1))
       out.push({ kind: "deliver", event, recipient: { type: "channel", id: c.id } });
   }
   // A private page tells no subscriber (its operators' channels still hear). Component status changes
   // reach webhook subscribers only (Statuspage's component_update).
-  const page = (await isPrivate(env.DB))
+  const page = (await isPrivate(env.DB, event.pageNumber ?? 1))
     ? []
     : await subscribersFor(env.DB, event.componentIds, {
+        page: event.pageNumber ?? 1,
         webhookOnly: group === "component",
         after: body.after,
         limit: FANOUT_PAGE,

@@ -34,6 +34,8 @@ export interface NotifyEvent {
   /** The components it touches: recipients limited to components hear only of these. */
   componentIds: string[];
   page: PageRef;
+  /** The page it happened on (`page_settings.id`; absent: page 1): only that page's subscribers, and channels of that page or of every page, hear of it. */
+  pageNumber?: number;
   /** The incident or maintenance, its updates newest first (Statuspage's shape). */
   incident?: IncidentJson;
   /** The update this event is about. */

@@ -11,7 +11,7 @@ import type { EventRef } from "./messages";
 const MAX_UPDATES = 20;
 
 /** The page settings, read for this event, and the base URL its links are built with. */
-const readContext = async (db: D1Database, baseUrl: string): Promise<ReadContext> => ({ settings: await readPageSettings(db), baseUrl });
+const readContext = async (db: D1Database, baseUrl: string, page: number): Promise<ReadContext> => ({ settings: await readPageSettings(db, page), baseUrl });
 
 async function pageRef(db: D1Database, ctx: ReadContext): Promise<PageRef> {
   const { page, status } = await getStatus(db, ctx);
@@ -26,7 +26,7 @@ export async function loadEvent(db: D1Database, base: string, ref: EventRef): Pr
 async function loadIncidentUpdate(db: D1Database, base: string, updateId: string): Promise<NotifyEvent | null> {
   const row = await updateInContext(db, updateId);
   if (!row) return null;
-  const ctx = await readContext(db, base);
+  const ctx = await readContext(db, base, row.page);
   const [found, page] = await Promise.all([getIncident(db, ctx, row.incidentId), pageRef(db, ctx)]);
   if (!found.incident) return null;
   const incident = { ...found.incident, incident_updates: found.incident.incident_updates.slice(0, MAX_UPDATES) };
@@ -38,6 +38,7 @@ async function loadIncidentUpdate(db: D1Database, base: string, updateId: string
     type: eventType(row.kind, row.status, Number(row.earlier), row.previous),
     componentIds: [...componentIds],
     page,
+    pageNumber: row.page,
     incident,
     update,
     generated_at: nowIso(),
@@ -64,7 +65,8 @@ async function loadComponentChange(db: D1Database, base: string, changeId: numbe
     id,
     type: "component.updated",
     componentIds: [row.component.id],
-    page: await pageRef(db, await readContext(db, base)),
+    page: await pageRef(db, await readContext(db, base, row.component.page)),
+    pageNumber: row.component.page,
     component_update: {
       id,
       component_id: row.component.id,

@@ -37,15 +37,15 @@ incidentsUi.get("/", async (c) => {
     blips: listIncidents(ctx, "all", 20, "suppressed"),
     discarded: listIncidents(ctx, "all", 20, "discarded"),
     maintenances: listMaintenances(ctx, "open"),
-    components: listComponents(db),
-    groups: listGroups(db),
+    components: listComponents(db, c.get("page")),
+    groups: listGroups(db, c.get("page")),
     unrouted: listAlerts(db, { unrouted: true, firing: true }),
   });
   return page(c, <DashboardPage {...data.base} {...data} />);
 });
 
 incidentsUi.get("/incidents/:id", async (c) => {
-  const [base, incident, components] = await Promise.all([common(c), getIncident(ctxOf(c), pathId(c)), listComponents(c.env.DB)]);
+  const [base, incident, components] = await Promise.all([common(c), getIncident(ctxOf(c), pathId(c)), listComponents(c.env.DB, c.get("page"))]);
   return page(c, <IncidentPage {...base} incident={incident} components={components} />);
 });
 
@@ -100,14 +100,14 @@ incidentsUi.get("/maintenances", async (c) => {
     common(c),
     listMaintenances(ctx, "open"),
     listMaintenances(ctx, "completed", 20),
-    listComponents(db),
-    listGroups(db),
+    listComponents(db, c.get("page")),
+    listGroups(db, c.get("page")),
   ]);
   return page(c, <MaintenancePage {...base} open={open} completed={completed} components={components} groups={groups} now={nowIso()} />);
 });
 
 post("/maintenances", "/admin/maintenances", async (c, f) => {
-  const { time_zone: tz } = await getSettings(c.env.DB);
+  const { time_zone: tz } = await getSettings(c.env.DB, c.get("page"));
   // datetime-local fields are wall-clock times in the page's time zone.
   const at = (k: string) => zonedToUtc(f.str(k), tz)?.toISOString() ?? f.str(k);
   const body = validate(s.maintenanceCreate, {

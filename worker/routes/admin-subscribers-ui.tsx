@@ -20,8 +20,12 @@ const FLASH = { added: "Subscriber added, confirmed.", removed: "Subscriber remo
 
 async function showPage(c: Context<AdminEnv>, status: 200 | 400 | 404 | 409 = 200, error?: string) {
   const db = c.env.DB;
-  const { pageId } = await readPageSettings(db);
-  const [components, counts, list] = await Promise.all([getComponents(db, pageId), countSubscribers(db), listSubscribers(db, listQuery(c))]);
+  const { pageId } = await readPageSettings(db, c.get("page"));
+  const [components, counts, list] = await Promise.all([
+    getComponents(db, pageId),
+    countSubscribers(db),
+    listSubscribers(db, { ...listQuery(c), page: c.get("page") }),
+  ]);
   const code = c.req.query("ok") ?? "";
   return page(
     c,

@@ -26,6 +26,7 @@ import { channelsUi } from "./admin-channels-ui";
 import { incidentsUi } from "./admin-incidents-ui";
 import { integrationsUi } from "./admin-integrations-ui";
 import { logsUi } from "./admin-logs-ui";
+import { pagesUi, selectPage } from "./admin-pages-ui";
 import { subscribersUi } from "./admin-subscribers-ui";
 import { Form } from "./admin-ui-forms";
 
@@ -46,7 +47,7 @@ adminUi.use("*", async (c, next) => {
   if (path === "/admin/api" || path.startsWith("/admin/api/")) return next();
   if (path === "/admin/login") await next();
   else {
-    const refused = await session(c, next);
+    const refused = await session(c, () => selectPage(c, next));
     if (refused) c.res = refused;
   }
   c.header("Content-Security-Policy", CSP);
@@ -135,3 +136,5 @@ adminUi.route("/", logsUi);
 adminUi.route("/", subscribersUi);
 // Notification channels and the notification log (worker/routes/admin-channels-ui.tsx).
 adminUi.route("/", channelsUi);
+// Pages, host names and operator keys, and the switch between pages (worker/routes/admin-pages-ui.tsx).
+adminUi.route("/", pagesUi);
