@@ -43,7 +43,9 @@ it("an incident on one page is told to its subscribers and to the channels of th
   const run = unique("run");
   const hook = (what: string) => `${CAPTURE}/ok/${run}-${what}`;
   await created(admin("POST", `/pages/${page.slug}/channels`, { kind: "webhook", name: "This page", url: hook("this-page") }));
-  const every = await created<{ page: number | null }>(admin("POST", "/channels", { kind: "webhook", name: "Every page", url: hook("every-page"), all_pages: true }));
+  const every = await created<{ page: number | null }>(
+    admin("POST", "/channels", { kind: "webhook", name: "Every page", url: hook("every-page"), all_pages: true }),
+  );
   expect(every.page).toBeNull();
   await created(admin("POST", "/channels", { kind: "webhook", name: "Page 1", url: hook("page-one") }));
   await webhookSubscriber(page.id, hook("subscriber-this-page"));

@@ -47,7 +47,6 @@ export const pagePatch = z.strictObject({
     css_link_color: notSupported("colours other than the brand's"),
   }),
 });
-export type PagePatch = z.infer<typeof pagePatch>["page"];
 
 const componentFields = {
   name,
