@@ -81,6 +81,8 @@ subscribers.post("/subscribers", ...json(subscriberCreate), async (c) => {
   const body = c.req.valid("json").subscriber;
   if (!body.email) throw new HttpError(400, "`subscriber.email` is required (a webhook subscriber gives one too, for its notices)", "subscriber.email");
   const page = c.get("target").page;
+  // The subscription code places every new subscriber on the first page; refused elsewhere rather than misplaced.
+  if (page !== 1) throw new HttpError(409, "subscribers can be added through this API on the install's first page only, for now", "subscriber");
   if (body.component_ids?.length) {
     const { results } = await c.env.DB.prepare("SELECT id FROM components WHERE page = ?1 AND id IN (SELECT value FROM json_each(?2))")
       .bind(page, JSON.stringify(body.component_ids))
