@@ -134,15 +134,16 @@ export const firstUpdateBody = async (db: D1Database, incidentId: string): Promi
     ?.body ?? null;
 
 /** Incidents in `monitoring`: the cron's candidates for auto-resolve. */
-export async function monitoringIncidents(db: D1Database): Promise<Array<IncidentRecord & { lastAlertAt: string | null }>> {
+export async function monitoringIncidents(db: D1Database): Promise<Array<IncidentRecord & { lastAlertAt: string | null; page: number }>> {
   const { results } = await db
     .prepare(
-      `SELECT ${columnsOf(incidents, "i", ["id", "status", "monitoringAt", "resolvedAt", "lastAlertAt"])}, ${WITH_COMPONENT_IDS}
+      `SELECT ${columnsOf(incidents, "i", ["id", "page", "status", "monitoringAt", "resolvedAt", "lastAlertAt"])}, ${WITH_COMPONENT_IDS}
        FROM incidents i WHERE i.kind = 'incident' AND i.publication = 'published' AND i.status = 'monitoring' AND i.resolved_at IS NULL`,
     )
-    .all<IncidentRow<"id" | "status" | "monitoringAt" | "resolvedAt" | "lastAlertAt">>();
+    .all<IncidentRow<"id" | "page" | "status" | "monitoringAt" | "resolvedAt" | "lastAlertAt">>();
   return results.map((r) => ({
     id: r.id,
+    page: r.page,
     kind: "incident" as const,
     status: r.status,
     monitoringAt: r.monitoringAt,

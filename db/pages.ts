@@ -111,6 +111,12 @@ export const deletePage = (db: D1Database, page: number): D1PreparedStatement[] 
   statement(db, orm(db).delete(pageSettings).where(eq(pageSettings.id, page))),
 ];
 
+/** Each page's auto-resolve minutes (null: operators resolve); page 1 reads null before its settings are saved. */
+export async function autoResolveByPage(db: D1Database): Promise<Map<number, number | null>> {
+  const rows = await orm(db).select({ id: pageSettings.id, minutes: pageSettings.autoResolveMinutes }).from(pageSettings).all();
+  return new Map(rows.map((r) => [r.id, r.minutes]));
+}
+
 /** Page ids that exist, of these. */
 export async function existingPages(db: D1Database, ids: number[]): Promise<number[]> {
   const pages = await listPages(db);

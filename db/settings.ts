@@ -123,6 +123,3 @@ export const upsertPageSettings = (db: D1Database, pageId: string, v: PageSettin
 /** A new page password (stored hashed) and the secret that signs readers' cookies; null clears both. */
 export const setPagePassword = (db: D1Database, hash: string | null, accessSecret: string | null, page = 1) =>
   db.prepare("UPDATE page_settings SET page_password_hash = ?1, access_secret = ?2 WHERE id = ?3").bind(hash, accessSecret, page);
-
-/** The page's auto-resolve setting, in minutes; null: an operator resolves. */
-export const autoResolveMinutes = async (db: D1Database) => (await readPageSettings(db)).autoResolveMinutes;

@@ -95,7 +95,8 @@ export async function updatePage(ctx: AdminCtx, ref: string, patch: PagePatch): 
   if (patch.hosts) await assertHostsFree(db, patch.hosts, current.id);
   const now = nowIso();
   const fields = { ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.slug !== undefined ? { slug: patch.slug } : {}) };
-  await db.batch([
+  // Through the Ingestor: a new slug changes what `service:<page>/<slug>` tags reach.
+  await commit(ctx.env, [
     ensureFirstPage(db, now),
     ...(Object.keys(fields).length ? [renamePage(db, current.id, fields, now)] : []),
     ...(patch.hosts ? setPageHosts(db, current.id, patch.hosts, now) : []),
