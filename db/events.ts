@@ -47,7 +47,8 @@ export async function changesAfter(db: D1Database, cursor: { updateRowid: number
         rowid: sql<number>`rowid`,
         id: incidentUpdates.id,
         // Only a published incident's updates are told; a draft's first update is written again when it is published.
-        published: sql<number>`(SELECT ${incidents.publication} = 'published' FROM ${incidents} WHERE ${incidents.id} = ${incidentUpdates.incidentId})`,
+        // An update written with deliver_notifications false (through /v1, or imported) is passed over the same way.
+        published: sql<number>`${incidentUpdates.deliverNotifications} AND (SELECT ${incidents.publication} = 'published' FROM ${incidents} WHERE ${incidents.id} = ${incidentUpdates.incidentId})`,
       })
       .from(incidentUpdates)
       .where(sql`rowid > ${cursor.updateRowid}`)

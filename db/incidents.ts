@@ -22,15 +22,17 @@ export interface IncidentUpdateRecord {
   body: string;
   affectedComponents: AffectedComponent[] | null;
   createdAt: string;
+  /** false: written without telling subscribers and channels (Statuspage's deliver_notifications). */
+  deliverNotifications?: boolean;
 }
 
 /** Incident updates, shown at the time they were made: one statement for any number of them. */
 export function insertIncidentUpdates(updates: IncidentUpdateRecord[]): SqlStatement {
   return sqlOf(
-    `INSERT INTO incident_updates (id, incident_id, status, body, affected_components, created_at, display_at)
+    `INSERT INTO incident_updates (id, incident_id, status, body, affected_components, created_at, display_at, deliver_notifications)
      SELECT json_extract(value, '$.id'), json_extract(value, '$.incidentId'), json_extract(value, '$.status'),
        json_extract(value, '$.body'), json_extract(value, '$.affected'), json_extract(value, '$.createdAt'),
-       json_extract(value, '$.createdAt')
+       json_extract(value, '$.createdAt'), json_extract(value, '$.notify')
      FROM json_each(?1)`,
     JSON.stringify(
       updates.map((u) => ({
@@ -40,6 +42,7 @@ export function insertIncidentUpdates(updates: IncidentUpdateRecord[]): SqlState
         body: u.body,
         affected: u.affectedComponents ? JSON.stringify(u.affectedComponents) : null,
         createdAt: u.createdAt,
+        notify: u.deliverNotifications === false ? 0 : 1,
       })),
     ),
   );

@@ -125,7 +125,7 @@ export function incidentsRead(db: D1Database, { settings, baseUrl }: ReadContext
         .prepare(
           `SELECT ${columnsOf(incidents, "i")},
            (SELECT json_group_array(json_object('id', u.id, 'status', u.status, 'body', u.body, 'createdAt', u.created_at,
-               'displayAt', u.display_at, 'affectedComponents', json(u.affected_components)))
+               'displayAt', u.display_at, 'affectedComponents', json(u.affected_components), 'notify', u.deliver_notifications))
             FROM (SELECT * FROM incident_updates WHERE incident_id = i.id ORDER BY created_at DESC, rowid DESC) u) AS updates,
            (SELECT json_group_array(${jsonObjectOf(components, "c")})
             FROM (SELECT c.* FROM incident_components ic JOIN components c ON c.id = ic.component_id

@@ -312,6 +312,8 @@ export const incidentUpdates = sqliteTable(
     affectedComponents: text("affected_components", { mode: "json" }).$type<AffectedComponent[] | null>(),
     createdAt: createdAt(),
     displayAt: text("display_at").notNull(),
+    /** Whether subscribers and channels hear of it (Statuspage's deliver_notifications); imported history never is. */
+    deliverNotifications: integer("deliver_notifications", { mode: "boolean" }).notNull().default(true),
   },
   (t) => [index("incident_updates_incident_idx").on(t.incidentId, t.createdAt)],
 );
@@ -562,3 +564,20 @@ export type IntegrationRow = typeof integrations.$inferSelect;
 export type Channel = typeof channels.$inferSelect;
 export type Subscriber = typeof subscribers.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
+
+/**
+ * What an import brought in, by the source's own ids: a second run of the same import finds them here
+ * and adds only what is new. `source` is the page's base URL; `kind` component, group, incident, update or subscriber.
+ */
+export const importMappings = sqliteTable(
+  "import_mappings",
+  {
+    page: pageColumn(),
+    source: text("source").notNull(),
+    kind: text("kind", { enum: ["component", "group", "incident", "update", "subscriber"] }).notNull(),
+    sourceId: text("source_id").notNull(),
+    localId: text("local_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.page, t.source, t.kind, t.sourceId] }), index("import_mappings_local_idx").on(t.localId)],
+);

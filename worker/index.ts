@@ -16,6 +16,7 @@ import { pagerduty } from "./routes/pagerduty";
 import { pages } from "./routes/pages";
 import { statuspageApi } from "./routes/statuspage-api";
 import { subscriptions } from "./routes/subscriptions";
+import { v1Fetch } from "./routes/v1";
 import { scheduled } from "./scheduled";
 import { getAccess, postAccess, readerGate } from "./visibility";
 
@@ -64,6 +65,9 @@ app.get("/access", getAccess);
 app.post("/access", postAccess);
 app.route("/subscriptions", subscriptions);
 app.route("/admin", admin);
+// Statuspage's management API (routes/v1/): its own keys, error shape and 404s.
+app.all("/v1/*", (c) => v1Fetch(c.req.raw, c.env, c.executionCtx));
+app.all("/v1", (c) => v1Fetch(c.req.raw, c.env, c.executionCtx));
 
 // Machine paths answer JSON 404s; every other GET is a public page (Astro), its 404 an HTML page.
 for (const prefix of ["/api", "/hooks", "/admin"]) app.all(`${prefix}/*`, noRoute);

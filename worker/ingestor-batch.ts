@@ -53,7 +53,7 @@ export class Batch {
     return out.affected;
   }
 
-  update(incidentId: string, status: string, body: string, affected: AffectedComponent[]): IncidentUpdateRow {
+  update(incidentId: string, status: string, body: string, affected: AffectedComponent[], deliverNotifications = true): IncidentUpdateRow {
     const row: IncidentUpdateRow = {
       id: newId(),
       incident_id: incidentId,
@@ -64,7 +64,12 @@ export class Batch {
       affected_components: affected.length ? affected : null,
     };
     this.add(
-      prepare(this.db, insertIncidentUpdates([{ id: row.id, incidentId, status, body, affectedComponents: row.affected_components, createdAt: this.now }])),
+      prepare(
+        this.db,
+        insertIncidentUpdates([
+          { id: row.id, incidentId, status, body, affectedComponents: row.affected_components, createdAt: this.now, deliverNotifications },
+        ]),
+      ),
     );
     return row;
   }

@@ -156,7 +156,7 @@ export async function createMaintenance(db: D1Database, cmd: Cmd<"maintenance.cr
     incidentComponentsInsert(db, id, ids),
   );
   const body = cmd.body?.trim() || defaultUpdateBody("scheduled");
-  b.update(id, "scheduled", body, []);
+  b.update(id, "scheduled", body, [], cmd.deliverNotifications !== false);
   b.add(
     audit(
       db,

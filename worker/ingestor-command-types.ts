@@ -12,6 +12,8 @@ export type AdminCommand =
       status: string;
       body: string | null;
       components: ComponentStatusRequest;
+      /** false: the update is written without notifying anyone (Statuspage's deliver_notifications). */
+      deliverNotifications?: boolean;
     }
   | {
       type: "incident.create";
@@ -24,6 +26,7 @@ export type AdminCommand =
       body: string | null;
       componentIds: string[];
       components: ComponentStatusRequest;
+      deliverNotifications?: boolean;
     }
   | { type: "incident.publish"; actor: Actor; incidentId: string; name: string | null; body: string | null }
   | { type: "incident.discard"; actor: Actor; incidentId: string }
@@ -42,6 +45,7 @@ export type AdminCommand =
       scheduledFor: string;
       scheduledUntil: string;
       componentIds: string[];
+      deliverNotifications?: boolean;
     }
   | {
       type: "link.create";

@@ -54,7 +54,7 @@ export async function updateIncident(db: D1Database, cmd: Cmd<"incident.update">
   }));
   const affected = [...fromAlerts, ...b.patch(patches)];
   const body = cmd.body?.trim() || defaultUpdateBody(plan.status);
-  const update = b.update(incident.id, plan.status, body, affected);
+  const update = b.update(incident.id, plan.status, body, affected, cmd.deliverNotifications !== false);
   const action =
     incident.kind === "maintenance"
       ? plan.status === "completed"
@@ -98,7 +98,7 @@ export async function createIncident(db: D1Database, cmd: Cmd<"incident.create">
   if (ids.length) b.add(incidentComponentsInsert(db, id, ids));
   const affected = b.patch(new Map(Object.entries(cmd.components).map(([cid, s]) => [cid, { overrideStatus: s }])));
   const body = cmd.body?.trim() || defaultUpdateBody(cmd.status);
-  b.update(id, cmd.status, body, affected);
+  b.update(id, cmd.status, body, affected, cmd.deliverNotifications !== false);
   b.add(
     audit(
       db,

@@ -69,6 +69,7 @@ export const NAV = [
   ["/admin/audit", "Audit log"],
   ["/admin/settings", "Settings"],
   ["/admin/pages", "Pages"],
+  ["/admin/import", "Import"],
 ] as const;
 
 export interface Flash {

@@ -23,6 +23,7 @@ import {
 import { clientAddress } from "../security/rate-limit";
 import { catalogUi } from "./admin-catalog-ui";
 import { channelsUi } from "./admin-channels-ui";
+import { importUi } from "./admin-import-ui";
 import { incidentsUi } from "./admin-incidents-ui";
 import { integrationsUi } from "./admin-integrations-ui";
 import { logsUi } from "./admin-logs-ui";
@@ -134,6 +135,7 @@ adminUi.route("/", catalogUi);
 adminUi.route("/", integrationsUi);
 adminUi.route("/", logsUi);
 adminUi.route("/", subscribersUi);
+adminUi.route("/", importUi);
 // Notification channels and the notification log (worker/routes/admin-channels-ui.tsx).
 adminUi.route("/", channelsUi);
 // Pages, host names and operator keys, and the switch between pages (worker/routes/admin-pages-ui.tsx).

@@ -25,6 +25,7 @@ import {
 } from "../admin/catalog";
 import { channelsApi } from "../admin/channels";
 import { listDeliveries, maskIntegrationKeys, previewMapping } from "../admin/deliveries";
+import { importApi } from "../admin/import";
 import {
   createIncident,
   createMaintenance,
@@ -108,7 +109,8 @@ adminApi.use("*", async (c, next) => {
   } else {
     const resource = /^\/([^/]+)/.exec(path)?.[1];
     // The list of pages shows an operator its own; creating one is for operators of every page.
-    refuseOutside(c, resource === "pages" ? null : 1, resource === "pages" && c.req.method !== "GET" ? "keys" : resource);
+    // An import names its page in its body, and checks it there (admin/import.ts).
+    refuseOutside(c, resource === "pages" || resource === "import" ? null : 1, resource === "pages" && c.req.method !== "GET" ? "keys" : resource);
     c.set("page", 1);
   }
   return next();
@@ -281,6 +283,9 @@ resources.route("/", channelsApi);
 
 resources.get("/settings", async (c) => c.json(await getSettings(c.env.DB, c.get("page"))));
 resources.put("/settings", ...json(s.settingsPut), async (c) => c.json(await putSettings(adminCtx(c), c.req.valid("json"))));
+
+// Import from a Statuspage page's v2 API (it names its page), and a page's export (worker/admin/import.ts).
+adminApi.route("/", importApi);
 
 adminApi.route("/", resources);
 adminApi.route("/pages/:page", resources);
