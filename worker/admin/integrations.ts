@@ -22,7 +22,9 @@ import { newId, newIntegrationKey, nowIso, sha256Hex } from "../../domain/ids";
 import { applyOptionsPatch, type IntegrationOptions, readOptions } from "../../domain/integration-options";
 import type { PublicTextMode } from "../../domain/public-text";
 import type { ComponentStatus, PublicationPolicy } from "../../domain/status";
+import type { Env } from "../env";
 import { HttpError } from "../errors";
+import { type HeartbeatStatus, ingestor } from "../ingestor";
 import { type AdminCtx, command, commit } from "./catalog";
 import { type AlertLink, GRACE_NEEDS_PUBLISH, type IntegrationCreate, type IntegrationPatch, type LinkCreate } from "./schemas";
 
@@ -57,7 +59,12 @@ export interface IntegrationJson {
   options: IntegrationOptions;
   /** CloudWatch: the SNS subscriptions this page confirmed (from the delivery log), newest first. */
   sns_subscriptions?: Array<{ topic_arn: string | null; confirmed_at: string }>;
+  /** Heartbeat integrations and Alertmanager Watchdogs: the last ping and the lateness, as the ingestor keeps them. */
+  heartbeat?: HeartbeatStatus;
 }
+
+/** Every heartbeat's state, by integration id: from the ingestor's storage, where pings are kept (never D1). */
+export const heartbeatStates = (env: Env): Promise<Record<string, HeartbeatStatus>> => ingestor(env).heartbeats(nowIso());
 
 /** The answer to create and rotate: the only time the key leaves the worker. */
 export interface IntegrationWithKey {
@@ -68,7 +75,8 @@ export interface IntegrationWithKey {
   webhook_url: string;
 }
 
-function integrationJson(r: Row, base: string): IntegrationJson {
+function integrationJson(r: Row, base: string, heartbeats: Record<string, HeartbeatStatus> = {}): IntegrationJson {
+  const heartbeat = heartbeats[String(r.id)];
   return {
     id: String(r.id),
     name: String(r.name),
@@ -88,17 +96,18 @@ function integrationJson(r: Row, base: string): IntegrationJson {
     publish_after_seconds: r.publish_after_seconds == null ? null : Number(r.publish_after_seconds),
     options: readOptions(r.options),
     ...(r.sns_subscriptions != null ? { sns_subscriptions: JSON.parse(String(r.sns_subscriptions)) } : {}),
+    ...(heartbeat ? { heartbeat } : {}),
   };
 }
 
-export async function listIntegrations(db: D1Database, base: string): Promise<IntegrationJson[]> {
-  return (await integrationRows(db)).map((r) => integrationJson(r, base));
+export async function listIntegrations(db: D1Database, base: string, heartbeats?: Record<string, HeartbeatStatus>): Promise<IntegrationJson[]> {
+  return (await integrationRows(db)).map((r) => integrationJson(r, base, heartbeats));
 }
 
-export async function getIntegration(db: D1Database, base: string, id: string): Promise<IntegrationJson> {
+export async function getIntegration(db: D1Database, base: string, id: string, heartbeats?: Record<string, HeartbeatStatus>): Promise<IntegrationJson> {
   const row = await integrationRow(db, id);
   if (!row) throw new HttpError(404, `no integration ${id}`);
-  return integrationJson(row, base);
+  return integrationJson(row, base, heartbeats);
 }
 
 export async function assertComponentsExist(db: D1Database, ids: string[], field: string) {

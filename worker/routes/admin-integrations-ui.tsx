@@ -8,6 +8,7 @@ import {
   createLink,
   deleteIntegration,
   deleteLink,
+  heartbeatStates,
   type IntegrationWithKey,
   linkAlert,
   listIntegrations,
@@ -34,7 +35,7 @@ async function integrationsPage(c: Context<AdminEnv>, created?: IntegrationWithK
   const db = c.env.DB;
   const [base, integrations, links, components, groups] = await Promise.all([
     common(c),
-    listIntegrations(db, baseUrl(c)),
+    heartbeatStates(c.env).then((heartbeats) => listIntegrations(db, baseUrl(c), heartbeats)),
     listLinks(db),
     listComponents(db),
     listGroups(db),
@@ -117,6 +118,25 @@ post("/integrations/:id/mapping", "/admin/integrations", async (c, f) => {
   }
   await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { options: { mapping } }));
   return "mapping_saved";
+});
+
+// A heartbeat's period, grace, severity and scope; an Alertmanager integration's Watchdog alert (empty: none).
+post("/integrations/:id/heartbeat", "/admin/integrations", async (c, f) => {
+  const watchdog = f.opt("watchdog_alert");
+  await updateIntegration(
+    ctxOf(c),
+    pathId(c),
+    validate(s.integrationPatch, {
+      options: {
+        heartbeat_period_seconds: f.int("heartbeat_period_seconds") ?? null,
+        heartbeat_grace_seconds: f.int("heartbeat_grace_seconds") ?? null,
+        heartbeat_severity: f.opt("heartbeat_severity") ?? null,
+        heartbeat_scope: f.opt("heartbeat_scope") ?? null,
+        ...(f.str("has_watchdog") === "yes" ? { watchdog_alert: watchdog ?? null } : {}),
+      },
+    }),
+  );
+  return "heartbeat_saved";
 });
 
 /** The policy select and the grace period field (empty: none) of the integration forms. */

@@ -57,6 +57,7 @@ const FLASH = {
   signature_not_checked: "Signature settings saved: deliveries are not signature-checked.",
   sns_verified: "SNS settings saved: each message's signature is verified.",
   sentry_saved: "Sentry settings saved.",
+  heartbeat_saved: "Heartbeat settings saved.",
   sns_not_verified: "SNS settings saved: signatures are not verified (relays and tests only).",
   mapping_saved: "Mapping saved: deliveries are read through it from now on.",
   link_added: "Link added.",

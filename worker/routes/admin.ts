@@ -44,6 +44,7 @@ import {
   deleteIntegration,
   deleteLink,
   getIntegration,
+  heartbeatStates,
   linkAlert,
   listAlerts,
   listIntegrations,
@@ -96,9 +97,11 @@ adminApi.delete("/groups/:id", param, async (c) => {
 
 // ── Integrations, links, alerts, deliveries ─────────────────────────────────
 
-adminApi.get("/integrations", async (c) => c.json(await listIntegrations(c.env.DB, baseUrl(c))));
+adminApi.get("/integrations", async (c) => c.json(await listIntegrations(c.env.DB, baseUrl(c), await heartbeatStates(c.env))));
 adminApi.post("/integrations", ...json(s.integrationCreate), async (c) => c.json(await createIntegration(adminCtx(c), c.req.valid("json")), 201));
-adminApi.get("/integrations/:id", param, async (c) => c.json(await getIntegration(c.env.DB, baseUrl(c), c.req.valid("param").id)));
+adminApi.get("/integrations/:id", param, async (c) =>
+  c.json(await getIntegration(c.env.DB, baseUrl(c), c.req.valid("param").id, await heartbeatStates(c.env))),
+);
 adminApi.patch("/integrations/:id", param, ...json(s.integrationPatch), async (c) =>
   c.json(await updateIntegration(adminCtx(c), c.req.valid("param").id, c.req.valid("json"))),
 );
