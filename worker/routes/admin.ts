@@ -26,6 +26,14 @@ import {
 import { channelsApi } from "../admin/channels";
 import { listDeliveries, maskIntegrationKeys, previewMapping } from "../admin/deliveries";
 import {
+  attachToLink,
+  createIncidentTemplate,
+  deleteIncidentTemplateById,
+  getIncidentTemplate,
+  listIncidentTemplates,
+  updateIncidentTemplateById,
+} from "../admin/incident-templates";
+import {
   createIncident,
   createMaintenance,
   discardIncident,
@@ -124,6 +132,13 @@ adminApi.delete("/integrations/:id", param, async (c) => c.json(await deleteInte
 
 adminApi.get("/links", query(z.object({ integration_id: text })), async (c) => c.json(await listLinks(c.env.DB, c.req.valid("query").integration_id)));
 adminApi.post("/links", ...json(s.linkCreate), async (c) => c.json(await createLink(adminCtx(c), c.req.valid("json")), 201));
+adminApi.patch("/links/:id", param, ...json(s.linkPatch), async (c) => {
+  const id = c.req.valid("param").id;
+  await attachToLink(adminCtx(c), id, c.req.valid("json").incident_template_id);
+  const link = (await listLinks(c.env.DB)).find((l) => l.id === id);
+  if (!link) throw new HttpError(404, `no link ${id}`);
+  return c.json(link);
+});
 adminApi.delete("/links/:id", param, async (c) => {
   await deleteLink(adminCtx(c), c.req.valid("param").id);
   return c.body(null, 204);
@@ -149,6 +164,20 @@ adminApi.get("/ingest", async (c) => c.json(await ingestor(c.env).inboxStatus())
 adminApi.post("/ingest/retry", async (c) => c.json(await ingestor(c.env).retryProjection()));
 
 // ── Incidents and maintenances ──────────────────────────────────────────────
+
+// Incident templates (page 1 until pages are routed): the words an incident opens with.
+adminApi.get("/incident-templates", async (c) => c.json(await listIncidentTemplates(c.env.DB)));
+adminApi.post("/incident-templates", ...json(s.incidentTemplateCreate), async (c) =>
+  c.json(await createIncidentTemplate(adminCtx(c), c.req.valid("json")), 201),
+);
+adminApi.get("/incident-templates/:id", param, async (c) => c.json(await getIncidentTemplate(c.env.DB, c.req.valid("param").id)));
+adminApi.patch("/incident-templates/:id", param, ...json(s.incidentTemplatePatch), async (c) =>
+  c.json(await updateIncidentTemplateById(adminCtx(c), c.req.valid("param").id, c.req.valid("json"))),
+);
+adminApi.delete("/incident-templates/:id", param, async (c) => {
+  await deleteIncidentTemplateById(adminCtx(c), c.req.valid("param").id);
+  return c.body(null, 204);
+});
 
 const filterOf = <T extends Record<string, unknown>>(filters: T) =>
   query(z.object({ status: oneOf(Object.keys(filters) as [keyof T & string, ...Array<keyof T & string>], "open"), limit }));
