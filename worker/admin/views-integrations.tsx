@@ -6,8 +6,9 @@ import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES, SEVERITIES } from "../../d
 import { type SettingsForm, SOURCES, senderOf } from "../sources/registry";
 import type { ComponentJson, GroupJson } from "./catalog";
 import type { MappingPreview } from "./deliveries";
+import type { IncidentTemplateJson } from "./incident-templates";
 import type { IntegrationJson, IntegrationWithKey, LinkJson } from "./integrations";
-import { type Common, Empty, Field, Layout, PostForm, Status, Time } from "./layout";
+import { Choice, type Common, Empty, Field, Layout, PostForm, Status, Time } from "./layout";
 import { ComponentChecks } from "./views-incident-parts";
 
 const linkLabel = (l: LinkJson) => {
@@ -22,8 +23,9 @@ export const IntegrationsPage: FC<
     components: ComponentJson[];
     groups: GroupJson[];
     created?: IntegrationWithKey & { rotated: boolean };
+    templates: IncidentTemplateJson[];
   }
-> = ({ actor, tz, flash, integrations, links, components, groups, created }) => {
+> = ({ actor, tz, flash, integrations, links, components, groups, created, templates }) => {
   const componentName = new Map(components.map((c) => [c.id, c.name]));
   return (
     <Layout title="Integrations" actor={actor} flash={flash} active="/admin/integrations">
@@ -108,6 +110,18 @@ export const IntegrationsPage: FC<
                 </div>
               </PostForm>
             </details>
+            {templates.length > 0 && (
+              <PostForm action={`/admin/integrations/${i.id}/template`} class="row">
+                <Choice
+                  label="Its alerts open incidents with the template"
+                  name="incident_template_id"
+                  none="none (the public text's words)"
+                  options={templates.map((t) => ({ value: t.id, label: t.name }))}
+                  selected={i.incident_template_id ?? ""}
+                />
+                <button type="submit">Save</button>
+              </PostForm>
+            )}
             <SenderSettings integration={i} />
             <h4>Links</h4>
             {links.filter((l) => l.integration_id === i.id).length ? (

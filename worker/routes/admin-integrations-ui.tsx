@@ -3,6 +3,7 @@
 import { type Context, Hono } from "hono";
 import { listComponents, listGroups } from "../admin/catalog";
 import { previewMapping } from "../admin/deliveries";
+import { listIncidentTemplates } from "../admin/incident-templates";
 import {
   createIntegration,
   createLink,
@@ -33,14 +34,19 @@ const post = formRoutes(integrationsUi);
 
 async function integrationsPage(c: Context<AdminEnv>, created?: IntegrationWithKey & { rotated: boolean }, status: 200 | 201 = 200) {
   const db = c.env.DB;
-  const [base, integrations, links, components, groups] = await Promise.all([
+  const [base, integrations, links, components, groups, templates] = await Promise.all([
     common(c),
     heartbeatStates(c.env).then((heartbeats) => listIntegrations(db, baseUrl(c), heartbeats)),
     listLinks(db),
     listComponents(db),
     listGroups(db),
+    listIncidentTemplates(db),
   ]);
-  return page(c, <IntegrationsPage {...base} integrations={integrations} links={links} components={components} groups={groups} created={created} />, status);
+  return page(
+    c,
+    <IntegrationsPage {...base} integrations={integrations} links={links} components={components} groups={groups} created={created} templates={templates} />,
+    status,
+  );
 }
 
 integrationsUi.get("/integrations", (c) => integrationsPage(c));
@@ -118,6 +124,11 @@ post("/integrations/:id/mapping", "/admin/integrations", async (c, f) => {
   }
   await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { options: { mapping } }));
   return "mapping_saved";
+});
+
+post("/integrations/:id/template", "/admin/integrations", async (c, f) => {
+  await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { incident_template_id: f.opt("incident_template_id") ?? null }));
+  return "integration_template";
 });
 
 // A heartbeat's period, grace, severity and scope; an Alertmanager integration's Watchdog alert (empty: none).

@@ -27,6 +27,7 @@ import { incidentsUi } from "./admin-incidents-ui";
 import { integrationsUi } from "./admin-integrations-ui";
 import { logsUi } from "./admin-logs-ui";
 import { subscribersUi } from "./admin-subscribers-ui";
+import { templatesUi } from "./admin-templates-ui";
 import { Form } from "./admin-ui-forms";
 
 export const adminUi = new Hono<AdminEnv>();
@@ -131,6 +132,7 @@ adminUi.post("/logout/everywhere", async (c) => {
 adminUi.route("/", incidentsUi);
 adminUi.route("/", catalogUi);
 adminUi.route("/", integrationsUi);
+adminUi.route("/", templatesUi);
 adminUi.route("/", logsUi);
 adminUi.route("/", subscribersUi);
 // Notification channels and the notification log (worker/routes/admin-channels-ui.tsx).
