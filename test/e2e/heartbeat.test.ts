@@ -1,8 +1,14 @@
 // Heartbeats as a new user tries them: a crontab-style `curl` keeps a component green; once it stops,
 // the cron alone (wrangler dev's scheduled handler, at a later minute) turns it red with an incident, and
-// the next ping recovers it. Then the same with a real Alertmanager whose Watchdog stops arriving.
+// the next ping recovers it. Then the same with a real Alertmanager whose Watchdog stops arriving, and
+// a heartbeat's last ping kept across a hard kill of the server.
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
+// @ts-expect-error plain ESM helper shared with npm start
+import { freePort, prepareDatabase, startWorker, workerConfig } from "../../scripts/lib.mjs";
 import { type RunningAlertmanager, startAlertmanager, watchdogConfig } from "./alertmanager-process";
 
 const base = inject("baseUrl");
@@ -125,5 +131,45 @@ describe("Alertmanager's Watchdog", () => {
       () => am!.output().slice(-3000),
     );
     expect((await heartbeat(integ.id)).status).toBe("up");
+  });
+});
+
+describe("a heartbeat across a hard kill", () => {
+  it("keeps its last ping: after a restart on the same storage, the cron still finds it late", { timeout: 180_000 }, async () => {
+    const token = "e2e-heartbeat-token-0123456789abcdef0123456789";
+    const persistTo = mkdtempSync(join(tmpdir(), "status-heartbeat-"));
+    const workers: Array<{ url: string; stop: () => void; kill: () => void }> = [];
+    const start = async () => {
+      const w = (await startWorker({ port: await freePort(), persistTo, adminToken: token, config: workerConfig() })) as (typeof workers)[number];
+      workers.push(w);
+      return w;
+    };
+    const call = async (url: string, method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${url}/admin/api${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return (await res.json()) as any;
+    };
+    try {
+      prepareDatabase(persistTo);
+      const first = await start();
+      const comp = await call(first.url, "POST", "/components", { name: "Backup", slug: "backup-job" });
+      const integ = await call(first.url, "POST", "/integrations", { name: "Backup", source: "heartbeat", component_ids: [comp.id] });
+      expect(await (await fetch(`${first.url}/hooks/heartbeat/${integ.key}`)).text()).toBe("OK");
+      const pingedAt = Date.parse((await call(first.url, "GET", `/integrations/${integ.id}`)).heartbeat.last_ping_at);
+      first.kill();
+
+      const second = await start();
+      expect((await call(second.url, "GET", `/integrations/${integ.id}`)).heartbeat).toMatchObject({ status: "up", last_signal: "success" });
+      const res = await fetch(`${second.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${pingedAt + 180_000}`);
+      expect(res.status).toBe(200);
+      const s = (await (await fetch(`${second.url}/api/v2/summary.json`)).json()) as Summary;
+      expect(s.components.find((c) => c.id === comp.id)?.status).toBe("major_outage");
+    } finally {
+      for (const w of workers) w.stop();
+      rmSync(persistTo, { recursive: true, force: true });
+    }
   });
 });
