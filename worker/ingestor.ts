@@ -554,6 +554,10 @@ export class Ingestor extends DurableObject<Env> {
     if (!integration || integration.disabled) {
       return { ok: false, status: 401, error: "unknown or disabled integration key" };
     }
+    // A pinged sender's key opens its ping endpoint only (not the PagerDuty endpoints, which take any key).
+    if (!input.internal && senderOf(integration.source)?.ping) {
+      return { ok: false, status: 401, error: `this key belongs to a ${integration.source} integration; ping /hooks/${integration.source}/<key>` };
+    }
     if (input.source && integration.source !== input.source) {
       return {
         ok: false,

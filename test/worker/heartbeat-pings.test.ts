@@ -118,8 +118,10 @@ describe("heartbeat integrations", () => {
     const integ = await createIntegration("heartbeat");
     expect((await ping(integ.key, "/256")).status).toBe(404);
     expect((await ping(integ.key, "/stop")).status).toBe(404);
-    // A heartbeat's key is not an alert sender's.
+    // A heartbeat's key is not an alert sender's, not even on the PagerDuty endpoint, which takes any other key.
     expect((await post(`/hooks/generic/${integ.key}`, { dedup_key: "x", action: "trigger", severity: "critical", summary: "x" })).status).toBe(401);
+    const pd = await post("/v2/enqueue", { routing_key: integ.key, event_action: "trigger", payload: { summary: "x", source: "x", severity: "critical" } });
+    expect(pd.status).toBe(401);
     const bad = await admin("PATCH", `/integrations/${integ.id}`, { options: { heartbeat_period_seconds: 10 } });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { field: string }).field).toBe("options.heartbeat_period_seconds");
