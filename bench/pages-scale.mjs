@@ -103,7 +103,9 @@ for (let r = 0; r < ROUNDS; r++) {
     const h = await hits(w, HITS_N);
     w.ingest.push(i);
     w.hits.push(h);
-    console.log(`  round ${r + 1}, ${String(w.pages).padStart(3)} pages: ingest ${fmt(i.rps)} req/s (p50 ${fmt(i.p50)} ms), ${HITS_PATH} hits ${fmt(h.rps)} req/s`);
+    console.log(
+      `  round ${r + 1}, ${String(w.pages).padStart(3)} pages: ingest ${fmt(i.rps)} req/s (p50 ${fmt(i.p50)} ms), ${HITS_PATH} hits ${fmt(h.rps)} req/s`,
+    );
   }
 }
 

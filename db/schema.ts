@@ -16,6 +16,8 @@ import {
   SEVERITIES,
 } from "../domain/status";
 
+type ComponentStatusValue = (typeof COMPONENT_STATUSES)[number];
+
 // Enum columns type what the code reads and writes; SQLite stores them as plain text (no CHECK).
 const componentStatus = (name: string) => text(name, { enum: COMPONENT_STATUSES });
 /** Incidents and maintenances share the status and impact columns. */
@@ -145,6 +147,37 @@ export const componentStatusChanges = sqliteTable(
   (t) => [index("status_changes_component_at_idx").on(t.componentId, t.at)],
 );
 
+// ── Incident templates ──────────────────────────────────────────────────────
+/**
+ * The operator's words ready before an incident (migration 0012): chosen when an operator opens one, or
+ * attached to an integration or a link so that an alert opens its incident with them (placeholders filled
+ * as the integration's public text allows, domain/incident-templates.ts).
+ */
+export const incidentTemplates = sqliteTable(
+  "incident_templates",
+  {
+    id: text("id").primaryKey(),
+    /** The page it belongs to (page_settings.id). */
+    page: integer("page").notNull().default(1),
+    name: text("name").notNull(),
+    /** The incident's name. */
+    title: text("title").notNull(),
+    /** The first update's body. */
+    body: text("body").notNull(),
+    /** The status an operator's incident opens in. */
+    status: text("status", { enum: ["investigating", "identified", "monitoring"] })
+      .notNull()
+      .default("investigating"),
+    /** Null: from the components' statuses. */
+    impact: text("impact", { enum: IMPACTS }),
+    /** The affected components and the status each is set to: `{id: status}` (null: listed, not changed). */
+    components: text("components", { mode: "json" }).$type<Record<string, ComponentStatusValue | null>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("incident_templates_page_idx").on(t.page), uniqueIndex("incident_templates_page_name_unique").on(t.page, t.name)],
+);
+
 // ── Integrations and routing ────────────────────────────────────────────────
 export const integrations = sqliteTable(
   "integrations",
@@ -175,6 +208,8 @@ export const integrations = sqliteTable(
     publication: text("publication", { enum: PUBLICATION_POLICIES }).notNull().default("publish"),
     /** With `publish`: the grace period, in seconds, before an incident still firing is published; null: at once. */
     publishAfterSeconds: integer("publish_after_seconds"),
+    /** The incident template its alerts open incidents with (migration 0012); null: the public text's words. */
+    incidentTemplateId: text("incident_template_id").references(() => incidentTemplates.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -201,6 +236,8 @@ export const links = sqliteTable(
     matchKey: text("match_key").notNull(), // monitor id or name; tag/label key
     matchValue: text("match_value"), // tag/label value; null matches any value
     status: componentStatus("status"),
+    /** The incident template the alerts it matches open incidents with; wins over the integration's. */
+    incidentTemplateId: text("incident_template_id").references(() => incidentTemplates.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
   (t) => [index("links_integration_idx").on(t.integrationId)],
@@ -564,6 +601,7 @@ export type IntegrationRow = typeof integrations.$inferSelect;
 export type Channel = typeof channels.$inferSelect;
 export type Subscriber = typeof subscribers.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
+export type IncidentTemplateRow = typeof incidentTemplates.$inferSelect;
 
 /**
  * What an import brought in, by the source's own ids: a second run of the same import finds them here

@@ -3,6 +3,7 @@
 // component's automatic status). The decisions themselves are in incidents.ts and publication.ts.
 
 import type { AlertEvent } from "./alert-event";
+import type { IncidentWording } from "./incident-templates";
 import type { PublicTextSetting } from "./public-text";
 import {
   type ALERT_STATUSES,
@@ -95,6 +96,8 @@ export interface LinkRule {
   matchValue: string | null;
   status: ComponentStatus | null;
   componentIds: string[];
+  /** The incident template the alerts it matches open incidents with. */
+  template?: IncidentWording | null;
 }
 
 export interface Routing {
@@ -108,6 +111,8 @@ export interface Routing {
   publicText?: PublicTextSetting;
   /** What its alerts do in public; absent: published at once. */
   publication?: Publication;
+  /** The incident template its alerts open incidents with (a matching link's wins); absent: the public text's words. */
+  template?: IncidentWording | null;
 }
 
 export interface Publication {

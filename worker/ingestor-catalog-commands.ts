@@ -213,7 +213,7 @@ export async function createLink(db: D1Database, cmd: Cmd<"link.create">, now: s
     status: cmd.status,
     componentIds: ids,
   };
-  const statements = insertLink(db, cmd.integrationId, link, now);
+  const statements = insertLink(db, cmd.integrationId, link, now, cmd.incidentTemplateId ?? null);
   const reapplied = await reapplyThroughLink(db, cmd.integrationId, link, now);
   statements.push(...reapplied.statements);
   statements.push(
@@ -232,6 +232,7 @@ export async function createLink(db: D1Database, cmd: Cmd<"link.create">, now: s
         component_ids: ids,
         status: cmd.status,
         ...(cmd.fromAlertId ? { from_alert_id: cmd.fromAlertId } : {}),
+        ...(cmd.incidentTemplateId ? { incident_template_id: cmd.incidentTemplateId } : {}),
         alerts_routed: reapplied.count,
       },
       now,

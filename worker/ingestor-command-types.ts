@@ -58,6 +58,8 @@ export type AdminCommand =
       status: ComponentStatus | null;
       /** The alert the operator linked from, for the audit log. */
       fromAlertId?: string;
+      /** The incident template the alerts it matches open incidents with. */
+      incidentTemplateId?: string | null;
     };
 
 export interface IncidentUpdateRow {

@@ -45,6 +45,12 @@ export class MemoryState {
     return { components: this.components.size, incidents: this.incidents.size, alerts: this.alerts.size, coldAlerts: this.coldKeys.size };
   }
 
+  /** This integration's alert with this dedup key, if it fires on some page (a firing alert is always in memory). */
+  firing(integrationId: string, dedupKey: string): AlertState | undefined {
+    for (const a of this.byKey.get(key(integrationId, dedupKey)) ?? []) if (a.status !== "resolved") return a;
+    return undefined;
+  }
+
   /** Dedup keys of these events that name an alert D1 holds but memory does not. */
   coldDedupKeys(integrationId: string, events: AlertEvent[]): string[] {
     return [...new Set(events.map((e) => e.dedupKey))].filter((d) => this.coldKeys.has(key(integrationId, d)));

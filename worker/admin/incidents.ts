@@ -6,10 +6,12 @@ import { BY_ID, OPEN_MAINTENANCES, onPage, PUBLISHED, UNRESOLVED_INCIDENTS } fro
 import { incidentAlerts } from "../../db/incidents";
 import { getIncidents, type IncidentJson, type ReadContext } from "../../db/queries";
 import { readPageSettings } from "../../db/settings";
-import type { IncidentPublication } from "../../domain/status";
+import { fillTemplate } from "../../domain/incident-templates";
+import type { ComponentStatus, IncidentPublication } from "../../domain/status";
 import { HttpError } from "../errors";
 import type { IncidentUpdateRow } from "../ingestor-commands";
-import { type AdminCtx, command } from "./catalog";
+import { type AdminCtx, command, listComponents } from "./catalog";
+import { getIncidentTemplate } from "./incident-templates";
 import { type AlertJson, alertJson } from "./integrations";
 import type { IncidentCreate, IncidentPublish, IncidentUpdate, MaintenanceCreate } from "./schemas";
 
@@ -135,16 +137,32 @@ export async function discardIncident(ctx: AdminCtx, incidentId: string): Promis
 }
 
 /** A manual incident: automatic = 0, so alerts never attach to it. */
+/**
+ * An operator's incident; with `template_id`, the template gives what the body leaves out (its name and
+ * first update, with {{components}} filled in, its status, impact and components).
+ */
 export async function createIncident(ctx: AdminCtx, body: IncidentCreate): Promise<AdminIncidentJson> {
+  const template = body.template_id ? await getIncidentTemplate(ctx.env.DB, body.template_id, ctx.page, "template_id") : null;
+  const fromTemplate = template ? Object.entries(template.components) : [];
+  const componentIds = body.component_ids ?? (body.components ? [] : fromTemplate.map(([id]) => id));
+  const components = body.components ?? Object.fromEntries(fromTemplate.filter((e): e is [string, ComponentStatus] => e[1] !== null && !body.component_ids));
+  let name = body.name;
+  let text = body.body ?? null;
+  if (template) {
+    const ids = new Set([...componentIds, ...Object.keys(components)]);
+    const names = (await listComponents(ctx.env.DB)).filter((c) => ids.has(c.id)).map((c) => c.name);
+    name ??= fillTemplate(template.title, null, null, names).slice(0, 255) || template.name;
+    text ??= fillTemplate(template.body, null, null, names);
+  }
   const result = await command(ctx, {
     type: "incident.create",
     page: ctx.page,
-    name: body.name,
-    status: body.status ?? "investigating",
-    impact: body.impact ?? null,
-    body: body.body ?? null,
-    componentIds: body.component_ids ?? [],
-    components: body.components ?? {},
+    name: name!,
+    status: body.status ?? template?.status ?? "investigating",
+    impact: body.impact ?? template?.impact ?? null,
+    body: text,
+    componentIds,
+    components,
   });
   return getIncident(ctx, result.id);
 }

@@ -62,6 +62,7 @@ export const NAV = [
   ["/admin/components", "Components"],
   ["/admin/integrations", "Integrations"],
   ["/admin/maintenances", "Maintenance"],
+  ["/admin/templates", "Templates"],
   ["/admin/deliveries", "Deliveries"],
   ["/admin/subscribers", "Subscribers"],
   ["/admin/channels", "Channels"],

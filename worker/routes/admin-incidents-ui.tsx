@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { nowIso } from "../../domain/ids";
 import { zonedToUtc } from "../../domain/maintenance";
 import { getSettings, listComponents, listGroups } from "../admin/catalog";
+import { listIncidentTemplates } from "../admin/incident-templates";
 import {
   createIncident,
   createMaintenance,
@@ -40,6 +41,7 @@ incidentsUi.get("/", async (c) => {
     components: listComponents(db, c.get("page")),
     groups: listGroups(db, c.get("page")),
     unrouted: listAlerts(db, { unrouted: true, firing: true }),
+    templates: listIncidentTemplates(db),
   });
   return page(c, <DashboardPage {...data.base} {...data} />);
 });
@@ -77,6 +79,11 @@ post("/incidents/:id/discard", "/admin", async (c, f) => {
 });
 
 post("/incidents", "/admin", async (c, f) => {
+  const templateId = f.opt("template_id");
+  if (templateId) {
+    const incident = await createIncident(ctxOf(c), validate(s.incidentCreate, { template_id: templateId }));
+    return redirectWith(c, `/admin/incidents/${incident.id}`, { ok: "incident_opened" });
+  }
   const ids = f.all("component_ids");
   const status = f.opt("component_status");
   const body = validate(s.incidentCreate, {

@@ -29,6 +29,7 @@ import { integrationsUi } from "./admin-integrations-ui";
 import { logsUi } from "./admin-logs-ui";
 import { pagesUi, selectPage } from "./admin-pages-ui";
 import { subscribersUi } from "./admin-subscribers-ui";
+import { templatesUi } from "./admin-templates-ui";
 import { Form } from "./admin-ui-forms";
 
 export const adminUi = new Hono<AdminEnv>();
@@ -133,6 +134,7 @@ adminUi.post("/logout/everywhere", async (c) => {
 adminUi.route("/", incidentsUi);
 adminUi.route("/", catalogUi);
 adminUi.route("/", integrationsUi);
+adminUi.route("/", templatesUi);
 adminUi.route("/", logsUi);
 adminUi.route("/", subscribersUi);
 adminUi.route("/", importUi);

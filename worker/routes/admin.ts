@@ -27,6 +27,14 @@ import { channelsApi } from "../admin/channels";
 import { listDeliveries, maskIntegrationKeys, previewMapping } from "../admin/deliveries";
 import { importApi } from "../admin/import";
 import {
+  attachToLink,
+  createIncidentTemplate,
+  deleteIncidentTemplateById,
+  getIncidentTemplate,
+  listIncidentTemplates,
+  updateIncidentTemplateById,
+} from "../admin/incident-templates";
+import {
   createIncident,
   createMaintenance,
   discardIncident,
@@ -45,6 +53,7 @@ import {
   deleteIntegration,
   deleteLink,
   getIntegration,
+  heartbeatStates,
   linkAlert,
   listAlerts,
   listIntegrations,
@@ -172,9 +181,11 @@ resources.delete("/groups/:id", param, async (c) => {
 
 // ── Integrations, links, alerts, deliveries ─────────────────────────────────
 
-resources.get("/integrations", async (c) => c.json(await listIntegrations(c.env.DB, baseUrl(c))));
+resources.get("/integrations", async (c) => c.json(await listIntegrations(c.env.DB, baseUrl(c), await heartbeatStates(c.env))));
 resources.post("/integrations", ...json(s.integrationCreate), async (c) => c.json(await createIntegration(adminCtx(c), c.req.valid("json")), 201));
-resources.get("/integrations/:id", param, async (c) => c.json(await getIntegration(c.env.DB, baseUrl(c), c.req.valid("param").id)));
+resources.get("/integrations/:id", param, async (c) =>
+  c.json(await getIntegration(c.env.DB, baseUrl(c), c.req.valid("param").id, await heartbeatStates(c.env))),
+);
 resources.patch("/integrations/:id", param, ...json(s.integrationPatch), async (c) =>
   c.json(await updateIntegration(adminCtx(c), c.req.valid("param").id, c.req.valid("json"))),
 );
@@ -197,6 +208,13 @@ resources.delete("/integrations/:id", param, async (c) => c.json(await deleteInt
 
 resources.get("/links", query(z.object({ integration_id: text })), async (c) => c.json(await listLinks(c.env.DB, c.req.valid("query").integration_id)));
 resources.post("/links", ...json(s.linkCreate), async (c) => c.json(await createLink(adminCtx(c), c.req.valid("json")), 201));
+resources.patch("/links/:id", param, ...json(s.linkPatch), async (c) => {
+  const id = c.req.valid("param").id;
+  await attachToLink(adminCtx(c), id, c.req.valid("json").incident_template_id);
+  const link = (await listLinks(c.env.DB)).find((l) => l.id === id);
+  if (!link) throw new HttpError(404, `no link ${id}`);
+  return c.json(link);
+});
 resources.delete("/links/:id", param, async (c) => {
   await deleteLink(adminCtx(c), c.req.valid("param").id);
   return c.body(null, 204);
@@ -222,6 +240,20 @@ resources.get("/ingest", async (c) => c.json(await ingestor(c.env).inboxStatus()
 resources.post("/ingest/retry", async (c) => c.json(await ingestor(c.env).retryProjection()));
 
 // ── Incidents and maintenances ──────────────────────────────────────────────
+
+// Incident templates, per page: the words an incident opens with.
+resources.get("/incident-templates", async (c) => c.json(await listIncidentTemplates(c.env.DB, c.get("page"))));
+resources.post("/incident-templates", ...json(s.incidentTemplateCreate), async (c) =>
+  c.json(await createIncidentTemplate(adminCtx(c), c.req.valid("json"), c.get("page")), 201),
+);
+resources.get("/incident-templates/:id", param, async (c) => c.json(await getIncidentTemplate(c.env.DB, c.req.valid("param").id, c.get("page"))));
+resources.patch("/incident-templates/:id", param, ...json(s.incidentTemplatePatch), async (c) =>
+  c.json(await updateIncidentTemplateById(adminCtx(c), c.req.valid("param").id, c.req.valid("json"), c.get("page"))),
+);
+resources.delete("/incident-templates/:id", param, async (c) => {
+  await deleteIncidentTemplateById(adminCtx(c), c.req.valid("param").id, c.get("page"));
+  return c.body(null, 204);
+});
 
 const filterOf = <T extends Record<string, unknown>>(filters: T) =>
   query(z.object({ status: oneOf(Object.keys(filters) as [keyof T & string, ...Array<keyof T & string>], "open"), limit }));
