@@ -22,6 +22,8 @@ const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 10_000;
 /** The alarm that replays the inbox if the object restarts with a backlog and no request wakes it. */
 const REPLAY_GUARD_MS = 5_000;
+/** Deliveries whose statements are also kept in memory, as appended, so projecting them parses nothing. */
+const MEMO_DELIVERIES = 500;
 
 export interface InboxLimits {
   deliveries: number;
@@ -72,6 +74,8 @@ export class Projection {
   private guardAlarmAt = 0;
   private lastDrain: ProjectionStatus["lastDrain"] = null;
   private waiters: Waiter[] = [];
+  /** The statements of the latest deliveries, by sequence number, while the backlog is short (else read back from the inbox). */
+  private memo = new Map<number, SqlStatement[]>();
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -110,6 +114,7 @@ export class Projection {
       text,
     );
     this.lastSeq = seq;
+    if (this.memo.size < MEMO_DELIVERIES) this.memo.set(seq, entry.statements);
     // At most one pending replay-guard alarm: the backoff's own alarm covers a failing D1.
     if (!this.retryAt && Date.now() > this.guardAlarmAt) {
       this.guardAlarmAt = Date.now() + REPLAY_GUARD_MS;
@@ -211,12 +216,12 @@ export class Projection {
     const from = this.d1Applied;
     const rows: Array<{ seq: number; purge: number; notify: number; statements: SqlStatement[] }> = [];
     let count = 0;
-    for (const r of this.storage.sql.exec<{ seq: number; purge: number; notify: number; statements: string }>(
-      "SELECT seq, purge, notify, statements FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?",
+    for (const r of this.storage.sql.exec<{ seq: number; purge: number; notify: number }>(
+      "SELECT seq, purge, notify FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?",
       from,
       MAX_GROUP_DELIVERIES,
     )) {
-      const statements = JSON.parse(r.statements) as SqlStatement[];
+      const statements = this.memo.get(r.seq) ?? this.readStatements(r.seq);
       if (rows.length && count + statements.length > MAX_GROUP_STATEMENTS) break;
       rows.push({ seq: r.seq, purge: r.purge, notify: r.notify, statements });
       count += statements.length;
@@ -239,6 +244,11 @@ export class Projection {
     if (rows.some((r) => r.notify)) void this.outbox.afterCommit();
   }
 
+  private readStatements(seq: number): SqlStatement[] {
+    const text = this.storage.sql.exec<{ statements: string }>("SELECT statements FROM inbox WHERE seq = ?", seq).one().statements;
+    return JSON.parse(text) as SqlStatement[];
+  }
+
   /** The position D1 holds; what the inbox holds up to it is already applied. */
   private async readApplied(db: D1Database = this.env.DB): Promise<number> {
     this.d1Applied = await appliedSeq(db);
@@ -251,6 +261,7 @@ export class Projection {
     const sql = this.storage.sql;
     sql.exec("INSERT INTO inbox_meta (id, last_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)", this.lastSeq);
     sql.exec("DELETE FROM inbox WHERE seq <= ?", seq);
+    for (const s of this.memo.keys()) if (s <= seq) this.memo.delete(s);
     this.countBacklog();
   }
 
