@@ -126,7 +126,7 @@ export async function startWorker({ port, persistTo, adminToken, log = false, ex
           /* already gone */
         }
       };
-      if (res.ok) return { url, stop, kill, scheduled, output: () => output };
+      if (res.ok) return { url, pid: child.pid, stop, kill, scheduled, output: () => output };
     } catch {
       /* not up yet */
     }
