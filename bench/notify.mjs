@@ -2,9 +2,9 @@
 // path (admin API → Ingestor → D1 → outbox → queue → fan-out → per-recipient deliveries: claim, send,
 // record), each beside its baseline in the same run, because the machine is shared: read the ratios.
 // 1. Webhooks: 10,000 confirmed webhook subscribers posting to a capture server on 127.0.0.1, vs a bare
-//    loop from Node posting the same body to the same server with the consumer's concurrency (16).
+//    loop from Node posting the same body to the same server with the consumer's concurrency (32).
 // 2. Email: 10,000 confirmed email subscribers through the local Email binding (`send_email`), vs a
-//    bare worker sending the same email through its own Email binding in a loop, 16 at a time, in
+//    bare worker sending the same email through its own Email binding in a loop, 32 at a time, in
 //    requests of 100 (one consumer batch).
 // Also counted: the queue messages and consumer invocations it cost (from wrangler dev's log).
 // Writes bench/results/notify.json and the "Notifications" section of BENCHMARKS.md.
@@ -17,7 +17,7 @@ import { workerdCpuMs } from "./cpu.mjs";
 
 const N = Number(process.env.NOTIFY_SUBSCRIBERS ?? 10_000);
 /** As worker/notify/consumer.ts SEND_CONCURRENCY. */
-const CONCURRENCY = 16;
+const CONCURRENCY = 32;
 const TOKEN = "bench-admin-token-0123456789abcdef0123";
 const work = mkdtempSync(join(tmpdir(), "status-bench-notify-"));
 const config = buildSite(join(work, "site"));
@@ -187,7 +187,7 @@ const verdict = (ok) => (ok ? "met" : "**missed**");
 const perMsg = (r) => f(r.cpuMs / Math.max(1, r.delivered ?? r.n), 2);
 const section = [
   "<!-- notify:start -->",
-  "## Notifications: one incident update to 10,000 subscribers",
+  `## Notifications: one incident update to ${N.toLocaleString("en")} subscribers`,
   "",
   `Measured ${result.date} by \`npm run bench -- --notify\` (bench/notify.mjs) on ${result.machine}, under \`wrangler dev\` (local queue, local D1, local Email binding). ${N} confirmed subscribers; one manual incident opened through the admin API; each side beside its baseline in the same run. CPU is the workerd processes' own (utime + stime from /proc), per notification.`,
   "",

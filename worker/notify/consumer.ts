@@ -28,7 +28,7 @@ export const MAX_RETRIES = 5;
 /** Subscribers read per fan-out step (50 sendBatch calls of 100). */
 export const FANOUT_PAGE = 5000;
 /** Sends in flight at once within one consumer invocation. */
-export const SEND_CONCURRENCY = 16;
+export const SEND_CONCURRENCY = 32;
 /** sendBatch's limits: 100 messages, 256 KB. */
 const BATCH_MESSAGES = 100;
 const BATCH_BYTES = 200_000;
@@ -82,21 +82,23 @@ export async function fanOut(env: Env, body: Extract<NotifyMessage, { kind: "eve
   return out.length;
 }
 
-/** sendBatch within its limits (100 messages, 256 KB). */
+/** sendBatch within its limits (100 messages, 256 KB), a few calls at a time. */
 export async function sendAll(queue: Queue<NotifyMessage>, messages: NotifyMessage[]): Promise<void> {
+  const chunks: MessageSendRequest<NotifyMessage>[][] = [];
   let chunk: MessageSendRequest<NotifyMessage>[] = [];
   let bytes = 0;
   for (const body of messages) {
     const size = JSON.stringify(body).length + 100;
     if (chunk.length && (chunk.length >= BATCH_MESSAGES || bytes + size > BATCH_BYTES)) {
-      await queue.sendBatch(chunk);
+      chunks.push(chunk);
       chunk = [];
       bytes = 0;
     }
     chunk.push({ body, contentType: "json" });
     bytes += size;
   }
-  if (chunk.length) await queue.sendBatch(chunk);
+  if (chunk.length) chunks.push(chunk);
+  await pooled(chunks, 4, (c) => queue.sendBatch(c));
 }
 
 export const idempotencyKey = (eventId: string, recipient: Recipient) => `${eventId}:${recipient.id}`;
@@ -110,10 +112,18 @@ interface Planned {
   lang: Language;
   subscriber: boolean;
   row: NewNotification;
+  recipientId: string;
+  /** A subscriber webhook's failing streak, as read with the batch. */
+  failingSince: string | null;
 }
 
 /** Where a recipient's notifications go, and the links they carry. */
-export function plan(env: Env, event: NotifyEvent, recipient: Channel | Subscriber, type: Recipient["type"]): Omit<Planned, "msg" | "row" | "key"> {
+export function plan(
+  env: Env,
+  event: NotifyEvent,
+  recipient: Channel | Subscriber,
+  type: Recipient["type"],
+): Omit<Planned, "msg" | "row" | "key" | "recipientId" | "failingSince"> {
   const base = notifyBaseUrl(env);
   const view = event.incident?.shortlink ?? `${base}/`;
   if (type === "subscriber") {
@@ -166,8 +176,8 @@ export function logRow(key: string, event: NotifyEvent, recipient: Recipient, de
 }
 
 /**
- * A batch of `deliver` messages: the recipients read, every claim in one statement, up to 16 sends in
- * flight, every outcome in one statement.
+ * A batch of `deliver` messages: the recipients and the page's visibility read side by side, every
+ * claim in one statement, up to 32 sends in flight, every outcome in one statement.
  */
 async function deliverAll(env: Env, msgs: Message<NotifyMessage>[]): Promise<void> {
   const now = new Date();
@@ -175,14 +185,14 @@ async function deliverAll(env: Env, msgs: Message<NotifyMessage>[]): Promise<voi
   let claimed: Set<string>;
   try {
     const bodies = msgs.map((m) => m.body as Extract<NotifyMessage, { kind: "deliver" }>);
-    const found = await recipientsByIds(
-      env.DB,
-      [...new Set(bodies.filter((b) => b.recipient.type === "channel").map((b) => b.recipient.id))],
-      [...new Set(bodies.filter((b) => b.recipient.type === "subscriber").map((b) => b.recipient.id))],
-    );
+    const subscriberIds = [...new Set(bodies.filter((b) => b.recipient.type === "subscriber").map((b) => b.recipient.id))];
+    const [found, pagePrivate] = await Promise.all([
+      recipientsByIds(env.DB, [...new Set(bodies.filter((b) => b.recipient.type === "channel").map((b) => b.recipient.id))], subscriberIds),
+      subscriberIds.length ? isPrivate(env.DB) : false,
+    ]);
     const channels = new Map(found.channels.map((c) => [c.id, c]));
     // The page went private since the fan-out: its subscribers hear nothing more.
-    const subscribers = new Map(found.subscribers.length && !(await isPrivate(env.DB)) ? found.subscribers.map((s) => [s.id, s]) : []);
+    const subscribers = new Map(pagePrivate ? [] : found.subscribers.map((s) => [s.id, s]));
     planned = [];
     for (const msg of msgs) {
       const { event, recipient } = msg.body as Extract<NotifyMessage, { kind: "deliver" }>;
@@ -194,7 +204,14 @@ async function deliverAll(env: Env, msgs: Message<NotifyMessage>[]): Promise<voi
       }
       const key = idempotencyKey(event.id, recipient);
       const p = plan(env, event, r, recipient.type);
-      planned.push({ ...p, msg, key, row: logRow(key, event, recipient, p.destination, now.toISOString()) });
+      planned.push({
+        ...p,
+        msg,
+        key,
+        recipientId: recipient.id,
+        failingSince: recipient.type === "subscriber" ? ((r as Subscriber).failingSince ?? null) : null,
+        row: logRow(key, event, recipient, p.destination, now.toISOString()),
+      });
     }
     claimed = await claim(
       env.DB,
@@ -230,10 +247,11 @@ async function deliverAll(env: Env, msgs: Message<NotifyMessage>[]): Promise<voi
     // Sent but not recorded: the retry finds the key still leased, and waits its lease out.
     console.error("notification outcomes not recorded", { error: String((error as Error)?.message ?? error) });
   }
+  // A delivered webhook only clears a failing streak: one that was not failing has nothing to record.
   await webhookHealth(
     env,
     sending.flatMap((p, i) =>
-      p.subscriber && p.destination.kind === "webhook" ? [{ id: p.msg.body.kind === "deliver" ? p.msg.body.recipient.id : "", ok: results[i]!.ok }] : [],
+      p.subscriber && p.destination.kind === "webhook" && (!results[i]!.ok || p.failingSince) ? [{ id: p.recipientId, ok: results[i]!.ok }] : [],
     ),
     now,
   );
