@@ -162,6 +162,18 @@ export async function ingestBench({ ours, stack, baseline, senders, quick, n, co
       `  ${s.source.padEnd(12)} median ratios: throughput ${fmt(row.ratio, 2)} (stored ${fmt(row.storedRatio, 2)}), CPU per delivery ${fmt(row.cpuRatio, 2)} (stored ${fmt(row.storedCpuRatio, 2)}) · p50 ${fmt(row.ours.p50)} vs ${fmt(row.baseline.p50)} ms · D1 reads/delivery ${fmt(d1Trips.readsPerDelivery, 2)}, writes/group ${d1Trips.writesPerGroup}, deliveries/group ${fmt(d1Trips.deliveriesPerGroup, 1)}`,
     );
   }
+  // The request floor: each side's workerd CPU for a request that does no work of its own (ours: an
+  // unknown API path, answered 404 by the worker; the baseline: its GET), 16 at a time.
+  {
+    const floor = async (w, url) => {
+      const r = await withCpu(w.pid, () => load({ url, method: "GET", n: quick ? 200 : 800, concurrency }));
+      return { rps: r.rps, cpuMsPerRequest: r.cpuMs / r.n };
+    };
+    out.floor = { ours: await floor(ours, `${ours.url}/api/bench-floor`), baseline: await floor(base, `${base.url}/`) };
+    console.log(
+      `request floor: ours ${fmt(out.floor.ours.cpuMsPerRequest, 2)} CPU ms per request (404), baseline ${fmt(out.floor.baseline.cpuMsPerRequest, 2)} CPU ms per request (GET)`,
+    );
+  }
   stored.stop();
   base.stop();
   if (throughputOnly) return out;

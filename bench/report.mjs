@@ -248,6 +248,10 @@ function ingestMissed(r, rows) {
       split
         ? ` Split with the storm's figures: accepting with D1 failing (receive, adapt, the Durable Object hop, decide, the inbox write, answer; nothing projected) costs ${f(split.accepting, 2)} ms per delivery, and projecting the backlog afterwards ${f(split.projecting, 2)} ms per delivery even in groups of up to 50.`
         : ""
+    }${
+      r.floor
+        ? ` A request that does no work costs ${f(r.floor.ours.cpuMsPerRequest, 2)} ms in our worker (an unknown API path, answered 404 by Hono) and ${f(r.floor.baseline.cpuMsPerRequest, 2)} ms in the baseline's (its GET).`
+        : ""
     } Under \`wrangler dev\` D1, the Cache API and the queue run inside the same workerd processes, so the projection's D1 batch and the public-cache purge after each batch count against ours; on Cloudflare they run elsewhere and only the object's own work is billed to it.`,
     "",
     `**Tried in this round**, each kept: a group's alert and incident upserts merged into one statement each (last state per row), with the delivery-log inserts and last-delivery updates already merged, so a group of re-triggers is 4 statements plus the guard instead of about 4 per delivery; the statements of the latest deliveries projected from memory instead of parsed back from the inbox; the projection lingering 5 ms when its backlog is short, so the senders answered by one batch share the next (${range(
