@@ -25,6 +25,8 @@ const QUICK = process.argv.includes("--quick");
 const PAGES_ONLY = process.argv.includes("--pages");
 // --ingest: only the ingest part (throughput, D1 round trips, the D1-failing storm, the replay), merged likewise.
 const INGEST_ONLY = process.argv.includes("--ingest");
+// --throughput-only (with --ingest): the senders' rounds alone, without the storm and the replay.
+const THROUGHPUT_ONLY = process.argv.includes("--throughput-only");
 const INGEST_CONCURRENCY = 16;
 const N = QUICK ? 100 : 400;
 const CONCURRENCY = 8;
@@ -179,7 +181,20 @@ if (!PAGES_ONLY) {
   // a storm with D1 failing, the replay of a 10,000-delivery backlog ──────────────────────────────────────
   const { ingestBench } = await import("./ingest.mjs");
   const ours = await stack("ingest");
-  Object.assign(results, await ingestBench({ ours, stack, baseline, senders: SENDERS, quick: QUICK, n: N, concurrency: INGEST_CONCURRENCY, config }));
+  Object.assign(
+    results,
+    await ingestBench({
+      ours,
+      stack,
+      baseline,
+      senders: SENDERS,
+      quick: QUICK,
+      n: N,
+      concurrency: INGEST_CONCURRENCY,
+      config,
+      throughputOnly: THROUGHPUT_ONLY,
+    }),
+  );
   if (!INGEST_ONLY) {
     // ── 2. summary.json vs a static file of the same size from the assets binding ─────────────────────────
     {
