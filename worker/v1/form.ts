@@ -13,7 +13,8 @@ export function formToObject(form: URLSearchParams): Record<string, unknown> {
     let node = root;
     for (const part of parts.slice(0, -1)) {
       const next = node[part];
-      node = (typeof next === "object" && next !== null && !Array.isArray(next) ? next : (node[part] = {})) as Record<string, unknown>;
+      if (typeof next !== "object" || next === null || Array.isArray(next)) node[part] = {};
+      node = node[part] as Record<string, unknown>;
     }
     const leaf = parts.at(-1)!;
     if (list) node[leaf] = [...(Array.isArray(node[leaf]) ? (node[leaf] as unknown[]) : []), value];
