@@ -7,6 +7,7 @@ import { handleQueue } from "./notify/consumer";
 import { admin } from "./routes/admin";
 import { feeds } from "./routes/feeds";
 import { hooks } from "./routes/hooks";
+import { live } from "./routes/live";
 import { pagerduty } from "./routes/pagerduty";
 import { pages } from "./routes/pages";
 import { statuspageApi } from "./routes/statuspage-api";
@@ -15,6 +16,7 @@ import { scheduled } from "./scheduled";
 import { getAccess, postAccess, readerGate } from "./visibility";
 
 export { Ingestor } from "./ingestor";
+export { LiveHub } from "./live-hub";
 export { Limiter } from "./security/limiter";
 
 const app = new Hono<AppEnv>();
@@ -35,6 +37,8 @@ app.get("/access", getAccess);
 app.post("/access", postAccess);
 app.route("/subscriptions", subscriptions);
 app.route("/admin", admin);
+// Open tabs' WebSockets, told when the page changes (worker/live-hub.ts).
+app.route("/live", live);
 
 const noRoute = (c: Context<AppEnv>) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404);
 // Machine paths answer JSON 404s; every other GET is a public page (Astro), its 404 an HTML page.
