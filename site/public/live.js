@@ -164,6 +164,7 @@
       ws = s;
       pong = 1;
       wait = 5e3;
+      s.send("ping");
     };
     s.onmessage = (e) => {
       if (e.data === "pong") {
@@ -173,7 +174,8 @@
     };
     s.onclose = () => {
       if (ws === s) ws = null;
-      setTimeout(connect, (wait = Math.min(wait * 2, 3e5)) * Math.random());
+      wait = Math.min(wait * 2, 3e5);
+      setTimeout(connect, wait * Math.random());
     };
   };
 
