@@ -126,7 +126,8 @@ export async function startWorker({ port, persistTo, adminToken, log = false, ex
           /* already gone */
         }
       };
-      if (res.ok) return { url, stop, kill, scheduled, output: () => output };
+      // pid: the process group of wrangler and its workerd (the benchmarks read its CPU time).
+      if (res.ok) return { url, pid: child.pid, stop, kill, scheduled, output: () => output };
     } catch {
       /* not up yet */
     }
