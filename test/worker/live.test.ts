@@ -128,3 +128,29 @@ describe("GET /live", () => {
     (await openTab()).ws.close(1000, "done");
   });
 });
+
+// Last: the page made private, for the rest of this file.
+describe("GET /live on a private page", () => {
+  const BASIC = { name: "Acme Internal", url: "", time_zone: "Etc/UTC", auto_resolve_minutes: null };
+  const PASSWORD = "correct horse battery staple";
+
+  it("gives a stranger the gate's 401 and no socket; a reader who signed in gets one", async () => {
+    expect((await admin("PUT", "/settings", { ...BASIC, visibility: "private", page_password: PASSWORD })).status).toBe(200);
+    const stranger = await SELF.fetch(`${BASE}/live`, { headers: { Upgrade: "websocket" } });
+    expect(stranger.status).toBe(401);
+    expect(stranger.webSocket).toBeNull();
+
+    const signedIn = await SELF.fetch(`${BASE}/access`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ password: PASSWORD, next: "/" }),
+      redirect: "manual",
+    });
+    const cookie = /page_access=([^;]+)/.exec(signedIn.headers.get("Set-Cookie") ?? "")?.[1];
+    expect(cookie).toBeTruthy();
+    const reader = await SELF.fetch(`${BASE}/live`, { headers: { Upgrade: "websocket", Cookie: `page_access=${cookie}` } });
+    expect(reader.status).toBe(101);
+    reader.webSocket!.accept();
+    reader.webSocket!.close(1000, "done");
+  });
+});
