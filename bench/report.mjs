@@ -130,6 +130,7 @@ export function report(r) {
     "npm run bench            # full run, a few minutes",
     "npm run bench -- --quick # smaller counts",
     "npm run bench -- --ingest # only the ingest part (with --quick: 15 s storm, 2,000-delivery replay)",
+    "npm run bench -- --latency # live updates: alert → open tab, reload, channel; 1,000 idle sockets (its own section)",
     "```",
     "",
   );
