@@ -42,11 +42,11 @@ export async function readPageSettings(db: D1Database): Promise<PageSettings> {
 // Per request, never per isolate: the entry goes with its Request.
 const perRequest = new WeakMap<Request, Promise<PageSettings>>();
 
-/** The page settings for this request: read the first time it asks, the same object after. */
-export function settingsFor(db: D1Database, request: Request): Promise<PageSettings> {
+/** The page settings for this request: read (by `read`) the first time it asks, the same object after. */
+export function settingsFor(db: D1Database, request: Request, read: (db: D1Database) => Promise<PageSettings> = readPageSettings): Promise<PageSettings> {
   let settings = perRequest.get(request);
   if (!settings) {
-    settings = readPageSettings(db);
+    settings = read(db);
     perRequest.set(request, settings);
   }
   return settings;

@@ -8,10 +8,12 @@
 // Later features that reach readers (subscriptions, notification emails) must ask `isPrivate` first.
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { chooseLanguage, format, isLanguage, type Language, messages } from "../i18n";
+import type { PageSettings } from "../db/settings";
+import { chooseLanguage, DEFAULT_LANGUAGE, format, isLanguage, type Language, messages } from "../i18n";
 import { accessConfig, crossSite, rateLimited, verifyAccess } from "./auth";
-import { publicBaseUrl } from "./cache";
+import { answerLastGood, publicBaseUrl, publicPath } from "./cache";
 import type { AppEnv } from "./env";
+import { lastReadSettings } from "./generation";
 import { type ReaderSettings, readerSettingsOf, requestSettings } from "./reader-settings";
 import { renderReaderPage } from "./render";
 import { publicHeaders } from "./security/headers";
@@ -41,7 +43,13 @@ const NO_STORE = { "Cache-Control": "no-store", Vary: "Cookie, Accept-Language" 
  */
 export function readerGate(kind: "html" | "machine"): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const settings = await requestSettings(c);
+    let settings: PageSettings;
+    try {
+      settings = await requestSettings(c);
+    } catch (err) {
+      console.error("page settings unreadable; answering the last good copy", String(err));
+      return answerWithoutSettings(c, kind);
+    }
     const page = readerSettingsOf(settings);
     const lang = readerLanguage(c, page.language);
     c.set("page", page);
@@ -57,6 +65,25 @@ export function readerGate(kind: "html" | "machine"): MiddlewareHandler<AppEnv> 
     }
     await next();
   };
+}
+
+/**
+ * The page settings cannot be read (D1 down): the gate decides on the settings this isolate last read,
+ * and lets the reader have the last good copy only under the visibility those settings give (a private
+ * page's copy only with its password cookie or Access). Without them, or for a stranger to a private
+ * page, the "cannot be shown right now" answer, which names nothing of the page.
+ */
+async function answerWithoutSettings(c: Context<AppEnv>, kind: "html" | "machine"): Promise<Response> {
+  const last = lastReadSettings();
+  const page = last ? readerSettingsOf(last) : null;
+  const lang = readerLanguage(c, page?.language ?? DEFAULT_LANGUAGE);
+  c.set("lang", lang);
+  c.set("private", page?.visibility !== "public");
+  const letIn = !!page && (page.visibility === "public" || (await mayRead(c, page)));
+  const path = publicPath(c.req.url);
+  // The Statuspage API is kept in English only (its enums stay English); pages, feeds and badges per language.
+  const keyLang = path.startsWith("/api/") ? null : lang;
+  return answerLastGood(c, { path, lang, keyLang, html: kind === "html", visibility: letIn && page ? page.visibility : null });
 }
 
 /** Where to go after signing in: a path on this site only, never another origin. */

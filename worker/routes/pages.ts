@@ -34,6 +34,6 @@ pages.get("*", (c) =>
         store: res.status === 200 || res.status === 404,
       };
     },
-    { localised: true },
+    { localised: true, html: true },
   ),
 );
