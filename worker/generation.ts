@@ -1,13 +1,15 @@
 // The cache generation that every write moves on (worker/cache.ts), and what an isolate holds under it.
 //
-// Every public request reads the generation once: a tiny Cache API entry of this data centre, which a
-// purge replaces with a new random value. Under the generation it read, the isolate holds in memory what
-// stays the same for every reader until the next write: the page settings (one D1 read per generation
-// and isolate, not one per request) and the rendered answers asked for most. So a cache hit costs one
-// small Cache API read and no D1 read. A write anywhere in the data centre changes the generation, and
-// the next request of every isolate there leaves what it held at once ("a reload shows a write at
-// once" holds as it did). What an isolate holds also ages out after the max-age, as the edge cache's
-// entries do, so a purge that failed still delays a change by no more than the max-age.
+// The generation is a tiny Cache API entry of this data centre, which a purge replaces with a new random
+// value. Under the generation it read, an isolate holds in memory what stays the same for every reader
+// until the next write: the page settings (one D1 read per generation and isolate, not one per request)
+// and the rendered answers asked for most. A request that asks to revalidate (a reload, the live
+// script's If-None-Match) reads the generation; any other takes the one the isolate read in the last
+// second. So a hit costs no D1 read and, under load, no Cache API read either. A write anywhere in the
+// data centre changes the generation: a reload there shows it at once, a new visitor within a second.
+// What an isolate holds also ages out after the max-age, as the edge cache's entries do, so a purge
+// that failed still delays a change by no more than the max-age, and a data centre that did not see the
+// write (the Cache API is per data centre) shows it within the max-age, page settings included.
 //
 // Only plain values are held, never a promise or a stream: an isolate's requests must not wait on one
 // another's I/O.
@@ -17,6 +19,12 @@ import type { Env } from "./env";
 
 export const PUBLIC_MAX_AGE_SECONDS = 10;
 const HOLD_MS = PUBLIC_MAX_AGE_SECONDS * 1000;
+/**
+ * How long an isolate answers requests that do not ask to revalidate under the generation it last read,
+ * without reading it again: a new visitor in this data centre may get a page up to this much older than
+ * a write made through another isolate; a reload never does.
+ */
+const TRUST_MS = 1000;
 /** What a public response is rendered against; replaced by the request's base URL when served. */
 export const PLACEHOLDER_ORIGIN = "https://public-base.invalid";
 const GENERATION_KEY = new Request(`${PLACEHOLDER_ORIGIN}/__cache-generation`);
@@ -32,6 +40,7 @@ export const publicCache = (env: Env): Cache | null => (config(env).bench.noEdge
 export async function newGeneration(cache: Cache): Promise<string> {
   const generation = crypto.randomUUID();
   await cache.put(GENERATION_KEY, new Response(generation, { headers: { "Cache-Control": "public, max-age=31536000" } }));
+  seen = { generation, at: Date.now() };
   heldFor(generation);
   return generation;
 }
@@ -42,13 +51,34 @@ async function currentGeneration(cache: Cache): Promise<string> {
 }
 
 const perRequest = new WeakMap<Request, Promise<string | null>>();
+/** The generation this isolate last read or wrote, and when. */
+let seen: { generation: string; at: number } | null = null;
 
-/** The generation this request reads under (read once per request); null without an edge cache. */
+/**
+ * A request that asks to revalidate: a reload (`Cache-Control: max-age=0` or `no-cache`), a conditional
+ * GET (the live script's If-None-Match). These always read the generation, so a reload shows a write at once.
+ */
+const revalidates = (request: Request) =>
+  request.headers.has("if-none-match") ||
+  request.headers.has("if-modified-since") ||
+  /no-cache|max-age=0/i.test(`${request.headers.get("cache-control") ?? ""} ${request.headers.get("pragma") ?? ""}`);
+
+/**
+ * The generation this request reads under (once per request); null without an edge cache. A request
+ * that does not ask to revalidate (a first visit, a link followed) takes the generation this isolate
+ * read less than TRUST_MS ago, without reading it again.
+ */
 export function requestGeneration(env: Env, request: Request): Promise<string | null> {
   let generation = perRequest.get(request);
   if (!generation) {
     const cache = publicCache(env);
-    generation = cache ? currentGeneration(cache).catch(() => null) : Promise.resolve(null);
+    if (!cache) generation = Promise.resolve(null);
+    else if (seen && Date.now() - seen.at < TRUST_MS && !revalidates(request)) generation = Promise.resolve(seen.generation);
+    else
+      generation = currentGeneration(cache).then(
+        (g) => ((seen = { generation: g, at: Date.now() }), g),
+        () => null,
+      );
     perRequest.set(request, generation);
   }
   return generation;
