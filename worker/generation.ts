@@ -76,7 +76,10 @@ export function requestGeneration(env: Env, request: Request): Promise<string | 
     else if (seen && Date.now() - seen.at < TRUST_MS && !revalidates(request)) generation = Promise.resolve(seen.generation);
     else
       generation = currentGeneration(cache).then(
-        (g) => ((seen = { generation: g, at: Date.now() }), g),
+        (g) => {
+          seen = { generation: g, at: Date.now() };
+          return g;
+        },
         () => null,
       );
     perRequest.set(request, generation);
