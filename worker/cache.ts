@@ -214,7 +214,7 @@ export async function answerLastGood(
   if (keyLang) headers.set("Content-Language", keyLang);
   let body = (await kept.text()).replaceAll(PLACEHOLDER_ORIGIN, publicBaseUrl(c.env, c.req.url));
   if ((headers.get("Content-Type") ?? "").startsWith("text/html")) {
-    const note = `<p class="as-of" role="status">${format(esc(messages(lang).unavailable.as_of), { time: `<time datetime="${esc(asOf)}">${esc(utcText(asOf, lang))}</time>` })}</p>`;
+    const note = `<p id="as-of" class="as-of" role="status">${format(esc(messages(lang).unavailable.as_of), { time: `<time datetime="${esc(asOf)}">${esc(utcText(asOf, lang))}</time>` })}</p>`;
     body = body.replace("<main>", `<main>${note}`);
     headers.delete("ETag");
   }

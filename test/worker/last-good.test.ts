@@ -49,7 +49,7 @@ async function expectKept(res: Response, path: string, text: RegExp) {
   const body = await res.text();
   expect(body, path).toMatch(text);
   if (!path.startsWith("/api/")) {
-    expect(body, path).toContain(`<p class="as-of" role="status">`);
+    expect(body, path).toContain(`<p id="as-of" class="as-of" role="status">`);
     expect(body, path).toContain(`<time datetime="${asOf}">`);
   }
   expect(body, path).not.toContain("public-base.invalid");
