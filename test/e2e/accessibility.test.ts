@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { LANGUAGES } from "../../i18n";
 // @ts-expect-error plain ESM helper shared with npm start
 import { freePort, prepareDatabase, startWorker, workerConfig } from "../../scripts/lib.mjs";
-import { LANGUAGES } from "../../i18n";
 import { adminClient, launchBrowser } from "./browser";
 
 const ADMIN_TOKEN = "e2e-a11y-admin-token-0123456789abcdef0123";
@@ -46,7 +46,6 @@ async function violations(paths: string[], scheme: "light" | "dark"): Promise<Re
       await page.goto(`${base}${path}`);
       await page.addScriptTag({ content: AXE });
       const v: Violation[] = await page.evaluate(async (tags) => {
-        // biome-ignore lint/suspicious/noExplicitAny: axe-core's global, injected above
         const axe = (window as any).axe;
         const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
         return result.violations.map((v: { id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }) => ({
@@ -71,9 +70,11 @@ async function violations(paths: string[], scheme: "light" | "dark"): Promise<Re
 async function emailText(to: string): Promise<string> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    const list = ((await (await fetch(`${base}/cdn-cgi/local/explorer/api/local/email/sending?per_page=100`)).json()) as {
-      result?: Array<{ messageId: string; to: string[]; worker?: string }>;
-    }).result;
+    const list = (
+      (await (await fetch(`${base}/cdn-cgi/local/explorer/api/local/email/sending?per_page=100`)).json()) as {
+        result?: Array<{ messageId: string; to: string[]; worker?: string }>;
+      }
+    ).result;
     const found = list?.filter((m) => m.to.includes(to)).at(-1);
     if (found) {
       const url = `${base}/cdn-cgi/local/explorer/api/local/email/sending?email_id=${encodeURIComponent(found.messageId)}${found.worker ? `&worker=${encodeURIComponent(found.worker)}` : ""}`;
@@ -101,16 +102,18 @@ beforeAll(async () => {
   expect(hook.status).toBe(202);
   const deadline = Date.now() + 10_000;
   while (!incidentId && Date.now() < deadline) {
-    const summary = (await (await fetch(`${base}/api/v2/summary.json`, { headers: { "Cache-Control": "no-cache" } })).json()) as { incidents: Array<{ id: string; name: string }> };
+    const summary = (await (await fetch(`${base}/api/v2/summary.json`, { headers: { "Cache-Control": "no-cache" } })).json()) as {
+      incidents: Array<{ id: string; name: string }>;
+    };
     incidentId = summary.incidents.find((i) => i.name === "Checkout is slow")?.id ?? "";
     if (!incidentId) await new Promise((r) => setTimeout(r, 200));
   }
   expect(incidentId).toBeTruthy();
   // A subscription, for its confirm, manage and unsubscribe pages.
   const email = "a11y.reader@example.com";
-  expect((await fetch(`${base}/subscriptions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email }) })).status).toBe(
-    202,
-  );
+  expect(
+    (await fetch(`${base}/subscriptions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email }) })).status,
+  ).toBe(202);
   token = /\/subscriptions\/([A-Za-z0-9_-]{43})\/confirm/.exec(await emailText(email))?.[1] ?? "";
   expect(token).toBeTruthy();
 });
@@ -135,7 +138,12 @@ const PAGES = () => [
 describe("axe-core: 0 WCAG 2.2 AA violations", () => {
   for (const scheme of ["light", "dark"] as const) {
     it(`every public page, in every language, ${scheme}`, async () => {
-      expect(await violations(LANGUAGES.flatMap((lang) => PAGES().map((path) => `${path}?lang=${lang}`)), scheme)).toEqual({});
+      expect(
+        await violations(
+          LANGUAGES.flatMap((lang) => PAGES().map((path) => `${path}?lang=${lang}`)),
+          scheme,
+        ),
+      ).toEqual({});
     }, 300_000);
   }
 
@@ -146,7 +154,10 @@ describe("axe-core: 0 WCAG 2.2 AA violations", () => {
       for (const path of PAGES()) {
         await page.goto(`${base}${path}`);
         const levels = await page.$$eval("h1,h2,h3,h4,h5,h6", (hs) => hs.map((h) => Number(h.tagName[1])));
-        expect(levels.filter((l) => l === 1), path).toHaveLength(1);
+        expect(
+          levels.filter((l) => l === 1),
+          path,
+        ).toHaveLength(1);
         for (let i = 1; i < levels.length; i++) expect(levels[i]! - levels[i - 1]!, `${path}: ${levels.join(" ")}`).toBeLessThanOrEqual(1);
       }
     } finally {
@@ -155,7 +166,14 @@ describe("axe-core: 0 WCAG 2.2 AA violations", () => {
   });
 
   it("a private page's password page, in every language, light and dark", async () => {
-    await admin("PUT", "/settings", { name: "Acme Cloud", url: "", time_zone: "Etc/UTC", auto_resolve_minutes: null, visibility: "private", page_password: "a11y pass" });
+    await admin("PUT", "/settings", {
+      name: "Acme Cloud",
+      url: "",
+      time_zone: "Etc/UTC",
+      auto_resolve_minutes: null,
+      visibility: "private",
+      page_password: "a11y pass",
+    });
     const paths = LANGUAGES.map((lang) => `/?lang=${lang}`);
     expect({ ...(await violations(paths, "light")), ...(await violations(paths, "dark")) }).toEqual({});
   }, 300_000);
