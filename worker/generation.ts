@@ -13,7 +13,7 @@
 //
 // Only plain values are held, never a promise or a stream: an isolate's requests must not wait on one
 // another's I/O.
-import type { PageSettings } from "../db/settings";
+import { type PageSettings, readPageSettings, settingsFor } from "../db/settings";
 import { config } from "./config";
 import type { Env } from "./env";
 
@@ -114,8 +114,15 @@ function heldFor(generation: string) {
 
 const fresh = <T>(h: Held<T> | null | undefined): h is Held<T> => !!h && Date.now() - h.at < HOLD_MS;
 
-/** The page settings under this request's generation: held by the isolate, or read (and then held). */
-export async function heldSettings(env: Env, request: Request, read: () => Promise<PageSettings>): Promise<PageSettings> {
+/**
+ * The page settings of this request (read once for it, db/settings.ts settingsFor), taken from what the
+ * isolate holds under the request's generation, or read from D1 and then held. The reader gate asks
+ * first, so every later reader of the request's settings (requestSettings) gets the same object.
+ */
+export const heldRequestSettings = (env: Env, request: Request): Promise<PageSettings> =>
+  settingsFor(env.DB, request, (db) => heldSettings(env, request, () => readPageSettings(db)));
+
+async function heldSettings(env: Env, request: Request, read: () => Promise<PageSettings>): Promise<PageSettings> {
   const generation = await requestGeneration(env, request);
   const h = generation ? heldFor(generation) : null;
   if (h && fresh(h.settings)) return h.settings.value;

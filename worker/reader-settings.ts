@@ -2,8 +2,6 @@
 // who may read it (worker/visibility.ts is the gate that acts on it).
 import { type PageSettings, readPageSettings, settingsFor } from "../db/settings";
 import { DEFAULT_LANGUAGE, isLanguage, type Language } from "../i18n";
-import type { Env } from "./env";
-import { heldSettings } from "./generation";
 
 export type Visibility = "public" | "private";
 export const VISIBILITIES = ["public", "private"] as const;
@@ -29,12 +27,8 @@ export function readerSettingsOf(row: PageSettings): ReaderSettings {
 
 export const readerSettings = async (db: D1Database): Promise<ReaderSettings> => readerSettingsOf(await readPageSettings(db));
 
-/**
- * The page settings of the request a handler answers: read once for it, whoever asks first (db/settings.ts),
- * and held by the isolate under the cache generation (worker/generation.ts), so a cache hit reads no D1.
- */
-export const requestSettings = (c: { env: Env; req: { raw: Request } }): Promise<PageSettings> =>
-  settingsFor(c.env.DB, c.req.raw, (db) => heldSettings(c.env, c.req.raw, () => readPageSettings(db)));
+/** The page settings of the request a handler answers: read once for it, whoever asks first (db/settings.ts). */
+export const requestSettings = (c: { env: { DB: D1Database }; req: { raw: Request } }): Promise<PageSettings> => settingsFor(c.env.DB, c.req.raw);
 
 /** The one check subscriptions and notifications make before reaching anyone outside. */
 export async function isPrivate(db: D1Database): Promise<boolean> {

@@ -13,7 +13,7 @@ import { chooseLanguage, DEFAULT_LANGUAGE, format, isLanguage, type Language, me
 import { accessConfig, crossSite, rateLimited, verifyAccess } from "./auth";
 import { answerLastGood, publicBaseUrl, publicPath } from "./cache";
 import type { AppEnv } from "./env";
-import { lastReadSettings } from "./generation";
+import { heldRequestSettings, lastReadSettings } from "./generation";
 import { type ReaderSettings, readerSettingsOf, requestSettings } from "./reader-settings";
 import { renderReaderPage } from "./render";
 import { publicHeaders } from "./security/headers";
@@ -45,7 +45,7 @@ export function readerGate(kind: "html" | "machine"): MiddlewareHandler<AppEnv> 
   return async (c, next) => {
     let settings: PageSettings;
     try {
-      settings = await requestSettings(c);
+      settings = await heldRequestSettings(c.env, c.req.raw);
     } catch (err) {
       console.error("page settings unreadable; answering the last good copy", String(err));
       return answerWithoutSettings(c, kind);
