@@ -74,14 +74,17 @@ export function requestGeneration(env: Env, request: Request): Promise<string | 
     const cache = publicCache(env);
     if (!cache) generation = Promise.resolve(null);
     else if (seen && Date.now() - seen.at < TRUST_MS && !revalidates(request)) generation = Promise.resolve(seen.generation);
-    else
+    else {
+      const asked = Date.now();
       generation = currentGeneration(cache).then(
         (g) => {
-          seen = { generation: g, at: Date.now() };
+          // A read that began before this isolate's own last purge must not bring back the older generation.
+          if (!seen || seen.at <= asked) seen = { generation: g, at: Date.now() };
           return g;
         },
         () => null,
       );
+    }
     perRequest.set(request, generation);
   }
   return generation;
