@@ -4,22 +4,26 @@
 // - Browsers: `Cache-Control: public, max-age=10` and an ETag; a revalidation with If-None-Match
 //   that still matches is a 304 with no body.
 // - The isolate: under the cache generation it read for the request (worker/generation.ts), an isolate
-//   holds the page settings and the answers asked for most, so a hit costs one small Cache API read
-//   (the generation) and no D1 read.
+//   holds each page address's page settings and the answers asked for most (under the page's id, path
+//   and language), so a hit costs one small Cache API read (the generation) and no D1 read.
 // - The edge: the Workers Cache API (`caches.default`) keeps each response for the same 10 s. Entries
-//   are host-independent: a response is rendered against a placeholder origin, stored under one key
-//   per path, and the placeholder is replaced by the request's public base URL on the way out.
+//   are keyed by page and path, not by host: a response is rendered against a placeholder origin (with
+//   the `/p/<slug>` prefix when the reader came by it), stored under one key per page and path, and the
+//   placeholder is replaced by the page's base URL on the way out, so every host name of one page shares
+//   its entries while the same path of two pages (under two hosts) never does.
 // - Purge: every write calls purgePublicCache. Entries are keyed by a cache generation, itself a tiny
 //   cache entry; a purge writes a new generation, so every public entry is out at once with one cache
 //   write, whatever the number of components, badges and incident pages (deleting them one by one cost
 //   a D1 read and thousands of cache deletes per delivery).
 //
 // Never an error: each good render of a page or document is also kept as its last good copy, under a
-// key of its own that no purge retires (a long lifetime). When a render fails (D1 down, an exception),
+// key of its own (page, path and language) that no purge retires (a long lifetime). When a render fails (D1 down, an exception),
 // the reader gets that copy with an "as of" time (a note on a page, `X-Status-As-Of` and
 // `Last-Modified` on the rest), never a 5xx; with no copy kept, a short page saying the status cannot
 // be shown right now, a 503 with Retry-After. A copy says whether the page was private when it was
-// rendered, and is served only under the same visibility, to a reader the gate let in.
+// rendered, and is served only under the same visibility, to a reader the gate let in for that page:
+// with D1 down, the gate knows a page only from what this isolate last read for the request's own
+// address (worker/generation.ts lastReadPage), so no page's copy is ever served for another.
 //
 // Languages: a page, a feed or a badge is rendered in the language the reader gets (worker/visibility.ts
 // readerLanguage), and kept under one key per path and language. The key holds only a supported
@@ -35,7 +39,7 @@
 // ingestor Durable Object); every other data centre keeps its copy for at most max-age (10 s). A
 // global, instant purge needs the zone's purge API and an API token, which this worker does not hold.
 import type { Context } from "hono";
-import type { PageSettings } from "../db/settings";
+import type { PageSettings, RequestPage } from "../db/settings";
 import { esc } from "../domain/html";
 import { toHex } from "../domain/ids";
 import { format, type Language, matchLanguage, messages } from "../i18n";
@@ -53,7 +57,7 @@ import {
   publicCache,
   requestGeneration,
 } from "./generation";
-import { requestSettings } from "./reader-settings";
+import { requestPage } from "./reader-settings";
 import { publicHeaders, publicSecurityHeaders } from "./security/headers";
 
 export const PUBLIC_CACHE_CONTROL = `public, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
@@ -71,6 +75,19 @@ const KEPT_VISIBILITY = "X-Kept-Visibility";
 export const publicBaseUrl = (env: Env, requestUrl: string) => config(env).publicUrl ?? new URL(requestUrl).origin;
 /** The public base URL of the request a handler answers. */
 export const baseUrl = (c: { env: Env; req: { url: string } }) => publicBaseUrl(c.env, c.req.url);
+
+/**
+ * The origin a reader's page builds its links on: the request's own when it came by one of the page's
+ * host names (or `<slug>.localhost`), else the public base URL.
+ */
+export const pageOrigin = (env: Env, requestUrl: string, page: RequestPage): string =>
+  page.ownHost ? new URL(requestUrl).origin : publicBaseUrl(env, requestUrl);
+
+/** The base URL of the page the reader came to: its origin and, when they came by it, the page's prefix. */
+export async function readerBase(c: { env: Env; req: { url: string; raw: Request } }): Promise<string> {
+  const page = await requestPage(c);
+  return `${pageOrigin(c.env, c.req.url, page)}${page.prefix}`;
+}
 
 async function etagOf(body: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
@@ -91,8 +108,9 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
 export const publicPath = (url: string) => new URL(url).pathname.replace(/(.)\/+$/, "$1");
 
 const langQuery = (lang: Language | null) => (lang ? `?lang=${lang}` : "");
-const cacheKey = (path: string, generation: string, lang: Language | null) => new Request(`${PLACEHOLDER_ORIGIN}/__g/${generation}${path}${langQuery(lang)}`);
-const lastGoodKey = (path: string, lang: Language | null) => new Request(`${PLACEHOLDER_ORIGIN}/__last-good${path}${langQuery(lang)}`);
+const cacheKey = (page: number, path: string, generation: string, lang: Language | null) =>
+  new Request(`${PLACEHOLDER_ORIGIN}/__g/${generation}/${page}${path}${langQuery(lang)}`);
+const lastGoodKey = (page: number, path: string, lang: Language | null) => new Request(`${PLACEHOLDER_ORIGIN}/__last-good/${page}${path}${langQuery(lang)}`);
 
 export interface Rendered {
   body: string;
@@ -114,9 +132,9 @@ async function later(c: Context<AppEnv>, work: Promise<unknown>): Promise<void> 
 }
 
 /**
- * Answers a public GET from what the isolate holds or the edge cache holds for the path (in the
- * reader's language when `localised`), else renders it (with PLACEHOLDER_ORIGIN as the base URL) and
- * stores it; either way with ETag, Cache-Control and a 304 for a matching If-None-Match. A render that
+ * Answers a public GET from what the isolate holds or the edge cache holds for the page's path (in the
+ * reader's language when `localised`), else renders it (with PLACEHOLDER_ORIGIN and the page's prefix as
+ * the base URL) and stores it; either way with ETag, Cache-Control and a 304 for a matching If-None-Match. A render that
  * fails is answered with the last good copy (or a 503 when none is kept), never an error.
  */
 export async function cachedPublic(
@@ -127,25 +145,28 @@ export async function cachedPublic(
   const path = publicPath(c.req.url);
   const lang: Language = (localised && c.get("lang")) || "en";
   const keyLang = localised ? lang : null;
-  const base = publicBaseUrl(c.env, c.req.url);
+  const page = await requestPage(c);
+  const id = page.settings.id;
+  const origin = pageOrigin(c.env, c.req.url, page);
   const generation = await requestGeneration(c.env, c.req.raw);
-  const heldKey = `${base}${path}${langQuery(keyLang)}`;
+  // Held for one page, path, language and origin (the links in it): another page never gets it.
+  const heldKey = JSON.stringify([id, origin, path, keyLang]);
   let answer = generation ? heldAnswer(generation, heldKey) : undefined;
   if (!answer) {
     const cache = generation ? publicCache(c.env) : null;
-    let key = cache && generation ? cacheKey(path, generation, keyLang) : null;
+    let key = cache && generation ? cacheKey(id, path, generation, keyLang) : null;
     let res = key ? await cache?.match(key).catch(() => undefined) : undefined;
     if (!res) {
       let rendered: Required<Rendered>;
       let settings: PageSettings;
       try {
-        const { body, contentType, status = 200, store = true } = await render(PLACEHOLDER_ORIGIN, lang);
+        const { body, contentType, status = 200, store = true } = await render(`${PLACEHOLDER_ORIGIN}${page.prefix}`, lang);
         if (status >= 500) throw new Error(`the render answered ${status}`);
         rendered = { body, contentType, status, store };
-        settings = await requestSettings(c);
+        settings = page.settings;
       } catch (err) {
         console.error("public render failed; answering the last good copy", { path, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-        return answerLastGood(c, { path, lang, keyLang, html, visibility: c.get("private") ? "private" : "public" });
+        return answerLastGood(c, { page: id, origin, path, lang, keyLang, html, visibility: c.get("private") ? "private" : "public" });
       }
       const { body, contentType, status, store } = rendered;
       res = new Response(body, {
@@ -154,9 +175,9 @@ export async function cachedPublic(
       });
       if (!store) key = null; // neither kept nor held
       if (cache && key) await later(c, cache.put(key, res.clone()));
-      if (store && status === 200) await keepLastGood(c, lastGoodKey(path, keyLang), res.clone(), settings);
+      if (store && status === 200) await keepLastGood(c, lastGoodKey(id, path, keyLang), res.clone(), settings);
     }
-    answer = { status: res.status, headers: [...res.headers], body: (await res.text()).replaceAll(PLACEHOLDER_ORIGIN, base) };
+    answer = { status: res.status, headers: [...res.headers], body: (await res.text()).replaceAll(PLACEHOLDER_ORIGIN, origin) };
     if (generation && key) holdAnswer(generation, heldKey, answer);
   }
   return respond(c, answer, localised, lang);
@@ -191,17 +212,25 @@ function keepLastGood(c: Context<AppEnv>, key: Request, res: Response, settings:
 }
 
 /**
- * What a reader gets when the page cannot be rendered: the last good copy of the path in their language,
+ * What a reader gets when the page cannot be rendered: the last good copy of the page's path in their language,
  * kept under the same visibility the reader was let in under, with its "as of" time and never stored;
  * else the "cannot be shown right now" answer (a 503 with Retry-After). `visibility` is what the gate
  * knows of the page; the caller has let the reader in under it.
  */
 export async function answerLastGood(
   c: Context<AppEnv>,
-  { path, lang, keyLang, html, visibility }: { path: string; lang: Language; keyLang: Language | null; html: boolean; visibility: "public" | "private" | null },
+  {
+    page,
+    origin,
+    path,
+    lang,
+    keyLang,
+    html,
+    visibility,
+  }: { page: number; origin: string; path: string; lang: Language; keyLang: Language | null; html: boolean; visibility: "public" | "private" | null },
 ): Promise<Response> {
   const cache = publicCache(c.env);
-  const kept = cache && visibility ? await cache.match(lastGoodKey(path, keyLang)).catch(() => undefined) : undefined;
+  const kept = cache && visibility ? await cache.match(lastGoodKey(page, path, keyLang)).catch(() => undefined) : undefined;
   if (!kept || kept.headers.get(KEPT_VISIBILITY) !== visibility) return unavailable(c, lang, html);
   const asOf = kept.headers.get(KEPT_AT) ?? new Date(0).toISOString();
   const headers = new Headers(kept.headers);
@@ -212,10 +241,10 @@ export async function answerLastGood(
   headers.set(AS_OF_HEADER, asOf);
   headers.set("Last-Modified", new Date(asOf).toUTCString());
   if (keyLang) headers.set("Content-Language", keyLang);
-  let body = (await kept.text()).replaceAll(PLACEHOLDER_ORIGIN, publicBaseUrl(c.env, c.req.url));
+  let body = (await kept.text()).replaceAll(PLACEHOLDER_ORIGIN, origin);
   if ((headers.get("Content-Type") ?? "").startsWith("text/html")) {
     const note = `<p id="as-of" class="as-of" role="status">${format(esc(messages(lang).unavailable.as_of), { time: `<time datetime="${esc(asOf)}">${esc(utcText(asOf, lang))}</time>` })}</p>`;
-    body = body.replace("<main>", `<main>${note}`);
+    body = body.replace(/<main\b[^>]*>/, (main) => `${main}${note}`);
     headers.delete("ETag");
   }
   return new Response(body, { status: kept.status, headers });

@@ -2,8 +2,8 @@
 //
 // The generation is a tiny Cache API entry of this data centre, which a purge replaces with a new random
 // value. Under the generation it read, an isolate holds in memory what stays the same for every reader
-// until the next write: the page settings (one D1 read per generation and isolate, not one per request)
-// and the rendered answers asked for most. A request that asks to revalidate (a reload, the live
+// until the next write: each page address's page and settings (one D1 read per generation, isolate and
+// address, not one per request) and the rendered answers asked for most, each under its page's id. A request that asks to revalidate (a reload, the live
 // script's If-None-Match) reads the generation; any other takes the one the isolate read in the last
 // second. So a hit costs no D1 read and, under load, no Cache API read either. A write anywhere in the
 // data centre changes the generation: a reload there shows it at once, a new visitor within a second.
@@ -13,7 +13,8 @@
 //
 // Only plain values are held, never a promise or a stream: an isolate's requests must not wait on one
 // another's I/O.
-import { type PageSettings, readPageSettings, settingsFor } from "../db/settings";
+import { pageFor, type RequestPage, readRequestPage } from "../db/settings";
+import { type PageAddress, pageAddress } from "../domain/page-address";
 import { config } from "./config";
 import type { Env } from "./env";
 
@@ -30,6 +31,8 @@ export const PLACEHOLDER_ORIGIN = "https://public-base.invalid";
 const GENERATION_KEY = new Request(`${PLACEHOLDER_ORIGIN}/__cache-generation`);
 /** The answers an isolate holds at most (a page is ~20 KB): the pages and documents asked for most. */
 const MAX_HELD_ANSWERS = 64;
+/** The page addresses (host, prefix) an isolate remembers at most: up to 100 pages, each by a few addresses. */
+const MAX_HELD_ADDRESSES = 256;
 
 export const edgeCache = (): Cache | null => (typeof caches !== "undefined" && "default" in caches ? caches.default : null);
 
@@ -102,52 +105,68 @@ interface Held<T> {
   at: number;
 }
 
-let held: { generation: string; settings: Held<PageSettings> | null; answers: Map<string, Held<HeldAnswer>> } = {
+/**
+ * An address's key: the host, the slug and the prefix all go into which page it is and how its links are
+ * made (RequestPage's `prefix` and `ownHost`), so two addresses share nothing held.
+ */
+const addressKey = (address: PageAddress) => JSON.stringify([address.host, address.slug, address.prefix]);
+
+let held: { generation: string; pages: Map<string, Held<RequestPage | null>>; answers: Map<string, Held<HeldAnswer>> } = {
   generation: "",
-  settings: null,
+  pages: new Map(),
   answers: new Map(),
 };
-/** The settings this isolate last read from D1, whatever the generation: what the fallback trusts when D1 fails. */
-let lastRead: PageSettings | null = null;
+/** The page each address last resolved to from D1, whatever the generation: what the fallback trusts when D1 fails. */
+const lastRead = new Map<string, RequestPage | null>();
 
 function heldFor(generation: string) {
-  if (held.generation !== generation) held = { generation, settings: null, answers: new Map() };
+  if (held.generation !== generation) held = { generation, pages: new Map(), answers: new Map() };
   return held;
 }
 
 const fresh = <T>(h: Held<T> | null | undefined): h is Held<T> => !!h && Date.now() - h.at < HOLD_MS;
 
-/**
- * The page settings of this request (read once for it, db/settings.ts settingsFor), taken from what the
- * isolate holds under the request's generation, or read from D1 and then held. The reader gate asks
- * first, so every later reader of the request's settings (requestSettings) gets the same object.
- */
-export const heldRequestSettings = (env: Env, request: Request): Promise<PageSettings> =>
-  settingsFor(env.DB, request, (db) => heldSettings(env, request, () => readPageSettings(db)));
-
-async function heldSettings(env: Env, request: Request, read: () => Promise<PageSettings>): Promise<PageSettings> {
-  const generation = await requestGeneration(env, request);
-  const h = generation ? heldFor(generation) : null;
-  if (h && fresh(h.settings)) return h.settings.value;
-  // Read after the generation: what is held under a generation is never older than it.
-  const settings = await read();
-  lastRead = settings;
-  if (h && h === held) h.settings = { value: settings, at: Date.now() };
-  return settings;
+/** Sets `key` in a map held to `max` entries, dropping the one set longest ago (a Map iterates in insertion order). */
+function setBounded<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) map.delete(map.keys().next().value as string);
 }
 
-/** The page settings this isolate last read, or null: only for answering while D1 cannot be read. */
-export const lastReadSettings = (): PageSettings | null => lastRead;
+/**
+ * The page of this request and its settings (read once for it, db/settings.ts pageFor), taken from what
+ * the isolate holds for the request's address under the request's generation, or read from D1 and then
+ * held. The reader gate (and the prefix check in worker/index.ts) asks first, so every later reader of
+ * the request's page (requestPage, requestSettings) gets the same object. Null: an unknown `/p/<slug>/`.
+ */
+export const heldRequestPage = (env: Env, request: Request): Promise<RequestPage | null> =>
+  pageFor(env.DB, request, (db, address) => heldPage(env, request, address, () => readRequestPage(db, address)));
+
+async function heldPage(env: Env, request: Request, address: PageAddress, read: () => Promise<RequestPage | null>): Promise<RequestPage | null> {
+  const key = addressKey(address);
+  const generation = await requestGeneration(env, request);
+  const h = generation ? heldFor(generation) : null;
+  const kept = h?.pages.get(key);
+  if (fresh(kept)) return kept.value;
+  // Read after the generation: what is held under a generation is never older than it.
+  const page = await read();
+  setBounded(lastRead, key, page, MAX_HELD_ADDRESSES);
+  if (h && h === held) setBounded(h.pages, key, { value: page, at: Date.now() }, MAX_HELD_ADDRESSES);
+  return page;
+}
+
+/**
+ * The page this isolate last read for the request's address (null: none, or no such page there): only
+ * for answering while D1 cannot be read. Another address's page is never the answer.
+ */
+export const lastReadPage = (request: Request): RequestPage | null => lastRead.get(addressKey(pageAddress(new URL(request.url)))) ?? null;
 
 export function heldAnswer(generation: string, key: string): HeldAnswer | undefined {
   const answer = heldFor(generation).answers.get(key);
   return fresh(answer) ? answer.value : undefined;
 }
 
+/** Holds an answer under the generation; `key` names its page (by id), path and language (worker/cache.ts). */
 export function holdAnswer(generation: string, key: string, answer: HeldAnswer): void {
-  const { answers } = heldFor(generation);
-  answers.delete(key);
-  answers.set(key, { value: answer, at: Date.now() });
-  // A Map iterates in insertion order: the first key is the one held longest.
-  if (answers.size > MAX_HELD_ANSWERS) answers.delete(answers.keys().next().value as string);
+  setBounded(heldFor(generation).answers, key, { value: answer, at: Date.now() }, MAX_HELD_ANSWERS);
 }

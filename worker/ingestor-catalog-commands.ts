@@ -11,9 +11,10 @@ import { deleteIntegrationRow, getIntegrationRow, insertLink, updateIntegrationF
 import { prepare, type Row, str } from "../db/sql";
 import { alertsForNewLink, defaultUpdateBody, retriggerEvent, type UnroutedAlert } from "../domain/admin-actions";
 import { newId } from "../domain/ids";
-import { applyEvents, type LinkRule } from "../domain/incidents";
+import { applyEventsOnPages } from "../domain/incident-pages";
+import type { LinkRule } from "../domain/incidents";
 import { dueMaintenanceTransitions, type MaintenanceWindow, windowError } from "../domain/maintenance";
-import { applyMaintenanceTransitions, Batch, incidentComponentsInsert, uniq, unknownComponents } from "./ingestor-batch";
+import { applyMaintenanceTransitions, Batch, incidentComponentsInsert, otherPageComponents, uniq, unknownComponents } from "./ingestor-batch";
 import type { Cmd, CommandResult } from "./ingestor-command-types";
 import { resolveAlerts } from "./resolve-alerts";
 
@@ -146,16 +147,16 @@ export async function createMaintenance(db: D1Database, cmd: Cmd<"maintenance.cr
   if (invalid) return { ok: false, status: 400, error: invalid.error, field: invalid.field };
   const ids = uniq(cmd.componentIds);
   const flags = await loadComponentStates(db, ids);
-  const unknown = unknownComponents(ids, flags, "component_ids");
+  const unknown = unknownComponents(ids, flags, "component_ids") ?? otherPageComponents(ids, flags, cmd.page ?? 1, "component_ids");
   if (unknown) return unknown;
   const id = newId();
   const b = new Batch(db, flags, now);
   b.add(
-    prepare(db, insertMaintenance({ id, name: cmd.name, scheduledFor: cmd.scheduledFor, scheduledUntil: cmd.scheduledUntil }, now)),
+    prepare(db, insertMaintenance({ id, name: cmd.name, scheduledFor: cmd.scheduledFor, scheduledUntil: cmd.scheduledUntil, page: cmd.page ?? 1 }, now)),
     incidentComponentsInsert(db, id, ids),
   );
   const body = cmd.body?.trim() || defaultUpdateBody("scheduled");
-  b.update(id, "scheduled", body, []);
+  b.update(id, "scheduled", body, [], cmd.deliverNotifications !== false);
   b.add(
     audit(
       db,
@@ -212,7 +213,7 @@ export async function createLink(db: D1Database, cmd: Cmd<"link.create">, now: s
     status: cmd.status,
     componentIds: ids,
   };
-  const statements = insertLink(db, cmd.integrationId, link, now);
+  const statements = insertLink(db, cmd.integrationId, link, now, cmd.incidentTemplateId ?? null);
   const reapplied = await reapplyThroughLink(db, cmd.integrationId, link, now);
   statements.push(...reapplied.statements);
   statements.push(
@@ -231,6 +232,7 @@ export async function createLink(db: D1Database, cmd: Cmd<"link.create">, now: s
         component_ids: ids,
         status: cmd.status,
         ...(cmd.fromAlertId ? { from_alert_id: cmd.fromAlertId } : {}),
+        ...(cmd.incidentTemplateId ? { incident_template_id: cmd.incidentTemplateId } : {}),
         alerts_routed: reapplied.count,
       },
       now,
@@ -261,7 +263,7 @@ async function reapplyThroughLink(
   // The new link's components may be outside what the working set loaded (it was read before the link existed).
   const extra = link.componentIds.filter((id) => !ws.components.has(id));
   for (const [id, c] of await loadComponentStates(db, extra)) ws.components.set(id, c);
-  const decision = applyEvents(ws, routing, events, { now, newId });
+  const decision = applyEventsOnPages(ws, routing, events, { now, newId });
   // No delivery log row: this is an operator's action, recorded in the audit log instead.
   const statements = decisionStatements(db, ws, decision, now, []);
   return { statements, count: matched.length };

@@ -12,16 +12,21 @@ export type AdminCommand =
       status: string;
       body: string | null;
       components: ComponentStatusRequest;
+      /** false: the update is written without notifying anyone (Statuspage's deliver_notifications). */
+      deliverNotifications?: boolean;
     }
   | {
       type: "incident.create";
       actor: Actor;
+      /** The page it is on (absent: page 1); its components must be on it. */
+      page?: number;
       name: string;
       status: "investigating" | "identified" | "monitoring";
       impact: Impact | null;
       body: string | null;
       componentIds: string[];
       components: ComponentStatusRequest;
+      deliverNotifications?: boolean;
     }
   | { type: "incident.publish"; actor: Actor; incidentId: string; name: string | null; body: string | null }
   | { type: "incident.discard"; actor: Actor; incidentId: string }
@@ -33,11 +38,14 @@ export type AdminCommand =
   | {
       type: "maintenance.create";
       actor: Actor;
+      /** The page it is on (absent: page 1); its components must be on it. */
+      page?: number;
       name: string;
       body: string | null;
       scheduledFor: string;
       scheduledUntil: string;
       componentIds: string[];
+      deliverNotifications?: boolean;
     }
   | {
       type: "link.create";
@@ -50,6 +58,8 @@ export type AdminCommand =
       status: ComponentStatus | null;
       /** The alert the operator linked from, for the audit log. */
       fromAlertId?: string;
+      /** The incident template the alerts it matches open incidents with. */
+      incidentTemplateId?: string | null;
     };
 
 export interface IncidentUpdateRow {

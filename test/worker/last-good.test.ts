@@ -5,7 +5,8 @@
 // only to readers it lets in.
 import { env, SELF } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, BASE, createComponent, createIntegration, post, summary } from "./helpers";
+import { hashPagePassword } from "../../worker/security/page-access";
+import { admin, BASE, createComponent, createIntegration, post, summary, unique } from "./helpers";
 
 const BASIC = { name: "Acme", url: "", time_zone: "Etc/UTC", auto_resolve_minutes: null };
 const PASSWORD = "correct horse battery staple";
@@ -179,5 +180,188 @@ describe("a private page's copies", () => {
       await mendTables(["page_settings"]);
       broken.delete("page_settings");
     }
+  });
+});
+
+describe("per page: copies and held answers", () => {
+  interface Page {
+    id: number;
+    slug: string;
+    host: string;
+    marker: string;
+  }
+  const rid = () => crypto.randomUUID().replaceAll("-", "").slice(0, 12);
+  const PAGE_TABLES = ["page_settings", "page_hosts"];
+
+  async function createPage(isPrivate: boolean): Promise<Page> {
+    const slug = unique("kept");
+    const marker = `mk${rid()}`;
+    const t = new Date().toISOString();
+    const row = await env.DB.prepare(
+      `INSERT INTO page_settings (id, page_id, slug, name, url, time_zone, updated_at, visibility, page_password_hash, access_secret, allow_framing, language, header_links)
+       VALUES ((SELECT max(coalesce(max(id), 0), 1) + 1 FROM page_settings), ?1, ?2, ?3, '', 'Etc/UTC', ?4, ?5, ?6, ?7, 1, 'en', '[]') RETURNING id`,
+    )
+      .bind(
+        `pg${rid()}`,
+        slug,
+        `Kept page ${slug}`,
+        t,
+        isPrivate ? "private" : "public",
+        isPrivate ? await hashPagePassword(PASSWORD) : null,
+        isPrivate ? btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))) : null,
+      )
+      .first<{ id: number }>();
+    const page: Page = { id: row!.id, slug, host: `${slug}.example.net`, marker };
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO page_hosts (host, page, created_at) VALUES (?1, ?2, ?3)").bind(page.host, page.id, t),
+      env.DB.prepare(
+        "INSERT INTO components (id, page, slug, name, position, status, auto_status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 0, 'major_outage', 'major_outage', ?5, ?5)",
+      ).bind(rid(), page.id, unique("c"), `${marker} database`, t),
+    ]);
+    return page;
+  }
+
+  async function signIn(page: Page): Promise<string> {
+    const res = await SELF.fetch(`https://${page.host}/access`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ password: PASSWORD, next: "/" }),
+      redirect: "manual",
+    });
+    expect(res.status).toBe(303);
+    const cookie = new RegExp(`(page_access_${page.id}=[^;]+)`).exec(res.headers.get("Set-Cookie") ?? "")?.[1] ?? "";
+    expect(cookie).not.toBe("");
+    return cookie;
+  }
+
+  const at = (url: string, headers: Record<string, string> = {}) => SELF.fetch(url, { headers, redirect: "manual" });
+  /** The ways to reach a page: its own host, and the prefix under the install's host. */
+  const ways = (p: Page) => [`https://${p.host}`, `${BASE}/p/${p.slug}`];
+
+  let two: Page;
+  let vault: Page;
+  let other: Page;
+  let vaultCookie = "";
+  let otherCookie = "";
+
+  beforeAll(async () => {
+    await purge();
+    two = await createPage(false);
+    vault = await createPage(true);
+    other = await createPage(true);
+    vaultCookie = await signIn(vault);
+    otherCookie = await signIn(other);
+  });
+
+  afterAll(async () => {
+    if (broken.size) await mendTables([...broken]);
+    broken.clear();
+  });
+
+  it("held answers are per page: page A's / rendered, then page B's / from the same isolate is B's own", async () => {
+    await purge();
+    const seen: Array<[string, Page | null]> = [
+      [`https://${two.host}`, two],
+      [`${BASE}/p/${two.slug}`, two],
+      [BASE, null],
+      [`https://${vault.host}`, vault],
+      [`${BASE}/p/${vault.slug}`, vault],
+      [`https://${other.host}`, other],
+    ];
+    // Twice: the second round is answered from what the isolate (or the edge) holds.
+    for (const round of [1, 2]) {
+      for (const [origin, page] of seen) {
+        const cookie = page === vault ? vaultCookie : page === other ? otherCookie : "";
+        const res = await at(`${origin}/`, cookie ? { Cookie: cookie } : {});
+        expect(res.status, `${origin} round ${round}`).toBe(200);
+        const body = await res.text();
+        if (page) expect(body, origin).toContain(`${page.marker} database`);
+        else expect(body, origin).toContain("Kept API");
+        for (const q of [two, vault, other]) if (q !== page) expect(body, `${origin} shows ${q.slug}`).not.toContain(q.marker);
+        if (page === null) expect(body).not.toContain("/p/");
+        if (origin.includes("/p/")) expect(body, origin).toContain(`/p/${page!.slug}/`);
+      }
+    }
+    // A stranger to the private page gets its sign-in, never a held copy; nor with another page's cookie.
+    for (const origin of ways(vault)) {
+      for (const headers of [{}, { Cookie: otherCookie }] as Array<Record<string, string>>) {
+        const res = await at(`${origin}/`, headers);
+        expect(res.status, origin).toBe(401);
+        expect(await res.text()).not.toContain(vault.marker);
+      }
+    }
+  });
+
+  describe("with D1 failing", () => {
+    const path = "/subscribe";
+
+    beforeAll(async () => {
+      await purge();
+      // Page 2 and the private page keep copies of a path page 1 never rendered; page 1 keeps its own /.
+      for (const origin of ways(two)) expect((await at(`${origin}${path}`)).status, origin).toBe(200);
+      for (const origin of ways(two)) expect((await at(`${origin}/`)).status, origin).toBe(200);
+      for (const origin of ways(vault)) expect((await at(`${origin}/`, { Cookie: vaultCookie })).status, origin).toBe(200);
+      expect((await at(`${BASE}/`)).status).toBe(200);
+      await purge();
+      await breakTables(READ_MODEL);
+      for (const t of READ_MODEL) broken.add(t);
+    });
+
+    afterAll(async () => {
+      await mendTables(READ_MODEL);
+      for (const t of READ_MODEL) broken.delete(t);
+    });
+
+    async function expectPerPage() {
+      // Page 1, same path: its own copy or none, never page 2's.
+      const mine = await at(`${BASE}${path}`, { "Cache-Control": "no-cache" });
+      expect(mine.status).toBe(503);
+      expect(await mine.text()).not.toContain(two.marker);
+      const home = await expectKept(await at(`${BASE}/`, { "Cache-Control": "no-cache" }), "/", /Kept API/);
+      for (const q of [two, vault]) expect(home).not.toContain(q.marker);
+      // Page 2 under its host and its prefix: its own copy, its own links.
+      for (const origin of ways(two)) {
+        const body = await expectKept(await at(`${origin}${path}`, { "Cache-Control": "no-cache" }), path, new RegExp(two.marker));
+        expect(body).not.toContain("Kept API");
+        if (origin.includes("/p/")) expect(body).toContain(`/p/${two.slug}/`);
+        else expect(body).not.toContain("/p/");
+      }
+      // A host no request came by yet names page 1 but nothing was read for it: nothing of page 2 either.
+      const unknown = await at(`https://${unique("nowhere")}.example.org${path}`, { "Cache-Control": "no-cache" });
+      expect(unknown.status).toBe(503);
+      expect(await unknown.text()).not.toContain(two.marker);
+      // The private page's copy: refused to a stranger and to another page's cookie (by its name or under the
+      // private page's name), served to its own reader.
+      const forged = otherCookie.replace(`page_access_${other.id}=`, `page_access_${vault.id}=`);
+      for (const origin of ways(vault)) {
+        for (const headers of [{}, { Cookie: otherCookie }, { Cookie: forged }] as Array<Record<string, string>>) {
+          const res = await at(`${origin}/`, { ...headers, "Cache-Control": "no-cache" });
+          expect([401, 503], origin).toContain(res.status);
+          expect(await res.text(), origin).not.toContain(vault.marker);
+        }
+        await expectKept(await at(`${origin}/`, { Cookie: vaultCookie, "Cache-Control": "no-cache" }), "/", new RegExp(vault.marker));
+      }
+      // Nor does page 1 or page 2 ever get the private page's copy of /.
+      for (const origin of [BASE, ...ways(two)]) {
+        const res = await at(`${origin}/`, { Cookie: vaultCookie, "Cache-Control": "no-cache" });
+        expect(await res.text(), origin).not.toContain(vault.marker);
+      }
+    }
+
+    it("the read model unreadable: each page is answered its own copy, never another page's", async () => {
+      await expectPerPage();
+    });
+
+    it("the pages unreadable too: the gate decides on what was read for the request's own address", async () => {
+      await purge();
+      await breakTables(PAGE_TABLES);
+      for (const t of PAGE_TABLES) broken.add(t);
+      try {
+        await expectPerPage();
+      } finally {
+        await mendTables(PAGE_TABLES);
+        for (const t of PAGE_TABLES) broken.delete(t);
+      }
+    });
   });
 });

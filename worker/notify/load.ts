@@ -2,16 +2,20 @@
 // (with its incident, in Statuspage's shape, and the page's status) or the component status change.
 import { statusChange, updateInContext } from "../../db/events";
 import { getIncident, getStatus, type ReadContext } from "../../db/queries";
-import { readPageSettings } from "../../db/settings";
+import { readPageLink, readPageSettings } from "../../db/settings";
 import { nowIso } from "../../domain/ids";
+import { pageLinkBase } from "../../domain/page-address";
 import type { EventType, NotifyEvent, PageRef } from "./events";
 import type { EventRef } from "./messages";
 
 /** Updates carried per incident: the newest; keeps a queue message far below its 128 KB. */
 const MAX_UPDATES = 20;
 
-/** The page settings, read for this event, and the base URL its links are built with. */
-const readContext = async (db: D1Database, baseUrl: string): Promise<ReadContext> => ({ settings: await readPageSettings(db), baseUrl });
+/** The page settings, read for this event, and the base URL its links are built with: the page's own (its host name or prefix). */
+async function readContext(db: D1Database, baseUrl: string, page: number): Promise<ReadContext> {
+  const [settings, link] = await Promise.all([readPageSettings(db, page), page === 1 ? null : readPageLink(db, page)]);
+  return { settings, baseUrl: link ? pageLinkBase(baseUrl, link) : baseUrl };
+}
 
 async function pageRef(db: D1Database, ctx: ReadContext): Promise<PageRef> {
   const { page, status } = await getStatus(db, ctx);
@@ -26,7 +30,7 @@ export async function loadEvent(db: D1Database, base: string, ref: EventRef): Pr
 async function loadIncidentUpdate(db: D1Database, base: string, updateId: string): Promise<NotifyEvent | null> {
   const row = await updateInContext(db, updateId);
   if (!row) return null;
-  const ctx = await readContext(db, base);
+  const ctx = await readContext(db, base, row.page);
   const [found, page] = await Promise.all([getIncident(db, ctx, row.incidentId), pageRef(db, ctx)]);
   if (!found.incident) return null;
   const incident = { ...found.incident, incident_updates: found.incident.incident_updates.slice(0, MAX_UPDATES) };
@@ -38,6 +42,8 @@ async function loadIncidentUpdate(db: D1Database, base: string, updateId: string
     type: eventType(row.kind, row.status, Number(row.earlier), row.previous),
     componentIds: [...componentIds],
     page,
+    pageNumber: row.page,
+    base: ctx.baseUrl,
     incident,
     update,
     generated_at: nowIso(),
@@ -60,11 +66,14 @@ async function loadComponentChange(db: D1Database, base: string, changeId: numbe
   const row = await statusChange(db, changeId);
   if (!row) return null;
   const id = `csc${changeId}`;
+  const ctx = await readContext(db, base, row.component.page);
   return {
     id,
     type: "component.updated",
     componentIds: [row.component.id],
-    page: await pageRef(db, await readContext(db, base)),
+    page: await pageRef(db, ctx),
+    pageNumber: row.component.page,
+    base: ctx.baseUrl,
     component_update: {
       id,
       component_id: row.component.id,

@@ -23,10 +23,13 @@ import {
 import { clientAddress } from "../security/rate-limit";
 import { catalogUi } from "./admin-catalog-ui";
 import { channelsUi } from "./admin-channels-ui";
+import { importUi } from "./admin-import-ui";
 import { incidentsUi } from "./admin-incidents-ui";
 import { integrationsUi } from "./admin-integrations-ui";
 import { logsUi } from "./admin-logs-ui";
+import { pagesUi, selectPage } from "./admin-pages-ui";
 import { subscribersUi } from "./admin-subscribers-ui";
+import { templatesUi } from "./admin-templates-ui";
 import { Form } from "./admin-ui-forms";
 
 export const adminUi = new Hono<AdminEnv>();
@@ -46,7 +49,7 @@ adminUi.use("*", async (c, next) => {
   if (path === "/admin/api" || path.startsWith("/admin/api/")) return next();
   if (path === "/admin/login") await next();
   else {
-    const refused = await session(c, next);
+    const refused = await session(c, () => selectPage(c, next));
     if (refused) c.res = refused;
   }
   c.header("Content-Security-Policy", CSP);
@@ -131,7 +134,11 @@ adminUi.post("/logout/everywhere", async (c) => {
 adminUi.route("/", incidentsUi);
 adminUi.route("/", catalogUi);
 adminUi.route("/", integrationsUi);
+adminUi.route("/", templatesUi);
 adminUi.route("/", logsUi);
 adminUi.route("/", subscribersUi);
+adminUi.route("/", importUi);
 // Notification channels and the notification log (worker/routes/admin-channels-ui.tsx).
 adminUi.route("/", channelsUi);
+// Pages, host names and operator keys, and the switch between pages (worker/routes/admin-pages-ui.tsx).
+adminUi.route("/", pagesUi);
