@@ -88,11 +88,18 @@ export async function readRequestPage(db: D1Database, address: PageAddress): Pro
 // Per request, never per isolate: the entry goes with its Request.
 const perRequest = new WeakMap<Request, Promise<RequestPage | null>>();
 
-/** The page of this request: read the first time it asks, the same object after; null for an unknown `/p/<slug>/`. */
-export function pageFor(db: D1Database, request: Request): Promise<RequestPage | null> {
+/**
+ * The page of this request: read (by `read`) the first time it asks, the same object after; null for an
+ * unknown `/p/<slug>/`.
+ */
+export function pageFor(
+  db: D1Database,
+  request: Request,
+  read: (db: D1Database, address: PageAddress) => Promise<RequestPage | null> = readRequestPage,
+): Promise<RequestPage | null> {
   let page = perRequest.get(request);
   if (!page) {
-    page = readRequestPage(db, pageAddress(new URL(request.url)));
+    page = read(db, pageAddress(new URL(request.url)));
     perRequest.set(request, page);
   }
   return page;

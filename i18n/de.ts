@@ -151,4 +151,10 @@ export default {
     email_action: "Abonnement bestätigen",
     email_ignore: "Falls Sie das nicht waren, ignorieren Sie diese E-Mail: Es wird nichts gesendet, und die Anfrage verfällt nach 7 Tagen.",
   },
+  unavailable: {
+    as_of: "Stand: {time}. Der aktuelle Status kann gerade nicht geladen werden.",
+    title: "Status nicht verfügbar",
+    heading: "Der Status kann gerade nicht angezeigt werden",
+    text: "Bitte versuchen Sie es in einer Minute erneut.",
+  },
 } satisfies Messages;

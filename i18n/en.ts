@@ -150,4 +150,10 @@ export default {
     email_action: "Confirm the subscription",
     email_ignore: "If it was not you, ignore this email: nothing will be sent, and the request expires in 7 days.",
   },
+  unavailable: {
+    as_of: "Shown as of {time}: the latest status cannot be loaded right now.",
+    title: "Status unavailable",
+    heading: "The status cannot be shown right now",
+    text: "Please try again in a minute.",
+  },
 };

@@ -151,4 +151,10 @@ export default {
     email_action: "Confirmar la suscripción",
     email_ignore: "Si no fue usted, ignore este correo: no se enviará nada y la solicitud caduca en 7 días.",
   },
+  unavailable: {
+    as_of: "Mostrado a fecha de {time}: ahora mismo no se puede cargar el estado más reciente.",
+    title: "Estado no disponible",
+    heading: "Ahora mismo no se puede mostrar el estado",
+    text: "Vuelva a intentarlo dentro de un minuto.",
+  },
 } satisfies Messages;

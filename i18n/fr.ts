@@ -151,4 +151,10 @@ export default {
     email_action: "Confirmer l’abonnement",
     email_ignore: "Si ce n’était pas vous, ignorez cet e-mail : rien ne sera envoyé, et la demande expire dans 7 jours.",
   },
+  unavailable: {
+    as_of: "État au {time} : impossible de charger l’état le plus récent pour le moment.",
+    title: "État indisponible",
+    heading: "L’état ne peut pas être affiché pour le moment",
+    text: "Veuillez réessayer dans une minute.",
+  },
 } satisfies Messages;

@@ -150,4 +150,10 @@ export default {
     email_action: "購読を確認する",
     email_ignore: "お心当たりがない場合は、このメールを無視してください。何も送信されず、申し込みは 7 日で失効します。",
   },
+  unavailable: {
+    as_of: "{time} 時点の表示です。現在、最新のステータスを読み込めません。",
+    title: "ステータスを表示できません",
+    heading: "現在ステータスを表示できません",
+    text: "1 分後にもう一度お試しください。",
+  },
 } satisfies Messages;

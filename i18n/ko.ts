@@ -150,4 +150,10 @@ export default {
     email_action: "구독 확인하기",
     email_ignore: "본인이 요청하지 않았다면 이 이메일을 무시하세요. 아무것도 보내지 않으며 요청은 7일 후 만료됩니다.",
   },
+  unavailable: {
+    as_of: "{time} 기준으로 표시합니다. 지금은 최신 상태를 불러올 수 없습니다.",
+    title: "상태를 표시할 수 없음",
+    heading: "지금은 상태를 표시할 수 없습니다",
+    text: "잠시 후 다시 시도해 주세요.",
+  },
 } satisfies Messages;

@@ -151,4 +151,10 @@ export default {
     email_action: "Confirmar a assinatura",
     email_ignore: "Se não foi você, ignore este e-mail: nada será enviado, e o pedido expira em 7 dias.",
   },
+  unavailable: {
+    as_of: "Exibido conforme {time}: o status mais recente não pode ser carregado agora.",
+    title: "Status indisponível",
+    heading: "O status não pode ser exibido agora",
+    text: "Tente novamente em um minuto.",
+  },
 } satisfies Messages;

@@ -149,4 +149,10 @@ export default {
     email_action: "确认订阅",
     email_ignore: "如果不是您本人,请忽略此邮件:不会发送任何内容,该请求将在 7 天后失效。",
   },
+  unavailable: {
+    as_of: "显示的是 {time} 的状态：目前无法加载最新状态。",
+    title: "状态不可用",
+    heading: "目前无法显示状态",
+    text: "请一分钟后重试。",
+  },
 } satisfies Messages;
