@@ -30,6 +30,7 @@ const UNSAVED: typeof pageSettings.$inferSelect = {
   auditRetentionDays: 365,
   allowFraming: true,
   turnstileSiteKey: null,
+  maintenanceRemindMinutes: 60,
   updatedAt: new Date(0).toISOString(),
 };
 

@@ -2,6 +2,7 @@
 import type { Actor } from "../db/audit";
 import type { ComponentStatusRequest } from "../domain/admin-actions";
 import type { AffectedComponent, LinkRule } from "../domain/incidents";
+import type { RecurrenceRule } from "../domain/recurrence";
 import type { ComponentStatus, Impact } from "../domain/status";
 
 export type AdminCommand =
@@ -38,7 +39,14 @@ export type AdminCommand =
       scheduledFor: string;
       scheduledUntil: string;
       componentIds: string[];
+      /** Minutes before the start when subscribers are reminded; null: the page's setting. */
+      remindMinutes?: number | null;
     }
+  | { type: "postmortem.save"; actor: Actor; incidentId: string; body: string }
+  | { type: "postmortem.publish"; actor: Actor; incidentId: string; notify: boolean }
+  | { type: "postmortem.delete"; actor: Actor; incidentId: string }
+  | { type: "maintenance_rule.save"; actor: Actor; ruleId: string | null; rule: MaintenanceRuleInput }
+  | { type: "maintenance_rule.delete"; actor: Actor; ruleId: string }
   | {
       type: "link.create";
       actor: Actor;
@@ -51,6 +59,14 @@ export type AdminCommand =
       /** The alert the operator linked from, for the audit log. */
       fromAlertId?: string;
     };
+
+/** A recurring maintenance rule as an operator sets it (domain/recurrence.ts). */
+export interface MaintenanceRuleInput extends RecurrenceRule {
+  name: string;
+  body: string | null;
+  componentIds: string[];
+  remindMinutes: number | null;
+}
 
 export interface IncidentUpdateRow {
   id: string;

@@ -22,6 +22,10 @@ const STEPS: Step[] = [
   (sql) => {
     sql.exec("DROP TABLE IF EXISTS auth_failures");
   },
+  // 3. The outbox's cursor over D1's incident_notices (maintenance reminders, postmortems published).
+  (sql) => {
+    sql.exec("ALTER TABLE notify_cursor ADD COLUMN notice_id INTEGER NOT NULL DEFAULT 0");
+  },
 ];
 
 /** The schema version this code expects. */

@@ -411,7 +411,7 @@ export class Ingestor extends DurableObject<Env> {
   }
 }
 
-const tickChanged = (r: TickResult) => !!(r.started.length || r.completed.length || r.autoResolved.length || r.published.length);
+const tickChanged = (r: TickResult) => !!(r.started.length || r.completed.length || r.autoResolved.length || r.published.length || r.scheduled.length);
 
 function countOutcomes(outcomes: EventOutcome[]): Record<string, number> {
   const summary: Record<string, number> = {};

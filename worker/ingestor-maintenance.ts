@@ -1,0 +1,164 @@
+// Inside the Ingestor, in turn with deliveries: postmortems (saved, published, withdrawn), recurring
+// maintenance rules (saved, deleted) and the cron's part of both maintenance notifications: each
+// rule's occurrences created ahead of time, and reminders before a maintenance starts. A reminder or a
+// postmortem's publication is a row of incident_notices, written in the batch that decides it; the
+// outbox tells it once (its unique index holds whatever runs twice).
+import { audit } from "../db/audit";
+import { loadComponentStates } from "../db/components";
+import { deleteFutureOccurrences, deleteRule, getRule, listRules, ruleOccurrences, upsertRule } from "../db/maintenance-rules";
+import { clearPostmortem, insertNotice, postmortemTarget, publishPostmortem, setPostmortemBody, unremindedMaintenances } from "../db/postmortems";
+import type { MaintenanceRuleRow } from "../db/schema";
+import { readPageSettings } from "../db/settings";
+import { newId } from "../domain/ids";
+import { dueReminders } from "../domain/maintenance";
+import { OCCURRENCE_HORIZON_DAYS, occurrences, ruleError } from "../domain/recurrence";
+import { Batch, uniq, unknownComponents } from "./ingestor-batch";
+import { scheduleMaintenance } from "./ingestor-catalog-commands";
+import type { Cmd, CommandResult } from "./ingestor-command-types";
+
+// ── Postmortems ─────────────────────────────────────────────────────────────
+
+async function resolvedIncident(db: D1Database, id: string): Promise<NonNullable<Awaited<ReturnType<typeof postmortemTarget>>> | CommandResult> {
+  const target = await postmortemTarget(db, id);
+  if (!target || target.kind !== "incident") return { ok: false, status: 404, error: `no incident ${id}` };
+  if (target.publication !== "published" || !target.resolvedAt)
+    return { ok: false, status: 409, error: `incident ${id} is not resolved: a postmortem follows a resolved, public incident` };
+  return target;
+}
+const refused = (r: object): r is CommandResult => "ok" in r;
+
+export async function savePostmortem(db: D1Database, cmd: Cmd<"postmortem.save">, now: string): Promise<CommandResult> {
+  const target = await resolvedIncident(db, cmd.incidentId);
+  if (refused(target)) return target;
+  await db.batch([
+    setPostmortemBody(db, target.id, cmd.body, !!target.publishedAt, now),
+    audit(db, cmd.actor, "postmortem.save", "incident", target.id, target.body ? { body: target.body } : null, { body: cmd.body }, now),
+  ]);
+  return { ok: true, id: target.id };
+}
+
+export async function publishPostmortemCommand(db: D1Database, cmd: Cmd<"postmortem.publish">, now: string): Promise<CommandResult> {
+  const target = await resolvedIncident(db, cmd.incidentId);
+  if (refused(target)) return target;
+  if (!target.body?.trim()) return { ok: false, status: 409, error: `incident ${target.id} has no postmortem to publish: save its body first`, field: "body" };
+  // Told once: a second publication (or a notice already sent) sends nothing more.
+  const notify = cmd.notify && !target.notifiedAt;
+  await db.batch([
+    publishPostmortem(db, target.id, notify, now),
+    ...(notify ? [insertNotice(db, target.id, "incident.postmortem", now)] : []),
+    audit(db, cmd.actor, "postmortem.publish", "incident", target.id, { published_at: target.publishedAt }, { published_at: target.publishedAt ?? now, notify }, now),
+  ]);
+  return { ok: true, id: target.id };
+}
+
+export async function deletePostmortem(db: D1Database, cmd: Cmd<"postmortem.delete">, now: string): Promise<CommandResult> {
+  const target = await postmortemTarget(db, cmd.incidentId);
+  if (!target || target.kind !== "incident") return { ok: false, status: 404, error: `no incident ${cmd.incidentId}` };
+  await db.batch([
+    clearPostmortem(db, target.id, now),
+    audit(db, cmd.actor, "postmortem.delete", "incident", target.id, { body: target.body, published_at: target.publishedAt }, null, now),
+  ]);
+  return { ok: true, id: target.id };
+}
+
+// ── Recurring maintenance ───────────────────────────────────────────────────
+
+const HORIZON_MS = OCCURRENCE_HORIZON_DAYS * 86_400_000;
+
+/**
+ * The occurrences of `rule` that start after `now` and within the horizon and do not exist yet,
+ * added to `b`. `keep`: start times that exist and stay (past, in progress, or untouched).
+ */
+function addOccurrences(b: Batch, rule: MaintenanceRuleRow, timeZone: string, keep: Set<string>, actor: string): string[] {
+  const due = occurrences(rule, timeZone, new Date(Date.parse(b.now) + 1).toISOString(), new Date(Date.parse(b.now) + HORIZON_MS).toISOString());
+  return due
+    .filter((o) => !keep.has(o.scheduledFor))
+    .map(
+      (o) =>
+        scheduleMaintenance(
+          b,
+          { name: rule.name, body: rule.body, ...o, componentIds: rule.componentIds, remindMinutes: rule.remindMinutes, ruleId: rule.id },
+          actor,
+        ).id,
+    );
+}
+
+export async function saveRule(db: D1Database, cmd: Cmd<"maintenance_rule.save">, now: string): Promise<CommandResult> {
+  const invalid = ruleError(cmd.rule);
+  if (invalid) return { ok: false, status: 400, ...invalid };
+  const ids = uniq(cmd.rule.componentIds);
+  const flags = await loadComponentStates(db, ids);
+  const unknown = unknownComponents(ids, flags, "component_ids");
+  if (unknown) return unknown;
+  const before = cmd.ruleId ? await getRule(db, cmd.ruleId) : null;
+  if (cmd.ruleId && !before) return { ok: false, status: 404, error: `no maintenance rule ${cmd.ruleId}` };
+  const { name, body, frequency, weekdays, intervalDays, startTime, startsOn, endsOn, durationMinutes, remindMinutes } = cmd.rule;
+  const rule: MaintenanceRuleRow = {
+    id: before?.id ?? newId(),
+    page: before?.page ?? 1,
+    name,
+    body,
+    componentIds: ids,
+    frequency,
+    weekdays: frequency === "weekly" ? uniq(weekdays).sort((x, y) => x - y) : [],
+    intervalDays: frequency === "interval" ? intervalDays : null,
+    startTime,
+    startsOn,
+    endsOn,
+    durationMinutes,
+    remindMinutes,
+    createdAt: before?.createdAt ?? now,
+    updatedAt: now,
+  };
+  const settings = await readPageSettings(db);
+  // Occurrences still to come are made again from the new rule; those begun or past stay as they were.
+  const existing = before ? await ruleOccurrences(db, rule.id, now) : [];
+  const keep = new Set(existing.filter((o) => !(o.status === "scheduled" && String(o.scheduledFor) > now)).map((o) => String(o.scheduledFor)));
+  const b = new Batch(db, flags, now);
+  b.add(upsertRule(db, rule));
+  if (before) b.add(deleteFutureOccurrences(db, rule.id, now));
+  const created = addOccurrences(b, rule, settings.timeZone, keep, cmd.actor);
+  b.add(audit(db, cmd.actor, before ? "maintenance_rule.update" : "maintenance_rule.create", "maintenance_rule", rule.id, before, { ...rule, created }, now));
+  await db.batch(b.finish());
+  return { ok: true, id: rule.id };
+}
+
+export async function deleteRuleCommand(db: D1Database, cmd: Cmd<"maintenance_rule.delete">, now: string): Promise<CommandResult> {
+  const before = await getRule(db, cmd.ruleId);
+  if (!before) return { ok: false, status: 404, error: `no maintenance rule ${cmd.ruleId}` };
+  await db.batch([
+    deleteFutureOccurrences(db, before.id, now),
+    deleteRule(db, before.id),
+    audit(db, cmd.actor, "maintenance_rule.delete", "maintenance_rule", before.id, before, null, now),
+  ]);
+  return { ok: true, id: before.id };
+}
+
+// ── The cron ────────────────────────────────────────────────────────────────
+
+/** Every rule's occurrences within the horizon that do not exist yet, created in one batch. */
+export async function createDueOccurrences(db: D1Database, now: string): Promise<string[]> {
+  const rules = await listRules(db);
+  if (!rules.length) return [];
+  const settings = await readPageSettings(db);
+  const b = new Batch(db, new Map(), now);
+  const created: string[] = [];
+  for (const rule of rules) {
+    const keep = new Set((await ruleOccurrences(db, rule.id, now)).map((o) => String(o.scheduledFor)));
+    created.push(...addOccurrences(b, rule, settings.timeZone, keep, "cron"));
+  }
+  if (created.length) await db.batch(b.finish());
+  return created;
+}
+
+/** Reminders due before maintenances start, each written once as a notice. */
+export async function remindDue(db: D1Database, now: string): Promise<string[]> {
+  const [candidates, settings] = await Promise.all([unremindedMaintenances(db), readPageSettings(db)]);
+  const due = dueReminders(
+    candidates.map((c) => ({ ...c, status: c.status as "scheduled", scheduledFor: String(c.scheduledFor) })),
+    settings.maintenanceRemindMinutes,
+    now,
+  );
+  if (due.length) await db.batch(due.map((id) => insertNotice(db, id, "maintenance.reminder", now)));
+  return due;
+}
