@@ -14,6 +14,7 @@ export async function postmortemTarget(db: D1Database, id: string) {
       publication: incidents.publication,
       resolvedAt: incidents.resolvedAt,
       body: incidents.postmortemBody,
+      bodyUpdatedAt: incidents.postmortemBodyUpdatedAt,
       publishedAt: incidents.postmortemPublishedAt,
       notifiedAt: incidents.postmortemNotifiedAt,
     })

@@ -122,5 +122,9 @@ export const upsertPageSettings = (db: D1Database, pageId: string, v: PageSettin
 export const setPagePassword = (db: D1Database, hash: string | null, accessSecret: string | null) =>
   db.prepare("UPDATE page_settings SET page_password_hash = ?1, access_secret = ?2 WHERE id = 1").bind(hash, accessSecret);
 
+/** The page's default reminder before a maintenance starts, in minutes (0: none). */
+export const setMaintenanceRemindMinutes = (db: D1Database, minutes: number) =>
+  db.prepare("UPDATE page_settings SET maintenance_remind_minutes = ?1 WHERE id = 1").bind(minutes);
+
 /** The page's auto-resolve setting, in minutes; null: an operator resolves. */
 export const autoResolveMinutes = async (db: D1Database) => (await readPageSettings(db)).autoResolveMinutes;
