@@ -67,7 +67,10 @@ export const noticesAfter = (db: D1Database, after: number, limit: number) =>
   orm(db).select({ id: incidentNotices.id }).from(incidentNotices).where(gt(incidentNotices.id, after)).orderBy(incidentNotices.id).limit(limit);
 
 /** The last notice: where a page that never notified starts. */
-export const lastNotice = (db: D1Database) => orm(db).select({ max: max(incidentNotices.id) }).from(incidentNotices);
+export const lastNotice = (db: D1Database) =>
+  orm(db)
+    .select({ max: max(incidentNotices.id) })
+    .from(incidentNotices);
 
 /** A notice with its incident id and kind. */
 export async function noticeById(db: D1Database, id: number) {

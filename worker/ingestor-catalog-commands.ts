@@ -144,14 +144,25 @@ export async function disableOrDelete(db: D1Database, cmd: Cmd<"integration.disa
 /** One maintenance's rows (the window, its components, its first update and audit row) added to `b`. */
 export function scheduleMaintenance(
   b: Batch,
-  m: { name: string; body: string | null; scheduledFor: string; scheduledUntil: string; componentIds: string[]; remindMinutes?: number | null; ruleId?: string },
+  m: {
+    name: string;
+    body: string | null;
+    scheduledFor: string;
+    scheduledUntil: string;
+    componentIds: string[];
+    remindMinutes?: number | null;
+    ruleId?: string;
+  },
   actor: string,
 ): MaintenanceWindow {
   const id = newId();
   b.add(
     prepare(
       b.db,
-      insertMaintenance({ id, name: m.name, scheduledFor: m.scheduledFor, scheduledUntil: m.scheduledUntil, remindMinutes: m.remindMinutes, ruleId: m.ruleId }, b.now),
+      insertMaintenance(
+        { id, name: m.name, scheduledFor: m.scheduledFor, scheduledUntil: m.scheduledUntil, remindMinutes: m.remindMinutes, ruleId: m.ruleId },
+        b.now,
+      ),
     ),
     incidentComponentsInsert(b.db, id, m.componentIds),
   );

@@ -20,7 +20,7 @@ import type { Cmd, CommandResult } from "./ingestor-command-types";
 
 async function resolvedIncident(db: D1Database, id: string): Promise<NonNullable<Awaited<ReturnType<typeof postmortemTarget>>> | CommandResult> {
   const target = await postmortemTarget(db, id);
-  if (!target || target.kind !== "incident") return { ok: false, status: 404, error: `no incident ${id}` };
+  if (target?.kind !== "incident") return { ok: false, status: 404, error: `no incident ${id}` };
   if (target.publication !== "published" || !target.resolvedAt)
     return { ok: false, status: 409, error: `incident ${id} is not resolved: a postmortem follows a resolved, public incident` };
   return target;
@@ -46,14 +46,23 @@ export async function publishPostmortemCommand(db: D1Database, cmd: Cmd<"postmor
   await db.batch([
     publishPostmortem(db, target.id, notify, now),
     ...(notify ? [insertNotice(db, target.id, "incident.postmortem", now)] : []),
-    audit(db, cmd.actor, "postmortem.publish", "incident", target.id, { published_at: target.publishedAt }, { published_at: target.publishedAt ?? now, notify }, now),
+    audit(
+      db,
+      cmd.actor,
+      "postmortem.publish",
+      "incident",
+      target.id,
+      { published_at: target.publishedAt },
+      { published_at: target.publishedAt ?? now, notify },
+      now,
+    ),
   ]);
   return { ok: true, id: target.id };
 }
 
 export async function deletePostmortem(db: D1Database, cmd: Cmd<"postmortem.delete">, now: string): Promise<CommandResult> {
   const target = await postmortemTarget(db, cmd.incidentId);
-  if (!target || target.kind !== "incident") return { ok: false, status: 404, error: `no incident ${cmd.incidentId}` };
+  if (target?.kind !== "incident") return { ok: false, status: 404, error: `no incident ${cmd.incidentId}` };
   await db.batch([
     clearPostmortem(db, target.id, now),
     audit(db, cmd.actor, "postmortem.delete", "incident", target.id, { body: target.body, published_at: target.publishedAt }, null, now),

@@ -16,7 +16,15 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx:
   const result = await ingestor(env).tick(at);
   // Alerts whose sender went silent without a recovery (Uptime Kuma, see AlertEvent.expiresInSeconds).
   const expired = await ingestor(env).expireAlerts(at);
-  if (result.started.length || result.completed.length || result.autoResolved.length || result.published.length || result.scheduled.length || result.reminded.length || expired) {
+  if (
+    result.started.length ||
+    result.completed.length ||
+    result.autoResolved.length ||
+    result.published.length ||
+    result.scheduled.length ||
+    result.reminded.length ||
+    expired
+  ) {
     console.log("cron", { at, ...result, expired });
   }
   const removed = await enforceRetention(env.DB, at);

@@ -5,8 +5,8 @@
 // One file, tests in order: the cron acts on every maintenance in the database.
 import { createExecutionContext, createScheduledController, env, evictDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import type { Ingestor } from "../../worker/ingestor";
 import worker from "../../worker/index";
+import type { Ingestor } from "../../worker/ingestor";
 import { admin, createComponent, rows, unique } from "./helpers";
 
 vi.setConfig({ testTimeout: 90_000 });
@@ -43,7 +43,10 @@ async function told(recipientId: string, n: number, settleMs = 0): Promise<strin
 }
 
 async function subscriberHook(url: string, componentId: string): Promise<string> {
-  const id = unique("s").replace(/[^a-z0-9]/g, "").slice(-12).padStart(12, "s");
+  const id = unique("s")
+    .replace(/[^a-z0-9]/g, "")
+    .slice(-12)
+    .padStart(12, "s");
   const now = new Date().toISOString();
   await env.DB.prepare(
     "INSERT INTO subscribers (id, email, webhook_url, component_ids, language, token, confirmed_at, created_by, created_at) VALUES (?1, ?2, ?3, ?4, 'en', ?5, ?6, 'operator', ?6)",
@@ -57,7 +60,10 @@ describe("a maintenance scheduled 2 hours ahead", () => {
   it("is told at once, 60 minutes before, at start and at end: each exactly once, across restarts and repeated crons", async () => {
     const comp = await createComponent("Database");
     const tag = unique("mnt");
-    const channel = await json(await admin("POST", "/channels", { kind: "webhook", name: "maint", url: `${CAPTURE}/ok/${tag}/c`, component_ids: [comp.id] }), 201);
+    const channel = await json(
+      await admin("POST", "/channels", { kind: "webhook", name: "maint", url: `${CAPTURE}/ok/${tag}/c`, component_ids: [comp.id] }),
+      201,
+    );
     const subscriber = await subscriberHook(`${CAPTURE}/ok/${tag}/s`, comp.id);
     const start = Math.ceil(Date.now() / minute) * minute + 120 * minute;
     const m = await json(
@@ -108,7 +114,10 @@ describe("a maintenance scheduled 2 hours ahead", () => {
 
   it("follows the maintenance's own reminder, or none: remind_minutes 15, 0, and the page's setting", async () => {
     const comp = await createComponent("Cache");
-    const channel = await json(await admin("POST", "/channels", { kind: "webhook", name: "r", url: `${CAPTURE}/ok/${unique("r")}`, component_ids: [comp.id] }), 201);
+    const channel = await json(
+      await admin("POST", "/channels", { kind: "webhook", name: "r", url: `${CAPTURE}/ok/${unique("r")}`, component_ids: [comp.id] }),
+      201,
+    );
     const start = Math.ceil(Date.now() / minute) * minute + 180 * minute;
     const make = async (remind_minutes?: number | null) =>
       json(
@@ -122,13 +131,24 @@ describe("a maintenance scheduled 2 hours ahead", () => {
         201,
       );
     const [fifteen, none, page] = [await make(15), await make(0), await make()];
-    expect((await admin("POST", "/maintenances", { name: "x", scheduled_for: new Date(start).toISOString(), scheduled_until: new Date(start + minute).toISOString(), component_ids: [comp.id], remind_minutes: -1 })).status).toBe(400);
+    expect(
+      (
+        await admin("POST", "/maintenances", {
+          name: "x",
+          scheduled_for: new Date(start).toISOString(),
+          scheduled_until: new Date(start + minute).toISOString(),
+          component_ids: [comp.id],
+          remind_minutes: -1,
+        })
+      ).status,
+    ).toBe(400);
     // The page's setting: 120 minutes.
     const settings = await json(await admin("GET", "/settings"), 200);
     expect(settings.maintenance_remind_minutes).toBe(60);
     await json(await admin("PUT", "/settings", { ...settings, maintenance_remind_minutes: 120 }), 200);
     await cron(start - 120 * minute);
-    const reminded = async () => (await rows<{ incident_id: string }>("SELECT incident_id FROM incident_notices WHERE kind = 'maintenance.reminder'")).map((r) => r.incident_id);
+    const reminded = async () =>
+      (await rows<{ incident_id: string }>("SELECT incident_id FROM incident_notices WHERE kind = 'maintenance.reminder'")).map((r) => r.incident_id);
     expect(await reminded()).toContain(page.id);
     expect(await reminded()).not.toContain(fifteen.id);
     await cron(start - 15 * minute);
@@ -208,7 +228,15 @@ describe("recurring maintenance", () => {
 
   it("refuses bad rules with a 400 naming the field, and writes nothing", async () => {
     const comp = await createComponent("Rules");
-    const base = { name: "R", component_ids: [comp.id], frequency: "weekly", weekdays: [1], start_time: "02:00", starts_on: "2030-01-01", duration_minutes: 30 };
+    const base = {
+      name: "R",
+      component_ids: [comp.id],
+      frequency: "weekly",
+      weekdays: [1],
+      start_time: "02:00",
+      starts_on: "2030-01-01",
+      duration_minutes: 30,
+    };
     const before = (await rows<{ n: number }>("SELECT count(*) AS n FROM maintenance_rules"))[0]!.n;
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ ...base, weekdays: [] }, "weekdays"],
@@ -224,7 +252,7 @@ describe("recurring maintenance", () => {
     ];
     for (const [body, field] of cases) {
       const res = await admin("POST", "/maintenance-rules", body);
-      const answer = await res.json();
+      const answer = (await res.json()) as Json;
       expect(res.status, JSON.stringify(answer)).toBe(400);
       expect(answer.field, JSON.stringify(answer)).toBe(field);
     }

@@ -30,7 +30,8 @@ const XSS = [
   '<a href="javascript:alert(2)">raw link</a> ![pixel](data:image/svg+xml;base64,PHN2Zz4=)',
 ].join("\n");
 
-const publicIncident = async (id: string) => ((await json(await SELF.fetch(`${BASE}/api/v2/incidents.json`), 200)) as { incidents: Json[] }).incidents.find((i) => i.id === id)!;
+const publicIncident = async (id: string) =>
+  ((await json(await SELF.fetch(`${BASE}/api/v2/incidents.json`), 200)) as { incidents: Json[] }).incidents.find((i) => i.id === id)!;
 
 async function notificationsFor(channelId: string, n: number): Promise<Json[]> {
   const deadline = Date.now() + 20_000;
@@ -111,18 +112,18 @@ describe("postmortems", () => {
     const open = await json(await admin("POST", "/incidents", { name: "Still open", body: "Looking.", component_ids: [comp.id] }), 201);
     const notYet = await admin("PUT", `/incidents/${open.id}/postmortem`, { body: "Too early" });
     expect(notYet.status).toBe(409);
-    expect((await notYet.json()).error).toMatch(/not resolved/);
+    expect(((await notYet.json()) as Json).error).toMatch(/not resolved/);
     expect((await admin("PUT", "/incidents/nosuchincid1/postmortem", { body: "x" })).status).toBe(404);
     const empty = await admin("PUT", `/incidents/${open.id}/postmortem`, { body: "  " });
     expect(empty.status).toBe(400);
-    expect((await empty.json()).field).toBe("body");
+    expect(((await empty.json()) as Json).field).toBe("body");
     const resolved = await resolvedIncident(comp.id);
     const nothing = await admin("POST", `/incidents/${resolved.id}/postmortem/publish`, {});
     expect(nothing.status).toBe(409);
-    expect((await nothing.json()).error).toMatch(/no postmortem/);
+    expect(((await nothing.json()) as Json).error).toMatch(/no postmortem/);
     const bad = await SELF.fetch(`${BASE}/admin/api/incidents/${resolved.id}/postmortem/publish`, { method: "POST", headers: ADMIN, body: '{"notify":"yes"}' });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).field).toBe("notify");
+    expect(((await bad.json()) as Json).field).toBe("notify");
     // The publication without `notify` tells nobody.
     await json(await admin("PUT", `/incidents/${resolved.id}/postmortem`, { body: "Quiet." }), 200);
     expect((await json(await admin("POST", `/incidents/${resolved.id}/postmortem/publish`), 200)).notified_at).toBeNull();

@@ -24,7 +24,7 @@ export interface PostmortemJson {
 
 export async function getPostmortem(ctx: AdminCtx, incidentId: string): Promise<PostmortemJson> {
   const t = await postmortemTarget(ctx.env.DB, incidentId);
-  if (!t || t.kind !== "incident") throw new HttpError(404, `no incident ${incidentId}`);
+  if (t?.kind !== "incident") throw new HttpError(404, `no incident ${incidentId}`);
   return {
     incident_id: t.id,
     body: t.body,

@@ -66,6 +66,11 @@ const FLASH = {
   alert_resolved: "Alert resolved: its components follow their other alerts.",
   maintenance_scheduled: "Maintenance scheduled.",
   maintenance_started: "Maintenance started.",
+  postmortem_saved: "Postmortem saved.",
+  postmortem_published: "Postmortem published: it is on the incident's public page, in the API and the feeds.",
+  postmortem_deleted: "Postmortem removed.",
+  rule_saved: "Recurring maintenance saved: its occurrences to come follow it.",
+  rule_deleted: "Recurring maintenance deleted with its occurrences to come.",
   settings_saved: "Settings saved.",
   backlog_projected: "The backlog is in the database.",
 } as const;

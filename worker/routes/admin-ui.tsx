@@ -26,6 +26,7 @@ import { channelsUi } from "./admin-channels-ui";
 import { incidentsUi } from "./admin-incidents-ui";
 import { integrationsUi } from "./admin-integrations-ui";
 import { logsUi } from "./admin-logs-ui";
+import { maintenanceUi } from "./admin-maintenance-ui";
 import { subscribersUi } from "./admin-subscribers-ui";
 import { Form } from "./admin-ui-forms";
 
@@ -129,6 +130,7 @@ adminUi.post("/logout/everywhere", async (c) => {
 
 // Each group of pages with its forms; the middleware above signs the operator in and checks every form.
 adminUi.route("/", incidentsUi);
+adminUi.route("/", maintenanceUi);
 adminUi.route("/", catalogUi);
 adminUi.route("/", integrationsUi);
 adminUi.route("/", logsUi);

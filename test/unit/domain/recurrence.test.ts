@@ -27,7 +27,12 @@ describe("occurrences", () => {
 
   it("Tuesdays and Thursdays in UTC, only from starts_on and until ends_on, within [from, to)", () => {
     const got = occurrences(weekly({ startsOn: "2026-12-03", endsOn: "2026-12-15" }), "Etc/UTC", "2026-11-01T00:00:00.000Z", "2027-01-01T00:00:00.000Z");
-    expect(got.map((o) => o.scheduledFor)).toEqual(["2026-12-03T03:30:00.000Z", "2026-12-08T03:30:00.000Z", "2026-12-10T03:30:00.000Z", "2026-12-15T03:30:00.000Z"]);
+    expect(got.map((o) => o.scheduledFor)).toEqual([
+      "2026-12-03T03:30:00.000Z",
+      "2026-12-08T03:30:00.000Z",
+      "2026-12-10T03:30:00.000Z",
+      "2026-12-15T03:30:00.000Z",
+    ]);
     // `to` is exclusive, `from` inclusive.
     expect(occurrences(weekly(), "Etc/UTC", "2026-12-03T03:30:00.000Z", "2026-12-08T03:30:00.000Z").map((o) => o.scheduledFor)).toEqual([
       "2026-12-03T03:30:00.000Z",
