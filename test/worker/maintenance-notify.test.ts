@@ -3,11 +3,11 @@
 // end, each exactly once, with the Ingestor restarted and the cron run twice around every step. Then
 // recurring rules: occurrences created ahead of time; an edit changes the future ones only.
 // One file, tests in order: the cron acts on every maintenance in the database.
-import { createExecutionContext, createScheduledController, env, evictDurableObject } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, env, evictDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../worker/index";
 import type { Ingestor } from "../../worker/ingestor";
-import { admin, createComponent, rows, unique } from "./helpers";
+import { admin, BASE, createComponent, rows, unique } from "./helpers";
 
 vi.setConfig({ testTimeout: 90_000 });
 
@@ -55,6 +55,23 @@ async function subscriberHook(url: string, componentId: string): Promise<string>
     .run();
   return id;
 }
+
+describe("the overview", () => {
+  it("shows maintenance scheduled within the next 7 days before it starts; summary.json lists every one to come", async () => {
+    const comp = await createComponent("Storage");
+    const at = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+    const make = async (name: string, days: number) =>
+      json(await admin("POST", "/maintenances", { name, scheduled_for: at(days), scheduled_until: at(days + 0.1), component_ids: [comp.id] }), 201);
+    const soon = await make(unique("Soon window"), 3);
+    const later = await make(unique("Later window"), 10);
+    const html = await (await SELF.fetch(`${BASE}/`)).text();
+    const section = html.slice(html.indexOf('id="maintenance"'), html.indexOf("</section>", html.indexOf('id="maintenance"')));
+    expect(section).toContain(soon.name);
+    expect(section).not.toContain(later.name);
+    const summary = (await json(await SELF.fetch(`${BASE}/api/v2/summary.json`), 200)) as { scheduled_maintenances: Json[] };
+    expect(summary.scheduled_maintenances.map((m) => m.id)).toEqual(expect.arrayContaining([soon.id, later.id]));
+  });
+});
 
 describe("a maintenance scheduled 2 hours ahead", () => {
   it("is told at once, 60 minutes before, at start and at end: each exactly once, across restarts and repeated crons", async () => {
