@@ -23,8 +23,10 @@ const STEPS: Step[] = [
     sql.exec("DROP TABLE IF EXISTS auth_failures");
   },
   // 3. The outbox's cursor over D1's incident_notices (maintenance reminders, postmortems published).
+  // A cursor that had none starts at 0: the table is new with it, so nothing is skipped and nothing told twice.
   (sql) => {
-    sql.exec("ALTER TABLE notify_cursor ADD COLUMN notice_id INTEGER NOT NULL DEFAULT 0");
+    const columns = sql.exec<{ name: string }>("PRAGMA table_info(notify_cursor)").toArray();
+    if (!columns.some((c) => c.name === "notice_id")) sql.exec("ALTER TABLE notify_cursor ADD COLUMN notice_id INTEGER NOT NULL DEFAULT 0");
   },
 ];
 
