@@ -149,12 +149,14 @@ export async function deleteRuleCommand(db: D1Database, cmd: Cmd<"maintenance_ru
 export async function createDueOccurrences(db: D1Database, now: string): Promise<string[]> {
   const rules = await listRules(db);
   if (!rules.length) return [];
-  const settings = await readPageSettings(db);
+  const [settings, known] = await Promise.all([readPageSettings(db), loadComponentStates(db, uniq(rules.flatMap((r) => r.componentIds)))]);
   const b = new Batch(db, new Map(), now);
   const created: string[] = [];
   for (const rule of rules) {
     const keep = new Set((await ruleOccurrences(db, rule.id, now)).map((o) => String(o.scheduledFor)));
-    created.push(...addOccurrences(b, rule, settings.timeZone, keep, "cron"));
+    // A component deleted since the rule was saved is left out, rather than failing every tick.
+    const live = { ...rule, componentIds: rule.componentIds.filter((id) => known.has(id)) };
+    created.push(...addOccurrences(b, live, settings.timeZone, keep, "cron"));
   }
   if (created.length) await db.batch(b.finish());
   return created;

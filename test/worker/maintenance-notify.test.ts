@@ -243,6 +243,30 @@ describe("recurring maintenance", () => {
     expect((await admin("GET", `/maintenance-rules/${created.id}`)).status).toBe(404);
   });
 
+  it("leaves out a component deleted since the rule was saved: the cron goes on", async () => {
+    const [kept, gone] = [await createComponent("Kept"), await createComponent("Gone")];
+    const rule = await json(
+      await admin("POST", "/maintenance-rules", {
+        name: "Every 3 days",
+        component_ids: [kept.id, gone.id],
+        frequency: "interval",
+        interval_days: 3,
+        start_time: "05:00",
+        starts_on: new Date().toISOString().slice(0, 10),
+        duration_minutes: 30,
+      }),
+      201,
+    );
+    expect((await admin("DELETE", `/components/${gone.id}?force=true`)).status).toBe(204);
+    await cron(Date.now() + 20 * 86_400_000);
+    const latest = await rows<{ ids: string }>(
+      "SELECT (SELECT json_group_array(component_id) FROM incident_components WHERE incident_id = i.id) AS ids FROM incidents i WHERE rule_id = ?1 ORDER BY scheduled_for DESC LIMIT 1",
+      rule.id,
+    );
+    expect(JSON.parse(latest[0]!.ids)).toEqual([kept.id]);
+    expect((await admin("DELETE", `/maintenance-rules/${rule.id}`)).status).toBe(204);
+  });
+
   it("refuses bad rules with a 400 naming the field, and writes nothing", async () => {
     const comp = await createComponent("Rules");
     const base = {
