@@ -8,6 +8,7 @@
 //    after recovery, and the final state against the same deliveries applied one by one;
 // 4. the replay of a 10,000-delivery backlog after a hard kill and restart.
 import { freePort, run, startWorker } from "../scripts/lib.mjs";
+import { withCpu, workerdCpuMs } from "./cpu.mjs";
 import { fmt, load } from "./load.mjs";
 
 const TOKEN = "bench-admin-token-0123456789abcdef0123";
@@ -55,11 +56,16 @@ function finalState(persistTo) {
   };
 }
 
-export async function ingestBench({ ours, stack, baseline, senders, quick, n, concurrency, config }) {
+/** The median of the rounds by `key`. */
+const median = (rows, key) => [...rows].sort((a, b) => a[key] - b[key])[Math.floor(rows.length / 2)];
+
+export async function ingestBench({ ours, stack, baseline, senders, quick, n, concurrency, config, throughputOnly = false }) {
   const out = { ingest: [] };
   const stored = await stack("ingest-stored", { extraVars: { PROJECTION_WAIT_MS: "0" } });
   const base = await baseline();
-  console.log(`Ingest: ${n} non-first deliveries per sender and side, ${concurrency} concurrent senders`);
+  const ROUNDS = quick ? 1 : 3;
+  console.log(`Ingest: ${ROUNDS} round(s) of ${n} non-first deliveries per sender and side, ${concurrency} concurrent senders`);
+  let offset = 1000;
   for (const s of senders) {
     const path = `/hooks/${s.source}/${s.key}`;
     const warm = await load({ url: `${ours.url}${path}`, body: (i) => s.body(i), n: 20, concurrency: 1 });
@@ -68,33 +74,109 @@ export async function ingestBench({ ours, stack, baseline, senders, quick, n, co
       continue;
     }
     await load({ url: `${stored.url}${path}`, body: (i) => s.body(i), n: 20, concurrency: 1 });
+    await load({ url: `${base.url}/hooks/${s.source}`, body: (i) => s.body(i), n: 20, concurrency: 1 });
+    await untilDrained(stored.url);
     const before = await inbox(ours.url);
-    const b = await load({ url: `${base.url}/hooks/${s.source}`, body: (i) => s.body(i), n, concurrency });
-    const o = await load({
-      url: `${ours.url}${path}`,
-      body: (i) => s.body(1000 + i),
-      n,
-      concurrency,
-      collect: ["x-d1-reads", "x-d1-group-writes"],
-    });
-    const st = await load({ url: `${stored.url}${path}`, body: (i) => s.body(1000 + i), n, concurrency });
+    // Rounds of baseline, ours and stored back to back, so a noisy neighbour hits every side alike. CPU is
+    // each side's workerd processes' own (bench/cpu.mjs); "stored" is counted until its inbox is drained,
+    // so the projection that followed its answers is in its CPU.
+    const rounds = [];
+    let reads = { total: 0, seen: 0, max: 0 };
+    let writesPerGroup = 0;
+    for (let k = 0; k < ROUNDS; k++) {
+      const from = offset;
+      offset += n;
+      const b = await withCpu(base.pid, () => load({ url: `${base.url}/hooks/${s.source}`, body: (i) => s.body(from + i), n, concurrency }));
+      const o = await withCpu(ours.pid, () =>
+        load({ url: `${ours.url}${path}`, body: (i) => s.body(from + i), n, concurrency, collect: ["x-d1-reads", "x-d1-group-writes"] }),
+      );
+      const st = await withCpu(stored.pid, async () => {
+        const r = await load({ url: `${stored.url}${path}`, body: (i) => s.body(from + i), n, concurrency });
+        await untilDrained(stored.url);
+        return r;
+      });
+      const h = o.headers["x-d1-reads"];
+      reads = { total: reads.total + h.total, seen: reads.seen + h.seen, max: Math.max(reads.max, h.max) };
+      writesPerGroup = Math.max(writesPerGroup, o.headers["x-d1-group-writes"].max);
+      delete o.headers;
+      const cpu = (x) => x.cpuMs / x.n;
+      rounds.push({
+        ours: o,
+        stored: st,
+        baseline: b,
+        ratio: o.rps / b.rps,
+        storedRatio: st.rps / b.rps,
+        cpuRatio: cpu(o) / cpu(b),
+        storedCpuRatio: cpu(st) / cpu(b),
+      });
+    }
     const after = await inbox(ours.url);
     const groups = after.projected.groups - before.projected.groups;
     const d1Trips = {
-      readsPerDelivery: o.headers["x-d1-reads"].total / Math.max(1, o.headers["x-d1-reads"].seen),
-      maxReads: o.headers["x-d1-reads"].max,
-      writesPerGroup: o.headers["x-d1-group-writes"].max,
+      readsPerDelivery: reads.total / Math.max(1, reads.seen),
+      maxReads: reads.max,
+      writesPerGroup,
       deliveriesPerGroup: groups ? (after.projected.deliveries - before.projected.deliveries) / groups : null,
     };
-    delete o.headers;
-    const row = { source: s.source, ours: o, stored: st, baseline: b, ratio: o.rps / b.rps, storedRatio: st.rps / b.rps, d1: d1Trips };
+    // Each figure is the median of its rounds (the ratios too: each is a same-round ratio).
+    const pick = (key) => median(rounds, key)[key];
+    const mid = median(rounds, "ratio");
+    const row = {
+      source: s.source,
+      ours: mid.ours,
+      stored: median(rounds, "storedRatio").stored,
+      baseline: mid.baseline,
+      ratio: pick("ratio"),
+      storedRatio: pick("storedRatio"),
+      cpuRatio: pick("cpuRatio"),
+      storedCpuRatio: pick("storedCpuRatio"),
+      cpuMsPerDelivery: {
+        ours: median(
+          rounds.map((r) => ({ v: r.ours.cpuMs / r.ours.n })),
+          "v",
+        ).v,
+        stored: median(
+          rounds.map((r) => ({ v: r.stored.cpuMs / r.stored.n })),
+          "v",
+        ).v,
+        baseline: median(
+          rounds.map((r) => ({ v: r.baseline.cpuMs / r.baseline.n })),
+          "v",
+        ).v,
+      },
+      rounds: rounds.map((r) => ({
+        ratio: r.ratio,
+        storedRatio: r.storedRatio,
+        cpuRatio: r.cpuRatio,
+        storedCpuRatio: r.storedCpuRatio,
+        rps: { ours: r.ours.rps, stored: r.stored.rps, baseline: r.baseline.rps },
+      })),
+      d1: d1Trips,
+    };
     out.ingest.push(row);
+    for (const r of rounds)
+      console.log(
+        `    round: ours ${fmt(r.ours.rps)} req/s ${fmt(r.ours.cpuMs / r.ours.n, 2)} CPU ms · stored ${fmt(r.stored.rps)} req/s ${fmt(r.stored.cpuMs / r.stored.n, 2)} CPU ms · baseline ${fmt(r.baseline.rps)} req/s ${fmt(r.baseline.cpuMs / r.baseline.n, 2)} CPU ms`,
+      );
     console.log(
-      `  ${s.source.padEnd(12)} ours ${fmt(o.rps)} req/s (p50 ${fmt(o.p50)}, p99 ${fmt(o.p99)} ms) · stored-ack ${fmt(st.rps)} req/s (p50 ${fmt(st.p50)}, p99 ${fmt(st.p99)} ms) · baseline ${fmt(b.rps)} req/s (p50 ${fmt(b.p50)}, p99 ${fmt(b.p99)} ms) · ratios ${fmt(row.ratio, 2)} / ${fmt(row.storedRatio, 2)} · D1 reads/delivery ${fmt(d1Trips.readsPerDelivery, 2)}, writes/group ${d1Trips.writesPerGroup}, deliveries/group ${fmt(d1Trips.deliveriesPerGroup, 1)}`,
+      `  ${s.source.padEnd(12)} median ratios: throughput ${fmt(row.ratio, 2)} (stored ${fmt(row.storedRatio, 2)}), CPU per delivery ${fmt(row.cpuRatio, 2)} (stored ${fmt(row.storedCpuRatio, 2)}) · p50 ${fmt(row.ours.p50)} vs ${fmt(row.baseline.p50)} ms · D1 reads/delivery ${fmt(d1Trips.readsPerDelivery, 2)}, writes/group ${d1Trips.writesPerGroup}, deliveries/group ${fmt(d1Trips.deliveriesPerGroup, 1)}`,
+    );
+  }
+  // The request floor: each side's workerd CPU for a request that does no work of its own (ours: an
+  // unknown API path, answered 404 by the worker; the baseline: its GET), 16 at a time.
+  {
+    const floor = async (w, url) => {
+      const r = await withCpu(w.pid, () => load({ url, method: "GET", n: quick ? 200 : 800, concurrency }));
+      return { rps: r.rps, cpuMsPerRequest: r.cpuMs / r.n };
+    };
+    out.floor = { ours: await floor(ours, `${ours.url}/api/bench-floor`), baseline: await floor(base, `${base.url}/`) };
+    console.log(
+      `request floor: ours ${fmt(out.floor.ours.cpuMsPerRequest, 2)} CPU ms per request (404), baseline ${fmt(out.floor.baseline.cpuMsPerRequest, 2)} CPU ms per request (GET)`,
     );
   }
   stored.stop();
   base.stop();
+  if (throughputOnly) return out;
 
   // ── Storm: D1 failing for 60 s under 16 senders at a steady rate ──────────────────────────────────
   {
@@ -104,11 +186,14 @@ export async function ingestBench({ ours, stack, baseline, senders, quick, n, co
     breakD1(storm.persistTo);
     let next = 0;
     const body = () => stormBody(next++);
-    const r = await load({ url, body, n: 1e9, concurrency, pace: 150, until: performance.now() + seconds * 1000 });
+    // CPU split: accepting with nothing projected (D1 failing), then projecting the backlog in full groups.
+    const r = await withCpu(storm.pid, () => load({ url, body, n: 1e9, concurrency, pace: 150, until: performance.now() + seconds * 1000 }));
     const sent = next;
     const during = await inbox(storm.url);
     healD1(storm.persistTo);
+    const drainCpu0 = workerdCpuMs(storm.pid);
     const drainSeconds = await untilDrained(storm.url);
+    const drainCpuMs = workerdCpuMs(storm.pid) - drainCpu0;
     // The same deliveries one at a time, in order, on a fresh stack whose D1 never failed.
     const control = await stack("storm-control", { extraVars: { PROJECTION_WAIT_MS: "0" } });
     let k = 0;
@@ -127,6 +212,7 @@ export async function ingestBench({ ours, stack, baseline, senders, quick, n, co
       backlogAtRecovery: during.backlog,
       lastError: during.lastError,
       drainSeconds,
+      cpuMsPerDelivery: { accepting: r.cpuMs / Math.max(1, r.n), projecting: drainCpuMs / Math.max(1, during.backlog.deliveries) },
       controlStatuses: c.statuses,
       equal,
       final: {
@@ -137,7 +223,7 @@ export async function ingestBench({ ours, stack, baseline, senders, quick, n, co
       },
     };
     console.log(
-      `storm: ${sent} deliveries in ${seconds} s with D1 failing, answers ${JSON.stringify(r.statuses)} (p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms), backlog ${during.backlog.deliveries}, drained in ${fmt(drainSeconds)} s; final state ${equal ? "equals" : "DIFFERS from"} the one-by-one control`,
+      `storm: ${sent} deliveries in ${seconds} s with D1 failing (workerd CPU ${fmt(out.storm.cpuMsPerDelivery.accepting, 2)} ms per delivery accepted; ${fmt(out.storm.cpuMsPerDelivery.projecting, 2)} ms per delivery projecting the backlog), answers ${JSON.stringify(r.statuses)} (p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms), backlog ${during.backlog.deliveries}, drained in ${fmt(drainSeconds)} s; final state ${equal ? "equals" : "DIFFERS from"} the one-by-one control`,
     );
     if (!equal) console.log(JSON.stringify({ got, want }).slice(0, 4000));
     storm.stop();

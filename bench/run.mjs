@@ -14,11 +14,19 @@ if (process.argv.includes("--notify")) {
   await import("./notify.mjs");
   process.exit(0);
 }
+// --pages N (a number, or numbers: 10,100): the same install with 1 and with N pages (bench/pages-scale.mjs),
+// its own section of BENCHMARKS.md.
+if (/^\d+(,\d+)*$/.test(process.argv[process.argv.indexOf("--pages") + 1] ?? "")) {
+  await import("./pages-scale.mjs");
+  process.exit(0);
+}
 const QUICK = process.argv.includes("--quick");
 // --pages: only the public page part (and page weight), merged into the last full run's results.
 const PAGES_ONLY = process.argv.includes("--pages");
 // --ingest: only the ingest part (throughput, D1 round trips, the D1-failing storm, the replay), merged likewise.
 const INGEST_ONLY = process.argv.includes("--ingest");
+// --throughput-only (with --ingest): the senders' rounds alone, without the storm and the replay.
+const THROUGHPUT_ONLY = process.argv.includes("--throughput-only");
 const INGEST_CONCURRENCY = 16;
 const N = QUICK ? 100 : 400;
 const CONCURRENCY = 8;
@@ -173,7 +181,20 @@ if (!PAGES_ONLY) {
   // a storm with D1 failing, the replay of a 10,000-delivery backlog ──────────────────────────────────────
   const { ingestBench } = await import("./ingest.mjs");
   const ours = await stack("ingest");
-  Object.assign(results, await ingestBench({ ours, stack, baseline, senders: SENDERS, quick: QUICK, n: N, concurrency: INGEST_CONCURRENCY, config }));
+  Object.assign(
+    results,
+    await ingestBench({
+      ours,
+      stack,
+      baseline,
+      senders: SENDERS,
+      quick: QUICK,
+      n: N,
+      concurrency: INGEST_CONCURRENCY,
+      config,
+      throughputOnly: THROUGHPUT_ONLY,
+    }),
+  );
   if (!INGEST_ONLY) {
     // ── 2. summary.json vs a static file of the same size from the assets binding ─────────────────────────
     {
@@ -298,10 +319,14 @@ if (existsSync(weightFile)) results.pageWeight = JSON.parse(readFileSync(weightF
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
 writeFileSync(join(ROOT, "bench", "results", "latest.json"), JSON.stringify(results, null, 2));
 // The notification section (npm run bench -- --notify) is kept as it was last measured.
-const notifySection = existsSync(join(ROOT, "BENCHMARKS.md"))
-  ? /<!-- notify:start -->[\s\S]*<!-- notify:end -->/.exec(readFileSync(join(ROOT, "BENCHMARKS.md"), "utf8"))?.[0]
-  : undefined;
-writeFileSync(join(ROOT, "BENCHMARKS.md"), `${(await import("./report.mjs")).report(results).trimEnd()}\n${notifySection ? `\n${notifySection}\n` : ""}`);
+const kept = existsSync(join(ROOT, "BENCHMARKS.md")) ? readFileSync(join(ROOT, "BENCHMARKS.md"), "utf8") : "";
+const notifySection = /<!-- notify:start -->[\s\S]*<!-- notify:end -->/.exec(kept)?.[0];
+// The pages section (npm run bench -- --pages N) likewise.
+const pagesSection = /<!-- pages-scale:start -->[\s\S]*<!-- pages-scale:end -->/.exec(kept)?.[0];
+writeFileSync(
+  join(ROOT, "BENCHMARKS.md"),
+  `${(await import("./report.mjs")).report(results).trimEnd()}\n${notifySection ? `\n${notifySection}\n` : ""}${pagesSection ? `\n${pagesSection}\n` : ""}`,
+);
 console.log("\nWrote bench/results/latest.json and BENCHMARKS.md");
 for (const s of stops) s();
 rmSync(work, { recursive: true, force: true });

@@ -6,18 +6,21 @@ export interface FiringAlert {
   id: string;
   integrationId: string;
   dedupKey: string;
+  /** The page whose components it reaches. */
+  page: number;
   severity: Severity;
   summary: string;
   tags: Record<string, string>;
   lastEventAt: string;
 }
 
-const FIRING_SELECT = "SELECT id, integration_id, dedup_key, severity, summary, tags, last_event_at FROM alerts";
+const FIRING_SELECT = "SELECT id, integration_id, dedup_key, page, severity, summary, tags, last_event_at FROM alerts";
 
 const firing = (r: Row): FiringAlert => ({
   id: String(r.id),
   integrationId: String(r.integration_id),
   dedupKey: String(r.dedup_key),
+  page: Number(r.page ?? 1),
   severity: r.severity as Severity,
   summary: String(r.summary),
   tags: JSON.parse(String(r.tags ?? "{}")),

@@ -6,7 +6,13 @@ import { readPageSettings } from "./settings";
 
 export const orm = (db: D1Database) => drizzle(db);
 
-export const listChannels = (db: D1Database): Promise<Channel[]> => orm(db).select().from(channels).orderBy(asc(channels.createdAt), asc(channels.id));
+/** Every channel; with a page, that page's and those of every page. */
+export const listChannels = (db: D1Database, page?: number): Promise<Channel[]> =>
+  orm(db)
+    .select()
+    .from(channels)
+    .where(page === undefined ? undefined : or(isNull(channels.page), eq(channels.page, page)))
+    .orderBy(asc(channels.createdAt), asc(channels.id));
 
 export const getChannel = async (db: D1Database, id: string): Promise<Channel | undefined> =>
   (await orm(db).select().from(channels).where(eq(channels.id, id)).limit(1))[0];
@@ -27,8 +33,12 @@ export async function deleteChannelRow(db: D1Database, id: string, actor: string
 }
 
 /** The components a channel can be limited to, for the admin form. */
-export const componentChoices = (db: D1Database): Promise<{ id: string; name: string }[]> =>
-  orm(db).select({ id: components.id, name: components.name }).from(components).orderBy(asc(components.position), asc(components.name));
+export const componentChoices = (db: D1Database, page = 1): Promise<{ id: string; name: string }[]> =>
+  orm(db)
+    .select({ id: components.id, name: components.name })
+    .from(components)
+    .where(eq(components.page, page))
+    .orderBy(asc(components.position), asc(components.name));
 
 /** The page's time zone, for the admin pages' times. */
 export const pageTimeZone = async (db: D1Database): Promise<string> => (await readPageSettings(db)).timeZone;
@@ -45,15 +55,15 @@ const touches = (column: typeof channels.componentIds | typeof subscribers.compo
       )
     : isNull(column);
 
-/** The channels that hear of an event in `group` touching `componentIds`. */
-export async function channelsFor(db: D1Database, group: string, componentIds: string[], defaultGroups: readonly string[]): Promise<Channel[]> {
+/** The channels that hear of an event in `group` on `page` touching `componentIds`: that page's, and those of every page (page NULL). */
+export async function channelsFor(db: D1Database, group: string, componentIds: string[], defaultGroups: readonly string[], page = 1): Promise<Channel[]> {
   const wants = defaultGroups.includes(group)
     ? or(isNull(channels.events), sql`EXISTS (SELECT 1 FROM json_each(${channels.events}) WHERE value = ${group})`)
     : sql`EXISTS (SELECT 1 FROM json_each(${channels.events}) WHERE value = ${group})`;
   return orm(db)
     .select()
     .from(channels)
-    .where(and(wants, touches(channels.componentIds, componentIds)))
+    .where(and(wants, or(isNull(channels.page), eq(channels.page, page)), touches(channels.componentIds, componentIds)))
     .orderBy(asc(channels.id));
 }
 
@@ -65,7 +75,7 @@ export async function channelsFor(db: D1Database, group: string, componentIds: s
 export function subscribersFor(
   db: D1Database,
   componentIds: string[],
-  opts: { webhookOnly: boolean; after?: string; limit: number },
+  opts: { page?: number; webhookOnly: boolean; after?: string; limit: number },
 ): Promise<Pick<Subscriber, "id">[]> {
   return orm(db)
     .select({ id: subscribers.id })
@@ -74,6 +84,7 @@ export function subscribersFor(
       and(
         isNotNull(subscribers.confirmedAt),
         isNull(subscribers.disabledAt),
+        eq(subscribers.page, opts.page ?? 1),
         opts.after ? gt(subscribers.id, opts.after) : undefined,
         opts.webhookOnly ? isNotNull(subscribers.webhookUrl) : undefined,
         touches(subscribers.componentIds, componentIds),

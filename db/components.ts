@@ -1,22 +1,23 @@
 // Components as the state machine and the operators' actions read and write them.
-import { eq, or } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { ComponentState, StatusChange } from "../domain/incidents";
 import { columnsOf, type SqlRow } from "./columns";
 import { insertRows, orm, statement, updateRow } from "./orm";
 import { type ComponentGroupRow, type ComponentRow, componentGroups, components } from "./schema";
 import { type SqlStatement, sqlOf } from "./sql";
 
-const STATE_FIELDS = ["id", "slug", "name", "autoStatus", "overrideStatus", "inMaintenance", "status"] as const;
-/** What the state machine holds of a component, as raw SQL reads it through COMPONENT_STATE_COLUMNS. */
-export type ComponentStateRow = SqlRow<typeof components, (typeof STATE_FIELDS)[number]>;
+const STATE_FIELDS = ["id", "page", "slug", "name", "autoStatus", "overrideStatus", "inMaintenance", "status"] as const;
+/** What the state machine holds of a component, as raw SQL reads it through COMPONENT_STATE_COLUMNS, with its page's slug. */
+export type ComponentStateRow = SqlRow<typeof components, (typeof STATE_FIELDS)[number]> & { pageSlug: string };
 
 /** The one mapping of a component row to what the state machine holds. */
 export function componentState(r: ComponentStateRow): ComponentState {
   return { ...r, inMaintenance: !!r.inMaintenance };
 }
 
-/** The columns componentState reads, of `components` as `c`. */
-export const COMPONENT_STATE_COLUMNS = columnsOf(components, "c", STATE_FIELDS);
+/** The columns componentState reads, of `components` as `c` (page 1 is `main` before its settings are saved). */
+export const COMPONENT_STATE_COLUMNS = `${columnsOf(components, "c", STATE_FIELDS)},
+  coalesce((SELECT p.slug FROM page_settings p WHERE p.id = c.page), 'main') AS pageSlug`;
 
 /** The components with these ids, by id (unknown ids are left out). */
 export async function loadComponentStates(db: D1Database, ids: string[]): Promise<Map<string, ComponentState>> {
@@ -87,41 +88,48 @@ export function deleteComponentRows(id: string): SqlStatement[] {
 
 // ── The catalog: components and groups as operators edit them (drizzle: not the hot path) ─────
 
-export const listComponentRows = (db: D1Database): Promise<ComponentRow[]> => orm(db).select().from(components).orderBy(components.position, components.name);
+/** A page's components (every page's without one). */
+export const listComponentRows = (db: D1Database, page?: number): Promise<ComponentRow[]> =>
+  orm(db)
+    .select()
+    .from(components)
+    .where(page === undefined ? undefined : eq(components.page, page))
+    .orderBy(components.position, components.name);
 
 export const getComponentRow = async (db: D1Database, id: string): Promise<ComponentRow | undefined> =>
   (await orm(db).select().from(components).where(eq(components.id, id)).limit(1))[0];
 
-/** The component a badge names, by its slug or its id. */
-export const componentIdBySlug = async (db: D1Database, key: string): Promise<string | undefined> =>
+/** The component of this page that has this slug, if any. */
+export const slugOwner = async (db: D1Database, slug: string, page = 1): Promise<string | undefined> =>
   (
     await orm(db)
       .select({ id: components.id })
       .from(components)
-      .where(or(eq(components.slug, key), eq(components.id, key)))
+      .where(and(eq(components.slug, slug), eq(components.page, page)))
       .limit(1)
   )[0]?.id;
 
-/** The component that has this slug, if any. */
-export const slugOwner = async (db: D1Database, slug: string): Promise<string | undefined> =>
-  (await orm(db).select({ id: components.id }).from(components).where(eq(components.slug, slug)).limit(1))[0]?.id;
-
-export const listGroupRows = (db: D1Database): Promise<ComponentGroupRow[]> =>
-  orm(db).select().from(componentGroups).orderBy(componentGroups.position, componentGroups.name);
+/** A page's groups (every page's without one). */
+export const listGroupRows = (db: D1Database, page?: number): Promise<ComponentGroupRow[]> =>
+  orm(db)
+    .select()
+    .from(componentGroups)
+    .where(page === undefined ? undefined : eq(componentGroups.page, page))
+    .orderBy(componentGroups.position, componentGroups.name);
 
 export const getGroupRow = async (db: D1Database, id: string): Promise<ComponentGroupRow | undefined> =>
   (await orm(db).select().from(componentGroups).where(eq(componentGroups.id, id)).limit(1))[0];
 
 /** The next position at the top level (groups and ungrouped components share it) or in a group. */
-export async function nextPosition(db: D1Database, groupId: string | null): Promise<number> {
+export async function nextPosition(db: D1Database, groupId: string | null, page = 1): Promise<number> {
   const row = await db
     .prepare(
       groupId
         ? "SELECT coalesce(max(position), 0) + 1 AS p FROM components WHERE group_id = ?1"
-        : `SELECT max(coalesce((SELECT max(position) FROM components WHERE group_id IS NULL), 0),
-             coalesce((SELECT max(position) FROM component_groups), 0)) + 1 AS p`,
+        : `SELECT max(coalesce((SELECT max(position) FROM components WHERE group_id IS NULL AND page = ?1), 0),
+             coalesce((SELECT max(position) FROM component_groups WHERE page = ?1), 0)) + 1 AS p`,
     )
-    .bind(...(groupId ? [groupId] : []))
+    .bind(groupId ?? page)
     .first<{ p: number }>();
   return Number(row?.p ?? 1);
 }
@@ -129,10 +137,11 @@ export async function nextPosition(db: D1Database, groupId: string | null): Prom
 type ComponentFields = Pick<ComponentRow, "slug" | "name" | "description" | "groupId" | "position" | "onlyShowIfDegraded">;
 type GroupFields = Pick<ComponentGroupRow, "name" | "description" | "position">;
 
-/** A new component: operational until an alert says otherwise. */
-export const insertComponent = (db: D1Database, id: string, fields: ComponentFields, now: string) =>
+/** A new component on a page: operational until an alert says otherwise. */
+export const insertComponent = (db: D1Database, id: string, fields: ComponentFields, now: string, page = 1) =>
   insertRows(db, components, {
     id,
+    page,
     ...fields,
     status: "operational",
     autoStatus: "operational",
@@ -143,8 +152,8 @@ export const insertComponent = (db: D1Database, id: string, fields: ComponentFie
 
 export const updateComponentFields = (db: D1Database, id: string, fields: ComponentFields, now: string) => updateRow(db, components, id, fields, now);
 
-export const insertGroup = (db: D1Database, id: string, fields: GroupFields, now: string) =>
-  insertRows(db, componentGroups, { id, ...fields, createdAt: now, updatedAt: now });
+export const insertGroup = (db: D1Database, id: string, fields: GroupFields, now: string, page = 1) =>
+  insertRows(db, componentGroups, { id, page, ...fields, createdAt: now, updatedAt: now });
 
 export const updateGroupFields = (db: D1Database, id: string, fields: GroupFields, now: string) => updateRow(db, componentGroups, id, fields, now);
 

@@ -15,6 +15,7 @@ export async function updateInContext(db: D1Database, updateId: string) {
       incidentId: sql<string>`u.incident_id`,
       status: sql<string>`u.status`,
       kind: incidents.kind,
+      page: incidents.page,
       earlier: sql<number>`(SELECT count(*) ${before})`,
       previous: sql<string | null>`(SELECT p.status ${before} ORDER BY p.created_at DESC, p.rowid DESC LIMIT 1)`,
     })
@@ -30,7 +31,7 @@ export async function statusChange(db: D1Database, changeId: number) {
   const [row] = await orm(db)
     .select({
       change: componentStatusChanges,
-      component: { id: components.id, name: components.name, status: components.status, createdAt: components.createdAt },
+      component: { id: components.id, page: components.page, name: components.name, status: components.status, createdAt: components.createdAt },
     })
     .from(componentStatusChanges)
     .innerJoin(components, eq(components.id, componentStatusChanges.componentId))
@@ -48,7 +49,8 @@ export async function changesAfter(db: D1Database, cursor: { updateRowid: number
         rowid: sql<number>`rowid`,
         id: incidentUpdates.id,
         // Only a published incident's updates are told; a draft's first update is written again when it is published.
-        published: sql<number>`(SELECT ${incidents.publication} = 'published' FROM ${incidents} WHERE ${incidents.id} = ${incidentUpdates.incidentId})`,
+        // An update written with deliver_notifications false (through /v1, or imported) is passed over the same way.
+        published: sql<number>`${incidentUpdates.deliverNotifications} AND (SELECT ${incidents.publication} = 'published' FROM ${incidents} WHERE ${incidents.id} = ${incidentUpdates.incidentId})`,
       })
       .from(incidentUpdates)
       .where(sql`rowid > ${cursor.updateRowid}`)

@@ -15,3 +15,6 @@ export const UPCOMING_MAINTENANCES = "i.kind = 'maintenance' AND i.status = 'sch
 export const ACTIVE_MAINTENANCES = "i.kind = 'maintenance' AND i.status IN ('in_progress', 'verifying')";
 /** One by id (the first parameter). */
 export const BY_ID = "i.id = ?1";
+
+/** One page's incidents and maintenances (a page id is an integer: it is written into the condition). */
+export const onPage = (page: number) => `i.page = ${Math.trunc(page)}`;

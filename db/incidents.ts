@@ -22,15 +22,17 @@ export interface IncidentUpdateRecord {
   body: string;
   affectedComponents: AffectedComponent[] | null;
   createdAt: string;
+  /** false: written without telling subscribers and channels (Statuspage's deliver_notifications). */
+  deliverNotifications?: boolean;
 }
 
 /** Incident updates, shown at the time they were made: one statement for any number of them. */
 export function insertIncidentUpdates(updates: IncidentUpdateRecord[]): SqlStatement {
   return sqlOf(
-    `INSERT INTO incident_updates (id, incident_id, status, body, affected_components, created_at, display_at)
+    `INSERT INTO incident_updates (id, incident_id, status, body, affected_components, created_at, display_at, deliver_notifications)
      SELECT json_extract(value, '$.id'), json_extract(value, '$.incidentId'), json_extract(value, '$.status'),
        json_extract(value, '$.body'), json_extract(value, '$.affected'), json_extract(value, '$.createdAt'),
-       json_extract(value, '$.createdAt')
+       json_extract(value, '$.createdAt'), json_extract(value, '$.notify')
      FROM json_each(?1)`,
     JSON.stringify(
       updates.map((u) => ({
@@ -40,6 +42,7 @@ export function insertIncidentUpdates(updates: IncidentUpdateRecord[]): SqlState
         body: u.body,
         affected: u.affectedComponents ? JSON.stringify(u.affectedComponents) : null,
         createdAt: u.createdAt,
+        notify: u.deliverNotifications === false ? 0 : 1,
       })),
     ),
   );
@@ -50,7 +53,7 @@ export const insertIncidentComponents = (incidentId: string, componentIds: strin
   sqlOf("INSERT OR IGNORE INTO incident_components (incident_id, component_id) SELECT ?1, value FROM json_each(?2)", incidentId, JSON.stringify(componentIds));
 
 /** The alerts of these incidents (newest first), and each incident's kind and whether alerts opened it. */
-const KIND_FIELDS = ["id", "kind", "automatic", "publication", "publishAt"] as const;
+const KIND_FIELDS = ["id", "page", "kind", "automatic", "publication", "publishAt"] as const;
 
 export async function incidentAlerts(
   db: D1Database,
@@ -131,15 +134,16 @@ export const firstUpdateBody = async (db: D1Database, incidentId: string): Promi
     ?.body ?? null;
 
 /** Incidents in `monitoring`: the cron's candidates for auto-resolve. */
-export async function monitoringIncidents(db: D1Database): Promise<Array<IncidentRecord & { lastAlertAt: string | null }>> {
+export async function monitoringIncidents(db: D1Database): Promise<Array<IncidentRecord & { lastAlertAt: string | null; page: number }>> {
   const { results } = await db
     .prepare(
-      `SELECT ${columnsOf(incidents, "i", ["id", "status", "monitoringAt", "resolvedAt", "lastAlertAt"])}, ${WITH_COMPONENT_IDS}
+      `SELECT ${columnsOf(incidents, "i", ["id", "page", "status", "monitoringAt", "resolvedAt", "lastAlertAt"])}, ${WITH_COMPONENT_IDS}
        FROM incidents i WHERE i.kind = 'incident' AND i.publication = 'published' AND i.status = 'monitoring' AND i.resolved_at IS NULL`,
     )
-    .all<IncidentRow<"id" | "status" | "monitoringAt" | "resolvedAt" | "lastAlertAt">>();
+    .all<IncidentRow<"id" | "page" | "status" | "monitoringAt" | "resolvedAt" | "lastAlertAt">>();
   return results.map((r) => ({
     id: r.id,
+    page: r.page,
     kind: "incident" as const,
     status: r.status,
     monitoringAt: r.monitoringAt,
@@ -152,31 +156,41 @@ export async function monitoringIncidents(db: D1Database): Promise<Array<Inciden
 // ── Written by the operators' commands and the cron ─────────────────────────
 
 /** An operator's incident: automatic = 0, so the state machine never attaches alerts to it. */
-export const insertManualIncident = (i: { id: string; name: string; status: IncidentStatus; impact: Impact }, now: string) =>
+export const insertManualIncident = (i: { id: string; name: string; status: IncidentStatus; impact: Impact; page?: number }, now: string) =>
   sqlOf(
-    `INSERT INTO incidents (id, kind, name, status, impact, automatic, started_at, monitoring_at, created_at, updated_at)
-     VALUES (?1, 'incident', ?2, ?3, ?4, 0, ?5, ?6, ?5, ?5)`,
+    `INSERT INTO incidents (id, page, kind, name, status, impact, automatic, started_at, monitoring_at, created_at, updated_at)
+     VALUES (?1, ?7, 'incident', ?2, ?3, ?4, 0, ?5, ?6, ?5, ?5)`,
     i.id,
     i.name,
     i.status,
     i.impact,
     now,
     i.status === "monitoring" ? now : null,
+    i.page ?? 1,
   );
 
 /** A maintenance: by hand, or an occurrence of a recurring rule (`ruleId`); `remindMinutes` null: the page's setting. */
 export const insertMaintenance = (
-  m: { id: string; name: string; scheduledFor: string; scheduledUntil: string; remindMinutes?: number | null; ruleId?: string | null },
+  m: {
+    id: string;
+    name: string;
+    scheduledFor: string;
+    scheduledUntil: string;
+    page?: number;
+    remindMinutes?: number | null;
+    ruleId?: string | null;
+  },
   now: string,
 ) =>
   sqlOf(
-    `INSERT INTO incidents (id, kind, name, status, impact, automatic, started_at, scheduled_for, scheduled_until, created_at, updated_at, remind_minutes, rule_id)
-     VALUES (?1, 'maintenance', ?2, 'scheduled', 'maintenance', 0, ?3, ?3, ?4, ?5, ?5, ?6, ?7)`,
+    `INSERT INTO incidents (id, page, kind, name, status, impact, automatic, started_at, scheduled_for, scheduled_until, created_at, updated_at, remind_minutes, rule_id)
+     VALUES (?1, ?6, 'maintenance', ?2, 'scheduled', 'maintenance', 0, ?3, ?3, ?4, ?5, ?5, ?7, ?8)`,
     m.id,
     m.name,
     m.scheduledFor,
     m.scheduledUntil,
     now,
+    m.page ?? 1,
     m.remindMinutes ?? null,
     m.ruleId ?? null,
   );

@@ -1,6 +1,7 @@
 // The ingestion's first D1 round trip: one batched read of the working set (and, for the Ingestor,
 // its whole state). Raw SQL on purpose: this is the hot path, and the delivery's scope is one CTE over
 // json_each of its dedup keys and slugs, shared by the reads of one batch.
+import type { IncidentWording } from "../domain/incident-templates";
 import type { AlertState, ComponentState, IncidentState, LinkRule, Publication, Routing, WorkingSet } from "../domain/incidents";
 import { type IntegrationOptions, readOptions } from "../domain/integration-options";
 import { PUBLIC_TEXT_MODES, type PublicTextMode } from "../domain/public-text";
@@ -12,13 +13,28 @@ import { alerts, incidents, integrations, links } from "./schema";
 
 // The fields each read takes, named once: the SQL's column lists and the rows' types both come from them.
 const ROUTING_FIELDS = ["publicText", "publicTemplate", "publication", "publishAfterSeconds"] as const;
-type RoutingRow = SqlRow<typeof integrations, (typeof ROUTING_FIELDS)[number]>;
+/** With its incident template's words, a JSON object (null: none). */
+type RoutingRow = SqlRow<typeof integrations, (typeof ROUTING_FIELDS)[number]> & { template: string | null };
+/** The incident template an integration or a link names, as `{title, body}` JSON. */
+const templateOf = (column: string) => `(SELECT json_object('title', t.title, 'body', t.body) FROM incident_templates t WHERE t.id = ${column}) AS template`;
 const INTEGRATION_FIELDS = ["id", "name", "source", "keyHash", "disabled", "signingSecret", "options", ...ROUTING_FIELDS] as const;
-type IntegrationStateRow = SqlRow<typeof integrations, (typeof INTEGRATION_FIELDS)[number]>;
+type IntegrationStateRow = SqlRow<typeof integrations, (typeof INTEGRATION_FIELDS)[number]> & { template: string | null };
 const LINK_FIELDS = ["id", "integrationId", "matchType", "matchKey", "matchValue", "status"] as const;
-/** With its components, a JSON array. */
-type LinkRow = SqlRow<typeof links, (typeof LINK_FIELDS)[number]> & { componentIds: string };
-const INCIDENT_FIELDS = ["id", "name", "status", "impact", "startedAt", "monitoringAt", "resolvedAt", "lastAlertAt", "publication", "publishAt"] as const;
+/** With its components, a JSON array, and its incident template's words. */
+type LinkRow = SqlRow<typeof links, (typeof LINK_FIELDS)[number]> & { componentIds: string; template: string | null };
+const INCIDENT_FIELDS = [
+  "id",
+  "page",
+  "name",
+  "status",
+  "impact",
+  "startedAt",
+  "monitoringAt",
+  "resolvedAt",
+  "lastAlertAt",
+  "publication",
+  "publishAt",
+] as const;
 /** With its components, a JSON array. */
 type IncidentStateRow = SqlRow<typeof incidents, (typeof INCIDENT_FIELDS)[number]> & { componentIds: string };
 /** With its routes, a JSON array of {componentId, status}. */
@@ -43,6 +59,8 @@ candidate AS (
   SELECT component_id AS id FROM integration_components WHERE integration_id = ?1
   UNION SELECT lc.component_id FROM link_components lc JOIN links l ON l.id = lc.link_id WHERE l.integration_id = ?1
   UNION SELECT id FROM components WHERE slug IN (SELECT value FROM json_each(?3))
+  UNION SELECT c.id FROM components c LEFT JOIN page_settings p ON p.id = c.page
+    WHERE coalesce(p.slug, 'main') || '/' || c.slug IN (SELECT value FROM json_each(?3))
   UNION SELECT component_id FROM alert_components WHERE alert_id IN (SELECT id FROM delivery_alerts)
 ),
 open_incidents AS (
@@ -55,9 +73,9 @@ open_incidents AS (
 /** Exported for the benchmarks, which show their query plans. */
 export const READS = {
   integrationComponents: "SELECT component_id FROM integration_components WHERE integration_id = ?1",
-  publicText: `SELECT ${columnsOf(integrations, "i", ROUTING_FIELDS)} FROM integrations i WHERE i.id = ?1`,
+  publicText: `SELECT ${columnsOf(integrations, "i", ROUTING_FIELDS)}, ${templateOf("i.incident_template_id")} FROM integrations i WHERE i.id = ?1`,
   links: `SELECT ${columnsOf(links, "l", LINK_FIELDS)},
-      (SELECT json_group_array(component_id) FROM link_components WHERE link_id = l.id) AS componentIds
+      (SELECT json_group_array(component_id) FROM link_components WHERE link_id = l.id) AS componentIds, ${templateOf("l.incident_template_id")}
     FROM links l WHERE l.integration_id = ?1`,
   components: `${SCOPE}
     SELECT ${COMPONENT_STATE_COLUMNS}
@@ -128,7 +146,14 @@ function linkRule(r: LinkRow): LinkRule {
     matchValue: r.matchValue,
     status: r.status,
     componentIds: JSON.parse(r.componentIds),
+    ...(r.template ? { template: wordingOf(r.template) } : {}),
   };
+}
+
+function wordingOf(json: string | null): IncidentWording | null {
+  if (!json) return null;
+  const w = JSON.parse(json) as IncidentWording;
+  return typeof w.title === "string" && typeof w.body === "string" ? { title: w.title, body: w.body } : null;
 }
 
 /** An integration's routing but its components and links: how its alerts read in public, and its publication policy. */
@@ -140,6 +165,7 @@ function routingOf(integrationId: string, r: RoutingRow | undefined): Routing {
       template: r?.publicTemplate ?? null,
     },
     publication: publicationOf(r),
+    template: wordingOf(r?.template ?? null),
     componentIds: [],
     links: [],
   };
@@ -156,6 +182,7 @@ function incidentState(r: IncidentStateRow): IncidentState {
   const publication = (INCIDENT_PUBLICATIONS as readonly unknown[]).includes(r.publication) ? r.publication : "published";
   return {
     id: r.id,
+    ...(r.page !== 1 ? { page: r.page } : {}),
     name: r.name,
     status: r.status as IncidentState["status"],
     impact: r.impact as IncidentState["impact"],
@@ -174,6 +201,7 @@ function alertState(r: AlertRow): AlertState {
     id: r.id,
     integrationId: r.integrationId,
     dedupKey: r.dedupKey,
+    ...(r.page !== 1 ? { page: r.page } : {}),
     status: r.status,
     severity: r.severity,
     summary: r.summary,
@@ -217,10 +245,10 @@ const ALERT_WITH_ROUTES = `SELECT ${columnsOf(alerts, "a")},
 
 export async function loadIngestState(db: D1Database, recentSince: string): Promise<IngestState> {
   const [ints, ic, lk, cs, inc, al, cold, progress] = await db.batch([
-    db.prepare(`SELECT ${columnsOf(integrations, "i", INTEGRATION_FIELDS)} FROM integrations i`),
+    db.prepare(`SELECT ${columnsOf(integrations, "i", INTEGRATION_FIELDS)}, ${templateOf("i.incident_template_id")} FROM integrations i`),
     db.prepare("SELECT integration_id, component_id FROM integration_components"),
     db.prepare(`SELECT ${columnsOf(links, "l", LINK_FIELDS)},
-        (SELECT json_group_array(component_id) FROM link_components WHERE link_id = l.id) AS componentIds
+        (SELECT json_group_array(component_id) FROM link_components WHERE link_id = l.id) AS componentIds, ${templateOf("l.incident_template_id")}
       FROM links l ORDER BY l.created_at, l.id`),
     db.prepare(`SELECT ${COMPONENT_STATE_COLUMNS} FROM components c`),
     db.prepare(`SELECT ${columnsOf(incidents, "i", INCIDENT_FIELDS)},

@@ -39,19 +39,41 @@ export const lastTestSql = (integrationId: string, at: string): SqlStatement => 
 });
 
 /**
- * The statements of a group of deliveries, in order, with the delivery-log inserts merged into one
- * and the integrations' last-delivery updates into one per integration, both at the end: nothing
- * else reads or references those rows, so their place in the batch does not matter.
+ * The statements of a group of deliveries as few statements as give the same end state:
+ * - the alert and incident upserts become one upsert per table, each row once in its last state
+ *   (with the columns an upsert keeps, such as `created_at`, from its first). They go first: the
+ *   statements between them only reference those rows (alert_components, incident_components,
+ *   incident_updates) and none reads their columns. A statement that does read or change them
+ *   otherwise (a publication's name and first update) ends a run: what was merged before it is
+ *   written before it.
+ * - the delivery-log inserts become one, and the integrations' last-delivery updates one per
+ *   integration, both at the end: nothing else reads or references those rows.
+ * The rest keeps its order.
  */
 export function coalesceGroup(statements: SqlStatement[]): SqlStatement[] {
   const out: SqlStatement[] = [];
   const logged: unknown[][] = [];
   const lastDelivery = new Map<unknown, unknown>();
+  let run: SqlStatement[] = [];
+  const alerts = new Rows(ALERT_KEEP);
+  const incidents = new Rows(INCIDENT_KEEP);
+  const endRun = () => {
+    if (incidents.size) out.push(upsertSql(INCIDENT_UPSERT, incidents.take()));
+    if (alerts.size) out.push(upsertSql(ALERT_UPSERT, alerts.take()));
+    out.push(...run);
+    run = [];
+  };
   for (const s of statements) {
     if (s.sql === INSERT_DELIVERY) logged.push(s.params);
     else if (s.sql === LAST_DELIVERY) lastDelivery.set(s.params[0], s.params[1]);
-    else out.push(s);
+    else if (s.sql === ALERT_UPSERT) alerts.add(s.params[0]);
+    else if (s.sql === INCIDENT_UPSERT) incidents.add(s.params[0]);
+    else if (TOUCHES_ROWS.test(s.sql)) {
+      endRun();
+      out.push(s);
+    } else run.push(s);
   }
+  endRun();
   if (logged.length === 1) out.push({ sql: INSERT_DELIVERY, params: logged[0]! });
   else if (logged.length)
     out.push({
@@ -60,6 +82,50 @@ export function coalesceGroup(statements: SqlStatement[]): SqlStatement[] {
     });
   for (const [id, at] of lastDelivery) out.push({ sql: LAST_DELIVERY, params: [id, at] });
   return out;
+}
+
+/** A statement that reads or writes alerts or incidents other than through the merged upserts. */
+const TOUCHES_ROWS = /\b(alerts|incidents)\b/;
+
+/** Upserted rows by id, in first-seen order: the last state, with the kept columns of the first. */
+class Rows {
+  private rows = new Map<unknown, Record<string, unknown>>();
+  /** One statement's rows, unparsed, when nothing was merged into them. */
+  private single: unknown = null;
+
+  constructor(private readonly keep: readonly string[]) {}
+
+  get size() {
+    return this.single !== null ? 1 : this.rows.size;
+  }
+
+  add(json: unknown) {
+    if (this.single === null && !this.rows.size) {
+      this.single = json;
+      return;
+    }
+    if (this.single !== null) {
+      this.merge(this.single);
+      this.single = null;
+    }
+    this.merge(json);
+  }
+
+  private merge(json: unknown) {
+    for (const row of JSON.parse(String(json)) as Record<string, unknown>[]) {
+      const first = this.rows.get(row.id);
+      if (first) for (const c of this.keep) row[c] = first[c];
+      this.rows.set(row.id, row);
+    }
+  }
+
+  /** The rows as the upsert's parameter, and empties the set. */
+  take(): string {
+    const json = this.single !== null ? String(this.single) : JSON.stringify([...this.rows.values()]);
+    this.single = null;
+    this.rows = new Map();
+    return json;
+  }
 }
 
 function insertDeliverySql(d: DeliveryRecord): SqlStatement {
@@ -84,6 +150,7 @@ const ALERT_COLUMNS = [
   "id",
   "integration_id",
   "dedup_key",
+  "page",
   "status",
   "severity",
   "summary",
@@ -105,6 +172,7 @@ const ALERT_COLUMNS = [
 ] as const;
 const INCIDENT_COLUMNS = [
   "id",
+  "page",
   "kind",
   "name",
   "status",
@@ -122,15 +190,19 @@ const INCIDENT_COLUMNS = [
 ] as const;
 
 /** `INSERT … SELECT … FROM json_each(?1)` upserting every row of a JSON array in one statement. */
-function bulkUpsert(table: string, columns: readonly string[], rows: Record<string, unknown>[], keep: string[] = []): SqlStatement {
+function bulkUpsertSql(table: string, columns: readonly string[], keep: readonly string[]): string {
   const select = columns.map((c) => `json_extract(value, '$.${c}')`).join(", ");
   const updates = columns.filter((c) => c !== "id" && !keep.includes(c)).map((c) => `${c} = excluded.${c}`);
-  return {
-    sql: `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${select} FROM json_each(?1) WHERE true
-       ON CONFLICT(id) DO UPDATE SET ${updates.join(", ")}`,
-    params: [JSON.stringify(rows)],
-  };
+  return `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${select} FROM json_each(?1) WHERE true
+       ON CONFLICT(id) DO UPDATE SET ${updates.join(", ")}`;
 }
+
+/** The columns an upsert leaves as the row was first written. */
+const ALERT_KEEP = ["created_at"] as const;
+const INCIDENT_KEEP = ["created_at", "kind", "automatic", "shortlink", "name"] as const;
+const ALERT_UPSERT = bulkUpsertSql("alerts", ALERT_COLUMNS, ALERT_KEEP);
+const INCIDENT_UPSERT = bulkUpsertSql("incidents", INCIDENT_COLUMNS, INCIDENT_KEEP);
+const upsertSql = (sql: string, rows: string): SqlStatement => ({ sql, params: [rows] });
 
 /** The one write of a delivery: every statement in one atomic batch, the delivery log included. */
 export function decisionStatements(
@@ -155,6 +227,7 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
       id: a.id,
       integration_id: a.integrationId,
       dedup_key: a.dedupKey,
+      page: a.page ?? 1,
       status: a.status,
       severity: a.severity,
       summary: a.summary,
@@ -175,7 +248,7 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
       updated_at: now,
     };
   });
-  if (alertRows.length) out.push(bulkUpsert("alerts", ALERT_COLUMNS, alertRows, ["created_at"]));
+  if (alertRows.length) out.push(upsertSql(ALERT_UPSERT, JSON.stringify(alertRows)));
 
   const rerouted = [...d.routesChanged];
   if (rerouted.length) {
@@ -193,6 +266,7 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
     const i = ws.incidents.get(id)!;
     return {
       id: i.id,
+      page: i.page ?? 1,
       kind: "incident",
       name: i.name,
       status: i.status,
@@ -210,7 +284,7 @@ export function decisionSql(ws: WorkingSet, d: Decision, now: string, delivery: 
     };
   });
   // New incidents first: their components and updates reference them.
-  if (incidentRows.length) out.push(bulkUpsert("incidents", INCIDENT_COLUMNS, incidentRows, ["created_at", "kind", "automatic", "shortlink", "name"]));
+  if (incidentRows.length) out.push(upsertSql(INCIDENT_UPSERT, JSON.stringify(incidentRows)));
   if (d.incidentComponents.length) {
     out.push(
       sqlOf(

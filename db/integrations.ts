@@ -13,7 +13,7 @@ import type { Row } from "./sql";
 
 const INTEGRATION_SELECT = `SELECT i.id, i.name, i.source, i.key_prefix, i.disabled, i.last_delivery_at, i.last_test_at, i.signing_secret IS NOT NULL AS signed,
     i.public_text, i.public_template, i.publication, i.publish_after_seconds,
-    i.expected_interval_minutes, i.options,
+    i.expected_interval_minutes, i.options, i.incident_template_id,
     (i.expected_interval_minutes IS NOT NULL AND i.disabled = 0
       AND coalesce(i.last_delivery_at, i.created_at) < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || i.expected_interval_minutes || ' minutes')) AS silent,
     (SELECT json_group_array(component_id) FROM integration_components WHERE integration_id = i.id) AS component_ids,
@@ -40,6 +40,7 @@ export interface NewIntegration {
   publicTemplate?: string | null;
   publication?: IntegrationRow["publication"];
   publishAfterSeconds?: number | null;
+  incidentTemplateId?: string | null;
   componentIds: string[];
 }
 
@@ -93,6 +94,7 @@ type IntegrationFields = Partial<
     | "publication"
     | "publishAfterSeconds"
     | "options"
+    | "incidentTemplateId"
     | "keyHash"
     | "keyPrefix"
   >
@@ -120,7 +122,13 @@ export const linkRows = async (db: D1Database, integrationId?: string) =>
   ).results;
 
 /** A new link with its components. */
-export const insertLink = (db: D1Database, integrationId: string, link: LinkRule, now: string): D1PreparedStatement[] => [
+export const insertLink = (
+  db: D1Database,
+  integrationId: string,
+  link: LinkRule,
+  now: string,
+  incidentTemplateId: string | null = null,
+): D1PreparedStatement[] => [
   statement(
     db,
     orm(db).insert(links).values({
@@ -130,6 +138,7 @@ export const insertLink = (db: D1Database, integrationId: string, link: LinkRule
       matchKey: link.matchKey,
       matchValue: link.matchValue,
       status: link.status,
+      incidentTemplateId,
       createdAt: now,
     }),
   ),

@@ -8,6 +8,10 @@ export type NewMaintenanceRule = typeof maintenanceRules.$inferInsert;
 export const listRules = (db: D1Database, page = 1): Promise<MaintenanceRuleRow[]> =>
   orm(db).select().from(maintenanceRules).where(eq(maintenanceRules.page, page)).orderBy(asc(maintenanceRules.name), asc(maintenanceRules.id));
 
+/** Every page's rules: what the cron makes occurrences of. */
+export const listAllRules = (db: D1Database): Promise<MaintenanceRuleRow[]> =>
+  orm(db).select().from(maintenanceRules).orderBy(asc(maintenanceRules.page), asc(maintenanceRules.id));
+
 export async function getRule(db: D1Database, id: string): Promise<MaintenanceRuleRow | null> {
   const [row] = await orm(db).select().from(maintenanceRules).where(eq(maintenanceRules.id, id)).limit(1);
   return row ?? null;

@@ -1,7 +1,7 @@
 // The notification log, which is also the idempotency record: one row per (event, recipient), its
 // key UNIQUE. A send is claimed first (a lease), so a retry or a redelivery of a delivered one sends
 // nothing, and two consumers never send the same one at once.
-import { and, desc, eq, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, ne, sql } from "drizzle-orm";
 import { orm } from "./channels";
 import { type Notification, notifications } from "./schema";
 
@@ -13,28 +13,52 @@ export type NewNotification = Omit<
   "status" | "attempts" | "leaseUntil" | "updatedAt" | "deliveredAt" | "lastError" | "httpStatus"
 >;
 
+const CLAIMED_COLUMNS = [
+  "id",
+  "idempotency_key",
+  "event_id",
+  "event_type",
+  "incident_id",
+  "component_id",
+  "recipient_type",
+  "recipient_id",
+  "channel_kind",
+  "target",
+  "created_at",
+] as const;
+
 /**
- * Claims each notification for sending: inserted, or taken again when it is neither delivered nor
- * leased by another send. Answers the keys claimed.
+ * Claims each notification for sending, the whole batch in one statement: inserted, or taken again
+ * when it is neither delivered nor leased by another send. Answers the keys claimed.
  */
 export async function claim(db: D1Database, rows: NewNotification[], now: Date): Promise<Set<string>> {
   if (!rows.length) return new Set();
-  const d = orm(db);
   const at = now.toISOString();
   const lease = new Date(now.getTime() + LEASE_MS).toISOString();
-  const statements = rows.map((r) =>
-    d
-      .insert(notifications)
-      .values({ ...r, status: "sending", attempts: 1, leaseUntil: lease, updatedAt: at })
-      .onConflictDoUpdate({
-        target: notifications.idempotencyKey,
-        set: { status: "sending", attempts: sql`${notifications.attempts} + 1`, leaseUntil: lease, updatedAt: at },
-        setWhere: and(ne(notifications.status, "delivered"), or(isNull(notifications.leaseUntil), lt(notifications.leaseUntil, at))),
-      })
-      .returning({ key: notifications.idempotencyKey }),
-  );
-  const results = await d.batch(statements as [(typeof statements)[number], ...typeof statements]);
-  return new Set(results.flatMap((r) => r.map((x) => x.key)));
+  const values = rows.map((r) => [
+    r.id,
+    r.idempotencyKey,
+    r.eventId,
+    r.eventType,
+    r.incidentId ?? null,
+    r.componentId ?? null,
+    r.recipientType,
+    r.recipientId,
+    r.channelKind,
+    r.target,
+    r.createdAt ?? at,
+  ]);
+  const { results } = await db
+    .prepare(
+      `INSERT INTO notifications (${CLAIMED_COLUMNS.join(", ")}, status, attempts, lease_until, updated_at)
+       SELECT ${CLAIMED_COLUMNS.map((_, i) => `json_extract(value, '$[${i}]')`).join(", ")}, 'sending', 1, ?2, ?3 FROM json_each(?1) WHERE true
+       ON CONFLICT(idempotency_key) DO UPDATE SET status = 'sending', attempts = attempts + 1, lease_until = ?2, updated_at = ?3
+         WHERE status != 'delivered' AND (lease_until IS NULL OR lease_until < ?3)
+       RETURNING idempotency_key AS key`,
+    )
+    .bind(JSON.stringify(values), lease, at)
+    .all<{ key: string }>();
+  return new Set(results.map((r) => r.key));
 }
 
 export const statusesOf = async (db: D1Database, keys: string[]): Promise<Map<string, string>> =>
@@ -58,22 +82,21 @@ export interface Outcome {
   final?: boolean;
 }
 
-/** Records what each claimed send did, releasing its lease. */
+/** Records what each claimed send did, releasing its lease: the whole batch in one statement. */
 export async function record(db: D1Database, outcomes: Outcome[], now = new Date()): Promise<void> {
   if (!outcomes.length) return;
-  const d = orm(db);
   const at = now.toISOString();
-  const statements = outcomes.map((o) =>
-    d
-      .update(notifications)
-      .set(
-        o.ok
-          ? { status: "delivered", httpStatus: o.status, lastError: null, leaseUntil: null, updatedAt: at, deliveredAt: at }
-          : { status: o.final ? "failed" : "retrying", httpStatus: o.status, lastError: o.error ?? null, leaseUntil: null, updatedAt: at },
-      )
-      .where(eq(notifications.idempotencyKey, o.key)),
-  );
-  await d.batch(statements as [(typeof statements)[number], ...typeof statements]);
+  const rows = outcomes.map((o) => [o.key, o.ok ? "delivered" : o.final ? "failed" : "retrying", o.status, o.ok ? null : (o.error ?? null)]);
+  await db
+    .prepare(
+      `UPDATE notifications SET status = o.status, http_status = o.http_status, last_error = o.last_error, lease_until = NULL, updated_at = ?2,
+         delivered_at = CASE WHEN o.status = 'delivered' THEN ?2 ELSE notifications.delivered_at END
+       FROM (SELECT json_extract(value, '$[0]') AS key, json_extract(value, '$[1]') AS status, json_extract(value, '$[2]') AS http_status,
+               json_extract(value, '$[3]') AS last_error FROM json_each(?1)) AS o
+       WHERE notifications.idempotency_key = o.key`,
+    )
+    .bind(JSON.stringify(rows), at)
+    .run();
 }
 
 /** What the dead-letter queue holds: failed for good, unless it was delivered meanwhile. */

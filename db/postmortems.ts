@@ -10,6 +10,7 @@ export async function postmortemTarget(db: D1Database, id: string) {
   const [row] = await orm(db)
     .select({
       id: incidents.id,
+      page: incidents.page,
       kind: incidents.kind,
       publication: incidents.publication,
       resolvedAt: incidents.resolvedAt,
@@ -78,11 +79,12 @@ export async function noticeById(db: D1Database, id: number) {
   return row ?? null;
 }
 
-/** Scheduled maintenances not yet reminded: the cron's candidates for a reminder. */
+/** Scheduled maintenances not yet reminded, on every page: the cron's candidates for a reminder. */
 export async function unremindedMaintenances(db: D1Database) {
   return orm(db)
     .select({
       id: incidents.id,
+      page: incidents.page,
       status: incidents.status,
       scheduledFor: incidents.scheduledFor,
       createdAt: incidents.createdAt,

@@ -161,6 +161,8 @@ interface UpdateRow {
   createdAt: string;
   displayAt: string;
   affectedComponents: AffectedComponent[] | null;
+  /** 0: written with deliver_notifications false, told to nobody. */
+  notify?: number;
 }
 
 export function incidentJson(r: IncidentRow, pageId: string, baseUrl: string): IncidentJson {
@@ -187,7 +189,7 @@ export function incidentJson(r: IncidentRow, pageId: string, baseUrl: string): I
       updated_at: u.createdAt,
       display_at: u.displayAt,
       affected_components: u.affectedComponents ?? null,
-      deliver_notifications: true,
+      deliver_notifications: u.notify !== 0,
       custom_tweet: null,
       tweet_id: null,
     })),

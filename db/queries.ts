@@ -1,5 +1,5 @@
 // The read model, shared by the worker's public API and the site: Statuspage's public v2 documents
-// (db/public-json.ts) read from D1. Each document is a set of reads (db/reads.ts) that go to D1 as one
+// (db/public-json.ts) read from D1, each of one page (the settings' `id`): nothing of another page is read. Each document is a set of reads (db/reads.ts) that go to D1 as one
 // batch; the page settings come in already read (db/settings.ts), once per request.
 
 import { KeyMasker, type KeyRecord } from "../domain/mask";
@@ -36,25 +36,27 @@ export interface ReadContext {
   baseUrl: string;
 }
 
-/** The page, updated at its latest change: its settings, a component, or a published incident. */
+/** The page, updated at its latest change: its settings, one of its components, or one of its published incidents. */
 export function pageRead(db: D1Database, { settings, baseUrl }: ReadContext): Read<PageJson> {
   return {
     statements: [
-      db.prepare(
-        `SELECT max(coalesce((SELECT max(updated_at) FROM components), ''),
-           coalesce((SELECT max(updated_at) FROM incidents WHERE publication = 'published'), '')) AS last_change`,
-      ),
+      db
+        .prepare(
+          `SELECT max(coalesce((SELECT max(updated_at) FROM components WHERE page = ?1), ''),
+           coalesce((SELECT max(updated_at) FROM incidents WHERE page = ?1 AND publication = 'published'), '')) AS last_change`,
+        )
+        .bind(settings.id),
     ],
     result: ([r]) => pageJson(settings, baseUrl, rowsOf<{ last_change: string }>(r)[0]?.last_change ?? ""),
   };
 }
 
-/** Components and groups in display order: each group followed by its members, as Statuspage lists them. */
-export function componentsRead(db: D1Database, pageId: string): Read<ComponentJson[]> {
+/** A page's components and groups in display order: each group followed by its members, as Statuspage lists them. */
+export function componentsRead(db: D1Database, pageId: string, page = 1): Read<ComponentJson[]> {
   return {
     statements: [
-      db.prepare(`SELECT ${columnsOf(componentGroups, "g")} FROM component_groups g ORDER BY g.position, g.name`),
-      db.prepare(`SELECT ${columnsOf(components, "c")} FROM components c ORDER BY c.position, c.name`),
+      db.prepare(`SELECT ${columnsOf(componentGroups, "g")} FROM component_groups g WHERE g.page = ?1 ORDER BY g.position, g.name`).bind(page),
+      db.prepare(`SELECT ${columnsOf(components, "c")} FROM components c WHERE c.page = ?1 ORDER BY c.position, c.name`).bind(page),
     ],
     result([groups, comps]) {
       const members = rowsOf<SqlRow<typeof components>>(comps).map((r) => componentJson(r, pageId));
@@ -65,7 +67,13 @@ export function componentsRead(db: D1Database, pageId: string): Read<ComponentJs
   };
 }
 
-export const getComponents = (db: D1Database, pageId: string): Promise<ComponentJson[]> => readOne(db, componentsRead(db, pageId));
+/** A page's component by its slug or id (a badge's address); undefined when the page has none. */
+export async function componentIdOnPage(db: D1Database, page: number, key: string): Promise<string | undefined> {
+  const row = await db.prepare("SELECT id FROM components WHERE page = ?1 AND (slug = ?2 OR id = ?2) LIMIT 1").bind(page, key).first<{ id: string }>();
+  return row?.id;
+}
+
+export const getComponents = (db: D1Database, pageId: string, page = 1): Promise<ComponentJson[]> => readOne(db, componentsRead(db, pageId, page));
 
 /**
  * The page's order, for the public page, the API and the admin alike: groups and ungrouped components
@@ -103,27 +111,29 @@ export interface IncidentQuery {
 }
 
 /**
- * Incidents (or maintenances) matching the query, newest first unless told otherwise, each with its
- * updates (newest first) and components. Raw SQL: each incident's updates and components come
+ * The page's incidents (or maintenances) matching the query, newest first unless told otherwise, each
+ * with its updates (newest first) and its components on that page. Raw SQL: each incident's updates and components come
  * aggregated in the same row (json_group_array of correlated subqueries), which drizzle cannot write.
  */
 export function incidentsRead(db: D1Database, { settings, baseUrl }: ReadContext, q: IncidentQuery): Read<IncidentJson[]> {
   const { where, params = [], limit = 50, order = "newest", audience = "public" } = q;
+  // The page is the last parameter, after the query's own.
+  const page = `?${params.length + 1}`;
   return {
     statements: [
       db
         .prepare(
           `SELECT ${columnsOf(incidents, "i")},
            (SELECT json_group_array(json_object('id', u.id, 'status', u.status, 'body', u.body, 'createdAt', u.created_at,
-               'displayAt', u.display_at, 'affectedComponents', json(u.affected_components)))
+               'displayAt', u.display_at, 'affectedComponents', json(u.affected_components), 'notify', u.deliver_notifications))
             FROM (SELECT * FROM incident_updates WHERE incident_id = i.id ORDER BY created_at DESC, rowid DESC) u) AS updates,
            (SELECT json_group_array(${jsonObjectOf(components, "c")})
             FROM (SELECT c.* FROM incident_components ic JOIN components c ON c.id = ic.component_id
-                  WHERE ic.incident_id = i.id ORDER BY c.position, c.name) c) AS comps
-         FROM incidents i WHERE ${audience === "public" ? `${PUBLISHED} AND ` : ""}(${where})
+                  WHERE ic.incident_id = i.id AND c.page = i.page ORDER BY c.position, c.name) c) AS comps
+         FROM incidents i WHERE i.page = ${page} AND ${audience === "public" ? `${PUBLISHED} AND ` : ""}(${where})
          ORDER BY ${ORDER[order]} LIMIT ${Math.max(1, Math.floor(limit))}`,
         )
-        .bind(...params),
+        .bind(...params, settings.id),
       db.prepare("SELECT key_prefix, key_hash FROM integrations"),
     ],
     result: ([rows, keys]) =>
@@ -155,7 +165,7 @@ async function maskIncidents(incidents: IncidentJson[], keys: KeyRecord[]): Prom
 export function summaryReads(db: D1Database, ctx: ReadContext) {
   return {
     page: pageRead(db, ctx),
-    components: componentsRead(db, ctx.settings.pageId),
+    components: componentsRead(db, ctx.settings.pageId, ctx.settings.id),
     incidents: incidentsRead(db, ctx, { where: UNRESOLVED_INCIDENTS }),
     scheduled_maintenances: incidentsRead(db, ctx, { where: OPEN_MAINTENANCES, order: "soonest" }),
   };
@@ -186,7 +196,7 @@ export const getPage = (db: D1Database, ctx: ReadContext): Promise<PageJson> => 
 
 /** components.json */
 export const getComponentList = (db: D1Database, ctx: ReadContext): Promise<{ page: PageJson; components: ComponentJson[] }> =>
-  readAll(db, { page: pageRead(db, ctx), components: componentsRead(db, ctx.settings.pageId) });
+  readAll(db, { page: pageRead(db, ctx), components: componentsRead(db, ctx.settings.pageId, ctx.settings.id) });
 
 /** incidents.json (the 50 most recent, resolved ones included) and incidents/unresolved.json. */
 export const getIncidentList = (db: D1Database, ctx: ReadContext, which: "all" | "unresolved"): Promise<{ page: PageJson; incidents: IncidentJson[] }> =>

@@ -18,6 +18,8 @@ import {
   SEVERITIES,
 } from "../domain/status";
 
+type ComponentStatusValue = (typeof COMPONENT_STATUSES)[number];
+
 // Enum columns type what the code reads and writes; SQLite stores them as plain text (no CHECK).
 const componentStatus = (name: string) => text(name, { enum: COMPONENT_STATUSES });
 /** Incidents and maintenances share the status and impact columns. */
@@ -32,57 +34,90 @@ const owned = (name: string, parent: () => AnySQLiteColumn) => text(name).notNul
 const updatedAt = () => text("updated_at").notNull();
 
 // ── Page ────────────────────────────────────────────────────────────────────
-export const pageSettings = sqliteTable("page_settings", {
-  id: integer("id").primaryKey(), // always 1
-  pageId: text("page_id").notNull(),
-  name: text("name").notNull(),
-  url: text("url").notNull().default(""),
-  timeZone: text("time_zone").notNull().default("Etc/UTC"),
-  autoResolveMinutes: integer("auto_resolve_minutes"), // null: an operator resolves
-  /** The language readers get when neither `?lang=`, their cookie nor Accept-Language decides (i18n/). */
-  language: text("language").notNull().default("en"),
-  logoUrl: text("logo_url"),
-  faviconUrl: text("favicon_url"),
-  /** `#rrggbb`, checked for WCAG AA contrast when set (domain/contrast.ts). */
-  brandColor: text("brand_color"),
-  /** JSON `[{label, url}]`, shown in the page's header. */
-  headerLinks: text("header_links").notNull().default("[]"),
-  supportUrl: text("support_url"),
-  footerText: text("footer_text"),
-  /** `private`: only readers with the page password or a Cloudflare Access identity (worker/visibility.ts). */
-  visibility: text("visibility", { enum: ["public", "private"] })
-    .notNull()
-    .default("public"),
-  /** PBKDF2-SHA256 of the page password (`pbkdf2-sha256$<iterations>$<salt>$<hash>`); null: none. */
-  pagePasswordHash: text("page_password_hash"),
-  /** Signs readers' access cookies; replaced with every new password, which signs every reader out. */
-  accessSecret: text("access_secret"),
-  /** Retention the cron enforces on the delivery log and the audit log. */
-  deliveryRetentionDays: integer("delivery_retention_days").notNull().default(30),
-  auditRetentionDays: integer("audit_retention_days").notNull().default(365),
-  /** Whether other sites may show the public page in a frame (frame-ancestors / X-Frame-Options). */
-  allowFraming: integer("allow_framing", { mode: "boolean" }).notNull().default(true),
-  /** Cloudflare Turnstile on the subscribe form when set (migration 0007); its secret is TURNSTILE_SECRET. */
-  turnstileSiteKey: text("turnstile_site_key"),
-  /** Minutes before a maintenance starts when its subscribers are reminded (0: no reminder; migration 0013). */
-  maintenanceRemindMinutes: integer("maintenance_remind_minutes").notNull().default(60),
-  updatedAt: updatedAt(),
-});
+/** One row per page. Page 1 is the install's first page: every row made before pages existed is on it. */
+export const pageSettings = sqliteTable(
+  "page_settings",
+  {
+    /** The page: what `page` columns elsewhere refer to. */
+    id: integer("id").primaryKey(),
+    /** The page's public id, as the Statuspage APIs show it. */
+    pageId: text("page_id").notNull(),
+    /** Its path prefix under a shared host (`/p/<slug>/`) and its `<slug>.localhost` name. */
+    slug: text("slug").notNull().default("main"),
+    /** Order in the admin's page switcher. */
+    position: integer("position").notNull().default(0),
+    name: text("name").notNull(),
+    url: text("url").notNull().default(""),
+    timeZone: text("time_zone").notNull().default("Etc/UTC"),
+    autoResolveMinutes: integer("auto_resolve_minutes"), // null: an operator resolves
+    /** The language readers get when neither `?lang=`, their cookie nor Accept-Language decides (i18n/). */
+    language: text("language").notNull().default("en"),
+    logoUrl: text("logo_url"),
+    faviconUrl: text("favicon_url"),
+    /** `#rrggbb`, checked for WCAG AA contrast when set (domain/contrast.ts). */
+    brandColor: text("brand_color"),
+    /** JSON `[{label, url}]`, shown in the page's header. */
+    headerLinks: text("header_links").notNull().default("[]"),
+    supportUrl: text("support_url"),
+    footerText: text("footer_text"),
+    /** `private`: only readers with the page password or a Cloudflare Access identity (worker/visibility.ts). */
+    visibility: text("visibility", { enum: ["public", "private"] })
+      .notNull()
+      .default("public"),
+    /** PBKDF2-SHA256 of the page password (`pbkdf2-sha256$<iterations>$<salt>$<hash>`); null: none. */
+    pagePasswordHash: text("page_password_hash"),
+    /** Signs readers' access cookies; replaced with every new password, which signs every reader out. */
+    accessSecret: text("access_secret"),
+    /** Retention the cron enforces on the delivery log and the audit log. */
+    deliveryRetentionDays: integer("delivery_retention_days").notNull().default(30),
+    auditRetentionDays: integer("audit_retention_days").notNull().default(365),
+    /** Whether other sites may show the public page in a frame (frame-ancestors / X-Frame-Options). */
+    allowFraming: integer("allow_framing", { mode: "boolean" }).notNull().default(true),
+    /** Cloudflare Turnstile on the subscribe form when set (migration 0007); its secret is TURNSTILE_SECRET. */
+    turnstileSiteKey: text("turnstile_site_key"),
+    /** Minutes before a maintenance starts when its subscribers are reminded (0: no reminder; migration 0013). */
+    maintenanceRemindMinutes: integer("maintenance_remind_minutes").notNull().default(60),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("page_settings_slug_unique").on(t.slug)],
+);
+
+/** The host names a page answers on (`status.example.com`); a host belongs to one page. */
+export const pageHosts = sqliteTable(
+  "page_hosts",
+  {
+    host: text("host").primaryKey(), // lower case, no port
+    page: integer("page")
+      .notNull()
+      .references(() => pageSettings.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("page_hosts_page_idx").on(t.page)],
+);
+
+/** The page a row belongs to (`page_settings.id`); rows made before pages existed are on page 1. */
+const pageColumn = () => integer("page").notNull().default(1);
 
 // ── Components ──────────────────────────────────────────────────────────────
-export const componentGroups = sqliteTable("component_groups", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  description: text("description"),
-  position: integer("position").notNull().default(0),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-});
+export const componentGroups = sqliteTable(
+  "component_groups",
+  {
+    id: text("id").primaryKey(),
+    page: pageColumn(),
+    name: text("name").notNull(),
+    description: text("description"),
+    position: integer("position").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("component_groups_page_idx").on(t.page, t.position)],
+);
 
 export const components = sqliteTable(
   "components",
   {
     id: text("id").primaryKey(),
+    page: pageColumn(),
     slug: text("slug").notNull(),
     name: text("name").notNull(),
     description: text("description"),
@@ -100,7 +135,7 @@ export const components = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("components_slug_unique").on(t.slug), index("components_group_idx").on(t.groupId, t.position)],
+  (t) => [uniqueIndex("components_page_slug_unique").on(t.page, t.slug), index("components_group_idx").on(t.groupId, t.position)],
 );
 
 /** Every change of a component's visible status: the source of uptime history. */
@@ -114,6 +149,37 @@ export const componentStatusChanges = sqliteTable(
     at: text("at").notNull(),
   },
   (t) => [index("status_changes_component_at_idx").on(t.componentId, t.at)],
+);
+
+// ── Incident templates ──────────────────────────────────────────────────────
+/**
+ * The operator's words ready before an incident (migration 0012): chosen when an operator opens one, or
+ * attached to an integration or a link so that an alert opens its incident with them (placeholders filled
+ * as the integration's public text allows, domain/incident-templates.ts).
+ */
+export const incidentTemplates = sqliteTable(
+  "incident_templates",
+  {
+    id: text("id").primaryKey(),
+    /** The page it belongs to (page_settings.id). */
+    page: integer("page").notNull().default(1),
+    name: text("name").notNull(),
+    /** The incident's name. */
+    title: text("title").notNull(),
+    /** The first update's body. */
+    body: text("body").notNull(),
+    /** The status an operator's incident opens in. */
+    status: text("status", { enum: ["investigating", "identified", "monitoring"] })
+      .notNull()
+      .default("investigating"),
+    /** Null: from the components' statuses. */
+    impact: text("impact", { enum: IMPACTS }),
+    /** The affected components and the status each is set to: `{id: status}` (null: listed, not changed). */
+    components: text("components", { mode: "json" }).$type<Record<string, ComponentStatusValue | null>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("incident_templates_page_idx").on(t.page), uniqueIndex("incident_templates_page_name_unique").on(t.page, t.name)],
 );
 
 // ── Integrations and routing ────────────────────────────────────────────────
@@ -146,6 +212,8 @@ export const integrations = sqliteTable(
     publication: text("publication", { enum: PUBLICATION_POLICIES }).notNull().default("publish"),
     /** With `publish`: the grace period, in seconds, before an incident still firing is published; null: at once. */
     publishAfterSeconds: integer("publish_after_seconds"),
+    /** The incident template its alerts open incidents with (migration 0012); null: the public text's words. */
+    incidentTemplateId: text("incident_template_id").references(() => incidentTemplates.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -172,6 +240,8 @@ export const links = sqliteTable(
     matchKey: text("match_key").notNull(), // monitor id or name; tag/label key
     matchValue: text("match_value"), // tag/label value; null matches any value
     status: componentStatus("status"),
+    /** The incident template the alerts it matches open incidents with; wins over the integration's. */
+    incidentTemplateId: text("incident_template_id").references(() => incidentTemplates.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
   (t) => [index("links_integration_idx").on(t.integrationId)],
@@ -193,6 +263,8 @@ export const alerts = sqliteTable(
     id: text("id").primaryKey(),
     integrationId: owned("integration_id", () => integrations.id),
     dedupKey: text("dedup_key").notNull(),
+    /** The page whose components it is routed to: an alert reaching several pages is one row per page, each with its own incident. */
+    page: pageColumn(),
     status: text("status", { enum: ALERT_STATUSES }).notNull(),
     severity: text("severity", { enum: SEVERITIES }).notNull(),
     summary: text("summary").notNull(),
@@ -215,8 +287,8 @@ export const alerts = sqliteTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    // What makes a duplicate delivery harmless.
-    uniqueIndex("alerts_integration_dedup_unique").on(t.integrationId, t.dedupKey),
+    // What makes a duplicate delivery harmless (on each page it reaches).
+    uniqueIndex("alerts_integration_dedup_page_unique").on(t.integrationId, t.dedupKey, t.page),
     index("alerts_incident_idx").on(t.incidentId),
     index("alerts_status_idx").on(t.status),
     index("alerts_expires_idx").on(t.expiresAt).where(sql`${t.expiresAt} IS NOT NULL`),
@@ -240,6 +312,7 @@ export const incidents = sqliteTable(
   "incidents",
   {
     id: text("id").primaryKey(),
+    page: pageColumn(),
     kind: text("kind", { enum: INCIDENT_KINDS }).notNull().default("incident"),
     name: text("name").notNull(),
     status: text("status", { enum: INCIDENT_OR_MAINTENANCE_STATUSES }).notNull(),
@@ -274,6 +347,7 @@ export const incidents = sqliteTable(
     // What makes the cron's creation of a rule's occurrence idempotent.
     uniqueIndex("incidents_rule_occurrence_unique").on(t.ruleId, t.scheduledFor).where(sql`${t.ruleId} IS NOT NULL`),
     index("incidents_open_idx").on(t.kind, t.resolvedAt),
+    index("incidents_page_idx").on(t.page, t.kind, t.createdAt),
     index("incidents_created_idx").on(t.createdAt),
     // The cron's look-up of grace periods that ran out, and the admin's list of drafts.
     index("incidents_unpublished_idx").on(t.publication, t.publishAt).where(sql`${t.publication} != 'published'`),
@@ -291,6 +365,8 @@ export const incidentUpdates = sqliteTable(
     affectedComponents: text("affected_components", { mode: "json" }).$type<AffectedComponent[] | null>(),
     createdAt: createdAt(),
     displayAt: text("display_at").notNull(),
+    /** Whether subscribers and channels hear of it (Statuspage's deliver_notifications); imported history never is. */
+    deliverNotifications: integer("deliver_notifications", { mode: "boolean" }).notNull().default(true),
   },
   (t) => [index("incident_updates_incident_idx").on(t.incidentId, t.createdAt)],
 );
@@ -316,7 +392,7 @@ export const incidentNotices = sqliteTable(
   "incident_notices",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    page: integer("page").notNull().default(1),
+    page: pageColumn(),
     incidentId: owned("incident_id", () => incidents.id),
     kind: text("kind", { enum: NOTICE_KINDS }).notNull(),
     createdAt: createdAt(),
@@ -329,7 +405,7 @@ export const maintenanceRules = sqliteTable(
   "maintenance_rules",
   {
     id: text("id").primaryKey(),
-    page: integer("page").notNull().default(1),
+    page: pageColumn(),
     name: text("name").notNull(),
     body: text("body"),
     componentIds: text("component_ids", { mode: "json" }).$type<string[]>().notNull(),
@@ -402,6 +478,37 @@ export const adminSessions = sqliteTable(
   (t) => [index("admin_sessions_expires_idx").on(t.expiresAt)],
 );
 
+/** Operator keys: `Authorization: Bearer <key>` on the admin API, limited to some pages or not (db/keys.ts). */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** SHA-256 hex of the key; the key itself is shown once and never stored. */
+    keyHash: text("key_hash").notNull(),
+    keyPrefix: text("key_prefix").notNull(),
+    /** JSON array of the page ids (`page_settings.id`) it may touch; null: every page. */
+    pages: text("pages"),
+    createdAt: createdAt(),
+    createdBy: text("created_by").notNull(),
+    lastUsedAt: text("last_used_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_key_hash_unique").on(t.keyHash)],
+);
+
+/**
+ * The pages a Cloudflare Access identity may touch in the admin: an email, `group:<name>` for an Access
+ * group, or `*` for every identity not listed (absent: those keep every page).
+ */
+export const operatorPages = sqliteTable("operator_pages", {
+  identity: text("identity").primaryKey(),
+  /** JSON array of page ids; `[]`: none. */
+  pages: text("pages").notNull(),
+  createdAt: createdAt(),
+  createdBy: text("created_by").notNull(),
+});
+
 /** Deliveries refused for an unknown key: counted per hour, source and key prefix, never stored. */
 export const refusedDeliveries = sqliteTable(
   "refused_deliveries",
@@ -456,6 +563,8 @@ export const channels = sqliteTable(
   "channels",
   {
     id: text("id").primaryKey(),
+    /** The page it listens to; null: every page. */
+    page: integer("page").default(1),
     name: text("name").notNull(),
     kind: text("kind", { enum: CHANNEL_KINDS }).notNull(),
     /** webhook/slack/discord/teams: the URL; datadog: the api_url; email: the address. */
@@ -477,6 +586,8 @@ export const subscribers = sqliteTable(
   "subscribers",
   {
     id: text("id").primaryKey(),
+    /** The page subscribed to (its components, or some of them). */
+    page: pageColumn(),
     email: text("email").notNull(),
     /** Null: an email subscriber. */
     webhookUrl: text("webhook_url"),
@@ -499,8 +610,8 @@ export const subscribers = sqliteTable(
   (t) => [
     uniqueIndex("subscribers_token_unique").on(t.token),
     index("subscribers_email_idx").on(t.email),
-    // One subscriber per (email, webhook): parallel sign-ups for one address make one row.
-    uniqueIndex("subscribers_email_webhook_unique").on(t.email, sql`coalesce(${t.webhookUrl}, '')`),
+    // One subscriber per (page, email, webhook): parallel sign-ups for one address make one row.
+    uniqueIndex("subscribers_page_email_webhook_unique").on(t.page, t.email, sql`coalesce(${t.webhookUrl}, '')`),
     check("subscribers_created_by", sql`${t.createdBy} IN ('public','operator')`),
   ],
 );
@@ -540,6 +651,7 @@ export const notifications = sqliteTable(
 );
 
 // ── Row types, as a query returns them ──────────────────────────────────────
+export type PageHostRow = typeof pageHosts.$inferSelect;
 export type ComponentGroupRow = typeof componentGroups.$inferSelect;
 export type ComponentRow = typeof components.$inferSelect;
 export type IntegrationRow = typeof integrations.$inferSelect;
@@ -547,3 +659,21 @@ export type Channel = typeof channels.$inferSelect;
 export type Subscriber = typeof subscribers.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
 export type MaintenanceRuleRow = typeof maintenanceRules.$inferSelect;
+export type IncidentTemplateRow = typeof incidentTemplates.$inferSelect;
+
+/**
+ * What an import brought in, by the source's own ids: a second run of the same import finds them here
+ * and adds only what is new. `source` is the page's base URL; `kind` component, group, incident, update or subscriber.
+ */
+export const importMappings = sqliteTable(
+  "import_mappings",
+  {
+    page: pageColumn(),
+    source: text("source").notNull(),
+    kind: text("kind", { enum: ["component", "group", "incident", "update", "subscriber"] }).notNull(),
+    sourceId: text("source_id").notNull(),
+    localId: text("local_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.page, t.source, t.kind, t.sourceId] }), index("import_mappings_local_idx").on(t.localId)],
+);

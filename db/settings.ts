@@ -1,7 +1,9 @@
-// The page's settings: one row (id 1), read here and nowhere else, into one typed object. A request
-// reads it once: the reader gate (worker/visibility.ts) reads it for the request it answers and hands
-// the same object to the Astro page it renders (settingsFor / shareSettings, keyed by the Request).
-import { eq } from "drizzle-orm";
+// The pages' settings: one row per page (id 1 is the first page), read here and nowhere else, into one
+// typed object. A request reads its page's once: the reader gate (worker/visibility.ts) reads it for the
+// request it answers, finding the page by the request's address (domain/page-address.ts), and hands the
+// same object to the Astro page it renders (pageFor / shareSettings, keyed by the Request).
+import { eq, getTableColumns, sql } from "drizzle-orm";
+import { type PageAddress, pageAddress } from "../domain/page-address";
 import { orm } from "./orm";
 import { pageSettings } from "./schema";
 
@@ -12,6 +14,8 @@ export type PageSettings = typeof pageSettings.$inferSelect & { saved: boolean }
 const UNSAVED: typeof pageSettings.$inferSelect = {
   id: 1,
   pageId: "page00000000",
+  slug: "main",
+  position: 0,
   name: "Status",
   url: "",
   timeZone: "Etc/UTC",
@@ -35,28 +39,83 @@ const UNSAVED: typeof pageSettings.$inferSelect = {
 };
 
 /** The one read of the page settings (one round trip); the defaults when they were never saved. */
-export async function readPageSettings(db: D1Database): Promise<PageSettings> {
-  const row = await orm(db).select().from(pageSettings).where(eq(pageSettings.id, 1)).get();
+export async function readPageSettings(db: D1Database, page = 1): Promise<PageSettings> {
+  const row = await orm(db).select().from(pageSettings).where(eq(pageSettings.id, page)).get();
   return row ? { ...row, saved: true } : { ...UNSAVED, saved: false };
 }
 
-// Per request, never per isolate: the entry goes with its Request.
-const perRequest = new WeakMap<Request, Promise<PageSettings>>();
+/** A page's slug and first host name (the oldest), for the links made outside a request. */
+export async function readPageLink(db: D1Database, page: number): Promise<{ id: number; slug: string; host: string | null }> {
+  const row = await db
+    .prepare("SELECT slug, (SELECT host FROM page_hosts WHERE page = ?1 ORDER BY created_at, host LIMIT 1) AS host FROM page_settings WHERE id = ?1")
+    .bind(page)
+    .first<{ slug: string; host: string | null }>();
+  return { id: page, slug: row?.slug ?? UNSAVED.slug, host: row?.host ?? null };
+}
 
-/** The page settings for this request: read the first time it asks, the same object after. */
-export function settingsFor(db: D1Database, request: Request): Promise<PageSettings> {
-  let settings = perRequest.get(request);
-  if (!settings) {
-    settings = readPageSettings(db);
-    perRequest.set(request, settings);
+/** The page a reader's request is for, and how it came there. */
+export interface RequestPage {
+  settings: PageSettings;
+  /** `/p/<slug>` when the reader came by the path prefix: every link on the page keeps it. */
+  prefix: string;
+  /** The request's host is the page's own (one of its host names, or `<slug>.localhost`): links keep that host. */
+  ownHost: boolean;
+}
+
+/**
+ * The page an address names, in one round trip: by the prefix's slug only (an unknown one is null), else
+ * by the host's page, else by the `<slug>.localhost` slug, else the first page.
+ */
+export async function readRequestPage(db: D1Database, address: PageAddress): Promise<RequestPage | null> {
+  const hostPage = sql<number | null>`(SELECT page FROM page_hosts WHERE host = ${address.host})`;
+  const where = address.prefix
+    ? eq(pageSettings.slug, address.slug ?? "")
+    : sql`${pageSettings.id} = coalesce(${hostPage}, (SELECT id FROM page_settings WHERE slug = ${address.slug}), 1)`;
+  const found = await orm(db)
+    .select({ ...getTableColumns(pageSettings), hostPage })
+    .from(pageSettings)
+    .where(where)
+    .get();
+  if (!found) {
+    // The first page before its settings were ever saved: no row, and only its own address names it.
+    if (address.prefix && address.slug !== UNSAVED.slug) return null;
+    return { settings: { ...UNSAVED, saved: false }, prefix: address.prefix, ownHost: false };
   }
-  return settings;
+  const { hostPage: hostsPage, ...row } = found;
+  const ownHost = hostsPage === row.id || (!address.prefix && !!address.slug && row.slug === address.slug);
+  return { settings: { ...row, saved: true }, prefix: address.prefix, ownHost };
 }
 
-/** Hands settings already read to another request made for the same answer (the page the worker renders). */
-export function shareSettings(request: Request, settings: PageSettings): void {
-  perRequest.set(request, Promise.resolve(settings));
+// Per request, never per isolate: the entry goes with its Request.
+const perRequest = new WeakMap<Request, Promise<RequestPage | null>>();
+
+/** The page of this request: read the first time it asks, the same object after; null for an unknown `/p/<slug>/`. */
+export function pageFor(db: D1Database, request: Request): Promise<RequestPage | null> {
+  let page = perRequest.get(request);
+  if (!page) {
+    page = readRequestPage(db, pageAddress(new URL(request.url)));
+    perRequest.set(request, page);
+  }
+  return page;
 }
+
+/** The page settings of this request (worker/index.ts answers an unknown `/p/<slug>/` before anyone asks). */
+export async function settingsFor(db: D1Database, request: Request): Promise<PageSettings> {
+  const page = await pageFor(db, request);
+  if (!page) throw new Error("no such page");
+  return page.settings;
+}
+
+const prefixes = new WeakMap<Request, string>();
+
+/** Hands the page already read to another request made for the same answer (the page the worker renders). */
+export function shareSettings(request: Request, page: RequestPage): void {
+  perRequest.set(request, Promise.resolve(page));
+  prefixes.set(request, page.prefix);
+}
+
+/** The path prefix of the page a request renders (`/p/<slug>`, or ""): the site's links keep it. */
+export const sharedPrefix = (request: Request): string => prefixes.get(request) ?? "";
 
 /** The settings an operator sets (all but the page password), as the admin API shows them. */
 export interface PageSettingsValues {
@@ -83,12 +142,12 @@ export interface PageSettingsValues {
 }
 
 /** Writes the settings, creating the row (with its page id) the first time. */
-export const upsertPageSettings = (db: D1Database, pageId: string, v: PageSettingsValues, now: string) =>
+export const upsertPageSettings = (db: D1Database, pageId: string, v: PageSettingsValues, now: string, page = 1) =>
   db
     .prepare(
       `INSERT INTO page_settings (id, page_id, name, url, time_zone, auto_resolve_minutes, delivery_retention_days, audit_retention_days,
          allow_framing, language, logo_url, favicon_url, brand_color, header_links, support_url, footer_text, visibility, turnstile_site_key, updated_at)
-       VALUES (1, ?1, ?2, ?3, ?4, ?5, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?6)
+       VALUES (?19, ?1, ?2, ?3, ?4, ?5, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?6)
        ON CONFLICT(id) DO UPDATE SET name = excluded.name, url = excluded.url, time_zone = excluded.time_zone,
          auto_resolve_minutes = excluded.auto_resolve_minutes, delivery_retention_days = excluded.delivery_retention_days,
          audit_retention_days = excluded.audit_retention_days, allow_framing = excluded.allow_framing,
@@ -116,15 +175,13 @@ export const upsertPageSettings = (db: D1Database, pageId: string, v: PageSettin
       v.footer_text,
       v.visibility,
       v.turnstile_site_key,
+      page,
     );
 
 /** A new page password (stored hashed) and the secret that signs readers' cookies; null clears both. */
-export const setPagePassword = (db: D1Database, hash: string | null, accessSecret: string | null) =>
-  db.prepare("UPDATE page_settings SET page_password_hash = ?1, access_secret = ?2 WHERE id = 1").bind(hash, accessSecret);
+export const setPagePassword = (db: D1Database, hash: string | null, accessSecret: string | null, page = 1) =>
+  db.prepare("UPDATE page_settings SET page_password_hash = ?1, access_secret = ?2 WHERE id = ?3").bind(hash, accessSecret, page);
 
-/** The page's default reminder before a maintenance starts, in minutes (0: none). */
-export const setMaintenanceRemindMinutes = (db: D1Database, minutes: number) =>
-  db.prepare("UPDATE page_settings SET maintenance_remind_minutes = ?1 WHERE id = 1").bind(minutes);
-
-/** The page's auto-resolve setting, in minutes; null: an operator resolves. */
-export const autoResolveMinutes = async (db: D1Database) => (await readPageSettings(db)).autoResolveMinutes;
+/** A page's default reminder before a maintenance starts, in minutes (0: none). */
+export const setMaintenanceRemindMinutes = (db: D1Database, minutes: number, page = 1) =>
+  db.prepare("UPDATE page_settings SET maintenance_remind_minutes = ?1 WHERE id = ?2").bind(minutes, page);

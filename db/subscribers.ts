@@ -1,6 +1,7 @@
 // Subscribers (the public's email and webhook subscriptions): every query on the table but the
-// notification fan-out's (worker/notify). A subscriber is one (email, webhook_url) pair, UNIQUE in D1
-// (migration 0007), so two parallel sign-ups for one address make one row. The token is the capability
+// notification fan-out's (worker/notify). A subscriber is on one page (the one it subscribed from) and is
+// one (email, webhook_url) pair there, UNIQUE in D1 (migrations 0007, 0011), so two parallel sign-ups for
+// one address make one row. The token is the capability
 // the confirm, manage and unsubscribe links carry; unsubscribing deletes the row.
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
@@ -16,9 +17,9 @@ export function statement(db: D1Database, query: { toSQL(): { sql: string; param
   return db.prepare(sql).bind(...params);
 }
 
-/** The row a subscription names by its (email, webhook) pair: how a repeated sign-up finds the first. */
-const samePair = (email: string, webhookUrl: string | null): SQL =>
-  and(eq(subscribers.email, email), webhookUrl === null ? isNull(subscribers.webhookUrl) : eq(subscribers.webhookUrl, webhookUrl))!;
+/** The row a subscription names by its page and (email, webhook) pair: how a repeated sign-up finds the first. */
+const samePair = (email: string, webhookUrl: string | null, page: number): SQL =>
+  and(eq(subscribers.page, page), eq(subscribers.email, email), webhookUrl === null ? isNull(subscribers.webhookUrl) : eq(subscribers.webhookUrl, webhookUrl))!;
 
 export interface NewSubscriber {
   id: string;
@@ -30,6 +31,8 @@ export interface NewSubscriber {
   createdBy: "public" | "operator";
   createdAt: string;
   confirmedAt: string | null;
+  /** The page subscribed to; the first page when not said. */
+  page?: number;
   failingSince?: string | null;
   disabledAt?: string | null;
 }
@@ -43,11 +46,12 @@ export const insertSubscriber = (db: D1Database, row: NewSubscriber) => orm(db).
  * parallel requests for one address, whatever else they carry, get one email.
  */
 const quietSince = (email: string, since: string) =>
-  sql`NOT EXISTS (SELECT 1 FROM subscribers AS s2 WHERE s2.email = ${email} AND s2.created_by = 'public' AND s2.created_at > ${since})`;
+  sql`NOT EXISTS (SELECT 1 FROM subscribers AS s2 WHERE s2.page = ${subscribers.page} AND s2.email = ${email} AND s2.created_by = 'public' AND s2.created_at > ${since})`;
 
 /**
- * A public sign-up: inserted only when no confirmation went to its address after `quietSince`, and, for a
- * webhook, while the address holds fewer than `maxWebhooks` webhook subscriptions. Null: nothing inserted.
+ * A public sign-up on its page: inserted only when no confirmation of that page went to its address after
+ * `quietSince`, and, for a webhook, while the address holds fewer than `maxWebhooks` webhook subscriptions
+ * there. Null: nothing inserted.
  */
 export async function insertPublicSubscriber(
   db: D1Database,
@@ -56,10 +60,10 @@ export async function insertPublicSubscriber(
 ): Promise<Subscriber | null> {
   const inserted = await db
     .prepare(
-      `INSERT INTO subscribers (id, email, webhook_url, component_ids, language, token, created_by, created_at, confirmed_at)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'public', ?7, NULL
-       WHERE NOT EXISTS (SELECT 1 FROM subscribers WHERE email = ?2 AND created_by = 'public' AND created_at > ?8)
-         AND (?3 IS NULL OR (SELECT count(*) FROM subscribers WHERE email = ?2 AND webhook_url IS NOT NULL) < ?9)
+      `INSERT INTO subscribers (id, email, webhook_url, component_ids, language, token, created_by, created_at, confirmed_at, page)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'public', ?7, NULL, ?10
+       WHERE NOT EXISTS (SELECT 1 FROM subscribers WHERE page = ?10 AND email = ?2 AND created_by = 'public' AND created_at > ?8)
+         AND (?3 IS NULL OR (SELECT count(*) FROM subscribers WHERE page = ?10 AND email = ?2 AND webhook_url IS NOT NULL) < ?9)
        ON CONFLICT DO NOTHING`,
     )
     .bind(
@@ -72,17 +76,26 @@ export async function insertPublicSubscriber(
       row.createdAt,
       limits.quietSince,
       limits.maxWebhooks,
+      row.page ?? 1,
     )
     .run();
   return inserted.meta.changes ? findById(db, row.id) : null;
 }
 
-export async function findByPair(db: D1Database, email: string, webhookUrl: string | null): Promise<Subscriber | null> {
-  return (await orm(db).select().from(subscribers).where(samePair(email, webhookUrl)).get()) ?? null;
+export async function findByPair(db: D1Database, email: string, webhookUrl: string | null, page = 1): Promise<Subscriber | null> {
+  return (
+    (await orm(db)
+      .select()
+      .from(subscribers)
+      .where(samePair(email, webhookUrl, page))
+      .get()) ?? null
+  );
 }
 
-export async function findByToken(db: D1Database, token: string): Promise<Subscriber | null> {
-  return (await orm(db).select().from(subscribers).where(eq(subscribers.token, token)).get()) ?? null;
+/** The subscriber a token names; with `page`, only one of that page (a token of another page names none there). */
+export async function findByToken(db: D1Database, token: string, page?: number): Promise<Subscriber | null> {
+  const where = and(eq(subscribers.token, token), page === undefined ? undefined : eq(subscribers.page, page));
+  return (await orm(db).select().from(subscribers).where(where).get()) ?? null;
 }
 
 export async function findById(db: D1Database, id: string): Promise<Subscriber | null> {
@@ -116,7 +129,7 @@ export async function confirmByToken(db: D1Database, token: string, now: string,
   const found = await findByToken(db, token);
   if (!found || found.confirmedAt) return found;
   const room = Number.isFinite(maxWebhooks)
-    ? sql`(${subscribers.webhookUrl} IS NULL OR (SELECT count(*) FROM subscribers AS s2 WHERE s2.email = ${found.email} AND s2.webhook_url IS NOT NULL AND s2.confirmed_at IS NOT NULL) < ${maxWebhooks})`
+    ? sql`(${subscribers.webhookUrl} IS NULL OR (SELECT count(*) FROM subscribers AS s2 WHERE s2.page = ${found.page} AND s2.email = ${found.email} AND s2.webhook_url IS NOT NULL AND s2.confirmed_at IS NOT NULL) < ${maxWebhooks})`
     : undefined;
   const [row] = await orm(db)
     .update(subscribers)
@@ -141,8 +154,9 @@ export const deleteById = (db: D1Database, id: string) => orm(db).delete(subscri
 export type SubscriberState = "confirmed" | "pending";
 
 /** Operators' list: by id, `after` the last id of the previous page. */
-export async function listSubscribers(db: D1Database, opts: { limit: number; after?: string; state?: SubscriberState }): Promise<Subscriber[]> {
+export async function listSubscribers(db: D1Database, opts: { limit: number; after?: string; state?: SubscriberState; page?: number }): Promise<Subscriber[]> {
   const where = and(
+    opts.page === undefined ? undefined : eq(subscribers.page, opts.page),
     opts.after ? gt(subscribers.id, opts.after) : undefined,
     opts.state === "confirmed" ? isNotNull(subscribers.confirmedAt) : opts.state === "pending" ? isNull(subscribers.confirmedAt) : undefined,
   );
@@ -172,22 +186,22 @@ export async function expireUnconfirmed(db: D1Database, before: string): Promise
 /** D1 binds at most 100 parameters per statement: ids are looked up this many at a time. */
 const ID_CHUNK = 90;
 
-/** Which of `ids` are components (not groups, not unknown ones). */
-export async function existingComponentIds(db: D1Database, ids: string[]): Promise<Set<string>> {
+/** Which of `ids` are components of the page (not groups, not unknown ones, not another page's). */
+export async function existingComponentIds(db: D1Database, ids: string[], page = 1): Promise<Set<string>> {
   const found = new Set<string>();
   for (let i = 0; i < ids.length; i += ID_CHUNK) {
     const rows = await orm(db)
       .select({ id: components.id })
       .from(components)
-      .where(inArray(components.id, ids.slice(i, i + ID_CHUNK)));
+      .where(and(eq(components.page, page), inArray(components.id, ids.slice(i, i + ID_CHUNK))));
     for (const r of rows) found.add(r.id);
   }
   return found;
 }
 
 /** How many components the page has: no subscription can name more. */
-export async function componentCount(db: D1Database): Promise<number> {
-  return Number((await orm(db).select({ n: count() }).from(components).get())?.n ?? 0);
+export async function componentCount(db: D1Database, page = 1): Promise<number> {
+  return Number((await orm(db).select({ n: count() }).from(components).where(eq(components.page, page)).get())?.n ?? 0);
 }
 
 /** A day of failures disables a subscriber webhook (worker/notify/consumer.ts). */

@@ -145,12 +145,12 @@ interface UptimeIncidentRow {
 }
 
 /**
- * Daily uptime of every component over the last `days` days, with each day's incidents. Two indexed
+ * Daily uptime of every component of a page (the first by default) over the last `days` days, with each day's incidents. Two indexed
  * reads: per component, the last change before the window and the changes inside it (both on
  * status_changes_component_at_idx), and the incidents open during the window. Raw SQL: the changes
  * come aggregated per component (json_group_array of a correlated subquery), which drizzle cannot write.
  */
-export function uptimeRead(db: D1Database, opts: { now?: Date; days?: number } = {}): Read<Record<string, ComponentUptime>> {
+export function uptimeRead(db: D1Database, opts: { now?: Date; days?: number; page?: number } = {}): Read<Record<string, ComponentUptime>> {
   const now = opts.now ?? new Date();
   const days = opts.days ?? UPTIME_DAYS;
   const startIso = new Date(uptimeWindowStart(now, days)).toISOString();
@@ -164,17 +164,17 @@ export function uptimeRead(db: D1Database, opts: { now?: Date; days?: number } =
              (SELECT json_group_array(json_array(at, from_status, to_status)) FROM
                 (SELECT at, from_status, to_status FROM component_status_changes
                  WHERE component_id = c.id AND at >= ?1 AND at <= ?2 ORDER BY at, id)) AS changes
-           FROM components c`,
+           FROM components c WHERE c.page = ?3`,
         )
-        .bind(startIso, nowIso),
+        .bind(startIso, nowIso, opts.page ?? 1),
       db
         .prepare(
           `SELECT ic.component_id, i.id, i.name, i.impact, i.started_at, coalesce(i.resolved_at, ?2) AS ended_at
            FROM incidents i JOIN incident_components ic ON ic.incident_id = i.id
-           WHERE i.kind = 'incident' AND ${PUBLISHED} AND i.started_at <= ?2 AND (i.resolved_at IS NULL OR i.resolved_at >= ?1)
+           WHERE i.page = ?3 AND i.kind = 'incident' AND ${PUBLISHED} AND i.started_at <= ?2 AND (i.resolved_at IS NULL OR i.resolved_at >= ?1)
            ORDER BY i.started_at`,
         )
-        .bind(startIso, nowIso),
+        .bind(startIso, nowIso, opts.page ?? 1),
       db.prepare("SELECT key_prefix, key_hash FROM integrations"),
     ],
     async result([comps, incs, keys]) {
@@ -207,4 +207,4 @@ export function uptimeRead(db: D1Database, opts: { now?: Date; days?: number } =
   };
 }
 
-export const getUptime = (db: D1Database, opts: { now?: Date; days?: number } = {}) => readOne(db, uptimeRead(db, opts));
+export const getUptime = (db: D1Database, opts: { now?: Date; days?: number; page?: number } = {}) => readOne(db, uptimeRead(db, opts));

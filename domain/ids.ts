@@ -29,6 +29,9 @@ export const newId = () => randomString(12);
 /** Integration key: 32 lowercase letters and digits, so it passes PagerDuty routing-key checks too. */
 export const newIntegrationKey = () => randomString(32);
 
+/** Operator key for the admin API: a prefix that tells it from an integration key, then 40 letters and digits. */
+export const newOperatorKey = () => `sk_${randomString(40)}`;
+
 /** Lowercase hex of some bytes: digests, MACs, ETags. */
 export function toHex(bytes: ArrayBuffer | Uint8Array): string {
   return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");

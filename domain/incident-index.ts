@@ -28,7 +28,7 @@ export const alertKey = (integrationId: string, dedupKey: string) => `${integrat
 
 export function indexWorkingSet(ws: WorkingSet): Index {
   const idx: Index = {
-    bySlug: new Map([...ws.components.values()].map((c) => [c.slug, c])),
+    bySlug: new Map([...ws.components.values()].flatMap((c) => [[c.slug, c] as const, [`${c.pageSlug ?? "main"}/${c.slug}`, c] as const])),
     byKey: new Map(),
     byComponent: new Map(),
     byIncident: new Map(),

@@ -3,6 +3,7 @@
 // component's automatic status). The decisions themselves are in incidents.ts and publication.ts.
 
 import type { AlertEvent } from "./alert-event";
+import type { IncidentWording } from "./incident-templates";
 import type { PublicTextSetting } from "./public-text";
 import {
   type ALERT_STATUSES,
@@ -19,6 +20,9 @@ import {
 
 export interface ComponentState {
   id: string;
+  /** The page it is on (absent: page 1) and that page's slug, for `service:<page>/<slug>` tags. */
+  page?: number;
+  pageSlug?: string;
   slug: string;
   name: string;
   autoStatus: ComponentStatus;
@@ -39,6 +43,8 @@ export interface AlertState {
   id: string;
   integrationId: string;
   dedupKey: string;
+  /** The page whose components it reaches (absent: page 1): one alert row per page an event reaches. */
+  page?: number;
   status: AlertStatus;
   severity: Severity;
   summary: string;
@@ -67,6 +73,8 @@ export interface AlertState {
 /** An open automatic incident: the only kind the state machine touches. */
 export interface IncidentState {
   id: string;
+  /** Absent: page 1. */
+  page?: number;
   name: string;
   status: IncidentStatus;
   impact: Impact;
@@ -88,10 +96,14 @@ export interface LinkRule {
   matchValue: string | null;
   status: ComponentStatus | null;
   componentIds: string[];
+  /** The incident template the alerts it matches open incidents with. */
+  template?: IncidentWording | null;
 }
 
 export interface Routing {
   integrationId: string;
+  /** The page this routing was narrowed to (incident-pages.ts): new alerts and incidents are on it. */
+  page?: number;
   /** The integration's own components. */
   componentIds: string[];
   links: LinkRule[];
@@ -99,6 +111,8 @@ export interface Routing {
   publicText?: PublicTextSetting;
   /** What its alerts do in public; absent: published at once. */
   publication?: Publication;
+  /** The incident template its alerts open incidents with (a matching link's wins); absent: the public text's words. */
+  template?: IncidentWording | null;
 }
 
 export interface Publication {
@@ -203,6 +217,7 @@ export function routeEvent(event: AlertEvent, routing: Routing, componentsBySlug
     if (!linkMatches(link, event)) continue;
     for (const id of link.componentIds) add(id, link.status ?? fromSeverity);
   }
+  // `service:<slug>` reaches that slug on every page, `service:<page>/<slug>` only there (incident-index.ts keys both).
   const service = event.tags.service;
   const bySlug = service ? componentsBySlug.get(service.toLowerCase()) : undefined;
   if (bySlug) add(bySlug.id, fromSeverity);

@@ -14,11 +14,13 @@ import {
   type IncidentState,
   isFiring,
   isPublic,
+  linkMatches,
   type Route,
   type Routing,
   routeEvent,
   type WorkingSet,
 } from "./incident-state";
+import { fillTemplate, type IncidentWording } from "./incident-templates";
 import { type PublicTextSetting, publicOpeningBody, publicRecoveredBody, publicReturnedBody, publicTitle } from "./public-text";
 import { graceOf, incidentKindFor, policyOf, publish, publishDue, setVisibility, suppress, visibilityFor } from "./publication";
 import { type IncidentPublication, impactForSeverity, worstImpact } from "./status";
@@ -180,9 +182,12 @@ function applyEvent(ws: WorkingSet, idx: Index, routing: Routing, event: AlertEv
   if (event.renotify) return "applied";
 
   const startedAt = at < opts.now ? at : opts.now;
+  const names = namesOf(ws, componentIds);
+  const wording = wordingFor(routing, event);
+  const words = wording ? templateWords(wording, textOf(routing), event, names) : null;
   incident = {
     id: opts.newId(),
-    name: publicTitle(textOf(routing), event, namesOf(ws, componentIds)),
+    name: words?.title || publicTitle(textOf(routing), event, names),
     status: "investigating",
     impact: impactForSeverity(event.severity),
     componentIds: [],
@@ -190,6 +195,7 @@ function applyEvent(ws: WorkingSet, idx: Index, routing: Routing, event: AlertEv
     monitoringAt: null,
     resolvedAt: null,
     lastAlertAt: opts.now,
+    ...(routing.page ? { page: routing.page } : {}),
   };
   if (kind !== "published") {
     incident.publication = kind;
@@ -199,8 +205,25 @@ function applyEvent(ws: WorkingSet, idx: Index, routing: Routing, event: AlertEv
   d.newIncidents.add(incident.id);
   d.incidents.add(incident.id);
   attach(ws, idx, incident, alert, componentIds, d);
-  addUpdate(d, opts, incident, publicOpeningBody(textOf(routing), event, namesOf(ws, componentIds)), changes, ws);
+  addUpdate(d, opts, incident, words?.body || publicOpeningBody(textOf(routing), event, names), changes, ws);
   return "applied";
+}
+
+/** The template an alert opens its incident with: the first matching link's that has one, else its integration's. */
+function wordingFor(routing: Routing, event: AlertEvent): IncidentWording | null {
+  for (const link of routing.links) if (link.template && linkMatches(link, event)) return link.template;
+  return routing.template ?? null;
+}
+
+function templateWords(wording: IncidentWording, text: PublicTextSetting, event: AlertEvent, names: string[]) {
+  const alert = {
+    summary: event.summary,
+    details: event.details ?? null,
+    severity: event.severity,
+    monitorName: event.monitor?.name ?? null,
+    tags: event.tags,
+  };
+  return { title: fillTemplate(wording.title, text, alert, names).slice(0, 255), body: fillTemplate(wording.body, text, alert, names) };
 }
 
 const VERBATIM: PublicTextSetting = { mode: "full", template: null };
@@ -229,6 +252,7 @@ function newAlert(event: AlertEvent, routing: Routing, at: string, opts: ApplyOp
     resolvedAt: null,
     routes,
     ...(visibility === "public" ? {} : { visibility }),
+    ...(routing.page ? { page: routing.page } : {}),
   };
 }
 

@@ -2,6 +2,15 @@
 // validated here so every setting is checked the same way at the admin edge and read safely back.
 import { z } from "zod";
 import { customMapping } from "./custom-mapping";
+import { SEVERITIES } from "./status";
+
+const MONTH_SECONDS = 31 * 24 * 3600;
+const seconds = (min: number) =>
+  z
+    .number({ error: "must be a number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(min, `must be at least ${min}`)
+    .max(MONTH_SECONDS, `must be at most ${MONTH_SECONDS} (31 days)`);
 
 // RFC 9110 field-name token; lower-cased, as the Fetch API reads headers.
 const headerName = z
@@ -29,6 +38,21 @@ const fields = {
    * rules open incidents; `trigger`: every new or regressed issue is an alert.
    */
   sentry_issue_events: z.enum(["ignore", "trigger"], { error: "must be ignore or trigger" }),
+  /** Heartbeats (the `heartbeat` receiver, an Alertmanager Watchdog): the expected time between pings (default 60). */
+  heartbeat_period_seconds: seconds(60),
+  /** Heartbeats: how long past the period before the silence is an outage (default 60). */
+  heartbeat_grace_seconds: seconds(0),
+  /** Heartbeats: the severity of the alert a late heartbeat fires (default critical). */
+  heartbeat_severity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(", ")}` }),
+  /** Heartbeats: `components` (default): the silence is an outage of the integration's components; `operators`: an alert routed nowhere. */
+  heartbeat_scope: z.enum(["components", "operators"], { error: "must be components or operators" }),
+  /** Alertmanager: the alert that must keep arriving (its `alertname`, e.g. Watchdog); its silence is the outage. */
+  watchdog_alert: z
+    .string()
+    .trim()
+    .min(1, "is required")
+    .max(200)
+    .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "must be a Prometheus alert name, e.g. Watchdog"),
 };
 
 export const integrationOptions = z.strictObject({
@@ -37,6 +61,11 @@ export const integrationOptions = z.strictObject({
   verify_signatures: fields.verify_signatures.optional(),
   mapping: fields.mapping.optional(),
   sentry_issue_events: fields.sentry_issue_events.optional(),
+  heartbeat_period_seconds: fields.heartbeat_period_seconds.optional(),
+  heartbeat_grace_seconds: fields.heartbeat_grace_seconds.optional(),
+  heartbeat_severity: fields.heartbeat_severity.optional(),
+  heartbeat_scope: fields.heartbeat_scope.optional(),
+  watchdog_alert: fields.watchdog_alert.optional(),
 });
 export type IntegrationOptions = z.infer<typeof integrationOptions>;
 
@@ -48,6 +77,11 @@ export const integrationOptionsPatch = z.strictObject({
   /** Replaced whole, not merged: a mapping is one thing. */
   mapping: fields.mapping.nullable().optional(),
   sentry_issue_events: fields.sentry_issue_events.nullable().optional(),
+  heartbeat_period_seconds: fields.heartbeat_period_seconds.nullable().optional(),
+  heartbeat_grace_seconds: fields.heartbeat_grace_seconds.nullable().optional(),
+  heartbeat_severity: fields.heartbeat_severity.nullable().optional(),
+  heartbeat_scope: fields.heartbeat_scope.nullable().optional(),
+  watchdog_alert: fields.watchdog_alert.nullable().optional(),
 });
 export type IntegrationOptionsPatch = z.infer<typeof integrationOptionsPatch>;
 

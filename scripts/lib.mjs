@@ -128,7 +128,8 @@ export async function startWorker({ port, persistTo, adminToken, log = false, ex
           /* already gone */
         }
       };
-      if (res.ok) return { url, stop, kill, scheduled, output: () => output };
+      // pid: the process group (wrangler and its workerd), for benchmarks that read its memory.
+      if (res.ok) return { url, stop, kill, scheduled, output: () => output, pid: child.pid };
     } catch {
       /* not up yet */
     }

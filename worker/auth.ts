@@ -1,15 +1,16 @@
-// Who may act on /admin, and as whom. Three ways in, each checked in constant time or by signature:
-// - the API: `Authorization: Bearer <ADMIN_TOKEN>`;
+// Who may act on /admin, and as whom, on which pages. Three ways in, each checked in constant time or by signature:
+// - the API: `Authorization: Bearer <ADMIN_TOKEN>` (every page), or an operator key (db/keys.ts: its pages);
 // - the UI: a signed, expiring session cookie set by the login form (with the CSRF token it carries);
 // - either: a Cloudflare Access JWT (`Cf-Access-Jwt-Assertion`), when ACCESS_TEAM_DOMAIN and ACCESS_AUD
-//   are set, verified against the team's keys; its email is the actor.
+//   are set, verified against the team's keys; its email is the actor, its pages those operator_pages gives it.
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { audit } from "../db/audit";
 import { countAttempt } from "../db/failed-attempts";
+import { identityPages, keyByHash, type PageScope, touchKey } from "../db/keys";
 import { insertSession, liveSession, revokeSessions as revokeSessionRows } from "../db/sessions";
-import { constantTimeEqual, nowIso } from "../domain/ids";
+import { constantTimeEqual, nowIso, sha256Hex } from "../domain/ids";
 import { config } from "./config";
 import type { Env } from "./env";
 import { HttpError } from "./errors";
@@ -25,6 +26,12 @@ export interface AdminEnv {
     csrf: string;
     /** The UI session's id (null for the bearer token and Access). */
     sessionId: string | null;
+    /** The pages the operator may touch (page ids); null: every page. */
+    pages: PageScope;
+    /** The page the request acts on: `/pages/:page/...` in the API, the selected page in the UI; else page 1. */
+    page: number;
+    /** The UI's page switcher: the pages this operator may touch. */
+    pageChoices: Array<{ id: number; name: string }>;
   };
 }
 
@@ -204,17 +211,31 @@ export function crossSite(c: Context): boolean {
   return site === "cross-site" || site === "same-site";
 }
 
-/** /admin/api: the bearer token (actor "api"), or a valid Access JWT (actor its email). 401 otherwise. */
+/** An operator key's pages, or undefined when the bearer names no live key. Its use is recorded after the answer. */
+async function operatorKeyPages(c: Context<AdminEnv>, bearer: string): Promise<{ actor: string; pages: PageScope } | undefined> {
+  if (!bearer.startsWith("sk_")) return undefined;
+  const key = await keyByHash(c.env.DB, await sha256Hex(bearer));
+  if (!key || key.revokedAt) return undefined;
+  c.executionCtx.waitUntil(touchKey(c.env.DB, key.id, nowIso()).run());
+  return { actor: `key:${key.name}`, pages: key.pages };
+}
+
+/**
+ * /admin/api: the bearer ADMIN_TOKEN (actor "api", every page), an operator key (actor `key:<name>`,
+ * its pages), or a valid Access JWT (actor its email, its pages). 401 otherwise.
+ */
 export const requireAdminApi: MiddlewareHandler<AdminEnv> = async (c, next) => {
   const header = c.req.header("authorization");
   if (header) {
     const token = usableAdminToken(c.env);
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const ok = !!match && (await constantTimeEqual(match[1]!, token));
-    const refused = await rateLimited(c, "bearer", ok);
+    const admin = !!match && (await constantTimeEqual(match[1]!, token));
+    const key = !admin && match ? await operatorKeyPages(c, match[1]!) : undefined;
+    const refused = await rateLimited(c, "bearer", admin || !!key);
     if (refused) return refused;
-    if (!ok) throw new HttpError(401, "invalid bearer token");
-    c.set("actor", "api");
+    if (!admin && !key) throw new HttpError(401, "invalid bearer token");
+    c.set("actor", key?.actor ?? "api");
+    c.set("pages", key ? key.pages : null);
     c.set("csrf", "");
     c.set("sessionId", null);
     return next();
@@ -230,6 +251,7 @@ export const requireAdminApi: MiddlewareHandler<AdminEnv> = async (c, next) => {
         throw new HttpError(403, "cross-site or non-JSON write refused: send `Content-Type: application/json`");
     }
     c.set("actor", actor);
+    c.set("pages", await identityPages(c.env.DB, actor));
     c.set("csrf", "");
     c.set("sessionId", null);
     return next();
@@ -249,6 +271,7 @@ export function requireAdminSession(handlers: {
     const token = usableAdminToken(c.env);
     let actor: string | null = null;
     let csrf = "";
+    let pages: PageScope = null;
     const cookie = getCookie(c, SESSION_COOKIE);
     const session = cookie ? await findSession(c.env.DB, token, cookie) : null;
     c.set("sessionId", session?.id ?? null);
@@ -260,6 +283,7 @@ export function requireAdminSession(handlers: {
       if (email) {
         actor = email;
         csrf = await accessCsrf(token, email);
+        pages = await identityPages(c.env.DB, email);
       }
     }
     if (!actor) return handlers.unauthenticated(c);
@@ -272,6 +296,7 @@ export function requireAdminSession(handlers: {
     }
     c.set("actor", actor);
     c.set("csrf", csrf);
+    c.set("pages", pages);
     await next();
   };
 }

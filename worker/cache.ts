@@ -4,9 +4,10 @@
 // - Browsers: `Cache-Control: public, max-age=10` and an ETag; a revalidation with If-None-Match
 //   that still matches is a 304 with no body.
 // - The edge: the Workers Cache API (`caches.default`) keeps each response for the same 10 s. Entries
-//   are host-independent: a response is rendered against a placeholder origin, stored under one key
-//   per path, and the placeholder is replaced by the request's public base URL on the way out, so one
-//   purge per path covers every host name the page is served under.
+//   are keyed by page and path, not by host: a response is rendered against a placeholder origin (with
+//   the `/p/<slug>` prefix when the reader came by it), stored under one key per page and path, and the
+//   placeholder is replaced by the page's base URL on the way out, so every host name of one page shares
+//   its entries while the same path of two pages (under two hosts) never does.
 // - Purge: every write calls purgePublicCache. Entries are keyed by a cache generation, itself a tiny
 //   cache entry; a purge writes a new generation, so every public entry is out at once with one cache
 //   write, whatever the number of components, badges and incident pages (deleting them one by one cost
@@ -26,11 +27,12 @@
 // ingestor Durable Object); every other data centre keeps its copy for at most max-age (10 s). A
 // global, instant purge needs the zone's purge API and an API token, which this worker does not hold.
 import type { Context } from "hono";
+import type { RequestPage } from "../db/settings";
 import { toHex } from "../domain/ids";
 import { type Language, matchLanguage } from "../i18n";
 import { config } from "./config";
 import type { AppEnv, Env } from "./env";
-import { requestSettings } from "./reader-settings";
+import { requestPage, requestSettings } from "./reader-settings";
 import { publicHeaders } from "./security/headers";
 
 export const PUBLIC_MAX_AGE_SECONDS = 10;
@@ -43,6 +45,19 @@ const edgeCache = (): Cache | null => (typeof caches !== "undefined" && "default
 export const publicBaseUrl = (env: Env, requestUrl: string) => config(env).publicUrl ?? new URL(requestUrl).origin;
 /** The public base URL of the request a handler answers. */
 export const baseUrl = (c: { env: Env; req: { url: string } }) => publicBaseUrl(c.env, c.req.url);
+
+/**
+ * The origin a reader's page builds its links on: the request's own when it came by one of the page's
+ * host names (or `<slug>.localhost`), else the public base URL.
+ */
+export const pageOrigin = (env: Env, requestUrl: string, page: RequestPage): string =>
+  page.ownHost ? new URL(requestUrl).origin : publicBaseUrl(env, requestUrl);
+
+/** The base URL of the page the reader came to: its origin and, when they came by it, the page's prefix. */
+export async function readerBase(c: { env: Env; req: { url: string; raw: Request } }): Promise<string> {
+  const page = await requestPage(c);
+  return `${pageOrigin(c.env, c.req.url, page)}${page.prefix}`;
+}
 
 async function etagOf(body: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
@@ -62,8 +77,8 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
 /** What a public response is rendered against; replaced by the request's base URL when served. */
 export const PLACEHOLDER_ORIGIN = "https://public-base.invalid";
 const GENERATION_KEY = new Request(`${PLACEHOLDER_ORIGIN}/__cache-generation`);
-const cacheKey = (path: string, generation: string, lang: Language | null) =>
-  new Request(`${PLACEHOLDER_ORIGIN}/__g/${generation}${path}${lang ? `?lang=${lang}` : ""}`);
+const cacheKey = (page: number, path: string, generation: string, lang: Language | null) =>
+  new Request(`${PLACEHOLDER_ORIGIN}/__g/${generation}/${page}${path}${lang ? `?lang=${lang}` : ""}`);
 
 /** A new generation: random, so a generation entry lost to eviction never revives old entries. */
 async function newGeneration(cache: Cache): Promise<string> {
@@ -87,8 +102,8 @@ export interface Rendered {
 }
 
 /**
- * Answers a public GET from the edge cache when it holds the path (in the reader's language when
- * `localised`), else renders it (with PLACEHOLDER_ORIGIN as the base URL) and stores it; either way
+ * Answers a public GET from the edge cache when it holds the page's path (in the reader's language when
+ * `localised`), else renders it (with PLACEHOLDER_ORIGIN and the page's prefix as the base URL) and stores it; either way
  * with ETag, Cache-Control and a 304 for a matching If-None-Match.
  */
 export async function cachedPublic(
@@ -98,11 +113,12 @@ export async function cachedPublic(
 ): Promise<Response> {
   const path = new URL(c.req.url).pathname.replace(/(.)\/+$/, "$1");
   const lang: Language = (localised && c.get("lang")) || "en";
+  const page = await requestPage(c);
   const cache = config(c.env).bench.noEdgeCache ? null : edgeCache();
-  const key = cache ? cacheKey(path, await currentGeneration(cache), localised ? lang : null) : null;
+  const key = cache ? cacheKey(page.settings.id, path, await currentGeneration(cache), localised ? lang : null) : null;
   let res = key ? await cache?.match(key).catch(() => undefined) : undefined;
   if (!res) {
-    const { body, contentType, status = 200, store = true } = await render(PLACEHOLDER_ORIGIN, lang);
+    const { body, contentType, status = 200, store = true } = await render(`${PLACEHOLDER_ORIGIN}${page.prefix}`, lang);
     res = new Response(body, {
       status,
       headers: {
@@ -130,7 +146,7 @@ export async function cachedPublic(
   if (res.status === 200 && etagMatches(c.req.header("If-None-Match"), etag)) {
     return new Response(null, { status: 304, headers: { ETag: etag, "Cache-Control": cacheControl, ...vary } });
   }
-  const body = (await res.text()).replaceAll(PLACEHOLDER_ORIGIN, publicBaseUrl(c.env, c.req.url));
+  const body = (await res.text()).replaceAll(PLACEHOLDER_ORIGIN, pageOrigin(c.env, c.req.url, page));
   // A fresh Response: those from the cache have immutable headers, and middleware adds CORS ones.
   const headers = new Headers(res.headers);
   headers.set("Cache-Control", cacheControl);

@@ -27,9 +27,11 @@ export class PayloadError extends HttpError {
  * as the 409 naming that column; a check in the code can lose a race, the constraint cannot.
  */
 export function uniqueViolation(err: unknown): HttpError | null {
-  const m = /UNIQUE constraint failed: (\w+)\.(\w+)/.exec(err instanceof Error ? err.message : "");
+  // A unique index per page ("components.page, components.slug") names the column after the page.
+  const m = /UNIQUE constraint failed: (\w+)\.(\w+)(?:, \w+\.(\w+))*/.exec(err instanceof Error ? err.message : "");
   if (!m) return null;
-  const [, table, column] = m as unknown as [string, string, string];
+  const table = m[1]!;
+  const column = m[3] ?? m[2]!;
   const thing = table.replace(/_/g, " ").replace(/s$/, "");
   return new HttpError(409, `\`${column}\` is already used by another ${thing}`, column);
 }

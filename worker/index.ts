@@ -1,5 +1,10 @@
 import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { getPath } from "hono/utils/url";
+import { pageFor } from "../db/settings";
+import { esc } from "../domain/html";
+import { pageAddress, withoutPrefix } from "../domain/page-address";
+import { messages } from "../i18n";
 import { ConfigError, config } from "./config";
 import type { AppEnv } from "./env";
 import { HttpError, uniqueViolation } from "./errors";
@@ -11,18 +16,43 @@ import { pagerduty } from "./routes/pagerduty";
 import { pages } from "./routes/pages";
 import { statuspageApi } from "./routes/statuspage-api";
 import { subscriptions } from "./routes/subscriptions";
+import { v1Fetch } from "./routes/v1";
 import { scheduled } from "./scheduled";
 import { getAccess, postAccess, readerGate } from "./visibility";
 
 export { Ingestor } from "./ingestor";
 export { Limiter } from "./security/limiter";
 
-const app = new Hono<AppEnv>();
+// A page's path prefix (`/p/<slug>/`) serves the same routes as the page's own host: routes are matched
+// on the path without it (c.req.path), while c.req.url keeps it for the page's links and cache entries.
+const app = new Hono<AppEnv>({ getPath: (request) => withoutPrefix(getPath(request)) });
 
 // The environment is parsed before anything else runs: a setting that does not parse refuses every request.
 app.use("*", async (c, next) => {
   config(c.env);
   await next();
+});
+
+const noRoute = (c: Context<AppEnv>) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404);
+
+/** What a page prefix serves: readers' reads, and their subscription and sign-in forms; never the operators' paths. */
+const OPERATORS = /^\/(?:admin|hooks|v1)(?:\/|$)/;
+const readerRequest = (method: string, path: string) =>
+  !OPERATORS.test(path) && (["GET", "HEAD", "OPTIONS"].includes(method) || path === "/access" || /^\/subscriptions(?:\/|$)/.test(path));
+
+// Under `/p/<slug>/`: only readers' requests, and only for a page that exists. An unknown slug is a 404
+// that names no page; the page found is the one every handler reads (db/settings.ts, once per request).
+app.use("*", async (c, next) => {
+  if (!pageAddress(new URL(c.req.url)).prefix) return next();
+  if (!readerRequest(c.req.method, c.req.path)) return noRoute(c);
+  if (await pageFor(c.env.DB, c.req.raw)) return next();
+  if (c.req.path.startsWith("/api/")) return c.json({ error: "no such page" }, 404, { "Cache-Control": "no-store" });
+  const t = messages("en").page;
+  return c.html(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(t.no_such_page)}</title></head><body><h1>${esc(t.no_such_page)}</h1><p>${esc(t.no_such_page_text)}</p></body></html>`,
+    404,
+    { "Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'", "X-Content-Type-Options": "nosniff" },
+  );
 });
 
 app.route("/hooks", hooks);
@@ -35,8 +65,10 @@ app.get("/access", getAccess);
 app.post("/access", postAccess);
 app.route("/subscriptions", subscriptions);
 app.route("/admin", admin);
+// Statuspage's management API (routes/v1/): its own keys, error shape and 404s.
+app.all("/v1/*", (c) => v1Fetch(c.req.raw, c.env, c.executionCtx));
+app.all("/v1", (c) => v1Fetch(c.req.raw, c.env, c.executionCtx));
 
-const noRoute = (c: Context<AppEnv>) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404);
 // Machine paths answer JSON 404s; every other GET is a public page (Astro), its 404 an HTML page.
 for (const prefix of ["/api", "/hooks", "/admin"]) app.all(`${prefix}/*`, noRoute);
 app.route("/", pages);

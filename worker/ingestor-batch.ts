@@ -20,6 +20,12 @@ export function unknownComponents(ids: string[], found: Map<string, unknown>, fi
   return missing.length ? { ok: false, status: 400, error: `\`${field}\` names unknown components: ${missing.join(", ")}`, field } : null;
 }
 
+/** The refusal of components that are on another page than the incident's, or null when all are on it. */
+export function otherPageComponents(ids: string[], found: Map<string, ComponentState>, page: number, field: string): CommandResult | null {
+  const elsewhere = ids.filter((id) => (found.get(id)?.page ?? 1) !== page);
+  return elsewhere.length ? { ok: false, status: 400, error: `\`${field}\` names components of another page: ${elsewhere.join(", ")}`, field } : null;
+}
+
 /**
  * Collects one action's writes over a shared view of the components, so several steps in one batch
  * (a maintenance starting as another ends, a cron tick) record each visible change once, in order.
@@ -47,7 +53,7 @@ export class Batch {
     return out.affected;
   }
 
-  update(incidentId: string, status: string, body: string, affected: AffectedComponent[]): IncidentUpdateRow {
+  update(incidentId: string, status: string, body: string, affected: AffectedComponent[], deliverNotifications = true): IncidentUpdateRow {
     const row: IncidentUpdateRow = {
       id: newId(),
       incident_id: incidentId,
@@ -58,7 +64,12 @@ export class Batch {
       affected_components: affected.length ? affected : null,
     };
     this.add(
-      prepare(this.db, insertIncidentUpdates([{ id: row.id, incidentId, status, body, affectedComponents: row.affected_components, createdAt: this.now }])),
+      prepare(
+        this.db,
+        insertIncidentUpdates([
+          { id: row.id, incidentId, status, body, affectedComponents: row.affected_components, createdAt: this.now, deliverNotifications },
+        ]),
+      ),
     );
     return row;
   }

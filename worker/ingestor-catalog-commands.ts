@@ -11,9 +11,10 @@ import { deleteIntegrationRow, getIntegrationRow, insertLink, updateIntegrationF
 import { prepare, type Row, str } from "../db/sql";
 import { alertsForNewLink, defaultUpdateBody, retriggerEvent, type UnroutedAlert } from "../domain/admin-actions";
 import { newId } from "../domain/ids";
-import { applyEvents, type LinkRule } from "../domain/incidents";
+import { applyEventsOnPages } from "../domain/incident-pages";
+import type { LinkRule } from "../domain/incidents";
 import { dueMaintenanceTransitions, type MaintenanceWindow, windowError } from "../domain/maintenance";
-import { applyMaintenanceTransitions, Batch, incidentComponentsInsert, uniq, unknownComponents } from "./ingestor-batch";
+import { applyMaintenanceTransitions, Batch, incidentComponentsInsert, otherPageComponents, uniq, unknownComponents } from "./ingestor-batch";
 import type { Cmd, CommandResult } from "./ingestor-command-types";
 import { resolveAlerts } from "./resolve-alerts";
 
@@ -150,8 +151,11 @@ export function scheduleMaintenance(
     scheduledFor: string;
     scheduledUntil: string;
     componentIds: string[];
+    page?: number;
     remindMinutes?: number | null;
     ruleId?: string;
+    /** false: the scheduled update is recorded without telling subscribers (an import's history). */
+    deliverNotifications?: boolean;
   },
   actor: string,
 ): MaintenanceWindow {
@@ -160,14 +164,22 @@ export function scheduleMaintenance(
     prepare(
       b.db,
       insertMaintenance(
-        { id, name: m.name, scheduledFor: m.scheduledFor, scheduledUntil: m.scheduledUntil, remindMinutes: m.remindMinutes, ruleId: m.ruleId },
+        {
+          id,
+          name: m.name,
+          scheduledFor: m.scheduledFor,
+          scheduledUntil: m.scheduledUntil,
+          page: m.page ?? 1,
+          remindMinutes: m.remindMinutes,
+          ruleId: m.ruleId,
+        },
         b.now,
       ),
     ),
     incidentComponentsInsert(b.db, id, m.componentIds),
   );
   const body = m.body?.trim() || defaultUpdateBody("scheduled");
-  b.update(id, "scheduled", body, []);
+  b.update(id, "scheduled", body, [], m.deliverNotifications !== false);
   b.add(
     audit(
       b.db,
@@ -196,7 +208,7 @@ export async function createMaintenance(db: D1Database, cmd: Cmd<"maintenance.cr
   if (invalid) return { ok: false, status: 400, error: invalid.error, field: invalid.field };
   const ids = uniq(cmd.componentIds);
   const flags = await loadComponentStates(db, ids);
-  const unknown = unknownComponents(ids, flags, "component_ids");
+  const unknown = unknownComponents(ids, flags, "component_ids") ?? otherPageComponents(ids, flags, cmd.page ?? 1, "component_ids");
   if (unknown) return unknown;
   const b = new Batch(db, flags, now);
   const window = scheduleMaintenance(b, { ...cmd, componentIds: ids }, cmd.actor);
@@ -231,7 +243,7 @@ export async function createLink(db: D1Database, cmd: Cmd<"link.create">, now: s
     status: cmd.status,
     componentIds: ids,
   };
-  const statements = insertLink(db, cmd.integrationId, link, now);
+  const statements = insertLink(db, cmd.integrationId, link, now, cmd.incidentTemplateId ?? null);
   const reapplied = await reapplyThroughLink(db, cmd.integrationId, link, now);
   statements.push(...reapplied.statements);
   statements.push(
@@ -250,6 +262,7 @@ export async function createLink(db: D1Database, cmd: Cmd<"link.create">, now: s
         component_ids: ids,
         status: cmd.status,
         ...(cmd.fromAlertId ? { from_alert_id: cmd.fromAlertId } : {}),
+        ...(cmd.incidentTemplateId ? { incident_template_id: cmd.incidentTemplateId } : {}),
         alerts_routed: reapplied.count,
       },
       now,
@@ -280,7 +293,7 @@ async function reapplyThroughLink(
   // The new link's components may be outside what the working set loaded (it was read before the link existed).
   const extra = link.componentIds.filter((id) => !ws.components.has(id));
   for (const [id, c] of await loadComponentStates(db, extra)) ws.components.set(id, c);
-  const decision = applyEvents(ws, routing, events, { now, newId });
+  const decision = applyEventsOnPages(ws, routing, events, { now, newId });
   // No delivery log row: this is an operator's action, recorded in the audit log instead.
   const statements = decisionStatements(db, ws, decision, now, []);
   return { statements, count: matched.length };

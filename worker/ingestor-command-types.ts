@@ -13,16 +13,21 @@ export type AdminCommand =
       status: string;
       body: string | null;
       components: ComponentStatusRequest;
+      /** false: the update is written without notifying anyone (Statuspage's deliver_notifications). */
+      deliverNotifications?: boolean;
     }
   | {
       type: "incident.create";
       actor: Actor;
+      /** The page it is on (absent: page 1); its components must be on it. */
+      page?: number;
       name: string;
       status: "investigating" | "identified" | "monitoring";
       impact: Impact | null;
       body: string | null;
       componentIds: string[];
       components: ComponentStatusRequest;
+      deliverNotifications?: boolean;
     }
   | { type: "incident.publish"; actor: Actor; incidentId: string; name: string | null; body: string | null }
   | { type: "incident.discard"; actor: Actor; incidentId: string }
@@ -34,6 +39,8 @@ export type AdminCommand =
   | {
       type: "maintenance.create";
       actor: Actor;
+      /** The page it is on (absent: page 1); its components must be on it. */
+      page?: number;
       name: string;
       body: string | null;
       scheduledFor: string;
@@ -41,12 +48,21 @@ export type AdminCommand =
       componentIds: string[];
       /** Minutes before the start when subscribers are reminded; null: the page's setting. */
       remindMinutes?: number | null;
+      deliverNotifications?: boolean;
     }
-  | { type: "postmortem.save"; actor: Actor; incidentId: string; body: string }
-  | { type: "postmortem.publish"; actor: Actor; incidentId: string; notify: boolean }
-  | { type: "postmortem.delete"; actor: Actor; incidentId: string }
-  | { type: "maintenance_rule.save"; actor: Actor; ruleId: string | null; rule: MaintenanceRuleInput }
-  | { type: "maintenance_rule.delete"; actor: Actor; ruleId: string }
+  // A postmortem follows its incident's page: an incident of another page than `page` is not found.
+  | { type: "postmortem.save"; actor: Actor; page?: number; incidentId: string; body: string }
+  | { type: "postmortem.publish"; actor: Actor; page?: number; incidentId: string; notify: boolean }
+  | { type: "postmortem.delete"; actor: Actor; page?: number; incidentId: string }
+  | {
+      type: "maintenance_rule.save";
+      actor: Actor;
+      /** The page it is on (absent: page 1); its components must be on it, and a rule of another page is not found. */
+      page?: number;
+      ruleId: string | null;
+      rule: MaintenanceRuleInput;
+    }
+  | { type: "maintenance_rule.delete"; actor: Actor; page?: number; ruleId: string }
   | {
       type: "link.create";
       actor: Actor;
@@ -58,6 +74,8 @@ export type AdminCommand =
       status: ComponentStatus | null;
       /** The alert the operator linked from, for the audit log. */
       fromAlertId?: string;
+      /** The incident template the alerts it matches open incidents with. */
+      incidentTemplateId?: string | null;
     };
 
 /** A recurring maintenance rule as an operator sets it (domain/recurrence.ts). */

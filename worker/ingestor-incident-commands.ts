@@ -11,7 +11,7 @@ import { newId } from "../domain/ids";
 import type { AffectedComponent } from "../domain/incidents";
 import { discardIncident, isUnpublished, publishIncident } from "../domain/incidents";
 import { maintenanceFlagPatches } from "../domain/maintenance";
-import { Batch, incidentComponentsInsert, incidentsWorkingSet, notPublished, uniq, unknownComponents } from "./ingestor-batch";
+import { Batch, incidentComponentsInsert, incidentsWorkingSet, notPublished, otherPageComponents, uniq, unknownComponents } from "./ingestor-batch";
 import type { Cmd, CommandResult } from "./ingestor-command-types";
 import { resolveAlerts } from "./resolve-alerts";
 
@@ -54,7 +54,7 @@ export async function updateIncident(db: D1Database, cmd: Cmd<"incident.update">
   }));
   const affected = [...fromAlerts, ...b.patch(patches)];
   const body = cmd.body?.trim() || defaultUpdateBody(plan.status);
-  const update = b.update(incident.id, plan.status, body, affected);
+  const update = b.update(incident.id, plan.status, body, affected, cmd.deliverNotifications !== false);
   const action =
     incident.kind === "maintenance"
       ? plan.status === "completed"
@@ -88,17 +88,17 @@ export async function updateIncident(db: D1Database, cmd: Cmd<"incident.update">
 export async function createIncident(db: D1Database, cmd: Cmd<"incident.create">, now: string): Promise<CommandResult> {
   const ids = uniq([...cmd.componentIds, ...Object.keys(cmd.components)]);
   const flags = await loadComponentStates(db, ids);
-  const unknown = unknownComponents(ids, flags, "component_ids");
+  const unknown = unknownComponents(ids, flags, "component_ids") ?? otherPageComponents(ids, flags, cmd.page ?? 1, "component_ids");
   if (unknown) return unknown;
   const id = newId();
   const impact = cmd.impact ?? manualIncidentImpact(cmd.components);
   const b = new Batch(db, flags, now);
   // automatic = 0: the state machine never attaches alerts to an operator's incident.
-  b.add(prepare(db, insertManualIncident({ id, name: cmd.name, status: cmd.status, impact }, now)));
+  b.add(prepare(db, insertManualIncident({ id, name: cmd.name, status: cmd.status, impact, page: cmd.page ?? 1 }, now)));
   if (ids.length) b.add(incidentComponentsInsert(db, id, ids));
   const affected = b.patch(new Map(Object.entries(cmd.components).map(([cid, s]) => [cid, { overrideStatus: s }])));
   const body = cmd.body?.trim() || defaultUpdateBody(cmd.status);
-  b.update(id, cmd.status, body, affected);
+  b.update(id, cmd.status, body, affected, cmd.deliverNotifications !== false);
   b.add(
     audit(
       db,

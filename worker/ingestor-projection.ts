@@ -5,6 +5,9 @@
 // position is read again, and projection resumes after it. Exactly once, in order. When D1 fails, the
 // projection retries with backoff on the object's alarm and drains by itself when D1 is back. The
 // public cache is purged after each projected batch, not before; the outbox hears of what it committed.
+// While D1 keeps up and senders wait for it, a delivery's statements go straight from memory to D1 and
+// are written once, there; they enter the inbox only if D1 fails or is slower than the wait, before
+// their sender is answered. Either way a 2xx means the delivery is durable.
 import { advanceProgress, coalesceGroup } from "../db/ingest";
 import { appliedSeq } from "../db/ingest-reads";
 import { countingD1, type RoundTripCounter } from "../db/instrumented";
@@ -22,6 +25,13 @@ const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 10_000;
 /** The alarm that replays the inbox if the object restarts with a backlog and no request wakes it. */
 const REPLAY_GUARD_MS = 5_000;
+/**
+ * How long a short backlog waits for company before its batch leaves: the senders answered by the
+ * last batch come back within a few ms, and one batch for all of them costs a fraction of one each.
+ */
+const LINGER_MS = 5;
+/** Deliveries whose statements are also kept in memory, as appended, so projecting them parses nothing. */
+const MEMO_DELIVERIES = 500;
 
 export interface InboxLimits {
   deliveries: number;
@@ -61,7 +71,13 @@ export class Projection {
   lastSeq = 0;
   /** The applied sequence D1 holds, as far as this object knows; null: read it before projecting. */
   private d1Applied: number | null = null;
+  /** What the inbox holds. */
   backlog = { deliveries: 0, bytes: 0 };
+  /**
+   * Deliveries decided while D1 kept up, held in memory only: their senders are still waiting, so none
+   * is answered yet. In sequence order, after everything in the inbox (which holds nothing while they exist).
+   */
+  private unstored: Array<{ seq: number; entry: InboxEntry }> = [];
   private projector: Promise<void> | null = null;
   private retryAt = 0;
   private failures = 0;
@@ -72,6 +88,8 @@ export class Projection {
   private guardAlarmAt = 0;
   private lastDrain: ProjectionStatus["lastDrain"] = null;
   private waiters: Waiter[] = [];
+  /** The statements of the latest deliveries, by sequence number, while the backlog is short (else read back from the inbox). */
+  private memo = new Map<number, SqlStatement[]>();
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -98,8 +116,32 @@ export class Projection {
 
   /** Stores one delivery's decision (synchronously: durable before the answer leaves); returns its sequence number. */
   append(entry: InboxEntry): number {
-    const text = JSON.stringify(entry.statements);
     const seq = this.lastSeq + 1;
+    if (this.limits.waitMs > 0 && !this.retryAt && this.d1Applied !== null && !this.backlog.deliveries) {
+      // Its sender waits for D1: D1 alone stores it, unless it fails or is slow (storeUnstored).
+      this.lastSeq = seq;
+      this.unstored.push({ seq, entry });
+      return seq;
+    }
+    this.storeUnstored();
+    this.insert(seq, entry);
+    // At most one pending replay-guard alarm: the backoff's own alarm covers a failing D1.
+    if (!this.retryAt && Date.now() > this.guardAlarmAt) {
+      this.guardAlarmAt = Date.now() + REPLAY_GUARD_MS;
+      void this.storage.setAlarm(this.guardAlarmAt);
+    }
+    return seq;
+  }
+
+  /** Writes the deliveries held only in memory to the inbox, in order: before any of their senders is answered without D1. */
+  private storeUnstored() {
+    const held = this.unstored;
+    this.unstored = [];
+    for (const u of held) this.insert(u.seq, u.entry);
+  }
+
+  private insert(seq: number, entry: InboxEntry) {
+    const text = JSON.stringify(entry.statements);
     this.storage.sql.exec(
       "INSERT INTO inbox (seq, accepted_at, bytes, purge, notify, statements) VALUES (?, ?, ?, ?, ?, ?)",
       seq,
@@ -109,15 +151,15 @@ export class Projection {
       entry.notify ? 1 : 0,
       text,
     );
-    this.lastSeq = seq;
-    // At most one pending replay-guard alarm: the backoff's own alarm covers a failing D1.
-    if (!this.retryAt && Date.now() > this.guardAlarmAt) {
-      this.guardAlarmAt = Date.now() + REPLAY_GUARD_MS;
-      void this.storage.setAlarm(this.guardAlarmAt);
-    }
+    this.lastSeq = Math.max(this.lastSeq, seq);
+    if (this.memo.size < MEMO_DELIVERIES) this.memo.set(seq, entry.statements);
     this.backlog.deliveries++;
     this.backlog.bytes += text.length;
-    return seq;
+  }
+
+  /** Deliveries not yet in D1, in the inbox or in memory. */
+  private get waiting(): number {
+    return this.backlog.deliveries + this.unstored.length;
   }
 
   /** D1's applied position as the working set's load read it: never reuse a sequence number D1 has applied. */
@@ -138,6 +180,8 @@ export class Projection {
       this.waiters.push(waiter);
       setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
+        // Answered without D1: durable in the inbox first.
+        if (this.unstored.some((u) => u.seq <= seq)) this.storeUnstored();
         resolve({ ok: false, writes: 0 });
       }, this.limits.waitMs);
     });
@@ -145,7 +189,7 @@ export class Projection {
 
   /** Starts projecting, unless it is running or backing off (the alarm resumes it). */
   kick() {
-    if (this.projector || this.retryAt || !this.backlog.deliveries) return;
+    if (this.projector || this.retryAt || !this.waiting) return;
     this.projector = this.projectAll().finally(() => {
       this.projector = null;
     });
@@ -160,7 +204,7 @@ export class Projection {
 
   /** Projects until the inbox is empty; throws if D1 refuses. */
   async drain(): Promise<void> {
-    while (this.backlog.deliveries) {
+    while (this.waiting) {
       await this.retryNow();
       if (this.retryAt) throw new Error(`the database is unavailable: ${this.lastError}`);
     }
@@ -173,12 +217,13 @@ export class Projection {
       await this.projectUntilEmpty();
     } finally {
       const deliveries = this.projectedTotals.deliveries - before;
-      if (!this.backlog.deliveries && deliveries) this.lastDrain = { deliveries, ms: Date.now() - started, at: nowIso() };
+      if (!this.waiting && deliveries) this.lastDrain = { deliveries, ms: Date.now() - started, at: nowIso() };
     }
   }
 
   private async projectUntilEmpty(): Promise<void> {
-    while (this.backlog.deliveries) {
+    while (this.waiting) {
+      if (this.waiting < MAX_GROUP_DELIVERIES) await new Promise((r) => setTimeout(r, LINGER_MS));
       const from = this.d1Applied;
       try {
         await this.projectGroup();
@@ -190,6 +235,7 @@ export class Projection {
         this.lastError = String((error as Error)?.message ?? error).slice(0, 500);
         this.lastErrorAt = nowIso();
         this.d1Applied = null; // the batch may have landed with its answer lost: read the position again
+        this.storeUnstored(); // their senders are answered now, without D1
         const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (this.failures - 1));
         this.retryAt = Date.now() + delay;
         console.error("D1 projection failed; retrying", { failures: this.failures, inMs: delay, error: this.lastError });
@@ -206,21 +252,27 @@ export class Projection {
     const db = config(this.env).bench.countD1 ? countingD1(this.env.DB, counter) : this.env.DB;
     if (this.d1Applied === null) {
       await this.readApplied(db);
-      if (!this.backlog.deliveries) return;
+      if (!this.waiting) return;
     }
     const from = this.d1Applied;
     const rows: Array<{ seq: number; purge: number; notify: number; statements: SqlStatement[] }> = [];
     let count = 0;
-    for (const r of this.storage.sql.exec<{ seq: number; purge: number; notify: number; statements: string }>(
-      "SELECT seq, purge, notify, statements FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?",
+    for (const r of this.storage.sql.exec<{ seq: number; purge: number; notify: number }>(
+      "SELECT seq, purge, notify FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?",
       from,
       MAX_GROUP_DELIVERIES,
     )) {
-      const statements = JSON.parse(r.statements) as SqlStatement[];
+      const statements = this.memo.get(r.seq) ?? this.readStatements(r.seq);
       if (rows.length && count + statements.length > MAX_GROUP_STATEMENTS) break;
       rows.push({ seq: r.seq, purge: r.purge, notify: r.notify, statements });
       count += statements.length;
     }
+    if (!rows.length)
+      for (const u of this.unstored) {
+        if (rows.length >= MAX_GROUP_DELIVERIES || (rows.length && count + u.entry.statements.length > MAX_GROUP_STATEMENTS)) break;
+        rows.push({ seq: u.seq, purge: u.entry.purge ? 1 : 0, notify: u.entry.notify ? 1 : 0, statements: u.entry.statements });
+        count += u.entry.statements.length;
+      }
     if (!rows.length) return;
     const to = rows.at(-1)!.seq;
     await this.outbox.ensureCursor(db);
@@ -239,6 +291,11 @@ export class Projection {
     if (rows.some((r) => r.notify)) void this.outbox.afterCommit();
   }
 
+  private readStatements(seq: number): SqlStatement[] {
+    const text = this.storage.sql.exec<{ statements: string }>("SELECT statements FROM inbox WHERE seq = ?", seq).one().statements;
+    return JSON.parse(text) as SqlStatement[];
+  }
+
   /** The position D1 holds; what the inbox holds up to it is already applied. */
   private async readApplied(db: D1Database = this.env.DB): Promise<number> {
     this.d1Applied = await appliedSeq(db);
@@ -251,6 +308,8 @@ export class Projection {
     const sql = this.storage.sql;
     sql.exec("INSERT INTO inbox_meta (id, last_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)", this.lastSeq);
     sql.exec("DELETE FROM inbox WHERE seq <= ?", seq);
+    if (this.unstored.length && this.unstored[0]!.seq <= seq) this.unstored = this.unstored.filter((u) => u.seq > seq);
+    for (const s of this.memo.keys()) if (s <= seq) this.memo.delete(s);
     this.countBacklog();
   }
 
@@ -268,7 +327,7 @@ export class Projection {
   status(): ProjectionStatus {
     const oldest = this.storage.sql.exec<{ at: string | null }>("SELECT min(accepted_at) AS at FROM inbox").one().at;
     return {
-      backlog: { ...this.backlog, oldestAcceptedAt: oldest },
+      backlog: { deliveries: this.waiting, bytes: this.backlog.bytes, oldestAcceptedAt: oldest ?? this.unstored[0]?.entry.acceptedAt ?? null },
       appliedSeq: this.d1Applied,
       lastSeq: this.lastSeq,
       lastError: this.lastError,

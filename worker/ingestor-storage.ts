@@ -1,5 +1,6 @@
 // The Ingestor's own SQLite storage, its one schema: the inbox of deliveries not yet in D1
-// (ingestor-projection.ts), and the notification outbox with its cursors over D1 (notify/outbox.ts).
+// (ingestor-projection.ts), the notification outbox with its cursors over D1 (notify/outbox.ts), and the
+// heartbeats' last signals (heartbeats.ts).
 // `schema_version` says which steps an object's storage has had; the constructor applies the rest, in
 // order, before the object answers anything. A step never changes once deployed: add the next one.
 
@@ -22,7 +23,12 @@ const STEPS: Step[] = [
   (sql) => {
     sql.exec("DROP TABLE IF EXISTS auth_failures");
   },
-  // 3. The outbox's cursor over D1's incident_notices (maintenance reminders, postmortems published).
+  // 3. Heartbeats' last signals: a ping writes here, never to D1 (heartbeats.ts).
+  (sql) => {
+    sql.exec(`CREATE TABLE IF NOT EXISTS heartbeats (
+      integration_id TEXT PRIMARY KEY, last_ping_at TEXT, last_signal TEXT, last_success_at TEXT, started_at TEXT)`);
+  },
+  // 4. The outbox's cursor over D1's incident_notices (maintenance reminders, postmortems published).
   // A cursor that had none starts at 0: the table is new with it, so nothing is skipped and nothing told twice.
   (sql) => {
     const columns = sql.exec<{ name: string }>("PRAGMA table_info(notify_cursor)").toArray();

@@ -6,7 +6,7 @@ import { audit } from "../db/audit";
 import { loadComponentStates } from "../db/components";
 import { autoResolveIncident, duePendingIncidents, loadOpenMaintenances, monitoringIncidents } from "../db/incidents";
 import { decisionStatements } from "../db/ingest";
-import { autoResolveMinutes } from "../db/settings";
+import { autoResolveByPage } from "../db/pages";
 import { prepare } from "../db/sql";
 import { type IncidentRecord, planIncidentUpdate } from "../domain/admin-actions";
 import { newId, nowIso } from "../domain/ids";
@@ -64,14 +64,18 @@ export async function runTick(env: Env, now = nowIso()): Promise<TickResult> {
   const scheduled = await createDueOccurrences(db, now);
   const reminded = await remindDue(db, now);
   const published = await publishDue(db, now);
-  const [open, settings] = await Promise.all([loadOpenMaintenances(db), autoResolveMinutes(db)]);
+  const [open, minutesByPage] = await Promise.all([loadOpenMaintenances(db), autoResolveByPage(db)]);
   const transitions = dueMaintenanceTransitions(open, now);
-  const minutes = settings;
-  let quiet: Array<IncidentRecord & { lastAlertAt: string | null }> = [];
-  if (minutes) {
+  const quiet: Array<IncidentRecord & { lastAlertAt: string | null; minutes: number }> = [];
+  // Each page's incidents by that page's setting.
+  if ([...minutesByPage.values()].some((m) => m)) {
     const candidates = await monitoringIncidents(db);
-    const due = new Set(dueAutoResolve(candidates, minutes, now));
-    quiet = candidates.filter((c) => due.has(c.id));
+    for (const [page, minutes] of minutesByPage) {
+      if (!minutes) continue;
+      const onPage = candidates.filter((c) => c.page === page);
+      const due = new Set(dueAutoResolve(onPage, minutes, now));
+      quiet.push(...onPage.filter((c) => due.has(c.id)).map((c) => ({ ...c, minutes })));
+    }
   }
   const result: TickResult = {
     started: transitions.filter((t) => t.to === "in_progress").map((t) => t.id),
@@ -92,7 +96,7 @@ export async function runTick(env: Env, now = nowIso()): Promise<TickResult> {
     if (!plan.ok) continue;
     b.add(prepare(db, autoResolveIncident(incident.id, now)));
     const affected = b.patch(plan.patches);
-    const body = `This incident has been resolved: no alerts for ${minutes} minutes.`;
+    const body = `This incident has been resolved: no alerts for ${incident.minutes} minutes.`;
     b.update(incident.id, "resolved", body, affected);
     b.add(audit(db, actor, "incident.auto_resolve", "incident", incident.id, { status: "monitoring" }, { status: "resolved", body }, now));
   }

@@ -27,13 +27,16 @@ import { type IntegrationRecord, loadAlertsByKey, loadIngestState } from "../db/
 import { countingD1, type RoundTripCounter } from "../db/instrumented";
 import { prepare, type SqlStatement } from "../db/sql";
 import type { AlertEvent } from "../domain/alert-event";
+import { dueAt, type HeartbeatSignal, heartbeatDedupKey, heartbeatResolve, heartbeatSettings, heartbeatTrigger, recordSignal } from "../domain/heartbeat";
 import { newId, nowIso } from "../domain/ids";
-import { applyEvents, type EventOutcome } from "../domain/incidents";
+import { applyEventsOnPages } from "../domain/incident-pages";
+import type { EventOutcome } from "../domain/incidents";
 import { LEGACY_TIMESTAMP_HEADER } from "../domain/integration-options";
 import { purgePublicCache } from "./cache";
 import { config } from "./config";
 import type { Env } from "./env";
 import { uniqueViolation } from "./errors";
+import { HeartbeatStore } from "./heartbeats";
 import { type AdminCommand, type CommandResult, runAdminCommand } from "./ingestor-commands";
 import { type InboxLimits, Projection, type ProjectionStatus } from "./ingestor-projection";
 import { migrateIngestorStorage } from "./ingestor-storage";
@@ -70,6 +73,8 @@ export interface IngestInput {
   test?: string;
   /** Came through the CloudWatch receiver, which checks SNS signatures as the integration's options ask. */
   snsChecked?: boolean;
+  /** A heartbeat's own alert whose integration says its silence is for operators only: routed to no component. */
+  routeless?: boolean;
 }
 
 export type IngestResult =
@@ -82,12 +87,33 @@ export type IngestResult =
       projected: boolean;
       /** A sender's test notification, logged and nothing else: how it was recognised. */
       test?: string;
+      /** The delivery held only the integration's Watchdog alert: a heartbeat, kept in the object's storage, not logged. */
+      heartbeat?: string;
       /** Only with BENCH_COUNT_D1: D1 reads made to decide this delivery. */
       d1Reads?: number;
       /** Only with BENCH_COUNT_D1: D1 round trips of the projection group that wrote it. */
       d1GroupWrites?: number;
     }
   | { ok: false; status: 401 | 503; error: string };
+
+/** A delivery decided and appended to the inbox at `seq`. */
+type Accepted = Extract<IngestResult, { ok: true }> & { seq: number };
+
+/** A heartbeat as operators see it (`heartbeat` on the admin's integration). */
+export interface HeartbeatStatus {
+  /** `new`: never a success nor a start; `up`; `started`: a run began; `late`: past due, its alert fires on the next cron; `down`: its alert fires. */
+  status: "new" | "up" | "started" | "late" | "down";
+  last_ping_at: string | null;
+  last_signal: HeartbeatSignal | null;
+  last_success_at: string | null;
+  started_at: string | null;
+  /** When it is late unless a success arrives first. */
+  due_at: string | null;
+  period_seconds: number;
+  grace_seconds: number;
+}
+
+export type PingResult = { ok: true; heartbeat: HeartbeatStatus; deliveryId: string | null } | { ok: false; status: 401 | 503; error: string };
 
 export interface InboxStatus extends ProjectionStatus {
   limits: { deliveries: number; bytes: number };
@@ -120,6 +146,7 @@ export class Ingestor extends DurableObject<Env> {
   outbox!: NotifyOutbox;
   /** The inbox, brought into D1 (ingestor-projection.ts). Set before any request. */
   projection!: Projection;
+  private heartbeatStore!: HeartbeatStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -130,6 +157,7 @@ export class Ingestor extends DurableObject<Env> {
       migrateIngestorStorage(ctx.storage);
       this.outbox = new NotifyOutbox(ctx.storage, env);
       this.projection = new Projection(ctx.storage, env, this.outbox, this.limits);
+      this.heartbeatStore = new HeartbeatStore(ctx.storage.sql);
       // Restarted with deliveries not yet in D1 (or notifications not yet sent): replay them now, without waiting for a request.
       if (this.projection.backlog.deliveries || this.outbox.pending) await ctx.storage.setAlarm(Date.now());
     });
@@ -146,7 +174,7 @@ export class Ingestor extends DurableObject<Env> {
     return { ...result, projected: projected.ok, ...(config(this.env).bench.countD1 ? { d1GroupWrites: projected.writes } : {}) };
   }
 
-  private async accept(input: IngestInput): Promise<(Extract<IngestResult, { ok: true }> & { seq: number }) | Extract<IngestResult, { ok: false }>> {
+  private async accept(input: IngestInput): Promise<Accepted | Extract<IngestResult, { ok: true }> | Extract<IngestResult, { ok: false }>> {
     if (this.projection.full) {
       return { ok: false, status: 503, error: "the delivery backlog is full while the database recovers; retry later" };
     }
@@ -156,18 +184,30 @@ export class Ingestor extends DurableObject<Env> {
     const state = await this.ready(db);
     const integration = await this.authenticate(input, state);
     if ("ok" in integration) return integration;
+    const watchdog = !input.internal ? watchdogOf(integration) : undefined;
+    if (watchdog && input.events.some((e) => e.tags.alertname === watchdog)) {
+      const beat = this.watchdogBeat(state, integration, watchdog, input);
+      if (!beat.events.length) return beat.result;
+      return this.decide(state, db, integration, { ...input, events: beat.events }, counter);
+    }
+    return this.decide(state, db, integration, input, counter);
+  }
+
+  private async decide(state: MemoryState, db: D1Database, integration: IntegrationRecord, input: IngestInput, counter: RoundTripCounter): Promise<Accepted> {
+    const countD1 = config(this.env).bench.countD1;
     const cold = state.coldDedupKeys(integration.id, input.events);
     if (cold.length) state.warm(await loadAlertsByKey(db, integration.id, cold));
 
     // From here to the inbox insert nothing awaits: the decision and its record are one step.
-    const routing = state.routings.get(integration.id)!;
+    const integrationRouting = state.routings.get(integration.id)!;
+    const routing = input.routeless ? { ...integrationRouting, componentIds: [], links: [] } : integrationRouting;
     const ws = state.scope(routing, input.events);
     const now = nowIso();
     let seq: number;
     let delivery: DeliveryRecord;
     let outcomes: EventOutcome[];
     try {
-      const decision = applyEvents(ws, routing, input.events, { now, newId });
+      const decision = applyEventsOnPages(ws, routing, input.events, { now, newId });
       state.absorb(ws, decision);
       outcomes = decision.outcomes;
       const published = (decision.published?.length ?? 0) > 0;
@@ -210,6 +250,139 @@ export class Ingestor extends DurableObject<Env> {
       ...(input.test !== undefined ? { test: input.test } : {}),
       ...(countD1 ? { d1Reads: counter.count } : {}),
     };
+  }
+
+  /**
+   * An Alertmanager delivery of an integration that names a Watchdog alert: a firing Watchdog is a
+   * heartbeat (kept in storage), taken out of the events, and resolves the heartbeat's alert if it fired.
+   * A delivery of the Watchdog alone, when nothing fires, is answered without writing to D1.
+   */
+  private watchdogBeat(state: MemoryState, integration: IntegrationRecord, watchdog: string, input: IngestInput) {
+    const isBeat = (e: AlertEvent) => e.tags.alertname === watchdog;
+    const events = input.events.filter((e) => !isBeat(e));
+    const beats = input.events.filter(isBeat);
+    if (beats.some((e) => e.action === "trigger")) {
+      this.heartbeatStore.put(integration.id, recordSignal(this.heartbeatStore.get(integration.id), "success", input.receivedAt));
+      const late = state.firing(integration.id, heartbeatDedupKey(watchdog));
+      if (late) events.push(heartbeatResolve(integration.name, notBefore(input.receivedAt, late.lastEventAt), watchdog));
+    }
+    const result = { ok: true as const, deliveryId: "", integrationId: integration.id, outcomes: [], projected: true, heartbeat: watchdog };
+    return { events, result };
+  }
+
+  // ── Heartbeats ──────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * A heartbeat's signal (`/hooks/heartbeat/:key`): kept in the object's storage; only a change (a
+   * failure, or a success while its alert fires) becomes a delivery through the state machine.
+   */
+  async ping(keyHash: string, signal: HeartbeatSignal, at: string): Promise<PingResult> {
+    const accepted = await this.serialize(async () => {
+      const state = await this.ready(this.env.DB);
+      const integration = state.integrations.get(keyHash);
+      if (!integration || integration.disabled) return { ok: false as const, status: 401 as const, error: "unknown or disabled integration key" };
+      if (integration.source !== "heartbeat")
+        return {
+          ok: false as const,
+          status: 401 as const,
+          error: `this key belongs to a ${integration.source} integration; post to /hooks/${integration.source}/<key>`,
+        };
+      const record = recordSignal(this.heartbeatStore.get(integration.id), signal, at);
+      this.heartbeatStore.put(integration.id, record);
+      const settings = heartbeatSettings(integration.options);
+      const firing = state.firing(integration.id, heartbeatDedupKey());
+      const event =
+        signal === "success" && firing
+          ? heartbeatResolve(integration.name, notBefore(at, firing.lastEventAt))
+          : signal === "fail" && !firing
+            ? heartbeatTrigger(integration.name, settings, { failedAt: at })
+            : null;
+      const delivery = event
+        ? await this.accept({
+            keyHash,
+            source: null,
+            internal: true,
+            events: [event],
+            receivedAt: at,
+            payload: JSON.stringify({ signal, at }),
+            acceptedStatus: 200,
+            routeless: settings.scope === "operators",
+          })
+        : null;
+      return { ok: true as const, integrationId: integration.id, delivery };
+    });
+    if (!accepted.ok) return accepted;
+    const { delivery } = accepted;
+    if (delivery && !delivery.ok) return delivery;
+    if (delivery && "seq" in delivery && typeof delivery.seq === "number") await this.projection.projected(delivery.seq);
+    const heartbeat = (await this.heartbeats(at))[accepted.integrationId]!;
+    return { ok: true, heartbeat, deliveryId: delivery?.ok ? delivery.deliveryId || null : null };
+  }
+
+  /**
+   * The cron's turn: every heartbeat past due whose alert does not fire yet fires it, dated when it
+   * became due, through the state machine as any alert. Decided in one turn, so a ping cannot slip between.
+   */
+  async checkHeartbeats(now: string): Promise<number> {
+    const seqs = await this.serialize(async () => {
+      const state = await this.ready(this.env.DB);
+      this.heartbeatStore.keepOnly(new Set([...state.integrations.values()].map((i) => i.id)));
+      const out: number[] = [];
+      for (const integration of state.integrations.values()) {
+        const watchdog = watchdogOf(integration);
+        if (integration.disabled || (integration.source !== "heartbeat" && !watchdog)) continue;
+        const settings = heartbeatSettings(integration.options);
+        const due = dueAt(this.heartbeatStore.get(integration.id), settings);
+        if (!due || due > now || state.firing(integration.id, heartbeatDedupKey(watchdog))) continue;
+        const result = await this.accept({
+          keyHash: integration.keyHash,
+          source: null,
+          internal: true,
+          events: [heartbeatTrigger(integration.name, settings, { late: due }, watchdog)],
+          receivedAt: now,
+          payload: JSON.stringify({ late: true, due_at: due, reason: "no heartbeat within the period and grace" }),
+          acceptedStatus: 202,
+          routeless: settings.scope === "operators",
+        });
+        if (result.ok && "seq" in result) out.push(result.seq);
+      }
+      return out;
+    });
+    for (const seq of seqs) await this.projection.projected(seq);
+    return seqs.length;
+  }
+
+  /** Every heartbeat's state (heartbeat integrations, Alertmanager Watchdogs), by integration id. */
+  async heartbeats(now: string): Promise<Record<string, HeartbeatStatus>> {
+    const state = await this.serialize(() => this.ready(this.env.DB));
+    const out: Record<string, HeartbeatStatus> = {};
+    for (const integration of state.integrations.values()) {
+      const watchdog = watchdogOf(integration);
+      if (integration.source !== "heartbeat" && !watchdog) continue;
+      const settings = heartbeatSettings(integration.options);
+      const record = this.heartbeatStore.get(integration.id);
+      const due = dueAt(record, settings);
+      const status = state.firing(integration.id, heartbeatDedupKey(watchdog))
+        ? "down"
+        : due && due <= now
+          ? "late"
+          : record.startedAt
+            ? "started"
+            : due
+              ? "up"
+              : "new";
+      out[integration.id] = {
+        status,
+        last_ping_at: record.lastPingAt,
+        last_signal: record.lastSignal,
+        last_success_at: record.lastSuccessAt,
+        started_at: record.startedAt,
+        due_at: due,
+        period_seconds: settings.periodSeconds,
+        grace_seconds: settings.graceSeconds,
+      };
+    }
+    return out;
   }
 
   /** The working set, loaded from D1 once the inbox is drained into it. */
@@ -382,6 +555,10 @@ export class Ingestor extends DurableObject<Env> {
     if (!integration || integration.disabled) {
       return { ok: false, status: 401, error: "unknown or disabled integration key" };
     }
+    // A pinged sender's key opens its ping endpoint only (not the PagerDuty endpoints, which take any key).
+    if (!input.internal && senderOf(integration.source)?.ping) {
+      return { ok: false, status: 401, error: `this key belongs to a ${integration.source} integration; ping /hooks/${integration.source}/<key>` };
+    }
     if (input.source && integration.source !== input.source) {
       return {
         ok: false,
@@ -410,6 +587,15 @@ export class Ingestor extends DurableObject<Env> {
     return integration;
   }
 }
+
+/**
+ * A recovery's time: never before the late alert it resolves, which is dated when the heartbeat became due
+ * by the cron's clock (a recovery dated earlier would be ignored as stale).
+ */
+const notBefore = (at: string, earliest: string) => (at < earliest ? earliest : at);
+
+/** The alert an Alertmanager integration expects to keep arriving, if it names one. */
+const watchdogOf = (i: IntegrationRecord) => (i.source === "alertmanager" ? i.options.watchdog_alert : undefined);
 
 const tickChanged = (r: TickResult) => !!(r.started.length || r.completed.length || r.autoResolved.length || r.published.length || r.scheduled.length);
 

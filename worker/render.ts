@@ -8,17 +8,18 @@ import type { Context } from "hono";
 import { shareSettings } from "../db/settings";
 import type { ReaderPage } from "../domain/reader-view";
 import { type Language, PAGE_LANGUAGE_HEADER } from "../i18n";
-import { publicBaseUrl } from "./cache";
+import { pageOrigin } from "./cache";
 import type { AppEnv } from "./env";
-import { requestSettings } from "./reader-settings";
+import { requestPage } from "./reader-settings";
 
 const READER_PATH = "/reader";
 
-/** The page's HTML, rendered against the public base URL in the reader's language. */
+/** The page's HTML, rendered against the page's base URL in the reader's language. */
 export async function renderReaderPage(c: Context<AppEnv>, lang: Language, readerPage: ReaderPage): Promise<string> {
-  const request = new Request(`${publicBaseUrl(c.env, c.req.url)}${READER_PATH}`, { headers: { [PAGE_LANGUAGE_HEADER]: lang } });
-  // The page reads the settings this request already read, not again (as routes/pages.ts does).
-  shareSettings(request, await requestSettings(c));
+  const page = await requestPage(c);
+  const request = new Request(`${pageOrigin(c.env, c.req.url, page)}${READER_PATH}`, { headers: { [PAGE_LANGUAGE_HEADER]: lang } });
+  // The page reads the page (and its settings) this request already read, not again (as routes/pages.ts does).
+  shareSettings(request, page);
   let outer: { waitUntil(p: Promise<unknown>): void; passThroughOnException(): void } | null = null;
   try {
     outer = c.executionCtx;

@@ -8,7 +8,8 @@ import { decisionStatements } from "../db/ingest";
 import { loadWorkingSets } from "../db/ingest-reads";
 import type { AlertEvent } from "../domain/alert-event";
 import { newId } from "../domain/ids";
-import { applyEvents, type Decision, mergeDecisions, type WorkingSet } from "../domain/incidents";
+import { applyEventsOnPages } from "../domain/incident-pages";
+import { type Decision, mergeDecisions, type WorkingSet } from "../domain/incidents";
 
 export interface Resolution {
   statements: D1PreparedStatement[];
@@ -32,6 +33,9 @@ export async function resolveAlerts(db: D1Database, alerts: FiringAlert[], now: 
     };
   const byIntegration = new Map<string, FiringAlert[]>();
   for (const a of alerts) byIntegration.set(a.integrationId, [...(byIntegration.get(a.integrationId) ?? []), a]);
+  // Each alert on its own page: resolving one page's alert leaves the same key's alerts on other pages firing.
+  const byPage = new Map<string, FiringAlert[]>();
+  for (const a of alerts) byPage.set(`${a.integrationId}\u0000${a.page}`, [...(byPage.get(`${a.integrationId}\u0000${a.page}`) ?? []), a]);
   const { ws, routings } = await loadWorkingSets(
     db,
     [...byIntegration].map(([integrationId, list]) => ({
@@ -40,10 +44,10 @@ export async function resolveAlerts(db: D1Database, alerts: FiringAlert[], now: 
       serviceSlugs: [...new Set(list.map((a) => a.tags.service?.toLowerCase()).filter((s): s is string => !!s))],
     })),
   );
-  const decisions = [...byIntegration].map(([integrationId, list]) =>
-    applyEvents(
+  const decisions = [...byPage.values()].map((list) =>
+    applyEventsOnPages(
       ws,
-      routings.get(integrationId)!,
+      routings.get(list[0]!.integrationId)!,
       list.map(
         (a): AlertEvent => ({
           dedupKey: a.dedupKey,
@@ -56,6 +60,7 @@ export async function resolveAlerts(db: D1Database, alerts: FiringAlert[], now: 
         }),
       ),
       { now, newId },
+      list[0]!.page,
     ),
   );
   const decision = mergeDecisions(decisions);

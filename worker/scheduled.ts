@@ -1,6 +1,6 @@
 // The cron trigger (wrangler.toml [triggers], every minute): maintenance windows starting and ending,
-// incidents whose grace period ran out published, and quiet incidents auto-resolving, in the Ingestor in turn with deliveries; then the logs'
-// retention (security/retention.ts), which touches nothing the state machine owns.
+// incidents whose grace period ran out published, quiet incidents auto-resolving and late heartbeats firing, in the Ingestor in
+// turn with deliveries; then the logs' retention (security/retention.ts), which touches nothing the state machine owns.
 
 import { nowIso } from "../domain/ids";
 import { config } from "./config";
@@ -16,6 +16,8 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx:
   const result = await ingestor(env).tick(at);
   // Alerts whose sender went silent without a recovery (Uptime Kuma, see AlertEvent.expiresInSeconds).
   const expired = await ingestor(env).expireAlerts(at);
+  // Heartbeats past their period and grace (heartbeat integrations, Alertmanager Watchdogs): their alert fires.
+  const late = await ingestor(env).checkHeartbeats(at);
   if (
     result.started.length ||
     result.completed.length ||
@@ -23,9 +25,10 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx:
     result.published.length ||
     result.scheduled.length ||
     result.reminded.length ||
-    expired
+    expired ||
+    late
   ) {
-    console.log("cron", { at, ...result, expired });
+    console.log("cron", { at, ...result, expired, late });
   }
   const removed = await enforceRetention(env.DB, at);
   // Failure counts whose window ended (the Limiter's own storage): bounded whatever strangers send.

@@ -1,6 +1,7 @@
-// Who may read the page. A public page answers everyone; a private one answers only readers who gave
-// the page password (a signed cookie, `page_access`) or who come through Cloudflare Access (the same
-// team and application as the admin, worker/auth.ts). Strangers get the sign-in page (HTML) or a 401
+// Who may read a page. A public page answers everyone; a private one answers only readers who gave
+// its page password (a signed cookie, `page_access` for the first page and `page_access_<id>` for the
+// others, signed with that page's own secret, so one page's cookie opens no other page) or who come
+// through Cloudflare Access (the same team and application as the admin, worker/auth.ts). Strangers get the sign-in page (HTML) or a 401
 // (the API, feeds, badges), and nothing they get is cacheable. The gate runs before the edge cache
 // (worker/cache.ts), so a stranger never reaches a cached copy; the copies readers get are marked
 // `private` so no cache between them and the worker keeps one for others.
@@ -10,9 +11,9 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { chooseLanguage, format, isLanguage, type Language, messages } from "../i18n";
 import { accessConfig, crossSite, rateLimited, verifyAccess } from "./auth";
-import { publicBaseUrl } from "./cache";
+import { readerBase } from "./cache";
 import type { AppEnv } from "./env";
-import { type ReaderSettings, readerSettingsOf, requestSettings } from "./reader-settings";
+import { type ReaderSettings, readerSettingsOf, requestPage, requestSettings } from "./reader-settings";
 import { renderReaderPage } from "./render";
 import { publicHeaders } from "./security/headers";
 import { ACCESS_COOKIE, ACCESS_TTL_SECONDS, signAccess, verifyAccessCookie, verifyPagePassword } from "./security/page-access";
@@ -27,9 +28,12 @@ export function readerLanguage(c: Context<AppEnv>, fallback: Language): Language
   return chooseLanguage({ query: c.req.query("lang"), cookie: getCookie(c, LANG_COOKIE), acceptLanguage: c.req.header("accept-language") }, fallback);
 }
 
-/** A reader of a private page who gave its password (the cookie) or comes through Cloudflare Access. */
+/** The page's own access cookie: each page signs in on its own, even under one host name. */
+const accessCookie = (page: Pick<ReaderSettings, "id">) => (page.id === 1 ? ACCESS_COOKIE : `${ACCESS_COOKIE}_${page.id}`);
+
+/** A reader of a private page who gave its password (its cookie) or comes through Cloudflare Access. */
 export async function mayRead(c: Context<AppEnv>, page: ReaderSettings): Promise<boolean> {
-  if (await verifyAccessCookie(page.accessSecret, getCookie(c, ACCESS_COOKIE))) return true;
+  if (await verifyAccessCookie(page.accessSecret, getCookie(c, accessCookie(page)))) return true;
   return !!(await verifyAccess(c.env, c.req.header("cf-access-jwt-assertion")));
 }
 
@@ -48,7 +52,7 @@ export function readerGate(kind: "html" | "machine"): MiddlewareHandler<AppEnv> 
     c.set("lang", lang);
     c.set("private", page.visibility === "private");
     if (page.visibility === "private" && !(await mayRead(c, page))) {
-      const base = publicBaseUrl(c.env, c.req.url);
+      const base = await readerBase(c);
       if (kind === "machine") {
         return c.json({ error: format(messages("en").access.unauthorized, { url: `${base}/access` }) }, 401, NO_STORE);
       }
@@ -59,13 +63,18 @@ export function readerGate(kind: "html" | "machine"): MiddlewareHandler<AppEnv> 
   };
 }
 
-/** Where to go after signing in: a path on this site only, never another origin. */
+/** Where to go after signing in: a path on this site only, never another origin (under a page's prefix, it holds the prefix). */
 const safeNext = (v: unknown) => (typeof v === "string" && /^\/(?![/\\])[^\s]*$/.test(v) && v.length < 500 ? v : "/");
 
 /** The sign-in page, in the reader's language (site/src/components/reader/SignIn.astro); it names nothing of the page but its name. */
 function signInPage(c: Context<AppEnv>, page: ReaderSettings, lang: Language, next: string, error: string, sso = false): Promise<string> {
   const t = messages(lang).access;
   return renderReaderPage(c, lang, { view: { kind: "sign-in", pageName: page.name, next: safeNext(next), error, sso }, heading: t.heading, path: "/access" });
+}
+
+/** Where the reader goes when there is nowhere else: the page's own front page. */
+async function home(c: Context<AppEnv>): Promise<string> {
+  return `${(await requestPage(c)).prefix}/`;
 }
 
 // ── Wrong passwords ─────────────────────────────────────────────────────────
@@ -79,7 +88,7 @@ export async function postAccess(c: Context<AppEnv>): Promise<Response> {
   const page = readerSettingsOf(await requestSettings(c));
   const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
   const lang = isLanguage(form.lang) ? form.lang : readerLanguage(c, page.language);
-  const next = safeNext(form.next);
+  const next = form.next === undefined ? await home(c) : safeNext(form.next);
   const t = messages(lang).access;
   if (page.visibility !== "private") return c.redirect(next, 303);
   if (crossSite(c)) return c.html(await signInPage(c, page, lang, next, t.wrong), 403, NO_STORE);
@@ -90,7 +99,7 @@ export async function postAccess(c: Context<AppEnv>): Promise<Response> {
   );
   if (refused) return refused;
   if (!ok || !page.accessSecret) return c.html(await signInPage(c, page, lang, next, t.wrong), 401, NO_STORE);
-  setCookie(c, ACCESS_COOKIE, await signAccess(page.accessSecret), {
+  setCookie(c, accessCookie(page), await signAccess(page.accessSecret), {
     path: "/",
     httpOnly: true,
     secure: true,
@@ -104,7 +113,7 @@ export async function postAccess(c: Context<AppEnv>): Promise<Response> {
 /** GET /access: the sign-in form (or the page itself when it is public or the reader is in). */
 export async function getAccess(c: Context<AppEnv>): Promise<Response> {
   const page = readerSettingsOf(await requestSettings(c));
-  const next = safeNext(c.req.query("next"));
+  const next = c.req.query("next") === undefined ? await home(c) : safeNext(c.req.query("next"));
   if (page.visibility !== "private" || (await mayRead(c, page))) return c.redirect(next, 303);
   return c.html(await signInPage(c, page, readerLanguage(c, page.language), next, ""), 200, NO_STORE);
 }

@@ -16,10 +16,12 @@ export class MemoryState {
   readonly integrations = new Map<string, IntegrationRecord>();
   readonly routings: Map<string, Routing>;
   readonly components = new Map<string, ComponentState>();
-  private readonly bySlug = new Map<string, ComponentState>();
+  /** By slug (every page's component with it) and by `<page slug>/<slug>`: what a `service:` tag names. */
+  private readonly bySlug = new Map<string, Set<ComponentState>>();
   readonly incidents = new Map<string, IncidentState>();
   readonly alerts = new Map<string, AlertState>();
-  private readonly byKey = new Map<string, AlertState>();
+  /** By (integration, dedup key): one alert per page the key reached. */
+  private readonly byKey = new Map<string, Set<AlertState>>();
   private readonly byComponent = new Map<string, Set<AlertState>>();
   private readonly byIncident = new Map<string, Set<AlertState>>();
   /** Where each alert is indexed, to move it when its routes or incident change. */
@@ -31,7 +33,8 @@ export class MemoryState {
     this.routings = state.routings;
     for (const c of state.components) {
       this.components.set(c.id, c);
-      this.bySlug.set(c.slug, c);
+      setOf(this.bySlug, c.slug).add(c);
+      setOf(this.bySlug, `${c.pageSlug ?? "main"}/${c.slug}`).add(c);
     }
     for (const i of state.incidents) this.incidents.set(i.id, i);
     for (const a of state.alerts) this.addAlert(a);
@@ -40,6 +43,12 @@ export class MemoryState {
 
   get size() {
     return { components: this.components.size, incidents: this.incidents.size, alerts: this.alerts.size, coldAlerts: this.coldKeys.size };
+  }
+
+  /** This integration's alert with this dedup key, if it fires on some page (a firing alert is always in memory). */
+  firing(integrationId: string, dedupKey: string): AlertState | undefined {
+    for (const a of this.byKey.get(key(integrationId, dedupKey)) ?? []) if (a.status !== "resolved") return a;
+    return undefined;
   }
 
   /** Dedup keys of these events that name an alert D1 holds but memory does not. */
@@ -59,16 +68,12 @@ export class MemoryState {
   scope(routing: Routing, events: AlertEvent[]): WorkingSet {
     const ws: WorkingSet = { components: new Map(), alerts: new Map(), incidents: new Map() };
     const deliveryAlerts: AlertState[] = [];
-    for (const e of events) {
-      const a = this.byKey.get(key(routing.integrationId, e.dedupKey));
-      if (a) deliveryAlerts.push(a);
-    }
+    for (const e of events) for (const a of this.byKey.get(key(routing.integrationId, e.dedupKey)) ?? []) deliveryAlerts.push(a);
     const candidates = new Set<string>(routing.componentIds);
     for (const l of routing.links) for (const id of l.componentIds) candidates.add(id);
     for (const e of events) {
       const slug = e.tags.service?.toLowerCase();
-      const c = slug ? this.bySlug.get(slug) : undefined;
-      if (c) candidates.add(c.id);
+      for (const c of (slug && this.bySlug.get(slug)) || []) candidates.add(c.id);
     }
     for (const a of deliveryAlerts) for (const r of a.routes) candidates.add(r.componentId);
     for (const id of candidates) {
@@ -97,7 +102,7 @@ export class MemoryState {
 
   private addAlert(a: AlertState) {
     this.alerts.set(a.id, a);
-    this.byKey.set(key(a.integrationId, a.dedupKey), a);
+    setOf(this.byKey, key(a.integrationId, a.dedupKey)).add(a);
     this.index(a);
   }
 

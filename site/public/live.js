@@ -107,7 +107,8 @@
       const p = el("p", id ? null : line);
       if (id) {
         const a = el("a", line);
-        a.href = `/incidents/${id}`;
+        // Under a page's `/p/<slug>/` prefix, its links keep it (`data-home` on <main>).
+        a.href = `${document.querySelector("main")?.dataset.home ?? "/"}incidents/${id}`;
         p.append(a);
       } else if (!k) p.style.fontWeight = 600;
       tip.append(p);

@@ -66,10 +66,35 @@ function binary(): string {
   throw new Error("prometheus-alertmanager is not installed: apt-get install -y prometheus-alertmanager (.ci/run does)");
 }
 
-export async function startAlertmanager(receivers: AlertmanagerReceivers): Promise<RunningAlertmanager> {
+/**
+ * The Watchdog route docs/senders/heartbeat.md documents: the always-firing alert on its own route,
+ * re-sent often, to a webhook receiver with the key as bearer token.
+ */
+export function watchdogConfig(webhookUrl: string, bearer: string, repeatInterval = "1m"): string {
+  return `route:
+  receiver: statuspage
+  routes:
+    - matchers: ['alertname = "Watchdog"']
+      receiver: statuspage
+      group_wait: 0s
+      group_interval: 1m
+      repeat_interval: ${repeatInterval}
+receivers:
+  - name: statuspage
+    webhook_configs:
+      - url: ${webhookUrl}
+        send_resolved: true
+        http_config:
+          authorization:
+            credentials: ${bearer}
+`;
+}
+
+/** Starts Alertmanager with the README's receivers, or with the YAML given. */
+export async function startAlertmanager(receivers: AlertmanagerReceivers | { yaml: string }): Promise<RunningAlertmanager> {
   const dir = mkdtempSync(join(tmpdir(), "status-alertmanager-"));
   const config = join(dir, "alertmanager.yml");
-  writeFileSync(config, alertmanagerConfig(receivers));
+  writeFileSync(config, "yaml" in receivers ? receivers.yaml : alertmanagerConfig(receivers));
   const port: number = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(

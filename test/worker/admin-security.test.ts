@@ -25,6 +25,7 @@ let fixture: {
   alertId: string;
   subscriberId: string;
   channelId: string;
+  templateId: string;
 };
 
 beforeAll(async () => {
@@ -55,7 +56,11 @@ beforeAll(async () => {
       component_ids: [quiet.id],
     })
   ).json()) as Json;
+  const template = (await (
+    await admin("POST", "/incident-templates", { name: unique("Guarded template"), title: "Guarded", body: "Guarded." })
+  ).json()) as Json;
   fixture = {
+    templateId: template.id,
     componentId: c.id,
     groupId: group.id,
     integrationId: integ.id,
@@ -83,6 +88,7 @@ async function state() {
     "channels",
     "subscribers",
     "notifications",
+    "incident_templates",
   ];
   const out: Record<string, unknown> = {};
   for (const t of tables) out[t] = await rows(`SELECT * FROM ${t} ORDER BY rowid`);
@@ -107,11 +113,17 @@ function samples(): Record<string, unknown> {
     "POST /admin/api/links": { integration_id: i, match: { monitor: "x" }, component_ids: [c] },
     "POST /admin/api/alerts/:id/link": { component_ids: [c] },
     "POST /admin/api/incidents": { name: "Fake outage", component_ids: [c] },
+    "POST /admin/api/incident-templates": { name: "Fake", title: "Fake", body: "Fake" },
+    "PATCH /admin/api/incident-templates/:id": { title: "Owned" },
+    "PATCH /admin/api/links/:id": { incident_template_id: null },
     "POST /admin/api/incidents/:id/updates": { status: "resolved", body: "pwned" },
     "POST /admin/api/maintenances": { name: "x", body: "y", scheduled_for: soon, scheduled_until: later, component_ids: [c] },
     "PUT /admin/api/settings": { name: "Owned", url: "", time_zone: "Etc/UTC", auto_resolve_minutes: 1 },
     "POST /admin/incidents/:id/updates": { status: "resolved", body: "pwned" },
     "POST /admin/incidents": { name: "Fake", component_ids: c },
+    "POST /admin/templates": { name: "Fake", title: "Fake", body: "Fake" },
+    "POST /admin/templates/:id": { title: "Owned" },
+    "POST /admin/templates/:id/delete": { confirm: "yes" },
     "POST /admin/components/:id/status": { status: "major_outage" },
     "POST /admin/components": { name: "Intruder" },
     "POST /admin/components/:id": { name: "Owned" },
@@ -144,8 +156,10 @@ const PUBLIC = new Set(["GET /admin/login", "POST /admin/login"]);
  * the fixture's ids for `:id`, and a sample body when it takes one.
  */
 function adminRoutes(prefix: "/admin/api" | "/admin"): Array<[string, string, Record<string, unknown>?]> {
-  const { componentId: c, groupId: g, integrationId: i, linkId: l, incidentId: inc, alertId: a, subscriberId: sub, channelId: ch } = fixture;
+  const { componentId: c, groupId: g, integrationId: i, linkId: l, incidentId: inc, alertId: a, subscriberId: sub, channelId: ch, templateId: t } = fixture;
   const ids: Record<string, string> = {
+    // `/incident-templates/:id` (API) and `/templates/:id` (UI)
+    templates: t,
     components: c,
     groups: g,
     integrations: i,

@@ -16,7 +16,7 @@ describe("the Ingestor's storage schema", () => {
   it("is at the latest version once the object answers, with its tables and none of the Limiter's", async () => {
     await runInDurableObject(stub(), (_, state) => {
       expect(state.storage.sql.exec<{ version: number }>("SELECT version FROM schema_version").one().version).toBe(INGESTOR_SCHEMA_VERSION);
-      expect(tables(state.storage.sql)).toEqual(["inbox", "inbox_meta", "notify_cursor", "notify_outbox", "schema_version"]);
+      expect(tables(state.storage.sql)).toEqual(["heartbeats", "inbox", "inbox_meta", "notify_cursor", "notify_outbox", "schema_version"]);
     });
   });
 

@@ -32,11 +32,18 @@ import { recordingDatabase, sqlOfStatement } from "../statements";
 import type { ComponentCreate, ComponentPatch, GroupCreate, GroupPatch, SettingsPut } from "./schemas";
 
 /** An operator's context: the worker's environment with a recording database, so commit can hand its statements to the Ingestor. */
-export const adminContext = (env: Env, actor: Actor, base: string): AdminCtx => ({ env: { ...env, DB: recordingDatabase(env.DB) }, actor, base });
+export const adminContext = (env: Env, actor: Actor, base: string, page = 1): AdminCtx => ({
+  env: { ...env, DB: recordingDatabase(env.DB) },
+  actor,
+  base,
+  page,
+});
 
 export interface AdminCtx {
   env: Env;
   actor: Actor;
+  /** The page the action is on (`/admin/api/pages/:page/...`, the UI's selected page; else page 1). */
+  page: number;
   /** Public base URL: webhook URLs and shortlinks. */
   base: string;
 }
@@ -129,21 +136,24 @@ function changes<T extends object, K extends keyof T>(current: T, patch: Partial
 
 // ── Components ──────────────────────────────────────────────────────────────
 
-export const listComponents = async (db: D1Database): Promise<ComponentJson[]> => (await listComponentRows(db)).map(componentJson);
+/** A page's components; without a page, every page's (integrations route to any of them). */
+export const listComponents = async (db: D1Database, page?: number): Promise<ComponentJson[]> => (await listComponentRows(db, page)).map(componentJson);
 
-export async function getComponent(db: D1Database, id: string): Promise<ComponentJson> {
+/** A component; with a page, only one on that page (another page's is not found, as on its own admin). */
+export async function getComponent(db: D1Database, id: string, page?: number): Promise<ComponentJson> {
   const row = await getComponentRow(db, id);
-  if (!row) throw new HttpError(404, `no component ${id}`);
+  if (!row || (page !== undefined && row.page !== page)) throw new HttpError(404, `no component ${id}${page !== undefined && row ? " on this page" : ""}`);
   return componentJson(row);
 }
 
-async function assertSlugFree(db: D1Database, slug: string, exceptId: string | null) {
-  const owner = await slugOwner(db, slug);
-  if (owner && owner !== exceptId) throw new HttpError(409, `\`slug\` "${slug}" is already used by another component`, "slug");
+async function assertSlugFree(db: D1Database, slug: string, exceptId: string | null, page: number) {
+  const owner = await slugOwner(db, slug, page);
+  if (owner && owner !== exceptId) throw new HttpError(409, `\`slug\` "${slug}" is already used by another component on this page`, "slug");
 }
 
-async function assertGroup(db: D1Database, groupId: string | null | undefined) {
-  if (groupId && !(await getGroupRow(db, groupId))) throw new HttpError(400, "`group_id` does not name a component group", "group_id");
+async function assertGroup(db: D1Database, groupId: string | null | undefined, page: number) {
+  const group = groupId ? await getGroupRow(db, groupId) : undefined;
+  if (groupId && (!group || group.page !== page)) throw new HttpError(400, "`group_id` does not name a component group of this page", "group_id");
 }
 
 const componentFields = (c: Pick<ComponentJson, "slug" | "name" | "description" | "group_id" | "position" | "only_show_if_degraded">) => ({
@@ -158,8 +168,8 @@ const componentFields = (c: Pick<ComponentJson, "slug" | "name" | "description" 
 export async function createComponent(ctx: AdminCtx, body: ComponentCreate): Promise<ComponentJson> {
   const db = ctx.env.DB;
   const slug = body.slug ?? slugify(body.name);
-  await assertSlugFree(db, slug, null);
-  await assertGroup(db, body.group_id);
+  await assertSlugFree(db, slug, null, ctx.page);
+  await assertGroup(db, body.group_id, ctx.page);
   const now = nowIso();
   const id = newId();
   const fields = {
@@ -167,10 +177,13 @@ export async function createComponent(ctx: AdminCtx, body: ComponentCreate): Pro
     name: body.name,
     description: body.description ?? null,
     group_id: body.group_id ?? null,
-    position: body.position ?? (await nextPosition(db, body.group_id ?? null)),
+    position: body.position ?? (await nextPosition(db, body.group_id ?? null, ctx.page)),
     only_show_if_degraded: !!body.only_show_if_degraded,
   };
-  await commit(ctx.env, [insertComponent(db, id, componentFields(fields), now), audit(db, ctx.actor, "component.create", "component", id, null, fields)]);
+  await commit(ctx.env, [
+    insertComponent(db, id, componentFields(fields), now, ctx.page),
+    audit(db, ctx.actor, "component.create", "component", id, null, { ...fields, page: ctx.page }),
+  ]);
   return getComponent(db, id);
 }
 
@@ -178,9 +191,9 @@ const EDITABLE = ["name", "slug", "description", "group_id", "position", "only_s
 
 export async function updateComponent(ctx: AdminCtx, id: string, patch: ComponentPatch): Promise<ComponentJson> {
   const db = ctx.env.DB;
-  const current = await getComponent(db, id);
-  if (patch.slug !== undefined) await assertSlugFree(db, patch.slug, id);
-  if (patch.group_id !== undefined) await assertGroup(db, patch.group_id);
+  const current = await getComponent(db, id, ctx.page);
+  if (patch.slug !== undefined) await assertSlugFree(db, patch.slug, id, ctx.page);
+  if (patch.group_id !== undefined) await assertGroup(db, patch.group_id, ctx.page);
   const diff = changes(current, patch, EDITABLE);
   if (!diff.changed) return current;
   await commit(ctx.env, [
@@ -192,35 +205,41 @@ export async function updateComponent(ctx: AdminCtx, id: string, patch: Componen
 
 /** Deleting a component changes what the state machine routes to: it runs in the ingestor. */
 export async function deleteComponent(ctx: AdminCtx, id: string, force = false): Promise<void> {
+  await getComponent(ctx.env.DB, id, ctx.page);
   await command(ctx, { type: "component.delete", componentId: id, force });
 }
 
 export async function overrideComponent(ctx: AdminCtx, id: string, status: ComponentStatus | null): Promise<ComponentJson> {
+  await getComponent(ctx.env.DB, id, ctx.page);
   await command(ctx, { type: "component.override", componentId: id, status });
   return getComponent(ctx.env.DB, id);
 }
 
 // ── Groups ──────────────────────────────────────────────────────────────────
 
-export const listGroups = async (db: D1Database): Promise<GroupJson[]> => (await listGroupRows(db)).map(groupJson);
+/** A page's groups; without a page, every page's. */
+export const listGroups = async (db: D1Database, page?: number): Promise<GroupJson[]> => (await listGroupRows(db, page)).map(groupJson);
 
-async function getGroup(db: D1Database, id: string): Promise<GroupJson> {
+async function getGroup(db: D1Database, id: string, page: number): Promise<GroupJson> {
   const row = await getGroupRow(db, id);
-  if (!row) throw new HttpError(404, `no component group ${id}`);
+  if (!row || row.page !== page) throw new HttpError(404, `no component group ${id}${row ? " on this page" : ""}`);
   return groupJson(row);
 }
 
 export async function createGroup(ctx: AdminCtx, body: GroupCreate): Promise<GroupJson> {
   const db = ctx.env.DB;
   const id = newId();
-  const fields = { name: body.name, description: body.description ?? null, position: body.position ?? (await nextPosition(db, null)) };
-  await commit(ctx.env, [insertGroup(db, id, fields, nowIso()), audit(db, ctx.actor, "group.create", "group", id, null, fields)]);
-  return getGroup(db, id);
+  const fields = { name: body.name, description: body.description ?? null, position: body.position ?? (await nextPosition(db, null, ctx.page)) };
+  await commit(ctx.env, [
+    insertGroup(db, id, fields, nowIso(), ctx.page),
+    audit(db, ctx.actor, "group.create", "group", id, null, { ...fields, page: ctx.page }),
+  ]);
+  return getGroup(db, id, ctx.page);
 }
 
 export async function updateGroup(ctx: AdminCtx, id: string, patch: GroupPatch): Promise<GroupJson> {
   const db = ctx.env.DB;
-  const current = await getGroup(db, id);
+  const current = await getGroup(db, id, ctx.page);
   const diff = changes(current, patch, ["name", "description", "position"] as const);
   if (!diff.changed) return current;
   const { name, description, position } = diff.next;
@@ -228,13 +247,13 @@ export async function updateGroup(ctx: AdminCtx, id: string, patch: GroupPatch):
     updateGroupFields(db, id, { name, description, position }, nowIso()),
     audit(db, ctx.actor, "group.update", "group", id, diff.before, diff.after),
   ]);
-  return getGroup(db, id);
+  return getGroup(db, id, ctx.page);
 }
 
 /** Deleting a group keeps its components: they move to the top level. */
 export async function deleteGroup(ctx: AdminCtx, id: string): Promise<void> {
   const db = ctx.env.DB;
-  const current = await getGroup(db, id);
+  const current = await getGroup(db, id, ctx.page);
   await commit(ctx.env, [...deleteGroupRows(db, id, nowIso()), audit(db, ctx.actor, "group.delete", "group", id, current, null)]);
 }
 
@@ -244,7 +263,7 @@ export async function deleteGroup(ctx: AdminCtx, id: string): Promise<void> {
  */
 export async function move(ctx: AdminCtx, kind: "component" | "group", id: string, direction: "up" | "down"): Promise<void> {
   const db = ctx.env.DB;
-  const [groups, components] = await Promise.all([listGroups(db), listComponents(db)]);
+  const [groups, components] = await Promise.all([listGroups(db, ctx.page), listComponents(db, ctx.page)]);
   const self = kind === "group" ? groups.find((g) => g.id === id) : components.find((c) => c.id === id);
   if (!self) throw new HttpError(404, `no ${kind === "group" ? "component group" : "component"} ${id}`);
   const groupId = kind === "component" ? (self as ComponentJson).group_id : null;
@@ -272,8 +291,8 @@ export interface SettingsJson extends PageSettingsValues {
   page_password_set: boolean;
 }
 
-export async function getSettings(db: D1Database): Promise<SettingsJson> {
-  const settings = await readPageSettings(db);
+export async function getSettings(db: D1Database, page = 1): Promise<SettingsJson> {
+  const settings = await readPageSettings(db, page);
   return {
     page_id: settings.saved ? settings.pageId : "",
     name: settings.name,
@@ -293,7 +312,7 @@ export async function getSettings(db: D1Database): Promise<SettingsJson> {
 
 export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<SettingsJson> {
   const db = ctx.env.DB;
-  const before = await getSettings(db);
+  const before = await getSettings(db, ctx.page);
   const { page_password, page_id: _readOnlyId, page_password_set: _readOnlySet, maintenance_remind_minutes: remind, ...rest } = body;
   // The later settings are optional in a PUT: what a client leaves out keeps its value.
   const keep = <K extends keyof SettingsJson>(k: K, v: SettingsJson[K] | undefined): SettingsJson[K] => (v === undefined ? before[k] : v);
@@ -323,15 +342,15 @@ export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<Set
   // A new password gets a new signing secret: everyone let in with the old one is out.
   const password = page_password === undefined ? undefined : page_password === null ? null : await hashPagePassword(page_password);
   await commit(ctx.env, [
-    upsertPageSettings(db, before.page_id || newId(), next, nowIso()),
-    ...(password === undefined ? [] : [setPagePassword(db, password, password === null ? null : newAccessSecret())]),
-    ...(remind === undefined ? [] : [setMaintenanceRemindMinutes(db, remind)]),
+    upsertPageSettings(db, before.page_id || newId(), next, nowIso(), ctx.page),
+    ...(password === undefined ? [] : [setPagePassword(db, password, password === null ? null : newAccessSecret(), ctx.page)]),
+    ...(remind === undefined ? [] : [setMaintenanceRemindMinutes(db, remind, ctx.page)]),
     // The audit log says that the password changed, never what it is.
-    audit(db, ctx.actor, "settings.update", "page", "1", before, {
+    audit(db, ctx.actor, "settings.update", "page", String(ctx.page), before, {
       ...next,
       maintenance_remind_minutes: remind ?? before.maintenance_remind_minutes,
       ...(password === undefined ? {} : { page_password: password === null ? "(cleared)" : "(set)" }),
     }),
   ]);
-  return getSettings(db);
+  return getSettings(db, ctx.page);
 }

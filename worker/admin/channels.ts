@@ -37,6 +37,8 @@ const common = {
   name: z.string().trim().min(1, "is required").max(120),
   component_ids: z.array(idSchema).max(100).nullable().optional(),
   events: z.array(z.enum(NOTIFY_GROUPS)).min(1, "must name at least one of incident, maintenance, component").max(3).nullable().optional(),
+  /** true: it hears of every page; else of the page it is created on. */
+  all_pages: z.boolean().optional(),
 };
 const url = z.string().trim().max(2000);
 
@@ -75,6 +77,8 @@ export interface ChannelJson {
   events: string[];
   /** webhook: a signing secret is set (it is shown once, at creation). */
   signed: boolean;
+  /** The page it hears of; null: every page. */
+  page: number | null;
   created_at: string;
 }
 
@@ -87,6 +91,7 @@ export function channelJson(c: Channel): ChannelJson {
     component_ids: c.componentIds ?? null,
     events: c.events ?? [...DEFAULT_GROUPS],
     signed: c.kind === "webhook" && !!c.secret,
+    page: c.page,
     created_at: c.createdAt,
   };
 }
@@ -94,6 +99,8 @@ export function channelJson(c: Channel): ChannelJson {
 export interface Ctx {
   env: AdminEnv["Bindings"];
   actor: string;
+  /** The page it acts on (absent: page 1). */
+  page?: number;
 }
 
 /** Creates a channel; a webhook's `whsec_…` secret is in this answer and nowhere else, ever. */
@@ -124,6 +131,7 @@ export async function createChannel(ctx: Ctx, body: ChannelCreate): Promise<Chan
     kind: body.kind,
     target,
     secret,
+    page: body.all_pages ? null : (ctx.page ?? 1),
     componentIds,
     events,
     createdAt: now,
@@ -135,15 +143,16 @@ export async function createChannel(ctx: Ctx, body: ChannelCreate): Promise<Chan
   return { ...json, ...(body.kind === "webhook" ? { secret: secret! } : {}) };
 }
 
-export async function requireChannel(db: D1Database, id: string): Promise<Channel> {
+/** A channel of this page or of every page; another page's is not found. */
+export async function requireChannel(db: D1Database, id: string, page = 1): Promise<Channel> {
   const c = await getChannel(db, id);
-  if (!c) throw new HttpError(404, `no channel ${id}`);
+  if (!c || (c.page !== null && c.page !== page)) throw new HttpError(404, `no channel ${id}${c ? " on this page" : ""}`);
   return c;
 }
 
 export async function deleteChannel(ctx: Ctx, id: string): Promise<void> {
   const db = ctx.env.DB;
-  const c = await requireChannel(db, id);
+  const c = await requireChannel(db, id, ctx.page);
   await deleteChannelRow(db, id, ctx.actor, channelJson(c), nowIso());
 }
 
@@ -151,10 +160,11 @@ export async function deleteChannel(ctx: Ctx, id: string): Promise<void> {
 export async function testChannel(
   env: AdminEnv["Bindings"],
   id: string,
+  onPage = 1,
 ): Promise<{ ok: boolean; status: number | null; error: string | null; notification_id: string }> {
-  const channel = await requireChannel(env.DB, id);
+  const channel = await requireChannel(env.DB, id, onPage);
   const base = notifyBaseUrl(env);
-  const { page, status } = await getStatus(env.DB, { settings: await readPageSettings(env.DB), baseUrl: base });
+  const { page, status } = await getStatus(env.DB, { settings: await readPageSettings(env.DB, onPage), baseUrl: base });
   const now = nowIso();
   const event: NotifyEvent = {
     id: `test${newId()}`,
@@ -241,17 +251,20 @@ const channelId = paramId("channel");
 
 /** Mounted on /admin/api (bearer ADMIN_TOKEN or Access, checked there). */
 export const channelsApi = new Hono<AdminEnv>();
-channelsApi.get("/channels", async (c) => c.json((await listChannels(c.env.DB)).map(channelJson)));
-channelsApi.post("/channels", ...json(channelCreate), async (c) =>
-  c.json(await createChannel({ env: c.env, actor: c.get("actor") }, c.req.valid("json")), 201),
-);
-channelsApi.get("/channels/:id", channelId, async (c) => c.json(channelJson(await requireChannel(c.env.DB, c.req.valid("param").id))));
+channelsApi.get("/channels", async (c) => c.json((await listChannels(c.env.DB, c.get("page"))).map(channelJson)));
+channelsApi.post("/channels", ...json(channelCreate), async (c) => {
+  // Only an operator of every page may make a channel that hears of every page.
+  if (c.req.valid("json").all_pages && c.get("pages") !== null)
+    throw new HttpError(403, "a channel of every page needs an operator of every page", "all_pages");
+  return c.json(await createChannel({ env: c.env, actor: c.get("actor"), page: c.get("page") }, c.req.valid("json")), 201);
+});
+channelsApi.get("/channels/:id", channelId, async (c) => c.json(channelJson(await requireChannel(c.env.DB, c.req.valid("param").id, c.get("page")))));
 channelsApi.delete("/channels/:id", channelId, async (c) => {
-  await deleteChannel({ env: c.env, actor: c.get("actor") }, c.req.valid("param").id);
+  await deleteChannel({ env: c.env, actor: c.get("actor"), page: c.get("page") }, c.req.valid("param").id);
   return c.body(null, 204);
 });
 channelsApi.post("/channels/:id/test", channelId, async (c) => {
-  const result = await testChannel(c.env, c.req.valid("param").id);
+  const result = await testChannel(c.env, c.req.valid("param").id, c.get("page"));
   return c.json(result);
 });
 channelsApi.get("/notifications", async (c) =>

@@ -22,8 +22,11 @@ import { newId, newIntegrationKey, nowIso, sha256Hex } from "../../domain/ids";
 import { applyOptionsPatch, type IntegrationOptions, readOptions } from "../../domain/integration-options";
 import type { PublicTextMode } from "../../domain/public-text";
 import type { ComponentStatus, PublicationPolicy } from "../../domain/status";
+import type { Env } from "../env";
 import { HttpError } from "../errors";
+import { type HeartbeatStatus, ingestor } from "../ingestor";
 import { type AdminCtx, command, commit } from "./catalog";
+import { getIncidentTemplate } from "./incident-templates";
 import { type AlertLink, GRACE_NEEDS_PUBLISH, type IntegrationCreate, type IntegrationPatch, type LinkCreate } from "./schemas";
 
 export function webhookUrl(base: string, source: string, key: string): string {
@@ -57,7 +60,14 @@ export interface IntegrationJson {
   options: IntegrationOptions;
   /** CloudWatch: the SNS subscriptions this page confirmed (from the delivery log), newest first. */
   sns_subscriptions?: Array<{ topic_arn: string | null; confirmed_at: string }>;
+  /** The incident template its alerts open incidents with; null: the public text's words. */
+  incident_template_id: string | null;
+  /** Heartbeat integrations and Alertmanager Watchdogs: the last ping and the lateness, as the ingestor keeps them. */
+  heartbeat?: HeartbeatStatus;
 }
+
+/** Every heartbeat's state, by integration id: from the ingestor's storage, where pings are kept (never D1). */
+export const heartbeatStates = (env: Env): Promise<Record<string, HeartbeatStatus>> => ingestor(env).heartbeats(nowIso());
 
 /** The answer to create and rotate: the only time the key leaves the worker. */
 export interface IntegrationWithKey {
@@ -68,7 +78,8 @@ export interface IntegrationWithKey {
   webhook_url: string;
 }
 
-function integrationJson(r: Row, base: string): IntegrationJson {
+function integrationJson(r: Row, base: string, heartbeats: Record<string, HeartbeatStatus> = {}): IntegrationJson {
+  const heartbeat = heartbeats[String(r.id)];
   return {
     id: String(r.id),
     name: String(r.name),
@@ -87,18 +98,20 @@ function integrationJson(r: Row, base: string): IntegrationJson {
     publication: (str(r.publication) ?? "publish") as PublicationPolicy,
     publish_after_seconds: r.publish_after_seconds == null ? null : Number(r.publish_after_seconds),
     options: readOptions(r.options),
+    incident_template_id: str(r.incident_template_id),
     ...(r.sns_subscriptions != null ? { sns_subscriptions: JSON.parse(String(r.sns_subscriptions)) } : {}),
+    ...(heartbeat ? { heartbeat } : {}),
   };
 }
 
-export async function listIntegrations(db: D1Database, base: string): Promise<IntegrationJson[]> {
-  return (await integrationRows(db)).map((r) => integrationJson(r, base));
+export async function listIntegrations(db: D1Database, base: string, heartbeats?: Record<string, HeartbeatStatus>): Promise<IntegrationJson[]> {
+  return (await integrationRows(db)).map((r) => integrationJson(r, base, heartbeats));
 }
 
-export async function getIntegration(db: D1Database, base: string, id: string): Promise<IntegrationJson> {
+export async function getIntegration(db: D1Database, base: string, id: string, heartbeats?: Record<string, HeartbeatStatus>): Promise<IntegrationJson> {
   const row = await integrationRow(db, id);
   if (!row) throw new HttpError(404, `no integration ${id}`);
-  return integrationJson(row, base);
+  return integrationJson(row, base, heartbeats);
 }
 
 export async function assertComponentsExist(db: D1Database, ids: string[], field: string) {
@@ -117,6 +130,7 @@ export async function createIntegration(ctx: AdminCtx, body: IntegrationCreate):
   const db = ctx.env.DB;
   const componentIds = [...new Set(body.component_ids ?? [])];
   await assertComponentsExist(db, componentIds, "component_ids");
+  if (body.incident_template_id) await getIncidentTemplate(db, body.incident_template_id, 1, "incident_template_id");
   const id = newId();
   const key = newIntegrationKey();
   const now = nowIso();
@@ -135,6 +149,7 @@ export async function createIntegration(ctx: AdminCtx, body: IntegrationCreate):
         publicTemplate: body.public_template,
         publication: body.publication ?? "publish",
         publishAfterSeconds: body.publish_after_seconds || null,
+        incidentTemplateId: body.incident_template_id ?? null,
         componentIds,
       },
       now,
@@ -148,6 +163,7 @@ export async function createIntegration(ctx: AdminCtx, body: IntegrationCreate):
       signed: !!body.signing_secret,
       publication: body.publication ?? "publish",
       ...(body.publish_after_seconds ? { publish_after_seconds: body.publish_after_seconds } : {}),
+      ...(body.incident_template_id ? { incident_template_id: body.incident_template_id } : {}),
       ...(body.options && Object.keys(body.options).length ? { options: body.options } : {}),
     }),
   ]);
@@ -224,6 +240,12 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
       statements.push(updateIntegrationFields(db, id, { publication: policy, publishAfterSeconds: grace }, now));
     }
   }
+  if (patch.incident_template_id !== undefined && patch.incident_template_id !== current.incident_template_id) {
+    if (patch.incident_template_id) await getIncidentTemplate(db, patch.incident_template_id, 1, "incident_template_id");
+    before.incident_template_id = current.incident_template_id;
+    after.incident_template_id = patch.incident_template_id;
+    statements.push(updateIntegrationFields(db, id, { incidentTemplateId: patch.incident_template_id }, now));
+  }
   if (patch.options !== undefined) {
     // Header names only, never a secret: safe for the audit log.
     const options = applyOptionsPatch(current.options, patch.options);
@@ -274,6 +296,8 @@ export interface LinkJson {
   match_value: string | null;
   component_ids: string[];
   status: ComponentStatus | null;
+  /** The incident template the alerts it matches open incidents with (wins over the integration's). */
+  incident_template_id: string | null;
 }
 
 function linkJson(r: Row): LinkJson {
@@ -289,6 +313,7 @@ function linkJson(r: Row): LinkJson {
     match_value: value,
     component_ids: JSON.parse(String(r.component_ids)),
     status: (str(r.status) as ComponentStatus | null) ?? null,
+    incident_template_id: str(r.incident_template_id),
   };
 }
 
@@ -310,6 +335,7 @@ export async function createLink(ctx: AdminCtx, body: LinkCreate, fromAlertId?: 
   const raw = (body.match.monitor ?? body.match.tag ?? body.match.label)!;
   // tag and label are "key=value" or "key:value" (any value when none is given).
   const [matchKey, matchValue] = matchType === "monitor" ? [raw, null] : splitMatch(raw);
+  if (body.incident_template_id) await getIncidentTemplate(ctx.env.DB, body.incident_template_id, 1, "incident_template_id");
   const result = await command(ctx, {
     type: "link.create",
     integrationId: body.integration_id,
@@ -319,6 +345,7 @@ export async function createLink(ctx: AdminCtx, body: LinkCreate, fromAlertId?: 
     componentIds: body.component_ids,
     status: body.status ?? null,
     fromAlertId,
+    ...(body.incident_template_id ? { incidentTemplateId: body.incident_template_id } : {}),
   });
   const row = await linkRow(ctx.env.DB, result.id);
   return { ...linkJson(row!), match: body.match, alerts_routed: result.reapplied ?? 0 };

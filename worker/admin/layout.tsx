@@ -17,6 +17,7 @@ header a{color:#cfd6e4;text-decoration:none;padding:.25rem .4rem;border-radius:4
 header a[aria-current=page]{background:#3a4357;color:#fff}
 header .who{margin-left:auto;color:#cfd6e4;font-size:.9em}
 header form{display:inline}
+header label{color:#cfd6e4}
 main{max-width:1150px;margin:0 auto;padding:1rem}
 h1{font-size:1.4rem;margin:.5rem 0 1rem}
 h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
@@ -61,12 +62,15 @@ export const NAV = [
   ["/admin/components", "Components"],
   ["/admin/integrations", "Integrations"],
   ["/admin/maintenances", "Maintenance"],
+  ["/admin/templates", "Templates"],
   ["/admin/deliveries", "Deliveries"],
   ["/admin/subscribers", "Subscribers"],
   ["/admin/channels", "Channels"],
   ["/admin/notifications", "Notifications"],
   ["/admin/audit", "Audit log"],
   ["/admin/settings", "Settings"],
+  ["/admin/pages", "Pages"],
+  ["/admin/import", "Import"],
 ] as const;
 
 export interface Flash {
@@ -102,6 +106,7 @@ export const Layout: FC<PropsWithChildren<PageProps>> = ({ title, actor, active,
                 {label}
               </a>
             ))}
+          {actor && <PageSwitcher />}
           {actor && (
             <span class="who">
               <bdi>{actor}</bdi>{" "}
@@ -134,6 +139,28 @@ export const Layout: FC<PropsWithChildren<PageProps>> = ({ title, actor, active,
     </html>
   </>
 );
+
+/** The page the admin acts on, and a switch to another of the operator's pages (a cookie, POST /admin/page). */
+const PageSwitcher: FC = () => {
+  const c = useRequestContext<AdminEnv>();
+  const choices = c.get("pageChoices") ?? [];
+  if (choices.length < 2) return null;
+  return (
+    <PostForm action="/admin/page" class="inline">
+      <label>
+        Page{" "}
+        <select name="page" aria-label="Page">
+          {choices.map((p) => (
+            <option value={String(p.id)} selected={p.id === c.get("page")}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </label>{" "}
+      <button type="submit">Switch</button>
+    </PostForm>
+  );
+};
 
 /** An admin page, answered with the request as its context: forms read the session's CSRF token from it. */
 export const page = (c: Context<AdminEnv>, node: Child, status?: ContentfulStatusCode) =>

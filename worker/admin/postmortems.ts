@@ -24,7 +24,8 @@ export interface PostmortemJson {
 
 export async function getPostmortem(ctx: AdminCtx, incidentId: string): Promise<PostmortemJson> {
   const t = await postmortemTarget(ctx.env.DB, incidentId);
-  if (t?.kind !== "incident") throw new HttpError(404, `no incident ${incidentId}`);
+  // A postmortem follows its incident's page: one of another page is not found on this one.
+  if (t?.kind !== "incident" || t.page !== ctx.page) throw new HttpError(404, `no incident ${incidentId}${ctx.page === 1 ? "" : " on this page"}`);
   return {
     incident_id: t.id,
     body: t.body,
@@ -36,17 +37,17 @@ export async function getPostmortem(ctx: AdminCtx, incidentId: string): Promise<
 }
 
 export async function savePostmortem(ctx: AdminCtx, incidentId: string, body: PostmortemPut): Promise<PostmortemJson> {
-  await command(ctx, { type: "postmortem.save", incidentId, body: body.body });
+  await command(ctx, { type: "postmortem.save", page: ctx.page, incidentId, body: body.body });
   return getPostmortem(ctx, incidentId);
 }
 
 export async function publishPostmortem(ctx: AdminCtx, incidentId: string, notify: boolean): Promise<PostmortemJson> {
-  await command(ctx, { type: "postmortem.publish", incidentId, notify });
+  await command(ctx, { type: "postmortem.publish", page: ctx.page, incidentId, notify });
   return getPostmortem(ctx, incidentId);
 }
 
 export async function deletePostmortem(ctx: AdminCtx, incidentId: string): Promise<void> {
-  await command(ctx, { type: "postmortem.delete", incidentId });
+  await command(ctx, { type: "postmortem.delete", page: ctx.page, incidentId });
 }
 
 // ── Recurring maintenance ───────────────────────────────────────────────────
@@ -100,7 +101,7 @@ async function ruleJson(db: D1Database, r: MaintenanceRuleRow, timeZone: string,
 
 export async function listMaintenanceRules(ctx: AdminCtx): Promise<MaintenanceRuleJson[]> {
   const db = ctx.env.DB;
-  const [rules, settings] = await Promise.all([listRules(db), readPageSettings(db)]);
+  const [rules, settings] = await Promise.all([listRules(db, ctx.page), readPageSettings(db, ctx.page)]);
   const now = nowIso();
   return Promise.all(rules.map((r) => ruleJson(db, r, settings.timeZone, now)));
 }
@@ -108,14 +109,15 @@ export async function listMaintenanceRules(ctx: AdminCtx): Promise<MaintenanceRu
 export async function getMaintenanceRule(ctx: AdminCtx, id: string): Promise<MaintenanceRuleJson> {
   const db = ctx.env.DB;
   const rule = await getRule(db, id);
-  if (!rule) throw new HttpError(404, `no maintenance rule ${id}`);
-  return ruleJson(db, rule, (await readPageSettings(db)).timeZone, nowIso());
+  if (rule?.page !== ctx.page) throw new HttpError(404, `no maintenance rule ${id}${ctx.page === 1 ? "" : " on this page"}`);
+  return ruleJson(db, rule, (await readPageSettings(db, ctx.page)).timeZone, nowIso());
 }
 
 /** Creates the rule (id null) or replaces it; its future occurrences follow, its past and in-progress ones stay. */
 export async function saveMaintenanceRule(ctx: AdminCtx, id: string | null, b: MaintenanceRuleBody): Promise<MaintenanceRuleJson> {
   const result = await command(ctx, {
     type: "maintenance_rule.save",
+    page: ctx.page,
     ruleId: id,
     rule: {
       name: b.name,
@@ -135,5 +137,5 @@ export async function saveMaintenanceRule(ctx: AdminCtx, id: string | null, b: M
 }
 
 export async function deleteMaintenanceRule(ctx: AdminCtx, id: string): Promise<void> {
-  await command(ctx, { type: "maintenance_rule.delete", ruleId: id });
+  await command(ctx, { type: "maintenance_rule.delete", page: ctx.page, ruleId: id });
 }

@@ -121,6 +121,8 @@ export const integrationCreate = z.preprocess(
         public_template: publicTemplate,
         publication,
         publish_after_seconds: publishAfterSeconds,
+        /** The incident template its alerts open incidents with. */
+        incident_template_id: idSchema.nullable().optional(),
       },
       integrationFieldError,
     )
@@ -153,6 +155,7 @@ export const integrationPatch = z.preprocess(
       public_template: publicTemplate,
       publication,
       publish_after_seconds: publishAfterSeconds,
+      incident_template_id: idSchema.nullable().optional(),
     },
     integrationFieldError,
   ),
@@ -172,8 +175,13 @@ export const linkCreate = z.strictObject({
   match: matchSchema,
   component_ids: ids.min(1, "must name at least one component"),
   status: componentStatus.nullable().optional(),
+  /** The incident template the alerts it matches open incidents with (wins over the integration's). */
+  incident_template_id: idSchema.nullable().optional(),
 });
 export type LinkCreate = z.infer<typeof linkCreate>;
+
+/** A link's incident template, set or (null) cleared. */
+export const linkPatch = z.strictObject({ incident_template_id: idSchema.nullable() });
 
 /** Link an unrouted alert: by its monitor unless `match` says otherwise. */
 export const alertLink = z.strictObject({
@@ -193,14 +201,34 @@ export type IncidentUpdate = z.infer<typeof incidentUpdate>;
 /** The statuses an incident opened by hand may start in: any an operator may post but `resolved`. */
 export const OPENING_STATUSES = z.enum(INCIDENT_UPDATE_STATUSES).exclude(["resolved"]);
 
-export const incidentCreate = z.strictObject({
-  name: z.string().trim().min(1, "is required").max(255),
+export const incidentCreate = z
+  .strictObject({
+    name: z.string().trim().min(1, "is required").max(255).optional(),
+    status: OPENING_STATUSES.optional(),
+    impact: z.enum(IMPACTS).optional(),
+    body: message,
+    component_ids: ids.optional(),
+    components: componentStatuses,
+    /** An incident template: its words, status, impact and components, for whatever the body leaves out. */
+    template_id: idSchema.optional(),
+  })
+  .refine((b) => b.name !== undefined || b.template_id !== undefined, { message: "is required (or give a `template_id`)", path: ["name"] });
+
+/** An incident template: the words and components an incident opens with. */
+export const incidentTemplateCreate = z.strictObject({
+  name,
+  title: z.string().trim().min(1, "is required").max(255),
+  body: z.string().trim().min(1, "is required").max(10_000),
   status: OPENING_STATUSES.optional(),
-  impact: z.enum(IMPACTS).optional(),
-  body: message,
+  impact: z.enum(IMPACTS).nullable().optional(),
+  /** Affected components with the status each is set to (null: listed, status unchanged). */
+  components: z.record(idSchema, componentStatus.nullable()).optional(),
+  /** Affected components whose status is left as it is. */
   component_ids: ids.optional(),
-  components: componentStatuses,
 });
+export type IncidentTemplateCreate = z.infer<typeof incidentTemplateCreate>;
+export const incidentTemplatePatch = incidentTemplateCreate.partial();
+export type IncidentTemplatePatch = z.infer<typeof incidentTemplatePatch>;
 export type IncidentCreate = z.infer<typeof incidentCreate>;
 
 /** Publishing a draft: optionally with a new name and first update (what the public will read). */
@@ -330,3 +358,46 @@ export const settingsPut = z.strictObject({
     .optional(),
 });
 export type SettingsPut = z.infer<typeof settingsPut>;
+
+// ── Pages, operator keys, Access identities ─────────────────────────────────
+
+/** A page's slug: its `/p/<slug>/` prefix and `<slug>.localhost` name, so a DNS label. */
+export const pageSlug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "must be 1 to 40 lowercase letters, digits and inner dashes");
+/** A host name, lower-cased, without a port or a trailing dot. */
+const hostName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((h) => h.replace(/\.$/, ""))
+  .pipe(
+    z
+      .string()
+      .max(253)
+      .regex(
+        /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+        "must be a host name (letters, digits, dashes and dots; no port)",
+      ),
+  );
+const hosts = z
+  .array(hostName)
+  .max(20)
+  .transform((hs) => [...new Set(hs)]);
+export const pageCreate = z.strictObject({ name, slug: pageSlug, hosts: hosts.optional() });
+export type PageCreate = z.infer<typeof pageCreate>;
+export const pagePatch = z.strictObject({ name: name.optional(), slug: pageSlug.optional(), hosts: hosts.optional() });
+export type PagePatch = z.infer<typeof pagePatch>;
+
+/** Pages an operator may touch, by id; null or absent: every page. */
+const pageIds = z.array(z.number().int().min(1)).min(1, "must name at least one page (or be null for every page)").max(100);
+export const keyCreate = z.strictObject({ name, pages: pageIds.nullable().optional() });
+export type KeyCreate = z.infer<typeof keyCreate>;
+
+export const operatorPagesPut = z.strictObject({
+  identity: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(\*|[^\s@]+@[^\s@]+|service-token:\S+)$/, "must be an email, `service-token:<client id>` or `*` (every identity not listed)"),
+  pages: z.array(z.number().int().min(1)).max(100),
+});
+export type OperatorPagesPut = z.infer<typeof operatorPagesPut>;

@@ -128,6 +128,9 @@ export const ChannelsPage: FC<
               ))}
             </div>
           </fieldset>
+          <label>
+            <input type="checkbox" name="all_pages" value="yes" /> Hears of every page (else only of the page selected above)
+          </label>
           <div>
             <button type="submit" class="primary">
               Add channel

@@ -3,6 +3,7 @@
 import type { FC } from "hono/jsx";
 import { IMPACTS } from "../../domain/status";
 import type { ComponentJson, GroupJson } from "./catalog";
+import type { IncidentTemplateJson } from "./incident-templates";
 import type { AdminIncidentJson } from "./incidents";
 import type { AlertJson } from "./integrations";
 import { Choice, type Common, Empty, Field, Head, IncidentStatus, Layout, MessageField, PostForm, Status, StatusSelect, Table, Time, TimeCell } from "./layout";
@@ -186,8 +187,9 @@ export const DashboardPage: FC<
     components: ComponentJson[];
     groups: GroupJson[];
     unrouted: AlertJson[];
+    templates: IncidentTemplateJson[];
   }
-> = ({ actor, tz, flash, incidents, drafts, blips, discarded, maintenances, components, groups, unrouted }) => {
+> = ({ actor, tz, flash, incidents, drafts, blips, discarded, maintenances, components, groups, unrouted, templates }) => {
   const groupName = new Map(groups.map((g) => [g.id, g.name]));
   return (
     <Layout title="Dashboard" actor={actor} active="/admin" flash={flash}>
@@ -202,6 +204,12 @@ export const DashboardPage: FC<
       )}
       <h2>Open incidents ({incidents.length})</h2>
       {incidents.length ? incidents.map((i) => <IncidentCard incident={i} tz={tz} components={components} />) : <Empty>No open incidents.</Empty>}
+      {templates.length > 0 && (
+        <PostForm action="/admin/incidents" class="row">
+          <Choice label="Open an incident from a template" name="template_id" options={templates.map((t) => ({ value: t.id, label: t.name }))} />
+          <button type="submit">Open from template</button>
+        </PostForm>
+      )}
       <details>
         <summary>Open an incident by hand</summary>
         <section>

@@ -1,12 +1,14 @@
 // The integrations page: each sender's card (its key, components, publication, links and the settings
 // its registry entry gives it), the create form, and the custom mapping's preview.
 import type { FC } from "hono/jsx";
-import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES } from "../../domain/status";
+import { DEFAULT_GRACE_SECONDS, DEFAULT_PERIOD_SECONDS } from "../../domain/heartbeat";
+import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES, SEVERITIES } from "../../domain/status";
 import { type SettingsForm, SOURCES, senderOf } from "../sources/registry";
 import type { ComponentJson, GroupJson } from "./catalog";
 import type { MappingPreview } from "./deliveries";
+import type { IncidentTemplateJson } from "./incident-templates";
 import type { IntegrationJson, IntegrationWithKey, LinkJson } from "./integrations";
-import { type Common, Empty, Field, Layout, PostForm, Status, Time } from "./layout";
+import { Choice, type Common, Empty, Field, Layout, PostForm, Status, Time } from "./layout";
 import { ComponentChecks } from "./views-incident-parts";
 
 const linkLabel = (l: LinkJson) => {
@@ -21,8 +23,9 @@ export const IntegrationsPage: FC<
     components: ComponentJson[];
     groups: GroupJson[];
     created?: IntegrationWithKey & { rotated: boolean };
+    templates: IncidentTemplateJson[];
   }
-> = ({ actor, tz, flash, integrations, links, components, groups, created }) => {
+> = ({ actor, tz, flash, integrations, links, components, groups, created, templates }) => {
   const componentName = new Map(components.map((c) => [c.id, c.name]));
   return (
     <Layout title="Integrations" actor={actor} flash={flash} active="/admin/integrations">
@@ -107,6 +110,18 @@ export const IntegrationsPage: FC<
                 </div>
               </PostForm>
             </details>
+            {templates.length > 0 && (
+              <PostForm action={`/admin/integrations/${i.id}/template`} class="row">
+                <Choice
+                  label="Its alerts open incidents with the template"
+                  name="incident_template_id"
+                  none="none (the public text's words)"
+                  options={templates.map((t) => ({ value: t.id, label: t.name }))}
+                  selected={i.incident_template_id ?? ""}
+                />
+                <button type="submit">Save</button>
+              </PostForm>
+            )}
             <SenderSettings integration={i} />
             <h4>Links</h4>
             {links.filter((l) => l.integration_id === i.id).length ? (
@@ -310,8 +325,102 @@ export const MappingPreviewPage: FC<{ preview: MappingPreview; mapping: unknown;
   </Layout>
 );
 
+/** A heartbeat's state: its last ping and its lateness, as the ingestor keeps them. */
+const HeartbeatState: FC<{ integration: IntegrationJson }> = ({ integration: i }) => {
+  const h = i.heartbeat;
+  if (!h) return <span data-heartbeat-status="off">no Watchdog alert named</span>;
+  return (
+    <span data-heartbeat-status={h.status}>
+      <strong>{h.status}</strong> · last ping {h.last_ping_at ? <time datetime={h.last_ping_at}>{h.last_ping_at}</time> : "never"}
+      {h.last_signal && h.last_signal !== "success" ? ` (${h.last_signal})` : ""} · {h.due_at ? "late after " : "late: not before the first ping"}
+      {h.due_at && <time datetime={h.due_at}>{h.due_at}</time>}
+    </span>
+  );
+};
+
+/** Period, grace, severity and scope of a heartbeat; an Alertmanager integration also names its Watchdog alert. */
+const HeartbeatFields: FC<{ integration: IntegrationJson; watchdog: boolean }> = ({ integration: i, watchdog }) => (
+  <details data-heartbeat open={watchdog ? false : !i.heartbeat?.last_ping_at}>
+    <summary>
+      {watchdog ? "Watchdog: " : "Heartbeat: "}
+      <HeartbeatState integration={i} />
+    </summary>
+    {!watchdog && (
+      <p class="muted">
+        Ping <code>{i.webhook_url_template}</code> (GET or POST) when the job succeeds; add <code>/start</code> when it starts, <code>/fail</code> or{" "}
+        <code>/$?</code> (its exit status) when it fails.
+      </p>
+    )}
+    <PostForm action={`/admin/integrations/${i.id}/heartbeat`} class="stack">
+      {watchdog && (
+        <>
+          <input type="hidden" name="has_watchdog" value="yes" />
+          <Field
+            label="Alert that must keep arriving (alertname)"
+            name="watchdog_alert"
+            value={i.options.watchdog_alert ?? ""}
+            placeholder="Watchdog (empty: none)"
+            maxlength={200}
+          />
+        </>
+      )}
+      <Field
+        label="Period"
+        unit="seconds"
+        type="number"
+        name="heartbeat_period_seconds"
+        min={60}
+        value={String(i.options.heartbeat_period_seconds ?? "")}
+        placeholder={String(DEFAULT_PERIOD_SECONDS)}
+      />
+      <Field
+        label="Grace"
+        unit="seconds"
+        type="number"
+        name="heartbeat_grace_seconds"
+        min={0}
+        value={String(i.options.heartbeat_grace_seconds ?? "")}
+        placeholder={String(DEFAULT_GRACE_SECONDS)}
+      />
+      <label>
+        Severity when late{" "}
+        <select name="heartbeat_severity">
+          {SEVERITIES.map((sev) => (
+            <option value={sev} selected={(i.options.heartbeat_severity ?? "critical") === sev}>
+              {sev}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Its silence is{" "}
+        <select name="heartbeat_scope">
+          <option value="components" selected={i.options.heartbeat_scope !== "operators"}>
+            an outage of the integration's components
+          </option>
+          <option value="operators" selected={i.options.heartbeat_scope === "operators"}>
+            an alert for operators only
+          </option>
+        </select>
+      </label>
+      <div>
+        <button type="submit">Save heartbeat settings</button>
+      </div>
+    </PostForm>
+  </details>
+);
+
+const HeartbeatForm: FC<{ integration: IntegrationJson }> = ({ integration }) => <HeartbeatFields integration={integration} watchdog={false} />;
+const WatchdogForm: FC<{ integration: IntegrationJson }> = ({ integration }) => <HeartbeatFields integration={integration} watchdog={true} />;
+
 /** The form of each kind of sender settings (the registry entry's `settings`). */
-const SETTINGS_FORMS: Record<SettingsForm, FC<{ integration: IntegrationJson }>> = { sns: SnsForm, sentry: SentryForm, mapping: MappingForm };
+const SETTINGS_FORMS: Record<SettingsForm, FC<{ integration: IntegrationJson }>> = {
+  sns: SnsForm,
+  sentry: SentryForm,
+  mapping: MappingForm,
+  heartbeat: HeartbeatForm,
+  watchdog: WatchdogForm,
+};
 
 /** The settings the integration's sender has beyond the common ones, as its registry entry says. */
 const SenderSettings: FC<{ integration: IntegrationJson }> = ({ integration: i }) => {

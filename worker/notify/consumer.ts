@@ -17,16 +17,18 @@ import { webhookDisabledEmail } from "../subscriptions/confirmation";
 import { sendEmail } from "./email";
 import { DEFAULT_GROUPS, groupOf, type NotifyEvent } from "./events";
 import type { Links } from "./formats";
-import { manageUrl, notifyBaseUrl, unsubscribeUrl } from "./links";
+import { manageUrl, notifyBaseUrl, pageBaseUrl, unsubscribeUrl } from "./links";
 import { loadEvent } from "./load";
 import type { NotifyMessage, Recipient } from "./messages";
-import { type Destination, maskTarget, type SendResult, send } from "./send";
+import { type Destination, maskTarget, send } from "./send";
 
 export const DEAD_LETTER_QUEUE = "status-notifications-dlq";
 /** As wrangler.toml's max_retries: tries beyond it go to the dead-letter queue. */
 export const MAX_RETRIES = 5;
-/** Subscribers read per fan-out step (10 sendBatch calls of 100). */
-export const FANOUT_PAGE = 1000;
+/** Subscribers read per fan-out step (50 sendBatch calls of 100). */
+export const FANOUT_PAGE = 5000;
+/** Sends in flight at once within one consumer invocation. */
+export const SEND_CONCURRENCY = 32;
 /** sendBatch's limits: 100 messages, 256 KB. */
 const BATCH_MESSAGES = 100;
 const BATCH_BYTES = 200_000;
@@ -62,14 +64,15 @@ export async function fanOut(env: Env, body: Extract<NotifyMessage, { kind: "eve
   const group = groupOf(event.type);
   const out: NotifyMessage[] = [];
   if (!body.after) {
-    for (const c of await channelsFor(env.DB, group, event.componentIds, DEFAULT_GROUPS))
+    for (const c of await channelsFor(env.DB, group, event.componentIds, DEFAULT_GROUPS, event.pageNumber ?? 1))
       out.push({ kind: "deliver", event, recipient: { type: "channel", id: c.id } });
   }
   // A private page tells no subscriber (its operators' channels still hear). Component status changes
   // reach webhook subscribers only (Statuspage's component_update).
-  const page = (await isPrivate(env.DB))
+  const page = (await isPrivate(env.DB, event.pageNumber ?? 1))
     ? []
     : await subscribersFor(env.DB, event.componentIds, {
+        page: event.pageNumber ?? 1,
         webhookOnly: group === "component",
         after: body.after,
         limit: FANOUT_PAGE,
@@ -80,21 +83,23 @@ export async function fanOut(env: Env, body: Extract<NotifyMessage, { kind: "eve
   return out.length;
 }
 
-/** sendBatch within its limits (100 messages, 256 KB). */
+/** sendBatch within its limits (100 messages, 256 KB), a few calls at a time. */
 export async function sendAll(queue: Queue<NotifyMessage>, messages: NotifyMessage[]): Promise<void> {
+  const chunks: MessageSendRequest<NotifyMessage>[][] = [];
   let chunk: MessageSendRequest<NotifyMessage>[] = [];
   let bytes = 0;
   for (const body of messages) {
     const size = JSON.stringify(body).length + 100;
     if (chunk.length && (chunk.length >= BATCH_MESSAGES || bytes + size > BATCH_BYTES)) {
-      await queue.sendBatch(chunk);
+      chunks.push(chunk);
       chunk = [];
       bytes = 0;
     }
     chunk.push({ body, contentType: "json" });
     bytes += size;
   }
-  if (chunk.length) await queue.sendBatch(chunk);
+  if (chunk.length) chunks.push(chunk);
+  await pooled(chunks, 4, (c) => queue.sendBatch(c));
 }
 
 export const idempotencyKey = (eventId: string, recipient: Recipient) => `${eventId}:${recipient.id}`;
@@ -108,11 +113,20 @@ interface Planned {
   lang: Language;
   subscriber: boolean;
   row: NewNotification;
+  recipientId: string;
+  /** A subscriber webhook's failing streak, as read with the batch. */
+  failingSince: string | null;
 }
 
 /** Where a recipient's notifications go, and the links they carry. */
-export function plan(env: Env, event: NotifyEvent, recipient: Channel | Subscriber, type: Recipient["type"]): Omit<Planned, "msg" | "row" | "key"> {
-  const base = notifyBaseUrl(env);
+export function plan(
+  env: Env,
+  event: NotifyEvent,
+  recipient: Channel | Subscriber,
+  type: Recipient["type"],
+): Omit<Planned, "msg" | "row" | "key" | "recipientId" | "failingSince"> {
+  // The event's page's own links (its host name or prefix): a token opens its subscriber on that page only.
+  const base = event.base ?? notifyBaseUrl(env);
   const view = event.incident?.shortlink ?? `${base}/`;
   if (type === "subscriber") {
     const s = recipient as Subscriber;
@@ -163,21 +177,24 @@ export function logRow(key: string, event: NotifyEvent, recipient: Recipient, de
   };
 }
 
-/** A batch of `deliver` messages: 3 D1 round trips (recipients, claims, outcomes) for up to 100 sends. */
+/**
+ * A batch of `deliver` messages: the recipients and the page's visibility read side by side, every
+ * claim in one statement, up to 32 sends in flight, every outcome in one statement.
+ */
 async function deliverAll(env: Env, msgs: Message<NotifyMessage>[]): Promise<void> {
   const now = new Date();
   let planned: Planned[];
   let claimed: Set<string>;
   try {
     const bodies = msgs.map((m) => m.body as Extract<NotifyMessage, { kind: "deliver" }>);
-    const found = await recipientsByIds(
-      env.DB,
-      [...new Set(bodies.filter((b) => b.recipient.type === "channel").map((b) => b.recipient.id))],
-      [...new Set(bodies.filter((b) => b.recipient.type === "subscriber").map((b) => b.recipient.id))],
-    );
+    const subscriberIds = [...new Set(bodies.filter((b) => b.recipient.type === "subscriber").map((b) => b.recipient.id))];
+    const [found, pagePrivate] = await Promise.all([
+      recipientsByIds(env.DB, [...new Set(bodies.filter((b) => b.recipient.type === "channel").map((b) => b.recipient.id))], subscriberIds),
+      subscriberIds.length ? isPrivate(env.DB) : false,
+    ]);
     const channels = new Map(found.channels.map((c) => [c.id, c]));
     // The page went private since the fan-out: its subscribers hear nothing more.
-    const subscribers = new Map(found.subscribers.length && !(await isPrivate(env.DB)) ? found.subscribers.map((s) => [s.id, s]) : []);
+    const subscribers = new Map(pagePrivate ? [] : found.subscribers.map((s) => [s.id, s]));
     planned = [];
     for (const msg of msgs) {
       const { event, recipient } = msg.body as Extract<NotifyMessage, { kind: "deliver" }>;
@@ -189,7 +206,14 @@ async function deliverAll(env: Env, msgs: Message<NotifyMessage>[]): Promise<voi
       }
       const key = idempotencyKey(event.id, recipient);
       const p = plan(env, event, r, recipient.type);
-      planned.push({ ...p, msg, key, row: logRow(key, event, recipient, p.destination, now.toISOString()) });
+      planned.push({
+        ...p,
+        msg,
+        key,
+        recipientId: recipient.id,
+        failingSince: recipient.type === "subscriber" ? ((r as Subscriber).failingSince ?? null) : null,
+        row: logRow(key, event, recipient, p.destination, now.toISOString()),
+      });
     }
     claimed = await claim(
       env.DB,
@@ -212,8 +236,8 @@ async function deliverAll(env: Env, msgs: Message<NotifyMessage>[]): Promise<voi
     return;
   }
   const sending = planned.filter((p) => claimed.has(p.key));
-  const results: SendResult[] = await Promise.all(
-    sending.map((p) => send(env, { event: p.event, destination: p.destination, links: p.links, lang: p.lang, subscriber: p.subscriber, key: p.key })),
+  const results = await pooled(sending, SEND_CONCURRENCY, (p) =>
+    send(env, { event: p.event, destination: p.destination, links: p.links, lang: p.lang, subscriber: p.subscriber, key: p.key }),
   );
   const outcomes: Outcome[] = sending.map((p, i) => {
     const r = results[i]!;
@@ -225,17 +249,34 @@ async function deliverAll(env: Env, msgs: Message<NotifyMessage>[]): Promise<voi
     // Sent but not recorded: the retry finds the key still leased, and waits its lease out.
     console.error("notification outcomes not recorded", { error: String((error as Error)?.message ?? error) });
   }
+  // A delivered webhook only clears a failing streak: one that was not failing has nothing to record.
   await webhookHealth(
     env,
     sending.flatMap((p, i) =>
-      p.subscriber && p.destination.kind === "webhook" ? [{ id: p.msg.body.kind === "deliver" ? p.msg.body.recipient.id : "", ok: results[i]!.ok }] : [],
+      p.subscriber && p.destination.kind === "webhook" && (!results[i]!.ok || p.failingSince) ? [{ id: p.recipientId, ok: results[i]!.ok }] : [],
     ),
     now,
   );
+  // Benchmarks only: what this invocation delivered, summed by bench/notify.mjs.
+  if (config(env).bench.countD1) console.warn(`notify-sent ${results.filter((r) => r.ok).length}`);
   sending.forEach((p, i) => {
     if (results[i]!.ok) p.msg.ack();
     else p.msg.retry({ delaySeconds: backoffSeconds(p.msg.attempts) });
   });
+}
+
+/** `work` over every item, at most `limit` at a time; the results in the items' order. */
+async function pooled<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /**
@@ -246,10 +287,10 @@ async function webhookHealth(env: Env, outcomes: Array<{ id: string; ok: boolean
   try {
     const disabled = await recordWebhookOutcomes(env.DB, outcomes, now);
     if (!disabled.length) return;
-    const base = notifyBaseUrl(env);
-    const pageName = (await readerSettings(env.DB)).name;
     for (const s of disabled) {
       const lang: Language = isLanguage(s.language) ? s.language : "en";
+      // The subscriber's own page: its name, and its subscribe form at its host name or prefix.
+      const [base, pageName] = await Promise.all([pageBaseUrl(env, s.page), readerSettings(env.DB, s.page).then((p) => p.name)]);
       await sendEmail(env, webhookDisabledEmail({ to: s.email, pageName, lang, url: s.webhookUrl ?? "", base })).catch((error: unknown) =>
         console.error("webhook-disabled email failed", { subscriber: s.id, error: String(error) }),
       );

@@ -36,6 +36,10 @@ export interface NotifyEvent {
   /** The components it touches: recipients limited to components hear only of these. */
   componentIds: string[];
   page: PageRef;
+  /** The page it happened on (`page_settings.id`; absent: page 1): only that page's subscribers, and channels of that page or of every page, hear of it. */
+  pageNumber?: number;
+  /** The base URL of that page's links (its host name or prefix); absent: the public base URL. */
+  base?: string;
   /** The incident or maintenance, its updates newest first (Statuspage's shape). */
   incident?: IncidentJson;
   /** The update this event is about. */

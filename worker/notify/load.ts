@@ -4,16 +4,20 @@
 import { statusChange, updateInContext } from "../../db/events";
 import { noticeById } from "../../db/postmortems";
 import { getIncident, getStatus, type ReadContext } from "../../db/queries";
-import { readPageSettings } from "../../db/settings";
+import { readPageLink, readPageSettings } from "../../db/settings";
 import { nowIso } from "../../domain/ids";
+import { pageLinkBase } from "../../domain/page-address";
 import type { EventType, NotifyEvent, PageRef } from "./events";
 import type { EventRef } from "./messages";
 
 /** Updates carried per incident: the newest; keeps a queue message far below its 128 KB. */
 const MAX_UPDATES = 20;
 
-/** The page settings, read for this event, and the base URL its links are built with. */
-const readContext = async (db: D1Database, baseUrl: string): Promise<ReadContext> => ({ settings: await readPageSettings(db), baseUrl });
+/** The page settings, read for this event, and the base URL its links are built with: the page's own (its host name or prefix). */
+async function readContext(db: D1Database, baseUrl: string, page: number): Promise<ReadContext> {
+  const [settings, link] = await Promise.all([readPageSettings(db, page), page === 1 ? null : readPageLink(db, page)]);
+  return { settings, baseUrl: link ? pageLinkBase(baseUrl, link) : baseUrl };
+}
 
 async function pageRef(db: D1Database, ctx: ReadContext): Promise<PageRef> {
   const { page, status } = await getStatus(db, ctx);
@@ -30,7 +34,8 @@ export async function loadEvent(db: D1Database, base: string, ref: EventRef): Pr
 async function loadNotice(db: D1Database, base: string, noticeId: number): Promise<NotifyEvent | null> {
   const notice = await noticeById(db, noticeId);
   if (!notice) return null;
-  const ctx = await readContext(db, base);
+  // The notice is on its incident's page: its subscribers and channels hear of it, with that page's links.
+  const ctx = await readContext(db, base, notice.page);
   const [found, page] = await Promise.all([getIncident(db, ctx, notice.incidentId), pageRef(db, ctx)]);
   if (!found.incident) return null;
   const incident = { ...found.incident, incident_updates: found.incident.incident_updates.slice(0, MAX_UPDATES) };
@@ -39,6 +44,8 @@ async function loadNotice(db: D1Database, base: string, noticeId: number): Promi
     type: notice.kind,
     componentIds: incident.components.map((c) => c.id),
     page,
+    pageNumber: notice.page,
+    base: ctx.baseUrl,
     incident,
     generated_at: nowIso(),
   };
@@ -47,7 +54,7 @@ async function loadNotice(db: D1Database, base: string, noticeId: number): Promi
 async function loadIncidentUpdate(db: D1Database, base: string, updateId: string): Promise<NotifyEvent | null> {
   const row = await updateInContext(db, updateId);
   if (!row) return null;
-  const ctx = await readContext(db, base);
+  const ctx = await readContext(db, base, row.page);
   const [found, page] = await Promise.all([getIncident(db, ctx, row.incidentId), pageRef(db, ctx)]);
   if (!found.incident) return null;
   const incident = { ...found.incident, incident_updates: found.incident.incident_updates.slice(0, MAX_UPDATES) };
@@ -59,6 +66,8 @@ async function loadIncidentUpdate(db: D1Database, base: string, updateId: string
     type: eventType(row.kind, row.status, Number(row.earlier), row.previous),
     componentIds: [...componentIds],
     page,
+    pageNumber: row.page,
+    base: ctx.baseUrl,
     incident,
     update,
     generated_at: nowIso(),
@@ -81,11 +90,14 @@ async function loadComponentChange(db: D1Database, base: string, changeId: numbe
   const row = await statusChange(db, changeId);
   if (!row) return null;
   const id = `csc${changeId}`;
+  const ctx = await readContext(db, base, row.component.page);
   return {
     id,
     type: "component.updated",
     componentIds: [row.component.id],
-    page: await pageRef(db, await readContext(db, base)),
+    page: await pageRef(db, ctx),
+    pageNumber: row.component.page,
+    base: ctx.baseUrl,
     component_update: {
       id,
       component_id: row.component.id,

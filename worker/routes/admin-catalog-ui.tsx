@@ -40,7 +40,7 @@ post("/components/:id/status/clear", "/admin", async (c) => {
 
 catalogUi.get("/components", async (c) => {
   const db = c.env.DB;
-  const [base, components, groups] = await Promise.all([common(c), listComponents(db), listGroups(db)]);
+  const [base, components, groups] = await Promise.all([common(c), listComponents(db, c.get("page")), listGroups(db, c.get("page"))]);
   return page(c, <ComponentsPage {...base} components={components} groups={groups} />);
 });
 

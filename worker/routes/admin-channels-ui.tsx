@@ -23,7 +23,11 @@ async function common(c: Context<AdminEnv>, flash: Flash = {}) {
 }
 
 async function channelsPage(c: Context<AdminEnv>, extra: Partial<Parameters<typeof ChannelsPage>[0]> = {}, status: 200 | 201 | 400 | 404 = 200) {
-  const [base, channels, components] = await Promise.all([common(c, extra.flash), listChannels(c.env.DB), componentChoices(c.env.DB)]);
+  const [base, channels, components] = await Promise.all([
+    common(c, extra.flash),
+    listChannels(c.env.DB, c.get("page")),
+    componentChoices(c.env.DB, c.get("page")),
+  ]);
   return page(
     c,
     <ChannelsPage {...base} {...extra} flash={{ ...base.flash, ...extra.flash }} channels={channels.map(channelJson)} components={components} />,
@@ -64,11 +68,13 @@ channelsUi.post(
       name: str(f.name),
       component_ids: componentIds.length ? componentIds : null,
       events: events.length ? events : null,
+      ...(str(f.all_pages) === "yes" ? { all_pages: true } : {}),
     };
     if (kind === "email") body.email = str(f.email);
     else if (kind === "datadog") Object.assign(body, { api_key: str(f.api_key), site: str(f.site) || undefined });
     else body.url = str(f.url);
-    const created = await createChannel({ env: c.env, actor: c.get("actor") }, validate(channelCreate, body));
+    if (body.all_pages && c.get("pages") !== null) throw new HttpError(403, "A channel of every page needs an operator of every page.");
+    const created = await createChannel({ env: c.env, actor: c.get("actor"), page: c.get("page") }, validate(channelCreate, body));
     return channelsPage(c, { created, flash: { ok: `Channel “${created.name}” added.` } }, 201);
   }),
 );
@@ -77,8 +83,8 @@ channelsUi.post(
   "/channels/:id/test",
   guarded(async (c) => {
     const id = pathId(c);
-    const channel = await requireChannel(c.env.DB, id);
-    const result = await testChannel(c.env, id);
+    const channel = await requireChannel(c.env.DB, id, c.get("page"));
+    const result = await testChannel(c.env, id, c.get("page"));
     return channelsPage(c, { tested: { name: channel.name, ...result } });
   }),
 );
@@ -87,7 +93,7 @@ channelsUi.post(
   "/channels/:id/delete",
   guarded(async (c, f) => {
     if (str(f.confirm) !== "yes") throw new HttpError(400, "Tick “sure” to confirm.");
-    await deleteChannel({ env: c.env, actor: c.get("actor") }, pathId(c));
+    await deleteChannel({ env: c.env, actor: c.get("actor"), page: c.get("page") }, pathId(c));
     return c.redirect("/admin/channels?ok=channel_deleted", 303);
   }),
 );

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { nowIso } from "../../domain/ids";
 import { zonedToUtc } from "../../domain/maintenance";
 import { getSettings, listComponents, listGroups } from "../admin/catalog";
+import { listIncidentTemplates } from "../admin/incident-templates";
 import {
   createIncident,
   createMaintenance,
@@ -38,15 +39,16 @@ incidentsUi.get("/", async (c) => {
     blips: listIncidents(ctx, "all", 20, "suppressed"),
     discarded: listIncidents(ctx, "all", 20, "discarded"),
     maintenances: listMaintenances(ctx, "open"),
-    components: listComponents(db),
-    groups: listGroups(db),
+    components: listComponents(db, c.get("page")),
+    groups: listGroups(db, c.get("page")),
     unrouted: listAlerts(db, { unrouted: true, firing: true }),
+    templates: listIncidentTemplates(db),
   });
   return page(c, <DashboardPage {...data.base} {...data} />);
 });
 
 incidentsUi.get("/incidents/:id", async (c) => {
-  const [base, incident, components] = await Promise.all([common(c), getIncident(ctxOf(c), pathId(c)), listComponents(c.env.DB)]);
+  const [base, incident, components] = await Promise.all([common(c), getIncident(ctxOf(c), pathId(c)), listComponents(c.env.DB, c.get("page"))]);
   // A resolved, public incident can get a postmortem.
   const postmortem =
     incident.kind === "incident" && incident.resolved_at && incident.publication === "published" ? await getPostmortem(ctxOf(c), incident.id) : null;
@@ -81,6 +83,11 @@ post("/incidents/:id/discard", "/admin", async (c, f) => {
 });
 
 post("/incidents", "/admin", async (c, f) => {
+  const templateId = f.opt("template_id");
+  if (templateId) {
+    const incident = await createIncident(ctxOf(c), validate(s.incidentCreate, { template_id: templateId }));
+    return redirectWith(c, `/admin/incidents/${incident.id}`, { ok: "incident_opened" });
+  }
   const ids = f.all("component_ids");
   const status = f.opt("component_status");
   const body = validate(s.incidentCreate, {
@@ -104,15 +111,15 @@ incidentsUi.get("/maintenances", async (c) => {
     common(c),
     listMaintenances(ctx, "open"),
     listMaintenances(ctx, "completed", 20),
-    listComponents(db),
-    listGroups(db),
+    listComponents(db, c.get("page")),
+    listGroups(db, c.get("page")),
     listMaintenanceRules(ctx),
   ]);
   return page(c, <MaintenancePage {...base} open={open} completed={completed} components={components} groups={groups} rules={rules} now={nowIso()} />);
 });
 
 post("/maintenances", "/admin/maintenances", async (c, f) => {
-  const { time_zone: tz } = await getSettings(c.env.DB);
+  const { time_zone: tz } = await getSettings(c.env.DB, c.get("page"));
   // datetime-local fields are wall-clock times in the page's time zone.
   const at = (k: string) => zonedToUtc(f.str(k), tz)?.toISOString() ?? f.str(k);
   const body = validate(s.maintenanceCreate, {

@@ -3,11 +3,13 @@
 import { type Context, Hono } from "hono";
 import { listComponents, listGroups } from "../admin/catalog";
 import { previewMapping } from "../admin/deliveries";
+import { listIncidentTemplates } from "../admin/incident-templates";
 import {
   createIntegration,
   createLink,
   deleteIntegration,
   deleteLink,
+  heartbeatStates,
   type IntegrationWithKey,
   linkAlert,
   listIntegrations,
@@ -32,14 +34,19 @@ const post = formRoutes(integrationsUi);
 
 async function integrationsPage(c: Context<AdminEnv>, created?: IntegrationWithKey & { rotated: boolean }, status: 200 | 201 = 200) {
   const db = c.env.DB;
-  const [base, integrations, links, components, groups] = await Promise.all([
+  const [base, integrations, links, components, groups, templates] = await Promise.all([
     common(c),
-    listIntegrations(db, baseUrl(c)),
+    heartbeatStates(c.env).then((heartbeats) => listIntegrations(db, baseUrl(c), heartbeats)),
     listLinks(db),
     listComponents(db),
     listGroups(db),
+    listIncidentTemplates(db),
   ]);
-  return page(c, <IntegrationsPage {...base} integrations={integrations} links={links} components={components} groups={groups} created={created} />, status);
+  return page(
+    c,
+    <IntegrationsPage {...base} integrations={integrations} links={links} components={components} groups={groups} created={created} templates={templates} />,
+    status,
+  );
 }
 
 integrationsUi.get("/integrations", (c) => integrationsPage(c));
@@ -117,6 +124,30 @@ post("/integrations/:id/mapping", "/admin/integrations", async (c, f) => {
   }
   await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { options: { mapping } }));
   return "mapping_saved";
+});
+
+post("/integrations/:id/template", "/admin/integrations", async (c, f) => {
+  await updateIntegration(ctxOf(c), pathId(c), validate(s.integrationPatch, { incident_template_id: f.opt("incident_template_id") ?? null }));
+  return "integration_template";
+});
+
+// A heartbeat's period, grace, severity and scope; an Alertmanager integration's Watchdog alert (empty: none).
+post("/integrations/:id/heartbeat", "/admin/integrations", async (c, f) => {
+  const watchdog = f.opt("watchdog_alert");
+  await updateIntegration(
+    ctxOf(c),
+    pathId(c),
+    validate(s.integrationPatch, {
+      options: {
+        heartbeat_period_seconds: f.int("heartbeat_period_seconds") ?? null,
+        heartbeat_grace_seconds: f.int("heartbeat_grace_seconds") ?? null,
+        heartbeat_severity: f.opt("heartbeat_severity") ?? null,
+        heartbeat_scope: f.opt("heartbeat_scope") ?? null,
+        ...(f.str("has_watchdog") === "yes" ? { watchdog_alert: watchdog ?? null } : {}),
+      },
+    }),
+  );
+  return "heartbeat_saved";
 });
 
 /** The policy select and the grace period field (empty: none) of the integration forms. */

@@ -56,7 +56,7 @@ logsUi.get("/audit", async (c) => {
 
 logsUi.get("/settings", async (c) => {
   const base = await common(c);
-  return page(c, <SettingsPage {...base} settings={await getSettings(c.env.DB)} />);
+  return page(c, <SettingsPage {...base} settings={await getSettings(c.env.DB, c.get("page"))} />);
 });
 
 post("/settings", "/admin/settings", async (c, f) => {

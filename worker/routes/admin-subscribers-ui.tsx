@@ -5,7 +5,7 @@ import { readPageSettings } from "../../db/settings";
 import { countSubscribers, listSubscribers } from "../../db/subscribers";
 import { DEFAULT_LANGUAGE } from "../../i18n";
 import { page } from "../admin/layout";
-import { csvExport, listQuery, subscriberId } from "../admin/subscribers";
+import { csvExport, listQuery, subscriberId, subscriberOnPage } from "../admin/subscribers";
 import { SubscribersPage } from "../admin/views-subscribers";
 import type { AdminEnv } from "../auth";
 import { HttpError } from "../errors";
@@ -20,8 +20,12 @@ const FLASH = { added: "Subscriber added, confirmed.", removed: "Subscriber remo
 
 async function showPage(c: Context<AdminEnv>, status: 200 | 400 | 404 | 409 = 200, error?: string) {
   const db = c.env.DB;
-  const { pageId } = await readPageSettings(db);
-  const [components, counts, list] = await Promise.all([getComponents(db, pageId), countSubscribers(db), listSubscribers(db, listQuery(c))]);
+  const { pageId } = await readPageSettings(db, c.get("page"));
+  const [components, counts, list] = await Promise.all([
+    getComponents(db, pageId),
+    countSubscribers(db),
+    listSubscribers(db, { ...listQuery(c), page: c.get("page") }),
+  ]);
   const code = c.req.query("ok") ?? "";
   return page(
     c,
@@ -66,6 +70,7 @@ subscribersUi.post("/subscribers", (c) =>
 
 subscribersUi.post("/subscribers/:id/delete", subscriberId, (c) =>
   act(c, async () => {
+    await subscriberOnPage(c.env.DB, c.req.valid("param").id, c.get("page"));
     await removeSubscriber(c.env, c.get("actor"), c.req.valid("param").id);
     return "removed";
   }),

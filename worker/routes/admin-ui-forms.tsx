@@ -9,7 +9,7 @@ import type { AdminEnv } from "../auth";
 import { baseUrl } from "../cache";
 import { HttpError, uniqueViolation } from "../errors";
 
-export const ctxOf = (c: Context<AdminEnv>): AdminCtx => adminContext(c.env, c.get("actor"), baseUrl(c));
+export const ctxOf = (c: Context<AdminEnv>): AdminCtx => adminContext(c.env, c.get("actor"), baseUrl(c), c.get("page"));
 
 /** Awaits every value of `parts` at once, keeping their names. */
 export async function together<T extends Record<string, unknown>>(parts: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
@@ -18,7 +18,7 @@ export async function together<T extends Record<string, unknown>>(parts: { [K in
 }
 
 export async function common(c: Context<AdminEnv>) {
-  const settings = await getSettings(c.env.DB);
+  const settings = await getSettings(c.env.DB, c.get("page"));
   // A code from the table, or nothing: a link cannot make the admin show text of its author's choosing.
   const code = c.req.query("ok") ?? "";
   const flash: Flash = { ok: Object.hasOwn(FLASH, code) ? FLASH[code as FlashCode] : undefined };
@@ -57,6 +57,10 @@ const FLASH = {
   signature_not_checked: "Signature settings saved: deliveries are not signature-checked.",
   sns_verified: "SNS settings saved: each message's signature is verified.",
   sentry_saved: "Sentry settings saved.",
+  heartbeat_saved: "Heartbeat settings saved.",
+  template_saved: "Incident template saved.",
+  template_deleted: "Incident template deleted; integrations and links using it went back to the default words.",
+  integration_template: "Incident template saved: the integration's next incidents use it.",
   sns_not_verified: "SNS settings saved: signatures are not verified (relays and tests only).",
   mapping_saved: "Mapping saved: deliveries are read through it from now on.",
   link_added: "Link added.",
@@ -73,6 +77,10 @@ const FLASH = {
   rule_deleted: "Recurring maintenance deleted with its occurrences to come.",
   settings_saved: "Settings saved.",
   backlog_projected: "The backlog is in the database.",
+  page_created: "Page created: pick it in the page switcher to give it components.",
+  page_saved: "Page saved.",
+  page_deleted: "Page deleted.",
+  key_revoked: "Key revoked: it opens nothing from now on.",
 } as const;
 export type FlashCode = keyof typeof FLASH;
 

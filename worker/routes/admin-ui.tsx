@@ -23,11 +23,14 @@ import {
 import { clientAddress } from "../security/rate-limit";
 import { catalogUi } from "./admin-catalog-ui";
 import { channelsUi } from "./admin-channels-ui";
+import { importUi } from "./admin-import-ui";
 import { incidentsUi } from "./admin-incidents-ui";
 import { integrationsUi } from "./admin-integrations-ui";
 import { logsUi } from "./admin-logs-ui";
 import { maintenanceUi } from "./admin-maintenance-ui";
+import { pagesUi, selectPage } from "./admin-pages-ui";
 import { subscribersUi } from "./admin-subscribers-ui";
+import { templatesUi } from "./admin-templates-ui";
 import { Form } from "./admin-ui-forms";
 
 export const adminUi = new Hono<AdminEnv>();
@@ -47,7 +50,7 @@ adminUi.use("*", async (c, next) => {
   if (path === "/admin/api" || path.startsWith("/admin/api/")) return next();
   if (path === "/admin/login") await next();
   else {
-    const refused = await session(c, next);
+    const refused = await session(c, () => selectPage(c, next));
     if (refused) c.res = refused;
   }
   c.header("Content-Security-Policy", CSP);
@@ -133,7 +136,11 @@ adminUi.route("/", incidentsUi);
 adminUi.route("/", maintenanceUi);
 adminUi.route("/", catalogUi);
 adminUi.route("/", integrationsUi);
+adminUi.route("/", templatesUi);
 adminUi.route("/", logsUi);
 adminUi.route("/", subscribersUi);
+adminUi.route("/", importUi);
 // Notification channels and the notification log (worker/routes/admin-channels-ui.tsx).
 adminUi.route("/", channelsUi);
+// Pages, host names and operator keys, and the switch between pages (worker/routes/admin-pages-ui.tsx).
+adminUi.route("/", pagesUi);

@@ -6,8 +6,7 @@
 // (titles, statuses, badge labels) are in the reader's language (i18n/), cached per language.
 import { Feed } from "feed";
 import { type Context, Hono } from "hono";
-import { componentIdBySlug } from "../../db/components";
-import { getComponentList, getHistory, getStatus, type IncidentJson, type PageJson, type ReadContext } from "../../db/queries";
+import { componentIdOnPage, getComponentList, getHistory, getStatus, type IncidentJson, type PageJson, type ReadContext } from "../../db/queries";
 import { esc } from "../../domain/html";
 import { renderMarkdown } from "../../domain/markdown";
 import type { Indicator } from "../../domain/status";
@@ -170,7 +169,8 @@ feeds.get("/badge/:file", async (c, next) => {
     async (base, lang) => {
       const db = c.env.DB;
       const words = messages(lang).badge;
-      const [{ components }, id] = await Promise.all([getComponentList(db, await readContext(c, base)), componentIdBySlug(db, key)]);
+      const ctx = await readContext(c, base);
+      const [{ components }, id] = await Promise.all([getComponentList(db, ctx), componentIdOnPage(db, ctx.settings.id, key)]);
       const component = components.find((x) => x.id === (id ?? key));
       if (!component) {
         return { body: badgeSvg(words.component, words.not_found, COLOURS.grey), contentType: SVG, status: 404 };

@@ -1,10 +1,13 @@
 // POST /hooks/<source>/:key — one receiver per monitoring tool, all through the same pipeline.
 import { type Context, Hono } from "hono";
+import { signalOf } from "../../domain/heartbeat";
+import { nowIso, sha256Hex } from "../../domain/ids";
 import type { IntegrationOptions } from "../../domain/integration-options";
 import { config } from "../config";
-import { type DeliveryOutcome, receive } from "../delivery";
+import { type DeliveryOutcome, logRefused, receive } from "../delivery";
 import type { AppEnv } from "../env";
 import { HttpError } from "../errors";
+import { ingestor, type PingResult } from "../ingestor";
 import { isObject } from "../sources/common";
 import { SENDERS } from "../sources/registry";
 import { confirmSubscription, verifySnsMessage } from "../sources/sns";
@@ -19,10 +22,12 @@ function answer(c: Context<AppEnv>, result: DeliveryOutcome) {
   return c.json(
     {
       status: "accepted",
-      delivery_id: result.deliveryId,
+      // A Watchdog alone is a heartbeat: kept by the ingestor, not logged as a delivery.
+      delivery_id: result.heartbeat !== undefined ? null : result.deliveryId,
       events: result.outcomes.length,
       outcomes: result.outcomes,
       ...(result.test !== undefined ? { test: result.test } : {}),
+      ...(result.heartbeat !== undefined ? { heartbeat: result.heartbeat } : {}),
     },
     result.outcomes.length ? 202 : 200,
   );
@@ -64,6 +69,27 @@ for (const [source, sender] of Object.entries(SENDERS)) {
     ),
   );
 }
+
+// Heartbeats, pinged as Healthchecks.io's pinging API is: GET or POST, `/start`, `/fail`, `/log` or an exit
+// status after the key. The body is not read (a job may post its output); a ping writes nothing to D1
+// unless it changes something (ingestor.ts `ping`). Answers `200 OK` as Healthchecks.io does.
+hooks.on(["GET", "POST"], ["/heartbeat/:key", "/heartbeat/:key/:signal"], async (c) => {
+  const key = c.req.param("key");
+  const signal = signalOf(c.req.param("signal"));
+  if (!signal) throw new HttpError(404, "unknown heartbeat signal: ping /hooks/heartbeat/<key>, or add /start, /fail, /log or an exit status 0-255");
+  let result: PingResult;
+  try {
+    result = await ingestor(c.env).ping(await sha256Hex(key), signal, nowIso());
+  } catch (e) {
+    console.error("heartbeat could not be stored", String(e));
+    throw new HttpError(503, "the heartbeat could not be stored; retry later");
+  }
+  if (!result.ok) {
+    await logRefused(c.env, key, "heartbeat", null, result.status, result.error).catch((err) => console.error("delivery log failed", String(err)));
+    throw new HttpError(result.status, result.error);
+  }
+  return c.text("OK");
+});
 
 /**
  * Amazon SNS, once the alarm is read: the envelope's signature (unless the integration turned

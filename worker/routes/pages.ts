@@ -4,10 +4,11 @@
 import { handle } from "@astrojs/cloudflare/handler";
 import { Hono } from "hono";
 import { shareSettings } from "../../db/settings";
+import { withoutPrefix } from "../../domain/page-address";
 import { PAGE_LANGUAGE_HEADER } from "../../i18n";
-import { cachedPublic } from "../cache";
+import { cachedPublic, PLACEHOLDER_ORIGIN } from "../cache";
 import type { AppEnv } from "../env";
-import { requestSettings } from "../reader-settings";
+import { requestPage } from "../reader-settings";
 import { readerGate } from "../visibility";
 
 export const pages = new Hono<AppEnv>();
@@ -16,15 +17,15 @@ pages.use("*", readerGate("html"));
 pages.get("*", (c) =>
   cachedPublic(
     c,
-    async (base, lang) => {
+    async (_base, lang) => {
       // Rendered against the cache's placeholder origin with no header of the reader's but the language
-      // chosen for them (and no query): a page depends on its path and language alone, as its cache key does.
-      const { pathname } = new URL(c.req.url);
+      // chosen for them (and no query): a page depends on its page, path and language alone, as its cache
+      // key does. Astro routes the path without the page's prefix; the page's links put it back.
       // (The adapter's types name a newer ExecutionContext than workers-types 5.20261117; the same object.)
       const ctx = c.executionCtx as unknown as Parameters<typeof handle>[2];
-      const request = new Request(`${base}${pathname}`, { headers: { [PAGE_LANGUAGE_HEADER]: lang } });
-      // The page reads the settings the reader gate read for this request, not again.
-      shareSettings(request, await requestSettings(c));
+      const request = new Request(`${PLACEHOLDER_ORIGIN}${withoutPrefix(new URL(c.req.url).pathname)}`, { headers: { [PAGE_LANGUAGE_HEADER]: lang } });
+      // The page reads the page (and its settings) the reader gate read for this request, not again.
+      shareSettings(request, await requestPage(c));
       const res = await handle(request, c.env, ctx);
       return {
         body: await res.text(),

@@ -33,7 +33,7 @@ for (const [path, load] of Object.entries(DOCUMENTS)) {
 }
 
 statuspageApi.all("*", (c) => {
-  const path = new URL(c.req.url).pathname.replace(/^\/api\/v2/, "");
+  const path = c.req.path.replace(/^\/api\/v2/, "");
   if (path in DOCUMENTS) {
     c.header("Allow", "GET, HEAD, OPTIONS");
     return c.json({ error: `${c.req.method} is not allowed: the public API is read-only` }, 405);

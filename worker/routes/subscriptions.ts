@@ -1,5 +1,7 @@
 // /subscriptions: readers subscribe (the form on /subscribe, or JSON), confirm (double opt-in), change
-// which components they hear of, and unsubscribe. Thin: parse, gate, limit, validate, then
+// which components they hear of, and unsubscribe. Each on the page the reader came to: a new subscriber
+// is on the page it subscribed from, and a token opens only its own page's subscriber (elsewhere it is
+// an unknown token). Thin: parse, gate, limit, validate, then
 // worker/subscriptions/subscribe.ts decides and db/subscribers.ts writes.
 //
 // - POST /subscriptions answers the same whether the address was new, pending or confirmed (no
@@ -19,15 +21,16 @@ import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { confirmByToken, deleteByToken, findByToken, type Subscriber, setComponentsByToken } from "../../db/subscribers";
 import { nowIso } from "../../domain/ids";
+import { withoutPrefix } from "../../domain/page-address";
 import type { ReaderView, SubscribeValues } from "../../domain/reader-view";
 import { format, isLanguage, type Language, matchLanguage, messages } from "../../i18n";
 import { crossSite, rateLimited } from "../auth";
-import { publicBaseUrl } from "../cache";
+import { readerBase } from "../cache";
 import type { AppEnv } from "../env";
 import { HttpError } from "../errors";
 import { sendEmail } from "../notify/email";
 import { manageUrl } from "../notify/links";
-import { readerSettingsOf, requestSettings } from "../reader-settings";
+import { readerSettingsOf, requestPage, requestSettings } from "../reader-settings";
 import { renderReaderPage } from "../render";
 import { publicHeaders } from "../security/headers";
 import { clientAddress } from "../security/rate-limit";
@@ -63,14 +66,14 @@ const wantsJson = (c: Context) =>
  */
 const PRIVATE_PAGE = { "Cache-Control": "no-store", "Referrer-Policy": "same-origin", "X-Robots-Tag": "noindex" };
 
-/** A page in the site's frame (site/src/pages/reader.astro); `path` is where its language links lead (the form's answers: /subscribe). */
+/** A page in the site's frame (site/src/pages/reader.astro); `path` is where its language links lead (the form's answers: /subscribe), without the page's prefix. */
 async function page(
   c: Context<AppEnv>,
   status: 200 | 400 | 403 | 404 | 409 | 429 | 503,
   lang: Language,
   heading: string,
   view: ReaderView,
-  path = new URL(c.req.url).pathname,
+  path = withoutPrefix(new URL(c.req.url).pathname),
 ) {
   const [body, settings] = await Promise.all([renderReaderPage(c, lang, { view, heading, path }), requestSettings(c)]);
   return c.html(body, status, { ...publicHeaders(settings, "text/html"), ...PRIVATE_PAGE });
@@ -144,7 +147,8 @@ subscriptions.post("/", async (c) => {
     });
     if (limited) return limited;
     const body: z.infer<typeof publicSubscriptionCreate> = validate(publicSubscriptionCreate, raw);
-    const siteKey = (await requestSettings(c)).turnstileSiteKey || null;
+    const settings = await requestSettings(c);
+    const siteKey = settings.turnstileSiteKey || null;
     if (siteKey) {
       const address = clientAddress(c);
       const outcome = await verifyTurnstile(c.env, body[TURNSTILE_FIELD], address.ip);
@@ -158,15 +162,15 @@ subscriptions.post("/", async (c) => {
           readerMessage(lang, TURNSTILE_FIELD),
         );
     }
-    const choices = await checkChoices(c.env, body);
+    const choices = await checkChoices(c.env, body, settings.id);
     // Everything that depends on whether the address is known runs after the answer (waitUntil), so the
     // answer's timing says nothing of it: the insert or renewal, the page read, the email.
-    const base = publicBaseUrl(c.env, c.req.url);
+    const base = await readerBase(c);
     c.executionCtx.waitUntil(
       (async () => {
         const { confirm } = await requestSubscription(c.env.DB, choices, lang);
         if (!confirm) return;
-        const pageName = (await requestSettings(c)).name;
+        const pageName = settings.name;
         const mail = confirmationEmail({
           to: confirm.email,
           pageName,
@@ -201,14 +205,14 @@ interface Found {
   letIn: boolean;
 }
 
-/** The subscriber a token names, in their language (or `?lang=`); null for an unknown token. */
+/** The subscriber a token names on this request's page, in their language (or `?lang=`); null for an unknown token. */
 async function lookUp(c: Context<AppEnv>): Promise<Found | null> {
   const token = c.req.param("token") ?? "";
-  const subscriber = TOKEN.test(token) ? await findByToken(c.env.DB, token) : null;
+  const settings = readerSettingsOf(await requestSettings(c));
+  const subscriber = TOKEN.test(token) ? await findByToken(c.env.DB, token, settings.id) : null;
   if (!subscriber) return null;
   const lang = matchLanguage(c.req.query("lang") ?? "") ?? (isLanguage(subscriber.language) ? subscriber.language : "en");
-  const base = publicBaseUrl(c.env, c.req.url);
-  const settings = readerSettingsOf(await requestSettings(c));
+  const base = await readerBase(c);
   const letIn = settings.visibility !== "private" || (await mayRead(c, settings));
   return { subscriber, lang, base, letIn, pageName: settings.name };
 }
@@ -236,7 +240,7 @@ async function managePage(c: Context<AppEnv>, found: Found, notice?: string) {
   const heading = messages(lang).subscribe.manage_heading;
   if (!found.letIn) {
     // A private page, a reader not let in: no component of it is named; leaving still works.
-    const signIn = `/access?next=${encodeURIComponent(self)}`;
+    const signIn = `${(await requestPage(c)).prefix}/access?next=${encodeURIComponent(self)}`;
     return page(c, 200, lang, heading, { kind: "unsubscribe", email: s.email, action: `${self}/unsubscribe`, notice, signIn });
   }
   const view: ReaderView = { kind: "manage", email: s.email, webhookUrl: s.webhookUrl, confirmed: !!s.confirmedAt, componentIds: s.componentIds, self, notice };
@@ -263,7 +267,7 @@ subscriptions.post("/:token", async (c) => {
     // A malformed JSON body is a 400, never "no components chosen" (which would mean every one).
     const raw = json ? await jsonBody(c.req) : { component_ids: formFields(await c.req.parseBody({ all: true }).catch(() => ({}))).component_ids };
     const body = validate(subscriptionComponents, raw);
-    const ids = await checkComponents(c.env.DB, body.component_ids);
+    const ids = await checkComponents(c.env.DB, body.component_ids, found.subscriber.page);
     const updated = await setComponentsByToken(c.env.DB, found.subscriber.token, ids);
     if (!updated) return notFound(c);
     if (wantsJson(c)) return c.json(ownJson(updated, found.letIn), 200, { "Cache-Control": "no-store" });

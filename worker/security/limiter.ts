@@ -4,6 +4,7 @@
 // passwords never waits in line with deliveries, nor they with it.
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { createKeyRateStorage, pruneKeyBuckets, type Spend, spendToken } from "./key-rate";
 import { type Attempt, type ClientAddress, createAttemptStorage, type LimitKind, pruneAttempts, recordAttempt } from "./rate-limit";
 
 export class Limiter extends DurableObject<Env> {
@@ -11,6 +12,7 @@ export class Limiter extends DurableObject<Env> {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
       createAttemptStorage(ctx.storage.sql);
+      createKeyRateStorage(ctx.storage.sql);
     });
   }
 
@@ -19,9 +21,14 @@ export class Limiter extends DurableObject<Env> {
     return recordAttempt(this.ctx.storage.sql, kind, address, ok);
   }
 
-  /** The cron: failure counts whose window ended go. Returns how many went. */
+  /** One management API request (/v1) against its key's rate (security/key-rate.ts). */
+  spend(bucket: string): Spend {
+    return spendToken(this.ctx.storage.sql, bucket);
+  }
+
+  /** The cron: failure counts whose window ended, and key buckets full again, go. Returns how many went. */
   prune(now = Date.now()): number {
-    return pruneAttempts(this.ctx.storage.sql, now);
+    return pruneAttempts(this.ctx.storage.sql, now) + pruneKeyBuckets(this.ctx.storage.sql, now);
   }
 }
 

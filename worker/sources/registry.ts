@@ -29,7 +29,7 @@ import { fromZabbix } from "./zabbix";
 export type Adapter = (payload: unknown, receivedAt: Date, options?: IntegrationOptions) => Adapted;
 
 /** The admin settings a sender has beyond the common ones, each a form of its own on the integration's card. */
-export type SettingsForm = "sns" | "sentry" | "mapping";
+export type SettingsForm = "sns" | "sentry" | "mapping" | "heartbeat" | "watchdog";
 
 interface Sender {
   /**
@@ -54,13 +54,19 @@ interface Sender {
     legacyTimestamp?: string;
   };
   settings?: SettingsForm;
+  /**
+   * Pinged rather than posted alerts (no adapter): `GET` or `POST /hooks/<source>/:key`, with `/start`,
+   * `/fail` or an exit status as Healthchecks.io defines them; its silence is the alert (routes/hooks.ts).
+   */
+  ping?: true;
 }
 
 /** The senders, in the order the admin's sender list shows them. */
 export const SENDERS = {
   datadog: { adapt: fromDatadog },
   uptrends: { adapt: fromUptrends },
-  alertmanager: { adapt: fromAlertmanager },
+  // An Alertmanager integration may name an alert that must keep arriving (`watchdog_alert`).
+  alertmanager: { adapt: fromAlertmanager, settings: "watchdog" },
   grafana: {
     adapt: fromGrafana,
     signature: { header: DEFAULT_SIGNATURE_HEADER, shown: "X-Grafana-Alerting-Signature", legacyTimestamp: LEGACY_TIMESTAMP_HEADER },
@@ -84,6 +90,7 @@ export const SENDERS = {
   pingdom: { adapt: fromPingdom },
   generic: { adapt: fromGeneric },
   custom: { adapt: (payload, receivedAt, options) => fromMapping(options?.mapping, payload, receivedAt), withOptions: true, settings: "mapping" },
+  heartbeat: { ping: true, settings: "heartbeat" },
   pagerduty: {},
 } satisfies Record<string, Sender>;
 

@@ -39,25 +39,27 @@ export const MAX_WEBHOOKS_PER_EMAIL = 5;
 export const UNCONFIRMED_TTL_DAYS = 7;
 
 export interface Choices {
+  /** The page subscribed to (the one the reader subscribed from). */
+  page: number;
   email: string;
   webhookUrl: string | null;
   componentIds: string[] | null;
 }
 
-/** The webhook must be a public https URL, the components must exist; a 400 naming the field otherwise. */
-export async function checkChoices(env: Env, body: Pick<SubscriptionCreate, "email" | "webhook_url" | "component_ids">): Promise<Choices> {
+/** The webhook must be a public https URL, the components must exist on the page; a 400 naming the field otherwise. */
+export async function checkChoices(env: Env, body: Pick<SubscriptionCreate, "email" | "webhook_url" | "component_ids">, page = 1): Promise<Choices> {
   const webhookUrl = body.webhook_url ? body.webhook_url : null;
   if (webhookUrl) await checkOutboundTarget(env, webhookUrl, "webhook_url");
-  return { email: body.email, webhookUrl, componentIds: await checkComponents(env.DB, body.component_ids) };
+  return { page, email: body.email, webhookUrl, componentIds: await checkComponents(env.DB, body.component_ids, page) };
 }
 
-/** Known component ids, without repeats; none given is null (every component). */
-export async function checkComponents(db: D1Database, ids: string[] | null | undefined): Promise<string[] | null> {
+/** Known component ids of the page, without repeats; none given is null (every component). */
+export async function checkComponents(db: D1Database, ids: string[] | null | undefined, page = 1): Promise<string[] | null> {
   const unique = [...new Set(ids ?? [])];
   if (!unique.length) return null;
-  const held = await componentCount(db);
+  const held = await componentCount(db, page);
   if (unique.length > held) throw new HttpError(400, `\`component_ids\` names ${unique.length} components; this page has ${held}`, "component_ids");
-  const known = await existingComponentIds(db, unique);
+  const known = await existingComponentIds(db, unique, page);
   const at = (ids ?? []).findIndex((id) => !known.has(id));
   if (at >= 0) throw new HttpError(400, `\`component_ids[${at}]\` is not a component of this page`, `component_ids[${at}]`);
   return unique;
@@ -77,7 +79,7 @@ export async function requestSubscription(
 ): Promise<{ outcome: RequestOutcome; confirm: Subscriber | null }> {
   const at = nowIso(now);
   const quietSince = nowIso(new Date(now.getTime() - RESEND_AFTER_MS));
-  const existing = await findByPair(db, choices.email, choices.webhookUrl);
+  const existing = await findByPair(db, choices.email, choices.webhookUrl, choices.page);
   if (!existing) {
     const row = await insertPublicSubscriber(db, newSubscriber(choices, language, "public", at), { quietSince, maxWebhooks: MAX_WEBHOOKS_PER_EMAIL });
     // Nothing inserted: the address had a confirmation within RESEND_AFTER_MS (a parallel request's
@@ -97,6 +99,7 @@ export async function requestSubscription(
 function newSubscriber(choices: Choices, language: string, createdBy: "public" | "operator", at: string): NewSubscriber {
   return {
     id: newId(),
+    page: choices.page,
     email: choices.email,
     webhookUrl: choices.webhookUrl,
     componentIds: choices.componentIds,
@@ -131,7 +134,7 @@ export type SubscriberJson = ReturnType<typeof subscriberJson>;
 /** An operator adds a subscriber: confirmed at once, written with its audit row; 409 if the pair exists. */
 export async function addSubscriber(env: Env, actor: string, choices: Choices, language: Language): Promise<SubscriberJson> {
   const taken = () => new HttpError(409, `a subscriber with this \`email\`${choices.webhookUrl ? " and `webhook_url`" : ""} exists already`, "email");
-  if (await findByPair(env.DB, choices.email, choices.webhookUrl)) throw taken();
+  if (await findByPair(env.DB, choices.email, choices.webhookUrl, choices.page)) throw taken();
   const row = newSubscriber(choices, language, "operator", nowIso());
   const json = subscriberJson(row);
   const [inserted] = await env.DB.batch([

@@ -6,14 +6,20 @@ import { env } from "cloudflare:workers";
 import { type BrandJson, brandOf, type ComponentJson, type IncidentJson, type PageJson, type SummaryJson } from "../../../db/public-json";
 import { componentsRead, getHistory, getIncident, getPage, historyRead, pageRead, type ReadContext, summaryOf, summaryReads } from "../../../db/queries";
 import { readAll } from "../../../db/reads";
-import { settingsFor } from "../../../db/settings";
+import { settingsFor, sharedPrefix } from "../../../db/settings";
 import { type ComponentUptime, uptimeRead } from "../../../db/uptime";
 import { isLanguage, type Language, PAGE_LANGUAGE_HEADER } from "../../../i18n";
 
 const db = (): D1Database => (env as { DB: D1Database }).DB;
 
-/** What the read model reads against: the request's page settings, and the origin the page is rendered against as the base URL links are built with. */
-const contextOf = async (request: Request): Promise<ReadContext> => ({ settings: await settingsFor(db(), request), baseUrl: new URL(request.url).origin });
+/**
+ * What the read model reads against: the request's page settings, and as the base URL links are built
+ * with, the origin the page is rendered against and the page's prefix when the reader came by it.
+ */
+const contextOf = async (request: Request): Promise<ReadContext> => ({
+  settings: await settingsFor(db(), request),
+  baseUrl: `${new URL(request.url).origin}${sharedPrefix(request)}`,
+});
 
 /** How many past incidents the history page lists. */
 const HISTORY_LIMIT = 1000;
@@ -38,7 +44,7 @@ export async function loadOverview(request: Request): Promise<Overview> {
   const since = new Date(Date.parse(now.toISOString().slice(0, 10)) - (RECENT_DAYS - 1) * DAY_MS).toISOString();
   const { uptime, recent, ...summary } = await readAll(db(), {
     ...summaryReads(db(), ctx),
-    uptime: uptimeRead(db(), { now }),
+    uptime: uptimeRead(db(), { now, page: ctx.settings.id }),
     recent: historyRead(db(), ctx, HISTORY_LIMIT, { since }),
   });
   return { now, summary: summaryOf(summary), uptime, recent };
@@ -68,6 +74,6 @@ export async function loadLook(request: Request): Promise<{ lang: Language; bran
 /** The subscribe form's choices: the components in page order, and the Turnstile site key when it is on. */
 export async function loadSubscribe(request: Request): Promise<{ page: PageJson; components: ComponentJson[]; turnstileSiteKey: string | null }> {
   const ctx = await contextOf(request);
-  const { page, components } = await readAll(db(), { page: pageRead(db(), ctx), components: componentsRead(db(), ctx.settings.pageId) });
+  const { page, components } = await readAll(db(), { page: pageRead(db(), ctx), components: componentsRead(db(), ctx.settings.pageId, ctx.settings.id) });
   return { page, components, turnstileSiteKey: ctx.settings.turnstileSiteKey || null };
 }

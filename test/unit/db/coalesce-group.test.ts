@@ -41,4 +41,36 @@ describe("coalesceGroup", () => {
     const statements = decisionSql(ws, emptyDecision(), "2026-11-20T10:00:01.000Z", delivery("d1", "i1"));
     expect(coalesceGroup(statements)).toEqual(statements);
   });
+
+  it("writes each alert once, in its last state with its first created_at, and ends a run at a statement that reads incidents", () => {
+    const alertUpsert = (status: string, at: string) => {
+      const [s] = decisionSql(
+        {
+          components: new Map(),
+          incidents: new Map(),
+          alerts: new Map([
+            ["a1", { id: "a1", integrationId: "i1", dedupKey: "k", status, severity: "critical", summary: "s", tags: {}, routes: [] } as never],
+          ]),
+        },
+        { ...emptyDecision(), alerts: new Set(["a1"]) },
+        at,
+        [],
+      );
+      return s!;
+    };
+    const rename = { sql: "UPDATE incidents SET name = coalesce(?2, name), updated_at = ?3 WHERE id = ?1", params: ["x", "n", "t"] };
+    const out = coalesceGroup([
+      alertUpsert("firing", "2026-11-20T10:00:01.000Z"),
+      alertUpsert("acknowledged", "2026-11-20T10:00:02.000Z"),
+      rename,
+      alertUpsert("resolved", "2026-11-20T10:00:03.000Z"),
+    ]);
+    expect(out).toHaveLength(3);
+    const rows = (i: number) => JSON.parse(String(out[i]!.params[0])) as Array<{ status: string; created_at: string; updated_at: string }>;
+    expect(rows(0)).toEqual([
+      expect.objectContaining({ status: "acknowledged", created_at: "2026-11-20T10:00:01.000Z", updated_at: "2026-11-20T10:00:02.000Z" }),
+    ]);
+    expect(out[1]).toBe(rename);
+    expect(rows(2)).toEqual([expect.objectContaining({ status: "resolved" })]);
+  });
 });

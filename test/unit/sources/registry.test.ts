@@ -23,8 +23,9 @@ describe("worker/sources/registry.ts", () => {
     for (const source of SOURCES) expect(overview).toContain(`(${source}.md)`);
   });
 
-  it("has a /hooks receiver for every sender but PagerDuty, whose key is in the body", () => {
-    expect(Object.keys(HOOK_ADAPTERS).sort()).toEqual(SOURCES.filter((s) => s !== "pagerduty").sort());
+  it("has a /hooks receiver for every sender but PagerDuty, whose key is in the body, and the pinged heartbeat", () => {
+    expect(Object.keys(HOOK_ADAPTERS).sort()).toEqual(SOURCES.filter((s) => s !== "pagerduty" && s !== "heartbeat").sort());
+    expect(SOURCES.filter((s) => senderOf(s)?.ping)).toEqual(["heartbeat"]);
   });
 
   it("names a signature header and its spelling for each signing sender", () => {
