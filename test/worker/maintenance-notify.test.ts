@@ -301,3 +301,106 @@ describe("recurring maintenance", () => {
     expect((await admin("PUT", "/maintenance-rules/nosuchrule12", base)).status).toBe(404);
   });
 });
+
+describe("on another page", () => {
+  const captured = async (prefix: string): Promise<Json[]> =>
+    (await (await fetch(`${CAPTURE}/_requests?prefix=${encodeURIComponent(prefix)}`)).json()) as Json[];
+  async function arrived(prefix: string, n: number): Promise<Json[]> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const got = await captured(prefix);
+      if (got.length >= n || Date.now() > deadline) return got;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  async function pageSubscriber(page: number, url: string) {
+    const id = unique("ps")
+      .replace(/[^a-z0-9]/g, "")
+      .slice(-12)
+      .padStart(12, "p");
+    const now = new Date().toISOString();
+    await env.DB.prepare(
+      "INSERT INTO subscribers (id, page, email, webhook_url, language, token, confirmed_at, created_by, created_at) VALUES (?1, ?2, ?3, ?4, 'en', ?5, ?6, 'operator', ?6)",
+    )
+      .bind(id, page, `${id}@example.com`, url, `tok-${id}`, now)
+      .run();
+  }
+  async function newPage(name: string) {
+    const page = (await json(await admin("POST", "/pages", { name, slug: unique(name.toLowerCase()).slice(-30) }), 201)) as { id: number; slug: string };
+    const comp = (await json(await admin("POST", `/pages/${page.slug}/components`, { name: "Cluster", slug: unique("cluster") }), 201)) as { id: string };
+    return { ...page, comp };
+  }
+
+  it("a maintenance on page 2 is scheduled and reminded to page 2's subscribers and channels only", async () => {
+    const page = await newPage("Second");
+    expect(page.id).not.toBe(1);
+    const tag = unique("p2");
+    await json(await admin("POST", `/pages/${page.slug}/channels`, { kind: "webhook", name: "Page 2", url: `${CAPTURE}/ok/${tag}/c2` }), 201);
+    await json(await admin("POST", "/channels", { kind: "webhook", name: "Page 1", url: `${CAPTURE}/ok/${tag}/c1` }), 201);
+    await pageSubscriber(page.id, `${CAPTURE}/ok/${tag}/s2`);
+    await pageSubscriber(1, `${CAPTURE}/ok/${tag}/s1`);
+    const name = unique("Page 2 upgrade");
+    const start = Math.ceil(Date.now() / minute) * minute + 120 * minute;
+    const m = await json(
+      await admin("POST", `/pages/${page.slug}/maintenances`, {
+        name,
+        scheduled_for: new Date(start).toISOString(),
+        scheduled_until: new Date(start + 30 * minute).toISOString(),
+        component_ids: [page.comp.id],
+      }),
+      201,
+    );
+    expect((await rows<{ page: number }>("SELECT page FROM incidents WHERE id = ?1", m.id))[0]!.page).toBe(page.id);
+    await cron(start - 60 * minute);
+    expect((await rows<{ page: number }>("SELECT page FROM incident_notices WHERE incident_id = ?1", m.id)).map((r) => r.page)).toEqual([page.id]);
+    for (const who of ["s2", "c2"]) {
+      const got = await arrived(`/ok/${tag}/${who}`, 2);
+      expect(got).toHaveLength(2);
+      expect(got.every((r) => r.body.includes(name))).toBe(true);
+      expect(got.some((r) => r.body.includes(`/p/${page.slug}/`))).toBe(true);
+    }
+    // Told in the same fan-outs as the ones above: by now they would have arrived.
+    for (const who of ["s1", "c1"]) expect((await captured(`/ok/${tag}/${who}`)).filter((r) => r.body.includes(name))).toEqual([]);
+    expect((await admin("GET", `/maintenances?status=open`)).ok).toBe(true);
+    expect((await admin("GET", `/incidents/${m.id}`)).status).toBe(404);
+  });
+
+  it("a rule on page 2 makes its occurrences on page 2, in page 2's time zone, and the cron remakes them there", async () => {
+    const page = await newPage("Rules");
+    const settings = (await json(await admin("GET", `/pages/${page.slug}/settings`), 200)) as Json;
+    const { page_id: _id, page_password_set: _set, ...editable } = settings;
+    await json(await admin("PUT", `/pages/${page.slug}/settings`, { ...editable, time_zone: "Asia/Tokyo" }), 200);
+    const body = {
+      name: "Nightly on page 2",
+      component_ids: [page.comp.id],
+      frequency: "weekly",
+      weekdays: [1, 2, 3, 4, 5, 6, 7],
+      start_time: "03:00",
+      starts_on: new Date().toISOString().slice(0, 10),
+      duration_minutes: 30,
+    };
+    const rule = await json(await admin("POST", `/pages/${page.slug}/maintenance-rules`, body), 201);
+    expect(rule.time_zone).toBe("Asia/Tokyo");
+    const occurrences = () =>
+      rows<{ id: string; page: number; scheduled_for: string }>("SELECT id, page, scheduled_for FROM incidents WHERE rule_id = ?1", rule.id);
+    const made = await occurrences();
+    expect(made.length).toBeGreaterThanOrEqual(13);
+    // 03:00 in Tokyo is 18:00 UTC the day before.
+    expect(made.every((o) => o.page === page.id && o.scheduled_for.endsWith("T18:00:00.000Z"))).toBe(true);
+    // Not a rule of page 1, nor listed there; a page 1 component is refused on page 2.
+    expect((await admin("GET", `/maintenance-rules/${rule.id}`)).status).toBe(404);
+    expect(((await json(await admin("GET", "/maintenance-rules"), 200)) as Json[]).some((r) => r.id === rule.id)).toBe(false);
+    expect(((await json(await admin("GET", `/pages/${page.slug}/maintenance-rules`), 200)) as Json[]).map((r) => r.id)).toEqual([rule.id]);
+    const pageOne = await createComponent("Page one");
+    const refused = await admin("POST", `/pages/${page.slug}/maintenance-rules`, { ...body, component_ids: [pageOne.id] });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("another page");
+    // The cron makes what is missing on the rule's page.
+    await env.DB.prepare("DELETE FROM incidents WHERE rule_id = ?1").bind(rule.id).run();
+    await cron(Date.now());
+    const again = await occurrences();
+    expect(again).toHaveLength(made.length);
+    expect(again.every((o) => o.page === page.id && o.scheduled_for.endsWith("T18:00:00.000Z"))).toBe(true);
+    expect((await admin("DELETE", `/pages/${page.slug}/maintenance-rules/${rule.id}`)).status).toBe(204);
+  });
+});
