@@ -130,3 +130,33 @@ describe("postmortems", () => {
     expect((await rows("SELECT id FROM incident_notices WHERE incident_id = ?1", resolved.id)).length).toBe(0);
   });
 });
+
+describe("a postmortem on another page", () => {
+  it("follows its incident's page: written under /pages/:page/, not found on page 1, told to that page's channels, shown on its permalink", {
+    timeout: 60_000,
+  }, async () => {
+    const page = (await json(await admin("POST", "/pages", { name: "Postmortems", slug: unique("pm-page").slice(-30) }), 201)) as { id: number; slug: string };
+    const comp = await json(await admin("POST", `/pages/${page.slug}/components`, { name: "Search", slug: unique("search") }), 201);
+    const tag = unique("pm2");
+    await json(await admin("POST", `/pages/${page.slug}/channels`, { kind: "webhook", name: "Page 2", url: `${CAPTURE}/ok/${tag}/c2` }), 201);
+    await json(await admin("POST", "/channels", { kind: "webhook", name: "Page 1", url: `${CAPTURE}/ok/${tag}/c1` }), 201);
+    const name = unique("Search outage");
+    const incident = await json(await admin("POST", `/pages/${page.slug}/incidents`, { name, body: "Search fails.", component_ids: [comp.id] }), 201);
+    await json(await admin("POST", `/pages/${page.slug}/incidents/${incident.id}/updates`, { status: "resolved", body: "Fixed." }), 201);
+
+    expect((await admin("PUT", `/incidents/${incident.id}/postmortem`, { body: "Not here." })).status).toBe(404);
+    await json(await admin("PUT", `/pages/${page.slug}/incidents/${incident.id}/postmortem`, { body: "## Root cause on page 2" }), 200);
+    expect((await admin("GET", `/incidents/${incident.id}/postmortem`)).status).toBe(404);
+    expect((await admin("POST", `/incidents/${incident.id}/postmortem/publish`, { notify: true })).status).toBe(404);
+    await json(await admin("POST", `/pages/${page.slug}/incidents/${incident.id}/postmortem/publish`, { notify: true }), 200);
+    expect((await rows<{ page: number }>("SELECT page FROM incident_notices WHERE incident_id = ?1", incident.id)).map((r) => r.page)).toEqual([page.id]);
+
+    const captured = async (who: string) =>
+      (await (await fetch(`${CAPTURE}/_requests?prefix=${encodeURIComponent(`/ok/${tag}/${who}`)}`)).json()) as Array<{ body: string }>;
+    const deadline = Date.now() + 20_000;
+    while (!(await captured("c2")).some((r) => r.body.includes("Root cause on page 2")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect((await captured("c2")).some((r) => r.body.includes("Root cause on page 2"))).toBe(true);
+    expect((await captured("c1")).filter((r) => r.body.includes(name))).toEqual([]);
+    expect(await (await SELF.fetch(`${BASE}/p/${page.slug}/incidents/${incident.id}`)).text()).toContain("Root cause on page 2");
+  });
+});
