@@ -76,6 +76,28 @@ async function visit(browser, url, network) {
     const r = requests.get(e.requestId);
     if (r) r.bytes = e.encodedDataLength;
   });
+  // The live script's WebSocket (/live): its upgrade's headers both ways and its frames (payload + 2-byte
+  // header, + 4 for the client's mask), which CDP reports apart from other requests.
+  const headerBytes = (h = {}) => Object.entries(h).reduce((n, [k, v]) => n + k.length + String(v).length + 4, 20);
+  cdp.on("Network.webSocketCreated", (e) =>
+    requests.set(e.requestId, { url: e.url.replace(/^ws/, "http"), type: "WebSocket", status: 0, encoding: "", bytes: 0 }),
+  );
+  cdp.on("Network.webSocketWillSendHandshakeRequest", (e) => {
+    const r = requests.get(e.requestId);
+    if (r) r.bytes += headerBytes(e.request.headers);
+  });
+  cdp.on("Network.webSocketHandshakeResponseReceived", (e) => {
+    const r = requests.get(e.requestId);
+    if (r) Object.assign(r, { status: e.response.status, bytes: r.bytes + headerBytes(e.response.headers) });
+  });
+  for (const [event, mask] of [
+    ["Network.webSocketFrameSent", 4],
+    ["Network.webSocketFrameReceived", 0],
+  ])
+    cdp.on(event, (e) => {
+      const r = requests.get(e.requestId);
+      if (r) r.bytes += e.response.payloadData.length + 2 + mask;
+    });
   await page.goto(url, { waitUntil: "load" });
   // The live script's first check of the page (from the browser's cache), then quiet.
   await page.waitForFunction(() => /Updated (now|\d+ seconds? ago)/.test(document.querySelector("#updated")?.textContent ?? ""), null, {

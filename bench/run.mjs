@@ -20,6 +20,11 @@ if (/^\d+(,\d+)*$/.test(process.argv[process.argv.indexOf("--pages") + 1] ?? "")
   await import("./pages-scale.mjs");
   process.exit(0);
 }
+// --latency: only the live updates (bench/latency.mjs): alert → open tab, reload, channel; idle sockets.
+if (process.argv.includes("--latency")) {
+  await import("./latency.mjs");
+  process.exit(0);
+}
 const QUICK = process.argv.includes("--quick");
 // --pages: only the public page part (and page weight), merged into the last full run's results.
 const PAGES_ONLY = process.argv.includes("--pages");
@@ -318,15 +323,14 @@ if (existsSync(weightFile)) results.pageWeight = JSON.parse(readFileSync(weightF
 
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
 writeFileSync(join(ROOT, "bench", "results", "latest.json"), JSON.stringify(results, null, 2));
-// The notification section (npm run bench -- --notify) is kept as it was last measured.
-const kept = existsSync(join(ROOT, "BENCHMARKS.md")) ? readFileSync(join(ROOT, "BENCHMARKS.md"), "utf8") : "";
-const notifySection = /<!-- notify:start -->[\s\S]*<!-- notify:end -->/.exec(kept)?.[0];
-// The pages section (npm run bench -- --pages N) likewise.
-const pagesSection = /<!-- pages-scale:start -->[\s\S]*<!-- pages-scale:end -->/.exec(kept)?.[0];
-writeFileSync(
-  join(ROOT, "BENCHMARKS.md"),
-  `${(await import("./report.mjs")).report(results).trimEnd()}\n${notifySection ? `\n${notifySection}\n` : ""}${pagesSection ? `\n${pagesSection}\n` : ""}`,
-);
+// The notification, live-update and pages sections (npm run bench -- --notify, --latency, --pages N) are kept as last measured.
+const previousMd = existsSync(join(ROOT, "BENCHMARKS.md")) ? readFileSync(join(ROOT, "BENCHMARKS.md"), "utf8") : "";
+const kept = ["notify", "latency", "pages-scale"]
+  .map((name) => new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->`).exec(previousMd)?.[0])
+  .filter(Boolean)
+  .map((section) => `\n${section}\n`)
+  .join("");
+writeFileSync(join(ROOT, "BENCHMARKS.md"), `${(await import("./report.mjs")).report(results).trimEnd()}\n${kept}`);
 console.log("\nWrote bench/results/latest.json and BENCHMARKS.md");
 for (const s of stops) s();
 rmSync(work, { recursive: true, force: true });

@@ -67,6 +67,7 @@ const schema = z.object({
   INBOX_MAX_DELIVERIES: count(10_000),
   INBOX_MAX_BYTES: count(50 * 1024 * 1024),
   PROJECTION_WAIT_MS: count(2_000),
+  LIVE_SHARDS: count(8),
   ACCESS_TEAM_DOMAIN: text,
   ACCESS_AUD: text,
   OUTBOUND_DNS_URL: url,
@@ -85,6 +86,8 @@ export interface Config {
   /** CF-Connecting-IP is trusted as the client address when Cloudflare fronted the request. */
   behindCloudflare: boolean;
   inbox: { maxDeliveries: number; maxBytes: number; projectionWaitMs: number };
+  /** Open tabs told of changes over WebSockets (worker/live-hub.ts): hub shards per page; 0 turns push off (tabs poll). */
+  live: { shards: number };
   /** Cloudflare Access on /admin, when both the team domain and the audience are set. */
   access: { teamDomain: string; audience: string } | null;
   /** DNS over HTTPS (JSON API) that resolves outbound webhook hosts; null: Cloudflare's. */
@@ -120,6 +123,7 @@ export function parseConfig(env: EnvSettings): Config {
     publicUrl: v.PUBLIC_URL,
     behindCloudflare: v.BEHIND_CLOUDFLARE,
     inbox: { maxDeliveries: v.INBOX_MAX_DELIVERIES, maxBytes: v.INBOX_MAX_BYTES, projectionWaitMs: v.PROJECTION_WAIT_MS },
+    live: { shards: Math.min(v.LIVE_SHARDS, 1000) },
     access: team && v.ACCESS_AUD ? { teamDomain: team, audience: v.ACCESS_AUD } : null,
     outboundDnsUrl: v.OUTBOUND_DNS_URL,
     turnstileVerifyUrl: v.TURNSTILE_VERIFY_URL,

@@ -18,6 +18,8 @@ export interface Env extends WorkerBindings {
   INBOX_MAX_BYTES?: string;
   /** How long a delivery's answer waits for D1 to hold it, in ms (default 2000; 0 answers once stored). */
   PROJECTION_WAIT_MS?: string;
+  /** Hub shards per page holding open tabs' WebSockets (default 8, at most 1000); 0 turns push off and tabs poll. */
+  LIVE_SHARDS?: string;
   /** Public base URL used in webhook URLs and feeds; defaults to the request's origin. */
   PUBLIC_URL?: string;
   /** Optional Cloudflare Access: the team domain (`<team>.cloudflareaccess.com`); with ACCESS_AUD, Access JWTs are accepted on /admin. */

@@ -12,6 +12,7 @@ import { handleQueue } from "./notify/consumer";
 import { admin } from "./routes/admin";
 import { feeds } from "./routes/feeds";
 import { hooks } from "./routes/hooks";
+import { live } from "./routes/live";
 import { pagerduty } from "./routes/pagerduty";
 import { pages } from "./routes/pages";
 import { statuspageApi } from "./routes/statuspage-api";
@@ -21,6 +22,7 @@ import { scheduled } from "./scheduled";
 import { getAccess, postAccess, readerGate } from "./visibility";
 
 export { Ingestor } from "./ingestor";
+export { LiveHub } from "./live-hub";
 export { Limiter } from "./security/limiter";
 
 // A page's path prefix (`/p/<slug>/`) serves the same routes as the page's own host: routes are matched
@@ -68,6 +70,8 @@ app.route("/admin", admin);
 // Statuspage's management API (routes/v1/): its own keys, error shape and 404s.
 app.all("/v1/*", (c) => v1Fetch(c.req.raw, c.env, c.executionCtx));
 app.all("/v1", (c) => v1Fetch(c.req.raw, c.env, c.executionCtx));
+// Open tabs' WebSockets, told when the page changes (worker/live-hub.ts).
+app.route("/live", live);
 
 // Machine paths answer JSON 404s; every other GET is a public page (Astro), its 404 an HTML page.
 for (const prefix of ["/api", "/hooks", "/admin"]) app.all(`${prefix}/*`, noRoute);

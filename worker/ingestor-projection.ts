@@ -16,6 +16,7 @@ import { nowIso } from "../domain/ids";
 import { purgePublicCache } from "./cache";
 import { config } from "./config";
 import type { Env } from "./env";
+import { tellReaders } from "./live";
 import type { NotifyOutbox } from "./notify/outbox";
 
 /** A projection batch stays well inside D1's limits. */
@@ -96,6 +97,8 @@ export class Projection {
     private readonly env: Env,
     private readonly outbox: NotifyOutbox,
     private readonly limits: InboxLimits,
+    /** The object's waitUntil, for work that follows a batch without delaying it. */
+    private readonly waitUntil?: (p: Promise<unknown>) => void,
   ) {
     const sql = storage.sql;
     const meta = sql.exec<{ last_seq: number }>("SELECT last_seq FROM inbox_meta WHERE id = 1").toArray()[0];
@@ -283,8 +286,11 @@ export class Projection {
     this.projectedTotals.deliveries += rows.length;
     this.lastProjectedAt = nowIso();
     this.dropThrough(to);
-    // Pages read D1: purge only now that D1 holds what they will show.
-    if (rows.some((r) => r.purge)) await purgePublicCache(this.env);
+    // Pages read D1: purge only now that D1 holds what they will show; then open tabs refetch (worker/live.ts).
+    if (rows.some((r) => r.purge)) {
+      await purgePublicCache(this.env);
+      tellReaders(this.env, this.waitUntil);
+    }
     this.settle((w) => w.seq <= to, { ok: true, writes: counter.count });
     // A batch without incident updates or status changes has nothing to tell: no D1 read for the outbox.
     // (A send that failed earlier is retried on the alarm, which runs the outbox whatever it holds.)

@@ -41,6 +41,7 @@ import { type AdminCommand, type CommandResult, runAdminCommand } from "./ingest
 import { type InboxLimits, Projection, type ProjectionStatus } from "./ingestor-projection";
 import { migrateIngestorStorage } from "./ingestor-storage";
 import { runTick, type TickResult } from "./ingestor-tick";
+import { tellReaders } from "./live";
 import { NotifyOutbox } from "./notify/outbox";
 import { senderOf } from "./sources/registry";
 import { verifyBodySignature } from "./sources/signatures";
@@ -156,7 +157,7 @@ export class Ingestor extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       migrateIngestorStorage(ctx.storage);
       this.outbox = new NotifyOutbox(ctx.storage, env);
-      this.projection = new Projection(ctx.storage, env, this.outbox, this.limits);
+      this.projection = new Projection(ctx.storage, env, this.outbox, this.limits, (p) => ctx.waitUntil(p));
       this.heartbeatStore = new HeartbeatStore(ctx.storage.sql);
       // Restarted with deliveries not yet in D1 (or notifications not yet sent): replay them now, without waiting for a request.
       if (this.projection.backlog.deliveries || this.outbox.pending) await ctx.storage.setAlarm(Date.now());
@@ -449,7 +450,7 @@ export class Ingestor extends DurableObject<Env> {
     return this.exclusive<CommandResult>(
       async () => {
         const result = await runAdminCommand(this.env, command);
-        if (result.ok) await purgePublicCache(this.env);
+        if (result.ok) await this.publicChanged();
         return result;
       },
       (r) => r.ok,
@@ -471,17 +472,24 @@ export class Ingestor extends DurableObject<Env> {
           if (taken) return { ok: false, status: 409, error: taken.message, ...(taken.field ? { field: taken.field } : {}) };
           throw error;
         }
+        await this.publicChanged();
         return { ok: true };
       },
       (r) => r.ok,
     );
   }
 
+  /** A committed write the public page shows: its cache purged, then its open tabs told (worker/live.ts). */
+  private async publicChanged() {
+    await purgePublicCache(this.env);
+    tellReaders(this.env, (p) => this.ctx.waitUntil(p));
+  }
+
   /** The cron's time-driven work (maintenance windows, auto-resolve) at `now`, in turn with deliveries. */
   async tick(now: string): Promise<TickResult> {
     const result = await this.exclusive(async () => {
       const result = await runTick(this.env, now);
-      if (tickChanged(result)) await purgePublicCache(this.env);
+      if (tickChanged(result)) await this.publicChanged();
       return result;
     }, tickChanged);
     if ("ok" in result) throw new Error(result.error);

@@ -1,7 +1,8 @@
 // Who may read a page. A public page answers everyone; a private one answers only readers who gave
 // its page password (a signed cookie, `page_access` for the first page and `page_access_<id>` for the
 // others, signed with that page's own secret, so one page's cookie opens no other page) or who come
-// through Cloudflare Access (the same team and application as the admin, worker/auth.ts). Strangers get the sign-in page (HTML) or a 401
+// through Cloudflare Access (the same team and application as the admin, worker/auth.ts; an identity
+// limited to some pages, as operators are, reads the private pages among them only). Strangers get the sign-in page (HTML) or a 401
 // (the API, feeds, badges), and nothing they get is cacheable. The gate runs before the edge cache
 // (worker/cache.ts), so a stranger never reaches a cached copy; the copies readers get are marked
 // `private` so no cache between them and the worker keeps one for others.
@@ -9,6 +10,7 @@
 // Later features that reach readers (subscriptions, notification emails) must ask `isPrivate` first.
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
+import { identityPages } from "../db/keys";
 import { chooseLanguage, format, isLanguage, type Language, messages } from "../i18n";
 import { accessConfig, crossSite, rateLimited, verifyAccess } from "./auth";
 import { readerBase } from "./cache";
@@ -34,7 +36,10 @@ const accessCookie = (page: Pick<ReaderSettings, "id">) => (page.id === 1 ? ACCE
 /** A reader of a private page who gave its password (its cookie) or comes through Cloudflare Access. */
 export async function mayRead(c: Context<AppEnv>, page: ReaderSettings): Promise<boolean> {
   if (await verifyAccessCookie(page.accessSecret, getCookie(c, accessCookie(page)))) return true;
-  return !!(await verifyAccess(c.env, c.req.header("cf-access-jwt-assertion")));
+  const identity = await verifyAccess(c.env, c.req.header("cf-access-jwt-assertion"));
+  if (!identity) return false;
+  const pages = await identityPages(c.env.DB, identity);
+  return pages === null || pages.includes(page.id);
 }
 
 const NO_STORE = { "Cache-Control": "no-store", Vary: "Cookie, Accept-Language" };

@@ -1,7 +1,7 @@
-// Keeps an open page current without a reload (budget 3 KB gzip), with one renderer: the server's. Every
-// 30 s (and when the tab comes back) it refetches this page with If-None-Match; on a 304 nothing
-// changed; otherwise it swaps in the sections of <main> whose markup changed, leaving the rest (focus,
-// open tooltips, collapsed groups) alone. Also: local times, "Updated N s ago", uptime tooltips.
+// Keeps an open page current (budget 3 KB gzip) with the server's one renderer: when told of a change
+// (WebSocket), else every 30 s, and when the tab comes back, it refetches the page with If-None-Match and
+// swaps in only the sections of <main> that changed (focus, tooltips, open groups stay). Also: local
+// times, "Updated N s ago", uptime tooltips.
 (() => {
   /** @type {(s: string, r?: ParentNode) => any} */
   const $ = (s, r = document) => r.querySelector(s);
@@ -67,22 +67,37 @@
   // The first call reads this very page back from the browser's cache (no bytes over the wire) for its
   // ETag; every later one asks the server, conditionally.
   let cache = /** @type {RequestCache} */ ("force-cache");
-  const refresh = () =>
-    fetch(location.pathname + location.search, { cache, headers: etag ? { "If-None-Match": etag } : {} })
+  // One at a time: an older answer never lands after a newer one.
+  let busy = null;
+  let again = 0;
+  const refresh = () => {
+    again = busy ? 1 : 0;
+    if (busy) return busy;
+    busy = fetch(location.pathname + location.search, { cache, headers: etag ? { "If-None-Match": etag } : {} })
       .then((r) => {
         cache = "no-store";
         if (r.status === 304) return;
         if (!r.ok) throw r.status;
         etag = r.headers.get("ETag") || "";
-        return r.text().then(swap);
+        return r
+          .text()
+          .then(swap)
+          .then(() => 1);
       })
       .then(
-        () => {
+        (changed) => {
           last = Date.now();
           tick();
+          return changed;
         },
         () => {},
-      );
+      )
+      .finally(() => {
+        busy = null;
+        if (again) refresh();
+      });
+    return busy;
+  };
   const rtf = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
   const tick = () => {
     const s = Math.round((Date.now() - last) / 1000);
@@ -147,8 +162,45 @@
   });
   on("focus", refresh, window);
 
+  // Push (README "Live updates"): else polls; reconnects after a random, doubling wait.
+  let ws = null;
+  let pong = 0;
+  let pings = 0;
+  let wait = 5e3;
+  let opened = 0;
+  const connect = () => {
+    const s = new WebSocket(`ws${location.protocol.slice(4)}//${location.host}/live${location.search}`);
+    s.onopen = () => {
+      if (opened++) refresh();
+      ws = s;
+      pong = 1;
+      wait = 5e3;
+      s.send("ping");
+    };
+    s.onmessage = (e) => {
+      if (e.data === "pong") {
+        pong = last = Date.now();
+        tick();
+      } else if (!document.hidden) refresh().then((changed) => changed || setTimeout(refresh, 11e3));
+    };
+    s.onclose = () => {
+      if (ws === s) ws = null;
+      wait = Math.min(wait * 2, 3e5);
+      setTimeout(connect, wait * Math.random());
+    };
+  };
+
   prep(document);
   refresh();
-  setInterval(refresh, 30000);
+  if (window.WebSocket) connect();
+  setInterval(() => {
+    if (!ws) refresh();
+    else if (!pong) ws.close();
+    else {
+      pong = 0;
+      ws.send("ping");
+      if (++pings % 10 === 0) refresh();
+    }
+  }, 30000);
   setInterval(tick, 5000);
 })();

@@ -25,6 +25,14 @@ describe("parseConfig", () => {
     });
   });
 
+  it("LIVE_SHARDS: 8 hub shards by default, 0 turns push off, at most 1000, a bad value names the variable", () => {
+    expect(parseConfig({}).live).toEqual({ shards: 8 });
+    expect(parseConfig({ LIVE_SHARDS: "0" }).live).toEqual({ shards: 0 });
+    expect(parseConfig({ LIVE_SHARDS: "128" }).live).toEqual({ shards: 128 });
+    expect(parseConfig({ LIVE_SHARDS: "5000" }).live).toEqual({ shards: 1000 });
+    expect(() => parseConfig({ LIVE_SHARDS: "many" })).toThrow(/^LIVE_SHARDS must be a whole number/);
+  });
+
   it.each(["ten", "1e4", "-5", "12.5", "NaN"])("a bad number (%s) fails naming the variable", (value) => {
     expect(() => parseConfig({ INBOX_MAX_DELIVERIES: value })).toThrow(ConfigError);
     expect(() => parseConfig({ INBOX_MAX_DELIVERIES: value })).toThrow(/^INBOX_MAX_DELIVERIES must be a whole number/);

@@ -4,8 +4,10 @@
 // cannot be forgotten), under each page's host, its `/p/<slug>/` prefix and `<slug>.localhost`, with and
 // without the private page's cookie, nothing of one page appears on another, nor on the first page.
 // The edge cache is crossed on purpose: the same paths under two hosts, one after the other.
-import { env, SELF } from "cloudflare:test";
+import { createExecutionContext, env, SELF } from "cloudflare:test";
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { setAccessKeySet } from "../../worker/auth";
 import { app } from "../../worker/index";
 import { hashPagePassword } from "../../worker/security/page-access";
 import { BASE, createIntegration, post, unique } from "./helpers";
@@ -285,6 +287,44 @@ describe("the private page", () => {
     for (const way of ways(vault)) {
       expect((await SELF.fetch(`${way}/api/v2/summary.json`, { headers: { Cookie: cookie } })).status).toBe(401);
       expect((await SELF.fetch(`${way}/api/v2/summary.json`, { headers: { Cookie: forged } })).status).toBe(401);
+    }
+  });
+});
+
+describe("Cloudflare Access on private pages", () => {
+  const TEAM = "isolation.cloudflareaccess.com";
+  const AUD = "aud-isolation-0123456789";
+  it("an identity limited to some pages reads the private pages among them only", async () => {
+    const pair = await generateKeyPair("RS256", { extractable: true });
+    setAccessKeySet(createLocalJWKSet({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: "i1", alg: "RS256", use: "sig" }] }));
+    try {
+      const email = `${rid()}@isolation.test`;
+      const jwt = await new SignJWT({ email })
+        .setProtectedHeader({ alg: "RS256", kid: "i1" })
+        .setIssuer(`https://${TEAM}`)
+        .setAudience(AUD)
+        .setIssuedAt()
+        .setExpirationTime("5m")
+        .sign(pair.privateKey);
+      const internal = pages.find((p) => p.private)!;
+      const other = await createPage("internal", true);
+      const call = (p: Page) =>
+        app.fetch(
+          new Request(`https://${p.host}/api/v2/summary.json`, { headers: { "Cf-Access-Jwt-Assertion": jwt } }),
+          { ...env, ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD },
+          createExecutionContext(),
+        );
+      await env.DB.prepare("INSERT INTO operator_pages (identity, pages, created_at, created_by) VALUES (?1, ?2, ?3, 'test')")
+        .bind(email, JSON.stringify([internal.id]), now())
+        .run();
+      const own = await call(internal);
+      expect(own.status).toBe(200);
+      expect(await own.text()).toContain(internal.marker);
+      const refused = await call(other);
+      expect(refused.status).toBe(401);
+      expect(await refused.text()).not.toContain(other.marker);
+    } finally {
+      setAccessKeySet(null);
     }
   });
 });

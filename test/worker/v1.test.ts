@@ -169,6 +169,24 @@ describe("bodies", () => {
     expect((await v1(key, "DELETE", `/pages/${pageId}/incidents/${open.id}`)).status).toBe(200);
   });
 
+  it("takes Statuspage's form-encoded bodies as it takes JSON", async () => {
+    const comp = await createComponent("Form encoded");
+    const form = new URLSearchParams();
+    form.append("incident[name]", "Posted as a form");
+    form.append("incident[body]", "From curl -d.");
+    form.append(`incident[components][${comp.id}]`, "degraded_performance");
+    form.append("incident[component_ids][]", comp.id);
+    form.append("incident[deliver_notifications]", "false");
+    const res = await v1(key, "POST", `/pages/${pageId}/incidents.json`, form.toString(), { "Content-Type": "application/x-www-form-urlencoded" });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ name: "Posted as a form", components: [expect.objectContaining({ id: comp.id, status: "degraded_performance" })] });
+    const bad = await v1(key, "POST", `/pages/${pageId}/incidents`, "incident[name]=x&incident[colour]=red", {
+      "Content-Type": "application/x-www-form-urlencoded",
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ field: "incident.colour" });
+  });
+
   it("deliver_notifications false writes the update without telling anyone", async () => {
     const comp = await createComponent("Quiet");
     const made = await v1(key, "POST", `/pages/${pageId}/incidents`, {

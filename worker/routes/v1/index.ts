@@ -9,6 +9,7 @@ import { HTTPException } from "hono/http-exception";
 import { HttpError, uniqueViolation } from "../../errors";
 import { pageInPath, requireApiKey } from "../../v1/auth";
 import { type V1Env, v1Error } from "../../v1/context";
+import { formToObject } from "../../v1/form";
 import { components } from "./components";
 import { incidents } from "./incidents";
 import { pages } from "./pages";
@@ -51,11 +52,17 @@ api.onError((err, c) => {
 });
 
 /** Statuspage's paths end in `.json` or not (`/pages/abc/incidents.json`): both reach the same route. */
-export function v1Fetch(request: Request, env: V1Env["Bindings"], ctx: Parameters<typeof api.fetch>[2]): Response | Promise<Response> {
+export async function v1Fetch(request: Request, env: V1Env["Bindings"], ctx: Parameters<typeof api.fetch>[2]): Promise<Response> {
   const url = new URL(request.url);
-  if (url.pathname.endsWith(".json")) {
-    url.pathname = url.pathname.slice(0, -".json".length);
-    return api.fetch(new Request(url, request), env, ctx);
+  if (url.pathname.endsWith(".json")) url.pathname = url.pathname.slice(0, -".json".length);
+  // A form-encoded body (Statuspage takes both) goes on as the JSON it stands for.
+  if (/^application\/x-www-form-urlencoded\b/i.test(request.headers.get("content-type") ?? "") && request.body) {
+    const text = await request.text();
+    if (text.length > MAX_V1_BODY_BYTES) return api.fetch(new Request(url, { method: request.method, headers: request.headers, body: text }), env, ctx);
+    const headers = new Headers(request.headers);
+    headers.set("content-type", "application/json");
+    headers.delete("content-length");
+    return api.fetch(new Request(url, { method: request.method, headers, body: JSON.stringify(formToObject(new URLSearchParams(text))) }), env, ctx);
   }
-  return api.fetch(request, env, ctx);
+  return api.fetch(url.href === request.url ? request : new Request(url, request), env, ctx);
 }

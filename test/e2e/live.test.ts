@@ -1,0 +1,92 @@
+// Open tabs are told of changes (worker/live-hub.ts, site/public/live.js), in Debian's Chromium against the
+// real stack: a tab shows a webhook's change within 2 s of its 2xx, with no poll and no reload; with its
+// socket refused (the hub unreachable), the same tab still updates, by its 30 s poll.
+import type { Browser, Page, WebSocket } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { adminClient, closePage, launchBrowser, openPage } from "./browser";
+
+const base = inject("baseUrl");
+const admin = adminClient(base, inject("adminToken"));
+let browser: Browser;
+let componentId = "";
+let hookUrl = "";
+let n = 0;
+
+const hook = async (action: "trigger" | "resolve") => {
+  const res = await fetch(hookUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ dedup_key: "e2e-live", action, severity: "critical", summary: `Live tab ${++n}` }),
+  });
+  expect(res.status).toBe(202);
+  return Date.now();
+};
+const statusShown = (page: Page, status: string, timeout: number) =>
+  page.waitForFunction(
+    ([id, s]) => document.querySelector(`#components li[data-id="${id}"] .status`)?.getAttribute("data-status") === s,
+    [componentId, status],
+    {
+      timeout,
+      polling: 20,
+    },
+  );
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  componentId = (await admin("POST", "/components", { name: "Live (e2e)", slug: "live-e2e" })).id;
+  hookUrl = `${base}/hooks/generic/${(await admin("POST", "/integrations", { name: "e2e live", source: "generic", component_ids: [componentId] })).key}`;
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("an open tab, told by the hub", () => {
+  it("shows a webhook's change within 2 s of its 2xx, without a poll or a reload, and keeps its socket", async () => {
+    const page = await browser.newPage();
+    const socket = page.waitForEvent("websocket");
+    await page.goto(base);
+    const ws: WebSocket = await socket;
+    expect(new URL(ws.url()).pathname).toBe("/live");
+    // The tab's first keep-alive answered: the socket is open.
+    await ws.waitForEvent("framereceived", { predicate: (f) => f.payload === "pong", timeout: 10_000 });
+    await page.evaluate(() => ((window as any).__sameDocument = true));
+
+    for (const [action, status] of [
+      ["trigger", "major_outage"],
+      ["resolve", "operational"],
+    ] as const) {
+      const answered = await hook(action);
+      await statusShown(page, status, 2_000);
+      expect(Date.now() - answered).toBeLessThanOrEqual(2_000);
+    }
+    expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+    expect(ws.isClosed()).toBe(false);
+    await page.close();
+  });
+
+  it("with its socket refused (the hub unreachable), the tab still updates, by polling", async () => {
+    const page = await openPage(browser, "about:blank");
+    await page.clock.install();
+    let refused = 0;
+    // Every WebSocket of the page is answered by a close, as an unreachable hub or a blocking proxy would.
+    await page.routeWebSocket(/\/live/, (ws) => {
+      refused++;
+      ws.close({ code: 1011, reason: "hub down" });
+    });
+    await page.goto(base);
+    await expect.poll(() => page.locator("#updated").textContent()).toMatch(/^Updated/);
+    expect(refused).toBeGreaterThanOrEqual(1);
+
+    await hook("trigger");
+    await page.waitForTimeout(2_500);
+    // Not told: still the old status until the poll.
+    expect(await page.locator(`#components li[data-id="${componentId}"] .status`).getAttribute("data-status")).toBe("operational");
+    await page.clock.runFor(30_000);
+    await statusShown(page, "major_outage", 15_000);
+    await hook("resolve");
+    await page.clock.runFor(30_000);
+    await statusShown(page, "operational", 15_000);
+    await closePage(page);
+  });
+});
