@@ -34,6 +34,7 @@ const UNSAVED: typeof pageSettings.$inferSelect = {
   auditRetentionDays: 365,
   allowFraming: true,
   turnstileSiteKey: null,
+  maintenanceRemindMinutes: 60,
   updatedAt: new Date(0).toISOString(),
 };
 
@@ -187,3 +188,7 @@ export const upsertPageSettings = (db: D1Database, pageId: string, v: PageSettin
 /** A new page password (stored hashed) and the secret that signs readers' cookies; null clears both. */
 export const setPagePassword = (db: D1Database, hash: string | null, accessSecret: string | null, page = 1) =>
   db.prepare("UPDATE page_settings SET page_password_hash = ?1, access_secret = ?2 WHERE id = ?3").bind(hash, accessSecret, page);
+
+/** A page's default reminder before a maintenance starts, in minutes (0: none). */
+export const setMaintenanceRemindMinutes = (db: D1Database, minutes: number, page = 1) =>
+  db.prepare("UPDATE page_settings SET maintenance_remind_minutes = ?1 WHERE id = ?2").bind(minutes, page);

@@ -100,6 +100,9 @@ export default {
     manage: "Abonnement verwalten",
     component_changed: "{component} ist jetzt: {status}.",
     channel_footer: "Sie erhalten diese Nachricht, weil diese Adresse ein Benachrichtigungskanal von {name} ist.",
+    reminder: "Beginnt bald",
+    maintenance_reminder: "{maintenance} beginnt um {time}.",
+    postmortem_published: "Die Nachbetrachtung zu {incident} ist veröffentlicht.",
   },
   subscribe: {
     nav: "Abonnieren",

@@ -100,6 +100,9 @@ export default {
     manage: "Manage your subscription",
     component_changed: "{component} is now {status}.",
     channel_footer: "You receive this because this address is a notification channel of {name}.",
+    reminder: "Starts soon",
+    maintenance_reminder: "{maintenance} starts at {time}.",
+    postmortem_published: "The postmortem of {incident} is published.",
   },
   subscribe: {
     nav: "Subscribe",

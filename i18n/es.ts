@@ -100,6 +100,9 @@ export default {
     manage: "Gestionar la suscripción",
     component_changed: "{component} ahora está: {status}.",
     channel_footer: "Recibes este mensaje porque esta dirección es un canal de notificaciones de {name}.",
+    reminder: "Empieza pronto",
+    maintenance_reminder: "{maintenance} empieza a las {time}.",
+    postmortem_published: "Se ha publicado el análisis posterior de {incident}.",
   },
   subscribe: {
     nav: "Suscribirse",

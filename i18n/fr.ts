@@ -100,6 +100,9 @@ export default {
     manage: "Gérer l’abonnement",
     component_changed: "{component} est désormais : {status}.",
     channel_footer: "Vous recevez ce message car cette adresse est un canal de notification de {name}.",
+    reminder: "Commence bientôt",
+    maintenance_reminder: "{maintenance} commence à {time}.",
+    postmortem_published: "Le post-mortem de {incident} est publié.",
   },
   subscribe: {
     nav: "S’abonner",

@@ -100,6 +100,9 @@ export default {
     manage: "購読を管理",
     component_changed: "{component} は現在「{status}」です。",
     channel_footer: "このアドレスは {name} の通知チャネルのため、このメールをお送りしています。",
+    reminder: "まもなく開始",
+    maintenance_reminder: "{maintenance} は {time} に開始します。",
+    postmortem_published: "{incident} のポストモーテムを公開しました。",
   },
   subscribe: {
     nav: "購読",

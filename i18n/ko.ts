@@ -100,6 +100,9 @@ export default {
     manage: "구독 관리",
     component_changed: "{component}의 현재 상태: {status}.",
     channel_footer: "이 주소가 {name}의 알림 채널이므로 이 메일을 받으셨습니다.",
+    reminder: "곧 시작",
+    maintenance_reminder: "{maintenance}이(가) {time}에 시작됩니다.",
+    postmortem_published: "{incident}의 사후 분석이 게시되었습니다.",
   },
   subscribe: {
     nav: "구독",

@@ -100,6 +100,9 @@ export default {
     manage: "Gerenciar inscrição",
     component_changed: "{component} agora está: {status}.",
     channel_footer: "Você recebe esta mensagem porque este endereço é um canal de notificação de {name}.",
+    reminder: "Começa em breve",
+    maintenance_reminder: "{maintenance} começa às {time}.",
+    postmortem_published: "O post-mortem de {incident} foi publicado.",
   },
   subscribe: {
     nav: "Assinar",

@@ -100,6 +100,9 @@ export default {
     manage: "管理订阅",
     component_changed: "{component} 当前状态：{status}。",
     channel_footer: "您收到此邮件是因为此地址是 {name} 的通知渠道。",
+    reminder: "即将开始",
+    maintenance_reminder: "{maintenance} 将于 {time} 开始。",
+    postmortem_published: "{incident} 的事后分析已发布。",
   },
   subscribe: {
     nav: "订阅",

@@ -18,7 +18,7 @@ import {
 } from "../../db/components";
 import { brandOf } from "../../db/queries";
 import type { ComponentGroupRow, ComponentRow } from "../../db/schema";
-import { type PageSettingsValues, readPageSettings, setPagePassword, upsertPageSettings } from "../../db/settings";
+import { type PageSettingsValues, readPageSettings, setMaintenanceRemindMinutes, setPagePassword, upsertPageSettings } from "../../db/settings";
 import { newId, nowIso } from "../../domain/ids";
 import type { ComponentStatus } from "../../domain/status";
 import { accessConfig } from "../auth";
@@ -285,6 +285,8 @@ export async function move(ctx: AdminCtx, kind: "component" | "group", id: strin
 
 export interface SettingsJson extends PageSettingsValues {
   page_id: string;
+  /** Minutes before a maintenance starts when subscribers are reminded, unless the maintenance says otherwise (0: none). */
+  maintenance_remind_minutes: number;
   /** Whether a page password is set; the password itself is never shown. */
   page_password_set: boolean;
 }
@@ -304,13 +306,14 @@ export async function getSettings(db: D1Database, page = 1): Promise<SettingsJso
     visibility: settings.visibility,
     page_password_set: settings.pagePasswordHash != null,
     turnstile_site_key: settings.turnstileSiteKey || null,
+    maintenance_remind_minutes: settings.maintenanceRemindMinutes,
   };
 }
 
 export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<SettingsJson> {
   const db = ctx.env.DB;
   const before = await getSettings(db, ctx.page);
-  const { page_password, page_id: _readOnlyId, page_password_set: _readOnlySet, ...rest } = body;
+  const { page_password, page_id: _readOnlyId, page_password_set: _readOnlySet, maintenance_remind_minutes: remind, ...rest } = body;
   // The later settings are optional in a PUT: what a client leaves out keeps its value.
   const keep = <K extends keyof SettingsJson>(k: K, v: SettingsJson[K] | undefined): SettingsJson[K] => (v === undefined ? before[k] : v);
   const next = {
@@ -341,9 +344,11 @@ export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<Set
   await commit(ctx.env, [
     upsertPageSettings(db, before.page_id || newId(), next, nowIso(), ctx.page),
     ...(password === undefined ? [] : [setPagePassword(db, password, password === null ? null : newAccessSecret(), ctx.page)]),
+    ...(remind === undefined ? [] : [setMaintenanceRemindMinutes(db, remind, ctx.page)]),
     // The audit log says that the password changed, never what it is.
     audit(db, ctx.actor, "settings.update", "page", String(ctx.page), before, {
       ...next,
+      maintenance_remind_minutes: remind ?? before.maintenance_remind_minutes,
       ...(password === undefined ? {} : { page_password: password === null ? "(cleared)" : "(set)" }),
     }),
   ]);

@@ -62,6 +62,7 @@ background:var(--bg);box-shadow:0 4px 12px #0003;font-size:.85rem}
 .st[data-status=in_progress]::before,.st[data-status=verifying]::before{color:var(--maint)}
 .tl{margin:0;padding:0 0 0 1rem;border-left:2px solid var(--line);list-style:none}
 .tl li{margin:0 0 .75rem}.tl li:last-child{margin:0}.tl p{margin:.1rem 0 0;white-space:pre-line}
+#postmortem{margin:1.5rem 0 0}.postmortem{overflow-wrap:anywhere}.postmortem img{max-width:100%;height:auto}.postmortem pre{overflow-x:auto}
 time{color:var(--mute);font-size:.85rem}
 .day{padding:.5rem 0;border-bottom:1px solid var(--line)}.day h3{color:var(--mute);font-weight:600;margin-bottom:.25rem}
 .day>p{margin:0;color:var(--mute)}
