@@ -2,9 +2,11 @@
 // APIs, hooks and admin; Astro's handler for the pages), so a page is never older than D1. public/ stays
 // static assets. `astro build --root site` writes the bundled worker and its resolved wrangler config to
 // site/dist/server/ (entry.mjs, wrangler.json) and the assets to site/dist/client/.
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import cloudflare from "@astrojs/cloudflare";
 import { defineConfig } from "astro/config";
+import { transformSync } from "esbuild";
 
 /** Astro turns minification off for the server build; the worker bundle is smaller with it on. */
 const minifyServer = {
@@ -36,6 +38,22 @@ const escapeAttributes = {
   },
 };
 
+/**
+ * public/ is copied as it is written, comments and all; the readers' scripts are minified in the build
+ * (esbuild, as Vite does for bundles), so a first visit carries only what runs.
+ */
+const minifyPublicScripts = {
+  name: "minify-public-scripts",
+  hooks: {
+    "astro:build:done": ({ dir }) => {
+      for (const name of ["live.js", "subscribe.js"]) {
+        const file = fileURLToPath(new URL(`../client/${name}`, dir));
+        writeFileSync(file, transformSync(readFileSync(file, "utf8"), { loader: "js", minify: true, target: "es2020" }).code);
+      }
+    },
+  },
+};
+
 export default defineConfig({
   output: "server",
   outDir: "./dist",
@@ -49,4 +67,5 @@ export default defineConfig({
   build: { inlineStylesheets: "always" },
   compressHTML: true,
   vite: { plugins: [escapeAttributes, minifyServer] },
+  integrations: [minifyPublicScripts],
 });

@@ -115,7 +115,7 @@ describe("npm run import", () => {
     const resolved = await fetch(`${source}/admin/api/incidents/${id}/updates`, {
       method: "POST",
       headers,
-      body: JSON.stringify({ status: "resolved", body: "Fixed.", components: { cmpapi000001: "operational" } }),
+      body: JSON.stringify({ status: "resolved", body: "Fixed." }),
     });
     expect(resolved.status).toBeLessThan(300);
   });
