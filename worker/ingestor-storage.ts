@@ -28,6 +28,11 @@ const STEPS: Step[] = [
     sql.exec(`CREATE TABLE IF NOT EXISTS heartbeats (
       integration_id TEXT PRIMARY KEY, last_ping_at TEXT, last_signal TEXT, last_success_at TEXT, started_at TEXT)`);
   },
+  // 4. The pages each delivery changed (JSON ids), whose open tabs are told once it is in D1; older rows (NULL) tell every page.
+  (sql) => {
+    const columns = sql.exec<{ name: string }>("PRAGMA table_info(inbox)").toArray();
+    if (!columns.some((c) => c.name === "pages")) sql.exec("ALTER TABLE inbox ADD COLUMN pages TEXT");
+  },
 ];
 
 /** The schema version this code expects. */
