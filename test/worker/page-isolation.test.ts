@@ -459,7 +459,7 @@ describe("live updates (/live)", () => {
     // The other page's cookie value under the internal page's own cookie name too: signed with another secret.
     const renamed = otherCookie.replace(/^page_access_\d+=/, `page_access_${internal.id}=`);
     for (const way of ways(internal)) {
-      for (const headers of [{}, { Cookie: otherCookie }, { Cookie: renamed }]) {
+      for (const headers of [{}, { Cookie: otherCookie }, { Cookie: renamed }] as Record<string, string>[]) {
         const tab = await openTab(`${way}/live`, headers);
         expect(tab.status, `${way}/live ${JSON.stringify(headers)}`).toBe(401);
       }
