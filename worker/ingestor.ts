@@ -475,6 +475,8 @@ export class Ingestor extends DurableObject<Env> {
           if (taken) return { ok: false, status: 409, error: taken.message, ...(taken.field ? { field: taken.field } : {}) };
           throw error;
         }
+        // A catalog write may delete incidents with their updates (a page deleted): the outbox's cursor never stays past them.
+        await this.outbox.rewindPastDeleted();
         await this.publicChanged("every");
         return { ok: true };
       },
