@@ -73,6 +73,12 @@ export const pageSettings = sqliteTable(
     allowFraming: integer("allow_framing", { mode: "boolean" }).notNull().default(true),
     /** Cloudflare Turnstile on the subscribe form when set (migration 0007); its secret is TURNSTILE_SECRET. */
     turnstileSiteKey: text("turnstile_site_key"),
+    /** How alerts' incidents on this page read in public (domain/public-text.ts); null: each integration's own. */
+    publicText: text("public_text", { enum: ["summary", "full", "template"] }),
+    publicTemplate: text("public_template"),
+    /** What alerts' incidents on this page do in public (domain/publication.ts); null: each integration's own. */
+    publication: text("publication", { enum: PUBLICATION_POLICIES }),
+    publishAfterSeconds: integer("publish_after_seconds"),
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex("page_settings_slug_unique").on(t.slug)],

@@ -34,6 +34,10 @@ const UNSAVED: typeof pageSettings.$inferSelect = {
   auditRetentionDays: 365,
   allowFraming: true,
   turnstileSiteKey: null,
+  publicText: null,
+  publicTemplate: null,
+  publication: null,
+  publishAfterSeconds: null,
   updatedAt: new Date(0).toISOString(),
 };
 
@@ -180,3 +184,17 @@ export const upsertPageSettings = (db: D1Database, pageId: string, v: PageSettin
 /** A new page password (stored hashed) and the secret that signs readers' cookies; null clears both. */
 export const setPagePassword = (db: D1Database, hash: string | null, accessSecret: string | null, page = 1) =>
   db.prepare("UPDATE page_settings SET page_password_hash = ?1, access_secret = ?2 WHERE id = ?3").bind(hash, accessSecret, page);
+
+/** A page's own wording and publication policy for the incidents alerts open on it; null fields: each integration's. */
+export interface PagePolicyValues {
+  public_text: "summary" | "full" | "template" | null;
+  public_template: string | null;
+  publication: "publish" | "review" | "status_only" | "private" | null;
+  publish_after_seconds: number | null;
+}
+
+/** Writes the page's policy (its row exists: upsertPageSettings runs first in the same batch). */
+export const setPagePolicy = (db: D1Database, page: number, v: PagePolicyValues) =>
+  db
+    .prepare("UPDATE page_settings SET public_text = ?2, public_template = ?3, publication = ?4, publish_after_seconds = ?5 WHERE id = ?1")
+    .bind(page, v.public_text, v.public_template, v.publication, v.publish_after_seconds);
