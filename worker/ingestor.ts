@@ -26,6 +26,7 @@ import { type DeliveryRecord, decisionSql, lastTestSql } from "../db/ingest";
 import { type IntegrationRecord, loadAlertsByKey, loadIngestState } from "../db/ingest-reads";
 import { countingD1, type RoundTripCounter } from "../db/instrumented";
 import { prepare, type SqlStatement } from "../db/sql";
+import { pageOf } from "../db/v1";
 import type { AlertEvent } from "../domain/alert-event";
 import { dueAt, type HeartbeatSignal, heartbeatDedupKey, heartbeatResolve, heartbeatSettings, heartbeatTrigger, recordSignal } from "../domain/heartbeat";
 import { newId, nowIso } from "../domain/ids";
@@ -451,7 +452,7 @@ export class Ingestor extends DurableObject<Env> {
   adminAction(command: AdminCommand): Promise<CommandResult> {
     return this.exclusive<CommandResult>(
       async () => {
-        const pages = this.commandPages(command);
+        const pages = await this.commandPages(command);
         const result = await runAdminCommand(this.env, command);
         if (result.ok) await this.publicChanged(pages);
         return result;
@@ -490,19 +491,25 @@ export class Ingestor extends DurableObject<Env> {
     tellReaders(this.env, pages, (p) => this.ctx.waitUntil(p));
   }
 
-  /** The page an operator's command changes, known from the command or from memory (its incident, component, alert); else every page. */
-  private commandPages(command: AdminCommand): ChangedPages {
+  /**
+   * The page an operator's command changes: the command's own, or its incident's, component's or alert's
+   * (from memory, else one D1 read); an integration's or a link's commands reach every page.
+   */
+  private async commandPages(command: AdminCommand): Promise<ChangedPages> {
     if ("page" in command) return [command.page ?? 1];
     const state = this.state;
-    const found =
+    const target: [kind: "incident" | "component" | "alert", id: string, known: { page?: number } | undefined] | null =
       "incidentId" in command
-        ? state?.incidents.get(command.incidentId)
+        ? ["incident", command.incidentId, state?.incidents.get(command.incidentId)]
         : "componentId" in command
-          ? state?.components.get(command.componentId)
+          ? ["component", command.componentId, state?.components.get(command.componentId)]
           : "alertId" in command
-            ? state?.alerts.get(command.alertId)
-            : undefined;
-    return found ? [found.page ?? 1] : "every";
+            ? ["alert", command.alertId, state?.alerts.get(command.alertId)]
+            : null;
+    if (!target) return "every";
+    if (target[2]) return [target[2].page ?? 1];
+    const page = await pageOf(this.env.DB, target[0], target[1]).catch(() => null);
+    return page === null ? "every" : [page];
   }
 
   /** The cron's time-driven work (maintenance windows, auto-resolve) at `now`, in turn with deliveries. */

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { setAccessKeySet } from "../../worker/auth";
 import { app } from "../../worker/index";
 import { hashPagePassword } from "../../worker/security/page-access";
-import { BASE, createIntegration, post, unique } from "./helpers";
+import { admin, BASE, createIntegration, post, unique } from "./helpers";
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
 
@@ -497,6 +497,13 @@ describe("live updates (/live)", () => {
     await vi.waitFor(() => expect(tabsB.every((t) => t.got.includes("changed"))).toBe(true), { timeout: 5_000, interval: 20 });
     await new Promise((r) => setTimeout(r, 300));
     for (const t of tabsA) expect(t.got).not.toContain("changed");
+    // An operator's command on page B's component (an override): B's tabs only.
+    for (const t of [...tabsA, ...tabsB, first]) t.got.length = 0;
+    const override = await admin("PUT", `/pages/${b.id}/components/${b.componentId}/status`, { status: "partial_outage" });
+    expect(override.status, await override.text()).toBe(200);
+    await vi.waitFor(() => expect(tabsB.every((t) => t.got.includes("changed"))).toBe(true), { timeout: 5_000, interval: 20 });
+    await new Promise((r) => setTimeout(r, 300));
+    for (const t of [...tabsA, first]) expect(t.got).not.toContain("changed");
     for (const t of [...tabsA, ...tabsB, first]) t.ws!.close(1000, "done");
   });
 });
