@@ -1,9 +1,9 @@
 // Each page words and publishes the incidents alerts open on it by its own policy (page settings
 // `public_text` and `publication`, null: the integration's): one delivery reaching two pages opens two
 // incidents, each worded and published as its page says.
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { admin, createIntegration, post, unique } from "./helpers";
+import { ADMIN, admin, BASE, createIntegration, post, unique } from "./helpers";
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -80,5 +80,45 @@ describe("a page's own wording and publication policy", () => {
     });
     expect(ok.status).toBe(200);
     expect((await ok.json()) as Json).toMatchObject({ public_text: "template", public_template: "{{components}} is slow", publish_after_seconds: 120 });
+  });
+
+  it("the admin's Settings form shows and saves the selected page's policy (empty: each integration's)", async () => {
+    const p = await page("Form");
+    const login = await SELF.fetch(`${BASE}/admin/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: BASE, "CF-Connecting-IP": "192.0.2.41" },
+      body: new URLSearchParams({ token: ADMIN.Authorization.slice(7), name: "Ops" }).toString(),
+    });
+    const cookie = `${login.headers.get("set-cookie")!.split(";")[0]!}; admin_page=${p.id}`;
+    const form = await (await SELF.fetch(`${BASE}/admin/settings`, { headers: { Cookie: cookie } })).text();
+    expect(form).toContain("Alerts on this page");
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form)![1]!;
+    const save = (fields: Record<string, string>) =>
+      SELF.fetch(`${BASE}/admin/settings`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded", Origin: BASE },
+        body: new URLSearchParams({ _csrf: csrf, name: "Form status", url: "", time_zone: "Etc/UTC", ...fields }).toString(),
+      });
+    const saved = await save({ public_text: "template", public_template: "{{components}} is slow", publication: "publish", publish_after_seconds: "90" });
+    expect(saved.status, await saved.text()).toBe(303);
+    expect((await (await admin("GET", `/pages/${p.id}/settings`)).json()) as Json).toMatchObject({
+      public_text: "template",
+      public_template: "{{components}} is slow",
+      publication: "publish",
+      publish_after_seconds: 90,
+    });
+    const shown = await (await SELF.fetch(`${BASE}/admin/settings`, { headers: { Cookie: cookie } })).text();
+    expect(shown).toMatch(/<option value="template" selected/);
+    const cleared = await save({ public_text: "", public_template: "", publication: "", publish_after_seconds: "" });
+    expect(cleared.status).toBe(303);
+    expect((await (await admin("GET", `/pages/${p.id}/settings`)).json()) as Json).toMatchObject({
+      public_text: null,
+      publication: null,
+      publish_after_seconds: null,
+    });
+    // The first page's settings were not touched.
+    expect((await (await admin("GET", "/settings")).json()) as Json).not.toMatchObject({ name: "Form status" });
   });
 });
