@@ -87,8 +87,9 @@ export async function ingestBench({ ours, stack, baseline, senders, quick, n, co
       const from = offset;
       offset += n;
       const b = await withCpu(base.pid, () => load({ url: `${base.url}/hooks/${s.source}`, body: (i) => s.body(from + i), n, concurrency }));
-      // An object idle while the other sides ran may have been evicted: wake it outside the CPU window
-      // (the working set's reload is a restart's cost, not a delivery's); its counters restart with it.
+      // An object idle while the other sides ran may have been evicted: wake it with a delivery (a repeat of
+      // the last one) outside the CPU window, so the working set's reload, a restart's cost, is not counted.
+      await load({ url: `${ours.url}${path}`, body: () => s.body(from - 1), n: 1, concurrency: 1 });
       const before = await inbox(ours.url);
       const o = await withCpu(ours.pid, () =>
         load({ url: `${ours.url}${path}`, body: (i) => s.body(from + i), n, concurrency, collect: ["x-d1-reads", "x-d1-group-writes"] }),
@@ -98,7 +99,7 @@ export async function ingestBench({ ours, stack, baseline, senders, quick, n, co
         grouped.groups += after.projected.groups - before.projected.groups;
         grouped.deliveries += after.projected.deliveries - before.projected.deliveries;
       }
-      await inbox(stored.url);
+      await load({ url: `${stored.url}${path}`, body: () => s.body(from - 1), n: 1, concurrency: 1 });
       const st = await withCpu(stored.pid, async () => {
         const r = await load({ url: `${stored.url}${path}`, body: (i) => s.body(from + i), n, concurrency });
         await untilDrained(stored.url);

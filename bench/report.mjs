@@ -62,7 +62,7 @@ export function report(r) {
     "",
     ...(r.pages && r.pages.hitRatio < 0.8
       ? [
-          "The page cache-hit target is missed, and the figure swings from run to run on this shared machine (see every round below). A static asset is answered by the assets layer without running the worker; a cached page runs the worker and makes two Cache API reads (the purge generation, then the page under it). Measured beside it by hand, a worker route that touches no cache (a JSON 404) answers about as fast as the static asset, so the gap is those two reads, each a call to a local service under `wrangler dev`. Tried and dropped: reading the page under the last-seen generation at the same time as the generation (no measurable change). What would close it: serving hits from Cloudflare's CDN cache in front of the worker (a zone cache rule, purged through the zone's purge API on every write, which needs an API token this worker does not hold), or keeping the generation in the isolate for a second (a write would then show up to a second late, which the page's contract forbids). Neither is done.",
+          "The page cache-hit target is missed in this run, and the figure swings from run to run on this shared machine (see every round below). A static asset is answered by the assets layer without running the worker; a cache hit runs the worker, which answers from the isolate's memory (the page and the settings held under the cache generation the isolate read in the last second; a reload reads the generation again) with no D1 read and no Cache API read. What remains is the worker's own routing (Hono, the reader gate) and the copy of the body.",
           "",
         ]
       : []),
@@ -79,7 +79,7 @@ export function report(r) {
       ? [
           "## The overview `/`, rendered on request, vs the same bytes as a static asset",
           "",
-          `Astro renders \`/\` inside the worker from D1; the edge cache (Workers Cache API, purged by generation on every write) holds it between writes. Misses are measured on a second \`wrangler dev\` of the same build with the cache bypassed (\`BENCH_NO_EDGE_CACHE=1\`), so every request renders. ${r.pages.rounds?.length ?? 1} rounds of ${r.pages.n ?? "n"} requests per side, ${8} concurrent clients, hit / static / miss back to back; the median round by hit ratio:`,
+          `Astro renders \`/\` inside the worker from D1; the edge cache (Workers Cache API, purged by generation on every write) holds it between writes, and each isolate holds the answer and the page settings under the generation it read (a request that does not revalidate takes the generation read in the last second), so a hit reads neither D1 nor the Cache API. Misses are measured on a second \`wrangler dev\` of the same build with the cache bypassed (\`BENCH_NO_EDGE_CACHE=1\`), so every request renders. ${r.pages.rounds?.length ?? 1} rounds of ${r.pages.n ?? "n"} requests per side, ${8} concurrent clients, hit / static / miss back to back; the median round by hit ratio:`,
           "",
           "| | req/s | p50 ms | p99 ms | ratio to static |",
           "|---|---|---|---|---|",
@@ -166,7 +166,7 @@ function ingestSection(r, ingestMin, storedMin, cpuRatioMax) {
   out.push(
     "## Ingest: ours vs a worker that only inserts the raw body into one D1 table",
     "",
-    `Each request is a non-first delivery for its alert (a re-trigger with a new timestamp), ${rows[0]?.ours.concurrency ?? 16} concurrent senders, ${rows[0]?.rounds?.length ?? 1} round(s) per sender of the three sides back to back; each figure is the median round (ratios are taken within a round). CPU is the kernel's own accounting of each side's workerd processes (utime + stime in /proc/<pid>/stat, bench/cpu.mjs), divided by the deliveries of the round; "stored" is counted until its inbox has drained, so its projection is included. "ours" answers once D1 holds the delivery (the default, \`PROJECTION_WAIT_MS=2000\`): receiver → adapter → Ingestor Durable Object → decide from memory → inbox (the object's SQLite) → D1 batch shared by the group → answer. "stored" answers as soon as the delivery is in the inbox (\`PROJECTION_WAIT_MS=0\`), D1 following behind.`,
+    `Each request is a non-first delivery for its alert (a re-trigger with a new timestamp), ${rows[0]?.ours.concurrency ?? 16} concurrent senders, ${rows[0]?.rounds?.length ?? 1} round(s) per sender of the three sides back to back; each figure is the median round (ratios are taken within a round). CPU is the kernel's own accounting of each side's workerd processes (utime + stime in /proc/<pid>/stat, bench/cpu.mjs), divided by the deliveries of the round; "stored" is counted until its inbox has drained, so its projection is included. "ours" answers once D1 holds the delivery (the default, \`PROJECTION_WAIT_MS=2000\`): receiver → adapter → Ingestor Durable Object → decide from memory → D1 batch shared by the group, straight from memory (the inbox, the object's SQLite, only if D1 fails or is slower than the wait) → answer. "stored" answers as soon as the delivery is in the inbox (\`PROJECTION_WAIT_MS=0\`), D1 following behind.`,
     "",
     "| sender | ours req/s | p50 ms | p99 ms | stored req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | ratio ours | ratio stored |",
     "|---|---|---|---|---|---|---|---|---|---|---|---|",

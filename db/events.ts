@@ -1,7 +1,9 @@
 // What the notifications read of a committed change: the update with what came before it on its
-// incident, a component's status change, and the rows committed after the outbox's cursors.
+// incident, a component's status change, a notice (db/postmortems.ts), and the rows committed after
+// the outbox's cursors.
 import { eq, sql } from "drizzle-orm";
 import { orm } from "./orm";
+import { lastNotice, noticesAfter } from "./postmortems";
 import { componentStatusChanges, components, incidents, incidentUpdates } from "./schema";
 
 /** An incident update, its incident's kind, and how many updates (and which status) came before it on that incident. */
@@ -39,9 +41,9 @@ export async function statusChange(db: D1Database, changeId: number) {
 }
 
 /** Rows committed after the cursors, in commit order: what the Ingestor's outbox picks up. */
-export async function changesAfter(db: D1Database, cursor: { updateRowid: number; changeId: number }, limit: number) {
+export async function changesAfter(db: D1Database, cursor: { updateRowid: number; changeId: number; noticeId: number }, limit: number) {
   const d = orm(db);
-  const [updates, changes] = await d.batch([
+  const [updates, changes, notices] = await d.batch([
     d
       .select({
         rowid: sql<number>`rowid`,
@@ -60,16 +62,18 @@ export async function changesAfter(db: D1Database, cursor: { updateRowid: number
       .where(sql`${componentStatusChanges.id} > ${cursor.changeId}`)
       .orderBy(componentStatusChanges.id)
       .limit(limit),
+    noticesAfter(db, cursor.noticeId, limit),
   ]);
-  return { updates, changes };
+  return { updates, changes, notices };
 }
 
 /** Where the cursors start on a page that never notified: after everything already there. */
-export async function currentCursor(db: D1Database): Promise<{ updateRowid: number; changeId: number }> {
+export async function currentCursor(db: D1Database): Promise<{ updateRowid: number; changeId: number; noticeId: number }> {
   const d = orm(db);
-  const [[u], [c]] = await d.batch([
+  const [[u], [c], [n]] = await d.batch([
     d.select({ max: sql<number | null>`max(rowid)` }).from(incidentUpdates),
     d.select({ max: sql<number | null>`max(${componentStatusChanges.id})` }).from(componentStatusChanges),
+    lastNotice(db),
   ]);
-  return { updateRowid: Number(u?.max ?? 0), changeId: Number(c?.max ?? 0) };
+  return { updateRowid: Number(u?.max ?? 0), changeId: Number(c?.max ?? 0), noticeId: Number(n?.max ?? 0) };
 }

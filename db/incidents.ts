@@ -169,16 +169,30 @@ export const insertManualIncident = (i: { id: string; name: string; status: Inci
     i.page ?? 1,
   );
 
-export const insertMaintenance = (m: { id: string; name: string; scheduledFor: string; scheduledUntil: string; page?: number }, now: string) =>
+/** A maintenance: by hand, or an occurrence of a recurring rule (`ruleId`); `remindMinutes` null: the page's setting. */
+export const insertMaintenance = (
+  m: {
+    id: string;
+    name: string;
+    scheduledFor: string;
+    scheduledUntil: string;
+    page?: number;
+    remindMinutes?: number | null;
+    ruleId?: string | null;
+  },
+  now: string,
+) =>
   sqlOf(
-    `INSERT INTO incidents (id, page, kind, name, status, impact, automatic, started_at, scheduled_for, scheduled_until, created_at, updated_at)
-     VALUES (?1, ?6, 'maintenance', ?2, 'scheduled', 'maintenance', 0, ?3, ?3, ?4, ?5, ?5)`,
+    `INSERT INTO incidents (id, page, kind, name, status, impact, automatic, started_at, scheduled_for, scheduled_until, created_at, updated_at, remind_minutes, rule_id)
+     VALUES (?1, ?6, 'maintenance', ?2, 'scheduled', 'maintenance', 0, ?3, ?3, ?4, ?5, ?5, ?7, ?8)`,
     m.id,
     m.name,
     m.scheduledFor,
     m.scheduledUntil,
     now,
     m.page ?? 1,
+    m.remindMinutes ?? null,
+    m.ruleId ?? null,
   );
 
 /** An incident's (or maintenance's) status and the times it reached monitoring and resolved. */

@@ -58,6 +58,13 @@ export interface IncidentJson {
   page_id: string;
   incident_updates: IncidentUpdateJson[];
   components: ComponentJson[];
+  /** The published postmortem (Markdown) and Statuspage's fields beside it; null and false while there is none. */
+  postmortem_body: string | null;
+  postmortem_body_last_updated_at: string | null;
+  postmortem_ignored: boolean;
+  postmortem_notified_subscribers: boolean;
+  postmortem_notified_twitter: boolean;
+  postmortem_published_at: string | null;
   scheduled_for?: string | null;
   scheduled_until?: string | null;
 }
@@ -187,12 +194,26 @@ export function incidentJson(r: IncidentRow, pageId: string, baseUrl: string): I
       tweet_id: null,
     })),
     components: comps.map((c) => componentJson(c, pageId)),
+    ...postmortemJson(r),
   };
   if (r.kind === "maintenance") {
     json.scheduled_for = r.scheduledFor;
     json.scheduled_until = r.scheduledUntil;
   }
   return json;
+}
+
+/** A draft postmortem is for operators: the public fields show only a published one. */
+function postmortemJson(r: IncidentRow) {
+  const published = r.postmortemPublishedAt != null && r.postmortemBody != null;
+  return {
+    postmortem_body: published ? r.postmortemBody : null,
+    postmortem_body_last_updated_at: published ? r.postmortemBodyUpdatedAt : null,
+    postmortem_ignored: false,
+    postmortem_notified_subscribers: published && r.postmortemNotifiedAt != null,
+    postmortem_notified_twitter: false,
+    postmortem_published_at: published ? r.postmortemPublishedAt : null,
+  };
 }
 
 /** Maintenances carry scheduled_for/scheduled_until; incidents do not. */

@@ -152,9 +152,10 @@ export const getIncidents = (db: D1Database, ctx: ReadContext, q: IncidentQuery)
  */
 async function maskIncidents(incidents: IncidentJson[], keys: KeyRecord[]): Promise<IncidentJson[]> {
   if (!keys.length || !incidents.length) return incidents;
-  const masker = await new KeyMasker(keys).prepare(incidents.flatMap((i) => [i.name, ...i.incident_updates.map((u) => u.body)]));
+  const masker = await new KeyMasker(keys).prepare(incidents.flatMap((i) => [i.name, i.postmortem_body ?? "", ...i.incident_updates.map((u) => u.body)]));
   for (const i of incidents) {
     i.name = masker.mask(i.name);
+    if (i.postmortem_body) i.postmortem_body = masker.mask(i.postmortem_body);
     for (const u of i.incident_updates) u.body = masker.mask(u.body);
   }
   return incidents;

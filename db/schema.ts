@@ -12,7 +12,9 @@ import {
   INCIDENT_PUBLICATIONS,
   INCIDENT_STATUSES,
   MAINTENANCE_STATUSES,
+  NOTICE_KINDS,
   PUBLICATION_POLICIES,
+  RULE_FREQUENCIES,
   SEVERITIES,
 } from "../domain/status";
 
@@ -73,6 +75,8 @@ export const pageSettings = sqliteTable(
     allowFraming: integer("allow_framing", { mode: "boolean" }).notNull().default(true),
     /** Cloudflare Turnstile on the subscribe form when set (migration 0007); its secret is TURNSTILE_SECRET. */
     turnstileSiteKey: text("turnstile_site_key"),
+    /** Minutes before a maintenance starts when its subscribers are reminded (0: no reminder; migration 0013). */
+    maintenanceRemindMinutes: integer("maintenance_remind_minutes").notNull().default(60),
     /** How alerts' incidents on this page read in public (domain/public-text.ts); null: each integration's own. */
     publicText: text("public_text", { enum: ["summary", "full", "template"] }),
     publicTemplate: text("public_template"),
@@ -332,10 +336,22 @@ export const incidents = sqliteTable(
     publication: text("publication", { enum: INCIDENT_PUBLICATIONS }).notNull().default("published"),
     /** Pending: when the grace period ends and the incident, still firing, is published. */
     publishAt: text("publish_at"),
+    /** The resolved incident's postmortem, in Markdown: a draft until `postmortemPublishedAt` (migration 0013). */
+    postmortemBody: text("postmortem_body"),
+    postmortemBodyUpdatedAt: text("postmortem_body_updated_at"),
+    postmortemPublishedAt: text("postmortem_published_at"),
+    /** When subscribers and channels were told of the published postmortem; null: they were not. */
+    postmortemNotifiedAt: text("postmortem_notified_at"),
+    /** A maintenance's reminder, in minutes before it starts; null: the page's setting, 0: none. */
+    remindMinutes: integer("remind_minutes"),
+    /** The recurring rule that made this maintenance; null: scheduled by hand. */
+    ruleId: text("rule_id"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
+    // What makes the cron's creation of a rule's occurrence idempotent.
+    uniqueIndex("incidents_rule_occurrence_unique").on(t.ruleId, t.scheduledFor).where(sql`${t.ruleId} IS NOT NULL`),
     index("incidents_open_idx").on(t.kind, t.resolvedAt),
     index("incidents_page_idx").on(t.page, t.kind, t.createdAt),
     index("incidents_created_idx").on(t.createdAt),
@@ -375,6 +391,47 @@ export const incidentComponents = sqliteTable(
     componentId: owned("component_id", () => components.id),
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.componentId] }), index("incident_components_component_idx").on(t.componentId)],
+);
+
+/** Notifications that are not an incident update: a maintenance's reminder, a postmortem published. Once per (incident, kind). */
+export const incidentNotices = sqliteTable(
+  "incident_notices",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    page: pageColumn(),
+    incidentId: owned("incident_id", () => incidents.id),
+    kind: text("kind", { enum: NOTICE_KINDS }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("incident_notices_unique").on(t.incidentId, t.kind), index("incident_notices_page_idx").on(t.page)],
+);
+
+/** Recurring maintenance: the cron creates each occurrence ahead of time (domain/recurrence.ts). */
+export const maintenanceRules = sqliteTable(
+  "maintenance_rules",
+  {
+    id: text("id").primaryKey(),
+    page: pageColumn(),
+    name: text("name").notNull(),
+    body: text("body"),
+    componentIds: text("component_ids", { mode: "json" }).$type<string[]>().notNull(),
+    frequency: text("frequency", { enum: RULE_FREQUENCIES }).notNull(),
+    /** weekly: ISO weekdays, 1 (Monday) to 7 (Sunday). */
+    weekdays: text("weekdays", { mode: "json" }).$type<number[]>().notNull().default([]),
+    /** interval: every this many days from `startsOn`. */
+    intervalDays: integer("interval_days"),
+    /** `HH:MM` in the page's time zone. */
+    startTime: text("start_time").notNull(),
+    /** `YYYY-MM-DD`: the first day an occurrence may fall on. */
+    startsOn: text("starts_on").notNull(),
+    /** `YYYY-MM-DD`: the last day an occurrence may start on; null: no end. */
+    endsOn: text("ends_on"),
+    durationMinutes: integer("duration_minutes").notNull(),
+    remindMinutes: integer("remind_minutes"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("maintenance_rules_page_idx").on(t.page)],
 );
 
 // ── Logs ────────────────────────────────────────────────────────────────────
@@ -607,6 +664,7 @@ export type IntegrationRow = typeof integrations.$inferSelect;
 export type Channel = typeof channels.$inferSelect;
 export type Subscriber = typeof subscribers.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
+export type MaintenanceRuleRow = typeof maintenanceRules.$inferSelect;
 export type IncidentTemplateRow = typeof incidentTemplates.$inferSelect;
 
 /**

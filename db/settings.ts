@@ -34,6 +34,7 @@ const UNSAVED: typeof pageSettings.$inferSelect = {
   auditRetentionDays: 365,
   allowFraming: true,
   turnstileSiteKey: null,
+  maintenanceRemindMinutes: 60,
   publicText: null,
   publicTemplate: null,
   publication: null,
@@ -92,11 +93,18 @@ export async function readRequestPage(db: D1Database, address: PageAddress): Pro
 // Per request, never per isolate: the entry goes with its Request.
 const perRequest = new WeakMap<Request, Promise<RequestPage | null>>();
 
-/** The page of this request: read the first time it asks, the same object after; null for an unknown `/p/<slug>/`. */
-export function pageFor(db: D1Database, request: Request): Promise<RequestPage | null> {
+/**
+ * The page of this request: read (by `read`) the first time it asks, the same object after; null for an
+ * unknown `/p/<slug>/`.
+ */
+export function pageFor(
+  db: D1Database,
+  request: Request,
+  read: (db: D1Database, address: PageAddress) => Promise<RequestPage | null> = readRequestPage,
+): Promise<RequestPage | null> {
   let page = perRequest.get(request);
   if (!page) {
-    page = readRequestPage(db, pageAddress(new URL(request.url)));
+    page = read(db, pageAddress(new URL(request.url)));
     perRequest.set(request, page);
   }
   return page;
@@ -184,6 +192,10 @@ export const upsertPageSettings = (db: D1Database, pageId: string, v: PageSettin
 /** A new page password (stored hashed) and the secret that signs readers' cookies; null clears both. */
 export const setPagePassword = (db: D1Database, hash: string | null, accessSecret: string | null, page = 1) =>
   db.prepare("UPDATE page_settings SET page_password_hash = ?1, access_secret = ?2 WHERE id = ?3").bind(hash, accessSecret, page);
+
+/** A page's default reminder before a maintenance starts, in minutes (0: none). */
+export const setMaintenanceRemindMinutes = (db: D1Database, minutes: number, page = 1) =>
+  db.prepare("UPDATE page_settings SET maintenance_remind_minutes = ?1 WHERE id = ?2").bind(minutes, page);
 
 /** A page's own wording and publication policy for the incidents alerts open on it; null fields: each integration's. */
 export interface PagePolicyValues {

@@ -129,3 +129,30 @@ export function isTimeZone(tz: string): boolean {
     return false;
   }
 }
+
+export interface ReminderCandidate {
+  id: string;
+  status: MaintenanceStatus;
+  scheduledFor: string;
+  createdAt: string;
+  /** Null: the page's setting; 0: no reminder. */
+  remindMinutes: number | null;
+}
+
+/**
+ * The scheduled windows whose reminder is due at `now`: within their reminder minutes before the start,
+ * and scheduled earlier than that (one scheduled closer to its start was just announced, and its start
+ * is told next). A window already begun gets none. The caller leaves out those already reminded.
+ */
+export function dueReminders(windows: ReminderCandidate[], pageMinutes: number, now: string): string[] {
+  const t = Date.parse(now);
+  return windows
+    .filter((w) => {
+      const minutes = w.remindMinutes ?? pageMinutes;
+      if (w.status !== "scheduled" || minutes <= 0) return false;
+      const start = Date.parse(w.scheduledFor);
+      const remindAt = start - minutes * 60_000;
+      return remindAt <= t && t < start && Date.parse(w.createdAt) < remindAt;
+    })
+    .map((w) => w.id);
+}

@@ -31,6 +31,11 @@ export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 export const MAINTENANCE_STATUSES = ["scheduled", "in_progress", "verifying", "completed"] as const;
 export type MaintenanceStatus = (typeof MAINTENANCE_STATUSES)[number];
+/** Notifications that are not an incident update: before a maintenance starts, and a postmortem published. */
+export const NOTICE_KINDS = ["maintenance.reminder", "incident.postmortem"] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+/** Recurring maintenance: weekly on given days, or every N days. */
+export const RULE_FREQUENCIES = ["weekly", "interval"] as const;
 
 export const IMPACTS = ["none", "minor", "major", "critical"] as const;
 export type Impact = (typeof IMPACTS)[number];

@@ -100,6 +100,9 @@ export default {
     manage: "Abonnement verwalten",
     component_changed: "{component} ist jetzt: {status}.",
     channel_footer: "Sie erhalten diese Nachricht, weil diese Adresse ein Benachrichtigungskanal von {name} ist.",
+    reminder: "Beginnt bald",
+    maintenance_reminder: "{maintenance} beginnt um {time}.",
+    postmortem_published: "Die Nachbetrachtung zu {incident} ist veröffentlicht.",
   },
   subscribe: {
     nav: "Abonnieren",
@@ -150,5 +153,11 @@ export default {
     email_intro: "Jemand, hoffentlich Sie, hat Status-Updates von {name} an diese Adresse angefordert.",
     email_action: "Abonnement bestätigen",
     email_ignore: "Falls Sie das nicht waren, ignorieren Sie diese E-Mail: Es wird nichts gesendet, und die Anfrage verfällt nach 7 Tagen.",
+  },
+  unavailable: {
+    as_of: "Stand: {time}. Der aktuelle Status kann gerade nicht geladen werden.",
+    title: "Status nicht verfügbar",
+    heading: "Der Status kann gerade nicht angezeigt werden",
+    text: "Bitte versuchen Sie es in einer Minute erneut.",
   },
 } satisfies Messages;

@@ -100,6 +100,9 @@ export default {
     manage: "Manage your subscription",
     component_changed: "{component} is now {status}.",
     channel_footer: "You receive this because this address is a notification channel of {name}.",
+    reminder: "Starts soon",
+    maintenance_reminder: "{maintenance} starts at {time}.",
+    postmortem_published: "The postmortem of {incident} is published.",
   },
   subscribe: {
     nav: "Subscribe",
@@ -149,5 +152,11 @@ export default {
     email_intro: "Someone, hopefully you, asked for {name} status updates to be sent to this address.",
     email_action: "Confirm the subscription",
     email_ignore: "If it was not you, ignore this email: nothing will be sent, and the request expires in 7 days.",
+  },
+  unavailable: {
+    as_of: "Shown as of {time}: the latest status cannot be loaded right now.",
+    title: "Status unavailable",
+    heading: "The status cannot be shown right now",
+    text: "Please try again in a minute.",
   },
 };

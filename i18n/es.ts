@@ -100,6 +100,9 @@ export default {
     manage: "Gestionar la suscripción",
     component_changed: "{component} ahora está: {status}.",
     channel_footer: "Recibes este mensaje porque esta dirección es un canal de notificaciones de {name}.",
+    reminder: "Empieza pronto",
+    maintenance_reminder: "{maintenance} empieza a las {time}.",
+    postmortem_published: "Se ha publicado el análisis posterior de {incident}.",
   },
   subscribe: {
     nav: "Suscribirse",
@@ -150,5 +153,11 @@ export default {
     email_intro: "Alguien, seguramente usted, pidió recibir en esta dirección las actualizaciones de estado de {name}.",
     email_action: "Confirmar la suscripción",
     email_ignore: "Si no fue usted, ignore este correo: no se enviará nada y la solicitud caduca en 7 días.",
+  },
+  unavailable: {
+    as_of: "Mostrado a fecha de {time}: ahora mismo no se puede cargar el estado más reciente.",
+    title: "Estado no disponible",
+    heading: "Ahora mismo no se puede mostrar el estado",
+    text: "Vuelva a intentarlo dentro de un minuto.",
   },
 } satisfies Messages;

@@ -100,6 +100,9 @@ export default {
     manage: "Gérer l’abonnement",
     component_changed: "{component} est désormais : {status}.",
     channel_footer: "Vous recevez ce message car cette adresse est un canal de notification de {name}.",
+    reminder: "Commence bientôt",
+    maintenance_reminder: "{maintenance} commence à {time}.",
+    postmortem_published: "Le post-mortem de {incident} est publié.",
   },
   subscribe: {
     nav: "S’abonner",
@@ -150,5 +153,11 @@ export default {
     email_intro: "Quelqu’un, vous sans doute, a demandé à recevoir les mises à jour de l’état de {name} à cette adresse.",
     email_action: "Confirmer l’abonnement",
     email_ignore: "Si ce n’était pas vous, ignorez cet e-mail : rien ne sera envoyé, et la demande expire dans 7 jours.",
+  },
+  unavailable: {
+    as_of: "État au {time} : impossible de charger l’état le plus récent pour le moment.",
+    title: "État indisponible",
+    heading: "L’état ne peut pas être affiché pour le moment",
+    text: "Veuillez réessayer dans une minute.",
   },
 } satisfies Messages;

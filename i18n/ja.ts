@@ -100,6 +100,9 @@ export default {
     manage: "購読を管理",
     component_changed: "{component} は現在「{status}」です。",
     channel_footer: "このアドレスは {name} の通知チャネルのため、このメールをお送りしています。",
+    reminder: "まもなく開始",
+    maintenance_reminder: "{maintenance} は {time} に開始します。",
+    postmortem_published: "{incident} のポストモーテムを公開しました。",
   },
   subscribe: {
     nav: "購読",
@@ -149,5 +152,11 @@ export default {
     email_intro: "どなたか(おそらくあなた)が、このアドレスで {name} のステータス更新を受け取るよう申し込みました。",
     email_action: "購読を確認する",
     email_ignore: "お心当たりがない場合は、このメールを無視してください。何も送信されず、申し込みは 7 日で失効します。",
+  },
+  unavailable: {
+    as_of: "{time} 時点の表示です。現在、最新のステータスを読み込めません。",
+    title: "ステータスを表示できません",
+    heading: "現在ステータスを表示できません",
+    text: "1 分後にもう一度お試しください。",
   },
 } satisfies Messages;

@@ -100,6 +100,9 @@ export default {
     manage: "구독 관리",
     component_changed: "{component}의 현재 상태: {status}.",
     channel_footer: "이 주소가 {name}의 알림 채널이므로 이 메일을 받으셨습니다.",
+    reminder: "곧 시작",
+    maintenance_reminder: "{maintenance}이(가) {time}에 시작됩니다.",
+    postmortem_published: "{incident}의 사후 분석이 게시되었습니다.",
   },
   subscribe: {
     nav: "구독",
@@ -149,5 +152,11 @@ export default {
     email_intro: "누군가(아마도 본인)가 이 주소로 {name} 상태 업데이트를 받겠다고 요청했습니다.",
     email_action: "구독 확인하기",
     email_ignore: "본인이 요청하지 않았다면 이 이메일을 무시하세요. 아무것도 보내지 않으며 요청은 7일 후 만료됩니다.",
+  },
+  unavailable: {
+    as_of: "{time} 기준으로 표시합니다. 지금은 최신 상태를 불러올 수 없습니다.",
+    title: "상태를 표시할 수 없음",
+    heading: "지금은 상태를 표시할 수 없습니다",
+    text: "잠시 후 다시 시도해 주세요.",
   },
 } satisfies Messages;

@@ -100,6 +100,9 @@ export default {
     manage: "Gerenciar inscrição",
     component_changed: "{component} agora está: {status}.",
     channel_footer: "Você recebe esta mensagem porque este endereço é um canal de notificação de {name}.",
+    reminder: "Começa em breve",
+    maintenance_reminder: "{maintenance} começa às {time}.",
+    postmortem_published: "O post-mortem de {incident} foi publicado.",
   },
   subscribe: {
     nav: "Assinar",
@@ -150,5 +153,11 @@ export default {
     email_intro: "Alguém, provavelmente você, pediu para receber neste endereço as atualizações de status de {name}.",
     email_action: "Confirmar a assinatura",
     email_ignore: "Se não foi você, ignore este e-mail: nada será enviado, e o pedido expira em 7 dias.",
+  },
+  unavailable: {
+    as_of: "Exibido conforme {time}: o status mais recente não pode ser carregado agora.",
+    title: "Status indisponível",
+    heading: "O status não pode ser exibido agora",
+    text: "Tente novamente em um minuto.",
   },
 } satisfies Messages;

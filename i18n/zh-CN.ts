@@ -100,6 +100,9 @@ export default {
     manage: "管理订阅",
     component_changed: "{component} 当前状态：{status}。",
     channel_footer: "您收到此邮件是因为此地址是 {name} 的通知渠道。",
+    reminder: "即将开始",
+    maintenance_reminder: "{maintenance} 将于 {time} 开始。",
+    postmortem_published: "{incident} 的事后分析已发布。",
   },
   subscribe: {
     nav: "订阅",
@@ -148,5 +151,11 @@ export default {
     email_intro: "有人(希望是您)请求将 {name} 的状态更新发送到此地址。",
     email_action: "确认订阅",
     email_ignore: "如果不是您本人,请忽略此邮件:不会发送任何内容,该请求将在 7 天后失效。",
+  },
+  unavailable: {
+    as_of: "显示的是 {time} 的状态：目前无法加载最新状态。",
+    title: "状态不可用",
+    heading: "目前无法显示状态",
+    text: "请一分钟后重试。",
   },
 } satisfies Messages;

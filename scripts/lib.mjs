@@ -50,7 +50,9 @@ export const SITE_DIST = join(ROOT, "site", "dist");
  * reads no data: pages are rendered on request.
  */
 export function buildSite(outDir = SITE_DIST) {
-  run("astro", ["build", "--root", "site", "--silent", "--outDir", outDir], { quiet: true });
+  // A production build whoever calls it: under vitest NODE_ENV is `test`, and Vite would then resolve
+  // packages' `development` exports (micromark's pulls in `debug`, which needs Node's tty).
+  run("astro", ["build", "--root", "site", "--silent", "--outDir", outDir], { quiet: true, env: { NODE_ENV: "production" } });
   return workerConfig(outDir);
 }
 

@@ -1,8 +1,11 @@
 // Caching of the public, read-only responses (the Statuspage API, feeds, badges, the Astro pages).
 //
-// Three layers, so readers during an outage cost the database little and still see a change at once:
+// Four layers, so readers during an outage cost the database little and still see a change at once:
 // - Browsers: `Cache-Control: public, max-age=10` and an ETag; a revalidation with If-None-Match
 //   that still matches is a 304 with no body.
+// - The isolate: under the cache generation it read for the request (worker/generation.ts), an isolate
+//   holds each page address's page settings and the answers asked for most (under the page's id, path
+//   and language), so a hit costs one small Cache API read (the generation) and no D1 read.
 // - The edge: the Workers Cache API (`caches.default`) keeps each response for the same 10 s. Entries
 //   are keyed by page and path, not by host: a response is rendered against a placeholder origin (with
 //   the `/p/<slug>` prefix when the reader came by it), stored under one key per page and path, and the
@@ -13,6 +16,15 @@
 //   write, whatever the number of components, badges and incident pages (deleting them one by one cost
 //   a D1 read and thousands of cache deletes per delivery).
 //
+// Never an error: each good render of a page or document is also kept as its last good copy, under a
+// key of its own (page, path and language) that no purge retires (a long lifetime). When a render fails (D1 down, an exception),
+// the reader gets that copy with an "as of" time (a note on a page, `X-Status-As-Of` and
+// `Last-Modified` on the rest), never a 5xx; with no copy kept, a short page saying the status cannot
+// be shown right now, a 503 with Retry-After. A copy says whether the page was private when it was
+// rendered, and is served only under the same visibility, to a reader the gate let in for that page:
+// with D1 down, the gate knows a page only from what this isolate last read for the request's own
+// address (worker/generation.ts lastReadPage), so no page's copy is ever served for another.
+//
 // Languages: a page, a feed or a badge is rendered in the language the reader gets (worker/visibility.ts
 // readerLanguage), and kept under one key per path and language. The key holds only a supported
 // language, never the raw `?lang=` or header, so no request can make others get a copy it chose.
@@ -22,25 +34,43 @@
 // Private pages: the reader gate runs before this, so only readers let in reach a cached copy; what
 // they get is `Cache-Control: private`, so no shared cache past the worker keeps it for others.
 //
-// What "purged on every write" means, honestly: the Cache API is per data centre. The purge deletes
-// the entries in the data centre where it runs (where the write was handled: the worker, or the
+// What "purged on every write" means, honestly: the Cache API is per data centre. The purge moves the
+// generation of the data centre where it runs (where the write was handled: the worker, or the
 // ingestor Durable Object); every other data centre keeps its copy for at most max-age (10 s). A
 // global, instant purge needs the zone's purge API and an API token, which this worker does not hold.
 import type { Context } from "hono";
-import type { RequestPage } from "../db/settings";
+import type { PageSettings, RequestPage } from "../db/settings";
+import { esc } from "../domain/html";
 import { toHex } from "../domain/ids";
-import { type Language, matchLanguage } from "../i18n";
+import { format, type Language, matchLanguage, messages } from "../i18n";
+import { utcText } from "../i18n/labels";
 import { config } from "./config";
 import type { AppEnv, Env } from "./env";
-import { requestPage, requestSettings } from "./reader-settings";
-import { publicHeaders } from "./security/headers";
+import {
+  edgeCache,
+  type HeldAnswer,
+  heldAnswer,
+  holdAnswer,
+  newGeneration,
+  PLACEHOLDER_ORIGIN,
+  PUBLIC_MAX_AGE_SECONDS,
+  publicCache,
+  requestGeneration,
+} from "./generation";
+import { requestPage } from "./reader-settings";
+import { publicHeaders, publicSecurityHeaders } from "./security/headers";
 
-export const PUBLIC_MAX_AGE_SECONDS = 10;
 export const PUBLIC_CACHE_CONTROL = `public, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
 /** A private page's copy for a reader let in: their browser may keep it, shared caches may not. */
 export const PRIVATE_CACHE_CONTROL = `private, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
-
-const edgeCache = (): Cache | null => (typeof caches !== "undefined" && "default" in caches ? caches.default : null);
+/** How long a last good copy is kept: long enough to outlast any outage, short enough to leave no litter. */
+const LAST_GOOD_MAX_AGE_SECONDS = 30 * 86_400;
+/** When a reader who got the "cannot be shown" answer should try again. */
+export const RETRY_AFTER_SECONDS = 30;
+/** The time a served last good copy was rendered (ISO 8601); also `Last-Modified`. */
+export const AS_OF_HEADER = "X-Status-As-Of";
+const KEPT_AT = "X-Kept-At";
+const KEPT_VISIBILITY = "X-Kept-Visibility";
 
 export const publicBaseUrl = (env: Env, requestUrl: string) => config(env).publicUrl ?? new URL(requestUrl).origin;
 /** The public base URL of the request a handler answers. */
@@ -74,23 +104,13 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
   return ifNoneMatch.split(",").some((t) => opaque(t) === opaque(etag));
 }
 
-/** What a public response is rendered against; replaced by the request's base URL when served. */
-export const PLACEHOLDER_ORIGIN = "https://public-base.invalid";
-const GENERATION_KEY = new Request(`${PLACEHOLDER_ORIGIN}/__cache-generation`);
+/** The path a public response is kept under: without trailing slashes. */
+export const publicPath = (url: string) => new URL(url).pathname.replace(/(.)\/+$/, "$1");
+
+const langQuery = (lang: Language | null) => (lang ? `?lang=${lang}` : "");
 const cacheKey = (page: number, path: string, generation: string, lang: Language | null) =>
-  new Request(`${PLACEHOLDER_ORIGIN}/__g/${generation}/${page}${path}${lang ? `?lang=${lang}` : ""}`);
-
-/** A new generation: random, so a generation entry lost to eviction never revives old entries. */
-async function newGeneration(cache: Cache): Promise<string> {
-  const generation = crypto.randomUUID();
-  await cache.put(GENERATION_KEY, new Response(generation, { headers: { "Cache-Control": "public, max-age=31536000" } }));
-  return generation;
-}
-
-async function currentGeneration(cache: Cache): Promise<string> {
-  const stored = await cache.match(GENERATION_KEY).catch(() => undefined);
-  return stored ? await stored.text() : newGeneration(cache);
-}
+  new Request(`${PLACEHOLDER_ORIGIN}/__g/${generation}/${page}${path}${langQuery(lang)}`);
+const lastGoodKey = (page: number, path: string, lang: Language | null) => new Request(`${PLACEHOLDER_ORIGIN}/__last-good/${page}${path}${langQuery(lang)}`);
 
 export interface Rendered {
   body: string;
@@ -101,58 +121,146 @@ export interface Rendered {
   store?: boolean;
 }
 
+/** Runs `work` after the answer when there is an execution context, else before it (the app called directly). */
+async function later(c: Context<AppEnv>, work: Promise<unknown>): Promise<void> {
+  const logged = work.catch((err: unknown) => console.error("edge cache put failed", String(err)));
+  try {
+    c.executionCtx.waitUntil(logged);
+  } catch {
+    await logged;
+  }
+}
+
 /**
- * Answers a public GET from the edge cache when it holds the page's path (in the reader's language when
- * `localised`), else renders it (with PLACEHOLDER_ORIGIN and the page's prefix as the base URL) and stores it; either way
- * with ETag, Cache-Control and a 304 for a matching If-None-Match.
+ * Answers a public GET from what the isolate holds or the edge cache holds for the page's path (in the
+ * reader's language when `localised`), else renders it (with PLACEHOLDER_ORIGIN and the page's prefix as
+ * the base URL) and stores it; either way with ETag, Cache-Control and a 304 for a matching If-None-Match. A render that
+ * fails is answered with the last good copy (or a 503 when none is kept), never an error.
  */
 export async function cachedPublic(
   c: Context<AppEnv>,
   render: (base: string, lang: Language) => Promise<Rendered>,
-  { localised = false }: { localised?: boolean } = {},
+  { localised = false, html = false }: { localised?: boolean; html?: boolean } = {},
 ): Promise<Response> {
-  const path = new URL(c.req.url).pathname.replace(/(.)\/+$/, "$1");
+  const path = publicPath(c.req.url);
   const lang: Language = (localised && c.get("lang")) || "en";
+  const keyLang = localised ? lang : null;
   const page = await requestPage(c);
-  const cache = config(c.env).bench.noEdgeCache ? null : edgeCache();
-  const key = cache ? cacheKey(page.settings.id, path, await currentGeneration(cache), localised ? lang : null) : null;
-  let res = key ? await cache?.match(key).catch(() => undefined) : undefined;
-  if (!res) {
-    const { body, contentType, status = 200, store = true } = await render(`${PLACEHOLDER_ORIGIN}${page.prefix}`, lang);
-    res = new Response(body, {
-      status,
-      headers: {
-        "Content-Type": contentType,
-        "Cache-Control": PUBLIC_CACHE_CONTROL,
-        ETag: await etagOf(body),
-        ...publicHeaders(await requestSettings(c), contentType),
-      },
-    });
-    if (cache && key && store) {
-      const stored = cache.put(key, res.clone()).catch((err: unknown) => console.error("edge cache put failed", String(err)));
+  const id = page.settings.id;
+  const origin = pageOrigin(c.env, c.req.url, page);
+  const generation = await requestGeneration(c.env, c.req.raw);
+  // Held for one page, path, language and origin (the links in it): another page never gets it.
+  const heldKey = JSON.stringify([id, origin, path, keyLang]);
+  let answer = generation ? heldAnswer(generation, heldKey) : undefined;
+  if (!answer) {
+    const cache = generation ? publicCache(c.env) : null;
+    let key = cache && generation ? cacheKey(id, path, generation, keyLang) : null;
+    let res = key ? await cache?.match(key).catch(() => undefined) : undefined;
+    if (!res) {
+      let rendered: Required<Rendered>;
+      let settings: PageSettings;
       try {
-        c.executionCtx.waitUntil(stored);
-      } catch {
-        await stored; // no execution context (the app called directly)
+        const { body, contentType, status = 200, store = true } = await render(`${PLACEHOLDER_ORIGIN}${page.prefix}`, lang);
+        if (status >= 500) throw new Error(`the render answered ${status}`);
+        rendered = { body, contentType, status, store };
+        settings = page.settings;
+      } catch (err) {
+        console.error("public render failed; answering the last good copy", { path, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+        return answerLastGood(c, { page: id, origin, path, lang, keyLang, html, visibility: c.get("private") ? "private" : "public" });
       }
+      const { body, contentType, status, store } = rendered;
+      res = new Response(body, {
+        status,
+        headers: { "Content-Type": contentType, "Cache-Control": PUBLIC_CACHE_CONTROL, ETag: await etagOf(body), ...publicHeaders(settings, contentType) },
+      });
+      if (!store) key = null; // neither kept nor held
+      if (cache && key) await later(c, cache.put(key, res.clone()));
+      if (store && status === 200) await keepLastGood(c, lastGoodKey(id, path, keyLang), res.clone(), settings);
     }
+    answer = { status: res.status, headers: [...res.headers], body: (await res.text()).replaceAll(PLACEHOLDER_ORIGIN, origin) };
+    if (generation && key) holdAnswer(generation, heldKey, answer);
   }
-  const etag = res.headers.get("ETag") ?? "";
+  return respond(c, answer, localised, lang);
+}
+
+/** The answer with this reader's headers: the cache policy, Vary, the language cookie; a 304 when it matches. */
+function respond(c: Context<AppEnv>, answer: HeldAnswer, localised: boolean, lang: Language): Response {
+  const headers = new Headers(answer.headers);
+  const etag = headers.get("ETag") ?? "";
   const cacheControl = c.get("private") ? PRIVATE_CACHE_CONTROL : PUBLIC_CACHE_CONTROL;
   const vary: Record<string, string> = {
     ...(localised ? { Vary: "Accept-Language, Cookie", "Content-Language": lang } : {}),
     ...(c.get("private") && !localised ? { Vary: "Cookie" } : {}),
   };
-  if (res.status === 200 && etagMatches(c.req.header("If-None-Match"), etag)) {
+  if (answer.status === 200 && etagMatches(c.req.header("If-None-Match"), etag)) {
     return new Response(null, { status: 304, headers: { ETag: etag, "Cache-Control": cacheControl, ...vary } });
   }
-  const body = (await res.text()).replaceAll(PLACEHOLDER_ORIGIN, pageOrigin(c.env, c.req.url, page));
-  // A fresh Response: those from the cache have immutable headers, and middleware adds CORS ones.
-  const headers = new Headers(res.headers);
   headers.set("Cache-Control", cacheControl);
   for (const [k, v] of Object.entries(vary)) headers.set(k, v);
   if (localised) rememberLanguage(c, headers, lang);
-  return new Response(body, { status: res.status, headers });
+  return new Response(answer.body, { status: answer.status, headers });
+}
+
+/** The copy a failing render falls back on: the response as rendered, with when and under which visibility. */
+function keepLastGood(c: Context<AppEnv>, key: Request, res: Response, settings: PageSettings): Promise<void> {
+  const headers = new Headers(res.headers);
+  headers.set("Cache-Control", `public, max-age=${LAST_GOOD_MAX_AGE_SECONDS}`);
+  headers.set(KEPT_AT, new Date().toISOString());
+  headers.set(KEPT_VISIBILITY, settings.visibility === "private" ? "private" : "public");
+  const cache = publicCache(c.env);
+  return cache ? later(c, cache.put(key, new Response(res.body, { status: res.status, headers }))) : Promise.resolve();
+}
+
+/**
+ * What a reader gets when the page cannot be rendered: the last good copy of the page's path in their language,
+ * kept under the same visibility the reader was let in under, with its "as of" time and never stored;
+ * else the "cannot be shown right now" answer (a 503 with Retry-After). `visibility` is what the gate
+ * knows of the page; the caller has let the reader in under it.
+ */
+export async function answerLastGood(
+  c: Context<AppEnv>,
+  {
+    page,
+    origin,
+    path,
+    lang,
+    keyLang,
+    html,
+    visibility,
+  }: { page: number; origin: string; path: string; lang: Language; keyLang: Language | null; html: boolean; visibility: "public" | "private" | null },
+): Promise<Response> {
+  const cache = publicCache(c.env);
+  const kept = cache && visibility ? await cache.match(lastGoodKey(page, path, keyLang)).catch(() => undefined) : undefined;
+  if (!kept || kept.headers.get(KEPT_VISIBILITY) !== visibility) return unavailable(c, lang, html);
+  const asOf = kept.headers.get(KEPT_AT) ?? new Date(0).toISOString();
+  const headers = new Headers(kept.headers);
+  headers.delete(KEPT_AT);
+  headers.delete(KEPT_VISIBILITY);
+  // Not to be kept anywhere: the next reload tries the live page again.
+  headers.set("Cache-Control", "no-store");
+  headers.set(AS_OF_HEADER, asOf);
+  headers.set("Last-Modified", new Date(asOf).toUTCString());
+  if (keyLang) headers.set("Content-Language", keyLang);
+  let body = (await kept.text()).replaceAll(PLACEHOLDER_ORIGIN, origin);
+  if ((headers.get("Content-Type") ?? "").startsWith("text/html")) {
+    const note = `<p id="as-of" class="as-of" role="status">${format(esc(messages(lang).unavailable.as_of), { time: `<time datetime="${esc(asOf)}">${esc(utcText(asOf, lang))}</time>` })}</p>`;
+    body = body.replace(/<main\b[^>]*>/, (main) => `${main}${note}`);
+    headers.delete("ETag");
+  }
+  return new Response(body, { status: kept.status, headers });
+}
+
+/** Nothing kept to show: a short answer in the reader's language, a 503 that says when to try again. */
+function unavailable(c: Context<AppEnv>, lang: Language, html: boolean): Response {
+  const t = messages(lang).unavailable;
+  const headers = { "Cache-Control": "no-store", "Retry-After": String(RETRY_AFTER_SECONDS) };
+  if (!html) {
+    const error = `${messages("en").unavailable.heading.toLowerCase()}; try again in ${RETRY_AFTER_SECONDS} seconds`;
+    return c.json({ error }, 503, { ...headers, ...publicSecurityHeaders("application/json", false) });
+  }
+  // Drawn here, not by the site: it must not depend on anything that may be what is failing.
+  const page = `<!doctype html><html lang="${esc(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(t.title)}</title></head><body><main><h1>${esc(t.heading)}</h1><p>${esc(t.text)}</p></main></body></html>`;
+  return new Response(page, { status: 503, headers: { ...headers, "Content-Type": "text/html; charset=utf-8", ...publicSecurityHeaders("text/html", false) } });
 }
 
 /** `?lang=` is remembered in a cookie (a year), so the reader's next pages come in it too. */

@@ -1,13 +1,13 @@
 import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { getPath } from "hono/utils/url";
-import { pageFor } from "../db/settings";
 import { esc } from "../domain/html";
 import { pageAddress, withoutPrefix } from "../domain/page-address";
 import { messages } from "../i18n";
 import { ConfigError, config } from "./config";
 import type { AppEnv } from "./env";
 import { HttpError, uniqueViolation } from "./errors";
+import { heldRequestPage } from "./generation";
 import { handleQueue } from "./notify/consumer";
 import { admin } from "./routes/admin";
 import { feeds } from "./routes/feeds";
@@ -47,7 +47,10 @@ const readerRequest = (method: string, path: string) =>
 app.use("*", async (c, next) => {
   if (!pageAddress(new URL(c.req.url)).prefix) return next();
   if (!readerRequest(c.req.method, c.req.path)) return noRoute(c);
-  if (await pageFor(c.env.DB, c.req.raw)) return next();
+  // Held per address under the cache generation (worker/generation.ts), as the reader gate reads it. When
+  // D1 cannot be read, the gate answers (the last good copy of this address's page, or a 503).
+  const page = await heldRequestPage(c.env, c.req.raw).catch(() => undefined);
+  if (page !== null) return next();
   if (c.req.path.startsWith("/api/")) return c.json({ error: "no such page" }, 404, { "Cache-Control": "no-store" });
   const t = messages("en").page;
   return c.html(

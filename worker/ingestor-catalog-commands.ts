@@ -142,6 +142,67 @@ export async function disableOrDelete(db: D1Database, cmd: Cmd<"integration.disa
   return { ok: true, id: cmd.integrationId, alertsResolved: alerts.length };
 }
 
+/** One maintenance's rows (the window, its components, its first update and audit row) added to `b`. */
+export function scheduleMaintenance(
+  b: Batch,
+  m: {
+    name: string;
+    body: string | null;
+    scheduledFor: string;
+    scheduledUntil: string;
+    componentIds: string[];
+    page?: number;
+    remindMinutes?: number | null;
+    ruleId?: string;
+    /** false: the scheduled update is recorded without telling subscribers (an import's history). */
+    deliverNotifications?: boolean;
+  },
+  actor: string,
+): MaintenanceWindow {
+  const id = newId();
+  b.add(
+    prepare(
+      b.db,
+      insertMaintenance(
+        {
+          id,
+          name: m.name,
+          scheduledFor: m.scheduledFor,
+          scheduledUntil: m.scheduledUntil,
+          page: m.page ?? 1,
+          remindMinutes: m.remindMinutes,
+          ruleId: m.ruleId,
+        },
+        b.now,
+      ),
+    ),
+    incidentComponentsInsert(b.db, id, m.componentIds),
+  );
+  const body = m.body?.trim() || defaultUpdateBody("scheduled");
+  b.update(id, "scheduled", body, [], m.deliverNotifications !== false);
+  b.add(
+    audit(
+      b.db,
+      actor,
+      "maintenance.create",
+      "maintenance",
+      id,
+      null,
+      {
+        name: m.name,
+        body,
+        scheduled_for: m.scheduledFor,
+        scheduled_until: m.scheduledUntil,
+        component_ids: m.componentIds,
+        ...(m.remindMinutes != null ? { remind_minutes: m.remindMinutes } : {}),
+        ...(m.ruleId ? { rule_id: m.ruleId } : {}),
+      },
+      b.now,
+    ),
+  );
+  return { id, status: "scheduled", scheduledFor: m.scheduledFor, scheduledUntil: m.scheduledUntil, componentIds: m.componentIds };
+}
+
 export async function createMaintenance(db: D1Database, cmd: Cmd<"maintenance.create">, now: string): Promise<CommandResult> {
   const invalid = windowError(cmd.scheduledFor, cmd.scheduledUntil, now);
   if (invalid) return { ok: false, status: 400, error: invalid.error, field: invalid.field };
@@ -149,40 +210,9 @@ export async function createMaintenance(db: D1Database, cmd: Cmd<"maintenance.cr
   const flags = await loadComponentStates(db, ids);
   const unknown = unknownComponents(ids, flags, "component_ids") ?? otherPageComponents(ids, flags, cmd.page ?? 1, "component_ids");
   if (unknown) return unknown;
-  const id = newId();
   const b = new Batch(db, flags, now);
-  b.add(
-    prepare(db, insertMaintenance({ id, name: cmd.name, scheduledFor: cmd.scheduledFor, scheduledUntil: cmd.scheduledUntil, page: cmd.page ?? 1 }, now)),
-    incidentComponentsInsert(db, id, ids),
-  );
-  const body = cmd.body?.trim() || defaultUpdateBody("scheduled");
-  b.update(id, "scheduled", body, [], cmd.deliverNotifications !== false);
-  b.add(
-    audit(
-      db,
-      cmd.actor,
-      "maintenance.create",
-      "maintenance",
-      id,
-      null,
-      {
-        name: cmd.name,
-        body,
-        scheduled_for: cmd.scheduledFor,
-        scheduled_until: cmd.scheduledUntil,
-        component_ids: ids,
-      },
-      now,
-    ),
-  );
+  const window = scheduleMaintenance(b, { ...cmd, componentIds: ids }, cmd.actor);
   // A window that has already begun starts now, in the same batch.
-  const window: MaintenanceWindow = {
-    id,
-    status: "scheduled",
-    scheduledFor: cmd.scheduledFor,
-    scheduledUntil: cmd.scheduledUntil,
-    componentIds: ids,
-  };
   const due = dueMaintenanceTransitions([window], now);
   if (due.length) {
     const open = [...(await loadOpenMaintenances(db)), window];
@@ -194,7 +224,7 @@ export async function createMaintenance(db: D1Database, cmd: Cmd<"maintenance.cr
     applyMaintenanceTransitions(b, open, due, cmd.actor);
   }
   await db.batch(b.finish());
-  return { ok: true, id };
+  return { ok: true, id: window.id };
 }
 
 export async function createLink(db: D1Database, cmd: Cmd<"link.create">, now: string): Promise<CommandResult> {

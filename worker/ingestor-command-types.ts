@@ -2,6 +2,7 @@
 import type { Actor } from "../db/audit";
 import type { ComponentStatusRequest } from "../domain/admin-actions";
 import type { AffectedComponent, LinkRule } from "../domain/incidents";
+import type { RecurrenceRule } from "../domain/recurrence";
 import type { ComponentStatus, Impact } from "../domain/status";
 
 export type AdminCommand =
@@ -45,8 +46,23 @@ export type AdminCommand =
       scheduledFor: string;
       scheduledUntil: string;
       componentIds: string[];
+      /** Minutes before the start when subscribers are reminded; null: the page's setting. */
+      remindMinutes?: number | null;
       deliverNotifications?: boolean;
     }
+  // A postmortem follows its incident's page: an incident of another page than `page` is not found.
+  | { type: "postmortem.save"; actor: Actor; page?: number; incidentId: string; body: string }
+  | { type: "postmortem.publish"; actor: Actor; page?: number; incidentId: string; notify: boolean }
+  | { type: "postmortem.delete"; actor: Actor; page?: number; incidentId: string }
+  | {
+      type: "maintenance_rule.save";
+      actor: Actor;
+      /** The page it is on (absent: page 1); its components must be on it, and a rule of another page is not found. */
+      page?: number;
+      ruleId: string | null;
+      rule: MaintenanceRuleInput;
+    }
+  | { type: "maintenance_rule.delete"; actor: Actor; page?: number; ruleId: string }
   | {
       type: "link.create";
       actor: Actor;
@@ -61,6 +77,14 @@ export type AdminCommand =
       /** The incident template the alerts it matches open incidents with. */
       incidentTemplateId?: string | null;
     };
+
+/** A recurring maintenance rule as an operator sets it (domain/recurrence.ts). */
+export interface MaintenanceRuleInput extends RecurrenceRule {
+  name: string;
+  body: string | null;
+  componentIds: string[];
+  remindMinutes: number | null;
+}
 
 export interface IncidentUpdateRow {
   id: string;

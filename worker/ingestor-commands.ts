@@ -7,6 +7,7 @@ import type { Env } from "./env";
 import { createLink, createMaintenance, deleteComponent, disableOrDelete, overrideComponent, resolveAlert } from "./ingestor-catalog-commands";
 import type { AdminCommand, Cmd, CommandResult } from "./ingestor-command-types";
 import { createIncident, publishOrDiscard, updateIncident } from "./ingestor-incident-commands";
+import { deletePostmortem, deleteRuleCommand, publishPostmortemCommand, savePostmortem, saveRule } from "./ingestor-maintenance";
 
 export type { AdminCommand, CommandResult, IncidentUpdateRow } from "./ingestor-command-types";
 
@@ -24,6 +25,11 @@ const HANDLERS: { [T in AdminCommand["type"]]: Handler<T> } = {
   "integration.delete": disableOrDelete,
   "maintenance.create": createMaintenance,
   "link.create": createLink,
+  "postmortem.save": savePostmortem,
+  "postmortem.publish": publishPostmortemCommand,
+  "postmortem.delete": deletePostmortem,
+  "maintenance_rule.save": saveRule,
+  "maintenance_rule.delete": deleteRuleCommand,
 };
 
 /** Runs one operator command. Called only through the Ingestor's serialize chain. */

@@ -28,7 +28,13 @@ const STEPS: Step[] = [
     sql.exec(`CREATE TABLE IF NOT EXISTS heartbeats (
       integration_id TEXT PRIMARY KEY, last_ping_at TEXT, last_signal TEXT, last_success_at TEXT, started_at TEXT)`);
   },
-  // 4. The pages each delivery changed (JSON ids), whose open tabs are told once it is in D1; older rows (NULL) tell every page.
+  // 4. The outbox's cursor over D1's incident_notices (maintenance reminders, postmortems published).
+  // A cursor that had none starts at 0: the table is new with it, so nothing is skipped and nothing told twice.
+  (sql) => {
+    const columns = sql.exec<{ name: string }>("PRAGMA table_info(notify_cursor)").toArray();
+    if (!columns.some((c) => c.name === "notice_id")) sql.exec("ALTER TABLE notify_cursor ADD COLUMN notice_id INTEGER NOT NULL DEFAULT 0");
+  },
+  // 5. The pages each delivery changed (JSON ids), whose open tabs are told once it is in D1; older rows (NULL) tell every page.
   (sql) => {
     const columns = sql.exec<{ name: string }>("PRAGMA table_info(inbox)").toArray();
     if (!columns.some((c) => c.name === "pages")) sql.exec("ALTER TABLE inbox ADD COLUMN pages TEXT");

@@ -1,5 +1,7 @@
-// The cron's work inside the Ingestor: incidents whose grace period ran out published, maintenance
-// windows that start or end, and monitoring incidents quiet for the page's auto-resolve minutes.
+// The cron's work inside the Ingestor: recurring maintenance's occurrences created ahead of time and
+// reminders before maintenance starts (ingestor-maintenance.ts), incidents whose grace period ran out
+// published, maintenance windows that start or end, and monitoring incidents quiet for the page's
+// auto-resolve minutes.
 import { audit } from "../db/audit";
 import { loadComponentStates } from "../db/components";
 import { autoResolveIncident, duePendingIncidents, loadOpenMaintenances, monitoringIncidents } from "../db/incidents";
@@ -12,6 +14,7 @@ import { publishDueIncidents } from "../domain/incidents";
 import { dueAutoResolve, dueMaintenanceTransitions } from "../domain/maintenance";
 import type { Env } from "./env";
 import { applyMaintenanceTransitions, Batch, incidentsWorkingSet, uniq } from "./ingestor-batch";
+import { createDueOccurrences, remindDue } from "./ingestor-maintenance";
 
 export interface TickResult {
   started: string[];
@@ -19,6 +22,10 @@ export interface TickResult {
   autoResolved: string[];
   /** Incidents whose grace period ran out while they still fired. */
   published: string[];
+  /** Occurrences of recurring maintenance created ahead of time. */
+  scheduled: string[];
+  /** Maintenances whose reminder was written for the outbox to tell. */
+  reminded: string[];
 }
 
 /** Pending incidents whose grace period is over, still firing: published, in their own batch, before the rest of the tick. */
@@ -54,6 +61,8 @@ async function publishDue(db: D1Database, now: string): Promise<string[]> {
 export async function runTick(env: Env, now = nowIso()): Promise<TickResult> {
   const db = env.DB;
   const actor = "cron";
+  const scheduled = await createDueOccurrences(db, now);
+  const reminded = await remindDue(db, now);
   const published = await publishDue(db, now);
   const [open, minutesByPage] = await Promise.all([loadOpenMaintenances(db), autoResolveByPage(db)]);
   const transitions = dueMaintenanceTransitions(open, now);
@@ -73,6 +82,8 @@ export async function runTick(env: Env, now = nowIso()): Promise<TickResult> {
     completed: transitions.filter((t) => t.to === "completed").map((t) => t.id),
     autoResolved: quiet.map((q) => q.id),
     published,
+    scheduled,
+    reminded,
   };
   if (!transitions.length && !quiet.length) return result;
 

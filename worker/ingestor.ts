@@ -632,7 +632,7 @@ const notBefore = (at: string, earliest: string) => (at < earliest ? earliest : 
 /** The alert an Alertmanager integration expects to keep arriving, if it names one. */
 const watchdogOf = (i: IntegrationRecord) => (i.source === "alertmanager" ? i.options.watchdog_alert : undefined);
 
-const tickChanged = (r: TickResult) => !!(r.started.length || r.completed.length || r.autoResolved.length || r.published.length);
+const tickChanged = (r: TickResult) => !!(r.started.length || r.completed.length || r.autoResolved.length || r.published.length || r.scheduled.length);
 
 function countOutcomes(outcomes: EventOutcome[]): Record<string, number> {
   const summary: Record<string, number> = {};

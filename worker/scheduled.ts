@@ -18,7 +18,16 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx:
   const expired = await ingestor(env).expireAlerts(at);
   // Heartbeats past their period and grace (heartbeat integrations, Alertmanager Watchdogs): their alert fires.
   const late = await ingestor(env).checkHeartbeats(at);
-  if (result.started.length || result.completed.length || result.autoResolved.length || result.published.length || expired || late) {
+  if (
+    result.started.length ||
+    result.completed.length ||
+    result.autoResolved.length ||
+    result.published.length ||
+    result.scheduled.length ||
+    result.reminded.length ||
+    expired ||
+    late
+  ) {
     console.log("cron", { at, ...result, expired, late });
   }
   const removed = await enforceRetention(env.DB, at);

@@ -11,10 +11,13 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { identityPages } from "../db/keys";
-import { chooseLanguage, format, isLanguage, type Language, messages } from "../i18n";
+import type { PageSettings } from "../db/settings";
+import { withoutPrefix } from "../domain/page-address";
+import { chooseLanguage, DEFAULT_LANGUAGE, format, isLanguage, type Language, messages } from "../i18n";
 import { accessConfig, crossSite, rateLimited, verifyAccess } from "./auth";
-import { readerBase } from "./cache";
+import { answerLastGood, pageOrigin, publicBaseUrl, publicPath, readerBase } from "./cache";
 import type { AppEnv } from "./env";
+import { heldRequestPage, lastReadPage } from "./generation";
 import { type ReaderSettings, readerSettingsOf, requestPage, requestSettings } from "./reader-settings";
 import { renderReaderPage } from "./render";
 import { publicHeaders } from "./security/headers";
@@ -50,7 +53,16 @@ const NO_STORE = { "Cache-Control": "no-store", Vary: "Cookie, Accept-Language" 
  */
 export function readerGate(kind: "html" | "machine"): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const settings = await requestSettings(c);
+    let settings: PageSettings;
+    try {
+      const found = await heldRequestPage(c.env, c.req.raw);
+      // worker/index.ts answers an unknown `/p/<slug>/` first (a 404), unless D1 failed there too.
+      if (!found) throw new Error("no such page");
+      settings = found.settings;
+    } catch (err) {
+      console.error("page settings unreadable; answering the last good copy", String(err));
+      return answerWithoutSettings(c, kind);
+    }
     const page = readerSettingsOf(settings);
     const lang = readerLanguage(c, page.language);
     c.set("page", page);
@@ -66,6 +78,35 @@ export function readerGate(kind: "html" | "machine"): MiddlewareHandler<AppEnv> 
     }
     await next();
   };
+}
+
+/**
+ * The page settings cannot be read (D1 down): the gate decides on the page this isolate last read for the
+ * request's own address (host, prefix), never another's, and lets the reader have that page's last good
+ * copy only under the visibility its settings give (a private page's copy only with that page's password
+ * cookie or Access). Without them, or for a stranger to a private page, the "cannot be shown right now"
+ * answer, which names nothing of the page.
+ */
+async function answerWithoutSettings(c: Context<AppEnv>, kind: "html" | "machine"): Promise<Response> {
+  const last = lastReadPage(c.req.raw);
+  const page = last ? readerSettingsOf(last.settings) : null;
+  const lang = readerLanguage(c, page?.language ?? DEFAULT_LANGUAGE);
+  c.set("lang", lang);
+  c.set("private", page?.visibility !== "public");
+  // An Access identity's pages are in D1 too: when that read fails, the reader is a stranger.
+  const letIn = !!page && (page.visibility === "public" || (await mayRead(c, page).catch(() => false)));
+  const path = publicPath(c.req.url);
+  // The Statuspage API is kept in English only (its enums stay English); pages, feeds and badges per language.
+  const keyLang = withoutPrefix(path).startsWith("/api/") ? null : lang;
+  return answerLastGood(c, {
+    page: last?.settings.id ?? 0,
+    origin: last ? pageOrigin(c.env, c.req.url, last) : publicBaseUrl(c.env, c.req.url),
+    path,
+    lang,
+    keyLang,
+    html: kind === "html",
+    visibility: letIn && page ? page.visibility : null,
+  });
 }
 
 /** Where to go after signing in: a path on this site only, never another origin (under a page's prefix, it holds the prefix). */

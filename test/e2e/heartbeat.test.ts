@@ -47,22 +47,28 @@ async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what
 }
 
 const opened = new Set<string>();
+/** What the tests made on the shared stack: removed afterwards, so that no later cron finds them late. */
+const made = { integrations: [] as string[], components: [] as string[] };
 let am: RunningAlertmanager | undefined;
 afterAll(async () => {
   am?.stop();
   for (const id of opened)
     await api("POST", `/incidents/${id}/updates`, { status: "resolved", body: "Resolved after the heartbeat end-to-end test." }).catch(() => {});
+  for (const id of made.integrations) await api("DELETE", `/integrations/${id}`).catch(() => {});
+  for (const id of made.components) await api("DELETE", `/components/${id}`).catch(() => {});
 });
 
 describe("a heartbeat pinged by curl", () => {
   it("stays green while pinged, goes red on the cron alone once silent past period and grace, and recovers on the next ping", async () => {
     const comp = await api<{ id: string }>("POST", "/components", { name: "Order sync job", slug: `order-sync-${Date.now().toString(36)}` });
+    made.components.push(comp.id);
     const integ = await api<{ id: string; webhook_url: string }>("POST", "/integrations", {
       name: "Order sync cron",
       source: "heartbeat",
       component_ids: [comp.id],
       options: { heartbeat_period_seconds: 60, heartbeat_grace_seconds: 60 },
     });
+    made.integrations.push(integ.id);
     // The crontab line the guide gives: curl -fsS -m 10 --retry 5 -o /dev/null <url>
     const ping = () => execFileSync("curl", ["-fsS", "-m", "10", "--retry", "5", integ.webhook_url], { encoding: "utf8" });
     expect(ping()).toBe("OK");
@@ -89,12 +95,14 @@ describe("a heartbeat pinged by curl", () => {
 describe("Alertmanager's Watchdog", () => {
   it("keeps a monitoring component green while it arrives; when Alertmanager stops, the cron turns it red; the next Watchdog recovers it", async () => {
     const comp = await api<{ id: string }>("POST", "/components", { name: "Monitoring", slug: `monitoring-${Date.now().toString(36)}` });
+    made.components.push(comp.id);
     const integ = await api<{ id: string; key: string }>("POST", "/integrations", {
       name: "Prometheus Watchdog",
       source: "alertmanager",
       component_ids: [comp.id],
       options: { watchdog_alert: "Watchdog", heartbeat_period_seconds: 60, heartbeat_grace_seconds: 60 },
     });
+    made.integrations.push(integ.id);
     const watchdog = () => ({
       labels: { alertname: "Watchdog", severity: "none", prometheus: "monitoring/k8s" },
       annotations: { summary: "An alert that should always be firing to certify that Alertmanager is working properly." },

@@ -111,6 +111,13 @@ describe("npm run import", () => {
     const second = await importPage(source, "copy");
     expect(Object.values(second).every((n) => n === 0)).toBe(true);
     expect(comparable(await adminGet(target.url, TARGET_TOKEN, "/pages/copy/export"))).toEqual(comparable(copy));
+    // The source is the shared stack: its page is left as the other tests expect it.
+    const resolved = await fetch(`${source}/admin/api/incidents/${id}/updates`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ status: "resolved", body: "Fixed.", components: { cmpapi000001: "operational" } }),
+    });
+    expect(resolved.status).toBeLessThan(300);
   });
 
   it("imports a real Statuspage page's documents served over HTTP, history included", { timeout: 60_000 }, async () => {

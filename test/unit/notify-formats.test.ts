@@ -29,6 +29,12 @@ const event = (name = "API down <@everyone> & more", body = "Investigating *now*
     shortlink: "https://status.acme.test/incidents/inc000000001",
     started_at: "2026-12-01T10:00:00.000Z",
     page_id: "page00000001",
+    postmortem_body: null,
+    postmortem_body_last_updated_at: null,
+    postmortem_ignored: false,
+    postmortem_notified_subscribers: false,
+    postmortem_notified_twitter: false,
+    postmortem_published_at: null,
     incident_updates: [
       {
         id: "upd000000001",

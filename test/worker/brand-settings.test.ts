@@ -44,7 +44,7 @@ describe("brand settings", () => {
     expect(html).toContain('<html lang="fr"');
     expect(html).toContain('<img class="logo" src="https://cdn.acme.test/logo.svg"');
     expect(html).toContain('<link rel="icon" href="https://cdn.acme.test/favicon.png">');
-    expect(html).toContain(":root{--link:#6f42c1;--brand:#6f42c1}");
+    expect(html).toContain(":root{--link:#6f42c1;--brand:#6f42c1;--btn:#6f42c1}");
     expect(html).toContain('<header class="band">');
     expect(html).toContain('<a href="https://acme.test/" rel="noopener">Acme home</a>');
     expect(html).toContain('<a href="http://docs.acme.test/start" rel="noopener">Docs</a>');

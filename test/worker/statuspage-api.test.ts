@@ -71,6 +71,13 @@ const incidentFields = {
   started_at: TIME,
   page_id: ID,
   components: z.array(Component),
+  // Statuspage's postmortem fields: null and false while none is published.
+  postmortem_body: z.string().nullable(),
+  postmortem_body_last_updated_at: TIME.nullable(),
+  postmortem_ignored: z.boolean(),
+  postmortem_notified_subscribers: z.boolean(),
+  postmortem_notified_twitter: z.boolean(),
+  postmortem_published_at: TIME.nullable(),
 };
 const Incident = z.strictObject({
   ...incidentFields,

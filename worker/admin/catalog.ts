@@ -18,7 +18,15 @@ import {
 } from "../../db/components";
 import { brandOf } from "../../db/queries";
 import type { ComponentGroupRow, ComponentRow } from "../../db/schema";
-import { type PagePolicyValues, type PageSettingsValues, readPageSettings, setPagePassword, setPagePolicy, upsertPageSettings } from "../../db/settings";
+import {
+  type PagePolicyValues,
+  type PageSettingsValues,
+  readPageSettings,
+  setMaintenanceRemindMinutes,
+  setPagePassword,
+  setPagePolicy,
+  upsertPageSettings,
+} from "../../db/settings";
 import { newId, nowIso } from "../../domain/ids";
 import type { ComponentStatus } from "../../domain/status";
 import { accessConfig } from "../auth";
@@ -285,6 +293,8 @@ export async function move(ctx: AdminCtx, kind: "component" | "group", id: strin
 
 export interface SettingsJson extends PageSettingsValues, PagePolicyValues {
   page_id: string;
+  /** Minutes before a maintenance starts when subscribers are reminded, unless the maintenance says otherwise (0: none). */
+  maintenance_remind_minutes: number;
   /** Whether a page password is set; the password itself is never shown. */
   page_password_set: boolean;
 }
@@ -304,6 +314,7 @@ export async function getSettings(db: D1Database, page = 1): Promise<SettingsJso
     visibility: settings.visibility,
     page_password_set: settings.pagePasswordHash != null,
     turnstile_site_key: settings.turnstileSiteKey || null,
+    maintenance_remind_minutes: settings.maintenanceRemindMinutes,
     public_text: settings.publicText,
     public_template: settings.publicTemplate,
     publication: settings.publication,
@@ -338,6 +349,7 @@ export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<Set
     public_template: _w,
     publication: _p,
     publish_after_seconds: _s,
+    maintenance_remind_minutes: remind,
     ...rest
   } = body;
   const policy = nextPolicy(before, body);
@@ -373,10 +385,12 @@ export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<Set
     // Read by the Ingestor (db/ingest-reads.ts), which reloads after this write.
     setPagePolicy(db, ctx.page, policy),
     ...(password === undefined ? [] : [setPagePassword(db, password, password === null ? null : newAccessSecret(), ctx.page)]),
+    ...(remind === undefined ? [] : [setMaintenanceRemindMinutes(db, remind, ctx.page)]),
     // The audit log says that the password changed, never what it is.
     audit(db, ctx.actor, "settings.update", "page", String(ctx.page), before, {
       ...next,
       ...policy,
+      maintenance_remind_minutes: remind ?? before.maintenance_remind_minutes,
       ...(password === undefined ? {} : { page_password: password === null ? "(cleared)" : "(set)" }),
     }),
   ]);

@@ -176,6 +176,7 @@ export async function createMaintenance(ctx: AdminCtx, body: MaintenanceCreate):
     scheduledFor: body.scheduled_for,
     scheduledUntil: body.scheduled_until,
     componentIds: body.component_ids,
+    remindMinutes: body.remind_minutes ?? null,
   });
   const [maintenance] = await getIncidents(ctx.env.DB, await readContext(ctx), { where: BY_ID, params: [result.id], limit: 1 });
   return maintenance!;

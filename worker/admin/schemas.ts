@@ -238,14 +238,46 @@ export const incidentPublish = z.strictObject({
 });
 export type IncidentPublish = z.infer<typeof incidentPublish>;
 
+/** Minutes before a maintenance starts when subscribers are reminded (0: none; null: the page's setting). */
+const remindMinutes = z.number().int("must be a whole number of minutes").min(0).max(10_080);
+
 export const maintenanceCreate = z.strictObject({
   name: z.string().trim().min(1, "is required").max(255),
   body: message,
   scheduled_for: instant,
   scheduled_until: instant,
   component_ids: ids.min(1, "must name at least one component"),
+  remind_minutes: remindMinutes.nullable().optional(),
 });
 export type MaintenanceCreate = z.infer<typeof maintenanceCreate>;
+
+/** A postmortem's Markdown (rendered with raw HTML shown as text, domain/markdown.ts). */
+export const postmortemPut = z.strictObject({ body: z.string().trim().min(1, "is required").max(50_000) });
+export type PostmortemPut = z.infer<typeof postmortemPut>;
+
+/** Publishing it; `notify`: subscribers and channels hear of it (once). */
+export const postmortemPublish = z.strictObject({ notify: z.boolean().optional() });
+
+const calendarDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "is not a valid date");
+
+/** A recurring maintenance: weekly on `weekdays` (1 Monday … 7 Sunday) or every `interval_days`, at `start_time` in the page's time zone. */
+export const maintenanceRule = z.strictObject({
+  name: z.string().trim().min(1, "is required").max(255),
+  body: message,
+  component_ids: ids.min(1, "must name at least one component"),
+  frequency: z.enum(["weekly", "interval"]),
+  weekdays: z.array(z.number().int().min(1, "must be 1 (Monday) to 7 (Sunday)").max(7, "must be 1 (Monday) to 7 (Sunday)")).max(7).optional(),
+  interval_days: z.number().int().min(1).max(366).nullable().optional(),
+  start_time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time as HH:MM (24-hour)"),
+  starts_on: calendarDay,
+  ends_on: calendarDay.nullable().optional(),
+  duration_minutes: z.number().int().min(1).max(10_080),
+  remind_minutes: remindMinutes.nullable().optional(),
+});
+export type MaintenanceRuleBody = z.infer<typeof maintenanceRule>;
 
 /** A link readers follow or an image they load: http(s) only (never javascript:, data: or the like). */
 export const webUrl = z
@@ -298,6 +330,8 @@ export const settingsPut = z.strictObject({
     .refine((u) => u === "" || /^https?:\/\/[^\s]+$/.test(u), "must be an http(s) URL or empty"),
   time_zone: z.string().min(1).max(64).refine(isTimeZone, "must be an IANA time zone such as Europe/Paris or Etc/UTC"),
   auto_resolve_minutes: z.number().int().min(1).max(10_080).nullable(),
+  /** The default reminder before a maintenance starts, in minutes (0: none). */
+  maintenance_remind_minutes: remindMinutes.optional(),
   delivery_retention_days: z.number().int().min(1).max(3650).optional(),
   audit_retention_days: z.number().int().min(1).max(3650).optional(),
   allow_framing: z.boolean().optional(),

@@ -4,6 +4,7 @@ import { utcToZonedLocal } from "../../domain/maintenance";
 import type { ComponentJson, GroupJson } from "./catalog";
 import type { AdminIncidentJson } from "./incidents";
 import { type Common, Empty, Field, IncidentStatus, Layout, MessageField, PostForm, Table, Time, TimeCell } from "./layout";
+import type { MaintenanceRuleJson, PostmortemJson } from "./postmortems";
 
 import {
   ComponentChecks,
@@ -16,8 +17,16 @@ import {
   UpdateForm,
   Window,
 } from "./views-incident-parts";
+import { PostmortemSection, RulesSection } from "./views-postmortem";
 
-export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components: ComponentJson[] }> = ({ actor, tz, flash, incident: i, components }) => {
+export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components: ComponentJson[]; postmortem?: PostmortemJson | null }> = ({
+  actor,
+  tz,
+  flash,
+  incident: i,
+  components,
+  postmortem,
+}) => {
   const unpublished = i.publication === "draft" || i.publication === "pending";
   const open = (i.kind === "maintenance" ? i.status !== "completed" : !i.resolved_at) && i.publication === "published";
   return (
@@ -113,6 +122,7 @@ export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components
           </section>
         </>
       )}
+      {postmortem && <PostmortemSection incidentId={i.id} postmortem={postmortem} tz={tz} />}
       <h2>Updates</h2>
       <section>
         {i.incident_updates.map((u) => (
@@ -142,8 +152,15 @@ export const IncidentPage: FC<Common & { incident: AdminIncidentJson; components
 };
 
 export const MaintenancePage: FC<
-  Common & { open: AdminIncidentJson[]; completed: AdminIncidentJson[]; components: ComponentJson[]; groups: GroupJson[]; now: string }
-> = ({ actor, tz, flash, open, completed, components, groups, now }) => {
+  Common & {
+    open: AdminIncidentJson[];
+    completed: AdminIncidentJson[];
+    components: ComponentJson[];
+    groups: GroupJson[];
+    rules: MaintenanceRuleJson[];
+    now: string;
+  }
+> = ({ actor, tz, flash, open, completed, components, groups, rules, now }) => {
   const start = utcToZonedLocal(new Date(Math.ceil(Date.parse(now) / 3_600_000) * 3_600_000).toISOString(), tz);
   const end = utcToZonedLocal(new Date(Math.ceil(Date.parse(now) / 3_600_000) * 3_600_000 + 3_600_000).toISOString(), tz);
   return (
@@ -158,6 +175,14 @@ export const MaintenancePage: FC<
             <Field label="Ends" type="datetime-local" name="scheduled_until" required value={end} />
             <span class="muted">time zone {tz}</span>
           </div>
+          <Field
+            label="Remind subscribers"
+            type="number"
+            name="remind_minutes"
+            min={0}
+            max={10_080}
+            unit="minutes before it starts (empty: the page's setting; 0: no reminder)"
+          />
           <div>
             Components
             <ComponentChecks components={components} groups={groups} />
@@ -200,6 +225,7 @@ export const MaintenancePage: FC<
       ) : (
         <Empty>No maintenance scheduled.</Empty>
       )}
+      <RulesSection rules={rules} components={components} groups={groups} tz={tz} today={utcToZonedLocal(now, tz).slice(0, 10)} />
       <h2>Recently completed</h2>
       <section>
         <Table

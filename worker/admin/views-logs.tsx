@@ -275,6 +275,18 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, t
             </>
           }
         />
+        <NumberField
+          label="Remind subscribers of maintenance"
+          name="maintenance_remind_minutes"
+          value={settings.maintenance_remind_minutes}
+          min={0}
+          max={10080}
+          unit={
+            <>
+              minutes before it starts <span class="muted">(0: no reminder; a maintenance may set its own)</span>
+            </>
+          }
+        />
         {(["delivery", "audit"] as const).map((log) => (
           <NumberField
             label={`Keep the ${log} log for`}

@@ -5,7 +5,9 @@ export type EventType =
   | "incident.created"
   | "incident.updated"
   | "incident.resolved"
+  | "incident.postmortem"
   | "maintenance.scheduled"
+  | "maintenance.reminder"
   | "maintenance.started"
   | "maintenance.updated"
   | "maintenance.completed"
@@ -28,7 +30,7 @@ export interface PageRef {
 }
 
 export interface NotifyEvent {
-  /** Stable per change: the incident update id, or `csc<n>` for a component status change. */
+  /** Stable per change: the incident update id, `csc<n>` for a component status change, `ntc<n>` for a notice. */
   id: string;
   type: EventType;
   /** The components it touches: recipients limited to components hear only of these. */

@@ -9,6 +9,7 @@
 
 import { esc } from "../../domain/html";
 import { format, type Language, messages } from "../../i18n";
+import { utcText } from "../../i18n/labels";
 import type { NotifyEvent } from "./events";
 
 /** Where the reader goes from a notification, and how they leave. */
@@ -38,12 +39,6 @@ export function webhookBody(e: NotifyEvent, links: Links): Record<string, unknow
       ...incident,
       backfilled: false,
       impact_override: null,
-      postmortem_body: null,
-      postmortem_body_last_updated_at: null,
-      postmortem_ignored: false,
-      postmortem_notified_subscribers: false,
-      postmortem_notified_twitter: false,
-      postmortem_published_at: null,
       incident_updates: e.incident.incident_updates.map((u) => ({ ...u, twitter_updated_at: null, wants_twitter_update: false })),
     },
   };
@@ -89,6 +84,7 @@ export function summarize(e: NotifyEvent, lang: Language = "en"): Summary {
     };
   }
   const i = e.incident;
+  if (e.type === "maintenance.reminder" || e.type === "incident.postmortem") return noticeSummary(e, i, lang);
   const update = e.update ?? i.incident_updates[0];
   const status = label(m.update, update?.status ?? i.status);
   const done = ["resolved", "completed", "postmortem"].includes(update?.status ?? i.status);
@@ -108,6 +104,25 @@ export function summarize(e: NotifyEvent, lang: Language = "en"): Summary {
             ? "warn"
             : "info",
     at: update?.created_at ?? i.updated_at,
+  };
+}
+
+/** A notice: a maintenance about to start, or a postmortem published (its Markdown as the text). */
+function noticeSummary(e: NotifyEvent, i: NonNullable<NotifyEvent["incident"]>, lang: Language): Summary {
+  const m = messages(lang);
+  const reminder = e.type === "maintenance.reminder";
+  const status = reminder ? m.email.reminder : (m.update.postmortem ?? "postmortem");
+  const body = reminder
+    ? format(m.email.maintenance_reminder, { maintenance: i.name, time: utcText(i.scheduled_for ?? i.started_at, lang) })
+    : `${format(m.email.postmortem_published, { incident: i.name })}\n\n${clip(i.postmortem_body ?? "", 3000)}`;
+  return {
+    title: `${i.name}: ${status}`,
+    body,
+    status,
+    impact: messages(lang).impact[i.impact] ?? i.impact,
+    components: i.components.map((c) => c.name),
+    tone: reminder ? "info" : "ok",
+    at: reminder ? e.generated_at : (i.postmortem_published_at ?? e.generated_at),
   };
 }
 

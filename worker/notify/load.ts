@@ -1,6 +1,8 @@
 // An event as recipients hear of it, loaded from D1 once per committed change: the incident update
-// (with its incident, in Statuspage's shape, and the page's status) or the component status change.
+// (with its incident, in Statuspage's shape, and the page's status), the component status change, or a
+// notice (a maintenance's reminder, a postmortem published).
 import { statusChange, updateInContext } from "../../db/events";
+import { noticeById } from "../../db/postmortems";
 import { getIncident, getStatus, type ReadContext } from "../../db/queries";
 import { readPageLink, readPageSettings } from "../../db/settings";
 import { nowIso } from "../../domain/ids";
@@ -24,7 +26,29 @@ async function pageRef(db: D1Database, ctx: ReadContext): Promise<PageRef> {
 
 /** The event for a committed change; null when its rows are gone (an incident or component deleted since). */
 export async function loadEvent(db: D1Database, base: string, ref: EventRef): Promise<NotifyEvent | null> {
+  if (ref.type === "notice") return loadNotice(db, base, ref.id);
   return ref.type === "incident_update" ? loadIncidentUpdate(db, base, ref.id) : loadComponentChange(db, base, ref.id);
+}
+
+/** A maintenance's reminder or a postmortem published: the incident as it is now, with no update of its own. */
+async function loadNotice(db: D1Database, base: string, noticeId: number): Promise<NotifyEvent | null> {
+  const notice = await noticeById(db, noticeId);
+  if (!notice) return null;
+  // The notice is on its incident's page: its subscribers and channels hear of it, with that page's links.
+  const ctx = await readContext(db, base, notice.page);
+  const [found, page] = await Promise.all([getIncident(db, ctx, notice.incidentId), pageRef(db, ctx)]);
+  if (!found.incident) return null;
+  const incident = { ...found.incident, incident_updates: found.incident.incident_updates.slice(0, MAX_UPDATES) };
+  return {
+    id: `ntc${noticeId}`,
+    type: notice.kind,
+    componentIds: incident.components.map((c) => c.id),
+    page,
+    pageNumber: notice.page,
+    base: ctx.baseUrl,
+    incident,
+    generated_at: nowIso(),
+  };
 }
 
 async function loadIncidentUpdate(db: D1Database, base: string, updateId: string): Promise<NotifyEvent | null> {

@@ -7,7 +7,7 @@
 //   only its recipient (gone = unsubscribed: nothing is sent).
 
 /** A committed change, by the D1 row that records it. */
-export type EventRef = { type: "incident_update"; id: string } | { type: "component_change"; id: number };
+export type EventRef = { type: "incident_update"; id: string } | { type: "component_change"; id: number } | { type: "notice"; id: number };
 
 export type NotifyMessage =
   | {

@@ -1,6 +1,6 @@
 // The Ingestor's notification outbox (its own SQLite storage). After each commit to D1 (a projection
 // batch, an operator action, the cron's tick), the outbox reads what D1 now holds past its cursors
-// (incident updates by rowid, component status changes by id) and stores one `event` message per
+// (incident updates by rowid, component status changes and notices by id) and stores one `event` message per
 // change together with the moved cursors, in one storage transaction: a change is in the outbox or
 // still ahead of the cursor, never lost. Then it sends the outbox to the queue and deletes what was
 // sent; a failed send stays and is retried on the object's alarm. Notifications thus leave only
@@ -18,6 +18,7 @@ const RETRY_MS = 5_000;
 interface Cursor {
   updateRowid: number;
   changeId: number;
+  noticeId: number;
 }
 
 export class NotifyOutbox {
@@ -40,9 +41,9 @@ export class NotifyOutbox {
 
   private cursor(): Cursor | null {
     const row = this.storage.sql
-      .exec<{ update_rowid: number; change_id: number }>("SELECT update_rowid, change_id FROM notify_cursor WHERE id = 1")
+      .exec<{ update_rowid: number; change_id: number; notice_id: number }>("SELECT update_rowid, change_id, notice_id FROM notify_cursor WHERE id = 1")
       .toArray()[0];
-    return row ? { updateRowid: row.update_rowid, changeId: row.change_id } : null;
+    return row ? { updateRowid: row.update_rowid, changeId: row.change_id, noticeId: row.notice_id } : null;
   }
 
   /**
@@ -53,7 +54,12 @@ export class NotifyOutbox {
     if (this.cursorKnown) return;
     if (!this.cursor()) {
       const start = await currentCursor(db);
-      this.storage.sql.exec("INSERT OR IGNORE INTO notify_cursor (id, update_rowid, change_id) VALUES (1, ?, ?)", start.updateRowid, start.changeId);
+      this.storage.sql.exec(
+        "INSERT OR IGNORE INTO notify_cursor (id, update_rowid, change_id, notice_id) VALUES (1, ?, ?, ?)",
+        start.updateRowid,
+        start.changeId,
+        start.noticeId,
+      );
     }
     this.cursorKnown = true;
   }
@@ -99,20 +105,30 @@ export class NotifyOutbox {
     await this.ensureCursor();
     for (;;) {
       const cursor = this.cursor()!;
-      const { updates, changes } = await changesAfter(this.env.DB, cursor, PAGE);
-      if (!updates.length && !changes.length) return;
+      const { updates, changes, notices } = await changesAfter(this.env.DB, cursor, PAGE);
+      if (!updates.length && !changes.length && !notices.length) return;
       const now = new Date().toISOString();
       const messages: NotifyMessage[] = [
         // Past a draft's rows without telling them: publishing writes its first update again, after the cursor.
         ...updates.filter((u) => u.published).map((u): NotifyMessage => ({ kind: "event", ref: { type: "incident_update", id: u.id } })),
         ...changes.map((c): NotifyMessage => ({ kind: "event", ref: { type: "component_change", id: c.id } })),
+        ...notices.map((n): NotifyMessage => ({ kind: "event", ref: { type: "notice", id: n.id } })),
       ];
-      const next: Cursor = { updateRowid: updates.at(-1)?.rowid ?? cursor.updateRowid, changeId: changes.at(-1)?.id ?? cursor.changeId };
+      const next: Cursor = {
+        updateRowid: updates.at(-1)?.rowid ?? cursor.updateRowid,
+        changeId: changes.at(-1)?.id ?? cursor.changeId,
+        noticeId: notices.at(-1)?.id ?? cursor.noticeId,
+      };
       this.storage.transactionSync(() => {
         for (const m of messages) this.storage.sql.exec("INSERT INTO notify_outbox (message, created_at) VALUES (?, ?)", JSON.stringify(m), now);
-        this.storage.sql.exec("UPDATE notify_cursor SET update_rowid = ?, change_id = ? WHERE id = 1", next.updateRowid, next.changeId);
+        this.storage.sql.exec(
+          "UPDATE notify_cursor SET update_rowid = ?, change_id = ?, notice_id = ? WHERE id = 1",
+          next.updateRowid,
+          next.changeId,
+          next.noticeId,
+        );
       });
-      if (updates.length < PAGE && changes.length < PAGE) return;
+      if (updates.length < PAGE && changes.length < PAGE && notices.length < PAGE) return;
     }
   }
 

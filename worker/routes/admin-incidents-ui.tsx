@@ -16,6 +16,7 @@ import {
 } from "../admin/incidents";
 import { listAlerts } from "../admin/integrations";
 import { page } from "../admin/layout";
+import { getPostmortem, listMaintenanceRules } from "../admin/postmortems";
 import * as s from "../admin/schemas";
 import { DashboardPage } from "../admin/views-dashboard";
 import { IncidentPage, MaintenancePage } from "../admin/views-incidents";
@@ -48,7 +49,10 @@ incidentsUi.get("/", async (c) => {
 
 incidentsUi.get("/incidents/:id", async (c) => {
   const [base, incident, components] = await Promise.all([common(c), getIncident(ctxOf(c), pathId(c)), listComponents(c.env.DB, c.get("page"))]);
-  return page(c, <IncidentPage {...base} incident={incident} components={components} />);
+  // A resolved, public incident can get a postmortem.
+  const postmortem =
+    incident.kind === "incident" && incident.resolved_at && incident.publication === "published" ? await getPostmortem(ctxOf(c), incident.id) : null;
+  return page(c, <IncidentPage {...base} incident={incident} components={components} postmortem={postmortem} />);
 });
 
 post("/incidents/:id/resolve", "/admin", async (c, f) => {
@@ -103,14 +107,15 @@ post("/incidents", "/admin", async (c, f) => {
 incidentsUi.get("/maintenances", async (c) => {
   const ctx = ctxOf(c);
   const db = c.env.DB;
-  const [base, open, completed, components, groups] = await Promise.all([
+  const [base, open, completed, components, groups, rules] = await Promise.all([
     common(c),
     listMaintenances(ctx, "open"),
     listMaintenances(ctx, "completed", 20),
     listComponents(db, c.get("page")),
     listGroups(db, c.get("page")),
+    listMaintenanceRules(ctx),
   ]);
-  return page(c, <MaintenancePage {...base} open={open} completed={completed} components={components} groups={groups} now={nowIso()} />);
+  return page(c, <MaintenancePage {...base} open={open} completed={completed} components={components} groups={groups} rules={rules} now={nowIso()} />);
 });
 
 post("/maintenances", "/admin/maintenances", async (c, f) => {
@@ -123,6 +128,7 @@ post("/maintenances", "/admin/maintenances", async (c, f) => {
     scheduled_for: at("scheduled_for"),
     scheduled_until: at("scheduled_until"),
     component_ids: f.all("component_ids"),
+    remind_minutes: f.int("remind_minutes") ?? null,
   });
   const m = await createMaintenance(ctxOf(c), body);
   return m.status === "in_progress" ? "maintenance_started" : "maintenance_scheduled";

@@ -65,6 +65,7 @@ post("/settings", "/admin/settings", async (c, f) => {
     url: f.str("url"),
     time_zone: f.str("time_zone").trim(),
     auto_resolve_minutes: f.int("auto_resolve_minutes") ?? null,
+    maintenance_remind_minutes: f.int("maintenance_remind_minutes"),
     delivery_retention_days: f.int("delivery_retention_days"),
     audit_retention_days: f.int("audit_retention_days"),
     allow_framing: f.str("allow_framing") === "true",

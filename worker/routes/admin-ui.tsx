@@ -27,6 +27,7 @@ import { importUi } from "./admin-import-ui";
 import { incidentsUi } from "./admin-incidents-ui";
 import { integrationsUi } from "./admin-integrations-ui";
 import { logsUi } from "./admin-logs-ui";
+import { maintenanceUi } from "./admin-maintenance-ui";
 import { pagesUi, selectPage } from "./admin-pages-ui";
 import { subscribersUi } from "./admin-subscribers-ui";
 import { templatesUi } from "./admin-templates-ui";
@@ -132,6 +133,7 @@ adminUi.post("/logout/everywhere", async (c) => {
 
 // Each group of pages with its forms; the middleware above signs the operator in and checks every form.
 adminUi.route("/", incidentsUi);
+adminUi.route("/", maintenanceUi);
 adminUi.route("/", catalogUi);
 adminUi.route("/", integrationsUi);
 adminUi.route("/", templatesUi);

@@ -76,6 +76,16 @@ import {
   updatePage,
   visiblePages,
 } from "../admin/pages";
+import {
+  deleteMaintenanceRule,
+  deletePostmortem,
+  getMaintenanceRule,
+  getPostmortem,
+  listMaintenanceRules,
+  publishPostmortem,
+  saveMaintenanceRule,
+  savePostmortem,
+} from "../admin/postmortems";
 import * as s from "../admin/schemas";
 import { subscribersApi } from "../admin/subscribers";
 import { type AdminEnv, requireAdminApi } from "../auth";
@@ -285,6 +295,32 @@ resources.get("/maintenances", filterOf(MAINTENANCE_FILTERS), async (c) => {
   return c.json(await listMaintenances(adminCtx(c), q.status, q.limit));
 });
 resources.post("/maintenances", ...json(s.maintenanceCreate), async (c) => c.json(await createMaintenance(adminCtx(c), c.req.valid("json")), 201));
+
+// Recurring maintenance: the cron creates each rule's occurrences ahead of time; an edit changes the future ones only.
+resources.get("/maintenance-rules", async (c) => c.json(await listMaintenanceRules(adminCtx(c))));
+resources.post("/maintenance-rules", ...json(s.maintenanceRule), async (c) => c.json(await saveMaintenanceRule(adminCtx(c), null, c.req.valid("json")), 201));
+resources.get("/maintenance-rules/:id", param, async (c) => c.json(await getMaintenanceRule(adminCtx(c), c.req.valid("param").id)));
+resources.put("/maintenance-rules/:id", param, ...json(s.maintenanceRule), async (c) =>
+  c.json(await saveMaintenanceRule(adminCtx(c), c.req.valid("param").id, c.req.valid("json"))),
+);
+resources.delete("/maintenance-rules/:id", param, async (c) => {
+  await deleteMaintenanceRule(adminCtx(c), c.req.valid("param").id);
+  return c.body(null, 204);
+});
+
+// A resolved incident's postmortem: drafted (PUT), then published (optionally told to subscribers), or withdrawn.
+resources.get("/incidents/:id/postmortem", param, async (c) => c.json(await getPostmortem(adminCtx(c), c.req.valid("param").id)));
+resources.put("/incidents/:id/postmortem", param, ...json(s.postmortemPut), async (c) =>
+  c.json(await savePostmortem(adminCtx(c), c.req.valid("param").id, c.req.valid("json"))),
+);
+resources.post("/incidents/:id/postmortem/publish", param, async (c) => {
+  const body = (await c.req.raw.clone().text()).trim() ? await jsonBody(c.req) : {};
+  return c.json(await publishPostmortem(adminCtx(c), c.req.valid("param").id, validate(s.postmortemPublish, body).notify ?? false));
+});
+resources.delete("/incidents/:id/postmortem", param, async (c) => {
+  await deletePostmortem(adminCtx(c), c.req.valid("param").id);
+  return c.body(null, 204);
+});
 
 // ── Audit log and page settings ─────────────────────────────────────────────
 

@@ -8,6 +8,7 @@ import { Feed } from "feed";
 import { type Context, Hono } from "hono";
 import { componentIdOnPage, getComponentList, getHistory, getStatus, type IncidentJson, type PageJson, type ReadContext } from "../../db/queries";
 import { esc } from "../../domain/html";
+import { renderMarkdown } from "../../domain/markdown";
 import type { Indicator } from "../../domain/status";
 import { format, type Language, messages } from "../../i18n";
 import { componentStatusLabel, indicatorLabel, updateStatusLabel, utcText } from "../../i18n/labels";
@@ -20,14 +21,17 @@ export const feeds = new Hono<AppEnv>();
 
 const FEED_ITEMS = 50;
 
-/** An item's HTML: its updates newest first, as Statuspage's feeds show them. */
+/** An item's HTML: its published postmortem, then its updates newest first, as Statuspage's feeds show them. */
 function itemHtml(i: IncidentJson, lang: Language): string {
-  return i.incident_updates
+  const postmortem = i.postmortem_body
+    ? `<h3>${esc(updateStatusLabel("postmortem", lang))}</h3><p><small>${esc(utcText(i.postmortem_published_at ?? i.updated_at, lang))}</small></p>${renderMarkdown(cleanText(i.postmortem_body))}`
+    : "";
+  return `${postmortem}${i.incident_updates
     .map(
       (u) =>
         `<p><small>${esc(utcText(u.display_at || u.created_at, lang))}</small><br><strong>${esc(updateStatusLabel(u.status, lang))}</strong> - ${esc(isolateBidi(cleanText(u.body))).replace(/\n/g, "<br>")}</p>`,
     )
-    .join("");
+    .join("")}`;
 }
 
 function buildFeed(page: PageJson, base: string, incidents: IncidentJson[], lang: Language): Feed {

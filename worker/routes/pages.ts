@@ -6,8 +6,9 @@ import { Hono } from "hono";
 import { shareSettings } from "../../db/settings";
 import { withoutPrefix } from "../../domain/page-address";
 import { PAGE_LANGUAGE_HEADER } from "../../i18n";
-import { cachedPublic, PLACEHOLDER_ORIGIN } from "../cache";
+import { cachedPublic } from "../cache";
 import type { AppEnv } from "../env";
+import { PLACEHOLDER_ORIGIN } from "../generation";
 import { requestPage } from "../reader-settings";
 import { readerGate } from "../visibility";
 
@@ -35,6 +36,6 @@ pages.get("*", (c) =>
         store: res.status === 200 || res.status === 404,
       };
     },
-    { localised: true },
+    { localised: true, html: true },
   ),
 );

@@ -4,13 +4,13 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { getComponentList, getIncidentList, getMaintenanceList, getStatus, getSummary, type ReadContext } from "../../db/queries";
-import { cachedPublic } from "../cache";
+import { AS_OF_HEADER, cachedPublic } from "../cache";
 import type { AppEnv } from "../env";
 import { requestSettings } from "../reader-settings";
 
 export const statuspageApi = new Hono<AppEnv>();
 
-statuspageApi.use("*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag"], maxAge: 86400 }));
+statuspageApi.use("*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag", AS_OF_HEADER], maxAge: 86400 }));
 
 const DOCUMENTS: Record<string, (db: D1Database, ctx: ReadContext) => Promise<unknown>> = {
   "/summary.json": getSummary,

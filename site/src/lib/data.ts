@@ -25,6 +25,8 @@ const contextOf = async (request: Request): Promise<ReadContext> => ({
 const HISTORY_LIMIT = 1000;
 /** Days of past incidents on the overview, today included. */
 export const RECENT_DAYS = 7;
+/** Days ahead the overview shows scheduled maintenance. */
+export const UPCOMING_DAYS = 7;
 const DAY_MS = 86_400_000;
 
 export interface Overview {

@@ -7,10 +7,12 @@ const SOURCE = `
 :root{--bg:#fff;--fg:#1f2328;--mute:#59636e;--line:#d1d9e0;--card:#f6f8fa;--link:#0550ae;
 --ok:#1a7f37;--minor:#9a6700;--major:#bc4c00;--critical:#cf222e;--maint:#0969da;--na:#d1d9e0;
 --b1:#d4a72c;--b2:#e16f24;--b3:#cf222e;
+--tok:#1a7f37;--tminor:#9a6700;--tmajor:#bc4c00;--tcritical:#cf222e;--tmaint:#0969da;--btn:var(--link);
 color-scheme:light dark;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 @media(prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--mute:#9198a1;--line:#3d444d;--card:#151b23;--link:#4493f8;
 --ok:#238636;--minor:#9e6a03;--major:#bd561d;--critical:#da3633;--maint:#1f6feb;--na:#3d444d;
---b1:#bb8009;--b2:#db6d28;--b3:#f85149}}
+--b1:#bb8009;--b2:#db6d28;--b3:#f85149;
+--tok:#3fb950;--tminor:#d29922;--tmajor:#db6d28;--tcritical:#f85149;--tmaint:#4493f8;--btn:#1f6feb}}
 *{box-sizing:border-box}
 body{margin:0 auto;max-width:50rem;padding:0 1rem 2rem;background:var(--bg);color:var(--fg);overflow-wrap:anywhere}
 a{color:var(--link)}
@@ -60,12 +62,15 @@ background:var(--bg);box-shadow:0 4px 12px #0003;font-size:.85rem}
 .st[data-status=in_progress]::before,.st[data-status=verifying]::before{color:var(--maint)}
 .tl{margin:0;padding:0 0 0 1rem;border-left:2px solid var(--line);list-style:none}
 .tl li{margin:0 0 .75rem}.tl li:last-child{margin:0}.tl p{margin:.1rem 0 0;white-space:pre-line}
+#postmortem{margin:1.5rem 0 0}.postmortem{overflow-wrap:anywhere}.postmortem img{max-width:100%;height:auto}.postmortem pre{overflow-x:auto}
 time{color:var(--mute);font-size:.85rem}
 .day{padding:.5rem 0;border-bottom:1px solid var(--line)}.day h3{color:var(--mute);font-weight:600;margin-bottom:.25rem}
 .day>p{margin:0;color:var(--mute)}
 .past{margin:.25rem 0 .5rem}.past p{margin:0}
-.past h4 a{color:var(--critical)}.past[data-impact=minor] h4 a,.past[data-impact=none] h4 a{color:var(--minor)}
-.past[data-impact=major] h4 a{color:var(--major)}.past[data-impact=maintenance] h4 a{color:var(--maint)}
+.past .t a{color:var(--tcritical)}.past[data-impact=minor] .t a,.past[data-impact=none] .t a{color:var(--tminor)}
+.past[data-impact=major] .t a{color:var(--tmajor)}.past[data-impact=maintenance] .t a{color:var(--tmaint)}
+#banner h1{display:inline;margin:0;font:inherit}
+.as-of{margin:0 0 1rem;padding:.6rem 1rem;border:1px solid var(--line);border-left:4px solid var(--tminor);border-radius:.5rem;background:var(--card)}
 .kind{margin:0;color:var(--mute);text-transform:uppercase;font-size:.8rem;letter-spacing:.05em}
 .logo{height:2rem;width:auto;max-width:10rem;vertical-align:middle;margin-right:.5rem;object-fit:contain}
 .desc{margin:.25rem 0 0 1rem;color:var(--mute);font-size:.9rem}
@@ -80,13 +85,13 @@ export const CSS = SOURCE.replace(/\/\*[\s\S]*?\*\//g, "")
   .replace(/;}/g, "}");
 
 /**
- * The brand colour: link text on the light page, the header band behind white text, and a tint of it
- * for links on the dark page (domain/contrast.ts checked all three when it was set).
+ * The brand colour: link text on the light page, the header band and the buttons behind white text, and
+ * a tint of it for links on the dark page (domain/contrast.ts checked all three when it was set).
  */
 export function brandCss(colour: string | null): string {
   if (!colour || !/^#[0-9a-f]{6}$/i.test(colour)) return "";
   return (
-    `:root{--link:${colour};--brand:${colour}}@media(prefers-color-scheme:dark){:root{--link:${darkModeTint(colour)}}}` +
+    `:root{--link:${colour};--brand:${colour};--btn:${colour}}@media(prefers-color-scheme:dark){:root{--link:${darkModeTint(colour)}}}` +
     `header.band{background:var(--brand);color:#fff;margin:0 -1rem;padding:1rem;border-radius:0 0 .5rem .5rem}` +
     `header.band a,header.band .brand span{color:#fff}`
   );
@@ -98,8 +103,8 @@ export const FORM_CSS =
   ".sub input[type=email],.sub input[type=url]{font:inherit;padding:.5rem;border:1px solid var(--line);border-radius:.4rem;background:var(--bg);color:var(--fg)}" +
   ".sub fieldset{border:1px solid var(--line);border-radius:.5rem;padding:.5rem 1rem}.sub fieldset label{display:flex;gap:.5rem;font-weight:400}" +
   ".sub .grp{font-weight:600;margin:.4rem 0 0}.sub .in{padding-left:1rem}.hint{margin:0;color:var(--mute);font-size:.9rem;font-weight:400}" +
-  ".sub button,.act button{font:inherit;padding:.5rem 1rem;border:0;border-radius:.4rem;background:var(--link);color:#fff;cursor:pointer;justify-self:start}" +
-  ".act button.danger{background:var(--critical)}.err{color:var(--critical);font-weight:600}.ok{color:var(--ok);font-weight:600}";
+  ".sub button,.act button{font:inherit;padding:.5rem 1rem;border:0;border-radius:.4rem;background:var(--btn);color:#fff;cursor:pointer;justify-self:start}" +
+  ".act button.danger{background:var(--critical)}.err{color:var(--tcritical);font-weight:600}.ok{color:var(--tok);font-weight:600}";
 
 /** The private page's sign-in: a page of its own, outside the site's frame. */
 export const SIGN_IN_CSS =
