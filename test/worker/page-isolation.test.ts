@@ -147,11 +147,9 @@ const SURFACES: Record<string, (p: Page | null) => string[]> = {
   "/history.atom": () => ["/history.atom"],
   "/badge.svg": () => ["/badge.svg"],
   "/badge/:file": () => [`/badge/${SHARED_SLUG}.svg`, ...pages.map((q) => `/badge/${q.componentId}.svg`)],
-  // An open tab's WebSocket: a plain GET is answered (gate first) without one, and names no page.
+  // An open tab's WebSocket: a plain GET is answered (gate first) without one, and names no page; sockets below.
   "/live": () => ["/live"],
   "/access": () => ["/access", "/access?next=/history"],
-  // A plain GET (no upgrade): a 426 to readers, the gate's 401 to strangers of the private page; sockets below.
-  "/live": () => ["/live"],
   "/subscriptions/:token": () => pages.map((q) => `/subscriptions/${q.token}`),
   "/subscriptions/:token/confirm": () => pages.map((q) => `/subscriptions/${q.token}/confirm`),
   "/subscriptions/:token/unsubscribe": () => pages.map((q) => `/subscriptions/${q.token}/unsubscribe`),
