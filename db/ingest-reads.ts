@@ -2,7 +2,7 @@
 // its whole state). Raw SQL on purpose: this is the hot path, and the delivery's scope is one CTE over
 // json_each of its dedup keys and slugs, shared by the reads of one batch.
 import type { IncidentWording } from "../domain/incident-templates";
-import type { AlertState, ComponentState, IncidentState, LinkRule, Publication, Routing, WorkingSet } from "../domain/incidents";
+import type { AlertState, ComponentState, IncidentState, LinkRule, PagePolicy, Publication, Routing, WorkingSet } from "../domain/incidents";
 import { type IntegrationOptions, readOptions } from "../domain/integration-options";
 import { PUBLIC_TEXT_MODES, type PublicTextMode } from "../domain/public-text";
 import { ALERT_VISIBILITIES, INCIDENT_PUBLICATIONS, PUBLICATION_POLICIES, type PublicationPolicy } from "../domain/status";
@@ -121,13 +121,15 @@ export async function loadWorkingSets(db: D1Database, requests: WorkingSetReques
     const bind = (sql: string) => db.prepare(sql).bind(...(sql.includes("?3") ? params : [r.integrationId]));
     return [READS.integrationComponents, READS.links, READS.components, READS.incidents, READS.alerts, READS.publicText].map(bind);
   });
-  const results = await db.batch(statements);
+  const results = await db.batch([...statements, db.prepare(PAGE_POLICIES)]);
+  const policies = pagePolicies(rowsOf<PagePolicyRow>(results.at(-1)));
   const ws: WorkingSet = { components: new Map(), alerts: new Map(), incidents: new Map() };
   const routings = new Map<string, Routing>();
   requests.forEach((r, i) => {
     const [ic, lk, cs, inc, al, pt] = results.slice(i * 6, i * 6 + 6);
     routings.set(r.integrationId, {
       ...routingOf(r.integrationId, rowsOf<RoutingRow>(pt)[0]),
+      ...(policies.size ? { pagePolicies: policies } : {}),
       componentIds: rowsOf<{ component_id: string }>(ic).map((row) => row.component_id),
       links: rowsOf<LinkRow>(lk).map(linkRule),
     });
@@ -169,6 +171,23 @@ function routingOf(integrationId: string, r: RoutingRow | undefined): Routing {
     componentIds: [],
     links: [],
   };
+}
+
+/** The pages that set their own wording or publication policy (the rest take each integration's). */
+const PAGE_POLICIES =
+  "SELECT id, public_text AS publicText, public_template AS publicTemplate, publication, publish_after_seconds AS publishAfterSeconds FROM page_settings WHERE public_text IS NOT NULL OR publication IS NOT NULL";
+type PagePolicyRow = { id: number; publicText: string | null; publicTemplate: string | null; publication: string | null; publishAfterSeconds: number | null };
+
+function pagePolicies(rows: PagePolicyRow[]): Map<number, PagePolicy> {
+  const out = new Map<number, PagePolicy>();
+  for (const r of rows) {
+    const policy: PagePolicy = {};
+    if ((PUBLIC_TEXT_MODES as readonly unknown[]).includes(r.publicText))
+      policy.publicText = { mode: r.publicText as PublicTextMode, template: r.publicTemplate };
+    if ((PUBLICATION_POLICIES as readonly unknown[]).includes(r.publication)) policy.publication = publicationOf(r as unknown as RoutingRow);
+    if (policy.publicText || policy.publication) out.set(r.id, policy);
+  }
+  return out;
 }
 
 /** An integration's publication policy; an unknown value is read as the default, publish at once. */
@@ -244,7 +263,7 @@ const ALERT_WITH_ROUTES = `SELECT ${columnsOf(alerts, "a")},
   FROM alerts a`;
 
 export async function loadIngestState(db: D1Database, recentSince: string): Promise<IngestState> {
-  const [ints, ic, lk, cs, inc, al, cold, progress] = await db.batch([
+  const [ints, ic, lk, cs, inc, al, cold, progress, pp] = await db.batch([
     db.prepare(`SELECT ${columnsOf(integrations, "i", INTEGRATION_FIELDS)}, ${templateOf("i.incident_template_id")} FROM integrations i`),
     db.prepare("SELECT integration_id, component_id FROM integration_components"),
     db.prepare(`SELECT ${columnsOf(links, "l", LINK_FIELDS)},
@@ -257,8 +276,10 @@ export async function loadIngestState(db: D1Database, recentSince: string): Prom
     db.prepare(`${ALERT_WITH_ROUTES} WHERE ${HOT_ALERT}`).bind(recentSince),
     db.prepare(`SELECT a.integration_id, a.dedup_key FROM alerts a WHERE NOT ${HOT_ALERT}`).bind(recentSince),
     db.prepare("SELECT applied_seq FROM ingest_progress WHERE id = 1"),
+    db.prepare(PAGE_POLICIES),
   ]);
   const rows = rowsOf<IntegrationStateRow>(ints);
+  const policies = pagePolicies(rowsOf<PagePolicyRow>(pp));
   const integrationRecords = rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -268,7 +289,7 @@ export async function loadIngestState(db: D1Database, recentSince: string): Prom
     signingSecret: r.signingSecret,
     options: readOptions(r.options),
   }));
-  const routings = new Map<string, Routing>(rows.map((r) => [r.id, routingOf(r.id, r)]));
+  const routings = new Map<string, Routing>(rows.map((r) => [r.id, { ...routingOf(r.id, r), ...(policies.size ? { pagePolicies: policies } : {}) }]));
   for (const r of rowsOf<{ integration_id: string; component_id: string }>(ic)) routings.get(r.integration_id)?.componentIds.push(r.component_id);
   for (const r of rowsOf<LinkRow>(lk)) routings.get(r.integrationId)?.links.push(linkRule(r));
   return {

@@ -77,6 +77,12 @@ export const pageSettings = sqliteTable(
     turnstileSiteKey: text("turnstile_site_key"),
     /** Minutes before a maintenance starts when its subscribers are reminded (0: no reminder; migration 0013). */
     maintenanceRemindMinutes: integer("maintenance_remind_minutes").notNull().default(60),
+    /** How alerts' incidents on this page read in public (domain/public-text.ts); null: each integration's own. */
+    publicText: text("public_text", { enum: ["summary", "full", "template"] }),
+    publicTemplate: text("public_template"),
+    /** What alerts' incidents on this page do in public (domain/publication.ts); null: each integration's own. */
+    publication: text("publication", { enum: PUBLICATION_POLICIES }),
+    publishAfterSeconds: integer("publish_after_seconds"),
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex("page_settings_slug_unique").on(t.slug)],

@@ -35,6 +35,10 @@ const UNSAVED: typeof pageSettings.$inferSelect = {
   allowFraming: true,
   turnstileSiteKey: null,
   maintenanceRemindMinutes: 60,
+  publicText: null,
+  publicTemplate: null,
+  publication: null,
+  publishAfterSeconds: null,
   updatedAt: new Date(0).toISOString(),
 };
 
@@ -192,3 +196,17 @@ export const setPagePassword = (db: D1Database, hash: string | null, accessSecre
 /** A page's default reminder before a maintenance starts, in minutes (0: none). */
 export const setMaintenanceRemindMinutes = (db: D1Database, minutes: number, page = 1) =>
   db.prepare("UPDATE page_settings SET maintenance_remind_minutes = ?1 WHERE id = ?2").bind(minutes, page);
+
+/** A page's own wording and publication policy for the incidents alerts open on it; null fields: each integration's. */
+export interface PagePolicyValues {
+  public_text: "summary" | "full" | "template" | null;
+  public_template: string | null;
+  publication: "publish" | "review" | "status_only" | "private" | null;
+  publish_after_seconds: number | null;
+}
+
+/** Writes the page's policy (its row exists: upsertPageSettings runs first in the same batch). */
+export const setPagePolicy = (db: D1Database, page: number, v: PagePolicyValues) =>
+  db
+    .prepare("UPDATE page_settings SET public_text = ?2, public_template = ?3, publication = ?4, publish_after_seconds = ?5 WHERE id = ?1")
+    .bind(page, v.public_text, v.public_template, v.publication, v.publish_after_seconds);

@@ -138,9 +138,11 @@ export async function unconfirmedOnPage(db: D1Database, page: number, ids: strin
 
 // ── Components and groups ───────────────────────────────────────────────────
 
-/** Which page a component or group is on (null: there is none). */
-export async function pageOf(db: D1Database, kind: "component" | "group", id: string): Promise<number | null> {
-  const table = kind === "component" ? "components" : "component_groups";
+const PAGE_OWNERS = { component: "components", group: "component_groups", incident: "incidents", alert: "alerts" } as const;
+
+/** Which page a component, group, incident or alert is on (null: there is none). */
+export async function pageOf(db: D1Database, kind: keyof typeof PAGE_OWNERS, id: string): Promise<number | null> {
+  const table = PAGE_OWNERS[kind];
   const row = await db.prepare(`SELECT page FROM ${table} WHERE id = ?1`).bind(id).first<{ page: number }>();
   return row?.page ?? null;
 }

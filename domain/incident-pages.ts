@@ -34,14 +34,21 @@ export function pagesReached(event: AlertEvent, routing: Routing, components: Ma
   return pages;
 }
 
-/** The routing as one page sees it: its own components only, and new alerts and incidents on it. */
+/** The routing with the page's own wording and publication policy, where the page sets them (page settings). */
+function withPagePolicy(routing: Routing, page: number): Routing {
+  const policy = routing.pagePolicies?.get(page);
+  if (!policy) return routing;
+  return { ...routing, ...(policy.publicText ? { publicText: policy.publicText } : {}), ...(policy.publication ? { publication: policy.publication } : {}) };
+}
+
+/** The routing as one page sees it: its own components only, new alerts and incidents on it, and its own policy. */
 function routingOn(routing: Routing, page: number, components: Map<string, ComponentState>): Routing {
   const onPage = (id: string) => {
     const c = components.get(id);
     return !!c && pageOf(c) === page;
   };
   return {
-    ...routing,
+    ...withPagePolicy(routing, page),
     page,
     componentIds: routing.componentIds.filter(onPage),
     links: routing.links.map((l) => ({ ...l, componentIds: l.componentIds.filter(onPage) })).filter((l) => l.componentIds.length > 0),
@@ -80,7 +87,8 @@ export function applyEventsOnPages(ws: WorkingSet, routing: Routing, events: Ale
   const all = new Set(eventPages.flatMap((p) => [...p]));
   const pages = [...all].sort((a, b) => a - b);
   if (pages.length === 1 && !hasOtherPages(ws, pages[0]!)) {
-    return applyEvents(ws, pages[0] === 1 ? routing : { ...routing, page: pages[0] }, events, opts);
+    const only = withPagePolicy(routing, pages[0]!);
+    return applyEvents(ws, pages[0] === 1 ? only : { ...only, page: pages[0] }, events, opts);
   }
   const outcomes: EventOutcome[] = new Array(events.length).fill("stale");
   const decisions = pages.map((page) => {

@@ -113,6 +113,14 @@ export interface Routing {
   publication?: Publication;
   /** The incident template its alerts open incidents with (a matching link's wins); absent: the public text's words. */
   template?: IncidentWording | null;
+  /** Pages with their own wording or publication policy: on those pages they win over the integration's. */
+  pagePolicies?: Map<number, PagePolicy>;
+}
+
+/** A page's own policy for the incidents alerts open on it; what it leaves out is the integration's. */
+export interface PagePolicy {
+  publicText?: PublicTextSetting;
+  publication?: Publication;
 }
 
 export interface Publication {

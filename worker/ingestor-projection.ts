@@ -16,7 +16,7 @@ import { nowIso } from "../domain/ids";
 import { purgePublicCache } from "./cache";
 import { config } from "./config";
 import type { Env } from "./env";
-import { tellReaders } from "./live";
+import { type ChangedPages, tellReaders } from "./live";
 import type { NotifyOutbox } from "./notify/outbox";
 
 /** A projection batch stays well inside D1's limits. */
@@ -48,6 +48,8 @@ export interface InboxEntry {
   purge: boolean;
   /** Its batch is read by the notification outbox. */
   notify: boolean;
+  /** The pages whose open tabs are told once its batch is in D1 (those of what it changed). */
+  pages: number[];
 }
 
 export interface ProjectionStatus {
@@ -146,13 +148,14 @@ export class Projection {
   private insert(seq: number, entry: InboxEntry) {
     const text = JSON.stringify(entry.statements);
     this.storage.sql.exec(
-      "INSERT INTO inbox (seq, accepted_at, bytes, purge, notify, statements) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO inbox (seq, accepted_at, bytes, purge, notify, statements, pages) VALUES (?, ?, ?, ?, ?, ?, ?)",
       seq,
       entry.acceptedAt,
       text.length,
       entry.purge ? 1 : 0,
       entry.notify ? 1 : 0,
       text,
+      JSON.stringify(entry.pages),
     );
     this.lastSeq = Math.max(this.lastSeq, seq);
     if (this.memo.size < MEMO_DELIVERIES) this.memo.set(seq, entry.statements);
@@ -258,22 +261,22 @@ export class Projection {
       if (!this.waiting) return;
     }
     const from = this.d1Applied;
-    const rows: Array<{ seq: number; purge: number; notify: number; statements: SqlStatement[] }> = [];
+    const rows: Array<{ seq: number; purge: number; notify: number; pages: number[] | null; statements: SqlStatement[] }> = [];
     let count = 0;
-    for (const r of this.storage.sql.exec<{ seq: number; purge: number; notify: number }>(
-      "SELECT seq, purge, notify FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?",
+    for (const r of this.storage.sql.exec<{ seq: number; purge: number; notify: number; pages: string | null }>(
+      "SELECT seq, purge, notify, pages FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?",
       from,
       MAX_GROUP_DELIVERIES,
     )) {
       const statements = this.memo.get(r.seq) ?? this.readStatements(r.seq);
       if (rows.length && count + statements.length > MAX_GROUP_STATEMENTS) break;
-      rows.push({ seq: r.seq, purge: r.purge, notify: r.notify, statements });
+      rows.push({ seq: r.seq, purge: r.purge, notify: r.notify, pages: r.pages === null ? null : (JSON.parse(r.pages) as number[]), statements });
       count += statements.length;
     }
     if (!rows.length)
       for (const u of this.unstored) {
         if (rows.length >= MAX_GROUP_DELIVERIES || (rows.length && count + u.entry.statements.length > MAX_GROUP_STATEMENTS)) break;
-        rows.push({ seq: u.seq, purge: u.entry.purge ? 1 : 0, notify: u.entry.notify ? 1 : 0, statements: u.entry.statements });
+        rows.push({ seq: u.seq, purge: u.entry.purge ? 1 : 0, notify: u.entry.notify ? 1 : 0, pages: u.entry.pages, statements: u.entry.statements });
         count += u.entry.statements.length;
       }
     if (!rows.length) return;
@@ -287,9 +290,13 @@ export class Projection {
     this.lastProjectedAt = nowIso();
     this.dropThrough(to);
     // Pages read D1: purge only now that D1 holds what they will show; then open tabs refetch (worker/live.ts).
-    if (rows.some((r) => r.purge)) {
+    // Only the pages the batch's deliveries changed (each delivery's, from its decision); a row stored before
+    // deliveries kept their pages tells every page.
+    const purging = rows.filter((r) => r.purge);
+    if (purging.length) {
       await purgePublicCache(this.env);
-      tellReaders(this.env, this.waitUntil);
+      const pages: ChangedPages = purging.some((r) => !r.pages) ? "every" : purging.flatMap((r) => r.pages!);
+      tellReaders(this.env, pages, this.waitUntil);
     }
     this.settle((w) => w.seq <= to, { ok: true, writes: counter.count });
     // A batch without incident updates or status changes has nothing to tell: no D1 read for the outbox.

@@ -34,6 +34,11 @@ const STEPS: Step[] = [
     const columns = sql.exec<{ name: string }>("PRAGMA table_info(notify_cursor)").toArray();
     if (!columns.some((c) => c.name === "notice_id")) sql.exec("ALTER TABLE notify_cursor ADD COLUMN notice_id INTEGER NOT NULL DEFAULT 0");
   },
+  // 5. The pages each delivery changed (JSON ids), whose open tabs are told once it is in D1; older rows (NULL) tell every page.
+  (sql) => {
+    const columns = sql.exec<{ name: string }>("PRAGMA table_info(inbox)").toArray();
+    if (!columns.some((c) => c.name === "pages")) sql.exec("ALTER TABLE inbox ADD COLUMN pages TEXT");
+  },
 ];
 
 /** The schema version this code expects. */

@@ -26,11 +26,12 @@ import { type DeliveryRecord, decisionSql, lastTestSql } from "../db/ingest";
 import { type IntegrationRecord, loadAlertsByKey, loadIngestState } from "../db/ingest-reads";
 import { countingD1, type RoundTripCounter } from "../db/instrumented";
 import { prepare, type SqlStatement } from "../db/sql";
+import { pageOf } from "../db/v1";
 import type { AlertEvent } from "../domain/alert-event";
 import { dueAt, type HeartbeatSignal, heartbeatDedupKey, heartbeatResolve, heartbeatSettings, heartbeatTrigger, recordSignal } from "../domain/heartbeat";
 import { newId, nowIso } from "../domain/ids";
 import { applyEventsOnPages } from "../domain/incident-pages";
-import type { EventOutcome } from "../domain/incidents";
+import type { EventOutcome, WorkingSet } from "../domain/incidents";
 import { LEGACY_TIMESTAMP_HEADER } from "../domain/integration-options";
 import { purgePublicCache } from "./cache";
 import { config } from "./config";
@@ -41,7 +42,7 @@ import { type AdminCommand, type CommandResult, runAdminCommand } from "./ingest
 import { type InboxLimits, Projection, type ProjectionStatus } from "./ingestor-projection";
 import { migrateIngestorStorage } from "./ingestor-storage";
 import { runTick, type TickResult } from "./ingestor-tick";
-import { tellReaders } from "./live";
+import { type ChangedPages, tellReaders } from "./live";
 import { NotifyOutbox } from "./notify/outbox";
 import { senderOf } from "./sources/registry";
 import { verifyBodySignature } from "./sources/signatures";
@@ -234,6 +235,8 @@ export class Ingestor extends DurableObject<Env> {
         // Only incident updates and status changes are told (worker/notify): the outbox reads D1 after a batch only if one holds them
         // (a published draft's first update is written again).
         notify: decision.updates.length > 0 || decision.statusChanges.length > 0 || published,
+        // The delivery's working set holds everything its decision may change: its pages' tabs are told.
+        pages: pagesOf(ws),
       });
     } catch (error) {
       // Memory may hold a decision that was never stored: start again from D1 and the inbox.
@@ -449,8 +452,9 @@ export class Ingestor extends DurableObject<Env> {
   adminAction(command: AdminCommand): Promise<CommandResult> {
     return this.exclusive<CommandResult>(
       async () => {
+        const pages = await this.commandPages(command);
         const result = await runAdminCommand(this.env, command);
-        if (result.ok) await this.publicChanged();
+        if (result.ok) await this.publicChanged(pages);
         return result;
       },
       (r) => r.ok,
@@ -472,24 +476,47 @@ export class Ingestor extends DurableObject<Env> {
           if (taken) return { ok: false, status: 409, error: taken.message, ...(taken.field ? { field: taken.field } : {}) };
           throw error;
         }
-        await this.publicChanged();
+        // A catalog write may delete incidents with their updates (a page deleted): the outbox's cursor never stays past them.
+        await this.outbox.rewindPastDeleted();
+        await this.publicChanged("every");
         return { ok: true };
       },
       (r) => r.ok,
     );
   }
 
-  /** A committed write the public page shows: its cache purged, then its open tabs told (worker/live.ts). */
-  private async publicChanged() {
+  /** A committed write the public page shows: its cache purged, then the open tabs of the pages it changed told (worker/live.ts). */
+  private async publicChanged(pages: ChangedPages) {
     await purgePublicCache(this.env);
-    tellReaders(this.env, (p) => this.ctx.waitUntil(p));
+    tellReaders(this.env, pages, (p) => this.ctx.waitUntil(p));
+  }
+
+  /**
+   * The page an operator's command changes: the command's own, or its incident's, component's or alert's
+   * (from memory, else one D1 read); an integration's or a link's commands reach every page.
+   */
+  private async commandPages(command: AdminCommand): Promise<ChangedPages> {
+    if ("page" in command) return [command.page ?? 1];
+    const state = this.state;
+    const target: [kind: "incident" | "component" | "alert", id: string, known: { page?: number } | undefined] | null =
+      "incidentId" in command
+        ? ["incident", command.incidentId, state?.incidents.get(command.incidentId)]
+        : "componentId" in command
+          ? ["component", command.componentId, state?.components.get(command.componentId)]
+          : "alertId" in command
+            ? ["alert", command.alertId, state?.alerts.get(command.alertId)]
+            : null;
+    if (!target) return "every";
+    if (target[2]) return [target[2].page ?? 1];
+    const page = await pageOf(this.env.DB, target[0], target[1]).catch(() => null);
+    return page === null ? "every" : [page];
   }
 
   /** The cron's time-driven work (maintenance windows, auto-resolve) at `now`, in turn with deliveries. */
   async tick(now: string): Promise<TickResult> {
     const result = await this.exclusive(async () => {
       const result = await runTick(this.env, now);
-      if (tickChanged(result)) await this.publicChanged();
+      if (tickChanged(result)) await this.publicChanged("every");
       return result;
     }, tickChanged);
     if ("ok" in result) throw new Error(result.error);
@@ -629,4 +656,11 @@ export function staleTimestamp(timestamp: string, nowMs = Date.now()): string | 
 
 export function ingestor(env: Env): DurableObjectStub<Ingestor> {
   return env.INGESTOR.get(env.INGESTOR.idFromName("page"));
+}
+
+/** The pages of a delivery's working set (what its decision may change). */
+function pagesOf(ws: WorkingSet): number[] {
+  const pages = new Set<number>();
+  for (const m of [ws.components, ws.alerts, ws.incidents] as Map<string, { page?: number }>[]) for (const v of m.values()) pages.add(v.page ?? 1);
+  return pages.size ? [...pages] : [1];
 }

@@ -1,11 +1,10 @@
 // Live updates of open tabs (worker/live-hub.ts holds their sockets): connecting a tab to a hub shard,
 // and telling every shard of a page that it changed.
+import { listPages } from "../db/pages";
 import { config } from "./config";
 import type { Env } from "./env";
 import type { LiveHub } from "./live-hub";
 
-/** The page a request reads (one page per install today; the hub is keyed by it all the same). */
-export const LIVE_PAGE = 1;
 /** Shards tried in turn when one is full. */
 const PROBES = 3;
 
@@ -35,17 +34,27 @@ export async function connectTab(env: Env, request: Request, page: number, tag: 
   );
 }
 
+/** Which pages a committed write changed: these, or every page when the writer cannot say which. */
+export type ChangedPages = Iterable<number> | "every";
+
 /**
- * Tells every shard of the page that it changed, after a committed write that the public page shows
- * (its cache already purged). Fire and forget: it never delays, nor fails, the write it follows; a shard
- * that cannot be told leaves its tabs to their next poll.
+ * Tells every shard of each changed page that it changed, after a committed write that the public page
+ * shows (its cache already purged); the tabs of other pages hear nothing. "every" (a catalog write or the
+ * cron's tick, which do not say which page they touched) reads the page ids, at most the install's 100
+ * pages. Fire and forget: it never delays, nor fails, the write it follows; a shard that cannot be told
+ * leaves its tabs to their next poll.
  */
-export function tellReaders(env: Env, waitUntil?: (p: Promise<unknown>) => void, page = LIVE_PAGE): void {
+export function tellReaders(env: Env, pages: ChangedPages, waitUntil?: (p: Promise<unknown>) => void): void {
   const shards = config(env).live.shards;
   if (!shards) return;
-  const told = Promise.allSettled(Array.from({ length: shards }, (_, k) => hub(env, page, k).changed())).then((results) => {
-    const failed = results.filter((r) => r.status === "rejected");
-    if (failed.length) console.error("live hub not told of a change", { shards: failed.length, error: String((failed[0] as PromiseRejectedResult).reason) });
-  });
+  const ids = pages === "every" ? listPages(env.DB).then((rows) => [...new Set([1, ...rows.map((r) => r.id)])]) : Promise.resolve([...new Set(pages)]);
+  const calls = ids.then((list) => Promise.allSettled(list.flatMap((page) => Array.from({ length: shards }, (_, k) => hub(env, page, k).changed()))));
+  const told = calls.then(
+    (results) => {
+      const failed = results.filter((r) => r.status === "rejected");
+      if (failed.length) console.error("live hub not told of a change", { shards: failed.length, error: String((failed[0] as PromiseRejectedResult).reason) });
+    },
+    (error) => console.error("live hubs not told of a change: the pages could not be read", String(error)),
+  );
   if (waitUntil) waitUntil(told);
 }

@@ -162,14 +162,14 @@
   });
   on("focus", refresh, window);
 
-  // Push (README "Live updates"): else polls; reconnects after a random, doubling wait.
+  // Push (README "Live updates"), to the hub of the page read (its /p/<slug> prefix kept): else polls; reconnects after a random, doubling wait.
   let ws = null;
   let pong = 0;
   let pings = 0;
   let wait = 5e3;
   let opened = 0;
   const connect = () => {
-    const s = new WebSocket(`ws${location.protocol.slice(4)}//${location.host}/live${location.search}`);
+    const s = new WebSocket(`ws${location.protocol.slice(4)}//${location.host}${location.pathname.match(/^\/p\/[^/]+/)?.[0] || ""}/live${location.search}`);
     s.onopen = () => {
       if (opened++) refresh();
       ws = s;

@@ -90,3 +90,52 @@ describe("an open tab, told by the hub", () => {
     await closePage(page);
   });
 });
+
+describe("a tab of another page, under its /p/<slug>/ prefix", () => {
+  it("connects to its page's hub (/p/<slug>/live) and shows its page's change within 2 s; the first page's tab is not told", async () => {
+    const slug = `live-other-${Date.now().toString(36)}`;
+    const other = await admin("POST", "/pages", { name: "Live other (e2e)", slug });
+    const theirs = (await admin("POST", `/pages/${other.id}/components`, { name: "Their service" })).id;
+    const url = `${base}/hooks/generic/${(await admin("POST", "/integrations", { name: "e2e live other", source: "generic", component_ids: [theirs] })).key}`;
+    // Catalog writes tell every page's tabs: let theirs pass before the tabs open.
+    await new Promise((r) => setTimeout(r, 500));
+
+    const page = await browser.newPage();
+    const socket = page.waitForEvent("websocket");
+    await page.goto(`${base}/p/${slug}/`);
+    const ws: WebSocket = await socket;
+    expect(new URL(ws.url()).pathname).toBe(`/p/${slug}/live`);
+    await ws.waitForEvent("framereceived", { predicate: (f) => f.payload === "pong", timeout: 10_000 });
+
+    const first = await browser.newPage();
+    const firstSocket = first.waitForEvent("websocket");
+    await first.goto(base);
+    const firstWs: WebSocket = await firstSocket;
+    await firstWs.waitForEvent("framereceived", { predicate: (f) => f.payload === "pong", timeout: 10_000 });
+    const firstTold: string[] = [];
+    firstWs.on("framereceived", (f) => {
+      if (f.payload === "changed") firstTold.push(String(f.payload));
+    });
+
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ dedup_key: "e2e-live-other", action: "trigger", severity: "critical", summary: "Their outage" }),
+    });
+    expect(res.status).toBe(202);
+    const answered = Date.now();
+    await page.waitForFunction(
+      (id) => document.querySelector(`#components li[data-id="${id}"] .status`)?.getAttribute("data-status") === "major_outage",
+      theirs,
+      {
+        timeout: 2_000,
+        polling: 20,
+      },
+    );
+    expect(Date.now() - answered).toBeLessThanOrEqual(2_000);
+    await first.waitForTimeout(500);
+    expect(firstTold).toEqual([]);
+    await page.close();
+    await first.close();
+  });
+});

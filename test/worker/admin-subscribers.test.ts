@@ -221,3 +221,45 @@ describe("the admin page", () => {
     expect(sent).toBe(0);
   });
 });
+
+describe("subscribers of another page than the first", () => {
+  it("the admin API and the admin UI (its selected page) add them to that page, with that page's components", async () => {
+    const page = (await (await admin("POST", "/pages", { name: "Subscribed elsewhere", slug: `subs-${Date.now()}` })).json()) as { id: number; slug: string };
+    const mine = (await (await admin("POST", `/pages/${page.id}/components`, { name: "Its own" })).json()) as { id: string };
+    // A component of the first page is not one of this page's.
+    const wrong = await admin("POST", `/pages/${page.id}/subscribers`, { email: "elsewhere@example.com", component_ids: [component.id] });
+    expect(wrong.status).toBe(400);
+    const res = await admin("POST", `/pages/${page.id}/subscribers`, { email: "elsewhere@example.com", component_ids: [mine.id] });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const [row] = await rows<{ page: number }>("SELECT page FROM subscribers WHERE email = 'elsewhere@example.com'");
+    expect(row!.page).toBe(page.id);
+    const listed = (await (await admin("GET", `/pages/${page.id}/subscribers`)).json()) as { items: Array<{ email: string }> };
+    expect(listed.items.map((s) => s.email)).toEqual(["elsewhere@example.com"]);
+
+    // The UI, with the page selected (cookie admin_page).
+    const login = await SELF.fetch(`${BASE}/admin/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: BASE, "CF-Connecting-IP": "192.0.2.31" },
+      body: new URLSearchParams({ token: ADMIN.Authorization.slice(7), name: "Ops" }).toString(),
+    });
+    const cookie = `${login.headers.get("set-cookie")!.split(";")[0]!}; admin_page=${page.id}`;
+    const form = await (await SELF.fetch(`${BASE}/admin/subscribers`, { headers: { Cookie: cookie } })).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form)![1]!;
+    expect(form).toContain(mine.id);
+    const added = await SELF.fetch(`${BASE}/admin/subscribers`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded", Origin: BASE },
+      body: new URLSearchParams([
+        ["_csrf", csrf],
+        ["email", "ui.elsewhere@example.com"],
+        ["component_ids", mine.id],
+      ]).toString(),
+    });
+    expect(added.status).toBe(303);
+    const [ui] = await rows<{ page: number; component_ids: string }>("SELECT page, component_ids FROM subscribers WHERE email = 'ui.elsewhere@example.com'");
+    expect(ui!.page).toBe(page.id);
+    expect(JSON.parse(ui!.component_ids)).toEqual([mine.id]);
+  });
+});

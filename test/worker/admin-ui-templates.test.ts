@@ -125,3 +125,44 @@ describe("heartbeat settings in the admin UI", () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe("incident templates follow the admin's selected page", () => {
+  it("the templates page lists, creates and deletes the selected page's templates; the dashboard and integrations offer them", async () => {
+    const other = (await (await admin("POST", "/pages", { name: "Templates elsewhere", slug: unique("tpl") })).json()) as { id: number };
+    const theirs = (await (await admin("POST", `/pages/${other.id}/components`, { name: "Their API" })).json()) as { id: string };
+    const firstName = unique("First page template");
+    expect((await admin("POST", "/incident-templates", { name: firstName, title: "t", body: "b" })).status).toBe(201);
+    const firstCookie = cookie;
+    cookie = `${firstCookie}; admin_page=${other.id}`;
+    try {
+      const list = await page("/admin/templates");
+      expect(list).not.toContain(firstName);
+      expect(list).toContain(theirs.id);
+      const name = unique("Their outage");
+      const created = await submit(
+        "/admin/templates",
+        { name, title: "Their API is down", body: "b", component_ids: theirs.id, component_status: "major_outage" },
+        "/admin/templates",
+      );
+      expect(created.status).toBe(303);
+      const [row] = await rows<{ id: string; page: number }>(`SELECT id, page FROM incident_templates WHERE name = '${name}'`);
+      expect(row!.page).toBe(other.id);
+      expect(await page("/admin/templates")).toContain(name);
+      expect(await page("/admin")).toContain(row!.id);
+      expect(await page("/admin/integrations")).toContain(row!.id);
+      // An integration takes the selected page's template from its card.
+      const integration = await createIntegration("generic", [theirs.id]);
+      const attached = await submit(`/admin/integrations/${integration.id}/template`, { incident_template_id: row!.id }, "/admin/integrations");
+      expect(attached.status).toBe(303);
+      const [taken] = await rows<{ incident_template_id: string }>(`SELECT incident_template_id FROM integrations WHERE id = '${integration.id}'`);
+      expect(taken!.incident_template_id).toBe(row!.id);
+      await page("/admin/templates");
+      const deleted = await submit(`/admin/templates/${row!.id}/delete`, { confirm: "yes" }, "/admin/templates");
+      expect(deleted.status).toBe(303);
+      expect(await rows(`SELECT id FROM incident_templates WHERE id = '${row!.id}'`)).toEqual([]);
+    } finally {
+      cookie = firstCookie;
+    }
+    expect(await page("/admin/templates")).toContain(firstName);
+  });
+});

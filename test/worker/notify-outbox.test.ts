@@ -56,3 +56,33 @@ describe("notification outbox", () => {
     expect(await captured(path)).toHaveLength(1); // the incident (the channel does not ask for component changes)
   });
 });
+
+describe("the outbox's cursor over incident updates", () => {
+  it("passes over no update after a page is deleted with the newest updates (their rowids given again)", { timeout: 40_000 }, async () => {
+    const comp = await createComponent("After a page delete");
+    const path = `/ok/${unique("rowids")}`;
+    expect(
+      (await admin("POST", "/channels", { kind: "webhook", name: "rowids", url: `${env.NOTIFY_CAPTURE_URL}${path}`, component_ids: [comp.id] })).status,
+    ).toBe(201);
+    const integ = await createIntegration("generic", [comp.id]);
+    // A page whose incidents hold the newest updates, told by the outbox (its cursor past them).
+    const page = (await (await admin("POST", "/pages", { name: "Short-lived", slug: unique("gone") })).json()) as { id: number; slug: string };
+    const incident = (await (await admin("POST", `/pages/${page.id}/incidents`, { name: "Soon gone", body: "First words." })).json()) as { id: string };
+    for (const body of ["More words.", "Even more words."])
+      expect((await admin("POST", `/pages/${page.id}/incidents/${incident.id}/updates`, { status: "identified", body })).status).toBe(201);
+    const newest = async () => (await env.DB.prepare("SELECT max(rowid) AS n FROM incident_updates").first<{ n: number }>())!.n;
+    const top = await newest();
+    const cursor = () =>
+      runInDurableObject(stub(), (_, state) => state.storage.sql.exec<{ r: number }>("SELECT update_rowid AS r FROM notify_cursor WHERE id = 1").one().r);
+    await vi.waitFor(async () => expect(await cursor()).toBeGreaterThanOrEqual(top), { timeout: 10_000, interval: 50 });
+
+    expect((await admin("DELETE", `/pages/${page.slug}`)).status).toBe(204);
+    expect(await newest()).toBeLessThan(top);
+    // The next update takes a rowid the cursor had passed: it is told all the same.
+    expect(
+      (await post(`/hooks/generic/${integ.key}`, { dedup_key: unique("rw"), action: "trigger", severity: "critical", summary: "After the delete" })).status,
+    ).toBe(202);
+    expect(await newest()).toBeLessThanOrEqual(top);
+    await vi.waitFor(async () => expect((await captured(path)).length).toBe(1), { timeout: 20_000, interval: 100 });
+  });
+});

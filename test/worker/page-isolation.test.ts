@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { setAccessKeySet } from "../../worker/auth";
 import { app } from "../../worker/index";
 import { hashPagePassword } from "../../worker/security/page-access";
-import { BASE, createIntegration, post, unique } from "./helpers";
+import { admin, BASE, createIntegration, post, unique } from "./helpers";
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
 
@@ -147,7 +147,7 @@ const SURFACES: Record<string, (p: Page | null) => string[]> = {
   "/history.atom": () => ["/history.atom"],
   "/badge.svg": () => ["/badge.svg"],
   "/badge/:file": () => [`/badge/${SHARED_SLUG}.svg`, ...pages.map((q) => `/badge/${q.componentId}.svg`)],
-  // An open tab's WebSocket: a plain GET is answered (gate first) without one, and names no page.
+  // An open tab's WebSocket: a plain GET is answered (gate first) without one, and names no page; sockets below.
   "/live": () => ["/live"],
   "/access": () => ["/access", "/access?next=/history"],
   "/subscriptions/:token": () => pages.map((q) => `/subscriptions/${q.token}`),
@@ -429,5 +429,81 @@ describe("emails and webhooks to subscribers", () => {
     expect(await hooksTo(internal)).toEqual([]);
     expect(mailsTo(internal)).toEqual([]);
     for (const m of sent) expect(m.text.includes(internal.marker), `email to ${m.to}`).toBe(false);
+  });
+});
+
+describe("live updates (/live)", () => {
+  /** A tab's socket on a page, reached by `way`; null when refused (with the status). */
+  async function openTab(url: string, headers: Record<string, string> = {}) {
+    const res = await SELF.fetch(url, { headers: { Upgrade: "websocket", ...headers } });
+    if (res.status !== 101) return { status: res.status, ws: null, got: [] as string[] };
+    const ws = res.webSocket!;
+    const got: string[] = [];
+    ws.addEventListener("message", (e) => got.push(String(e.data)));
+    ws.accept();
+    return { status: 101, ws, got };
+  }
+
+  it("the private page's /live refuses a stranger and a reader holding another page's cookie; its reader gets a socket", async () => {
+    const internal = pages.find((p) => p.private)!;
+    // A second private page, signed into: its cookie opens it and nothing else.
+    const other = await createPage("internal", true);
+    const signedIn = await SELF.fetch(`${BASE}/p/${other.slug}/access`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ password: PASSWORD, next: `/p/${other.slug}/` }),
+      redirect: "manual",
+    });
+    const otherCookie = /(page_access_\d+=[^;]+)/.exec(signedIn.headers.get("Set-Cookie") ?? "")?.[1] ?? "";
+    expect(otherCookie).toMatch(new RegExp(`^page_access_${other.id}=`));
+    // The other page's cookie value under the internal page's own cookie name too: signed with another secret.
+    const renamed = otherCookie.replace(/^page_access_\d+=/, `page_access_${internal.id}=`);
+    for (const way of ways(internal)) {
+      for (const headers of [{}, { Cookie: otherCookie }, { Cookie: renamed }] as Record<string, string>[]) {
+        const tab = await openTab(`${way}/live`, headers);
+        expect(tab.status, `${way}/live ${JSON.stringify(headers)}`).toBe(401);
+      }
+      const reader = await openTab(`${way}/live`, { Cookie: cookie });
+      expect(reader.status, `${way}/live with its cookie`).toBe(101);
+      reader.ws!.close(1000, "done");
+    }
+    const own = await openTab(`${BASE}/p/${other.slug}/live`, { Cookie: otherCookie });
+    expect(own.status).toBe(101);
+    own.ws!.close(1000, "done");
+  });
+
+  it("a tab is held by its page's hub: a change on one page tells that page's tabs and nothing to another page's", async () => {
+    const [a, , b] = pages as [Page, Page, Page];
+    // Integrations first: a catalog write does not say which page it changed, so it tells every page's tabs.
+    const integration = await createIntegration("generic", [a.componentId]);
+    const onB = await createIntegration("generic", [b.componentId]);
+    await new Promise((r) => setTimeout(r, 300)); // their tell (fire and forget) is over before the tabs open
+    // Tabs of page A under each way in, and of page B and the first page.
+    const tabsA = await Promise.all(ways(a).map((way) => openTab(`${way}/live`)));
+    const tabsB = await Promise.all(ways(b).map((way) => openTab(`${way}/live`)));
+    const first = await openTab(`${BASE}/live`);
+    for (const t of [...tabsA, ...tabsB, first]) expect(t.status).toBe(101);
+    const res = await post(`/hooks/generic/${integration.key}`, { dedup_key: unique("live"), action: "trigger", severity: "critical", summary: "Page A only" });
+    expect(res.status).toBe(202);
+    await vi.waitFor(() => expect(tabsA.every((t) => t.got.includes("changed"))).toBe(true), { timeout: 5_000, interval: 20 });
+    // Time for a stray message to arrive, had one been sent.
+    await new Promise((r) => setTimeout(r, 300));
+    for (const t of [...tabsB, first]) expect(t.got).not.toContain("changed");
+    // And the other way round: a change on page B reaches B's tabs, not A's.
+    for (const t of tabsA) t.got.length = 0;
+    expect((await post(`/hooks/generic/${onB.key}`, { dedup_key: unique("live"), action: "trigger", severity: "error", summary: "Page B only" })).status).toBe(
+      202,
+    );
+    await vi.waitFor(() => expect(tabsB.every((t) => t.got.includes("changed"))).toBe(true), { timeout: 5_000, interval: 20 });
+    await new Promise((r) => setTimeout(r, 300));
+    for (const t of tabsA) expect(t.got).not.toContain("changed");
+    // An operator's command on page B's component (an override): B's tabs only.
+    for (const t of [...tabsA, ...tabsB, first]) t.got.length = 0;
+    const override = await admin("PUT", `/pages/${b.id}/components/${b.componentId}/status`, { status: "partial_outage" });
+    expect(override.status, await override.text()).toBe(200);
+    await vi.waitFor(() => expect(tabsB.every((t) => t.got.includes("changed"))).toBe(true), { timeout: 5_000, interval: 20 });
+    await new Promise((r) => setTimeout(r, 300));
+    for (const t of [...tabsA, first]) expect(t.got).not.toContain("changed");
+    for (const t of [...tabsA, ...tabsB, first]) t.ws!.close(1000, "done");
   });
 });

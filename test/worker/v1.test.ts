@@ -199,3 +199,31 @@ describe("bodies", () => {
     expect(row!.d).toBe(0);
   });
 });
+
+describe("subscribers on another page than the first", () => {
+  it("are created on that page, with its components only, confirmed or pending", async () => {
+    const key = await apiKey([other.page]);
+    const comp = (await v1(key, "POST", `/pages/${other.pageId}/components`, { component: { name: "Its own" } })).body as Obj;
+    const firstPages = await createComponent("First page's");
+    const wrong = await v1(key, "POST", `/pages/${other.pageId}/subscribers`, {
+      subscriber: { email: "v1.other@example.com", component_ids: [firstPages.id] },
+    });
+    expect(wrong.status).toBe(400);
+    const made = await v1(key, "POST", `/pages/${other.pageId}/subscribers`, {
+      subscriber: { email: "v1.other@example.com", component_ids: [comp.id], skip_confirmation_notification: true },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const pending = await v1(key, "POST", `/pages/${other.pageId}/subscribers`, { subscriber: { email: "v1.pending@example.com" } });
+    expect(pending.status, JSON.stringify(pending.body)).toBe(201);
+    const { results } = await env.DB.prepare(
+      "SELECT email, page, confirmed_at FROM subscribers WHERE email IN ('v1.other@example.com', 'v1.pending@example.com') ORDER BY email",
+    ).all<{ email: string; page: number; confirmed_at: string | null }>();
+    expect(results.map((r) => [r.email, r.page, !!r.confirmed_at])).toEqual([
+      ["v1.other@example.com", other.page, true],
+      ["v1.pending@example.com", other.page, false],
+    ]);
+    // Statuspage lists the active (confirmed) ones by default.
+    const listed = (await v1(key, "GET", `/pages/${other.pageId}/subscribers`)).body as Obj[];
+    expect(listed.map((s) => s.email)).toEqual(["v1.other@example.com"]);
+  });
+});

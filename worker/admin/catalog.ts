@@ -18,7 +18,15 @@ import {
 } from "../../db/components";
 import { brandOf } from "../../db/queries";
 import type { ComponentGroupRow, ComponentRow } from "../../db/schema";
-import { type PageSettingsValues, readPageSettings, setMaintenanceRemindMinutes, setPagePassword, upsertPageSettings } from "../../db/settings";
+import {
+  type PagePolicyValues,
+  type PageSettingsValues,
+  readPageSettings,
+  setMaintenanceRemindMinutes,
+  setPagePassword,
+  setPagePolicy,
+  upsertPageSettings,
+} from "../../db/settings";
 import { newId, nowIso } from "../../domain/ids";
 import type { ComponentStatus } from "../../domain/status";
 import { accessConfig } from "../auth";
@@ -283,7 +291,7 @@ export async function move(ctx: AdminCtx, kind: "component" | "group", id: strin
 
 // ── Page settings ───────────────────────────────────────────────────────────
 
-export interface SettingsJson extends PageSettingsValues {
+export interface SettingsJson extends PageSettingsValues, PagePolicyValues {
   page_id: string;
   /** Minutes before a maintenance starts when subscribers are reminded, unless the maintenance says otherwise (0: none). */
   maintenance_remind_minutes: number;
@@ -307,13 +315,44 @@ export async function getSettings(db: D1Database, page = 1): Promise<SettingsJso
     page_password_set: settings.pagePasswordHash != null,
     turnstile_site_key: settings.turnstileSiteKey || null,
     maintenance_remind_minutes: settings.maintenanceRemindMinutes,
+    public_text: settings.publicText,
+    public_template: settings.publicTemplate,
+    publication: settings.publication,
+    publish_after_seconds: settings.publishAfterSeconds,
   };
+}
+
+/** The page's policy after a PUT: what it leaves out is kept, null clears; a template needs its wording, a grace period publishing. */
+function nextPolicy(before: SettingsJson, body: SettingsPut): PagePolicyValues {
+  const pick = <K extends keyof PagePolicyValues>(k: K): PagePolicyValues[K] => (body[k] === undefined ? before[k] : (body[k] as PagePolicyValues[K]));
+  const policy = {
+    public_text: pick("public_text"),
+    public_template: pick("public_template"),
+    publication: pick("publication"),
+    publish_after_seconds: pick("publish_after_seconds"),
+  };
+  if (policy.public_text === "template" && !policy.public_template)
+    throw new HttpError(400, "`public_template` is required when `public_text` is template (use {{components}}, {{severity}}, {{title}})", "public_template");
+  if (policy.publish_after_seconds && policy.publication !== "publish")
+    throw new HttpError(400, "`publish_after_seconds` is only meaningful with `publication` publish: set it to 0 or null, or publish", "publish_after_seconds");
+  return { ...policy, publish_after_seconds: policy.publish_after_seconds || null };
 }
 
 export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<SettingsJson> {
   const db = ctx.env.DB;
   const before = await getSettings(db, ctx.page);
-  const { page_password, page_id: _readOnlyId, page_password_set: _readOnlySet, maintenance_remind_minutes: remind, ...rest } = body;
+  const {
+    page_password,
+    page_id: _readOnlyId,
+    page_password_set: _readOnlySet,
+    public_text: _t,
+    public_template: _w,
+    publication: _p,
+    publish_after_seconds: _s,
+    maintenance_remind_minutes: remind,
+    ...rest
+  } = body;
+  const policy = nextPolicy(before, body);
   // The later settings are optional in a PUT: what a client leaves out keeps its value.
   const keep = <K extends keyof SettingsJson>(k: K, v: SettingsJson[K] | undefined): SettingsJson[K] => (v === undefined ? before[k] : v);
   const next = {
@@ -343,11 +382,14 @@ export async function putSettings(ctx: AdminCtx, body: SettingsPut): Promise<Set
   const password = page_password === undefined ? undefined : page_password === null ? null : await hashPagePassword(page_password);
   await commit(ctx.env, [
     upsertPageSettings(db, before.page_id || newId(), next, nowIso(), ctx.page),
+    // Read by the Ingestor (db/ingest-reads.ts), which reloads after this write.
+    setPagePolicy(db, ctx.page, policy),
     ...(password === undefined ? [] : [setPagePassword(db, password, password === null ? null : newAccessSecret(), ctx.page)]),
     ...(remind === undefined ? [] : [setMaintenanceRemindMinutes(db, remind, ctx.page)]),
     // The audit log says that the password changed, never what it is.
     audit(db, ctx.actor, "settings.update", "page", String(ctx.page), before, {
       ...next,
+      ...policy,
       maintenance_remind_minutes: remind ?? before.maintenance_remind_minutes,
       ...(password === undefined ? {} : { page_password: password === null ? "(cleared)" : "(set)" }),
     }),

@@ -137,11 +137,11 @@ export async function deleteIncidentTemplateById(ctx: AdminCtx, id: string, page
 }
 
 /** Attaches a template to a link (null detaches it); a matching link's template wins over its integration's. */
-export async function attachToLink(ctx: AdminCtx, linkId: string, templateId: string | null, page = 1): Promise<void> {
+export async function attachToLink(ctx: AdminCtx, linkId: string, templateId: string | null): Promise<void> {
   const db = ctx.env.DB;
   const link = await linkRow(db, linkId);
   if (!link) throw new HttpError(404, `no link ${linkId}`);
-  if (templateId) await getIncidentTemplate(db, templateId, page, "incident_template_id");
+  if (templateId) await getIncidentTemplate(db, templateId, ctx.page, "incident_template_id");
   const before = (link.incident_template_id as string | null) ?? null;
   if (before === templateId) return;
   await commit(ctx.env, [

@@ -130,7 +130,7 @@ export async function createIntegration(ctx: AdminCtx, body: IntegrationCreate):
   const db = ctx.env.DB;
   const componentIds = [...new Set(body.component_ids ?? [])];
   await assertComponentsExist(db, componentIds, "component_ids");
-  if (body.incident_template_id) await getIncidentTemplate(db, body.incident_template_id, 1, "incident_template_id");
+  if (body.incident_template_id) await getIncidentTemplate(db, body.incident_template_id, ctx.page, "incident_template_id");
   const id = newId();
   const key = newIntegrationKey();
   const now = nowIso();
@@ -241,7 +241,7 @@ export async function updateIntegration(ctx: AdminCtx, id: string, patch: Integr
     }
   }
   if (patch.incident_template_id !== undefined && patch.incident_template_id !== current.incident_template_id) {
-    if (patch.incident_template_id) await getIncidentTemplate(db, patch.incident_template_id, 1, "incident_template_id");
+    if (patch.incident_template_id) await getIncidentTemplate(db, patch.incident_template_id, ctx.page, "incident_template_id");
     before.incident_template_id = current.incident_template_id;
     after.incident_template_id = patch.incident_template_id;
     statements.push(updateIntegrationFields(db, id, { incidentTemplateId: patch.incident_template_id }, now));

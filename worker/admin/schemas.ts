@@ -356,6 +356,11 @@ export const settingsPut = z.strictObject({
       z.null(),
     ])
     .optional(),
+  /** The page's own wording and publication policy for alerts' incidents on it; null: each integration's; absent: kept. */
+  public_text: z.enum(PUBLIC_TEXT_MODES).nullable().optional(),
+  public_template: publicTemplate,
+  publication: z.enum(PUBLICATION_POLICIES).nullable().optional(),
+  publish_after_seconds: publishAfterSeconds,
 });
 export type SettingsPut = z.infer<typeof settingsPut>;
 

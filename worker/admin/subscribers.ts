@@ -64,7 +64,7 @@ subscribersApi.get("/subscribers.csv", csvExport);
 
 subscribersApi.post("/subscribers", ...json(subscriptionCreate.strict()), async (c) => {
   const body = c.req.valid("json");
-  const choices = await checkChoices(c.env, body);
+  const choices = await checkChoices(c.env, body, c.get("page"));
   return c.json(await addSubscriber(c.env, c.get("actor"), choices, body.language ?? DEFAULT_LANGUAGE), 201);
 });
 

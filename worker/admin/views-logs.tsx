@@ -352,6 +352,58 @@ export const SettingsPage: FC<Common & { settings: SettingsJson }> = ({ actor, t
             <input type="checkbox" name="clear_password" value="yes" /> Remove the page password
           </label>
         )}
+        <h3>Alerts on this page</h3>
+        <p class="muted">How the incidents that alerts open on this page read in public, and when they are published. Empty: each integration's own.</p>
+        <label>
+          Public text{" "}
+          <select name="public_text">
+            <option value="" selected={settings.public_text === null}>
+              Each integration's
+            </option>
+            <option value="summary" selected={settings.public_text === "summary"}>
+              Summary: the alert's title cleaned, a neutral body
+            </option>
+            <option value="full" selected={settings.public_text === "full"}>
+              Full: the alert's title and details verbatim
+            </option>
+            <option value="template" selected={settings.public_text === "template"}>
+              Template: the wording below
+            </option>
+          </select>
+        </label>
+        <Field label="Wording" name="public_template" value={settings.public_template ?? ""} maxlength={255} placeholder="{{components}} is having issues" />
+        <label>
+          Publication{" "}
+          <select name="publication">
+            <option value="" selected={settings.publication === null}>
+              Each integration's
+            </option>
+            <option value="publish" selected={settings.publication === "publish"}>
+              Publish (at once, or after the grace period below)
+            </option>
+            <option value="review" selected={settings.publication === "review"}>
+              Review: a draft an operator publishes
+            </option>
+            <option value="status_only" selected={settings.publication === "status_only"}>
+              Status only: component statuses, no incident
+            </option>
+            <option value="private" selected={settings.publication === "private"}>
+              Private: operators only
+            </option>
+          </select>
+        </label>
+        <NumberField
+          label="Publish after"
+          name="publish_after_seconds"
+          value={settings.publish_after_seconds}
+          min={0}
+          max={86400}
+          unit={
+            <>
+              seconds of firing <span class="muted">(with Publish; empty: at once)</span>
+            </>
+          }
+        />
         <h3>Subscribe form</h3>
         <label>
           Turnstile site key <input type="text" name="turnstile_site_key" value={settings.turnstile_site_key ?? ""} maxlength={100} autocomplete="off" />{" "}

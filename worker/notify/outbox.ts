@@ -80,6 +80,27 @@ export class NotifyOutbox {
     return this.chain;
   }
 
+  /**
+   * After a write that may have deleted the newest incident updates (a page deleted with its incidents):
+   * SQLite gives the next update the rowid of the newest row left plus one, so a cursor left past rows
+   * that are gone would pass over the next updates. It is brought back to the newest row left: every row
+   * up to it was past the cursor already, and nothing above it exists. Runs in turn with capture, and the
+   * caller holds the Ingestor's turn, so no update is written between the delete and this read.
+   */
+  rewindPastDeleted(): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      const cursor = this.cursor();
+      if (!cursor) return;
+      try {
+        const { updateRowid } = await currentCursor(this.env.DB);
+        if (updateRowid < cursor.updateRowid) this.storage.sql.exec("UPDATE notify_cursor SET update_rowid = ? WHERE id = 1", updateRowid);
+      } catch (error) {
+        this.fail("reading the newest incident update after a delete", error);
+      }
+    });
+    return this.chain;
+  }
+
   private async capture(): Promise<void> {
     await this.ensureCursor();
     for (;;) {

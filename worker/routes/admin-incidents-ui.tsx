@@ -42,7 +42,7 @@ incidentsUi.get("/", async (c) => {
     components: listComponents(db, c.get("page")),
     groups: listGroups(db, c.get("page")),
     unrouted: listAlerts(db, { unrouted: true, firing: true }),
-    templates: listIncidentTemplates(db),
+    templates: listIncidentTemplates(db, c.get("page")),
   });
   return page(c, <DashboardPage {...data.base} {...data} />);
 });

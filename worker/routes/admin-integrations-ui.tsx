@@ -40,7 +40,8 @@ async function integrationsPage(c: Context<AdminEnv>, created?: IntegrationWithK
     listLinks(db),
     listComponents(db),
     listGroups(db),
-    listIncidentTemplates(db),
+    // The selected page's templates: what an integration or link may open incidents with from this page.
+    listIncidentTemplates(db, c.get("page")),
   ]);
   return page(
     c,

@@ -87,6 +87,11 @@ post("/settings", "/admin/settings", async (c, f) => {
     visibility: f.opt("visibility"),
     page_password: f.str("clear_password") === "yes" ? null : f.str("page_password") || undefined,
     turnstile_site_key: f.str("turnstile_site_key"),
+    // Empty: each integration's own.
+    public_text: f.opt("public_text") ?? null,
+    public_template: f.opt("public_template") ?? null,
+    publication: f.opt("publication") ?? null,
+    publish_after_seconds: f.int("publish_after_seconds") ?? null,
   });
   await putSettings(ctxOf(c), body);
   return "settings_saved";

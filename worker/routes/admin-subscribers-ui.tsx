@@ -63,7 +63,7 @@ subscribersUi.post("/subscribers", (c) =>
       component_ids: text("component_ids"),
       language: text("language")[0] || undefined,
     });
-    await addSubscriber(c.env, c.get("actor"), await checkChoices(c.env, body), body.language ?? DEFAULT_LANGUAGE);
+    await addSubscriber(c.env, c.get("actor"), await checkChoices(c.env, body, c.get("page")), body.language ?? DEFAULT_LANGUAGE);
     return "added";
   }),
 );

@@ -1,4 +1,4 @@
-// The admin UI's incident templates: list, create, edit, delete.
+// The admin UI's incident templates: list, create, edit, delete, on the admin's selected page (cookie `admin_page`).
 import { type Context, Hono } from "hono";
 import { listComponents, listGroups } from "../admin/catalog";
 import { createIncidentTemplate, deleteIncidentTemplateById, listIncidentTemplates, updateIncidentTemplateById } from "../admin/incident-templates";
@@ -14,7 +14,12 @@ const post = formRoutes(templatesUi);
 
 async function templatesPage(c: Context<AdminEnv>) {
   const db = c.env.DB;
-  const [base, templates, components, groups] = await Promise.all([common(c), listIncidentTemplates(db), listComponents(db), listGroups(db)]);
+  const [base, templates, components, groups] = await Promise.all([
+    common(c),
+    listIncidentTemplates(db, c.get("page")),
+    listComponents(db, c.get("page")),
+    listGroups(db, c.get("page")),
+  ]);
   return page(c, <TemplatesPage {...base} templates={templates} components={components} groups={groups} />);
 }
 
@@ -35,17 +40,17 @@ function templateBody(f: Form) {
 }
 
 post("/templates", "/admin/templates", async (c, f) => {
-  await createIncidentTemplate(ctxOf(c), validate(s.incidentTemplateCreate, templateBody(f)));
+  await createIncidentTemplate(ctxOf(c), validate(s.incidentTemplateCreate, templateBody(f)), c.get("page"));
   return "template_saved";
 });
 
 post("/templates/:id", "/admin/templates", async (c, f) => {
-  await updateIncidentTemplateById(ctxOf(c), pathId(c), validate(s.incidentTemplatePatch, templateBody(f)));
+  await updateIncidentTemplateById(ctxOf(c), pathId(c), validate(s.incidentTemplatePatch, templateBody(f)), c.get("page"));
   return "template_saved";
 });
 
 post("/templates/:id/delete", "/admin/templates", async (c, f) => {
   requireConfirm(f);
-  await deleteIncidentTemplateById(ctxOf(c), pathId(c));
+  await deleteIncidentTemplateById(ctxOf(c), pathId(c), c.get("page"));
   return "template_deleted";
 });

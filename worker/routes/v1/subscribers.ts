@@ -81,8 +81,6 @@ subscribers.post("/subscribers", ...json(subscriberCreate), async (c) => {
   const body = c.req.valid("json").subscriber;
   if (!body.email) throw new HttpError(400, "`subscriber.email` is required (a webhook subscriber gives one too, for its notices)", "subscriber.email");
   const page = c.get("target").page;
-  // The subscription code places every new subscriber on the first page; refused elsewhere rather than misplaced.
-  if (page !== 1) throw new HttpError(409, "subscribers can be added through this API on the install's first page only, for now", "subscriber");
   if (body.component_ids?.length) {
     const { results } = await c.env.DB.prepare("SELECT id FROM components WHERE page = ?1 AND id IN (SELECT value FROM json_each(?2))")
       .bind(page, JSON.stringify(body.component_ids))
@@ -91,7 +89,7 @@ subscribers.post("/subscribers", ...json(subscriberCreate), async (c) => {
     const at = body.component_ids.findIndex((id) => !known.has(id));
     if (at >= 0) throw new HttpError(400, `\`subscriber.component_ids[${at}]\` is not a component of this page`, `subscriber.component_ids[${at}]`);
   }
-  const choices = await checkChoices(c.env, { email: body.email, webhook_url: body.endpoint || null, component_ids: body.component_ids });
+  const choices = await checkChoices(c.env, { email: body.email, webhook_url: body.endpoint || null, component_ids: body.component_ids }, page);
   const language = await pageLanguage(c);
   if (body.skip_confirmation_notification) {
     const made = await addSubscriber(c.env, c.get("actor"), choices, language);
