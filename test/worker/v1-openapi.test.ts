@@ -151,6 +151,7 @@ describe("every /v1 answer validates against Atlassian's published schemas", () 
     expect(published.body).toMatchObject({ body: "## What happened\n\nA slow query.", published_at: expect.any(String), notify_subscribers: false });
     const v2 = (await (await SELF.fetch(`${BASE}/api/v2/incidents.json`)).json()) as { incidents: Array<{ id: string; postmortem_body: string | null }> };
     expect(v2.incidents.find((i) => i.id === incident.id)?.postmortem_body).toBe("## What happened\n\nA slow query.");
+    expect((await call("GET", `/pages/${pageId}/incidents/${incident.id}`)).body).toMatchObject({ postmortem_body: "## What happened\n\nA slow query." });
     const revert = await call("PUT", `${postmortem}/revert`);
     expect(revert.status).toBe(400);
     expect((await call("PUT", `${postmortem}/publish`, { postmortem: { notify_twitter: true } })).status).toBe(400);
