@@ -40,6 +40,11 @@ const IMPLEMENTED = [
   "DELETE /pages/{page_id}/incidents/{incident_id}",
   "PATCH /pages/{page_id}/incidents/{incident_id}/incident_updates/{incident_update_id}",
   "PUT /pages/{page_id}/incidents/{incident_id}/incident_updates/{incident_update_id}",
+  "GET /pages/{page_id}/incidents/{incident_id}/postmortem",
+  "PUT /pages/{page_id}/incidents/{incident_id}/postmortem",
+  "PUT /pages/{page_id}/incidents/{incident_id}/postmortem/publish",
+  "PUT /pages/{page_id}/incidents/{incident_id}/postmortem/revert",
+  "DELETE /pages/{page_id}/incidents/{incident_id}/postmortem",
   "GET /pages/{page_id}/subscribers",
   "POST /pages/{page_id}/subscribers",
   "GET /pages/{page_id}/subscribers/{subscriber_id}",
@@ -131,6 +136,27 @@ describe("every /v1 answer validates against Atlassian's published schemas", () 
       incident: { status: "resolved", body: "Fixed.", components: { [comp.id]: "operational" } },
     });
     expect(resolved.body).toMatchObject({ status: "resolved" });
+
+    // Its postmortem: a draft, published (on the v2 API), not revertible here, then deleted. A fresh key: a fresh burst.
+    key = await apiKey(null);
+    const postmortem = `/pages/${pageId}/incidents/${incident.id}/postmortem`;
+    expect((await call("GET", postmortem)).status).toBe(404);
+    const draft = await call("PUT", postmortem, { postmortem: { body_draft: "## What happened\n\nA slow query." } });
+    expect(draft.status, JSON.stringify(draft.body)).toBe(200);
+    expect(draft.body).toMatchObject({ body_draft: "## What happened\n\nA slow query." });
+    expect(draft.body).not.toHaveProperty("published_at");
+    expect((await call("GET", postmortem)).status).toBe(200);
+    const published = await call("PUT", `${postmortem}/publish`, { postmortem: { notify_subscribers: false } });
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    expect(published.body).toMatchObject({ body: "## What happened\n\nA slow query.", published_at: expect.any(String), notify_subscribers: false });
+    const v2 = (await (await SELF.fetch(`${BASE}/api/v2/incidents.json`)).json()) as { incidents: Array<{ id: string; postmortem_body: string | null }> };
+    expect(v2.incidents.find((i) => i.id === incident.id)?.postmortem_body).toBe("## What happened\n\nA slow query.");
+    expect((await call("GET", `/pages/${pageId}/incidents/${incident.id}`)).body).toMatchObject({ postmortem_body: "## What happened\n\nA slow query." });
+    const revert = await call("PUT", `${postmortem}/revert`);
+    expect(revert.status).toBe(400);
+    expect((await call("PUT", `${postmortem}/publish`, { postmortem: { notify_twitter: true } })).status).toBe(400);
+    expect((await call("DELETE", postmortem)).status).toBe(204);
+    expect((await call("GET", postmortem)).status).toBe(404);
     expect((await call("DELETE", `/pages/${pageId}/incidents/${incident.id}`)).status).toBe(200);
     expect((await call("GET", `/pages/${pageId}/incidents/${incident.id}`)).status).toBe(404);
 

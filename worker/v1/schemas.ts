@@ -144,3 +144,16 @@ export const subscriberCreate = z.strictObject({
 export const resendConfirmation = z.strictObject({
   subscribers: z.union([z.literal("all"), z.string().regex(/^[a-z0-9]{12}(,[a-z0-9]{12})*$/, 'must be "all" or subscriber ids separated by commas')]),
 });
+
+/** A postmortem's draft (Markdown), as Statuspage takes it. */
+export const postmortemPut = z.strictObject({ postmortem: z.strictObject({ body_draft: z.string().trim().min(1, "is required").max(50_000) }) });
+/** Publishing: subscribers told or not; Twitter is not a channel here. */
+export const postmortemPublish = z.strictObject({
+  postmortem: z
+    .strictObject({
+      notify_subscribers: z.boolean().optional(),
+      notify_twitter: z.literal(false, { error: "is not supported here (no Twitter account is connected)" }).optional(),
+      custom_tweet: notSupported("no Twitter account is connected"),
+    })
+    .optional(),
+});

@@ -5,6 +5,7 @@
 import type { ComponentJson, IncidentJson, IncidentUpdateJson } from "../../db/queries";
 import type { Subscriber } from "../../db/schema";
 import type { SettingsJson } from "../admin/catalog";
+import type { PostmortemJson } from "../admin/postmortems";
 
 export function v1Component(c: ComponentJson) {
   return {
@@ -60,12 +61,12 @@ export function v1Incident(i: IncidentJson) {
     monitoring_at: i.monitoring_at,
     name: i.name,
     page_id: i.page_id,
-    postmortem_body: null,
-    postmortem_body_last_updated_at: null,
-    postmortem_ignored: false,
-    postmortem_notified_subscribers: false,
-    postmortem_notified_twitter: false,
-    postmortem_published_at: null,
+    postmortem_body: i.postmortem_body,
+    postmortem_body_last_updated_at: i.postmortem_body_last_updated_at,
+    postmortem_ignored: i.postmortem_ignored,
+    postmortem_notified_subscribers: i.postmortem_notified_subscribers,
+    postmortem_notified_twitter: i.postmortem_notified_twitter,
+    postmortem_published_at: i.postmortem_published_at,
     resolved_at: i.resolved_at,
     // Maintenance windows here always start and end on their own (the cron).
     scheduled_auto_completed: maintenance,
@@ -162,4 +163,23 @@ export function v1Page(s: SettingsJson & { page_id: string }, host: string, crea
     email_logo: null,
     twitter_logo: null,
   };
+}
+
+/**
+ * A postmortem as Statuspage shows it. This page keeps one text: `body_draft` is it, `body` is it once
+ * published, and the times follow. What this page does not have (a preview key, a tweet) is left out.
+ */
+export function v1Postmortem(p: PostmortemJson) {
+  const shown = {
+    body: p.published_at ? p.body : null,
+    body_updated_at: p.published_at ? p.body_updated_at : null,
+    body_draft: p.body,
+    body_draft_updated_at: p.body_updated_at,
+    published_at: p.published_at,
+    notify_subscribers: p.notified_at !== null,
+    notify_twitter: false,
+    created_at: p.body_updated_at,
+    updated_at: p.body_updated_at,
+  };
+  return Object.fromEntries(Object.entries(shown).filter(([, v]) => v !== null));
 }

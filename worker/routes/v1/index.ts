@@ -13,6 +13,7 @@ import { formToObject } from "../../v1/form";
 import { components } from "./components";
 import { incidents } from "./incidents";
 import { pages } from "./pages";
+import { postmortems } from "./postmortems";
 import { subscribers } from "./subscribers";
 
 const MAX_V1_BODY_BYTES = 64 * 1024;
@@ -35,7 +36,7 @@ api.use(
 );
 api.use("*", requireApiKey);
 api.route("/", pages);
-for (const app of [components, incidents, subscribers]) {
+for (const app of [components, incidents, postmortems, subscribers]) {
   const scoped = new Hono<V1Env>();
   scoped.use("*", pageInPath);
   scoped.route("/", app);
